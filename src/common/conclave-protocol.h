@@ -1,0 +1,22 @@
+/* conclave-protocol.h — names shared by every end of the control channel.
+ *
+ * Included by libconclave-core, conclave-node and libconclave-trace.so.
+ * Plain C, no GLib: this header must never grow code or a dependency.
+ * The protocol itself is described in PROTOCOL.md beside this file.
+ */
+#pragma once
+
+#define CONCLAVE_PROTOCOL_VERSION 1
+
+#define CONCLAVE_ENV_CONTROL "CONCLAVE_CONTROL"
+#define CONCLAVE_ENV_NODE    "CONCLAVE_NODE"
+#define CONCLAVE_ENV_TEMPO   "CONCLAVE_TEMPO"
+
+/* Longest control line, newline included. */
+#define CONCLAVE_MAX_LINE 65536
+
+/* Longest payload preview, in bytes. */
+#define CONCLAVE_PREVIEW_MAX 64
+
+/* Prefix of every datagram conclave-node sends: "CNV1 <pid>:<n> <lc> <kind> <payload>" */
+#define CONCLAVE_WIRE_MAGIC "CNV1"

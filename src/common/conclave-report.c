@@ -1,0 +1,2 @@
+/* conclave-report.c — placeholder until the node program lands. */
+#include "conclave-report.h"

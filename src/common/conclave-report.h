@@ -1,0 +1,73 @@
+/* conclave-report.h — the reporting end of the control channel.
+ *
+ * Plain libc (no GLib): linked into conclave-node and libconclave-trace.so.
+ * Never blocks, never changes errno, never aborts the program it lives in;
+ * a no-op when CONCLAVE_CONTROL is unset or the controller has gone.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Connects to $CONCLAVE_CONTROL and sends `hello`. Returns 1 when connected. */
+int  creport_init (const char *role, const char *program);
+
+/* In a forked child: drop the parent's connection, open our own, say hello
+ * with our ppid. Safe to call when not connected. */
+void creport_after_fork (void);
+
+/* 1 while a connection is open. */
+int  creport_active (void);
+
+/* The connection's fd, for poll() (commands arrive on it); -1 if none. */
+int  creport_fd (void);
+
+/* Monotonic nanoseconds. */
+int64_t creport_now_ns (void);
+
+/* Emit one event. `fields` is the rest of the JSON object, already formatted,
+ * without braces and without a leading comma: "\"child\":123" (may be NULL
+ * or ""). `ev`, `seq` and `t` are added here. */
+void creport_event (const char *ev, const char *fields);
+
+/* Helper for message events (send, recv, drop). id_pid/id_n: the message id
+ * (id_pid == 0 means none); hash used when id_pid == 0 and has_hash. `extra`
+ * is appended like `fields` above (may be NULL). */
+typedef struct {
+  const char *proto;     /* "udp" or "tcp" */
+  const char *src;       /* "127.0.0.1:10001" */
+  const char *dst;
+  size_t      len;
+  const char *kind;      /* may be NULL: "data" */
+  const void *payload;   /* preview is made from this */
+  size_t      payload_len;
+  pid_t       id_pid;
+  uint32_t    id_n;
+  int         has_hash;
+  uint64_t    hash;
+  uint32_t    lc;
+  int64_t     off;       /* TCP stream offset, -1 if none */
+} CReportMsg;
+
+void creport_message (const char *ev, const CReportMsg *msg, const char *extra);
+
+/* Appends `s` as a JSON string (with quotes) to buf; returns bytes written,
+ * truncating safely. Printable preview: at most CONCLAVE_PREVIEW_MAX bytes,
+ * non-printable bytes as '.', valid JSON. */
+size_t creport_json_string (char *buf, size_t size, const char *s, size_t len);
+
+/* Reads whatever commands are waiting (non-blocking) and calls `cb` once per
+ * complete line (NUL-terminated, without newline). Returns -1 when the
+ * controller closed the connection (reporting then stops), else 0. */
+int  creport_read_commands (void (*cb) (const char *line, void *data), void *data);
+
+/* Flush buffered lines if the socket accepts them (call when poll says POLLOUT
+ * or now and then). */
+void creport_flush (void);
+
+/* Lines dropped so far because the channel was full. */
+uint64_t creport_dropped (void);
+
+/* FNV-1a 64 of a payload, as used for `hash`. */
+uint64_t creport_hash (const void *data, size_t len);
