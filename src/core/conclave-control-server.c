@@ -57,7 +57,7 @@ struct _ConclaveControlServer {
   GHashTable         *connections; /* id → Connection* (fds used by send) */
   GArray             *pending;     /* ConclaveEvent */
   GArray             *closed;      /* guint32 */
-  guint               idle_id;
+  GSource            *idle_source; /* pending delivery; holds no ref on us */
   GMainContext       *context;
   guint32             next_id;
   guint64             lines;
@@ -100,7 +100,7 @@ deliver_batch (gpointer data)
   closed = self->closed;
   self->pending = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), 4096);
   self->closed = g_array_new (FALSE, FALSE, sizeof (guint32));
-  self->idle_id = 0;
+  g_clear_pointer (&self->idle_source, g_source_unref);
   g_cond_broadcast (&self->drained);
   g_mutex_unlock (&self->lock);
 
@@ -119,16 +119,14 @@ deliver_batch (gpointer data)
 static void
 schedule_delivery (ConclaveControlServer *self)
 {
-  GSource *source;
-
-  if (self->idle_id != 0)
+  if (self->idle_source != NULL)
     return;
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, deliver_batch, g_object_ref (self), g_object_unref);
-  g_source_set_static_name (source, "[conclave] control batch");
-  self->idle_id = g_source_attach (source, self->context);
-  g_source_unref (source);
+  /* No reference: dispose joins the reader and destroys this source first. */
+  self->idle_source = g_idle_source_new ();
+  g_source_set_priority (self->idle_source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (self->idle_source, deliver_batch, self, NULL);
+  g_source_set_static_name (self->idle_source, "[conclave] control batch");
+  g_source_attach (self->idle_source, self->context);
 }
 
 /* ---- reader thread ------------------------------------------------------- */
@@ -479,17 +477,24 @@ conclave_control_server_get_lost (ConclaveControlServer *self)
 }
 
 static void
-conclave_control_server_finalize (GObject *object)
+conclave_control_server_dispose (GObject *object)
 {
   ConclaveControlServer *self = CONCLAVE_CONTROL_SERVER (object);
 
   conclave_control_server_close (self);
-  if (self->idle_id != 0)
+  if (self->idle_source)
     {
-      GSource *source = g_main_context_find_source_by_id (self->context, self->idle_id);
-      if (source)
-        g_source_destroy (source);
+      g_source_destroy (self->idle_source);
+      g_clear_pointer (&self->idle_source, g_source_unref);
     }
+  G_OBJECT_CLASS (conclave_control_server_parent_class)->dispose (object);
+}
+
+static void
+conclave_control_server_finalize (GObject *object)
+{
+  ConclaveControlServer *self = CONCLAVE_CONTROL_SERVER (object);
+
   g_hash_table_unref (self->connections);
   g_array_unref (self->pending);
   g_array_unref (self->closed);
@@ -517,6 +522,7 @@ conclave_control_server_class_init (ConclaveControlServerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = conclave_control_server_dispose;
   object_class->finalize = conclave_control_server_finalize;
 
   signals[EVENTS] = g_signal_new ("events", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
