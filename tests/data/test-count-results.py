@@ -2,8 +2,9 @@
 # Checks build-aux/count-results.py, the counter behind the closing line of
 # `build-aux/dev test`, on testlog-sample.json: a testlog that meson 1.0
 # wrote for TAP and plain test programs of every result kind (pass, skip,
-# TODO, failing case, crash after the plan, timeout, bail-out, skip-all,
-# nested subtests). Prints TAP. Never edits the sample.
+# TODO, "not ok # SKIP", failing case, crash after the plan, timeout,
+# bail-out, skip-all, nested subtests, an expected failure). Prints TAP.
+# Never edits the sample.
 #
 # Usage: test-count-results.py COUNT-RESULTS.py TESTLOG-SAMPLE.json
 
@@ -18,10 +19,11 @@ EXPECTED_SAMPLE = [
     'failed: tap-one-fails: 2 /x/two',
     'failed: tap-crash-after-plan: error (no failing case reported)',
     'failed: tap-unexpected-pass: 1 /z (unexpected pass)',
+    'failed: tap-not-ok-skip: 2 /v/b',
     'failed: tap-bail-out: bail out: lost the display',
     'failed: plain-fail: fail',
     'failed: tap-timeout: timeout (no failing case reported)',
-    '12 passed, 6 failed, 3 skipped',
+    '14 passed, 7 failed, 3 skipped',
 ]
 
 
@@ -57,7 +59,7 @@ def _():
 @check('two logs are summed')
 def _():
     rc, out, err = run(sample, sample)
-    return rc == 1 and out[-1] == '24 passed, 12 failed, 6 skipped', f'rc={rc} last={out[-1:]}'
+    return rc == 1 and out[-1] == '28 passed, 14 failed, 6 skipped', f'rc={rc} last={out[-1:]}'
 
 
 @check('an empty log passes with no skipped part')
