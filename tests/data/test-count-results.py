@@ -33,11 +33,15 @@ def run(*paths):
     return p.returncode, p.stdout.splitlines(), p.stderr
 
 
-def write_temp(text):
+def run_on(text):
+    """Runs the counter on a testlog holding text."""
     fd, path = tempfile.mkstemp(suffix='.json')
-    with os.fdopen(fd, 'w') as f:
-        f.write(text)
-    return path
+    try:
+        with os.fdopen(fd, 'w') as f:
+            f.write(text)
+        return run(path)
+    finally:
+        os.unlink(path)
 
 
 checks = []
@@ -64,32 +68,20 @@ def _():
 
 @check('an empty log passes with no skipped part')
 def _():
-    path = write_temp('')
-    try:
-        rc, out, err = run(path)
-    finally:
-        os.unlink(path)
+    rc, out, err = run_on('')
     return rc == 0 and out == ['0 passed, 0 failed'], f'rc={rc} out={out}'
 
 
 @check('only passing and skipped programs exit 0')
 def _():
-    path = write_temp('{"name": "a", "result": "OK", "stdout": "1..2\\nok 1\\nok 2 # SKIP x\\n"}\n'
-                      '{"name": "b", "result": "SKIP", "stdout": ""}\n')
-    try:
-        rc, out, err = run(path)
-    finally:
-        os.unlink(path)
+    rc, out, err = run_on('{"name": "a", "result": "OK", "stdout": "1..2\\nok 1\\nok 2 # SKIP x\\n"}\n'
+                          '{"name": "b", "result": "SKIP", "stdout": ""}\n')
     return rc == 0 and out == ['1 passed, 0 failed, 2 skipped'], f'rc={rc} out={out}'
 
 
 @check('a record that is not meson JSON is an error, not a count')
 def _():
-    path = write_temp('{"name": "a", "result": "OK"}\nnot json\n')
-    try:
-        rc, out, err = run(path)
-    finally:
-        os.unlink(path)
+    rc, out, err = run_on('{"name": "a", "result": "OK"}\nnot json\n')
     return rc == 2 and out == [] and ':2:' in err, f'rc={rc} out={out} err={err!r}'
 
 
