@@ -952,21 +952,41 @@ conclave_cluster_apply_fault (ConclaveCluster *self, const ConclaveScenarioFault
   apply_fault (self, fault);
 }
 
+static void
+start_scenario_node (ConclaveCluster *self, const ConclaveScenarioNode *n)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (n->role, "exec") == 0)
+    conclave_cluster_add_program (self, n->name, (const char * const *) n->args, NULL,
+                                  g_str_has_prefix (n->name, "s"), &error);
+  else
+    conclave_cluster_add_node (self, n->name, n->role, (const char * const *) n->args, &error);
+  if (error)
+    g_warning ("Scenario: cannot start %s: %s", n->name, error->message);
+}
+
+static void
+forget_timer (ConclaveCluster *self)
+{
+  GSource *current = g_main_current_source ();
+
+  for (guint i = 0; i < self->timers->len; i++)
+    if (self->timers->pdata[i] == current)
+      {
+        g_ptr_array_remove_index_fast (self->timers, i);
+        return;
+      }
+}
+
 static gboolean
 run_timed_node (gpointer data)
 {
   Timed *t = data;
-  ConclaveScenarioNode *n = t->item;
-  g_autoptr(GError) error = NULL;
+  ConclaveCluster *self = t->self;
 
-  g_ptr_array_remove (t->self->timers, t);
-  if (g_strcmp0 (n->role, "exec") == 0)
-    conclave_cluster_add_program (t->self, n->name, (const char * const *) n->args, NULL,
-                                  g_str_has_prefix (n->name, "s"), &error);
-  else
-    conclave_cluster_add_node (t->self, n->name, n->role, (const char * const *) n->args, &error);
-  if (error)
-    g_warning ("Scenario: cannot start %s: %s", n->name, error->message);
+  start_scenario_node (self, t->item);
+  forget_timer (self);  /* frees t */
   return G_SOURCE_REMOVE;
 }
 
@@ -974,9 +994,10 @@ static gboolean
 run_timed_fault (gpointer data)
 {
   Timed *t = data;
+  ConclaveCluster *self = t->self;
 
-  g_ptr_array_remove (t->self->timers, t);
-  apply_fault (t->self, t->item);
+  apply_fault (self, t->item);
+  forget_timer (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -1026,12 +1047,7 @@ conclave_cluster_start_scenario (ConclaveCluster *self, ConclaveScenario *scenar
     {
       ConclaveScenarioNode *n = scenario->nodes->pdata[i];
       if (n->start_ms == 0)
-        {
-          Timed t = { self, n };
-          g_ptr_array_add (self->timers, NULL);  /* run_timed_node removes one entry */
-          run_timed_node (&t);
-          g_ptr_array_remove (self->timers, NULL);
-        }
+        start_scenario_node (self, n);
       else
         schedule (self, (guint) (n->start_ms * self->tempo), run_timed_node, n);
     }

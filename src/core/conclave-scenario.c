@@ -7,6 +7,7 @@
  * It must never start a process or accept a file it only half understood.
  */
 #include "conclave-scenario.h"
+#include "conclave-scenarios.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -944,10 +945,27 @@ natural_compare (gconstpointer a,
   return (guchar) *x - (guchar) *y;
 }
 
+/* The resource lives in a static library: nothing would pull its
+ * constructor into a program, so register it by hand, once. */
+static void
+ensure_resources (void)
+{
+  static gsize registered = 0;
+
+  if (g_once_init_enter (&registered))
+    {
+      conclave_scenarios_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
+}
+
 char **
 conclave_scenario_list_builtin (void)
 {
-  g_auto(GStrv) files = g_resources_enumerate_children (SCENARIO_DIR "/", 0, NULL);
+  g_auto(GStrv) files;
+
+  ensure_resources ();
+  files = g_resources_enumerate_children (SCENARIO_DIR "/", 0, NULL);
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
 
   for (guint i = 0; files != NULL && files[i] != NULL; i++)
@@ -969,6 +987,7 @@ conclave_scenario_lookup (const char  *id,
 
   g_return_val_if_fail (id != NULL, NULL);
 
+  ensure_resources ();
   path = g_strconcat (SCENARIO_DIR "/", id, ".json", NULL);
   if (is_valid_name (id))
     bytes = g_resources_lookup_data (path, 0, NULL);
