@@ -7,7 +7,7 @@
  * the socket takes them, for S seconds. The controller is the real thing: a
  * ConclaveCluster (control server thread, parser, store, matcher, node
  * models). Printed: events/s stored, loss (sequence gaps and missing lines),
- * µs of controller CPU per event, bytes per stored event.
+ * us of controller CPU per event, bytes per stored event.
  */
 #include "config.h"
 
@@ -190,7 +190,7 @@ bench_ingest (guint writers, double seconds)
            seq_lost + (written > stored ? written - stored : 0), seq_lost,
            (gint64) written - (gint64) stored);
   g_print ("  events/s stored      %.0f\n", (double) stored / wall_s);
-  g_print ("  controller CPU       %.2f s, %.2f µs per event (parser thread + main thread)\n",
+  g_print ("  controller CPU       %.2f s, %.2f us per event (parser thread + main thread)\n",
            cpu_s, cpu_s * 1e6 / (double) MAX (stored, 1));
   g_print ("  bytes per event      %.1f (store %.1f MiB incl. strings and process table)\n",
            (double) memory / (double) MAX (stored, 1), (double) memory / 1048576.0);
