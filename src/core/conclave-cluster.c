@@ -13,6 +13,7 @@
 #include "conclave-supervisor.h"
 #include "conclave-cluster-private.h"
 #include "conclave-line-parser.h"
+#include "conclave-trace-file.h"
 #include "conclave-protocol.h"
 
 #include <errno.h>
@@ -1168,31 +1169,10 @@ choose_base_port (void)
 /* ---- traces -------------------------------------------------------------- */
 
 static void
-write_trace (ConclaveCluster *self, guint64 first, guint64 end)
-{
-  for (guint64 i = first; i < end; i++)
-    {
-      const ConclaveEvent *e = conclave_event_store_get (self->store, i);
-      ConclaveProcessInfo *info;
-
-      if (e == NULL)
-        continue;
-      info = e->proc ? conclave_event_store_get_process (self->store, e->proc) : NULL;
-      g_string_truncate (self->trace_line, 0);
-      conclave_event_to_json_line (e, conclave_event_store_get_intern (self->store),
-                                   info ? conclave_event_store_str (self->store, info->node) : NULL,
-                                   info ? info->pid : 0, self->trace_line);
-      g_string_append_c (self->trace_line, '\n');
-      fwrite (self->trace_line->str, 1, self->trace_line->len, self->trace);
-    }
-  fflush (self->trace);
-}
-
-static void
 on_appended (ConclaveEventStore *store, guint64 first, guint n, ConclaveCluster *self)
 {
   if (self->trace)
-    write_trace (self, first, first + n);
+    conclave_trace_write (self->trace, self->store, first, first + n, self->trace_line);
 }
 
 gboolean

@@ -50,41 +50,63 @@ parse_duration (const char *text, guint *ms)
   return TRUE;
 }
 
-/* NAME=ROLE[:ARGS] or NAME=exec:COMMAND, ARGS split like a shell would (no shell runs). */
-static gboolean
-add_node_spec (Run *run, const char *spec, GError **error)
-{
-  g_autofree char *name = NULL;
-  g_autofree char *role = NULL;
-  g_auto(GStrv) args = NULL;
-  const char *eq = strchr (spec, '=');
-  const char *colon;
+/* One --node: NAME=ROLE[:ARGS] or NAME=exec:COMMAND, ARGS split like a
+ * shell would split them (no shell runs). */
+typedef struct {
+  char  *name;
+  char  *role;
+  GStrv  args;
+} NodeSpec;
 
-  if (eq == NULL || eq == spec)
+static void
+node_spec_free (NodeSpec *spec)
+{
+  g_free (spec->name);
+  g_free (spec->role);
+  g_strfreev (spec->args);
+  g_free (spec);
+}
+
+static NodeSpec *
+node_spec_parse (const char *text, GError **error)
+{
+  const char *eq = strchr (text, '=');
+  const char *colon;
+  NodeSpec *spec;
+
+  if (eq == NULL || eq == text || eq[1] == '\0' || eq[1] == ':')
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--node %s: expected NAME=ROLE[:ARGS]", spec);
-      return FALSE;
+                   "--node %s: expected NAME=ROLE[:ARGS]", text);
+      return NULL;
     }
-  name = g_strndup (spec, (gsize) (eq - spec));
+  spec = g_new0 (NodeSpec, 1);
+  spec->name = g_strndup (text, (gsize) (eq - text));
   colon = strchr (eq + 1, ':');
-  role = colon ? g_strndup (eq + 1, (gsize) (colon - eq - 1)) : g_strdup (eq + 1);
-  if (colon && colon[1] != '\0' && !g_shell_parse_argv (colon + 1, NULL, &args, error))
+  spec->role = colon ? g_strndup (eq + 1, (gsize) (colon - eq - 1)) : g_strdup (eq + 1);
+  if (colon && colon[1] != '\0' && !g_shell_parse_argv (colon + 1, NULL, &spec->args, error))
     {
-      g_prefix_error (error, "--node %s: ", spec);
-      return FALSE;
+      g_prefix_error (error, "--node %s: ", text);
+      node_spec_free (spec);
+      return NULL;
     }
-  if (strcmp (role, "exec") == 0)
+  if (strcmp (spec->role, "exec") == 0 && spec->args == NULL)
     {
-      if (args == NULL)
-        {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--node %s: exec needs a command", spec);
-          return FALSE;
-        }
-      return conclave_cluster_add_program (run->cluster, name, (const char * const *) args, NULL,
-                                           name[0] == 's', error) != NULL;
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--node %s: exec needs a command", text);
+      node_spec_free (spec);
+      return NULL;
     }
-  return conclave_cluster_add_node (run->cluster, name, role, (const char * const *) args, error) != NULL;
+  return spec;
+}
+
+static gboolean
+node_spec_start (Run *run, const NodeSpec *spec, GError **error)
+{
+  if (strcmp (spec->role, "exec") == 0)
+    return conclave_cluster_add_program (run->cluster, spec->name, (const char * const *) spec->args, NULL,
+                                         spec->name[0] == 's', error) != NULL;
+  return conclave_cluster_add_node (run->cluster, spec->name, spec->role,
+                                    (const char * const *) spec->args, error) != NULL;
 }
 
 static gboolean
@@ -248,6 +270,7 @@ main (int argc, char *argv[])
   ConclaveEventStore *store;
   guint violations, errors;
   Run run = { 0 };
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) node_spec_free);
   GOptionEntry entries[] = {
     { "duration", 'd', 0, G_OPTION_ARG_STRING, &duration_text, "How long to run: 10s, 500ms, 2m (default 10s)", "TIME" },
     { "trace", 't', 0, G_OPTION_ARG_FILENAME, &trace, "Write every event to FILE as JSON Lines", "FILE" },
@@ -286,6 +309,16 @@ main (int argc, char *argv[])
     {
       g_printerr ("conclave-run: name one scenario or give --node (see --help)\n");
       return 2;
+    }
+  for (guint i = 0; node_specs && node_specs[i]; i++)
+    {
+      NodeSpec *spec = node_spec_parse (node_specs[i], &error);
+      if (spec == NULL)
+        {
+          g_printerr ("conclave-run: %s\n", error->message);
+          return 2;
+        }
+      g_ptr_array_add (nodes, spec);
     }
   if (argc == 2)
     {
@@ -343,8 +376,8 @@ main (int argc, char *argv[])
     }
   if (scenario && tempo > 0)
     conclave_cluster_set_tempo (run.cluster, tempo);
-  for (guint i = 0; !run.start_failed && node_specs && node_specs[i]; i++)
-    if (!add_node_spec (&run, node_specs[i], &error))
+  for (guint i = 0; !run.start_failed && i < nodes->len; i++)
+    if (!node_spec_start (&run, nodes->pdata[i], &error))
       {
         g_printerr ("conclave-run: %s\n", error->message);
         run.start_failed = TRUE;
