@@ -32,7 +32,7 @@
 /* What the cluster knows of one connected process. */
 typedef struct {
   guint32       conn;      /* 0 once closed */
-  ConclaveNode *node;      /* the model of this process (borrowed from nodes/children) */
+  ConclaveNode *node;      /* the model of this process (a reference: children outlive their row) */
 } ProcEntry;
 
 struct _ConclaveCluster {
@@ -152,6 +152,12 @@ mark_dirty (ConclaveCluster *self, ConclaveNode *node)
 }
 
 /* ---- processes ----------------------------------------------------------- */
+
+static void
+proc_entry_clear (gpointer data)
+{
+  g_clear_object (&((ProcEntry *) data)->node);
+}
 
 static ProcEntry *
 proc_entry (ConclaveCluster *self, guint32 proc)
@@ -289,7 +295,7 @@ handle_hello (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
     conclave_node_set_state (node, CONCLAVE_NODE_RUNNING);
   entry = proc_entry (self, info->index);
   entry->conn = conn;
-  entry->node = node;
+  g_set_object (&entry->node, node);
   e->proc = info->index;
 }
 
@@ -736,7 +742,7 @@ remove_now (ConclaveCluster *self, ConclaveNode *node)
     {
       ProcEntry *entry = &g_array_index (self->procs, ProcEntry, i);
       if (entry->node == node || (entry->node && conclave_node_get_parent (entry->node) == node))
-        entry->node = NULL;
+        g_clear_object (&entry->node);
     }
   g_hash_table_remove (self->dirty, node);
   g_hash_table_remove (self->by_name, conclave_node_get_name (node));
@@ -1375,6 +1381,7 @@ conclave_cluster_init (ConclaveCluster *self)
   self->restarting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->removing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->procs = g_array_new (FALSE, TRUE, sizeof (ProcEntry));
+  g_array_set_clear_func (self->procs, proc_entry_clear);
   self->tempo = 1.0;
   conclave_cluster_set_base_port (self, choose_base_port ());
   g_signal_connect_object (self->store, "appended", G_CALLBACK (on_appended), self, 0);
