@@ -29,44 +29,6 @@
 #define EXPIRE_INTERVAL_MS  200
 #define CHILD_LINGER_MS     3000
 
-/* What the cluster knows of one connected process. */
-typedef struct {
-  guint32       conn;      /* 0 once closed */
-  ConclaveNode *node;      /* the model of this process (a reference: children outlive their row) */
-} ProcEntry;
-
-struct _ConclaveCluster {
-  GObject                parent_instance;
-
-  ConclaveEventStore    *store;
-  ConclaveControlServer *server;
-  ConclaveMatcher       *matcher;
-  ConclaveSupervisor    *supervisor;
-  ConclaveScenario      *scenario;
-  char                  *title;
-
-  GPtrArray             *nodes;       /* top-level ConclaveNode, list model order */
-  GHashTable            *by_name;     /* name → ConclaveNode (top-level) */
-  GHashTable            *conn_proc;   /* conn → proc index */
-  GArray                *procs;       /* ProcEntry by proc index */
-  GHashTable            *dirty;       /* ConclaveNode set, flushed per batch */
-  GHashTable            *crashing;    /* names we killed on purpose */
-  GHashTable            *restarting;  /* names to start again once they exited */
-  GHashTable            *removing;    /* names to forget once they exited */
-  GPtrArray             *timers;      /* scenario start/fault sources */
-
-  double                 tempo;
-  guint                  base_port;
-  guint                  group_port;
-  gboolean               frozen;
-  guint                  changed_id;
-  gint64                 last_changed_us;
-  guint                  expire_id;
-  FILE                  *trace;
-  GString               *trace_line;
-  guint64                trace_from;
-};
-
 static void conclave_cluster_list_model_init (GListModelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (ConclaveCluster, conclave_cluster, G_TYPE_OBJECT,
@@ -144,8 +106,8 @@ _conclave_cluster_queue_changed (ConclaveCluster *self)
     self->changed_id = g_timeout_add (CHANGED_INTERVAL_MS - (guint) since_ms, emit_changed, self);
 }
 
-static void
-mark_dirty (ConclaveCluster *self, ConclaveNode *node)
+void
+_conclave_cluster_mark_dirty (ConclaveCluster *self, ConclaveNode *node)
 {
   if (node != NULL)
     g_hash_table_add (self->dirty, node);
@@ -208,13 +170,35 @@ conclave_cluster_lookup_pid (ConclaveCluster *self, gint pid)
   return info ? conclave_cluster_node_for_proc (self, info->index) : NULL;
 }
 
-static void
-add_top_level (ConclaveCluster *self, ConclaveNode *node)
+void
+_conclave_cluster_add_top_level (ConclaveCluster *self, ConclaveNode *node)
 {
   g_ptr_array_add (self->nodes, node);
   g_hash_table_insert (self->by_name, g_strdup (conclave_node_get_name (node)), node);
   g_list_model_items_changed (G_LIST_MODEL (self), self->nodes->len - 1, 0, 1);
   g_signal_emit (self, signals[NODE_ADDED], 0, node);
+}
+
+void
+_conclave_cluster_remove_now (ConclaveCluster *self, ConclaveNode *node)
+{
+  guint position;
+
+  if (!g_ptr_array_find (self->nodes, node, &position))
+    return;
+  g_object_ref (node);
+  for (guint i = 0; i < self->procs->len; i++)
+    {
+      ProcEntry *entry = &g_array_index (self->procs, ProcEntry, i);
+      if (entry->node == node || (entry->node && conclave_node_get_parent (entry->node) == node))
+        g_clear_object (&entry->node);
+    }
+  g_hash_table_remove (self->dirty, node);
+  g_hash_table_remove (self->by_name, conclave_node_get_name (node));
+  g_ptr_array_remove_index (self->nodes, position);
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+  g_signal_emit (self, signals[NODE_REMOVED], 0, node);
+  g_object_unref (node);
 }
 
 static gboolean
@@ -236,7 +220,7 @@ child_ended (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum)
     return;
   conclave_node_set_exit (child, code, signum);
   conclave_node_set_state (child, signum ? CONCLAVE_NODE_CRASHED : CONCLAVE_NODE_EXITED);
-  mark_dirty (self, conclave_node_get_parent (child));
+  _conclave_cluster_mark_dirty (self, conclave_node_get_parent (child));
   g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (CHILD_LINGER_MS * MIN (self->tempo, 1.0)),
                       forget_child, g_object_ref (child), g_object_unref);
 }
@@ -288,7 +272,7 @@ handle_hello (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
       g_autofree char *own = name ? g_strdup (name) : g_strdup_printf ("p%d", pid);
       node = conclave_node_new (own, role ? role : "program", CONCLAVE_NODE_KIND_CLIENT);
       conclave_node_set_pid (node, pid);
-      add_top_level (self, node);
+      _conclave_cluster_add_top_level (self, node);
     }
   conclave_node_set_ppid (node, ppid);
   if (conclave_node_get_state (node) == CONCLAVE_NODE_STARTING)
@@ -349,7 +333,7 @@ count_event (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
     default:
       break;
     }
-  mark_dirty (self, node);
+  _conclave_cluster_mark_dirty (self, node);
 }
 
 static void
@@ -426,7 +410,7 @@ expire_tick (gpointer data)
           if (node)
             {
               conclave_node_edit_counters (node)->lost++;
-              mark_dirty (self, node);
+              _conclave_cluster_mark_dirty (self, node);
             }
         }
       _conclave_cluster_queue_changed (self);
@@ -513,8 +497,6 @@ end_children (ConclaveCluster *self, ConclaveNode *node, gint signum)
     }
 }
 
-static void remove_now (ConclaveCluster *self, ConclaveNode *node);
-static gboolean spawn_node (ConclaveCluster *self, ConclaveNode *node, GError **error);
 
 static void
 on_exited (ConclaveSupervisor *sup, const char *name, gint pid, gint code, gint signum, ConclaveCluster *self)
@@ -529,247 +511,25 @@ on_exited (ConclaveSupervisor *sup, const char *name, gint pid, gint code, gint 
   end_children (self, node, signum);
   _conclave_cluster_record (self, CONCLAVE_EVENT_EXITED, node, code, (guint32) signum, NULL);
   g_hash_table_remove (self->crashing, name);
-  mark_dirty (self, node);
+  _conclave_cluster_mark_dirty (self, node);
 
   if (g_hash_table_remove (self->removing, name))
-    remove_now (self, node);
-  else if (g_hash_table_remove (self->restarting, name) && !spawn_node (self, node, &error))
+    _conclave_cluster_remove_now (self, node);
+  else if (g_hash_table_remove (self->restarting, name) && !_conclave_cluster_spawn_node (self, node, &error))
     g_warning ("Cannot restart %s: %s", name, error->message);
 }
 
-/* ---- node operations ----------------------------------------------------- */
-
-char *
-conclave_cluster_next_name (ConclaveCluster *self, gboolean server)
+void
+_conclave_cluster_set_title (ConclaveCluster *self, const char *title)
 {
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
-
-  for (guint n = 1;; n++)
-    {
-      g_autofree char *name = g_strdup_printf ("%c%u", server ? 's' : 'c', n);
-      if (!g_hash_table_contains (self->by_name, name))
-        return g_steal_pointer (&name);
-    }
-}
-
-static char *
-expand_arg (ConclaveCluster *self, const char *arg)
-{
-  g_autofree char *port = g_strdup_printf ("%u", self->base_port);
-  g_autofree char *group = g_strdup_printf ("%u", self->group_port);
-  g_autoptr(GString) s = g_string_new (arg);
-
-  g_string_replace (s, "{port}", port, 0);
-  g_string_replace (s, "{group_port}", group, 0);
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
-static gboolean
-spawn_node (ConclaveCluster *self, ConclaveNode *node, GError **error)
-{
-  gint pid = conclave_supervisor_spawn (self->supervisor, conclave_node_get_name (node),
-                                        conclave_node_get_argv (node), NULL, error);
-  return pid > 0;
-}
-
-static gboolean
-check_new_name (ConclaveCluster *self, const char *name, GError **error)
-{
-  if (name == NULL || !g_regex_match_simple ("^[a-z][a-z0-9-]{0,31}$", name, 0, 0))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a node name (a letter, then letters, digits or -)", name ? name : "");
-      return FALSE;
-    }
-  if (g_hash_table_contains (self->by_name, name))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "There is already a node called “%s”", name);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static ConclaveNode *
-add_and_spawn (ConclaveCluster *self, const char *name, const char *role, GStrv argv,
-               gboolean server, GError **error)
-{
-  g_autoptr(ConclaveNode) node = NULL;
-
-  if (!check_new_name (self, name, error))
-    return NULL;
-  node = conclave_node_new (name, role, server ? CONCLAVE_NODE_KIND_SERVER : CONCLAVE_NODE_KIND_CLIENT);
-  conclave_node_set_argv (node, (const char * const *) argv);
-  add_top_level (self, g_object_ref (node));
-  if (!spawn_node (self, node, error))
-    {
-      remove_now (self, node);
-      return NULL;
-    }
-  return node;
-}
-
-ConclaveNode *
-conclave_cluster_add_node (ConclaveCluster *self, const char *name, const char *role,
-                           const char * const *args, GError **error)
-{
-  g_autofree char *program = conclave_find_program ("conclave-node");
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
-
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
-  g_return_val_if_fail (role != NULL, NULL);
-
-  g_strv_builder_add (builder, program);
-  g_strv_builder_add (builder, role);
-  for (guint i = 0; args && args[i]; i++)
-    {
-      g_autofree char *arg = expand_arg (self, args[i]);
-      g_strv_builder_add (builder, arg);
-    }
-  argv = g_strv_builder_end (builder);
-  return add_and_spawn (self, name, role, argv, g_str_has_suffix (role, "server"), error);
-}
-
-ConclaveNode *
-conclave_cluster_add_program (ConclaveCluster *self, const char *name, const char * const *argv,
-                              const char *cwd, gboolean server, GError **error)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) expanded = NULL;
-
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
-  g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
-
-  for (guint i = 0; argv[i]; i++)
-    {
-      g_autofree char *arg = expand_arg (self, argv[i]);
-      g_strv_builder_add (builder, arg);
-    }
-  expanded = g_strv_builder_end (builder);
-  return add_and_spawn (self, name, "exec", expanded, server, error);
-}
-
-static gboolean
-signal_node (ConclaveCluster *self, const char *name, ConclaveEventType type)
-{
-  ConclaveNode *node = conclave_cluster_lookup (self, name);
-  gboolean ok = FALSE;
-
-  if (node == NULL)
-    return FALSE;
-  switch (type)
-    {
-    case CONCLAVE_EVENT_CRASH:
-      g_hash_table_add (self->crashing, g_strdup (name));
-      ok = conclave_supervisor_crash (self->supervisor, name);
-      break;
-    case CONCLAVE_EVENT_STOP: ok = conclave_supervisor_stop (self->supervisor, name); break;
-    case CONCLAVE_EVENT_PAUSE: ok = conclave_supervisor_pause (self->supervisor, name); break;
-    case CONCLAVE_EVENT_RESUME: ok = conclave_supervisor_resume (self->supervisor, name); break;
-    default: g_assert_not_reached ();
-    }
-  if (!ok)
-    return FALSE;
-  if (type == CONCLAVE_EVENT_PAUSE)
-    conclave_node_set_state (node, CONCLAVE_NODE_PAUSED);
-  else if (type == CONCLAVE_EVENT_RESUME)
-    conclave_node_set_state (node, CONCLAVE_NODE_RUNNING);
-  _conclave_cluster_record (self, type, node, 0, 0, NULL);
-  mark_dirty (self, node);
-  return TRUE;
-}
-
-gboolean
-conclave_cluster_crash (ConclaveCluster *self, const char *name)
-{
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
-  return signal_node (self, name, CONCLAVE_EVENT_CRASH);
-}
-
-gboolean
-conclave_cluster_stop (ConclaveCluster *self, const char *name)
-{
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
-  return signal_node (self, name, CONCLAVE_EVENT_STOP);
-}
-
-gboolean
-conclave_cluster_pause (ConclaveCluster *self, const char *name)
-{
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
-  return signal_node (self, name, CONCLAVE_EVENT_PAUSE);
-}
-
-gboolean
-conclave_cluster_resume (ConclaveCluster *self, const char *name)
-{
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
-  return signal_node (self, name, CONCLAVE_EVENT_RESUME);
-}
-
-gboolean
-conclave_cluster_restart (ConclaveCluster *self, const char *name, GError **error)
-{
-  ConclaveNode *node;
-
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
-
-  node = conclave_cluster_lookup (self, name);
-  if (node == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "There is no node called “%s”", name);
-      return FALSE;
-    }
-  _conclave_cluster_record (self, CONCLAVE_EVENT_RESTART, node, 0, 0, NULL);
-  if (conclave_supervisor_is_running (self->supervisor, name))
-    {
-      /* Same name and arguments, new PID, once the old one is gone. */
-      g_hash_table_add (self->restarting, g_strdup (name));
-      return conclave_supervisor_crash (self->supervisor, name);
-    }
-  return spawn_node (self, node, error);
-}
-
-static void
-remove_now (ConclaveCluster *self, ConclaveNode *node)
-{
-  guint position;
-
-  if (!g_ptr_array_find (self->nodes, node, &position))
+  if (g_strcmp0 (self->title, title) == 0)
     return;
-  g_object_ref (node);
-  for (guint i = 0; i < self->procs->len; i++)
-    {
-      ProcEntry *entry = &g_array_index (self->procs, ProcEntry, i);
-      if (entry->node == node || (entry->node && conclave_node_get_parent (entry->node) == node))
-        g_clear_object (&entry->node);
-    }
-  g_hash_table_remove (self->dirty, node);
-  g_hash_table_remove (self->by_name, conclave_node_get_name (node));
-  g_ptr_array_remove_index (self->nodes, position);
-  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
-  g_signal_emit (self, signals[NODE_REMOVED], 0, node);
-  g_object_unref (node);
+  g_free (self->title);
+  self->title = g_strdup (title);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
-gboolean
-conclave_cluster_remove (ConclaveCluster *self, const char *name)
-{
-  ConclaveNode *node;
-
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
-
-  if ((node = conclave_cluster_lookup (self, name)) == NULL)
-    return FALSE;
-  _conclave_cluster_record (self, CONCLAVE_EVENT_REMOVE, node, 0, 0, NULL);
-  if (conclave_supervisor_is_running (self->supervisor, name))
-    {
-      g_hash_table_add (self->removing, g_strdup (name));
-      return conclave_supervisor_crash (self->supervisor, name);
-    }
-  remove_now (self, node);
-  return TRUE;
-}
+/* ---- freezing ------------------------------------------------------------ */
 
 void
 conclave_cluster_freeze_all (ConclaveCluster *self, gboolean frozen)
@@ -784,9 +544,9 @@ conclave_cluster_freeze_all (ConclaveCluster *self, gboolean frozen)
       const char *name = conclave_node_get_name (node);
 
       if (frozen && (state == CONCLAVE_NODE_RUNNING || state == CONCLAVE_NODE_STARTING))
-        signal_node (self, name, CONCLAVE_EVENT_PAUSE);
+        _conclave_cluster_signal_node (self, name, CONCLAVE_EVENT_PAUSE);
       else if (!frozen && state == CONCLAVE_NODE_PAUSED)
-        signal_node (self, name, CONCLAVE_EVENT_RESUME);
+        _conclave_cluster_signal_node (self, name, CONCLAVE_EVENT_RESUME);
     }
   if (self->frozen != frozen)
     {
@@ -800,296 +560,6 @@ conclave_cluster_get_frozen (ConclaveCluster *self)
 {
   g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
   return self->frozen;
-}
-
-gboolean
-conclave_cluster_send_command (ConclaveCluster *self, const char *name, const char *json_line)
-{
-  ConclaveNode *node;
-  gboolean any = FALSE;
-
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
-
-  node = name ? conclave_cluster_lookup (self, name) : NULL;
-  for (guint i = 1; i < self->procs->len; i++)
-    {
-      ProcEntry *entry = &g_array_index (self->procs, ProcEntry, i);
-      if (entry->conn == 0 || entry->node == NULL)
-        continue;
-      if (node == NULL || entry->node == node || conclave_node_get_parent (entry->node) == node)
-        any |= conclave_control_server_send (self->server, entry->conn, json_line);
-    }
-  return any;
-}
-
-gboolean
-conclave_cluster_set_fault (ConclaveCluster *self, const char *name, double drop,
-                            guint delay_ms, const char * const *isolate)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *isolated = NULL;
-  ConclaveNode *node;
-
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
-
-  if ((node = conclave_cluster_lookup (self, name)) == NULL)
-    return FALSE;
-  drop = CLAMP (drop, 0.0, 1.0);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "cmd");
-  json_builder_add_string_value (builder, "fault");
-  json_builder_set_member_name (builder, "drop");
-  json_builder_add_double_value (builder, drop);
-  json_builder_set_member_name (builder, "delay_ms");
-  json_builder_add_int_value (builder, delay_ms);
-  json_builder_set_member_name (builder, "isolate");
-  json_builder_begin_array (builder);
-  for (guint i = 0; isolate && isolate[i]; i++)
-    json_builder_add_string_value (builder, isolate[i]);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  line = json_generator_to_data (generator, NULL);
-
-  isolated = isolate && isolate[0] ? g_strjoinv (",", (char **) isolate) : NULL;
-  _conclave_cluster_record (self, CONCLAVE_EVENT_FAULT, node, (gint32) delay_ms,
-                            (guint32) (drop * 1000.0 + 0.5), isolated);
-  return conclave_cluster_send_command (self, name, line);
-}
-
-/* ---- scenarios ----------------------------------------------------------- */
-
-typedef struct {
-  ConclaveCluster *self;
-  gpointer         item;   /* ConclaveScenarioNode* or ConclaveScenarioFault* */
-} Timed;
-
-static ConclaveNode *
-fault_target (ConclaveCluster *self, const char *target)
-{
-  g_autoptr(GPtrArray) servers = g_ptr_array_new ();
-
-  if (g_strcmp0 (target, "leader") == 0)
-    {
-      for (guint i = 0; i < self->nodes->len; i++)
-        if (conclave_node_is_leader (self->nodes->pdata[i]) &&
-            conclave_node_get_state (self->nodes->pdata[i]) == CONCLAVE_NODE_RUNNING)
-          return self->nodes->pdata[i];
-      return NULL;
-    }
-  if (g_strcmp0 (target, "random-server") == 0)
-    {
-      for (guint i = 0; i < self->nodes->len; i++)
-        if (conclave_node_is_server (self->nodes->pdata[i]) &&
-            conclave_node_get_state (self->nodes->pdata[i]) == CONCLAVE_NODE_RUNNING)
-          g_ptr_array_add (servers, self->nodes->pdata[i]);
-      return servers->len ? servers->pdata[g_random_int_range (0, (gint) servers->len)] : NULL;
-    }
-  return conclave_cluster_lookup (self, target);
-}
-
-static void
-apply_fault_to (ConclaveCluster *self, const ConclaveScenarioFault *f, ConclaveNode *node)
-{
-  const char *name = conclave_node_get_name (node);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) others = g_ptr_array_new ();
-
-  switch (f->action)
-    {
-    case CONCLAVE_FAULT_CRASH: conclave_cluster_crash (self, name); break;
-    case CONCLAVE_FAULT_STOP: conclave_cluster_stop (self, name); break;
-    case CONCLAVE_FAULT_PAUSE: conclave_cluster_pause (self, name); break;
-    case CONCLAVE_FAULT_RESUME: conclave_cluster_resume (self, name); break;
-    case CONCLAVE_FAULT_RESTART:
-      if (!conclave_cluster_restart (self, name, &error))
-        g_warning ("Scenario: cannot restart %s: %s", name, error->message);
-      break;
-    case CONCLAVE_FAULT_ISOLATE:
-      /* Cut it off from every other node, both ways. */
-      for (guint i = 0; i < self->nodes->len; i++)
-        if (self->nodes->pdata[i] != node)
-          g_ptr_array_add (others, (gpointer) conclave_node_get_name (self->nodes->pdata[i]));
-      g_ptr_array_add (others, NULL);
-      conclave_cluster_set_fault (self, name, 0, 0, (const char * const *) others->pdata);
-      for (guint i = 0; i < self->nodes->len; i++)
-        if (self->nodes->pdata[i] != node)
-          {
-            const char *isolate[] = { name, NULL };
-            conclave_cluster_set_fault (self, conclave_node_get_name (self->nodes->pdata[i]), 0, 0, isolate);
-          }
-      break;
-    case CONCLAVE_FAULT_HEAL: conclave_cluster_set_fault (self, name, 0, 0, NULL); break;
-    case CONCLAVE_FAULT_DROP: conclave_cluster_set_fault (self, name, f->value, 0, NULL); break;
-    case CONCLAVE_FAULT_DELAY: conclave_cluster_set_fault (self, name, 0, (guint) f->value, NULL); break;
-    default: break;
-    }
-}
-
-static void
-apply_fault (ConclaveCluster *self, const ConclaveScenarioFault *f)
-{
-  ConclaveNode *node;
-
-  if (g_strcmp0 (f->target, "all") == 0 || (f->action == CONCLAVE_FAULT_HEAL && f->target == NULL))
-    {
-      g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
-      for (guint i = 0; i < self->nodes->len; i++)
-        g_ptr_array_add (all, g_object_ref (self->nodes->pdata[i]));
-      for (guint i = 0; i < all->len; i++)
-        apply_fault_to (self, f, all->pdata[i]);
-      return;
-    }
-  if ((node = fault_target (self, f->target)) != NULL)
-    apply_fault_to (self, f, node);
-  else
-    g_message ("Scenario fault at %u ms: no node matches “%s”", f->at_ms, f->target ? f->target : "");
-}
-
-/* Faults given on a command line run through the same path as a scenario's. */
-void
-conclave_cluster_apply_fault (ConclaveCluster *self, const ConclaveScenarioFault *fault)
-{
-  g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
-  g_return_if_fail (fault != NULL);
-  apply_fault (self, fault);
-}
-
-static void
-start_scenario_node (ConclaveCluster *self, const ConclaveScenarioNode *n)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (g_strcmp0 (n->role, "exec") == 0)
-    conclave_cluster_add_program (self, n->name, (const char * const *) n->args, NULL,
-                                  g_str_has_prefix (n->name, "s"), &error);
-  else
-    conclave_cluster_add_node (self, n->name, n->role, (const char * const *) n->args, &error);
-  if (error)
-    g_warning ("Scenario: cannot start %s: %s", n->name, error->message);
-}
-
-static void
-forget_timer (ConclaveCluster *self)
-{
-  GSource *current = g_main_current_source ();
-
-  for (guint i = 0; i < self->timers->len; i++)
-    if (self->timers->pdata[i] == current)
-      {
-        g_ptr_array_remove_index_fast (self->timers, i);
-        return;
-      }
-}
-
-static gboolean
-run_timed_node (gpointer data)
-{
-  Timed *t = data;
-  ConclaveCluster *self = t->self;
-
-  start_scenario_node (self, t->item);
-  forget_timer (self);  /* frees t */
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-run_timed_fault (gpointer data)
-{
-  Timed *t = data;
-  ConclaveCluster *self = t->self;
-
-  apply_fault (self, t->item);
-  forget_timer (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-timed_free (gpointer data)
-{
-  g_free (data);
-}
-
-static void
-schedule (ConclaveCluster *self, guint at_ms, GSourceFunc func, gpointer item)
-{
-  Timed *t = g_new0 (Timed, 1);
-  GSource *source = g_timeout_source_new (at_ms);
-
-  t->self = self;
-  t->item = item;
-  g_source_set_callback (source, func, t, timed_free);
-  g_source_attach (source, NULL);
-  g_ptr_array_add (self->timers, source);  /* owns the ref */
-}
-
-static void
-cancel_timers (ConclaveCluster *self)
-{
-  for (guint i = 0; i < self->timers->len; i++)
-    g_source_destroy (self->timers->pdata[i]);
-  g_ptr_array_set_size (self->timers, 0);
-}
-
-gboolean
-conclave_cluster_start_scenario (ConclaveCluster *self, ConclaveScenario *scenario, GError **error)
-{
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
-  g_return_val_if_fail (scenario != NULL, FALSE);
-
-  conclave_cluster_clear (self);
-  g_clear_pointer (&self->scenario, conclave_scenario_unref);
-  self->scenario = conclave_scenario_ref (scenario);
-  g_free (self->title);
-  self->title = g_strdup (scenario->title);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
-  if (scenario->tempo > 0)
-    conclave_cluster_set_tempo (self, scenario->tempo);
-
-  for (guint i = 0; i < scenario->nodes->len; i++)
-    {
-      ConclaveScenarioNode *n = scenario->nodes->pdata[i];
-      if (n->start_ms == 0)
-        start_scenario_node (self, n);
-      else
-        schedule (self, (guint) (n->start_ms * self->tempo), run_timed_node, n);
-    }
-  for (guint i = 0; i < scenario->faults->len; i++)
-    {
-      ConclaveScenarioFault *f = scenario->faults->pdata[i];
-      schedule (self, (guint) (f->at_ms * self->tempo), run_timed_fault, f);
-    }
-  return TRUE;
-}
-
-ConclaveScenario *
-conclave_cluster_get_scenario (ConclaveCluster *self)
-{
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
-  return self->scenario;
-}
-
-void
-conclave_cluster_clear (ConclaveCluster *self)
-{
-  g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
-
-  cancel_timers (self);
-  conclave_supervisor_kill_all (self->supervisor);
-  while (self->nodes->len > 0)
-    remove_now (self, self->nodes->pdata[self->nodes->len - 1]);
-  g_hash_table_remove_all (self->crashing);
-  g_hash_table_remove_all (self->restarting);
-  g_hash_table_remove_all (self->removing);
-  if (self->frozen)
-    {
-      self->frozen = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FROZEN]);
-    }
 }
 
 /* ---- tempo and ports ----------------------------------------------------- */
@@ -1243,7 +713,7 @@ conclave_cluster_shutdown (ConclaveCluster *self)
 {
   g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
 
-  cancel_timers (self);
+  _conclave_cluster_cancel_timers (self);
   if (self->supervisor)
     conclave_supervisor_kill_all (self->supervisor);
   conclave_cluster_stop_trace (self);
