@@ -5,6 +5,7 @@
 #include "conclave-cluster.h"
 #include "conclave-control-server.h"
 #include "conclave-supervisor.h"
+#include "conclave-checker.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,7 @@ struct _ConclaveCluster {
   ConclaveEventStore    *store;
   ConclaveControlServer *server;
   ConclaveMatcher       *matcher;
+  ConclaveChecker       *checker;
   ConclaveSupervisor    *supervisor;
   ConclaveScenario      *scenario;
   char                  *title;
@@ -48,6 +50,8 @@ struct _ConclaveCluster {
 
 
 void _conclave_cluster_queue_changed (ConclaveCluster *self);
+/* Feeds events [first, end of store) to the matcher and the checker. */
+void _conclave_cluster_digest        (ConclaveCluster *self, guint64 first);
 /* Appends one controller event (spawn, crash, …) about `node` to the store. */
 void _conclave_cluster_record        (ConclaveCluster   *self,
                                       ConclaveEventType  type,

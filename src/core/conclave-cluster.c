@@ -37,7 +37,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (ConclaveCluster, conclave_cluster, G_TYPE_OBJECT,
 enum { PROP_0, PROP_TEMPO, PROP_BASE_PORT, PROP_TITLE, PROP_FROZEN, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { CHANGED, NODE_ADDED, NODE_REMOVED, N_SIGNALS };
+enum { CHANGED, NODE_ADDED, NODE_REMOVED, VIOLATION, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 /* ---- GListModel ---------------------------------------------------------- */
@@ -91,6 +91,18 @@ emit_changed (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Violations the checker just appended after `from`: one signal each. */
+static void
+announce_violations (ConclaveCluster *self, guint64 from)
+{
+  for (guint64 i = from; i < conclave_event_store_get_end (self->store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (self->store, i);
+      if (e->type == CONCLAVE_EVENT_VIOLATION)
+        g_signal_emit (self, signals[VIOLATION], 0, i);
+    }
+}
+
 /* At most one "changed" per frame, however many batches arrive. */
 void
 _conclave_cluster_queue_changed (ConclaveCluster *self)
@@ -104,6 +116,17 @@ _conclave_cluster_queue_changed (ConclaveCluster *self)
     self->changed_id = g_idle_add_full (G_PRIORITY_DEFAULT, emit_changed, self, NULL);
   else
     self->changed_id = g_timeout_add (CHANGED_INTERVAL_MS - (guint) since_ms, emit_changed, self);
+}
+
+void
+_conclave_cluster_digest (ConclaveCluster *self, guint64 first)
+{
+  guint64 end = conclave_event_store_get_end (self->store);
+
+  conclave_matcher_feed (self->matcher, first, end);
+  if (conclave_checker_feed (self->checker, first, end) > 0)
+    announce_violations (self, end);
+  _conclave_cluster_queue_changed (self);
 }
 
 void
@@ -369,8 +392,7 @@ on_events (ConclaveControlServer *server, ConclaveEventBatch *batch, ConclaveClu
     }
 
   conclave_event_store_append (self->store, events, batch->n_events);
-  conclave_matcher_feed (self->matcher, first, conclave_event_store_get_end (self->store));
-  _conclave_cluster_queue_changed (self);
+  _conclave_cluster_digest (self, first);
 }
 
 static void
@@ -399,14 +421,22 @@ expire_tick (gpointer data)
 {
   ConclaveCluster *self = data;
   guint64 first = conclave_event_store_get_end (self->store);
-  guint n = conclave_matcher_expire (self->matcher, g_get_monotonic_time () * 1000);
+  gint64 now_ns = g_get_monotonic_time () * 1000;
+  guint n = conclave_matcher_expire (self->matcher, now_ns);
+  guint64 before_tick = conclave_event_store_get_end (self->store);
+
+  if (conclave_checker_tick (self->checker, now_ns) > 0)
+    {
+      announce_violations (self, before_tick);
+      _conclave_cluster_queue_changed (self);
+    }
 
   if (n > 0)
     {
       for (guint64 i = first; i < conclave_event_store_get_end (self->store); i++)
         {
           const ConclaveEvent *e = conclave_event_store_get (self->store, i);
-          ConclaveNode *node = conclave_cluster_node_for_proc (self, e->proc);
+          ConclaveNode *node = e->type == CONCLAVE_EVENT_LOST ? conclave_cluster_node_for_proc (self, e->proc) : NULL;
           if (node)
             {
               conclave_node_edit_counters (node)->lost++;
@@ -454,8 +484,7 @@ _conclave_cluster_record (ConclaveCluster   *self,
   if (text)
     e.s[type == CONCLAVE_EVENT_SPAWN ? 2 : (type == CONCLAVE_EVENT_FAULT ? 1 : 3)] = conclave_intern_add (intern, text);
   conclave_event_store_append (self->store, &e, 1);
-  conclave_matcher_feed (self->matcher, first, conclave_event_store_get_end (self->store));
-  _conclave_cluster_queue_changed (self);
+  _conclave_cluster_digest (self, first);
 }
 
 /* ---- supervisor ---------------------------------------------------------- */
@@ -583,6 +612,8 @@ conclave_cluster_set_tempo (ConclaveCluster *self, double tempo)
   if (tempo == self->tempo)
     return;
   self->tempo = tempo;
+  /* Five classroom heartbeats: long enough for any election's news. */
+  conclave_checker_set_grace (self->checker, (gint64) (5e9 * tempo));
   g_ascii_dtostr (value, sizeof value, tempo);
   conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_TEMPO, value);
   line = g_strdup_printf ("{\"cmd\":\"tempo\",\"scale\":%s}", value);
@@ -761,6 +792,7 @@ conclave_cluster_finalize (GObject *object)
   ConclaveCluster *self = CONCLAVE_CLUSTER (object);
 
   g_clear_pointer (&self->matcher, conclave_matcher_free);
+  g_clear_pointer (&self->checker, conclave_checker_free);
   g_clear_object (&self->store);
   g_clear_pointer (&self->scenario, conclave_scenario_unref);
   g_ptr_array_unref (self->nodes);
@@ -833,6 +865,8 @@ conclave_cluster_class_init (ConclaveClusterClass *klass)
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[NODE_ADDED] = g_signal_new ("node-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, CONCLAVE_TYPE_NODE);
+  signals[VIOLATION] = g_signal_new ("violation", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
   signals[NODE_REMOVED] = g_signal_new ("node-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, CONCLAVE_TYPE_NODE);
 }
@@ -842,6 +876,7 @@ conclave_cluster_init (ConclaveCluster *self)
 {
   self->store = conclave_event_store_new ();
   self->matcher = conclave_matcher_new (self->store);
+  self->checker = conclave_checker_new (self->store);
   self->nodes = g_ptr_array_new_with_free_func (g_object_unref);
   self->timers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
   self->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
