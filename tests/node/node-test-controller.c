@@ -281,10 +281,23 @@ test_controller_spawn (TestController *ctl, const char *name, const char *tempo,
   return proc;
 }
 
+/* Exited, and everything it reported has been read: its connection (and
+ * any not yet identified one) reached its end. */
 static gboolean
 proc_exited (TestController *ctl, gpointer data)
 {
-  return ((TestProc *) data)->exited;
+  TestProc *proc = data;
+
+  if (!proc->exited)
+    return FALSE;
+  for (guint i = 0; i < ctl->conns->len; i++)
+    {
+      TestConn *conn = ctl->conns->pdata[i];
+
+      if (!conn->closed && (conn->pid == proc->pid || conn->pid == 0))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 char *

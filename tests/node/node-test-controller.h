@@ -54,8 +54,8 @@ gboolean  test_controller_wait    (TestController *ctl, TestCondition cond,
  * without the program) as node `name` at `tempo`; stdout/stderr go to files. */
 TestProc *test_controller_spawn   (TestController *ctl, const char *name,
                                    const char *tempo, const char * const *argv);
-/* Pumps until proc exited (fails the test after timeout_ms); returns the
- * exit code, or 128+signal. */
+/* Pumps until proc exited and all it reported was read (fails the test
+ * after timeout_ms); returns the exit code, or 128+signal. */
 int       test_controller_wait_exit (TestController *ctl, TestProc *proc, int timeout_ms);
 /* Everything proc printed on stdout. */
 char     *test_proc_stdout        (TestProc *proc);

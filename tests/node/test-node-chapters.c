@@ -66,48 +66,42 @@ start_server (Fixture *fx, const char *role, const char * const *extra)
 
 /* SIGTERM: the node reports exit 0 and exits 0. */
 static void
-stop_server (Fixture *fx, TestProc *server)
+stop_node (Fixture *fx, TestProc *node)
 {
   TestEvent *exit_event;
 
-  kill (server->pid, SIGTERM);
-  g_assert_cmpint (test_controller_wait_exit (fx->ctl, server, WAIT_MS), ==, 0);
-  exit_event = test_controller_wait_event (fx->ctl, "exit", server->pid, NULL, NULL, WAIT_MS);
+  kill (node->pid, SIGTERM);
+  g_assert_cmpint (test_controller_wait_exit (fx->ctl, node, WAIT_MS), ==, 0);
+  exit_event = test_controller_wait_event (fx->ctl, "exit", node->pid, NULL, NULL, WAIT_MS);
   g_assert_nonnull (exit_event);
   g_assert_cmpint (test_event_int (exit_event, "code", -1), ==, 0);
 }
 
-/* The event `ev` with message id `id` from process pid (0: any), or NULL. */
-static TestEvent *
-find_by_id (Fixture *fx, const char *ev, pid_t pid, const char *id)
-{
-  g_autoptr(GPtrArray) events = test_controller_events (fx->ctl, ev, pid);
-
-  for (guint i = 0; i < events->len; i++)
-    if (g_strcmp0 (test_event_str (events->pdata[i], "id"), id) == 0)
-      return events->pdata[i];
-  return NULL;
-}
-
-/* Every send of `kind` by `from` was received by `to` with the same id,
- * addresses and Lamport clock. Returns how many. */
+/* Pairs messages by id across two processes, starting from the side whose
+ * events are all in (`ev` of `pid`, an exited process) and waiting for the
+ * other side (`other`, 0: any process). Checks that both ends agree on
+ * addresses, kind, preview, length and Lamport clock, and that the receive
+ * is not earlier than the send. Returns how many messages were paired. */
 static guint
-check_delivered (Fixture *fx, pid_t from, pid_t to, const char *kind)
+check_pairs (Fixture *fx, const char *ev, pid_t pid, pid_t other, const char *kind)
 {
-  g_autoptr(GPtrArray) sends = test_controller_events (fx->ctl, "send", from);
+  gboolean from_sender = g_str_equal (ev, "send");
+  g_autoptr(GPtrArray) events = test_controller_events (fx->ctl, ev, pid);
   guint n = 0;
 
-  for (guint i = 0; i < sends->len; i++)
+  for (guint i = 0; i < events->len; i++)
     {
-      TestEvent *send = sends->pdata[i];
-      const char *id = test_event_str (send, "id");
-      TestEvent *recv;
+      TestEvent *mine = events->pdata[i], *send, *recv;
+      const char *id = test_event_str (mine, "id");
+      TestEvent *theirs;
 
-      if (g_strcmp0 (test_event_str (send, "kind"), kind) != 0)
+      if (g_strcmp0 (test_event_str (mine, "kind"), kind) != 0)
         continue;
-      g_assert_cmpint (test_id_pid (id), ==, from);
-      recv = test_controller_wait_event (fx->ctl, "recv", to, "id", id, WAIT_MS);
-      g_assert_nonnull (recv);
+      theirs = test_controller_wait_event (fx->ctl, from_sender ? "recv" : "send", other, "id", id, WAIT_MS);
+      g_assert_nonnull (theirs);
+      send = from_sender ? mine : theirs;
+      recv = from_sender ? theirs : mine;
+      g_assert_cmpint (test_id_pid (id), ==, send->conn->pid);
       g_assert_cmpstr (test_event_str (recv, "src"), ==, test_event_str (send, "src"));
       g_assert_cmpstr (test_event_str (recv, "dst"), ==, test_event_str (send, "dst"));
       g_assert_cmpstr (test_event_str (recv, "kind"), ==, kind);
@@ -130,8 +124,8 @@ check_hello_exchange (Fixture *fx, TestProc *server, TestProc *client, const cha
   g_autofree char *address = server_address (fx);
   g_autofree char *out = test_proc_stdout (server);
 
-  g_assert_cmpuint (check_delivered (fx, client->pid, server->pid, "hello"), >=, 2);
-  g_assert_cmpuint (check_delivered (fx, server->pid, client->pid, "reply"), >=, 2);
+  g_assert_cmpuint (check_pairs (fx, "send", client->pid, server->pid, "hello"), >=, 2);
+  g_assert_cmpuint (check_pairs (fx, "recv", client->pid, server->pid, "reply"), >=, 2);
   g_assert_cmpuint (replies->len, >=, 2);
   for (guint i = 0; i < replies->len; i++)
     {
@@ -153,7 +147,7 @@ test_chapter1_udp (Fixture *fx, gconstpointer data)
 {
   TestProc *server = start_server (fx, "udp-server", NULL);
   const char *argv[] = { "udp-client", "--port", fx->port_text, "--count", "2",
-                         "--interval-ms", "0", NULL };
+                         "--interval-ms", "0", "--timeout-ms", "20000", NULL };
   TestProc *client = test_controller_spawn (fx->ctl, "c1", FAST, argv);
   g_autofree char *out = NULL;
 
@@ -162,7 +156,7 @@ test_chapter1_udp (Fixture *fx, gconstpointer data)
   out = test_proc_stdout (client);
   g_assert_nonnull (strstr (out, "Received message from server: Hi client!"));
   g_assert_nonnull (strstr (out, "Socket closed"));
-  stop_server (fx, server);
+  stop_node (fx, server);
 }
 
 static void
@@ -170,7 +164,7 @@ test_chapter1_tcp (Fixture *fx, gconstpointer data)
 {
   TestProc *server = start_server (fx, "tcp-server", NULL);
   const char *argv[] = { "tcp-client", "--port", fx->port_text, "--count", "3",
-                         "--interval-ms", "0", NULL };
+                         "--interval-ms", "0", "--timeout-ms", "20000", NULL };
   TestProc *client = test_controller_spawn (fx->ctl, "c1", FAST, argv);
   TestEvent *connect, *accept;
 
@@ -185,7 +179,7 @@ test_chapter1_tcp (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (test_event_str (connect, "peer"), ==, test_event_str (accept, "local"));
   g_assert_nonnull (test_controller_wait_event (fx->ctl, "socket", client->pid, "op", "close", WAIT_MS));
   g_assert_nonnull (test_controller_wait_event (fx->ctl, "socket", server->pid, "op", "close", WAIT_MS));
-  stop_server (fx, server);
+  stop_node (fx, server);
 }
 
 /* ---- chapter 2 ---- */
@@ -228,11 +222,12 @@ test_chapter2_fork (Fixture *fx, gconstpointer data)
 
       g_assert_true (g_hash_table_remove (children, GINT_TO_POINTER (from)));
       g_assert_nonnull (strstr (test_event_str (replies->pdata[i], "preview"), signature));
-      g_assert_nonnull (find_by_id (fx, "send", from, test_event_str (replies->pdata[i], "id")));
+      g_assert_nonnull (test_controller_wait_event (fx->ctl, "send", from, "id",
+                                                    test_event_str (replies->pdata[i], "id"), WAIT_MS));
       g_assert_nonnull (test_controller_wait_event (fx->ctl, "exit", from, NULL, NULL, WAIT_MS));
       g_assert_nonnull (test_controller_wait_event (fx->ctl, "reap", server->pid, NULL, NULL, WAIT_MS));
     }
-  stop_server (fx, server);
+  stop_node (fx, server);
   g_assert_cmpuint (test_controller_count (fx->ctl, "reap", server->pid, NULL, NULL), ==, forks->len);
 }
 
@@ -269,7 +264,8 @@ test_chapter3_pool (Fixture *fx, gconstpointer data)
   const char *extra[] = { "--workers", "3", "--work-ms", "400", NULL };
   TestProc *server = start_server (fx, "pool-server", extra);
   const char *argv[] = { "square-client", "--port", fx->port_text, "--count", "12",
-                         "--in-flight", "3", "--interval-ms", "0", "--first", "7", NULL };
+                         "--in-flight", "3", "--interval-ms", "0", "--first", "7",
+                         "--timeout-ms", "20000", NULL };
   TestProc *client = test_controller_spawn (fx->ctl, "c1", FAST, argv);
   g_autoptr(GHashTable) served_by = g_hash_table_new (NULL, NULL);
   g_autoptr(GPtrArray) squares = NULL;
@@ -303,10 +299,24 @@ test_chapter3_pool (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (g_hash_table_size (served_by), >=, 2);  /* requests overlapped */
   g_assert_true (reused);
   g_assert_cmpint (max_in_flight (fx, client->pid), >=, 2);
-  g_assert_cmpuint (check_delivered (fx, client->pid, 0, "request"), >=, 12);
+  g_assert_cmpuint (check_pairs (fx, "send", client->pid, 0, "request"), >=, 12);
   forks = test_controller_events (fx->ctl, "fork", server->pid);
   g_assert_cmpuint (forks->len, ==, workers);  /* nobody died, nobody was replaced */
-  stop_server (fx, server);
+  stop_node (fx, server);
+}
+
+/* Dead: gone, or a zombie that its new parent (init) has not reaped yet. */
+static gboolean
+process_gone (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = NULL;
+  const char *state;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return TRUE;
+  state = strrchr (stat, ')');
+  return state == NULL || g_str_has_prefix (state, ") Z") || g_str_has_prefix (state, ") X");
 }
 
 static gboolean
@@ -315,8 +325,12 @@ all_gone (TestController *ctl, gpointer data)
   GArray *pids = data;
 
   for (guint i = 0; i < pids->len; i++)
-    if (kill (g_array_index (pids, pid_t, i), 0) == 0)
-      return FALSE;
+    {
+      pid_t pid = g_array_index (pids, pid_t, i);
+
+      if (!process_gone (pid) || !test_controller_conn (ctl, pid)->closed)
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -412,7 +426,7 @@ test_garbage (Fixture *fx, gconstpointer data)
     g_assert_cmpint (total, ==, G_N_ELEMENTS (junk) + 2);
   }
   close (fd);
-  stop_server (fx, server);
+  stop_node (fx, server);
 }
 
 static void
@@ -439,7 +453,7 @@ test_garbage_tcp (Fixture *fx, gconstpointer data)
   g_assert_nonnull (test_controller_wait_event (fx->ctl, "recv", server->pid, "preview", "fine", WAIT_MS));
   g_assert_cmpuint (test_controller_count (fx->ctl, "garbage", server->pid, NULL, NULL), ==, 2);
   close (fd);
-  stop_server (fx, server);
+  stop_node (fx, server);
 }
 
 /* ---- commands: fault, tempo, post ---- */
@@ -462,7 +476,7 @@ test_fault_drop_and_delay (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (test_event_str (drop, "reason"), ==, "fault");
   g_assert_cmpstr (test_event_str (drop, "kind"), ==, "hello");
   g_assert_cmpint (test_id_pid (test_event_str (drop, "id")), ==, client->pid);
-  g_assert_null (find_by_id (fx, "recv", server->pid, test_event_str (drop, "id")));
+  g_assert_cmpuint (test_controller_count (fx->ctl, "recv", server->pid, "id", test_event_str (drop, "id")), ==, 0);
 
   /* no drops, but 300 ms in and 300 ms out (delays are not scaled by tempo) */
   test_controller_send (fx->ctl, server->pid, "{\"cmd\":\"fault\",\"drop\":0,\"delay_ms\":300}");
@@ -474,7 +488,7 @@ test_fault_drop_and_delay (Fixture *fx, gconstpointer data)
   g_assert_cmpint (test_event_int (send_event, "t", 0) - test_event_int (recv_event, "t", 0),
                    >=, 300 * G_GINT64_CONSTANT (1000000));
   {
-    TestEvent *sent = find_by_id (fx, "send", client->pid, id);
+    TestEvent *sent = test_controller_wait_event (fx->ctl, "send", client->pid, "id", id, WAIT_MS);
 
     g_assert_nonnull (sent);
     g_assert_cmpint (test_event_int (recv_event, "t", 0) - test_event_int (sent, "t", 0),
@@ -491,9 +505,8 @@ test_fault_drop_and_delay (Fixture *fx, gconstpointer data)
   test_controller_send (fx->ctl, server->pid, "{\"cmd\":\"fault\",\"drop\":7}");
   test_controller_send (fx->ctl, server->pid, "not json at all");
   g_assert_nonnull (test_controller_wait_event (fx->ctl, "log", server->pid, "level", "warning", WAIT_MS));
-  kill (client->pid, SIGTERM);
-  g_assert_cmpint (test_controller_wait_exit (fx->ctl, client, WAIT_MS), ==, 0);
-  stop_server (fx, server);
+  stop_node (fx, client);
+  stop_node (fx, server);
 }
 
 static void
@@ -515,22 +528,16 @@ test_post_and_tempo (Fixture *fx, gconstpointer data)
   /* tempo 0.0001: the pending minute shrinks to 6 ms, so rounds follow quickly */
   test_controller_send (fx->ctl, client->pid, "{\"cmd\":\"tempo\",\"scale\":0.0001}");
   g_assert_true (test_controller_wait_count (fx->ctl, "send", client->pid, NULL, NULL, 6, WAIT_MS));
-  kill (client->pid, SIGTERM);
-  g_assert_cmpint (test_controller_wait_exit (fx->ctl, client, WAIT_MS), ==, 0);
+  stop_node (fx, client);
   out = test_proc_stdout (client);
   g_assert_nonnull (strstr (out, "Tempo is now 0.0001"));
-  stop_server (fx, server);
+  stop_node (fx, server);
 }
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  if (g_getenv ("CONCLAVE_NODE_BIN") == NULL)
-    {
-      g_test_skip ("CONCLAVE_NODE_BIN is not set");
-      return 77;
-    }
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/node/chapter1/udp", test_chapter1_udp);
   ADD ("/node/chapter1/tcp", test_chapter1_tcp);
