@@ -357,6 +357,41 @@ test_pool_dies_with_parent (Fixture *fx, gconstpointer data)
   g_assert_true (test_controller_wait (fx->ctl, all_gone, workers, WAIT_MS));
 }
 
+/* A worker that dies is reaped and replaced; the pool keeps serving. */
+static void
+test_pool_replaces_worker (Fixture *fx, gconstpointer data)
+{
+  const char *extra[] = { "--workers", "2", NULL };
+  TestProc *server = start_server (fx, "pool-server", extra);
+  const char *argv[] = { "square-client", "--port", fx->port_text, "--count", "4",
+                         "--interval-ms", "0", "--timeout-ms", "20000", NULL };
+  TestProc *client;
+  g_autoptr(GPtrArray) forks = NULL;
+  TestEvent *reap;
+  pid_t victim, successor;
+
+  g_assert_true (test_controller_wait_count (fx->ctl, "fork", server->pid, NULL, NULL, 2, WAIT_MS));
+  forks = test_controller_events (fx->ctl, "fork", server->pid);
+  victim = (pid_t) test_event_int (forks->pdata[0], "child", 0);
+  g_assert_nonnull (test_controller_wait_event (fx->ctl, "hello", victim, NULL, NULL, WAIT_MS));
+  kill (victim, SIGKILL);
+  reap = test_controller_wait_event (fx->ctl, "reap", server->pid, NULL, NULL, WAIT_MS);
+  g_assert_nonnull (reap);
+  g_assert_cmpint (test_event_int (reap, "child", 0), ==, victim);
+  g_assert_cmpint (test_event_int (reap, "signal", 0), ==, SIGKILL);
+  g_assert_true (test_controller_wait_count (fx->ctl, "fork", server->pid, NULL, NULL, 3, WAIT_MS));
+  g_clear_pointer (&forks, g_ptr_array_unref);
+  forks = test_controller_events (fx->ctl, "fork", server->pid);
+  successor = (pid_t) test_event_int (forks->pdata[2], "child", 0);
+  g_assert_cmpint (successor, !=, victim);
+  g_assert_nonnull (test_controller_wait_event (fx->ctl, "hello", successor, NULL, NULL, WAIT_MS));
+
+  client = test_controller_spawn (fx->ctl, "c1", FAST, argv);
+  g_assert_cmpint (test_controller_wait_exit (fx->ctl, client, WAIT_MS), ==, 0);
+  g_assert_cmpuint (test_controller_count (fx->ctl, "send", victim, NULL, NULL), ==, 0);
+  stop_node (fx, server);
+}
+
 /* ---- garbage ---- */
 
 static int
@@ -544,6 +579,7 @@ main (int argc, char **argv)
   ADD ("/node/chapter2/fork", test_chapter2_fork);
   ADD ("/node/chapter3/pool", test_chapter3_pool);
   ADD ("/node/chapter3/pool-dies-with-parent", test_pool_dies_with_parent);
+  ADD ("/node/chapter3/pool-replaces-worker", test_pool_replaces_worker);
   ADD ("/node/garbage/udp", test_garbage);
   ADD ("/node/garbage/tcp", test_garbage_tcp);
   ADD ("/node/commands/fault", test_fault_drop_and_delay);

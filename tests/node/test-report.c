@@ -8,9 +8,13 @@
 #include "conclave-report.h"
 #include "node-test-controller.h"
 
+#include <glib/gstdio.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -237,6 +241,83 @@ test_controller_goes_away (Fixture *fx, gconstpointer data)
   g_assert_cmpint (errno, ==, 4321);
 }
 
+/* Connects a non-blocking Unix socket to path; returns it, or -1 with
+ * errno (EAGAIN when the listener's backlog is full). */
+static int
+try_connect (const char *path)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+  g_strlcpy (addr.sun_path, path, sizeof addr.sun_path);
+  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) == 0)
+    return fd;
+  close (fd);
+  return -1;
+}
+
+/* A controller whose backlog is full: the reporter must not block; it keeps
+ * the hello pending and connects once the controller accepts again. */
+static void
+test_backlog_full (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("conclave-backlog-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "control.sock", NULL);
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int listener = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_autoptr(GArray) fillers = g_array_new (FALSE, FALSE, sizeof (int));
+  gint64 deadline;
+  char line[512] = "";
+  int fd, accepted;
+  ssize_t n;
+
+  g_strlcpy (addr.sun_path, path, sizeof addr.sun_path);
+  g_assert_cmpint (bind (listener, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (listen (listener, 0), ==, 0);
+  while ((fd = try_connect (path)) >= 0 && fillers->len < 64)
+    g_array_append_val (fillers, fd);
+  g_assert_cmpint (errno, ==, EAGAIN);
+
+  g_setenv (CONCLAVE_ENV_CONTROL, path, TRUE);
+  g_assert_cmpint (creport_init ("patient", "test-report"), ==, 1);
+  g_assert_cmpint (creport_fd (), ==, -1);        /* not connected yet */
+  g_assert_cmpuint (creport_pending (), >, 0);    /* the hello waits */
+  creport_event ("log", "\"text\":\"while connecting\"");
+
+  for (guint i = 0; i < fillers->len; i++)  /* make room in the backlog */
+    {
+      close (accept (listener, NULL, NULL));
+      close (g_array_index (fillers, int, i));
+    }
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (creport_fd () < 0 && g_get_monotonic_time () < deadline)
+    {
+      creport_flush ();
+      g_usleep (1000);  /* nothing to poll: the reporter retries on flush */
+    }
+  g_assert_cmpint (creport_fd (), >=, 0);
+  g_assert_cmpuint (creport_pending (), ==, 0);
+  accepted = accept (listener, NULL, NULL);
+  g_assert_cmpint (accepted, >=, 0);
+  for (gsize got = 0; strstr (line, "\"seq\":1,") == NULL && got < sizeof line - 1; got += (gsize) n)
+    {
+      struct pollfd pfd = { accepted, POLLIN, 0 };
+
+      g_assert_cmpint (poll (&pfd, 1, 5000), ==, 1);
+      n = recv (accepted, line + got, sizeof line - 1 - got, 0);
+      g_assert_cmpint (n, >, 0);
+    }
+  g_assert_true (g_str_has_prefix (line, "{\"ev\":\"hello\",\"seq\":0,"));
+  g_assert_nonnull (strstr (line, "\"role\":\"patient\""));
+  g_assert_nonnull (strstr (line, "{\"ev\":\"log\",\"seq\":1,"));
+  close (accepted);
+  close (listener);
+  g_unsetenv (CONCLAVE_ENV_CONTROL);
+  creport_init ("none", "none");
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 collect_line (const char *line, void *data)
 {
@@ -341,6 +422,7 @@ main (int argc, char **argv)
   g_test_add ("/report/controller-goes-away", Fixture, NULL, fixture_set_up, test_controller_goes_away, fixture_tear_down);
   g_test_add ("/report/commands", Fixture, NULL, fixture_set_up, test_commands, fixture_tear_down);
   g_test_add_func ("/report/without-control", test_without_control);
+  g_test_add_func ("/report/backlog-full", test_backlog_full);
   g_test_add_func ("/report/json-string", test_json_string);
   g_test_add_func ("/report/hash", test_hash);
   return g_test_run ();
