@@ -281,6 +281,21 @@ check_node_name (ConclaveScenarioJson  *json,
   return TRUE;
 }
 
+/* "unknown role “udp-sever” for node “s1” (known roles: …)", at the member's line. */
+static gboolean
+fail_unknown (ConclaveScenarioJson  *json,
+              JsonObject            *object,
+              const char            *member,
+              const char            *value,
+              const char            *what,
+              const char            *known,
+              GError               **error)
+{
+  return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, object, member),
+                                       error, "unknown %s “%s” for %s (known %ss: %s)",
+                                       member, value, what, member, known);
+}
+
 static gboolean
 check_role (ConclaveScenarioJson  *json,
             JsonObject            *object,
@@ -293,9 +308,7 @@ check_role (ConclaveScenarioJson  *json,
   if (g_strv_contains (known_roles, role))
     return TRUE;
   roles = g_strjoinv (", ", (char **) known_roles);
-  return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, object, "role"),
-                                       error, "unknown role “%s” for %s (known roles: %s)",
-                                       role, what, roles);
+  return fail_unknown (json, object, "role", role, what, roles, error);
 }
 
 static gboolean
@@ -367,9 +380,7 @@ load_fault_action (ConclaveScenarioJson   *json,
   if (fault_action_from_string (action, &fault->action))
     return TRUE;
   actions = action_list ();
-  return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, object, "action"),
-                                       error, "unknown action “%s” in %s (known actions: %s)",
-                                       action, what, actions);
+  return fail_unknown (json, object, "action", action, what, actions, error);
 }
 
 static gboolean
