@@ -319,9 +319,9 @@ flush_locked (void)
     pending_head = pending_tail = 0;
 }
 
-/* Queues one complete line, or drops it whole (never a part of it). */
+/* Room for a line of len bytes, compacting the buffer if that makes it. */
 static int
-enqueue_locked (const char *line, size_t len)
+room_locked (size_t len)
 {
   if (pending_tail + len > PENDING_MAX && pending_head > 0)
     {
@@ -329,28 +329,52 @@ enqueue_locked (const char *line, size_t len)
       pending_tail -= pending_head;
       pending_head = 0;
     }
-  if (pending_tail + len > PENDING_MAX)
-    return 0;
-  memcpy (pending + pending_tail, line, len);
-  pending_tail += len;
-  return 1;
+  return pending_tail + len <= PENDING_MAX;
 }
 
-/* Formats `{"ev":EV,"seq":N,"t":T[,FIELDS]}\n` into line_buf and queues it.
- * The seq is consumed even when the line is dropped. */
+static int
+format_locked (const char *ev, int64_t t, const char *fields)
+{
+  return snprintf (line_buf, sizeof line_buf, "{\"ev\":\"%s\",\"seq\":%" PRIu64 ",\"t\":%" PRId64 "%s%s}\n",
+                   ev, seq, t ? t : creport_now_ns (),
+                   fields && *fields ? "," : "", fields ? fields : "");
+}
+
+/* Queues `{"ev":EV,"seq":N,"t":T[,FIELDS]}\n` whole, or drops it whole
+ * (never a part of it). The seq is consumed either way. */
 static void
 emit_locked (const char *ev, int64_t t, const char *fields)
 {
+  int n = format_locked (ev, t, fields);
+
+  seq++;
+  if (n > 0 && (size_t) n < sizeof line_buf && room_locked ((size_t) n))
+    {
+      memcpy (pending + pending_tail, line_buf, (size_t) n);
+      pending_tail += (size_t) n;
+      return;
+    }
+  dropped_total++;
+  dropped_since++;
+}
+
+/* Tells how many lines were dropped, if the telling fits now; otherwise it
+ * waits for a later line (without using a seq), so a flood of drops does not
+ * become a flood of dropped overflow lines. */
+static void
+tell_overflow_locked (void)
+{
+  char count[48];
   int n;
 
-  n = snprintf (line_buf, sizeof line_buf, "{\"ev\":\"%s\",\"seq\":%" PRIu64 ",\"t\":%" PRId64 "%s%s}\n",
-                ev, seq++, t ? t : creport_now_ns (),
-                fields && *fields ? "," : "", fields ? fields : "");
-  if (n < 0 || (size_t) n >= sizeof line_buf || !enqueue_locked (line_buf, (size_t) n))
-    {
-      dropped_total++;
-      dropped_since++;
-    }
+  snprintf (count, sizeof count, "\"dropped\":%" PRIu64, dropped_since);
+  n = format_locked ("overflow", 0, count);
+  if (n <= 0 || !room_locked ((size_t) n))
+    return;
+  memcpy (pending + pending_tail, line_buf, (size_t) n);
+  pending_tail += (size_t) n;
+  seq++;
+  dropped_since = 0;
 }
 
 static void
@@ -364,15 +388,7 @@ event_locked (const char *ev, int64_t t, const char *fields)
   if (state != CHAN_OPEN && state != CHAN_CONNECTING)
     return;
   if (dropped_since > 0)
-    {
-      char count[48];
-      uint64_t before = dropped_since;
-
-      snprintf (count, sizeof count, "\"dropped\":%" PRIu64, before);
-      emit_locked ("overflow", 0, count);
-      if (dropped_since == before)  /* it got through: the count is told */
-        dropped_since = 0;
-    }
+    tell_overflow_locked ();
   emit_locked (ev, t, fields);
   flush_locked ();
 }

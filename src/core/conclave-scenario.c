@@ -7,19 +7,17 @@
  * It must never start a process or accept a file it only half understood.
  */
 #include "conclave-scenario.h"
-#include "conclave-scenarios.h"
+#include "conclave-scenario-private.h"
+#include "conclave-scenarios.h"   /* generated: the compiled-in chapters */
 
 #include <json-glib/json-glib.h>
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #define SCENARIO_DIR "/io/github/conclave/Conclave/scenarios"
-#define MAX_FILE_SIZE (1024 * 1024)
 #define MAX_NAME_LEN 32
 #define MAX_TEMPO 100.0
 #define MAX_DELAY_MS 60000.0
-#define MAX_TIME_MS (24u * 3600u * 1000u)
 
 G_DEFINE_QUARK (conclave-scenario-error-quark, conclave_scenario_error)
 G_DEFINE_BOXED_TYPE (ConclaveScenario, conclave_scenario,
@@ -193,338 +191,6 @@ insert_fault_sorted (ConclaveScenario      *self,
   g_ptr_array_insert (self->faults, i, fault);
 }
 
-/* --- line numbers --------------------------------------------------------- */
-
-/* JsonParser forgets where things were; its signals tell us as it goes. */
-typedef struct {
-  guint line;
-  GHashTable *members;   /* name → line of its value */
-} ObjectLines;
-
-typedef struct {
-  const char *filename;
-  JsonParser *parser;
-  GHashTable *objects;   /* JsonObject* → ObjectLines* */
-  GHashTable *arrays;    /* JsonArray* → GArray of guint: line of each element */
-  GArray *open;          /* lines of the '{' still open */
-  guint depth;
-  guint roots;
-  guint second_root_line;
-  char *duplicate;       /* first member name given twice in one object */
-  guint duplicate_line;
-} Loader;
-
-static void
-object_lines_free (ObjectLines *lines)
-{
-  g_hash_table_unref (lines->members);
-  g_free (lines);
-}
-
-static ObjectLines *
-object_lines (Loader     *loader,
-              JsonObject *object)
-{
-  ObjectLines *lines = g_hash_table_lookup (loader->objects, object);
-
-  if (lines == NULL)
-    {
-      lines = g_new0 (ObjectLines, 1);
-      lines->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      g_hash_table_insert (loader->objects, object, lines);
-    }
-  return lines;
-}
-
-static void
-value_started (Loader *loader)
-{
-  guint line = json_parser_get_current_line (loader->parser);
-
-  if (loader->depth++ > 0)
-    return;
-  if (++loader->roots == 2)
-    loader->second_root_line = line;
-}
-
-static void
-on_object_start (JsonParser *parser,
-                 Loader     *loader)
-{
-  guint line = json_parser_get_current_line (parser);
-
-  g_array_append_val (loader->open, line);
-  value_started (loader);
-}
-
-static void
-on_object_member (JsonParser *parser,
-                  JsonObject *object,
-                  const char *name,
-                  Loader     *loader)
-{
-  ObjectLines *lines = object_lines (loader, object);
-  guint line = json_parser_get_current_line (parser);
-
-  if (g_hash_table_contains (lines->members, name) && loader->duplicate == NULL)
-    {
-      loader->duplicate = g_strdup (name);
-      loader->duplicate_line = line;
-    }
-  g_hash_table_insert (lines->members, g_strdup (name), GUINT_TO_POINTER (line));
-}
-
-static void
-on_object_end (JsonParser *parser,
-               JsonObject *object,
-               Loader     *loader)
-{
-  g_assert (loader->open->len > 0);
-  object_lines (loader, object)->line = g_array_index (loader->open, guint, loader->open->len - 1);
-  g_array_set_size (loader->open, loader->open->len - 1);
-  loader->depth--;
-}
-
-static void
-on_array_start (JsonParser *parser,
-                Loader     *loader)
-{
-  value_started (loader);
-}
-
-static void
-on_array_end (JsonParser *parser,
-              JsonArray  *array,
-              Loader     *loader)
-{
-  loader->depth--;
-}
-
-static void
-on_array_element (JsonParser *parser,
-                  JsonArray  *array,
-                  gint        index,
-                  Loader     *loader)
-{
-  GArray *lines = g_hash_table_lookup (loader->arrays, array);
-  guint line = json_parser_get_current_line (parser);
-
-  if (lines == NULL)
-    {
-      lines = g_array_new (FALSE, TRUE, sizeof (guint));
-      g_hash_table_insert (loader->arrays, array, lines);
-    }
-  if ((guint) index >= lines->len)
-    g_array_set_size (lines, index + 1);
-  g_array_index (lines, guint, index) = line;
-}
-
-static guint
-line_of_object (Loader     *loader,
-                JsonObject *object)
-{
-  ObjectLines *lines = g_hash_table_lookup (loader->objects, object);
-
-  return lines != NULL ? lines->line : 0;
-}
-
-/* The line of a member's value; the object's line if it has no such member. */
-static guint
-line_of_member (Loader     *loader,
-                JsonObject *object,
-                const char *name)
-{
-  ObjectLines *lines = g_hash_table_lookup (loader->objects, object);
-  gpointer line;
-
-  if (lines != NULL && g_hash_table_lookup_extended (lines->members, name, NULL, &line))
-    return GPOINTER_TO_UINT (line);
-  return line_of_object (loader, object);
-}
-
-static guint
-line_of_element (Loader    *loader,
-                 JsonArray *array,
-                 guint      index)
-{
-  GArray *lines = g_hash_table_lookup (loader->arrays, array);
-
-  return lines != NULL && index < lines->len ? g_array_index (lines, guint, index) : 0;
-}
-
-static gboolean G_GNUC_PRINTF (4, 5)
-fail (Loader      *loader,
-      guint        line,
-      GError     **error,
-      const char  *format,
-      ...)
-{
-  g_autofree char *problem = NULL;
-  va_list args;
-
-  va_start (args, format);
-  problem = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  if (line > 0)
-    g_set_error (error, CONCLAVE_SCENARIO_ERROR, CONCLAVE_SCENARIO_ERROR_INVALID,
-                 "%s:%u: %s", loader->filename, line, problem);
-  else
-    g_set_error (error, CONCLAVE_SCENARIO_ERROR, CONCLAVE_SCENARIO_ERROR_INVALID,
-                 "%s: %s", loader->filename, problem);
-  return FALSE;
-}
-
-/* --- typed fields ----------------------------------------------------------- */
-
-static gboolean
-check_fields (Loader             *loader,
-              JsonObject         *object,
-              const char * const *allowed,
-              const char         *what,
-              GError            **error)
-{
-  g_autoptr(GList) members = json_object_get_members (object);
-
-  for (GList *l = members; l != NULL; l = l->next)
-    if (!g_strv_contains (allowed, l->data))
-      {
-        g_autofree char *expected = g_strjoinv (", ", (char **) allowed);
-
-        return fail (loader, line_of_member (loader, object, l->data), error,
-                     "unknown field “%s” in %s (known fields: %s)",
-                     (const char *) l->data, what, expected);
-      }
-  return TRUE;
-}
-
-/* A string member: NULL if absent (an error if required). */
-static gboolean
-get_string (Loader      *loader,
-            JsonObject  *object,
-            const char  *name,
-            const char  *what,
-            gboolean     required,
-            const char **out,
-            GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  *out = NULL;
-  if (node == NULL)
-    {
-      if (required)
-        return fail (loader, line_of_object (loader, object), error,
-                     "%s has no “%s”", what, name);
-      return TRUE;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return fail (loader, line_of_member (loader, object, name), error,
-                 "“%s” of %s must be a string", name, what);
-  *out = json_node_get_string (node);
-  return TRUE;
-}
-
-/* A number member; *present tells whether it was there. */
-static gboolean
-get_number (Loader      *loader,
-            JsonObject  *object,
-            const char  *name,
-            const char  *what,
-            double      *out,
-            gboolean    *present,
-            GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  GType type;
-
-  *present = node != NULL;
-  if (node == NULL)
-    return TRUE;
-  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
-  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
-    return fail (loader, line_of_member (loader, object, name), error,
-                 "“%s” of %s must be a number", name, what);
-  *out = json_node_get_double (node);
-  return TRUE;
-}
-
-/* Milliseconds: a whole number, 0 to a day. */
-static gboolean
-get_ms (Loader      *loader,
-        JsonObject  *object,
-        const char  *name,
-        const char  *what,
-        gboolean     required,
-        guint       *out,
-        GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  gint64 value;
-
-  *out = 0;
-  if (node == NULL)
-    {
-      if (required)
-        return fail (loader, line_of_object (loader, object), error,
-                     "%s has no “%s”", what, name);
-      return TRUE;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return fail (loader, line_of_member (loader, object, name), error,
-                 "“%s” of %s must be a whole number of milliseconds", name, what);
-  value = json_node_get_int (node);
-  if (value < 0 || value > MAX_TIME_MS)
-    return fail (loader, line_of_member (loader, object, name), error,
-                 "“%s” of %s must be between 0 and %u", name, what, MAX_TIME_MS);
-  *out = (guint) value;
-  return TRUE;
-}
-
-/* An array member; NULL if absent (an error if required). */
-static gboolean
-get_array (Loader      *loader,
-           JsonObject  *object,
-           const char  *name,
-           const char  *what,
-           gboolean     required,
-           JsonArray  **out,
-           GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  *out = NULL;
-  if (node == NULL)
-    {
-      if (required)
-        return fail (loader, line_of_object (loader, object), error,
-                     "%s has no “%s”", what, name);
-      return TRUE;
-    }
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return fail (loader, line_of_member (loader, object, name), error,
-                 "“%s” of %s must be an array", name, what);
-  *out = json_node_get_array (node);
-  return TRUE;
-}
-
-static gboolean
-get_element_object (Loader      *loader,
-                    JsonArray   *array,
-                    guint        index,
-                    const char  *what,
-                    JsonObject **out,
-                    GError     **error)
-{
-  JsonNode *node = json_array_get_element (array, index);
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (loader, line_of_element (loader, array, index), error,
-                 "%s %u must be an object", what, index + 1);
-  *out = json_node_get_object (node);
-  return TRUE;
-}
-
 /* --- nodes ---------------------------------------------------------------- */
 
 /* "{port}" and "{group_port}" are filled in at start; anything else in
@@ -550,7 +216,7 @@ unknown_placeholder (const char *arg)
 }
 
 static gboolean
-load_args (Loader                *loader,
+load_args (ConclaveScenarioJson  *json,
            JsonObject            *object,
            const char            *what,
            ConclaveScenarioNode  *node,
@@ -559,90 +225,29 @@ load_args (Loader                *loader,
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   JsonArray *args;
 
-  if (!get_array (loader, object, "args", what, FALSE, &args, error))
+  if (!_conclave_scenario_json_get_array (json, object, "args", what, FALSE, &args, error))
     return FALSE;
   for (guint i = 0; args != NULL && i < json_array_get_length (args); i++)
     {
-      JsonNode *arg = json_array_get_element (args, i);
       g_autofree char *bad = NULL;
+      const char *arg;
 
-      if (!JSON_NODE_HOLDS_VALUE (arg) || json_node_get_value_type (arg) != G_TYPE_STRING)
-        return fail (loader, line_of_element (loader, args, i), error,
-                     "argument %u of %s must be a string", i + 1, what);
-      bad = unknown_placeholder (json_node_get_string (arg));
+      if (!_conclave_scenario_json_get_element_string (json, args, i, "argument", what, &arg, error))
+        return FALSE;
+      bad = unknown_placeholder (arg);
       if (bad != NULL)
-        return fail (loader, line_of_element (loader, args, i), error,
-                     "unknown placeholder “%s” in the arguments of %s (known: {port}, {group_port})",
-                     bad, what);
-      g_strv_builder_add (builder, json_node_get_string (arg));
+        return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_element (json, args, i),
+                                             error, "unknown placeholder “%s” in the arguments of %s "
+                                             "(known: {port}, {group_port})", bad, what);
+      g_strv_builder_add (builder, arg);
     }
   node->args = g_strv_builder_end (builder);
-  if (g_strcmp0 (node->role, "exec") == 0 && node->args[0] == NULL)
-    return fail (loader, line_of_object (loader, object), error,
-                 "%s has role exec but no “args” (the program and its arguments)", what);
+  if (g_str_equal (node->role, "exec") && node->args[0] == NULL)
+    return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_object (json, object),
+                                         error, "%s has role exec but no “args” "
+                                         "(the program and its arguments)", what);
   return TRUE;
 }
-
-static gboolean
-check_node_name (Loader            *loader,
-                 ConclaveScenario  *scenario,
-                 JsonObject        *object,
-                 const char        *name,
-                 GError           **error)
-{
-  guint line = line_of_member (loader, object, "name");
-
-  if (!is_valid_name (name))
-    return fail (loader, line, error,
-                 "bad node name “%s”: use a lower-case letter, then letters, digits or '-' "
-                 "(at most %d characters), like s1 or c2", name, MAX_NAME_LEN);
-  if (g_strv_contains (special_targets, name))
-    return fail (loader, line, error,
-                 "“%s” cannot be a node name: it is a fault target meaning something else", name);
-  for (guint i = 0; i < scenario->nodes->len; i++)
-    if (g_str_equal (((ConclaveScenarioNode *) g_ptr_array_index (scenario->nodes, i))->name, name))
-      return fail (loader, line, error, "a second node is named “%s”", name);
-  return TRUE;
-}
-
-static gboolean
-load_node (Loader            *loader,
-           ConclaveScenario  *scenario,
-           JsonObject        *object,
-           guint              index,
-           GError           **error)
-{
-  g_autoptr(ConclaveScenarioNode) node = g_new0 (ConclaveScenarioNode, 1);
-  g_autofree char *what = g_strdup_printf ("node %u", index + 1);
-  const char *name, *role;
-
-  if (!check_fields (loader, object, node_fields, what, error) ||
-      !get_string (loader, object, "name", what, TRUE, &name, error) ||
-      !check_node_name (loader, scenario, object, name, error))
-    return FALSE;
-
-  g_free (what);
-  what = g_strdup_printf ("node “%s”", name);
-  if (!get_string (loader, object, "role", what, TRUE, &role, error))
-    return FALSE;
-  if (!g_strv_contains (known_roles, role))
-    {
-      g_autofree char *roles = g_strjoinv (", ", (char **) known_roles);
-
-      return fail (loader, line_of_member (loader, object, "role"), error,
-                   "unknown role “%s” for %s (known roles: %s)", role, what, roles);
-    }
-  node->name = g_strdup (name);
-  node->role = g_strdup (role);
-  if (!load_args (loader, object, what, node, error) ||
-      !get_ms (loader, object, "start_ms", what, FALSE, &node->start_ms, error))
-    return FALSE;
-
-  g_ptr_array_add (scenario->nodes, g_steal_pointer (&node));
-  return TRUE;
-}
-
-/* --- faults --------------------------------------------------------------- */
 
 static gboolean
 scenario_has_node (ConclaveScenario *scenario,
@@ -655,7 +260,92 @@ scenario_has_node (ConclaveScenario *scenario,
 }
 
 static gboolean
-load_fault_target (Loader                 *loader,
+check_node_name (ConclaveScenarioJson  *json,
+                 ConclaveScenario      *scenario,
+                 JsonObject            *object,
+                 const char            *name,
+                 GError               **error)
+{
+  guint line = _conclave_scenario_json_line_of_member (json, object, "name");
+
+  if (!is_valid_name (name))
+    return _conclave_scenario_json_fail (json, line, error,
+                                         "bad node name “%s”: use a lower-case letter, then letters, "
+                                         "digits or '-' (at most %d characters), like s1 or c2",
+                                         name, MAX_NAME_LEN);
+  if (g_strv_contains (special_targets, name))
+    return _conclave_scenario_json_fail (json, line, error, "“%s” cannot be a node name: it is a "
+                                         "fault target meaning something else", name);
+  if (scenario_has_node (scenario, name))
+    return _conclave_scenario_json_fail (json, line, error, "a second node is named “%s”", name);
+  return TRUE;
+}
+
+/* "unknown role “udp-sever” for node “s1” (known roles: …)", at the member's line. */
+static gboolean
+fail_unknown (ConclaveScenarioJson  *json,
+              JsonObject            *object,
+              const char            *member,
+              const char            *value,
+              const char            *what,
+              const char            *known,
+              GError               **error)
+{
+  return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, object, member),
+                                       error, "unknown %s “%s” for %s (known %ss: %s)",
+                                       member, value, what, member, known);
+}
+
+static gboolean
+check_role (ConclaveScenarioJson  *json,
+            JsonObject            *object,
+            const char            *role,
+            const char            *what,
+            GError               **error)
+{
+  g_autofree char *roles = NULL;
+
+  if (g_strv_contains (known_roles, role))
+    return TRUE;
+  roles = g_strjoinv (", ", (char **) known_roles);
+  return fail_unknown (json, object, "role", role, what, roles, error);
+}
+
+static gboolean
+load_node (ConclaveScenarioJson  *json,
+           ConclaveScenario      *scenario,
+           JsonObject            *object,
+           guint                  index,
+           GError               **error)
+{
+  g_autoptr(ConclaveScenarioNode) node = g_new0 (ConclaveScenarioNode, 1);
+  g_autofree char *what = g_strdup_printf ("node %u", index + 1);
+  const char *name, *role;
+
+  if (!_conclave_scenario_json_check_fields (json, object, node_fields, what, error) ||
+      !_conclave_scenario_json_get_string (json, object, "name", what, TRUE, &name, error) ||
+      !check_node_name (json, scenario, object, name, error))
+    return FALSE;
+
+  g_free (what);
+  what = g_strdup_printf ("node “%s”", name);
+  if (!_conclave_scenario_json_get_string (json, object, "role", what, TRUE, &role, error) ||
+      !check_role (json, object, role, what, error))
+    return FALSE;
+  node->name = g_strdup (name);
+  node->role = g_strdup (role);
+  if (!load_args (json, object, what, node, error) ||
+      !_conclave_scenario_json_get_ms (json, object, "start_ms", what, FALSE, &node->start_ms, error))
+    return FALSE;
+
+  g_ptr_array_add (scenario->nodes, g_steal_pointer (&node));
+  return TRUE;
+}
+
+/* --- faults --------------------------------------------------------------- */
+
+static gboolean
+load_fault_target (ConclaveScenarioJson   *json,
                    ConclaveScenario       *scenario,
                    JsonObject             *object,
                    const char             *what,
@@ -664,48 +354,58 @@ load_fault_target (Loader                 *loader,
 {
   const char *target;
 
-  if (!get_string (loader, object, "target", what, FALSE, &target, error))
+  if (!_conclave_scenario_json_get_string (json, object, "target", what, FALSE, &target, error))
     return FALSE;
   if (target != NULL && !g_strv_contains (special_targets, target) &&
       !scenario_has_node (scenario, target))
-    return fail (loader, line_of_member (loader, object, "target"), error,
-                 "%s targets “%s”, which is not a node of this scenario "
-                 "(nor leader, random-server or all)", what, target);
+    return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, object, "target"),
+                                         error, "%s targets “%s”, which is not a node of this scenario "
+                                         "(nor leader, random-server or all)", what, target);
   fault->target = g_strdup (target);
   return TRUE;
 }
 
 static gboolean
-load_fault (Loader            *loader,
-            ConclaveScenario  *scenario,
-            JsonObject        *object,
-            guint              index,
-            GError           **error)
+load_fault_action (ConclaveScenarioJson   *json,
+                   JsonObject             *object,
+                   const char             *what,
+                   ConclaveScenarioFault  *fault,
+                   GError                **error)
+{
+  g_autofree char *actions = NULL;
+  const char *action;
+
+  if (!_conclave_scenario_json_get_string (json, object, "action", what, TRUE, &action, error))
+    return FALSE;
+  if (fault_action_from_string (action, &fault->action))
+    return TRUE;
+  actions = action_list ();
+  return fail_unknown (json, object, "action", action, what, actions, error);
+}
+
+static gboolean
+load_fault (ConclaveScenarioJson  *json,
+            ConclaveScenario      *scenario,
+            JsonObject            *object,
+            guint                  index,
+            GError               **error)
 {
   g_autoptr(ConclaveScenarioFault) fault = g_new0 (ConclaveScenarioFault, 1);
   g_autofree char *what = g_strdup_printf ("fault %u", index + 1);
   g_autofree char *problem = NULL;
-  const char *action;
   gboolean has_value;
 
-  if (!check_fields (loader, object, fault_fields, what, error) ||
-      !get_ms (loader, object, "at_ms", what, TRUE, &fault->at_ms, error) ||
-      !get_string (loader, object, "action", what, TRUE, &action, error))
-    return FALSE;
-  if (!fault_action_from_string (action, &fault->action))
-    {
-      g_autofree char *actions = action_list ();
-
-      return fail (loader, line_of_member (loader, object, "action"), error,
-                   "unknown action “%s” in %s (known actions: %s)", action, what, actions);
-    }
-  if (!load_fault_target (loader, scenario, object, what, fault, error) ||
-      !get_number (loader, object, "value", what, &fault->value, &has_value, error))
+  if (!_conclave_scenario_json_check_fields (json, object, fault_fields, what, error) ||
+      !_conclave_scenario_json_get_ms (json, object, "at_ms", what, TRUE, &fault->at_ms, error) ||
+      !load_fault_action (json, object, what, fault, error) ||
+      !load_fault_target (json, scenario, object, what, fault, error) ||
+      !_conclave_scenario_json_get_number (json, object, "value", what, &fault->value, &has_value, error))
     return FALSE;
 
   problem = fault_problem (fault, has_value);
   if (problem != NULL)
-    return fail (loader, line_of_object (loader, object), error, "%s: %s", what, problem);
+    return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_object (json, object),
+                                         error, "%s: %s", what, problem);
 
   insert_fault_sorted (scenario, g_steal_pointer (&fault));
   return TRUE;
@@ -713,49 +413,67 @@ load_fault (Loader            *loader,
 
 /* --- the whole file ------------------------------------------------------- */
 
+typedef gboolean (*LoadOne) (ConclaveScenarioJson *, ConclaveScenario *, JsonObject *, guint, GError **);
+
 static gboolean
-load_list (Loader            *loader,
-           ConclaveScenario  *scenario,
-           JsonArray         *array,
-           const char        *what,
-           gboolean (*load_one) (Loader *, ConclaveScenario *, JsonObject *, guint, GError **),
-           GError           **error)
+load_list (ConclaveScenarioJson  *json,
+           ConclaveScenario      *scenario,
+           JsonArray             *array,
+           const char            *what,
+           LoadOne                load_one,
+           GError               **error)
 {
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *object = NULL;
 
-      if (!get_element_object (loader, array, i, what, &object, error) ||
-          !load_one (loader, scenario, object, i, error))
+      if (!_conclave_scenario_json_get_element_object (json, array, i, what, "the scenario", &object, error) ||
+          !load_one (json, scenario, object, i, error))
         return FALSE;
     }
   return TRUE;
 }
 
 static gboolean
-load_header (Loader            *loader,
-             ConclaveScenario  *scenario,
-             JsonObject        *root,
-             GError           **error)
+check_header (ConclaveScenarioJson  *json,
+              ConclaveScenario      *scenario,
+              JsonObject            *root,
+              const char            *id,
+              const char            *title,
+              gboolean               has_tempo,
+              GError               **error)
 {
+  if (!is_valid_name (id))
+    return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, root, "id"),
+                                         error, "bad id “%s”: use a lower-case letter, then letters, "
+                                         "digits or '-'", id);
+  if (*title == '\0')
+    return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, root, "title"),
+                                         error, "the title is empty");
+  if (has_tempo && !(scenario->tempo > 0.0 && scenario->tempo <= MAX_TEMPO))
+    return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, root, "tempo"),
+                                         error, "tempo %g is not above 0 and at most %g",
+                                         scenario->tempo, MAX_TEMPO);
+  return TRUE;
+}
+
+static gboolean
+load_header (ConclaveScenarioJson  *json,
+             ConclaveScenario      *scenario,
+             JsonObject            *root,
+             GError               **error)
+{
+  const char *what = "the scenario";
   const char *id, *title, *description;
   gboolean has_tempo;
 
-  if (!check_fields (loader, root, scenario_fields, "the scenario", error) ||
-      !get_string (loader, root, "id", "the scenario", TRUE, &id, error))
+  if (!_conclave_scenario_json_check_fields (json, root, scenario_fields, what, error) ||
+      !_conclave_scenario_json_get_string (json, root, "id", what, TRUE, &id, error) ||
+      !_conclave_scenario_json_get_string (json, root, "title", what, TRUE, &title, error) ||
+      !_conclave_scenario_json_get_string (json, root, "description", what, FALSE, &description, error) ||
+      !_conclave_scenario_json_get_number (json, root, "tempo", what, &scenario->tempo, &has_tempo, error) ||
+      !check_header (json, scenario, root, id, title, has_tempo, error))
     return FALSE;
-  if (!is_valid_name (id))
-    return fail (loader, line_of_member (loader, root, "id"), error,
-                 "bad id “%s”: use a lower-case letter, then letters, digits or '-'", id);
-  if (!get_string (loader, root, "title", "the scenario", TRUE, &title, error) ||
-      !get_string (loader, root, "description", "the scenario", FALSE, &description, error) ||
-      !get_number (loader, root, "tempo", "the scenario", &scenario->tempo, &has_tempo, error))
-    return FALSE;
-  if (*title == '\0')
-    return fail (loader, line_of_member (loader, root, "title"), error, "the title is empty");
-  if (has_tempo && !(scenario->tempo > 0.0 && scenario->tempo <= MAX_TEMPO))
-    return fail (loader, line_of_member (loader, root, "tempo"), error,
-                 "tempo %g is not above 0 and at most %g", scenario->tempo, MAX_TEMPO);
 
   scenario->id = g_strdup (id);
   scenario->title = g_strdup (title);
@@ -764,113 +482,25 @@ load_header (Loader            *loader,
 }
 
 static gboolean
-load_root (Loader            *loader,
-           ConclaveScenario  *scenario,
-           JsonObject        *root,
-           GError           **error)
+load_root (ConclaveScenarioJson  *json,
+           ConclaveScenario      *scenario,
+           JsonObject            *root,
+           GError               **error)
 {
   JsonArray *nodes, *faults;
 
-  if (!load_header (loader, scenario, root, error) ||
-      !get_array (loader, root, "nodes", "the scenario", TRUE, &nodes, error))
+  if (!load_header (json, scenario, root, error) ||
+      !_conclave_scenario_json_get_array (json, root, "nodes", "the scenario", TRUE, &nodes, error))
     return FALSE;
   if (json_array_get_length (nodes) == 0)
-    return fail (loader, line_of_member (loader, root, "nodes"), error,
-                 "“nodes” is empty: a scenario starts at least one node");
-  if (!load_list (loader, scenario, nodes, "node", load_node, error) ||
-      !get_array (loader, root, "faults", "the scenario", FALSE, &faults, error))
+    return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, root, "nodes"),
+                                         error, "“nodes” is empty: a scenario starts at least one node");
+  if (!load_list (json, scenario, nodes, "node", load_node, error) ||
+      !_conclave_scenario_json_get_array (json, root, "faults", "the scenario", FALSE, &faults, error))
     return FALSE;
-  if (faults != NULL && !load_list (loader, scenario, faults, "fault", load_fault, error))
+  if (faults != NULL && !load_list (json, scenario, faults, "fault", load_fault, error))
     return FALSE;
   return TRUE;
-}
-
-static guint
-count_lines (const char *data,
-             const char *end)
-{
-  guint line = 1;
-
-  for (const char *p = data; p < end; p++)
-    line += *p == '\n';
-  return line;
-}
-
-/* json-glib says "<data>:LINE:COLUMN: Parse error: problem"; we say FILE:LINE. */
-static gboolean
-fail_syntax (Loader       *loader,
-             const GError *parse_error,
-             GError      **error)
-{
-  const char *message = parse_error->message;
-  guint line = 0, column = 0;
-  int consumed = 0;
-
-  if (sscanf (message, "<data>:%u:%u: %n", &line, &column, &consumed) == 2 && consumed > 0)
-    {
-      message += consumed;
-      if (g_str_has_prefix (message, "Parse error: "))
-        message += strlen ("Parse error: ");
-      return fail (loader, line, error, "syntax error at column %u: %s", column, message);
-    }
-  return fail (loader, 0, error, "syntax error: %s", message);
-}
-
-static gboolean
-parse (Loader      *loader,
-       const char  *data,
-       gsize        len,
-       GError     **error)
-{
-  g_autoptr(GError) parse_error = NULL;
-  const char *bad;
-
-  if (len > MAX_FILE_SIZE)
-    return fail (loader, 0, error, "too large for a scenario (%" G_GSIZE_FORMAT " bytes)", len);
-  if (!g_utf8_validate_len (data, len, &bad))
-    return fail (loader, count_lines (data, bad), error, "not UTF-8 text");
-  if (!json_parser_load_from_data (loader->parser, data, len, &parse_error))
-    return fail_syntax (loader, parse_error, error);
-  if (json_parser_get_root (loader->parser) == NULL)
-    return fail (loader, 1, error, "empty: expected a JSON object");
-  if (loader->roots > 1)
-    return fail (loader, loader->second_root_line, error,
-                 "a second JSON value: a scenario is exactly one object");
-  if (loader->duplicate != NULL)
-    return fail (loader, loader->duplicate_line, error,
-                 "“%s” is given twice in the same object", loader->duplicate);
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (loader->parser)))
-    return fail (loader, 1, error, "expected a JSON object {…} at the top");
-  return TRUE;
-}
-
-static void
-loader_init (Loader     *loader,
-             const char *filename)
-{
-  memset (loader, 0, sizeof *loader);
-  loader->filename = filename;
-  loader->parser = json_parser_new ();
-  loader->objects = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) object_lines_free);
-  loader->arrays = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
-  loader->open = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_signal_connect (loader->parser, "object-start", G_CALLBACK (on_object_start), loader);
-  g_signal_connect (loader->parser, "object-member", G_CALLBACK (on_object_member), loader);
-  g_signal_connect (loader->parser, "object-end", G_CALLBACK (on_object_end), loader);
-  g_signal_connect (loader->parser, "array-start", G_CALLBACK (on_array_start), loader);
-  g_signal_connect (loader->parser, "array-element", G_CALLBACK (on_array_element), loader);
-  g_signal_connect (loader->parser, "array-end", G_CALLBACK (on_array_end), loader);
-}
-
-static void
-loader_clear (Loader *loader)
-{
-  /* The tables are keyed by the parser's objects: drop them first. */
-  g_hash_table_unref (loader->objects);
-  g_hash_table_unref (loader->arrays);
-  g_array_unref (loader->open);
-  g_free (loader->duplicate);
-  g_object_unref (loader->parser);
 }
 
 ConclaveScenario *
@@ -880,18 +510,15 @@ conclave_scenario_new_from_data (const char  *data,
                                  GError     **error)
 {
   g_autoptr(ConclaveScenario) scenario = scenario_new ();
-  Loader loader;
-  gboolean ok;
+  g_autoptr(ConclaveScenarioJson) json = NULL;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
-  loader_init (&loader, filename != NULL ? filename : "<scenario>");
-  ok = parse (&loader, data != NULL ? data : "", len, error) &&
-       load_root (&loader, scenario,
-                  json_node_get_object (json_parser_get_root (loader.parser)), error);
-  loader_clear (&loader);
-
-  return ok ? g_steal_pointer (&scenario) : NULL;
+  json = _conclave_scenario_json_parse (data != NULL ? data : "", len,
+                                        filename != NULL ? filename : "<scenario>", error);
+  if (json == NULL || !load_root (json, scenario, _conclave_scenario_json_root (json), error))
+    return NULL;
+  return g_steal_pointer (&scenario);
 }
 
 ConclaveScenario *
@@ -945,10 +572,10 @@ natural_compare (gconstpointer a,
   return (guchar) *x - (guchar) *y;
 }
 
-/* The resource lives in a static library: nothing would pull its
- * constructor into a program, so register it by hand, once. */
+/* The resource lives in a static library, compiled with --manual-register:
+ * nothing would pull a constructor in, so register it here, once. */
 static void
-ensure_resources (void)
+ensure_builtin (void)
 {
   static gsize registered = 0;
 
@@ -962,11 +589,11 @@ ensure_resources (void)
 char **
 conclave_scenario_list_builtin (void)
 {
-  g_auto(GStrv) files;
-
-  ensure_resources ();
-  files = g_resources_enumerate_children (SCENARIO_DIR "/", 0, NULL);
+  g_auto(GStrv) files = NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  ensure_builtin ();
+  files = g_resources_enumerate_children (SCENARIO_DIR "/", 0, NULL);
 
   for (guint i = 0; files != NULL && files[i] != NULL; i++)
     if (g_str_has_suffix (files[i], ".json"))
@@ -987,7 +614,7 @@ conclave_scenario_lookup (const char  *id,
 
   g_return_val_if_fail (id != NULL, NULL);
 
-  ensure_resources ();
+  ensure_builtin ();
   path = g_strconcat (SCENARIO_DIR "/", id, ".json", NULL);
   if (is_valid_name (id))
     bytes = g_resources_lookup_data (path, 0, NULL);
@@ -1024,7 +651,7 @@ parse_time (const char *text,
   else
     return FALSE;
   value *= scale;
-  if (!isfinite (value) || value > MAX_TIME_MS)
+  if (!isfinite (value) || value > CONCLAVE_SCENARIO_MAX_MS)
     return FALSE;
   *ms = (guint) round (value);
   return TRUE;

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -54,9 +55,20 @@ typedef struct {
   GString *line;
 } Reader;
 
+/* What the child setup needs, valid in the forked child. */
+typedef struct {
+  pid_t controller;
+  /* Shared with every child we fork: it writes its pid here, because
+   * GSubprocess forgets the pid once the process is reaped, and a quick
+   * process may be reaped before spawn returns. */
+  volatile gint *pid_slot;
+} ChildSetup;
+
 struct _ConclaveSupervisor
 {
   GObject parent_instance;
+
+  ChildSetup setup;
 
   char *control_path;
   GMainContext *context;      /* where our async work completes */
@@ -444,12 +456,13 @@ wait_cb (GObject      *object,
 static void
 child_setup (gpointer data)
 {
-  pid_t controller = GPOINTER_TO_INT (data);
+  const ChildSetup *setup = data;
 
+  *setup->pid_slot = getpid ();
   setpgid (0, 0);
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   /* If we died before the line above, the signal will never come: go now. */
-  if (getppid () != controller)
+  if (getppid () != setup->controller)
     _exit (127);
 }
 
@@ -502,8 +515,7 @@ make_launcher (ConclaveSupervisor *self,
   g_subprocess_launcher_setenv (launcher, CONCLAVE_ENV_NODE, name, TRUE);
   if (cwd != NULL)
     g_subprocess_launcher_set_cwd (launcher, cwd);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup,
-                                         GINT_TO_POINTER (getpid ()), NULL);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, &self->setup, NULL);
   return launcher;
 }
 
@@ -546,9 +558,12 @@ conclave_supervisor_spawn (ConclaveSupervisor  *self,
     proc_finish (proc);   /* still draining its output: finish it now */
 
   launcher = make_launcher (self, name, cwd);
+  *self->setup.pid_slot = 0;
   subprocess = g_subprocess_launcher_spawnv (launcher, argv, error);
   if (subprocess == NULL)
     return 0;
+  /* The child wrote it before exec, and spawn waited for the exec. */
+  g_assert (*self->setup.pid_slot > 0);
 
   proc = g_new0 (Proc, 1);
   g_ref_count_init (&proc->ref);
@@ -556,7 +571,7 @@ conclave_supervisor_spawn (ConclaveSupervisor  *self,
   proc->name = g_strdup (name);
   proc->subprocess = g_steal_pointer (&subprocess);
   proc->cancellable = g_cancellable_new ();
-  proc->pid = atoi (g_subprocess_get_identifier (proc->subprocess));
+  proc->pid = *self->setup.pid_slot;
   g_hash_table_insert (self->procs, proc->name, proc);
   g_hash_table_add (self->groups, GINT_TO_POINTER (proc->pid));
 
@@ -732,6 +747,7 @@ conclave_supervisor_finalize (GObject *object)
   g_hash_table_unref (self->env);
   g_main_context_unref (self->context);
   g_free (self->control_path);
+  munmap ((gpointer) self->setup.pid_slot, sizeof (gint));
 
   G_OBJECT_CLASS (conclave_supervisor_parent_class)->finalize (object);
 }
@@ -769,6 +785,11 @@ conclave_supervisor_init (ConclaveSupervisor *self)
       g_once_init_leave (&subreaper_once, 1);
     }
 
+  self->setup.controller = getpid ();
+  self->setup.pid_slot = mmap (NULL, sizeof (gint), PROT_READ | PROT_WRITE,
+                               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (self->setup.pid_slot == MAP_FAILED)
+    g_error ("Could not map a page to share with children: %s", g_strerror (errno));
   self->context = g_main_context_ref_thread_default ();
   self->env = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->procs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,

@@ -7,6 +7,7 @@
 #include "node-control.h"
 
 #include "conclave-protocol.h"
+#include "node-loop.h"
 #include "node-report.h"
 
 #include <json-glib/json-glib.h>
@@ -187,6 +188,7 @@ apply_tempo (JsonObject *obj, GError **error)
   if (!json_object_has_member (obj, "scale")
       || !optional_number (obj, "scale", 0.0, 1000.0, &value) || value <= 0.0)
     return bad_field (error, "tempo", "scale", "a number above 0 and at most 1000");
+  node_loop_retempo (value / tempo);
   tempo = value;
   printf ("Tempo is now %g\n", tempo);
   return TRUE;

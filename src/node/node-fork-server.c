@@ -55,7 +55,7 @@ static int
 child_main (gpointer data)
 {
   printf ("Process %ld (child of %ld) handles the request\n", (long) getpid (), (long) getppid ());
-  node_loop_add_timer (node_control_scale_ms (opt_work_ms), child_reply, data, NULL);
+  node_loop_add_tempo_timer (opt_work_ms, child_reply, data, NULL);
   return node_loop_run ();
 }
 

@@ -81,8 +81,7 @@ end_round (HelloClient *client)
   if (opt_count > 0 && client->rounds >= opt_count)
     finish (client);
   else
-    client->timer = node_loop_add_timer (node_control_scale_ms (opt_interval_ms),
-                                         on_next_round, client, NULL);
+    client->timer = node_loop_add_tempo_timer (opt_interval_ms, on_next_round, client, NULL);
 }
 
 static void
@@ -172,8 +171,7 @@ send_hello (HelloClient *client, const char *text)
       printf ("Sent to server: %s\n", message);
       printf ("Waiting for response...\n");
     }
-  client->timer = node_loop_add_timer (node_control_scale_ms (opt_timeout_ms),
-                                       on_timeout, client, NULL);
+  client->timer = node_loop_add_tempo_timer (opt_timeout_ms, on_timeout, client, NULL);
 }
 
 /* `post`: one more hello now, whatever the pace says. */

@@ -30,6 +30,7 @@ typedef struct {
   NodeTimerFunc func;
   gpointer data;
   GDestroyNotify destroy;
+  gboolean tempo;   /* follows tempo changes */
 } Timer;
 
 static GArray *watches;    /* of Watch */
@@ -100,6 +101,30 @@ node_loop_add_timer (double ms, NodeTimerFunc func, gpointer data, GDestroyNotif
   timer->destroy = destroy;
   g_ptr_array_add (timers, timer);
   return timer->id;
+}
+
+guint
+node_loop_add_tempo_timer (double ms_at_tempo_1, NodeTimerFunc func, gpointer data,
+                           GDestroyNotify destroy)
+{
+  guint id = node_loop_add_timer (node_control_scale_ms (ms_at_tempo_1), func, data, destroy);
+
+  ((Timer *) timers->pdata[timers->len - 1])->tempo = TRUE;
+  return id;
+}
+
+void
+node_loop_retempo (double factor)
+{
+  gint64 now = creport_now_ns ();
+
+  for (guint i = 0; i < timers->len; i++)
+    {
+      Timer *timer = timers->pdata[i];
+
+      if (timer->tempo && timer->due_ns > now)
+        timer->due_ns = now + (gint64) ((double) (timer->due_ns - now) * factor);
+    }
 }
 
 void

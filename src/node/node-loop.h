@@ -26,6 +26,14 @@ guint  node_loop_add_timer   (double ms, NodeTimerFunc func, gpointer data,
                               GDestroyNotify destroy);
 void   node_loop_cancel      (guint id);
 
+/* A timer for a protocol time given at tempo 1.0: it runs at the current
+ * tempo and stretches or shrinks when the tempo changes. */
+guint  node_loop_add_tempo_timer (double ms_at_tempo_1, NodeTimerFunc func,
+                                  gpointer data, GDestroyNotify destroy);
+/* The tempo changed: remaining times of tempo timers are multiplied by
+ * new/old. */
+void   node_loop_retempo     (double factor);
+
 /* Called when SIGCHLD arrives (the handler reaps). */
 void   node_loop_set_child_func (NodeChildFunc func);
 

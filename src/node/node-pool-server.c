@@ -102,7 +102,7 @@ on_request (const NodeLink *link, const NodeWireMsg *msg, gpointer data)
   /* busy: let the other workers take the next datagrams */
   node_loop_remove_fd (pool->watch);
   pool->watch = 0;
-  node_loop_add_timer (node_control_scale_ms (opt_work_ms), job_done, job, job_free);
+  node_loop_add_tempo_timer (opt_work_ms, job_done, job, job_free);
 }
 
 static void
@@ -153,7 +153,7 @@ on_reaped (pid_t pid, int status)
   else
     printf ("Worker %ld was killed by signal %d; starting a new one\n", (long) pid, WTERMSIG (status));
   /* a moment later, so a worker that dies at once cannot make us spin */
-  node_loop_add_timer (node_control_scale_ms (200), start_worker, NULL, NULL);
+  node_loop_add_tempo_timer (200, start_worker, NULL, NULL);
 }
 
 int

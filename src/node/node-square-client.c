@@ -108,7 +108,7 @@ send_number (Outstanding *out)
   node_net_send (&client->link, "request", payload);
   client->max_in_flight = MAX (client->max_in_flight, g_hash_table_size (client->outstanding));
   printf ("Sent %s (%u in flight)\n", payload, g_hash_table_size (client->outstanding));
-  out->timer = node_loop_add_timer (node_control_scale_ms (opt_timeout_ms), on_timeout, out, NULL);
+  out->timer = node_loop_add_tempo_timer (opt_timeout_ms, on_timeout, out, NULL);
 }
 
 static void
@@ -169,8 +169,7 @@ pump (Client *client)
     {
       start_number (client, take_next (client));
       if (opt_interval_ms > 0)
-        client->pace = node_loop_add_timer (node_control_scale_ms (opt_interval_ms),
-                                            on_pace, client, NULL);
+        client->pace = node_loop_add_tempo_timer (opt_interval_ms, on_pace, client, NULL);
     }
 }
 
