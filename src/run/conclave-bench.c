@@ -13,6 +13,7 @@
 
 #include "conclave-cluster.h"
 #include "conclave-protocol.h"
+#include "conclave-line-parser.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -199,6 +200,47 @@ bench_ingest (guint writers, double seconds)
   conclave_cluster_shutdown (cluster);
 }
 
+/* The parser alone: the same send/recv lines through the fast path and
+ * through json-glib, one core, no I/O. */
+static void
+bench_parse (void)
+{
+  g_autoptr(ConclaveIntern) intern = conclave_intern_new ();
+  g_autoptr(ConclaveLineParser) parser = conclave_line_parser_new (intern);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  const guint n = 200000;
+  double fast_s = 0, ref_s = 0;
+  gint64 t0;
+
+  for (guint i = 0; i < 1000; i++)
+    g_ptr_array_add (lines, g_strdup_printf (
+      "{\"ev\":\"%s\",\"seq\":%u,\"t\":%" G_GINT64_FORMAT ",\"proto\":\"udp\",\"src\":\"127.0.0.1:%u\","
+      "\"dst\":\"127.0.0.1:10001\",\"len\":%u,\"kind\":\"request\",\"preview\":\"Hi server! %u\",\"id\":\"%u:%u\",\"lc\":%u}",
+      i & 1 ? "recv" : "send", i, mono_ns (), 40000 + i % 7, 10 + i % 50, i % 20, 4000 + i % 3, i / 2, i));
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      t0 = mono_ns ();
+      for (guint i = 0; i < n; i++)
+        {
+          const char *line = lines->pdata[i % lines->len];
+          ConclaveEvent e;
+          if (pass == 0)
+            conclave_line_parser_parse (parser, line, strlen (line), &e, NULL);
+          else
+            conclave_line_parser_parse_reference (parser, line, strlen (line), &e, NULL);
+        }
+      if (pass == 0)
+        fast_s = (double) (mono_ns () - t0) / 1e9;
+      else
+        ref_s = (double) (mono_ns () - t0) / 1e9;
+    }
+  g_print ("parse: %u send/recv lines, one thread\n", n);
+  g_print ("  fast path   %.2f us per line (%.0f lines/s)\n", fast_s * 1e6 / n, n / fast_s);
+  g_print ("  json-glib   %.2f us per line (%.0f lines/s)\n", ref_s * 1e6 / n, n / ref_s);
+  g_print ("  ratio       %.1fx\n", ref_s / fast_s);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -210,7 +252,7 @@ main (int argc, char *argv[])
     { "seconds", 's', 0, G_OPTION_ARG_DOUBLE, &seconds, "How long they write (default 3)", "S" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("ingest — measure the control channel");
+  g_autoptr(GOptionContext) context = g_option_context_new ("ingest|parse — measure the control channel");
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -218,9 +260,15 @@ main (int argc, char *argv[])
       g_printerr ("conclave-bench: %s\n", error->message);
       return 2;
     }
+  if (argc == 2 && strcmp (argv[1], "parse") == 0)
+    {
+      bench_parse ();
+      return 0;
+    }
   if (argc < 2 || strcmp (argv[1], "ingest") != 0 || writers < 1 || writers > 64 || seconds <= 0)
     {
-      g_printerr ("Usage: conclave-bench ingest [--writers K] [--seconds S]\n");
+      g_printerr ("Usage: conclave-bench ingest [--writers K] [--seconds S]\n"
+                  "       conclave-bench parse\n");
       return 2;
     }
   bench_ingest ((guint) writers, seconds);
