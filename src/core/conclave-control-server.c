@@ -44,6 +44,7 @@ struct _ConclaveControlServer {
 
   ConclaveIntern     *intern;
   ConclaveLineParser *parser;      /* reader thread only */
+  gboolean            reference;   /* CONCLAVE_PARSER=json-glib: no fast path (to measure it) */
   char               *dir;
   char               *path;
   int                 listen_fd;
@@ -154,7 +155,9 @@ handle_line (ConclaveControlServer *self, Connection *c, const char *line, gsize
   const char *reason = NULL;
   ConclaveParseResult result;
 
-  result = conclave_line_parser_parse (self->parser, line, len, &e, &reason);
+  result = self->reference
+             ? conclave_line_parser_parse_reference (self->parser, line, len, &e, &reason)
+             : conclave_line_parser_parse (self->parser, line, len, &e, &reason);
   if (result != CONCLAVE_PARSE_OK)
     {
       push_error (self, out, c->id, result, reason);
@@ -391,6 +394,7 @@ conclave_control_server_new (ConclaveIntern *intern, GError **error)
 
   self->intern = intern;
   self->parser = conclave_line_parser_new (intern);
+  self->reference = g_strcmp0 (g_getenv ("CONCLAVE_PARSER"), "json-glib") == 0;
   self->context = g_main_context_ref_thread_default ();
   if (!make_socket (self, error) || !start_reader (self, error))
     return NULL;
