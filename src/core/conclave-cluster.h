@@ -1,0 +1,99 @@
+/* conclave-cluster.h — everything one running class demonstration is.
+ *
+ * Owns the control server, the event store, the matcher, the supervisor and
+ * the node models, and joins them: events in, node models and messages
+ * updated, one "changed" per batch out. A GListModel of the top-level
+ * ConclaveNodes (servers and clients; children hang off their parent).
+ * Used by the window, conclave-run and the tests alike; no GTK here.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "conclave-event-store.h"
+#include "conclave-matcher.h"
+#include "conclave-node.h"
+#include "conclave-scenario.h"
+
+G_BEGIN_DECLS
+
+#define CONCLAVE_TYPE_CLUSTER (conclave_cluster_get_type ())
+G_DECLARE_FINAL_TYPE (ConclaveCluster, conclave_cluster, CONCLAVE, CLUSTER, GObject)
+
+/* Signals:
+ *   "changed" ()                        once per batch of events (≤ one per frame)
+ *   "node-added" (ConclaveNode *)       any node, children included
+ *   "node-removed" (ConclaveNode *)
+ * Properties: tempo (double), base-port (uint), scenario (ConclaveScenario*),
+ *   title (string), n-events (uint64, notified per batch).
+ */
+
+ConclaveCluster    *conclave_cluster_new            (GError **error);
+ConclaveEventStore *conclave_cluster_get_store      (ConclaveCluster *self);
+ConclaveMatcher    *conclave_cluster_get_matcher    (ConclaveCluster *self);
+const char         *conclave_cluster_get_control_path (ConclaveCluster *self);
+
+/* Nodes */
+ConclaveNode       *conclave_cluster_lookup         (ConclaveCluster *self, const char *name);
+ConclaveNode       *conclave_cluster_lookup_pid     (ConclaveCluster *self, gint pid);
+/* The node (top-level or child) a process-table entry belongs to. */
+ConclaveNode       *conclave_cluster_node_for_proc  (ConclaveCluster *self, guint32 proc);
+/* Next free name: "s3" for a server, "c2" for a client. */
+char               *conclave_cluster_next_name      (ConclaveCluster *self, gboolean server);
+/* Adds and starts a node running conclave-node `role` with args (NULL-terminated). */
+ConclaveNode       *conclave_cluster_add_node       (ConclaveCluster *self,
+                                                     const char *name,
+                                                     const char *role,
+                                                     const char * const *args,
+                                                     GError **error);
+/* Adds and starts an arbitrary program (the trace shim is preloaded). */
+ConclaveNode       *conclave_cluster_add_program    (ConclaveCluster *self,
+                                                     const char *name,
+                                                     const char * const *argv,
+                                                     const char *cwd,
+                                                     gboolean server,
+                                                     GError **error);
+gboolean            conclave_cluster_crash          (ConclaveCluster *self, const char *name);
+gboolean            conclave_cluster_stop           (ConclaveCluster *self, const char *name);
+gboolean            conclave_cluster_pause          (ConclaveCluster *self, const char *name);
+gboolean            conclave_cluster_resume         (ConclaveCluster *self, const char *name);
+gboolean            conclave_cluster_restart        (ConclaveCluster *self, const char *name, GError **error);
+gboolean            conclave_cluster_remove         (ConclaveCluster *self, const char *name);
+/* Freeze all: pause every running node (TRUE) or resume them. */
+void                conclave_cluster_freeze_all     (ConclaveCluster *self, gboolean frozen);
+gboolean            conclave_cluster_get_frozen     (ConclaveCluster *self);
+/* Sends a command line to every process of a node (children included). */
+gboolean            conclave_cluster_send_command   (ConclaveCluster *self,
+                                                     const char *name,
+                                                     const char *json_line);
+gboolean            conclave_cluster_set_fault      (ConclaveCluster *self,
+                                                     const char *name,
+                                                     double drop,
+                                                     guint delay_ms,
+                                                     const char * const *isolate);
+
+/* Scenarios */
+gboolean            conclave_cluster_start_scenario (ConclaveCluster *self,
+                                                     ConclaveScenario *scenario,
+                                                     GError **error);
+ConclaveScenario   *conclave_cluster_get_scenario   (ConclaveCluster *self);
+/* Stops every node and forgets them; the store is kept. */
+void                conclave_cluster_clear          (ConclaveCluster *self);
+
+double              conclave_cluster_get_tempo      (ConclaveCluster *self);
+void                conclave_cluster_set_tempo      (ConclaveCluster *self, double tempo);
+guint               conclave_cluster_get_base_port  (ConclaveCluster *self);
+void                conclave_cluster_set_base_port  (ConclaveCluster *self, guint port);
+
+/* Applies one fault now (as a scenario's schedule would). */
+void                conclave_cluster_apply_fault    (ConclaveCluster *self,
+                                                     const ConclaveScenarioFault *fault);
+
+/* Trace recording: every event from now on, as JSON Lines. */
+gboolean            conclave_cluster_start_trace    (ConclaveCluster *self, const char *path, GError **error);
+void                conclave_cluster_stop_trace     (ConclaveCluster *self);
+
+/* Kills every process and waits for them; call before dropping the last ref
+ * (dispose does it too). */
+void                conclave_cluster_shutdown       (ConclaveCluster *self);
+
+G_END_DECLS

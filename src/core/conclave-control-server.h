@@ -1,0 +1,46 @@
+/* conclave-control-server.h — the controller's end of the control channel.
+ *
+ * Listens on a Unix socket in a private 0700 directory, accepts one
+ * connection per process and reads lines on its own thread (never on the
+ * main loop), parses them (conclave-line-parser) and hands batches of
+ * records to the main context through the "events" signal. Counts, per
+ * connection, lines, sequence gaps, overflow reports and malformed lines.
+ * Never blocks on a slow or dead process.
+ *
+ * Signals (main context): "events" (ConclaveEventBatch *), once per batch;
+ * "closed" (guint conn) when a process's connection ends.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "conclave-event.h"
+#include "conclave-intern.h"
+
+G_BEGIN_DECLS
+
+#define CONCLAVE_TYPE_CONTROL_SERVER (conclave_control_server_get_type ())
+G_DECLARE_FINAL_TYPE (ConclaveControlServer, conclave_control_server, CONCLAVE, CONTROL_SERVER, GObject)
+
+/* A parsed batch, delivered on the main context that created the server.
+ * events[i].proc is the connection id (not yet a process index); the
+ * receiver (the cluster) maps it. Valid only during the signal. */
+typedef struct {
+  const ConclaveEvent *events;
+  guint                n_events;
+} ConclaveEventBatch;
+
+ConclaveControlServer *conclave_control_server_new        (ConclaveIntern *intern,
+                                                           GError        **error);
+const char            *conclave_control_server_get_path   (ConclaveControlServer *self);
+/* Sends one command line (a JSON object, without newline) to a connection.
+ * FALSE if it is gone or its socket is full. Thread: main. */
+gboolean               conclave_control_server_send       (ConclaveControlServer *self,
+                                                           guint32                conn,
+                                                           const char            *line);
+void                   conclave_control_server_close      (ConclaveControlServer *self);
+/* Totals since start. */
+guint64                conclave_control_server_get_lines  (ConclaveControlServer *self);
+guint64                conclave_control_server_get_errors (ConclaveControlServer *self);
+guint64                conclave_control_server_get_lost   (ConclaveControlServer *self);
+
+G_END_DECLS

@@ -1,0 +1,74 @@
+/* conclave-matcher.h — pairs sends with receives into messages.
+ *
+ * Fed every appended event (in arrival order, so a receive may come before
+ * its send); keeps one ConclaveMessage per (send, receive) pair: a broadcast
+ * with three receivers is three messages sharing one send. Keys are the
+ * message ids conclave-node puts in datagrams, or payload hashes paired FIFO
+ * among equal (src, dst, hash). In flight too long → lost; a late receive
+ * still delivers it (flag LATE). Plain data; no GObject, no signals: the
+ * cluster tells observers once per batch.
+ */
+#pragma once
+
+#include "conclave-event-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CONCLAVE_MESSAGE_IN_FLIGHT = 0,
+  CONCLAVE_MESSAGE_DELIVERED,
+  CONCLAVE_MESSAGE_DROPPED,
+  CONCLAVE_MESSAGE_LOST,
+  CONCLAVE_MESSAGE_UNSENT,      /* a receive whose send has not been reported (yet) */
+} ConclaveMessageState;
+
+typedef enum {
+  CONCLAVE_MESSAGE_FLAG_LATE      = 1 << 0,  /* received after it was declared lost */
+  CONCLAVE_MESSAGE_FLAG_DUPLICATE = 1 << 1,  /* second receive by the same process */
+} ConclaveMessageFlags;
+
+typedef struct {
+  guint64 key;
+  guint64 send_index;   /* absolute event index, G_MAXUINT64 if none */
+  guint64 recv_index;   /* G_MAXUINT64 if none (drop: the drop event's index) */
+  gint64  send_ns;
+  gint64  recv_ns;      /* 0 until received / dropped / lost */
+  guint32 src_proc;
+  guint32 dst_proc;     /* 0 until known */
+  guint32 kind;         /* interned */
+  guint8  state;        /* ConclaveMessageState */
+  guint8  flags;
+  guint16 pad;
+} ConclaveMessage;
+
+typedef struct _ConclaveMatcher ConclaveMatcher;
+
+ConclaveMatcher       *conclave_matcher_new              (ConclaveEventStore *store);
+void                   conclave_matcher_free             (ConclaveMatcher    *self);
+/* Feed events [first, end) of the store. Returns how many messages changed. */
+guint                  conclave_matcher_feed             (ConclaveMatcher    *self,
+                                                          guint64             first,
+                                                          guint64             end);
+/* Declares in-flight messages older than the timeout lost; appends a LOST
+ * event for each to the store. Returns how many. */
+guint                  conclave_matcher_expire           (ConclaveMatcher    *self,
+                                                          gint64              now_ns);
+void                   conclave_matcher_set_loss_timeout (ConclaveMatcher    *self,
+                                                          gint64              timeout_ns);
+guint64                conclave_matcher_get_n_messages   (ConclaveMatcher    *self);
+const ConclaveMessage *conclave_matcher_get_message      (ConclaveMatcher    *self,
+                                                          guint64             index);
+/* Messages whose send or receive time lies in [from_ns, to_ns). */
+typedef gboolean (*ConclaveMessageFunc) (const ConclaveMessage *message, guint64 index, gpointer user_data);
+void                   conclave_matcher_foreach_in_range (ConclaveMatcher    *self,
+                                                          gint64              from_ns,
+                                                          gint64              to_ns,
+                                                          ConclaveMessageFunc func,
+                                                          gpointer            user_data);
+/* Totals by state, for summaries. */
+void                   conclave_matcher_count            (ConclaveMatcher    *self,
+                                                          guint64             counts[5]);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConclaveMatcher, conclave_matcher_free)
+
+G_END_DECLS
