@@ -586,7 +586,9 @@ creport_message (const char *ev, const CReportMsg *msg, const char *extra)
     append (fields, sizeof fields, &off, ",\"lc\":%" PRIu32, msg->lc);
   if (msg->off >= 0)
     append (fields, sizeof fields, &off, ",\"off\":%" PRId64, msg->off);
-  if (extra && *extra)
+  /* every field above is bounded; only `extra` could cut the object short,
+   * and a cut object would not be JSON: leave it out instead */
+  if (extra && *extra && off + strlen (extra) + 2 < sizeof fields)
     append (fields, sizeof fields, &off, ",%s", extra);
   if (lock_enter ())
     {

@@ -19,6 +19,10 @@ G_DECLARE_FINAL_TYPE (ConclaveSupervisor, conclave_supervisor, CONCLAVE, SUPERVI
  *   "spawned" (const char *name, gint pid)
  *   "output"  (const char *name, gint stream (ConclaveOutputStream), const char *line)
  *   "exited"  (const char *name, gint pid, gint code, gint signal)  code -1 when signalled
+ * "output" lines are valid UTF-8 (repaired if need be), at most 16 KiB each
+ * (a longer line comes in pieces). "exited" comes after the node's last
+ * output line, unless something it left behind holds its pipes open for
+ * more than 250 ms; by then the name is free for a new spawn.
  */
 
 ConclaveSupervisor *conclave_supervisor_new      (const char *control_path);

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "conclave-node.h"
@@ -393,6 +394,14 @@ test_crash_takes_group (Fixture       *f,
   g_assert_true (sup_wait_until (process_gone, GINT_TO_POINTER (child), TIMEOUT_MS));
 }
 
+/* For a process re-parented to us that the supervisor does not know. */
+static gboolean
+process_gone_reaping (gpointer data)
+{
+  waitpid (GPOINTER_TO_INT (data), NULL, WNOHANG);
+  return process_gone (data);
+}
+
 static gboolean
 adopted (gpointer data)
 {
@@ -421,6 +430,26 @@ test_orphan_and_kill_all (Fixture       *f,
   g_assert_false (conclave_supervisor_is_running (f->sup, "s1"));
   g_assert_false (conclave_supervisor_is_running (f->sup, "c1"));
   g_assert_false (sup_process_alive (orphan, 0));
+}
+
+static void
+test_held_pipes (Fixture       *f,
+                 gconstpointer  data)
+{
+  const Exit *exit;
+  gint holder;
+
+  /* The holder leaves the group (setsid) and keeps the node's stdout open:
+   * the exit is still reported, after a short grace for the output. */
+  spawn_sh (f, "s1", "setsid sleep 100 & echo holder=$!; exit 4");
+  holder = wait_number (f, "s1", "holder=");
+  exit = wait_exit (f, "s1");
+  g_assert_cmpint (exit->code, ==, 4);
+  g_assert_false (conclave_supervisor_is_running (f->sup, "s1"));
+
+  /* Out of our group, so ours to clean up here. */
+  g_assert_cmpint (kill (holder, SIGKILL), ==, 0);
+  g_assert_true (sup_wait_until (process_gone_reaping, GINT_TO_POINTER (holder), TIMEOUT_MS));
 }
 
 static void
@@ -564,6 +593,7 @@ main (int argc, char *argv[])
   ADD ("stop", test_stop);
   ADD ("crash-takes-group", test_crash_takes_group);
   ADD ("orphan-and-kill-all", test_orphan_and_kill_all);
+  ADD ("held-pipes", test_held_pipes);
   ADD ("errors", test_errors);
   ADD ("restart", test_restart);
   ADD ("dispose-kills", test_dispose_kills);
