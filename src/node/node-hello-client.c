@@ -188,6 +188,7 @@ static int
 run_client (HelloClient *client)
 {
   g_autoptr(GError) error = NULL;
+  int rc;
 
   client->link.fd = -1;
   client->in = g_string_new (NULL);
@@ -198,6 +199,7 @@ run_client (HelloClient *client)
       if (client->link.fd < 0)
         {
           fprintf (stderr, "%s\n", error->message);
+          g_string_free (client->in, TRUE);
           return 1;
         }
       node_net_loopback (node_options_port (), &client->link.peer);
@@ -205,7 +207,9 @@ run_client (HelloClient *client)
     }
   node_control_set_post_func (on_post, client);
   send_hello (client, NULL);
-  return node_loop_run ();
+  rc = node_loop_run ();
+  g_string_free (client->in, TRUE);
+  return rc;
 }
 
 static void

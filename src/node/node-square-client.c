@@ -244,6 +244,7 @@ node_square_client_main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   Client client = { 0 };
+  int rc;
 
   node_options_parse ("square-client",
                       "Chapter 3: send numbers to the pool asynchronously (several in flight) "
@@ -270,5 +271,7 @@ node_square_client_main (int argc, char **argv)
   client.watch = node_loop_add_fd (client.link.fd, POLLIN, on_readable, &client);
   node_control_set_post_func (on_post, &client);
   pump (&client);
-  return node_finish (node_loop_run ());
+  rc = node_loop_run ();
+  g_hash_table_unref (client.outstanding);
+  return node_finish (rc);
 }
