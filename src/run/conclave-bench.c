@@ -195,8 +195,11 @@ bench_ingest (guint writers, double seconds)
            cpu_s, cpu_s * 1e6 / (double) MAX (stored, 1));
   g_print ("  bytes per event      %.1f (store %.1f MiB incl. strings and process table)\n",
            (double) memory / (double) MAX (stored, 1), (double) memory / 1048576.0);
-  g_print ("  messages paired      %" G_GUINT64_FORMAT " delivered, %" G_GUINT64_FORMAT " in flight\n",
-           counts[CONCLAVE_MESSAGE_DELIVERED], counts[CONCLAVE_MESSAGE_IN_FLIGHT]);
+  g_print ("  messages paired      %" G_GUINT64_FORMAT " delivered, %" G_GUINT64_FORMAT " in flight"
+           " (+%" G_GSIZE_FORMAT " bytes a message in the matcher, %.1f per event)\n",
+           counts[CONCLAVE_MESSAGE_DELIVERED], counts[CONCLAVE_MESSAGE_IN_FLIGHT], sizeof (ConclaveMessage),
+           (double) (conclave_matcher_get_n_messages (conclave_cluster_get_matcher (cluster)) * sizeof (ConclaveMessage)) /
+           (double) MAX (stored, 1));
   conclave_cluster_shutdown (cluster);
 }
 
