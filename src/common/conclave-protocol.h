@@ -11,6 +11,8 @@
 #define CONCLAVE_ENV_CONTROL "CONCLAVE_CONTROL"
 #define CONCLAVE_ENV_NODE    "CONCLAVE_NODE"
 #define CONCLAVE_ENV_TEMPO   "CONCLAVE_TEMPO"
+/* Where chapter 4 servers keep their term, vote and log across a restart. */
+#define CONCLAVE_ENV_STATE_DIR "CONCLAVE_STATE_DIR"
 
 /* Longest control line, newline included. */
 #define CONCLAVE_MAX_LINE 65536

@@ -31,6 +31,8 @@ static const Role roles[] = {
   { "fork-server", "chapter 2: fork a process per request; it replies with its PID", node_fork_server_main },
   { "pool-server", "chapter 3: N pre-forked workers square numbers", node_pool_server_main },
   { "square-client", "chapter 3: send numbers, several in flight, check the squares", node_square_client_main },
+  { "group-server", "chapter 4: a server of the group (discovery, election, replication)", node_group_server_main },
+  { "group-client", "chapter 4: post to the group's leader, retry until acknowledged", node_group_client_main },
 };
 
 static void

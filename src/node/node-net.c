@@ -40,6 +40,7 @@ static GList *delayed;  /* of Delayed*, owned by their timers */
 static guint64 garbage_count;
 static gboolean quit_when_sent;
 static int quit_code;
+static NodeSenderFunc sender_func;
 
 static const char *
 proto_name (NodeProto proto)
@@ -208,17 +209,20 @@ report_message (const char *ev, const NodeLink *link, gboolean outgoing,
   creport_message (ev, &report, extra);
 }
 
+/* `reason`: "fault" (the drop probability) or "isolated" (a partition). */
 static void
-report_drop (const NodeLink *link, gboolean outgoing, const NodeWireMsg *msg, gsize len)
+report_drop (const NodeLink *link, gboolean outgoing, const NodeWireMsg *msg, gsize len,
+             const char *reason)
 {
   char peer[NODE_ADDR_LEN];
+  g_autofree char *extra = g_strdup_printf ("\"dir\":\"%s\",\"reason\":\"%s\"",
+                                            outgoing ? "send" : "recv", reason);
 
   node_addr_format (&link->peer, peer);
-  report_message ("drop", link, outgoing, msg, len, 0,
-                  outgoing ? "\"dir\":\"send\",\"reason\":\"fault\""
-                           : "\"dir\":\"recv\",\"reason\":\"fault\"");
-  printf ("Fault: dropped %s %s message %s %s\n", outgoing ? "outgoing" : "incoming",
-          msg->kind, outgoing ? "to" : "from", peer);
+  report_message ("drop", link, outgoing, msg, len, 0, extra);
+  printf ("%s: dropped %s %s message %s %s\n",
+          strcmp (reason, "isolated") == 0 ? "Partition" : "Fault",
+          outgoing ? "outgoing" : "incoming", msg->kind, outgoing ? "to" : "from", peer);
 }
 
 /* ---- delayed messages ---- */
@@ -302,6 +306,18 @@ node_net_quit_when_sent (int code)
 void
 node_net_send (const NodeLink *link, const char *kind, const char *payload)
 {
+  node_net_send_to (link, NULL, kind, payload);
+}
+
+void
+node_net_set_sender_func (NodeSenderFunc func)
+{
+  sender_func = func;
+}
+
+void
+node_net_send_to (const NodeLink *link, const char *peer_node, const char *kind, const char *payload)
+{
   NodeWireMsg msg;
   g_autoptr(GBytes) wire = NULL;
   gsize payload_len = strlen (payload);
@@ -317,9 +333,14 @@ node_net_send (const NodeLink *link, const char *kind, const char *payload)
       g_byte_array_append (line, (const guint8 *) "\n", 1);
       wire = g_byte_array_free_to_bytes (line);
     }
+  if (node_control_isolated (peer_node))
+    {
+      report_drop (link, TRUE, &msg, g_bytes_get_size (wire), "isolated");
+      return;
+    }
   if (node_control_should_drop ())
     {
-      report_drop (link, TRUE, &msg, g_bytes_get_size (wire));
+      report_drop (link, TRUE, &msg, g_bytes_get_size (wire), "fault");
       return;
     }
   if (node_control_delay_ms () == 0)
@@ -379,6 +400,15 @@ garbage (const NodeLink *link)
           from, garbage_count);
 }
 
+static gboolean
+from_isolated_node (const NodeWireMsg *msg)
+{
+  char sender[64];
+
+  return sender_func != NULL && sender_func (msg, sender, sizeof sender)
+         && node_control_isolated (sender);
+}
+
 static void
 receive (const NodeLink *link, const char *data, gsize len, NodeMsgFunc func, gpointer user_data)
 {
@@ -390,9 +420,14 @@ receive (const NodeLink *link, const char *data, gsize len, NodeMsgFunc func, gp
       garbage (link);
       return;
     }
+  if (from_isolated_node (&msg))
+    {
+      report_drop (link, FALSE, &msg, wire_length (link, len), "isolated");
+      return;
+    }
   if (node_control_should_drop ())
     {
-      report_drop (link, FALSE, &msg, wire_length (link, len));
+      report_drop (link, FALSE, &msg, wire_length (link, len), "fault");
       return;
     }
   if (node_control_delay_ms () == 0)

@@ -43,6 +43,17 @@ void     node_net_close      (NodeLink *link);
 /* Stamps kind+payload (no newline in payload) and sends it over link,
  * subject to the faults. */
 void     node_net_send       (const NodeLink *link, const char *kind, const char *payload);
+/* The same to a peer known by its node name (chapter 4): isolation from
+ * that node eats the message at send, reported as a drop (reason isolated). */
+void     node_net_send_to    (const NodeLink *link, const char *peer_node,
+                              const char *kind, const char *payload);
+
+/* Roles whose messages name their sender set this, so that isolation also
+ * applies at receive: a message from a node we are isolated from is dropped
+ * (reason isolated) before it is reported as received. The function copies
+ * the sender's node name into `name` and returns FALSE if there is none. */
+typedef gboolean (*NodeSenderFunc) (const NodeWireMsg *msg, char *name, gsize size);
+void     node_net_set_sender_func (NodeSenderFunc func);
 
 /* Reads up to `max` datagrams waiting on a UDP socket (a pool worker
  * takes one at a time); each message goes to func. */

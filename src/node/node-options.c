@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 static int port = NODE_DEFAULT_PORT;
+static gboolean any_port;
 static char *role_name;
 
 static const GOptionEntry common_entries[] = {
@@ -51,7 +52,17 @@ node_options_parse (const char *role, const char *summary,
       g_autofree char *message = g_strdup_printf ("unexpected argument “%s”", argv[1]);
       node_options_require (FALSE, message);
     }
-  node_options_require (port >= 1 && port <= 65535, "--port must be from 1 to 65535");
+  if (any_port)
+    node_options_require (port >= 0 && port <= 65535, "--port must be from 0 (any) to 65535");
+  else
+    node_options_require (port >= 1 && port <= 65535, "--port must be from 1 to 65535");
+}
+
+void
+node_options_allow_any_port (void)
+{
+  any_port = TRUE;
+  port = 0;
 }
 
 guint16

@@ -17,3 +17,7 @@ void    node_options_parse   (const char *role, const char *summary,
 void    node_options_require (gboolean ok, const char *message);
 
 guint16 node_options_port    (void);
+
+/* For roles whose --port is their own socket (chapter 4): call before
+ * node_options_parse; --port then defaults to 0, any free port. */
+void    node_options_allow_any_port (void);

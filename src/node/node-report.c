@@ -22,8 +22,8 @@ node_addr_format (const struct sockaddr_in *addr, char buf[NODE_ADDR_LEN])
   snprintf (buf, NODE_ADDR_LEN, "%s:%u", ip, (unsigned) ntohs (addr->sin_port));
 }
 
-static char *
-json_quote (const char *text)
+char *
+node_report_json_quote (const char *text)
 {
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
   g_autofree char *valid = g_utf8_make_valid (text, -1);
@@ -45,7 +45,7 @@ node_report_log (const char *level, const char *format, ...)
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
   va_end (args);
-  quoted = json_quote (text);
+  quoted = node_report_json_quote (text);
   fields = g_strdup_printf ("\"text\":%s,\"level\":\"%s\"", quoted, level);
   creport_event ("log", fields);
 }

@@ -14,6 +14,8 @@
 #define NODE_ADDR_LEN 24
 
 void node_addr_format   (const struct sockaddr_in *addr, char buf[NODE_ADDR_LEN]);
+/* Any text as a JSON string literal, quotes included (bad UTF-8 repaired). */
+char *node_report_json_quote (const char *text);
 
 void node_report_log    (const char *level, const char *format, ...) G_GNUC_PRINTF (2, 3);
 void node_report_socket (const char *op, const char *proto,

@@ -17,6 +17,8 @@ int node_tcp_client_main    (int argc, char **argv);
 int node_fork_server_main   (int argc, char **argv);
 int node_pool_server_main   (int argc, char **argv);
 int node_square_client_main (int argc, char **argv);
+int node_group_server_main  (int argc, char **argv);
+int node_group_client_main  (int argc, char **argv);
 
 /* Connects the reporter, sets up the loop and the controls. Every role
  * calls it once its options are parsed. */
