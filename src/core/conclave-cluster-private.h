@@ -43,6 +43,7 @@ struct _ConclaveCluster {
   guint                  changed_id;
   gint64                 last_changed_us;
   guint                  expire_id;
+  char                  *state_dir;   /* CONCLAVE_STATE_DIR of the nodes (chapter 4 logs) */
   FILE                  *trace;
   GString               *trace_line;
   guint64                trace_from;
@@ -67,5 +68,8 @@ gboolean _conclave_cluster_spawn_node     (ConclaveCluster *self, ConclaveNode *
 gboolean _conclave_cluster_signal_node    (ConclaveCluster *self, const char *name, ConclaveEventType type);
 void     _conclave_cluster_cancel_timers  (ConclaveCluster *self);
 void     _conclave_cluster_set_title      (ConclaveCluster *self, const char *title);
+/* Deletes what the nodes kept in the state directory (a new scenario
+ * starts from empty logs). */
+void     _conclave_cluster_wipe_state     (ConclaveCluster *self);
 
 G_END_DECLS

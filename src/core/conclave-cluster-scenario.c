@@ -230,6 +230,7 @@ conclave_cluster_clear (ConclaveCluster *self)
   g_hash_table_remove_all (self->crashing);
   g_hash_table_remove_all (self->restarting);
   g_hash_table_remove_all (self->removing);
+  _conclave_cluster_wipe_state (self);
   if (self->frozen)
     conclave_cluster_freeze_all (self, FALSE);
 }

@@ -17,6 +17,7 @@
 #include "conclave-protocol.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <stdio.h>
@@ -739,6 +740,43 @@ conclave_cluster_get_control_path (ConclaveCluster *self)
   return conclave_control_server_get_path (self->server);
 }
 
+const char *
+conclave_cluster_get_state_dir (ConclaveCluster *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+  return self->state_dir;
+}
+
+void
+_conclave_cluster_wipe_state (ConclaveCluster *self)
+{
+  g_autoptr(GDir) dir = self->state_dir ? g_dir_open (self->state_dir, 0, NULL) : NULL;
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (self->state_dir, name, NULL);
+      g_unlink (path);
+    }
+}
+
+/* Beside the control socket, so it shares its private directory. */
+static void
+make_state_dir (ConclaveCluster *self)
+{
+  g_autofree char *parent = g_path_get_dirname (conclave_control_server_get_path (self->server));
+
+  self->state_dir = g_build_filename (parent, "state", NULL);
+  if (g_mkdir (self->state_dir, 0700) < 0)
+    {
+      g_warning ("Cannot create %s: %s; servers will forget their logs on a restart",
+                 self->state_dir, g_strerror (errno));
+      g_clear_pointer (&self->state_dir, g_free);
+      return;
+    }
+  conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_STATE_DIR, self->state_dir);
+}
+
 void
 conclave_cluster_shutdown (ConclaveCluster *self)
 {
@@ -765,6 +803,7 @@ conclave_cluster_new (GError **error)
   g_signal_connect_object (self->supervisor, "output", G_CALLBACK (on_output), self, 0);
   g_signal_connect_object (self->supervisor, "exited", G_CALLBACK (on_exited), self, 0);
   conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_TEMPO, "1");
+  make_state_dir (self);
   return g_steal_pointer (&self);
 }
 
@@ -777,6 +816,13 @@ conclave_cluster_dispose (GObject *object)
     conclave_cluster_shutdown (self);
   g_clear_handle_id (&self->changed_id, g_source_remove);
   g_clear_handle_id (&self->expire_id, g_source_remove);
+  if (self->state_dir)
+    {
+      /* Before the control server removes the directory around it. */
+      _conclave_cluster_wipe_state (self);
+      g_rmdir (self->state_dir);
+      g_clear_pointer (&self->state_dir, g_free);
+    }
   if (self->server)
     conclave_control_server_close (self->server);
   g_clear_object (&self->supervisor);

@@ -31,6 +31,9 @@ ConclaveCluster    *conclave_cluster_new            (GError **error);
 ConclaveEventStore *conclave_cluster_get_store      (ConclaveCluster *self);
 ConclaveMatcher    *conclave_cluster_get_matcher    (ConclaveCluster *self);
 const char         *conclave_cluster_get_control_path (ConclaveCluster *self);
+/* Where nodes keep state across a restart (CONCLAVE_STATE_DIR): private to
+ * this cluster, emptied when a scenario starts, removed with the cluster. */
+const char         *conclave_cluster_get_state_dir (ConclaveCluster *self);
 
 /* Nodes */
 ConclaveNode       *conclave_cluster_lookup         (ConclaveCluster *self, const char *name);
