@@ -20,5 +20,10 @@
 /* Longest payload preview, in bytes. */
 #define CONCLAVE_PREVIEW_MAX 64
 
+/* Where chapter 4 servers listen for announcements on the group port:
+ * loopback broadcast, or a multicast group joined on 127.0.0.1 only. */
+#define CONCLAVE_GROUP_BROADCAST "127.255.255.255"
+#define CONCLAVE_GROUP_MULTICAST "239.255.10.4"
+
 /* Prefix of every datagram conclave-node sends: "CNV1 <pid>:<n> <lc> <kind> <payload>" */
 #define CONCLAVE_WIRE_MAGIC "CNV1"

@@ -16,6 +16,7 @@
 #include "conclave-trace-file.h"
 #include "conclave-protocol.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -265,6 +266,23 @@ new_child (ConclaveCluster *self, ConclaveNode *parent, gint pid, gint ppid, con
   return child;
 }
 
+static char *
+tempo_command (double tempo)
+{
+  char value[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_dtostr (value, sizeof value, tempo);
+  return g_strdup_printf ("{\"cmd\":\"tempo\",\"scale\":%s}", value);
+}
+
+static void
+send_tempo (ConclaveCluster *self, guint32 conn)
+{
+  g_autofree char *line = tempo_command (self->tempo);
+
+  conclave_control_server_send (self->server, conn, line);
+}
+
 /* The first line of a connection: who is it? */
 static void
 handle_hello (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
@@ -305,6 +323,10 @@ handle_hello (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
   entry->conn = conn;
   g_set_object (&entry->node, node);
   e->proc = info->index;
+  /* Spawned before the last tempo change but connected after it: it has
+   * the old tempo from its environment and missed the command. */
+  if (self->tempo != 1.0)
+    send_tempo (self, conn);
 }
 
 static void
@@ -617,7 +639,7 @@ conclave_cluster_set_tempo (ConclaveCluster *self, double tempo)
   conclave_checker_set_grace (self->checker, (gint64) (5e9 * tempo));
   g_ascii_dtostr (value, sizeof value, tempo);
   conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_TEMPO, value);
-  line = g_strdup_printf ("{\"cmd\":\"tempo\",\"scale\":%s}", value);
+  line = tempo_command (tempo);
   conclave_cluster_send_command (self, NULL, line);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEMPO]);
 }
@@ -642,21 +664,27 @@ conclave_cluster_set_base_port (ConclaveCluster *self, guint port)
 }
 
 static gboolean
+can_bind (int type, const char *ip, guint port)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons ((guint16) port) };
+  int fd = socket (AF_INET, type | SOCK_CLOEXEC, 0);
+  gboolean ok;
+
+  inet_pton (AF_INET, ip, &addr.sin_addr);
+  ok = fd >= 0 && bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0;
+  if (fd >= 0)
+    close (fd);
+  return ok;
+}
+
+/* Free on loopback, and not a group port another cluster's servers listen
+ * on (they bind the group address, which a bind to 127.0.0.1 misses). */
+static gboolean
 port_is_free (guint port)
 {
-  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons ((guint16) port),
-                              .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  gboolean free_port = TRUE;
-  int types[] = { SOCK_DGRAM, SOCK_STREAM };
-
-  for (guint i = 0; i < G_N_ELEMENTS (types) && free_port; i++)
-    {
-      int fd = socket (AF_INET, types[i] | SOCK_CLOEXEC, 0);
-      free_port = fd >= 0 && bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0;
-      if (fd >= 0)
-        close (fd);
-    }
-  return free_port;
+  return can_bind (SOCK_DGRAM, "127.0.0.1", port) && can_bind (SOCK_STREAM, "127.0.0.1", port)
+         && can_bind (SOCK_DGRAM, CONCLAVE_GROUP_BROADCAST, port)
+         && can_bind (SOCK_DGRAM, CONCLAVE_GROUP_MULTICAST, port);
 }
 
 /* The lecture's port 10001 when it and the next are free, else a free pair. */

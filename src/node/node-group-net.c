@@ -18,8 +18,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define BROADCAST_ADDR "127.255.255.255"
-
 gboolean
 group_net_parse_discovery (const char *text, GroupDiscovery *out)
 {
@@ -38,7 +36,7 @@ group_net_group_addr (GroupDiscovery discovery, guint16 port, struct sockaddr_in
   memset (addr, 0, sizeof *addr);
   addr->sin_family = AF_INET;
   addr->sin_port = htons (port);
-  inet_pton (AF_INET, discovery == GROUP_DISCOVERY_MULTICAST ? GROUP_MULTICAST_ADDR : BROADCAST_ADDR,
+  inet_pton (AF_INET, discovery == GROUP_DISCOVERY_MULTICAST ? CONCLAVE_GROUP_MULTICAST : CONCLAVE_GROUP_BROADCAST,
              &addr->sin_addr);
 }
 
@@ -84,7 +82,7 @@ join (int fd, GError **error)
 {
   struct ip_mreq mreq = { 0 };
 
-  inet_pton (AF_INET, GROUP_MULTICAST_ADDR, &mreq.imr_multiaddr);
+  inet_pton (AF_INET, CONCLAVE_GROUP_MULTICAST, &mreq.imr_multiaddr);
   /* Joining on INADDR_ANY gets nothing on a lone lo: join on 127.0.0.1. */
   mreq.imr_interface.s_addr = htonl (INADDR_LOOPBACK);
   return set_option (fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq, "IP_ADD_MEMBERSHIP", error);

@@ -12,10 +12,10 @@
 #include <glib.h>
 #include <netinet/in.h>
 
+#include "conclave-protocol.h"
 #include "node-wire.h"
 
 #define GROUP_DEFAULT_PORT 10002
-#define GROUP_MULTICAST_ADDR "239.255.10.4"
 
 typedef enum {
   GROUP_DISCOVERY_BROADCAST,

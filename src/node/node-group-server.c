@@ -38,7 +38,7 @@ static const GOptionEntry entries[] = {
   { "election", 'e', 0, G_OPTION_ARG_STRING, &opt_election,
     "How the leader is chosen: raft (default), bully or ring", "ALGORITHM" },
   { "discovery", 0, 0, G_OPTION_ARG_STRING, &opt_discovery,
-    "broadcast (127.255.255.255, default) or multicast (" GROUP_MULTICAST_ADDR " on lo)", "HOW" },
+    "broadcast (" CONCLAVE_GROUP_BROADCAST ", default) or multicast (" CONCLAVE_GROUP_MULTICAST " on lo)", "HOW" },
   { "name", 0, 0, G_OPTION_ARG_STRING, &opt_name,
     "This server's name (default $CONCLAVE_NODE, else s<pid>)", "NAME" },
   { "id", 0, 0, G_OPTION_ARG_INT, &opt_id,
