@@ -51,11 +51,11 @@ group_test_start (const char *scenario_id)
   ConclaveCluster *cluster;
 
   g_assert_no_error (error);
-  /* Fast tempo before the start, so the scenario's start times scale too. */
+  /* The scenario's own tempo, so its start times scale too. */
+  scenario->tempo = GROUP_TEST_TEMPO;
   cluster = group_test_new_cluster ();
   conclave_cluster_start_scenario (cluster, scenario, &error);
   g_assert_no_error (error);
-  conclave_cluster_set_tempo (cluster, GROUP_TEST_TEMPO);
   return cluster;
 }
 
