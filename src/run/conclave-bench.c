@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include "conclave-bench-failover.h"
 #include "conclave-cluster.h"
 #include "conclave-protocol.h"
 #include "conclave-line-parser.h"
@@ -255,8 +256,10 @@ main (int argc, char *argv[])
     { "seconds", 's', 0, G_OPTION_ARG_DOUBLE, &seconds, "How long they write (default 3)", "S" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("ingest|parse — measure the control channel");
+  g_autoptr(GOptionContext) context = g_option_context_new ("ingest|parse|failover — measure the control channel, or a group's failover");
 
+  if (argc >= 2 && strcmp (argv[1], "failover") == 0)
+    return conclave_bench_failover (argc - 1, argv + 1);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -271,7 +274,8 @@ main (int argc, char *argv[])
   if (argc < 2 || strcmp (argv[1], "ingest") != 0 || writers < 1 || writers > 64 || seconds <= 0)
     {
       g_printerr ("Usage: conclave-bench ingest [--writers K] [--seconds S]\n"
-                  "       conclave-bench parse\n");
+                  "       conclave-bench parse\n"
+                  "       conclave-bench failover [--rounds N] [--classroom-rounds M] [--election E|all]\n");
       return 2;
     }
   bench_ingest ((guint) writers, seconds);

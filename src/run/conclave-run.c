@@ -2,16 +2,20 @@
  *
  *   conclave-run chapter-2 --duration 10s --trace out.jsonl
  *   conclave-run --node s1=udp-server --node c1=udp-client:"--count 5" --duration 3s
+ *   conclave-run chapter-4 --tempo 0.05 --chaos 7 --duration 60s
  *
  * Runs a scenario (or a list of nodes) on the same core the window uses,
- * applies a fault schedule, writes a trace, and prints a summary at the end.
+ * applies a fault schedule (or seeded chaos), writes a trace, and prints a
+ * summary at the end (for a server group: elections, failovers, posts).
  * Exit status: 0 fine, 1 something failed to start or a node failed on its
  * own, 2 bad usage, 3 an invariant was violated. Ctrl-C stops cleanly, with
  * every process it started.
  */
 #include "config.h"
 
+#include "conclave-chaos.h"
 #include "conclave-cluster.h"
+#include "conclave-group-stats.h"
 #include "conclave-supervisor.h"
 
 #include <glib-unix.h>
@@ -260,6 +264,10 @@ main (int argc, char *argv[])
   g_autofree char *trace = NULL;
   g_auto(GStrv) node_specs = NULL;
   g_auto(GStrv) fault_specs = NULL;
+  g_autofree char *chaos_seed = NULL;
+  g_autoptr(ConclaveChaos) chaos = NULL;
+  g_autoptr(ConclaveGroupStats) group = NULL;
+  guint64 seed = 0;
   double tempo = 0;
   gboolean list = FALSE;
   guint duration_ms = 10000;
@@ -277,6 +285,7 @@ main (int argc, char *argv[])
     { "node", 'n', 0, G_OPTION_ARG_STRING_ARRAY, &node_specs, "Start a node: NAME=ROLE[:ARGS] or NAME=exec:COMMAND", "SPEC" },
     { "fault", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &fault_specs, "Schedule a fault: 5s:crash:s1, 8s:isolate:s2, 12s:heal", "SPEC" },
     { "tempo", 0, 0, G_OPTION_ARG_DOUBLE, &tempo, "Scale every protocol timer (1 = classroom, 0.05 = fast)", "FACTOR" },
+    { "chaos", 0, 0, G_OPTION_ARG_STRING, &chaos_seed, "Random crashes, restarts, pauses and partitions from this seed", "SEED" },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &list, "List the built-in scenarios", NULL },
     { NULL }
   };
@@ -303,6 +312,11 @@ main (int argc, char *argv[])
   if (duration_text && !parse_duration (duration_text, &duration_ms))
     {
       g_printerr ("conclave-run: --duration %s: expected a time like 10s, 500ms or 2m\n", duration_text);
+      return 2;
+    }
+  if (chaos_seed && !g_ascii_string_to_unsigned (chaos_seed, 10, 0, G_MAXUINT32, &seed, NULL))
+    {
+      g_printerr ("conclave-run: --chaos %s: expected a number from 0 to %u\n", chaos_seed, G_MAXUINT32);
       return 2;
     }
   if (argc > 2 || (argc < 2 && node_specs == NULL))
@@ -369,6 +383,8 @@ main (int argc, char *argv[])
     }
 
   g_print ("Control channel: %s\n", conclave_cluster_get_control_path (run.cluster));
+  if (scenario && tempo > 0)
+    scenario->tempo = tempo;  /* its start times follow the tempo too */
   if (scenario && !conclave_cluster_start_scenario (run.cluster, scenario, &error))
     {
       g_printerr ("conclave-run: %s\n", error->message);
@@ -389,6 +405,8 @@ main (int argc, char *argv[])
                conclave_cluster_get_tempo (run.cluster), conclave_cluster_get_base_port (run.cluster),
                conclave_cluster_get_base_port (run.cluster) + 1);
       g_timeout_add (duration_ms, on_timeout, &run);
+      if (chaos_seed)
+        chaos = conclave_chaos_new (run.cluster, (guint32) seed);
       g_main_loop_run (loop);
     }
   if (run.interrupted)
@@ -398,9 +416,14 @@ main (int argc, char *argv[])
   for (guint i = 0; i < 50 && g_main_context_iteration (NULL, FALSE); i++)
     ;
 
+  if (chaos)
+    g_print ("Chaos (seed %" G_GUINT64_FORMAT "): %u disruptions\n", seed, conclave_chaos_get_n_steps (chaos));
+  g_clear_pointer (&chaos, conclave_chaos_free);
   store = conclave_cluster_get_store (run.cluster);
   print_processes (run.cluster);
   print_messages (run.cluster);
+  if ((group = conclave_group_stats_new (store, 0)) != NULL)
+    conclave_group_stats_print (group, store);
   errors = count_type (store, CONCLAVE_EVENT_ERROR, FALSE);
   g_print ("\nEvents %" G_GUINT64_FORMAT ", malformed control lines %u\n",
            conclave_event_store_get_end (store), errors);
