@@ -1,0 +1,835 @@
+/* conclave-cluster-view-draw.c — layout and drawing of the cluster view.
+ *
+ * Layout: top-level nodes sit where the user dragged them, else servers on
+ * the left (a ring when there are three or more, for the group chapters)
+ * and clients on the right; forked children orbit their parent. Drawing:
+ * links under the nodes, nodes with their state, then the message dots.
+ * Messages come from the matcher's range query over the last moment only.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "conclave-cluster-view-private.h"
+#include "conclave-drawing.h"
+#include "conclave-palette.h"
+#include "conclave-roles.h"
+
+/* How long a message takes to cross at tempo 1: slow enough to follow with
+ * the eye; a faster tempo shortens it, never below FLOOR. */
+#define TRAVEL_NS        (900 * G_TIME_SPAN_MILLISECOND * 1000)
+#define TRAVEL_FLOOR_NS  (80 * G_TIME_SPAN_MILLISECOND * 1000)
+#define FALL_NS          (800 * G_TIME_SPAN_MILLISECOND * 1000)
+#define LINK_FRESH_NS    (3 * G_TIME_SPAN_SECOND * 1000)
+#define MAX_DOTS         2000
+#define MAX_PENDING      1024
+
+static void
+ensure_layouts (ConclaveClusterView *self)
+{
+  g_autoptr(PangoAttrList) bold = pango_attr_list_new ();
+  g_autoptr(PangoAttrList) small = pango_attr_list_new ();
+  int height;
+
+  if (self->layout != NULL)
+    return;
+  self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  self->bold_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  self->small_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  pango_attr_list_insert (bold, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  pango_attr_list_insert (bold, pango_attr_scale_new (1.15));
+  pango_layout_set_attributes (self->bold_layout, bold);
+  pango_attr_list_insert (small, pango_attr_scale_new (0.8));
+  pango_layout_set_attributes (self->small_layout, small);
+  pango_layout_set_text (self->layout, "Mg", -1);
+  pango_layout_get_pixel_size (self->layout, NULL, &height);
+  self->line_height = MAX (height, 8);
+}
+
+static double
+base_radius (ConclaveClusterView *self,
+             guint                per_column)
+{
+  double line = self->line_height;
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+  double cell = height / MAX (per_column, 1);
+  /* A node and its two label lines must fit its share of the height. */
+  double fit = (cell - 2.6 * line) / 2.3;
+
+  return CLAMP (fit, 0.7 * line, 1.7 * line);
+}
+
+void
+_conclave_cluster_view_to_unit (ConclaveClusterView *self,
+                                double x, double y,
+                                double *nx, double *ny)
+{
+  double w = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
+  double h = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 1);
+
+  *nx = CLAMP (x / w, 0.03, 0.97);
+  *ny = CLAMP (y / h, 0.05, 0.90);
+}
+
+static void
+auto_position (guint     index,
+               guint     count,
+               gboolean  server,
+               guint     n_other,
+               double   *nx,
+               double   *ny)
+{
+  if (server && count >= 3)
+    {
+      double angle = -G_PI / 2 + 2 * G_PI * index / count;
+
+      *nx = (n_other ? 0.32 : 0.5) + 0.15 * cos (angle);
+      *ny = 0.47 + 0.34 * sin (angle);
+      return;
+    }
+  *nx = n_other == 0 ? 0.5 : server ? 0.3 : 0.74;
+  *ny = (index + 0.5) / count - 0.04;
+}
+
+static void
+add_spot (ConclaveClusterView *self,
+          ConclaveNode        *node,
+          double x, double y, double r,
+          ConclaveSpotKind     kind)
+{
+  ConclaveSpot spot = { g_object_ref (node), x, y, r, kind };
+
+  g_hash_table_insert (self->spot_by_node, node, GUINT_TO_POINTER (self->spots->len));
+  g_array_append_val (self->spots, spot);
+}
+
+/* Children orbit their parent, starting above it and going clockwise round
+ * the right, away from the labels under the parent. */
+static void
+layout_children (ConclaveClusterView *self,
+                 const ConclaveSpot  *parent)
+{
+  GListModel *children = conclave_node_get_children (parent->node);
+  guint n = children ? g_list_model_get_n_items (children) : 0;
+  double rs = MAX (parent->r * 0.42, self->line_height * 0.45);
+  double distance = parent->r + rs * 2.1;
+  double step = n > 1 ? MIN (G_PI / 4.5, 1.55 * G_PI / (n - 1)) : 0;
+  double px = parent->x, py = parent->y;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i);
+      double angle = -G_PI * 0.75 + step * i;
+
+      add_spot (self, child, px + distance * cos (angle), py + distance * sin (angle), rs,
+                CONCLAVE_SPOT_CHILD);
+    }
+}
+
+void
+_conclave_cluster_view_layout (ConclaveClusterView *self)
+{
+  GListModel *nodes = G_LIST_MODEL (self->cluster);
+  guint n = g_list_model_get_n_items (nodes);
+  guint n_servers = 0, n_clients = 0, servers = 0, clients = 0;
+  double w = gtk_widget_get_width (GTK_WIDGET (self));
+  double h = gtk_widget_get_height (GTK_WIDGET (self));
+  double r;
+  guint n_parents;
+
+  ensure_layouts (self);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
+
+      if (conclave_node_is_server (node))
+        n_servers++;
+      else
+        n_clients++;
+    }
+  r = base_radius (self, MAX (n_servers >= 3 ? 3 : n_servers, n_clients));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
+      gboolean server = conclave_node_is_server (node);
+      double nx, ny;
+
+      if (!conclave_node_get_position (node, &nx, &ny))
+        auto_position (server ? servers : clients, server ? n_servers : n_clients, server,
+                       server ? n_clients : n_servers, &nx, &ny);
+      server ? servers++ : clients++;
+      add_spot (self, node, nx * w, ny * h, r,
+                server ? CONCLAVE_SPOT_SERVER : CONCLAVE_SPOT_CLIENT);
+    }
+  /* Children after all parents, so spots stay stable while we append. */
+  n_parents = self->spots->len;
+  for (guint i = 0; i < n_parents; i++)
+    {
+      ConclaveSpot parent = g_array_index (self->spots, ConclaveSpot, i);
+
+      layout_children (self, &parent);
+    }
+}
+
+const ConclaveSpot *
+_conclave_cluster_view_spot_at (ConclaveClusterView *self,
+                                double               x,
+                                double               y)
+{
+  /* Children are drawn last, on top: test them first. */
+  for (guint i = self->spots->len; i > 0; i--)
+    {
+      const ConclaveSpot *spot = &g_array_index (self->spots, ConclaveSpot, i - 1);
+      double slack = spot->kind == CONCLAVE_SPOT_CHILD ? 3 : 0;
+
+      if (fabs (x - spot->x) <= spot->r + slack && fabs (y - spot->y) <= spot->r + slack)
+        return spot;
+    }
+  return NULL;
+}
+
+/* Colours and text */
+
+static gboolean
+node_alive (ConclaveNode *node)
+{
+  ConclaveNodeState state = conclave_node_get_state (node);
+
+  return state != CONCLAVE_NODE_EXITED && state != CONCLAVE_NODE_CRASHED;
+}
+
+static void
+spot_fill (const ConclaveSpot *spot,
+           gboolean            dark,
+           GdkRGBA            *fill)
+{
+  static const ConclaveColor by_kind[] = {
+    [CONCLAVE_SPOT_SERVER] = CONCLAVE_COLOR_SERVER,
+    [CONCLAVE_SPOT_CLIENT] = CONCLAVE_COLOR_CLIENT,
+    [CONCLAVE_SPOT_CHILD] = CONCLAVE_COLOR_CHILD,
+  };
+
+  conclave_palette_get (node_alive (spot->node) ? by_kind[spot->kind] : CONCLAVE_COLOR_CRASHED,
+                        dark, fill);
+  if (conclave_node_get_state (spot->node) == CONCLAVE_NODE_EXITED)
+    fill->alpha = 0.55;
+}
+
+static const char *
+signal_name (int signum)
+{
+  const char *abbrev = signum > 0 ? sigabbrev_np (signum) : NULL;
+  static char buffer[16];
+
+  if (abbrev == NULL)
+    return "?";
+  g_snprintf (buffer, sizeof buffer, "SIG%s", abbrev);
+  return buffer;
+}
+
+/* The line under a node: its PID, or how it ended. */
+static char *
+state_line (ConclaveNode *node)
+{
+  int pid = conclave_node_get_pid (node);
+
+  switch (conclave_node_get_state (node))
+    {
+    case CONCLAVE_NODE_STARTING:
+      return g_strdup (_("starting…"));
+    case CONCLAVE_NODE_PAUSED:
+      return g_strdup_printf (_("PID %d · paused"), pid);
+    case CONCLAVE_NODE_EXITED:
+      return g_strdup_printf (_("exited (%d)"), conclave_node_get_exit_code (node));
+    case CONCLAVE_NODE_CRASHED:
+      return g_strdup_printf (_("crashed (%s)"), signal_name (conclave_node_get_exit_signal (node)));
+    case CONCLAVE_NODE_RUNNING:
+    default:
+      return g_strdup_printf (_("PID %d"), pid);
+    }
+}
+
+static char *
+role_line (ConclaveNode *node)
+{
+  const char *group_role = conclave_node_get_group_role (node);
+
+  if (conclave_node_is_leader (node))
+    return g_strdup_printf (_("leader · term %u"), conclave_node_get_term (node));
+  if (g_strcmp0 (group_role, "candidate") == 0)
+    return g_strdup_printf (_("candidate · term %u"), conclave_node_get_term (node));
+  return g_strdup (conclave_role_label (conclave_node_get_role (node)));
+}
+
+char *
+_conclave_cluster_view_describe_node (ConclaveNode *node)
+{
+  g_autofree char *state = state_line (node);
+
+  /* Translators: "s1, UDP server, PID 4711" — read out by screen readers. */
+  return g_strdup_printf (_("%s, %s, %s"), conclave_node_get_name (node),
+                          conclave_role_label (conclave_node_get_role (node)), state);
+}
+
+static void
+append_centered (GtkSnapshot   *snapshot,
+                 PangoLayout   *layout,
+                 const char    *text,
+                 double         x,
+                 double         y,
+                 const GdkRGBA *color)
+{
+  int width, height;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &width, &height);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (x - width / 2.0), round (y)));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+append_shape (GtkSnapshot        *snapshot,
+              const ConclaveSpot *spot,
+              const GdkRGBA      *fill,
+              const GdkRGBA      *outline,
+              double              grow,
+              double              width)
+{
+  double r = spot->r + grow;
+  double corner = spot->kind == CONCLAVE_SPOT_SERVER ? r * 0.32 : r;
+  graphene_rect_t rect = GRAPHENE_RECT_INIT (spot->x - r, spot->y - r, 2 * r, 2 * r);
+  float widths[4] = { width, width, width, width };
+  GdkRGBA colors[4] = { *outline, *outline, *outline, *outline };
+  GskRoundedRect rounded;
+
+  gsk_rounded_rect_init_from_rect (&rounded, &rect, corner);
+  if (fill != NULL)
+    {
+      gtk_snapshot_push_rounded_clip (snapshot, &rounded);
+      gtk_snapshot_append_color (snapshot, fill, &rect);
+      gtk_snapshot_pop (snapshot);
+    }
+  if (width > 0)
+    gtk_snapshot_append_border (snapshot, &rounded, widths, colors);
+}
+
+static void
+draw_labels (ConclaveClusterView *self,
+             GtkSnapshot         *snapshot,
+             const ConclaveSpot  *spot,
+             const GdkRGBA       *fg)
+{
+  GdkRGBA white = { 1, 1, 1, 1 };
+  GdkRGBA dim = *fg;
+  g_autofree char *state = state_line (spot->node);
+  g_autofree char *role = NULL;
+  double line = self->line_height;
+  int name_height;
+
+  dim.alpha *= self->presentation ? 0.85 : 0.65;
+  if (spot->kind == CONCLAVE_SPOT_CHILD)
+    {
+      g_autofree char *pid = g_strdup_printf ("%d", conclave_node_get_pid (spot->node));
+
+      append_centered (snapshot, self->small_layout, pid, spot->x, spot->y + spot->r + 1, &dim);
+      return;
+    }
+  pango_layout_set_text (self->bold_layout, conclave_node_get_name (spot->node), -1);
+  pango_layout_get_pixel_size (self->bold_layout, NULL, &name_height);
+  append_centered (snapshot, self->bold_layout, conclave_node_get_name (spot->node),
+                   spot->x, spot->y - name_height / 2.0, &white);
+  append_centered (snapshot, self->layout, state, spot->x, spot->y + spot->r + 0.25 * line, fg);
+  role = role_line (spot->node);
+  append_centered (snapshot, self->small_layout, role, spot->x, spot->y + spot->r + 1.25 * line, &dim);
+}
+
+/* Crosses, pause badges, crowns and candidate rings: one cairo node for all. */
+static void
+draw_decorations (ConclaveClusterView *self,
+                  GtkSnapshot         *snapshot,
+                  gint64               now_ns,
+                  gboolean             dark)
+{
+  double w = gtk_widget_get_width (GTK_WIDGET (self));
+  double h = gtk_widget_get_height (GTK_WIDGET (self));
+  GdkRGBA failed, paused, leader, server;
+  cairo_t *cr = NULL;
+
+  conclave_palette_get (CONCLAVE_COLOR_FAILED, dark, &failed);
+  conclave_palette_get (CONCLAVE_COLOR_PAUSED, dark, &paused);
+  conclave_palette_get (CONCLAVE_COLOR_LEADER, dark, &leader);
+  conclave_palette_get (CONCLAVE_COLOR_SERVER, dark, &server);
+  for (guint i = 0; i < self->spots->len; i++)
+    {
+      const ConclaveSpot *spot = &g_array_index (self->spots, ConclaveSpot, i);
+      ConclaveNodeState state = conclave_node_get_state (spot->node);
+      gboolean candidate = g_strcmp0 (conclave_node_get_group_role (spot->node), "candidate") == 0;
+
+      if (state != CONCLAVE_NODE_CRASHED && state != CONCLAVE_NODE_PAUSED &&
+          !conclave_node_is_leader (spot->node) && !candidate)
+        continue;
+      if (cr == NULL)
+        cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+      if (state == CONCLAVE_NODE_CRASHED)
+        {
+          cairo_set_line_width (cr, MAX (2, spot->r * 0.14));
+          conclave_draw_set_color (cr, &failed, 0.9);
+          conclave_draw_cross (cr, spot->x, spot->y, spot->r * 0.75);
+        }
+      else if (state == CONCLAVE_NODE_PAUSED)
+        {
+          double bx = spot->x + spot->r * 0.85, by = spot->y - spot->r * 0.85;
+          double br = MAX (spot->r * 0.38, 6);
+
+          conclave_draw_set_color (cr, &paused, 1);
+          cairo_arc (cr, bx, by, br, 0, 2 * G_PI);
+          cairo_fill (cr);
+          cairo_set_source_rgb (cr, 1, 1, 1);
+          conclave_draw_pause (cr, bx, by, br);
+        }
+      if (conclave_node_is_leader (spot->node) && state != CONCLAVE_NODE_CRASHED)
+        {
+          conclave_draw_set_color (cr, &leader, 1);
+          conclave_draw_crown (cr, spot->x, spot->y - spot->r - 4, spot->r * 0.9);
+        }
+      if (candidate && state == CONCLAVE_NODE_RUNNING)
+        {
+          double phase = 0.5 + 0.5 * sin (now_ns / 1e9 * 2 * G_PI);
+
+          cairo_set_line_width (cr, 3);
+          conclave_draw_set_color (cr, &leader, 0.3 + 0.6 * phase);
+          cairo_arc (cr, spot->x, spot->y, spot->r + 5 + 4 * phase, 0, 2 * G_PI);
+          cairo_stroke (cr);
+          self->animating = TRUE;
+        }
+    }
+  g_clear_pointer (&cr, cairo_destroy);
+}
+
+void
+_conclave_cluster_view_draw_nodes (ConclaveClusterView *self,
+                                   GtkSnapshot         *snapshot,
+                                   gint64               now_ns)
+{
+  gboolean dark = conclave_palette_is_dark ();
+  GdkRGBA fg, selection, outline = { 0, 0, 0, dark ? 0.5 : 0.25 };
+
+  conclave_palette_widget_fg (GTK_WIDGET (self), &fg);
+  conclave_palette_get (CONCLAVE_COLOR_SELECTION, dark, &selection);
+  if (self->presentation)
+    outline.alpha = 0.8;
+  for (guint i = 0; i < self->spots->len; i++)
+    {
+      const ConclaveSpot *spot = &g_array_index (self->spots, ConclaveSpot, i);
+      GdkRGBA fill;
+
+      spot_fill (spot, dark, &fill);
+      if (spot->node == self->selected)
+        append_shape (snapshot, spot, NULL, &selection, 5, 3.5);
+      append_shape (snapshot, spot, &fill, &outline, 0, self->presentation ? 2 : 1);
+      draw_labels (self, snapshot, spot, &fg);
+    }
+  draw_decorations (self, snapshot, now_ns, dark);
+}
+
+/* Links */
+
+static guint
+link_hash (gconstpointer key)
+{
+  const ConclaveLink *link = key;
+
+  return g_direct_hash (link->src) * 31 + g_direct_hash (link->dst);
+}
+
+static gboolean
+link_equal (gconstpointer a,
+            gconstpointer b)
+{
+  const ConclaveLink *la = a, *lb = b;
+
+  return la->src == lb->src && la->dst == lb->dst;
+}
+
+GHashTable *
+_conclave_cluster_view_new_links (void)
+{
+  return g_hash_table_new_full (link_hash, link_equal, g_free, NULL);
+}
+
+static ConclaveNode *
+node_for_proc (ConclaveClusterView *self,
+               guint32              proc)
+{
+  return proc ? conclave_cluster_node_for_proc (self->cluster, proc) : NULL;
+}
+
+static void
+touch_link (ConclaveClusterView *self,
+            ConclaveNode        *src,
+            ConclaveNode        *dst,
+            gint64               when_ns)
+{
+  ConclaveLink key = { src, dst, 0 };
+  ConclaveLink *link = g_hash_table_lookup (self->links, &key);
+
+  if (link == NULL)
+    {
+      link = g_memdup2 (&key, sizeof key);
+      g_hash_table_add (self->links, link);
+    }
+  link->last_ns = MAX (link->last_ns, when_ns);
+}
+
+/* FALSE when the receiver is not known yet (try again next batch). */
+static gboolean
+link_message (ConclaveClusterView *self,
+              guint64              index)
+{
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (self->cluster);
+  const ConclaveMessage *message = conclave_matcher_get_message (matcher, index);
+  ConclaveNode *src, *dst;
+
+  if (message == NULL)
+    return TRUE;
+  if (message->dst_proc == 0)
+    return message->state != CONCLAVE_MESSAGE_IN_FLIGHT;
+  src = node_for_proc (self, message->src_proc);
+  dst = node_for_proc (self, message->dst_proc);
+  if (src != NULL && dst != NULL && src != dst)
+    touch_link (self, src, dst, MAX (message->send_ns, message->recv_ns));
+  return TRUE;
+}
+
+void
+_conclave_cluster_view_update_links (ConclaveClusterView *self)
+{
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (self->cluster);
+  guint64 end = conclave_matcher_get_n_messages (matcher);
+  g_autoptr(GArray) retry = g_array_new (FALSE, FALSE, sizeof (guint64));
+
+  for (guint i = 0; i < self->pending_links->len; i++)
+    {
+      guint64 index = g_array_index (self->pending_links, guint64, i);
+
+      if (!link_message (self, index))
+        g_array_append_val (retry, index);
+    }
+  for (guint64 index = self->links_next_message; index < end; index++)
+    if (!link_message (self, index) && retry->len < MAX_PENDING)
+      g_array_append_val (retry, index);
+  self->links_next_message = end;
+  g_array_set_size (self->pending_links, 0);
+  g_array_append_vals (self->pending_links, retry->data, retry->len);
+}
+
+void
+_conclave_cluster_view_forget_node (ConclaveClusterView *self,
+                                    ConclaveNode        *node)
+{
+  GHashTableIter iter;
+  ConclaveLink *link;
+
+  g_hash_table_remove_all (self->node_by_address);
+  if (node == NULL)
+    {
+      g_hash_table_remove_all (self->links);
+      g_array_set_size (self->pending_links, 0);
+      self->links_next_message = self->cluster
+        ? conclave_matcher_get_n_messages (conclave_cluster_get_matcher (self->cluster)) : 0;
+      return;
+    }
+  g_hash_table_iter_init (&iter, self->links);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &link, NULL))
+    if (link->src == node || link->dst == node)
+      g_hash_table_iter_remove (&iter);
+}
+
+static const ConclaveSpot *
+spot_or_parent (ConclaveClusterView *self,
+                ConclaveNode        *node)
+{
+  while (node != NULL)
+    {
+      const ConclaveSpot *spot = _conclave_cluster_view_spot_for_node (self, node);
+
+      if (spot != NULL)
+        return spot;
+      node = conclave_node_get_parent (node);
+    }
+  return NULL;
+}
+
+void
+_conclave_cluster_view_draw_links (ConclaveClusterView *self,
+                                   GtkSnapshot         *snapshot,
+                                   gint64               now_ns)
+{
+  double w = gtk_widget_get_width (GTK_WIDGET (self));
+  double h = gtk_widget_get_height (GTK_WIDGET (self));
+  GHashTableIter iter;
+  ConclaveLink *link;
+  GdkRGBA fg;
+  cairo_t *cr;
+
+  if (g_hash_table_size (self->links) == 0)
+    return;
+  conclave_palette_widget_fg (GTK_WIDGET (self), &fg);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  cairo_set_line_width (cr, self->presentation ? 3 : 1.5);
+  g_hash_table_iter_init (&iter, self->links);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &link, NULL))
+    {
+      const ConclaveSpot *a = spot_or_parent (self, link->src);
+      const ConclaveSpot *b = spot_or_parent (self, link->dst);
+      double age = now_ns - link->last_ns;
+      double fresh = age < LINK_FRESH_NS ? 1 - age / LINK_FRESH_NS : 0;
+
+      if (a == NULL || b == NULL || a == b)
+        continue;
+      conclave_draw_set_color (cr, &fg, (self->presentation ? 0.3 : 0.14) + 0.3 * fresh);
+      cairo_move_to (cr, a->x, a->y);
+      cairo_line_to (cr, b->x, b->y);
+      cairo_stroke (cr);
+    }
+  cairo_destroy (cr);
+}
+
+/* Messages */
+
+typedef struct {
+  double   x;
+  double   y;
+  double   alpha;
+  guint32  kind;
+  gboolean failed;
+} Dot;
+
+typedef struct {
+  ConclaveClusterView *self;
+  ConclaveEventStore  *store;
+  gint64               now_ns;
+  gint64               travel_ns;
+  GArray              *dots;
+} MessageFrame;
+
+static const ConclaveSpot *
+spot_for_address (ConclaveClusterView   *self,
+                  ConclaveEventStore    *store,
+                  const ConclaveMessage *message)
+{
+  const ConclaveEvent *send = conclave_event_store_get (store, message->send_index);
+  GListModel *nodes = G_LIST_MODEL (self->cluster);
+  ConclaveNode *found;
+  const char *address;
+  guint n;
+
+  if (send == NULL || send->s[2] == 0)
+    return NULL;
+  found = g_hash_table_lookup (self->node_by_address, GUINT_TO_POINTER (send->s[2]));
+  if (found != NULL)
+    return _conclave_cluster_view_spot_for_node (self, found);
+  address = conclave_event_store_str (store, send->s[2]);
+  n = g_list_model_get_n_items (nodes);
+  for (guint i = 0; address != NULL && i < n; i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
+      const char * const *addresses = conclave_node_get_addresses (node);
+
+      for (guint j = 0; addresses != NULL && addresses[j] != NULL; j++)
+        {
+          const char *space = strrchr (addresses[j], ' ');
+
+          if (g_strcmp0 (space ? space + 1 : addresses[j], address) == 0)
+            {
+              g_hash_table_insert (self->node_by_address, GUINT_TO_POINTER (send->s[2]), node);
+              return _conclave_cluster_view_spot_for_node (self, node);
+            }
+        }
+    }
+  return NULL;
+}
+
+static gboolean
+dropped_at_receiver (ConclaveEventStore    *store,
+                     const ConclaveMessage *message)
+{
+  const ConclaveEvent *drop = conclave_event_store_get (store, message->recv_index);
+
+  return drop != NULL && (drop->flags & CONCLAVE_EVENT_FLAG_DIR_RECV) != 0;
+}
+
+static void
+add_dot (MessageFrame          *frame,
+         const ConclaveSpot    *a,
+         const ConclaveSpot    *b,
+         double                 p,
+         double                 fall,
+         const ConclaveMessage *message)
+{
+  double dx = b->x - a->x, dy = b->y - a->y;
+  double len = MAX (hypot (dx, dy), 1);
+  double ux = dx / len, uy = dy / len;
+  double x1 = a->x + ux * a->r, y1 = a->y + uy * a->r;
+  double x2 = b->x - ux * b->r, y2 = b->y - uy * b->r;
+  Dot dot;
+
+  dot.x = x1 + (x2 - x1) * p;
+  dot.y = y1 + (y2 - y1) * p + fall * fall * frame->self->line_height * 6;
+  dot.alpha = 1 - fall * 0.9;
+  dot.kind = message->kind;
+  dot.failed = fall > 0 || message->state == CONCLAVE_MESSAGE_LOST;
+  g_array_append_val (frame->dots, dot);
+}
+
+static gboolean
+collect_message (const ConclaveMessage *message,
+                 guint64                index,
+                 gpointer               user_data)
+{
+  MessageFrame *frame = user_data;
+  ConclaveClusterView *self = frame->self;
+  gint64 age = frame->now_ns - message->send_ns;
+  double p = (double) age / frame->travel_ns;
+  const ConclaveSpot *a, *b;
+
+  if (message->state == CONCLAVE_MESSAGE_UNSENT || age < 0 || frame->dots->len >= MAX_DOTS)
+    return frame->dots->len < MAX_DOTS;
+  a = spot_or_parent (self, node_for_proc (self, message->src_proc));
+  b = message->dst_proc ? spot_or_parent (self, node_for_proc (self, message->dst_proc))
+                        : spot_for_address (self, frame->store, message);
+  if (a == NULL || b == NULL || a == b)
+    return TRUE;
+  switch (message->state)
+    {
+    case CONCLAVE_MESSAGE_DELIVERED:
+    case CONCLAVE_MESSAGE_IN_FLIGHT:
+      if (p < 1)
+        add_dot (frame, a, b, p, 0, message);
+      break;
+    case CONCLAVE_MESSAGE_DROPPED:
+      {
+        double at = dropped_at_receiver (frame->store, message) ? 0.8 : 0.3;
+        double fall = (age - at * frame->travel_ns) / (double) FALL_NS;
+
+        if (p < at)
+          add_dot (frame, a, b, p, 0, message);
+        else if (fall < 1)
+          add_dot (frame, a, b, at, MAX (fall, 0.01), message);
+      }
+      break;
+    case CONCLAVE_MESSAGE_LOST:
+      {
+        double fall = (frame->now_ns - message->recv_ns) / (double) FALL_NS;
+
+        if (fall >= 0 && fall < 1)
+          add_dot (frame, a, b, 0.9, MAX (fall, 0.01), message);
+      }
+      break;
+    default:
+      break;
+    }
+  return TRUE;
+}
+
+static const GdkRGBA *
+kind_color (ConclaveClusterView *self,
+            ConclaveEventStore  *store,
+            guint32              kind,
+            gboolean             dark)
+{
+  GdkRGBA *color = g_hash_table_lookup (self->kind_colors, GUINT_TO_POINTER (kind));
+
+  if (color == NULL)
+    {
+      color = g_new (GdkRGBA, 1);
+      conclave_palette_kind (conclave_event_store_str (store, kind), dark, color);
+      g_hash_table_insert (self->kind_colors, GUINT_TO_POINTER (kind), color);
+    }
+  return color;
+}
+
+static void
+draw_dot_label (ConclaveClusterView *self,
+                cairo_t             *cr,
+                ConclaveEventStore  *store,
+                const Dot           *dot,
+                const GdkRGBA       *fg)
+{
+  const char *kind = conclave_event_store_str (store, dot->kind);
+
+  if (kind == NULL)
+    return;
+  pango_layout_set_text (self->small_layout, kind, -1);
+  conclave_draw_set_color (cr, fg, dot->alpha * 0.9);
+  cairo_move_to (cr, dot->x + self->line_height * 0.45, dot->y - self->line_height * 0.9);
+  pango_cairo_show_layout (cr, self->small_layout);
+}
+
+static void
+paint_dots (ConclaveClusterView *self,
+            GtkSnapshot         *snapshot,
+            ConclaveEventStore  *store,
+            GArray              *dots)
+{
+  double w = gtk_widget_get_width (GTK_WIDGET (self));
+  double h = gtk_widget_get_height (GTK_WIDGET (self));
+  double radius = self->line_height * (self->presentation ? 0.36 : 0.3);
+  gboolean dark = conclave_palette_is_dark ();
+  /* Name the kind next to each dot while there are few enough to read. */
+  gboolean labels = dots->len <= 8;
+  GdkRGBA failed, fg;
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+
+  conclave_palette_get (CONCLAVE_COLOR_FAILED, dark, &failed);
+  conclave_palette_widget_fg (GTK_WIDGET (self), &fg);
+  cairo_set_line_width (cr, 1.5);
+  for (guint i = 0; i < dots->len; i++)
+    {
+      const Dot *dot = &g_array_index (dots, Dot, i);
+      const GdkRGBA *color = dot->failed ? &failed : kind_color (self, store, dot->kind, dark);
+
+      cairo_arc (cr, dot->x, dot->y, radius, 0, 2 * G_PI);
+      conclave_draw_set_color (cr, color, dot->alpha);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, dark ? 0 : 1, dark ? 0 : 1, dark ? 0 : 1, dot->alpha * 0.9);
+      cairo_stroke (cr);
+      if (dot->failed)
+        {
+          conclave_draw_set_color (cr, &failed, dot->alpha);
+          conclave_draw_cross (cr, dot->x + radius * 2.2, dot->y - radius * 2.2, radius * 0.8);
+        }
+      if (labels)
+        draw_dot_label (self, cr, store, dot, &fg);
+    }
+  cairo_destroy (cr);
+}
+
+void
+_conclave_cluster_view_draw_messages (ConclaveClusterView *self,
+                                      GtkSnapshot         *snapshot,
+                                      gint64               now_ns)
+{
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (self->cluster);
+  g_autoptr(GArray) dots = g_array_new (FALSE, FALSE, sizeof (Dot));
+  MessageFrame frame;
+  double tempo = conclave_cluster_get_tempo (self->cluster);
+
+  frame.self = self;
+  frame.store = conclave_cluster_get_store (self->cluster);
+  frame.now_ns = now_ns;
+  frame.travel_ns = MAX ((gint64) (TRAVEL_NS * tempo), TRAVEL_FLOOR_NS);
+  frame.dots = dots;
+  conclave_matcher_foreach_in_range (matcher, now_ns - frame.travel_ns - FALL_NS, now_ns + 1,
+                                     collect_message, &frame);
+  self->n_drawn_messages = dots->len;
+  if (dots->len == 0)
+    return;
+  self->animating = TRUE;
+  paint_dots (self, snapshot, frame.store, dots);
+}
