@@ -1,2 +1,743 @@
-/* conclave-report.c — placeholder until the node program lands. */
+/* conclave-report.c — the reporting end of the control channel.
+ *
+ * Writes JSON lines to $CONCLAVE_CONTROL for conclave-node and for the
+ * LD_PRELOAD trace shim, so it lives by the rules of code injected into
+ * somebody else's program: plain libc, one mutex, errno saved and restored
+ * on every entry point, no signal (MSG_NOSIGNAL), no blocking (non-blocking
+ * socket, bounded pending buffer, drop and count when it is full).
+ *
+ * It must never block, abort, print, or leave errno changed; after the
+ * controller goes away every call is a cheap no-op.
+ *
+ * All socket I/O goes through the chan_* functions below, which use raw
+ * system calls, so that a shim wrapping libc's socket/connect/send/recv
+ * never sees (or reports) the reporter's own traffic.
+ */
 #include "conclave-report.h"
+#include "conclave-protocol.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PENDING_MAX (256 * 1024)
+
+typedef enum {
+  CHAN_OFF,         /* no CONCLAVE_CONTROL, or never connected */
+  CHAN_CONNECTING,  /* the controller's backlog was full; retried lazily */
+  CHAN_OPEN,
+  CHAN_CLOSED,      /* the controller went away: reporting is a no-op */
+} ChanState;
+
+/* How long a process keeps retrying a connect that found the backlog full. */
+#define CONNECT_RETRY_NS (5LL * 1000 * 1000 * 1000)
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+/* Set while this thread is inside the reporter, to refuse re-entry from a
+ * signal handler that interrupted us (that would deadlock). */
+static __thread int inside;
+static uint64_t reentry_dropped;
+
+static ChanState state = CHAN_OFF;
+static int chan_fd = -1;
+static struct sockaddr_un chan_addr;
+static int64_t connect_deadline;
+static uint64_t seq;
+static uint64_t dropped_total;
+static uint64_t dropped_since;       /* since the last line that got through */
+static char role_name[64];
+static char program_name[256];
+
+/* Lines accepted but not yet written: bytes [pending_head, pending_tail). */
+static char pending[PENDING_MAX];
+static size_t pending_head, pending_tail;
+
+static char line_buf[CONCLAVE_MAX_LINE];
+
+/* Commands read but not yet handed out (a partial line). */
+static char cmd_buf[CONCLAVE_MAX_LINE];
+static size_t cmd_len;
+static int cmd_discarding;  /* inside an overlong line: skip to its newline */
+
+/* ---- raw socket I/O: the only place that talks to the kernel ---- */
+
+static int
+chan_socket (void)
+{
+#ifdef SYS_socket
+  return (int) syscall (SYS_socket, AF_UNIX,
+                        SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+#else
+  return socket (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+#endif
+}
+
+static int
+chan_connect (int fd, const struct sockaddr_un *addr)
+{
+#ifdef SYS_connect
+  return (int) syscall (SYS_connect, fd, addr, sizeof *addr);
+#else
+  return connect (fd, (const struct sockaddr *) addr, sizeof *addr);
+#endif
+}
+
+static ssize_t
+chan_send (int fd, const void *buf, size_t len)
+{
+#ifdef SYS_sendto
+  return syscall (SYS_sendto, fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT, NULL, 0);
+#else
+  return send (fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+#endif
+}
+
+static ssize_t
+chan_recv (int fd, void *buf, size_t len)
+{
+#ifdef SYS_recvfrom
+  return syscall (SYS_recvfrom, fd, buf, len, MSG_DONTWAIT, NULL, NULL);
+#else
+  return recv (fd, buf, len, MSG_DONTWAIT);
+#endif
+}
+
+/* ---- locking ---- */
+
+/* Returns 0 (and counts a drop) when this thread already holds the lock,
+ * i.e. we were called from a signal handler that interrupted the reporter. */
+static int
+lock_enter (void)
+{
+  if (inside)
+    {
+      __atomic_add_fetch (&reentry_dropped, 1, __ATOMIC_RELAXED);
+      return 0;
+    }
+  inside = 1;
+  pthread_mutex_lock (&lock);
+  return 1;
+}
+
+static void
+lock_leave (void)
+{
+  pthread_mutex_unlock (&lock);
+  inside = 0;
+}
+
+/* fork() while another thread holds the lock would leave it held forever
+ * in the child: hold it across fork so the child gets a consistent state. */
+static void
+atfork_prepare (void)
+{
+  pthread_mutex_lock (&lock);
+}
+
+static void
+atfork_release (void)
+{
+  pthread_mutex_unlock (&lock);
+}
+
+static void
+atfork_register (void)
+{
+  pthread_atfork (atfork_prepare, atfork_release, atfork_release);
+}
+
+/* ---- time, hashing ---- */
+
+int64_t
+creport_now_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (int64_t) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+uint64_t
+creport_hash (const void *data, size_t len)
+{
+  const unsigned char *p = data;
+  uint64_t h = 14695981039346656037ULL;
+
+  for (size_t i = 0; i < len; i++)
+    {
+      h ^= p[i];
+      h *= 1099511628211ULL;
+    }
+  return h;
+}
+
+/* ---- JSON strings ---- */
+
+/* Length of the valid UTF-8 sequence at p (at most avail bytes), or 0 if
+ * it is not one (overlong forms, surrogates and > U+10FFFF rejected). */
+static size_t
+utf8_sequence_len (const unsigned char *p, size_t avail)
+{
+  size_t n;
+  uint32_t cp;
+
+  if (p[0] < 0x80)
+    return 1;
+  else if ((p[0] & 0xE0) == 0xC0)
+    n = 2, cp = p[0] & 0x1F;
+  else if ((p[0] & 0xF0) == 0xE0)
+    n = 3, cp = p[0] & 0x0F;
+  else if ((p[0] & 0xF8) == 0xF0)
+    n = 4, cp = p[0] & 0x07;
+  else
+    return 0;
+  if (n > avail)
+    return 0;
+  for (size_t i = 1; i < n; i++)
+    {
+      if ((p[i] & 0xC0) != 0x80)
+        return 0;
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000)
+      || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n;
+}
+
+/* Writes `s` as a JSON string into buf (always NUL-terminated, always
+ * closed with a quote when size >= 3), taking at most max_in input bytes.
+ * Control bytes, DEL and invalid UTF-8 become '.', so the result is valid
+ * JSON whatever the input. Returns the length written. */
+static size_t
+json_string (char *buf, size_t size, const char *s, size_t len, size_t max_in)
+{
+  const unsigned char *p = (const unsigned char *) s;
+  size_t o = 0, i = 0;
+
+  if (size < 3)
+    {
+      if (size > 0)
+        buf[0] = '\0';
+      return 0;
+    }
+  buf[o++] = '"';
+  if (len > max_in)
+    len = max_in;
+  while (i < len && s != NULL)
+    {
+      size_t n = utf8_sequence_len (p + i, len - i);
+      int esc = n == 1 && (p[i] == '"' || p[i] == '\\');
+      size_t need = esc ? 2 : (n ? n : 1);
+
+      if (o + need + 2 > size)  /* room for the closing quote and NUL */
+        break;
+      if (esc)
+        buf[o++] = '\\', buf[o++] = (char) p[i];
+      else if (n == 0 || (n == 1 && (p[i] < 0x20 || p[i] == 0x7F)))
+        buf[o++] = '.';
+      else
+        memcpy (buf + o, p + i, n), o += n;
+      i += n ? n : 1;
+    }
+  buf[o++] = '"';
+  buf[o] = '\0';
+  return o;
+}
+
+size_t
+creport_json_string (char *buf, size_t size, const char *s, size_t len)
+{
+  int saved = errno;
+  size_t n = json_string (buf, size, s, len, CONCLAVE_PREVIEW_MAX);
+
+  errno = saved;
+  return n;
+}
+
+/* ---- the pending buffer and line output (lock held) ---- */
+
+static void
+chan_close_locked (ChanState new_state)
+{
+  if (chan_fd >= 0)
+    close (chan_fd);
+  chan_fd = -1;
+  state = new_state;
+  pending_head = pending_tail = 0;
+  cmd_len = 0;
+  cmd_discarding = 0;
+}
+
+static int
+try_connect_locked (void)
+{
+  if (chan_connect (chan_fd, &chan_addr) == 0 || errno == EISCONN)
+    {
+      state = CHAN_OPEN;
+      return 1;
+    }
+  if (errno == EAGAIN && creport_now_ns () < connect_deadline)
+    {
+      state = CHAN_CONNECTING;
+      return 0;
+    }
+  chan_close_locked (CHAN_CLOSED);
+  return 0;
+}
+
+static void
+flush_locked (void)
+{
+  if (state == CHAN_CONNECTING && !try_connect_locked ())
+    return;
+  while (state == CHAN_OPEN && pending_head < pending_tail)
+    {
+      ssize_t n = chan_send (chan_fd, pending + pending_head, pending_tail - pending_head);
+
+      if (n > 0)
+        pending_head += (size_t) n;
+      else if (n < 0 && errno == EINTR)
+        continue;
+      else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        break;
+      else
+        chan_close_locked (CHAN_CLOSED);
+    }
+  if (pending_head == pending_tail)
+    pending_head = pending_tail = 0;
+}
+
+/* Room for a line of len bytes, compacting the buffer if that makes it. */
+static int
+room_locked (size_t len)
+{
+  if (pending_tail + len > PENDING_MAX && pending_head > 0)
+    {
+      memmove (pending, pending + pending_head, pending_tail - pending_head);
+      pending_tail -= pending_head;
+      pending_head = 0;
+    }
+  return pending_tail + len <= PENDING_MAX;
+}
+
+static int
+format_locked (const char *ev, int64_t t, const char *fields)
+{
+  return snprintf (line_buf, sizeof line_buf, "{\"ev\":\"%s\",\"seq\":%" PRIu64 ",\"t\":%" PRId64 "%s%s}\n",
+                   ev, seq, t ? t : creport_now_ns (),
+                   fields && *fields ? "," : "", fields ? fields : "");
+}
+
+/* Queues `{"ev":EV,"seq":N,"t":T[,FIELDS]}\n` whole, or drops it whole
+ * (never a part of it). The seq is consumed either way. */
+static void
+emit_locked (const char *ev, int64_t t, const char *fields)
+{
+  int n = format_locked (ev, t, fields);
+
+  seq++;
+  if (n > 0 && (size_t) n < sizeof line_buf && room_locked ((size_t) n))
+    {
+      memcpy (pending + pending_tail, line_buf, (size_t) n);
+      pending_tail += (size_t) n;
+      return;
+    }
+  dropped_total++;
+  dropped_since++;
+}
+
+/* Tells how many lines were dropped, if the telling fits now; otherwise it
+ * waits for a later line (without using a seq), so a flood of drops does not
+ * become a flood of dropped overflow lines. */
+static void
+tell_overflow_locked (void)
+{
+  char count[48];
+  int n;
+
+  snprintf (count, sizeof count, "\"dropped\":%" PRIu64, dropped_since);
+  n = format_locked ("overflow", 0, count);
+  if (n <= 0 || !room_locked ((size_t) n))
+    return;
+  memcpy (pending + pending_tail, line_buf, (size_t) n);
+  pending_tail += (size_t) n;
+  seq++;
+  dropped_since = 0;
+}
+
+static void
+event_locked (const char *ev, int64_t t, const char *fields)
+{
+  uint64_t reentered = __atomic_exchange_n (&reentry_dropped, 0, __ATOMIC_RELAXED);
+
+  dropped_total += reentered;
+  dropped_since += reentered;
+  flush_locked ();
+  if (state != CHAN_OPEN && state != CHAN_CONNECTING)
+    return;
+  if (dropped_since > 0)
+    tell_overflow_locked ();
+  emit_locked (ev, t, fields);
+  flush_locked ();
+}
+
+static void
+hello_locked (void)
+{
+  char fields[2048];
+  char node[600], role[160], program[600];
+  const char *env_node = getenv (CONCLAVE_ENV_NODE);
+
+  if (env_node == NULL)
+    env_node = "";
+  json_string (node, sizeof node, env_node, strlen (env_node), 256);
+  json_string (role, sizeof role, role_name, strlen (role_name), sizeof role_name);
+  json_string (program, sizeof program, program_name, strlen (program_name), sizeof program_name);
+  snprintf (fields, sizeof fields,
+            "\"v\":%d,\"pid\":%ld,\"ppid\":%ld,\"node\":%s,\"role\":%s,\"program\":%s",
+            CONCLAVE_PROTOCOL_VERSION, (long) getpid (), (long) getppid (),
+            node, role, program);
+  event_locked ("hello", 0, fields);
+}
+
+/* Opens a fresh connection (closing any old one) and says hello. */
+static int
+open_locked (void)
+{
+  const char *path = getenv (CONCLAVE_ENV_CONTROL);
+
+  chan_close_locked (CHAN_OFF);
+  seq = 0;
+  dropped_since = 0;
+  if (path == NULL || *path == '\0' || strlen (path) >= sizeof chan_addr.sun_path)
+    return 0;
+  memset (&chan_addr, 0, sizeof chan_addr);
+  chan_addr.sun_family = AF_UNIX;
+  memcpy (chan_addr.sun_path, path, strlen (path) + 1);
+  chan_fd = chan_socket ();
+  if (chan_fd < 0)
+    {
+      state = CHAN_CLOSED;
+      return 0;
+    }
+  connect_deadline = creport_now_ns () + CONNECT_RETRY_NS;
+  try_connect_locked ();
+  if (state == CHAN_CLOSED)
+    return 0;
+  hello_locked ();
+  return state == CHAN_OPEN || state == CHAN_CONNECTING;
+}
+
+static void
+copy_name (char *dst, size_t size, const char *src)
+{
+  snprintf (dst, size, "%s", src ? src : "");
+}
+
+/* ---- public entry points: errno saved, lock taken ---- */
+
+int
+creport_init (const char *role, const char *program)
+{
+  int saved = errno;
+  int ok = 0;
+
+  pthread_once (&atfork_once, atfork_register);
+  if (lock_enter ())
+    {
+      copy_name (role_name, sizeof role_name, role);
+      copy_name (program_name, sizeof program_name, program);
+      dropped_total = 0;
+      ok = open_locked ();
+      lock_leave ();
+    }
+  errno = saved;
+  return ok;
+}
+
+void
+creport_after_fork (void)
+{
+  int saved = errno;
+
+  if (lock_enter ())
+    {
+      /* close() without shutdown(): the parent's connection stays open. */
+      if (state != CHAN_OFF || chan_fd >= 0)
+        {
+          dropped_total = 0;
+          open_locked ();
+        }
+      lock_leave ();
+    }
+  errno = saved;
+}
+
+int
+creport_active (void)
+{
+  int saved = errno;
+  int active = 0;
+
+  if (lock_enter ())
+    {
+      active = state == CHAN_OPEN || state == CHAN_CONNECTING;
+      lock_leave ();
+    }
+  errno = saved;
+  return active;
+}
+
+int
+creport_fd (void)
+{
+  int saved = errno;
+  int fd = -1;
+
+  if (lock_enter ())
+    {
+      fd = state == CHAN_OPEN ? chan_fd : -1;
+      lock_leave ();
+    }
+  errno = saved;
+  return fd;
+}
+
+void
+creport_event (const char *ev, const char *fields)
+{
+  int saved = errno;
+
+  if (ev != NULL && lock_enter ())
+    {
+      event_locked (ev, 0, fields);
+      lock_leave ();
+    }
+  errno = saved;
+}
+
+/* Appends printf output at *off in buf, never past size. */
+static void
+append (char *buf, size_t size, size_t *off, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+
+  if (*off >= size)
+    return;
+  va_start (ap, fmt);
+  n = vsnprintf (buf + *off, size - *off, fmt, ap);
+  va_end (ap);
+  if (n > 0)
+    *off = *off + (size_t) n < size ? *off + (size_t) n : size - 1;
+}
+
+static void
+append_string (char *buf, size_t size, size_t *off, const char *key,
+               const char *s, size_t len, size_t max_in)
+{
+  char tmp[CONCLAVE_PREVIEW_MAX * 2 + 256];
+
+  json_string (tmp, sizeof tmp, s, len, max_in);
+  append (buf, size, off, ",\"%s\":%s", key, tmp);
+}
+
+void
+creport_message (const char *ev, const CReportMsg *msg, const char *extra)
+{
+  int saved = errno;
+  char fields[1024];
+  size_t off = 0;
+  const char *proto, *src, *dst, *kind;
+
+  if (msg == NULL || !creport_active ())
+    {
+      errno = saved;
+      return;
+    }
+  proto = msg->proto ? msg->proto : "udp";
+  src = msg->src ? msg->src : "";
+  dst = msg->dst ? msg->dst : "";
+  kind = msg->kind ? msg->kind : "data";
+  append (fields, sizeof fields, &off, "\"proto\":\"%s\"", proto);
+  append_string (fields, sizeof fields, &off, "src", src, strlen (src), 64);
+  append_string (fields, sizeof fields, &off, "dst", dst, strlen (dst), 64);
+  append (fields, sizeof fields, &off, ",\"len\":%zu", msg->len);
+  append_string (fields, sizeof fields, &off, "kind", kind, strlen (kind), 32);
+  append_string (fields, sizeof fields, &off, "preview",
+                 msg->payload, msg->payload ? msg->payload_len : 0, CONCLAVE_PREVIEW_MAX);
+  if (msg->id_pid != 0)
+    append (fields, sizeof fields, &off, ",\"id\":\"%ld:%" PRIu32 "\"", (long) msg->id_pid, msg->id_n);
+  else if (msg->has_hash)
+    append (fields, sizeof fields, &off, ",\"hash\":\"%016" PRIx64 "\"", msg->hash);
+  if (msg->lc != 0)
+    append (fields, sizeof fields, &off, ",\"lc\":%" PRIu32, msg->lc);
+  if (msg->off >= 0)
+    append (fields, sizeof fields, &off, ",\"off\":%" PRId64, msg->off);
+  /* every field above is bounded; only `extra` could cut the object short,
+   * and a cut object would not be JSON: leave it out instead */
+  if (extra && *extra && off + strlen (extra) + 2 < sizeof fields)
+    append (fields, sizeof fields, &off, ",%s", extra);
+  if (lock_enter ())
+    {
+      event_locked (ev, msg->t, fields);
+      lock_leave ();
+    }
+  errno = saved;
+}
+
+/* Moves the complete lines out of cmd_buf into a malloc'd block, so the
+ * callbacks run without the lock (they may report events). */
+static char *
+take_lines_locked (size_t *out_len)
+{
+  char *last_nl = cmd_len ? memrchr (cmd_buf, '\n', cmd_len) : NULL;
+  size_t n;
+  char *block;
+
+  *out_len = 0;
+  if (last_nl == NULL)
+    return NULL;
+  n = (size_t) (last_nl - cmd_buf) + 1;
+  block = malloc (n + 1);
+  if (block == NULL)
+    return NULL;
+  memcpy (block, cmd_buf, n);
+  block[n] = '\0';
+  memmove (cmd_buf, cmd_buf + n, cmd_len - n);
+  cmd_len -= n;
+  *out_len = n;
+  return block;
+}
+
+/* Appends received bytes to cmd_buf; an overlong line is skipped whole. */
+static void
+absorb_locked (const char *data, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      if (cmd_discarding)
+        {
+          cmd_discarding = data[i] != '\n';
+          continue;
+        }
+      if (cmd_len == sizeof cmd_buf)
+        {
+          const char *nl = memrchr (cmd_buf, '\n', cmd_len);
+          size_t keep = nl ? (size_t) (nl - cmd_buf) + 1 : 0;
+
+          cmd_len = keep;  /* the partial line cannot fit: drop it */
+          cmd_discarding = data[i] != '\n';
+          if (keep == 0 || cmd_discarding)
+            continue;
+        }
+      cmd_buf[cmd_len++] = data[i];
+    }
+}
+
+/* Reads what is waiting; returns -1 when the controller closed. */
+static int
+read_locked (void)
+{
+  char chunk[8192];
+
+  while (state == CHAN_OPEN && cmd_len < sizeof cmd_buf)
+    {
+      ssize_t n = chan_recv (chan_fd, chunk, sizeof chunk);
+
+      if (n > 0)
+        absorb_locked (chunk, (size_t) n);
+      else if (n < 0 && errno == EINTR)
+        continue;
+      else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        break;
+      else
+        chan_close_locked (CHAN_CLOSED);
+    }
+  return state == CHAN_CLOSED ? -1 : 0;
+}
+
+int
+creport_read_commands (void (*cb) (const char *line, void *data), void *data)
+{
+  int saved = errno;
+  int ret = 0;
+  char *block = NULL;
+  size_t len = 0;
+
+  if (!lock_enter ())
+    {
+      errno = saved;
+      return 0;
+    }
+  ret = read_locked ();
+  block = take_lines_locked (&len);
+  lock_leave ();
+  for (char *line = block; line != NULL && line < block + len;)
+    {
+      char *nl = strchr (line, '\n');
+
+      *nl = '\0';
+      if (nl > line && cb != NULL)
+        cb (line, data);
+      line = nl + 1;
+    }
+  free (block);
+  errno = saved;
+  return ret;
+}
+
+void
+creport_flush (void)
+{
+  int saved = errno;
+
+  if (lock_enter ())
+    {
+      flush_locked ();
+      lock_leave ();
+    }
+  errno = saved;
+}
+
+size_t
+creport_pending (void)
+{
+  int saved = errno;
+  size_t n = 0;
+
+  if (lock_enter ())
+    {
+      n = pending_tail - pending_head;
+      lock_leave ();
+    }
+  errno = saved;
+  return n;
+}
+
+uint64_t
+creport_dropped (void)
+{
+  int saved = errno;
+  uint64_t n = 0;
+
+  if (lock_enter ())
+    {
+      n = dropped_total + __atomic_load_n (&reentry_dropped, __ATOMIC_RELAXED);
+      lock_leave ();
+    }
+  errno = saved;
+  return n;
+}

@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Connects to $CONCLAVE_CONTROL and sends `hello`. Returns 1 when connected. */
+/* Connects to $CONCLAVE_CONTROL and sends `hello`. Returns 1 when connected
+ * (or still connecting because the controller's backlog was full: the lines
+ * wait in the pending buffer). Calling it again starts a new connection. */
 int  creport_init (const char *role, const char *program);
 
 /* In a forked child: drop the parent's connection, open our own, say hello
@@ -48,6 +50,9 @@ typedef struct {
   uint64_t    hash;
   uint32_t    lc;
   int64_t     off;       /* TCP stream offset, -1 if none */
+  int64_t     t;         /* when it happened (creport_now_ns ()); 0 = now.
+                          * A sender takes it before the send call, so a
+                          * send never looks later than its receive. */
 } CReportMsg;
 
 void creport_message (const char *ev, const CReportMsg *msg, const char *extra);
@@ -65,6 +70,10 @@ int  creport_read_commands (void (*cb) (const char *line, void *data), void *dat
 /* Flush buffered lines if the socket accepts them (call when poll says POLLOUT
  * or now and then). */
 void creport_flush (void);
+
+/* Bytes accepted but not yet written (poll creport_fd() for POLLOUT and call
+ * creport_flush() while this is non-zero). */
+size_t creport_pending (void);
 
 /* Lines dropped so far because the channel was full. */
 uint64_t creport_dropped (void);

@@ -84,6 +84,10 @@ void                conclave_cluster_set_tempo      (ConclaveCluster *self, doub
 guint               conclave_cluster_get_base_port  (ConclaveCluster *self);
 void                conclave_cluster_set_base_port  (ConclaveCluster *self, guint port);
 
+/* Applies one fault now (as a scenario's schedule would). */
+void                conclave_cluster_apply_fault    (ConclaveCluster *self,
+                                                     const ConclaveScenarioFault *fault);
+
 /* Trace recording: every event from now on, as JSON Lines. */
 gboolean            conclave_cluster_start_trace    (ConclaveCluster *self, const char *path, GError **error);
 void                conclave_cluster_stop_trace     (ConclaveCluster *self);

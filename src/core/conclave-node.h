@@ -42,6 +42,12 @@ typedef struct {
   guint64 delivered;   /* posts applied (chapter 4) */
 } ConclaveNodeCounters;
 
+/* Enum GTypes, for the "state" and "kind" properties and for bindings. */
+#define CONCLAVE_TYPE_NODE_STATE (conclave_node_state_get_type ())
+GType conclave_node_state_get_type (void) G_GNUC_CONST;
+#define CONCLAVE_TYPE_NODE_KIND (conclave_node_kind_get_type ())
+GType conclave_node_kind_get_type (void) G_GNUC_CONST;
+
 #define CONCLAVE_TYPE_NODE (conclave_node_get_type ())
 G_DECLARE_FINAL_TYPE (ConclaveNode, conclave_node, CONCLAVE, NODE, GObject)
 

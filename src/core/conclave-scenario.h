@@ -67,7 +67,10 @@ char            **conclave_scenario_list_builtin (void);
 /* Parses "5s:crash:leader" / "8s:isolate:s2" / "12s:heal" / "500ms:drop:s1:0.3". */
 ConclaveScenarioFault *conclave_scenario_fault_parse (const char *text, GError **error);
 void              conclave_scenario_fault_free   (ConclaveScenarioFault *fault);
+/* "crash", "drop" …: the word used in files and on the command line. */
+const char       *conclave_fault_action_to_string (ConclaveFaultAction action);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConclaveScenario, conclave_scenario_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConclaveScenarioFault, conclave_scenario_fault_free)
 
 G_END_DECLS

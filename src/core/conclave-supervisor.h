@@ -19,6 +19,10 @@ G_DECLARE_FINAL_TYPE (ConclaveSupervisor, conclave_supervisor, CONCLAVE, SUPERVI
  *   "spawned" (const char *name, gint pid)
  *   "output"  (const char *name, gint stream (ConclaveOutputStream), const char *line)
  *   "exited"  (const char *name, gint pid, gint code, gint signal)  code -1 when signalled
+ * "output" lines are valid UTF-8 (repaired if need be), at most 16 KiB each
+ * (a longer line comes in pieces). "exited" comes after the node's last
+ * output line, unless something it left behind holds its pipes open for
+ * more than 250 ms; by then the name is free for a new spawn.
  */
 
 ConclaveSupervisor *conclave_supervisor_new      (const char *control_path);
@@ -46,8 +50,23 @@ gint                conclave_supervisor_get_pid  (ConclaveSupervisor *self, cons
 /* SIGKILL every group and wait (bounded) until they are gone. */
 void                conclave_supervisor_kill_all (ConclaveSupervisor *self);
 
-/* Path of one of our programs (conclave-node): $CONCLAVE_<NAME>, the build
- * tree, then the install dir. */
+/* Path of one of our programs (conclave-node): $CONCLAVE_<NAME>_PROGRAM
+ * (the name without "conclave-", upper case, '-' as '_': CONCLAVE_NODE_PROGRAM),
+ * the build tree, then the install dir. */
 char               *conclave_find_program        (const char *name);
+
+/* The fields of /proc/PID/stat the supervisor (and its tests) need. */
+typedef struct {
+  gint    pid;
+  char    state;       /* R, S, D, T (stopped), Z (zombie) … */
+  gint    ppid;
+  gint    pgrp;
+  guint64 start_time;  /* clock ticks since boot: tells a reused pid apart */
+} ConclaveProcStat;
+
+/* FALSE if the process does not exist (any more). */
+gboolean            conclave_proc_stat_read      (gint pid, ConclaveProcStat *stat);
+/* Every process we can see, as an array of ConclaveProcStat. */
+GArray             *conclave_proc_list           (void);
 
 G_END_DECLS

@@ -1,0 +1,347 @@
+/* conclave-checker.c — invariants of the server group, checked per event.
+ *
+ * Keeps only what the promises need: each server's current role and term,
+ * each term's leader, who isolates whom, each sequence number's post and
+ * each server's delivered requests. Never looks back through the store:
+ * every event is seen once, in the order it arrived.
+ */
+#include "conclave-checker.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+typedef struct {
+  guint32  node;        /* interned name */
+  gboolean leader;
+  gboolean paused;
+  gboolean alive;
+  guint    term;
+  guint32  election;    /* interned algorithm */
+  gint64   since_ns;    /* leader since */
+  GHashTable *isolates; /* interned names it cannot reach */
+  GHashTable *delivered;/* interned req → seqno (GINT) */
+} Server;
+
+typedef struct {
+  guint32 req;          /* interned request id */
+  guint64 event;        /* the first delivery's index */
+} Slot;
+
+struct _ConclaveChecker {
+  ConclaveEventStore *store;
+  GHashTable *servers;      /* interned node name → Server* */
+  GHashTable *term_leader;  /* term → interned node name (raft) */
+  GHashTable *slots;        /* seqno → Slot* */
+  GHashTable *acked;        /* interned req → seqno */
+  GHashTable *split;        /* "a|b" pairs already reported */
+  GArray     *out;          /* violations to append */
+  gint64      grace_ns;
+  guint       n_violations;
+};
+
+static void
+server_free (gpointer data)
+{
+  Server *s = data;
+
+  g_hash_table_unref (s->isolates);
+  g_hash_table_unref (s->delivered);
+  g_free (s);
+}
+
+ConclaveChecker *
+conclave_checker_new (ConclaveEventStore *store)
+{
+  ConclaveChecker *self = g_new0 (ConclaveChecker, 1);
+
+  self->store = store;
+  self->servers = g_hash_table_new_full (NULL, NULL, NULL, server_free);
+  self->term_leader = g_hash_table_new (NULL, NULL);
+  self->slots = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->acked = g_hash_table_new (NULL, NULL);
+  self->split = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->out = g_array_new (FALSE, FALSE, sizeof (ConclaveEvent));
+  self->grace_ns = G_GINT64_CONSTANT (3000000000);
+  return self;
+}
+
+void
+conclave_checker_free (ConclaveChecker *self)
+{
+  if (self == NULL)
+    return;
+  g_hash_table_unref (self->servers);
+  g_hash_table_unref (self->term_leader);
+  g_hash_table_unref (self->slots);
+  g_hash_table_unref (self->acked);
+  g_hash_table_unref (self->split);
+  g_array_unref (self->out);
+  g_free (self);
+}
+
+void
+conclave_checker_set_grace (ConclaveChecker *self, gint64 grace_ns)
+{
+  self->grace_ns = grace_ns;
+}
+
+guint
+conclave_checker_get_n_violations (ConclaveChecker *self)
+{
+  return self->n_violations;
+}
+
+static const char *
+str (ConclaveChecker *self, guint32 id)
+{
+  return conclave_event_store_str (self->store, id) ?: "?";
+}
+
+G_GNUC_PRINTF (5, 6)
+static void
+violation (ConclaveChecker *self, const char *what, gint64 t, guint64 cause, const char *format, ...)
+{
+  ConclaveIntern *intern = conclave_event_store_get_intern (self->store);
+  ConclaveEvent e = { 0 };
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  e.type = CONCLAVE_EVENT_VIOLATION;
+  e.time_ns = t;
+  e.key = cause;
+  e.s[0] = conclave_intern_add (intern, what);
+  e.s[3] = conclave_intern_add (intern, text);
+  g_array_append_val (self->out, e);
+  self->n_violations++;
+}
+
+static Server *
+server_for (ConclaveChecker *self, guint32 node)
+{
+  Server *s;
+
+  if (node == 0)
+    return NULL;
+  s = g_hash_table_lookup (self->servers, GUINT_TO_POINTER (node));
+  if (s == NULL)
+    {
+      s = g_new0 (Server, 1);
+      s->node = node;
+      s->alive = TRUE;
+      s->isolates = g_hash_table_new (NULL, NULL);
+      s->delivered = g_hash_table_new (NULL, NULL);
+      g_hash_table_insert (self->servers, GUINT_TO_POINTER (node), s);
+    }
+  return s;
+}
+
+/* The node an event belongs to: its process's node name. */
+static Server *
+server_of_event (ConclaveChecker *self, const ConclaveEvent *e)
+{
+  ConclaveProcessInfo *info = e->proc ? conclave_event_store_get_process (self->store, e->proc) : NULL;
+
+  return info ? server_for (self, info->node) : NULL;
+}
+
+static gboolean
+can_reach (Server *a, Server *b)
+{
+  return !g_hash_table_contains (a->isolates, GUINT_TO_POINTER (b->node)) &&
+         !g_hash_table_contains (b->isolates, GUINT_TO_POINTER (a->node));
+}
+
+static void
+check_state (ConclaveChecker *self, const ConclaveEvent *e, guint64 index)
+{
+  Server *s = server_of_event (self, e);
+  gboolean leader = g_strcmp0 (str (self, e->s[0]), "leader") == 0;
+  const char *election = conclave_event_store_str (self->store, e->s[3]);
+
+  if (s == NULL)
+    return;
+  s->term = (guint) MAX (e->num, 0);
+  s->election = e->s[3];
+  if (leader && !s->leader)
+    s->since_ns = e->time_ns;
+  s->leader = leader;
+  s->alive = TRUE;
+  if (!leader || g_strcmp0 (election, "raft") != 0)
+    return;
+
+  /* Raft: one leader per term, ever. */
+  {
+    gpointer other = g_hash_table_lookup (self->term_leader, GUINT_TO_POINTER (s->term));
+    if (other == NULL)
+      g_hash_table_insert (self->term_leader, GUINT_TO_POINTER (s->term), GUINT_TO_POINTER (s->node));
+    else if (GPOINTER_TO_UINT (other) != s->node)
+      violation (self, "two-leaders", e->time_ns, index, "%s and %s both led term %u",
+                 str (self, GPOINTER_TO_UINT (other)), str (self, s->node), s->term);
+  }
+}
+
+static void
+check_deliver (ConclaveChecker *self, const ConclaveEvent *e, guint64 index)
+{
+  Server *s = server_of_event (self, e);
+  Slot *slot;
+  gpointer seen;
+  gint seqno = e->num;
+
+  if (s == NULL)
+    return;
+  if (g_hash_table_lookup_extended (s->delivered, GUINT_TO_POINTER (e->s[0]), NULL, &seen) &&
+      GPOINTER_TO_INT (seen) != seqno)
+    violation (self, "duplicate", e->time_ns, index, "%s delivered request %s twice (at %d and %d)",
+               str (self, s->node), str (self, e->s[0]), GPOINTER_TO_INT (seen), seqno);
+  g_hash_table_insert (s->delivered, GUINT_TO_POINTER (e->s[0]), GINT_TO_POINTER (seqno));
+
+  slot = g_hash_table_lookup (self->slots, GINT_TO_POINTER (seqno));
+  if (slot == NULL)
+    {
+      slot = g_new0 (Slot, 1);
+      slot->req = e->s[0];
+      slot->event = index;
+      g_hash_table_insert (self->slots, GINT_TO_POINTER (seqno), slot);
+    }
+  else if (slot->req != e->s[0])
+    {
+      gpointer acked_at;
+      gboolean was_acked = g_hash_table_lookup_extended (self->acked, GUINT_TO_POINTER (slot->req), NULL, &acked_at) &&
+                           GPOINTER_TO_INT (acked_at) == seqno;
+      violation (self, was_acked ? "lost-post" : "log-disagreement", e->time_ns, index,
+                 "%s delivered %s at sequence number %d, where %s was delivered before%s",
+                 str (self, s->node), str (self, e->s[0]), seqno, str (self, slot->req),
+                 was_acked ? " and acknowledged to its client" : "");
+    }
+}
+
+static void
+check_acked (ConclaveChecker *self, const ConclaveEvent *e, guint64 index)
+{
+  Slot *slot = g_hash_table_lookup (self->slots, GINT_TO_POINTER (e->num));
+
+  g_hash_table_insert (self->acked, GUINT_TO_POINTER (e->s[0]), GINT_TO_POINTER (e->num));
+  if (slot != NULL && slot->req != e->s[0])
+    violation (self, "lost-post", e->time_ns, index,
+               "a client was told %s is safe at sequence number %d, but the log holds %s there",
+               str (self, e->s[0]), e->num, str (self, slot->req));
+}
+
+static void
+node_event (ConclaveChecker *self, const ConclaveEvent *e)
+{
+  Server *s = e->s[0] ? g_hash_table_lookup (self->servers, GUINT_TO_POINTER (e->s[0])) : NULL;
+
+  if (s == NULL)
+    return;
+  switch ((ConclaveEventType) e->type)
+    {
+    case CONCLAVE_EVENT_EXITED:
+    case CONCLAVE_EVENT_CRASH:
+      s->alive = FALSE;
+      s->leader = FALSE;
+      break;
+    case CONCLAVE_EVENT_PAUSE: s->paused = TRUE; break;
+    case CONCLAVE_EVENT_RESUME: s->paused = FALSE; break;
+    case CONCLAVE_EVENT_SPAWN: s->alive = TRUE; s->leader = FALSE; s->paused = FALSE; break;
+    case CONCLAVE_EVENT_FAULT:
+      {
+        const char *list = conclave_event_store_str (self->store, e->s[1]);
+        g_auto(GStrv) names = list ? g_strsplit (list, ",", -1) : NULL;
+        ConclaveIntern *intern = conclave_event_store_get_intern (self->store);
+
+        g_hash_table_remove_all (s->isolates);
+        for (guint i = 0; names && names[i]; i++)
+          g_hash_table_add (s->isolates, GUINT_TO_POINTER (conclave_intern_add (intern, names[i])));
+        break;
+      }
+    default:
+      break;
+    }
+}
+
+static void
+flush (ConclaveChecker *self)
+{
+  if (self->out->len == 0)
+    return;
+  conclave_event_store_append (self->store, (ConclaveEvent *) (gpointer) self->out->data, self->out->len);
+  g_array_set_size (self->out, 0);
+}
+
+guint
+conclave_checker_feed (ConclaveChecker *self, guint64 first, guint64 end)
+{
+  guint before = self->n_violations;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  first = MAX (first, conclave_event_store_get_first (self->store));
+  for (guint64 i = first; i < end; i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (self->store, i);
+
+      switch ((ConclaveEventType) e->type)
+        {
+        case CONCLAVE_EVENT_STATE: check_state (self, e, i); break;
+        case CONCLAVE_EVENT_DELIVER: check_deliver (self, e, i); break;
+        case CONCLAVE_EVENT_ACKED: check_acked (self, e, i); break;
+        case CONCLAVE_EVENT_EXITED:
+        case CONCLAVE_EVENT_CRASH:
+        case CONCLAVE_EVENT_PAUSE:
+        case CONCLAVE_EVENT_RESUME:
+        case CONCLAVE_EVENT_SPAWN:
+        case CONCLAVE_EVENT_FAULT:
+          node_event (self, e);
+          break;
+        default:
+          break;
+        }
+    }
+  flush (self);
+  return self->n_violations - before;
+}
+
+/* Bully and ring promise one leader; two at once for longer than the news
+ * takes to travel (the grace) is split brain, whether they can reach each
+ * other (a bug) or sit on both sides of a partition (the algorithm's limit,
+ * which the class is meant to see). Paused and dead leaders do not count. */
+guint
+conclave_checker_tick (ConclaveChecker *self, gint64 now_ns)
+{
+  g_autoptr(GPtrArray) leaders = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+  guint before = self->n_violations;
+
+  g_hash_table_iter_init (&iter, self->servers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Server *s = value;
+      const char *election = conclave_event_store_str (self->store, s->election);
+      if (s->leader && s->alive && !s->paused && election && strcmp (election, "raft") != 0)
+        g_ptr_array_add (leaders, s);
+    }
+  for (guint i = 0; i < leaders->len; i++)
+    for (guint j = i + 1; j < leaders->len; j++)
+      {
+        Server *a = leaders->pdata[i], *b = leaders->pdata[j];
+        g_autofree char *pair = NULL;
+
+        if (now_ns - MAX (a->since_ns, b->since_ns) < self->grace_ns)
+          continue;
+        pair = g_strdup_printf ("%u|%u|%" G_GINT64_FORMAT, MIN (a->node, b->node), MAX (a->node, b->node),
+                                MAX (a->since_ns, b->since_ns));
+        if (!g_hash_table_add (self->split, g_steal_pointer (&pair)))
+          continue;
+        violation (self, "split-brain", now_ns, 0, "%s and %s both lead %s",
+                   str (self, a->node), str (self, b->node),
+                   can_reach (a, b) ? "and can reach each other" : "on opposite sides of a partition");
+      }
+  flush (self);
+  return self->n_violations - before;
+}

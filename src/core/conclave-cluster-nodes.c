@@ -1,0 +1,284 @@
+/* conclave-cluster-nodes.c — what a teacher does to nodes: add, crash,
+ * stop, pause, resume, restart, remove, faults and commands.
+ *
+ * Part of ConclaveCluster (see conclave-cluster.c). Asks the supervisor to
+ * act and records what it asked for; the models change when the processes
+ * report, never here on a guess.
+ */
+#include "config.h"
+
+#include "conclave-cluster-private.h"
+
+#include <json-glib/json-glib.h>
+#include <signal.h>
+
+/* ---- node operations ----------------------------------------------------- */
+
+char *
+conclave_cluster_next_name (ConclaveCluster *self, gboolean server)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+
+  for (guint n = 1;; n++)
+    {
+      g_autofree char *name = g_strdup_printf ("%c%u", server ? 's' : 'c', n);
+      if (!g_hash_table_contains (self->by_name, name))
+        return g_steal_pointer (&name);
+    }
+}
+
+static char *
+expand_arg (ConclaveCluster *self, const char *arg)
+{
+  g_autofree char *port = g_strdup_printf ("%u", self->base_port);
+  g_autofree char *group = g_strdup_printf ("%u", self->group_port);
+  g_autoptr(GString) s = g_string_new (arg);
+
+  g_string_replace (s, "{port}", port, 0);
+  g_string_replace (s, "{group_port}", group, 0);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+gboolean
+_conclave_cluster_spawn_node (ConclaveCluster *self, ConclaveNode *node, GError **error)
+{
+  gint pid = conclave_supervisor_spawn (self->supervisor, conclave_node_get_name (node),
+                                        conclave_node_get_argv (node), NULL, error);
+  return pid > 0;
+}
+
+static gboolean
+check_new_name (ConclaveCluster *self, const char *name, GError **error)
+{
+  if (name == NULL || !g_regex_match_simple ("^[a-z][a-z0-9-]{0,31}$", name, 0, 0))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not a node name (a letter, then letters, digits or -)", name ? name : "");
+      return FALSE;
+    }
+  if (g_hash_table_contains (self->by_name, name))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "There is already a node called “%s”", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static ConclaveNode *
+add_and_spawn (ConclaveCluster *self, const char *name, const char *role, GStrv argv,
+               gboolean server, GError **error)
+{
+  g_autoptr(ConclaveNode) node = NULL;
+
+  if (!check_new_name (self, name, error))
+    return NULL;
+  node = conclave_node_new (name, role, server ? CONCLAVE_NODE_KIND_SERVER : CONCLAVE_NODE_KIND_CLIENT);
+  conclave_node_set_argv (node, (const char * const *) argv);
+  _conclave_cluster_add_top_level (self, g_object_ref (node));
+  if (!_conclave_cluster_spawn_node (self, node, error))
+    {
+      _conclave_cluster_remove_now (self, node);
+      return NULL;
+    }
+  return node;
+}
+
+ConclaveNode *
+conclave_cluster_add_node (ConclaveCluster *self, const char *name, const char *role,
+                           const char * const *args, GError **error)
+{
+  g_autofree char *program = conclave_find_program ("conclave-node");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+  g_return_val_if_fail (role != NULL, NULL);
+
+  g_strv_builder_add (builder, program);
+  g_strv_builder_add (builder, role);
+  for (guint i = 0; args && args[i]; i++)
+    {
+      g_autofree char *arg = expand_arg (self, args[i]);
+      g_strv_builder_add (builder, arg);
+    }
+  argv = g_strv_builder_end (builder);
+  return add_and_spawn (self, name, role, argv, g_str_has_suffix (role, "server"), error);
+}
+
+ConclaveNode *
+conclave_cluster_add_program (ConclaveCluster *self, const char *name, const char * const *argv,
+                              const char *cwd, gboolean server, GError **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) expanded = NULL;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+  g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
+
+  for (guint i = 0; argv[i]; i++)
+    {
+      g_autofree char *arg = expand_arg (self, argv[i]);
+      g_strv_builder_add (builder, arg);
+    }
+  expanded = g_strv_builder_end (builder);
+  return add_and_spawn (self, name, "exec", expanded, server, error);
+}
+
+gboolean
+_conclave_cluster_signal_node (ConclaveCluster *self, const char *name, ConclaveEventType type)
+{
+  ConclaveNode *node = conclave_cluster_lookup (self, name);
+  gboolean ok = FALSE;
+
+  if (node == NULL)
+    return FALSE;
+  switch (type)
+    {
+    case CONCLAVE_EVENT_CRASH:
+      g_hash_table_add (self->crashing, g_strdup (name));
+      ok = conclave_supervisor_crash (self->supervisor, name);
+      break;
+    case CONCLAVE_EVENT_STOP: ok = conclave_supervisor_stop (self->supervisor, name); break;
+    case CONCLAVE_EVENT_PAUSE: ok = conclave_supervisor_pause (self->supervisor, name); break;
+    case CONCLAVE_EVENT_RESUME: ok = conclave_supervisor_resume (self->supervisor, name); break;
+    default: g_assert_not_reached ();
+    }
+  if (!ok)
+    return FALSE;
+  if (type == CONCLAVE_EVENT_PAUSE)
+    conclave_node_set_state (node, CONCLAVE_NODE_PAUSED);
+  else if (type == CONCLAVE_EVENT_RESUME)
+    conclave_node_set_state (node, CONCLAVE_NODE_RUNNING);
+  _conclave_cluster_record (self, type, node, 0, 0, NULL);
+  _conclave_cluster_mark_dirty (self, node);
+  return TRUE;
+}
+
+gboolean
+conclave_cluster_crash (ConclaveCluster *self, const char *name)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
+  return _conclave_cluster_signal_node (self, name, CONCLAVE_EVENT_CRASH);
+}
+
+gboolean
+conclave_cluster_stop (ConclaveCluster *self, const char *name)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
+  return _conclave_cluster_signal_node (self, name, CONCLAVE_EVENT_STOP);
+}
+
+gboolean
+conclave_cluster_pause (ConclaveCluster *self, const char *name)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
+  return _conclave_cluster_signal_node (self, name, CONCLAVE_EVENT_PAUSE);
+}
+
+gboolean
+conclave_cluster_resume (ConclaveCluster *self, const char *name)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
+  return _conclave_cluster_signal_node (self, name, CONCLAVE_EVENT_RESUME);
+}
+
+gboolean
+conclave_cluster_restart (ConclaveCluster *self, const char *name, GError **error)
+{
+  ConclaveNode *node;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
+
+  node = conclave_cluster_lookup (self, name);
+  if (node == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "There is no node called “%s”", name);
+      return FALSE;
+    }
+  _conclave_cluster_record (self, CONCLAVE_EVENT_RESTART, node, 0, 0, NULL);
+  if (conclave_supervisor_is_running (self->supervisor, name))
+    {
+      /* Same name and arguments, new PID, once the old one is gone. */
+      g_hash_table_add (self->restarting, g_strdup (name));
+      return conclave_supervisor_crash (self->supervisor, name);
+    }
+  return _conclave_cluster_spawn_node (self, node, error);
+}
+
+gboolean
+conclave_cluster_remove (ConclaveCluster *self, const char *name)
+{
+  ConclaveNode *node;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
+
+  if ((node = conclave_cluster_lookup (self, name)) == NULL)
+    return FALSE;
+  _conclave_cluster_record (self, CONCLAVE_EVENT_REMOVE, node, 0, 0, NULL);
+  if (conclave_supervisor_is_running (self->supervisor, name))
+    {
+      g_hash_table_add (self->removing, g_strdup (name));
+      return conclave_supervisor_crash (self->supervisor, name);
+    }
+  _conclave_cluster_remove_now (self, node);
+  return TRUE;
+}
+
+gboolean
+conclave_cluster_send_command (ConclaveCluster *self, const char *name, const char *json_line)
+{
+  ConclaveNode *node;
+  gboolean any = FALSE;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
+
+  node = name ? conclave_cluster_lookup (self, name) : NULL;
+  for (guint i = 1; i < self->procs->len; i++)
+    {
+      ProcEntry *entry = &g_array_index (self->procs, ProcEntry, i);
+      if (entry->conn == 0 || entry->node == NULL)
+        continue;
+      if (node == NULL || entry->node == node || conclave_node_get_parent (entry->node) == node)
+        any |= conclave_control_server_send (self->server, entry->conn, json_line);
+    }
+  return any;
+}
+
+gboolean
+conclave_cluster_set_fault (ConclaveCluster *self, const char *name, double drop,
+                            guint delay_ms, const char * const *isolate)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *isolated = NULL;
+  ConclaveNode *node;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
+
+  if ((node = conclave_cluster_lookup (self, name)) == NULL)
+    return FALSE;
+  drop = CLAMP (drop, 0.0, 1.0);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "cmd");
+  json_builder_add_string_value (builder, "fault");
+  json_builder_set_member_name (builder, "drop");
+  json_builder_add_double_value (builder, drop);
+  json_builder_set_member_name (builder, "delay_ms");
+  json_builder_add_int_value (builder, delay_ms);
+  json_builder_set_member_name (builder, "isolate");
+  json_builder_begin_array (builder);
+  for (guint i = 0; isolate && isolate[i]; i++)
+    json_builder_add_string_value (builder, isolate[i]);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  line = json_generator_to_data (generator, NULL);
+
+  isolated = isolate && isolate[0] ? g_strjoinv (",", (char **) isolate) : NULL;
+  _conclave_cluster_record (self, CONCLAVE_EVENT_FAULT, node, (gint32) delay_ms,
+                            (guint32) (drop * 1000.0 + 0.5), isolated);
+  return conclave_cluster_send_command (self, name, line);
+}

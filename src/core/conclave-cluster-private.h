@@ -1,0 +1,71 @@
+/* conclave-cluster-private.h — internals shared by the cluster's own files. */
+#pragma once
+
+#include <stdio.h>
+#include "conclave-cluster.h"
+#include "conclave-control-server.h"
+#include "conclave-supervisor.h"
+#include "conclave-checker.h"
+
+G_BEGIN_DECLS
+
+/* What the cluster knows of one connected process. */
+typedef struct {
+  guint32       conn;      /* 0 once closed */
+  ConclaveNode *node;      /* the model of this process (a reference: children outlive their row) */
+} ProcEntry;
+
+struct _ConclaveCluster {
+  GObject                parent_instance;
+
+  ConclaveEventStore    *store;
+  ConclaveControlServer *server;
+  ConclaveMatcher       *matcher;
+  ConclaveChecker       *checker;
+  ConclaveSupervisor    *supervisor;
+  ConclaveScenario      *scenario;
+  char                  *title;
+
+  GPtrArray             *nodes;       /* top-level ConclaveNode, list model order */
+  GHashTable            *by_name;     /* name → ConclaveNode (top-level) */
+  GHashTable            *conn_proc;   /* conn → proc index */
+  GArray                *procs;       /* ProcEntry by proc index */
+  GHashTable            *dirty;       /* ConclaveNode set, flushed per batch */
+  GHashTable            *crashing;    /* names we killed on purpose */
+  GHashTable            *restarting;  /* names to start again once they exited */
+  GHashTable            *removing;    /* names to forget once they exited */
+  GPtrArray             *timers;      /* scenario start/fault sources */
+
+  double                 tempo;
+  guint                  base_port;
+  guint                  group_port;
+  gboolean               frozen;
+  guint                  changed_id;
+  gint64                 last_changed_us;
+  guint                  expire_id;
+  FILE                  *trace;
+  GString               *trace_line;
+  guint64                trace_from;
+};
+
+
+void _conclave_cluster_queue_changed (ConclaveCluster *self);
+/* Feeds events [first, end of store) to the matcher and the checker. */
+void _conclave_cluster_digest        (ConclaveCluster *self, guint64 first);
+/* Appends one controller event (spawn, crash, …) about `node` to the store. */
+void _conclave_cluster_record        (ConclaveCluster   *self,
+                                      ConclaveEventType  type,
+                                      ConclaveNode      *node,
+                                      gint32             num,
+                                      guint32            lc,
+                                      const char        *text);
+
+void     _conclave_cluster_mark_dirty     (ConclaveCluster *self, ConclaveNode *node);
+void     _conclave_cluster_add_top_level  (ConclaveCluster *self, ConclaveNode *node);
+void     _conclave_cluster_remove_now     (ConclaveCluster *self, ConclaveNode *node);
+gboolean _conclave_cluster_spawn_node     (ConclaveCluster *self, ConclaveNode *node, GError **error);
+gboolean _conclave_cluster_signal_node    (ConclaveCluster *self, const char *name, ConclaveEventType type);
+void     _conclave_cluster_cancel_timers  (ConclaveCluster *self);
+void     _conclave_cluster_set_title      (ConclaveCluster *self, const char *title);
+
+G_END_DECLS

@@ -1,0 +1,235 @@
+/* conclave-cluster-scenario.c — scenarios and fault schedules on a cluster.
+ *
+ * Part of ConclaveCluster (see conclave-cluster.c). Starts a scenario's
+ * nodes at their times and applies its faults through the same node
+ * operations a click would use; owns no processes itself.
+ */
+#include "config.h"
+
+#include "conclave-cluster-private.h"
+
+/* ---- scenarios ----------------------------------------------------------- */
+
+typedef struct {
+  ConclaveCluster *self;
+  gpointer         item;   /* ConclaveScenarioNode* or ConclaveScenarioFault* */
+} Timed;
+
+static ConclaveNode *
+fault_target (ConclaveCluster *self, const char *target)
+{
+  g_autoptr(GPtrArray) servers = g_ptr_array_new ();
+
+  if (g_strcmp0 (target, "leader") == 0)
+    {
+      for (guint i = 0; i < self->nodes->len; i++)
+        if (conclave_node_is_leader (self->nodes->pdata[i]) &&
+            conclave_node_get_state (self->nodes->pdata[i]) == CONCLAVE_NODE_RUNNING)
+          return self->nodes->pdata[i];
+      return NULL;
+    }
+  if (g_strcmp0 (target, "random-server") == 0)
+    {
+      for (guint i = 0; i < self->nodes->len; i++)
+        if (conclave_node_is_server (self->nodes->pdata[i]) &&
+            conclave_node_get_state (self->nodes->pdata[i]) == CONCLAVE_NODE_RUNNING)
+          g_ptr_array_add (servers, self->nodes->pdata[i]);
+      return servers->len ? servers->pdata[g_random_int_range (0, (gint) servers->len)] : NULL;
+    }
+  return conclave_cluster_lookup (self, target);
+}
+
+static void
+apply_fault_to (ConclaveCluster *self, const ConclaveScenarioFault *f, ConclaveNode *node)
+{
+  const char *name = conclave_node_get_name (node);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) others = g_ptr_array_new ();
+
+  switch (f->action)
+    {
+    case CONCLAVE_FAULT_CRASH: conclave_cluster_crash (self, name); break;
+    case CONCLAVE_FAULT_STOP: conclave_cluster_stop (self, name); break;
+    case CONCLAVE_FAULT_PAUSE: conclave_cluster_pause (self, name); break;
+    case CONCLAVE_FAULT_RESUME: conclave_cluster_resume (self, name); break;
+    case CONCLAVE_FAULT_RESTART:
+      if (!conclave_cluster_restart (self, name, &error))
+        g_warning ("Scenario: cannot restart %s: %s", name, error->message);
+      break;
+    case CONCLAVE_FAULT_ISOLATE:
+      /* Cut it off from every other node, both ways. */
+      for (guint i = 0; i < self->nodes->len; i++)
+        if (self->nodes->pdata[i] != node)
+          g_ptr_array_add (others, (gpointer) conclave_node_get_name (self->nodes->pdata[i]));
+      g_ptr_array_add (others, NULL);
+      conclave_cluster_set_fault (self, name, 0, 0, (const char * const *) others->pdata);
+      for (guint i = 0; i < self->nodes->len; i++)
+        if (self->nodes->pdata[i] != node)
+          {
+            const char *isolate[] = { name, NULL };
+            conclave_cluster_set_fault (self, conclave_node_get_name (self->nodes->pdata[i]), 0, 0, isolate);
+          }
+      break;
+    case CONCLAVE_FAULT_HEAL: conclave_cluster_set_fault (self, name, 0, 0, NULL); break;
+    case CONCLAVE_FAULT_DROP: conclave_cluster_set_fault (self, name, f->value, 0, NULL); break;
+    case CONCLAVE_FAULT_DELAY: conclave_cluster_set_fault (self, name, 0, (guint) f->value, NULL); break;
+    default: break;
+    }
+}
+
+static void
+apply_fault (ConclaveCluster *self, const ConclaveScenarioFault *f)
+{
+  ConclaveNode *node;
+
+  if (g_strcmp0 (f->target, "all") == 0 || (f->action == CONCLAVE_FAULT_HEAL && f->target == NULL))
+    {
+      g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < self->nodes->len; i++)
+        g_ptr_array_add (all, g_object_ref (self->nodes->pdata[i]));
+      for (guint i = 0; i < all->len; i++)
+        apply_fault_to (self, f, all->pdata[i]);
+      return;
+    }
+  if ((node = fault_target (self, f->target)) != NULL)
+    apply_fault_to (self, f, node);
+  else
+    g_message ("Scenario fault at %u ms: no node matches “%s”", f->at_ms, f->target ? f->target : "");
+}
+
+/* Faults given on a command line run through the same path as a scenario's. */
+void
+conclave_cluster_apply_fault (ConclaveCluster *self, const ConclaveScenarioFault *fault)
+{
+  g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
+  g_return_if_fail (fault != NULL);
+  apply_fault (self, fault);
+}
+
+static void
+start_scenario_node (ConclaveCluster *self, const ConclaveScenarioNode *n)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (n->role, "exec") == 0)
+    conclave_cluster_add_program (self, n->name, (const char * const *) n->args, NULL,
+                                  g_str_has_prefix (n->name, "s"), &error);
+  else
+    conclave_cluster_add_node (self, n->name, n->role, (const char * const *) n->args, &error);
+  if (error)
+    g_warning ("Scenario: cannot start %s: %s", n->name, error->message);
+}
+
+static void
+forget_timer (ConclaveCluster *self)
+{
+  GSource *current = g_main_current_source ();
+
+  for (guint i = 0; i < self->timers->len; i++)
+    if (self->timers->pdata[i] == current)
+      {
+        g_ptr_array_remove_index_fast (self->timers, i);
+        return;
+      }
+}
+
+static gboolean
+run_timed_node (gpointer data)
+{
+  Timed *t = data;
+  ConclaveCluster *self = t->self;
+
+  start_scenario_node (self, t->item);
+  forget_timer (self);  /* frees t */
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+run_timed_fault (gpointer data)
+{
+  Timed *t = data;
+  ConclaveCluster *self = t->self;
+
+  apply_fault (self, t->item);
+  forget_timer (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+timed_free (gpointer data)
+{
+  g_free (data);
+}
+
+static void
+schedule (ConclaveCluster *self, guint at_ms, GSourceFunc func, gpointer item)
+{
+  Timed *t = g_new0 (Timed, 1);
+  GSource *source = g_timeout_source_new (at_ms);
+
+  t->self = self;
+  t->item = item;
+  g_source_set_callback (source, func, t, timed_free);
+  g_source_attach (source, NULL);
+  g_ptr_array_add (self->timers, source);  /* owns the ref */
+}
+
+void
+_conclave_cluster_cancel_timers (ConclaveCluster *self)
+{
+  for (guint i = 0; i < self->timers->len; i++)
+    g_source_destroy (self->timers->pdata[i]);
+  g_ptr_array_set_size (self->timers, 0);
+}
+
+gboolean
+conclave_cluster_start_scenario (ConclaveCluster *self, ConclaveScenario *scenario, GError **error)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
+  g_return_val_if_fail (scenario != NULL, FALSE);
+
+  conclave_cluster_clear (self);
+  g_clear_pointer (&self->scenario, conclave_scenario_unref);
+  self->scenario = conclave_scenario_ref (scenario);
+  _conclave_cluster_set_title (self, scenario->title);
+  if (scenario->tempo > 0)
+    conclave_cluster_set_tempo (self, scenario->tempo);
+
+  for (guint i = 0; i < scenario->nodes->len; i++)
+    {
+      ConclaveScenarioNode *n = scenario->nodes->pdata[i];
+      if (n->start_ms == 0)
+        start_scenario_node (self, n);
+      else
+        schedule (self, (guint) (n->start_ms * self->tempo), run_timed_node, n);
+    }
+  for (guint i = 0; i < scenario->faults->len; i++)
+    {
+      ConclaveScenarioFault *f = scenario->faults->pdata[i];
+      schedule (self, (guint) (f->at_ms * self->tempo), run_timed_fault, f);
+    }
+  return TRUE;
+}
+
+ConclaveScenario *
+conclave_cluster_get_scenario (ConclaveCluster *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+  return self->scenario;
+}
+
+void
+conclave_cluster_clear (ConclaveCluster *self)
+{
+  g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
+
+  _conclave_cluster_cancel_timers (self);
+  conclave_supervisor_kill_all (self->supervisor);
+  while (self->nodes->len > 0)
+    _conclave_cluster_remove_now (self, self->nodes->pdata[self->nodes->len - 1]);
+  g_hash_table_remove_all (self->crashing);
+  g_hash_table_remove_all (self->restarting);
+  g_hash_table_remove_all (self->removing);
+  if (self->frozen)
+    conclave_cluster_freeze_all (self, FALSE);
+}

@@ -1,0 +1,894 @@
+/* conclave-cluster.c — the running demonstration: processes, events, models.
+ *
+ * The only place where the control server, the store, the matcher, the
+ * supervisor and the node models meet. Per batch of events it maps
+ * connections to processes, updates node models, appends to the store,
+ * feeds the matcher and emits "changed" at most once per frame. It never
+ * draws and never blocks; a child that misbehaves costs it an error count.
+ */
+#include "config.h"
+
+#include "conclave-cluster.h"
+#include "conclave-control-server.h"
+#include "conclave-supervisor.h"
+#include "conclave-cluster-private.h"
+#include "conclave-line-parser.h"
+#include "conclave-trace-file.h"
+#include "conclave-protocol.h"
+
+#include <errno.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define CHANGED_INTERVAL_MS 16
+#define EXPIRE_INTERVAL_MS  200
+#define CHILD_LINGER_MS     3000
+
+static void conclave_cluster_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ConclaveCluster, conclave_cluster, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, conclave_cluster_list_model_init))
+
+enum { PROP_0, PROP_TEMPO, PROP_BASE_PORT, PROP_TITLE, PROP_FROZEN, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { CHANGED, NODE_ADDED, NODE_REMOVED, VIOLATION, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* ---- GListModel ---------------------------------------------------------- */
+
+static GType
+list_get_item_type (GListModel *model)
+{
+  return CONCLAVE_TYPE_NODE;
+}
+
+static guint
+list_get_n_items (GListModel *model)
+{
+  return CONCLAVE_CLUSTER (model)->nodes->len;
+}
+
+static gpointer
+list_get_item (GListModel *model, guint position)
+{
+  ConclaveCluster *self = CONCLAVE_CLUSTER (model);
+
+  if (position >= self->nodes->len)
+    return NULL;
+  return g_object_ref (self->nodes->pdata[position]);
+}
+
+static void
+conclave_cluster_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = list_get_item_type;
+  iface->get_n_items = list_get_n_items;
+  iface->get_item = list_get_item;
+}
+
+/* ---- change notification ------------------------------------------------- */
+
+static gboolean
+emit_changed (gpointer data)
+{
+  ConclaveCluster *self = data;
+  GHashTableIter iter;
+  gpointer node;
+
+  self->changed_id = 0;
+  self->last_changed_us = g_get_monotonic_time ();
+  g_hash_table_iter_init (&iter, self->dirty);
+  while (g_hash_table_iter_next (&iter, &node, NULL))
+    conclave_node_flush_changes (node);
+  g_hash_table_remove_all (self->dirty);
+  g_signal_emit (self, signals[CHANGED], 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Violations the checker just appended after `from`: one signal each. */
+static void
+announce_violations (ConclaveCluster *self, guint64 from)
+{
+  for (guint64 i = from; i < conclave_event_store_get_end (self->store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (self->store, i);
+      if (e->type == CONCLAVE_EVENT_VIOLATION)
+        g_signal_emit (self, signals[VIOLATION], 0, i);
+    }
+}
+
+/* At most one "changed" per frame, however many batches arrive. */
+void
+_conclave_cluster_queue_changed (ConclaveCluster *self)
+{
+  gint64 since_ms;
+
+  if (self->changed_id != 0)
+    return;
+  since_ms = (g_get_monotonic_time () - self->last_changed_us) / 1000;
+  if (since_ms >= CHANGED_INTERVAL_MS)
+    self->changed_id = g_idle_add_full (G_PRIORITY_DEFAULT, emit_changed, self, NULL);
+  else
+    self->changed_id = g_timeout_add (CHANGED_INTERVAL_MS - (guint) since_ms, emit_changed, self);
+}
+
+void
+_conclave_cluster_digest (ConclaveCluster *self, guint64 first)
+{
+  guint64 end = conclave_event_store_get_end (self->store);
+
+  conclave_matcher_feed (self->matcher, first, end);
+  if (conclave_checker_feed (self->checker, first, end) > 0)
+    announce_violations (self, end);
+  _conclave_cluster_queue_changed (self);
+}
+
+void
+_conclave_cluster_mark_dirty (ConclaveCluster *self, ConclaveNode *node)
+{
+  if (node != NULL)
+    g_hash_table_add (self->dirty, node);
+}
+
+/* ---- processes ----------------------------------------------------------- */
+
+static void
+proc_entry_clear (gpointer data)
+{
+  g_clear_object (&((ProcEntry *) data)->node);
+}
+
+static ProcEntry *
+proc_entry (ConclaveCluster *self, guint32 proc)
+{
+  if (proc >= self->procs->len)
+    g_array_set_size (self->procs, proc + 1);
+  return &g_array_index (self->procs, ProcEntry, proc);
+}
+
+ConclaveNode *
+conclave_cluster_node_for_proc (ConclaveCluster *self, guint32 proc)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+
+  if (proc == 0 || proc >= self->procs->len)
+    return NULL;
+  return g_array_index (self->procs, ProcEntry, proc).node;
+}
+
+static guint32
+proc_of_node (ConclaveCluster *self, ConclaveNode *node)
+{
+  gint pid = node ? conclave_node_get_pid (node) : 0;
+  ConclaveProcessInfo *info = pid > 0 ? conclave_event_store_find_process (self->store, pid) : NULL;
+
+  return info ? info->index : 0;
+}
+
+ConclaveNode *
+conclave_cluster_lookup (ConclaveCluster *self, const char *name)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  return g_hash_table_lookup (self->by_name, name);
+}
+
+ConclaveNode *
+conclave_cluster_lookup_pid (ConclaveCluster *self, gint pid)
+{
+  ConclaveProcessInfo *info;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    if (conclave_node_get_pid (self->nodes->pdata[i]) == pid)
+      return self->nodes->pdata[i];
+  info = conclave_event_store_find_process (self->store, pid);
+  return info ? conclave_cluster_node_for_proc (self, info->index) : NULL;
+}
+
+void
+_conclave_cluster_add_top_level (ConclaveCluster *self, ConclaveNode *node)
+{
+  g_ptr_array_add (self->nodes, node);
+  g_hash_table_insert (self->by_name, g_strdup (conclave_node_get_name (node)), node);
+  g_list_model_items_changed (G_LIST_MODEL (self), self->nodes->len - 1, 0, 1);
+  g_signal_emit (self, signals[NODE_ADDED], 0, node);
+}
+
+void
+_conclave_cluster_remove_now (ConclaveCluster *self, ConclaveNode *node)
+{
+  guint position;
+
+  if (!g_ptr_array_find (self->nodes, node, &position))
+    return;
+  g_object_ref (node);
+  for (guint i = 0; i < self->procs->len; i++)
+    {
+      ProcEntry *entry = &g_array_index (self->procs, ProcEntry, i);
+      if (entry->node == node || (entry->node && conclave_node_get_parent (entry->node) == node))
+        g_clear_object (&entry->node);
+    }
+  g_hash_table_remove (self->dirty, node);
+  g_hash_table_remove (self->by_name, conclave_node_get_name (node));
+  g_ptr_array_remove_index (self->nodes, position);
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+  g_signal_emit (self, signals[NODE_REMOVED], 0, node);
+  g_object_unref (node);
+}
+
+static gboolean
+forget_child (gpointer data)
+{
+  ConclaveNode *child = data;
+  ConclaveNode *parent = conclave_node_get_parent (child);
+
+  if (parent != NULL)
+    conclave_node_remove_child (parent, child);
+  return G_SOURCE_REMOVE;
+}
+
+/* A child ended: keep it visible a moment so the class sees it go. */
+static void
+child_ended (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum)
+{
+  if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED)
+    return;
+  conclave_node_set_exit (child, code, signum);
+  conclave_node_set_state (child, signum ? CONCLAVE_NODE_CRASHED : CONCLAVE_NODE_EXITED);
+  _conclave_cluster_mark_dirty (self, conclave_node_get_parent (child));
+  g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (CHILD_LINGER_MS * MIN (self->tempo, 1.0)),
+                      forget_child, g_object_ref (child), g_object_unref);
+}
+
+static ConclaveNode *
+new_child (ConclaveCluster *self, ConclaveNode *parent, gint pid, gint ppid, const char *role)
+{
+  g_autofree char *name = g_strdup_printf ("%s/%d", conclave_node_get_name (parent), pid);
+  ConclaveNode *child = conclave_node_new (name, role ? role : conclave_node_get_role (parent),
+                                           CONCLAVE_NODE_KIND_CHILD);
+
+  conclave_node_set_pid (child, pid);
+  conclave_node_set_ppid (child, ppid);
+  conclave_node_set_state (child, CONCLAVE_NODE_RUNNING);
+  conclave_node_add_child (parent, child);
+  g_signal_emit (self, signals[NODE_ADDED], 0, child);
+  g_object_unref (child);  /* the parent's children model holds it */
+  return child;
+}
+
+/* The first line of a connection: who is it? */
+static void
+handle_hello (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
+{
+  const char *name = conclave_event_store_str (self->store, e->s[1]);
+  const char *role = conclave_event_store_str (self->store, e->s[0]);
+  gint pid = (gint) e->len, ppid = e->num;
+  ConclaveProcessInfo *info = conclave_event_store_add_process (self->store, pid);
+  ConclaveNode *named = name ? conclave_cluster_lookup (self, name) : NULL;
+  ConclaveNode *parent_node = conclave_cluster_lookup_pid (self, ppid);
+  ProcEntry *entry;
+  ConclaveNode *node;
+
+  info->ppid = ppid;
+  info->node = e->s[1];
+  info->role = e->s[0];
+  info->program = e->s[2];
+  info->first_ns = e->time_ns;
+  info->connected = TRUE;
+  g_hash_table_insert (self->conn_proc, GUINT_TO_POINTER (conn), GUINT_TO_POINTER (info->index));
+
+  if (named != NULL && conclave_node_get_pid (named) == pid)
+    node = named;
+  else if (parent_node != NULL || named != NULL)
+    node = new_child (self, parent_node ? parent_node : named, pid, ppid, role);
+  else
+    {
+      /* Someone we did not start (a program run by hand with our socket). */
+      g_autofree char *own = name ? g_strdup (name) : g_strdup_printf ("p%d", pid);
+      node = conclave_node_new (own, role ? role : "program", CONCLAVE_NODE_KIND_CLIENT);
+      conclave_node_set_pid (node, pid);
+      _conclave_cluster_add_top_level (self, node);
+    }
+  conclave_node_set_ppid (node, ppid);
+  if (conclave_node_get_state (node) == CONCLAVE_NODE_STARTING)
+    conclave_node_set_state (node, CONCLAVE_NODE_RUNNING);
+  entry = proc_entry (self, info->index);
+  entry->conn = conn;
+  g_set_object (&entry->node, node);
+  e->proc = info->index;
+}
+
+static void
+count_event (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
+{
+  ConclaveNodeCounters *c;
+  g_autofree char *address = NULL;
+
+  if (node == NULL)
+    return;
+  c = conclave_node_edit_counters (node);
+  switch ((ConclaveEventType) e->type)
+    {
+    case CONCLAVE_EVENT_SEND: c->sent++; break;
+    case CONCLAVE_EVENT_RECV: c->received++; break;
+    case CONCLAVE_EVENT_DROP: c->dropped++; break;
+    case CONCLAVE_EVENT_GARBAGE: c->garbage += (guint64) MAX (e->num, 0); break;
+    case CONCLAVE_EVENT_ERROR: c->errors++; break;
+    case CONCLAVE_EVENT_DELIVER: c->delivered++; break;
+    case CONCLAVE_EVENT_OVERFLOW:
+      if (e->s[0] != 0)
+        c->lines_lost += (guint64) MAX (e->num, 0);
+      break;
+    case CONCLAVE_EVENT_SOCKET:
+      if (e->s[1] != 0)
+        {
+          address = g_strdup_printf ("%s %s (%s)", e->proto == CONCLAVE_PROTO_TCP ? "tcp" : "udp",
+                                     conclave_event_store_str (self->store, e->s[1]),
+                                     conclave_event_store_str (self->store, e->s[0]));
+          conclave_node_add_address (node, address);
+        }
+      break;
+    case CONCLAVE_EVENT_STATE:
+      {
+        const char *view = conclave_event_store_str (self->store, e->s[2]);
+        g_auto(GStrv) members = view ? g_strsplit (view, ",", -1) : NULL;
+        conclave_node_set_group_state (node, conclave_event_store_str (self->store, e->s[0]),
+                                       (guint) MAX (e->num, 0),
+                                       conclave_event_store_str (self->store, e->s[1]),
+                                       (const char * const *) members);
+        break;
+      }
+    case CONCLAVE_EVENT_REAP:
+      {
+        ConclaveNode *child = conclave_cluster_lookup_pid (self, e->num);
+        if (child && conclave_node_get_kind (child) == CONCLAVE_NODE_KIND_CHILD)
+          child_ended (self, child, (gint) e->len, (gint) e->lc);
+        break;
+      }
+    default:
+      break;
+    }
+  _conclave_cluster_mark_dirty (self, node);
+}
+
+static void
+on_events (ConclaveControlServer *server, ConclaveEventBatch *batch, ConclaveCluster *self)
+{
+  g_autofree ConclaveEvent *events = g_memdup2 (batch->events, batch->n_events * sizeof (ConclaveEvent));
+  guint64 first = conclave_event_store_get_end (self->store);
+
+  for (guint i = 0; i < batch->n_events; i++)
+    {
+      ConclaveEvent *e = &events[i];
+      guint32 conn = e->proc;
+      gpointer proc;
+
+      if (e->type == CONCLAVE_EVENT_HELLO && !g_hash_table_contains (self->conn_proc, GUINT_TO_POINTER (conn)))
+        handle_hello (self, e, conn);
+      else if (g_hash_table_lookup_extended (self->conn_proc, GUINT_TO_POINTER (conn), NULL, &proc))
+        e->proc = GPOINTER_TO_UINT (proc);
+      else
+        e->proc = 0;  /* spoke before saying hello: the controller's own row */
+
+      if (e->proc != 0)
+        {
+          ConclaveProcessInfo *info = conclave_event_store_get_process (self->store, e->proc);
+          info->lines++;
+          info->last_ns = MAX (info->last_ns, e->time_ns);
+          if (e->type == CONCLAVE_EVENT_ERROR)
+            info->errors++;
+          else if (e->type == CONCLAVE_EVENT_OVERFLOW && e->s[0] != 0)
+            info->lines_lost += (guint64) MAX (e->num, 0);
+        }
+      count_event (self, conclave_cluster_node_for_proc (self, e->proc), e);
+    }
+
+  conclave_event_store_append (self->store, events, batch->n_events);
+  _conclave_cluster_digest (self, first);
+}
+
+static void
+on_closed (ConclaveControlServer *server, guint conn, ConclaveCluster *self)
+{
+  gpointer proc;
+  ProcEntry *entry;
+  ConclaveProcessInfo *info;
+
+  if (!g_hash_table_lookup_extended (self->conn_proc, GUINT_TO_POINTER (conn), NULL, &proc))
+    return;
+  g_hash_table_remove (self->conn_proc, GUINT_TO_POINTER (conn));
+  entry = proc_entry (self, GPOINTER_TO_UINT (proc));
+  entry->conn = 0;
+  info = conclave_event_store_get_process (self->store, GPOINTER_TO_UINT (proc));
+  info->connected = FALSE;
+  /* A child whose connection ends has ended (its parent's reap may say how). */
+  if (entry->node && conclave_node_get_kind (entry->node) == CONCLAVE_NODE_KIND_CHILD &&
+      kill (info->pid, 0) < 0 && errno == ESRCH)
+    child_ended (self, entry->node, 0, 0);
+  _conclave_cluster_queue_changed (self);
+}
+
+static gboolean
+expire_tick (gpointer data)
+{
+  ConclaveCluster *self = data;
+  guint64 first = conclave_event_store_get_end (self->store);
+  gint64 now_ns = g_get_monotonic_time () * 1000;
+  guint n = conclave_matcher_expire (self->matcher, now_ns);
+  guint64 before_tick = conclave_event_store_get_end (self->store);
+
+  if (conclave_checker_tick (self->checker, now_ns) > 0)
+    {
+      announce_violations (self, before_tick);
+      _conclave_cluster_queue_changed (self);
+    }
+
+  if (n > 0)
+    {
+      for (guint64 i = first; i < conclave_event_store_get_end (self->store); i++)
+        {
+          const ConclaveEvent *e = conclave_event_store_get (self->store, i);
+          ConclaveNode *node = e->type == CONCLAVE_EVENT_LOST ? conclave_cluster_node_for_proc (self, e->proc) : NULL;
+          if (node)
+            {
+              conclave_node_edit_counters (node)->lost++;
+              _conclave_cluster_mark_dirty (self, node);
+            }
+        }
+      _conclave_cluster_queue_changed (self);
+    }
+  /* Ended children whose connection is gone but whose exit we never saw. */
+  for (guint i = 1; i < self->procs->len; i++)
+    {
+      ProcEntry *entry = &g_array_index (self->procs, ProcEntry, i);
+      ConclaveProcessInfo *info = conclave_event_store_get_process (self->store, i);
+      if (entry->conn == 0 && entry->node && info && conclave_node_get_kind (entry->node) == CONCLAVE_NODE_KIND_CHILD &&
+          conclave_node_get_state (entry->node) < CONCLAVE_NODE_EXITED && kill (info->pid, 0) < 0 && errno == ESRCH)
+        child_ended (self, entry->node, 0, 0);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- controller events --------------------------------------------------- */
+
+void
+_conclave_cluster_record (ConclaveCluster   *self,
+                          ConclaveEventType  type,
+                          ConclaveNode      *node,
+                          gint32             num,
+                          guint32            lc,
+                          const char        *text)
+{
+  ConclaveIntern *intern = conclave_event_store_get_intern (self->store);
+  ConclaveEvent e = { 0 };
+  guint64 first = conclave_event_store_get_end (self->store);
+
+  e.type = type;
+  e.time_ns = g_get_monotonic_time () * 1000;
+  e.proc = proc_of_node (self, node);
+  e.num = num;
+  e.lc = lc;
+  if (node)
+    {
+      e.s[0] = conclave_intern_add (intern, conclave_node_get_name (node));
+      e.len = (guint32) MAX (conclave_node_get_pid (node), 0);
+    }
+  if (text)
+    e.s[type == CONCLAVE_EVENT_SPAWN ? 2 : (type == CONCLAVE_EVENT_FAULT ? 1 : 3)] = conclave_intern_add (intern, text);
+  conclave_event_store_append (self->store, &e, 1);
+  _conclave_cluster_digest (self, first);
+}
+
+/* ---- supervisor ---------------------------------------------------------- */
+
+static void
+on_spawned (ConclaveSupervisor *sup, const char *name, gint pid, ConclaveCluster *self)
+{
+  ConclaveNode *node = conclave_cluster_lookup (self, name);
+  g_autofree char *argv = NULL;
+
+  if (node == NULL)
+    return;
+  conclave_node_set_pid (node, pid);
+  conclave_node_set_ppid (node, getpid ());
+  conclave_node_set_exit (node, 0, 0);
+  conclave_node_set_state (node, CONCLAVE_NODE_STARTING);
+  argv = g_strjoinv (",", (char **) conclave_node_get_argv (node));
+  _conclave_cluster_record (self, CONCLAVE_EVENT_SPAWN, node, 0, 0, argv);
+}
+
+static void
+on_output (ConclaveSupervisor *sup, const char *name, gint stream, const char *line, ConclaveCluster *self)
+{
+  ConclaveNode *node = conclave_cluster_lookup (self, name);
+
+  if (node)
+    conclave_node_append_output (node, (ConclaveOutputStream) stream, line);
+}
+
+static void
+end_children (ConclaveCluster *self, ConclaveNode *node, gint signum)
+{
+  GListModel *children = conclave_node_get_children (node);
+
+  for (guint i = 0; i < g_list_model_get_n_items (children); i++)
+    {
+      g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i);
+      child_ended (self, child, signum ? -1 : 0, signum);
+    }
+}
+
+
+static void
+on_exited (ConclaveSupervisor *sup, const char *name, gint pid, gint code, gint signum, ConclaveCluster *self)
+{
+  ConclaveNode *node = conclave_cluster_lookup (self, name);
+  g_autoptr(GError) error = NULL;
+
+  if (node == NULL || conclave_node_get_pid (node) != pid)
+    return;
+  conclave_node_set_exit (node, code, signum);
+  conclave_node_set_state (node, signum != 0 ? CONCLAVE_NODE_CRASHED : CONCLAVE_NODE_EXITED);
+  end_children (self, node, signum);
+  _conclave_cluster_record (self, CONCLAVE_EVENT_EXITED, node, code, (guint32) signum, NULL);
+  g_hash_table_remove (self->crashing, name);
+  _conclave_cluster_mark_dirty (self, node);
+
+  if (g_hash_table_remove (self->removing, name))
+    _conclave_cluster_remove_now (self, node);
+  else if (g_hash_table_remove (self->restarting, name) && !_conclave_cluster_spawn_node (self, node, &error))
+    g_warning ("Cannot restart %s: %s", name, error->message);
+}
+
+void
+_conclave_cluster_set_title (ConclaveCluster *self, const char *title)
+{
+  if (g_strcmp0 (self->title, title) == 0)
+    return;
+  g_free (self->title);
+  self->title = g_strdup (title);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+}
+
+/* ---- freezing ------------------------------------------------------------ */
+
+void
+conclave_cluster_freeze_all (ConclaveCluster *self, gboolean frozen)
+{
+  g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
+
+  frozen = !!frozen;
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      ConclaveNode *node = self->nodes->pdata[i];
+      ConclaveNodeState state = conclave_node_get_state (node);
+      const char *name = conclave_node_get_name (node);
+
+      if (frozen && (state == CONCLAVE_NODE_RUNNING || state == CONCLAVE_NODE_STARTING))
+        _conclave_cluster_signal_node (self, name, CONCLAVE_EVENT_PAUSE);
+      else if (!frozen && state == CONCLAVE_NODE_PAUSED)
+        _conclave_cluster_signal_node (self, name, CONCLAVE_EVENT_RESUME);
+    }
+  if (self->frozen != frozen)
+    {
+      self->frozen = frozen;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FROZEN]);
+    }
+}
+
+gboolean
+conclave_cluster_get_frozen (ConclaveCluster *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
+  return self->frozen;
+}
+
+/* ---- tempo and ports ----------------------------------------------------- */
+
+double
+conclave_cluster_get_tempo (ConclaveCluster *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), 1.0);
+  return self->tempo;
+}
+
+void
+conclave_cluster_set_tempo (ConclaveCluster *self, double tempo)
+{
+  char value[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *line = NULL;
+
+  g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
+
+  tempo = CLAMP (tempo, 0.01, 10.0);
+  if (tempo == self->tempo)
+    return;
+  self->tempo = tempo;
+  /* Five classroom heartbeats: long enough for any election's news. */
+  conclave_checker_set_grace (self->checker, (gint64) (5e9 * tempo));
+  g_ascii_dtostr (value, sizeof value, tempo);
+  conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_TEMPO, value);
+  line = g_strdup_printf ("{\"cmd\":\"tempo\",\"scale\":%s}", value);
+  conclave_cluster_send_command (self, NULL, line);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEMPO]);
+}
+
+guint
+conclave_cluster_get_base_port (ConclaveCluster *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), 0);
+  return self->base_port;
+}
+
+void
+conclave_cluster_set_base_port (ConclaveCluster *self, guint port)
+{
+  g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
+
+  if (port == self->base_port)
+    return;
+  self->base_port = port;
+  self->group_port = port + 1;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_PORT]);
+}
+
+static gboolean
+port_is_free (guint port)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons ((guint16) port),
+                              .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  gboolean free_port = TRUE;
+  int types[] = { SOCK_DGRAM, SOCK_STREAM };
+
+  for (guint i = 0; i < G_N_ELEMENTS (types) && free_port; i++)
+    {
+      int fd = socket (AF_INET, types[i] | SOCK_CLOEXEC, 0);
+      free_port = fd >= 0 && bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0;
+      if (fd >= 0)
+        close (fd);
+    }
+  return free_port;
+}
+
+/* The lecture's port 10001 when it and the next are free, else a free pair. */
+static guint
+choose_base_port (void)
+{
+  if (port_is_free (10001) && port_is_free (10002))
+    return 10001;
+  for (guint i = 0; i < 64; i++)
+    {
+      guint port = 20000 + (guint) g_random_int_range (0, 20000);
+      if (port_is_free (port) && port_is_free (port + 1))
+        return port;
+    }
+  return 10001;
+}
+
+/* ---- traces -------------------------------------------------------------- */
+
+static void
+on_appended (ConclaveEventStore *store, guint64 first, guint n, ConclaveCluster *self)
+{
+  if (self->trace)
+    conclave_trace_write (self->trace, self->store, first, first + n, self->trace_line);
+}
+
+gboolean
+conclave_cluster_start_trace (ConclaveCluster *self, const char *path, GError **error)
+{
+  FILE *f;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if ((f = fopen (path, "we")) == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot write the trace to %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  conclave_cluster_stop_trace (self);
+  self->trace = f;
+  self->trace_line = g_string_sized_new (512);
+  return TRUE;
+}
+
+void
+conclave_cluster_stop_trace (ConclaveCluster *self)
+{
+  g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
+
+  if (self->trace == NULL)
+    return;
+  fclose (self->trace);
+  self->trace = NULL;
+  g_string_free (self->trace_line, TRUE);
+  self->trace_line = NULL;
+}
+
+/* ---- life cycle ---------------------------------------------------------- */
+
+ConclaveEventStore *
+conclave_cluster_get_store (ConclaveCluster *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+  return self->store;
+}
+
+ConclaveMatcher *
+conclave_cluster_get_matcher (ConclaveCluster *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+  return self->matcher;
+}
+
+const char *
+conclave_cluster_get_control_path (ConclaveCluster *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+  return conclave_control_server_get_path (self->server);
+}
+
+void
+conclave_cluster_shutdown (ConclaveCluster *self)
+{
+  g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
+
+  _conclave_cluster_cancel_timers (self);
+  if (self->supervisor)
+    conclave_supervisor_kill_all (self->supervisor);
+  conclave_cluster_stop_trace (self);
+}
+
+ConclaveCluster *
+conclave_cluster_new (GError **error)
+{
+  g_autoptr(ConclaveCluster) self = g_object_new (CONCLAVE_TYPE_CLUSTER, NULL);
+
+  self->server = conclave_control_server_new (conclave_event_store_get_intern (self->store), error);
+  if (self->server == NULL)
+    return NULL;
+  g_signal_connect_object (self->server, "events", G_CALLBACK (on_events), self, 0);
+  g_signal_connect_object (self->server, "closed", G_CALLBACK (on_closed), self, 0);
+  self->supervisor = conclave_supervisor_new (conclave_control_server_get_path (self->server));
+  g_signal_connect_object (self->supervisor, "spawned", G_CALLBACK (on_spawned), self, 0);
+  g_signal_connect_object (self->supervisor, "output", G_CALLBACK (on_output), self, 0);
+  g_signal_connect_object (self->supervisor, "exited", G_CALLBACK (on_exited), self, 0);
+  conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_TEMPO, "1");
+  return g_steal_pointer (&self);
+}
+
+static void
+conclave_cluster_dispose (GObject *object)
+{
+  ConclaveCluster *self = CONCLAVE_CLUSTER (object);
+
+  if (self->supervisor)
+    conclave_cluster_shutdown (self);
+  g_clear_handle_id (&self->changed_id, g_source_remove);
+  g_clear_handle_id (&self->expire_id, g_source_remove);
+  if (self->server)
+    conclave_control_server_close (self->server);
+  g_clear_object (&self->supervisor);
+  g_clear_object (&self->server);
+  if (self->nodes)
+    g_ptr_array_set_size (self->nodes, 0);
+  G_OBJECT_CLASS (conclave_cluster_parent_class)->dispose (object);
+}
+
+static void
+conclave_cluster_finalize (GObject *object)
+{
+  ConclaveCluster *self = CONCLAVE_CLUSTER (object);
+
+  g_clear_pointer (&self->matcher, conclave_matcher_free);
+  g_clear_pointer (&self->checker, conclave_checker_free);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->scenario, conclave_scenario_unref);
+  g_ptr_array_unref (self->nodes);
+  g_ptr_array_unref (self->timers);
+  g_hash_table_unref (self->by_name);
+  g_hash_table_unref (self->conn_proc);
+  g_hash_table_unref (self->dirty);
+  g_hash_table_unref (self->crashing);
+  g_hash_table_unref (self->restarting);
+  g_hash_table_unref (self->removing);
+  g_array_unref (self->procs);
+  g_free (self->title);
+  G_OBJECT_CLASS (conclave_cluster_parent_class)->finalize (object);
+}
+
+static void
+conclave_cluster_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  ConclaveCluster *self = CONCLAVE_CLUSTER (object);
+
+  switch (prop_id)
+    {
+    case PROP_TEMPO: g_value_set_double (value, self->tempo); break;
+    case PROP_BASE_PORT: g_value_set_uint (value, self->base_port); break;
+    case PROP_TITLE: g_value_set_string (value, self->title); break;
+    case PROP_FROZEN: g_value_set_boolean (value, self->frozen); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+conclave_cluster_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  ConclaveCluster *self = CONCLAVE_CLUSTER (object);
+
+  switch (prop_id)
+    {
+    case PROP_TEMPO: conclave_cluster_set_tempo (self, g_value_get_double (value)); break;
+    case PROP_BASE_PORT: conclave_cluster_set_base_port (self, g_value_get_uint (value)); break;
+    case PROP_FROZEN: conclave_cluster_freeze_all (self, g_value_get_boolean (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+conclave_cluster_class_init (ConclaveClusterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = conclave_cluster_dispose;
+  object_class->finalize = conclave_cluster_finalize;
+  object_class->get_property = conclave_cluster_get_property;
+  object_class->set_property = conclave_cluster_set_property;
+
+  properties[PROP_TEMPO] =
+    g_param_spec_double ("tempo", NULL, NULL, 0.01, 10.0, 1.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BASE_PORT] =
+    g_param_spec_uint ("base-port", NULL, NULL, 1, 65534, 10001,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FROZEN] =
+    g_param_spec_boolean ("frozen", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[NODE_ADDED] = g_signal_new ("node-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, CONCLAVE_TYPE_NODE);
+  signals[VIOLATION] = g_signal_new ("violation", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
+  signals[NODE_REMOVED] = g_signal_new ("node-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, CONCLAVE_TYPE_NODE);
+}
+
+static void
+conclave_cluster_init (ConclaveCluster *self)
+{
+  self->store = conclave_event_store_new ();
+  self->matcher = conclave_matcher_new (self->store);
+  self->checker = conclave_checker_new (self->store);
+  self->nodes = g_ptr_array_new_with_free_func (g_object_unref);
+  self->timers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
+  self->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->conn_proc = g_hash_table_new (NULL, NULL);
+  self->dirty = g_hash_table_new (NULL, NULL);
+  self->crashing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->restarting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->removing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->procs = g_array_new (FALSE, TRUE, sizeof (ProcEntry));
+  g_array_set_clear_func (self->procs, proc_entry_clear);
+  self->tempo = 1.0;
+  conclave_cluster_set_base_port (self, choose_base_port ());
+  g_signal_connect_object (self->store, "appended", G_CALLBACK (on_appended), self, 0);
+  self->expire_id = g_timeout_add (EXPIRE_INTERVAL_MS, expire_tick, self);
+}

@@ -1,0 +1,548 @@
+/* conclave-control-server.c — accept, read and parse control lines off the
+ * main thread.
+ *
+ * One reader thread owns every connection (epoll): it reads, splits lines,
+ * parses them, checks sequence numbers and appends records to a pending
+ * batch. The main context takes the whole batch at once (one idle source
+ * per batch), so a flood of lines costs the main loop one wake-up per frame,
+ * not one per line. When the main thread falls far behind, the reader stops
+ * reading: the writers' own buffers fill and they count what they drop,
+ * which keeps memory bounded and loss visible. Commands go the other way
+ * from the main thread with non-blocking writes.
+ */
+#include "config.h"
+
+#include "conclave-control-server.h"
+#include "conclave-line-parser.h"
+#include "conclave-protocol.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#define READ_SIZE       (64 * 1024)
+#define PENDING_MAX     (256 * 1024)   /* records waiting for the main thread */
+
+typedef struct {
+  guint32  id;
+  int      fd;
+  char    *buf;
+  gsize    len;
+  gboolean discarding;   /* inside a line that was too long */
+  gboolean greeted;
+  guint32  next_seq;
+} Connection;
+
+struct _ConclaveControlServer {
+  GObject             parent_instance;
+
+  ConclaveIntern     *intern;
+  ConclaveLineParser *parser;      /* reader thread only */
+  gboolean            reference;   /* CONCLAVE_PARSER=json-glib: no fast path (to measure it) */
+  char               *dir;
+  char               *path;
+  int                 listen_fd;
+  int                 epoll_fd;
+  int                 wake_fd;
+  GThread            *thread;
+  gboolean            quit;        /* atomic */
+
+  GMutex              lock;        /* guards everything below */
+  GCond               drained;
+  GHashTable         *connections; /* id → Connection* (fds used by send) */
+  GArray             *pending;     /* ConclaveEvent */
+  GArray             *closed;      /* guint32 */
+  GSource            *idle_source; /* pending delivery; holds no ref on us */
+  GMainContext       *context;
+  guint32             next_id;
+  guint64             lines;
+  guint64             errors;
+  guint64             lost;
+};
+
+G_DEFINE_FINAL_TYPE (ConclaveControlServer, conclave_control_server, G_TYPE_OBJECT)
+
+enum { EVENTS, CLOSED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static gint64
+now_ns (void)
+{
+  return g_get_monotonic_time () * 1000;
+}
+
+static void
+connection_free (Connection *c)
+{
+  if (c->fd >= 0)
+    close (c->fd);
+  g_free (c->buf);
+  g_free (c);
+}
+
+/* ---- main thread: delivery ----------------------------------------------- */
+
+static gboolean
+deliver_batch (gpointer data)
+{
+  ConclaveControlServer *self = data;
+  g_autoptr(GArray) events = NULL;
+  g_autoptr(GArray) closed = NULL;
+  ConclaveEventBatch batch;
+
+  g_mutex_lock (&self->lock);
+  events = self->pending;
+  closed = self->closed;
+  self->pending = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), 4096);
+  self->closed = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_clear_pointer (&self->idle_source, g_source_unref);
+  g_cond_broadcast (&self->drained);
+  g_mutex_unlock (&self->lock);
+
+  g_object_ref (self);
+  batch.events = (const ConclaveEvent *) (gconstpointer) events->data;
+  batch.n_events = events->len;
+  if (batch.n_events > 0)
+    g_signal_emit (self, signals[EVENTS], 0, &batch);
+  for (guint i = 0; i < closed->len; i++)
+    g_signal_emit (self, signals[CLOSED], 0, g_array_index (closed, guint32, i));
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called with the lock held. */
+static void
+schedule_delivery (ConclaveControlServer *self)
+{
+  if (self->idle_source != NULL)
+    return;
+  /* No reference: dispose joins the reader and destroys this source first. */
+  self->idle_source = g_idle_source_new ();
+  g_source_set_priority (self->idle_source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (self->idle_source, deliver_batch, self, NULL);
+  g_source_set_static_name (self->idle_source, "[conclave] control batch");
+  g_source_attach (self->idle_source, self->context);
+}
+
+/* ---- reader thread ------------------------------------------------------- */
+
+static void
+push_error (ConclaveControlServer *self, GArray *out, guint32 conn,
+            ConclaveParseResult result, const char *reason)
+{
+  ConclaveEvent e = { 0 };
+  g_autofree char *text = g_strdup_printf ("%s: %s", conclave_parse_result_to_string (result),
+                                           reason ? reason : "");
+
+  e.type = CONCLAVE_EVENT_ERROR;
+  e.time_ns = now_ns ();
+  e.proc = conn;
+  e.num = (gint32) result;
+  e.s[3] = conclave_intern_add (self->intern, text);
+  g_array_append_val (out, e);
+}
+
+static void
+handle_line (ConclaveControlServer *self, Connection *c, const char *line, gsize len, GArray *out)
+{
+  ConclaveEvent e;
+  const char *reason = NULL;
+  ConclaveParseResult result;
+
+  result = self->reference
+             ? conclave_line_parser_parse_reference (self->parser, line, len, &e, &reason)
+             : conclave_line_parser_parse (self->parser, line, len, &e, &reason);
+  if (result != CONCLAVE_PARSE_OK)
+    {
+      push_error (self, out, c->id, result, reason);
+      return;
+    }
+  e.proc = c->id;
+
+  /* Every line numbers itself: a gap is lines the process could not send. */
+  if (e.seq > c->next_seq)
+    {
+      ConclaveEvent gap = { 0 };
+      gap.type = CONCLAVE_EVENT_OVERFLOW;
+      gap.time_ns = e.time_ns;
+      gap.proc = c->id;
+      gap.num = (gint32) MIN (e.seq - c->next_seq, (guint32) G_MAXINT32);
+      gap.s[0] = conclave_intern_add (self->intern, "seq-gap");
+      g_array_append_val (out, gap);
+    }
+  if (e.seq >= c->next_seq)
+    c->next_seq = e.seq + 1;
+  g_array_append_val (out, e);
+}
+
+/* Splits what arrived into lines; keeps the unfinished tail. */
+static void
+split_lines (ConclaveControlServer *self, Connection *c, GArray *out)
+{
+  gsize start = 0;
+
+  for (;;)
+    {
+      char *nl = memchr (c->buf + start, '\n', c->len - start);
+      gsize line_len;
+
+      if (nl == NULL)
+        break;
+      line_len = (gsize) (nl - (c->buf + start));
+      *nl = '\0';
+      if (c->discarding)
+        c->discarding = FALSE;
+      else if (line_len > 0)
+        handle_line (self, c, c->buf + start, line_len, out);
+      start += line_len + 1;
+    }
+
+  memmove (c->buf, c->buf + start, c->len - start);
+  c->len -= start;
+  if (c->len >= CONCLAVE_MAX_LINE)
+    {
+      if (!c->discarding)
+        push_error (self, out, c->id, CONCLAVE_PARSE_ERROR_TOO_LONG, "line longer than 64 KiB; skipped");
+      c->discarding = TRUE;
+      c->len = 0;
+    }
+}
+
+static gboolean
+read_connection (ConclaveControlServer *self, Connection *c, GArray *out)
+{
+  for (;;)
+    {
+      ssize_t n = recv (c->fd, c->buf + c->len, CONCLAVE_MAX_LINE + READ_SIZE - c->len, 0);
+
+      if (n > 0)
+        {
+          c->len += (gsize) n;
+          split_lines (self, c, out);
+          continue;
+        }
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return TRUE;
+      return FALSE;  /* EOF or error */
+    }
+}
+
+static void
+accept_connections (ConclaveControlServer *self)
+{
+  for (;;)
+    {
+      int fd = accept4 (self->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      Connection *c;
+      struct epoll_event ev = { .events = EPOLLIN };
+
+      if (fd < 0)
+        return;
+      c = g_new0 (Connection, 1);
+      c->fd = fd;
+      c->buf = g_malloc (CONCLAVE_MAX_LINE + READ_SIZE + 1);
+      g_mutex_lock (&self->lock);
+      c->id = self->next_id++;
+      g_hash_table_insert (self->connections, GUINT_TO_POINTER (c->id), c);
+      g_mutex_unlock (&self->lock);
+      ev.data.ptr = c;
+      epoll_ctl (self->epoll_fd, EPOLL_CTL_ADD, fd, &ev);
+    }
+}
+
+/* Called with the lock held; waits while the main thread is far behind. */
+static void
+publish (ConclaveControlServer *self, GArray *batch, GArray *closed_now)
+{
+  guint lines = 0;
+
+  while (self->pending->len > PENDING_MAX && !g_atomic_int_get (&self->quit))
+    g_cond_wait (&self->drained, &self->lock);
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      ConclaveEvent *e = &g_array_index (batch, ConclaveEvent, i);
+      if (e->type == CONCLAVE_EVENT_ERROR)
+        self->errors++;
+      else if (e->type == CONCLAVE_EVENT_OVERFLOW && e->s[0] != 0)
+        self->lost += (guint64) e->num;
+      if (e->type != CONCLAVE_EVENT_OVERFLOW || e->s[0] == 0)
+        lines++;
+    }
+  self->lines += lines;
+  g_array_append_vals (self->pending, batch->data, batch->len);
+  g_array_append_vals (self->closed, closed_now->data, closed_now->len);
+  if (self->pending->len > 0 || self->closed->len > 0)
+    schedule_delivery (self);
+}
+
+static gpointer
+reader_thread (gpointer data)
+{
+  ConclaveControlServer *self = data;
+  struct epoll_event events[64];
+  g_autoptr(GArray) batch = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), 4096);
+  g_autoptr(GArray) closed_now = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  while (!g_atomic_int_get (&self->quit))
+    {
+      int n = epoll_wait (self->epoll_fd, events, G_N_ELEMENTS (events), -1);
+
+      for (int i = 0; i < n; i++)
+        {
+          Connection *c = events[i].data.ptr;
+
+          if (c == NULL)
+            accept_connections (self);
+          else if (c == (gpointer) self)
+            {
+              guint64 v;
+              if (read (self->wake_fd, &v, sizeof v) < 0)
+                continue;
+            }
+          else if (!read_connection (self, c, batch))
+            {
+              epoll_ctl (self->epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
+              g_array_append_val (closed_now, c->id);
+              g_mutex_lock (&self->lock);
+              g_hash_table_remove (self->connections, GUINT_TO_POINTER (c->id));
+              g_mutex_unlock (&self->lock);
+            }
+        }
+
+      if (batch->len > 0 || closed_now->len > 0)
+        {
+          g_mutex_lock (&self->lock);
+          publish (self, batch, closed_now);
+          g_mutex_unlock (&self->lock);
+          g_array_set_size (batch, 0);
+          g_array_set_size (closed_now, 0);
+        }
+    }
+  return NULL;
+}
+
+/* ---- setup --------------------------------------------------------------- */
+
+static gboolean
+make_socket (ConclaveControlServer *self, GError **error)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  g_autofree char *template = g_build_filename (g_get_user_runtime_dir (), "conclave-XXXXXX", NULL);
+
+  if (g_mkdir_with_parents (g_get_user_runtime_dir (), 0700) < 0 ||
+      (self->dir = g_mkdtemp_full (g_steal_pointer (&template), 0700)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   "Cannot create a private directory for the control socket: %s", g_strerror (errno));
+      return FALSE;
+    }
+  self->path = g_build_filename (self->dir, "control.sock", NULL);
+  if (strlen (self->path) >= sizeof addr.sun_path)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FILENAME_TOO_LONG,
+                   "Control socket path is too long: %s", self->path);
+      return FALSE;
+    }
+  strcpy (addr.sun_path, self->path);
+  self->listen_fd = socket (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (self->listen_fd < 0 ||
+      bind (self->listen_fd, (struct sockaddr *) &addr, sizeof addr) < 0 ||
+      listen (self->listen_fd, 512) < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   "Cannot listen on %s: %s", self->path, g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+start_reader (ConclaveControlServer *self, GError **error)
+{
+  struct epoll_event ev = { .events = EPOLLIN };
+
+  self->epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
+  self->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (self->epoll_fd < 0 || self->wake_fd < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "epoll: %s", g_strerror (errno));
+      return FALSE;
+    }
+  ev.data.ptr = NULL;
+  epoll_ctl (self->epoll_fd, EPOLL_CTL_ADD, self->listen_fd, &ev);
+  ev.data.ptr = self;
+  epoll_ctl (self->epoll_fd, EPOLL_CTL_ADD, self->wake_fd, &ev);
+  self->thread = g_thread_new ("conclave-control", reader_thread, self);
+  return TRUE;
+}
+
+ConclaveControlServer *
+conclave_control_server_new (ConclaveIntern *intern, GError **error)
+{
+  g_autoptr(ConclaveControlServer) self = g_object_new (CONCLAVE_TYPE_CONTROL_SERVER, NULL);
+
+  g_return_val_if_fail (intern != NULL, NULL);
+
+  self->intern = intern;
+  self->parser = conclave_line_parser_new (intern);
+  self->reference = g_strcmp0 (g_getenv ("CONCLAVE_PARSER"), "json-glib") == 0;
+  self->context = g_main_context_ref_thread_default ();
+  if (!make_socket (self, error) || !start_reader (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+const char *
+conclave_control_server_get_path (ConclaveControlServer *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CONTROL_SERVER (self), NULL);
+  return self->path;
+}
+
+gboolean
+conclave_control_server_send (ConclaveControlServer *self, guint32 conn, const char *line)
+{
+  Connection *c;
+  g_autofree char *framed = NULL;
+  gsize len;
+  ssize_t n = -1;
+
+  g_return_val_if_fail (CONCLAVE_IS_CONTROL_SERVER (self), FALSE);
+  g_return_val_if_fail (line != NULL, FALSE);
+
+  framed = g_strconcat (line, "\n", NULL);
+  len = strlen (framed);
+  g_mutex_lock (&self->lock);
+  c = g_hash_table_lookup (self->connections, GUINT_TO_POINTER (conn));
+  if (c != NULL)
+    n = send (c->fd, framed, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+  g_mutex_unlock (&self->lock);
+  return n == (ssize_t) len;
+}
+
+void
+conclave_control_server_close (ConclaveControlServer *self)
+{
+  guint64 one = 1;
+
+  g_return_if_fail (CONCLAVE_IS_CONTROL_SERVER (self));
+
+  if (self->thread == NULL)
+    return;
+  g_atomic_int_set (&self->quit, TRUE);
+  g_mutex_lock (&self->lock);
+  g_cond_broadcast (&self->drained);
+  g_mutex_unlock (&self->lock);
+  if (write (self->wake_fd, &one, sizeof one) < 0)
+    g_warning ("Cannot wake the control reader: %s", g_strerror (errno));
+  g_thread_join (g_steal_pointer (&self->thread));
+}
+
+guint64
+conclave_control_server_get_lines (ConclaveControlServer *self)
+{
+  guint64 v;
+
+  g_mutex_lock (&self->lock);
+  v = self->lines;
+  g_mutex_unlock (&self->lock);
+  return v;
+}
+
+guint64
+conclave_control_server_get_errors (ConclaveControlServer *self)
+{
+  guint64 v;
+
+  g_mutex_lock (&self->lock);
+  v = self->errors;
+  g_mutex_unlock (&self->lock);
+  return v;
+}
+
+guint64
+conclave_control_server_get_lost (ConclaveControlServer *self)
+{
+  guint64 v;
+
+  g_mutex_lock (&self->lock);
+  v = self->lost;
+  g_mutex_unlock (&self->lock);
+  return v;
+}
+
+static void
+conclave_control_server_dispose (GObject *object)
+{
+  ConclaveControlServer *self = CONCLAVE_CONTROL_SERVER (object);
+
+  conclave_control_server_close (self);
+  if (self->idle_source)
+    {
+      g_source_destroy (self->idle_source);
+      g_clear_pointer (&self->idle_source, g_source_unref);
+    }
+  G_OBJECT_CLASS (conclave_control_server_parent_class)->dispose (object);
+}
+
+static void
+conclave_control_server_finalize (GObject *object)
+{
+  ConclaveControlServer *self = CONCLAVE_CONTROL_SERVER (object);
+
+  g_hash_table_unref (self->connections);
+  g_array_unref (self->pending);
+  g_array_unref (self->closed);
+  if (self->listen_fd >= 0)
+    close (self->listen_fd);
+  if (self->epoll_fd >= 0)
+    close (self->epoll_fd);
+  if (self->wake_fd >= 0)
+    close (self->wake_fd);
+  if (self->path)
+    g_unlink (self->path);
+  if (self->dir)
+    g_rmdir (self->dir);
+  g_free (self->path);
+  g_free (self->dir);
+  g_clear_pointer (&self->parser, conclave_line_parser_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->drained);
+  G_OBJECT_CLASS (conclave_control_server_parent_class)->finalize (object);
+}
+
+static void
+conclave_control_server_class_init (ConclaveControlServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = conclave_control_server_dispose;
+  object_class->finalize = conclave_control_server_finalize;
+
+  signals[EVENTS] = g_signal_new ("events", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+}
+
+static void
+conclave_control_server_init (ConclaveControlServer *self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->drained);
+  self->listen_fd = self->epoll_fd = self->wake_fd = -1;
+  self->next_id = 1;
+  self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
+  self->pending = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), 4096);
+  self->closed = g_array_new (FALSE, FALSE, sizeof (guint32));
+}

@@ -1,0 +1,296 @@
+/* conclave-event-store.c — append-only event storage.
+ *
+ * Events live in fixed chunks of CHUNK_SIZE records, kept in arrival order so
+ * that an index, once given out, always means the same event. Each chunk
+ * remembers its earliest and latest time; range queries find the first
+ * chunk by binary search over the running maximum and stop at the first
+ * chunk that starts after the range. Retention drops whole chunks from the
+ * front. Only the main thread touches the store.
+ */
+#include "conclave-event-store.h"
+
+#include <string.h>
+
+#define CHUNK_BITS 12
+#define CHUNK_SIZE (1u << CHUNK_BITS)
+
+typedef struct {
+  ConclaveEvent events[CHUNK_SIZE];
+  gint64 min_ns;
+  gint64 max_ns;
+  gint64 running_max_ns;   /* max of max_ns over this and every earlier chunk */
+} Chunk;
+
+struct _ConclaveEventStore {
+  GObject         parent_instance;
+  ConclaveIntern *intern;
+  GPtrArray      *chunks;      /* Chunk*; chunks->pdata[0] holds index first_chunk*CHUNK_SIZE */
+  guint64         first_chunk; /* absolute number of chunks->pdata[0] */
+  guint64         end;         /* one past the newest event */
+  guint64         retention;
+  gint64          min_ns;
+  gint64          max_ns;
+  GPtrArray      *processes;   /* ConclaveProcessInfo*; [0] is the controller */
+  GHashTable     *by_pid;      /* pid → ConclaveProcessInfo* (the newest with that pid) */
+};
+
+G_DEFINE_FINAL_TYPE (ConclaveEventStore, conclave_event_store, G_TYPE_OBJECT)
+
+enum { APPENDED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+conclave_event_store_finalize (GObject *object)
+{
+  ConclaveEventStore *self = CONCLAVE_EVENT_STORE (object);
+
+  g_ptr_array_unref (self->chunks);
+  g_ptr_array_unref (self->processes);
+  g_hash_table_unref (self->by_pid);
+  conclave_intern_free (self->intern);
+  G_OBJECT_CLASS (conclave_event_store_parent_class)->finalize (object);
+}
+
+static void
+conclave_event_store_class_init (ConclaveEventStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = conclave_event_store_finalize;
+
+  /* (first_new: guint64, n_new: guint) once per batch. */
+  signals[APPENDED] = g_signal_new ("appended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_UINT);
+}
+
+static void
+conclave_event_store_init (ConclaveEventStore *self)
+{
+  ConclaveProcessInfo *controller;
+
+  self->intern = conclave_intern_new ();
+  self->chunks = g_ptr_array_new_with_free_func (g_free);
+  self->processes = g_ptr_array_new_with_free_func (g_free);
+  self->by_pid = g_hash_table_new (NULL, NULL);
+  self->retention = 2000000;
+  self->min_ns = G_MAXINT64;
+  self->max_ns = 0;
+  controller = g_new0 (ConclaveProcessInfo, 1);
+  controller->node = conclave_intern_add (self->intern, "controller");
+  g_ptr_array_add (self->processes, controller);
+}
+
+ConclaveEventStore *
+conclave_event_store_new (void)
+{
+  return g_object_new (CONCLAVE_TYPE_EVENT_STORE, NULL);
+}
+
+ConclaveIntern *
+conclave_event_store_get_intern (ConclaveEventStore *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (self), NULL);
+  return self->intern;
+}
+
+const char *
+conclave_event_store_str (ConclaveEventStore *self, guint32 id)
+{
+  return conclave_intern_lookup (self->intern, id);
+}
+
+static void
+apply_retention (ConclaveEventStore *self)
+{
+  guint64 keep_chunks = MAX (self->retention / CHUNK_SIZE, 2);
+
+  /* The newest chunk is partly filled: never drop it. */
+  while (self->chunks->len > keep_chunks)
+    {
+      g_ptr_array_remove_index (self->chunks, 0);
+      self->first_chunk++;
+    }
+  if (self->chunks->len > 0)
+    self->min_ns = ((Chunk *) self->chunks->pdata[0])->min_ns;
+}
+
+static Chunk *
+chunk_for_append (ConclaveEventStore *self)
+{
+  Chunk *chunk;
+  gint64 prev_running = 0;
+
+  if (self->end < (self->first_chunk + self->chunks->len) * CHUNK_SIZE)
+    return self->chunks->pdata[self->chunks->len - 1];
+  if (self->chunks->len > 0)
+    prev_running = ((Chunk *) self->chunks->pdata[self->chunks->len - 1])->running_max_ns;
+  chunk = g_malloc (sizeof (Chunk));
+  chunk->min_ns = G_MAXINT64;
+  chunk->max_ns = 0;
+  chunk->running_max_ns = prev_running;
+  g_ptr_array_add (self->chunks, chunk);
+  return chunk;
+}
+
+void
+conclave_event_store_append (ConclaveEventStore  *self,
+                             const ConclaveEvent *events,
+                             guint                n)
+{
+  guint64 first_new;
+
+  g_return_if_fail (CONCLAVE_IS_EVENT_STORE (self));
+  if (n == 0)
+    return;
+
+  first_new = self->end;
+  for (guint i = 0; i < n; i++)
+    {
+      Chunk *chunk = chunk_for_append (self);
+      gint64 t = events[i].time_ns;
+
+      chunk->events[self->end & (CHUNK_SIZE - 1)] = events[i];
+      chunk->min_ns = MIN (chunk->min_ns, t);
+      chunk->max_ns = MAX (chunk->max_ns, t);
+      chunk->running_max_ns = MAX (chunk->running_max_ns, t);
+      self->min_ns = MIN (self->min_ns, t);
+      self->max_ns = MAX (self->max_ns, t);
+      self->end++;
+    }
+  apply_retention (self);
+  g_signal_emit (self, signals[APPENDED], 0, first_new, n);
+}
+
+guint64
+conclave_event_store_get_first (ConclaveEventStore *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (self), 0);
+  return self->first_chunk * CHUNK_SIZE;
+}
+
+guint64
+conclave_event_store_get_end (ConclaveEventStore *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (self), 0);
+  return self->end;
+}
+
+const ConclaveEvent *
+conclave_event_store_get (ConclaveEventStore *self, guint64 index)
+{
+  guint64 chunk = index >> CHUNK_BITS;
+
+  if (index >= self->end || chunk < self->first_chunk)
+    return NULL;
+  return &((Chunk *) self->chunks->pdata[chunk - self->first_chunk])->events[index & (CHUNK_SIZE - 1)];
+}
+
+void
+conclave_event_store_foreach_in_range (ConclaveEventStore *self,
+                                       gint64              from_ns,
+                                       gint64              to_ns,
+                                       ConclaveEventFunc   func,
+                                       gpointer            user_data)
+{
+  guint lo = 0, hi;
+
+  g_return_if_fail (CONCLAVE_IS_EVENT_STORE (self));
+  g_return_if_fail (func != NULL);
+
+  /* First chunk whose running maximum reaches from_ns. */
+  hi = self->chunks->len;
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      if (((Chunk *) self->chunks->pdata[mid])->running_max_ns < from_ns)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  for (guint c = lo; c < self->chunks->len; c++)
+    {
+      Chunk *chunk = self->chunks->pdata[c];
+      guint64 base = (self->first_chunk + c) * CHUNK_SIZE;
+      guint64 n = MIN ((guint64) CHUNK_SIZE, self->end - base);
+
+      if (chunk->min_ns >= to_ns)
+        break;
+      if (chunk->max_ns < from_ns)
+        continue;
+      for (guint64 i = 0; i < n; i++)
+        {
+          const ConclaveEvent *e = &chunk->events[i];
+          if (e->time_ns >= from_ns && e->time_ns < to_ns && !func (e, base + i, user_data))
+            return;
+        }
+    }
+}
+
+gint64
+conclave_event_store_get_min_time (ConclaveEventStore *self)
+{
+  return self->end > 0 ? self->min_ns : 0;
+}
+
+gint64
+conclave_event_store_get_max_time (ConclaveEventStore *self)
+{
+  return self->max_ns;
+}
+
+void
+conclave_event_store_set_retention (ConclaveEventStore *self, guint64 max_events)
+{
+  g_return_if_fail (CONCLAVE_IS_EVENT_STORE (self));
+  self->retention = MAX (max_events, (guint64) CHUNK_SIZE);
+  apply_retention (self);
+}
+
+guint64
+conclave_event_store_get_retention (ConclaveEventStore *self)
+{
+  return self->retention;
+}
+
+gsize
+conclave_event_store_get_memory (ConclaveEventStore *self)
+{
+  return self->chunks->len * sizeof (Chunk) +
+         self->chunks->len * sizeof (gpointer) +
+         self->processes->len * (sizeof (ConclaveProcessInfo) + sizeof (gpointer)) +
+         conclave_intern_bytes (self->intern);
+}
+
+ConclaveProcessInfo *
+conclave_event_store_add_process (ConclaveEventStore *self, gint pid)
+{
+  ConclaveProcessInfo *info = g_new0 (ConclaveProcessInfo, 1);
+
+  info->index = self->processes->len;
+  info->pid = pid;
+  g_ptr_array_add (self->processes, info);
+  if (pid > 0)
+    g_hash_table_insert (self->by_pid, GINT_TO_POINTER (pid), info);
+  return info;
+}
+
+ConclaveProcessInfo *
+conclave_event_store_get_process (ConclaveEventStore *self, guint32 index)
+{
+  if (index >= self->processes->len)
+    return NULL;
+  return self->processes->pdata[index];
+}
+
+ConclaveProcessInfo *
+conclave_event_store_find_process (ConclaveEventStore *self, gint pid)
+{
+  return g_hash_table_lookup (self->by_pid, GINT_TO_POINTER (pid));
+}
+
+guint
+conclave_event_store_get_n_processes (ConclaveEventStore *self)
+{
+  return self->processes->len;
+}

@@ -1,0 +1,34 @@
+/* node-control.h — what the controller can change in a running node:
+ * tempo, faults, and "post one request now".
+ *
+ * Commands arrive as JSON lines on the control channel (see PROTOCOL.md).
+ * A malformed or unknown command is reported and ignored; it must never
+ * change the settings halfway or stop the node.
+ */
+#pragma once
+
+#include <glib.h>
+
+typedef void (*NodePostFunc) (const char *text, gpointer data);
+
+/* Reads CONCLAVE_TEMPO; FALSE (with error) if it is not a positive number. */
+gboolean node_control_init     (GError **error);
+
+double   node_control_tempo    (void);
+/* A protocol time (at tempo 1.0) scaled by the current tempo. */
+double   node_control_scale_ms (double ms);
+
+/* Fault decisions, one per message. */
+gboolean node_control_should_drop (void);
+guint    node_control_delay_ms    (void);
+gboolean node_control_isolated    (const char *node);
+
+/* Role hook for the `post` command (clients). */
+void     node_control_set_post_func (NodePostFunc func, gpointer data);
+
+/* Handles one command line (a creport_read_commands callback). */
+void     node_control_handle_line (const char *line, void *unused);
+
+/* Applies one command; FALSE with error if it was rejected. For tests of
+ * the parser and for handle_line. */
+gboolean node_control_apply (const char *line, GError **error);

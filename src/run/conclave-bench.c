@@ -1,0 +1,279 @@
+/* conclave-bench.c — figures for the ingest path (not a test; prints numbers).
+ *
+ *   conclave-bench ingest [--writers K] [--seconds S]
+ *
+ * K writer processes (fork()ed, each with its own control connection, as
+ * every node has) write send/recv lines in the reporter's format as fast as
+ * the socket takes them, for S seconds. The controller is the real thing: a
+ * ConclaveCluster (control server thread, parser, store, matcher, node
+ * models). Printed: events/s stored, loss (sequence gaps and missing lines),
+ * us of controller CPU per event, bytes per stored event.
+ */
+#include "config.h"
+
+#include "conclave-cluster.h"
+#include "conclave-protocol.h"
+#include "conclave-line-parser.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static gint64
+mono_ns (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int
+connect_control (const char *path)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  g_strlcpy (addr.sun_path, path, sizeof addr.sun_path);
+  if (fd < 0 || connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
+    return -1;
+  return fd;
+}
+
+static gboolean
+write_all (int fd, const char *buf, gsize len)
+{
+  while (len > 0)
+    {
+      ssize_t n = write (fd, buf, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      buf += n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
+/* A writer: a pair of sends and receives per message, like two nodes would
+ * report, batched into 16 KiB writes. Prints how many lines it wrote. */
+static G_GNUC_NORETURN void
+run_writer (const char *path, guint index, gint64 until_ns, int result_fd)
+{
+  int fd = connect_control (path);
+  char buf[16384 + 1024];
+  gsize used = 0;
+  guint64 seq = 0, msg = 0;
+  pid_t pid = getpid ();
+  static const char * const previews[] = { "Hi server!", "Hi client! Nice to connect with you!", "7", "49", "heartbeat" };
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (fd < 0)
+    _exit (1);
+  used = (gsize) g_snprintf (buf, sizeof buf,
+                             "{\"ev\":\"hello\",\"seq\":0,\"t\":%" G_GINT64_FORMAT ",\"v\":1,\"pid\":%d,\"ppid\":%d,"
+                             "\"node\":\"w%u\",\"role\":\"bench-writer\",\"program\":\"conclave-bench\"}\n",
+                             mono_ns (), pid, getppid (), index);
+  seq = 1;
+  while (mono_ns () < until_ns)
+    {
+      for (guint i = 0; i < 32; i++, msg++)
+        {
+          const char *ev = (msg & 1) ? "recv" : "send";
+          used += (gsize) g_snprintf (buf + used, sizeof buf - used,
+                                      "{\"ev\":\"%s\",\"seq\":%" G_GUINT64_FORMAT ",\"t\":%" G_GINT64_FORMAT ","
+                                      "\"proto\":\"udp\",\"src\":\"127.0.0.1:%u\",\"dst\":\"127.0.0.1:10001\","
+                                      "\"len\":%u,\"kind\":\"request\",\"preview\":\"%s\",\"id\":\"%d:%" G_GUINT64_FORMAT "\",\"lc\":%" G_GUINT64_FORMAT "}\n",
+                                      ev, seq++, mono_ns (), 40000 + index, 10 + (guint) (msg % 50),
+                                      previews[msg % G_N_ELEMENTS (previews)], pid, msg / 2, msg);
+          if (used > 16384)
+            break;
+        }
+      if (!write_all (fd, buf, used))
+        _exit (2);
+      used = 0;
+    }
+  if (write (result_fd, &seq, sizeof seq) != sizeof seq)
+    _exit (3);
+  close (fd);
+  _exit (0);
+}
+
+typedef struct {
+  guint64 expected;
+  gboolean writers_done;
+} State;
+
+static void
+bench_ingest (guint writers, double seconds)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConclaveCluster) cluster = conclave_cluster_new (&error);
+  ConclaveEventStore *store;
+  int pipefd[2];
+  gint64 start_ns, until_ns, end_ns, deadline;
+  guint64 written = 0, stored, seq_lost;
+  struct rusage before, after;
+  double cpu_s, wall_s;
+  guint64 counts[5];
+  gsize memory;
+
+  if (cluster == NULL)
+    g_error ("%s", error->message);
+  store = conclave_cluster_get_store (cluster);
+  conclave_event_store_set_retention (store, G_MAXUINT64);
+  if (pipe2 (pipefd, O_CLOEXEC) < 0)
+    g_error ("pipe: %s", g_strerror (errno));
+
+  getrusage (RUSAGE_SELF, &before);
+  start_ns = mono_ns ();
+  until_ns = start_ns + (gint64) (seconds * 1e9);
+  for (guint i = 0; i < writers; i++)
+    if (fork () == 0)
+      run_writer (conclave_cluster_get_control_path (cluster), i, until_ns, pipefd[1]);
+  close (pipefd[1]);
+
+  /* Run the controller until every writer reported and every line is in. */
+  for (guint done = 0; done < writers;)
+    {
+      guint64 n;
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      if (mono_ns () >= until_ns)
+        {
+          if (read (pipefd[0], &n, sizeof n) == sizeof n)
+            {
+              written += n;
+              done++;
+            }
+          else
+            break;
+        }
+      else
+        g_main_context_iteration (NULL, TRUE);
+    }
+  deadline = mono_ns () + 20 * (gint64) 1000000000;
+  while (conclave_event_store_get_end (store) < written && mono_ns () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  end_ns = mono_ns ();
+  getrusage (RUSAGE_SELF, &after);
+  while (waitpid (-1, NULL, 0) > 0)
+    ;
+
+  stored = 0;
+  seq_lost = 0;
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+      if (e->type == CONCLAVE_EVENT_OVERFLOW)
+        seq_lost += (guint64) e->num;
+      else if (e->type != CONCLAVE_EVENT_SPAWN)
+        stored++;
+    }
+  conclave_matcher_count (conclave_cluster_get_matcher (cluster), counts);
+  memory = conclave_event_store_get_memory (store);
+  wall_s = (double) (end_ns - start_ns) / 1e9;
+  cpu_s = (double) (after.ru_utime.tv_sec - before.ru_utime.tv_sec + after.ru_stime.tv_sec - before.ru_stime.tv_sec) +
+          (double) (after.ru_utime.tv_usec - before.ru_utime.tv_usec + after.ru_stime.tv_usec - before.ru_stime.tv_usec) / 1e6;
+
+  g_print ("ingest: %u writer processes, %.1f s of writing (%.2f s until all stored)\n", writers, seconds, wall_s);
+  g_print ("  lines written        %" G_GUINT64_FORMAT "\n", written);
+  g_print ("  events stored        %" G_GUINT64_FORMAT "\n", stored);
+  g_print ("  loss                 %" G_GUINT64_FORMAT " (sequence gaps %" G_GUINT64_FORMAT ", missing %" G_GINT64_FORMAT ")\n",
+           seq_lost + (written > stored ? written - stored : 0), seq_lost,
+           (gint64) written - (gint64) stored);
+  g_print ("  events/s stored      %.0f\n", (double) stored / wall_s);
+  g_print ("  controller CPU       %.2f s, %.2f us per event (parser thread + main thread)\n",
+           cpu_s, cpu_s * 1e6 / (double) MAX (stored, 1));
+  g_print ("  bytes per event      %.1f (store %.1f MiB incl. strings and process table)\n",
+           (double) memory / (double) MAX (stored, 1), (double) memory / 1048576.0);
+  g_print ("  messages paired      %" G_GUINT64_FORMAT " delivered, %" G_GUINT64_FORMAT " in flight"
+           " (+%" G_GSIZE_FORMAT " bytes a message in the matcher, %.1f per event)\n",
+           counts[CONCLAVE_MESSAGE_DELIVERED], counts[CONCLAVE_MESSAGE_IN_FLIGHT], sizeof (ConclaveMessage),
+           (double) (conclave_matcher_get_n_messages (conclave_cluster_get_matcher (cluster)) * sizeof (ConclaveMessage)) /
+           (double) MAX (stored, 1));
+  conclave_cluster_shutdown (cluster);
+}
+
+/* The parser alone: the same send/recv lines through the fast path and
+ * through json-glib, one core, no I/O. */
+static void
+bench_parse (void)
+{
+  g_autoptr(ConclaveIntern) intern = conclave_intern_new ();
+  g_autoptr(ConclaveLineParser) parser = conclave_line_parser_new (intern);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  const guint n = 200000;
+  double fast_s = 0, ref_s = 0;
+  gint64 t0;
+
+  for (guint i = 0; i < 1000; i++)
+    g_ptr_array_add (lines, g_strdup_printf (
+      "{\"ev\":\"%s\",\"seq\":%u,\"t\":%" G_GINT64_FORMAT ",\"proto\":\"udp\",\"src\":\"127.0.0.1:%u\","
+      "\"dst\":\"127.0.0.1:10001\",\"len\":%u,\"kind\":\"request\",\"preview\":\"Hi server! %u\",\"id\":\"%u:%u\",\"lc\":%u}",
+      i & 1 ? "recv" : "send", i, mono_ns (), 40000 + i % 7, 10 + i % 50, i % 20, 4000 + i % 3, i / 2, i));
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      t0 = mono_ns ();
+      for (guint i = 0; i < n; i++)
+        {
+          const char *line = lines->pdata[i % lines->len];
+          ConclaveEvent e;
+          if (pass == 0)
+            conclave_line_parser_parse (parser, line, strlen (line), &e, NULL);
+          else
+            conclave_line_parser_parse_reference (parser, line, strlen (line), &e, NULL);
+        }
+      if (pass == 0)
+        fast_s = (double) (mono_ns () - t0) / 1e9;
+      else
+        ref_s = (double) (mono_ns () - t0) / 1e9;
+    }
+  g_print ("parse: %u send/recv lines, one thread\n", n);
+  g_print ("  fast path   %.2f us per line (%.0f lines/s)\n", fast_s * 1e6 / n, n / fast_s);
+  g_print ("  json-glib   %.2f us per line (%.0f lines/s)\n", ref_s * 1e6 / n, n / ref_s);
+  g_print ("  ratio       %.1fx\n", ref_s / fast_s);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int writers = 2;
+  double seconds = 3.0;
+  g_autoptr(GError) error = NULL;
+  GOptionEntry entries[] = {
+    { "writers", 'k', 0, G_OPTION_ARG_INT, &writers, "Writer processes (default 2)", "K" },
+    { "seconds", 's', 0, G_OPTION_ARG_DOUBLE, &seconds, "How long they write (default 3)", "S" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("ingest|parse — measure the control channel");
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("conclave-bench: %s\n", error->message);
+      return 2;
+    }
+  if (argc == 2 && strcmp (argv[1], "parse") == 0)
+    {
+      bench_parse ();
+      return 0;
+    }
+  if (argc < 2 || strcmp (argv[1], "ingest") != 0 || writers < 1 || writers > 64 || seconds <= 0)
+    {
+      g_printerr ("Usage: conclave-bench ingest [--writers K] [--seconds S]\n"
+                  "       conclave-bench parse\n");
+      return 2;
+    }
+  bench_ingest ((guint) writers, seconds);
+  return 0;
+}

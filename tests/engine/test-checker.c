@@ -1,0 +1,139 @@
+/* test-checker.c — each promise broken on purpose, and kept. */
+#include "conclave-checker.h"
+
+#define S (G_GINT64_CONSTANT (1000000000))
+
+typedef struct {
+  ConclaveEventStore *store;
+  ConclaveChecker    *checker;
+  guint32             proc[4];   /* s1..s3, c1 */
+} Fixture;
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  ConclaveIntern *intern;
+  const char *names[] = { "s1", "s2", "s3", "c1" };
+
+  f->store = conclave_event_store_new ();
+  f->checker = conclave_checker_new (f->store);
+  conclave_checker_set_grace (f->checker, 1 * S);
+  intern = conclave_event_store_get_intern (f->store);
+  for (guint i = 0; i < 4; i++)
+    {
+      ConclaveProcessInfo *info = conclave_event_store_add_process (f->store, 100 + (gint) i);
+      info->node = conclave_intern_add (intern, names[i]);
+      f->proc[i] = info->index;
+    }
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  conclave_checker_free (f->checker);
+  g_object_unref (f->store);
+}
+
+static guint
+add (Fixture *f, ConclaveEventType type, guint who, gint64 t, gint num,
+     const char *s0, const char *s1, const char *s3)
+{
+  ConclaveIntern *intern = conclave_event_store_get_intern (f->store);
+  ConclaveEvent e = { 0 };
+  guint64 first = conclave_event_store_get_end (f->store);
+
+  e.type = type;
+  e.proc = who < 4 ? f->proc[who] : 0;
+  e.time_ns = t;
+  e.num = num;
+  e.s[0] = conclave_intern_add (intern, s0);
+  e.s[1] = conclave_intern_add (intern, s1);
+  e.s[3] = conclave_intern_add (intern, s3);
+  conclave_event_store_append (f->store, &e, 1);
+  return conclave_checker_feed (f->checker, first, conclave_event_store_get_end (f->store));
+}
+
+static const char *
+last_violation (Fixture *f)
+{
+  for (guint64 i = conclave_event_store_get_end (f->store); i-- > 0;)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (f->store, i);
+      if (e->type == CONCLAVE_EVENT_VIOLATION)
+        return conclave_event_store_str (f->store, e->s[0]);
+    }
+  return NULL;
+}
+
+static void
+test_raft_terms (Fixture *f, gconstpointer data)
+{
+  g_assert_cmpuint (add (f, CONCLAVE_EVENT_STATE, 0, 1 * S, 1, "leader", "s1", "raft"), ==, 0);
+  g_assert_cmpuint (add (f, CONCLAVE_EVENT_STATE, 1, 2 * S, 2, "leader", "s2", "raft"), ==, 0);  /* new term: fine */
+  g_assert_cmpuint (add (f, CONCLAVE_EVENT_STATE, 1, 3 * S, 2, "leader", "s2", "raft"), ==, 0);  /* same leader again */
+  g_assert_cmpuint (add (f, CONCLAVE_EVENT_STATE, 2, 4 * S, 2, "leader", "s3", "raft"), ==, 1);  /* two in term 2 */
+  g_assert_cmpstr (last_violation (f), ==, "two-leaders");
+}
+
+static void
+test_split_brain (Fixture *f, gconstpointer data)
+{
+  add (f, CONCLAVE_EVENT_STATE, 0, 1 * S, 1, "leader", "s1", "bully");
+  add (f, CONCLAVE_EVENT_STATE, 2, 2 * S, 2, "leader", "s3", "bully");
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 2 * S + S / 2), ==, 0);  /* within the grace */
+  /* s1 steps down in time: no split brain. */
+  add (f, CONCLAVE_EVENT_STATE, 0, 2 * S + S / 2, 2, "follower", "s3", "bully");
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 10 * S), ==, 0);
+  /* Now it claims again and stays. */
+  add (f, CONCLAVE_EVENT_STATE, 0, 11 * S, 3, "leader", "s1", "bully");
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 13 * S), ==, 1);
+  g_assert_cmpstr (last_violation (f), ==, "split-brain");
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 14 * S), ==, 0);  /* reported once */
+}
+
+static void
+test_paused_or_crashed_leader (Fixture *f, gconstpointer data)
+{
+  add (f, CONCLAVE_EVENT_STATE, 0, 1 * S, 1, "leader", "s1", "ring");
+  add (f, CONCLAVE_EVENT_PAUSE, 9, 2 * S, 0, "s1", NULL, NULL);
+  add (f, CONCLAVE_EVENT_STATE, 1, 3 * S, 2, "leader", "s2", "ring");
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 10 * S), ==, 0);
+  add (f, CONCLAVE_EVENT_CRASH, 9, 11 * S, 0, "s1", NULL, NULL);
+  add (f, CONCLAVE_EVENT_RESUME, 9, 11 * S, 0, "s1", NULL, NULL);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 20 * S), ==, 0);
+}
+
+static void
+test_log_agreement_and_duplicates (Fixture *f, gconstpointer data)
+{
+  g_assert_cmpuint (add (f, CONCLAVE_EVENT_DELIVER, 0, 1 * S, 1, "c1:1", "c1", "hi"), ==, 0);
+  g_assert_cmpuint (add (f, CONCLAVE_EVENT_DELIVER, 1, 1 * S, 1, "c1:1", "c1", "hi"), ==, 0);
+  g_assert_cmpuint (add (f, CONCLAVE_EVENT_DELIVER, 0, 2 * S, 2, "c1:2", "c1", "there"), ==, 0);
+  g_assert_cmpuint (add (f, CONCLAVE_EVENT_DELIVER, 1, 2 * S, 2, "c1:3", "c1", "other"), ==, 1);
+  g_assert_cmpstr (last_violation (f), ==, "log-disagreement");
+  g_assert_cmpuint (add (f, CONCLAVE_EVENT_DELIVER, 0, 3 * S, 3, "c1:1", "c1", "hi"), ==, 1);
+  g_assert_cmpstr (last_violation (f), ==, "duplicate");
+}
+
+static void
+test_lost_post (Fixture *f, gconstpointer data)
+{
+  add (f, CONCLAVE_EVENT_DELIVER, 0, 1 * S, 1, "c1:1", "c1", "hi");
+  g_assert_cmpuint (add (f, CONCLAVE_EVENT_ACKED, 3, 1 * S, 1, "c1:1", NULL, NULL), ==, 0);
+  /* A new leader gives sequence number 1 to something else. */
+  g_assert_cmpuint (add (f, CONCLAVE_EVENT_DELIVER, 2, 5 * S, 1, "c1:9", "c1", "usurper"), ==, 1);
+  g_assert_cmpstr (last_violation (f), ==, "lost-post");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
+  ADD ("/checker/raft-terms", test_raft_terms);
+  ADD ("/checker/split-brain", test_split_brain);
+  ADD ("/checker/paused-or-crashed-leader", test_paused_or_crashed_leader);
+  ADD ("/checker/log-agreement-and-duplicates", test_log_agreement_and_duplicates);
+  ADD ("/checker/lost-post", test_lost_post);
+  return g_test_run ();
+}

@@ -1,0 +1,182 @@
+/* test-matcher.c — sends and receives into messages: order, duplicates,
+ * broadcast, drops, loss and late arrival, payload hashes. */
+#include "conclave-matcher.h"
+
+#define MS (G_GINT64_CONSTANT (1000000))
+
+typedef struct {
+  ConclaveEventStore *store;
+  ConclaveMatcher    *matcher;
+} Fixture;
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  f->store = conclave_event_store_new ();
+  f->matcher = conclave_matcher_new (f->store);
+  conclave_matcher_set_loss_timeout (f->matcher, 100 * MS);
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  conclave_matcher_free (f->matcher);
+  g_object_unref (f->store);
+}
+
+static void
+feed (Fixture *f, ConclaveEventType type, guint32 proc, gint64 t, guint64 key, guint8 flags)
+{
+  ConclaveEvent e = { 0 };
+  guint64 first = conclave_event_store_get_end (f->store);
+  ConclaveIntern *intern = conclave_event_store_get_intern (f->store);
+
+  e.type = type;
+  e.proc = proc;
+  e.time_ns = t;
+  e.key = key;
+  e.flags = flags;
+  e.s[0] = conclave_intern_add (intern, "hello");
+  e.s[1] = conclave_intern_add (intern, "127.0.0.1:1");
+  e.s[2] = conclave_intern_add (intern, "127.0.0.1:2");
+  conclave_event_store_append (f->store, &e, 1);
+  conclave_matcher_feed (f->matcher, first, conclave_event_store_get_end (f->store));
+}
+
+static const ConclaveMessage *
+msg (Fixture *f, guint64 i)
+{
+  return conclave_matcher_get_message (f->matcher, i);
+}
+
+static void
+test_in_order (Fixture *f, gconstpointer data)
+{
+  feed (f, CONCLAVE_EVENT_SEND, 1, 10 * MS, 0x100000001, 0);
+  g_assert_cmpint (msg (f, 0)->state, ==, CONCLAVE_MESSAGE_IN_FLIGHT);
+  feed (f, CONCLAVE_EVENT_RECV, 2, 11 * MS, 0x100000001, 0);
+  g_assert_cmpuint (conclave_matcher_get_n_messages (f->matcher), ==, 1);
+  g_assert_cmpint (msg (f, 0)->state, ==, CONCLAVE_MESSAGE_DELIVERED);
+  g_assert_cmpuint (msg (f, 0)->src_proc, ==, 1);
+  g_assert_cmpuint (msg (f, 0)->dst_proc, ==, 2);
+  g_assert_cmpint (msg (f, 0)->recv_ns - msg (f, 0)->send_ns, ==, 1 * MS);
+}
+
+static void
+test_recv_before_send (Fixture *f, gconstpointer data)
+{
+  feed (f, CONCLAVE_EVENT_RECV, 2, 11 * MS, 0x100000002, 0);
+  g_assert_cmpint (msg (f, 0)->state, ==, CONCLAVE_MESSAGE_UNSENT);
+  feed (f, CONCLAVE_EVENT_SEND, 1, 10 * MS, 0x100000002, 0);
+  g_assert_cmpuint (conclave_matcher_get_n_messages (f->matcher), ==, 1);
+  g_assert_cmpint (msg (f, 0)->state, ==, CONCLAVE_MESSAGE_DELIVERED);
+  g_assert_cmpint (msg (f, 0)->send_ns, ==, 10 * MS);
+  g_assert_cmpuint (msg (f, 0)->src_proc, ==, 1);
+}
+
+static void
+test_duplicate_and_broadcast (Fixture *f, gconstpointer data)
+{
+  guint64 counts[5];
+
+  feed (f, CONCLAVE_EVENT_SEND, 1, 10 * MS, 0x100000003, 0);
+  feed (f, CONCLAVE_EVENT_RECV, 2, 11 * MS, 0x100000003, 0);
+  feed (f, CONCLAVE_EVENT_RECV, 3, 11 * MS, 0x100000003, 0);  /* broadcast: another receiver */
+  feed (f, CONCLAVE_EVENT_RECV, 2, 12 * MS, 0x100000003, 0);  /* duplicate at the first */
+  g_assert_cmpuint (conclave_matcher_get_n_messages (f->matcher), ==, 3);
+  g_assert_cmpuint (msg (f, 1)->dst_proc, ==, 3);
+  g_assert_cmpuint (msg (f, 1)->send_index, ==, msg (f, 0)->send_index);
+  g_assert_false (msg (f, 1)->flags & CONCLAVE_MESSAGE_FLAG_DUPLICATE);
+  conclave_matcher_count (f->matcher, counts);
+  g_assert_cmpuint (counts[CONCLAVE_MESSAGE_DELIVERED], ==, 3);
+}
+
+static void
+test_drops (Fixture *f, gconstpointer data)
+{
+  feed (f, CONCLAVE_EVENT_DROP, 1, 10 * MS, 0x100000004, 0);  /* eaten before it left */
+  g_assert_cmpint (msg (f, 0)->state, ==, CONCLAVE_MESSAGE_DROPPED);
+  feed (f, CONCLAVE_EVENT_SEND, 1, 20 * MS, 0x100000005, 0);
+  feed (f, CONCLAVE_EVENT_DROP, 2, 21 * MS, 0x100000005, CONCLAVE_EVENT_FLAG_DIR_RECV);
+  g_assert_cmpuint (conclave_matcher_get_n_messages (f->matcher), ==, 2);
+  g_assert_cmpint (msg (f, 1)->state, ==, CONCLAVE_MESSAGE_DROPPED);
+  g_assert_cmpuint (msg (f, 1)->dst_proc, ==, 2);
+  /* A dropped message is never declared lost. */
+  g_assert_cmpuint (conclave_matcher_expire (f->matcher, 10000 * MS), ==, 0);
+}
+
+static void
+test_lost_and_late (Fixture *f, gconstpointer data)
+{
+  guint64 end;
+  const ConclaveEvent *lost;
+
+  feed (f, CONCLAVE_EVENT_SEND, 1, 10 * MS, 0x100000006, 0);
+  feed (f, CONCLAVE_EVENT_SEND, 1, 150 * MS, 0x100000007, 0);
+  g_assert_cmpuint (conclave_matcher_expire (f->matcher, 100 * MS), ==, 0);  /* not yet */
+  g_assert_cmpuint (conclave_matcher_expire (f->matcher, 200 * MS), ==, 1);
+  g_assert_cmpint (msg (f, 0)->state, ==, CONCLAVE_MESSAGE_LOST);
+  g_assert_cmpint (msg (f, 1)->state, ==, CONCLAVE_MESSAGE_IN_FLIGHT);
+  end = conclave_event_store_get_end (f->store);
+  lost = conclave_event_store_get (f->store, end - 1);
+  g_assert_cmpint (lost->type, ==, CONCLAVE_EVENT_LOST);
+  g_assert_cmpuint (lost->key, ==, 0x100000006);
+  /* It arrives after all: delivered, marked late. */
+  feed (f, CONCLAVE_EVENT_RECV, 2, 300 * MS, 0x100000006, 0);
+  g_assert_cmpint (msg (f, 0)->state, ==, CONCLAVE_MESSAGE_DELIVERED);
+  g_assert_true (msg (f, 0)->flags & CONCLAVE_MESSAGE_FLAG_LATE);
+}
+
+static void
+test_hash_fifo (Fixture *f, gconstpointer data)
+{
+  guint8 h = CONCLAVE_EVENT_FLAG_KEY_IS_HASH;
+
+  /* Two equal payloads between the same addresses pair first-in first-out. */
+  feed (f, CONCLAVE_EVENT_SEND, 1, 10 * MS, 0xabcdef, h);
+  feed (f, CONCLAVE_EVENT_SEND, 1, 11 * MS, 0xabcdef, h);
+  feed (f, CONCLAVE_EVENT_RECV, 2, 12 * MS, 0xabcdef, h);
+  g_assert_cmpint (msg (f, 0)->state, ==, CONCLAVE_MESSAGE_DELIVERED);
+  g_assert_cmpint (msg (f, 1)->state, ==, CONCLAVE_MESSAGE_IN_FLIGHT);
+  feed (f, CONCLAVE_EVENT_RECV, 2, 13 * MS, 0xabcdef, h);
+  g_assert_cmpint (msg (f, 1)->state, ==, CONCLAVE_MESSAGE_DELIVERED);
+  g_assert_cmpint (msg (f, 1)->recv_ns, ==, 13 * MS);
+}
+
+static gboolean
+collect (const ConclaveMessage *m, guint64 i, gpointer data)
+{
+  (*(guint *) data)++;
+  return TRUE;
+}
+
+static void
+test_range_and_memory (Fixture *f, gconstpointer data)
+{
+  guint n = 0;
+
+  for (guint i = 1; i <= 5000; i++)
+    {
+      feed (f, CONCLAVE_EVENT_SEND, 1, i * MS, ((guint64) 7 << 32) | i, 0);
+      feed (f, CONCLAVE_EVENT_RECV, 2, i * MS + 1000, ((guint64) 7 << 32) | i, 0);
+    }
+  conclave_matcher_foreach_in_range (f->matcher, 1000 * MS, 2000 * MS, collect, &n);
+  g_assert_cmpuint (n, >=, 999);
+  g_assert_cmpuint (n, <=, 1002);
+  conclave_matcher_expire (f->matcher, 6000 * MS);  /* also forgets paired keys */
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
+  ADD ("/matcher/in-order", test_in_order);
+  ADD ("/matcher/recv-before-send", test_recv_before_send);
+  ADD ("/matcher/duplicate-and-broadcast", test_duplicate_and_broadcast);
+  ADD ("/matcher/drops", test_drops);
+  ADD ("/matcher/lost-and-late", test_lost_and_late);
+  ADD ("/matcher/hash-fifo", test_hash_fifo);
+  ADD ("/matcher/range", test_range_and_memory);
+  return g_test_run ();
+}

@@ -1,0 +1,270 @@
+/* test-parser.c — control lines into records: every malformed kind, and the
+ * fast path checked against json-glib on the same lines. */
+#include "conclave-line-parser.h"
+
+#include <string.h>
+
+typedef struct {
+  ConclaveIntern     *intern;
+  ConclaveLineParser *parser;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->intern = conclave_intern_new ();
+  f->parser = conclave_line_parser_new (f->intern);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  conclave_line_parser_free (f->parser);
+  conclave_intern_free (f->intern);
+}
+
+static ConclaveParseResult
+parse (Fixture *f, const char *line, ConclaveEvent *e, const char **reason)
+{
+  return conclave_line_parser_parse (f->parser, line, strlen (line), e, reason);
+}
+
+static const char *
+str (Fixture *f, guint32 id)
+{
+  return conclave_intern_lookup (f->intern, id);
+}
+
+static void
+test_send (Fixture *f, gconstpointer data)
+{
+  ConclaveEvent e;
+  const char *line = "{\"ev\":\"send\",\"seq\":7,\"t\":123456789,\"proto\":\"udp\","
+                     "\"src\":\"127.0.0.1:40000\",\"dst\":\"127.0.0.1:10001\",\"len\":10,"
+                     "\"kind\":\"hello\",\"preview\":\"Hi \\\"server\\\"!\",\"id\":\"4242:3\",\"lc\":5}";
+
+  g_assert_cmpint (parse (f, line, &e, NULL), ==, CONCLAVE_PARSE_OK);
+  g_assert_cmpint (e.type, ==, CONCLAVE_EVENT_SEND);
+  g_assert_cmpuint (e.seq, ==, 7);
+  g_assert_cmpint (e.time_ns, ==, 123456789);
+  g_assert_cmpint (e.proto, ==, CONCLAVE_PROTO_UDP);
+  g_assert_cmpstr (str (f, e.s[0]), ==, "hello");
+  g_assert_cmpstr (str (f, e.s[1]), ==, "127.0.0.1:40000");
+  g_assert_cmpstr (str (f, e.s[2]), ==, "127.0.0.1:10001");
+  g_assert_cmpstr (str (f, e.s[3]), ==, "Hi \"server\"!");
+  g_assert_cmpuint (e.len, ==, 10);
+  g_assert_cmpuint (e.lc, ==, 5);
+  g_assert_cmpuint (e.key, ==, ((guint64) 4242 << 32) | 3);
+  g_assert_false (e.flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH);
+}
+
+static void
+test_kinds (Fixture *f, gconstpointer data)
+{
+  ConclaveEvent e;
+
+  g_assert_cmpint (parse (f, "{\"ev\":\"hello\",\"seq\":0,\"t\":1,\"v\":1,\"pid\":77,\"ppid\":70,"
+                             "\"node\":\"s1\",\"role\":\"udp-server\",\"program\":\"conclave-node\"}", &e, NULL), ==, 0);
+  g_assert_cmpint (e.type, ==, CONCLAVE_EVENT_HELLO);
+  g_assert_cmpuint (e.len, ==, 77);
+  g_assert_cmpint (e.num, ==, 70);
+  g_assert_cmpstr (str (f, e.s[1]), ==, "s1");
+
+  g_assert_cmpint (parse (f, "{\"ev\":\"state\",\"t\":5,\"role\":\"leader\",\"term\":3,\"leader\":\"s2\","
+                             "\"view\":[\"s1\",\"s2\",\"s3\"]}", &e, NULL), ==, 0);
+  g_assert_cmpstr (str (f, e.s[2]), ==, "s1,s2,s3");
+  g_assert_cmpint (e.num, ==, 3);
+
+  g_assert_cmpint (parse (f, "{\"ev\":\"recv\",\"t\":5,\"proto\":\"tcp\",\"src\":\"a\",\"dst\":\"b\",\"len\":3,"
+                             "\"hash\":\"00ff00ff00ff00ff\",\"off\":12}", &e, NULL), ==, 0);
+  g_assert_true (e.flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH);
+  g_assert_true (e.flags & CONCLAVE_EVENT_FLAG_HAS_OFFSET);
+  g_assert_cmpint (e.num, ==, 12);
+  g_assert_cmpuint (e.key, ==, G_GUINT64_CONSTANT (0x00ff00ff00ff00ff));
+
+  g_assert_cmpint (parse (f, "{\"ev\":\"drop\",\"t\":5,\"proto\":\"udp\",\"src\":\"a\",\"dst\":\"b\",\"len\":3,"
+                             "\"id\":\"1:1\",\"dir\":\"recv\",\"reason\":\"isolated\"}", &e, NULL), ==, 0);
+  g_assert_true (e.flags & CONCLAVE_EVENT_FLAG_DIR_RECV);
+  g_assert_true (e.flags & CONCLAVE_EVENT_FLAG_ISOLATED);
+
+  g_assert_cmpint (parse (f, "{\"ev\":\"fault\",\"t\":5,\"node\":\"s1\",\"drop\":0.25,\"delay_ms\":100}", &e, NULL), ==, 0);
+  g_assert_cmpuint (e.lc, ==, 250);
+  g_assert_cmpint (e.num, ==, 100);
+}
+
+typedef struct {
+  const char         *line;
+  ConclaveParseResult expected;
+  const char         *reason_contains;
+} BadLine;
+
+static const BadLine bad_lines[] = {
+  { "{\"ev\":\"send\",\"t\":1", CONCLAVE_PARSE_ERROR_NOT_JSON, "not JSON" },            /* truncated */
+  { "hello there", CONCLAVE_PARSE_ERROR_NOT_JSON, NULL },
+  { "[1,2,3]", CONCLAVE_PARSE_ERROR_NOT_OBJECT, NULL },
+  { "{}", CONCLAVE_PARSE_ERROR_NO_EVENT, "ev" },
+  { "{\"t\":1}", CONCLAVE_PARSE_ERROR_NO_EVENT, NULL },
+  { "{\"ev\":3,\"t\":1}", CONCLAVE_PARSE_ERROR_WRONG_TYPE, "ev" },
+  { "{\"ev\":\"teleport\",\"t\":1}", CONCLAVE_PARSE_ERROR_UNKNOWN_EVENT, "teleport" },
+  { "{\"ev\":\"fork\"}", CONCLAVE_PARSE_ERROR_MISSING_FIELD, "\"t\"" },
+  { "{\"ev\":\"fork\",\"t\":1}", CONCLAVE_PARSE_ERROR_MISSING_FIELD, "child" },
+  { "{\"ev\":\"fork\",\"t\":1,\"child\":\"12\"}", CONCLAVE_PARSE_ERROR_WRONG_TYPE, "child" },
+  { "{\"ev\":\"fork\",\"t\":1.5,\"child\":12}", CONCLAVE_PARSE_ERROR_WRONG_TYPE, "\"t\"" },
+  { "{\"ev\":\"fork\",\"t\":-1,\"child\":12}", CONCLAVE_PARSE_ERROR_WRONG_TYPE, NULL },
+  { "{\"ev\":\"send\",\"t\":1,\"proto\":\"sctp\",\"src\":\"a\",\"dst\":\"b\",\"len\":1}", CONCLAVE_PARSE_ERROR_WRONG_TYPE, "proto" },
+  { "{\"ev\":\"send\",\"t\":1,\"proto\":\"udp\",\"src\":\"a\",\"dst\":\"b\",\"len\":-4}", CONCLAVE_PARSE_ERROR_WRONG_TYPE, "len" },
+  { "{\"ev\":\"send\",\"t\":1,\"proto\":\"udp\",\"src\":\"a\",\"dst\":\"b\",\"len\":1,\"id\":\"x:1\"}", CONCLAVE_PARSE_ERROR_WRONG_TYPE, "id" },
+  { "{\"ev\":\"send\",\"t\":1,\"proto\":\"udp\",\"src\":\"a\",\"dst\":\"b\",\"len\":1,\"hash\":\"123\"}", CONCLAVE_PARSE_ERROR_WRONG_TYPE, "hash" },
+  { "{\"ev\":\"state\",\"t\":1,\"role\":\"leader\",\"view\":[1,2]}", CONCLAVE_PARSE_ERROR_WRONG_TYPE, "view" },
+  { "{\"ev\":\"fork\",\"t\":1,\"child\":99999999999}", CONCLAVE_PARSE_ERROR_WRONG_TYPE, NULL },
+  { "{\"ev\":\"fork\",\"t\":1,\"child\":1} trailing", CONCLAVE_PARSE_ERROR_NOT_JSON, NULL },
+  { "{\"ev\":\"fork\",\"t\":1,\"child\":1,}", CONCLAVE_PARSE_ERROR_NOT_JSON, NULL },
+};
+
+static void
+test_malformed (Fixture *f, gconstpointer data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (bad_lines); i++)
+    {
+      ConclaveEvent e;
+      const char *reason = NULL;
+      ConclaveParseResult r = parse (f, bad_lines[i].line, &e, &reason);
+
+      g_test_message ("%s → %s: %s", bad_lines[i].line, conclave_parse_result_to_string (r), reason);
+      g_assert_cmpint (r, ==, bad_lines[i].expected);
+      g_assert_nonnull (reason);
+      if (bad_lines[i].reason_contains)
+        g_assert_nonnull (strstr (reason, bad_lines[i].reason_contains));
+    }
+}
+
+static void
+test_too_long_and_utf8 (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GString) line = g_string_new ("{\"ev\":\"log\",\"t\":1,\"text\":\"");
+  ConclaveEvent e;
+  const char *reason = NULL;
+  const char bad_utf8[] = "{\"ev\":\"log\",\"t\":1,\"text\":\"\xc3\x28\"}";
+
+  while (line->len < 70000)
+    g_string_append (line, "xxxxxxxxxx");
+  g_string_append (line, "\"}");
+  g_assert_cmpint (conclave_line_parser_parse (f->parser, line->str, line->len, &e, &reason),
+                   ==, CONCLAVE_PARSE_ERROR_TOO_LONG);
+  g_assert_cmpint (parse (f, bad_utf8, &e, &reason), ==, CONCLAVE_PARSE_ERROR_INVALID_UTF8);
+  /* Still fine afterwards: nothing is left over from a bad line. */
+  g_assert_cmpint (parse (f, "{\"ev\":\"fork\",\"t\":1,\"child\":5}", &e, NULL), ==, CONCLAVE_PARSE_OK);
+  g_assert_cmpint (e.num, ==, 5);
+}
+
+/* ---- the fast path against json-glib ------------------------------------- */
+
+static const char *corpus[] = {
+  "{\"ev\":\"send\",\"seq\":1,\"t\":99,\"proto\":\"udp\",\"src\":\"127.0.0.1:1\",\"dst\":\"127.0.0.1:2\",\"len\":4,\"kind\":\"request\",\"preview\":\"7\",\"id\":\"12:1\",\"lc\":3}",
+  "{\"ev\":\"recv\",\"seq\":2,\"t\":100,\"proto\":\"udp\",\"src\":\"127.0.0.1:1\",\"dst\":\"127.0.0.1:2\",\"len\":4,\"kind\":\"square\",\"preview\":\"a\\\\b\\n\\t\\/\",\"id\":\"12:1\",\"lc\":4}",
+  "{ \"ev\" : \"recv\" , \"t\" : 100 , \"proto\":\"tcp\",\"src\":\"x\",\"dst\":\"y\",\"len\":0 }",
+  "{\"ev\":\"recv\",\"t\":100,\"proto\":\"tcp\",\"src\":\"x\",\"dst\":\"y\",\"len\":0,\"preview\":\"\\u00e9t\\u00e9\"}",
+  "{\"ev\":\"recv\",\"t\":100,\"proto\":\"tcp\",\"src\":\"x\",\"dst\":\"y\",\"len\":0,\"extra\":{\"a\":[1,2]}}",
+  "{\"ev\":\"recv\",\"t\":100,\"proto\":\"tcp\",\"src\":\"x\",\"dst\":\"y\",\"len\":0,\"len\":5}",
+  "{\"ev\":\"recv\",\"t\":1e3,\"proto\":\"tcp\",\"src\":\"x\",\"dst\":\"y\",\"len\":0}",
+  "{\"ev\":\"recv\",\"t\":0100,\"proto\":\"tcp\",\"src\":\"x\",\"dst\":\"y\",\"len\":0}",
+  "{\"ev\":\"hello\",\"seq\":0,\"t\":5,\"v\":1,\"pid\":9,\"ppid\":1,\"node\":\"c1\",\"role\":\"udp-client\",\"program\":\"conclave-node\"}",
+  "{\"ev\":\"state\",\"t\":5,\"role\":\"candidate\",\"term\":2,\"view\":[\"s1\",\"s2\"],\"election\":\"raft\"}",
+  "{\"ev\":\"garbage\",\"t\":5,\"count\":3,\"from\":\"127.0.0.1:9\"}",
+  "{\"ev\":\"log\",\"t\":5,\"text\":\"caf\xc3\xa9\",\"level\":\"warning\"}",
+  "{\"ev\":\"overflow\",\"t\":5,\"dropped\":17}",
+  "{\"ev\":\"drop\",\"t\":5,\"proto\":\"udp\",\"src\":\"a\",\"dst\":\"b\",\"len\":3,\"id\":\"1:1\",\"dir\":\"sideways\"}",
+  "{\"ev\":\"fork\",\"t\":true,\"child\":1}",
+  "{\"ev\":\"fork\",\"t\":null,\"child\":1}",
+  "{\"ev\":\"fork\",\"t\":1,\"child\":-0}",
+  "{\"ev\":\"fork\",\"t\":1,\"child\":2147483648}",
+  "{\"ev\":\"fork\",\"t\":1,\"child\":-2147483648}",
+  "{\"ev\":\"deliver\",\"t\":1,\"seqno\":4,\"req\":\"c1:7\",\"client\":\"c1\",\"text\":\"hi all\"}",
+};
+
+static void
+assert_same (Fixture *f, const char *line, gsize len)
+{
+  ConclaveEvent fast, ref;
+  const char *fast_reason = NULL, *ref_reason = NULL;
+  ConclaveParseResult rf, rr;
+  g_autofree char *copy = g_strndup (line, len);
+  g_autofree char *fast_reason_copy = NULL;
+
+  rf = conclave_line_parser_parse (f->parser, copy, len, &fast, &fast_reason);
+  fast_reason_copy = g_strdup (fast_reason);
+  rr = conclave_line_parser_parse_reference (f->parser, copy, len, &ref, &ref_reason);
+  if (rf != rr || memcmp (&fast, &ref, sizeof fast) != 0)
+    g_error ("fast path and json-glib disagree on «%s»: %s (%s) vs %s (%s)", copy,
+             conclave_parse_result_to_string (rf), fast_reason_copy,
+             conclave_parse_result_to_string (rr), ref_reason);
+  if (rf != CONCLAVE_PARSE_OK)
+    g_assert_cmpstr (fast_reason_copy, ==, ref_reason);
+}
+
+static void
+test_fast_path_matches_reference (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261129);
+  guint mutations = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (corpus); i++)
+    assert_same (f, corpus[i], strlen (corpus[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (bad_lines); i++)
+    assert_same (f, bad_lines[i].line, strlen (bad_lines[i].line));
+
+  /* Mutations: truncations, flipped bytes, swapped punctuation. */
+  for (guint round = 0; round < 20000; round++)
+    {
+      const char *base = corpus[g_rand_int_range (rand, 0, G_N_ELEMENTS (corpus))];
+      g_autofree char *line = g_strdup (base);
+      gsize len = strlen (line);
+      static const char punct[] = "{}[]\":,\\0-9 ae";
+
+      switch (g_rand_int_range (rand, 0, 3))
+        {
+        case 0: len = (gsize) g_rand_int_range (rand, 0, (gint) len); break;
+        case 1: line[g_rand_int_range (rand, 0, (gint) len)] = (char) g_rand_int_range (rand, 1, 256); break;
+        default: line[g_rand_int_range (rand, 0, (gint) len)] = punct[g_rand_int_range (rand, 0, sizeof punct - 1)]; break;
+        }
+      line[len] = '\0';
+      len = strlen (line);
+      assert_same (f, line, len);
+      mutations++;
+    }
+  g_test_message ("%u mutated lines agreed", mutations);
+}
+
+static void
+test_round_trip (Fixture *f, gconstpointer data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (corpus); i++)
+    {
+      ConclaveEvent a, b;
+      g_autoptr(GString) out = g_string_new (NULL);
+
+      if (parse (f, corpus[i], &a, NULL) != CONCLAVE_PARSE_OK)
+        continue;
+      conclave_event_to_json_line (&a, f->intern, "s1", 42, out);
+      g_assert_cmpint (conclave_line_parser_parse_reference (f->parser, out->str, out->len, &b, NULL), ==, CONCLAVE_PARSE_OK);
+      g_assert_cmpint (memcmp (&a, &b, sizeof a), ==, 0);
+      if (a.type != CONCLAVE_EVENT_HELLO)
+        {
+          g_assert_cmpstr (conclave_line_parser_last_node (f->parser), ==, "s1");
+          g_assert_cmpint (conclave_line_parser_last_pid (f->parser), ==, 42);
+        }
+    }
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/parser/send", Fixture, NULL, fixture_setup, test_send, fixture_teardown);
+  g_test_add ("/parser/kinds", Fixture, NULL, fixture_setup, test_kinds, fixture_teardown);
+  g_test_add ("/parser/malformed", Fixture, NULL, fixture_setup, test_malformed, fixture_teardown);
+  g_test_add ("/parser/too-long-and-utf8", Fixture, NULL, fixture_setup, test_too_long_and_utf8, fixture_teardown);
+  g_test_add ("/parser/fast-path-matches-json-glib", Fixture, NULL, fixture_setup, test_fast_path_matches_reference, fixture_teardown);
+  g_test_add ("/parser/round-trip", Fixture, NULL, fixture_setup, test_round_trip, fixture_teardown);
+  return g_test_run ();
+}

@@ -1,0 +1,121 @@
+/* test-store.c — append, lookup, time ranges (also out of order), retention. */
+#include "conclave-event-store.h"
+
+static ConclaveEvent
+event_at (gint64 t, guint32 proc)
+{
+  ConclaveEvent e = { 0 };
+  e.type = CONCLAVE_EVENT_LOG;
+  e.time_ns = t;
+  e.proc = proc;
+  return e;
+}
+
+static gboolean
+count_cb (const ConclaveEvent *e, guint64 index, gpointer data)
+{
+  (*(guint *) data)++;
+  return TRUE;
+}
+
+static guint
+count_range (ConclaveEventStore *store, gint64 from, gint64 to)
+{
+  guint n = 0;
+  conclave_event_store_foreach_in_range (store, from, to, count_cb, &n);
+  return n;
+}
+
+static void
+on_appended (ConclaveEventStore *store, guint64 first, guint n, gpointer data)
+{
+  guint *calls = data;
+  calls[0]++;
+  calls[1] += n;
+}
+
+static void
+test_append_and_range (void)
+{
+  g_autoptr(ConclaveEventStore) store = conclave_event_store_new ();
+  g_autoptr(GArray) batch = g_array_new (FALSE, FALSE, sizeof (ConclaveEvent));
+  guint calls[2] = { 0, 0 };
+
+  g_signal_connect (store, "appended", G_CALLBACK (on_appended), calls);
+  for (gint64 i = 0; i < 20000; i++)
+    {
+      /* Arrival order is only nearly time order: every tenth event is late. */
+      ConclaveEvent e = event_at (i % 10 == 9 ? i * 1000 - 5000 : i * 1000, (guint32) (i % 3));
+      g_array_append_val (batch, e);
+    }
+  conclave_event_store_append (store, (ConclaveEvent *) (gpointer) batch->data, batch->len);
+  g_assert_cmpuint (calls[0], ==, 1);  /* one signal per batch */
+  g_assert_cmpuint (calls[1], ==, 20000);
+  g_assert_cmpuint (conclave_event_store_get_end (store), ==, 20000);
+  g_assert_cmpint (conclave_event_store_get (store, 12345)->time_ns, ==, 12345000);
+  g_assert_null (conclave_event_store_get (store, 20000));
+
+  /* Brute force agrees with the chunked range query. */
+  for (gint64 from = 0; from < 20000000; from += 1733000)
+    {
+      gint64 to = from + 911000;
+      guint expected = 0;
+      for (guint64 i = 0; i < 20000; i++)
+        {
+          gint64 t = conclave_event_store_get (store, i)->time_ns;
+          expected += t >= from && t < to;
+        }
+      g_assert_cmpuint (count_range (store, from, to), ==, expected);
+    }
+  g_assert_cmpint (conclave_event_store_get_min_time (store), ==, 0);
+  g_assert_cmpint (conclave_event_store_get_max_time (store), ==, 19998000);
+}
+
+static void
+test_retention (void)
+{
+  g_autoptr(ConclaveEventStore) store = conclave_event_store_new ();
+
+  conclave_event_store_set_retention (store, 10000);
+  for (gint64 i = 0; i < 100000; i++)
+    {
+      ConclaveEvent e = event_at (i, 1);
+      conclave_event_store_append (store, &e, 1);
+    }
+  g_assert_cmpuint (conclave_event_store_get_end (store), ==, 100000);
+  g_assert_cmpuint (conclave_event_store_get_first (store), >, 80000);
+  g_assert_cmpuint (conclave_event_store_get_end (store) - conclave_event_store_get_first (store), <=, 10000 + 4096);
+  g_assert_null (conclave_event_store_get (store, 0));
+  g_assert_nonnull (conclave_event_store_get (store, 99999));
+  g_assert_cmpint (conclave_event_store_get (store, 99999)->time_ns, ==, 99999);
+  g_assert_cmpuint (count_range (store, 0, 50000), ==, 0);
+  g_assert_cmpuint (count_range (store, 99000, 100000), ==, 1000);
+  /* Memory stays bounded with retention: about 56 bytes a kept event. */
+  g_assert_cmpuint (conclave_event_store_get_memory (store), <, 2 * 1024 * 1024);
+}
+
+static void
+test_processes_and_strings (void)
+{
+  g_autoptr(ConclaveEventStore) store = conclave_event_store_new ();
+  ConclaveProcessInfo *a = conclave_event_store_add_process (store, 100);
+  ConclaveProcessInfo *b = conclave_event_store_add_process (store, 200);
+  guint32 id = conclave_intern_add (conclave_event_store_get_intern (store), "heartbeat");
+
+  g_assert_cmpuint (a->index, ==, 1);  /* 0 is the controller */
+  g_assert_true (conclave_event_store_find_process (store, 200) == b);
+  g_assert_null (conclave_event_store_find_process (store, 300));
+  g_assert_cmpstr (conclave_event_store_str (store, id), ==, "heartbeat");
+  g_assert_cmpuint (conclave_intern_add (conclave_event_store_get_intern (store), "heartbeat"), ==, id);
+  g_assert_null (conclave_event_store_str (store, 0));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/store/append-and-range", test_append_and_range);
+  g_test_add_func ("/store/retention", test_retention);
+  g_test_add_func ("/store/processes-and-strings", test_processes_and_strings);
+  return g_test_run ();
+}
