@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "conclave-address.h"
 #include "conclave-cluster-view-private.h"
 #include "conclave-drawing.h"
 #include "conclave-palette.h"
@@ -99,32 +100,40 @@ add_spot (ConclaveClusterView *self,
           double x, double y, double r,
           ConclaveSpotKind     kind)
 {
-  ConclaveSpot spot = { g_object_ref (node), x, y, r, kind };
+  ConclaveSpot spot = { g_object_ref (node), x, y, r, 0, kind };
 
   g_hash_table_insert (self->spot_by_node, node, GUINT_TO_POINTER (self->spots->len));
   g_array_append_val (self->spots, spot);
 }
 
-/* Children orbit their parent, starting above it and going clockwise round
- * the right, away from the labels under the parent. */
+/* Children sit on an arc to the right of their parent (towards the
+ * clients they answer), clear of the labels under it, with their PIDs to
+ * their right; past SLOTS children a second arc further out. */
+#define SLOTS       7
+#define ARC_FIRST   (-G_PI * 100 / 180)
+#define ARC_SPAN    (G_PI * 135 / 180)
+
 static void
 layout_children (ConclaveClusterView *self,
                  const ConclaveSpot  *parent)
 {
   GListModel *children = conclave_node_get_children (parent->node);
-  guint n = children ? g_list_model_get_n_items (children) : 0;
-  double rs = MAX (parent->r * 0.42, self->line_height * 0.45);
-  double distance = parent->r + rs * 2.1;
-  double step = n > 1 ? MIN (G_PI / 4.5, 1.55 * G_PI / (n - 1)) : 0;
-  double px = parent->x, py = parent->y;
+  guint n = children ? MIN (g_list_model_get_n_items (children), 2 * SLOTS) : 0;
+  double rs = MAX (parent->r * 0.38, self->line_height * 0.42);
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i);
-      double angle = -G_PI * 0.75 + step * i;
+      guint ring = i / SLOTS;
+      double distance = parent->r + rs * (3.2 + ring * 4.5);
+      guint on_arc = MIN (n - ring * SLOTS, SLOTS);
+      /* Spread out while there are few, closer as more come. */
+      double step = on_arc > 1 ? MIN (ARC_SPAN / (on_arc - 1), G_PI / 4) : 0;
+      double angle = ARC_FIRST + step * ((i % SLOTS) + ring * 0.5);
 
-      add_spot (self, child, px + distance * cos (angle), py + distance * sin (angle), rs,
-                CONCLAVE_SPOT_CHILD);
+      add_spot (self, child, parent->x + distance * cos (angle),
+                parent->y + distance * sin (angle), rs, CONCLAVE_SPOT_CHILD);
+      g_array_index (self->spots, ConclaveSpot, self->spots->len - 1).angle = angle;
     }
 }
 
@@ -334,8 +343,15 @@ draw_labels (ConclaveClusterView *self,
   if (spot->kind == CONCLAVE_SPOT_CHILD)
     {
       g_autofree char *pid = g_strdup_printf ("%d", conclave_node_get_pid (spot->node));
+      int width, height;
 
-      append_centered (snapshot, self->small_layout, pid, spot->x, spot->y + spot->r + 1, &dim);
+      pango_layout_set_text (self->small_layout, pid, -1);
+      pango_layout_get_pixel_size (self->small_layout, &width, &height);
+      /* Outwards from the parent, so neighbours' labels do not meet. */
+      append_centered (snapshot, self->small_layout, pid,
+                       spot->x + cos (spot->angle) * (spot->r + 3 + width / 2.0),
+                       spot->y + sin (spot->angle) * (spot->r + 2 + height / 2.0) - height / 2.0,
+                       node_alive (spot->node) ? fg : &dim);
       return;
     }
   pango_layout_set_text (self->bold_layout, conclave_node_get_name (spot->node), -1);
@@ -624,35 +640,19 @@ spot_for_address (ConclaveClusterView   *self,
                   const ConclaveMessage *message)
 {
   const ConclaveEvent *send = conclave_event_store_get (store, message->send_index);
-  GListModel *nodes = G_LIST_MODEL (self->cluster);
   ConclaveNode *found;
-  const char *address;
-  guint n;
 
   if (send == NULL || send->s[2] == 0)
     return NULL;
   found = g_hash_table_lookup (self->node_by_address, GUINT_TO_POINTER (send->s[2]));
-  if (found != NULL)
-    return _conclave_cluster_view_spot_for_node (self, found);
-  address = conclave_event_store_str (store, send->s[2]);
-  n = g_list_model_get_n_items (nodes);
-  for (guint i = 0; address != NULL && i < n; i++)
+  if (found == NULL)
     {
-      g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
-      const char * const *addresses = conclave_node_get_addresses (node);
-
-      for (guint j = 0; addresses != NULL && addresses[j] != NULL; j++)
-        {
-          const char *space = strrchr (addresses[j], ' ');
-
-          if (g_strcmp0 (space ? space + 1 : addresses[j], address) == 0)
-            {
-              g_hash_table_insert (self->node_by_address, GUINT_TO_POINTER (send->s[2]), node);
-              return _conclave_cluster_view_spot_for_node (self, node);
-            }
-        }
+      found = conclave_address_find_node (self->cluster, conclave_event_store_str (store, send->s[2]));
+      if (found == NULL)
+        return NULL;
+      g_hash_table_insert (self->node_by_address, GUINT_TO_POINTER (send->s[2]), found);
     }
-  return NULL;
+  return _conclave_cluster_view_spot_for_node (self, found);
 }
 
 static gboolean

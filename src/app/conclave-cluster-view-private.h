@@ -23,6 +23,7 @@ typedef struct {
   double            x;
   double            y;
   double            r;
+  double            angle;   /* children: direction from the parent */
   ConclaveSpotKind  kind;
 } ConclaveSpot;
 

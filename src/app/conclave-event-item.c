@@ -14,6 +14,8 @@ struct _ConclaveEventItem
 
 G_DEFINE_FINAL_TYPE (ConclaveEventItem, conclave_event_item, G_TYPE_OBJECT)
 
+static gint n_alive;
+
 static void
 conclave_event_item_dispose (GObject *object)
 {
@@ -22,14 +24,23 @@ conclave_event_item_dispose (GObject *object)
 }
 
 static void
+conclave_event_item_finalize (GObject *object)
+{
+  g_atomic_int_dec_and_test (&n_alive);
+  G_OBJECT_CLASS (conclave_event_item_parent_class)->finalize (object);
+}
+
+static void
 conclave_event_item_class_init (ConclaveEventItemClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = conclave_event_item_dispose;
+  G_OBJECT_CLASS (klass)->finalize = conclave_event_item_finalize;
 }
 
 static void
 conclave_event_item_init (ConclaveEventItem *self)
 {
+  g_atomic_int_inc (&n_alive);
 }
 
 ConclaveEventItem *
@@ -65,4 +76,10 @@ conclave_event_item_get_store (ConclaveEventItem *self)
 {
   g_return_val_if_fail (CONCLAVE_IS_EVENT_ITEM (self), NULL);
   return self->store;
+}
+
+guint
+conclave_event_item_get_n_alive (void)
+{
+  return g_atomic_int_get (&n_alive);
 }

@@ -21,5 +21,7 @@ ConclaveEventItem   *conclave_event_item_new       (ConclaveEventStore  *store,
 guint64              conclave_event_item_get_index (ConclaveEventItem *self);
 const ConclaveEvent *conclave_event_item_get_event (ConclaveEventItem *self);
 ConclaveEventStore  *conclave_event_item_get_store (ConclaveEventItem *self);
+/* How many rows exist right now (tests check that rows are made lazily). */
+guint                conclave_event_item_get_n_alive (void);
 
 G_END_DECLS

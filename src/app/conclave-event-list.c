@@ -225,11 +225,12 @@ conclave_event_list_sync (ConclaveEventList *self)
     }
 }
 
+/* Starts over from the store's oldest event; `removed` is how many rows
+ * the list had before the filter or the cluster changed. */
 static void
-reset (ConclaveEventList *self)
+reset (ConclaveEventList *self,
+       guint              removed)
 {
-  guint removed = n_items (self);
-
   stop_scanning (self);
   g_array_set_size (self->matches, 0);
   self->first = self->end = self->scan_pos = 0;
@@ -246,10 +247,13 @@ void
 conclave_event_list_set_cluster (ConclaveEventList *self,
                                  ConclaveCluster   *cluster)
 {
+  guint removed;
+
   g_return_if_fail (CONCLAVE_IS_EVENT_LIST (self));
 
   if (self->cluster == cluster)
     return;
+  removed = n_items (self);
   if (self->cluster != NULL)
     g_signal_handlers_disconnect_by_data (self->cluster, self);
   g_set_object (&self->cluster, cluster);
@@ -260,7 +264,7 @@ conclave_event_list_set_cluster (ConclaveEventList *self,
       g_signal_connect_object (cluster, "changed", G_CALLBACK (conclave_event_list_sync), self,
                                G_CONNECT_SWAPPED);
     }
-  reset (self);
+  reset (self, removed);
 }
 
 void
@@ -270,6 +274,7 @@ conclave_event_list_set_filter (ConclaveEventList    *self,
                                 const char           *search)
 {
   g_autofree char *folded = NULL;
+  guint removed;
 
   g_return_if_fail (CONCLAVE_IS_EVENT_LIST (self));
 
@@ -278,6 +283,7 @@ conclave_event_list_set_filter (ConclaveEventList    *self,
   if (g_strcmp0 (node, self->node) == 0 && category == self->category &&
       g_strcmp0 (folded, self->search) == 0)
     return;
+  removed = n_items (self);
   g_free (self->node);
   self->node = g_strdup (node);
   self->category = category;
@@ -285,7 +291,7 @@ conclave_event_list_set_filter (ConclaveEventList    *self,
   self->search = g_steal_pointer (&folded);
   self->filtering = self->node != NULL || category != CONCLAVE_EVENT_CATEGORY_ALL ||
                     self->search != NULL;
-  reset (self);
+  reset (self, removed);
 }
 
 gboolean

@@ -291,6 +291,9 @@ conclave_events_view_dispose (GObject *object)
 
   conclave_events_view_set_cluster (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONCLAVE_TYPE_EVENTS_VIEW);
+  /* Template children of a plain GtkWidget are ours to unparent. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
   g_clear_object (&self->list);
   g_clear_object (&self->node_names);
   G_OBJECT_CLASS (conclave_events_view_parent_class)->dispose (object);

@@ -59,8 +59,8 @@ struct _ConclaveInspector
 
   ConclaveCluster   *cluster;
   ConclaveNode      *node;
-  GtkLabel          *values[N_ROWS];
-  guint              shown_output;
+  AdwActionRow      *rows[N_ROWS];
+  GtkLabel          *values[N_ROWS];   /* NULL for long values, shown as the subtitle */
 
   GtkStack          *stack;
   GtkLabel          *name_label;
@@ -90,12 +90,23 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (ConclaveInspector, conclave_inspector, GTK_TYPE_WIDGET)
 
+static gboolean
+is_long (Row row)
+{
+  return row == ROW_CHILDREN || row == ROW_ADDRESSES || row == ROW_VIEW;
+}
+
 static void
 set_value (ConclaveInspector *self,
            Row                row,
            const char        *text)
 {
-  gtk_label_set_text (self->values[row], text && *text ? text : "–");
+  if (text == NULL || *text == '\0')
+    text = "–";
+  if (self->values[row] != NULL)
+    gtk_label_set_text (self->values[row], text);
+  else
+    adw_action_row_set_subtitle (self->rows[row], text);
 }
 
 static void
@@ -367,7 +378,8 @@ conclave_inspector_get_value (ConclaveInspector *self,
     return gtk_label_get_text (self->state_label);
   for (guint i = 0; i < N_ROWS; i++)
     if (g_strcmp0 (row_info[i].id, row) == 0)
-      return gtk_label_get_text (self->values[i]);
+      return self->values[i] ? gtk_label_get_text (self->values[i])
+                             : adw_action_row_get_subtitle (self->rows[i]);
   return NULL;
 }
 
@@ -380,16 +392,23 @@ add_rows (ConclaveInspector   *self,
   for (Row row = first; row <= last; row++)
     {
       GtkWidget *action_row = adw_action_row_new ();
-      GtkWidget *value = gtk_label_new ("–");
+      GtkWidget *value;
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (action_row), _(row_info[row].title));
+      self->rows[row] = ADW_ACTION_ROW (action_row);
+      adw_preferences_group_add (group, action_row);
+      if (is_long (row))
+        {
+          /* Lists of sockets and PIDs read better under the title. */
+          adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (action_row), 0);
+          set_value (self, row, NULL);
+          continue;
+        }
+      value = gtk_label_new ("–");
       gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-      gtk_label_set_wrap (GTK_LABEL (value), TRUE);
       gtk_label_set_xalign (GTK_LABEL (value), 1);
-      gtk_label_set_justify (GTK_LABEL (value), GTK_JUSTIFY_RIGHT);
       gtk_widget_add_css_class (value, "numeric");
       adw_action_row_add_suffix (ADW_ACTION_ROW (action_row), value);
-      adw_preferences_group_add (group, action_row);
       self->values[row] = GTK_LABEL (value);
     }
 }
@@ -401,6 +420,9 @@ conclave_inspector_dispose (GObject *object)
 
   conclave_inspector_set_node (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONCLAVE_TYPE_INSPECTOR);
+  /* Template children of a plain GtkWidget are ours to unparent. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
   g_clear_object (&self->cluster);
   G_OBJECT_CLASS (conclave_inspector_parent_class)->dispose (object);
 }

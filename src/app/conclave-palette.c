@@ -36,7 +36,7 @@ static const KindColor kinds[] = {
   { "hello",     { "#2190a4", "#33c7de" } },  /* teal */
   { "reply",     { "#26a269", "#57e389" } },  /* green */
   { "request",   { "#e66100", "#ffa348" } },  /* orange */
-  { "square",    { "#e66100", "#ffa348" } },
+  { "square",    { "#26a269", "#57e389" } },  /* an answer, like reply */
   { "result",    { "#26a269", "#57e389" } },
   { "heartbeat", { "#5e5c64", "#c0bfbc" } },  /* grey: the boring ones */
   { "vote",      { "#c88800", "#f8e45c" } },  /* yellow */

@@ -59,34 +59,82 @@ conclave_render_count_nodes (GskRenderNode *node)
   return n;
 }
 
-GdkTexture *
-conclave_render_widget (GtkWidget *widget,
-                        guint     *n_nodes)
+/* A GtkWidgetPaintable shows the widget's last drawn frame, and a widget
+ * forgets that frame when it queues a redraw (animations do, every frame).
+ * So the picture is taken right after a frame was painted. */
+typedef struct {
+  GtkWidget  *widget;
+  GdkTexture *texture;
+  guint       n_nodes;
+  gboolean    done;
+  guint       timeout;
+} Capture;
+
+static void
+capture (Capture *c)
 {
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GtkNative *native = gtk_widget_get_native (widget);
+  int width = gtk_widget_get_width (c->widget);
+  int height = gtk_widget_get_height (c->widget);
+  GtkNative *native = gtk_widget_get_native (c->widget);
+  GskRenderer *renderer = native ? gtk_native_get_renderer (native) : NULL;
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GskRenderNode) node = NULL;
-  GskRenderer *renderer;
   GtkSnapshot *snapshot;
 
-  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
-
-  if (n_nodes != NULL)
-    *n_nodes = 0;
-  renderer = native ? gtk_native_get_renderer (native) : NULL;
+  c->done = TRUE;
   if (renderer == NULL || width <= 0 || height <= 0)
-    return NULL;
-  paintable = gtk_widget_paintable_new (widget);
+    return;
+  paintable = gtk_widget_paintable_new (c->widget);
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   if (node == NULL)
+    return;
+  c->n_nodes = conclave_render_count_nodes (node);
+  c->texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                Capture       *c)
+{
+  if (!c->done)
+    capture (c);
+}
+
+static gboolean
+give_up (gpointer data)
+{
+  Capture *c = data;
+
+  c->done = TRUE;
+  c->timeout = 0;
+  return G_SOURCE_REMOVE;
+}
+
+GdkTexture *
+conclave_render_widget (GtkWidget *widget,
+                        guint     *n_nodes)
+{
+  Capture c = { widget, NULL, 0, FALSE, 0 };
+  GdkFrameClock *clock;
+  gulong handler;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+
+  clock = gtk_widget_get_frame_clock (widget);
+  if (clock == NULL || !gtk_widget_get_mapped (widget))
     return NULL;
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &c);
+  c.timeout = g_timeout_add (3000, give_up, &c);
+  gtk_widget_queue_draw (widget);
+  while (!c.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+  g_clear_handle_id (&c.timeout, g_source_remove);
   if (n_nodes != NULL)
-    *n_nodes = conclave_render_count_nodes (node);
-  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+    *n_nodes = c.n_nodes;
+  return c.texture;
 }
 
 void

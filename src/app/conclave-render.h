@@ -9,7 +9,9 @@
 
 G_BEGIN_DECLS
 
-/* NULL if the widget is not realized in a window. n_nodes may be NULL. */
+/* Waits (running the main loop) for the widget's next frame, then renders
+ * what that frame drew. NULL if the widget is not shown in a window or no
+ * frame came within 3 s. n_nodes may be NULL. */
 GdkTexture *conclave_render_widget      (GtkWidget     *widget,
                                          guint         *n_nodes);
 guint       conclave_render_count_nodes (GskRenderNode *node);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conclave-address.h"
 #include "conclave-drawing.h"
 #include "conclave-event-format.h"
 #include "conclave-palette.h"
@@ -60,6 +61,7 @@ typedef struct {
   GArray             *marks;            /* Mark, time order */
   GHashTable         *step_of;          /* logical: event index → step + 1 */
   guint               n_steps;
+  double              step_origin;      /* logical: x of step 0 */
   gboolean            dark;
   GdkRGBA             fg;
   GArray             *arrows;
@@ -192,6 +194,12 @@ collect_logical (Frame *frame)
   else
     frame->t_start = frame->t_end - span;
   frame->n_steps = frame->marks->len;
+  /* Few events yet: they start at the left and grow to the right; once the
+   * width is full, the newest is at the right edge. */
+  if (frame->n_steps < needed)
+    frame->step_origin = frame->x0 + self->step_px / 2;
+  else
+    frame->step_origin = frame->x1 - (frame->n_steps - 1) * self->step_px;
   g_array_set_size (self->step_times, frame->n_steps);
   for (guint i = 0; i < frame->n_steps; i++)
     {
@@ -208,7 +216,7 @@ static double
 step_x (Frame *frame,
         double step)
 {
-  return frame->x1 - (frame->n_steps - 1 - step) * frame->self->step_px;
+  return frame->step_origin + step * frame->self->step_px;
 }
 
 static double
@@ -223,9 +231,9 @@ time_x (Frame  *frame,
   if (frame->n_steps == 0)
     return frame->x1;
   if (time_ns <= g_array_index (times, gint64, 0))
-    return frame->x0;
+    return MAX (step_x (frame, 0) - frame->self->step_px / 2, frame->x0);
   if (time_ns > g_array_index (times, gint64, frame->n_steps - 1))
-    return frame->x1;
+    return MIN (step_x (frame, frame->n_steps - 1) + frame->self->step_px, frame->x1);
   /* The first step at or after time_ns, halfway from the one before. */
   hi = frame->n_steps - 1;
   while (lo < hi)
@@ -267,7 +275,7 @@ layout_rows (Frame *frame)
   frame->row_h = g_new (double, MAX (frame->n_rows, 1));
   for (guint i = 0; i < frame->n_rows; i++)
     total += conclave_timeline_rows_get (rows, i)->lane ? 0.62 : 1.0;
-  unit = MIN ((frame->y1 - frame->y0) / MAX (total, 1), 2.3 * line);
+  unit = MIN ((frame->y1 - frame->y0) / MAX (total, 1), 3.0 * line);
   y = frame->y0;
   for (guint i = 0; i < frame->n_rows; i++)
     {
@@ -369,7 +377,7 @@ draw_lifelines (Frame *frame)
       xb = process->connected ? frame->x1 : time_x (frame, end);
       set_palette (frame, info->lane ? CONCLAVE_COLOR_CHILD
                                      : info->server ? CONCLAVE_COLOR_SERVER : CONCLAVE_COLOR_CLIENT,
-                   info->lane ? 0.75 : 0.9);
+                   info->lane ? 0.75 : 1);
       cairo_set_line_width (frame->cr, info->lane ? width * 0.6 : width);
       cairo_move_to (frame->cr, xa, frame->row_y[row]);
       cairo_line_to (frame->cr, MAX (xb, xa + 1), frame->row_y[row]);
@@ -388,36 +396,21 @@ draw_lifelines (Frame *frame)
 
 /* Arrows */
 
-/* A message whose receiver has not reported yet: guess the row from the
- * destination address among the nodes' sockets. */
+/* A message whose receiver has not reported yet: the row of the node that
+ * owns its destination address. */
 static int
 row_for_address (Frame                 *frame,
                  const ConclaveMessage *message)
 {
   const ConclaveEvent *send = conclave_event_store_get (frame->store, message->send_index);
-  GListModel *nodes = G_LIST_MODEL (frame->self->cluster);
-  const char *address;
-  guint n;
+  ConclaveNode *node;
+  ConclaveProcessInfo *process;
 
   if (send == NULL || send->s[2] == 0)
     return -1;
-  address = conclave_event_store_str (frame->store, send->s[2]);
-  n = g_list_model_get_n_items (nodes);
-  for (guint i = 0; address != NULL && i < n; i++)
-    {
-      g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
-      const char * const *addresses = conclave_node_get_addresses (node);
-
-      for (guint j = 0; addresses != NULL && addresses[j] != NULL; j++)
-        if (g_str_has_suffix (addresses[j], address))
-          {
-            ConclaveProcessInfo *process =
-              conclave_event_store_find_process (frame->store, conclave_node_get_pid (node));
-
-            return process ? conclave_timeline_rows_for_proc (frame->self->rows, process->index) : -1;
-          }
-    }
-  return -1;
+  node = conclave_address_find_node (frame->self->cluster, conclave_event_store_str (frame->store, send->s[2]));
+  process = node ? conclave_event_store_find_process (frame->store, conclave_node_get_pid (node)) : NULL;
+  return process ? conclave_timeline_rows_for_proc (frame->self->rows, process->index) : -1;
 }
 
 static gboolean
@@ -930,16 +923,32 @@ draw_time_axis (Frame *frame)
     }
 }
 
+/* Enough decimals that neighbouring labels differ (loopback is fast). */
+static double
+step_axis_resolution (Frame *frame,
+                      guint  every)
+{
+  GArray *times = frame->self->step_times;
+  gint64 closest = G_MAXINT64;
+
+  for (guint step = every; step < frame->n_steps; step += every)
+    closest = MIN (closest, g_array_index (times, gint64, step) - g_array_index (times, gint64, step - every));
+  if (closest == G_MAXINT64)
+    return 0.001;
+  return CLAMP (nice_interval (closest / 1e9 / 2), 1e-6, 0.001);
+}
+
 static void
 draw_step_axis (Frame *frame)
 {
   ConclaveTimeline *self = frame->self;
   guint every = MAX (1, (guint) ceil (110 / self->step_px));
+  double resolution = step_axis_resolution (frame, every);
 
   for (guint step = (frame->n_steps - 1) % every; step < frame->n_steps; step += every)
     {
       gint64 t = g_array_index (self->step_times, gint64, step);
-      g_autofree char *label = format_seconds ((t - self->origin_ns) / 1e9, 0.001);
+      g_autofree char *label = format_seconds ((t - self->origin_ns) / 1e9, resolution);
       double x = step_x (frame, step);
 
       conclave_draw_set_color (frame->cr, &frame->fg, 0.08);
@@ -986,7 +995,12 @@ draw_gutter (Frame *frame)
       int h;
 
       if (row->lane > 0)
-        text = g_strdup_printf ("  ↳ %s", _("child"));
+        {
+          ConclaveProcessInfo *child =
+            conclave_event_store_get_process (frame->store, conclave_timeline_rows_get_lane_proc (self->rows, i));
+
+          text = child ? g_strdup_printf ("  ↳ %d", child->pid) : g_strdup ("  ↳");
+        }
       else
         text = conclave_format_node_label (name, node ? conclave_node_get_pid (node) : 0);
       pango_layout_set_text (layout, text, -1);

@@ -110,7 +110,8 @@ lane_free (ConclaveEventStore  *store,
 {
   ConclaveProcessInfo *process = conclave_event_store_get_process (store, occupant);
 
-  return process == NULL || !process->connected || process->last_ns < newcomer->first_ns;
+  /* Free once its process has gone, and had gone before this one came. */
+  return process == NULL || (!process->connected && process->last_ns <= newcomer->first_ns);
 }
 
 static guint
@@ -306,4 +307,20 @@ conclave_timeline_rows_for_node (ConclaveTimelineRows *self,
                                  guint32               node)
 {
   return row_of (self, node, 0);
+}
+
+guint32
+conclave_timeline_rows_get_lane_proc (ConclaveTimelineRows *self,
+                                      guint                 row)
+{
+  const ConclaveTimelineRow *info;
+  NodeLanes *lanes;
+
+  g_return_val_if_fail (row < self->rows->len, 0);
+
+  info = &g_array_index (self->rows, ConclaveTimelineRow, row);
+  lanes = g_hash_table_lookup (self->lanes, GUINT_TO_POINTER (info->node));
+  if (lanes == NULL || info->lane == 0 || info->lane >= lanes->lane_procs->len)
+    return 0;
+  return g_array_index (lanes->lane_procs, guint32, info->lane);
 }

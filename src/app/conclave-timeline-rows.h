@@ -33,6 +33,9 @@ const ConclaveTimelineRow *conclave_timeline_rows_get      (ConclaveTimelineRows
 /* Row of a process, -1 when it has none (a node that was removed). */
 int                        conclave_timeline_rows_for_proc (ConclaveTimelineRows *self,
                                                             guint32               proc);
+/* The latest process given a child lane (0 for a node's own row). */
+guint32                    conclave_timeline_rows_get_lane_proc (ConclaveTimelineRows *self,
+                                                                 guint                 row);
 /* Row of a node's own lifeline by interned name, -1 when none. */
 int                        conclave_timeline_rows_for_node (ConclaveTimelineRows *self,
                                                             guint32               node);

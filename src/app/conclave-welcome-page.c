@@ -33,20 +33,35 @@ make_label (const char *text,
   return label;
 }
 
-/* "Chapter 2 — One server, many clients" → caption "Chapter 2" and title
- * "One server, many clients"; a title without a dash is all title. */
+/* "chapter-2" and "chapter-1-tcp" → "Chapter 2", "Chapter 1"; NULL for a
+ * scenario that is not a chapter of the lecture. */
+static char *
+chapter_caption (const char *id)
+{
+  g_autofree char *number = NULL;
+  const char *digits;
+
+  if (!g_str_has_prefix (id, "chapter-"))
+    return NULL;
+  digits = id + strlen ("chapter-");
+  number = g_strndup (digits, strspn (digits, "0123456789"));
+  if (*number == '\0')
+    return NULL;
+  /* Translators: caption of a chapter button on the welcome page */
+  return g_strdup_printf (_("Chapter %s"), number);
+}
+
 static GtkWidget *
 make_chapter_button (ConclaveScenario *scenario)
 {
   const char *title = _(scenario->title);
-  const char *dash = strstr (title, " — ");
-  g_autofree char *caption = dash ? g_strndup (title, dash - title) : NULL;
+  g_autofree char *caption = chapter_caption (scenario->id);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *button = gtk_button_new ();
 
   if (caption != NULL)
     gtk_box_append (GTK_BOX (box), make_label (caption, "chapter-caption", FALSE));
-  gtk_box_append (GTK_BOX (box), make_label (dash ? dash + strlen (" — ") : title, "title-3", TRUE));
+  gtk_box_append (GTK_BOX (box), make_label (title, "title-3", TRUE));
   if (scenario->description != NULL && *scenario->description != '\0')
     gtk_box_append (GTK_BOX (box), make_label (_(scenario->description), "dim-label", TRUE));
   gtk_widget_set_valign (box, GTK_ALIGN_START);
@@ -56,7 +71,6 @@ make_chapter_button (ConclaveScenario *scenario)
   gtk_widget_add_css_class (button, "chapter-button");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "app.start-scenario");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", scenario->id);
-  gtk_widget_set_tooltip_text (button, _(scenario->description));
   gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, title,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(scenario->description),
@@ -89,6 +103,9 @@ static void
 conclave_welcome_page_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), CONCLAVE_TYPE_WELCOME_PAGE);
+  /* Template children of a plain GtkWidget are ours to unparent. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (conclave_welcome_page_parent_class)->dispose (object);
 }
 

@@ -85,9 +85,9 @@ default_role (ConclaveWindow *self,
   return server ? "udp-server" : "udp-client";
 }
 
-/* Arguments for a new node: a client copies the chapter's client of the same
- * role (its server's address, its pace); a group server gets the election
- * algorithm chosen in the preferences. */
+/* Arguments for a new node: all talk on the cluster's port; a client copies
+ * the chapter's client of the same role (its pace), else keeps going until
+ * stopped; a group server gets the election algorithm of the preferences. */
 static GStrv
 node_args (ConclaveWindow *self,
            gboolean        server,
@@ -97,15 +97,22 @@ node_args (ConclaveWindow *self,
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
   if (template != NULL && template->args != NULL)
-    g_strv_builder_addv (builder, (const char **) template->args);
-  if (g_str_equal (role, "group-server") &&
-      (template == NULL || !g_strv_contains ((const char * const *) template->args, "--election")))
+    {
+      g_strv_builder_addv (builder, (const char **) template->args);
+      return g_strv_builder_end (builder);
+    }
+  if (g_str_equal (role, "group-server"))
     {
       g_autofree char *election = g_settings_get_string (self->settings, "election");
 
-      g_strv_builder_add (builder, "--election");
-      g_strv_builder_add (builder, election);
+      g_strv_builder_add_many (builder, "--election", election, NULL);
+      return g_strv_builder_end (builder);
     }
+  if (g_str_equal (role, "group-client"))
+    return g_strv_builder_end (builder);
+  g_strv_builder_add_many (builder, "--port", "{port}", NULL);
+  if (!server)
+    g_strv_builder_add_many (builder, "--count", "0", NULL);
   return g_strv_builder_end (builder);
 }
 

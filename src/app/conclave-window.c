@@ -246,16 +246,13 @@ conclave_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (conclave_window_parent_class)->close_request (window);
 }
 
+/* GtkWindow:application is set after construction, so everything that
+ * needs the application (its settings, its actions) happens here. */
 static void
-conclave_window_constructed (GObject *object)
+setup (ConclaveWindow      *self,
+       ConclaveApplication *app)
 {
-  ConclaveWindow *self = CONCLAVE_WINDOW (object);
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-
-  G_OBJECT_CLASS (conclave_window_parent_class)->constructed (object);
-
-  g_assert (CONCLAVE_IS_APPLICATION (app));
-  self->settings = g_object_ref (conclave_application_get_settings (CONCLAVE_APPLICATION (app)));
+  self->settings = g_object_ref (conclave_application_get_settings (app));
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
   restore_size (self);
   apply_timeline_layout (self);
@@ -331,7 +328,6 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
-  object_class->constructed = conclave_window_constructed;
   object_class->dispose = conclave_window_dispose;
   object_class->get_property = conclave_window_get_property;
   object_class->set_property = conclave_window_set_property;
@@ -395,7 +391,13 @@ conclave_window_init (ConclaveWindow *self)
 ConclaveWindow *
 conclave_window_new (ConclaveApplication *application)
 {
-  return g_object_new (CONCLAVE_TYPE_WINDOW, "application", application, NULL);
+  ConclaveWindow *self;
+
+  g_return_val_if_fail (CONCLAVE_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (CONCLAVE_TYPE_WINDOW, "application", application, NULL);
+  setup (self, application);
+  return self;
 }
 
 ConclaveCluster *
