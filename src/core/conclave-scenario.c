@@ -47,7 +47,9 @@ static const char * const known_roles[] = {
 static const char * const special_targets[] = { "leader", "random-server", "all", NULL };
 
 /* Filled in by the cluster when it starts a node. */
-static const char * const known_placeholders[] = { "port", "group_port", NULL };
+/* {port2} and {port3}: two more free ports, for scenarios with several servers
+ * of their own (the lecture's scripts); {examples}: where those scripts are. */
+static const char * const known_placeholders[] = { "port", "group_port", "port2", "port3", "examples", NULL };
 
 static const char * const scenario_fields[] = { "id", "title", "description", "tempo", "nodes", "faults", NULL };
 static const char * const node_fields[] = { "name", "role", "args", "start_ms", NULL };
@@ -527,7 +529,7 @@ get_element_object (Loader      *loader,
 
 /* --- nodes ---------------------------------------------------------------- */
 
-/* "{port}" and "{group_port}" are filled in at start; anything else in
+/* The known_placeholders are filled in at start; anything else in
  * braces is a typo we would otherwise pass to the program. Returns it. */
 static char *
 unknown_placeholder (const char *arg)
@@ -572,7 +574,7 @@ load_args (Loader                *loader,
       bad = unknown_placeholder (json_node_get_string (arg));
       if (bad != NULL)
         return fail (loader, line_of_element (loader, args, i), error,
-                     "unknown placeholder “%s” in the arguments of %s (known: {port}, {group_port})",
+                     "unknown placeholder “%s” in the arguments of %s (known: {port}, {group_port}, {port2}, {port3}, {examples})",
                      bad, what);
       g_strv_builder_add (builder, json_node_get_string (arg));
     }

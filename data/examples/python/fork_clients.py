@@ -3,10 +3,12 @@
 #
 # Starts --clients processes; each says hello with its own process ID and
 # prints the answer, which comes from a different server process each time.
+# With --rounds it does so again and again, --interval seconds apart.
 import argparse
 import multiprocessing
 import os
 import socket
+import time
 
 
 def send_message(server_address, server_port):
@@ -25,15 +27,20 @@ if __name__ == '__main__':
     parser = argparse.ArgumentParser(description='several UDP client processes')
     parser.add_argument('--port', type=int, default=10001, help='port of the server')
     parser.add_argument('--clients', type=int, default=3, help='how many client processes')
+    parser.add_argument('--rounds', type=int, default=1, help='how many times to start them')
+    parser.add_argument('--interval', type=float, default=1.0, help='seconds between rounds')
     args = parser.parse_args()
 
     multiprocessing.set_start_method('fork')
     server_address = '127.0.0.1'
     server_port = args.port
-    processes = []
-    for i in range(args.clients):
-        p = multiprocessing.Process(target=send_message, args=(server_address, server_port))
-        p.start()
-        processes.append(p)
-    for p in processes:
-        p.join()
+    for r in range(args.rounds):
+        if r > 0:
+            time.sleep(args.interval)
+        processes = []
+        for i in range(args.clients):
+            p = multiprocessing.Process(target=send_message, args=(server_address, server_port))
+            p.start()
+            processes.append(p)
+        for p in processes:
+            p.join()
