@@ -111,6 +111,16 @@ is_traced (TraceFdKind kind)
   return kind == TRACE_FD_UDP || kind == TRACE_FD_TCP;
 }
 
+/* The program closed the reporter's fd behind our back (close_range, a raw
+ * system call) and the kernel gave the number out again: it is the
+ * program's now, and must never carry a report. */
+static void
+forget_stolen_channel (int fd)
+{
+  if (fd == creport_fd ())
+    creport_fd_closing (fd);
+}
+
 /* ---- wrappers ------------------------------------------------------------ */
 
 TRACE_EXPORT int
@@ -122,6 +132,7 @@ socket (int domain, int type, int protocol)
 
   if (fd < 0)
     return fd;
+  forget_stolen_channel (fd);
   if (domain == AF_INET || domain == AF_INET6)
     kind = base == SOCK_DGRAM ? TRACE_FD_UDP : base == SOCK_STREAM ? TRACE_FD_TCP : TRACE_FD_OTHER;
   trace_fd_track (fd, kind);
@@ -213,6 +224,7 @@ connect (int fd, const struct sockaddr *addr, socklen_t len)
 static void
 accepted (int listener, int fd)
 {
+  forget_stolen_channel (fd);
   if (fd < 0 || trace_fd_classify (listener) != TRACE_FD_TCP)
     {
       if (fd >= 0)

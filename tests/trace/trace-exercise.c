@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -524,6 +525,36 @@ udp_receiver (uint16_t port)
   return 0;
 }
 
+/* The program closes every descriptor behind the shim's back, as a daemon
+ * might: the numbers come back as its own sockets, and must carry only its
+ * own data. */
+static int
+close_all (void)
+{
+  struct sockaddr_in a, b;
+  char buf[64];
+  ssize_t n;
+  int fa, fb;
+
+  for (int fd = 3; fd < 64; fd++)
+    syscall (SYS_close, fd);
+  fa = udp_bound (&a);
+  fb = udp_bound (&b);
+  CHECK (sendto (fa, "after", 5, 0, (struct sockaddr *) &b, sizeof b) == 5);
+  n = recv (fb, buf, sizeof buf, 0);
+  printf ("close-all: got '%.*s'\n", (int) n, buf);
+  /* Reports would have gone out with this send, into fb if it were the channel. */
+  CHECK (sendto (fa, "again", 5, 0, (struct sockaddr *) &b, sizeof b) == 5);
+  n = recv (fb, buf, sizeof buf, 0);
+  printf ("close-all: got '%.*s'\n", (int) n, buf);
+  errno = 0;
+  n = recv (fb, buf, sizeof buf, MSG_DONTWAIT);
+  report_rc ("close-all: nothing more", (long) n);
+  n = recv (fa, buf, sizeof buf, MSG_DONTWAIT);
+  report_rc ("close-all: nothing on the sender", (long) n);
+  return 0;
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -538,6 +569,8 @@ main (int argc, char *argv[])
     return udp_sender ((uint16_t) atoi (argv[2]), atol (argv[3]), atol (argv[4]));
   if (argc >= 3 && strcmp (argv[1], "udp-receiver") == 0)
     return udp_receiver ((uint16_t) atoi (argv[2]));
+  if (argc >= 2 && strcmp (argv[1], "close-all") == 0)
+    return close_all ();
   if (argc >= 2 && strcmp (argv[1], "all") == 0)
     {
       exercise_udp ();
@@ -546,7 +579,7 @@ main (int argc, char *argv[])
       exercise_threads ();
       return 0;
     }
-  fprintf (stderr, "usage: %s all | pingpong N | broadcast-check SHIM | broadcast-send PORT |"
+  fprintf (stderr, "usage: %s all | close-all | pingpong N | broadcast-check SHIM | broadcast-send PORT |"
            " udp-sender PORT COUNT INTERVAL_MS | udp-receiver PORT\n", argv[0]);
   return 1;
 }
