@@ -320,6 +320,15 @@ sendmmsg (int fd, struct mmsghdr *vec, unsigned int n, int flags)
 
 /* ---- receiving ----------------------------------------------------------- */
 
+/* Before a receive, which may wait: what is queued goes to the controller
+ * now (the reporter batches, see creport_set_batching). */
+static void
+op_before_wait (Op *op)
+{
+  if (op->active)
+    creport_flush ();
+}
+
 /* After a receive: report it, or let a fault eat it. */
 static RecvFate
 op_received (Op *op, ssize_t n, int flags)
@@ -354,6 +363,7 @@ op_received (Op *op, ssize_t n, int flags)
     ssize_t n_;                                                         \
     int error_;                                                         \
     RecvFate fate_;                                                     \
+    op_before_wait (op);                                                \
     do                                                                  \
       {                                                                 \
         n_ = (call);                                                    \
@@ -521,6 +531,7 @@ recvmmsg (int fd, struct mmsghdr *vec, unsigned int n, int flags, struct timespe
 
   if (vec == NULL || !op_begin (&op, fd, trace_fd_classify (fd)))
     return REAL (recvmmsg) (fd, vec, n, flags, timeout);
+  op_before_wait (&op);
   rc = REAL (recvmmsg) (fd, vec, n, flags, timeout);
   error = errno;
   if (!(flags & MSG_PEEK))
