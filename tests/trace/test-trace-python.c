@@ -35,20 +35,6 @@ python_argv (const char * const *script_args)
   return g_strv_builder_end (builder);
 }
 
-typedef struct {
-  guint messages;
-} Expect;
-
-static gboolean
-all_paired (ConclaveCluster *cluster, gpointer data)
-{
-  guint64 counts[5];
-
-  trace_test_count (cluster, counts);
-  return counts[CONCLAVE_MESSAGE_DELIVERED] >= ((Expect *) data)->messages
-         && counts[CONCLAVE_MESSAGE_IN_FLIGHT] == 0 && counts[CONCLAVE_MESSAGE_UNSENT] == 0;
-}
-
 /* Server and client under the shim; returns their stdout. */
 static void
 run_traced (ConclaveCluster *cluster, const Example *ex, char **server_out, char **client_out)
@@ -56,7 +42,6 @@ run_traced (ConclaveCluster *cluster, const Example *ex, char **server_out, char
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) server = python_argv (ex->server);
   g_auto(GStrv) client = python_argv (ex->client);
-  Expect expect = { ex->messages };
   guint64 counts[5];
 
   g_assert_nonnull (conclave_cluster_add_program (cluster, "s1", (const char * const *) server, NULL, TRUE, &error));
@@ -66,7 +51,7 @@ run_traced (ConclaveCluster *cluster, const Example *ex, char **server_out, char
   g_assert_no_error (error);
   trace_test_wait_ended (cluster, "c1", 30);
   trace_test_wait_ended (cluster, "s1", 30);
-  trace_test_wait (cluster, all_paired, &expect, 10, "every send paired with its receive");
+  trace_test_wait_paired (cluster, ex->messages, TRUE, 10);
   trace_test_count (cluster, counts);
   /* Exactly what was sent arrived: nothing lost, nothing left over. */
   g_assert_cmpuint (counts[CONCLAVE_MESSAGE_DELIVERED], ==, ex->messages);

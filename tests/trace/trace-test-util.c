@@ -54,6 +54,30 @@ trace_test_wait_bound (ConclaveCluster *cluster, const char *name, double second
   trace_test_wait (cluster, has_address, (gpointer) name, seconds, what);
 }
 
+typedef struct {
+  guint64  delivered;
+  gboolean all;
+} Paired;
+
+static gboolean
+is_paired (ConclaveCluster *cluster, gpointer data)
+{
+  const Paired *p = data;
+  guint64 counts[5];
+
+  conclave_matcher_count (conclave_cluster_get_matcher (cluster), counts);
+  return counts[CONCLAVE_MESSAGE_DELIVERED] >= p->delivered && counts[CONCLAVE_MESSAGE_UNSENT] == 0
+         && (!p->all || counts[CONCLAVE_MESSAGE_IN_FLIGHT] == 0);
+}
+
+void
+trace_test_wait_paired (ConclaveCluster *cluster, guint64 delivered, gboolean all, double seconds)
+{
+  Paired p = { delivered, all };
+
+  trace_test_wait (cluster, is_paired, &p, seconds, "every receive paired with its send");
+}
+
 static gboolean
 can_bind (guint port, int type)
 {

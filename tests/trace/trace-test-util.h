@@ -16,6 +16,10 @@ void        trace_test_wait_ended (ConclaveCluster *cluster, const char *name, d
 void        trace_test_wait_bound (ConclaveCluster *cluster, const char *name, double seconds);
 
 /* A cluster on four free ports chosen at random. */
+/* Waits until at least `delivered` messages arrived and no receive waits
+ * for its send (and, if `all`, nothing is in flight either). */
+void        trace_test_wait_paired (ConclaveCluster *cluster, guint64 delivered, gboolean all, double seconds);
+
 ConclaveCluster *trace_test_cluster (void);
 /* The first of four free ports in a row. */
 guint       trace_test_free_port  (void);
