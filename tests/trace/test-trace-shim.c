@@ -345,8 +345,6 @@ check_controller_gone (int signum)
   g_autofree char *dir = g_dir_make_tmp ("trace-ctl-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "control.sock", NULL);
   g_autofree char *preload = preload_variable ();
-  g_autofree char *control = g_strdup_printf ("CONCLAVE_CONTROL=%s", path);
-  const char *env[] = { preload, control, NULL };
   const char *args[] = { "pingpong", "20000", NULL };
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GSubprocess) program = NULL;
@@ -367,7 +365,6 @@ check_controller_gone (int signum)
   g_assert_true (g_subprocess_get_successful (program));
   g_assert_cmpstr (traced, ==, plain);
   g_assert_nonnull (strstr (traced, "pingpong: 20000 of 20000 round trips right, echo exit 0"));
-  (void) env;
 
   kill (controller, SIGKILL);
   g_assert_cmpint (waitpid (controller, &status, 0), ==, controller);
@@ -394,23 +391,26 @@ test_controller_stopped (void)
 static void
 test_channel_fd_closed (void)
 {
-  ConclaveCluster *cluster = trace_test_cluster ();
-  const char *argv[] = { exercise (), "close-all", NULL };
+  g_autofree char *dir = g_dir_make_tmp ("trace-ctl-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "control.sock", NULL);
+  g_autofree char *preload = preload_variable ();
+  g_autofree char *control = g_strdup_printf ("CONCLAVE_CONTROL=%s", path);
+  const char *env[] = { preload, control, NULL };
   const char *args[] = { "close-all", NULL };
-  g_autoptr(GError) error = NULL;
   g_autofree char *plain = NULL, *traced = NULL;
-  ConclaveNode *node;
-  gint status;
+  int ready, status;
+  pid_t controller = start_controller (path, &ready);
 
   plain = run_exercise (args, NULL, &status);
-  node = conclave_cluster_add_program (cluster, "c1", argv, NULL, FALSE, &error);
-  g_assert_no_error (error);
-  trace_test_wait_ended (cluster, "c1", 20);
-  traced = trace_test_node_stdout (node);
-  g_assert_cmpint (conclave_node_get_exit_code (node), ==, 0);
+  traced = run_exercise (args, env, &status);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
   g_assert_cmpstr (traced, ==, plain);
   g_assert_nonnull (strstr (traced, "close-all: nothing more: -1 EAGAIN"));
-  trace_test_finish (cluster);
+  kill (controller, SIGKILL);
+  g_assert_cmpint (waitpid (controller, &status, 0), ==, controller);
+  close (ready);
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 int
