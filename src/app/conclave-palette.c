@@ -33,9 +33,10 @@ typedef struct {
 } KindColor;
 
 static const KindColor kinds[] = {
-  { "hello",     { "#2190a4", "#33c7de" } },  /* teal */
+  /* Questions orange, answers green, in every chapter. */
+  { "hello",     { "#e66100", "#ffa348" } },
   { "reply",     { "#26a269", "#57e389" } },  /* green */
-  { "request",   { "#e66100", "#ffa348" } },  /* orange */
+  { "request",   { "#e66100", "#ffa348" } },
   { "square",    { "#26a269", "#57e389" } },  /* an answer, like reply */
   { "result",    { "#26a269", "#57e389" } },
   { "heartbeat", { "#5e5c64", "#c0bfbc" } },  /* grey: the boring ones */
