@@ -3,7 +3,8 @@
  * Collect: the events of the visible range (store range query), in time
  * order; in the logical layout, the latest N of them become N steps. Lay
  * out: rows, then x for a time or an event. Draw, into one cairo node:
- * lifelines, arrows (batched by colour; binned past BIN_LIMIT), markers,
+ * lifelines, arrows (batched by colour; past BIN_LIMIT, binned into traffic
+ * bars per row and slice of time, with a sample of the arrows), markers,
  * labels. Must never look outside the visible range, except the process
  * table for lifelines (one entry per process, not per event).
  */
@@ -20,8 +21,9 @@
 #include "conclave-palette.h"
 #include "conclave-timeline-private.h"
 
-#define BIN_LIMIT      400      /* more arrows than this are drawn as bins */
-#define BIN_PX         6
+#define BIN_LIMIT      600      /* more arrows than this are drawn as bins */
+#define BIN_PX         4        /* width of a bin's slice of time */
+#define BIN_SAMPLES    150      /* arrows still drawn one by one when binning */
 #define MAX_MARKS      200000   /* safety bound on one frame's events */
 #define GUTTER_MAX     170
 
@@ -41,6 +43,8 @@ typedef enum {
 
 typedef struct {
   float   x1, y1, x2, y2;
+  gint16  src_row;
+  gint16  dst_row;      /* -1 when not known */
   guint32 kind;
   guint8  style;
   guint64 message;
@@ -383,7 +387,8 @@ draw_lifelines (Frame *frame)
       cairo_line_to (frame->cr, MAX (xb, xa + 1), frame->row_y[row]);
       cairo_stroke (frame->cr);
       self->stats.lifelines++;
-      if (info->lane > 0 && xa > frame->x0 + 2)
+      /* A child's PID where it was born (the gutter names the lane's latest). */
+      if (info->lane > 0 && process->first_ns >= frame->t_start)
         {
           g_autofree char *pid = g_strdup_printf ("%d", process->pid);
 
@@ -440,6 +445,8 @@ collect_arrow (const ConclaveMessage *message,
   yd = dst >= 0 ? frame->row_y[dst] : ys + (frame->row_h[src]);
   arrow.x1 = event_x (frame, message->send_index, message->send_ns);
   arrow.y1 = ys;
+  arrow.src_row = src;
+  arrow.dst_row = dst;
   arrow.kind = message->kind;
   arrow.message = index;
   switch (message->state)
@@ -593,49 +600,65 @@ remember_arrows (Frame *frame)
     }
 }
 
-/* Too many to draw one by one: one thicker stroke per sender row, receiver
- * row and BIN_PX-wide slice of time. */
+/* Too many to draw one by one: per row and BIN_PX-wide slice of time, a
+ * bar above the lifeline for what it sent and one below for what it
+ * received, its height growing with the log of the count; and a thin
+ * sample of the arrows, so the direction of the traffic still shows. */
+static void
+add_bin_bar (Frame  *frame,
+             guint   count,
+             double  x,
+             double  y,
+             double  room,
+             int     direction)
+{
+  double h = MIN (room, (1 + log2 (count)) * 1.6);
+
+  cairo_rectangle (frame->cr, x, direction < 0 ? y - h : y, BIN_PX - 1, h);
+}
+
 static void
 draw_binned (Frame *frame)
 {
-  g_autoptr(GHashTable) bins = g_hash_table_new (g_direct_hash, g_direct_equal);
-  g_autoptr(GArray) counts = g_array_new (FALSE, TRUE, sizeof (guint));
-  g_autoptr(GArray) firsts = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint n_bins = (guint) ((frame->x1 - frame->x0) / BIN_PX) + 2;
+  g_autofree guint *sent = g_new0 (guint, (gsize) n_bins * frame->n_rows);
+  g_autofree guint *received = g_new0 (guint, (gsize) n_bins * frame->n_rows);
+  guint every = frame->arrows->len / BIN_SAMPLES + 1, used = 0;
 
-  G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (guint64));
   for (guint i = 0; i < frame->arrows->len; i++)
     {
       const Arrow *a = &g_array_index (frame->arrows, Arrow, i);
-      guint64 key = ((guint64) ((guint) a->y1 & 0xffff) << 40) |
-                    ((guint64) ((guint) a->y2 & 0xffff) << 24) |
-                    ((guint64) (a->x1 / BIN_PX) & 0xffffff);
-      gpointer slot;
-      guint bin;
+      guint bs = CLAMP ((a->x1 - frame->x0) / BIN_PX, 0, n_bins - 1);
+      guint br = CLAMP ((a->x2 - frame->x0) / BIN_PX, 0, n_bins - 1);
 
-      if (!g_hash_table_lookup_extended (bins, GSIZE_TO_POINTER ((gsize) key), NULL, &slot))
-        {
-          bin = firsts->len;
-          g_array_append_val (firsts, i);
-          g_array_set_size (counts, bin + 1);
-          g_hash_table_insert (bins, GSIZE_TO_POINTER ((gsize) key), GUINT_TO_POINTER (bin + 1));
-        }
-      else
-        bin = GPOINTER_TO_UINT (slot) - 1;
-      g_array_index (counts, guint, bin)++;
+      sent[a->src_row * n_bins + bs]++;
+      if (a->dst_row >= 0)
+        received[a->dst_row * n_bins + br]++;
     }
-  for (guint bin = 0; bin < firsts->len; bin++)
-    {
-      const Arrow *a = &g_array_index (frame->arrows, Arrow, g_array_index (firsts, guint, bin));
-      guint count = g_array_index (counts, guint, bin);
+  set_palette (frame, CONCLAVE_COLOR_SERVER, 0.8);
+  for (guint row = 0; row < frame->n_rows; row++)
+    for (guint b = 0; b < n_bins; b++)
+      {
+        double x = frame->x0 + b * BIN_PX, y = frame->row_y[row], room = frame->row_h[row] * 0.45;
 
-      arrow_color (frame, a, MIN (0.35 + 0.08 * log2 (count), 0.95));
-      cairo_set_line_width (frame->cr, 1 + log2 (count));
+        if (sent[row * n_bins + b] > 0)
+          add_bin_bar (frame, sent[row * n_bins + b], x, y - 2, room, -1), used++;
+        if (received[row * n_bins + b] > 0)
+          add_bin_bar (frame, received[row * n_bins + b], x, y + 2, room, 1), used++;
+      }
+  cairo_fill (frame->cr);
+  cairo_set_line_width (frame->cr, 1);
+  conclave_draw_set_color (frame->cr, &frame->fg, 0.25);
+  for (guint i = 0; i < frame->arrows->len; i += every)
+    {
+      const Arrow *a = &g_array_index (frame->arrows, Arrow, i);
+
       cairo_move_to (frame->cr, a->x1, a->y1);
       cairo_line_to (frame->cr, a->x2, a->y2);
-      cairo_stroke (frame->cr);
     }
+  cairo_stroke (frame->cr);
   frame->self->stats.binned = frame->arrows->len;
-  frame->self->stats.bins = firsts->len;
+  frame->self->stats.bins = used;
 }
 
 static void
@@ -959,6 +982,27 @@ draw_step_axis (Frame *frame)
     }
 }
 
+/* The gutter holds "name · PID" of each row; it also takes the row labels'
+ * text, so both are made by one function. */
+static char *
+row_label (Frame *frame,
+           guint  i)
+{
+  ConclaveTimeline *self = frame->self;
+  const ConclaveTimelineRow *row = conclave_timeline_rows_get (self->rows, i);
+  const char *name = node_name (frame, row->node);
+  ConclaveNode *node;
+  ConclaveProcessInfo *child;
+
+  if (row->lane > 0)
+    {
+      child = conclave_event_store_get_process (frame->store, conclave_timeline_rows_get_lane_proc (self->rows, i));
+      return child ? g_strdup_printf ("  ↳ %d", child->pid) : g_strdup ("  ↳");
+    }
+  node = conclave_cluster_lookup (self->cluster, name);
+  return conclave_format_node_label (name, node ? conclave_node_get_pid (node) : 0);
+}
+
 static double
 gutter_width (ConclaveTimeline *self,
               Frame            *frame)
@@ -967,17 +1011,14 @@ gutter_width (ConclaveTimeline *self,
 
   for (guint i = 0; i < frame->n_rows; i++)
     {
-      const ConclaveTimelineRow *row = conclave_timeline_rows_get (self->rows, i);
+      g_autofree char *text = row_label (frame, i);
       int w;
 
-      if (row->lane > 0)
-        continue;
-      pango_layout_set_text (self->layout, node_name (frame, row->node), -1);
+      pango_layout_set_text (self->layout, text, -1);
       pango_layout_get_pixel_size (self->layout, &w, NULL);
       widest = MAX (widest, w);
     }
-  /* Room for the name, a PID and a margin. */
-  return MIN (widest + self->line_height * 4.2, GUTTER_MAX);
+  return MIN (widest + 16, GUTTER_MAX);
 }
 
 static void
@@ -985,33 +1026,26 @@ draw_gutter (Frame *frame)
 {
   ConclaveTimeline *self = frame->self;
 
+  cairo_save (frame->cr);
+  cairo_rectangle (frame->cr, 0, 0, frame->x0 - 10, frame->height);
+  cairo_clip (frame->cr);
   for (guint i = 0; i < frame->n_rows; i++)
     {
       const ConclaveTimelineRow *row = conclave_timeline_rows_get (self->rows, i);
-      const char *name = node_name (frame, row->node);
-      ConclaveNode *node = row->lane == 0 ? conclave_cluster_lookup (self->cluster, name) : NULL;
-      g_autofree char *text = NULL;
+      g_autofree char *text = row_label (frame, i);
       PangoLayout *layout = row->lane ? self->small_layout : self->layout;
       int h;
 
-      if (row->lane > 0)
-        {
-          ConclaveProcessInfo *child =
-            conclave_event_store_get_process (frame->store, conclave_timeline_rows_get_lane_proc (self->rows, i));
-
-          text = child ? g_strdup_printf ("  ↳ %d", child->pid) : g_strdup ("  ↳");
-        }
-      else
-        text = conclave_format_node_label (name, node ? conclave_node_get_pid (node) : 0);
       pango_layout_set_text (layout, text, -1);
       pango_layout_get_pixel_size (layout, NULL, &h);
-      set_palette (frame, row->lane ? CONCLAVE_COLOR_CHILD : row->server ? CONCLAVE_COLOR_SERVER
-                                                                         : CONCLAVE_COLOR_CLIENT, 1);
-      if (row->lane == 0)
+      if (row->lane > 0)
+        set_palette (frame, CONCLAVE_COLOR_CHILD, 1);
+      else
         conclave_draw_set_color (frame->cr, &frame->fg, 0.95);
       cairo_move_to (frame->cr, 8, frame->row_y[i] - h / 2.0);
       pango_cairo_show_layout (frame->cr, layout);
     }
+  cairo_restore (frame->cr);
   conclave_draw_set_color (frame->cr, &frame->fg, 0.15);
   cairo_rectangle (frame->cr, frame->x0 - 10, 0, 1, frame->height);
   cairo_fill (frame->cr);
@@ -1034,16 +1068,21 @@ static void
 draw_binned_note (Frame *frame)
 {
   g_autofree char *text = NULL;
-  int w;
+  int w, h;
 
   if (frame->self->stats.binned == 0)
     return;
-  text = g_strdup_printf (_("%u messages in view, drawn as %u bands — zoom in for single arrows"),
-                          frame->self->stats.binned, frame->self->stats.bins);
+  text = g_strdup_printf (_("%u messages in view: bars show how many each process sent (above) "
+                            "and received (below); zoom in for single arrows"),
+                          frame->self->stats.binned);
   pango_layout_set_text (frame->self->small_layout, text, -1);
-  pango_layout_get_pixel_size (frame->self->small_layout, &w, NULL);
-  conclave_draw_set_color (frame->cr, &frame->fg, 0.7);
-  cairo_move_to (frame->cr, frame->x1 - w, frame->y0);
+  pango_layout_get_pixel_size (frame->self->small_layout, &w, &h);
+  /* On a plate, so it stays readable over the bars. */
+  cairo_set_source_rgba (frame->cr, frame->dark ? 0.12 : 1, frame->dark ? 0.12 : 1, frame->dark ? 0.12 : 1, 0.9);
+  conclave_draw_rounded_rect (frame->cr, frame->x1 - w - 8, frame->y0, w + 8, h + 4, 4);
+  cairo_fill (frame->cr);
+  conclave_draw_set_color (frame->cr, &frame->fg, 0.85);
+  cairo_move_to (frame->cr, frame->x1 - w - 4, frame->y0 + 2);
   pango_cairo_show_layout (frame->cr, frame->self->small_layout);
 }
 
