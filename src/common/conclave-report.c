@@ -103,6 +103,16 @@ chan_send (int fd, const void *buf, size_t len)
 #endif
 }
 
+static void
+chan_close (int fd)
+{
+#ifdef SYS_close
+  syscall (SYS_close, fd);
+#else
+  close (fd);
+#endif
+}
+
 static ssize_t
 chan_recv (int fd, void *buf, size_t len)
 {
@@ -169,10 +179,9 @@ creport_now_ns (void)
 }
 
 uint64_t
-creport_hash (const void *data, size_t len)
+creport_hash_update (uint64_t h, const void *data, size_t len)
 {
   const unsigned char *p = data;
-  uint64_t h = 14695981039346656037ULL;
 
   for (size_t i = 0; i < len; i++)
     {
@@ -180,6 +189,12 @@ creport_hash (const void *data, size_t len)
       h *= 1099511628211ULL;
     }
   return h;
+}
+
+uint64_t
+creport_hash (const void *data, size_t len)
+{
+  return creport_hash_update (CREPORT_HASH_INIT, data, len);
 }
 
 /* ---- JSON strings ---- */
@@ -272,7 +287,7 @@ static void
 chan_close_locked (ChanState new_state)
 {
   if (chan_fd >= 0)
-    close (chan_fd);
+    chan_close (chan_fd);
   chan_fd = -1;
   state = new_state;
   pending_head = pending_tail = 0;
@@ -479,6 +494,25 @@ creport_after_fork (void)
         {
           dropped_total = 0;
           open_locked ();
+        }
+      lock_leave ();
+    }
+  errno = saved;
+}
+
+void
+creport_fd_closing (int fd)
+{
+  int saved = errno;
+
+  if (fd >= 0 && lock_enter ())
+    {
+      if (fd == chan_fd)
+        {
+          /* The program closes it itself; we must never write to the
+           * number again, whatever it becomes. */
+          chan_fd = -1;
+          chan_close_locked (CHAN_CLOSED);
         }
       lock_leave ();
     }

@@ -19,6 +19,11 @@ int  creport_init (const char *role, const char *program);
  * with our ppid. Safe to call when not connected. */
 void creport_after_fork (void);
 
+/* The program is about to close `fd` (the trace shim's close wrapper): if it
+ * is the channel, reporting stops, and the number, once the program reuses
+ * it, is never written to. Does not close anything itself. */
+void creport_fd_closing (int fd);
+
 /* 1 while a connection is open. */
 int  creport_active (void);
 
@@ -80,3 +85,8 @@ uint64_t creport_dropped (void);
 
 /* FNV-1a 64 of a payload, as used for `hash`. */
 uint64_t creport_hash (const void *data, size_t len);
+
+/* The same hash over a payload in pieces (scatter/gather I/O): start from
+ * CREPORT_HASH_INIT and feed every piece in order. */
+#define CREPORT_HASH_INIT 14695981039346656037ULL
+uint64_t creport_hash_update (uint64_t h, const void *data, size_t len);
