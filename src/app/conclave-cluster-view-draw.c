@@ -32,23 +32,12 @@
 static void
 ensure_layouts (ConclaveClusterView *self)
 {
-  g_autoptr(PangoAttrList) bold = pango_attr_list_new ();
-  g_autoptr(PangoAttrList) small = pango_attr_list_new ();
-  int height;
-
   if (self->layout != NULL)
     return;
-  self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  self->bold_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  self->small_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  pango_attr_list_insert (bold, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  pango_attr_list_insert (bold, pango_attr_scale_new (1.15));
-  pango_layout_set_attributes (self->bold_layout, bold);
-  pango_attr_list_insert (small, pango_attr_scale_new (0.8));
-  pango_layout_set_attributes (self->small_layout, small);
-  pango_layout_set_text (self->layout, "Mg", -1);
-  pango_layout_get_pixel_size (self->layout, NULL, &height);
-  self->line_height = MAX (height, 8);
+  self->layout = conclave_palette_layout_new (GTK_WIDGET (self), 1.0, FALSE);
+  self->bold_layout = conclave_palette_layout_new (GTK_WIDGET (self), 1.15, TRUE);
+  self->small_layout = conclave_palette_layout_new (GTK_WIDGET (self), 0.8, FALSE);
+  self->line_height = conclave_palette_line_height (self->layout);
 }
 
 void
@@ -808,23 +797,6 @@ collect_message (const ConclaveMessage *message,
   return TRUE;
 }
 
-static const GdkRGBA *
-kind_color (ConclaveClusterView *self,
-            ConclaveEventStore  *store,
-            guint32              kind,
-            gboolean             dark)
-{
-  GdkRGBA *color = g_hash_table_lookup (self->kind_colors, GUINT_TO_POINTER (kind));
-
-  if (color == NULL)
-    {
-      color = g_new (GdkRGBA, 1);
-      conclave_palette_kind (conclave_event_store_str (store, kind), dark, color);
-      g_hash_table_insert (self->kind_colors, GUINT_TO_POINTER (kind), color);
-    }
-  return color;
-}
-
 static void
 draw_dot_label (ConclaveClusterView *self,
                 GtkSnapshot         *snapshot,
@@ -891,6 +863,7 @@ paint_dots (ConclaveClusterView *self,
   gboolean dark = conclave_palette_is_dark ();
   /* Name the kind next to each dot while there are few enough to read. */
   gboolean labels = dots->len <= 8;
+  g_autoptr(ConclaveKindColors) colors = conclave_kind_colors_new (store, dark);
   GdkRGBA failed, fg;
 
   conclave_palette_get (CONCLAVE_COLOR_FAILED, dark, &failed);
@@ -898,7 +871,7 @@ paint_dots (ConclaveClusterView *self,
   for (guint i = 0; i < dots->len; i += every)
     {
       const Dot *dot = &g_array_index (dots, Dot, i);
-      GdkRGBA fill = dot->failed ? failed : *kind_color (self, store, dot->kind, dark);
+      GdkRGBA fill = dot->failed ? failed : *conclave_kind_colors_lookup (colors, dot->kind);
       GdkRGBA ring = { dark ? 0 : 1, dark ? 0 : 1, dark ? 0 : 1, dot->alpha * 0.9 };
 
       fill.alpha *= dot->alpha;

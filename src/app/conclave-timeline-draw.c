@@ -69,7 +69,7 @@ typedef struct {
   gboolean            dark;
   GdkRGBA             fg;
   GArray             *arrows;
-  GHashTable         *kind_colors;
+  ConclaveKindColors *kind_colors;
   cairo_t            *cr;
 } Frame;
 
@@ -297,15 +297,7 @@ static const GdkRGBA *
 kind_color (Frame   *frame,
             guint32  kind)
 {
-  GdkRGBA *color = g_hash_table_lookup (frame->kind_colors, GUINT_TO_POINTER (kind));
-
-  if (color == NULL)
-    {
-      color = g_new (GdkRGBA, 1);
-      conclave_palette_kind (conclave_event_store_str (frame->store, kind), frame->dark, color);
-      g_hash_table_insert (frame->kind_colors, GUINT_TO_POINTER (kind), color);
-    }
-  return color;
+  return conclave_kind_colors_lookup (frame->kind_colors, kind);
 }
 
 static void
@@ -1104,18 +1096,11 @@ draw_now (Frame *frame)
 static void
 ensure_layouts (ConclaveTimeline *self)
 {
-  g_autoptr(PangoAttrList) small = pango_attr_list_new ();
-  int h;
-
   if (self->layout != NULL)
     return;
-  self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  self->small_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  pango_attr_list_insert (small, pango_attr_scale_new (0.8));
-  pango_layout_set_attributes (self->small_layout, small);
-  pango_layout_set_text (self->layout, "Mg", -1);
-  pango_layout_get_pixel_size (self->layout, NULL, &h);
-  self->line_height = MAX (h, 8);
+  self->layout = conclave_palette_layout_new (GTK_WIDGET (self), 1.0, FALSE);
+  self->small_layout = conclave_palette_layout_new (GTK_WIDGET (self), 0.8, FALSE);
+  self->line_height = conclave_palette_line_height (self->layout);
 }
 
 static void
@@ -1135,7 +1120,7 @@ frame_init (Frame            *frame,
   frame->marks = g_array_new (FALSE, FALSE, sizeof (Mark));
   frame->arrows = g_array_new (FALSE, FALSE, sizeof (Arrow));
   frame->step_of = g_hash_table_new (g_direct_hash, g_direct_equal);
-  frame->kind_colors = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  frame->kind_colors = conclave_kind_colors_new (frame->store, frame->dark);
   frame->t_end = self->following ? now_ns : self->t_end;
   if (self->origin_ns == 0 && conclave_event_store_get_end (frame->store) > 0)
     self->origin_ns = conclave_event_store_get_min_time (frame->store);
@@ -1147,7 +1132,7 @@ frame_clear (Frame *frame)
   g_array_unref (frame->marks);
   g_array_unref (frame->arrows);
   g_hash_table_unref (frame->step_of);
-  g_hash_table_unref (frame->kind_colors);
+  conclave_kind_colors_free (frame->kind_colors);
   g_free (frame->row_y);
   g_free (frame->row_h);
 }
