@@ -71,14 +71,14 @@ plan_group (Group    *group,
             guint     max_rows,
             double    x_lo,
             double    x_hi,
-            gboolean  servers)
+            gboolean  ring)
 {
   group->count = count;
   group->columns = MAX (1, (count + max_rows - 1) / MAX (max_rows, 1));
   group->rows = MAX (1, (count + group->columns - 1) / group->columns);
   group->x_lo = x_lo;
   group->x_hi = x_hi;
-  group->ring = servers && count >= 3 && count <= 8;
+  group->ring = ring && count >= 3 && count <= 8;
 }
 
 static void
@@ -130,12 +130,11 @@ add_spot (ConclaveClusterView *self,
   g_array_append_val (self->spots, spot);
 }
 
-/* Children sit on an arc to the right of their parent (towards the
- * clients they answer), clear of the labels under it, with their PIDs to
- * their right; past SLOTS children a second arc further out. */
+/* Children sit on an arc beside their parent, on the side facing the
+ * others (right of a server, left of a client), clear of the labels under
+ * it; past SLOTS children a second arc further out. */
 #define SLOTS       7
-#define ARC_FIRST   (-G_PI * 100 / 180)
-#define ARC_SPAN    (G_PI * 135 / 180)
+#define ARC_SPAN    (G_PI * 100 / 180)   /* ±50°: clear of the neighbours above and below */
 
 static void
 layout_children (ConclaveClusterView *self,
@@ -151,9 +150,13 @@ layout_children (ConclaveClusterView *self,
       guint ring = i / SLOTS;
       double distance = parent->r + rs * (3.2 + ring * 4.5);
       guint on_arc = MIN (n - ring * SLOTS, SLOTS);
-      /* Spread out while there are few, closer as more come. */
-      double step = on_arc > 1 ? MIN (ARC_SPAN / (on_arc - 1), G_PI / 4) : 0;
-      double angle = ARC_FIRST + step * ((i % SLOTS) + ring * 0.5);
+      /* Spread out while there are few, closer as more come; centred on
+       * the direction the parent faces. */
+      double step = on_arc > 1 ? MIN (ARC_SPAN / (on_arc - 1), G_PI * 35 / 180) : 0;
+      double angle = step * ((i % SLOTS) - (on_arc - 1) / 2.0 + ring * 0.5);
+
+      if (parent->kind == CONCLAVE_SPOT_CLIENT)
+        angle = G_PI - angle;
 
       add_spot (self, child, parent->x + distance * cos (angle),
                 parent->y + distance * sin (angle), rs, CONCLAVE_SPOT_CHILD);
@@ -166,7 +169,7 @@ _conclave_cluster_view_layout (ConclaveClusterView *self)
 {
   GListModel *nodes = G_LIST_MODEL (self->cluster);
   guint n = g_list_model_get_n_items (nodes);
-  guint n_servers = 0, servers = 0, clients = 0, max_rows, n_parents;
+  guint n_servers = 0, n_group = 0, servers = 0, clients = 0, max_rows, n_parents;
   double w = gtk_widget_get_width (GTK_WIDGET (self));
   double h = gtk_widget_get_height (GTK_WIDGET (self));
   Group server_group, client_group;
@@ -178,9 +181,12 @@ _conclave_cluster_view_layout (ConclaveClusterView *self)
       g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
 
       n_servers += conclave_node_is_server (node);
+      n_group += g_strcmp0 (conclave_node_get_role (node), "group-server") == 0;
     }
   max_rows = MAX (1, (guint) (h / (3.4 * self->line_height)));
-  plan_group (&server_group, n_servers, max_rows, 0.1, n_servers == n ? 0.9 : 0.45, TRUE);
+  /* A ring only for a server group, where the ring is the lecture's picture. */
+  plan_group (&server_group, n_servers, max_rows, 0.1, n_servers == n ? 0.9 : 0.45,
+              n_group == n_servers);
   plan_group (&client_group, n - n_servers, max_rows, n_servers == 0 ? 0.1 : 0.6, 0.9, FALSE);
   r = MIN (n_servers ? group_radius (self, &server_group, w, h) : G_MAXDOUBLE,
            n > n_servers ? group_radius (self, &client_group, w, h) : G_MAXDOUBLE);
@@ -293,17 +299,17 @@ role_line (ConclaveNode *node)
     return g_strdup_printf (_("leader · term %u"), conclave_node_get_term (node));
   if (g_strcmp0 (group_role, "candidate") == 0)
     return g_strdup_printf (_("candidate · term %u"), conclave_node_get_term (node));
-  return g_strdup (conclave_role_label (conclave_node_get_role (node)));
+  return conclave_role_describe_node (node);
 }
 
 char *
 _conclave_cluster_view_describe_node (ConclaveNode *node)
 {
   g_autofree char *state = state_line (node);
+  g_autofree char *role = conclave_role_describe_node (node);
 
   /* Translators: "s1, UDP server, PID 4711" — read out by screen readers. */
-  return g_strdup_printf (_("%s, %s, %s"), conclave_node_get_name (node),
-                          conclave_role_label (conclave_node_get_role (node)), state);
+  return g_strdup_printf (_("%s, %s, %s"), conclave_node_get_name (node), role, state);
 }
 
 static void
