@@ -74,7 +74,9 @@ typedef struct {
 } Frame;
 
 /* Which events get a place on the timeline (and a step in the logical
- * layout): what a process did, not what the controller noticed about it. */
+ * layout): what a process did, and what was done to it. A crash shows once,
+ * where the process died (its "exited" by a signal), not also where the
+ * controller sent the signal. */
 static gboolean
 is_marked (guint16 type)
 {
@@ -90,7 +92,6 @@ is_marked (guint16 type)
     case CONCLAVE_EVENT_STATE:
     case CONCLAVE_EVENT_DELIVER:
     case CONCLAVE_EVENT_ACKED:
-    case CONCLAVE_EVENT_CRASH:
     case CONCLAVE_EVENT_STOP:
     case CONCLAVE_EVENT_PAUSE:
     case CONCLAVE_EVENT_RESUME:
@@ -715,10 +716,6 @@ marker_shape (Frame               *frame,
       cairo_rectangle (cr, x - 1.5, y - r, 3, 2 * r);
       cairo_fill (cr);
       break;
-    case CONCLAVE_EVENT_CRASH:
-      set_palette (frame, CONCLAVE_COLOR_FAILED, 1);
-      conclave_draw_cross (cr, x, y, r);
-      break;
     case CONCLAVE_EVENT_EXITED:
       if (event->lc != 0)
         {
@@ -941,12 +938,13 @@ draw_time_axis (Frame *frame)
 /* Enough decimals that neighbouring labels differ (loopback is fast). */
 static double
 step_axis_resolution (Frame *frame,
+                      guint  first,
                       guint  every)
 {
   GArray *times = frame->self->step_times;
   gint64 closest = G_MAXINT64;
 
-  for (guint step = every; step < frame->n_steps; step += every)
+  for (guint step = first + every; step < frame->n_steps; step += every)
     closest = MIN (closest, g_array_index (times, gint64, step) - g_array_index (times, gint64, step - every));
   if (closest == G_MAXINT64)
     return 0.001;
@@ -958,9 +956,10 @@ draw_step_axis (Frame *frame)
 {
   ConclaveTimeline *self = frame->self;
   guint every = MAX (1, (guint) ceil (110 / self->step_px));
-  double resolution = step_axis_resolution (frame, every);
+  guint first = (frame->n_steps - 1) % every;
+  double resolution = step_axis_resolution (frame, first, every);
 
-  for (guint step = (frame->n_steps - 1) % every; step < frame->n_steps; step += every)
+  for (guint step = first; step < frame->n_steps; step += every)
     {
       gint64 t = g_array_index (self->step_times, gint64, step);
       g_autofree char *label = format_seconds ((t - self->origin_ns) / 1e9, resolution);
