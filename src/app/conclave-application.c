@@ -11,7 +11,6 @@
 #include <glib/gi18n.h>
 
 #include "conclave-application.h"
-#include "conclave-optional-action.h"
 #include "conclave-preferences-window.h"
 #include "conclave-window.h"
 
@@ -29,30 +28,32 @@ main_window (ConclaveApplication *self)
   return CONCLAVE_WINDOW (conclave_application_get_window (self));
 }
 
+/* add-server / add-client take no parameter, so that
+ * `gapplication action io.github.conclave.Conclave add-server` works (D-Bus
+ * refuses a missing parameter for an action that has one); the -role
+ * variants name the role. */
 static void
-add_node (ConclaveApplication *self,
-          GVariant            *parameter,
-          gboolean             server)
+add_server (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  const char *role = parameter ? g_variant_get_string (parameter, NULL) : NULL;
-
-  conclave_window_add_node (main_window (self), server, role && *role ? role : NULL);
+  conclave_window_add_node (main_window (user_data), TRUE, NULL);
 }
 
 static void
-on_add_server (ConclaveOptionalAction *action,
-               GVariant               *parameter,
-               ConclaveApplication    *self)
+add_client (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  add_node (self, parameter, TRUE);
+  conclave_window_add_node (main_window (user_data), FALSE, NULL);
 }
 
 static void
-on_add_client (ConclaveOptionalAction *action,
-               GVariant               *parameter,
-               ConclaveApplication    *self)
+add_server_role (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  add_node (self, parameter, FALSE);
+  conclave_window_add_node (main_window (user_data), TRUE, g_variant_get_string (parameter, NULL));
+}
+
+static void
+add_client_role (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  conclave_window_add_node (main_window (user_data), FALSE, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -202,6 +203,10 @@ quit (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 }
 
 static const GActionEntry app_entries[] = {
+  { "add-server", add_server },
+  { "add-client", add_client },
+  { "add-server-role", add_server_role, "s" },
+  { "add-client-role", add_client_role, "s" },
   { "crash-node", crash_node, "s" },
   { "stop-node", stop_node, "s" },
   { "pause-node", pause_node, "s" },
@@ -222,8 +227,8 @@ static const struct {
   const char *action;
   const char *accels[3];
 } app_accels[] = {
-  { "app.add-server('')", { "<Control><Shift>s", NULL } },
-  { "app.add-client('')", { "<Control><Shift>c", NULL } },
+  { "app.add-server", { "<Control><Shift>s", NULL } },
+  { "app.add-client", { "<Control><Shift>c", NULL } },
   { "app.start-scenario('chapter-1')", { "<Control>1", NULL } },
   { "app.start-scenario('chapter-2')", { "<Control>2", NULL } },
   { "app.start-scenario('chapter-3')", { "<Control>3", NULL } },
@@ -246,17 +251,6 @@ static const struct {
 };
 
 static void
-add_optional_action (ConclaveApplication *self,
-                     const char          *name,
-                     GCallback            callback)
-{
-  g_autoptr(ConclaveOptionalAction) action = conclave_optional_action_new (name);
-
-  g_signal_connect_object (action, "activate", callback, self, 0);
-  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
-}
-
-static void
 conclave_application_startup (GApplication *app)
 {
   ConclaveApplication *self = CONCLAVE_APPLICATION (app);
@@ -264,8 +258,6 @@ conclave_application_startup (GApplication *app)
   G_APPLICATION_CLASS (conclave_application_parent_class)->startup (app);
 
   self->settings = g_settings_new (APP_ID);
-  add_optional_action (self, "add-server", G_CALLBACK (on_add_server));
-  add_optional_action (self, "add-client", G_CALLBACK (on_add_client));
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
                                    G_N_ELEMENTS (app_entries), self);
   for (guint i = 0; i < G_N_ELEMENTS (app_accels); i++)

@@ -452,17 +452,10 @@ draw_leader_strip (Chart  *chart,
 static void
 ensure_layouts (ConclaveCharts *self)
 {
-  g_autoptr(PangoAttrList) small = pango_attr_list_new ();
-  g_autoptr(PangoAttrList) bold = pango_attr_list_new ();
-
   if (self->layout != NULL)
     return;
-  self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  self->small_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  pango_attr_list_insert (bold, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  pango_layout_set_attributes (self->layout, bold);
-  pango_attr_list_insert (small, pango_attr_scale_new (0.85));
-  pango_layout_set_attributes (self->small_layout, small);
+  self->layout = conclave_palette_layout_new (GTK_WIDGET (self), 1.0, TRUE);
+  self->small_layout = conclave_palette_layout_new (GTK_WIDGET (self), 0.85, FALSE);
 }
 
 static void
@@ -473,24 +466,21 @@ conclave_charts_snapshot (GtkWidget   *widget,
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
   Chart chart;
-  int line;
 
   if (self->cluster == NULL || width < 100 || height < 60)
     return;
   ensure_layouts (self);
-  pango_layout_set_text (self->layout, "Mg", -1);
-  pango_layout_get_pixel_size (self->layout, NULL, &line);
+  chart.line = conclave_palette_line_height (self->layout);
   chart.self = self;
   chart.store = conclave_cluster_get_store (self->cluster);
   chart.dark = conclave_palette_is_dark ();
   conclave_palette_widget_fg (widget, &chart.fg);
-  chart.line = line;
-  chart.x0 = line * 4;
-  chart.x1 = width - line * 3.5;
+  chart.x0 = chart.line * 4;
+  chart.x1 = width - chart.line * 3.5;
   chart.now = g_get_monotonic_time () * 1000;
   chart.cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  draw_rates (&chart, line * 0.5, height * 0.62);
-  draw_leader_strip (&chart, height * 0.62 + line * 1.6, height - line * 0.4);
+  draw_rates (&chart, chart.line * 0.5, height * 0.62);
+  draw_leader_strip (&chart, height * 0.62 + chart.line * 1.6, height - chart.line * 0.4);
   cairo_destroy (chart.cr);
 }
 

@@ -24,42 +24,20 @@
 #define TRAVEL_FLOOR_NS  (80 * G_TIME_SPAN_MILLISECOND * 1000)
 #define FALL_NS          (800 * G_TIME_SPAN_MILLISECOND * 1000)
 #define LINK_FRESH_NS    (3 * G_TIME_SPAN_SECOND * 1000)
-#define MAX_DOTS         2000
+#define MAX_DOTS         20000   /* collected per frame, at most */
+#define SHOWN_DOTS       400     /* drawn; past that an even sample */
 #define MAX_PENDING      1024
+#define MAX_LINKS        150
 
 static void
 ensure_layouts (ConclaveClusterView *self)
 {
-  g_autoptr(PangoAttrList) bold = pango_attr_list_new ();
-  g_autoptr(PangoAttrList) small = pango_attr_list_new ();
-  int height;
-
   if (self->layout != NULL)
     return;
-  self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  self->bold_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  self->small_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  pango_attr_list_insert (bold, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  pango_attr_list_insert (bold, pango_attr_scale_new (1.15));
-  pango_layout_set_attributes (self->bold_layout, bold);
-  pango_attr_list_insert (small, pango_attr_scale_new (0.8));
-  pango_layout_set_attributes (self->small_layout, small);
-  pango_layout_set_text (self->layout, "Mg", -1);
-  pango_layout_get_pixel_size (self->layout, NULL, &height);
-  self->line_height = MAX (height, 8);
-}
-
-static double
-base_radius (ConclaveClusterView *self,
-             guint                per_column)
-{
-  double line = self->line_height;
-  double height = gtk_widget_get_height (GTK_WIDGET (self));
-  double cell = height / MAX (per_column, 1);
-  /* A node and its two label lines must fit its share of the height. */
-  double fit = (cell - 2.6 * line) / 2.3;
-
-  return CLAMP (fit, 0.7 * line, 1.7 * line);
+  self->layout = conclave_palette_layout_new (GTK_WIDGET (self), 1.0, FALSE);
+  self->bold_layout = conclave_palette_layout_new (GTK_WIDGET (self), 1.15, TRUE);
+  self->small_layout = conclave_palette_layout_new (GTK_WIDGET (self), 0.8, FALSE);
+  self->line_height = conclave_palette_line_height (self->layout);
 }
 
 void
@@ -74,24 +52,70 @@ _conclave_cluster_view_to_unit (ConclaveClusterView *self,
   *ny = CLAMP (y / h, 0.05, 0.90);
 }
 
-static void
-auto_position (guint     index,
-               guint     count,
-               gboolean  server,
-               guint     n_other,
-               double   *nx,
-               double   *ny)
-{
-  if (server && count >= 3)
-    {
-      double angle = -G_PI / 2 + 2 * G_PI * index / count;
+/* Where nodes of one kind go when the user has not dragged them: servers
+ * on the left, clients on the right (each kind across the middle when it is
+ * alone), in as many columns as the height needs; three to eight servers
+ * form a ring, as a server group does in the lecture's picture. */
+typedef struct {
+  guint  count;
+  guint  rows;
+  guint  columns;
+  double x_lo;
+  double x_hi;
+  gboolean ring;
+} Group;
 
-      *nx = (n_other ? 0.32 : 0.5) + 0.15 * cos (angle);
+static void
+plan_group (Group    *group,
+            guint     count,
+            guint     max_rows,
+            double    x_lo,
+            double    x_hi,
+            gboolean  ring)
+{
+  group->count = count;
+  group->columns = MAX (1, (count + max_rows - 1) / MAX (max_rows, 1));
+  group->rows = MAX (1, (count + group->columns - 1) / group->columns);
+  group->x_lo = x_lo;
+  group->x_hi = x_hi;
+  group->ring = ring && count >= 3 && count <= 8;
+}
+
+static void
+auto_position (const Group *group,
+               guint        index,
+               double      *nx,
+               double      *ny)
+{
+  double column_width = (group->x_hi - group->x_lo) / group->columns;
+
+  if (group->ring)
+    {
+      double angle = -G_PI / 2 + 2 * G_PI * index / group->count;
+      double cx = (group->x_lo + group->x_hi) / 2;
+
+      *nx = cx + MIN (0.15, (group->x_hi - group->x_lo) / 2.5) * cos (angle);
       *ny = 0.47 + 0.34 * sin (angle);
       return;
     }
-  *nx = n_other == 0 ? 0.5 : server ? 0.3 : 0.74;
-  *ny = (index + 0.5) / count - 0.04;
+  *nx = group->x_lo + (index / group->rows + 0.5) * column_width;
+  /* The labels hang below the node: the lowest cell keeps room for them. */
+  *ny = 0.94 * (index % group->rows + 0.5) / group->rows;
+}
+
+/* A node and its two label lines must fit its cell. */
+static double
+group_radius (ConclaveClusterView *self,
+              const Group         *group,
+              double               width,
+              double               height)
+{
+  double line = self->line_height;
+  double rows = group->ring ? 3 : group->rows;
+  double fit = (height / rows - 2.6 * line) / 2.3;
+  double column = (group->x_hi - group->x_lo) * width / group->columns;
+
+  return CLAMP (MIN (fit, column / 4), 0.7 * line, 1.7 * line);
 }
 
 static void
@@ -106,12 +130,11 @@ add_spot (ConclaveClusterView *self,
   g_array_append_val (self->spots, spot);
 }
 
-/* Children sit on an arc to the right of their parent (towards the
- * clients they answer), clear of the labels under it, with their PIDs to
- * their right; past SLOTS children a second arc further out. */
+/* Children sit on an arc beside their parent, on the side facing the
+ * others (right of a server, left of a client), clear of the labels under
+ * it; past SLOTS children a second arc further out. */
 #define SLOTS       7
-#define ARC_FIRST   (-G_PI * 100 / 180)
-#define ARC_SPAN    (G_PI * 135 / 180)
+#define ARC_SPAN    (G_PI * 100 / 180)   /* ±50°: clear of the neighbours above and below */
 
 static void
 layout_children (ConclaveClusterView *self,
@@ -127,9 +150,13 @@ layout_children (ConclaveClusterView *self,
       guint ring = i / SLOTS;
       double distance = parent->r + rs * (3.2 + ring * 4.5);
       guint on_arc = MIN (n - ring * SLOTS, SLOTS);
-      /* Spread out while there are few, closer as more come. */
-      double step = on_arc > 1 ? MIN (ARC_SPAN / (on_arc - 1), G_PI / 4) : 0;
-      double angle = ARC_FIRST + step * ((i % SLOTS) + ring * 0.5);
+      /* Spread out while there are few, closer as more come; centred on
+       * the direction the parent faces. */
+      double step = on_arc > 1 ? MIN (ARC_SPAN / (on_arc - 1), G_PI * 35 / 180) : 0;
+      double angle = step * ((i % SLOTS) - (on_arc - 1) / 2.0 + ring * 0.5);
+
+      if (parent->kind == CONCLAVE_SPOT_CLIENT)
+        angle = G_PI - angle;
 
       add_spot (self, child, parent->x + distance * cos (angle),
                 parent->y + distance * sin (angle), rs, CONCLAVE_SPOT_CHILD);
@@ -142,23 +169,27 @@ _conclave_cluster_view_layout (ConclaveClusterView *self)
 {
   GListModel *nodes = G_LIST_MODEL (self->cluster);
   guint n = g_list_model_get_n_items (nodes);
-  guint n_servers = 0, n_clients = 0, servers = 0, clients = 0;
+  guint n_servers = 0, n_group = 0, servers = 0, clients = 0, max_rows, n_parents;
   double w = gtk_widget_get_width (GTK_WIDGET (self));
   double h = gtk_widget_get_height (GTK_WIDGET (self));
+  Group server_group, client_group;
   double r;
-  guint n_parents;
 
   ensure_layouts (self);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
 
-      if (conclave_node_is_server (node))
-        n_servers++;
-      else
-        n_clients++;
+      n_servers += conclave_node_is_server (node);
+      n_group += g_strcmp0 (conclave_node_get_role (node), "group-server") == 0;
     }
-  r = base_radius (self, MAX (n_servers >= 3 ? 3 : n_servers, n_clients));
+  max_rows = MAX (1, (guint) (h / (3.4 * self->line_height)));
+  /* A ring only for a server group, where the ring is the lecture's picture. */
+  plan_group (&server_group, n_servers, max_rows, 0.1, n_servers == n ? 0.9 : 0.45,
+              n_group == n_servers);
+  plan_group (&client_group, n - n_servers, max_rows, n_servers == 0 ? 0.1 : 0.6, 0.9, FALSE);
+  r = MIN (n_servers ? group_radius (self, &server_group, w, h) : G_MAXDOUBLE,
+           n > n_servers ? group_radius (self, &client_group, w, h) : G_MAXDOUBLE);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
@@ -166,8 +197,7 @@ _conclave_cluster_view_layout (ConclaveClusterView *self)
       double nx, ny;
 
       if (!conclave_node_get_position (node, &nx, &ny))
-        auto_position (server ? servers : clients, server ? n_servers : n_clients, server,
-                       server ? n_clients : n_servers, &nx, &ny);
+        auto_position (server ? &server_group : &client_group, server ? servers : clients, &nx, &ny);
       server ? servers++ : clients++;
       add_spot (self, node, nx * w, ny * h, r,
                 server ? CONCLAVE_SPOT_SERVER : CONCLAVE_SPOT_CLIENT);
@@ -269,17 +299,17 @@ role_line (ConclaveNode *node)
     return g_strdup_printf (_("leader · term %u"), conclave_node_get_term (node));
   if (g_strcmp0 (group_role, "candidate") == 0)
     return g_strdup_printf (_("candidate · term %u"), conclave_node_get_term (node));
-  return g_strdup (conclave_role_label (conclave_node_get_role (node)));
+  return conclave_role_describe_node (node);
 }
 
 char *
 _conclave_cluster_view_describe_node (ConclaveNode *node)
 {
   g_autofree char *state = state_line (node);
+  g_autofree char *role = conclave_role_describe_node (node);
 
   /* Translators: "s1, UDP server, PID 4711" — read out by screen readers. */
-  return g_strdup_printf (_("%s, %s, %s"), conclave_node_get_name (node),
-                          conclave_role_label (conclave_node_get_role (node)), state);
+  return g_strdup_printf (_("%s, %s, %s"), conclave_node_get_name (node), role, state);
 }
 
 static void
@@ -363,17 +393,15 @@ draw_labels (ConclaveClusterView *self,
   append_centered (snapshot, self->small_layout, role, spot->x, spot->y + spot->r + 1.25 * line, &dim);
 }
 
-/* Crosses, pause badges, crowns and candidate rings: one cairo node for all. */
+/* Crosses, pause badges, crowns and candidate rings: a small cairo node
+ * around each decorated node (a cairo node costs an image of its size). */
 static void
 draw_decorations (ConclaveClusterView *self,
                   GtkSnapshot         *snapshot,
                   gint64               now_ns,
                   gboolean             dark)
 {
-  double w = gtk_widget_get_width (GTK_WIDGET (self));
-  double h = gtk_widget_get_height (GTK_WIDGET (self));
   GdkRGBA failed, paused, leader, server;
-  cairo_t *cr = NULL;
 
   conclave_palette_get (CONCLAVE_COLOR_FAILED, dark, &failed);
   conclave_palette_get (CONCLAVE_COLOR_PAUSED, dark, &paused);
@@ -385,11 +413,14 @@ draw_decorations (ConclaveClusterView *self,
       ConclaveNodeState state = conclave_node_get_state (spot->node);
       gboolean candidate = g_strcmp0 (conclave_node_get_group_role (spot->node), "candidate") == 0;
 
+      cairo_t *cr;
+
       if (state != CONCLAVE_NODE_CRASHED && state != CONCLAVE_NODE_PAUSED &&
           !conclave_node_is_leader (spot->node) && !candidate)
         continue;
-      if (cr == NULL)
-        cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (spot->x - 2 * spot->r - 12,
+                                                                     spot->y - 2 * spot->r - 12,
+                                                                     4 * spot->r + 24, 4 * spot->r + 24));
       cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
       if (state == CONCLAVE_NODE_CRASHED)
         {
@@ -423,8 +454,8 @@ draw_decorations (ConclaveClusterView *self,
           cairo_stroke (cr);
           self->animating = TRUE;
         }
+      cairo_destroy (cr);
     }
-  g_clear_pointer (&cr, cairo_destroy);
 }
 
 void
@@ -581,39 +612,74 @@ spot_or_parent (ConclaveClusterView *self,
   return NULL;
 }
 
+/* Most recent first. */
+static int
+compare_links (gconstpointer a,
+               gconstpointer b)
+{
+  const ConclaveLink *la = *(ConclaveLink * const *) a, *lb = *(ConclaveLink * const *) b;
+
+  return la->last_ns > lb->last_ns ? -1 : la->last_ns < lb->last_ns;
+}
+
+/* A straight line as a rotated rectangle: a colour node, no image to
+ * allocate as a cairo node would need. */
+static void
+append_line (GtkSnapshot   *snapshot,
+             double         x1,
+             double         y1,
+             double         x2,
+             double         y2,
+             double         width,
+             const GdkRGBA *color)
+{
+  double length = hypot (x2 - x1, y2 - y1);
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x1, y1));
+  gtk_snapshot_rotate (snapshot, atan2 (y2 - y1, x2 - x1) * 180 / G_PI);
+  gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (0, -width / 2, length, width));
+  gtk_snapshot_restore (snapshot);
+}
+
+/* Links fade from fresh to a faint trace. Past MAX_LINKS (an all-to-all
+ * group) only the most recent are drawn. */
 void
 _conclave_cluster_view_draw_links (ConclaveClusterView *self,
                                    GtkSnapshot         *snapshot,
                                    gint64               now_ns)
 {
-  double w = gtk_widget_get_width (GTK_WIDGET (self));
-  double h = gtk_widget_get_height (GTK_WIDGET (self));
+  g_autoptr(GPtrArray) links = NULL;
   GHashTableIter iter;
-  ConclaveLink *link;
+  gpointer key;
   GdkRGBA fg;
-  cairo_t *cr;
 
   if (g_hash_table_size (self->links) == 0)
     return;
-  conclave_palette_widget_fg (GTK_WIDGET (self), &fg);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  cairo_set_line_width (cr, self->presentation ? 3 : 1.5);
+  links = g_ptr_array_sized_new (g_hash_table_size (self->links));
   g_hash_table_iter_init (&iter, self->links);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &link, NULL))
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (links, key);
+  if (links->len > MAX_LINKS)
     {
+      g_ptr_array_sort (links, compare_links);
+      g_ptr_array_set_size (links, MAX_LINKS);
+    }
+  conclave_palette_widget_fg (GTK_WIDGET (self), &fg);
+  for (guint i = 0; i < links->len; i++)
+    {
+      const ConclaveLink *link = g_ptr_array_index (links, i);
       const ConclaveSpot *a = spot_or_parent (self, link->src);
       const ConclaveSpot *b = spot_or_parent (self, link->dst);
       double age = now_ns - link->last_ns;
       double fresh = age < LINK_FRESH_NS ? 1 - age / LINK_FRESH_NS : 0;
+      GdkRGBA color = fg;
 
       if (a == NULL || b == NULL || a == b)
         continue;
-      conclave_draw_set_color (cr, &fg, (self->presentation ? 0.3 : 0.14) + 0.3 * fresh);
-      cairo_move_to (cr, a->x, a->y);
-      cairo_line_to (cr, b->x, b->y);
-      cairo_stroke (cr);
+      color.alpha = (self->presentation ? 0.3 : 0.14) + 0.3 * fresh;
+      append_line (snapshot, a->x, a->y, b->x, b->y, self->presentation ? 3 : 1.5, &color);
     }
-  cairo_destroy (cr);
 }
 
 /* Messages */
@@ -737,38 +803,58 @@ collect_message (const ConclaveMessage *message,
   return TRUE;
 }
 
-static const GdkRGBA *
-kind_color (ConclaveClusterView *self,
-            ConclaveEventStore  *store,
-            guint32              kind,
-            gboolean             dark)
-{
-  GdkRGBA *color = g_hash_table_lookup (self->kind_colors, GUINT_TO_POINTER (kind));
-
-  if (color == NULL)
-    {
-      color = g_new (GdkRGBA, 1);
-      conclave_palette_kind (conclave_event_store_str (store, kind), dark, color);
-      g_hash_table_insert (self->kind_colors, GUINT_TO_POINTER (kind), color);
-    }
-  return color;
-}
-
 static void
 draw_dot_label (ConclaveClusterView *self,
-                cairo_t             *cr,
+                GtkSnapshot         *snapshot,
                 ConclaveEventStore  *store,
                 const Dot           *dot,
                 const GdkRGBA       *fg)
 {
   const char *kind = conclave_event_store_str (store, dot->kind);
+  GdkRGBA color = *fg;
 
   if (kind == NULL)
     return;
+  color.alpha *= dot->alpha * 0.9;
   pango_layout_set_text (self->small_layout, kind, -1);
-  conclave_draw_set_color (cr, fg, dot->alpha * 0.9);
-  cairo_move_to (cr, dot->x + self->line_height * 0.45, dot->y - self->line_height * 0.9);
-  pango_cairo_show_layout (cr, self->small_layout);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (dot->x + self->line_height * 0.45,
+                                                         dot->y - self->line_height * 0.9));
+  gtk_snapshot_append_layout (snapshot, self->small_layout, &color);
+  gtk_snapshot_restore (snapshot);
+}
+
+/* A dot is a circle with a thin ring in the background colour, so it stays
+ * visible where it crosses a link or a node. */
+static void
+append_dot (GtkSnapshot   *snapshot,
+            double         x,
+            double         y,
+            double         radius,
+            const GdkRGBA *fill,
+            const GdkRGBA *ring)
+{
+  graphene_rect_t rect = GRAPHENE_RECT_INIT (x - radius, y - radius, 2 * radius, 2 * radius);
+  float widths[4] = { 1.5, 1.5, 1.5, 1.5 };
+  GdkRGBA rings[4] = { *ring, *ring, *ring, *ring };
+  GskRoundedRect circle;
+
+  gsk_rounded_rect_init_from_rect (&circle, &rect, radius);
+  gtk_snapshot_push_rounded_clip (snapshot, &circle);
+  gtk_snapshot_append_color (snapshot, fill, &rect);
+  gtk_snapshot_pop (snapshot);
+  gtk_snapshot_append_border (snapshot, &circle, widths, rings);
+}
+
+static void
+append_cross (GtkSnapshot   *snapshot,
+              double         x,
+              double         y,
+              double         r,
+              const GdkRGBA *color)
+{
+  append_line (snapshot, x - r, y - r, x + r, y + r, 2, color);
+  append_line (snapshot, x + r, y - r, x - r, y + r, 2, color);
 }
 
 static void
@@ -777,37 +863,30 @@ paint_dots (ConclaveClusterView *self,
             ConclaveEventStore  *store,
             GArray              *dots)
 {
-  double w = gtk_widget_get_width (GTK_WIDGET (self));
-  double h = gtk_widget_get_height (GTK_WIDGET (self));
+  /* Hundreds of dots already read as a stream; thousands only cost time. */
+  guint every = dots->len / SHOWN_DOTS + 1;
   double radius = self->line_height * (self->presentation ? 0.36 : 0.3);
   gboolean dark = conclave_palette_is_dark ();
   /* Name the kind next to each dot while there are few enough to read. */
   gboolean labels = dots->len <= 8;
+  g_autoptr(ConclaveKindColors) colors = conclave_kind_colors_new (store, dark);
   GdkRGBA failed, fg;
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
 
   conclave_palette_get (CONCLAVE_COLOR_FAILED, dark, &failed);
   conclave_palette_widget_fg (GTK_WIDGET (self), &fg);
-  cairo_set_line_width (cr, 1.5);
-  for (guint i = 0; i < dots->len; i++)
+  for (guint i = 0; i < dots->len; i += every)
     {
       const Dot *dot = &g_array_index (dots, Dot, i);
-      const GdkRGBA *color = dot->failed ? &failed : kind_color (self, store, dot->kind, dark);
+      GdkRGBA fill = dot->failed ? failed : *conclave_kind_colors_lookup (colors, dot->kind);
+      GdkRGBA ring = { dark ? 0 : 1, dark ? 0 : 1, dark ? 0 : 1, dot->alpha * 0.9 };
 
-      cairo_arc (cr, dot->x, dot->y, radius, 0, 2 * G_PI);
-      conclave_draw_set_color (cr, color, dot->alpha);
-      cairo_fill_preserve (cr);
-      cairo_set_source_rgba (cr, dark ? 0 : 1, dark ? 0 : 1, dark ? 0 : 1, dot->alpha * 0.9);
-      cairo_stroke (cr);
+      fill.alpha *= dot->alpha;
+      append_dot (snapshot, dot->x, dot->y, radius, &fill, &ring);
       if (dot->failed)
-        {
-          conclave_draw_set_color (cr, &failed, dot->alpha);
-          conclave_draw_cross (cr, dot->x + radius * 2.2, dot->y - radius * 2.2, radius * 0.8);
-        }
+        append_cross (snapshot, dot->x + radius * 2.2, dot->y - radius * 2.2, radius * 0.8, &fill);
       if (labels)
-        draw_dot_label (self, cr, store, dot, &fg);
+        draw_dot_label (self, snapshot, store, dot, &fg);
     }
-  cairo_destroy (cr);
 }
 
 void

@@ -46,7 +46,6 @@ struct _ConclaveClusterView
   GHashTable      *spot_by_node;     /* ConclaveNode* → index in spots */
   GHashTable      *node_by_address;  /* interned address id → ConclaveNode* (borrowed) */
   GHashTable      *links;            /* ConclaveLink* set */
-  GHashTable      *kind_colors;      /* interned kind id → GdkRGBA* */
   guint64          links_next_message;
   gint64           links_from_ns;
   GArray          *pending_links;    /* message indices whose receiver was not known yet */

@@ -277,7 +277,6 @@ conclave_cluster_view_finalize (GObject *object)
   g_hash_table_unref (self->node_by_address);
   g_hash_table_unref (self->links);
   g_array_unref (self->pending_links);
-  g_hash_table_unref (self->kind_colors);
   g_free (self->description);
   G_OBJECT_CLASS (conclave_cluster_view_parent_class)->finalize (object);
 }
@@ -376,7 +375,6 @@ conclave_cluster_view_init (ConclaveClusterView *self)
   self->node_by_address = g_hash_table_new (NULL, NULL);
   self->links = _conclave_cluster_view_new_links ();
   self->pending_links = g_array_new (FALSE, FALSE, sizeof (guint64));
-  self->kind_colors = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);

@@ -238,7 +238,7 @@ update (ConclaveInspector *self)
   if (parent != NULL)
     role = g_strdup_printf (_("child of %s"), conclave_node_get_name (parent));
   else
-    role = g_strdup (conclave_role_label (conclave_node_get_role (self->node)));
+    role = conclave_role_describe_node (self->node);
   gtk_label_set_text (self->name_label, conclave_node_get_name (self->node));
   gtk_label_set_text (self->role_label, role);
   set_value (self, ROW_PID, conclave_node_get_pid (self->node) > 0 ? pid : NULL);

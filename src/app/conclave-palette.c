@@ -33,9 +33,10 @@ typedef struct {
 } KindColor;
 
 static const KindColor kinds[] = {
-  { "hello",     { "#2190a4", "#33c7de" } },  /* teal */
+  /* Questions orange, answers green, in every chapter. */
+  { "hello",     { "#e66100", "#ffa348" } },
   { "reply",     { "#26a269", "#57e389" } },  /* green */
-  { "request",   { "#e66100", "#ffa348" } },  /* orange */
+  { "request",   { "#e66100", "#ffa348" } },
   { "square",    { "#26a269", "#57e389" } },  /* an answer, like reply */
   { "result",    { "#26a269", "#57e389" } },
   { "heartbeat", { "#5e5c64", "#c0bfbc" } },  /* grey: the boring ones */
@@ -109,4 +110,71 @@ gboolean
 conclave_palette_is_dark (void)
 {
   return adw_style_manager_get_dark (adw_style_manager_get_default ());
+}
+
+struct _ConclaveKindColors
+{
+  ConclaveEventStore *store;
+  gboolean            dark;
+  GHashTable         *colors;   /* kind id → GdkRGBA* */
+};
+
+ConclaveKindColors *
+conclave_kind_colors_new (ConclaveEventStore *store,
+                          gboolean            dark)
+{
+  ConclaveKindColors *self = g_new0 (ConclaveKindColors, 1);
+
+  self->store = store;
+  self->dark = dark;
+  self->colors = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  return self;
+}
+
+void
+conclave_kind_colors_free (ConclaveKindColors *self)
+{
+  g_hash_table_unref (self->colors);
+  g_free (self);
+}
+
+const GdkRGBA *
+conclave_kind_colors_lookup (ConclaveKindColors *self,
+                             guint32             kind)
+{
+  GdkRGBA *color = g_hash_table_lookup (self->colors, GUINT_TO_POINTER (kind));
+
+  if (color == NULL)
+    {
+      color = g_new (GdkRGBA, 1);
+      conclave_palette_kind (conclave_event_store_str (self->store, kind), self->dark, color);
+      g_hash_table_insert (self->colors, GUINT_TO_POINTER (kind), color);
+    }
+  return color;
+}
+
+PangoLayout *
+conclave_palette_layout_new (GtkWidget *widget,
+                             double     scale,
+                             gboolean   bold)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, NULL);
+  g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
+
+  if (scale != 1.0)
+    pango_attr_list_insert (attrs, pango_attr_scale_new (scale));
+  if (bold)
+    pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  pango_layout_set_attributes (layout, attrs);
+  return layout;
+}
+
+double
+conclave_palette_line_height (PangoLayout *layout)
+{
+  int height;
+
+  pango_layout_set_text (layout, "Mg", -1);
+  pango_layout_get_pixel_size (layout, NULL, &height);
+  return MAX (height, 8);
 }

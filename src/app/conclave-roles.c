@@ -62,3 +62,20 @@ conclave_role_label (const char *role)
 
   return info ? _(info->label) : role;
 }
+
+char *
+conclave_role_describe_node (ConclaveNode *node)
+{
+  const char * const *argv = conclave_node_get_argv (node);
+  const char *role = conclave_node_get_role (node);
+  g_autofree char *interpreter = NULL;
+
+  if (conclave_role_is_known (role) || argv == NULL || argv[0] == NULL)
+    return g_strdup (conclave_role_label (role));
+  /* A program run under the trace shim: name it, the script rather than
+   * its interpreter. */
+  interpreter = g_path_get_basename (argv[0]);
+  if (argv[1] != NULL && (g_str_has_prefix (interpreter, "python") || g_str_has_suffix (interpreter, "sh")))
+    return g_path_get_basename (argv[1]);
+  return g_steal_pointer (&interpreter);
+}

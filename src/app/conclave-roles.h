@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include "conclave-node.h"
 
 G_BEGIN_DECLS
 
@@ -16,5 +16,8 @@ gboolean    conclave_role_is_server  (const char *role);
 const char *conclave_role_partner    (const char *role);
 /* "UDP server", translated; the role itself when unknown. */
 const char *conclave_role_label      (const char *role);
+/* What a node is, for its labels: "UDP server", or the script a traced
+ * program runs ("udp_server.py"). */
+char       *conclave_role_describe_node (ConclaveNode *node);
 
 G_END_DECLS

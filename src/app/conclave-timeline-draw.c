@@ -3,7 +3,8 @@
  * Collect: the events of the visible range (store range query), in time
  * order; in the logical layout, the latest N of them become N steps. Lay
  * out: rows, then x for a time or an event. Draw, into one cairo node:
- * lifelines, arrows (batched by colour; binned past BIN_LIMIT), markers,
+ * lifelines, arrows (batched by colour; past BIN_LIMIT, binned into traffic
+ * bars per row and slice of time, with a sample of the arrows), markers,
  * labels. Must never look outside the visible range, except the process
  * table for lifelines (one entry per process, not per event).
  */
@@ -20,8 +21,9 @@
 #include "conclave-palette.h"
 #include "conclave-timeline-private.h"
 
-#define BIN_LIMIT      400      /* more arrows than this are drawn as bins */
-#define BIN_PX         6
+#define BIN_LIMIT      600      /* more arrows than this are drawn as bins */
+#define BIN_PX         4        /* width of a bin's slice of time */
+#define BIN_SAMPLES    150      /* arrows still drawn one by one when binning */
 #define MAX_MARKS      200000   /* safety bound on one frame's events */
 #define GUTTER_MAX     170
 
@@ -41,6 +43,8 @@ typedef enum {
 
 typedef struct {
   float   x1, y1, x2, y2;
+  gint16  src_row;
+  gint16  dst_row;      /* -1 when not known */
   guint32 kind;
   guint8  style;
   guint64 message;
@@ -65,12 +69,14 @@ typedef struct {
   gboolean            dark;
   GdkRGBA             fg;
   GArray             *arrows;
-  GHashTable         *kind_colors;
+  ConclaveKindColors *kind_colors;
   cairo_t            *cr;
 } Frame;
 
 /* Which events get a place on the timeline (and a step in the logical
- * layout): what a process did, not what the controller noticed about it. */
+ * layout): what a process did, and what was done to it. A crash shows once,
+ * where the process died (its "exited" by a signal), not also where the
+ * controller sent the signal. */
 static gboolean
 is_marked (guint16 type)
 {
@@ -86,7 +92,6 @@ is_marked (guint16 type)
     case CONCLAVE_EVENT_STATE:
     case CONCLAVE_EVENT_DELIVER:
     case CONCLAVE_EVENT_ACKED:
-    case CONCLAVE_EVENT_CRASH:
     case CONCLAVE_EVENT_STOP:
     case CONCLAVE_EVENT_PAUSE:
     case CONCLAVE_EVENT_RESUME:
@@ -293,15 +298,7 @@ static const GdkRGBA *
 kind_color (Frame   *frame,
             guint32  kind)
 {
-  GdkRGBA *color = g_hash_table_lookup (frame->kind_colors, GUINT_TO_POINTER (kind));
-
-  if (color == NULL)
-    {
-      color = g_new (GdkRGBA, 1);
-      conclave_palette_kind (conclave_event_store_str (frame->store, kind), frame->dark, color);
-      g_hash_table_insert (frame->kind_colors, GUINT_TO_POINTER (kind), color);
-    }
-  return color;
+  return conclave_kind_colors_lookup (frame->kind_colors, kind);
 }
 
 static void
@@ -383,7 +380,8 @@ draw_lifelines (Frame *frame)
       cairo_line_to (frame->cr, MAX (xb, xa + 1), frame->row_y[row]);
       cairo_stroke (frame->cr);
       self->stats.lifelines++;
-      if (info->lane > 0 && xa > frame->x0 + 2)
+      /* A child's PID where it was born (the gutter names the lane's latest). */
+      if (info->lane > 0 && process->first_ns >= frame->t_start)
         {
           g_autofree char *pid = g_strdup_printf ("%d", process->pid);
 
@@ -440,6 +438,8 @@ collect_arrow (const ConclaveMessage *message,
   yd = dst >= 0 ? frame->row_y[dst] : ys + (frame->row_h[src]);
   arrow.x1 = event_x (frame, message->send_index, message->send_ns);
   arrow.y1 = ys;
+  arrow.src_row = src;
+  arrow.dst_row = dst;
   arrow.kind = message->kind;
   arrow.message = index;
   switch (message->state)
@@ -593,49 +593,65 @@ remember_arrows (Frame *frame)
     }
 }
 
-/* Too many to draw one by one: one thicker stroke per sender row, receiver
- * row and BIN_PX-wide slice of time. */
+/* Too many to draw one by one: per row and BIN_PX-wide slice of time, a
+ * bar above the lifeline for what it sent and one below for what it
+ * received, its height growing with the log of the count; and a thin
+ * sample of the arrows, so the direction of the traffic still shows. */
+static void
+add_bin_bar (Frame  *frame,
+             guint   count,
+             double  x,
+             double  y,
+             double  room,
+             int     direction)
+{
+  double h = MIN (room, (1 + log2 (count)) * 1.6);
+
+  cairo_rectangle (frame->cr, x, direction < 0 ? y - h : y, BIN_PX - 1, h);
+}
+
 static void
 draw_binned (Frame *frame)
 {
-  g_autoptr(GHashTable) bins = g_hash_table_new (g_direct_hash, g_direct_equal);
-  g_autoptr(GArray) counts = g_array_new (FALSE, TRUE, sizeof (guint));
-  g_autoptr(GArray) firsts = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint n_bins = (guint) ((frame->x1 - frame->x0) / BIN_PX) + 2;
+  g_autofree guint *sent = g_new0 (guint, (gsize) n_bins * frame->n_rows);
+  g_autofree guint *received = g_new0 (guint, (gsize) n_bins * frame->n_rows);
+  guint every = frame->arrows->len / BIN_SAMPLES + 1, used = 0;
 
-  G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (guint64));
   for (guint i = 0; i < frame->arrows->len; i++)
     {
       const Arrow *a = &g_array_index (frame->arrows, Arrow, i);
-      guint64 key = ((guint64) ((guint) a->y1 & 0xffff) << 40) |
-                    ((guint64) ((guint) a->y2 & 0xffff) << 24) |
-                    ((guint64) (a->x1 / BIN_PX) & 0xffffff);
-      gpointer slot;
-      guint bin;
+      guint bs = CLAMP ((a->x1 - frame->x0) / BIN_PX, 0, n_bins - 1);
+      guint br = CLAMP ((a->x2 - frame->x0) / BIN_PX, 0, n_bins - 1);
 
-      if (!g_hash_table_lookup_extended (bins, GSIZE_TO_POINTER ((gsize) key), NULL, &slot))
-        {
-          bin = firsts->len;
-          g_array_append_val (firsts, i);
-          g_array_set_size (counts, bin + 1);
-          g_hash_table_insert (bins, GSIZE_TO_POINTER ((gsize) key), GUINT_TO_POINTER (bin + 1));
-        }
-      else
-        bin = GPOINTER_TO_UINT (slot) - 1;
-      g_array_index (counts, guint, bin)++;
+      sent[a->src_row * n_bins + bs]++;
+      if (a->dst_row >= 0)
+        received[a->dst_row * n_bins + br]++;
     }
-  for (guint bin = 0; bin < firsts->len; bin++)
-    {
-      const Arrow *a = &g_array_index (frame->arrows, Arrow, g_array_index (firsts, guint, bin));
-      guint count = g_array_index (counts, guint, bin);
+  set_palette (frame, CONCLAVE_COLOR_SERVER, 0.8);
+  for (guint row = 0; row < frame->n_rows; row++)
+    for (guint b = 0; b < n_bins; b++)
+      {
+        double x = frame->x0 + b * BIN_PX, y = frame->row_y[row], room = frame->row_h[row] * 0.45;
 
-      arrow_color (frame, a, MIN (0.35 + 0.08 * log2 (count), 0.95));
-      cairo_set_line_width (frame->cr, 1 + log2 (count));
+        if (sent[row * n_bins + b] > 0)
+          add_bin_bar (frame, sent[row * n_bins + b], x, y - 2, room, -1), used++;
+        if (received[row * n_bins + b] > 0)
+          add_bin_bar (frame, received[row * n_bins + b], x, y + 2, room, 1), used++;
+      }
+  cairo_fill (frame->cr);
+  cairo_set_line_width (frame->cr, 1);
+  conclave_draw_set_color (frame->cr, &frame->fg, 0.25);
+  for (guint i = 0; i < frame->arrows->len; i += every)
+    {
+      const Arrow *a = &g_array_index (frame->arrows, Arrow, i);
+
       cairo_move_to (frame->cr, a->x1, a->y1);
       cairo_line_to (frame->cr, a->x2, a->y2);
-      cairo_stroke (frame->cr);
     }
+  cairo_stroke (frame->cr);
   frame->self->stats.binned = frame->arrows->len;
-  frame->self->stats.bins = firsts->len;
+  frame->self->stats.bins = used;
 }
 
 static void
@@ -699,10 +715,6 @@ marker_shape (Frame               *frame,
       conclave_draw_set_color (cr, &frame->fg, 0.85);
       cairo_rectangle (cr, x - 1.5, y - r, 3, 2 * r);
       cairo_fill (cr);
-      break;
-    case CONCLAVE_EVENT_CRASH:
-      set_palette (frame, CONCLAVE_COLOR_FAILED, 1);
-      conclave_draw_cross (cr, x, y, r);
       break;
     case CONCLAVE_EVENT_EXITED:
       if (event->lc != 0)
@@ -926,12 +938,13 @@ draw_time_axis (Frame *frame)
 /* Enough decimals that neighbouring labels differ (loopback is fast). */
 static double
 step_axis_resolution (Frame *frame,
+                      guint  first,
                       guint  every)
 {
   GArray *times = frame->self->step_times;
   gint64 closest = G_MAXINT64;
 
-  for (guint step = every; step < frame->n_steps; step += every)
+  for (guint step = first + every; step < frame->n_steps; step += every)
     closest = MIN (closest, g_array_index (times, gint64, step) - g_array_index (times, gint64, step - every));
   if (closest == G_MAXINT64)
     return 0.001;
@@ -943,9 +956,10 @@ draw_step_axis (Frame *frame)
 {
   ConclaveTimeline *self = frame->self;
   guint every = MAX (1, (guint) ceil (110 / self->step_px));
-  double resolution = step_axis_resolution (frame, every);
+  guint first = (frame->n_steps - 1) % every;
+  double resolution = step_axis_resolution (frame, first, every);
 
-  for (guint step = (frame->n_steps - 1) % every; step < frame->n_steps; step += every)
+  for (guint step = first; step < frame->n_steps; step += every)
     {
       gint64 t = g_array_index (self->step_times, gint64, step);
       g_autofree char *label = format_seconds ((t - self->origin_ns) / 1e9, resolution);
@@ -959,6 +973,27 @@ draw_step_axis (Frame *frame)
     }
 }
 
+/* The gutter holds "name · PID" of each row; it also takes the row labels'
+ * text, so both are made by one function. */
+static char *
+row_label (Frame *frame,
+           guint  i)
+{
+  ConclaveTimeline *self = frame->self;
+  const ConclaveTimelineRow *row = conclave_timeline_rows_get (self->rows, i);
+  const char *name = node_name (frame, row->node);
+  ConclaveNode *node;
+  ConclaveProcessInfo *child;
+
+  if (row->lane > 0)
+    {
+      child = conclave_event_store_get_process (frame->store, conclave_timeline_rows_get_lane_proc (self->rows, i));
+      return child ? g_strdup_printf ("  ↳ %d", child->pid) : g_strdup ("  ↳");
+    }
+  node = conclave_cluster_lookup (self->cluster, name);
+  return conclave_format_node_label (name, node ? conclave_node_get_pid (node) : 0);
+}
+
 static double
 gutter_width (ConclaveTimeline *self,
               Frame            *frame)
@@ -967,17 +1002,14 @@ gutter_width (ConclaveTimeline *self,
 
   for (guint i = 0; i < frame->n_rows; i++)
     {
-      const ConclaveTimelineRow *row = conclave_timeline_rows_get (self->rows, i);
+      g_autofree char *text = row_label (frame, i);
       int w;
 
-      if (row->lane > 0)
-        continue;
-      pango_layout_set_text (self->layout, node_name (frame, row->node), -1);
+      pango_layout_set_text (self->layout, text, -1);
       pango_layout_get_pixel_size (self->layout, &w, NULL);
       widest = MAX (widest, w);
     }
-  /* Room for the name, a PID and a margin. */
-  return MIN (widest + self->line_height * 4.2, GUTTER_MAX);
+  return MIN (widest + 16, GUTTER_MAX);
 }
 
 static void
@@ -985,33 +1017,26 @@ draw_gutter (Frame *frame)
 {
   ConclaveTimeline *self = frame->self;
 
+  cairo_save (frame->cr);
+  cairo_rectangle (frame->cr, 0, 0, frame->x0 - 10, frame->height);
+  cairo_clip (frame->cr);
   for (guint i = 0; i < frame->n_rows; i++)
     {
       const ConclaveTimelineRow *row = conclave_timeline_rows_get (self->rows, i);
-      const char *name = node_name (frame, row->node);
-      ConclaveNode *node = row->lane == 0 ? conclave_cluster_lookup (self->cluster, name) : NULL;
-      g_autofree char *text = NULL;
+      g_autofree char *text = row_label (frame, i);
       PangoLayout *layout = row->lane ? self->small_layout : self->layout;
       int h;
 
-      if (row->lane > 0)
-        {
-          ConclaveProcessInfo *child =
-            conclave_event_store_get_process (frame->store, conclave_timeline_rows_get_lane_proc (self->rows, i));
-
-          text = child ? g_strdup_printf ("  ↳ %d", child->pid) : g_strdup ("  ↳");
-        }
-      else
-        text = conclave_format_node_label (name, node ? conclave_node_get_pid (node) : 0);
       pango_layout_set_text (layout, text, -1);
       pango_layout_get_pixel_size (layout, NULL, &h);
-      set_palette (frame, row->lane ? CONCLAVE_COLOR_CHILD : row->server ? CONCLAVE_COLOR_SERVER
-                                                                         : CONCLAVE_COLOR_CLIENT, 1);
-      if (row->lane == 0)
+      if (row->lane > 0)
+        set_palette (frame, CONCLAVE_COLOR_CHILD, 1);
+      else
         conclave_draw_set_color (frame->cr, &frame->fg, 0.95);
       cairo_move_to (frame->cr, 8, frame->row_y[i] - h / 2.0);
       pango_cairo_show_layout (frame->cr, layout);
     }
+  cairo_restore (frame->cr);
   conclave_draw_set_color (frame->cr, &frame->fg, 0.15);
   cairo_rectangle (frame->cr, frame->x0 - 10, 0, 1, frame->height);
   cairo_fill (frame->cr);
@@ -1034,16 +1059,21 @@ static void
 draw_binned_note (Frame *frame)
 {
   g_autofree char *text = NULL;
-  int w;
+  int w, h;
 
   if (frame->self->stats.binned == 0)
     return;
-  text = g_strdup_printf (_("%u messages in view, drawn as %u bands — zoom in for single arrows"),
-                          frame->self->stats.binned, frame->self->stats.bins);
+  text = g_strdup_printf (_("%u messages in view: bars show how many each process sent (above) "
+                            "and received (below); zoom in for single arrows"),
+                          frame->self->stats.binned);
   pango_layout_set_text (frame->self->small_layout, text, -1);
-  pango_layout_get_pixel_size (frame->self->small_layout, &w, NULL);
-  conclave_draw_set_color (frame->cr, &frame->fg, 0.7);
-  cairo_move_to (frame->cr, frame->x1 - w, frame->y0);
+  pango_layout_get_pixel_size (frame->self->small_layout, &w, &h);
+  /* On a plate, so it stays readable over the bars. */
+  cairo_set_source_rgba (frame->cr, frame->dark ? 0.12 : 1, frame->dark ? 0.12 : 1, frame->dark ? 0.12 : 1, 0.9);
+  conclave_draw_rounded_rect (frame->cr, frame->x1 - w - 8, frame->y0, w + 8, h + 4, 4);
+  cairo_fill (frame->cr);
+  conclave_draw_set_color (frame->cr, &frame->fg, 0.85);
+  cairo_move_to (frame->cr, frame->x1 - w - 4, frame->y0 + 2);
   pango_cairo_show_layout (frame->cr, frame->self->small_layout);
 }
 
@@ -1065,18 +1095,11 @@ draw_now (Frame *frame)
 static void
 ensure_layouts (ConclaveTimeline *self)
 {
-  g_autoptr(PangoAttrList) small = pango_attr_list_new ();
-  int h;
-
   if (self->layout != NULL)
     return;
-  self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  self->small_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  pango_attr_list_insert (small, pango_attr_scale_new (0.8));
-  pango_layout_set_attributes (self->small_layout, small);
-  pango_layout_set_text (self->layout, "Mg", -1);
-  pango_layout_get_pixel_size (self->layout, NULL, &h);
-  self->line_height = MAX (h, 8);
+  self->layout = conclave_palette_layout_new (GTK_WIDGET (self), 1.0, FALSE);
+  self->small_layout = conclave_palette_layout_new (GTK_WIDGET (self), 0.8, FALSE);
+  self->line_height = conclave_palette_line_height (self->layout);
 }
 
 static void
@@ -1096,7 +1119,7 @@ frame_init (Frame            *frame,
   frame->marks = g_array_new (FALSE, FALSE, sizeof (Mark));
   frame->arrows = g_array_new (FALSE, FALSE, sizeof (Arrow));
   frame->step_of = g_hash_table_new (g_direct_hash, g_direct_equal);
-  frame->kind_colors = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  frame->kind_colors = conclave_kind_colors_new (frame->store, frame->dark);
   frame->t_end = self->following ? now_ns : self->t_end;
   if (self->origin_ns == 0 && conclave_event_store_get_end (frame->store) > 0)
     self->origin_ns = conclave_event_store_get_min_time (frame->store);
@@ -1108,7 +1131,7 @@ frame_clear (Frame *frame)
   g_array_unref (frame->marks);
   g_array_unref (frame->arrows);
   g_hash_table_unref (frame->step_of);
-  g_hash_table_unref (frame->kind_colors);
+  conclave_kind_colors_free (frame->kind_colors);
   g_free (frame->row_y);
   g_free (frame->row_h);
 }

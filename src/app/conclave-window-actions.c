@@ -14,7 +14,6 @@
 #include "conclave-cluster-view.h"
 #include "conclave-charts.h"
 #include "conclave-events-view.h"
-#include "conclave-optional-action.h"
 #include "conclave-roles.h"
 #include "conclave-timeline.h"
 #include "conclave-window-private.h"
@@ -496,8 +495,6 @@ app_action_set_enabled (GActionMap *map,
 
   if (G_IS_SIMPLE_ACTION (action))
     g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
-  else if (CONCLAVE_IS_OPTIONAL_ACTION (action))
-    conclave_optional_action_set_enabled (CONCLAVE_OPTIONAL_ACTION (action), enabled);
 }
 
 static void
@@ -526,6 +523,8 @@ update_app_actions (ConclaveWindow *self,
     app_action_set_enabled (app, node_actions[i], has_nodes);
   app_action_set_enabled (app, "add-server", has_cluster);
   app_action_set_enabled (app, "add-client", has_cluster);
+  app_action_set_enabled (app, "add-server-role", has_cluster);
+  app_action_set_enabled (app, "add-client-role", has_cluster);
   app_action_set_enabled (app, "start-scenario", has_cluster);
   app_action_set_enabled (app, "set-tempo", has_cluster);
   app_action_set_enabled (app, "freeze-all", has_nodes);

@@ -94,7 +94,7 @@ test_welcome (Fixture       *f,
               gconstpointer  data)
 {
   static const char * const actions[] = {
-    "add-server", "add-client", "crash-node", "stop-node", "pause-node", "resume-node",
+    "add-server", "add-client", "add-server-role", "add-client-role", "crash-node", "stop-node", "pause-node", "resume-node",
     "restart-node", "remove-node", "start-scenario", "set-tempo", "freeze-all",
     "presentation-mode", "show-shortcuts", "about", "quit", "preferences",
   };
@@ -331,7 +331,7 @@ test_add_nodes (Fixture       *f,
 {
   /* Without a role (as `gapplication action … add-server` sends it) and with one. */
   ui_test_activate (f->app, "add-server", NULL);
-  ui_test_activate (f->app, "add-client", g_variant_new_string ("udp-client"));
+  ui_test_activate (f->app, "add-client-role", g_variant_new_string ("udp-client"));
   g_assert_true (ui_test_wait (two_nodes_running, f, 8000));
   g_assert_cmpstr (conclave_node_get_role (node (f, "s1")), ==, "udp-server");
   g_assert_cmpstr (conclave_window_get_page (f->window), ==, "cluster");
@@ -339,7 +339,7 @@ test_add_nodes (Fixture       *f,
   g_assert_true (conclave_window_get_selected (f->window) == node (f, "c1"));
 
   /* A wrong role or an unknown node is refused and nothing changes. */
-  ui_test_activate (f->app, "add-server", g_variant_new_string ("udp-client"));
+  ui_test_activate (f->app, "add-server-role", g_variant_new_string ("udp-client"));
   ui_test_activate (f->app, "crash-node", g_variant_new_string ("nobody"));
   ui_test_run_for (200);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->cluster)), ==, 2);
