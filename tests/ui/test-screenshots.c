@@ -115,6 +115,19 @@ test_views (Fixture       *f,
   save (f, "chapter-3-fast");
 }
 
+/* Half of what c1 sends is dropped by a fault: falling dots, red crosses. */
+static void
+test_faults (Fixture       *f,
+             gconstpointer  data)
+{
+  run_chapter (f, "chapter-2", 2);
+  g_assert_true (conclave_cluster_set_fault (f->cluster, "c1", 0.5, 0, NULL));
+  g_assert_true (conclave_cluster_set_fault (f->cluster, "c2", 0.5, 0, NULL));
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "set-tempo", g_variant_new_double (0.3));
+  ui_test_run_for (3000);
+  save (f, "faults");
+}
+
 static void
 test_presentation (Fixture       *f,
                    gconstpointer  data)
@@ -147,6 +160,7 @@ main (int   argc,
       g_test_add (path, Fixture, ids[i], fixture_set_up, test_chapter, fixture_tear_down);
     }
   g_test_add ("/screenshots/views", Fixture, NULL, fixture_set_up, test_views, fixture_tear_down);
+  g_test_add ("/screenshots/faults", Fixture, NULL, fixture_set_up, test_faults, fixture_tear_down);
   g_test_add ("/screenshots/presentation", Fixture, NULL, fixture_set_up, test_presentation, fixture_tear_down);
   return g_test_run ();
 }
