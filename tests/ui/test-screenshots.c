@@ -106,6 +106,7 @@ test_views (Fixture       *f,
 {
   run_chapter (f, "chapter-3", 12);
   conclave_window_show_view (f->window, "events");
+  ui_test_run_for (1000);
   save (f, "chapter-3-events");
   conclave_window_show_view (f->window, "charts");
   save (f, "chapter-3-charts");
