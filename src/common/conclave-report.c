@@ -39,6 +39,11 @@ typedef enum {
   CHAN_CLOSED,      /* the controller went away: reporting is a no-op */
 } ChanState;
 
+/* Batching (the trace shim): lines wait until this many bytes or this long
+ * after the last write, or until the program is about to wait. */
+#define BATCH_BYTES (16 * 1024)
+#define BATCH_NS    (2LL * 1000 * 1000)
+
 /* How long a process keeps retrying a connect that found the backlog full. */
 #define CONNECT_RETRY_NS (5LL * 1000 * 1000 * 1000)
 
@@ -56,6 +61,8 @@ static int64_t connect_deadline;
 static uint64_t seq;
 static uint64_t dropped_total;
 static uint64_t dropped_since;       /* since the last line that got through */
+static int batching;
+static int64_t last_flush_ns;
 static char role_name[64];
 static char program_name[256];
 
@@ -317,6 +324,8 @@ flush_locked (void)
 {
   if (state == CHAN_CONNECTING && !try_connect_locked ())
     return;
+  if (batching && pending_head < pending_tail)
+    last_flush_ns = creport_now_ns ();
   while (state == CHAN_OPEN && pending_head < pending_tail)
     {
       ssize_t n = chan_send (chan_fd, pending + pending_head, pending_tail - pending_head);
@@ -399,13 +408,16 @@ event_locked (const char *ev, int64_t t, const char *fields)
 
   dropped_total += reentered;
   dropped_since += reentered;
-  flush_locked ();
+  if (!batching)
+    flush_locked ();
   if (state != CHAN_OPEN && state != CHAN_CONNECTING)
     return;
   if (dropped_since > 0)
     tell_overflow_locked ();
   emit_locked (ev, t, fields);
-  flush_locked ();
+  if (!batching || pending_tail - pending_head >= BATCH_BYTES
+      || creport_now_ns () - last_flush_ns >= BATCH_NS)
+    flush_locked ();
 }
 
 static void
@@ -731,6 +743,19 @@ creport_read_commands (void (*cb) (const char *line, void *data), void *data)
   free (block);
   errno = saved;
   return ret;
+}
+
+void
+creport_set_batching (int on)
+{
+  int saved = errno;
+
+  if (lock_enter ())
+    {
+      batching = on;
+      lock_leave ();
+    }
+  errno = saved;
 }
 
 void

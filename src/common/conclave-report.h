@@ -76,6 +76,13 @@ int  creport_read_commands (void (*cb) (const char *line, void *data), void *dat
  * or now and then). */
 void creport_flush (void);
 
+/* Batching on (1) or off (0, the default): with it, an event is written
+ * only once 16 KiB are waiting or 2 ms have passed since the last write;
+ * the caller must call creport_flush() before it may wait (the trace shim
+ * does before every receive), so nothing waits unseen for long. Saves a
+ * system call and a wake-up of the controller per event. */
+void creport_set_batching (int on);
+
 /* Bytes accepted but not yet written (poll creport_fd() for POLLOUT and call
  * creport_flush() while this is non-zero). */
 size_t creport_pending (void);

@@ -320,6 +320,15 @@ sendmmsg (int fd, struct mmsghdr *vec, unsigned int n, int flags)
 
 /* ---- receiving ----------------------------------------------------------- */
 
+/* Before a receive, which may wait: what is queued goes to the controller
+ * now (the reporter batches, see creport_set_batching). */
+static void
+op_before_wait (Op *op)
+{
+  if (op->active)
+    creport_flush ();
+}
+
 /* After a receive: report it, or let a fault eat it. */
 static RecvFate
 op_received (Op *op, ssize_t n, int flags)
@@ -354,6 +363,7 @@ op_received (Op *op, ssize_t n, int flags)
     ssize_t n_;                                                         \
     int error_;                                                         \
     RecvFate fate_;                                                     \
+    op_before_wait (op);                                                \
     do                                                                  \
       {                                                                 \
         n_ = (call);                                                    \
@@ -366,21 +376,31 @@ op_received (Op *op, ssize_t n, int flags)
     return op_finish (op, n_, error_);                                  \
   } while (0)
 
-/* A source address to report even when the program did not ask for one. */
+/* The source address of a receive, for the report: the kernel always fills
+ * our own buffer, and the program gets what it would have got, the address
+ * cut to its buffer's size and the full length in *len (or nothing, if it
+ * did not ask). */
 typedef struct {
   TraceSockaddr    own;
   socklen_t        own_len;
-  struct sockaddr *addr;
+  struct sockaddr *addr;      /* the program's, or NULL */
   socklen_t       *len;
-  socklen_t        capacity;   /* of the program's buffer */
 } Source;
 
 static void
 source_init (Source *s, struct sockaddr *addr, socklen_t *len)
 {
-  s->addr = addr ? addr : &s->own.sa;
-  s->len = addr && len ? len : &s->own_len;
-  s->capacity = addr && len ? *len : (socklen_t) sizeof s->own;
+  s->addr = addr && len ? addr : NULL;
+  s->len = addr && len ? len : NULL;
+}
+
+static void
+source_hand_over (Source *s)
+{
+  if (s->addr == NULL)
+    return;
+  memcpy (s->addr, &s->own, s->own_len < *s->len ? s->own_len : *s->len);
+  *s->len = s->own_len;
 }
 
 /* recvfrom that keeps the source for the report. */
@@ -389,11 +409,12 @@ recvfrom_noting (Op *op, Source *s, void *buf, size_t len, int flags)
 {
   ssize_t n;
 
-  *s->len = s->capacity;
-  n = REAL (recvfrom) (op->fd, buf, len, flags, s->addr, s->len);
-  /* The kernel says how long the address really was; only what fit is ours. */
-  op->peer = n >= 0 ? s->addr : NULL;
-  op->peer_len = *s->len < s->capacity ? *s->len : s->capacity;
+  s->own_len = sizeof s->own;
+  n = REAL (recvfrom) (op->fd, buf, len, flags, &s->own.sa, &s->own_len);
+  if (n >= 0)
+    source_hand_over (s);
+  op->peer = n >= 0 ? &s->own.sa : NULL;
+  op->peer_len = s->own_len;
   return n;
 }
 
@@ -404,6 +425,7 @@ recvfrom (int fd, void *buf, size_t len, int flags, struct sockaddr *from, sockl
   Source src;
   Op op;
 
+  /* An address without a length is the kernel's to refuse (EFAULT). */
   if ((from != NULL && fromlen == NULL) || !op_begin (&op, fd, trace_fd_classify (fd)))
     return REAL (recvfrom) (fd, buf, len, flags, from, fromlen);
   source_init (&src, from, fromlen);
@@ -463,30 +485,30 @@ __recvfrom_chk (int fd, void *buf, size_t len, size_t buflen, int flags,
   return recvfrom (fd, buf, len, flags, from, fromlen);
 }
 
-/* recvmsg on a copy of the header when the program did not ask for the
- * source; what the kernel writes back is copied back to the program's. */
+/* recvmsg on a copy of the header that names our own address buffer; what
+ * the kernel writes back is handed to the program's header as the kernel
+ * would have written it. */
 static ssize_t
 recvmsg_with_source (int fd, struct msghdr *msg, int flags, Op *op)
 {
   TraceSockaddr own;
   struct msghdr copy = *msg;
-  socklen_t capacity = msg->msg_namelen;
   ssize_t n;
 
-  if (msg->msg_name == NULL)
-    {
-      copy.msg_name = &own;
-      copy.msg_namelen = sizeof own;
-    }
+  copy.msg_name = &own;
+  copy.msg_namelen = sizeof own;
   n = REAL (recvmsg) (fd, &copy, flags);
+  if (n < 0)
+    return n;
   msg->msg_flags = copy.msg_flags;
   msg->msg_controllen = copy.msg_controllen;
   if (msg->msg_name != NULL)
-    msg->msg_namelen = copy.msg_namelen;
-  /* The address is formatted now: `own` goes out of scope. A name that did
-   * not fit the program's buffer is not read. */
-  op->peer_ready = n >= 0 && copy.msg_namelen <= (msg->msg_name ? capacity : sizeof own)
-                   && trace_addr_format (copy.msg_name, copy.msg_namelen, op->peer_text) > 0;
+    {
+      memcpy (msg->msg_name, &own, copy.msg_namelen < msg->msg_namelen ? copy.msg_namelen : msg->msg_namelen);
+      msg->msg_namelen = copy.msg_namelen;
+    }
+  /* Formatted now: `own` goes out of scope. */
+  op->peer_ready = trace_addr_format (&own.sa, copy.msg_namelen, op->peer_text) > 0;
   return n;
 }
 
@@ -509,6 +531,7 @@ recvmmsg (int fd, struct mmsghdr *vec, unsigned int n, int flags, struct timespe
 
   if (vec == NULL || !op_begin (&op, fd, trace_fd_classify (fd)))
     return REAL (recvmmsg) (fd, vec, n, flags, timeout);
+  op_before_wait (&op);
   rc = REAL (recvmmsg) (fd, vec, n, flags, timeout);
   error = errno;
   if (!(flags & MSG_PEEK))

@@ -39,6 +39,7 @@ trace_real_init (void)
   LOOKUP (write, "write");
   LOOKUP (close, "close");
   LOOKUP (setsockopt, "setsockopt");
+  LOOKUP (exit_now, "_exit");
   /* Last: its presence says the table is complete. */
   LOOKUP (fork, "fork");
 }

@@ -31,6 +31,7 @@ typedef struct {
   ssize_t (*write)      (int, const void *, size_t);
   int     (*close)      (int);
   int     (*setsockopt) (int, int, int, const void *, socklen_t);
+  void    (*exit_now)   (int) __attribute__ ((noreturn));  /* _exit */
   pid_t   (*fork)       (void);
 } TraceReal;
 

@@ -81,7 +81,9 @@ trace_start (void)
     return;
   inside = 1;
   read_command_line (program, sizeof program);
+  creport_set_batching (1);
   creport_init ("exec", program);
+  creport_flush ();
   inside = 0;
 }
 
@@ -206,6 +208,7 @@ connect (int fd, const struct sockaddr *addr, socklen_t len)
   kind = trace_fd_classify (fd);
   if (kind == TRACE_FD_UDP)
     addr = trace_confine_dest (fd, addr, len, &storage);
+  creport_flush ();  /* it may wait */
   rc = REAL (connect) (fd, addr, len);
   saved = errno;
   if (is_traced (kind) && (rc == 0 || saved == EINPROGRESS))
@@ -241,7 +244,7 @@ accepted (int listener, int fd)
 TRACE_EXPORT int
 accept (int fd, struct sockaddr *addr, socklen_t *len)
 {
-  int rc = REAL (accept) (fd, addr, len);
+  int rc = (creport_flush (), REAL (accept) (fd, addr, len));
   int saved = errno;
 
   if (rc < 0 || !trace_enter ())
@@ -255,7 +258,7 @@ accept (int fd, struct sockaddr *addr, socklen_t *len)
 TRACE_EXPORT int
 accept4 (int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
-  int rc = REAL (accept4) (fd, addr, len, flags);
+  int rc = (creport_flush (), REAL (accept4) (fd, addr, len, flags));
   int saved = errno;
 
   if (rc < 0 || !trace_enter ())
@@ -306,6 +309,22 @@ close (int fd)
   return rc;
 }
 
+/* _exit skips destructors (multiprocessing's children end this way, right
+ * after their last send): what is batched goes first. _Exit is the same. */
+TRACE_EXPORT void
+_exit (int status)
+{
+  creport_flush ();
+  REAL (exit_now) (status);
+}
+
+TRACE_EXPORT void
+_Exit (int status)
+{
+  creport_flush ();
+  REAL (exit_now) (status);
+}
+
 TRACE_EXPORT pid_t
 fork (void)
 {
@@ -320,6 +339,7 @@ fork (void)
       inside = 0;
       trace_fault_after_fork ();
       creport_after_fork ();
+      creport_flush ();
     }
   else if (trace_enter ())
     {

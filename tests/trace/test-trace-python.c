@@ -35,20 +35,6 @@ python_argv (const char * const *script_args)
   return g_strv_builder_end (builder);
 }
 
-typedef struct {
-  guint messages;
-} Expect;
-
-static gboolean
-all_paired (ConclaveCluster *cluster, gpointer data)
-{
-  guint64 counts[5];
-
-  trace_test_count (cluster, counts);
-  return counts[CONCLAVE_MESSAGE_DELIVERED] >= ((Expect *) data)->messages
-         && counts[CONCLAVE_MESSAGE_IN_FLIGHT] == 0 && counts[CONCLAVE_MESSAGE_UNSENT] == 0;
-}
-
 /* Server and client under the shim; returns their stdout. */
 static void
 run_traced (ConclaveCluster *cluster, const Example *ex, char **server_out, char **client_out)
@@ -56,7 +42,6 @@ run_traced (ConclaveCluster *cluster, const Example *ex, char **server_out, char
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) server = python_argv (ex->server);
   g_auto(GStrv) client = python_argv (ex->client);
-  Expect expect = { ex->messages };
   guint64 counts[5];
 
   g_assert_nonnull (conclave_cluster_add_program (cluster, "s1", (const char * const *) server, NULL, TRUE, &error));
@@ -66,7 +51,7 @@ run_traced (ConclaveCluster *cluster, const Example *ex, char **server_out, char
   g_assert_no_error (error);
   trace_test_wait_ended (cluster, "c1", 30);
   trace_test_wait_ended (cluster, "s1", 30);
-  trace_test_wait (cluster, all_paired, &expect, 10, "every send paired with its receive");
+  trace_test_wait_paired (cluster, ex->messages, TRUE, 10);
   trace_test_count (cluster, counts);
   /* Exactly what was sent arrived: nothing lost, nothing left over. */
   g_assert_cmpuint (counts[CONCLAVE_MESSAGE_DELIVERED], ==, ex->messages);
@@ -109,7 +94,6 @@ run_example (gconstpointer data)
 {
   const Example *ex = data;
   ConclaveCluster *cluster = trace_test_cluster ();
-  guint port = conclave_cluster_get_base_port (cluster);
   g_autofree char *server_traced = NULL, *client_traced = NULL;
   g_autofree char *server_plain = NULL, *client_plain = NULL;
   g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL;
@@ -118,7 +102,7 @@ run_example (gconstpointer data)
   ex->check (cluster, conclave_cluster_lookup (cluster, "s1"), conclave_cluster_lookup (cluster, "c1"));
   trace_test_finish (cluster);
 
-  run_plain (ex, port, &server_plain, &client_plain);
+  run_plain (ex, trace_test_free_port (), &server_plain, &client_plain);
   a = trace_test_normalise (server_traced);
   b = trace_test_normalise (server_plain);
   c = trace_test_normalise (client_traced);
@@ -309,8 +293,10 @@ test_run_exec (void)
   g_autofree char *trace = g_build_filename (dir, "trace.jsonl", NULL);
   g_autofree char *server = trace_test_example ("udp_server.py");
   g_autofree char *client = trace_test_example ("udp_client.py");
-  g_autofree char *s1 = g_strdup_printf ("s1=exec:" PYTHON " '%s' --port {port}", server);
-  g_autofree char *c1 = g_strdup_printf ("c1=exec:" PYTHON " '%s' --port {port} --count 3 --interval 0.05 --timeout 0.2", client);
+  guint port = trace_test_free_port ();  /* not {port}: other tests run conclave-run too */
+  g_autofree char *s1 = g_strdup_printf ("s1=exec:" PYTHON " '%s' --port %u", server, port);
+  g_autofree char *c1 = g_strdup_printf ("c1=exec:" PYTHON " '%s' --port %u --count 3 --interval 0.05 --timeout 0.2",
+                                         client, port);
   const char *argv[] = { run, "-d", "3s", "-t", trace, "--node", s1, "--node", c1, NULL };
   g_autofree char *out = NULL, *contents = NULL;
   g_autoptr(GError) error = NULL;

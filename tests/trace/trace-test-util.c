@@ -2,7 +2,7 @@
 #include "trace-test-util.h"
 
 #include <netinet/in.h>
-#include <string.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -54,6 +54,60 @@ trace_test_wait_bound (ConclaveCluster *cluster, const char *name, double second
   trace_test_wait (cluster, has_address, (gpointer) name, seconds, what);
 }
 
+typedef struct {
+  guint64  delivered;
+  gboolean all;
+} Paired;
+
+static gboolean
+is_paired (ConclaveCluster *cluster, gpointer data)
+{
+  const Paired *p = data;
+  guint64 counts[5];
+
+  conclave_matcher_count (conclave_cluster_get_matcher (cluster), counts);
+  return counts[CONCLAVE_MESSAGE_DELIVERED] >= p->delivered && counts[CONCLAVE_MESSAGE_UNSENT] == 0
+         && (!p->all || counts[CONCLAVE_MESSAGE_IN_FLIGHT] == 0);
+}
+
+void
+trace_test_wait_paired (ConclaveCluster *cluster, guint64 delivered, gboolean all, double seconds)
+{
+  Paired p = { delivered, all };
+
+  trace_test_wait (cluster, is_paired, &p, seconds, "every receive paired with its send");
+}
+
+static gboolean
+can_bind (guint port, int type)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons ((guint16) port),
+                              .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  int fd = socket (AF_INET, type, 0);
+  gboolean ok = fd >= 0 && bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0;
+
+  if (fd >= 0)
+    close (fd);
+  return ok;
+}
+
+guint
+trace_test_free_port (void)
+{
+  /* Random, not 10001: other test programs run at the same time. */
+  for (guint tries = 0; tries < 100; tries++)
+    {
+      guint port = (guint) g_random_int_range (20000, 60000);
+      gboolean free_ports = TRUE;
+
+      for (guint i = 0; i < 4 && free_ports; i++)
+        free_ports = can_bind (port + i, SOCK_DGRAM) && can_bind (port + i, SOCK_STREAM);
+      if (free_ports)
+        return port;
+    }
+  g_error ("no four free ports in a row");
+}
+
 ConclaveCluster *
 trace_test_cluster (void)
 {
@@ -61,6 +115,7 @@ trace_test_cluster (void)
   ConclaveCluster *cluster = conclave_cluster_new (&error);
 
   g_assert_no_error (error);
+  conclave_cluster_set_base_port (cluster, trace_test_free_port ());
   return cluster;
 }
 
@@ -109,7 +164,15 @@ trace_test_spawn_plain (const char * const *argv, GError **error)
 typedef struct {
   char    *out;
   gboolean done;
+  gboolean late;
 } Communicated;
+
+static gboolean
+too_late (gpointer data)
+{
+  ((Communicated *) data)->late = TRUE;
+  return G_SOURCE_REMOVE;
+}
 
 static void
 communicated (GObject *source, GAsyncResult *result, gpointer data)
@@ -125,35 +188,45 @@ communicated (GObject *source, GAsyncResult *result, gpointer data)
 char *
 trace_test_finish_plain (GSubprocess *process, double seconds)
 {
-  Communicated c = { NULL, FALSE };
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_TIME_SPAN_SECOND);
+  Communicated c = { NULL, FALSE, FALSE };
+  guint timer = g_timeout_add ((guint) (seconds * 1000), too_late, &c);
 
   g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated, &c);
   while (!c.done)
     {
-      if (g_get_monotonic_time () > deadline)
+      if (c.late)
         {
           g_subprocess_force_exit (process);
           g_error ("%s did not end within %.1f s", g_subprocess_get_identifier (process), seconds);
         }
       g_main_context_iteration (NULL, TRUE);
     }
+  g_source_remove (timer);
   g_assert_true (g_subprocess_wait (process, NULL, NULL));
   return c.out;
 }
 
+/* Read from /proc/net, not by trying to bind: a test that held the port for
+ * a moment could make the server's own bind fail. */
 gboolean
 trace_test_port_taken (guint port, int type)
 {
-  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons ((guint16) port),
-                              .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  int fd = socket (AF_INET, type, 0);
-  gboolean taken;
+  g_autofree char *table = NULL;
+  g_auto(GStrv) lines = NULL;
 
-  g_assert_cmpint (fd, >=, 0);
-  taken = bind (fd, (struct sockaddr *) &addr, sizeof addr) != 0;
-  close (fd);
-  return taken;
+  if (!g_file_get_contents (type == SOCK_STREAM ? "/proc/net/tcp" : "/proc/net/udp", &table, NULL, NULL))
+    g_error ("cannot read /proc/net");
+  lines = g_strsplit (table, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      unsigned local_port = 0, state = 0;
+
+      /* "  12: 0100007F:2711 00000000:0000 0A …" */
+      if (sscanf (lines[i], " %*u: %*x:%x %*x:%*x %x", &local_port, &state) == 2
+          && local_port == port && (type != SOCK_STREAM || state == 0x0A))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 char *

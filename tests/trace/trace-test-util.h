@@ -15,7 +15,14 @@ void        trace_test_wait_ended (ConclaveCluster *cluster, const char *name, d
 /* Waits until `name` reported an address (it has bound its socket). */
 void        trace_test_wait_bound (ConclaveCluster *cluster, const char *name, double seconds);
 
+/* A cluster on four free ports chosen at random. */
+/* Waits until at least `delivered` messages arrived and no receive waits
+ * for its send (and, if `all`, nothing is in flight either). */
+void        trace_test_wait_paired (ConclaveCluster *cluster, guint64 delivered, gboolean all, double seconds);
+
 ConclaveCluster *trace_test_cluster (void);
+/* The first of four free ports in a row. */
+guint       trace_test_free_port  (void);
 void        trace_test_finish     (ConclaveCluster *cluster);
 
 /* "/…/build/data/examples/python/NAME" */

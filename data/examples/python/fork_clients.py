@@ -8,6 +8,7 @@ import argparse
 import multiprocessing
 import os
 import socket
+import sys
 import time
 
 
@@ -24,6 +25,9 @@ def send_message(server_address, server_port):
 
 
 if __name__ == '__main__':
+    # Several processes print to one terminal: one line, one write, so that
+    # their lines never mix (line buffering, whatever Python was told)
+    sys.stdout = open(sys.stdout.fileno(), 'w', buffering=1, closefd=False)
     parser = argparse.ArgumentParser(description='several UDP client processes')
     parser.add_argument('--port', type=int, default=10001, help='port of the server')
     parser.add_argument('--clients', type=int, default=3, help='how many client processes')

@@ -8,6 +8,7 @@ import argparse
 import multiprocessing
 import os
 import socket
+import sys
 
 
 class Server(multiprocessing.Process):
@@ -26,6 +27,9 @@ class Server(multiprocessing.Process):
 
 
 if __name__ == '__main__':
+    # Several processes print to one terminal: one line, one write, so that
+    # their lines never mix (line buffering, whatever Python was told)
+    sys.stdout = open(sys.stdout.fileno(), 'w', buffering=1, closefd=False)
     parser = argparse.ArgumentParser(description='UDP server with a process per request')
     parser.add_argument('--port', type=int, default=10001, help='port to listen on')
     parser.add_argument('--count', type=int, default=0,

@@ -9,6 +9,7 @@ import argparse
 import multiprocessing
 import os
 import socket
+import sys
 
 server_socket = None
 
@@ -25,6 +26,9 @@ def send_square(number, client_address):
 
 
 if __name__ == '__main__':
+    # Several processes print to one terminal: one line, one write, so that
+    # their lines never mix (line buffering, whatever Python was told)
+    sys.stdout = open(sys.stdout.fileno(), 'w', buffering=1, closefd=False)
     parser = argparse.ArgumentParser(description='UDP square server with a process pool')
     parser.add_argument('--port', type=int, default=10001, help='port to listen on')
     parser.add_argument('--workers', type=int, default=4, help='how many worker processes')
