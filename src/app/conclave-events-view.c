@@ -31,7 +31,7 @@ struct _ConclaveEventsView
   GtkStringList     *node_names;
   gint64             origin_ns;
   gboolean           following;
-  gboolean           scrolling;
+  guint              scroll_id;
 
   GtkSearchEntry    *search_entry;
   GtkDropDown       *node_dropdown;
@@ -227,26 +227,61 @@ update_node_names (ConclaveEventsView *self)
     on_filter_changed (self);
 }
 
-static void
-on_value_changed (GtkAdjustment    *adjustment,
-                  ConclaveEventsView *self)
+/* Following the newest event: on until the user scrolls up, on again once
+ * they are back at the bottom. GtkListView moves its adjustment itself as
+ * rows come and go, so only the user's own scrolling turns it off. */
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           ConclaveEventsView       *self)
 {
-  if (self->scrolling)
-    return;
-  self->following = gtk_adjustment_get_value (adjustment) >=
-                    gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) - 4;
+  if (dy < 0)
+    self->following = FALSE;
+  return FALSE;
 }
 
 static void
-on_adjustment_changed (GtkAdjustment    *adjustment,
-                       ConclaveEventsView *self)
+on_value_changed (GtkAdjustment      *adjustment,
+                  ConclaveEventsView *self)
 {
-  if (!self->following)
-    return;
-  self->scrolling = TRUE;
-  gtk_adjustment_set_value (adjustment,
-                            gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
-  self->scrolling = FALSE;
+  if (gtk_adjustment_get_value (adjustment) >=
+      gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) - 2)
+    self->following = TRUE;
+}
+
+/* The list view inside the column view owns "list.scroll-to-item"
+ * (GtkColumnView itself gets a scroll_to only in GTK 4.12). */
+static GtkWidget *
+inner_list_view (ConclaveEventsView *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return child;
+  return NULL;
+}
+
+static gboolean
+scroll_to_newest (gpointer data)
+{
+  ConclaveEventsView *self = data;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  GtkWidget *list_view = inner_list_view (self);
+
+  self->scroll_id = 0;
+  if (self->following && n > 0 && list_view != NULL && gtk_widget_get_mapped (list_view))
+    gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", n - 1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_rows_changed (ConclaveEventsView *self)
+{
+  update_count (self);
+  if (self->following && self->scroll_id == 0)
+    self->scroll_id = g_idle_add (scroll_to_newest, self);
 }
 
 void
@@ -290,6 +325,7 @@ conclave_events_view_dispose (GObject *object)
   ConclaveEventsView *self = CONCLAVE_EVENTS_VIEW (object);
 
   conclave_events_view_set_cluster (self, NULL);
+  g_clear_handle_id (&self->scroll_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONCLAVE_TYPE_EVENTS_VIEW);
   /* Template children of a plain GtkWidget are ours to unparent. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
@@ -372,6 +408,7 @@ static void
 conclave_events_view_init (ConclaveEventsView *self)
 {
   GtkAdjustment *vadjustment;
+  GtkEventController *scroll;
   g_autoptr(GtkSingleSelection) selection = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -391,13 +428,19 @@ conclave_events_view_init (ConclaveEventsView *self)
   add_column (self, COLUMN_EVENT, _("Event"), 110);
   add_column (self, COLUMN_DETAILS, _("Details"), -1);
 
-  g_signal_connect_object (self->list, "items-changed", G_CALLBACK (update_count), self,
+  g_signal_connect_object (self->list, "items-changed", G_CALLBACK (on_rows_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->list, "notify::scanning", G_CALLBACK (update_count), self,
                            G_CONNECT_SWAPPED);
   vadjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
   g_signal_connect_object (vadjustment, "value-changed", G_CALLBACK (on_value_changed), self, 0);
-  g_signal_connect_object (vadjustment, "changed", G_CALLBACK (on_adjustment_changed), self, 0);
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (scroll, "scroll", G_CALLBACK (on_scroll), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->scroller), scroll);
+  /* Rows added while the log was hidden: catch up when it shows. */
+  g_signal_connect_object (self->column_view, "map", G_CALLBACK (on_rows_changed), self,
+                           G_CONNECT_SWAPPED);
   update_node_names (self);
   update_count (self);
 }

@@ -61,6 +61,7 @@ struct _ConclaveInspector
   ConclaveNode      *node;
   AdwActionRow      *rows[N_ROWS];
   GtkLabel          *values[N_ROWS];   /* NULL for long values, shown as the subtitle */
+  char              *output_text;      /* for conclave_inspector_get_value ("output") */
 
   GtkStack          *stack;
   GtkLabel          *name_label;
@@ -376,6 +377,16 @@ conclave_inspector_get_value (ConclaveInspector *self,
 
   if (g_strcmp0 (row, "state") == 0)
     return gtk_label_get_text (self->state_label);
+  if (g_strcmp0 (row, "output") == 0)
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->output_view);
+      GtkTextIter start, end;
+
+      g_free (self->output_text);
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      self->output_text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+      return self->output_text;
+    }
   for (guint i = 0; i < N_ROWS; i++)
     if (g_strcmp0 (row_info[i].id, row) == 0)
       return self->values[i] ? gtk_label_get_text (self->values[i])
@@ -424,6 +435,7 @@ conclave_inspector_dispose (GObject *object)
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
   g_clear_object (&self->cluster);
+  g_clear_pointer (&self->output_text, g_free);
   G_OBJECT_CLASS (conclave_inspector_parent_class)->dispose (object);
 }
 

@@ -20,7 +20,8 @@ G_DECLARE_FINAL_TYPE (ConclaveInspector, conclave_inspector, CONCLAVE, INSPECTOR
 void          conclave_inspector_set_node (ConclaveInspector *self,
                                            ConclaveNode      *node);
 ConclaveNode *conclave_inspector_get_node (ConclaveInspector *self);
-/* For tests: the text of a value row ("pid", "ppid", "state" …) or NULL. */
+/* For tests: the text of a value row ("pid", "ppid", "state" …), or all
+ * the output shown ("output"); NULL for an unknown row. */
 const char   *conclave_inspector_get_value (ConclaveInspector *self,
                                             const char        *row);
 

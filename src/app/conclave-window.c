@@ -376,10 +376,24 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   _conclave_window_class_init_actions (widget_class);
 }
 
+/* AdwSplitButton names its arrow only by a tooltip; screen readers need a
+ * label. The arrow is its last child, a GtkMenuButton. */
+static void
+label_dropdown (GtkWidget  *split_button,
+                const char *label)
+{
+  GtkWidget *arrow = gtk_widget_get_last_child (split_button);
+
+  if (GTK_IS_MENU_BUTTON (arrow))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
 static void
 conclave_window_init (ConclaveWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  label_dropdown (self->add_server_button, _("Choose the Server’s Role"));
+  label_dropdown (self->add_client_button, _("Choose the Client’s Role"));
   g_signal_connect_object (self->view_stack, "notify::visible-child-name",
                            G_CALLBACK (on_view_changed), self, G_CONNECT_SWAPPED);
   g_object_bind_property (self, "selected", self->cluster_view, "selected",

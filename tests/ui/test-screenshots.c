@@ -106,6 +106,7 @@ test_views (Fixture       *f,
 {
   run_chapter (f, "chapter-3", 12);
   conclave_window_show_view (f->window, "events");
+  ui_test_run_for (1000);
   save (f, "chapter-3-events");
   conclave_window_show_view (f->window, "charts");
   save (f, "chapter-3-charts");
@@ -113,6 +114,19 @@ test_views (Fixture       *f,
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "set-tempo", g_variant_new_double (0.2));
   ui_test_run_for (1500);
   save (f, "chapter-3-fast");
+}
+
+/* Half of what c1 sends is dropped by a fault: falling dots, red crosses. */
+static void
+test_faults (Fixture       *f,
+             gconstpointer  data)
+{
+  run_chapter (f, "chapter-2", 2);
+  g_assert_true (conclave_cluster_set_fault (f->cluster, "c1", 0.5, 0, NULL));
+  g_assert_true (conclave_cluster_set_fault (f->cluster, "c2", 0.5, 0, NULL));
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "set-tempo", g_variant_new_double (0.3));
+  ui_test_run_for (3000);
+  save (f, "faults");
 }
 
 static void
@@ -147,6 +161,7 @@ main (int   argc,
       g_test_add (path, Fixture, ids[i], fixture_set_up, test_chapter, fixture_tear_down);
     }
   g_test_add ("/screenshots/views", Fixture, NULL, fixture_set_up, test_views, fixture_tear_down);
+  g_test_add ("/screenshots/faults", Fixture, NULL, fixture_set_up, test_faults, fixture_tear_down);
   g_test_add ("/screenshots/presentation", Fixture, NULL, fixture_set_up, test_presentation, fixture_tear_down);
   return g_test_run ();
 }

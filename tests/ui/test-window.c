@@ -12,6 +12,7 @@
 #include "conclave-event-list.h"
 #include "conclave-event-format.h"
 #include "conclave-events-view.h"
+#include "conclave-inspector.h"
 #include "conclave-palette.h"
 #include "conclave-render.h"
 #include "conclave-timeline.h"
@@ -445,6 +446,90 @@ test_tempo (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (conclave_cluster_get_tempo (f->cluster), 5.0, 1e-9);
 }
 
+static guint
+n_dropped (Fixture *f)
+{
+  guint64 counts[5] = { 0, };
+
+  conclave_matcher_count (conclave_cluster_get_matcher (f->cluster), counts);
+  return counts[CONCLAVE_MESSAGE_DROPPED];
+}
+
+static gboolean
+some_dropped (gpointer data)
+{
+  return n_dropped (data) >= 3;
+}
+
+static gboolean
+output_shown (gpointer data)
+{
+  Fixture *f = data;
+  GtkWidget *inspector = conclave_window_get_view_widget (f->window, "inspector");
+  const char *output = conclave_inspector_get_value (CONCLAVE_INSPECTOR (inspector), "output");
+
+  return output != NULL && strlen (output) > 10;
+}
+
+/* A fault that drops everything c1 sends: the timeline marks the dropped
+ * messages (red), the inspector counts them, and shows c1's own output. */
+static void
+test_dropped (Fixture       *f,
+              gconstpointer  data)
+{
+  NodeWait w = { f, "c1", 0 };
+  GtkWidget *timeline = conclave_window_get_view_widget (f->window, "timeline");
+  GtkWidget *inspector = conclave_window_get_view_widget (f->window, "inspector");
+  g_autoptr(GdkTexture) texture = NULL;
+  GdkRGBA failed;
+  guint n_failed;
+
+  start (f, "chapter-1", 0.05);
+  g_assert_true (ui_test_wait (running, &w, 8000));
+  g_assert_true (conclave_cluster_set_fault (f->cluster, "c1", 1.0, 0, NULL));
+  g_assert_true (ui_test_wait (some_dropped, f, 5000));
+  conclave_window_set_selected (f->window, node (f, "c1"));
+  g_assert_cmpuint (g_ascii_strtoull (conclave_inspector_get_value (CONCLAVE_INSPECTOR (inspector), "dropped"),
+                                      NULL, 10), >=, 1);
+  g_assert_true (ui_test_wait (output_shown, f, 5000));
+
+  g_assert_true (ui_test_wait (shown, timeline, 3000));
+  texture = conclave_render_widget (timeline, NULL);
+  conclave_palette_get (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &failed);
+  conclave_render_inspect (texture, &failed, 20, NULL, &n_failed);
+  g_test_message ("%u dropped, %u red pixels on the timeline", n_dropped (f), n_failed);
+  g_assert_cmpuint (n_failed, >=, 30);
+}
+
+/* Scrolling back stops following the present; following again resumes. */
+static void
+test_timeline_scroll (Fixture       *f,
+                      gconstpointer  data)
+{
+  ConclaveTimeline *timeline = CONCLAVE_TIMELINE (conclave_window_get_view_widget (f->window, "timeline"));
+  Chapter2 c = { f, 6 };
+  ConclaveTimelineStats stats;
+
+  start (f, "chapter-2", 0.1);
+  g_assert_true (ui_test_wait (chapter_2_running, &c, 8000));
+  g_assert_true (conclave_timeline_get_following (timeline));
+  g_assert_nonnull (conclave_render_widget (GTK_WIDGET (timeline), NULL));
+  conclave_timeline_scroll (timeline, -4);
+  g_assert_false (conclave_timeline_get_following (timeline));
+  conclave_timeline_zoom (timeline, 1.5);
+  g_assert_nonnull (conclave_render_widget (GTK_WIDGET (timeline), NULL));
+  conclave_timeline_get_stats (timeline, &stats);
+  g_assert_cmpuint (stats.markers, >, 0);
+  conclave_timeline_follow (timeline);
+  g_assert_true (conclave_timeline_get_following (timeline));
+  /* Real time: the same, by tenths of the width. */
+  conclave_timeline_set_real_time (timeline, TRUE);
+  conclave_timeline_scroll (timeline, -3);
+  g_assert_false (conclave_timeline_get_following (timeline));
+  conclave_timeline_scroll (timeline, 30);
+  g_assert_true (conclave_timeline_get_following (timeline));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -461,6 +546,8 @@ main (int   argc,
   ADD ("/window/add-nodes", test_add_nodes);
   ADD ("/window/freeze-all", test_freeze_all);
   ADD ("/window/event-log", test_event_log);
+  ADD ("/window/dropped", test_dropped);
+  ADD ("/window/timeline-scroll", test_timeline_scroll);
 #undef ADD
   return g_test_run ();
 }
