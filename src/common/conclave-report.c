@@ -39,6 +39,11 @@ typedef enum {
   CHAN_CLOSED,      /* the controller went away: reporting is a no-op */
 } ChanState;
 
+/* Batching (the trace shim): lines wait until this many bytes or this long
+ * after the last write, or until the program is about to wait. */
+#define BATCH_BYTES (16 * 1024)
+#define BATCH_NS    (2LL * 1000 * 1000)
+
 /* How long a process keeps retrying a connect that found the backlog full. */
 #define CONNECT_RETRY_NS (5LL * 1000 * 1000 * 1000)
 
@@ -56,6 +61,8 @@ static int64_t connect_deadline;
 static uint64_t seq;
 static uint64_t dropped_total;
 static uint64_t dropped_since;       /* since the last line that got through */
+static int batching;
+static int64_t last_flush_ns;
 static char role_name[64];
 static char program_name[256];
 
@@ -100,6 +107,16 @@ chan_send (int fd, const void *buf, size_t len)
   return syscall (SYS_sendto, fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT, NULL, 0);
 #else
   return send (fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+#endif
+}
+
+static void
+chan_close (int fd)
+{
+#ifdef SYS_close
+  syscall (SYS_close, fd);
+#else
+  close (fd);
 #endif
 }
 
@@ -169,10 +186,9 @@ creport_now_ns (void)
 }
 
 uint64_t
-creport_hash (const void *data, size_t len)
+creport_hash_update (uint64_t h, const void *data, size_t len)
 {
   const unsigned char *p = data;
-  uint64_t h = 14695981039346656037ULL;
 
   for (size_t i = 0; i < len; i++)
     {
@@ -180,6 +196,12 @@ creport_hash (const void *data, size_t len)
       h *= 1099511628211ULL;
     }
   return h;
+}
+
+uint64_t
+creport_hash (const void *data, size_t len)
+{
+  return creport_hash_update (CREPORT_HASH_INIT, data, len);
 }
 
 /* ---- JSON strings ---- */
@@ -272,7 +294,7 @@ static void
 chan_close_locked (ChanState new_state)
 {
   if (chan_fd >= 0)
-    close (chan_fd);
+    chan_close (chan_fd);
   chan_fd = -1;
   state = new_state;
   pending_head = pending_tail = 0;
@@ -302,6 +324,8 @@ flush_locked (void)
 {
   if (state == CHAN_CONNECTING && !try_connect_locked ())
     return;
+  if (batching && pending_head < pending_tail)
+    last_flush_ns = creport_now_ns ();
   while (state == CHAN_OPEN && pending_head < pending_tail)
     {
       ssize_t n = chan_send (chan_fd, pending + pending_head, pending_tail - pending_head);
@@ -384,13 +408,16 @@ event_locked (const char *ev, int64_t t, const char *fields)
 
   dropped_total += reentered;
   dropped_since += reentered;
-  flush_locked ();
+  if (!batching)
+    flush_locked ();
   if (state != CHAN_OPEN && state != CHAN_CONNECTING)
     return;
   if (dropped_since > 0)
     tell_overflow_locked ();
   emit_locked (ev, t, fields);
-  flush_locked ();
+  if (!batching || pending_tail - pending_head >= BATCH_BYTES
+      || creport_now_ns () - last_flush_ns >= BATCH_NS)
+    flush_locked ();
 }
 
 static void
@@ -479,6 +506,25 @@ creport_after_fork (void)
         {
           dropped_total = 0;
           open_locked ();
+        }
+      lock_leave ();
+    }
+  errno = saved;
+}
+
+void
+creport_fd_closing (int fd)
+{
+  int saved = errno;
+
+  if (fd >= 0 && lock_enter ())
+    {
+      if (fd == chan_fd)
+        {
+          /* The program closes it itself; we must never write to the
+           * number again, whatever it becomes. */
+          chan_fd = -1;
+          chan_close_locked (CHAN_CLOSED);
         }
       lock_leave ();
     }
@@ -697,6 +743,19 @@ creport_read_commands (void (*cb) (const char *line, void *data), void *data)
   free (block);
   errno = saved;
   return ret;
+}
+
+void
+creport_set_batching (int on)
+{
+  int saved = errno;
+
+  if (lock_enter ())
+    {
+      batching = on;
+      lock_leave ();
+    }
+  errno = saved;
 }
 
 void

@@ -19,6 +19,11 @@ int  creport_init (const char *role, const char *program);
  * with our ppid. Safe to call when not connected. */
 void creport_after_fork (void);
 
+/* The program is about to close `fd` (the trace shim's close wrapper): if it
+ * is the channel, reporting stops, and the number, once the program reuses
+ * it, is never written to. Does not close anything itself. */
+void creport_fd_closing (int fd);
+
 /* 1 while a connection is open. */
 int  creport_active (void);
 
@@ -71,6 +76,13 @@ int  creport_read_commands (void (*cb) (const char *line, void *data), void *dat
  * or now and then). */
 void creport_flush (void);
 
+/* Batching on (1) or off (0, the default): with it, an event is written
+ * only once 16 KiB are waiting or 2 ms have passed since the last write;
+ * the caller must call creport_flush() before it may wait (the trace shim
+ * does before every receive), so nothing waits unseen for long. Saves a
+ * system call and a wake-up of the controller per event. */
+void creport_set_batching (int on);
+
 /* Bytes accepted but not yet written (poll creport_fd() for POLLOUT and call
  * creport_flush() while this is non-zero). */
 size_t creport_pending (void);
@@ -80,3 +92,8 @@ uint64_t creport_dropped (void);
 
 /* FNV-1a 64 of a payload, as used for `hash`. */
 uint64_t creport_hash (const void *data, size_t len);
+
+/* The same hash over a payload in pieces (scatter/gather I/O): start from
+ * CREPORT_HASH_INIT and feed every piece in order. */
+#define CREPORT_HASH_INIT 14695981039346656037ULL
+uint64_t creport_hash_update (uint64_t h, const void *data, size_t len);

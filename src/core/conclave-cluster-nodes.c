@@ -11,6 +11,7 @@
 
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <string.h>
 
 /* ---- node operations ----------------------------------------------------- */
 
@@ -27,23 +28,96 @@ conclave_cluster_next_name (ConclaveCluster *self, gboolean server)
     }
 }
 
+#define TRACE_LIBRARY "libconclave-trace.so"
+
+/* $variable, else the build tree's copy if there is one, else the installed one. */
+static char *
+find_path (const char *variable, const char *built, const char *installed)
+{
+  const char *value = g_getenv (variable);
+
+  if (value != NULL && *value != '\0')
+    return g_strdup (value);
+  if (g_file_test (built, G_FILE_TEST_EXISTS))
+    return g_strdup (built);
+  return g_strdup (installed);
+}
+
+char *
+conclave_find_trace_library (void)
+{
+  g_autofree char *built = g_build_filename (BUILD_TRACEDIR, TRACE_LIBRARY, NULL);
+  g_autofree char *installed = g_build_filename (PKGLIBDIR, TRACE_LIBRARY, NULL);
+
+  return find_path ("CONCLAVE_TRACE_LIBRARY", built, installed);
+}
+
+char *
+conclave_find_examples_dir (void)
+{
+  g_autofree char *installed = g_build_filename (PKGDATADIR, "examples", "python", NULL);
+
+  return find_path ("CONCLAVE_EXAMPLES_DIR", BUILD_EXAMPLESDIR, installed);
+}
+
 static char *
 expand_arg (ConclaveCluster *self, const char *arg)
 {
   g_autofree char *port = g_strdup_printf ("%u", self->base_port);
   g_autofree char *group = g_strdup_printf ("%u", self->group_port);
+  g_autofree char *examples = strstr (arg, "{examples}") ? conclave_find_examples_dir () : NULL;
   g_autoptr(GString) s = g_string_new (arg);
 
   g_string_replace (s, "{port}", port, 0);
   g_string_replace (s, "{group_port}", group, 0);
+  if (strstr (arg, "{port") != NULL)
+    {
+      g_autofree char *port2 = g_strdup_printf ("%u", self->base_port + 2);
+      g_autofree char *port3 = g_strdup_printf ("%u", self->base_port + 3);
+      g_string_replace (s, "{port2}", port2, 0);
+      g_string_replace (s, "{port3}", port3, 0);
+    }
+  if (examples != NULL)
+    g_string_replace (s, "{examples}", examples, 0);
   return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* A traced program starts with the shim preloaded (before anything the
+ * user preloads) and Python's output unbuffered, so the inspector shows
+ * its lines as they are printed. */
+static GStrv
+traced_env (GError **error)
+{
+  g_autofree char *shim = conclave_find_trace_library ();
+  const char *preload = g_getenv ("LD_PRELOAD");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *value = NULL;
+
+  if (!g_file_test (shim, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "The trace library %s is missing: a program cannot be watched without it", shim);
+      return NULL;
+    }
+  value = preload && *preload ? g_strdup_printf ("LD_PRELOAD=%s:%s", shim, preload)
+                              : g_strdup_printf ("LD_PRELOAD=%s", shim);
+  g_strv_builder_add (builder, value);
+  g_strv_builder_add (builder, "PYTHONUNBUFFERED=1");
+  return g_strv_builder_end (builder);
 }
 
 gboolean
 _conclave_cluster_spawn_node (ConclaveCluster *self, ConclaveNode *node, GError **error)
 {
-  gint pid = conclave_supervisor_spawn (self->supervisor, conclave_node_get_name (node),
-                                        conclave_node_get_argv (node), NULL, error);
+  const char *name = conclave_node_get_name (node);
+  g_auto(GStrv) env = NULL;
+  gint pid;
+
+  if (g_strcmp0 (conclave_node_get_role (node), "exec") == 0 && (env = traced_env (error)) == NULL)
+    return FALSE;
+  pid = conclave_supervisor_spawn_with_env (self->supervisor, name, conclave_node_get_argv (node),
+                                            g_hash_table_lookup (self->exec_cwd, name),
+                                            (const char * const *) env, error);
   return pid > 0;
 }
 
@@ -111,6 +185,7 @@ conclave_cluster_add_program (ConclaveCluster *self, const char *name, const cha
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) expanded = NULL;
+  ConclaveNode *node;
 
   g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
   g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
@@ -121,7 +196,15 @@ conclave_cluster_add_program (ConclaveCluster *self, const char *name, const cha
       g_strv_builder_add (builder, arg);
     }
   expanded = g_strv_builder_end (builder);
-  return add_and_spawn (self, name, "exec", expanded, server, error);
+  if (!check_new_name (self, name, error))
+    return NULL;
+  /* Kept for restarts; forgotten with the node. */
+  if (cwd != NULL)
+    g_hash_table_insert (self->exec_cwd, g_strdup (name), g_strdup (cwd));
+  node = add_and_spawn (self, name, "exec", expanded, server, error);
+  if (node == NULL)
+    g_hash_table_remove (self->exec_cwd, name);
+  return node;
 }
 
 gboolean
@@ -244,6 +327,22 @@ conclave_cluster_send_command (ConclaveCluster *self, const char *name, const ch
   return any;
 }
 
+/* The trace shim sees addresses, not node names: tell it theirs. */
+static void
+add_isolated_addresses (ConclaveCluster *self, JsonBuilder *builder, const char * const *isolate)
+{
+  GHashTableIter iter;
+  gpointer address, owner;
+
+  json_builder_set_member_name (builder, "isolate_addrs");
+  json_builder_begin_array (builder);
+  g_hash_table_iter_init (&iter, self->addr_owner);
+  while (isolate != NULL && g_hash_table_iter_next (&iter, &address, &owner))
+    if (g_strv_contains (isolate, owner))
+      json_builder_add_string_value (builder, address);
+  json_builder_end_array (builder);
+}
+
 gboolean
 conclave_cluster_set_fault (ConclaveCluster *self, const char *name, double drop,
                             guint delay_ms, const char * const *isolate)
@@ -272,6 +371,7 @@ conclave_cluster_set_fault (ConclaveCluster *self, const char *name, double drop
   for (guint i = 0; isolate && isolate[i]; i++)
     json_builder_add_string_value (builder, isolate[i]);
   json_builder_end_array (builder);
+  add_isolated_addresses (self, builder, isolate);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);

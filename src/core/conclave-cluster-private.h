@@ -35,6 +35,8 @@ struct _ConclaveCluster {
   GHashTable            *restarting;  /* names to start again once they exited */
   GHashTable            *removing;    /* names to forget once they exited */
   GPtrArray             *timers;      /* scenario start/fault sources */
+  GHashTable            *exec_cwd;    /* name → working directory of a traced program */
+  GHashTable            *addr_owner;  /* "127.0.0.1:10001" → name of the node that has it */
 
   double                 tempo;
   guint                  base_port;

@@ -219,6 +219,7 @@ _conclave_cluster_remove_now (ConclaveCluster *self, ConclaveNode *node)
         g_clear_object (&entry->node);
     }
   g_hash_table_remove (self->dirty, node);
+  g_hash_table_remove (self->exec_cwd, conclave_node_get_name (node));
   g_hash_table_remove (self->by_name, conclave_node_get_name (node));
   g_ptr_array_remove_index (self->nodes, position);
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
@@ -329,6 +330,22 @@ handle_hello (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
     send_tempo (self, conn);
 }
 
+/* Which node has which address, so that isolating a node can name its
+ * addresses to programs that only see addresses (the trace shim). The
+ * latest claim wins: a port is reused by whoever binds it next. */
+static void
+note_address (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
+{
+  const char *op = conclave_event_store_str (self->store, e->s[0]);
+  const char *local = conclave_event_store_str (self->store, e->s[1]);
+
+  if (local == NULL || *local == '\0' || g_strcmp0 (op, "close") == 0)
+    return;
+  while (conclave_node_get_parent (node) != NULL)
+    node = conclave_node_get_parent (node);
+  g_hash_table_insert (self->addr_owner, g_strdup (local), g_strdup (conclave_node_get_name (node)));
+}
+
 static void
 count_event (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
 {
@@ -351,6 +368,7 @@ count_event (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
         c->lines_lost += (guint64) MAX (e->num, 0);
       break;
     case CONCLAVE_EVENT_SOCKET:
+      note_address (self, node, e);
       if (e->s[1] != 0)
         {
           address = g_strdup_printf ("%s %s (%s)", e->proto == CONCLAVE_PROTO_TCP ? "tcp" : "udp",
@@ -687,16 +705,28 @@ port_is_free (guint port)
          && can_bind (SOCK_DGRAM, CONCLAVE_GROUP_MULTICAST, port);
 }
 
-/* The lecture's port 10001 when it and the next are free, else a free pair. */
+/* {port}, {group_port}, {port2} and {port3}: four in a row. */
+static gboolean
+ports_are_free (guint first)
+{
+  for (guint i = 0; i < 4; i++)
+    if (!port_is_free (first + i))
+      return FALSE;
+  return TRUE;
+}
+
+/* The lecture's port 10001 when it and the next three are free, else a free run. */
 static guint
 choose_base_port (void)
 {
-  if (port_is_free (10001) && port_is_free (10002))
+  /* Tests run many clusters side by side: CONCLAVE_PORTS=random keeps
+   * them off the lecture's port, where two would both find it free. */
+  if (g_strcmp0 (g_getenv ("CONCLAVE_PORTS"), "random") != 0 && ports_are_free (10001))
     return 10001;
   for (guint i = 0; i < 64; i++)
     {
       guint port = 20000 + (guint) g_random_int_range (0, 20000);
-      if (port_is_free (port) && port_is_free (port + 1))
+      if (ports_are_free (port))
         return port;
     }
   return 10001;
@@ -877,6 +907,8 @@ conclave_cluster_finalize (GObject *object)
   g_hash_table_unref (self->crashing);
   g_hash_table_unref (self->restarting);
   g_hash_table_unref (self->removing);
+  g_hash_table_unref (self->exec_cwd);
+  g_hash_table_unref (self->addr_owner);
   g_array_unref (self->procs);
   g_free (self->title);
   G_OBJECT_CLASS (conclave_cluster_parent_class)->finalize (object);
@@ -959,6 +991,8 @@ conclave_cluster_init (ConclaveCluster *self)
   self->crashing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->restarting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->removing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->exec_cwd = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->addr_owner = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->procs = g_array_new (FALSE, TRUE, sizeof (ProcEntry));
   g_array_set_clear_func (self->procs, proc_entry_clear);
   self->tempo = 1.0;

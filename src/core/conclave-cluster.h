@@ -48,7 +48,10 @@ ConclaveNode       *conclave_cluster_add_node       (ConclaveCluster *self,
                                                      const char *role,
                                                      const char * const *args,
                                                      GError **error);
-/* Adds and starts an arbitrary program (the trace shim is preloaded). */
+/* Adds and starts an arbitrary program, traced: libconclave-trace.so is
+ * preloaded (an error if it cannot be found), PYTHONUNBUFFERED=1 is set,
+ * and it runs in `cwd` (NULL: ours), again on restart. argv is not run
+ * through a shell; {port}, {group_port} and {examples} are expanded. */
 ConclaveNode       *conclave_cluster_add_program    (ConclaveCluster *self,
                                                      const char *name,
                                                      const char * const *argv,
@@ -94,6 +97,12 @@ void                conclave_cluster_apply_fault    (ConclaveCluster *self,
 /* Trace recording: every event from now on, as JSON Lines. */
 gboolean            conclave_cluster_start_trace    (ConclaveCluster *self, const char *path, GError **error);
 void                conclave_cluster_stop_trace     (ConclaveCluster *self);
+
+/* Where the trace shim is: $CONCLAVE_TRACE_LIBRARY, the build tree, PKGLIBDIR. */
+char               *conclave_find_trace_library     (void);
+/* Where the lecture's Python examples are: $CONCLAVE_EXAMPLES_DIR, the build
+ * tree, PKGDATADIR/examples/python. */
+char               *conclave_find_examples_dir      (void);
 
 /* Kills every process and waits for them; call before dropping the last ref
  * (dispose does it too). */

@@ -6,6 +6,12 @@
  * that already has a receive can pair again: broadcast and duplicates make
  * a new message sharing the send. Loss is decided by a FIFO of in-flight
  * messages in send order, so expiry never scans everything.
+ *
+ * TCP chunks traced by the shim carry no key but their byte offset in the
+ * stream: per connection (named by its two ends, as both sides report
+ * them) a receive pairs with every send whose bytes it overlaps, so one
+ * send read in three pieces is three messages sharing the send, and three
+ * sends read at once are three messages sharing the receive.
  */
 #include "conclave-matcher.h"
 
@@ -26,11 +32,31 @@ typedef struct {
   guint64 last_delivered; /* message with the newest receive, for duplicate pairing */
 } Waiting;
 
+/* One traced send or receive on a stream, until the other side has passed it. */
+typedef struct {
+  guint64 off;
+  guint64 end;
+  guint64 msg;      /* its message while still unpaired (in flight / unsent), else NONE */
+  guint64 event;    /* absolute event index */
+  gint64  time_ns;
+  guint32 proc;
+  guint32 kind;
+} Chunk;
+
+typedef struct {
+  GArray *sends;      /* Chunk, in arrival order (= offset order per sender) */
+  GArray *recvs;
+  guint64 sent_high;  /* end of the furthest chunk seen on each side */
+  guint64 recv_high;
+  gint64  seen_ns;    /* last activity, to forget dead connections */
+} Stream;
+
 struct _ConclaveMatcher {
   ConclaveEventStore *store;
   GPtrArray          *chunks;   /* ConclaveMessage[MSG_CHUNK_SIZE] */
   guint64             n_messages;
   GHashTable         *waiting;  /* guint64 key → Waiting* */
+  GHashTable         *streams;  /* guint64 (src, dst) → Stream* */
   GArray             *in_flight; /* guint64 message index, in send order */
   GArray             *keys;      /* KeyAge: keys in the order they were first seen */
   guint               keys_head;
@@ -47,6 +73,16 @@ waiting_free (gpointer data)
   g_array_unref (w->sends);
   g_array_unref (w->recvs);
   g_free (w);
+}
+
+static void
+stream_free (gpointer data)
+{
+  Stream *st = data;
+
+  g_array_unref (st->sends);
+  g_array_unref (st->recvs);
+  g_free (st);
 }
 
 static guint
@@ -70,6 +106,7 @@ conclave_matcher_new (ConclaveEventStore *store)
   self->store = store;
   self->chunks = g_ptr_array_new_with_free_func (g_free);
   self->waiting = g_hash_table_new_full (key_hash, key_equal, g_free, waiting_free);
+  self->streams = g_hash_table_new_full (key_hash, key_equal, g_free, stream_free);
   self->in_flight = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->keys = g_array_new (FALSE, FALSE, sizeof (KeyAge));
   self->loss_timeout_ns = 2 * G_TIME_SPAN_SECOND * 1000;
@@ -83,6 +120,7 @@ conclave_matcher_free (ConclaveMatcher *self)
     return;
   g_ptr_array_unref (self->chunks);
   g_hash_table_unref (self->waiting);
+  g_hash_table_unref (self->streams);
   g_array_unref (self->in_flight);
   g_array_unref (self->keys);
   g_free (self);
@@ -278,6 +316,166 @@ feed_drop (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
   set_state (self, m, CONCLAVE_MESSAGE_DROPPED, FALSE);
 }
 
+
+/* ---- TCP streams: byte ranges -------------------------------------------- */
+
+static Stream *
+stream_for (ConclaveMatcher *self, const ConclaveEvent *e)
+{
+  guint64 key = ((guint64) e->s[1] << 32) | e->s[2];
+  Stream *st = g_hash_table_lookup (self->streams, &key);
+
+  if (st == NULL)
+    {
+      st = g_new0 (Stream, 1);
+      st->sends = g_array_new (FALSE, FALSE, sizeof (Chunk));
+      st->recvs = g_array_new (FALSE, FALSE, sizeof (Chunk));
+      g_hash_table_insert (self->streams, g_memdup2 (&key, sizeof key), st);
+    }
+  st->seen_ns = MAX (st->seen_ns, e->time_ns);
+  return st;
+}
+
+static Chunk
+chunk_of (const ConclaveEvent *e, guint64 index)
+{
+  /* The offset travels in `num` (32 bits): streams are compared modulo 4 GiB. */
+  guint64 off = (guint32) e->num;
+
+  return (Chunk) { off, off + e->len, NONE, index, e->time_ns, e->proc, e->s[0] };
+}
+
+static ConclaveEvent
+chunk_event (const Chunk *c)
+{
+  return (ConclaveEvent) { .time_ns = c->time_ns, .proc = c->proc, .s = { c->kind } };
+}
+
+static gboolean
+overlaps (const Chunk *a, const Chunk *b)
+{
+  /* An empty chunk overlaps nothing: it carries no bytes. */
+  return a->off < b->end && b->off < a->end;
+}
+
+/* A message for a send and a receive that were each paired before. */
+static void
+pair_again (ConclaveMatcher *self, const Chunk *send, const Chunk *recv)
+{
+  ConclaveEvent se = chunk_event (send), re = chunk_event (recv);
+  ConclaveMessage *m;
+
+  message_new (self, &m);
+  fill_send (m, &se, send->event);
+  fill_recv (m, &re, recv->event);
+  set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, TRUE);
+}
+
+/* Chunks the other side has gone past can pair with nothing more. */
+static void
+stream_trim (ConclaveMatcher *self, Stream *st, const ConclaveEvent *e)
+{
+  guint n = 0;
+
+  while (n < st->sends->len && g_array_index (st->sends, Chunk, n).end <= st->recv_high)
+    n++;
+  g_array_remove_range (st->sends, 0, n);
+  for (n = 0; n < st->recvs->len && g_array_index (st->recvs, Chunk, n).end <= st->sent_high;)
+    n++;
+  g_array_remove_range (st->recvs, 0, n);
+  if (st->sends->len == 0 && st->recvs->len == 0)
+    {
+      guint64 key = ((guint64) e->s[1] << 32) | e->s[2];
+      g_hash_table_remove (self->streams, &key);
+    }
+}
+
+static void
+feed_stream_send (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
+{
+  Stream *st = stream_for (self, e);
+  Chunk chunk = chunk_of (e, index);
+  gboolean paired = FALSE;
+
+  for (guint i = 0; i < st->recvs->len; i++)
+    {
+      Chunk *r = &g_array_index (st->recvs, Chunk, i);
+
+      if (!overlaps (&chunk, r))
+        continue;
+      paired = TRUE;
+      if (r->msg != NONE)
+        {
+          /* The receive was waiting for its send. */
+          fill_send (message_at (self, r->msg), e, index);
+          set_state (self, message_at (self, r->msg), CONCLAVE_MESSAGE_DELIVERED, FALSE);
+          r->msg = NONE;
+        }
+      else
+        pair_again (self, &chunk, r);
+    }
+  if (!paired)
+    {
+      ConclaveMessage *m;
+
+      chunk.msg = message_new (self, &m);
+      fill_send (m, e, index);
+      set_state (self, m, CONCLAVE_MESSAGE_IN_FLIGHT, TRUE);
+      g_array_append_val (self->in_flight, chunk.msg);
+    }
+  g_array_append_val (st->sends, chunk);
+  st->sent_high = MAX (st->sent_high, chunk.end);
+  stream_trim (self, st, e);
+}
+
+static void
+feed_stream_recv (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
+{
+  Stream *st = stream_for (self, e);
+  Chunk chunk = chunk_of (e, index);
+  gboolean paired = FALSE;
+
+  for (guint i = 0; i < st->sends->len; i++)
+    {
+      Chunk *s = &g_array_index (st->sends, Chunk, i);
+
+      if (!overlaps (&chunk, s))
+        continue;
+      paired = TRUE;
+      if (s->msg != NONE)
+        {
+          /* The send's own message: in flight (or declared lost) until now. */
+          ConclaveMessage *m = message_at (self, s->msg);
+
+          if (m->state == CONCLAVE_MESSAGE_LOST)
+            m->flags |= CONCLAVE_MESSAGE_FLAG_LATE;
+          fill_recv (m, e, index);
+          set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
+          s->msg = NONE;
+        }
+      else
+        pair_again (self, s, &chunk);
+    }
+  if (!paired)
+    {
+      ConclaveMessage *m;
+
+      chunk.msg = message_new (self, &m);
+      fill_recv (m, e, index);
+      set_state (self, m, CONCLAVE_MESSAGE_UNSENT, TRUE);
+    }
+  g_array_append_val (st->recvs, chunk);
+  st->recv_high = MAX (st->recv_high, chunk.end);
+  stream_trim (self, st, e);
+}
+
+static gboolean
+is_stream_chunk (const ConclaveEvent *e)
+{
+  return (e->type == CONCLAVE_EVENT_SEND || e->type == CONCLAVE_EVENT_RECV)
+         && (e->flags & CONCLAVE_EVENT_FLAG_HAS_OFFSET) && e->key == 0;
+}
+
 guint
 conclave_matcher_feed (ConclaveMatcher *self, guint64 first, guint64 end)
 {
@@ -290,6 +488,15 @@ conclave_matcher_feed (ConclaveMatcher *self, guint64 first, guint64 end)
     {
       const ConclaveEvent *e = conclave_event_store_get (self->store, i);
 
+      if (e != NULL && is_stream_chunk (e))
+        {
+          if (e->type == CONCLAVE_EVENT_SEND)
+            feed_stream_send (self, e, i);
+          else
+            feed_stream_recv (self, e, i);
+          changed++;
+          continue;
+        }
       if (e == NULL || e->key == 0)
         continue;
       switch (e->type)
@@ -329,6 +536,37 @@ forget_old_keys (ConclaveMatcher *self, gint64 now_ns)
     {
       g_array_remove_range (self->keys, 0, self->keys_head);
       self->keys_head = 0;
+    }
+}
+
+static gboolean
+stream_waiting (Stream *st)
+{
+  for (guint i = 0; i < st->sends->len; i++)
+    if (g_array_index (st->sends, Chunk, i).msg != NONE)
+      return TRUE;
+  for (guint i = 0; i < st->recvs->len; i++)
+    if (g_array_index (st->recvs, Chunk, i).msg != NONE)
+      return TRUE;
+  return FALSE;
+}
+
+/* A quiet connection is forgotten once nothing on it waits for a partner
+ * (a late receive still finds its lost send), or after a long silence. */
+static void
+forget_old_streams (ConclaveMatcher *self, gint64 now_ns)
+{
+  GHashTableIter iter;
+  Stream *st;
+
+  g_hash_table_iter_init (&iter, self->streams);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &st))
+    {
+      gint64 quiet = now_ns - st->seen_ns;
+
+      if ((quiet >= 2 * self->loss_timeout_ns && !stream_waiting (st))
+          || quiet >= 20 * self->loss_timeout_ns)
+        g_hash_table_iter_remove (&iter);
     }
 }
 
@@ -380,6 +618,7 @@ conclave_matcher_expire (ConclaveMatcher *self, gint64 now_ns)
   compact_in_flight (self);
 
   forget_old_keys (self, now_ns);
+  forget_old_streams (self, now_ns);
   n = lost->len;
   /* The matcher is fed only sends, receives and drops: LOST events pass by. */
   conclave_event_store_append (self->store, (ConclaveEvent *) (gpointer) lost->data, n);

@@ -45,7 +45,9 @@ static const char * const known_roles[] = {
 static const char * const special_targets[] = { "leader", "random-server", "all", NULL };
 
 /* Filled in by the cluster when it starts a node. */
-static const char * const known_placeholders[] = { "port", "group_port", NULL };
+/* {port2} and {port3}: two more free ports, for scenarios with several servers
+ * of their own (the lecture's scripts); {examples}: where those scripts are. */
+static const char * const known_placeholders[] = { "port", "group_port", "port2", "port3", "examples", NULL };
 
 static const char * const scenario_fields[] = { "id", "title", "description", "tempo", "nodes", "faults", NULL };
 static const char * const node_fields[] = { "name", "role", "args", "start_ms", NULL };
@@ -238,7 +240,7 @@ load_args (ConclaveScenarioJson  *json,
       if (bad != NULL)
         return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_element (json, args, i),
                                              error, "unknown placeholder “%s” in the arguments of %s "
-                                             "(known: {port}, {group_port})", bad, what);
+                                             "(known: {port}, {group_port}, {port2}, {port3}, {examples})", bad, what);
       g_strv_builder_add (builder, arg);
     }
   node->args = g_strv_builder_end (builder);

@@ -494,7 +494,8 @@ conclave_supervisor_setenv (ConclaveSupervisor *self,
 static GSubprocessLauncher *
 make_launcher (ConclaveSupervisor *self,
                const char         *name,
-               const char         *cwd)
+               const char         *cwd,
+               const char * const *env)
 {
   GSubprocessLauncher *launcher;
   GHashTableIter iter;
@@ -513,6 +514,12 @@ make_launcher (ConclaveSupervisor *self,
   else
     g_subprocess_launcher_unsetenv (launcher, CONCLAVE_ENV_CONTROL);
   g_subprocess_launcher_setenv (launcher, CONCLAVE_ENV_NODE, name, TRUE);
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (env[i], "=", 2);
+      if (pair[0] != NULL && pair[1] != NULL)
+        g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
+    }
   if (cwd != NULL)
     g_subprocess_launcher_set_cwd (launcher, cwd);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, &self->setup, NULL);
@@ -533,6 +540,17 @@ conclave_supervisor_spawn (ConclaveSupervisor  *self,
                            const char * const  *argv,
                            const char          *cwd,
                            GError             **error)
+{
+  return conclave_supervisor_spawn_with_env (self, name, argv, cwd, NULL, error);
+}
+
+gint
+conclave_supervisor_spawn_with_env (ConclaveSupervisor  *self,
+                                    const char          *name,
+                                    const char * const  *argv,
+                                    const char          *cwd,
+                                    const char * const  *env,
+                                    GError             **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) subprocess = NULL;
@@ -557,7 +575,7 @@ conclave_supervisor_spawn (ConclaveSupervisor  *self,
   if (proc != NULL)
     proc_finish (proc);   /* still draining its output: finish it now */
 
-  launcher = make_launcher (self, name, cwd);
+  launcher = make_launcher (self, name, cwd, env);
   *self->setup.pid_slot = 0;
   subprocess = g_subprocess_launcher_spawnv (launcher, argv, error);
   if (subprocess == NULL)

@@ -37,6 +37,15 @@ gint                conclave_supervisor_spawn    (ConclaveSupervisor *self,
                                                   const char * const *argv,
                                                   const char *cwd,
                                                   GError **error);
+/* The same, with extra environment for this process only: "VAR=value"
+ * strings (NULL-terminated; NULL for none), e.g. LD_PRELOAD for a traced
+ * program. */
+gint                conclave_supervisor_spawn_with_env (ConclaveSupervisor *self,
+                                                        const char *name,
+                                                        const char * const *argv,
+                                                        const char *cwd,
+                                                        const char * const *env,
+                                                        GError **error);
 /* Signals the node's whole process group. FALSE if it is not running. */
 gboolean            conclave_supervisor_signal   (ConclaveSupervisor *self,
                                                   const char *name,

@@ -1,0 +1,657 @@
+/* conclave-charts.c — the rate chart and the leader strip (see the header).
+ *
+ * Reads each new event once (from where the last batch stopped), so the
+ * cost follows the event rate, not the store's size. Must never keep more
+ * than a minute of bins or leader periods.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+#include <math.h>
+
+#include "conclave-charts.h"
+#include "conclave-drawing.h"
+#include "conclave-palette.h"
+
+#define SECONDS    60
+#define N_BINS     64
+#define MAX_KINDS  8       /* the last slot is "other" */
+#define NS_PER_S   G_GINT64_CONSTANT (1000000000)
+
+typedef struct {
+  gint64 second;
+  guint  counts[MAX_KINDS];
+} Bin;
+
+typedef struct {
+  guint32 node;      /* interned server name */
+  guint   term;
+  gint64  start_ns;
+  gint64  end_ns;    /* 0 while it still leads */
+} Term;
+
+struct _ConclaveCharts
+{
+  GtkWidget        parent_instance;
+
+  ConclaveCluster *cluster;
+  gboolean         presentation;
+  guint64          next_index;
+  Bin              bins[N_BINS];
+  guint32          kinds[MAX_KINDS];
+  guint            n_kinds;
+  GArray          *terms;        /* Term, oldest first */
+  GArray          *elections;    /* gint64: candidates appearing */
+  GArray          *servers;      /* guint32: servers seen in state events, in order */
+  guint            timer_id;
+  PangoLayout     *layout;
+  PangoLayout     *small_layout;
+};
+
+enum {
+  PROP_0,
+  PROP_CLUSTER,
+  PROP_PRESENTATION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (ConclaveCharts, conclave_charts, GTK_TYPE_WIDGET)
+
+static guint
+kind_slot (ConclaveCharts *self,
+           guint32         kind)
+{
+  for (guint i = 0; i < self->n_kinds; i++)
+    if (self->kinds[i] == kind)
+      return i;
+  if (self->n_kinds < MAX_KINDS - 1)
+    {
+      self->kinds[self->n_kinds] = kind;
+      return self->n_kinds++;
+    }
+  return MAX_KINDS - 1;
+}
+
+static void
+count_send (ConclaveCharts      *self,
+            const ConclaveEvent *event)
+{
+  gint64 second = event->time_ns / NS_PER_S;
+  Bin *bin = &self->bins[second % N_BINS];
+
+  if (bin->second != second)
+    {
+      /* A bin from more than a minute ago: reuse it, unless this event is
+       * the one that is older (late arrival). */
+      if (bin->second > second)
+        return;
+      memset (bin, 0, sizeof *bin);
+      bin->second = second;
+    }
+  bin->counts[kind_slot (self, event->s[0])]++;
+}
+
+static void
+remember_server (ConclaveCharts *self,
+                 guint32         node)
+{
+  for (guint i = 0; i < self->servers->len; i++)
+    if (g_array_index (self->servers, guint32, i) == node)
+      return;
+  g_array_append_val (self->servers, node);
+}
+
+static void
+end_open_term (ConclaveCharts *self,
+               guint32         node,
+               gint64          when)
+{
+  for (guint i = self->terms->len; i > 0; i--)
+    {
+      Term *term = &g_array_index (self->terms, Term, i - 1);
+
+      if (term->node == node && term->end_ns == 0)
+        {
+          term->end_ns = when;
+          return;
+        }
+    }
+}
+
+static void
+note_state (ConclaveCharts      *self,
+            ConclaveEventStore  *store,
+            const ConclaveEvent *event)
+{
+  ConclaveProcessInfo *process = conclave_event_store_get_process (store, event->proc);
+  const char *role = event->s[0] ? conclave_event_store_str (store, event->s[0]) : NULL;
+  guint32 node = process ? process->node : 0;
+
+  if (node == 0)
+    return;
+  remember_server (self, node);
+  end_open_term (self, node, event->time_ns);
+  if (g_strcmp0 (role, "leader") == 0)
+    {
+      Term term = { node, (guint) MAX (event->num, 0), event->time_ns, 0 };
+
+      g_array_append_val (self->terms, term);
+    }
+  else if (g_strcmp0 (role, "candidate") == 0)
+    g_array_append_val (self->elections, event->time_ns);
+}
+
+static void
+forget_old (ConclaveCharts *self,
+            gint64          now)
+{
+  gint64 horizon = now - (SECONDS + 5) * NS_PER_S;
+  guint old = 0;
+
+  while (old < self->terms->len && g_array_index (self->terms, Term, old).end_ns != 0 &&
+         g_array_index (self->terms, Term, old).end_ns < horizon)
+    old++;
+  g_array_remove_range (self->terms, 0, old);
+  old = 0;
+  while (old < self->elections->len && g_array_index (self->elections, gint64, old) < horizon)
+    old++;
+  g_array_remove_range (self->elections, 0, old);
+}
+
+static void
+on_cluster_changed (ConclaveCharts *self)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (self->cluster);
+  guint64 end = conclave_event_store_get_end (store);
+  guint64 index = MAX (self->next_index, conclave_event_store_get_first (store));
+
+  for (; index < end; index++)
+    {
+      const ConclaveEvent *event = conclave_event_store_get (store, index);
+
+      if (event == NULL)
+        continue;
+      if (event->type == CONCLAVE_EVENT_SEND)
+        count_send (self, event);
+      else if (event->type == CONCLAVE_EVENT_STATE)
+        note_state (self, store, event);
+    }
+  self->next_index = end;
+  forget_old (self, g_get_monotonic_time () * 1000);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+conclave_charts_get_rate (ConclaveCharts *self,
+                          gint64          second)
+{
+  const Bin *bin;
+  guint total = 0;
+
+  g_return_val_if_fail (CONCLAVE_IS_CHARTS (self), 0);
+
+  bin = &self->bins[((second % N_BINS) + N_BINS) % N_BINS];
+  if (bin->second != second)
+    return 0;
+  for (guint i = 0; i < MAX_KINDS; i++)
+    total += bin->counts[i];
+  return total;
+}
+
+guint
+conclave_charts_get_n_terms (ConclaveCharts *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CHARTS (self), 0);
+  return self->terms->len;
+}
+
+/* Drawing */
+
+typedef struct {
+  ConclaveCharts     *self;
+  ConclaveEventStore *store;
+  cairo_t            *cr;
+  GdkRGBA             fg;
+  gboolean            dark;
+  double              x0, x1;
+  gint64              now;
+  double              line;
+} Chart;
+
+static void
+show_text (Chart       *chart,
+           PangoLayout *layout,
+           const char  *text,
+           double       x,
+           double       y,
+           double       alpha)
+{
+  pango_layout_set_text (layout, text, -1);
+  conclave_draw_set_color (chart->cr, &chart->fg, alpha);
+  cairo_move_to (chart->cr, x, y);
+  pango_cairo_show_layout (chart->cr, layout);
+}
+
+static double
+second_x (Chart  *chart,
+          double  seconds_ago)
+{
+  return chart->x1 - (chart->x1 - chart->x0) * seconds_ago / SECONDS;
+}
+
+static guint
+stacked_max (ConclaveCharts *self,
+             gint64          now_second)
+{
+  guint max = 1;
+
+  for (gint64 s = now_second - SECONDS; s < now_second; s++)
+    max = MAX (max, conclave_charts_get_rate (self, s));
+  return max;
+}
+
+static guint
+nice_max (guint max)
+{
+  guint step = 1;
+
+  while (step * 10 < max)
+    step *= 10;
+  for (guint m = step; ; m += step)
+    if (m >= max)
+      return m;
+}
+
+static void
+draw_kind_area (Chart  *chart,
+                guint   slot,
+                guint  *below,
+                double  top,
+                double  bottom,
+                guint   max)
+{
+  gint64 now_second = chart->now / NS_PER_S;
+  ConclaveCharts *self = chart->self;
+  double scale = (bottom - top) / max;
+  GdkRGBA color;
+
+  if (slot == MAX_KINDS - 1)
+    conclave_palette_get (CONCLAVE_COLOR_CRASHED, chart->dark, &color);
+  else
+    conclave_palette_kind (conclave_event_store_str (chart->store, self->kinds[slot]), chart->dark, &color);
+  /* Upper edge left to right, then the lower edge back. */
+  for (int ago = SECONDS; ago >= 1; ago--)
+    {
+      const Bin *bin = &self->bins[(now_second - ago) % N_BINS];
+      guint count = bin->second == now_second - ago ? bin->counts[slot] : 0;
+      double y = bottom - (below[SECONDS - ago] + count) * scale;
+
+      if (ago == SECONDS)
+        cairo_move_to (chart->cr, second_x (chart, ago), y);
+      else
+        cairo_line_to (chart->cr, second_x (chart, ago), y);
+    }
+  for (int ago = 1; ago <= SECONDS; ago++)
+    cairo_line_to (chart->cr, second_x (chart, ago), bottom - below[SECONDS - ago] * scale);
+  cairo_close_path (chart->cr);
+  conclave_draw_set_color (chart->cr, &color, 0.75);
+  cairo_fill (chart->cr);
+  for (int ago = SECONDS; ago >= 1; ago--)
+    {
+      const Bin *bin = &self->bins[(now_second - ago) % N_BINS];
+
+      if (bin->second == now_second - ago)
+        below[SECONDS - ago] += bin->counts[slot];
+    }
+}
+
+static void
+draw_legend (Chart  *chart,
+             double  y)
+{
+  ConclaveCharts *self = chart->self;
+  double x = chart->x0;
+
+  for (guint slot = 0; slot < MAX_KINDS; slot++)
+    {
+      const char *name = slot < self->n_kinds ? conclave_event_store_str (chart->store, self->kinds[slot])
+                                              : slot == MAX_KINDS - 1 ? _("other") : NULL;
+      GdkRGBA color;
+      int w;
+
+      if (name == NULL)
+        continue;
+      if (slot == MAX_KINDS - 1)
+        conclave_palette_get (CONCLAVE_COLOR_CRASHED, chart->dark, &color);
+      else
+        conclave_palette_kind (name, chart->dark, &color);
+      conclave_draw_set_color (chart->cr, &color, 1);
+      cairo_rectangle (chart->cr, x, y + chart->line * 0.25, chart->line * 0.6, chart->line * 0.6);
+      cairo_fill (chart->cr);
+      show_text (chart, self->small_layout, name, x + chart->line * 0.85, y, 0.8);
+      pango_layout_get_pixel_size (self->small_layout, &w, NULL);
+      x += w + chart->line * 1.8;
+    }
+}
+
+static void
+draw_rates (Chart  *chart,
+            double  top,
+            double  bottom)
+{
+  ConclaveCharts *self = chart->self;
+  gint64 now_second = chart->now / NS_PER_S;
+  guint max = nice_max (stacked_max (self, now_second));
+  guint below[SECONDS] = { 0, };
+  g_autofree char *max_text = g_strdup_printf (_("%u/s"), max);
+  double plot_top = top + chart->line * 2.6;
+
+  show_text (chart, self->layout, _("Messages per second, by kind"), chart->x0, top, 0.9);
+  draw_legend (chart, top + chart->line * 1.2);
+  conclave_draw_set_color (chart->cr, &chart->fg, 0.12);
+  cairo_rectangle (chart->cr, chart->x0, plot_top, chart->x1 - chart->x0, 1);
+  cairo_rectangle (chart->cr, chart->x0, bottom, chart->x1 - chart->x0, 1);
+  cairo_fill (chart->cr);
+  show_text (chart, self->small_layout, max_text, chart->x1 + 6, plot_top - chart->line * 0.5, 0.7);
+  show_text (chart, self->small_layout, "0", chart->x1 + 6, bottom - chart->line * 0.5, 0.7);
+  for (guint slot = 0; slot < MAX_KINDS; slot++)
+    if (slot < self->n_kinds || slot == MAX_KINDS - 1)
+      draw_kind_area (chart, slot, below, plot_top, bottom, max);
+  for (int ago = 0; ago <= SECONDS; ago += 15)
+    {
+      g_autofree char *label = ago ? g_strdup_printf (_("−%d s"), ago) : g_strdup (_("now"));
+      int w;
+
+      pango_layout_set_text (self->small_layout, label, -1);
+      pango_layout_get_pixel_size (self->small_layout, &w, NULL);
+      show_text (chart, self->small_layout, label, second_x (chart, ago) - w / 2.0, bottom + 3, 0.6);
+    }
+}
+
+static double
+time_x (Chart  *chart,
+        gint64  t)
+{
+  return CLAMP (second_x (chart, (chart->now - t) / 1e9), chart->x0, chart->x1);
+}
+
+static void
+draw_term (Chart      *chart,
+           const Term *term,
+           double      y,
+           double      h)
+{
+  double xa = time_x (chart, term->start_ns);
+  double xb = time_x (chart, term->end_ns ? term->end_ns : chart->now);
+  g_autofree char *label = g_strdup_printf (_("term %u"), term->term);
+  GdkRGBA leader;
+  int w;
+
+  conclave_palette_get (CONCLAVE_COLOR_LEADER, chart->dark, &leader);
+  conclave_draw_set_color (chart->cr, &leader, 0.85);
+  conclave_draw_rounded_rect (chart->cr, xa, y, MAX (xb - xa, 2), h, 3);
+  cairo_fill (chart->cr);
+  pango_layout_set_text (chart->self->small_layout, label, -1);
+  pango_layout_get_pixel_size (chart->self->small_layout, &w, NULL);
+  if (xb - xa > w + 6)
+    {
+      cairo_set_source_rgba (chart->cr, 0, 0, 0, 0.85);
+      cairo_move_to (chart->cr, xa + 3, y + (h - chart->line * 0.8) / 2);
+      pango_cairo_show_layout (chart->cr, chart->self->small_layout);
+    }
+}
+
+static void
+draw_leader_strip (Chart  *chart,
+                   double  top,
+                   double  bottom)
+{
+  ConclaveCharts *self = chart->self;
+  guint n = self->servers->len;
+  double rows_top = top + chart->line * 1.4;
+  double h = n ? MIN ((bottom - rows_top) / n, chart->line * 1.6) : 0;
+  GdkRGBA leader;
+
+  show_text (chart, self->layout, _("Leader"), chart->x0, top, 0.9);
+  if (n == 0)
+    {
+      show_text (chart, self->small_layout,
+                 _("No leader yet. When the servers of chapter 4 elect one, who led when appears here."),
+                 chart->x0, rows_top, 0.6);
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      guint32 node = g_array_index (self->servers, guint32, i);
+      const char *name = conclave_event_store_str (chart->store, node);
+
+      show_text (chart, self->small_layout, name ? name : "", chart->x0 - chart->line * 3.2,
+                 rows_top + i * h + (h - chart->line * 0.8) / 2, 0.8);
+      for (guint t = 0; t < self->terms->len; t++)
+        {
+          const Term *term = &g_array_index (self->terms, Term, t);
+
+          if (term->node == node)
+            draw_term (chart, term, rows_top + i * h + 2, h - 4);
+        }
+    }
+  conclave_palette_get (CONCLAVE_COLOR_LEADER, chart->dark, &leader);
+  conclave_draw_set_color (chart->cr, &leader, 1);
+  for (guint e = 0; e < self->elections->len; e++)
+    {
+      double x = time_x (chart, g_array_index (self->elections, gint64, e));
+
+      cairo_rectangle (chart->cr, x - 0.75, rows_top, 1.5, n * h);
+    }
+  cairo_fill (chart->cr);
+}
+
+static void
+ensure_layouts (ConclaveCharts *self)
+{
+  if (self->layout != NULL)
+    return;
+  self->layout = conclave_palette_layout_new (GTK_WIDGET (self), 1.0, TRUE);
+  self->small_layout = conclave_palette_layout_new (GTK_WIDGET (self), 0.85, FALSE);
+}
+
+static void
+conclave_charts_snapshot (GtkWidget   *widget,
+                          GtkSnapshot *snapshot)
+{
+  ConclaveCharts *self = CONCLAVE_CHARTS (widget);
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  Chart chart;
+
+  if (self->cluster == NULL || width < 100 || height < 60)
+    return;
+  ensure_layouts (self);
+  chart.line = conclave_palette_line_height (self->layout);
+  chart.self = self;
+  chart.store = conclave_cluster_get_store (self->cluster);
+  chart.dark = conclave_palette_is_dark ();
+  conclave_palette_widget_fg (widget, &chart.fg);
+  chart.x0 = chart.line * 4;
+  chart.x1 = width - chart.line * 3.5;
+  chart.now = g_get_monotonic_time () * 1000;
+  chart.cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  draw_rates (&chart, chart.line * 0.5, height * 0.62);
+  draw_leader_strip (&chart, height * 0.62 + chart.line * 1.6, height - chart.line * 0.4);
+  cairo_destroy (chart.cr);
+}
+
+static gboolean
+on_timer (gpointer data)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+conclave_charts_map (GtkWidget *widget)
+{
+  ConclaveCharts *self = CONCLAVE_CHARTS (widget);
+
+  GTK_WIDGET_CLASS (conclave_charts_parent_class)->map (widget);
+  /* The chart slides by one second per second even when nothing happens. */
+  if (self->timer_id == 0)
+    self->timer_id = g_timeout_add (500, on_timer, self);
+}
+
+static void
+conclave_charts_unmap (GtkWidget *widget)
+{
+  ConclaveCharts *self = CONCLAVE_CHARTS (widget);
+
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  GTK_WIDGET_CLASS (conclave_charts_parent_class)->unmap (widget);
+}
+
+void
+conclave_charts_set_cluster (ConclaveCharts  *self,
+                             ConclaveCluster *cluster)
+{
+  g_return_if_fail (CONCLAVE_IS_CHARTS (self));
+
+  if (self->cluster == cluster)
+    return;
+  if (self->cluster != NULL)
+    g_signal_handlers_disconnect_by_data (self->cluster, self);
+  g_set_object (&self->cluster, cluster);
+  memset (self->bins, 0, sizeof self->bins);
+  self->n_kinds = 0;
+  g_array_set_size (self->terms, 0);
+  g_array_set_size (self->elections, 0);
+  g_array_set_size (self->servers, 0);
+  self->next_index = 0;
+  if (cluster != NULL)
+    g_signal_connect_object (cluster, "changed", G_CALLBACK (on_cluster_changed), self,
+                             G_CONNECT_SWAPPED);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLUSTER]);
+}
+
+static void
+conclave_charts_css_changed (GtkWidget         *widget,
+                             GtkCssStyleChange *change)
+{
+  ConclaveCharts *self = CONCLAVE_CHARTS (widget);
+
+  GTK_WIDGET_CLASS (conclave_charts_parent_class)->css_changed (widget, change);
+  g_clear_object (&self->layout);
+  g_clear_object (&self->small_layout);
+}
+
+static void
+conclave_charts_dispose (GObject *object)
+{
+  ConclaveCharts *self = CONCLAVE_CHARTS (object);
+
+  conclave_charts_set_cluster (self, NULL);
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_object (&self->layout);
+  g_clear_object (&self->small_layout);
+  G_OBJECT_CLASS (conclave_charts_parent_class)->dispose (object);
+}
+
+static void
+conclave_charts_finalize (GObject *object)
+{
+  ConclaveCharts *self = CONCLAVE_CHARTS (object);
+
+  g_array_unref (self->terms);
+  g_array_unref (self->elections);
+  g_array_unref (self->servers);
+  G_OBJECT_CLASS (conclave_charts_parent_class)->finalize (object);
+}
+
+static void
+conclave_charts_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  ConclaveCharts *self = CONCLAVE_CHARTS (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLUSTER:
+      g_value_set_object (value, self->cluster);
+      break;
+    case PROP_PRESENTATION:
+      g_value_set_boolean (value, self->presentation);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+conclave_charts_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  ConclaveCharts *self = CONCLAVE_CHARTS (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLUSTER:
+      conclave_charts_set_cluster (self, g_value_get_object (value));
+      break;
+    case PROP_PRESENTATION:
+      self->presentation = g_value_get_boolean (value);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+conclave_charts_class_init (ConclaveChartsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = conclave_charts_dispose;
+  object_class->finalize = conclave_charts_finalize;
+  object_class->get_property = conclave_charts_get_property;
+  object_class->set_property = conclave_charts_set_property;
+  widget_class->snapshot = conclave_charts_snapshot;
+  widget_class->map = conclave_charts_map;
+  widget_class->unmap = conclave_charts_unmap;
+  widget_class->css_changed = conclave_charts_css_changed;
+
+  properties[PROP_CLUSTER] =
+    g_param_spec_object ("cluster", NULL, NULL, CONCLAVE_TYPE_CLUSTER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PRESENTATION] =
+    g_param_spec_boolean ("presentation", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "charts");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+conclave_charts_init (ConclaveCharts *self)
+{
+  self->terms = g_array_new (FALSE, FALSE, sizeof (Term));
+  self->elections = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->servers = g_array_new (FALSE, FALSE, sizeof (guint32));
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Charts"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Messages per second by kind over the last minute, and who led the server group when"),
+                                  -1);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
+}

@@ -1,0 +1,28 @@
+/* conclave-charts.h — messages per second by kind over the last minute, and
+ * the leader strip: which server led when, with terms and elections.
+ *
+ * Counts are kept in per-second bins, updated from the events each batch
+ * appended (never by re-reading the store); the leader strip from the
+ * group's state events. Empty until chapter 4 reports a leader.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "conclave-cluster.h"
+
+G_BEGIN_DECLS
+
+#define CONCLAVE_TYPE_CHARTS (conclave_charts_get_type ())
+G_DECLARE_FINAL_TYPE (ConclaveCharts, conclave_charts, CONCLAVE, CHARTS, GtkWidget)
+
+/* Properties: cluster, presentation. */
+void    conclave_charts_set_cluster (ConclaveCharts  *self,
+                                     ConclaveCluster *cluster);
+/* Messages sent in the whole second `second` (CLOCK_MONOTONIC seconds); for tests. */
+guint   conclave_charts_get_rate    (ConclaveCharts  *self,
+                                     gint64           second);
+/* Leader periods known (for tests). */
+guint   conclave_charts_get_n_terms (ConclaveCharts  *self);
+
+G_END_DECLS

@@ -1,0 +1,268 @@
+/* conclave-cluster-view-draw.c — the cluster view's nodes: shapes coloured
+ * by kind and state, names, PIDs, roles, and the marks for crashed,
+ * paused, leading and candidate nodes. Reads node models only.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "conclave-address.h"
+#include "conclave-cluster-view-private.h"
+#include "conclave-drawing.h"
+#include "conclave-palette.h"
+#include "conclave-roles.h"
+
+static gboolean
+node_alive (ConclaveNode *node)
+{
+  ConclaveNodeState state = conclave_node_get_state (node);
+
+  return state != CONCLAVE_NODE_EXITED && state != CONCLAVE_NODE_CRASHED;
+}
+
+static void
+spot_fill (const ConclaveSpot *spot,
+           gboolean            dark,
+           GdkRGBA            *fill)
+{
+  static const ConclaveColor by_kind[] = {
+    [CONCLAVE_SPOT_SERVER] = CONCLAVE_COLOR_SERVER,
+    [CONCLAVE_SPOT_CLIENT] = CONCLAVE_COLOR_CLIENT,
+    [CONCLAVE_SPOT_CHILD] = CONCLAVE_COLOR_CHILD,
+  };
+
+  conclave_palette_get (node_alive (spot->node) ? by_kind[spot->kind] : CONCLAVE_COLOR_CRASHED,
+                        dark, fill);
+  if (conclave_node_get_state (spot->node) == CONCLAVE_NODE_EXITED)
+    fill->alpha = 0.55;
+}
+
+static const char *
+signal_name (int signum)
+{
+  const char *abbrev = signum > 0 ? sigabbrev_np (signum) : NULL;
+  static char buffer[16];
+
+  if (abbrev == NULL)
+    return "?";
+  g_snprintf (buffer, sizeof buffer, "SIG%s", abbrev);
+  return buffer;
+}
+
+/* The line under a node: its PID, or how it ended. */
+static char *
+state_line (ConclaveNode *node)
+{
+  int pid = conclave_node_get_pid (node);
+
+  switch (conclave_node_get_state (node))
+    {
+    case CONCLAVE_NODE_STARTING:
+      return g_strdup (_("starting…"));
+    case CONCLAVE_NODE_PAUSED:
+      return g_strdup_printf (_("PID %d · paused"), pid);
+    case CONCLAVE_NODE_EXITED:
+      return g_strdup_printf (_("exited (%d)"), conclave_node_get_exit_code (node));
+    case CONCLAVE_NODE_CRASHED:
+      return g_strdup_printf (_("crashed (%s)"), signal_name (conclave_node_get_exit_signal (node)));
+    case CONCLAVE_NODE_RUNNING:
+    default:
+      return g_strdup_printf (_("PID %d"), pid);
+    }
+}
+
+static char *
+role_line (ConclaveNode *node)
+{
+  const char *group_role = conclave_node_get_group_role (node);
+
+  if (conclave_node_is_leader (node))
+    return g_strdup_printf (_("leader · term %u"), conclave_node_get_term (node));
+  if (g_strcmp0 (group_role, "candidate") == 0)
+    return g_strdup_printf (_("candidate · term %u"), conclave_node_get_term (node));
+  return conclave_role_describe_node (node);
+}
+
+char *
+_conclave_cluster_view_describe_node (ConclaveNode *node)
+{
+  g_autofree char *state = state_line (node);
+  g_autofree char *role = conclave_role_describe_node (node);
+
+  /* Translators: "s1, UDP server, PID 4711" — read out by screen readers. */
+  return g_strdup_printf (_("%s, %s, %s"), conclave_node_get_name (node), role, state);
+}
+
+static void
+append_centered (GtkSnapshot   *snapshot,
+                 PangoLayout   *layout,
+                 const char    *text,
+                 double         x,
+                 double         y,
+                 const GdkRGBA *color)
+{
+  int width, height;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &width, &height);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (x - width / 2.0), round (y)));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+append_shape (GtkSnapshot        *snapshot,
+              const ConclaveSpot *spot,
+              const GdkRGBA      *fill,
+              const GdkRGBA      *outline,
+              double              grow,
+              double              width)
+{
+  double r = spot->r + grow;
+  double corner = spot->kind == CONCLAVE_SPOT_SERVER ? r * 0.32 : r;
+  graphene_rect_t rect = GRAPHENE_RECT_INIT (spot->x - r, spot->y - r, 2 * r, 2 * r);
+  float widths[4] = { width, width, width, width };
+  GdkRGBA colors[4] = { *outline, *outline, *outline, *outline };
+  GskRoundedRect rounded;
+
+  gsk_rounded_rect_init_from_rect (&rounded, &rect, corner);
+  if (fill != NULL)
+    {
+      gtk_snapshot_push_rounded_clip (snapshot, &rounded);
+      gtk_snapshot_append_color (snapshot, fill, &rect);
+      gtk_snapshot_pop (snapshot);
+    }
+  if (width > 0)
+    gtk_snapshot_append_border (snapshot, &rounded, widths, colors);
+}
+
+static void
+draw_labels (ConclaveClusterView *self,
+             GtkSnapshot         *snapshot,
+             const ConclaveSpot  *spot,
+             const GdkRGBA       *fg)
+{
+  GdkRGBA white = { 1, 1, 1, 1 };
+  GdkRGBA dim = *fg;
+  g_autofree char *state = state_line (spot->node);
+  g_autofree char *role = NULL;
+  double line = self->line_height;
+  int name_height;
+
+  dim.alpha *= self->presentation ? 0.85 : 0.65;
+  if (spot->kind == CONCLAVE_SPOT_CHILD)
+    {
+      g_autofree char *pid = g_strdup_printf ("%d", conclave_node_get_pid (spot->node));
+      int width, height;
+
+      pango_layout_set_text (self->small_layout, pid, -1);
+      pango_layout_get_pixel_size (self->small_layout, &width, &height);
+      /* Outwards from the parent, so neighbours' labels do not meet. */
+      append_centered (snapshot, self->small_layout, pid,
+                       spot->x + cos (spot->angle) * (spot->r + 3 + width / 2.0),
+                       spot->y + sin (spot->angle) * (spot->r + 2 + height / 2.0) - height / 2.0,
+                       node_alive (spot->node) ? fg : &dim);
+      return;
+    }
+  pango_layout_set_text (self->bold_layout, conclave_node_get_name (spot->node), -1);
+  pango_layout_get_pixel_size (self->bold_layout, NULL, &name_height);
+  append_centered (snapshot, self->bold_layout, conclave_node_get_name (spot->node),
+                   spot->x, spot->y - name_height / 2.0, &white);
+  append_centered (snapshot, self->layout, state, spot->x, spot->y + spot->r + 0.25 * line, fg);
+  role = role_line (spot->node);
+  append_centered (snapshot, self->small_layout, role, spot->x, spot->y + spot->r + 1.25 * line, &dim);
+}
+
+/* Crosses, pause badges, crowns and candidate rings: a small cairo node
+ * around each decorated node (a cairo node costs an image of its size). */
+static void
+draw_decorations (ConclaveClusterView *self,
+                  GtkSnapshot         *snapshot,
+                  gint64               now_ns,
+                  gboolean             dark)
+{
+  GdkRGBA failed, paused, leader, server;
+
+  conclave_palette_get (CONCLAVE_COLOR_FAILED, dark, &failed);
+  conclave_palette_get (CONCLAVE_COLOR_PAUSED, dark, &paused);
+  conclave_palette_get (CONCLAVE_COLOR_LEADER, dark, &leader);
+  conclave_palette_get (CONCLAVE_COLOR_SERVER, dark, &server);
+  for (guint i = 0; i < self->spots->len; i++)
+    {
+      const ConclaveSpot *spot = &g_array_index (self->spots, ConclaveSpot, i);
+      ConclaveNodeState state = conclave_node_get_state (spot->node);
+      gboolean candidate = g_strcmp0 (conclave_node_get_group_role (spot->node), "candidate") == 0;
+
+      cairo_t *cr;
+
+      if (state != CONCLAVE_NODE_CRASHED && state != CONCLAVE_NODE_PAUSED &&
+          !conclave_node_is_leader (spot->node) && !candidate)
+        continue;
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (spot->x - 2 * spot->r - 12,
+                                                                     spot->y - 2 * spot->r - 12,
+                                                                     4 * spot->r + 24, 4 * spot->r + 24));
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+      if (state == CONCLAVE_NODE_CRASHED)
+        {
+          cairo_set_line_width (cr, MAX (2, spot->r * 0.14));
+          conclave_draw_set_color (cr, &failed, 0.9);
+          conclave_draw_cross (cr, spot->x, spot->y, spot->r * 0.75);
+        }
+      else if (state == CONCLAVE_NODE_PAUSED)
+        {
+          double bx = spot->x + spot->r * 0.85, by = spot->y - spot->r * 0.85;
+          double br = MAX (spot->r * 0.38, 6);
+
+          conclave_draw_set_color (cr, &paused, 1);
+          cairo_arc (cr, bx, by, br, 0, 2 * G_PI);
+          cairo_fill (cr);
+          cairo_set_source_rgb (cr, 1, 1, 1);
+          conclave_draw_pause (cr, bx, by, br);
+        }
+      if (conclave_node_is_leader (spot->node) && state != CONCLAVE_NODE_CRASHED)
+        {
+          conclave_draw_set_color (cr, &leader, 1);
+          conclave_draw_crown (cr, spot->x, spot->y - spot->r - 4, spot->r * 0.9);
+        }
+      if (candidate && state == CONCLAVE_NODE_RUNNING)
+        {
+          double phase = 0.5 + 0.5 * sin (now_ns / 1e9 * 2 * G_PI);
+
+          cairo_set_line_width (cr, 3);
+          conclave_draw_set_color (cr, &leader, 0.3 + 0.6 * phase);
+          cairo_arc (cr, spot->x, spot->y, spot->r + 5 + 4 * phase, 0, 2 * G_PI);
+          cairo_stroke (cr);
+          self->animating = TRUE;
+        }
+      cairo_destroy (cr);
+    }
+}
+
+void
+_conclave_cluster_view_draw_nodes (ConclaveClusterView *self,
+                                   GtkSnapshot         *snapshot,
+                                   gint64               now_ns)
+{
+  gboolean dark = conclave_palette_is_dark ();
+  GdkRGBA fg, selection, outline = { 0, 0, 0, dark ? 0.5 : 0.25 };
+
+  conclave_palette_widget_fg (GTK_WIDGET (self), &fg);
+  conclave_palette_get (CONCLAVE_COLOR_SELECTION, dark, &selection);
+  if (self->presentation)
+    outline.alpha = 0.8;
+  for (guint i = 0; i < self->spots->len; i++)
+    {
+      const ConclaveSpot *spot = &g_array_index (self->spots, ConclaveSpot, i);
+      GdkRGBA fill;
+
+      spot_fill (spot, dark, &fill);
+      if (spot->node == self->selected)
+        append_shape (snapshot, spot, NULL, &selection, 5, 3.5);
+      append_shape (snapshot, spot, &fill, &outline, 0, self->presentation ? 2 : 1);
+      draw_labels (self, snapshot, spot, &fg);
+    }
+  draw_decorations (self, snapshot, now_ns, dark);
+}

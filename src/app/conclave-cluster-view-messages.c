@@ -1,0 +1,452 @@
+/* conclave-cluster-view-messages.c — what moves in the cluster view: links
+ * between nodes that exchanged messages (kept up to date per batch from the
+ * matcher's new messages), and a dot per message of the last moment
+ * travelling from sender to receiver, falling away when dropped or lost.
+ * Messages are read with the matcher's range query over that moment only,
+ * and drawn as render nodes (cheap), never as one big cairo image.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "conclave-address.h"
+#include "conclave-cluster-view-private.h"
+#include "conclave-drawing.h"
+#include "conclave-palette.h"
+#include "conclave-roles.h"
+
+#define TRAVEL_NS        (900 * G_TIME_SPAN_MILLISECOND * 1000)
+#define TRAVEL_FLOOR_NS  (80 * G_TIME_SPAN_MILLISECOND * 1000)
+#define FALL_NS          (800 * G_TIME_SPAN_MILLISECOND * 1000)
+#define LINK_FRESH_NS    (3 * G_TIME_SPAN_SECOND * 1000)
+#define MAX_DOTS         20000   /* collected per frame, at most */
+#define SHOWN_DOTS       400     /* drawn; past that an even sample */
+#define MAX_PENDING      1024
+#define MAX_LINKS        150
+
+static guint
+link_hash (gconstpointer key)
+{
+  const ConclaveLink *link = key;
+
+  return g_direct_hash (link->src) * 31 + g_direct_hash (link->dst);
+}
+
+static gboolean
+link_equal (gconstpointer a,
+            gconstpointer b)
+{
+  const ConclaveLink *la = a, *lb = b;
+
+  return la->src == lb->src && la->dst == lb->dst;
+}
+
+GHashTable *
+_conclave_cluster_view_new_links (void)
+{
+  return g_hash_table_new_full (link_hash, link_equal, g_free, NULL);
+}
+
+static ConclaveNode *
+node_for_proc (ConclaveClusterView *self,
+               guint32              proc)
+{
+  return proc ? conclave_cluster_node_for_proc (self->cluster, proc) : NULL;
+}
+
+static void
+touch_link (ConclaveClusterView *self,
+            ConclaveNode        *src,
+            ConclaveNode        *dst,
+            gint64               when_ns)
+{
+  ConclaveLink key = { src, dst, 0 };
+  ConclaveLink *link = g_hash_table_lookup (self->links, &key);
+
+  if (link == NULL)
+    {
+      link = g_memdup2 (&key, sizeof key);
+      g_hash_table_add (self->links, link);
+    }
+  link->last_ns = MAX (link->last_ns, when_ns);
+}
+
+/* FALSE when the receiver is not known yet (try again next batch). */
+static gboolean
+link_message (ConclaveClusterView *self,
+              guint64              index)
+{
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (self->cluster);
+  const ConclaveMessage *message = conclave_matcher_get_message (matcher, index);
+  ConclaveNode *src, *dst;
+
+  if (message == NULL)
+    return TRUE;
+  if (message->dst_proc == 0)
+    return message->state != CONCLAVE_MESSAGE_IN_FLIGHT;
+  src = node_for_proc (self, message->src_proc);
+  dst = node_for_proc (self, message->dst_proc);
+  if (src != NULL && dst != NULL && src != dst)
+    touch_link (self, src, dst, MAX (message->send_ns, message->recv_ns));
+  return TRUE;
+}
+
+void
+_conclave_cluster_view_update_links (ConclaveClusterView *self)
+{
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (self->cluster);
+  guint64 end = conclave_matcher_get_n_messages (matcher);
+  g_autoptr(GArray) retry = g_array_new (FALSE, FALSE, sizeof (guint64));
+
+  for (guint i = 0; i < self->pending_links->len; i++)
+    {
+      guint64 index = g_array_index (self->pending_links, guint64, i);
+
+      if (!link_message (self, index))
+        g_array_append_val (retry, index);
+    }
+  for (guint64 index = self->links_next_message; index < end; index++)
+    if (!link_message (self, index) && retry->len < MAX_PENDING)
+      g_array_append_val (retry, index);
+  self->links_next_message = end;
+  g_array_set_size (self->pending_links, 0);
+  g_array_append_vals (self->pending_links, retry->data, retry->len);
+}
+
+void
+_conclave_cluster_view_forget_node (ConclaveClusterView *self,
+                                    ConclaveNode        *node)
+{
+  GHashTableIter iter;
+  ConclaveLink *link;
+
+  g_hash_table_remove_all (self->node_by_address);
+  if (node == NULL)
+    {
+      g_hash_table_remove_all (self->links);
+      g_array_set_size (self->pending_links, 0);
+      self->links_next_message = self->cluster
+        ? conclave_matcher_get_n_messages (conclave_cluster_get_matcher (self->cluster)) : 0;
+      return;
+    }
+  g_hash_table_iter_init (&iter, self->links);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &link, NULL))
+    if (link->src == node || link->dst == node)
+      g_hash_table_iter_remove (&iter);
+}
+
+static const ConclaveSpot *
+spot_or_parent (ConclaveClusterView *self,
+                ConclaveNode        *node)
+{
+  while (node != NULL)
+    {
+      const ConclaveSpot *spot = _conclave_cluster_view_spot_for_node (self, node);
+
+      if (spot != NULL)
+        return spot;
+      node = conclave_node_get_parent (node);
+    }
+  return NULL;
+}
+
+/* Most recent first. */
+static int
+compare_links (gconstpointer a,
+               gconstpointer b)
+{
+  const ConclaveLink *la = *(ConclaveLink * const *) a, *lb = *(ConclaveLink * const *) b;
+
+  return la->last_ns > lb->last_ns ? -1 : la->last_ns < lb->last_ns;
+}
+
+/* A straight line as a rotated rectangle: a colour node, no image to
+ * allocate as a cairo node would need. */
+static void
+append_line (GtkSnapshot   *snapshot,
+             double         x1,
+             double         y1,
+             double         x2,
+             double         y2,
+             double         width,
+             const GdkRGBA *color)
+{
+  double length = hypot (x2 - x1, y2 - y1);
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x1, y1));
+  gtk_snapshot_rotate (snapshot, atan2 (y2 - y1, x2 - x1) * 180 / G_PI);
+  gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (0, -width / 2, length, width));
+  gtk_snapshot_restore (snapshot);
+}
+
+/* Links fade from fresh to a faint trace. Past MAX_LINKS (an all-to-all
+ * group) only the most recent are drawn. */
+void
+_conclave_cluster_view_draw_links (ConclaveClusterView *self,
+                                   GtkSnapshot         *snapshot,
+                                   gint64               now_ns)
+{
+  g_autoptr(GPtrArray) links = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  GdkRGBA fg;
+
+  if (g_hash_table_size (self->links) == 0)
+    return;
+  links = g_ptr_array_sized_new (g_hash_table_size (self->links));
+  g_hash_table_iter_init (&iter, self->links);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (links, key);
+  if (links->len > MAX_LINKS)
+    {
+      g_ptr_array_sort (links, compare_links);
+      g_ptr_array_set_size (links, MAX_LINKS);
+    }
+  conclave_palette_widget_fg (GTK_WIDGET (self), &fg);
+  for (guint i = 0; i < links->len; i++)
+    {
+      const ConclaveLink *link = g_ptr_array_index (links, i);
+      const ConclaveSpot *a = spot_or_parent (self, link->src);
+      const ConclaveSpot *b = spot_or_parent (self, link->dst);
+      double age = now_ns - link->last_ns;
+      double fresh = age < LINK_FRESH_NS ? 1 - age / LINK_FRESH_NS : 0;
+      GdkRGBA color = fg;
+
+      if (a == NULL || b == NULL || a == b)
+        continue;
+      color.alpha = (self->presentation ? 0.3 : 0.14) + 0.3 * fresh;
+      append_line (snapshot, a->x, a->y, b->x, b->y, self->presentation ? 3 : 1.5, &color);
+    }
+}
+
+typedef struct {
+  double   x;
+  double   y;
+  double   alpha;
+  guint32  kind;
+  gboolean failed;
+} Dot;
+
+typedef struct {
+  ConclaveClusterView *self;
+  ConclaveEventStore  *store;
+  gint64               now_ns;
+  gint64               travel_ns;
+  GArray              *dots;
+} MessageFrame;
+
+static const ConclaveSpot *
+spot_for_address (ConclaveClusterView   *self,
+                  ConclaveEventStore    *store,
+                  const ConclaveMessage *message)
+{
+  const ConclaveEvent *send = conclave_event_store_get (store, message->send_index);
+  ConclaveNode *found;
+
+  if (send == NULL || send->s[2] == 0)
+    return NULL;
+  found = g_hash_table_lookup (self->node_by_address, GUINT_TO_POINTER (send->s[2]));
+  if (found == NULL)
+    {
+      found = conclave_address_find_node (self->cluster, conclave_event_store_str (store, send->s[2]));
+      if (found == NULL)
+        return NULL;
+      g_hash_table_insert (self->node_by_address, GUINT_TO_POINTER (send->s[2]), found);
+    }
+  return _conclave_cluster_view_spot_for_node (self, found);
+}
+
+static gboolean
+dropped_at_receiver (ConclaveEventStore    *store,
+                     const ConclaveMessage *message)
+{
+  const ConclaveEvent *drop = conclave_event_store_get (store, message->recv_index);
+
+  return drop != NULL && (drop->flags & CONCLAVE_EVENT_FLAG_DIR_RECV) != 0;
+}
+
+static void
+add_dot (MessageFrame          *frame,
+         const ConclaveSpot    *a,
+         const ConclaveSpot    *b,
+         double                 p,
+         double                 fall,
+         const ConclaveMessage *message)
+{
+  double dx = b->x - a->x, dy = b->y - a->y;
+  double len = MAX (hypot (dx, dy), 1);
+  double ux = dx / len, uy = dy / len;
+  double x1 = a->x + ux * a->r, y1 = a->y + uy * a->r;
+  double x2 = b->x - ux * b->r, y2 = b->y - uy * b->r;
+  Dot dot;
+
+  dot.x = x1 + (x2 - x1) * p;
+  dot.y = y1 + (y2 - y1) * p + fall * fall * frame->self->line_height * 6;
+  dot.alpha = 1 - fall * 0.9;
+  dot.kind = message->kind;
+  dot.failed = fall > 0 || message->state == CONCLAVE_MESSAGE_LOST;
+  g_array_append_val (frame->dots, dot);
+}
+
+static gboolean
+collect_message (const ConclaveMessage *message,
+                 guint64                index,
+                 gpointer               user_data)
+{
+  MessageFrame *frame = user_data;
+  ConclaveClusterView *self = frame->self;
+  gint64 age = frame->now_ns - message->send_ns;
+  double p = (double) age / frame->travel_ns;
+  const ConclaveSpot *a, *b;
+
+  if (message->state == CONCLAVE_MESSAGE_UNSENT || age < 0 || frame->dots->len >= MAX_DOTS)
+    return frame->dots->len < MAX_DOTS;
+  a = spot_or_parent (self, node_for_proc (self, message->src_proc));
+  b = message->dst_proc ? spot_or_parent (self, node_for_proc (self, message->dst_proc))
+                        : spot_for_address (self, frame->store, message);
+  if (a == NULL || b == NULL || a == b)
+    return TRUE;
+  switch (message->state)
+    {
+    case CONCLAVE_MESSAGE_DELIVERED:
+    case CONCLAVE_MESSAGE_IN_FLIGHT:
+      if (p < 1)
+        add_dot (frame, a, b, p, 0, message);
+      break;
+    case CONCLAVE_MESSAGE_DROPPED:
+      {
+        double at = dropped_at_receiver (frame->store, message) ? 0.8 : 0.3;
+        double fall = (age - at * frame->travel_ns) / (double) FALL_NS;
+
+        if (p < at)
+          add_dot (frame, a, b, p, 0, message);
+        else if (fall < 1)
+          add_dot (frame, a, b, at, MAX (fall, 0.01), message);
+      }
+      break;
+    case CONCLAVE_MESSAGE_LOST:
+      {
+        double fall = (frame->now_ns - message->recv_ns) / (double) FALL_NS;
+
+        if (fall >= 0 && fall < 1)
+          add_dot (frame, a, b, 0.9, MAX (fall, 0.01), message);
+      }
+      break;
+    default:
+      break;
+    }
+  return TRUE;
+}
+
+static void
+draw_dot_label (ConclaveClusterView *self,
+                GtkSnapshot         *snapshot,
+                ConclaveEventStore  *store,
+                const Dot           *dot,
+                const GdkRGBA       *fg)
+{
+  const char *kind = conclave_event_store_str (store, dot->kind);
+  GdkRGBA color = *fg;
+
+  if (kind == NULL)
+    return;
+  color.alpha *= dot->alpha * 0.9;
+  pango_layout_set_text (self->small_layout, kind, -1);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (dot->x + self->line_height * 0.45,
+                                                         dot->y - self->line_height * 0.9));
+  gtk_snapshot_append_layout (snapshot, self->small_layout, &color);
+  gtk_snapshot_restore (snapshot);
+}
+
+/* A dot is a circle with a thin ring in the background colour, so it stays
+ * visible where it crosses a link or a node. */
+static void
+append_dot (GtkSnapshot   *snapshot,
+            double         x,
+            double         y,
+            double         radius,
+            const GdkRGBA *fill,
+            const GdkRGBA *ring)
+{
+  graphene_rect_t rect = GRAPHENE_RECT_INIT (x - radius, y - radius, 2 * radius, 2 * radius);
+  float widths[4] = { 1.5, 1.5, 1.5, 1.5 };
+  GdkRGBA rings[4] = { *ring, *ring, *ring, *ring };
+  GskRoundedRect circle;
+
+  gsk_rounded_rect_init_from_rect (&circle, &rect, radius);
+  gtk_snapshot_push_rounded_clip (snapshot, &circle);
+  gtk_snapshot_append_color (snapshot, fill, &rect);
+  gtk_snapshot_pop (snapshot);
+  gtk_snapshot_append_border (snapshot, &circle, widths, rings);
+}
+
+static void
+append_cross (GtkSnapshot   *snapshot,
+              double         x,
+              double         y,
+              double         r,
+              const GdkRGBA *color)
+{
+  append_line (snapshot, x - r, y - r, x + r, y + r, 2, color);
+  append_line (snapshot, x + r, y - r, x - r, y + r, 2, color);
+}
+
+static void
+paint_dots (ConclaveClusterView *self,
+            GtkSnapshot         *snapshot,
+            ConclaveEventStore  *store,
+            GArray              *dots)
+{
+  /* Hundreds of dots already read as a stream; thousands only cost time. */
+  guint every = dots->len / SHOWN_DOTS + 1;
+  double radius = self->line_height * (self->presentation ? 0.36 : 0.3);
+  gboolean dark = conclave_palette_is_dark ();
+  /* Name the kind next to each dot while there are few enough to read. */
+  gboolean labels = dots->len <= 8;
+  g_autoptr(ConclaveKindColors) colors = conclave_kind_colors_new (store, dark);
+  GdkRGBA failed, fg;
+
+  conclave_palette_get (CONCLAVE_COLOR_FAILED, dark, &failed);
+  conclave_palette_widget_fg (GTK_WIDGET (self), &fg);
+  for (guint i = 0; i < dots->len; i += every)
+    {
+      const Dot *dot = &g_array_index (dots, Dot, i);
+      GdkRGBA fill = dot->failed ? failed : *conclave_kind_colors_lookup (colors, dot->kind);
+      GdkRGBA ring = { dark ? 0 : 1, dark ? 0 : 1, dark ? 0 : 1, dot->alpha * 0.9 };
+
+      fill.alpha *= dot->alpha;
+      append_dot (snapshot, dot->x, dot->y, radius, &fill, &ring);
+      if (dot->failed)
+        append_cross (snapshot, dot->x + radius * 2.2, dot->y - radius * 2.2, radius * 0.8, &fill);
+      if (labels)
+        draw_dot_label (self, snapshot, store, dot, &fg);
+    }
+}
+
+void
+_conclave_cluster_view_draw_messages (ConclaveClusterView *self,
+                                      GtkSnapshot         *snapshot,
+                                      gint64               now_ns)
+{
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (self->cluster);
+  g_autoptr(GArray) dots = g_array_new (FALSE, FALSE, sizeof (Dot));
+  MessageFrame frame;
+  double tempo = conclave_cluster_get_tempo (self->cluster);
+
+  frame.self = self;
+  frame.store = conclave_cluster_get_store (self->cluster);
+  frame.now_ns = now_ns;
+  frame.travel_ns = MAX ((gint64) (TRAVEL_NS * tempo), TRAVEL_FLOOR_NS);
+  frame.dots = dots;
+  conclave_matcher_foreach_in_range (matcher, now_ns - frame.travel_ns - FALL_NS, now_ns + 1,
+                                     collect_message, &frame);
+  self->n_drawn_messages = dots->len;
+  if (dots->len == 0)
+    return;
+  self->animating = TRUE;
+  paint_dots (self, snapshot, frame.store, dots);
+}

@@ -1,0 +1,98 @@
+/* conclave-cluster-view-private.h — the cluster view's insides, shared by
+ * conclave-cluster-view.c (object, properties, frame), -draw.c (layout and
+ * drawing) and -input.c (pointer, keys, menu, tooltips).
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "conclave-cluster-view.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CONCLAVE_SPOT_SERVER,
+  CONCLAVE_SPOT_CLIENT,
+  CONCLAVE_SPOT_CHILD,
+} ConclaveSpotKind;
+
+/* Where a node was drawn this frame. Holds a ref on the node until the next
+ * frame, so hit-testing a stale frame never touches a freed node. */
+typedef struct {
+  ConclaveNode     *node;
+  double            x;
+  double            y;
+  double            r;
+  double            angle;   /* children: direction from the parent */
+  ConclaveSpotKind  kind;
+} ConclaveSpot;
+
+/* Two nodes that exchanged a message recently (key and value at once). */
+typedef struct {
+  ConclaveNode *src;
+  ConclaveNode *dst;
+  gint64        last_ns;
+} ConclaveLink;
+
+struct _ConclaveClusterView
+{
+  GtkWidget        parent_instance;
+
+  ConclaveCluster *cluster;
+  ConclaveNode    *selected;
+  gboolean         presentation;
+
+  GArray          *spots;            /* ConclaveSpot, this frame */
+  GHashTable      *spot_by_node;     /* ConclaveNode* → index in spots */
+  GHashTable      *node_by_address;  /* interned address id → ConclaveNode* (borrowed) */
+  GHashTable      *links;            /* ConclaveLink* set */
+  guint64          links_next_message;
+  gint64           links_from_ns;
+  GArray          *pending_links;    /* message indices whose receiver was not known yet */
+
+  PangoLayout     *layout;
+  PangoLayout     *bold_layout;
+  PangoLayout     *small_layout;
+  double           line_height;
+
+  guint            tick_id;
+  gboolean         animating;
+  guint            n_drawn_messages;
+  char            *description;
+
+  /* input */
+  GtkWidget       *menu;
+  ConclaveNode    *drag_node;
+  double           drag_dx;
+  double           drag_dy;
+};
+
+void                _conclave_cluster_view_init_input     (ConclaveClusterView *self);
+void                _conclave_cluster_view_ensure_ticking (ConclaveClusterView *self);
+const ConclaveSpot *_conclave_cluster_view_spot_for_node  (ConclaveClusterView *self,
+                                                           ConclaveNode        *node);
+const ConclaveSpot *_conclave_cluster_view_spot_at        (ConclaveClusterView *self,
+                                                           double               x,
+                                                           double               y);
+void                _conclave_cluster_view_layout         (ConclaveClusterView *self);
+/* Maps a widget point to the normalised position stored in nodes, and back. */
+void                _conclave_cluster_view_to_unit        (ConclaveClusterView *self,
+                                                           double x, double y,
+                                                           double *nx, double *ny);
+void                _conclave_cluster_view_draw_links     (ConclaveClusterView *self,
+                                                           GtkSnapshot         *snapshot,
+                                                           gint64               now_ns);
+void                _conclave_cluster_view_draw_nodes     (ConclaveClusterView *self,
+                                                           GtkSnapshot         *snapshot,
+                                                           gint64               now_ns);
+void                _conclave_cluster_view_draw_messages  (ConclaveClusterView *self,
+                                                           GtkSnapshot         *snapshot,
+                                                           gint64               now_ns);
+GHashTable         *_conclave_cluster_view_new_links      (void);
+void                _conclave_cluster_view_update_links   (ConclaveClusterView *self);
+/* Drops links (and cached addresses) of a node; NULL drops all. */
+void                _conclave_cluster_view_forget_node    (ConclaveClusterView *self,
+                                                           ConclaveNode        *node);
+char               *_conclave_cluster_view_describe_node  (ConclaveNode        *node);
+
+G_END_DECLS

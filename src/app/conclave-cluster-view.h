@@ -1,0 +1,36 @@
+/* conclave-cluster-view.h — the cluster as the class sees it: servers as
+ * rounded squares, clients as circles, forked children as satellites, every
+ * message a dot travelling from sender to receiver.
+ *
+ * Observes the cluster ("changed", once per batch) and draws with
+ * GtkSnapshot; reads only the messages of the last moment through the
+ * matcher's range query. Never signals processes itself: its menu and keys
+ * activate the application's actions.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "conclave-cluster.h"
+
+G_BEGIN_DECLS
+
+#define CONCLAVE_TYPE_CLUSTER_VIEW (conclave_cluster_view_get_type ())
+G_DECLARE_FINAL_TYPE (ConclaveClusterView, conclave_cluster_view, CONCLAVE, CLUSTER_VIEW, GtkWidget)
+
+/* Properties: cluster, selected (ConclaveNode), presentation (bool). */
+GtkWidget       *conclave_cluster_view_new          (void);
+void             conclave_cluster_view_set_cluster  (ConclaveClusterView *self,
+                                                     ConclaveCluster     *cluster);
+ConclaveNode    *conclave_cluster_view_get_selected (ConclaveClusterView *self);
+void             conclave_cluster_view_set_selected (ConclaveClusterView *self,
+                                                     ConclaveNode        *node);
+/* Where a node was drawn in the last frame (widget coordinates); FALSE if it
+ * was not drawn. For tests and the popover. */
+gboolean         conclave_cluster_view_get_node_area (ConclaveClusterView *self,
+                                                      ConclaveNode        *node,
+                                                      graphene_rect_t     *area);
+/* Messages drawn in flight in the last frame (for tests and the benchmark). */
+guint            conclave_cluster_view_get_n_drawn_messages (ConclaveClusterView *self);
+
+G_END_DECLS

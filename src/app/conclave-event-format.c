@@ -1,0 +1,275 @@
+/* conclave-event-format.c — events in words (see the header).
+ *
+ * Field meanings follow the table in conclave-event.h; a missing string is
+ * shown as nothing rather than "(null)", and nothing here may assume a
+ * field is set just because the protocol says it should be.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "conclave-event-format.h"
+
+static const char *
+str (ConclaveEventStore *store,
+     guint32             id)
+{
+  const char *text = id ? conclave_event_store_str (store, id) : NULL;
+
+  return text ? text : "";
+}
+
+const char *
+conclave_event_category_label (ConclaveEventCategory category)
+{
+  switch (category)
+    {
+    case CONCLAVE_EVENT_CATEGORY_ALL:
+      return _("All Events");
+    case CONCLAVE_EVENT_CATEGORY_MESSAGES:
+      return _("Messages");
+    case CONCLAVE_EVENT_CATEGORY_PROCESSES:
+      return _("Processes");
+    case CONCLAVE_EVENT_CATEGORY_GROUP:
+      return _("Group");
+    case CONCLAVE_EVENT_CATEGORY_PROBLEMS:
+      return _("Problems");
+    case CONCLAVE_EVENT_CATEGORY_LOGS:
+      return _("Logs");
+    case CONCLAVE_N_EVENT_CATEGORIES:
+    default:
+      return "";
+    }
+}
+
+static gboolean
+is_problem (const ConclaveEvent *event)
+{
+  switch (event->type)
+    {
+    case CONCLAVE_EVENT_DROP:
+    case CONCLAVE_EVENT_LOST:
+    case CONCLAVE_EVENT_ERROR:
+    case CONCLAVE_EVENT_GARBAGE:
+    case CONCLAVE_EVENT_OVERFLOW:
+    case CONCLAVE_EVENT_VIOLATION:
+    case CONCLAVE_EVENT_CRASH:
+      return TRUE;
+    case CONCLAVE_EVENT_LOG:
+      return (event->flags & CONCLAVE_EVENT_FLAG_WARNING) != 0;
+    case CONCLAVE_EVENT_EXITED:
+      return event->lc != 0;   /* ended by a signal */
+    default:
+      return FALSE;
+    }
+}
+
+gboolean
+conclave_event_in_category (const ConclaveEvent  *event,
+                            ConclaveEventCategory category)
+{
+  switch (category)
+    {
+    case CONCLAVE_EVENT_CATEGORY_ALL:
+      return TRUE;
+    case CONCLAVE_EVENT_CATEGORY_MESSAGES:
+      return conclave_event_type_is_message (event->type) || event->type == CONCLAVE_EVENT_LOST;
+    case CONCLAVE_EVENT_CATEGORY_PROCESSES:
+      return event->type == CONCLAVE_EVENT_HELLO || event->type == CONCLAVE_EVENT_SOCKET ||
+             (event->type >= CONCLAVE_EVENT_FORK && event->type <= CONCLAVE_EVENT_EXIT) ||
+             (event->type >= CONCLAVE_EVENT_SPAWN && event->type <= CONCLAVE_EVENT_EXITED);
+    case CONCLAVE_EVENT_CATEGORY_GROUP:
+      return event->type == CONCLAVE_EVENT_STATE || event->type == CONCLAVE_EVENT_DELIVER ||
+             event->type == CONCLAVE_EVENT_ACKED || event->type == CONCLAVE_EVENT_VIOLATION;
+    case CONCLAVE_EVENT_CATEGORY_PROBLEMS:
+      return is_problem (event);
+    case CONCLAVE_EVENT_CATEGORY_LOGS:
+      return event->type == CONCLAVE_EVENT_LOG;
+    case CONCLAVE_N_EVENT_CATEGORIES:
+    default:
+      return FALSE;
+    }
+}
+
+const char *
+conclave_event_format_type (const ConclaveEvent *event)
+{
+  static const char * const names[CONCLAVE_EVENT_N_TYPES] = {
+    [CONCLAVE_EVENT_NONE] = N_("discarded"),
+    [CONCLAVE_EVENT_HELLO] = N_("hello"),
+    [CONCLAVE_EVENT_SOCKET] = N_("socket"),
+    [CONCLAVE_EVENT_SEND] = N_("send"),
+    [CONCLAVE_EVENT_RECV] = N_("receive"),
+    [CONCLAVE_EVENT_DROP] = N_("drop"),
+    [CONCLAVE_EVENT_FORK] = N_("fork"),
+    [CONCLAVE_EVENT_REAP] = N_("reap"),
+    [CONCLAVE_EVENT_EXIT] = N_("exit"),
+    [CONCLAVE_EVENT_STATE] = N_("state"),
+    [CONCLAVE_EVENT_DELIVER] = N_("deliver"),
+    [CONCLAVE_EVENT_ACKED] = N_("acknowledged"),
+    [CONCLAVE_EVENT_GARBAGE] = N_("garbage"),
+    [CONCLAVE_EVENT_REWRITE] = N_("rewrite"),
+    [CONCLAVE_EVENT_LOG] = N_("log"),
+    [CONCLAVE_EVENT_OVERFLOW] = N_("overflow"),
+    [CONCLAVE_EVENT_SPAWN] = N_("spawn"),
+    [CONCLAVE_EVENT_CRASH] = N_("crash"),
+    [CONCLAVE_EVENT_STOP] = N_("stop"),
+    [CONCLAVE_EVENT_PAUSE] = N_("pause"),
+    [CONCLAVE_EVENT_RESUME] = N_("resume"),
+    [CONCLAVE_EVENT_RESTART] = N_("restart"),
+    [CONCLAVE_EVENT_REMOVE] = N_("remove"),
+    [CONCLAVE_EVENT_EXITED] = N_("exited"),
+    [CONCLAVE_EVENT_FAULT] = N_("fault"),
+    [CONCLAVE_EVENT_ERROR] = N_("error"),
+    [CONCLAVE_EVENT_LOST] = N_("lost"),
+    [CONCLAVE_EVENT_VIOLATION] = N_("violation"),
+  };
+
+  if (event->type >= CONCLAVE_EVENT_N_TYPES || names[event->type] == NULL)
+    return "?";
+  return _(names[event->type]);
+}
+
+static gboolean
+is_controller_event (const ConclaveEvent *event)
+{
+  return event->type >= CONCLAVE_EVENT_SPAWN && event->type <= CONCLAVE_EVENT_FAULT;
+}
+
+const char *
+conclave_event_format_node (ConclaveEventStore  *store,
+                            const ConclaveEvent *event,
+                            gint                *pid)
+{
+  ConclaveProcessInfo *process = event->proc ? conclave_event_store_get_process (store, event->proc) : NULL;
+
+  if (pid != NULL)
+    *pid = process ? process->pid : 0;
+  if (process != NULL && process->node != 0)
+    return str (store, process->node);
+  if (is_controller_event (event) && event->s[0] != 0)
+    {
+      if (pid != NULL && event->type == CONCLAVE_EVENT_SPAWN)
+        *pid = event->len;
+      return str (store, event->s[0]);
+    }
+  return NULL;
+}
+
+static char *
+format_message (ConclaveEventStore  *store,
+                const ConclaveEvent *event)
+{
+  g_autoptr(GString) text = g_string_new (str (store, event->s[0]));
+
+  g_string_append_printf (text, "  %s → %s", str (store, event->s[1]), str (store, event->s[2]));
+  if (event->type != CONCLAVE_EVENT_LOST)
+    g_string_append_printf (text, ngettext ("  (%u byte)", "  (%u bytes)", event->len), event->len);
+  if (event->s[3] != 0)
+    g_string_append_printf (text, "  “%s”", str (store, event->s[3]));
+  if (event->type == CONCLAVE_EVENT_DROP)
+    {
+      g_string_append (text, "  ");
+      g_string_append (text, event->flags & CONCLAVE_EVENT_FLAG_ISOLATED
+                             ? _("(isolated from the receiver)") : _("(fault injected)"));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static char *
+format_exit (ConclaveEventStore  *store,
+             const ConclaveEvent *event)
+{
+  if (event->type == CONCLAVE_EVENT_REAP)
+    return event->lc ? g_strdup_printf (_("collected child %d, killed by signal %u"), event->num, event->lc)
+                     : g_strdup_printf (_("collected child %d, exit code %u"), event->num, event->len);
+  /* EXITED */
+  return event->lc ? g_strdup_printf (_("killed by signal %u"), event->lc)
+                   : g_strdup_printf (_("exit code %d"), event->num);
+}
+
+static char *
+format_state (ConclaveEventStore  *store,
+              const ConclaveEvent *event)
+{
+  /* Translators: group state: role, term, leader, view (list of servers) */
+  return g_strdup_printf (_("%s, term %d, leader %s, view %s"),
+                          str (store, event->s[0]), event->num,
+                          event->s[1] ? str (store, event->s[1]) : "–",
+                          str (store, event->s[2]));
+}
+
+static char *
+format_fault (ConclaveEventStore  *store,
+              const ConclaveEvent *event)
+{
+  /* lc holds the drop probability in thousandths. */
+  return g_strdup_printf (_("drop %.1f %%, delay %d ms, isolated from %s"),
+                          event->lc / 10.0, event->num,
+                          event->s[1] ? str (store, event->s[1]) : "–");
+}
+
+char *
+conclave_event_format_details (ConclaveEventStore  *store,
+                               const ConclaveEvent *event)
+{
+  switch (event->type)
+    {
+    case CONCLAVE_EVENT_HELLO:
+      return g_strdup_printf (_("%s (%s), parent PID %d"), str (store, event->s[0]),
+                              str (store, event->s[2]), event->num);
+    case CONCLAVE_EVENT_SOCKET:
+      return g_strstrip (g_strdup_printf ("%s %s %s", str (store, event->s[0]),
+                                          str (store, event->s[1]), str (store, event->s[2])));
+    case CONCLAVE_EVENT_SEND:
+    case CONCLAVE_EVENT_RECV:
+    case CONCLAVE_EVENT_DROP:
+    case CONCLAVE_EVENT_LOST:
+      return format_message (store, event);
+    case CONCLAVE_EVENT_FORK:
+      return g_strdup_printf (_("forked child %d"), event->num);
+    case CONCLAVE_EVENT_REAP:
+    case CONCLAVE_EVENT_EXITED:
+      return format_exit (store, event);
+    case CONCLAVE_EVENT_EXIT:
+      return g_strdup_printf (_("exit code %d"), event->num);
+    case CONCLAVE_EVENT_STATE:
+      return format_state (store, event);
+    case CONCLAVE_EVENT_DELIVER:
+      return g_strdup_printf (_("#%d from %s (%s): %s"), event->num, str (store, event->s[1]),
+                              str (store, event->s[0]), str (store, event->s[3]));
+    case CONCLAVE_EVENT_ACKED:
+      return g_strdup_printf (_("request %s acknowledged as #%d"), str (store, event->s[0]), event->num);
+    case CONCLAVE_EVENT_GARBAGE:
+      return g_strdup_printf (_("%d datagrams that were not protocol messages, from %s"),
+                              event->num, event->s[1] ? str (store, event->s[1]) : "–");
+    case CONCLAVE_EVENT_REWRITE:
+      return g_strdup_printf ("%s: %s → %s", str (store, event->s[0]), str (store, event->s[1]),
+                              str (store, event->s[2]));
+    case CONCLAVE_EVENT_OVERFLOW:
+      return g_strdup_printf (_("%d report lines lost (control channel full)"), event->num);
+    case CONCLAVE_EVENT_SPAWN:
+      return g_strdup_printf (_("PID %u: %s"), event->len, str (store, event->s[2]));
+    case CONCLAVE_EVENT_FAULT:
+      return format_fault (store, event);
+    case CONCLAVE_EVENT_LOG:
+    case CONCLAVE_EVENT_ERROR:
+      return g_strdup (str (store, event->s[3]));
+    case CONCLAVE_EVENT_VIOLATION:
+      return g_strdup_printf ("%s: %s", str (store, event->s[0]), str (store, event->s[3]));
+    default:
+      return g_strdup ("");
+    }
+}
+
+char *
+conclave_event_format_time (gint64 time_ns,
+                            gint64 origin_ns)
+{
+  gint64 delta = time_ns - origin_ns;
+  const char *sign = delta < 0 ? "−" : "";
+
+  delta = ABS (delta);
+  return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT, sign,
+                          delta / 1000000000, (delta / 1000) % 1000000);
+}

@@ -1,0 +1,369 @@
+/* conclave-event-list.c — lazy GListModel over the event store (see header).
+ *
+ * Must never create an object per stored event, and never scan the store on
+ * the main loop for longer than one time slice: filtering runs in an idle
+ * callback that gives the loop back every SLICE_US.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "conclave-event-item.h"
+#include "conclave-event-list.h"
+
+#define SLICE_US 4000
+
+struct _ConclaveEventList
+{
+  GObject              parent_instance;
+
+  ConclaveCluster     *cluster;
+  ConclaveEventStore  *store;
+  guint64              first;     /* unfiltered: absolute index of position 0 */
+  guint64              end;       /* one past the newest event counted */
+
+  gboolean             filtering;
+  char                *node;
+  ConclaveEventCategory category;
+  char                *search;    /* lower case */
+  GArray              *matches;   /* guint64 absolute indices, ascending */
+  guint64              scan_pos;
+  guint                scan_id;
+};
+
+enum {
+  PROP_0,
+  PROP_SCANNING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ConclaveEventList, conclave_event_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static guint
+n_items (ConclaveEventList *self)
+{
+  if (self->filtering)
+    return self->matches->len;
+  return (guint) MIN (self->end - self->first, G_MAXUINT);
+}
+
+static GType
+get_item_type (GListModel *model)
+{
+  return CONCLAVE_TYPE_EVENT_ITEM;
+}
+
+static guint
+get_n_items (GListModel *model)
+{
+  return n_items (CONCLAVE_EVENT_LIST (model));
+}
+
+static gpointer
+get_item (GListModel *model,
+          guint       position)
+{
+  ConclaveEventList *self = CONCLAVE_EVENT_LIST (model);
+  guint64 index;
+
+  if (position >= n_items (self))
+    return NULL;
+  index = self->filtering ? g_array_index (self->matches, guint64, position)
+                          : self->first + position;
+  return conclave_event_item_new (self->store, index, conclave_event_store_get (self->store, index));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = get_item_type;
+  iface->get_n_items = get_n_items;
+  iface->get_item = get_item;
+}
+
+gboolean
+conclave_event_list_matches (ConclaveEventList   *self,
+                             const ConclaveEvent *event)
+{
+  g_return_val_if_fail (CONCLAVE_IS_EVENT_LIST (self), FALSE);
+
+  if (!conclave_event_in_category (event, self->category))
+    return FALSE;
+  if (self->node != NULL &&
+      g_strcmp0 (conclave_event_format_node (self->store, event, NULL), self->node) != 0)
+    return FALSE;
+  if (self->search != NULL)
+    {
+      g_autofree char *details = conclave_event_format_details (self->store, event);
+
+      if (strcasestr (details, self->search) == NULL &&
+          strcasestr (conclave_event_format_type (event), self->search) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+set_scanning (ConclaveEventList *self,
+              guint              id)
+{
+  gboolean was = self->scan_id != 0;
+
+  self->scan_id = id;
+  if (was != (id != 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCANNING]);
+}
+
+static gboolean
+scan_slice (gpointer user_data)
+{
+  ConclaveEventList *self = user_data;
+  gint64 deadline = g_get_monotonic_time () + SLICE_US;
+  guint before = self->matches->len;
+
+  while (self->scan_pos < self->end)
+    {
+      /* Check the clock every few hundred events, not every one. */
+      guint64 stop = MIN (self->end, self->scan_pos + 256);
+
+      for (; self->scan_pos < stop; self->scan_pos++)
+        {
+          const ConclaveEvent *event = conclave_event_store_get (self->store, self->scan_pos);
+
+          if (event != NULL && conclave_event_list_matches (self, event))
+            g_array_append_val (self->matches, self->scan_pos);
+        }
+      if (g_get_monotonic_time () > deadline)
+        break;
+    }
+  if (self->matches->len > before)
+    g_list_model_items_changed (G_LIST_MODEL (self), before, 0, self->matches->len - before);
+  if (self->scan_pos < self->end)
+    return G_SOURCE_CONTINUE;
+  set_scanning (self, 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ensure_scanning (ConclaveEventList *self)
+{
+  if (self->scan_id == 0 && self->scan_pos < self->end)
+    set_scanning (self, g_idle_add (scan_slice, self));
+}
+
+static void
+stop_scanning (ConclaveEventList *self)
+{
+  if (self->scan_id != 0)
+    {
+      g_source_remove (self->scan_id);
+      set_scanning (self, 0);
+    }
+}
+
+/* Matches older than the store's first retained event go from the front. */
+static void
+drop_retired_matches (ConclaveEventList *self,
+                      guint64            first)
+{
+  guint lo = 0, hi = self->matches->len;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (self->matches, guint64, mid) < first)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo > 0)
+    {
+      g_array_remove_range (self->matches, 0, lo);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, lo, 0);
+    }
+}
+
+void
+conclave_event_list_sync (ConclaveEventList *self)
+{
+  guint64 first, end;
+
+  g_return_if_fail (CONCLAVE_IS_EVENT_LIST (self));
+
+  if (self->store == NULL)
+    return;
+  first = conclave_event_store_get_first (self->store);
+  end = conclave_event_store_get_end (self->store);
+  if (self->filtering)
+    {
+      drop_retired_matches (self, first);
+      self->scan_pos = MAX (self->scan_pos, first);
+      self->end = end;
+      ensure_scanning (self);
+      return;
+    }
+  if (first > self->first)
+    {
+      guint removed = (guint) MIN (first - self->first, n_items (self));
+
+      self->first = first;
+      self->end = MAX (self->end, first);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+    }
+  if (end > self->end)
+    {
+      guint position = n_items (self);
+
+      self->end = end;
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 0, n_items (self) - position);
+    }
+}
+
+/* Starts over from the store's oldest event; `removed` is how many rows
+ * the list had before the filter or the cluster changed. */
+static void
+reset (ConclaveEventList *self,
+       guint              removed)
+{
+  stop_scanning (self);
+  g_array_set_size (self->matches, 0);
+  self->first = self->end = self->scan_pos = 0;
+  if (self->store != NULL)
+    {
+      self->first = self->scan_pos = conclave_event_store_get_first (self->store);
+      self->end = self->filtering ? self->first : conclave_event_store_get_end (self->store);
+    }
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, n_items (self));
+  conclave_event_list_sync (self);
+}
+
+void
+conclave_event_list_set_cluster (ConclaveEventList *self,
+                                 ConclaveCluster   *cluster)
+{
+  guint removed;
+
+  g_return_if_fail (CONCLAVE_IS_EVENT_LIST (self));
+
+  if (self->cluster == cluster)
+    return;
+  removed = n_items (self);
+  if (self->cluster != NULL)
+    g_signal_handlers_disconnect_by_data (self->cluster, self);
+  g_set_object (&self->cluster, cluster);
+  g_clear_object (&self->store);
+  if (cluster != NULL)
+    {
+      self->store = g_object_ref (conclave_cluster_get_store (cluster));
+      g_signal_connect_object (cluster, "changed", G_CALLBACK (conclave_event_list_sync), self,
+                               G_CONNECT_SWAPPED);
+    }
+  reset (self, removed);
+}
+
+void
+conclave_event_list_set_filter (ConclaveEventList    *self,
+                                const char           *node,
+                                ConclaveEventCategory category,
+                                const char           *search)
+{
+  g_autofree char *folded = NULL;
+  guint removed;
+
+  g_return_if_fail (CONCLAVE_IS_EVENT_LIST (self));
+
+  if (search != NULL && *search != '\0')
+    folded = g_utf8_strdown (search, -1);
+  if (g_strcmp0 (node, self->node) == 0 && category == self->category &&
+      g_strcmp0 (folded, self->search) == 0)
+    return;
+  removed = n_items (self);
+  g_free (self->node);
+  self->node = g_strdup (node);
+  self->category = category;
+  g_free (self->search);
+  self->search = g_steal_pointer (&folded);
+  self->filtering = self->node != NULL || category != CONCLAVE_EVENT_CATEGORY_ALL ||
+                    self->search != NULL;
+  reset (self, removed);
+}
+
+gboolean
+conclave_event_list_get_scanning (ConclaveEventList *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_EVENT_LIST (self), FALSE);
+  return self->scan_id != 0;
+}
+
+static void
+conclave_event_list_dispose (GObject *object)
+{
+  ConclaveEventList *self = CONCLAVE_EVENT_LIST (object);
+
+  stop_scanning (self);
+  if (self->cluster != NULL)
+    g_signal_handlers_disconnect_by_data (self->cluster, self);
+  g_clear_object (&self->cluster);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (conclave_event_list_parent_class)->dispose (object);
+}
+
+static void
+conclave_event_list_finalize (GObject *object)
+{
+  ConclaveEventList *self = CONCLAVE_EVENT_LIST (object);
+
+  g_array_unref (self->matches);
+  g_free (self->node);
+  g_free (self->search);
+  G_OBJECT_CLASS (conclave_event_list_parent_class)->finalize (object);
+}
+
+static void
+conclave_event_list_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SCANNING:
+      g_value_set_boolean (value, conclave_event_list_get_scanning (CONCLAVE_EVENT_LIST (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+conclave_event_list_class_init (ConclaveEventListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = conclave_event_list_dispose;
+  object_class->finalize = conclave_event_list_finalize;
+  object_class->get_property = conclave_event_list_get_property;
+
+  properties[PROP_SCANNING] =
+    g_param_spec_boolean ("scanning", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+conclave_event_list_init (ConclaveEventList *self)
+{
+  self->matches = g_array_new (FALSE, FALSE, sizeof (guint64));
+}
+
+ConclaveEventList *
+conclave_event_list_new (void)
+{
+  return g_object_new (CONCLAVE_TYPE_EVENT_LIST, NULL);
+}

@@ -1,0 +1,446 @@
+/* conclave-events-view.c — the event log widget (see the header).
+ *
+ * Owns the lazy list model and the filter controls; the columns format only
+ * the rows GtkColumnView asks for. Keeps following the newest event while
+ * the user is at the bottom, and stops the moment they scroll up.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "conclave-event-format.h"
+#include "conclave-event-item.h"
+#include "conclave-event-list.h"
+#include "conclave-events-view.h"
+#include "conclave-palette.h"
+
+typedef enum {
+  COLUMN_TIME,
+  COLUMN_NODE,
+  COLUMN_PID,
+  COLUMN_EVENT,
+  COLUMN_DETAILS,
+} Column;
+
+struct _ConclaveEventsView
+{
+  GtkWidget          parent_instance;
+
+  ConclaveCluster   *cluster;
+  ConclaveEventList *list;
+  GtkStringList     *node_names;
+  gint64             origin_ns;
+  gboolean           following;
+  guint              scroll_id;
+
+  GtkSearchEntry    *search_entry;
+  GtkDropDown       *node_dropdown;
+  GtkDropDown       *category_dropdown;
+  GtkLabel          *count_label;
+  GtkScrolledWindow *scroller;
+  GtkColumnView     *column_view;
+};
+
+enum {
+  PROP_0,
+  PROP_CLUSTER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (ConclaveEventsView, conclave_events_view, GTK_TYPE_WIDGET)
+
+static gint64
+origin (ConclaveEventsView    *self,
+        ConclaveEventStore  *store)
+{
+  /* Times count from the first event ever seen, so they do not jump when
+   * retention drops old events. */
+  if (self->origin_ns == 0 && conclave_event_store_get_end (store) > 0)
+    self->origin_ns = conclave_event_store_get_min_time (store);
+  return self->origin_ns;
+}
+
+static PangoAttrList *
+kind_attributes (ConclaveEventStore  *store,
+                 const ConclaveEvent *event)
+{
+  const char *kind = event->s[0] ? conclave_event_store_str (store, event->s[0]) : NULL;
+  PangoAttrList *attrs;
+  PangoAttribute *color, *weight;
+  GdkRGBA rgba;
+
+  if (kind == NULL || !(conclave_event_type_is_message (event->type) || event->type == CONCLAVE_EVENT_LOST))
+    return NULL;
+  conclave_palette_kind (kind, conclave_palette_is_dark (), &rgba);
+  attrs = pango_attr_list_new ();
+  color = pango_attr_foreground_new (rgba.red * 65535, rgba.green * 65535, rgba.blue * 65535);
+  weight = pango_attr_weight_new (PANGO_WEIGHT_BOLD);
+  color->end_index = weight->end_index = strlen (kind);
+  pango_attr_list_insert (attrs, color);
+  pango_attr_list_insert (attrs, weight);
+  return attrs;
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            gpointer                  user_data)
+{
+  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == COLUMN_PID || column == COLUMN_TIME ? 1 : 0);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  if (column == COLUMN_DETAILS)
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (column == COLUMN_TIME || column == COLUMN_PID)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           ConclaveEventsView         *self)
+{
+  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (list_item));
+  ConclaveEventItem *item = gtk_list_item_get_item (list_item);
+  ConclaveEventStore *store = conclave_event_item_get_store (item);
+  const ConclaveEvent *event = conclave_event_item_get_event (item);
+  g_autofree char *text = NULL;
+  g_autoptr(PangoAttrList) attrs = NULL;
+  const char *node;
+  gint pid;
+
+  switch (column)
+    {
+    case COLUMN_TIME:
+      text = conclave_event_format_time (event->time_ns, origin (self, store));
+      break;
+    case COLUMN_NODE:
+      node = conclave_event_format_node (store, event, NULL);
+      text = g_strdup (node ? node : "");
+      break;
+    case COLUMN_PID:
+      conclave_event_format_node (store, event, &pid);
+      text = pid > 0 ? g_strdup_printf ("%d", pid) : g_strdup ("");
+      break;
+    case COLUMN_EVENT:
+      text = g_strdup (conclave_event_format_type (event));
+      break;
+    case COLUMN_DETAILS:
+    default:
+      text = conclave_event_format_details (store, event);
+      attrs = kind_attributes (store, event);
+      break;
+    }
+  gtk_label_set_text (label, text);
+  gtk_label_set_attributes (label, attrs);
+  if (conclave_event_in_category (event, CONCLAVE_EVENT_CATEGORY_PROBLEMS))
+    gtk_widget_add_css_class (GTK_WIDGET (label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
+}
+
+static void
+add_column (ConclaveEventsView *self,
+            Column            column,
+            const char       *title,
+            int               width)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) view_column = NULL;
+
+  g_object_set_data (G_OBJECT (factory), "column", GINT_TO_POINTER (column));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cell), self, 0);
+  view_column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_resizable (view_column, TRUE);
+  if (width > 0)
+    gtk_column_view_column_set_fixed_width (view_column, width);
+  else
+    gtk_column_view_column_set_expand (view_column, TRUE);
+  gtk_column_view_append_column (self->column_view, view_column);
+}
+
+static void
+update_count (ConclaveEventsView *self)
+{
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  g_autofree char *text = NULL;
+
+  if (conclave_event_list_get_scanning (self->list))
+    text = g_strdup_printf (_("%u found so far…"), shown);
+  else
+    text = g_strdup_printf (ngettext ("%u event", "%u events", shown), shown);
+  gtk_label_set_text (self->count_label, text);
+}
+
+static void
+on_filter_changed (ConclaveEventsView *self)
+{
+  guint node_position = gtk_drop_down_get_selected (self->node_dropdown);
+  guint category = gtk_drop_down_get_selected (self->category_dropdown);
+  const char *node = NULL;
+
+  if (node_position != GTK_INVALID_LIST_POSITION && node_position > 0)
+    node = gtk_string_list_get_string (self->node_names, node_position);
+  if (category == GTK_INVALID_LIST_POSITION)
+    category = CONCLAVE_EVENT_CATEGORY_ALL;
+  conclave_event_list_set_filter (self->list, node, category,
+                                  gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  update_count (self);
+}
+
+static void
+update_node_names (ConclaveEventsView *self)
+{
+  guint position = gtk_drop_down_get_selected (self->node_dropdown);
+  g_autofree char *selected = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  guint n = self->cluster ? g_list_model_get_n_items (G_LIST_MODEL (self->cluster)) : 0;
+  guint reselect = 0;
+
+  if (position != GTK_INVALID_LIST_POSITION && position > 0)
+    selected = g_strdup (gtk_string_list_get_string (self->node_names, position));
+  g_ptr_array_add (names, g_strdup (_("All Nodes")));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (self->cluster), i);
+
+      if (g_strcmp0 (selected, conclave_node_get_name (node)) == 0)
+        reselect = names->len;
+      g_ptr_array_add (names, g_strdup (conclave_node_get_name (node)));
+    }
+  g_ptr_array_add (names, NULL);
+  g_signal_handlers_block_by_func (self->node_dropdown, on_filter_changed, self);
+  gtk_string_list_splice (self->node_names, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->node_names)),
+                          (const char * const *) names->pdata);
+  gtk_drop_down_set_selected (self->node_dropdown, reselect);
+  g_signal_handlers_unblock_by_func (self->node_dropdown, on_filter_changed, self);
+  /* The selected node went away: show everything again. */
+  if (selected != NULL && reselect == 0)
+    on_filter_changed (self);
+}
+
+/* Following the newest event: on until the user scrolls up, on again once
+ * they are back at the bottom. GtkListView moves its adjustment itself as
+ * rows come and go, so only the user's own scrolling turns it off. */
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           ConclaveEventsView       *self)
+{
+  if (dy < 0)
+    self->following = FALSE;
+  return FALSE;
+}
+
+static void
+on_value_changed (GtkAdjustment      *adjustment,
+                  ConclaveEventsView *self)
+{
+  if (gtk_adjustment_get_value (adjustment) >=
+      gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) - 2)
+    self->following = TRUE;
+}
+
+/* The list view inside the column view owns "list.scroll-to-item"
+ * (GtkColumnView itself gets a scroll_to only in GTK 4.12). */
+static GtkWidget *
+inner_list_view (ConclaveEventsView *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return child;
+  return NULL;
+}
+
+static gboolean
+scroll_to_newest (gpointer data)
+{
+  ConclaveEventsView *self = data;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  GtkWidget *list_view = inner_list_view (self);
+
+  self->scroll_id = 0;
+  if (self->following && n > 0 && list_view != NULL && gtk_widget_get_mapped (list_view))
+    gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", n - 1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_rows_changed (ConclaveEventsView *self)
+{
+  update_count (self);
+  if (self->following && self->scroll_id == 0)
+    self->scroll_id = g_idle_add (scroll_to_newest, self);
+}
+
+void
+conclave_events_view_set_cluster (ConclaveEventsView *self,
+                                ConclaveCluster  *cluster)
+{
+  g_return_if_fail (CONCLAVE_IS_EVENTS_VIEW (self));
+
+  if (self->cluster == cluster)
+    return;
+  if (self->cluster != NULL)
+    g_signal_handlers_disconnect_by_data (self->cluster, self);
+  g_set_object (&self->cluster, cluster);
+  self->origin_ns = 0;
+  conclave_event_list_set_cluster (self->list, cluster);
+  if (cluster != NULL)
+    g_signal_connect_object (cluster, "items-changed", G_CALLBACK (update_node_names), self,
+                             G_CONNECT_SWAPPED);
+  update_node_names (self);
+  update_count (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLUSTER]);
+}
+
+void
+conclave_events_view_focus_search (ConclaveEventsView *self)
+{
+  g_return_if_fail (CONCLAVE_IS_EVENTS_VIEW (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+GListModel *
+conclave_events_view_get_model (ConclaveEventsView *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_EVENTS_VIEW (self), NULL);
+  return G_LIST_MODEL (self->list);
+}
+
+static void
+conclave_events_view_dispose (GObject *object)
+{
+  ConclaveEventsView *self = CONCLAVE_EVENTS_VIEW (object);
+
+  conclave_events_view_set_cluster (self, NULL);
+  g_clear_handle_id (&self->scroll_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CONCLAVE_TYPE_EVENTS_VIEW);
+  /* Template children of a plain GtkWidget are ours to unparent. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->list);
+  g_clear_object (&self->node_names);
+  G_OBJECT_CLASS (conclave_events_view_parent_class)->dispose (object);
+}
+
+static void
+conclave_events_view_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_CLUSTER:
+      g_value_set_object (value, CONCLAVE_EVENTS_VIEW (object)->cluster);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+conclave_events_view_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_CLUSTER:
+      conclave_events_view_set_cluster (CONCLAVE_EVENTS_VIEW (object), g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+conclave_events_view_class_init (ConclaveEventsViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = conclave_events_view_dispose;
+  object_class->get_property = conclave_events_view_get_property;
+  object_class->set_property = conclave_events_view_set_property;
+
+  properties[PROP_CLUSTER] =
+    g_param_spec_object ("cluster", NULL, NULL, CONCLAVE_TYPE_CLUSTER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/conclave/Conclave/conclave-events-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, ConclaveEventsView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveEventsView, node_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveEventsView, category_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveEventsView, count_label);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveEventsView, scroller);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveEventsView, column_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+}
+
+static void
+init_categories (ConclaveEventsView *self)
+{
+  g_autoptr(GtkStringList) categories = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < CONCLAVE_N_EVENT_CATEGORIES; i++)
+    gtk_string_list_append (categories, conclave_event_category_label (i));
+  gtk_drop_down_set_model (self->category_dropdown, G_LIST_MODEL (categories));
+}
+
+static void
+conclave_events_view_init (ConclaveEventsView *self)
+{
+  GtkAdjustment *vadjustment;
+  GtkEventController *scroll;
+  g_autoptr(GtkSingleSelection) selection = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->following = TRUE;
+  self->list = conclave_event_list_new ();
+  self->node_names = gtk_string_list_new (NULL);
+  gtk_drop_down_set_model (self->node_dropdown, G_LIST_MODEL (self->node_names));
+  init_categories (self);
+
+  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+  add_column (self, COLUMN_TIME, _("Time (s)"), 110);
+  add_column (self, COLUMN_NODE, _("Node"), 70);
+  add_column (self, COLUMN_PID, _("PID"), 80);
+  add_column (self, COLUMN_EVENT, _("Event"), 110);
+  add_column (self, COLUMN_DETAILS, _("Details"), -1);
+
+  g_signal_connect_object (self->list, "items-changed", G_CALLBACK (on_rows_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list, "notify::scanning", G_CALLBACK (update_count), self,
+                           G_CONNECT_SWAPPED);
+  vadjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  g_signal_connect_object (vadjustment, "value-changed", G_CALLBACK (on_value_changed), self, 0);
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (scroll, "scroll", G_CALLBACK (on_scroll), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->scroller), scroll);
+  /* Rows added while the log was hidden: catch up when it shows. */
+  g_signal_connect_object (self->column_view, "map", G_CALLBACK (on_rows_changed), self,
+                           G_CONNECT_SWAPPED);
+  update_node_names (self);
+  update_count (self);
+}

@@ -1,0 +1,26 @@
+/* conclave-events-view.h — every event in a list, filterable by node and kind
+ * of event, searchable.
+ *
+ * A GtkColumnView over ConclaveEventList (rows made lazily); follows the
+ * newest event while scrolled to the bottom. Never formats events that are
+ * not on screen, except while a search filter is being applied.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "conclave-cluster.h"
+
+G_BEGIN_DECLS
+
+#define CONCLAVE_TYPE_EVENTS_VIEW (conclave_events_view_get_type ())
+G_DECLARE_FINAL_TYPE (ConclaveEventsView, conclave_events_view, CONCLAVE, EVENTS_VIEW, GtkWidget)
+
+/* Property: cluster. */
+void        conclave_events_view_set_cluster  (ConclaveEventsView *self,
+                                             ConclaveCluster  *cluster);
+void        conclave_events_view_focus_search (ConclaveEventsView *self);
+/* For tests: the model the column view shows. */
+GListModel *conclave_events_view_get_model    (ConclaveEventsView *self);
+
+G_END_DECLS

@@ -1,0 +1,28 @@
+/* conclave-inspector.h — everything about the selected node: role, PID,
+ * PPID, children, addresses, state, group state, counters, controls, and
+ * what the program prints (stdout and stderr, live).
+ *
+ * Observes one ConclaveNode ("changed", "output"); its buttons activate the
+ * application's actions. Never signals a process itself.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "conclave-cluster.h"
+
+G_BEGIN_DECLS
+
+#define CONCLAVE_TYPE_INSPECTOR (conclave_inspector_get_type ())
+G_DECLARE_FINAL_TYPE (ConclaveInspector, conclave_inspector, CONCLAVE, INSPECTOR, GtkWidget)
+
+/* Properties: cluster, node. */
+void          conclave_inspector_set_node (ConclaveInspector *self,
+                                           ConclaveNode      *node);
+ConclaveNode *conclave_inspector_get_node (ConclaveInspector *self);
+/* For tests: the text of a value row ("pid", "ppid", "state" …), or all
+ * the output shown ("output"); NULL for an unknown row. */
+const char   *conclave_inspector_get_value (ConclaveInspector *self,
+                                            const char        *row);
+
+G_END_DECLS

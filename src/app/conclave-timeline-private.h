@@ -1,0 +1,55 @@
+/* conclave-timeline-private.h — the timeline's insides, shared by
+ * conclave-timeline.c (object, input, tooltips) and conclave-timeline-draw.c
+ * (one frame: collect the visible range, lay it out, draw it).
+ */
+#pragma once
+
+#include "conclave-timeline.h"
+#include "conclave-timeline-rows.h"
+
+G_BEGIN_DECLS
+
+/* Things drawn in the last frame, for hovering. */
+typedef struct {
+  float   x1, y1, x2, y2;
+  guint64 message;
+} ConclaveHitArrow;
+
+typedef struct {
+  float   x, y;
+  guint64 event;
+} ConclaveHitMarker;
+
+struct _ConclaveTimeline
+{
+  GtkWidget              parent_instance;
+
+  ConclaveCluster       *cluster;
+  ConclaveNode          *selected;
+  gboolean               presentation;
+  gboolean               real_time;
+  gboolean               following;
+
+  ConclaveTimelineRows  *rows;
+  gint64                 origin_ns;     /* time 0 on the axis: the first event seen */
+  gint64                 t_end;         /* right edge when not following */
+  double                 ns_per_px;     /* real-time zoom */
+  double                 step_px;       /* logical zoom */
+  gint64                 logical_span;  /* how far back the last logical frame had to look */
+  GArray                *step_times;    /* gint64: time of each step of the last logical frame */
+
+  GArray                *hit_arrows;
+  GArray                *hit_markers;
+  ConclaveTimelineStats  stats;
+
+  PangoLayout           *layout;
+  PangoLayout           *small_layout;
+  double                 line_height;
+  guint                  tick_id;
+};
+
+void _conclave_timeline_draw (ConclaveTimeline *self,
+                              GtkSnapshot      *snapshot,
+                              gint64            now_ns);
+
+G_END_DECLS

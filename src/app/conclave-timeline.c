@@ -1,0 +1,564 @@
+/* conclave-timeline.c — the timeline widget: properties, following the
+ * present, scrolling and zooming, hover details. One frame is drawn by
+ * conclave-timeline-draw.c.
+ *
+ * While following in the real-time layout the picture moves on its own, so
+ * a tick callback redraws it; otherwise a redraw happens only when the
+ * cluster reports a batch or the user scrolls. Never walks the store: hover
+ * details come from what the last frame drew.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+#include <math.h>
+
+#include "conclave-event-format.h"
+#include "conclave-timeline-private.h"
+
+#define NS_PER_PX_DEFAULT  (10.0 * 1000 * 1000)     /* 10 ms per pixel */
+#define NS_PER_PX_MIN      1000.0                   /* 1 µs per pixel */
+#define NS_PER_PX_MAX      (1000.0 * 1000 * 1000)   /* 1 s per pixel */
+#define STEP_PX_DEFAULT    30.0
+#define STEP_PX_MIN        4.0
+#define STEP_PX_MAX        160.0
+
+G_DEFINE_FINAL_TYPE (ConclaveTimeline, conclave_timeline, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CLUSTER,
+  PROP_SELECTED,
+  PROP_PRESENTATION,
+  PROP_REAL_TIME,
+  PROP_FOLLOWING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gint64
+now_ns (void)
+{
+  return g_get_monotonic_time () * 1000;
+}
+
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  ConclaveTimeline *self = CONCLAVE_TIMELINE (widget);
+
+  if (!self->following || !self->real_time || self->cluster == NULL)
+    {
+      self->tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_ticking (ConclaveTimeline *self)
+{
+  gboolean want = self->following && self->real_time && self->cluster != NULL &&
+                  gtk_widget_get_mapped (GTK_WIDGET (self));
+
+  if (want && self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+  else if (!want && self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
+    }
+}
+
+static void
+set_following (ConclaveTimeline *self,
+               gboolean          following)
+{
+  if (self->following == following)
+    return;
+  self->following = following;
+  update_ticking (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOWING]);
+}
+
+static void
+on_cluster_changed (ConclaveTimeline *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+conclave_timeline_set_cluster (ConclaveTimeline *self,
+                               ConclaveCluster  *cluster)
+{
+  g_return_if_fail (CONCLAVE_IS_TIMELINE (self));
+
+  if (self->cluster == cluster)
+    return;
+  if (self->cluster != NULL)
+    g_signal_handlers_disconnect_by_data (self->cluster, self);
+  g_set_object (&self->cluster, cluster);
+  conclave_timeline_rows_clear (self->rows);
+  self->origin_ns = 0;
+  if (cluster != NULL)
+    {
+      g_signal_connect_object (cluster, "changed", G_CALLBACK (on_cluster_changed), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (cluster, "items-changed", G_CALLBACK (on_cluster_changed), self,
+                               G_CONNECT_SWAPPED);
+    }
+  update_ticking (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLUSTER]);
+}
+
+void
+conclave_timeline_set_real_time (ConclaveTimeline *self,
+                                 gboolean          real_time)
+{
+  g_return_if_fail (CONCLAVE_IS_TIMELINE (self));
+
+  real_time = !!real_time;
+  if (self->real_time == real_time)
+    return;
+  self->real_time = real_time;
+  update_ticking (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REAL_TIME]);
+}
+
+gboolean
+conclave_timeline_get_real_time (ConclaveTimeline *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), FALSE);
+  return self->real_time;
+}
+
+void
+conclave_timeline_zoom (ConclaveTimeline *self,
+                        double            factor)
+{
+  g_return_if_fail (CONCLAVE_IS_TIMELINE (self));
+  g_return_if_fail (factor > 0);
+
+  if (self->real_time)
+    self->ns_per_px = CLAMP (self->ns_per_px / factor, NS_PER_PX_MIN, NS_PER_PX_MAX);
+  else
+    self->step_px = CLAMP (self->step_px * factor, STEP_PX_MIN, STEP_PX_MAX);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+conclave_timeline_follow (ConclaveTimeline *self)
+{
+  g_return_if_fail (CONCLAVE_IS_TIMELINE (self));
+
+  set_following (self, TRUE);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+conclave_timeline_get_following (ConclaveTimeline *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), FALSE);
+  return self->following;
+}
+
+/* Logical layout: a step is an event; going back k steps puts the right edge
+ * on the event k steps before the last one drawn. Forward, the average
+ * step of the last frame is close enough, and reaching now follows again. */
+static void
+scroll_logical (ConclaveTimeline *self,
+                double            steps)
+{
+  GArray *times = self->step_times;
+  gint64 end = self->following ? now_ns () : self->t_end;
+
+  if (times->len == 0)
+    return;
+  if (steps < 0)
+    {
+      guint back = MIN ((guint) ceil (-steps), times->len - 1);
+
+      self->t_end = g_array_index (times, gint64, times->len - 1 - back);
+      set_following (self, FALSE);
+      return;
+    }
+  if (self->following)
+    return;
+  self->t_end = end + (gint64) (steps * (end - g_array_index (times, gint64, 0)) / MAX (times->len, 1));
+  if (self->t_end >= now_ns ())
+    set_following (self, TRUE);
+}
+
+void
+conclave_timeline_scroll (ConclaveTimeline *self,
+                          double            steps)
+{
+  g_return_if_fail (CONCLAVE_IS_TIMELINE (self));
+
+  if (!self->real_time)
+    scroll_logical (self, steps);
+  else
+    {
+      gint64 end = self->following ? now_ns () : self->t_end;
+      double width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 100);
+
+      self->t_end = end + (gint64) (steps * width / 10 * self->ns_per_px);
+      set_following (self, self->t_end >= now_ns ());
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+conclave_timeline_get_stats (ConclaveTimeline      *self,
+                             ConclaveTimelineStats *stats)
+{
+  g_return_if_fail (CONCLAVE_IS_TIMELINE (self));
+  *stats = self->stats;
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           ConclaveTimeline         *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+
+  if (state & GDK_CONTROL_MASK)
+    {
+      conclave_timeline_zoom (self, dy < 0 ? 1.25 : 0.8);
+      return TRUE;
+    }
+  /* The wheel moves through time: down (or right) is later. */
+  conclave_timeline_scroll (self, (fabs (dx) > fabs (dy) ? dx : dy) * (self->real_time ? 1 : 3));
+  return TRUE;
+}
+
+static double
+segment_distance (const ConclaveHitArrow *a,
+                  double                  x,
+                  double                  y)
+{
+  double dx = a->x2 - a->x1, dy = a->y2 - a->y1;
+  double len2 = dx * dx + dy * dy;
+  double t = len2 > 0 ? CLAMP (((x - a->x1) * dx + (y - a->y1) * dy) / len2, 0, 1) : 0;
+
+  return hypot (x - (a->x1 + t * dx), y - (a->y1 + t * dy));
+}
+
+static char *
+describe_message (ConclaveTimeline *self,
+                  guint64           index)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (self->cluster);
+  const ConclaveMessage *message = conclave_matcher_get_message (conclave_cluster_get_matcher (self->cluster), index);
+  const ConclaveEvent *send = message ? conclave_event_store_get (store, message->send_index) : NULL;
+  ConclaveProcessInfo *src, *dst;
+  g_autofree char *details = NULL;
+  g_autofree char *sent = NULL;
+  static const char * const states[] = { N_("in flight"), N_("delivered"), N_("dropped"), N_("lost"), N_("receiver only") };
+
+  if (message == NULL)
+    return NULL;
+  src = conclave_event_store_get_process (store, message->src_proc);
+  dst = message->dst_proc ? conclave_event_store_get_process (store, message->dst_proc) : NULL;
+  details = send ? conclave_event_format_details (store, send) : g_strdup ("");
+  sent = conclave_event_format_time (message->send_ns, self->origin_ns);
+  /* Translators: hover text of an arrow: details, then "PID 12 → PID 13 · delivered", then times */
+  return g_strdup_printf (_("%s\nPID %d → PID %d · %s\nsent at %s s, took %.1f µs"),
+                          details, src ? src->pid : 0, dst ? dst->pid : 0,
+                          _(states[MIN (message->state, G_N_ELEMENTS (states) - 1)]), sent,
+                          message->recv_ns > message->send_ns ? (message->recv_ns - message->send_ns) / 1000.0 : 0.0);
+}
+
+static char *
+describe_event (ConclaveTimeline *self,
+                guint64           index)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (self->cluster);
+  const ConclaveEvent *event = conclave_event_store_get (store, index);
+  g_autofree char *details = NULL;
+  g_autofree char *time = NULL;
+  const char *node;
+  gint pid = 0;
+
+  if (event == NULL)
+    return NULL;
+  details = conclave_event_format_details (store, event);
+  time = conclave_event_format_time (event->time_ns, self->origin_ns);
+  node = conclave_event_format_node (store, event, &pid);
+  /* Translators: hover text of an event: "receive — s1 (PID 12) at 3.000001 s\ndetails" */
+  return g_strdup_printf (_("%s — %s (PID %d) at %s s\n%s"), conclave_event_format_type (event),
+                          node ? node : "", pid, time, details);
+}
+
+char *
+conclave_timeline_describe_at (ConclaveTimeline *self,
+                               double            x,
+                               double            y)
+{
+  double best = 7;
+  gint64 best_marker = -1, best_arrow = -1;
+
+  g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), NULL);
+
+  if (self->cluster == NULL)
+    return NULL;
+  for (guint i = 0; i < self->hit_markers->len; i++)
+    {
+      const ConclaveHitMarker *m = &g_array_index (self->hit_markers, ConclaveHitMarker, i);
+      double d = hypot (m->x - x, m->y - y);
+
+      if (d < best)
+        {
+          best = d;
+          best_marker = i;
+        }
+    }
+  if (best_marker >= 0)
+    return describe_event (self, g_array_index (self->hit_markers, ConclaveHitMarker, best_marker).event);
+  for (guint i = 0; i < self->hit_arrows->len; i++)
+    {
+      double d = segment_distance (&g_array_index (self->hit_arrows, ConclaveHitArrow, i), x, y);
+
+      if (d < best)
+        {
+          best = d;
+          best_arrow = i;
+        }
+    }
+  if (best_arrow >= 0)
+    return describe_message (self, g_array_index (self->hit_arrows, ConclaveHitArrow, best_arrow).message);
+  return NULL;
+}
+
+static gboolean
+on_query_tooltip (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    user_data)
+{
+  g_autofree char *text = keyboard ? NULL : conclave_timeline_describe_at (CONCLAVE_TIMELINE (widget), x, y);
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static gboolean
+scroll_binding (GtkWidget *widget,
+                GVariant  *args,
+                gpointer   user_data)
+{
+  conclave_timeline_scroll (CONCLAVE_TIMELINE (widget), g_variant_get_double (args));
+  return TRUE;
+}
+
+static void
+conclave_timeline_snapshot (GtkWidget   *widget,
+                            GtkSnapshot *snapshot)
+{
+  _conclave_timeline_draw (CONCLAVE_TIMELINE (widget), snapshot, now_ns ());
+}
+
+static void
+conclave_timeline_css_changed (GtkWidget         *widget,
+                               GtkCssStyleChange *change)
+{
+  ConclaveTimeline *self = CONCLAVE_TIMELINE (widget);
+
+  GTK_WIDGET_CLASS (conclave_timeline_parent_class)->css_changed (widget, change);
+  g_clear_object (&self->layout);
+  g_clear_object (&self->small_layout);
+  gtk_widget_queue_draw (widget);
+}
+
+static void
+conclave_timeline_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (conclave_timeline_parent_class)->map (widget);
+  update_ticking (CONCLAVE_TIMELINE (widget));
+}
+
+static void
+conclave_timeline_unmap (GtkWidget *widget)
+{
+  ConclaveTimeline *self = CONCLAVE_TIMELINE (widget);
+
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (widget, self->tick_id);
+      self->tick_id = 0;
+    }
+  GTK_WIDGET_CLASS (conclave_timeline_parent_class)->unmap (widget);
+}
+
+static void
+conclave_timeline_dispose (GObject *object)
+{
+  ConclaveTimeline *self = CONCLAVE_TIMELINE (object);
+
+  conclave_timeline_set_cluster (self, NULL);
+  g_clear_object (&self->selected);
+  g_clear_object (&self->layout);
+  g_clear_object (&self->small_layout);
+  G_OBJECT_CLASS (conclave_timeline_parent_class)->dispose (object);
+}
+
+static void
+conclave_timeline_finalize (GObject *object)
+{
+  ConclaveTimeline *self = CONCLAVE_TIMELINE (object);
+
+  conclave_timeline_rows_free (self->rows);
+  g_array_unref (self->step_times);
+  g_array_unref (self->hit_arrows);
+  g_array_unref (self->hit_markers);
+  G_OBJECT_CLASS (conclave_timeline_parent_class)->finalize (object);
+}
+
+static void
+conclave_timeline_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  ConclaveTimeline *self = CONCLAVE_TIMELINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLUSTER:
+      g_value_set_object (value, self->cluster);
+      break;
+    case PROP_SELECTED:
+      g_value_set_object (value, self->selected);
+      break;
+    case PROP_PRESENTATION:
+      g_value_set_boolean (value, self->presentation);
+      break;
+    case PROP_REAL_TIME:
+      g_value_set_boolean (value, self->real_time);
+      break;
+    case PROP_FOLLOWING:
+      g_value_set_boolean (value, self->following);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+conclave_timeline_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  ConclaveTimeline *self = CONCLAVE_TIMELINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLUSTER:
+      conclave_timeline_set_cluster (self, g_value_get_object (value));
+      break;
+    case PROP_SELECTED:
+      if (g_set_object (&self->selected, g_value_get_object (value)))
+        {
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_PRESENTATION:
+      if (self->presentation != g_value_get_boolean (value))
+        {
+          self->presentation = g_value_get_boolean (value);
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_REAL_TIME:
+      conclave_timeline_set_real_time (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+conclave_timeline_class_init (ConclaveTimelineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = conclave_timeline_dispose;
+  object_class->finalize = conclave_timeline_finalize;
+  object_class->get_property = conclave_timeline_get_property;
+  object_class->set_property = conclave_timeline_set_property;
+  widget_class->snapshot = conclave_timeline_snapshot;
+  widget_class->css_changed = conclave_timeline_css_changed;
+  widget_class->map = conclave_timeline_map;
+  widget_class->unmap = conclave_timeline_unmap;
+
+  properties[PROP_CLUSTER] =
+    g_param_spec_object ("cluster", NULL, NULL, CONCLAVE_TYPE_CLUSTER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED] =
+    g_param_spec_object ("selected", NULL, NULL, CONCLAVE_TYPE_NODE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PRESENTATION] =
+    g_param_spec_boolean ("presentation", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REAL_TIME] =
+    g_param_spec_boolean ("real-time", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FOLLOWING] =
+    g_param_spec_boolean ("following", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "timeline");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, 0, "win.follow-present", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Left, 0, scroll_binding, "d", -1.0);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Right, 0, scroll_binding, "d", 1.0);
+}
+
+static void
+conclave_timeline_init (ConclaveTimeline *self)
+{
+  GtkEventController *scroll;
+
+  self->rows = conclave_timeline_rows_new ();
+  self->step_times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->hit_arrows = g_array_new (FALSE, FALSE, sizeof (ConclaveHitArrow));
+  self->hit_markers = g_array_new (FALSE, FALSE, sizeof (ConclaveHitMarker));
+  self->following = TRUE;
+  self->ns_per_px = NS_PER_PX_DEFAULT;
+  self->step_px = STEP_PX_DEFAULT;
+  self->logical_span = G_TIME_SPAN_SECOND * 1000;
+
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES |
+                                            GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
+  g_signal_connect_object (scroll, "scroll", G_CALLBACK (on_scroll), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Timeline"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Space-time diagram: one lifeline per process, an arrow per message"),
+                                  -1);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
+}

@@ -1,0 +1,56 @@
+/* conclave-timeline.h — the live space-time diagram.
+ *
+ * One lifeline per process (forked children in lanes under their parent),
+ * an arrow from each send to its receive, lost and dropped messages and
+ * crashes marked. Two layouts: logical (each event one step, in time order)
+ * and real time. Follows the present until the user scrolls back; zooms;
+ * hovering shows the details. Reads only the visible time range through the
+ * store's and the matcher's range queries, and bins arrows when too many
+ * are visible to draw one by one.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "conclave-cluster.h"
+
+G_BEGIN_DECLS
+
+#define CONCLAVE_TYPE_TIMELINE (conclave_timeline_get_type ())
+G_DECLARE_FINAL_TYPE (ConclaveTimeline, conclave_timeline, CONCLAVE, TIMELINE, GtkWidget)
+
+/* Properties: cluster, selected, presentation, real-time, following (read-only). */
+void     conclave_timeline_set_cluster   (ConclaveTimeline *self,
+                                          ConclaveCluster  *cluster);
+void     conclave_timeline_set_real_time (ConclaveTimeline *self,
+                                          gboolean          real_time);
+gboolean conclave_timeline_get_real_time (ConclaveTimeline *self);
+/* factor > 1 zooms in. */
+void     conclave_timeline_zoom          (ConclaveTimeline *self,
+                                          double            factor);
+/* Jump back to the present and keep following it. */
+void     conclave_timeline_follow        (ConclaveTimeline *self);
+gboolean conclave_timeline_get_following (ConclaveTimeline *self);
+/* Scroll by `steps` (logical) or by `steps` tenths of the width (real time);
+ * negative goes back in time. */
+void     conclave_timeline_scroll        (ConclaveTimeline *self,
+                                          double            steps);
+
+/* What the last frame drew (tests and the benchmark). */
+typedef struct {
+  guint arrows;       /* drawn one by one */
+  guint binned;       /* messages drawn as bins */
+  guint bins;
+  guint markers;
+  guint rows;
+  guint lifelines;
+} ConclaveTimelineStats;
+
+void     conclave_timeline_get_stats     (ConclaveTimeline      *self,
+                                          ConclaveTimelineStats *stats);
+/* Tooltip text at a point of the last frame, NULL if nothing is there. */
+char    *conclave_timeline_describe_at   (ConclaveTimeline *self,
+                                          double            x,
+                                          double            y);
+
+G_END_DECLS

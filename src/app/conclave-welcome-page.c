@@ -1,0 +1,131 @@
+/* conclave-welcome-page.c — chapter buttons built from the built-in
+ * scenarios (conclave_scenario_list_builtin), titles through gettext.
+ *
+ * A scenario that fails to load is logged and left out, never shown broken.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "conclave-scenario.h"
+#include "conclave-welcome-page.h"
+
+struct _ConclaveWelcomePage
+{
+  GtkWidget  parent_instance;
+  GtkGrid   *chapters;
+};
+
+G_DEFINE_FINAL_TYPE (ConclaveWelcomePage, conclave_welcome_page, GTK_TYPE_WIDGET)
+
+static GtkWidget *
+make_label (const char *text,
+            const char *css_class,
+            gboolean    wrap)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), wrap);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+/* "chapter-2" and "chapter-1-tcp" → "Chapter 2", "Chapter 1"; NULL for a
+ * scenario that is not a chapter of the lecture. */
+static char *
+chapter_caption (const char *id)
+{
+  g_autofree char *number = NULL;
+  const char *digits;
+
+  if (!g_str_has_prefix (id, "chapter-"))
+    return NULL;
+  digits = id + strlen ("chapter-");
+  number = g_strndup (digits, strspn (digits, "0123456789"));
+  if (*number == '\0')
+    return NULL;
+  /* Translators: caption of a chapter button on the welcome page */
+  return g_strdup_printf (_("Chapter %s"), number);
+}
+
+static GtkWidget *
+make_chapter_button (ConclaveScenario *scenario)
+{
+  const char *title = _(scenario->title);
+  g_autofree char *caption = chapter_caption (scenario->id);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *button = gtk_button_new ();
+
+  if (caption != NULL)
+    gtk_box_append (GTK_BOX (box), make_label (caption, "chapter-caption", FALSE));
+  gtk_box_append (GTK_BOX (box), make_label (title, "title-3", TRUE));
+  if (scenario->description != NULL && *scenario->description != '\0')
+    gtk_box_append (GTK_BOX (box), make_label (_(scenario->description), "dim-label", TRUE));
+  gtk_widget_set_valign (box, GTK_ALIGN_START);
+
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_widget_add_css_class (button, "card");
+  gtk_widget_add_css_class (button, "chapter-button");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "app.start-scenario");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", scenario->id);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(scenario->description),
+                                  -1);
+  return button;
+}
+
+static void
+add_chapters (ConclaveWelcomePage *self)
+{
+  g_auto(GStrv) ids = conclave_scenario_list_builtin ();
+  guint placed = 0;
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ConclaveScenario) scenario = conclave_scenario_lookup (ids[i], &error);
+
+      if (scenario == NULL)
+        {
+          g_warning ("Built-in scenario %s does not load: %s", ids[i], error->message);
+          continue;
+        }
+      gtk_grid_attach (self->chapters, make_chapter_button (scenario), placed % 2, placed / 2, 1, 1);
+      placed++;
+    }
+}
+
+static void
+conclave_welcome_page_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), CONCLAVE_TYPE_WELCOME_PAGE);
+  /* Template children of a plain GtkWidget are ours to unparent. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (conclave_welcome_page_parent_class)->dispose (object);
+}
+
+static void
+conclave_welcome_page_class_init (ConclaveWelcomePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = conclave_welcome_page_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/conclave/Conclave/conclave-welcome-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWelcomePage, chapters);
+  gtk_widget_class_set_css_name (widget_class, "welcome");
+}
+
+static void
+conclave_welcome_page_init (ConclaveWelcomePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  add_chapters (self);
+}

@@ -1,0 +1,53 @@
+/* conclave-window-private.h — the window's insides, shared by
+ * conclave-window.c (construction, pages, settings) and
+ * conclave-window-actions.c (what the actions do). Nothing outside the
+ * window includes this.
+ */
+#pragma once
+
+#include "conclave-window.h"
+
+G_BEGIN_DECLS
+
+struct _ConclaveWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  ConclaveCluster      *cluster;
+  GSettings            *settings;
+  ConclaveNode         *selected;
+  gboolean              presentation;
+  gboolean              updating_tempo;
+
+  /* template */
+  AdwWindowTitle       *window_title;
+  GtkWidget            *add_server_button;
+  GtkWidget            *add_client_button;
+  GtkWidget            *tempo_button;
+  GtkLabel             *tempo_label;
+  GtkAdjustment        *tempo_adjustment;
+  GtkScale             *tempo_scale;
+  GtkWidget            *freeze_button;
+  GtkWidget            *presentation_button;
+  GtkWidget            *header_bar;
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *stack;
+  GtkWidget            *welcome_page;
+  GtkWidget            *cluster_view;
+  AdwViewStack         *view_stack;
+  GtkWidget            *timeline_tools;
+  GtkWidget            *timeline;
+  GtkWidget            *charts;
+  GtkWidget            *event_log;
+  GtkWidget            *inspector;
+  AdwStatusPage        *error_page;
+  GtkPaned             *side_paned;
+  GtkPaned             *main_paned;
+};
+
+void _conclave_window_class_init_actions (GtkWidgetClass *widget_class);
+void _conclave_window_init_actions       (ConclaveWindow *self);
+/* Owns every enabled state and action state; call after any change. */
+void _conclave_window_update_actions     (ConclaveWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,492 @@
+/* conclave-window.c — builds the window, owns the cluster, switches between
+ * the welcome page and the cluster page, keeps the title and settings.
+ *
+ * What the actions do lives in conclave-window-actions.c. The window never
+ * draws and never reads events itself: the views do, each over what it shows.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "conclave-charts.h"
+#include "conclave-cluster-view.h"
+#include "conclave-events-view.h"
+#include "conclave-inspector.h"
+#include "conclave-timeline.h"
+#include "conclave-welcome-page.h"
+#include "conclave-window-private.h"
+
+G_DEFINE_FINAL_TYPE (ConclaveWindow, conclave_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SELECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+update_page (ConclaveWindow *self)
+{
+  const char *page = "error";
+
+  if (self->cluster != NULL)
+    page = g_list_model_get_n_items (G_LIST_MODEL (self->cluster)) > 0 ? "cluster" : "welcome";
+  gtk_stack_set_visible_child_name (self->stack, page);
+}
+
+static void
+count_nodes (ConclaveCluster *cluster,
+             guint           *servers,
+             guint           *clients)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (cluster));
+
+  *servers = *clients = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (cluster), i);
+
+      if (conclave_node_is_server (node))
+        (*servers)++;
+      else
+        (*clients)++;
+    }
+}
+
+static void
+update_title (ConclaveWindow *self)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *servers_text = NULL;
+  g_autofree char *clients_text = NULL;
+  g_autofree char *events_text = NULL;
+  guint servers, clients;
+  guint64 events;
+
+  if (self->cluster == NULL)
+    return;
+  g_object_get (self->cluster, "title", &title, NULL);
+  adw_window_title_set_title (self->window_title,
+                              title && *title ? _(title) : _("Conclave"));
+
+  count_nodes (self->cluster, &servers, &clients);
+  if (servers + clients == 0)
+    {
+      adw_window_title_set_subtitle (self->window_title, "");
+      return;
+    }
+  events = conclave_event_store_get_end (conclave_cluster_get_store (self->cluster));
+  servers_text = g_strdup_printf (ngettext ("%u server", "%u servers", servers), servers);
+  clients_text = g_strdup_printf (ngettext ("%u client", "%u clients", clients), clients);
+  events_text = g_strdup_printf ("%'" G_GUINT64_FORMAT, events);
+  /* Translators: "2 servers · 3 clients · 1,234 events"; the first two %s
+   * are the counts above, the last is the number of events. */
+  subtitle = g_strdup_printf (ngettext ("%s · %s · %s event", "%s · %s · %s events",
+                                        (gulong) MIN (events, G_MAXULONG)),
+                              servers_text, clients_text, events_text);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+}
+
+static void
+on_cluster_changed (ConclaveCluster *cluster,
+                    ConclaveWindow  *self)
+{
+  update_title (self);
+  _conclave_window_update_actions (self);
+}
+
+static void
+on_items_changed (GListModel     *model,
+                  guint           position,
+                  guint           removed,
+                  guint           added,
+                  ConclaveWindow *self)
+{
+  update_page (self);
+  update_title (self);
+  _conclave_window_update_actions (self);
+}
+
+static void
+on_node_removed (ConclaveCluster *cluster,
+                 ConclaveNode    *node,
+                 ConclaveWindow  *self)
+{
+  ConclaveNode *selected = self->selected;
+
+  /* A removed node (or a child of a removed node) cannot stay selected. */
+  while (selected != NULL)
+    {
+      if (selected == node)
+        {
+          conclave_window_set_selected (self, NULL);
+          return;
+        }
+      selected = conclave_node_get_parent (selected);
+    }
+}
+
+static void
+on_title_notify (ConclaveWindow *self)
+{
+  update_title (self);
+}
+
+static void
+on_view_changed (ConclaveWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  gtk_widget_set_visible (self->timeline_tools, g_strcmp0 (name, "timeline") == 0);
+}
+
+static void
+apply_timeline_layout (ConclaveWindow *self)
+{
+  conclave_timeline_set_real_time (CONCLAVE_TIMELINE (self->timeline),
+                                   g_settings_get_enum (self->settings, "timeline-layout") == 1);
+}
+
+static void
+apply_limits (ConclaveWindow *self)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (self->cluster);
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (self->cluster);
+
+  conclave_event_store_set_retention (store, g_settings_get_uint (self->settings, "retention-events"));
+  conclave_matcher_set_loss_timeout (matcher,
+                                     (gint64) g_settings_get_uint (self->settings, "loss-timeout-ms") * G_TIME_SPAN_MILLISECOND * 1000);
+}
+
+static void
+on_settings_changed (GSettings      *settings,
+                     const char     *key,
+                     ConclaveWindow *self)
+{
+  if (g_str_equal (key, "timeline-layout"))
+    apply_timeline_layout (self);
+  else if (self->cluster != NULL &&
+           (g_str_equal (key, "retention-events") || g_str_equal (key, "loss-timeout-ms")))
+    apply_limits (self);
+}
+
+static void
+set_cluster_on_views (ConclaveWindow *self)
+{
+  GtkWidget *views[] = {
+    self->cluster_view, self->timeline, self->charts, self->event_log, self->inspector,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    g_object_set (views[i], "cluster", self->cluster, NULL);
+}
+
+static void
+create_cluster (ConclaveWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->cluster = conclave_cluster_new (&error);
+  if (self->cluster == NULL)
+    {
+      g_autofree char *text =
+        g_strdup_printf (_("Conclave could not open its control channel, so it cannot see what "
+                           "processes do: %s"), error->message);
+
+      adw_status_page_set_description (self->error_page, text);
+      return;
+    }
+  conclave_cluster_set_tempo (self->cluster, g_settings_get_double (self->settings, "tempo"));
+  apply_limits (self);
+  g_signal_connect_object (self->cluster, "changed", G_CALLBACK (on_cluster_changed), self, 0);
+  g_signal_connect_object (self->cluster, "items-changed", G_CALLBACK (on_items_changed), self, 0);
+  g_signal_connect_object (self->cluster, "node-removed", G_CALLBACK (on_node_removed), self, 0);
+  g_signal_connect_object (self->cluster, "notify::title", G_CALLBACK (on_title_notify), self,
+                           G_CONNECT_SWAPPED);
+  set_cluster_on_views (self);
+}
+
+static void
+restore_size (ConclaveWindow *self)
+{
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+save_size (ConclaveWindow *self)
+{
+  int width, height;
+
+  /* In presentation mode the window is full screen: keep the normal size. */
+  if (self->presentation)
+    return;
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+}
+
+static gboolean
+conclave_window_close_request (GtkWindow *window)
+{
+  ConclaveWindow *self = CONCLAVE_WINDOW (window);
+
+  save_size (self);
+  if (self->cluster != NULL)
+    conclave_cluster_shutdown (self->cluster);
+  return GTK_WINDOW_CLASS (conclave_window_parent_class)->close_request (window);
+}
+
+/* GtkWindow:application is set after construction, so everything that
+ * needs the application (its settings, its actions) happens here. */
+static void
+setup (ConclaveWindow      *self,
+       ConclaveApplication *app)
+{
+  self->settings = g_object_ref (conclave_application_get_settings (app));
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
+  restore_size (self);
+  apply_timeline_layout (self);
+  create_cluster (self);
+  _conclave_window_init_actions (self);
+  update_page (self);
+  update_title (self);
+  on_view_changed (self);
+  if (g_settings_get_boolean (self->settings, "presentation-mode"))
+    conclave_window_set_presentation (self, TRUE);
+  _conclave_window_update_actions (self);
+}
+
+static void
+conclave_window_dispose (GObject *object)
+{
+  ConclaveWindow *self = CONCLAVE_WINDOW (object);
+
+  /* The views let go of the cluster before it goes, and it takes every
+   * process it started with it. */
+  if (self->cluster != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->cluster, self);
+      conclave_cluster_shutdown (self->cluster);
+    }
+  g_clear_object (&self->selected);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CONCLAVE_TYPE_WINDOW);
+  g_clear_object (&self->cluster);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (conclave_window_parent_class)->dispose (object);
+}
+
+static void
+conclave_window_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  ConclaveWindow *self = CONCLAVE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED:
+      g_value_set_object (value, self->selected);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+conclave_window_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  ConclaveWindow *self = CONCLAVE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED:
+      conclave_window_set_selected (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+conclave_window_class_init (ConclaveWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = conclave_window_dispose;
+  object_class->get_property = conclave_window_get_property;
+  object_class->set_property = conclave_window_set_property;
+  window_class->close_request = conclave_window_close_request;
+
+  properties[PROP_SELECTED] =
+    g_param_spec_object ("selected", NULL, NULL,
+                         CONCLAVE_TYPE_NODE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (CONCLAVE_TYPE_WELCOME_PAGE);
+  g_type_ensure (CONCLAVE_TYPE_CLUSTER_VIEW);
+  g_type_ensure (CONCLAVE_TYPE_TIMELINE);
+  g_type_ensure (CONCLAVE_TYPE_CHARTS);
+  g_type_ensure (CONCLAVE_TYPE_EVENTS_VIEW);
+  g_type_ensure (CONCLAVE_TYPE_INSPECTOR);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/conclave/Conclave/conclave-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, add_server_button);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, add_client_button);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_button);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_label);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_scale);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, freeze_button);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, presentation_button);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, cluster_view);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, timeline_tools);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, charts);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, event_log);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, inspector);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, side_paned);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, main_paned);
+  gtk_widget_class_bind_template_callback (widget_class, on_view_changed);
+
+  _conclave_window_class_init_actions (widget_class);
+}
+
+/* AdwSplitButton names its arrow only by a tooltip; screen readers need a
+ * label. The arrow is its last child, a GtkMenuButton. */
+static void
+label_dropdown (GtkWidget  *split_button,
+                const char *label)
+{
+  GtkWidget *arrow = gtk_widget_get_last_child (split_button);
+
+  if (GTK_IS_MENU_BUTTON (arrow))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+static void
+conclave_window_init (ConclaveWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  label_dropdown (self->add_server_button, _("Choose the Server’s Role"));
+  label_dropdown (self->add_client_button, _("Choose the Client’s Role"));
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name",
+                           G_CALLBACK (on_view_changed), self, G_CONNECT_SWAPPED);
+  g_object_bind_property (self, "selected", self->cluster_view, "selected",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self, "selected", self->inspector, "node", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self, "selected", self->timeline, "selected", G_BINDING_SYNC_CREATE);
+}
+
+ConclaveWindow *
+conclave_window_new (ConclaveApplication *application)
+{
+  ConclaveWindow *self;
+
+  g_return_val_if_fail (CONCLAVE_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (CONCLAVE_TYPE_WINDOW, "application", application, NULL);
+  setup (self, application);
+  return self;
+}
+
+ConclaveCluster *
+conclave_window_get_cluster (ConclaveWindow *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_WINDOW (self), NULL);
+  return self->cluster;
+}
+
+ConclaveNode *
+conclave_window_get_selected (ConclaveWindow *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_WINDOW (self), NULL);
+  return self->selected;
+}
+
+void
+conclave_window_set_selected (ConclaveWindow *self,
+                              ConclaveNode   *node)
+{
+  g_return_if_fail (CONCLAVE_IS_WINDOW (self));
+  g_return_if_fail (node == NULL || CONCLAVE_IS_NODE (node));
+
+  if (g_set_object (&self->selected, node))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+      _conclave_window_update_actions (self);
+    }
+}
+
+void
+conclave_window_toast (ConclaveWindow *self,
+                       const char     *message)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (CONCLAVE_IS_WINDOW (self));
+
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+const char *
+conclave_window_get_page (ConclaveWindow *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+void
+conclave_window_show_view (ConclaveWindow *self,
+                           const char     *view)
+{
+  g_return_if_fail (CONCLAVE_IS_WINDOW (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, view);
+}
+
+GtkWidget *
+conclave_window_get_view_widget (ConclaveWindow *self,
+                                 const char     *view)
+{
+  const struct { const char *name; GtkWidget *widget; } views[] = {
+    { "cluster", self->cluster_view },
+    { "timeline", self->timeline },
+    { "charts", self->charts },
+    { "events", self->event_log },
+    { "inspector", self->inspector },
+    { "welcome", self->welcome_page },
+  };
+
+  g_return_val_if_fail (CONCLAVE_IS_WINDOW (self), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    if (g_str_equal (views[i].name, view))
+      return views[i].widget;
+  return NULL;
+}

@@ -1,0 +1,61 @@
+/* conclave-window.h — the main window: one cluster, and every view of it.
+ *
+ * The window creates the ConclaveCluster (the single model), shows the
+ * welcome page while the cluster has no nodes, and hands the cluster to the
+ * cluster view, timeline, charts, inspector and event log. The application's
+ * actions call the functions below; failures become toasts, never crashes.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "conclave-application.h"
+#include "conclave-cluster.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CONCLAVE_NODE_COMMAND_CRASH,
+  CONCLAVE_NODE_COMMAND_STOP,
+  CONCLAVE_NODE_COMMAND_PAUSE,
+  CONCLAVE_NODE_COMMAND_RESUME,
+  CONCLAVE_NODE_COMMAND_RESTART,
+  CONCLAVE_NODE_COMMAND_REMOVE,
+} ConclaveNodeCommand;
+
+#define CONCLAVE_TYPE_WINDOW (conclave_window_get_type ())
+G_DECLARE_FINAL_TYPE (ConclaveWindow, conclave_window, CONCLAVE, WINDOW, AdwApplicationWindow)
+
+ConclaveWindow  *conclave_window_new              (ConclaveApplication *application);
+/* NULL when the control channel could not be opened (the window says why). */
+ConclaveCluster *conclave_window_get_cluster      (ConclaveWindow *self);
+ConclaveNode    *conclave_window_get_selected     (ConclaveWindow *self);
+void             conclave_window_set_selected     (ConclaveWindow *self,
+                                                   ConclaveNode   *node);
+
+void             conclave_window_add_node         (ConclaveWindow *self,
+                                                   gboolean        server,
+                                                   const char     *role);
+void             conclave_window_node_command     (ConclaveWindow     *self,
+                                                   ConclaveNodeCommand command,
+                                                   const char         *name);
+void             conclave_window_start_scenario   (ConclaveWindow *self,
+                                                   const char     *id);
+void             conclave_window_set_tempo        (ConclaveWindow *self,
+                                                   double          tempo);
+void             conclave_window_set_frozen       (ConclaveWindow *self,
+                                                   gboolean        frozen);
+void             conclave_window_set_presentation (ConclaveWindow *self,
+                                                   gboolean        presentation);
+gboolean         conclave_window_get_presentation (ConclaveWindow *self);
+void             conclave_window_toast            (ConclaveWindow *self,
+                                                   const char     *message);
+
+/* For tests and the benchmark. */
+const char      *conclave_window_get_page         (ConclaveWindow *self);  /* "welcome", "cluster", "error" */
+void             conclave_window_show_view        (ConclaveWindow *self,
+                                                   const char     *view);  /* "timeline", "charts", "events" */
+GtkWidget       *conclave_window_get_view_widget  (ConclaveWindow *self,
+                                                   const char     *view);  /* also "cluster", "inspector" */
+
+G_END_DECLS

@@ -1,0 +1,225 @@
+/* test-event-list.c — the event log's model over a store of synthetic
+ * events: rows are made only when asked for, positions follow the store
+ * (appends and retention) through items-changed, and the filters find
+ * exactly what a brute-force count finds. Needs no display. */
+#include "config.h"
+
+#include "conclave-event-format.h"
+#include "conclave-event-item.h"
+#include "conclave-event-list.h"
+
+typedef struct {
+  ConclaveCluster   *cluster;
+  ConclaveEventStore *store;
+  ConclaveEventList *list;
+  guint              mirror;     /* n_items as told by items-changed */
+  guint32            proc[2];
+  guint32            kinds[2];
+} Fixture;
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Fixture    *f)
+{
+  g_assert_cmpuint (position + removed, <=, f->mirror);
+  f->mirror = f->mirror - removed + added;
+}
+
+static guint32
+add_process (Fixture    *f,
+             gint        pid,
+             const char *node)
+{
+  ConclaveProcessInfo *info = conclave_event_store_add_process (f->store, pid);
+
+  info->node = conclave_intern_add (conclave_event_store_get_intern (f->store), node);
+  info->connected = TRUE;
+  return info->index;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  ConclaveIntern *intern;
+
+  f->cluster = conclave_cluster_new (&error);
+  g_assert_no_error (error);
+  f->store = conclave_cluster_get_store (f->cluster);
+  intern = conclave_event_store_get_intern (f->store);
+  f->proc[0] = add_process (f, 1000001, "s1");
+  f->proc[1] = add_process (f, 1000002, "c1");
+  f->kinds[0] = conclave_intern_add (intern, "hello");
+  f->kinds[1] = conclave_intern_add (intern, "reply");
+  f->list = conclave_event_list_new ();
+  g_signal_connect (f->list, "items-changed", G_CALLBACK (on_items_changed), f);
+  conclave_event_list_set_cluster (f->list, f->cluster);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->list);
+  conclave_cluster_shutdown (f->cluster);
+  g_clear_object (&f->cluster);
+}
+
+/* n events: sends and receives alternating between the two processes,
+ * every seventh a log line. */
+static void
+append (Fixture *f,
+        guint    n)
+{
+  g_autofree ConclaveEvent *events = g_new0 (ConclaveEvent, n);
+  guint64 base = conclave_event_store_get_end (f->store);
+
+  for (guint i = 0; i < n; i++)
+    {
+      ConclaveEvent *e = &events[i];
+      guint64 k = base + i;
+
+      e->time_ns = 1000000000 + k * 1000;
+      e->proc = f->proc[k % 2];
+      e->seq = k;
+      if (k % 7 == 0)
+        e->type = CONCLAVE_EVENT_LOG;
+      else
+        {
+          e->type = k % 2 ? CONCLAVE_EVENT_RECV : CONCLAVE_EVENT_SEND;
+          e->s[0] = f->kinds[(k / 2) % 2];
+          e->len = 10;
+          e->key = k / 2;
+        }
+    }
+  conclave_event_store_append (f->store, events, n);
+  conclave_event_list_sync (f->list);
+}
+
+static guint
+brute_count (Fixture *f)
+{
+  guint n = 0;
+
+  for (guint64 i = conclave_event_store_get_first (f->store); i < conclave_event_store_get_end (f->store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (f->store, i);
+
+      n += e != NULL && conclave_event_list_matches (f->list, e);
+    }
+  return n;
+}
+
+static gboolean
+scanned (gpointer data)
+{
+  return !conclave_event_list_get_scanning (data);
+}
+
+static void
+wait_scanned (Fixture *f)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  while (!scanned (f->list) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (scanned (f->list));
+}
+
+static void
+test_lazy (Fixture       *f,
+           gconstpointer  data)
+{
+  int items_before = (int) conclave_event_item_get_n_alive ();
+
+  append (f, 200000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==, 200000);
+  g_assert_cmpuint (f->mirror, ==, 200000);
+  /* Counting rows made none of them. */
+  g_assert_cmpint ((int) conclave_event_item_get_n_alive (), ==, items_before);
+  {
+    g_autoptr(ConclaveEventItem) item = g_list_model_get_item (G_LIST_MODEL (f->list), 123456);
+
+    g_assert_cmpuint (conclave_event_item_get_index (item), ==, 123456);
+    g_assert_cmpint ((int) conclave_event_item_get_n_alive (), ==, items_before + 1);
+  }
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (f->list), 200000));
+}
+
+static void
+test_filter (Fixture       *f,
+             gconstpointer  data)
+{
+  guint n;
+
+  append (f, 50000);
+  conclave_event_list_set_filter (f->list, "c1", CONCLAVE_EVENT_CATEGORY_MESSAGES, "REPLY");
+  wait_scanned (f);
+  n = g_list_model_get_n_items (G_LIST_MODEL (f->list));
+  g_assert_cmpuint (n, ==, brute_count (f));
+  g_assert_cmpuint (n, >, 1000);
+  g_assert_cmpuint (f->mirror, ==, n);
+  for (guint i = 0; i < n; i += 997)
+    {
+      g_autoptr(ConclaveEventItem) item = g_list_model_get_item (G_LIST_MODEL (f->list), i);
+      const ConclaveEvent *e = conclave_event_item_get_event (item);
+
+      g_assert_cmpuint (e->proc, ==, f->proc[1]);
+      g_assert_cmpuint (e->s[0], ==, f->kinds[1]);
+    }
+  /* New events are filtered as they come. */
+  append (f, 10000);
+  wait_scanned (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==, brute_count (f));
+  g_assert_cmpuint (f->mirror, ==, brute_count (f));
+
+  conclave_event_list_set_filter (f->list, NULL, CONCLAVE_EVENT_CATEGORY_LOGS, NULL);
+  wait_scanned (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==, (60000 + 6) / 7);
+
+  conclave_event_list_set_filter (f->list, NULL, CONCLAVE_EVENT_CATEGORY_ALL, "");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==, 60000);
+  g_assert_cmpuint (f->mirror, ==, 60000);
+}
+
+static void
+test_retention (Fixture       *f,
+                gconstpointer  data)
+{
+  conclave_event_store_set_retention (f->store, 100000);
+  for (int round = 0; round < 10; round++)
+    {
+      append (f, 30000);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==,
+                        conclave_event_store_get_end (f->store) - conclave_event_store_get_first (f->store));
+      g_assert_cmpuint (f->mirror, ==, g_list_model_get_n_items (G_LIST_MODEL (f->list)));
+    }
+  g_assert_cmpuint (conclave_event_store_get_first (f->store), >, 0);
+  {
+    g_autoptr(ConclaveEventItem) first = g_list_model_get_item (G_LIST_MODEL (f->list), 0);
+
+    g_assert_cmpuint (conclave_event_item_get_index (first), ==, conclave_event_store_get_first (f->store));
+  }
+  /* Filtered, the retired matches leave from the front. */
+  conclave_event_list_set_filter (f->list, "s1", CONCLAVE_EVENT_CATEGORY_ALL, NULL);
+  wait_scanned (f);
+  append (f, 50000);
+  wait_scanned (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==, brute_count (f));
+  g_assert_cmpuint (f->mirror, ==, brute_count (f));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/event-list/lazy", Fixture, NULL, fixture_set_up, test_lazy, fixture_tear_down);
+  g_test_add ("/event-list/filter", Fixture, NULL, fixture_set_up, test_filter, fixture_tear_down);
+  g_test_add ("/event-list/retention", Fixture, NULL, fixture_set_up, test_retention, fixture_tear_down);
+  return g_test_run ();
+}

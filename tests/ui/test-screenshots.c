@@ -1,0 +1,167 @@
+/* test-screenshots.c — pictures of what the class sees, saved under the
+ * build directory (tests/ui/screenshots/): the welcome page, every
+ * built-in chapter running, the events and charts views, and presentation
+ * mode. Each picture must show something (not a blank window); a person
+ * still has to look at them. */
+#include "config.h"
+
+#include "conclave-render.h"
+#include "ui-test-utils.h"
+
+typedef struct {
+  ConclaveApplication *app;
+  ConclaveWindow      *window;
+  ConclaveCluster     *cluster;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->window = ui_test_window_new (&f->app);
+  f->cluster = conclave_window_get_cluster (f->window);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  ui_test_window_free (f->app, f->window);
+}
+
+static void
+save (Fixture    *f,
+      const char *name)
+{
+  g_autoptr(GdkTexture) texture = ui_test_screenshot (GTK_WIDGET (f->window), name);
+  guint n_colors;
+
+  conclave_render_inspect (texture, &(GdkRGBA) { 0, 0, 0, 1 }, 0, &n_colors, NULL);
+  g_test_message ("%s: %d×%d, %u colours", name, gdk_texture_get_width (texture),
+                  gdk_texture_get_height (texture), n_colors);
+  g_assert_cmpuint (n_colors, >=, 40);
+}
+
+typedef struct {
+  Fixture          *f;
+  ConclaveScenario *scenario;
+  guint             delivered;
+} Running;
+
+/* Every node of the scenario is running and messages have gone round. */
+static gboolean
+scenario_running (gpointer data)
+{
+  Running *r = data;
+  guint64 counts[5] = { 0, };
+
+  for (guint i = 0; i < r->scenario->nodes->len; i++)
+    {
+      const ConclaveScenarioNode *sn = g_ptr_array_index (r->scenario->nodes, i);
+      ConclaveNode *node = conclave_cluster_lookup (r->f->cluster, sn->name);
+
+      if (node == NULL || conclave_node_get_state (node) != CONCLAVE_NODE_RUNNING)
+        return FALSE;
+    }
+  conclave_matcher_count (conclave_cluster_get_matcher (r->f->cluster), counts);
+  return counts[CONCLAVE_MESSAGE_DELIVERED] >= r->delivered;
+}
+
+static void
+run_chapter (Fixture    *f,
+             const char *id,
+             guint       delivered)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConclaveScenario) scenario = conclave_scenario_lookup (id, &error);
+  Running r = { f, scenario, delivered };
+
+  g_assert_no_error (error);
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "start-scenario", g_variant_new_string (id));
+  /* At the classroom tempo, as the class sees it. */
+  g_assert_true (ui_test_wait (scenario_running, &r, 15000));
+  conclave_window_set_selected (f->window, conclave_cluster_lookup (f->cluster, "s1"));
+}
+
+static void
+test_welcome (Fixture       *f,
+              gconstpointer  data)
+{
+  save (f, "welcome");
+}
+
+static void
+test_chapter (Fixture       *f,
+              gconstpointer  data)
+{
+  const char *id = data;
+
+  run_chapter (f, id, 4);
+  save (f, id);
+}
+
+static void
+test_views (Fixture       *f,
+            gconstpointer  data)
+{
+  run_chapter (f, "chapter-3", 12);
+  conclave_window_show_view (f->window, "events");
+  ui_test_run_for (1000);
+  save (f, "chapter-3-events");
+  conclave_window_show_view (f->window, "charts");
+  save (f, "chapter-3-charts");
+  conclave_window_show_view (f->window, "timeline");
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "set-tempo", g_variant_new_double (0.2));
+  ui_test_run_for (1500);
+  save (f, "chapter-3-fast");
+}
+
+/* Half of what c1 sends is dropped by a fault: falling dots, red crosses. */
+static void
+test_faults (Fixture       *f,
+             gconstpointer  data)
+{
+  run_chapter (f, "chapter-2", 2);
+  g_assert_true (conclave_cluster_set_fault (f->cluster, "c1", 0.5, 0, NULL));
+  g_assert_true (conclave_cluster_set_fault (f->cluster, "c2", 0.5, 0, NULL));
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "set-tempo", g_variant_new_double (0.3));
+  ui_test_run_for (3000);
+  save (f, "faults");
+}
+
+static void
+test_presentation (Fixture       *f,
+                   gconstpointer  data)
+{
+  run_chapter (f, "chapter-2", 4);
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "presentation-mode", NULL);
+  g_assert_true (conclave_window_get_presentation (f->window));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (f->window), "presentation"));
+  /* Full screen needs a window manager to grant it; Xvfb has none, and the
+   * window is already as large as the screen. */
+  ui_test_run_for (800);
+  save (f, "presentation");
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "presentation-mode", NULL);
+  g_assert_false (conclave_window_get_presentation (f->window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_auto(GStrv) ids = NULL;
+
+  ui_test_init (&argc, &argv);
+  ids = conclave_scenario_list_builtin ();
+  g_test_add ("/screenshots/welcome", Fixture, NULL, fixture_set_up, test_welcome, fixture_tear_down);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autofree char *path = g_strconcat ("/screenshots/", ids[i], NULL);
+
+      g_test_add (path, Fixture, ids[i], fixture_set_up, test_chapter, fixture_tear_down);
+    }
+  g_test_add ("/screenshots/views", Fixture, NULL, fixture_set_up, test_views, fixture_tear_down);
+  g_test_add ("/screenshots/faults", Fixture, NULL, fixture_set_up, test_faults, fixture_tear_down);
+  g_test_add ("/screenshots/presentation", Fixture, NULL, fixture_set_up, test_presentation, fixture_tear_down);
+  return g_test_run ();
+}

@@ -1,0 +1,159 @@
+/* ui-test-utils.c — see the header. */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+#include "conclave-render.h"
+#include "ui-test-utils.h"
+
+static gboolean
+has_flag (int    argc,
+          char **argv,
+          const char *flag)
+{
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], flag))
+      return TRUE;
+  return FALSE;
+}
+
+void
+ui_test_init (int    *argc,
+              char ***argv)
+{
+  gboolean tap = has_flag (*argc, *argv, "--tap");
+
+  if (!gtk_init_check ())
+    {
+      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
+        {
+          g_print ("1..1\nnot ok 1 - no display under CI: the UI tests did not run\n");
+          exit (1);
+        }
+      if (tap)
+        {
+          g_print ("1..0 # SKIP no display (DISPLAY unset or gtk_init_check failed)\n");
+          exit (0);
+        }
+      g_printerr ("SKIP: no display (DISPLAY unset or gtk_init_check failed)\n");
+      exit (77);
+    }
+  g_test_init (argc, argv, NULL);
+  adw_init ();
+}
+
+static gboolean
+window_ready (gpointer data)
+{
+  GtkWidget *window = data;
+
+  return gtk_widget_get_mapped (window) && gtk_widget_get_width (window) >= 1000;
+}
+
+/* One application per test program (it owns an object path on the bus);
+ * a fresh window, with a fresh cluster, per test. */
+ConclaveWindow *
+ui_test_window_new (ConclaveApplication **app)
+{
+  static ConclaveApplication *shared;
+  g_autoptr(GError) error = NULL;
+  ConclaveWindow *window;
+
+  if (shared == NULL)
+    {
+      shared = conclave_application_new (G_APPLICATION_NON_UNIQUE);
+      g_application_register (G_APPLICATION (shared), NULL, &error);
+      g_assert_no_error (error);
+    }
+  *app = shared;
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (shared)));
+  window = CONCLAVE_WINDOW (conclave_application_get_window (shared));
+  /* Tests run side by side: each cluster on its own pair of ports, not the
+   * lecture's 10001 that every fresh cluster would take. */
+  conclave_cluster_set_base_port (conclave_window_get_cluster (window),
+                                  20000 + 2 * g_random_int_range (0, 10000));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ui_test_wait (window_ready, window, 10000));
+  return window;
+}
+
+void
+ui_test_window_free (ConclaveApplication *app,
+                     ConclaveWindow      *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_run_for (50);
+}
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+ui_test_wait (UiCondition cond,
+              gpointer    data,
+              guint       timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  /* Conditions on the clock need the loop to wake up now and then. */
+  guint tick = g_timeout_add (10, wake_up, NULL);
+  gboolean ok;
+
+  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  return ok;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+void
+ui_test_run_for (guint ms)
+{
+  ui_test_wait (never, NULL, ms);
+}
+
+void
+ui_test_activate (ConclaveApplication *app,
+                  const char          *action,
+                  GVariant            *parameter)
+{
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), action));
+  g_action_group_activate_action (G_ACTION_GROUP (app), action, parameter);
+}
+
+GdkTexture *
+ui_test_screenshot (GtkWidget  *widget,
+                    const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                           "screenshots", NULL);
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  GdkTexture *texture;
+
+  /* Let pending layout and drawing happen first. */
+  ui_test_run_for (30);
+  texture = conclave_render_widget (widget, NULL);
+  g_assert_nonnull (texture);
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+  return texture;
+}
+
+gboolean
+ui_test_pid_gone (gint pid)
+{
+  return pid > 0 && kill (pid, 0) == -1 && errno == ESRCH;
+}

@@ -1,0 +1,41 @@
+/* ui-test-utils.h — what every UI test needs: a real Conclave window under
+ * the test's display, waiting on conditions with a deadline, activating
+ * the application's actions, and saving what a widget shows as a PNG.
+ *
+ * Without a display the tests are skipped (exit status 77; under meson's
+ * TAP protocol, which counts any non-zero status as an error, a TAP
+ * "1..0 # SKIP" plan instead), and fail when CI=true, where a skip would
+ * hide that nothing was tested. Never passes silently.
+ */
+#pragma once
+
+#include "conclave-application.h"
+#include "conclave-window.h"
+
+G_BEGIN_DECLS
+
+typedef gboolean (*UiCondition) (gpointer data);
+
+void            ui_test_init        (int    *argc,
+                                     char ***argv);
+/* A non-unique application (so several tests never meet on the bus) and
+ * its window, mapped at 1280×800. */
+ConclaveWindow *ui_test_window_new  (ConclaveApplication **app);
+void            ui_test_window_free (ConclaveApplication  *app,
+                                     ConclaveWindow       *window);
+/* Runs the main loop until cond holds; FALSE after timeout_ms. */
+gboolean        ui_test_wait        (UiCondition  cond,
+                                     gpointer     data,
+                                     guint        timeout_ms);
+/* Runs the main loop for ms (for "nothing happens while …"). */
+void            ui_test_run_for     (guint        ms);
+void            ui_test_activate    (ConclaveApplication *app,
+                                     const char          *action,
+                                     GVariant            *parameter);
+/* Renders widget into build-dir/screenshots/NAME.png; returns the texture. */
+GdkTexture     *ui_test_screenshot  (GtkWidget   *widget,
+                                     const char  *name);
+/* The node's PID is gone from the system (not even a zombie). */
+gboolean        ui_test_pid_gone    (gint         pid);
+
+G_END_DECLS
