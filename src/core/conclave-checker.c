@@ -80,6 +80,18 @@ conclave_checker_free (ConclaveChecker *self)
 }
 
 void
+conclave_checker_reset (ConclaveChecker *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_hash_table_remove_all (self->servers);
+  g_hash_table_remove_all (self->term_leader);
+  g_hash_table_remove_all (self->slots);
+  g_hash_table_remove_all (self->acked);
+  g_hash_table_remove_all (self->split);
+}
+
+void
 conclave_checker_set_grace (ConclaveChecker *self, gint64 grace_ns)
 {
   self->grace_ns = grace_ns;
@@ -246,7 +258,11 @@ node_event (ConclaveChecker *self, const ConclaveEvent *e)
       s->leader = FALSE;
       break;
     case CONCLAVE_EVENT_PAUSE: s->paused = TRUE; break;
-    case CONCLAVE_EVENT_RESUME: s->paused = FALSE; break;
+    case CONCLAVE_EVENT_RESUME:
+      /* Asleep, it could not hear of a new leader: its grace starts now. */
+      s->paused = FALSE;
+      s->since_ns = e->time_ns;
+      break;
     case CONCLAVE_EVENT_SPAWN: s->alive = TRUE; s->leader = FALSE; s->paused = FALSE; break;
     case CONCLAVE_EVENT_FAULT:
       {

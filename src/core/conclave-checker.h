@@ -26,6 +26,9 @@ guint            conclave_checker_feed         (ConclaveChecker    *self,
  * brain; call now and then. Returns violations appended. */
 guint            conclave_checker_tick         (ConclaveChecker    *self,
                                                 gint64              now_ns);
+/* Forgets every server, term and sequence number (a new run starts; the
+ * violations already in the store stay there). */
+void             conclave_checker_reset        (ConclaveChecker    *self);
 void             conclave_checker_set_grace    (ConclaveChecker    *self,
                                                 gint64              grace_ns);
 guint            conclave_checker_get_n_violations (ConclaveChecker *self);

@@ -230,7 +230,10 @@ conclave_cluster_clear (ConclaveCluster *self)
   g_hash_table_remove_all (self->crashing);
   g_hash_table_remove_all (self->restarting);
   g_hash_table_remove_all (self->removing);
+  /* A new run: new logs from term 0, and nothing the checker could
+   * confuse with the old run's terms and sequence numbers. */
   _conclave_cluster_wipe_state (self);
+  conclave_checker_reset (self->checker);
   if (self->frozen)
     conclave_cluster_freeze_all (self, FALSE);
 }

@@ -103,6 +103,27 @@ test_paused_or_crashed_leader (Fixture *f, gconstpointer data)
   g_assert_cmpuint (conclave_checker_tick (f->checker, 20 * S), ==, 0);
 }
 
+/* A leader that was paused while another took over, then resumed, gets
+ * the grace to hear of the new one before it counts as split brain. */
+static void
+test_resumed_leader (Fixture *f, gconstpointer data)
+{
+  add (f, CONCLAVE_EVENT_STATE, 0, 1 * S, 1, "leader", "s1", "bully");
+  add (f, CONCLAVE_EVENT_PAUSE, 9, 2 * S, 0, "s1", NULL, NULL);
+  add (f, CONCLAVE_EVENT_STATE, 2, 3 * S, 2, "leader", "s3", "bully");
+  add (f, CONCLAVE_EVENT_RESUME, 9, 10 * S, 0, "s1", NULL, NULL);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 10 * S + S / 2), ==, 0);
+  add (f, CONCLAVE_EVENT_STATE, 0, 10 * S + S / 2, 2, "follower", "s3", "bully");
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 20 * S), ==, 0);
+  /* One that stays leader after its grace is split brain all the same. */
+  add (f, CONCLAVE_EVENT_PAUSE, 9, 21 * S, 0, "s3", NULL, NULL);
+  add (f, CONCLAVE_EVENT_STATE, 0, 22 * S, 3, "leader", "s1", "bully");
+  add (f, CONCLAVE_EVENT_RESUME, 9, 30 * S, 0, "s3", NULL, NULL);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 30 * S + S / 2), ==, 0);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 32 * S), ==, 1);
+  g_assert_cmpstr (last_violation (f), ==, "split-brain");
+}
+
 static void
 test_log_agreement_and_duplicates (Fixture *f, gconstpointer data)
 {
@@ -125,6 +146,18 @@ test_lost_post (Fixture *f, gconstpointer data)
   g_assert_cmpstr (last_violation (f), ==, "lost-post");
 }
 
+static void
+test_reset (Fixture *f, gconstpointer data)
+{
+  add (f, CONCLAVE_EVENT_STATE, 0, 1 * S, 1, "leader", "s1", "raft");
+  add (f, CONCLAVE_EVENT_DELIVER, 0, 1 * S, 1, "c1:1", "c1", "hi");
+  conclave_checker_reset (f->checker);
+  /* The next run's term 1 and sequence number 1 are its own. */
+  g_assert_cmpuint (add (f, CONCLAVE_EVENT_STATE, 1, 5 * S, 1, "leader", "s2", "raft"), ==, 0);
+  g_assert_cmpuint (add (f, CONCLAVE_EVENT_DELIVER, 1, 5 * S, 1, "c2:1", "c2", "new"), ==, 0);
+  g_assert_cmpuint (add (f, CONCLAVE_EVENT_STATE, 2, 6 * S, 1, "leader", "s3", "raft"), ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -133,7 +166,9 @@ main (int argc, char *argv[])
   ADD ("/checker/raft-terms", test_raft_terms);
   ADD ("/checker/split-brain", test_split_brain);
   ADD ("/checker/paused-or-crashed-leader", test_paused_or_crashed_leader);
+  ADD ("/checker/resumed-leader", test_resumed_leader);
   ADD ("/checker/log-agreement-and-duplicates", test_log_agreement_and_duplicates);
   ADD ("/checker/lost-post", test_lost_post);
+  ADD ("/checker/reset", test_reset);
   return g_test_run ();
 }

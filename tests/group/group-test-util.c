@@ -193,7 +193,13 @@ group_test_acked (ConclaveCluster *cluster)
   for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
     {
       const ConclaveEvent *e = conclave_event_store_get (store, i);
-      if (e->type == CONCLAVE_EVENT_ACKED)
+      ConclaveNode *node = conclave_cluster_node_for_proc (cluster, e->proc);
+      ConclaveProcessInfo *info = conclave_event_store_get_process (store, e->proc);
+
+      /* Only the clients' current processes: a scenario started again
+       * has a new log, and the old acknowledgements are not in it. */
+      if (e->type == CONCLAVE_EVENT_ACKED && node != NULL && info != NULL
+          && conclave_node_get_pid (node) == info->pid)
         g_hash_table_insert (acked, (gpointer) conclave_event_store_str (store, e->s[0]),
                              GINT_TO_POINTER (e->num));
     }

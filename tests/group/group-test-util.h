@@ -44,7 +44,7 @@ guint32          group_test_proc         (ConclaveCluster *cluster, const char *
  * element seqno - 1, NULL where none was delivered. Counts a second
  * delivery of one sequence number in *twice. */
 GPtrArray       *group_test_delivered    (ConclaveCluster *cluster, const char *name, guint *twice);
-/* req → seqno of every ACKED event so far. */
+/* req → seqno of every ACKED event of the clients' current processes. */
 GHashTable      *group_test_acked        (ConclaveCluster *cluster);
 guint            group_test_count        (ConclaveCluster *cluster, ConclaveEventType type);
 /* Violations whose `what` is `what` (NULL: all). */
