@@ -1,10 +1,9 @@
 /* node-group-server.c — chapter 4: a server of the group.
  *
- * Life cycle, discovery and views, roles and terms, state reports, and the
- * dispatch of every message to the file that handles it (replication,
- * posts, sync, the election). A new server announces itself on the group
- * port; every server answers it; the leader puts it in the view and tells
- * everyone. Every protocol time is a tempo timer counted in heartbeats.
+ * Life cycle, members, roles and terms, state reports, and the dispatch of
+ * every message to the file that handles it (views, replication, posts,
+ * sync, the election). Every protocol time is a tempo timer counted in
+ * heartbeats.
  * Nothing a peer sends may crash it: unreadable messages are narrated and
  * ignored.
  */
@@ -94,23 +93,6 @@ group_send (GroupServer *s, GroupMember *m, const char *kind, GString *payload)
   group_send_to_addr (s, &m->addr, m->name, kind, payload);
 }
 
-static void
-announce (GroupServer *s, GroupMember *to)
-{
-  GString *payload = group_payload (s);
-
-  group_msg_add_u64 (payload, "id", s->id);
-  if (s->leader != NULL)
-    group_msg_add (payload, "leader", s->leader);
-  if (to != NULL)
-    {
-      group_msg_add (payload, "reply", "1");
-      group_send (s, to, "announce", payload);
-      return;
-    }
-  group_send_to_addr (s, &s->group_dst, NULL, "announce", payload);
-}
-
 /* ---- members ---- */
 
 static guint
@@ -183,33 +165,6 @@ guint64
 group_max_term_seen (GroupServer *s)
 {
   return MAX (group_log_term (s->log), group_log_last_term (s->log));
-}
-
-static gint
-by_id (gconstpointer a, gconstpointer b)
-{
-  const GroupMember *x = *(GroupMember **) a, *y = *(GroupMember **) b;
-
-  return x->id != y->id ? (x->id < y->id ? -1 : 1) : strcmp (x->name, y->name);
-}
-
-GPtrArray *
-group_ring_members (GroupServer *s)
-{
-  GPtrArray *ring = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, s->members);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      GroupMember *m = value;
-      /* Before any view (the group is just starting) everyone we heard of. */
-      if ((m->in_view || s->view_id == NULL) && m->reachable && !m->suspected)
-        g_ptr_array_add (ring, m);
-    }
-  g_ptr_array_sort (ring, by_id);
-  return ring;
 }
 
 /* ---- reporting ---- */
@@ -330,8 +285,6 @@ group_adopt_term (GroupServer *s, guint64 term)
   group_report_state (s);
 }
 
-static void recompute_view (GroupServer *s);
-
 void
 group_become_leader (GroupServer *s)
 {
@@ -353,7 +306,6 @@ group_become_leader (GroupServer *s)
                    && now - m->heard_ns < node_control_scale_ms (group_beats_ms (s, GROUP_DETECT_BEATS)) * 1e6;
     }
   printf ("I am the leader of term %" G_GUINT64_FORMAT "\n", group_log_term (s->log));
-  recompute_view (s);
   group_view_changed (s);
   if (s->election->needs_sync)
     group_begin_sync (s);
@@ -386,157 +338,6 @@ group_accept_leader (GroupServer *s, GroupMember *m, guint64 term)
   return TRUE;
 }
 
-/* ---- views ---- */
-
-static gint
-by_name (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char **) a, *(const char **) b);
-}
-
-static void
-set_view (GroupServer *s, GPtrArray *names)
-{
-  g_ptr_array_sort (names, by_name);
-  g_ptr_array_unref (s->view);
-  s->view = names;
-}
-
-static void
-recompute_view (GroupServer *s)
-{
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  GHashTableIter iter;
-  gpointer value;
-
-  g_ptr_array_add (names, g_strdup (s->name));
-  g_hash_table_iter_init (&iter, s->members);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (((GroupMember *) value)->in_view)
-      g_ptr_array_add (names, g_strdup (((GroupMember *) value)->name));
-  set_view (s, names);
-}
-
-void
-group_send_view (GroupServer *s, GroupMember *to)
-{
-  GString *payload = group_payload (s);
-  GString *list = g_string_new (NULL);
-  char port[16];
-
-  g_string_append_printf (list, "%s:%u:%u", s->name, s->id, (unsigned) ntohs (s->link.local.sin_port));
-  for (guint i = 0; i < s->view->len; i++)
-    {
-      GroupMember *m = group_find_member (s, s->view->pdata[i]);
-      if (m == NULL)
-        continue;
-      g_snprintf (port, sizeof port, "%u", (unsigned) ntohs (m->addr.sin_port));
-      g_string_append_printf (list, ",%s:%u:%s", m->name, m->id, port);
-    }
-  group_msg_add (payload, "vid", s->view_id);
-  group_msg_add (payload, "members", list->str);
-  g_string_free (list, TRUE);
-  group_send (s, to, "view", payload);
-}
-
-void
-group_view_changed (GroupServer *s)
-{
-  recompute_view (s);
-  s->view_serial++;
-  g_free (s->view_id);
-  s->view_id = g_strdup_printf ("%" G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT,
-                                group_log_term (s->log), s->view_serial);
-  for (guint i = 0; i < s->view->len; i++)
-    {
-      GroupMember *m = group_find_member (s, s->view->pdata[i]);
-      if (m != NULL)
-        group_send_view (s, m);
-    }
-  group_report_state (s);
-}
-
-/* The leader: who answered lately is in the view, who fell silent is not. */
-static void
-maintain_view (GroupServer *s)
-{
-  gint64 now = creport_now_ns ();
-  gint64 silence = (gint64) (node_control_scale_ms (group_beats_ms (s, GROUP_DETECT_BEATS)) * 1e6);
-  gboolean changed = FALSE;
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, s->members);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      GroupMember *m = value;
-      gboolean live = m->reachable && now - m->heard_ns < silence;
-
-      if (live == m->in_view)
-        continue;
-      printf (live ? "%s joins the view\n" : "%s fell silent: it leaves the view\n", m->name);
-      m->in_view = live;
-      changed = TRUE;
-    }
-  if (changed)
-    group_view_changed (s);
-}
-
-/* "s1:1:40001,s2:2:40002" from the leader: the members and where they are. */
-static void
-on_view (GroupServer *s, GroupMember *from, const GroupMsg *msg)
-{
-  g_auto(GStrv) items = g_strsplit (group_msg_get (msg, "members") ?: "", ",", -1);
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  GHashTableIter iter;
-  gpointer value;
-
-  if (!group_accept_leader (s, from, group_msg_get_u64 (msg, "term", 0)))
-    {
-      g_ptr_array_unref (names);
-      return;
-    }
-  g_hash_table_iter_init (&iter, s->members);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    ((GroupMember *) value)->in_view = ((GroupMember *) value)->suspected = FALSE;
-  for (guint i = 0; items[i] != NULL; i++)
-    {
-      g_auto(GStrv) f = g_strsplit (items[i], ":", 3);
-      guint64 id, port;
-      struct sockaddr_in addr;
-      GroupMember *m;
-
-      if (g_strv_length (f) != 3 || !group_msg_valid_name (f[0])
-          || !g_ascii_string_to_unsigned (f[1], 10, 0, G_MAXUINT, &id, NULL)
-          || !g_ascii_string_to_unsigned (f[2], 10, 1, 65535, &port, NULL))
-        continue;
-      node_net_loopback ((guint16) port, &addr);
-      if ((m = group_learn (s, f[0], (guint) id, &addr)) != NULL)
-        m->in_view = TRUE;
-      g_ptr_array_add (names, g_strdup (f[0]));
-    }
-  set_view (s, names);
-  g_free (s->view_id);
-  s->view_id = g_strdup (group_msg_get (msg, "vid"));
-  group_report_state (s);
-}
-
-static void
-on_announce (GroupServer *s, GroupMember *m, const GroupMsg *msg)
-{
-  if (group_msg_get (msg, "reply") == NULL)
-    {
-      printf ("%s announced itself\n", m->name);
-      announce (s, m);
-    }
-  if (s->role != GROUP_LEADER)
-    return;
-  if (!m->in_view)
-    maintain_view (s);
-  else
-    group_send_view (s, m);  /* it restarted: it needs the view again */
-}
-
 /* ---- messages ---- */
 
 static void
@@ -549,9 +350,9 @@ on_server_message (GroupServer *s, const NodeLink *link, const char *kind, const
     return;
   m->heard_ns = creport_now_ns ();
   if (strcmp (kind, "announce") == 0)
-    on_announce (s, m, msg);
+    group_on_announce (s, m, msg);
   else if (strcmp (kind, "view") == 0)
-    on_view (s, m, msg);
+    group_on_view (s, m, msg);
   else if (strcmp (kind, "heartbeat") == 0 || strcmp (kind, "append") == 0)
     group_on_append (s, m, kind, msg);
   else if (strcmp (kind, "append-ack") == 0)
@@ -632,7 +433,7 @@ on_tick (gpointer data)
   s->ticks++;
   if (s->role == GROUP_LEADER)
     {
-      maintain_view (s);
+      group_maintain_view (s);
       if (s->election->leader_tick != NULL)
         s->election->leader_tick (s);
       if (s->role == GROUP_LEADER && s->syncing)
@@ -641,7 +442,7 @@ on_tick (gpointer data)
         group_replicate_all (s, s->ticks % 3 == 0);
     }
   else if (s->leader == NULL && !knows_anyone (s) && s->ticks % 2 == 0)
-    announce (s, NULL);
+    group_announce (s, NULL);
   group_log_expire_sessions (s->log, now - (gint64) (node_control_scale_ms (s->session_ms) * 1e6),
                              on_session_expired, NULL);
   s->tick_timer = node_loop_add_tempo_timer (s->heartbeat_ms, on_tick, s, NULL);
@@ -716,7 +517,7 @@ boot (GroupServer *s)
   group_report_state (s);
   node_loop_add_fd (s->link.fd, POLLIN, on_own_readable, s);
   node_loop_add_fd (s->group_fd, POLLIN, on_group_readable, s);
-  announce (s, NULL);
+  group_announce (s, NULL);
   s->tick_timer = node_loop_add_tempo_timer (s->heartbeat_ms, on_tick, s, NULL);
   group_restart_leader_timer (s);
 }

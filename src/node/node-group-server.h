@@ -2,7 +2,8 @@
  *
  * One GroupServer per process: its sockets, its log, what it knows of the
  * other servers, its role, term and leader. node-group-server.c owns the
- * life cycle, discovery, views and state reports; node-group-replication.c
+ * life cycle, roles and state reports; node-group-view.c discovery and
+ * views; node-group-replication.c
  * the log's way from leader to followers; node-group-posts.c the clients;
  * node-group-sync.c a bully/ring leader's catch-up; node-group-raft.c,
  * -bully.c and -ring.c the elections behind one small interface. Private
@@ -139,11 +140,19 @@ void         group_become_leader   (GroupServer *s);
  * if so, follows it and restarts the leader timer. */
 gboolean     group_accept_leader   (GroupServer *s, GroupMember *m, guint64 term);
 void         group_restart_leader_timer (GroupServer *s);
+guint64      group_max_term_seen   (GroupServer *s);
+
+/* ---- node-group-view.c ---- */
+/* To the group port (to == NULL) or, as an answer, to one member. */
+void         group_announce        (GroupServer *s, GroupMember *to);
+void         group_on_announce     (GroupServer *s, GroupMember *m, const GroupMsg *msg);
+void         group_on_view         (GroupServer *s, GroupMember *from, const GroupMsg *msg);
+/* The leader: the view is the servers heard from lately; tell them if it changed. */
+void         group_maintain_view   (GroupServer *s);
 void         group_view_changed    (GroupServer *s);
 void         group_send_view       (GroupServer *s, GroupMember *m);
 /* Members in the leader's view, in id order, without suspected ones (the ring). */
 GPtrArray   *group_ring_members    (GroupServer *s);
-guint64      group_max_term_seen   (GroupServer *s);
 
 /* ---- node-group-replication.c ---- */
 void         group_replicate       (GroupServer *s, GroupMember *m);
