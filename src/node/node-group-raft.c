@@ -101,11 +101,8 @@ on_vote (GroupServer *s, GroupMember *m, const GroupMsg *msg)
 {
   guint64 term = group_msg_get_u64 (msg, "term", 0);
 
-  if (term > group_log_term (s->log))
-    {
-      group_adopt_term (s, term);
-      return;
-    }
+  if (group_answer_is_newer (s, m, msg))
+    return;
   if (s->role != GROUP_CANDIDATE || term != group_log_term (s->log)
       || g_strcmp0 (group_msg_get (msg, "granted"), "1") != 0)
     return;

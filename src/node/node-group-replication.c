@@ -306,12 +306,8 @@ group_on_append_ack (GroupServer *s, GroupMember *m, const GroupMsg *msg)
 {
   guint64 term = group_msg_get_u64 (msg, "term", 0);
 
-  if (term > group_log_term (s->log))
-    {
-      printf ("%s is in term %" G_GUINT64_FORMAT ", after mine\n", m->name, term);
-      group_adopt_term (s, term);
-      return;
-    }
+  if (group_answer_is_newer (s, m, msg))
+    return;
   if (s->role != GROUP_LEADER || term < group_log_term (s->log))
     return;
   if (group_msg_get (msg, "view") != NULL)

@@ -275,6 +275,18 @@ group_become_candidate (GroupServer *s)
   group_report_state (s);
 }
 
+gboolean
+group_answer_is_newer (GroupServer *s, GroupMember *m, const GroupMsg *msg)
+{
+  guint64 term = group_msg_get_u64 (msg, "term", 0);
+
+  if (term <= group_log_term (s->log))
+    return FALSE;
+  printf ("%s is in term %" G_GUINT64_FORMAT ", after mine\n", m->name, term);
+  group_adopt_term (s, term);
+  return TRUE;
+}
+
 void
 group_adopt_term (GroupServer *s, guint64 term)
 {

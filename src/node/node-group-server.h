@@ -132,6 +132,8 @@ guint        group_majority        (GroupServer *s);
 void         group_report_state    (GroupServer *s);
 /* A higher term seen: adopt it, forget the vote, step down. */
 void         group_adopt_term      (GroupServer *s, guint64 term);
+/* An answer from a later term: adopt it (stepping down) and return TRUE. */
+gboolean     group_answer_is_newer (GroupServer *s, GroupMember *m, const GroupMsg *msg);
 void         group_become_follower (GroupServer *s, GroupMember *leader);
 void         group_become_candidate (GroupServer *s);
 /* Leader of the current term (the caller has set the term). */

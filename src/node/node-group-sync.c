@@ -183,13 +183,8 @@ on_fetch (GroupServer *s, GroupMember *m, const GroupMsg *msg)
 static void
 on_sync_ack (GroupServer *s, GroupMember *m, const GroupMsg *msg)
 {
-  guint64 term = group_msg_get_u64 (msg, "term", 0);
-
-  if (term > group_log_term (s->log))
-    {
-      group_adopt_term (s, term);
-      return;
-    }
+  if (group_answer_is_newer (s, m, msg))
+    return;
   if (!s->syncing || m->synced)
     return;
   m->synced = TRUE;

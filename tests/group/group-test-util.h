@@ -15,7 +15,7 @@
 
 typedef gboolean (*GroupCondition) (ConclaveCluster *cluster, gpointer data);
 
-/* A cluster on a random free pair of ports, at the test tempo. */
+/* A cluster at the test tempo (on random ports with CONCLAVE_PORTS=random). */
 ConclaveCluster *group_test_new_cluster  (void);
 ConclaveCluster *group_test_start        (const char *scenario_id);
 void             group_test_finish       (ConclaveCluster *cluster);
@@ -54,5 +54,8 @@ void             group_test_wait_acks    (ConclaveCluster *cluster, guint n, dou
 /* Every running server has delivered every acknowledged post, and they
  * all hold the same requests at the same sequence numbers, each once. */
 gboolean         group_test_logs_agree   (ConclaveCluster *cluster, gpointer unused);
+/* A few more posts, then the clients pause: every server must come to
+ * hold every acknowledged post, and the checker must have seen nothing. */
+void             group_test_check_logs   (ConclaveCluster *cluster);
 /* Names of the running servers. */
 GPtrArray       *group_test_servers      (ConclaveCluster *cluster);
