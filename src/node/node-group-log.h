@@ -3,10 +3,11 @@
  * The log (entries with term, the leader that appended them, the post's
  * sequence number), the current term and vote, the known members, and the
  * client sessions that make every request id deliver once. Term, vote,
- * members and entries are written to a state file before they count (a
- * crashed and restarted server must not forget a vote or an acknowledged
- * post); commit and delivery are volatile, as in Raft. Nothing here sends
- * or reports: the caller does that.
+ * members, entries and the commit index are written to a state file
+ * before they count (a crashed and restarted server must not forget a vote
+ * or an acknowledged post); delivery is not: a restarted server delivers
+ * its safe entries again, as a restarted Raft state machine replays its
+ * log. Nothing here sends or reports: the caller does that.
  */
 #pragma once
 

@@ -473,18 +473,6 @@ election_named (const char *name)
   return NULL;
 }
 
-static void
-deliver_on_boot (const GroupEntry *entry, guint64 index, gpointer data)
-{
-  GroupServer *s = data;
-  g_autofree char *text = node_report_json_quote (entry->text);
-  g_autofree char *fields = g_strdup_printf ("\"seqno\":%" G_GUINT64_FORMAT ",\"req\":\"%s\",\"client\":\"%s\",\"text\":%s",
-                                             entry->seq, entry->req, entry->client, text);
-
-  creport_event ("deliver", fields);
-  (void) s;
-}
-
 static gboolean
 open_server (GroupServer *s, GroupDiscovery discovery)
 {
@@ -523,7 +511,8 @@ boot (GroupServer *s)
   g_hash_table_iter_init (&iter, group_log_members (s->log));
   while (g_hash_table_iter_next (&iter, &key, &value))
     group_learn (s, key, GPOINTER_TO_UINT (value), NULL);
-  group_log_commit (s->log, group_log_commit_index (s->log), deliver_on_boot, s);
+  /* What we know to be safe is delivered again by this new process. */
+  group_commit_to (s, group_log_commit_index (s->log));
   printf ("Server %s (id %u, %s election) up at 127.0.0.1:%u, group port %d\n", s->name, s->id,
           s->election->name, (unsigned) ntohs (s->link.local.sin_port), opt_group_port);
   group_report_state (s);
