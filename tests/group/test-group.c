@@ -332,6 +332,21 @@ test_garbage (void)
   group_test_finish (cluster);
 }
 
+static gboolean
+delivered_text (ConclaveCluster *cluster, gpointer text)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+      if (e->type == CONCLAVE_EVENT_DELIVER && g_strcmp0 (conclave_event_store_str (store, e->s[3]), text) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Discovery by multicast; and a post the teacher asks for (`post` command). */
 static void
 test_multicast (void)
 {
@@ -343,6 +358,8 @@ test_multicast (void)
   g_assert_cmpuint (g_strv_length ((char **) conclave_node_get_view (group_test_settled (cluster))), ==, 2);
   add (cluster, "c1", "group-client", "--discovery=multicast");
   group_test_wait_acks (cluster, 2, 10);
+  g_assert_true (conclave_cluster_send_command (cluster, "c1", "{\"cmd\":\"post\",\"text\":\"a word from \\\"the teacher\\\"\"}"));
+  group_test_wait (cluster, delivered_text, "a word from \"the teacher\"", 5, "the teacher's post");
   group_test_finish (cluster);
 }
 
