@@ -381,6 +381,12 @@ count_event (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
       {
         const char *view = conclave_event_store_str (self->store, e->s[2]);
         g_auto(GStrv) members = view ? g_strsplit (view, ",", -1) : NULL;
+        ConclaveProcessInfo *info = conclave_event_store_get_process (self->store, e->proc);
+
+        /* A dead process's last lines may come after its exit was seen. */
+        if (conclave_node_get_state (node) >= CONCLAVE_NODE_EXITED ||
+            info == NULL || info->pid != conclave_node_get_pid (node))
+          break;
         conclave_node_set_group_state (node, conclave_event_store_str (self->store, e->s[0]),
                                        (guint) MAX (e->num, 0),
                                        conclave_event_store_str (self->store, e->s[1]),
@@ -578,6 +584,10 @@ on_exited (ConclaveSupervisor *sup, const char *name, gint pid, gint code, gint 
     return;
   conclave_node_set_exit (node, code, signum);
   conclave_node_set_state (node, signum != 0 ? CONCLAVE_NODE_CRASHED : CONCLAVE_NODE_EXITED);
+  /* A dead server leads nobody (its last term and view stay to be read). */
+  if (*conclave_node_get_group_role (node) != '\0')
+    conclave_node_set_group_state (node, NULL, conclave_node_get_term (node), NULL,
+                                   conclave_node_get_view (node));
   end_children (self, node, signum);
   _conclave_cluster_record (self, CONCLAVE_EVENT_EXITED, node, code, (guint32) signum, NULL);
   g_hash_table_remove (self->crashing, name);

@@ -103,6 +103,7 @@ crash_leader (ConclaveCluster *cluster)
     group_test_dump (cluster);
   g_assert_cmpfloat ((elected_ns - crashed_ns) / 1e9, <=, FAILOVER_BEATS * GROUP_TEST_BEAT);
   g_assert_cmpuint (group_test_n_leaders (cluster), ==, 1);
+  g_assert_false (conclave_node_is_leader (conclave_cluster_lookup (cluster, old)));
   return g_steal_pointer (&old);
 }
 
