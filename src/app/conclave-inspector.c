@@ -110,16 +110,6 @@ set_value (ConclaveInspector *self,
     adw_action_row_set_subtitle (self->rows[row], text);
 }
 
-static void
-set_count (ConclaveInspector *self,
-           Row                row,
-           guint64            value)
-{
-  g_autofree char *text = g_strdup_printf ("%'" G_GUINT64_FORMAT, value);
-
-  set_value (self, row, text);
-}
-
 static char *
 children_text (ConclaveNode *node)
 {
@@ -211,18 +201,79 @@ update_group (ConclaveInspector *self)
   set_value (self, ROW_VIEW, view_text);
 }
 
+/* What the node's children (and theirs) did: a forking or pool server's
+ * own counts stay near zero, because its children do the work. */
+static guint
+add_children_counters (ConclaveNode         *node,
+                       ConclaveNodeCounters *sum)
+{
+  GListModel *children = conclave_node_get_children (node);
+  guint n = children ? g_list_model_get_n_items (children) : 0;
+  guint total = n;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i);
+      const ConclaveNodeCounters *c = conclave_node_get_counters (child);
+
+      sum->sent += c->sent;
+      sum->received += c->received;
+      sum->dropped += c->dropped;
+      sum->lost += c->lost;
+      sum->garbage += c->garbage;
+      total += add_children_counters (child, sum);
+    }
+  return total;
+}
+
+static void
+set_count_with_children (ConclaveInspector *self,
+                         Row                row,
+                         guint64            own,
+                         guint64            by_children,
+                         gboolean           has_children)
+{
+  g_autofree char *own_text = g_strdup_printf ("%'" G_GUINT64_FORMAT, own);
+  g_autofree char *children_text = NULL;
+  g_autofree char *text = NULL;
+
+  if (!has_children)
+    {
+      set_value (self, row, own_text);
+      return;
+    }
+  children_text = g_strdup_printf ("%'" G_GUINT64_FORMAT, by_children);
+  /* Translators: a counter of a server and of the children it forked,
+   * e.g. "0 · by children 42". */
+  text = g_strdup_printf (_("%s · by children %s"), own_text, children_text);
+  set_value (self, row, text);
+}
+
 static void
 update_counters (ConclaveInspector *self)
 {
   const ConclaveNodeCounters *counters = conclave_node_get_counters (self->node);
+  ConclaveNodeCounters children = { 0, };
+  gboolean has_children = add_children_counters (self->node, &children) > 0;
 
-  set_count (self, ROW_SENT, counters->sent);
-  set_count (self, ROW_RECEIVED, counters->received);
-  set_count (self, ROW_DROPPED, counters->dropped);
-  set_count (self, ROW_LOST, counters->lost);
-  set_count (self, ROW_GARBAGE, counters->garbage);
-  set_count (self, ROW_DELIVERED, counters->delivered);
-  set_count (self, ROW_LINES_LOST, counters->lines_lost + counters->errors);
+  set_count_with_children (self, ROW_SENT, counters->sent, children.sent, has_children);
+  set_count_with_children (self, ROW_RECEIVED, counters->received, children.received, has_children);
+  set_count_with_children (self, ROW_DROPPED, counters->dropped, children.dropped, has_children);
+  set_count_with_children (self, ROW_LOST, counters->lost, children.lost, has_children);
+  set_count_with_children (self, ROW_GARBAGE, counters->garbage, children.garbage, has_children);
+  set_count_with_children (self, ROW_DELIVERED, counters->delivered, 0, FALSE);
+  set_count_with_children (self, ROW_LINES_LOST, counters->lines_lost + counters->errors, 0, FALSE);
+}
+
+/* Children report in their own batches; the parent's totals follow the
+ * cluster's "changed", not only the parent's. */
+static void
+on_cluster_changed (ConclaveInspector *self)
+{
+  GListModel *children = self->node ? conclave_node_get_children (self->node) : NULL;
+
+  if (children != NULL && g_list_model_get_n_items (children) > 0)
+    update_counters (self);
 }
 
 static void
@@ -425,6 +476,20 @@ add_rows (ConclaveInspector   *self,
 }
 
 static void
+conclave_inspector_set_cluster (ConclaveInspector *self,
+                                ConclaveCluster   *cluster)
+{
+  if (self->cluster == cluster)
+    return;
+  if (self->cluster != NULL)
+    g_signal_handlers_disconnect_by_data (self->cluster, self);
+  g_set_object (&self->cluster, cluster);
+  if (cluster != NULL)
+    g_signal_connect_object (cluster, "changed", G_CALLBACK (on_cluster_changed), self,
+                             G_CONNECT_SWAPPED);
+}
+
+static void
 conclave_inspector_dispose (GObject *object)
 {
   ConclaveInspector *self = CONCLAVE_INSPECTOR (object);
@@ -434,7 +499,7 @@ conclave_inspector_dispose (GObject *object)
   /* Template children of a plain GtkWidget are ours to unparent. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
-  g_clear_object (&self->cluster);
+  conclave_inspector_set_cluster (self, NULL);
   g_clear_pointer (&self->output_text, g_free);
   G_OBJECT_CLASS (conclave_inspector_parent_class)->dispose (object);
 }
@@ -471,7 +536,7 @@ conclave_inspector_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_CLUSTER:
-      g_set_object (&self->cluster, g_value_get_object (value));
+      conclave_inspector_set_cluster (self, g_value_get_object (value));
       break;
     case PROP_NODE:
       conclave_inspector_set_node (self, g_value_get_object (value));
