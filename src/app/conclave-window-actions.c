@@ -15,7 +15,6 @@
 #include "conclave-charts.h"
 #include "conclave-events-view.h"
 #include "conclave-roles.h"
-#include "conclave-run-dialog.h"
 #include "conclave-timeline.h"
 #include "conclave-window-private.h"
 
@@ -224,6 +223,41 @@ conclave_window_node_command (ConclaveWindow     *self,
   _conclave_window_update_actions (self);
 }
 
+/* Chapter 4 is one chapter with three elections: "chapter-4" (raft) and
+ * "chapter-4-bully" / "chapter-4-ring" when they ship. Without its own
+ * scenario an election still runs: the chapter's group servers get it
+ * as their --election argument. */
+static ConclaveScenario *
+lookup_scenario (ConclaveWindow *self,
+                 const char     *id,
+                 GError        **error)
+{
+  g_autofree char *election = NULL;
+  g_autofree char *variant = NULL;
+  ConclaveScenario *scenario;
+
+  if (g_strcmp0 (id, "chapter-4") != 0)
+    return conclave_scenario_lookup (id, error);
+  election = g_settings_get_string (self->settings, "election");
+  variant = g_strcmp0 (election, "raft") == 0 ? g_strdup (id) : g_strdup_printf ("%s-%s", id, election);
+  if ((scenario = conclave_scenario_lookup (variant, NULL)) != NULL)
+    return scenario;
+  if ((scenario = conclave_scenario_lookup (id, error)) == NULL)
+    return NULL;
+  for (guint i = 0; i < scenario->nodes->len; i++)
+    {
+      ConclaveScenarioNode *node = g_ptr_array_index (scenario->nodes, i);
+
+      for (guint a = 0; node->args != NULL && node->args[a] != NULL && node->args[a + 1] != NULL; a++)
+        if (g_str_equal (node->args[a], "--election"))
+          {
+            g_free (node->args[a + 1]);
+            node->args[a + 1] = g_strdup (election);
+          }
+    }
+  return scenario;
+}
+
 void
 conclave_window_start_scenario (ConclaveWindow *self,
                                 const char     *id)
@@ -235,13 +269,14 @@ conclave_window_start_scenario (ConclaveWindow *self,
 
   if (self->cluster == NULL)
     return;
-  scenario = conclave_scenario_lookup (id, &error);
+  scenario = lookup_scenario (self, id, &error);
   if (scenario == NULL)
     {
       toastf (self, _("Cannot start “%s”: %s"), id, error->message);
       return;
     }
   conclave_window_set_selected (self, NULL);
+  _conclave_window_forget_violations (self);
   if (g_list_model_get_n_items (G_LIST_MODEL (self->cluster)) > 0)
     conclave_cluster_clear (self->cluster);
   if (!conclave_cluster_start_scenario (self->cluster, scenario, &error))
@@ -396,6 +431,7 @@ new_class (GtkWidget *widget, const char *action, GVariant *parameter)
   if (self->cluster == NULL)
     return;
   conclave_window_set_selected (self, NULL);
+  _conclave_window_forget_violations (self);
   conclave_cluster_clear (self->cluster);
   _conclave_window_update_actions (self);
 }
@@ -464,6 +500,7 @@ _conclave_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom);
   gtk_widget_class_install_action (widget_class, "win.follow-present", NULL, follow_present);
   gtk_widget_class_install_action (widget_class, "win.leave-presentation", NULL, leave_presentation);
+  _conclave_window_class_init_group (widget_class);
 }
 
 static void
@@ -477,8 +514,10 @@ void
 _conclave_window_init_actions (ConclaveWindow *self)
 {
   g_autoptr(GAction) layout = g_settings_create_action (self->settings, "timeline-layout");
+  g_autoptr(GAction) election = g_settings_create_action (self->settings, "election");
 
   g_action_map_add_action (G_ACTION_MAP (self), layout);
+  g_action_map_add_action (G_ACTION_MAP (self), election);
   g_signal_connect_object (self->tempo_adjustment, "value-changed",
                            G_CALLBACK (on_tempo_scale_changed), self, 0);
   if (self->cluster != NULL)
@@ -561,124 +600,6 @@ _conclave_window_update_actions (ConclaveWindow *self)
   gtk_widget_action_set_enabled (widget, "win.tempo-faster", self->cluster != NULL);
   gtk_widget_action_set_enabled (widget, "win.tempo-slower", self->cluster != NULL);
   gtk_widget_action_set_enabled (widget, "win.leave-presentation", self->presentation);
+  gtk_widget_action_set_enabled (widget, "win.show-violation", self->violation != G_MAXUINT64);
 }
 
-/* "Run a program…" */
-
-/* The name of copy `i` (from 0): the next free name of the shape when none
- * was chosen, else the chosen one, then name-2, name-3 … */
-static char *
-copy_name (ConclaveWindow *self,
-           const char     *name,
-           guint           i,
-           gboolean        server)
-{
-  if (name == NULL)
-    return conclave_cluster_next_name (self->cluster, server);
-  if (i == 0)
-    return g_strdup (name);
-  return g_strdup_printf ("%s-%u", name, i + 1);
-}
-
-static gboolean
-check_program (const char  *command_line,
-               const char  *cwd,
-               GStrv       *argv,
-               GError     **error)
-{
-  g_autoptr(GError) parse_error = NULL;
-  g_autofree char *stripped = g_strstrip (g_strdup (command_line ? command_line : ""));
-
-  if (*stripped == '\0')
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("Type the command line of the program to run"));
-      return FALSE;
-    }
-  if (!g_shell_parse_argv (command_line, NULL, argv, &parse_error))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("Cannot read the command line: %s"), parse_error->message);
-      return FALSE;
-    }
-  if (cwd != NULL && !g_file_test (cwd, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY,
-                   _("The working folder “%s” does not exist"), cwd);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-conclave_window_run_program (ConclaveWindow *self,
-                             const char     *command_line,
-                             const char     *cwd,
-                             const char     *name,
-                             guint           copies,
-                             gboolean        server,
-                             GError        **error)
-{
-  g_auto(GStrv) argv = NULL;
-  ConclaveNode *first = NULL;
-
-  g_return_val_if_fail (CONCLAVE_IS_WINDOW (self), FALSE);
-
-  if (self->cluster == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                           _("Conclave cannot watch processes"));
-      return FALSE;
-    }
-  if (name != NULL && *name == '\0')
-    name = NULL;
-  if (!check_program (command_line, cwd, &argv, error))
-    return FALSE;
-  for (guint i = 0; i < MAX (copies, 1); i++)
-    {
-      g_autofree char *copy = copy_name (self, name, i, server);
-      g_autoptr(GError) local_error = NULL;
-      ConclaveNode *node = conclave_cluster_add_program (self->cluster, copy,
-                                                         (const char * const *) argv,
-                                                         cwd, server, &local_error);
-
-      if (node == NULL)
-        {
-          if (i == 0)
-            g_set_error (error, local_error->domain, local_error->code,
-                         _("Could not start %s: %s"), copy, local_error->message);
-          else
-            g_set_error (error, local_error->domain, local_error->code,
-                         _("Started %u of %u copies; could not start %s: %s"),
-                         i, copies, copy, local_error->message);
-          _conclave_window_update_actions (self);
-          return FALSE;
-        }
-      if (first == NULL)
-        first = node;
-    }
-  conclave_window_set_selected (self, first);
-  _conclave_window_update_actions (self);
-  return TRUE;
-}
-
-void
-conclave_window_run_command (ConclaveWindow *self,
-                             const char     *command_line,
-                             gboolean        server)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *examples = conclave_find_examples_dir ();
-
-  g_return_if_fail (CONCLAVE_IS_WINDOW (self));
-
-  if (!conclave_window_run_program (self, command_line, examples, NULL, 1, server, &error))
-    conclave_window_toast (self, error->message);
-}
-
-void
-conclave_window_open_run_dialog (ConclaveWindow *self)
-{
-  g_return_if_fail (CONCLAVE_IS_WINDOW (self));
-  gtk_window_present (GTK_WINDOW (conclave_run_dialog_new (self)));
-}

@@ -24,6 +24,11 @@ struct _ConclaveWindow
   GtkWidget            *add_server_button;
   GtkWidget            *add_client_button;
   GtkWidget            *tempo_button;
+  GtkLabel             *election_label;
+  GtkRevealer          *violation_revealer;
+  GtkLabel             *violation_label;
+  guint64               violation;       /* store index of the newest, G_MAXUINT64: none */
+  guint                 n_violations;
   GtkLabel             *tempo_label;
   GtkAdjustment        *tempo_adjustment;
   GtkScale             *tempo_scale;
@@ -46,8 +51,16 @@ struct _ConclaveWindow
 };
 
 void _conclave_window_class_init_actions (GtkWidgetClass *widget_class);
+void _conclave_window_class_init_group   (GtkWidgetClass *widget_class);
 void _conclave_window_init_actions       (ConclaveWindow *self);
 /* Owns every enabled state and action state; call after any change. */
 void _conclave_window_update_actions     (ConclaveWindow *self);
+/* A violation the checker found: the banner says it. */
+void _conclave_window_show_violation     (ConclaveWindow *self,
+                                          guint64         index);
+/* A new class: the banner goes, and "Show the Cause" with it. */
+void _conclave_window_forget_violations  (ConclaveWindow *self);
+/* The election button's label follows the "election" setting. */
+void _conclave_window_update_election    (ConclaveWindow *self);
 
 G_END_DECLS

@@ -66,6 +66,10 @@ void             conclave_window_toast            (ConclaveWindow *self,
                                                    const char     *message);
 
 /* For tests and the benchmark. */
+gboolean         conclave_window_show_event       (ConclaveWindow *self,
+                                                   guint64         index);
+/* The violation banner's text, NULL while it is hidden. */
+const char      *conclave_window_get_violation    (ConclaveWindow *self);
 const char      *conclave_window_get_page         (ConclaveWindow *self);  /* "welcome", "cluster", "error" */
 void             conclave_window_show_view        (ConclaveWindow *self,
                                                    const char     *view);  /* "timeline", "charts", "events" */
