@@ -77,6 +77,20 @@ run_server_command (GSimpleAction *action, GVariant *parameter, gpointer user_da
 }
 
 static void
+partition (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_autofree const char **minority = g_variant_get_strv (parameter, NULL);
+
+  conclave_window_partition (main_window (user_data), minority);
+}
+
+static void
+heal (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  conclave_window_heal (main_window (user_data));
+}
+
+static void
 node_command (gpointer            user_data,
               GVariant           *parameter,
               ConclaveNodeCommand command)
@@ -230,6 +244,8 @@ static const GActionEntry app_entries[] = {
   { "run-program", run_program },
   { "run-command", run_command, "s" },
   { "run-server-command", run_server_command, "s" },
+  { "partition", partition, "as" },
+  { "heal", heal },
   { "crash-node", crash_node, "s" },
   { "stop-node", stop_node, "s" },
   { "pause-node", pause_node, "s" },

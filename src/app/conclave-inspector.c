@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "conclave-fault-editor.h"
 #include "conclave-inspector.h"
 #include "conclave-roles.h"
 
@@ -76,6 +77,9 @@ struct _ConclaveInspector
   AdwPreferencesGroup *process_group;
   AdwPreferencesGroup *group_group;
   AdwPreferencesGroup *counters_group;
+  AdwPreferencesGroup *delivered_group;
+  GtkLabel          *delivered_label;
+  GtkWidget         *fault_editor;
   GtkScrolledWindow *output_scroller;
   GtkTextView       *output_view;
 };
@@ -276,6 +280,28 @@ on_cluster_changed (ConclaveInspector *self)
     update_counters (self);
 }
 
+#define DELIVERED_SHOWN 50
+
+/* The newest posts the server delivered, one line each: "#7 c1: hello". */
+static void
+update_delivered (ConclaveInspector *self)
+{
+  guint n = conclave_node_get_n_delivered (self->node);
+  const char *group_role = conclave_node_get_group_role (self->node);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->delivered_group),
+                          n > 0 || (conclave_node_is_server (self->node) && group_role != NULL && *group_role));
+  for (guint i = n > DELIVERED_SHOWN ? n - DELIVERED_SHOWN : 0; i < n; i++)
+    {
+      const ConclaveDeliveredPost *post = conclave_node_get_delivered (self->node, i);
+
+      g_string_append_printf (text, "%s#%d %s: %s", text->len ? "\n" : "", post->seqno,
+                              post->client ? post->client : "?", post->text ? post->text : "");
+    }
+  gtk_label_set_text (self->delivered_label, n > 0 ? text->str : _("Nothing delivered yet"));
+}
+
 static void
 update (ConclaveInspector *self)
 {
@@ -301,6 +327,7 @@ update (ConclaveInspector *self)
   gtk_widget_set_visible (self->buttons, parent == NULL);
   update_state (self);
   update_group (self);
+  update_delivered (self);
   update_counters (self);
 }
 
@@ -401,6 +428,7 @@ conclave_inspector_set_node (ConclaveInspector *self,
   if (self->node != NULL)
     g_signal_handlers_disconnect_by_data (self->node, self);
   g_set_object (&self->node, node);
+  conclave_fault_editor_set_node (CONCLAVE_FAULT_EDITOR (self->fault_editor), node);
   gtk_stack_set_visible_child_name (self->stack, node ? "node" : "empty");
   if (node != NULL)
     {
@@ -428,6 +456,9 @@ conclave_inspector_get_value (ConclaveInspector *self,
 
   if (g_strcmp0 (row, "state") == 0)
     return gtk_label_get_text (self->state_label);
+  if (g_strcmp0 (row, "delivered") == 0)
+    return gtk_widget_get_visible (GTK_WIDGET (self->delivered_group))
+           ? gtk_label_get_text (self->delivered_label) : NULL;
   if (g_strcmp0 (row, "output") == 0)
     {
       GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->output_view);
@@ -546,6 +577,14 @@ conclave_inspector_set_property (GObject      *object,
     }
 }
 
+void
+conclave_inspector_set_faults (ConclaveInspector *self,
+                               ConclaveFaults    *faults)
+{
+  g_return_if_fail (CONCLAVE_IS_INSPECTOR (self));
+  conclave_fault_editor_set_faults (CONCLAVE_FAULT_EDITOR (self->fault_editor), faults, self->cluster);
+}
+
 static void
 conclave_inspector_class_init (ConclaveInspectorClass *klass)
 {
@@ -566,6 +605,7 @@ conclave_inspector_class_init (ConclaveInspectorClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "inspector");
+  g_type_ensure (CONCLAVE_TYPE_FAULT_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/conclave/Conclave/conclave-inspector.ui");
   gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, stack);
@@ -581,6 +621,9 @@ conclave_inspector_class_init (ConclaveInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, process_group);
   gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, group_group);
   gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, counters_group);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, delivered_group);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, delivered_label);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, fault_editor);
   gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, output_scroller);
   gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, output_view);
 }

@@ -567,6 +567,8 @@ update_app_actions (ConclaveWindow *self,
   app_action_set_enabled (app, "add-client-role", has_cluster);
   app_action_set_enabled (app, "start-scenario", has_cluster);
   app_action_set_enabled (app, "run-program", has_cluster);
+  app_action_set_enabled (app, "partition", has_nodes);
+  app_action_set_enabled (app, "heal", has_cluster);
   app_action_set_enabled (app, "run-command", has_cluster);
   app_action_set_enabled (app, "run-server-command", has_cluster);
   app_action_set_enabled (app, "set-tempo", has_cluster);
@@ -600,6 +602,6 @@ _conclave_window_update_actions (ConclaveWindow *self)
   gtk_widget_action_set_enabled (widget, "win.tempo-faster", self->cluster != NULL);
   gtk_widget_action_set_enabled (widget, "win.tempo-slower", self->cluster != NULL);
   gtk_widget_action_set_enabled (widget, "win.leave-presentation", self->presentation);
-  gtk_widget_action_set_enabled (widget, "win.show-violation", self->violation != G_MAXUINT64);
+  _conclave_window_update_group_actions (self);
 }
 

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "conclave-faults.h"
 #include "conclave-window.h"
 
 G_BEGIN_DECLS
@@ -14,6 +15,7 @@ struct _ConclaveWindow
   AdwApplicationWindow  parent_instance;
 
   ConclaveCluster      *cluster;
+  ConclaveFaults       *faults;
   GSettings            *settings;
   ConclaveNode         *selected;
   gboolean              presentation;
@@ -60,6 +62,8 @@ void _conclave_window_show_violation     (ConclaveWindow *self,
                                           guint64         index);
 /* A new class: the banner goes, and "Show the Cause" with it. */
 void _conclave_window_forget_violations  (ConclaveWindow *self);
+/* Enabled states of the group's window actions (from _update_actions). */
+void _conclave_window_update_group_actions (ConclaveWindow *self);
 /* The election button's label follows the "election" setting. */
 void _conclave_window_update_election    (ConclaveWindow *self);
 

@@ -212,6 +212,10 @@ create_cluster (ConclaveWindow *self)
   g_signal_connect_object (self->cluster, "notify::title", G_CALLBACK (on_title_notify), self,
                            G_CONNECT_SWAPPED);
   set_cluster_on_views (self);
+  self->faults = conclave_faults_new (self->cluster);
+  g_signal_connect_object (self->faults, "changed", G_CALLBACK (_conclave_window_update_actions), self,
+                           G_CONNECT_SWAPPED);
+  conclave_inspector_set_faults (CONCLAVE_INSPECTOR (self->inspector), self->faults);
 }
 
 static void
@@ -285,6 +289,7 @@ conclave_window_dispose (GObject *object)
     }
   g_clear_object (&self->selected);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONCLAVE_TYPE_WINDOW);
+  g_clear_object (&self->faults);
   g_clear_object (&self->cluster);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (conclave_window_parent_class)->dispose (object);
@@ -490,7 +495,9 @@ const char *
 conclave_window_get_violation (ConclaveWindow *self)
 {
   g_return_val_if_fail (CONCLAVE_IS_WINDOW (self), NULL);
-  return gtk_revealer_get_reveal_child (self->violation_revealer)
+  /* Shown means on screen, once the banner has slid in. */
+  return gtk_revealer_get_reveal_child (self->violation_revealer) &&
+         gtk_revealer_get_child_revealed (self->violation_revealer)
          ? gtk_label_get_label (self->violation_label) : NULL;
 }
 

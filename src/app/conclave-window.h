@@ -66,6 +66,10 @@ void             conclave_window_toast            (ConclaveWindow *self,
                                                    const char     *message);
 
 /* For tests and the benchmark. */
+/* Cuts the named top-level nodes off from the others, both ways. */
+void             conclave_window_partition        (ConclaveWindow     *self,
+                                                   const char * const *minority);
+void             conclave_window_heal             (ConclaveWindow *self);
 gboolean         conclave_window_show_event       (ConclaveWindow *self,
                                                    guint64         index);
 /* The violation banner's text, NULL while it is hidden. */

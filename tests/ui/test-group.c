@@ -1,0 +1,155 @@
+/* test-group.c — chapter 4 in the window, told by stand-in group servers
+ * (fake-group-server.py) that speak the real control protocol: the leader
+ * crowned with its term, a follower, each server's delivered posts in the
+ * inspector, the leader strip, a partition and its healing as fault
+ * commands, and a violation (two leaders of one term) in the banner whose
+ * button selects the event that caused it. */
+#include "config.h"
+
+#include <string.h>
+
+#include "conclave-charts.h"
+#include "conclave-events-view.h"
+#include "conclave-inspector.h"
+#include "ui-test-utils.h"
+
+static void
+run_server (UiFixture  *f,
+            const char *args)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fake-group-server.py", NULL);
+  g_autofree char *line = g_strdup_printf ("/usr/bin/python3 %s %s", script, args);
+
+  ui_test_activate (f->app, "run-server-command", g_variant_new_string (line));
+}
+
+typedef struct {
+  UiFixture  *f;
+  const char *name;
+  const char *role;
+  guint       term;
+} GroupWait;
+
+static gboolean
+has_group_state (gpointer data)
+{
+  GroupWait *w = data;
+  ConclaveNode *node = conclave_cluster_lookup (w->f->cluster, w->name);
+
+  return node != NULL && g_strcmp0 (conclave_node_get_group_role (node), w->role) == 0 &&
+         conclave_node_get_term (node) == w->term;
+}
+
+static const char *
+inspector_value (UiFixture  *f,
+                 const char *row)
+{
+  GtkWidget *inspector = conclave_window_get_view_widget (f->window, "inspector");
+
+  return conclave_inspector_get_value (CONCLAVE_INSPECTOR (inspector), row);
+}
+
+static gboolean
+three_posts_shown (gpointer data)
+{
+  const char *delivered = inspector_value (data, "delivered");
+
+  return delivered != NULL && strstr (delivered, "#3 c1: post 3") != NULL;
+}
+
+/* The newest FAULT event the controller recorded for `name`: its isolate
+ * list ("" for none), or NULL if there is none. */
+static const char *
+last_isolation (UiFixture  *f,
+                const char *name)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (f->cluster);
+
+  for (guint64 i = conclave_event_store_get_end (store); i > conclave_event_store_get_first (store); i--)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i - 1);
+
+      if (e->type == CONCLAVE_EVENT_FAULT && g_strcmp0 (conclave_event_store_str (store, e->s[0]), name) == 0)
+        return e->s[1] ? conclave_event_store_str (store, e->s[1]) : "";
+    }
+  return NULL;
+}
+
+static gboolean
+violation_shown (gpointer data)
+{
+  return conclave_window_get_violation (data) != NULL;
+}
+
+static void
+test_group (UiFixture     *f,
+            gconstpointer  data)
+{
+  GroupWait leader = { f, "s1", "leader", 2 };
+  GroupWait follower = { f, "s2", "follower", 2 };
+  GtkWidget *charts = conclave_window_get_view_widget (f->window, "charts");
+  GtkWidget *events = conclave_window_get_view_widget (f->window, "events");
+  const char *minority[] = { "s1", NULL };
+  const ConclaveEvent *cause;
+  ConclaveEventStore *store = conclave_cluster_get_store (f->cluster);
+  guint64 selected;
+
+  run_server (f, "--role leader --term 2 --leader s1 --view s1,s2 --deliver 3");
+  run_server (f, "--role follower --term 2 --leader s1 --view s1,s2 --deliver 3");
+  if (!ui_test_wait (has_group_state, &leader, 10000))
+    ui_test_describe_nodes (f->cluster);
+  g_assert_true (has_group_state (&leader));
+  g_assert_true (ui_test_wait (has_group_state, &follower, 10000));
+  g_assert_true (conclave_node_is_leader (conclave_cluster_lookup (f->cluster, "s1")));
+  g_assert_cmpstr (conclave_node_get_leader (conclave_cluster_lookup (f->cluster, "s2")), ==, "s1");
+
+  /* The leader's inspector: role, term, and its delivered posts in order. */
+  conclave_window_set_selected (f->window, conclave_cluster_lookup (f->cluster, "s1"));
+  g_assert_true (ui_test_wait (three_posts_shown, f, 5000));
+  g_assert_cmpstr (inspector_value (f, "group-role"), ==, "leader");
+  g_assert_cmpstr (inspector_value (f, "term"), ==, "2");
+  g_test_message ("s1 delivered:\n%s", inspector_value (f, "delivered"));
+  /* The leader strip has s1's term. */
+  conclave_window_show_view (f->window, "charts");
+  ui_test_run_for (200);
+  g_assert_cmpuint (conclave_charts_get_n_terms (CONCLAVE_CHARTS (charts)), >=, 1);
+  conclave_window_show_view (f->window, "timeline");
+  ui_test_screenshot (GTK_WIDGET (f->window), "group");
+
+  /* A partition isolates both ways; healing lifts it. */
+  ui_test_activate (f->app, "partition", g_variant_new_strv (minority, -1));
+  g_assert_cmpstr (last_isolation (f, "s1"), ==, "s2");
+  g_assert_cmpstr (last_isolation (f, "s2"), ==, "s1");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.heal", NULL));
+  g_assert_cmpstr (last_isolation (f, "s1"), ==, "");
+  g_assert_cmpstr (last_isolation (f, "s2"), ==, "");
+  /* A partition without a side is refused, nothing sent. */
+  ui_test_activate (f->app, "partition", g_variant_new_strv (NULL, 0));
+  g_assert_cmpstr (last_isolation (f, "s1"), ==, "");
+
+  /* s3 claims term 2 as well: two leaders of one term. */
+  run_server (f, "--role leader --term 2 --leader s3 --view s1,s2,s3");
+  g_assert_true (ui_test_wait (violation_shown, f->window, 10000));
+  g_test_message ("banner: %s", conclave_window_get_violation (f->window));
+  g_assert_nonnull (strstr (conclave_window_get_violation (f->window), "both led term 2"));
+  ui_test_screenshot (GTK_WIDGET (f->window), "group-violation");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-violation", NULL));
+  ui_test_run_for (100);
+  selected = conclave_events_view_get_selected_event (CONCLAVE_EVENTS_VIEW (events));
+  g_assert_cmpuint (selected, !=, G_MAXUINT64);
+  cause = conclave_event_store_get (store, selected);
+  g_assert_nonnull (cause);
+  g_assert_cmpint (cause->type, ==, CONCLAVE_EVENT_STATE);
+  g_assert_cmpstr (conclave_event_store_str (store, cause->s[0]), ==, "leader");
+  g_assert_true (conclave_window_get_selected (f->window) == conclave_cluster_lookup (f->cluster, "s3"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ui_test_init (&argc, &argv);
+  g_test_add ("/group/story", UiFixture, NULL, ui_fixture_set_up, test_group, ui_fixture_tear_down);
+  return g_test_run ();
+}
