@@ -20,9 +20,36 @@ struct _ConclaveFaultEditor
   AdwExpanderRow  *isolate_row;
   GPtrArray       *peer_rows;   /* AdwActionRow, one per other node */
   GPtrArray       *peer_checks; /* GtkCheckButton, same order */
+  char            *isolated_text;
 };
 
 G_DEFINE_FINAL_TYPE (ConclaveFaultEditor, conclave_fault_editor, GTK_TYPE_WIDGET)
+
+/* The checked peers' names, NULL-terminated, borrowed from the rows. */
+static GPtrArray *
+checked_peers (ConclaveFaultEditor *self)
+{
+  GPtrArray *names = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->peer_checks->len; i++)
+    if (gtk_check_button_get_active (self->peer_checks->pdata[i]))
+      g_ptr_array_add (names, (gpointer) adw_preferences_row_get_title (self->peer_rows->pdata[i]));
+  g_ptr_array_add (names, NULL);
+  return names;
+}
+
+const char *
+conclave_fault_editor_get_isolated (ConclaveFaultEditor *self)
+{
+  g_autoptr(GPtrArray) names = NULL;
+
+  g_return_val_if_fail (CONCLAVE_IS_FAULT_EDITOR (self), NULL);
+
+  names = checked_peers (self);
+  g_free (self->isolated_text);
+  self->isolated_text = g_strjoinv (",", (char **) names->pdata);
+  return self->isolated_text;
+}
 
 static const char *
 node_name (ConclaveFaultEditor *self)
@@ -34,14 +61,11 @@ node_name (ConclaveFaultEditor *self)
 static void
 apply (ConclaveFaultEditor *self)
 {
-  g_autoptr(GPtrArray) isolate = g_ptr_array_new ();
+  g_autoptr(GPtrArray) isolate = NULL;
 
   if (self->updating || self->faults == NULL || self->node == NULL)
     return;
-  for (guint i = 0; i < self->peer_checks->len; i++)
-    if (gtk_check_button_get_active (self->peer_checks->pdata[i]))
-      g_ptr_array_add (isolate, (gpointer) adw_preferences_row_get_title (self->peer_rows->pdata[i]));
-  g_ptr_array_add (isolate, NULL);
+  isolate = checked_peers (self);
   conclave_faults_set (self->faults, node_name (self),
                        gtk_spin_button_get_value (self->drop_spin) / 100.0,
                        (guint) gtk_spin_button_get_value_as_int (self->delay_spin),
@@ -180,6 +204,7 @@ conclave_fault_editor_dispose (GObject *object)
   g_clear_pointer (&self->group, gtk_widget_unparent);
   g_clear_pointer (&self->peer_rows, g_ptr_array_unref);
   g_clear_pointer (&self->peer_checks, g_ptr_array_unref);
+  g_clear_pointer (&self->isolated_text, g_free);
   G_OBJECT_CLASS (conclave_fault_editor_parent_class)->dispose (object);
 }
 

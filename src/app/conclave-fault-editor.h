@@ -22,4 +22,7 @@ void conclave_fault_editor_set_faults (ConclaveFaultEditor *self,
 void conclave_fault_editor_set_node   (ConclaveFaultEditor *self,
                                        ConclaveNode        *node);
 
+/* For tests: the checked peers, comma-separated ("" for none). */
+const char *conclave_fault_editor_get_isolated (ConclaveFaultEditor *self);
+
 G_END_DECLS

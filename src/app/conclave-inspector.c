@@ -456,6 +456,8 @@ conclave_inspector_get_value (ConclaveInspector *self,
 
   if (g_strcmp0 (row, "state") == 0)
     return gtk_label_get_text (self->state_label);
+  if (g_strcmp0 (row, "isolated") == 0)
+    return conclave_fault_editor_get_isolated (CONCLAVE_FAULT_EDITOR (self->fault_editor));
   if (g_strcmp0 (row, "delivered") == 0)
     return gtk_widget_get_visible (GTK_WIDGET (self->delivered_group))
            ? gtk_label_get_text (self->delivered_label) : NULL;

@@ -75,6 +75,23 @@ last_isolation (UiFixture  *f,
   return NULL;
 }
 
+static void
+scroll_to_end (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_SCROLLED_WINDOW (child))
+        {
+          GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (child));
+
+          ui_test_run_for (100);
+          gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+          return;
+        }
+      scroll_to_end (child);
+    }
+}
+
 static gboolean
 violation_shown (gpointer data)
 {
@@ -120,6 +137,10 @@ test_group (UiFixture     *f,
   ui_test_activate (f->app, "partition", g_variant_new_strv (minority, -1));
   g_assert_cmpstr (last_isolation (f, "s1"), ==, "s2");
   g_assert_cmpstr (last_isolation (f, "s2"), ==, "s1");
+  /* The inspector's fault controls show it. */
+  scroll_to_end (conclave_window_get_view_widget (f->window, "inspector"));
+  g_assert_cmpstr (inspector_value (f, "isolated"), ==, "s2");
+  ui_test_screenshot (conclave_window_get_view_widget (f->window, "inspector"), "group-faults");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.heal", NULL));
   g_assert_cmpstr (last_isolation (f, "s1"), ==, "");
   g_assert_cmpstr (last_isolation (f, "s2"), ==, "");
