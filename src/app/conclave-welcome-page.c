@@ -112,7 +112,7 @@ add_chapters (ConclaveWelcomePage *self)
   /* Until its scenario ships, the card is there and says so when started. */
   if (!chapter_4)
     gtk_grid_attach (self->chapters,
-                     make_chapter_button ("chapter-4", _("Chapter 4 — server group"),
+                     make_chapter_button ("chapter-4", _("Many servers, many clients"),
                                           _("Three servers elect a leader and replicate the posts of "
                                             "two clients; crash the leader and watch the group recover.")),
                      placed % 2, placed / 2, 1, 1);
