@@ -216,6 +216,7 @@ create_cluster (ConclaveWindow *self)
   g_signal_connect_object (self->faults, "changed", G_CALLBACK (_conclave_window_update_actions), self,
                            G_CONNECT_SWAPPED);
   conclave_inspector_set_faults (CONCLAVE_INSPECTOR (self->inspector), self->faults);
+  conclave_cluster_view_set_faults (CONCLAVE_CLUSTER_VIEW (self->cluster_view), self->faults);
 }
 
 static void

@@ -92,6 +92,51 @@ scroll_to_end (GtkWidget *widget)
     }
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  AdwMessageDialog *found = NULL;
+  GList *toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+  return found;
+}
+
+static void
+check_named (GtkWidget  *widget,
+             const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_CHECK_BUTTON (child) &&
+          g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (child)), name) == 0)
+        gtk_check_button_set_active (GTK_CHECK_BUTTON (child), TRUE);
+      check_named (child, name);
+    }
+}
+
+static void
+partition_by_dialog (UiFixture  *f,
+                     const char *name)
+{
+  AdwMessageDialog *dialog;
+  g_autoptr(GdkTexture) shot = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.partition", NULL));
+  ui_test_run_for (100);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  check_named (adw_message_dialog_get_extra_child (dialog), name);
+  shot = ui_test_screenshot (GTK_WIDGET (dialog), "partition-dialog");
+  adw_message_dialog_response (dialog, "partition");
+  /* Let the window draw once after the dialog went (see test-programs.c). */
+  g_clear_object (&shot);
+  shot = ui_test_screenshot (GTK_WIDGET (f->window), "group-partitioned");
+}
+
 static gboolean
 violation_shown (gpointer data)
 {
@@ -130,6 +175,7 @@ test_group (UiFixture     *f,
   conclave_window_show_view (f->window, "charts");
   ui_test_run_for (200);
   g_assert_cmpuint (conclave_charts_get_n_terms (CONCLAVE_CHARTS (charts)), >=, 1);
+  ui_test_screenshot (charts, "group-charts");
   conclave_window_show_view (f->window, "timeline");
   ui_test_screenshot (GTK_WIDGET (f->window), "group");
 
@@ -143,6 +189,12 @@ test_group (UiFixture     *f,
   ui_test_screenshot (conclave_window_get_view_widget (f->window, "inspector"), "group-faults");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.heal", NULL));
   g_assert_cmpstr (last_isolation (f, "s1"), ==, "");
+  g_assert_cmpstr (last_isolation (f, "s2"), ==, "");
+  /* The same through the dialog, as a teacher does it: check s2, partition. */
+  partition_by_dialog (f, "s2");
+  g_assert_cmpstr (last_isolation (f, "s2"), ==, "s1");
+  g_assert_cmpstr (last_isolation (f, "s1"), ==, "s2");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.heal", NULL));
   g_assert_cmpstr (last_isolation (f, "s2"), ==, "");
   /* A partition without a side is refused, nothing sent. */
   ui_test_activate (f->app, "partition", g_variant_new_strv (NULL, 0));
