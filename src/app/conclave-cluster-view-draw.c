@@ -82,6 +82,8 @@ role_line (ConclaveNode *node)
     return g_strdup_printf (_("leader · term %u"), conclave_node_get_term (node));
   if (g_strcmp0 (group_role, "candidate") == 0)
     return g_strdup_printf (_("candidate · term %u"), conclave_node_get_term (node));
+  if (g_strcmp0 (group_role, "follower") == 0)
+    return g_strdup_printf (_("follower · term %u"), conclave_node_get_term (node));
   return conclave_role_describe_node (node);
 }
 
