@@ -1,7 +1,8 @@
 /* test-group.c — chapter 4 in the window, told by stand-in group servers
  * (fake-group-server.py) that speak the real control protocol: the leader
  * crowned with its term, a follower, each server's delivered posts in the
- * inspector, the leader strip, a partition and its healing as fault
+ * inspector, the leader strip, the inspector's drop and delay controls, a
+ * partition (by action and by its dialog) and its healing as fault
  * commands, and a violation (two leaders of one term) in the banner whose
  * button selects the event that caused it. */
 #include "config.h"
@@ -57,11 +58,11 @@ three_posts_shown (gpointer data)
   return delivered != NULL && strstr (delivered, "#3 c1: post 3") != NULL;
 }
 
-/* The newest FAULT event the controller recorded for `name`: its isolate
- * list ("" for none), or NULL if there is none. */
-static const char *
-last_isolation (UiFixture  *f,
-                const char *name)
+/* The newest FAULT event the controller recorded for `name` (num: delay
+ * in ms, lc: drop in ‰, s1: isolate list), or NULL. */
+static const ConclaveEvent *
+last_fault (UiFixture  *f,
+            const char *name)
 {
   ConclaveEventStore *store = conclave_cluster_get_store (f->cluster);
 
@@ -70,9 +71,47 @@ last_isolation (UiFixture  *f,
       const ConclaveEvent *e = conclave_event_store_get (store, i - 1);
 
       if (e->type == CONCLAVE_EVENT_FAULT && g_strcmp0 (conclave_event_store_str (store, e->s[0]), name) == 0)
-        return e->s[1] ? conclave_event_store_str (store, e->s[1]) : "";
+        return e;
     }
   return NULL;
+}
+
+/* Its isolate list ("" for none), or NULL if it has none. */
+static const char *
+last_isolation (UiFixture  *f,
+                const char *name)
+{
+  const ConclaveEvent *e = last_fault (f, name);
+
+  if (e == NULL)
+    return NULL;
+  return e->s[1] ? conclave_event_store_str (conclave_cluster_get_store (f->cluster), e->s[1]) : "";
+}
+
+static void
+find_spins (GtkWidget *widget,
+            GPtrArray *spins)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_SPIN_BUTTON (child))
+        g_ptr_array_add (spins, child);
+      find_spins (child, spins);
+    }
+}
+
+/* The inspector's fault controls (drop %, delay ms), as a teacher sets them. */
+static void
+set_fault_spins (UiFixture *f,
+                 double     drop_percent,
+                 double     delay_ms)
+{
+  g_autoptr(GPtrArray) spins = g_ptr_array_new ();
+
+  find_spins (conclave_window_get_view_widget (f->window, "inspector"), spins);
+  g_assert_cmpuint (spins->len, ==, 2);
+  gtk_spin_button_set_value (spins->pdata[0], drop_percent);
+  gtk_spin_button_set_value (spins->pdata[1], delay_ms);
 }
 
 static void
@@ -196,6 +235,11 @@ test_group (UiFixture     *f,
   g_assert_cmpstr (last_isolation (f, "s1"), ==, "s2");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.heal", NULL));
   g_assert_cmpstr (last_isolation (f, "s2"), ==, "");
+  /* The inspector's drop and delay controls send at once. */
+  set_fault_spins (f, 30, 250);
+  g_assert_true (last_fault (f, "s1")->lc == 300 && last_fault (f, "s1")->num == 250);
+  set_fault_spins (f, 0, 0);
+  g_assert_true (last_fault (f, "s1")->lc == 0 && last_fault (f, "s1")->num == 0);
   /* A partition without a side is refused, nothing sent. */
   ui_test_activate (f->app, "partition", g_variant_new_strv (NULL, 0));
   g_assert_cmpstr (last_isolation (f, "s1"), ==, "");
