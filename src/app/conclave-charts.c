@@ -402,6 +402,9 @@ draw_term (Chart      *chart,
       cairo_move_to (chart->cr, xa + 3, y + (h - chart->line * 0.8) / 2);
       pango_cairo_show_layout (chart->cr, chart->self->small_layout);
     }
+  else if (term->end_ns == 0 && xa - w - 6 > chart->x0)
+    /* The term that just began is a sliver at "now": name it beside. */
+    show_text (chart, chart->self->small_layout, label, xa - w - 4, y + (h - chart->line * 0.8) / 2, 0.8);
 }
 
 static void
