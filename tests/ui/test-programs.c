@@ -42,16 +42,25 @@ n_between (ConclaveCluster *cluster,
   return n;
 }
 
+/* Both run, and `from` has had at least `n` messages delivered to `to`. */
+static gboolean
+delivered_to (ConclaveCluster *cluster,
+              const char      *from,
+              const char      *to,
+              guint            n)
+{
+  return ui_test_node_running (cluster, from) && ui_test_node_running (cluster, to) &&
+         n_between (cluster, conclave_cluster_lookup (cluster, from),
+                    conclave_cluster_lookup (cluster, to)) >= n;
+}
+
 static gboolean
 exchanged (gpointer data)
 {
   Exchange *e = data;
-  ConclaveCluster *cluster = e->f->cluster;
-  ConclaveNode *s1 = conclave_cluster_lookup (cluster, "s1");
-  ConclaveNode *c1 = conclave_cluster_lookup (cluster, "c1");
 
-  return ui_test_node_running (cluster, "s1") && ui_test_node_running (cluster, "c1") &&
-         n_between (cluster, c1, s1) >= e->delivered && n_between (cluster, s1, c1) >= e->delivered;
+  return delivered_to (e->f->cluster, "c1", "s1", e->delivered) &&
+         delivered_to (e->f->cluster, "s1", "c1", e->delivered);
 }
 
 static gboolean
@@ -100,14 +109,9 @@ static gboolean
 clients_running (gpointer data)
 {
   Exchange *e = data;
-  ConclaveCluster *cluster = e->f->cluster;
-  ConclaveNode *s1 = conclave_cluster_lookup (cluster, "s1");
-  ConclaveNode *c1 = conclave_cluster_lookup (cluster, "c1");
-  ConclaveNode *c2 = conclave_cluster_lookup (cluster, "c2");
 
-  return ui_test_node_running (cluster, "s1") && ui_test_node_running (cluster, "c1") &&
-         ui_test_node_running (cluster, "c2") &&
-         n_between (cluster, c1, s1) >= e->delivered && n_between (cluster, c2, s1) >= e->delivered;
+  return delivered_to (e->f->cluster, "c1", "s1", e->delivered) &&
+         delivered_to (e->f->cluster, "c2", "s1", e->delivered);
 }
 
 static gboolean
