@@ -84,15 +84,16 @@ default_role (ConclaveWindow *self,
   return server ? "udp-server" : "udp-client";
 }
 
-/* Arguments for a new node: all talk on the cluster's port; a client copies
- * the chapter's client of the same role (its pace), else keeps going until
- * stopped; a group server gets the election algorithm of the preferences. */
+/* Arguments for a new node: all talk on the cluster's port; a node copies
+ * the running chapter's node of the same role (a client its pace, a group
+ * server the chapter's election), else a client keeps going until stopped
+ * and a group server gets the election of the header's menu. */
 static GStrv
 node_args (ConclaveWindow *self,
            gboolean        server,
            const char     *role)
 {
-  const ConclaveScenarioNode *template = server ? NULL : scenario_node (self, FALSE, role);
+  const ConclaveScenarioNode *template = scenario_node (self, server, role);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
   if (template != NULL && template->args != NULL)
@@ -104,11 +105,14 @@ node_args (ConclaveWindow *self,
     {
       g_autofree char *election = g_settings_get_string (self->settings, "election");
 
-      g_strv_builder_add_many (builder, "--election", election, NULL);
+      g_strv_builder_add_many (builder, "--group-port", "{group_port}", "--election", election, NULL);
       return g_strv_builder_end (builder);
     }
   if (g_str_equal (role, "group-client"))
-    return g_strv_builder_end (builder);
+    {
+      g_strv_builder_add_many (builder, "--group-port", "{group_port}", "--count", "0", NULL);
+      return g_strv_builder_end (builder);
+    }
   g_strv_builder_add_many (builder, "--port", "{port}", NULL);
   if (!server)
     g_strv_builder_add_many (builder, "--count", "0", NULL);
