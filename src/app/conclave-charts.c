@@ -178,6 +178,10 @@ on_cluster_changed (ConclaveCharts *self)
         count_send (self, event);
       else if (event->type == CONCLAVE_EVENT_STATE)
         note_state (self, store, event);
+      /* A leader that crashed or stopped leads no longer, whatever it last said. */
+      else if (event->type == CONCLAVE_EVENT_CRASH || event->type == CONCLAVE_EVENT_STOP ||
+               event->type == CONCLAVE_EVENT_EXITED)
+        end_open_term (self, event->s[0], event->time_ns);
     }
   self->next_index = end;
   forget_old (self, g_get_monotonic_time () * 1000);

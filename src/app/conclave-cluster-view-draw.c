@@ -78,6 +78,9 @@ role_line (ConclaveNode *node)
 {
   const char *group_role = conclave_node_get_group_role (node);
 
+  /* An ended process holds no role in the group any more. */
+  if (!node_alive (node))
+    return conclave_role_describe_node (node);
   if (conclave_node_is_leader (node))
     return g_strdup_printf (_("leader · term %u"), conclave_node_get_term (node));
   if (g_strcmp0 (group_role, "candidate") == 0)

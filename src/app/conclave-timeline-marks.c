@@ -212,6 +212,15 @@ _conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame)
       const char *role;
       double x;
 
+      if (mark->type == CONCLAVE_EVENT_EXITED && since[mark->row] >= 0)
+        {
+          /* The leader's process ended: so did its lead. */
+          x = _conclave_timeline_event_x (frame, mark->index, mark->time_ns);
+          cairo_rectangle (frame->cr, since[mark->row], frame->row_y[mark->row] - 3, x - since[mark->row], 6);
+          since[mark->row] = -1;
+          seen[mark->row] = TRUE;
+          continue;
+        }
       if (mark->type != CONCLAVE_EVENT_STATE)
         continue;
       event = conclave_event_store_get (frame->store, mark->index);
@@ -230,7 +239,9 @@ _conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame)
       if (!seen[row] && info->lane == 0)
         {
           node = conclave_cluster_lookup (self->cluster, _conclave_timeline_node_name (frame, info->node));
-          if (node != NULL && conclave_node_is_leader (node))
+          if (node != NULL && conclave_node_is_leader (node) &&
+              conclave_node_get_state (node) != CONCLAVE_NODE_CRASHED &&
+              conclave_node_get_state (node) != CONCLAVE_NODE_EXITED)
             since[row] = frame->x0;
         }
       if (since[row] >= 0)

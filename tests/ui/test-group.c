@@ -262,11 +262,103 @@ test_group (UiFixture     *f,
   g_assert_true (conclave_window_get_selected (f->window) == conclave_cluster_lookup (f->cluster, "s3"));
 }
 
+/* Whether the node program has chapter 4's roles yet. */
+static gboolean
+has_group_server (void)
+{
+  const char *program = g_getenv ("CONCLAVE_NODE_PROGRAM");
+  const char *argv[] = { program, "group-server", "--help", NULL };
+  int status = -1;
+
+  if (program == NULL ||
+      !g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, NULL))
+    return FALSE;
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+typedef struct {
+  UiFixture    *f;
+  ConclaveNode *old;     /* a leader that does not count */
+  guint         term;    /* the new leader's term must be above this */
+  ConclaveNode *leader;
+} LeaderWait;
+
+static gboolean
+new_leader (gpointer data)
+{
+  LeaderWait *w = data;
+  const char *names[] = { "s1", "s2", "s3" };
+
+  w->leader = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      ConclaveNode *node = conclave_cluster_lookup (w->f->cluster, names[i]);
+
+      if (node != NULL && node != w->old && conclave_node_is_leader (node) &&
+          conclave_node_get_state (node) == CONCLAVE_NODE_RUNNING && conclave_node_get_term (node) > w->term)
+        w->leader = node;
+    }
+  return w->leader != NULL;
+}
+
+static gboolean
+leader_delivered (gpointer data)
+{
+  LeaderWait *w = data;
+
+  return conclave_node_get_n_delivered (w->leader) > 0;
+}
+
+/* The real group servers, when the node program has them: a leader is
+ * crowned, posts are delivered, the leader crashed by its action, and a
+ * new leader in a later term takes over. */
+static void
+test_real_group (UiFixture     *f,
+                 gconstpointer  data)
+{
+  LeaderWait w = { f, NULL, 0, NULL };
+  gint64 t0;
+
+  if (!has_group_server ())
+    {
+      g_test_skip ("the node program has no group-server role yet");
+      return;
+    }
+  ui_test_activate (f->app, "set-tempo", g_variant_new_double (0.2));
+  for (guint i = 0; i < 3; i++)
+    ui_test_activate (f->app, "add-server-role", g_variant_new_string ("group-server"));
+  ui_test_activate (f->app, "add-client-role", g_variant_new_string ("group-client"));
+  if (!ui_test_wait (new_leader, &w, 20000))
+    ui_test_describe_nodes (f->cluster);
+  g_assert_nonnull (w.leader);
+  g_assert_true (ui_test_wait (leader_delivered, &w, 20000));
+  g_test_message ("%s leads term %u, %u posts delivered", conclave_node_get_name (w.leader),
+                  conclave_node_get_term (w.leader), conclave_node_get_n_delivered (w.leader));
+  conclave_window_set_selected (f->window, w.leader);
+  ui_test_screenshot (GTK_WIDGET (f->window), "group-real");
+
+  w.old = w.leader;
+  w.term = conclave_node_get_term (w.leader);
+  t0 = g_get_monotonic_time ();
+  ui_test_activate (f->app, "crash-node", g_variant_new_string (conclave_node_get_name (w.old)));
+  if (!ui_test_wait (new_leader, &w, 20000))
+    ui_test_describe_nodes (f->cluster);
+  g_assert_nonnull (w.leader);
+  g_test_message ("after crashing %s: %s leads term %u, %.1f s later", conclave_node_get_name (w.old),
+                  conclave_node_get_name (w.leader), conclave_node_get_term (w.leader),
+                  (g_get_monotonic_time () - t0) / 1e6);
+  conclave_window_set_selected (f->window, w.leader);
+  ui_test_screenshot (GTK_WIDGET (f->window), "group-real-failover");
+  g_assert_null (conclave_window_get_violation (f->window));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   ui_test_init (&argc, &argv);
   g_test_add ("/group/story", UiFixture, NULL, ui_fixture_set_up, test_group, ui_fixture_tear_down);
+  g_test_add ("/group/real", UiFixture, NULL, ui_fixture_set_up, test_real_group, ui_fixture_tear_down);
   return g_test_run ();
 }
