@@ -310,14 +310,18 @@ leader_delivered (gpointer data)
   return conclave_node_get_n_delivered (w->leader) > 0;
 }
 
-/* The real group servers, when the node program has them: a leader is
- * crowned, posts are delivered, the leader crashed by its action, and a
- * new leader in a later term takes over. */
+/* The real group servers, when the node program has them, with the
+ * election chosen in the header's menu: a leader is crowned, posts are
+ * delivered, the leader crashed by its action, and a new leader in a
+ * later term takes over. */
 static void
 test_real_group (UiFixture     *f,
                  gconstpointer  data)
 {
+  const char *election = data;
   LeaderWait w = { f, NULL, 0, NULL };
+  g_autofree char *shot = g_strdup_printf ("group-%s", election);
+  g_autofree char *failover_shot = g_strdup_printf ("group-%s-failover", election);
   gint64 t0;
 
   if (!has_group_server ())
@@ -325,6 +329,8 @@ test_real_group (UiFixture     *f,
       g_test_skip ("the node program has no group-server role yet");
       return;
     }
+  /* The header's election menu decides what new group servers run. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.election", "s", election));
   ui_test_activate (f->app, "set-tempo", g_variant_new_double (0.2));
   for (guint i = 0; i < 3; i++)
     ui_test_activate (f->app, "add-server-role", g_variant_new_string ("group-server"));
@@ -336,7 +342,8 @@ test_real_group (UiFixture     *f,
   g_test_message ("%s leads term %u, %u posts delivered", conclave_node_get_name (w.leader),
                   conclave_node_get_term (w.leader), conclave_node_get_n_delivered (w.leader));
   conclave_window_set_selected (f->window, w.leader);
-  ui_test_screenshot (GTK_WIDGET (f->window), "group-real");
+  g_assert_true (g_strv_contains (conclave_node_get_argv (w.leader), election));
+  ui_test_screenshot (GTK_WIDGET (f->window), shot);
 
   w.old = w.leader;
   w.term = conclave_node_get_term (w.leader);
@@ -349,7 +356,7 @@ test_real_group (UiFixture     *f,
                   conclave_node_get_name (w.leader), conclave_node_get_term (w.leader),
                   (g_get_monotonic_time () - t0) / 1e6);
   conclave_window_set_selected (f->window, w.leader);
-  ui_test_screenshot (GTK_WIDGET (f->window), "group-real-failover");
+  ui_test_screenshot (GTK_WIDGET (f->window), failover_shot);
   g_assert_null (conclave_window_get_violation (f->window));
 }
 
@@ -359,6 +366,8 @@ main (int   argc,
 {
   ui_test_init (&argc, &argv);
   g_test_add ("/group/story", UiFixture, NULL, ui_fixture_set_up, test_group, ui_fixture_tear_down);
-  g_test_add ("/group/real", UiFixture, NULL, ui_fixture_set_up, test_real_group, ui_fixture_tear_down);
+  g_test_add ("/group/real/raft", UiFixture, "raft", ui_fixture_set_up, test_real_group, ui_fixture_tear_down);
+  g_test_add ("/group/real/bully", UiFixture, "bully", ui_fixture_set_up, test_real_group, ui_fixture_tear_down);
+  g_test_add ("/group/real/ring", UiFixture, "ring", ui_fixture_set_up, test_real_group, ui_fixture_tear_down);
   return g_test_run ();
 }
