@@ -57,6 +57,40 @@ add_client_role (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 }
 
 static void
+run_program (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  conclave_window_open_run_dialog (main_window (user_data));
+}
+
+/* run-command / run-server-command: one traced program from a command line,
+ * for D-Bus and tests (the dialog is for people). */
+static void
+run_command (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  conclave_window_run_command (main_window (user_data), g_variant_get_string (parameter, NULL), FALSE);
+}
+
+static void
+run_server_command (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  conclave_window_run_command (main_window (user_data), g_variant_get_string (parameter, NULL), TRUE);
+}
+
+static void
+partition (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_autofree const char **minority = g_variant_get_strv (parameter, NULL);
+
+  conclave_window_partition (main_window (user_data), minority);
+}
+
+static void
+heal (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  conclave_window_heal (main_window (user_data));
+}
+
+static void
 node_command (gpointer            user_data,
               GVariant           *parameter,
               ConclaveNodeCommand command)
@@ -207,6 +241,11 @@ static const GActionEntry app_entries[] = {
   { "add-client", add_client },
   { "add-server-role", add_server_role, "s" },
   { "add-client-role", add_client_role, "s" },
+  { "run-program", run_program },
+  { "run-command", run_command, "s" },
+  { "run-server-command", run_server_command, "s" },
+  { "partition", partition, "as" },
+  { "heal", heal },
   { "crash-node", crash_node, "s" },
   { "stop-node", stop_node, "s" },
   { "pause-node", pause_node, "s" },
@@ -229,6 +268,7 @@ static const struct {
 } app_accels[] = {
   { "app.add-server", { "<Control><Shift>s", NULL } },
   { "app.add-client", { "<Control><Shift>c", NULL } },
+  { "app.run-program", { "<Control><Shift>r", NULL } },
   { "app.start-scenario('chapter-1')", { "<Control>1", NULL } },
   { "app.start-scenario('chapter-2')", { "<Control>2", NULL } },
   { "app.start-scenario('chapter-3')", { "<Control>3", NULL } },

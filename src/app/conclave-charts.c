@@ -178,6 +178,10 @@ on_cluster_changed (ConclaveCharts *self)
         count_send (self, event);
       else if (event->type == CONCLAVE_EVENT_STATE)
         note_state (self, store, event);
+      /* A leader that crashed or stopped leads no longer, whatever it last said. */
+      else if (event->type == CONCLAVE_EVENT_CRASH || event->type == CONCLAVE_EVENT_STOP ||
+               event->type == CONCLAVE_EVENT_EXITED)
+        end_open_term (self, event->s[0], event->time_ns);
     }
   self->next_index = end;
   forget_old (self, g_get_monotonic_time () * 1000);
@@ -402,6 +406,9 @@ draw_term (Chart      *chart,
       cairo_move_to (chart->cr, xa + 3, y + (h - chart->line * 0.8) / 2);
       pango_cairo_show_layout (chart->cr, chart->self->small_layout);
     }
+  else if (term->end_ns == 0 && xa - w - 6 > chart->x0)
+    /* The term that just began is a sliver at "now": name it beside. */
+    show_text (chart, chart->self->small_layout, label, xa - w - 4, y + (h - chart->line * 0.8) / 2, 0.8);
 }
 
 static void

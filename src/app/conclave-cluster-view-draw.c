@@ -78,10 +78,15 @@ role_line (ConclaveNode *node)
 {
   const char *group_role = conclave_node_get_group_role (node);
 
+  /* An ended process holds no role in the group any more. */
+  if (!node_alive (node))
+    return conclave_role_describe_node (node);
   if (conclave_node_is_leader (node))
     return g_strdup_printf (_("leader · term %u"), conclave_node_get_term (node));
   if (g_strcmp0 (group_role, "candidate") == 0)
     return g_strdup_printf (_("candidate · term %u"), conclave_node_get_term (node));
+  if (g_strcmp0 (group_role, "follower") == 0)
+    return g_strdup_printf (_("follower · term %u"), conclave_node_get_term (node));
   return conclave_role_describe_node (node);
 }
 
@@ -139,6 +144,58 @@ append_shape (GtkSnapshot        *snapshot,
     gtk_snapshot_append_border (snapshot, &rounded, widths, colors);
 }
 
+/* "isolated · drops 30 % · +200 ms": what the teacher did to the node. */
+static char *
+fault_line (ConclaveClusterView *self,
+            ConclaveNode        *node)
+{
+  const char *name = conclave_node_get_name (node);
+  double drop = conclave_faults_get_drop (self->faults, name);
+  guint delay = conclave_faults_get_delay (self->faults, name);
+  const char * const *isolated = conclave_faults_get_isolated (self->faults, name);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (isolated != NULL && g_strv_length ((char **) isolated) <= 2)
+    {
+      g_autofree char *peers = g_strjoinv (", ", (char **) isolated);
+
+      /* Translators: %s names one or two nodes, "s1, s2" */
+      g_string_append_printf (text, _("cut off from %s"), peers);
+    }
+  else if (isolated != NULL)
+    {
+      guint n = g_strv_length ((char **) isolated);
+
+      g_string_append_printf (text, ngettext ("cut off from %u node", "cut off from %u nodes", n), n);
+    }
+  if (drop > 0)
+    {
+      g_autofree char *part = g_strdup_printf (_("drops %.0f %%"), drop * 100);
+      g_string_append_printf (text, "%s%s", text->len ? " · " : "", part);
+    }
+  if (delay > 0)
+    {
+      g_autofree char *part = g_strdup_printf (_("+%u ms"), delay);
+      g_string_append_printf (text, "%s%s", text->len ? " · " : "", part);
+    }
+  return text->len ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+static void
+draw_fault_line (ConclaveClusterView *self,
+                 GtkSnapshot         *snapshot,
+                 const ConclaveSpot  *spot,
+                 double               line)
+{
+  g_autofree char *text = self->faults ? fault_line (self, spot->node) : NULL;
+  GdkRGBA failed;
+
+  if (text == NULL)
+    return;
+  conclave_palette_get (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &failed);
+  append_centered (snapshot, self->small_layout, text, spot->x, spot->y + spot->r + 2.1 * line, &failed);
+}
+
 static void
 draw_labels (ConclaveClusterView *self,
              GtkSnapshot         *snapshot,
@@ -174,6 +231,7 @@ draw_labels (ConclaveClusterView *self,
   append_centered (snapshot, self->layout, state, spot->x, spot->y + spot->r + 0.25 * line, fg);
   role = role_line (spot->node);
   append_centered (snapshot, self->small_layout, role, spot->x, spot->y + spot->r + 1.25 * line, &dim);
+  draw_fault_line (self, snapshot, spot, line);
 }
 
 /* Crosses, pause badges, crowns and candidate rings: a small cairo node
@@ -198,8 +256,11 @@ draw_decorations (ConclaveClusterView *self,
 
       cairo_t *cr;
 
+      gboolean isolated = self->faults != NULL && spot->kind != CONCLAVE_SPOT_CHILD &&
+                          conclave_faults_get_isolated (self->faults, conclave_node_get_name (spot->node)) != NULL;
+
       if (state != CONCLAVE_NODE_CRASHED && state != CONCLAVE_NODE_PAUSED &&
-          !conclave_node_is_leader (spot->node) && !candidate)
+          !conclave_node_is_leader (spot->node) && !candidate && !isolated)
         continue;
       cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (spot->x - 2 * spot->r - 12,
                                                                      spot->y - 2 * spot->r - 12,
@@ -236,6 +297,18 @@ draw_decorations (ConclaveClusterView *self,
           cairo_arc (cr, spot->x, spot->y, spot->r + 5 + 4 * phase, 0, 2 * G_PI);
           cairo_stroke (cr);
           self->animating = TRUE;
+        }
+      if (isolated)
+        {
+          /* Cut off: a broken ring, like a pulled cable. */
+          double dashes[] = { 5, 5 };
+
+          cairo_set_line_width (cr, 2.5);
+          cairo_set_dash (cr, dashes, 2, 0);
+          conclave_draw_set_color (cr, &failed, 0.9);
+          cairo_arc (cr, spot->x, spot->y, spot->r + 9, 0, 2 * G_PI);
+          cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
         }
       cairo_destroy (cr);
     }

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "conclave-cluster-view.h"
+#include "conclave-faults.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,7 @@ struct _ConclaveClusterView
   GtkWidget        parent_instance;
 
   ConclaveCluster *cluster;
+  ConclaveFaults  *faults;           /* what the teacher did to each node, may be NULL */
   ConclaveNode    *selected;
   gboolean         presentation;
 

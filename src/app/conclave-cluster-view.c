@@ -143,6 +143,20 @@ conclave_cluster_view_set_cluster (ConclaveClusterView *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLUSTER]);
 }
 
+void
+conclave_cluster_view_set_faults (ConclaveClusterView *self,
+                                  ConclaveFaults      *faults)
+{
+  g_return_if_fail (CONCLAVE_IS_CLUSTER_VIEW (self));
+
+  if (self->faults != NULL)
+    g_signal_handlers_disconnect_by_data (self->faults, self);
+  g_set_object (&self->faults, faults);
+  if (faults != NULL)
+    g_signal_connect_object (faults, "changed", G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 ConclaveNode *
 conclave_cluster_view_get_selected (ConclaveClusterView *self)
 {
@@ -258,6 +272,7 @@ conclave_cluster_view_dispose (GObject *object)
   ConclaveClusterView *self = CONCLAVE_CLUSTER_VIEW (object);
 
   conclave_cluster_view_set_cluster (self, NULL);
+  conclave_cluster_view_set_faults (self, NULL);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   g_clear_object (&self->selected);
   g_clear_object (&self->drag_node);

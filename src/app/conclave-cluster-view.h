@@ -12,6 +12,7 @@
 #include <gtk/gtk.h>
 
 #include "conclave-cluster.h"
+#include "conclave-faults.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,9 @@ GtkWidget       *conclave_cluster_view_new          (void);
 void             conclave_cluster_view_set_cluster  (ConclaveClusterView *self,
                                                      ConclaveCluster     *cluster);
 ConclaveNode    *conclave_cluster_view_get_selected (ConclaveClusterView *self);
+/* The faults drawn on the nodes (isolation, drops, delays). */
+void             conclave_cluster_view_set_faults   (ConclaveClusterView *self,
+                                                     ConclaveFaults      *faults);
 void             conclave_cluster_view_set_selected (ConclaveClusterView *self,
                                                      ConclaveNode        *node);
 /* Where a node was drawn in the last frame (widget coordinates); FALSE if it

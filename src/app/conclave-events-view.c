@@ -312,6 +312,60 @@ conclave_events_view_focus_search (ConclaveEventsView *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* Shows every event (the filters would hide it), stops following the
+ * newest, selects the event at store index `index` and scrolls to it.
+ * FALSE when the store no longer keeps it. */
+gboolean
+conclave_events_view_select_event (ConclaveEventsView *self,
+                                   guint64             index)
+{
+  ConclaveEventStore *store;
+  GtkSelectionModel *selection;
+  GtkWidget *list_view;
+  guint position;
+
+  g_return_val_if_fail (CONCLAVE_IS_EVENTS_VIEW (self), FALSE);
+
+  if (self->cluster == NULL)
+    return FALSE;
+  store = conclave_cluster_get_store (self->cluster);
+  if (index < conclave_event_store_get_first (store) || index >= conclave_event_store_get_end (store))
+    return FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_drop_down_set_selected (self->node_dropdown, 0);
+  gtk_drop_down_set_selected (self->category_dropdown, CONCLAVE_EVENT_CATEGORY_ALL);
+  on_filter_changed (self);
+  conclave_event_list_sync (self->list);
+  position = (guint) (index - conclave_event_store_get_first (store));
+  if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->list)))
+    return FALSE;
+  self->following = FALSE;
+  selection = gtk_column_view_get_model (self->column_view);
+  gtk_selection_model_select_item (selection, position, TRUE);
+  list_view = inner_list_view (self);
+  if (list_view != NULL)
+    gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", position);
+  return TRUE;
+}
+
+/* The store index of the selected row, G_MAXUINT64 when none. */
+guint64
+conclave_events_view_get_selected_event (ConclaveEventsView *self)
+{
+  GtkSelectionModel *selection;
+  g_autoptr(ConclaveEventItem) item = NULL;
+  guint position;
+
+  g_return_val_if_fail (CONCLAVE_IS_EVENTS_VIEW (self), G_MAXUINT64);
+
+  selection = gtk_column_view_get_model (self->column_view);
+  position = gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (selection));
+  if (position == GTK_INVALID_LIST_POSITION)
+    return G_MAXUINT64;
+  item = g_list_model_get_item (G_LIST_MODEL (selection), position);
+  return item ? conclave_event_item_get_index (item) : G_MAXUINT64;
+}
+
 GListModel *
 conclave_events_view_get_model (ConclaveEventsView *self)
 {

@@ -20,6 +20,9 @@ G_DECLARE_FINAL_TYPE (ConclaveEventsView, conclave_events_view, CONCLAVE, EVENTS
 void        conclave_events_view_set_cluster  (ConclaveEventsView *self,
                                              ConclaveCluster  *cluster);
 void        conclave_events_view_focus_search (ConclaveEventsView *self);
+gboolean    conclave_events_view_select_event (ConclaveEventsView *self,
+                                               guint64             index);
+guint64     conclave_events_view_get_selected_event (ConclaveEventsView *self);
 /* For tests: the model the column view shows. */
 GListModel *conclave_events_view_get_model    (ConclaveEventsView *self);
 

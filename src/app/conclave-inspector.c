@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "conclave-fault-editor.h"
 #include "conclave-inspector.h"
 #include "conclave-roles.h"
 
@@ -76,6 +77,9 @@ struct _ConclaveInspector
   AdwPreferencesGroup *process_group;
   AdwPreferencesGroup *group_group;
   AdwPreferencesGroup *counters_group;
+  AdwPreferencesGroup *delivered_group;
+  GtkLabel          *delivered_label;
+  GtkWidget         *fault_editor;
   GtkScrolledWindow *output_scroller;
   GtkTextView       *output_view;
 };
@@ -108,16 +112,6 @@ set_value (ConclaveInspector *self,
     gtk_label_set_text (self->values[row], text);
   else
     adw_action_row_set_subtitle (self->rows[row], text);
-}
-
-static void
-set_count (ConclaveInspector *self,
-           Row                row,
-           guint64            value)
-{
-  g_autofree char *text = g_strdup_printf ("%'" G_GUINT64_FORMAT, value);
-
-  set_value (self, row, text);
 }
 
 static char *
@@ -211,18 +205,101 @@ update_group (ConclaveInspector *self)
   set_value (self, ROW_VIEW, view_text);
 }
 
+/* What the node's children (and theirs) did: a forking or pool server's
+ * own counts stay near zero, because its children do the work. */
+static guint
+add_children_counters (ConclaveNode         *node,
+                       ConclaveNodeCounters *sum)
+{
+  GListModel *children = conclave_node_get_children (node);
+  guint n = children ? g_list_model_get_n_items (children) : 0;
+  guint total = n;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i);
+      const ConclaveNodeCounters *c = conclave_node_get_counters (child);
+
+      sum->sent += c->sent;
+      sum->received += c->received;
+      sum->dropped += c->dropped;
+      sum->lost += c->lost;
+      sum->garbage += c->garbage;
+      total += add_children_counters (child, sum);
+    }
+  return total;
+}
+
+static void
+set_count_with_children (ConclaveInspector *self,
+                         Row                row,
+                         guint64            own,
+                         guint64            by_children,
+                         gboolean           has_children)
+{
+  g_autofree char *own_text = g_strdup_printf ("%'" G_GUINT64_FORMAT, own);
+  g_autofree char *children_text = NULL;
+  g_autofree char *text = NULL;
+
+  if (!has_children)
+    {
+      set_value (self, row, own_text);
+      return;
+    }
+  children_text = g_strdup_printf ("%'" G_GUINT64_FORMAT, by_children);
+  /* Translators: a counter of a server and of the children it forked,
+   * e.g. "0 · by children 42". */
+  text = g_strdup_printf (_("%s · by children %s"), own_text, children_text);
+  set_value (self, row, text);
+}
+
 static void
 update_counters (ConclaveInspector *self)
 {
   const ConclaveNodeCounters *counters = conclave_node_get_counters (self->node);
+  ConclaveNodeCounters children = { 0, };
+  gboolean has_children = add_children_counters (self->node, &children) > 0;
 
-  set_count (self, ROW_SENT, counters->sent);
-  set_count (self, ROW_RECEIVED, counters->received);
-  set_count (self, ROW_DROPPED, counters->dropped);
-  set_count (self, ROW_LOST, counters->lost);
-  set_count (self, ROW_GARBAGE, counters->garbage);
-  set_count (self, ROW_DELIVERED, counters->delivered);
-  set_count (self, ROW_LINES_LOST, counters->lines_lost + counters->errors);
+  set_count_with_children (self, ROW_SENT, counters->sent, children.sent, has_children);
+  set_count_with_children (self, ROW_RECEIVED, counters->received, children.received, has_children);
+  set_count_with_children (self, ROW_DROPPED, counters->dropped, children.dropped, has_children);
+  set_count_with_children (self, ROW_LOST, counters->lost, children.lost, has_children);
+  set_count_with_children (self, ROW_GARBAGE, counters->garbage, children.garbage, has_children);
+  set_count_with_children (self, ROW_DELIVERED, counters->delivered, 0, FALSE);
+  set_count_with_children (self, ROW_LINES_LOST, counters->lines_lost + counters->errors, 0, FALSE);
+}
+
+/* Children report in their own batches; the parent's totals follow the
+ * cluster's "changed", not only the parent's. */
+static void
+on_cluster_changed (ConclaveInspector *self)
+{
+  GListModel *children = self->node ? conclave_node_get_children (self->node) : NULL;
+
+  if (children != NULL && g_list_model_get_n_items (children) > 0)
+    update_counters (self);
+}
+
+#define DELIVERED_SHOWN 50
+
+/* The newest posts the server delivered, one line each: "#7 c1: hello". */
+static void
+update_delivered (ConclaveInspector *self)
+{
+  guint n = conclave_node_get_n_delivered (self->node);
+  const char *group_role = conclave_node_get_group_role (self->node);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->delivered_group),
+                          n > 0 || (conclave_node_is_server (self->node) && group_role != NULL && *group_role));
+  for (guint i = n > DELIVERED_SHOWN ? n - DELIVERED_SHOWN : 0; i < n; i++)
+    {
+      const ConclaveDeliveredPost *post = conclave_node_get_delivered (self->node, i);
+
+      g_string_append_printf (text, "%s#%d %s: %s", text->len ? "\n" : "", post->seqno,
+                              post->client ? post->client : "?", post->text ? post->text : "");
+    }
+  gtk_label_set_text (self->delivered_label, n > 0 ? text->str : _("Nothing delivered yet"));
 }
 
 static void
@@ -250,6 +327,7 @@ update (ConclaveInspector *self)
   gtk_widget_set_visible (self->buttons, parent == NULL);
   update_state (self);
   update_group (self);
+  update_delivered (self);
   update_counters (self);
 }
 
@@ -350,6 +428,7 @@ conclave_inspector_set_node (ConclaveInspector *self,
   if (self->node != NULL)
     g_signal_handlers_disconnect_by_data (self->node, self);
   g_set_object (&self->node, node);
+  conclave_fault_editor_set_node (CONCLAVE_FAULT_EDITOR (self->fault_editor), node);
   gtk_stack_set_visible_child_name (self->stack, node ? "node" : "empty");
   if (node != NULL)
     {
@@ -377,6 +456,11 @@ conclave_inspector_get_value (ConclaveInspector *self,
 
   if (g_strcmp0 (row, "state") == 0)
     return gtk_label_get_text (self->state_label);
+  if (g_strcmp0 (row, "isolated") == 0)
+    return conclave_fault_editor_get_isolated (CONCLAVE_FAULT_EDITOR (self->fault_editor));
+  if (g_strcmp0 (row, "delivered") == 0)
+    return gtk_widget_get_visible (GTK_WIDGET (self->delivered_group))
+           ? gtk_label_get_text (self->delivered_label) : NULL;
   if (g_strcmp0 (row, "output") == 0)
     {
       GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->output_view);
@@ -425,6 +509,20 @@ add_rows (ConclaveInspector   *self,
 }
 
 static void
+conclave_inspector_set_cluster (ConclaveInspector *self,
+                                ConclaveCluster   *cluster)
+{
+  if (self->cluster == cluster)
+    return;
+  if (self->cluster != NULL)
+    g_signal_handlers_disconnect_by_data (self->cluster, self);
+  g_set_object (&self->cluster, cluster);
+  if (cluster != NULL)
+    g_signal_connect_object (cluster, "changed", G_CALLBACK (on_cluster_changed), self,
+                             G_CONNECT_SWAPPED);
+}
+
+static void
 conclave_inspector_dispose (GObject *object)
 {
   ConclaveInspector *self = CONCLAVE_INSPECTOR (object);
@@ -434,7 +532,7 @@ conclave_inspector_dispose (GObject *object)
   /* Template children of a plain GtkWidget are ours to unparent. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
-  g_clear_object (&self->cluster);
+  conclave_inspector_set_cluster (self, NULL);
   g_clear_pointer (&self->output_text, g_free);
   G_OBJECT_CLASS (conclave_inspector_parent_class)->dispose (object);
 }
@@ -471,7 +569,7 @@ conclave_inspector_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_CLUSTER:
-      g_set_object (&self->cluster, g_value_get_object (value));
+      conclave_inspector_set_cluster (self, g_value_get_object (value));
       break;
     case PROP_NODE:
       conclave_inspector_set_node (self, g_value_get_object (value));
@@ -479,6 +577,14 @@ conclave_inspector_set_property (GObject      *object,
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+void
+conclave_inspector_set_faults (ConclaveInspector *self,
+                               ConclaveFaults    *faults)
+{
+  g_return_if_fail (CONCLAVE_IS_INSPECTOR (self));
+  conclave_fault_editor_set_faults (CONCLAVE_FAULT_EDITOR (self->fault_editor), faults, self->cluster);
 }
 
 static void
@@ -501,6 +607,7 @@ conclave_inspector_class_init (ConclaveInspectorClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "inspector");
+  g_type_ensure (CONCLAVE_TYPE_FAULT_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/conclave/Conclave/conclave-inspector.ui");
   gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, stack);
@@ -516,6 +623,9 @@ conclave_inspector_class_init (ConclaveInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, process_group);
   gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, group_group);
   gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, counters_group);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, delivered_group);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, delivered_label);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, fault_editor);
   gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, output_scroller);
   gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, output_view);
 }

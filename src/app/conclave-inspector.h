@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 
 #include "conclave-cluster.h"
+#include "conclave-faults.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,9 @@ G_DECLARE_FINAL_TYPE (ConclaveInspector, conclave_inspector, CONCLAVE, INSPECTOR
 void          conclave_inspector_set_node (ConclaveInspector *self,
                                            ConclaveNode      *node);
 ConclaveNode *conclave_inspector_get_node (ConclaveInspector *self);
+/* The fault table its fault controls change (set after the cluster). */
+void          conclave_inspector_set_faults (ConclaveInspector *self,
+                                             ConclaveFaults    *faults);
 /* For tests: the text of a value row ("pid", "ppid", "state" …), or all
  * the output shown ("output"); NULL for an unknown row. */
 const char   *conclave_inspector_get_value (ConclaveInspector *self,

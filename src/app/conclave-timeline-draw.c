@@ -71,6 +71,15 @@ event_row (ConclaveTimelineFrame *frame,
 
   if (row < 0 && is_controller_event (event->type) && event->s[0] != 0)
     row = conclave_timeline_rows_for_node (frame->self->rows, event->s[0]);
+  /* The checker's violations belong to nobody: draw each on the lifeline
+   * of the event that caused it. */
+  if (row < 0 && event->type == CONCLAVE_EVENT_VIOLATION)
+    {
+      const ConclaveEvent *cause = conclave_event_store_get (frame->store, event->key);
+
+      if (cause != NULL && cause->type != CONCLAVE_EVENT_VIOLATION)
+        row = event_row (frame, cause);
+    }
   return row;
 }
 

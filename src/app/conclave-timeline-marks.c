@@ -15,6 +15,41 @@
 #include "conclave-palette.h"
 #include "conclave-timeline-frame.h"
 
+/* A group state change: a crown when a leader is crowned, a ballot ring
+ * when an election starts (a candidate), a diamond for any other change
+ * (a follower learning a new leader, term or view). */
+static void
+draw_state (ConclaveTimelineFrame *frame,
+            const ConclaveEvent   *event,
+            double                 x,
+            double                 y,
+            double                 r)
+{
+  const char *role = conclave_event_store_str (frame->store, event->s[0]);
+  cairo_t *cr = frame->cr;
+
+  _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_LEADER, 1);
+  if (g_strcmp0 (role, "leader") == 0)
+    conclave_draw_crown (cr, x, y - r * 0.2, r * 1.6);
+  else if (g_strcmp0 (role, "candidate") == 0)
+    {
+      cairo_set_line_width (cr, 2);
+      cairo_arc (cr, x, y, r * 0.9, 0, 2 * G_PI);
+      cairo_stroke (cr);
+      cairo_arc (cr, x, y, r * 0.35, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+  else
+    {
+      cairo_move_to (cr, x, y - r * 0.8);
+      cairo_line_to (cr, x + r * 0.8, y);
+      cairo_line_to (cr, x, y + r * 0.8);
+      cairo_line_to (cr, x - r * 0.8, y);
+      cairo_close_path (cr);
+      cairo_fill (cr);
+    }
+}
+
 static void
 marker_shape (ConclaveTimelineFrame *frame,
               const ConclaveEvent   *event,
@@ -65,8 +100,7 @@ marker_shape (ConclaveTimelineFrame *frame,
       cairo_fill (cr);
       break;
     case CONCLAVE_EVENT_STATE:
-      _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_LEADER, 1);
-      conclave_draw_crown (cr, x, y - r * 0.2, r * 1.6);
+      draw_state (frame, event, x, y, r);
       break;
     case CONCLAVE_EVENT_DELIVER:
     case CONCLAVE_EVENT_ACKED:
@@ -178,6 +212,15 @@ _conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame)
       const char *role;
       double x;
 
+      if (mark->type == CONCLAVE_EVENT_EXITED && since[mark->row] >= 0)
+        {
+          /* The leader's process ended: so did its lead. */
+          x = _conclave_timeline_event_x (frame, mark->index, mark->time_ns);
+          cairo_rectangle (frame->cr, since[mark->row], frame->row_y[mark->row] - 3, x - since[mark->row], 6);
+          since[mark->row] = -1;
+          seen[mark->row] = TRUE;
+          continue;
+        }
       if (mark->type != CONCLAVE_EVENT_STATE)
         continue;
       event = conclave_event_store_get (frame->store, mark->index);
@@ -196,7 +239,9 @@ _conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame)
       if (!seen[row] && info->lane == 0)
         {
           node = conclave_cluster_lookup (self->cluster, _conclave_timeline_node_name (frame, info->node));
-          if (node != NULL && conclave_node_is_leader (node))
+          if (node != NULL && conclave_node_is_leader (node) &&
+              conclave_node_get_state (node) != CONCLAVE_NODE_CRASHED &&
+              conclave_node_get_state (node) != CONCLAVE_NODE_EXITED)
             since[row] = frame->x0;
         }
       if (since[row] >= 0)

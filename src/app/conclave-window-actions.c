@@ -84,15 +84,16 @@ default_role (ConclaveWindow *self,
   return server ? "udp-server" : "udp-client";
 }
 
-/* Arguments for a new node: all talk on the cluster's port; a client copies
- * the chapter's client of the same role (its pace), else keeps going until
- * stopped; a group server gets the election algorithm of the preferences. */
+/* Arguments for a new node: all talk on the cluster's port; a node copies
+ * the running chapter's node of the same role (a client its pace, a group
+ * server the chapter's election), else a client keeps going until stopped
+ * and a group server gets the election of the header's menu. */
 static GStrv
 node_args (ConclaveWindow *self,
            gboolean        server,
            const char     *role)
 {
-  const ConclaveScenarioNode *template = server ? NULL : scenario_node (self, FALSE, role);
+  const ConclaveScenarioNode *template = scenario_node (self, server, role);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
   if (template != NULL && template->args != NULL)
@@ -104,11 +105,14 @@ node_args (ConclaveWindow *self,
     {
       g_autofree char *election = g_settings_get_string (self->settings, "election");
 
-      g_strv_builder_add_many (builder, "--election", election, NULL);
+      g_strv_builder_add_many (builder, "--group-port", "{group_port}", "--election", election, NULL);
       return g_strv_builder_end (builder);
     }
   if (g_str_equal (role, "group-client"))
-    return g_strv_builder_end (builder);
+    {
+      g_strv_builder_add_many (builder, "--group-port", "{group_port}", "--count", "0", NULL);
+      return g_strv_builder_end (builder);
+    }
   g_strv_builder_add_many (builder, "--port", "{port}", NULL);
   if (!server)
     g_strv_builder_add_many (builder, "--count", "0", NULL);
@@ -223,6 +227,41 @@ conclave_window_node_command (ConclaveWindow     *self,
   _conclave_window_update_actions (self);
 }
 
+/* Chapter 4 is one chapter with three elections: "chapter-4" (raft) and
+ * "chapter-4-bully" / "chapter-4-ring" when they ship. Without its own
+ * scenario an election still runs: the chapter's group servers get it
+ * as their --election argument. */
+static ConclaveScenario *
+lookup_scenario (ConclaveWindow *self,
+                 const char     *id,
+                 GError        **error)
+{
+  g_autofree char *election = NULL;
+  g_autofree char *variant = NULL;
+  ConclaveScenario *scenario;
+
+  if (g_strcmp0 (id, "chapter-4") != 0)
+    return conclave_scenario_lookup (id, error);
+  election = g_settings_get_string (self->settings, "election");
+  variant = g_strcmp0 (election, "raft") == 0 ? g_strdup (id) : g_strdup_printf ("%s-%s", id, election);
+  if ((scenario = conclave_scenario_lookup (variant, NULL)) != NULL)
+    return scenario;
+  if ((scenario = conclave_scenario_lookup (id, error)) == NULL)
+    return NULL;
+  for (guint i = 0; i < scenario->nodes->len; i++)
+    {
+      ConclaveScenarioNode *node = g_ptr_array_index (scenario->nodes, i);
+
+      for (guint a = 0; node->args != NULL && node->args[a] != NULL && node->args[a + 1] != NULL; a++)
+        if (g_str_equal (node->args[a], "--election"))
+          {
+            g_free (node->args[a + 1]);
+            node->args[a + 1] = g_strdup (election);
+          }
+    }
+  return scenario;
+}
+
 void
 conclave_window_start_scenario (ConclaveWindow *self,
                                 const char     *id)
@@ -234,13 +273,14 @@ conclave_window_start_scenario (ConclaveWindow *self,
 
   if (self->cluster == NULL)
     return;
-  scenario = conclave_scenario_lookup (id, &error);
+  scenario = lookup_scenario (self, id, &error);
   if (scenario == NULL)
     {
       toastf (self, _("Cannot start “%s”: %s"), id, error->message);
       return;
     }
   conclave_window_set_selected (self, NULL);
+  _conclave_window_forget_violations (self);
   if (g_list_model_get_n_items (G_LIST_MODEL (self->cluster)) > 0)
     conclave_cluster_clear (self->cluster);
   if (!conclave_cluster_start_scenario (self->cluster, scenario, &error))
@@ -395,6 +435,7 @@ new_class (GtkWidget *widget, const char *action, GVariant *parameter)
   if (self->cluster == NULL)
     return;
   conclave_window_set_selected (self, NULL);
+  _conclave_window_forget_violations (self);
   conclave_cluster_clear (self->cluster);
   _conclave_window_update_actions (self);
 }
@@ -463,6 +504,7 @@ _conclave_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom);
   gtk_widget_class_install_action (widget_class, "win.follow-present", NULL, follow_present);
   gtk_widget_class_install_action (widget_class, "win.leave-presentation", NULL, leave_presentation);
+  _conclave_window_class_init_group (widget_class);
 }
 
 static void
@@ -476,8 +518,10 @@ void
 _conclave_window_init_actions (ConclaveWindow *self)
 {
   g_autoptr(GAction) layout = g_settings_create_action (self->settings, "timeline-layout");
+  g_autoptr(GAction) election = g_settings_create_action (self->settings, "election");
 
   g_action_map_add_action (G_ACTION_MAP (self), layout);
+  g_action_map_add_action (G_ACTION_MAP (self), election);
   g_signal_connect_object (self->tempo_adjustment, "value-changed",
                            G_CALLBACK (on_tempo_scale_changed), self, 0);
   if (self->cluster != NULL)
@@ -526,6 +570,11 @@ update_app_actions (ConclaveWindow *self,
   app_action_set_enabled (app, "add-server-role", has_cluster);
   app_action_set_enabled (app, "add-client-role", has_cluster);
   app_action_set_enabled (app, "start-scenario", has_cluster);
+  app_action_set_enabled (app, "run-program", has_cluster);
+  app_action_set_enabled (app, "partition", has_nodes);
+  app_action_set_enabled (app, "heal", has_cluster);
+  app_action_set_enabled (app, "run-command", has_cluster);
+  app_action_set_enabled (app, "run-server-command", has_cluster);
   app_action_set_enabled (app, "set-tempo", has_cluster);
   app_action_set_enabled (app, "freeze-all", has_nodes);
   app_action_set_state (app, "freeze-all",
@@ -557,4 +606,6 @@ _conclave_window_update_actions (ConclaveWindow *self)
   gtk_widget_action_set_enabled (widget, "win.tempo-faster", self->cluster != NULL);
   gtk_widget_action_set_enabled (widget, "win.tempo-slower", self->cluster != NULL);
   gtk_widget_action_set_enabled (widget, "win.leave-presentation", self->presentation);
+  _conclave_window_update_group_actions (self);
 }
+

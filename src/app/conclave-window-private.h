@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "conclave-faults.h"
 #include "conclave-window.h"
 
 G_BEGIN_DECLS
@@ -14,6 +15,7 @@ struct _ConclaveWindow
   AdwApplicationWindow  parent_instance;
 
   ConclaveCluster      *cluster;
+  ConclaveFaults       *faults;
   GSettings            *settings;
   ConclaveNode         *selected;
   gboolean              presentation;
@@ -24,6 +26,11 @@ struct _ConclaveWindow
   GtkWidget            *add_server_button;
   GtkWidget            *add_client_button;
   GtkWidget            *tempo_button;
+  GtkLabel             *election_label;
+  GtkRevealer          *violation_revealer;
+  GtkLabel             *violation_label;
+  guint64               violation;       /* store index of the newest, G_MAXUINT64: none */
+  guint                 n_violations;
   GtkLabel             *tempo_label;
   GtkAdjustment        *tempo_adjustment;
   GtkScale             *tempo_scale;
@@ -46,8 +53,18 @@ struct _ConclaveWindow
 };
 
 void _conclave_window_class_init_actions (GtkWidgetClass *widget_class);
+void _conclave_window_class_init_group   (GtkWidgetClass *widget_class);
 void _conclave_window_init_actions       (ConclaveWindow *self);
 /* Owns every enabled state and action state; call after any change. */
 void _conclave_window_update_actions     (ConclaveWindow *self);
+/* A violation the checker found: the banner says it. */
+void _conclave_window_show_violation     (ConclaveWindow *self,
+                                          guint64         index);
+/* A new class: the banner goes, and "Show the Cause" with it. */
+void _conclave_window_forget_violations  (ConclaveWindow *self);
+/* Enabled states of the group's window actions (from _update_actions). */
+void _conclave_window_update_group_actions (ConclaveWindow *self);
+/* The election button's label follows the "election" setting. */
+void _conclave_window_update_election    (ConclaveWindow *self);
 
 G_END_DECLS

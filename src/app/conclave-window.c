@@ -169,6 +169,8 @@ on_settings_changed (GSettings      *settings,
 {
   if (g_str_equal (key, "timeline-layout"))
     apply_timeline_layout (self);
+  else if (g_str_equal (key, "election"))
+    _conclave_window_update_election (self);
   else if (self->cluster != NULL &&
            (g_str_equal (key, "retention-events") || g_str_equal (key, "loss-timeout-ms")))
     apply_limits (self);
@@ -205,9 +207,16 @@ create_cluster (ConclaveWindow *self)
   g_signal_connect_object (self->cluster, "changed", G_CALLBACK (on_cluster_changed), self, 0);
   g_signal_connect_object (self->cluster, "items-changed", G_CALLBACK (on_items_changed), self, 0);
   g_signal_connect_object (self->cluster, "node-removed", G_CALLBACK (on_node_removed), self, 0);
+  g_signal_connect_object (self->cluster, "violation", G_CALLBACK (_conclave_window_show_violation),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->cluster, "notify::title", G_CALLBACK (on_title_notify), self,
                            G_CONNECT_SWAPPED);
   set_cluster_on_views (self);
+  self->faults = conclave_faults_new (self->cluster);
+  g_signal_connect_object (self->faults, "changed", G_CALLBACK (_conclave_window_update_actions), self,
+                           G_CONNECT_SWAPPED);
+  conclave_inspector_set_faults (CONCLAVE_INSPECTOR (self->inspector), self->faults);
+  conclave_cluster_view_set_faults (CONCLAVE_CLUSTER_VIEW (self->cluster_view), self->faults);
 }
 
 static void
@@ -256,6 +265,7 @@ setup (ConclaveWindow      *self,
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
   restore_size (self);
   apply_timeline_layout (self);
+  _conclave_window_update_election (self);
   create_cluster (self);
   _conclave_window_init_actions (self);
   update_page (self);
@@ -280,6 +290,7 @@ conclave_window_dispose (GObject *object)
     }
   g_clear_object (&self->selected);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONCLAVE_TYPE_WINDOW);
+  g_clear_object (&self->faults);
   g_clear_object (&self->cluster);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (conclave_window_parent_class)->dispose (object);
@@ -354,6 +365,9 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, add_client_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_label);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, election_label);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, violation_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, violation_label);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_adjustment);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_scale);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, freeze_button);
@@ -391,6 +405,7 @@ label_dropdown (GtkWidget  *split_button,
 static void
 conclave_window_init (ConclaveWindow *self)
 {
+  self->violation = G_MAXUINT64;
   gtk_widget_init_template (GTK_WIDGET (self));
   label_dropdown (self->add_server_button, _("Choose the Server’s Role"));
   label_dropdown (self->add_client_button, _("Choose the Client’s Role"));
@@ -453,6 +468,38 @@ conclave_window_toast (ConclaveWindow *self,
   toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 4);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Selects the event at store index `index` in the event log, and its node. */
+gboolean
+conclave_window_show_event (ConclaveWindow *self,
+                            guint64         index)
+{
+  ConclaveEventStore *store;
+  const ConclaveEvent *event;
+  ConclaveNode *node;
+
+  g_return_val_if_fail (CONCLAVE_IS_WINDOW (self), FALSE);
+
+  if (self->cluster == NULL)
+    return FALSE;
+  store = conclave_cluster_get_store (self->cluster);
+  if ((event = conclave_event_store_get (store, index)) == NULL)
+    return FALSE;
+  if ((node = conclave_cluster_node_for_proc (self->cluster, event->proc)) != NULL)
+    conclave_window_set_selected (self, node);
+  conclave_window_show_view (self, "events");
+  return conclave_events_view_select_event (CONCLAVE_EVENTS_VIEW (self->event_log), index);
+}
+
+const char *
+conclave_window_get_violation (ConclaveWindow *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_WINDOW (self), NULL);
+  /* Shown means on screen, once the banner has slid in. */
+  return gtk_revealer_get_reveal_child (self->violation_revealer) &&
+         gtk_revealer_get_child_revealed (self->violation_revealer)
+         ? gtk_label_get_label (self->violation_label) : NULL;
 }
 
 const char *

@@ -36,6 +36,20 @@ void             conclave_window_set_selected     (ConclaveWindow *self,
 void             conclave_window_add_node         (ConclaveWindow *self,
                                                    gboolean        server,
                                                    const char     *role);
+/* Runs a command line (no shell) as `copies` traced programs in `cwd`;
+ * `name` NULL: the next free names. FALSE with an error, nothing hidden. */
+gboolean         conclave_window_run_program      (ConclaveWindow *self,
+                                                   const char     *command_line,
+                                                   const char     *cwd,
+                                                   const char     *name,
+                                                   guint           copies,
+                                                   gboolean        server,
+                                                   GError        **error);
+/* One copy in the examples folder; a failure becomes a toast. */
+void             conclave_window_run_command      (ConclaveWindow *self,
+                                                   const char     *command_line,
+                                                   gboolean        server);
+void             conclave_window_open_run_dialog  (ConclaveWindow *self);
 void             conclave_window_node_command     (ConclaveWindow     *self,
                                                    ConclaveNodeCommand command,
                                                    const char         *name);
@@ -52,6 +66,14 @@ void             conclave_window_toast            (ConclaveWindow *self,
                                                    const char     *message);
 
 /* For tests and the benchmark. */
+/* Cuts the named top-level nodes off from the others, both ways. */
+void             conclave_window_partition        (ConclaveWindow     *self,
+                                                   const char * const *minority);
+void             conclave_window_heal             (ConclaveWindow *self);
+gboolean         conclave_window_show_event       (ConclaveWindow *self,
+                                                   guint64         index);
+/* The violation banner's text, NULL while it is hidden. */
+const char      *conclave_window_get_violation    (ConclaveWindow *self);
 const char      *conclave_window_get_page         (ConclaveWindow *self);  /* "welcome", "cluster", "error" */
 void             conclave_window_show_view        (ConclaveWindow *self,
                                                    const char     *view);  /* "timeline", "charts", "events" */

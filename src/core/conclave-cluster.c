@@ -362,7 +362,11 @@ count_event (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
     case CONCLAVE_EVENT_DROP: c->dropped++; break;
     case CONCLAVE_EVENT_GARBAGE: c->garbage += (guint64) MAX (e->num, 0); break;
     case CONCLAVE_EVENT_ERROR: c->errors++; break;
-    case CONCLAVE_EVENT_DELIVER: c->delivered++; break;
+    case CONCLAVE_EVENT_DELIVER:
+      c->delivered++;
+      conclave_node_add_delivered (node, e->num, conclave_event_store_str (self->store, e->s[1]),
+                                   conclave_event_store_str (self->store, e->s[3]));
+      break;
     case CONCLAVE_EVENT_OVERFLOW:
       if (e->s[0] != 0)
         c->lines_lost += (guint64) MAX (e->num, 0);

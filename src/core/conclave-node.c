@@ -12,6 +12,7 @@
 
 /* Enough for a long demonstration; a chatty node cannot grow us without bound. */
 #define OUTPUT_CAPACITY 5000
+#define DELIVERED_CAPACITY 200
 
 typedef struct {
   ConclaveOutputStream stream;
@@ -47,6 +48,8 @@ struct _ConclaveNode
   OutputLine *output;        /* ring of OUTPUT_CAPACITY */
   guint output_start;
   guint n_output;
+
+  GPtrArray *delivered;      /* ConclaveDeliveredPost*, the newest DELIVERED_CAPACITY */
 
   double x, y;
 
@@ -471,6 +474,56 @@ conclave_node_append_output (ConclaveNode         *self,
   g_signal_emit (self, signals[SIGNAL_OUTPUT], 0, (gint) stream, slot->text);
 }
 
+static void
+delivered_post_free (gpointer data)
+{
+  ConclaveDeliveredPost *post = data;
+
+  g_free (post->client);
+  g_free (post->text);
+  g_free (post);
+}
+
+void
+conclave_node_add_delivered (ConclaveNode *self,
+                             gint          seqno,
+                             const char   *client,
+                             const char   *text)
+{
+  ConclaveDeliveredPost *post;
+
+  g_return_if_fail (CONCLAVE_IS_NODE (self));
+
+  if (self->delivered == NULL)
+    self->delivered = g_ptr_array_new_with_free_func (delivered_post_free);
+  if (self->delivered->len >= DELIVERED_CAPACITY)
+    g_ptr_array_remove_index (self->delivered, 0);
+  post = g_new0 (ConclaveDeliveredPost, 1);
+  post->seqno = seqno;
+  post->client = g_strdup (client);
+  post->text = g_strdup (text);
+  g_ptr_array_add (self->delivered, post);
+  self->dirty = TRUE;
+}
+
+guint
+conclave_node_get_n_delivered (ConclaveNode *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_NODE (self), 0);
+  return self->delivered ? self->delivered->len : 0;
+}
+
+const ConclaveDeliveredPost *
+conclave_node_get_delivered (ConclaveNode *self,
+                             guint         index)
+{
+  g_return_val_if_fail (CONCLAVE_IS_NODE (self), NULL);
+
+  if (self->delivered == NULL || index >= self->delivered->len)
+    return NULL;
+  return g_ptr_array_index (self->delivered, index);
+}
+
 guint
 conclave_node_get_n_output (ConclaveNode *self)
 {
@@ -565,6 +618,7 @@ conclave_node_finalize (GObject *object)
   for (guint i = 0; i < self->n_output; i++)
     g_free (self->output[(self->output_start + i) % OUTPUT_CAPACITY].text);
   g_free (self->output);
+  g_clear_pointer (&self->delivered, g_ptr_array_unref);
 
   g_clear_object (&self->children);
   g_ptr_array_unref (self->addresses);

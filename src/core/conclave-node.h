@@ -108,6 +108,21 @@ const char        *conclave_node_get_output      (ConclaveNode *self,
                                                   guint index,
                                                   ConclaveOutputStream *stream);
 
+/* The newest posts this server delivered (chapter 4), oldest first, bounded. */
+typedef struct {
+  gint  seqno;
+  char *client;
+  char *text;
+} ConclaveDeliveredPost;
+
+void               conclave_node_add_delivered   (ConclaveNode *self,
+                                                  gint          seqno,
+                                                  const char   *client,
+                                                  const char   *text);
+guint              conclave_node_get_n_delivered (ConclaveNode *self);
+const ConclaveDeliveredPost *conclave_node_get_delivered (ConclaveNode *self,
+                                                  guint         index);
+
 /* Position in the cluster view, kept here so it survives redraws; NAN = unplaced. */
 void               conclave_node_set_position    (ConclaveNode *self, double x, double y);
 gboolean           conclave_node_get_position    (ConclaveNode *self, double *x, double *y);

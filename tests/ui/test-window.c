@@ -136,6 +136,25 @@ assert_drew_server (GtkWidget  *widget,
   g_assert_cmpuint (n_server, >=, min_pixels);
 }
 
+static const char *
+inspector_value (Fixture    *f,
+                 const char *row)
+{
+  return conclave_inspector_get_value (CONCLAVE_INSPECTOR (conclave_window_get_view_widget (f->window, "inspector")),
+                                       row);
+}
+
+/* "0 · by children 3": the parent's own count, then its children's, which
+ * must have grown past zero. */
+static gboolean
+children_did_work (gpointer data)
+{
+  const char *sent = inspector_value (data, "sent");
+  const char *by = sent ? strstr (sent, " · ") : NULL;
+
+  return by != NULL && g_ascii_strtoull (strrchr (sent, ' ') + 1, NULL, 10) > 0;
+}
+
 static void
 test_chapter_2 (Fixture       *f,
                 gconstpointer  data)
@@ -157,6 +176,12 @@ test_chapter_2 (Fixture       *f,
   g_test_message ("timeline: %u rows, %u arrows, %u markers", stats.rows, stats.arrows, stats.markers);
   g_assert_cmpuint (stats.rows, >=, 5);   /* s1, a child lane, c1, c2, c3 */
   g_assert_cmpuint (stats.arrows + stats.binned, >=, 2);
+
+  /* The forking server's inspector says that its children do the work. */
+  conclave_window_set_selected (f->window, node (f, "s1"));
+  g_assert_true (ui_test_wait (children_did_work, f, 5000));
+  g_test_message ("s1 sent: %s; received: %s",
+                  inspector_value (f, "sent"), inspector_value (f, "received"));
 }
 
 typedef struct {

@@ -157,3 +157,57 @@ ui_test_pid_gone (gint pid)
 {
   return pid > 0 && kill (pid, 0) == -1 && errno == ESRCH;
 }
+
+void
+ui_fixture_set_up (UiFixture     *f,
+                   gconstpointer  data)
+{
+  f->window = ui_test_window_new (&f->app);
+  f->cluster = conclave_window_get_cluster (f->window);
+  g_assert_nonnull (f->cluster);
+}
+
+void
+ui_fixture_tear_down (UiFixture     *f,
+                      gconstpointer  data)
+{
+  ui_test_window_free (f->app, f->window);
+}
+
+gboolean
+ui_test_node_running (ConclaveCluster *cluster,
+                      const char      *name)
+{
+  ConclaveNode *node = conclave_cluster_lookup (cluster, name);
+
+  return node != NULL && conclave_node_get_state (node) == CONCLAVE_NODE_RUNNING &&
+         conclave_node_get_pid (node) > 0;
+}
+
+guint64
+ui_test_n_delivered (ConclaveCluster *cluster)
+{
+  guint64 counts[5] = { 0, };
+
+  conclave_matcher_count (conclave_cluster_get_matcher (cluster), counts);
+  return counts[CONCLAVE_MESSAGE_DELIVERED];
+}
+
+void
+ui_test_describe_nodes (ConclaveCluster *cluster)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (cluster));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (cluster), i);
+      guint lines = conclave_node_get_n_output (node);
+      g_autofree char *argv = g_strjoinv (" ", (char **) conclave_node_get_argv (node));
+
+      g_test_message ("%s (%s) PID %d %s: %s", conclave_node_get_name (node),
+                      conclave_node_get_role (node), conclave_node_get_pid (node),
+                      conclave_node_state_to_string (conclave_node_get_state (node)), argv);
+      for (guint j = lines > 5 ? lines - 5 : 0; j < lines; j++)
+        g_test_message ("  | %s", conclave_node_get_output (node, j, NULL));
+    }
+}

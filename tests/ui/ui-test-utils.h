@@ -16,6 +16,26 @@ G_BEGIN_DECLS
 
 typedef gboolean (*UiCondition) (gpointer data);
 
+/* A fresh window and its cluster, for g_test_add (). */
+typedef struct {
+  ConclaveApplication *app;
+  ConclaveWindow      *window;
+  ConclaveCluster     *cluster;
+} UiFixture;
+
+void            ui_fixture_set_up    (UiFixture     *f,
+                                      gconstpointer  data);
+void            ui_fixture_tear_down (UiFixture     *f,
+                                      gconstpointer  data);
+/* The top-level node `name` exists, runs and has a PID. */
+gboolean        ui_test_node_running (ConclaveCluster *cluster,
+                                      const char      *name);
+/* Says, in test messages, what each node is doing and its last output:
+ * for a failing wait. */
+void            ui_test_describe_nodes (ConclaveCluster *cluster);
+/* Messages the matcher has seen delivered. */
+guint64         ui_test_n_delivered  (ConclaveCluster *cluster);
+
 void            ui_test_init        (int    *argc,
                                      char ***argv);
 /* A non-unique application (so several tests never meet on the bus) and

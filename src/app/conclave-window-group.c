@@ -1,0 +1,210 @@
+/* conclave-window-group.c — the window's parts for chapter 4's server
+ * group: the election menu's label, the violation banner, partitions.
+ *
+ * Reads the store only at the index a signal names; never walks it.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "conclave-events-view.h"
+#include "conclave-window-private.h"
+
+void
+_conclave_window_update_election (ConclaveWindow *self)
+{
+  g_autofree char *election = g_settings_get_string (self->settings, "election");
+
+  if (g_str_equal (election, "bully"))
+    gtk_label_set_label (self->election_label, _("Bully"));
+  else if (g_str_equal (election, "ring"))
+    gtk_label_set_label (self->election_label, _("Ring"));
+  else
+    gtk_label_set_label (self->election_label, _("Raft"));
+}
+
+void
+_conclave_window_show_violation (ConclaveWindow *self,
+                                 guint64         index)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (self->cluster);
+  const ConclaveEvent *event = conclave_event_store_get (store, index);
+  g_autofree char *text = NULL;
+
+  if (event == NULL || event->type != CONCLAVE_EVENT_VIOLATION)
+    return;
+  self->violation = index;
+  self->n_violations++;
+  if (self->n_violations == 1)
+    text = g_strdup_printf (_("Violation: %s"), conclave_event_store_str (store, event->s[3]));
+  else
+    /* Translators: %u counts every violation so far (at least 2), %s is the newest */
+    text = g_strdup_printf (ngettext ("%u violations, the newest: %s", "%u violations, the newest: %s",
+                                      self->n_violations),
+                            self->n_violations, conclave_event_store_str (store, event->s[3]));
+  gtk_label_set_label (self->violation_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->violation_label), text);
+  gtk_revealer_set_reveal_child (self->violation_revealer, TRUE);
+  _conclave_window_update_actions (self);
+}
+
+static void
+show_violation (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  ConclaveWindow *self = CONCLAVE_WINDOW (widget);
+  const ConclaveEvent *event;
+
+  if (self->cluster == NULL || self->violation == G_MAXUINT64)
+    return;
+  event = conclave_event_store_get (conclave_cluster_get_store (self->cluster), self->violation);
+  /* The cause, or the violation itself when the cause is gone. */
+  if (event == NULL || !conclave_window_show_event (self, event->key))
+    if (!conclave_window_show_event (self, self->violation))
+      conclave_window_toast (self, _("The events of this violation are no longer kept"));
+}
+
+static void
+dismiss_violation (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  ConclaveWindow *self = CONCLAVE_WINDOW (widget);
+
+  gtk_revealer_set_reveal_child (self->violation_revealer, FALSE);
+  self->n_violations = 0;
+  _conclave_window_update_actions (self);
+}
+
+void
+_conclave_window_forget_violations (ConclaveWindow *self)
+{
+  self->violation = G_MAXUINT64;
+  dismiss_violation (GTK_WIDGET (self), NULL, NULL);
+}
+
+/* Partitions */
+
+void
+conclave_window_partition (ConclaveWindow     *self,
+                           const char * const *minority)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (CONCLAVE_IS_WINDOW (self));
+
+  if (self->faults == NULL)
+    return;
+  if (!conclave_faults_partition (self->faults, minority, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot partition: %s"), error->message);
+
+      conclave_window_toast (self, message);
+      return;
+    }
+  names = g_strjoinv (", ", (char **) minority);
+  text = g_strdup_printf (_("%s cut off from the others, both ways"), names);
+  conclave_window_toast (self, text);
+  _conclave_window_update_actions (self);
+}
+
+void
+conclave_window_heal (ConclaveWindow *self)
+{
+  g_return_if_fail (CONCLAVE_IS_WINDOW (self));
+
+  if (self->faults == NULL)
+    return;
+  if (conclave_faults_is_partitioned (self->faults))
+    conclave_window_toast (self, _("Healed: every node reaches every other again"));
+  conclave_faults_heal (self->faults);
+  _conclave_window_update_actions (self);
+}
+
+static void
+on_partition_response (AdwMessageDialog *dialog,
+                       const char       *response,
+                       ConclaveWindow   *self)
+{
+  GPtrArray *checks = g_object_get_data (G_OBJECT (dialog), "checks");
+  g_autoptr(GPtrArray) minority = g_ptr_array_new ();
+
+  if (g_strcmp0 (response, "partition") != 0)
+    return;
+  for (guint i = 0; i < checks->len; i++)
+    if (gtk_check_button_get_active (checks->pdata[i]))
+      g_ptr_array_add (minority, (gpointer) gtk_check_button_get_label (checks->pdata[i]));
+  g_ptr_array_add (minority, NULL);
+  conclave_window_partition (self, (const char * const *) minority->pdata);
+}
+
+/* One check per top-level node; the checked ones are the minority. */
+static GtkWidget *
+partition_checks (ConclaveWindow *self,
+                  GPtrArray      *checks)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GListModel *nodes = G_LIST_MODEL (self->cluster);
+
+  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
+      GtkWidget *check = gtk_check_button_new_with_label (conclave_node_get_name (node));
+
+      gtk_box_append (GTK_BOX (box), check);
+      g_ptr_array_add (checks, check);
+    }
+  return box;
+}
+
+static void
+open_partition (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  ConclaveWindow *self = CONCLAVE_WINDOW (widget);
+  GPtrArray *checks = g_ptr_array_new ();
+  GtkWidget *dialog;
+
+  if (self->cluster == NULL)
+    return;
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Partition the Network?"),
+                                   _("The checked nodes are cut off from all the others, both "
+                                     "ways, as if a cable broke between the two sides. "
+                                     "Choose a minority to see which side keeps working."));
+  g_object_set_data_full (G_OBJECT (dialog), "checks", checks, (GDestroyNotify) g_ptr_array_unref);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), partition_checks (self, checks));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "partition", _("_Partition"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "partition",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_partition_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+heal (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  conclave_window_heal (CONCLAVE_WINDOW (widget));
+}
+
+void
+_conclave_window_update_group_actions (ConclaveWindow *self)
+{
+  gboolean has_nodes = self->cluster && g_list_model_get_n_items (G_LIST_MODEL (self->cluster)) > 1;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.partition", has_nodes);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.heal",
+                                 self->faults != NULL && conclave_faults_is_partitioned (self->faults));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-violation", self->violation != G_MAXUINT64);
+}
+
+void
+_conclave_window_class_init_group (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.partition", NULL, open_partition);
+  gtk_widget_class_install_action (widget_class, "win.heal", NULL, heal);
+  gtk_widget_class_install_action (widget_class, "win.show-violation", NULL, show_violation);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-violation", NULL, dismiss_violation);
+}

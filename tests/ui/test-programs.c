@@ -1,0 +1,191 @@
+/* test-programs.c — "Run a program…": the lecture's unmodified Python
+ * scripts started through the application's actions and through the
+ * dialog, traced, shown like any node (PIDs, a delivered message between
+ * them), crashed by the action; bad command lines refused in the dialog
+ * with nothing lost. */
+#include "config.h"
+
+#include <signal.h>
+
+#include "conclave-run-dialog.h"
+#include "ui-test-utils.h"
+
+#define SERVER_LINE "/usr/bin/python3 {examples}/udp_server.py --port {port}"
+#define CLIENT_LINE "/usr/bin/python3 {examples}/udp_client.py --port {port} --count 100000 --interval 0.2 --timeout 0.5"
+
+typedef struct {
+  UiFixture *f;
+  guint      delivered;
+} Exchange;
+
+/* A message of the client's process, received by the server's process. */
+static guint
+n_between (ConclaveCluster *cluster,
+           ConclaveNode    *from,
+           ConclaveNode    *to)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (cluster);
+  ConclaveProcessInfo *src = conclave_event_store_find_process (store, conclave_node_get_pid (from));
+  ConclaveProcessInfo *dst = conclave_event_store_find_process (store, conclave_node_get_pid (to));
+  guint n = 0;
+
+  if (src == NULL || dst == NULL)
+    return 0;
+  for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
+    {
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+
+      n += m != NULL && m->state == CONCLAVE_MESSAGE_DELIVERED &&
+           m->src_proc == src->index && m->dst_proc == dst->index;
+    }
+  return n;
+}
+
+/* Both run, and `from` has had at least `n` messages delivered to `to`. */
+static gboolean
+delivered_to (ConclaveCluster *cluster,
+              const char      *from,
+              const char      *to,
+              guint            n)
+{
+  return ui_test_node_running (cluster, from) && ui_test_node_running (cluster, to) &&
+         n_between (cluster, conclave_cluster_lookup (cluster, from),
+                    conclave_cluster_lookup (cluster, to)) >= n;
+}
+
+static gboolean
+exchanged (gpointer data)
+{
+  Exchange *e = data;
+
+  return delivered_to (e->f->cluster, "c1", "s1", e->delivered) &&
+         delivered_to (e->f->cluster, "s1", "c1", e->delivered);
+}
+
+static gboolean
+c1_crashed (gpointer data)
+{
+  UiFixture *f = data;
+  ConclaveNode *c1 = conclave_cluster_lookup (f->cluster, "c1");
+
+  return conclave_node_get_state (c1) == CONCLAVE_NODE_CRASHED;
+}
+
+static void
+test_run_command (UiFixture     *f,
+                  gconstpointer  data)
+{
+  Exchange e = { f, 2 };
+  ConclaveNode *s1, *c1;
+  gint pid;
+
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->app), "run-program"));
+  ui_test_activate (f->app, "run-server-command", g_variant_new_string (SERVER_LINE));
+  ui_test_activate (f->app, "run-command", g_variant_new_string (CLIENT_LINE));
+  g_assert_true (ui_test_wait (exchanged, &e, 15000));
+
+  s1 = conclave_cluster_lookup (f->cluster, "s1");
+  c1 = conclave_cluster_lookup (f->cluster, "c1");
+  g_assert_true (conclave_node_is_server (s1));
+  g_assert_false (conclave_node_is_server (c1));
+  g_assert_cmpstr (conclave_node_get_role (c1), ==, "exec");
+  g_assert_cmpstr (conclave_window_get_page (f->window), ==, "cluster");
+  /* The newest program is selected, so the inspector shows it. */
+  g_assert_true (conclave_window_get_selected (f->window) == c1);
+  g_test_message ("s1 PID %d, c1 PID %d; %u hellos and %u replies delivered",
+                  conclave_node_get_pid (s1), conclave_node_get_pid (c1),
+                  n_between (f->cluster, c1, s1), n_between (f->cluster, s1, c1));
+
+  pid = conclave_node_get_pid (c1);
+  ui_test_activate (f->app, "crash-node", g_variant_new_string ("c1"));
+  g_assert_true (ui_test_wait (c1_crashed, f, 3000));
+  g_assert_cmpint (conclave_node_get_exit_signal (c1), ==, SIGKILL);
+  g_assert_true (ui_test_pid_gone (pid));
+  g_assert_true (ui_test_node_running (f->cluster, "s1"));
+}
+
+static gboolean
+clients_running (gpointer data)
+{
+  Exchange *e = data;
+
+  return delivered_to (e->f->cluster, "c1", "s1", e->delivered) &&
+         delivered_to (e->f->cluster, "c2", "s1", e->delivered);
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  ConclaveRunDialog **dialog = data;
+
+  return *dialog == NULL;
+}
+
+static ConclaveRunDialog *
+open_dialog (UiFixture *f)
+{
+  ConclaveRunDialog *found = NULL;
+  GList *toplevels;
+
+  ui_test_activate (f->app, "run-program", NULL);
+  ui_test_run_for (100);
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (CONCLAVE_IS_RUN_DIALOG (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+  g_assert_nonnull (found);
+  return found;
+}
+
+static void
+test_dialog (UiFixture     *f,
+             gconstpointer  data)
+{
+  ConclaveRunDialog *dialog = open_dialog (f);
+  Exchange e = { f, 1 };
+  g_autoptr(GdkTexture) shot = NULL;
+
+  /* Nothing typed, an unclosed quote, a program that is not there: each
+   * refused, the dialog stays with the text as it was, nothing started. */
+  g_assert_false (conclave_run_dialog_run (dialog));
+  g_assert_nonnull (conclave_run_dialog_get_error (dialog));
+  conclave_run_dialog_set_command (dialog, "/usr/bin/python3 'udp_client.py");
+  g_assert_null (conclave_run_dialog_get_error (dialog));
+  g_assert_false (conclave_run_dialog_run (dialog));
+  g_test_message ("unclosed quote: %s", conclave_run_dialog_get_error (dialog));
+  g_assert_nonnull (conclave_run_dialog_get_error (dialog));
+  conclave_run_dialog_set_command (dialog, "/nonexistent/program --port {port}");
+  g_assert_false (conclave_run_dialog_run (dialog));
+  g_test_message ("missing program: %s", conclave_run_dialog_get_error (dialog));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->cluster)), ==, 0);
+
+  /* A server by the action, then two copies of a client the way a teacher
+   * types it: relative to the working folder (the examples by default). */
+  ui_test_activate (f->app, "run-server-command", g_variant_new_string (SERVER_LINE));
+  conclave_run_dialog_set_command (dialog, "/usr/bin/python3 udp_client.py --port {port} --count 100000 --interval 0.2 --timeout 0.5");
+  conclave_run_dialog_set_copies (dialog, 2);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_assert_true (conclave_run_dialog_run (dialog));
+  g_assert_true (ui_test_wait (dialog_gone, &dialog, 2000));
+  if (!ui_test_wait (clients_running, &e, 15000))
+    ui_test_describe_nodes (f->cluster);
+  g_assert_true (clients_running (&e));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->cluster)), ==, 3);
+  /* What the class sees: one server, two copies of the client. (This also
+   * lets the window draw once after the dialog went: GTK 4.8 warns when a
+   * window is destroyed before that.) */
+  g_clear_object (&shot);
+  shot = ui_test_screenshot (GTK_WIDGET (f->window), "run-program");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ui_test_init (&argc, &argv);
+  g_test_add ("/programs/run-command", UiFixture, NULL, ui_fixture_set_up, test_run_command, ui_fixture_tear_down);
+  g_test_add ("/programs/dialog", UiFixture, NULL, ui_fixture_set_up, test_dialog, ui_fixture_tear_down);
+  return g_test_run ();
+}
