@@ -160,30 +160,84 @@ node_state (ConclaveNode *node)
   return node ? conclave_node_state_to_string (conclave_node_get_state (node)) : "-";
 }
 
+/* What each process did and how it ended, from the events: a restarted
+ * node's earlier process keeps its own row, counts and end. */
+typedef struct {
+  guint64 sent;
+  guint64 received;
+  gint    code;
+  gint    signum;
+  gboolean ended;
+} ProcSummary;
+
+static ProcSummary *
+summarize_processes (ConclaveEventStore *store)
+{
+  guint n = conclave_event_store_get_n_processes (store);
+  ProcSummary *sum = g_new0 (ProcSummary, n);
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+      ConclaveProcessInfo *info = NULL;
+      gint pid = 0, code = 0, signum = 0;
+
+      if (e->proc < n && e->type == CONCLAVE_EVENT_SEND)
+        sum[e->proc].sent++;
+      else if (e->proc < n && e->type == CONCLAVE_EVENT_RECV)
+        sum[e->proc].received++;
+      else if (e->type == CONCLAVE_EVENT_EXITED)
+        pid = (gint) e->len, code = e->num, signum = (gint) e->lc;
+      else if (e->type == CONCLAVE_EVENT_REAP)
+        pid = e->num, code = (gint) e->len, signum = (gint) e->lc;
+      if (pid > 0 && (info = conclave_event_store_find_process (store, pid)) != NULL)
+        {
+          sum[info->index].ended = TRUE;
+          sum[info->index].code = code;
+          sum[info->index].signum = signum;
+        }
+    }
+  return sum;
+}
+
+static char *
+process_state (ConclaveCluster *cluster, ConclaveProcessInfo *info, const ProcSummary *sum)
+{
+  ConclaveNode *node = conclave_cluster_node_for_proc (cluster, info->index);
+  gboolean current = node && conclave_node_get_pid (node) == info->pid;
+
+  if (current && conclave_node_get_state (node) == CONCLAVE_NODE_CRASHED)
+    return g_strdup_printf ("crashed (signal %d)", conclave_node_get_exit_signal (node));
+  if (current && conclave_node_get_state (node) == CONCLAVE_NODE_EXITED)
+    return g_strdup_printf ("exited (%d)", conclave_node_get_exit_code (node));
+  if (sum->ended && sum->signum > 0)
+    return g_strdup_printf ("crashed (signal %d)", sum->signum);
+  if (sum->ended)
+    return g_strdup_printf ("exited (%d)", sum->code);
+  if (!current && node && conclave_node_get_kind (node) != CONCLAVE_NODE_KIND_CHILD)
+    return g_strdup ("replaced");
+  return g_strdup (node_state (node));
+}
+
 static void
 print_processes (ConclaveCluster *cluster)
 {
   ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  g_autofree ProcSummary *sum = summarize_processes (store);
 
-  g_print ("\nProcesses\n  %-12s %8s %8s  %-14s %-10s %8s %8s %6s\n",
+  g_print ("\nProcesses\n  %-12s %8s %8s  %-14s %-18s %8s %8s %6s\n",
            "node", "pid", "ppid", "role", "state", "sent", "received", "errors");
   for (guint i = 1; i < conclave_event_store_get_n_processes (store); i++)
     {
       ConclaveProcessInfo *info = conclave_event_store_get_process (store, i);
       ConclaveNode *node = conclave_cluster_node_for_proc (cluster, i);
-      const ConclaveNodeCounters *c = node ? conclave_node_get_counters (node) : NULL;
-      g_autofree char *state = NULL;
+      g_autofree char *state = process_state (cluster, info, &sum[i]);
 
-      if (node && conclave_node_get_state (node) == CONCLAVE_NODE_CRASHED)
-        state = g_strdup_printf ("crashed (signal %d)", conclave_node_get_exit_signal (node));
-      else if (node && conclave_node_get_state (node) == CONCLAVE_NODE_EXITED)
-        state = g_strdup_printf ("exited (%d)", conclave_node_get_exit_code (node));
-      g_print ("  %-12s %8d %8d  %-14s %-10s %8" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %6" G_GUINT64_FORMAT "\n",
+      g_print ("  %-12s %8d %8d  %-14s %-18s %8" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %6" G_GUINT64_FORMAT "\n",
                node ? conclave_node_get_name (node) : conclave_event_store_str (store, info->node),
                info->pid, info->ppid,
                conclave_event_store_str (store, info->role) ?: "?",
-               state ? state : node_state (node),
-               c ? c->sent : 0, c ? c->received : 0, info->errors);
+               state, sum[i].sent, sum[i].received, info->errors);
     }
 }
 
