@@ -300,12 +300,50 @@ draw_row_backgrounds (ConclaveTimelineFrame *frame)
     }
 }
 
+/* Each process's exit or crash mark in the visible range, by proc (NULL
+ * when none). The controller records it after the process's last own line
+ * (process->last_ns), so the lifeline must reach it, not stop at that line. */
+static const ConclaveTimelineMark **
+collect_ends (ConclaveTimelineFrame *frame,
+              guint                  n)
+{
+  const ConclaveTimelineMark **ends = g_new0 (const ConclaveTimelineMark *, n + 1);
+
+  for (guint i = 0; i < frame->marks->len; i++)
+    {
+      const ConclaveTimelineMark *mark = &g_array_index (frame->marks, ConclaveTimelineMark, i);
+      const ConclaveEvent *event;
+
+      if (mark->type != CONCLAVE_EVENT_EXITED && mark->type != CONCLAVE_EVENT_EXIT)
+        continue;
+      event = conclave_event_store_get (frame->store, mark->index);
+      if (event != NULL && event->proc >= 1 && event->proc <= n)
+        ends[event->proc] = mark;
+    }
+  return ends;
+}
+
+/* x where a process's lifeline ends: the present while it is connected,
+ * else its exit mark or its last line, whichever is later. */
+static double
+lifeline_end_x (ConclaveTimelineFrame      *frame,
+                const ConclaveProcessInfo  *process,
+                const ConclaveTimelineMark *end_mark)
+{
+  if (process->connected)
+    return frame->x1;
+  if (end_mark != NULL && end_mark->time_ns >= process->last_ns)
+    return _conclave_timeline_event_x (frame, end_mark->index, end_mark->time_ns);
+  return _conclave_timeline_time_x (frame, process->last_ns);
+}
+
 static void
 draw_lifelines (ConclaveTimelineFrame *frame)
 {
   ConclaveTimeline *self = frame->self;
   guint n = conclave_event_store_get_n_processes (frame->store);
   double width = self->presentation ? 3.5 : 2.5;
+  g_autofree const ConclaveTimelineMark **ends = collect_ends (frame, n);
 
   cairo_set_line_cap (frame->cr, CAIRO_LINE_CAP_BUTT);
   for (guint32 proc = 1; proc <= n; proc++)
@@ -319,11 +357,13 @@ draw_lifelines (ConclaveTimelineFrame *frame)
       if (row < 0)
         continue;
       end = process->connected ? frame->now : process->last_ns;
+      if (ends[proc] != NULL)
+        end = MAX (end, ends[proc]->time_ns);
       if (end < frame->t_start || process->first_ns > frame->t_end)
         continue;
       info = conclave_timeline_rows_get (self->rows, row);
       xa = _conclave_timeline_time_x (frame, process->first_ns);
-      xb = process->connected ? frame->x1 : _conclave_timeline_time_x (frame, end);
+      xb = lifeline_end_x (frame, process, ends[proc]);
       _conclave_timeline_set_palette (frame, info->lane ? CONCLAVE_COLOR_CHILD
                                      : info->server ? CONCLAVE_COLOR_SERVER : CONCLAVE_COLOR_CLIENT,
                    info->lane ? 0.75 : 1);
