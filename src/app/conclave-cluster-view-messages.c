@@ -341,25 +341,60 @@ collect_message (const ConclaveMessage *message,
   return TRUE;
 }
 
+/* Names the dot's kind beside it, unless that label would overlap one
+ * already drawn this frame (taken, graphene_rect_t): labels drawn over each
+ * other near a busy node read as neither. */
 static void
 draw_dot_label (ConclaveClusterView *self,
                 GtkSnapshot         *snapshot,
                 ConclaveEventStore  *store,
                 const Dot           *dot,
-                const GdkRGBA       *fg)
+                const GdkRGBA       *fg,
+                GArray              *taken)
 {
   const char *kind = conclave_event_store_str (store, dot->kind);
   GdkRGBA color = *fg;
+  PangoRectangle ink, logical;
+  graphene_rect_t rect;
 
   if (kind == NULL)
     return;
-  color.alpha *= dot->alpha * 0.9;
   pango_layout_set_text (self->small_layout, kind, -1);
+  pango_layout_get_pixel_extents (self->small_layout, &ink, &logical);
+  graphene_rect_init (&rect, dot->x + self->line_height * 0.45, dot->y - self->line_height * 0.9,
+                      logical.width, logical.height);
+  for (guint i = 0; i < taken->len; i++)
+    if (graphene_rect_intersection (&rect, &g_array_index (taken, graphene_rect_t, i), NULL))
+      return;
+  g_array_append_val (taken, rect);
+  color.alpha *= dot->alpha * 0.9;
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (dot->x + self->line_height * 0.45,
-                                                         dot->y - self->line_height * 0.9));
+  gtk_snapshot_translate (snapshot, &rect.origin);
   gtk_snapshot_append_layout (snapshot, self->small_layout, &color);
   gtk_snapshot_restore (snapshot);
+}
+
+/* Where each node and the lines under it (state, role) roughly are, so a
+ * kind label does not cover its name; a generous width is cheaper than
+ * measuring. */
+static GArray *
+node_caption_rects (ConclaveClusterView *self)
+{
+  GArray *rects = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
+  double line = self->line_height;
+
+  for (guint i = 0; i < self->spots->len; i++)
+    {
+      const ConclaveSpot *spot = &g_array_index (self->spots, ConclaveSpot, i);
+      graphene_rect_t body = GRAPHENE_RECT_INIT (spot->x - spot->r, spot->y - spot->r, 2 * spot->r, 2 * spot->r);
+      double half = MAX (spot->r, 4 * line);
+      graphene_rect_t caption = GRAPHENE_RECT_INIT (spot->x - half, spot->y + spot->r, 2 * half, 2.3 * line);
+
+      g_array_append_val (rects, body);
+      if (spot->kind != CONCLAVE_SPOT_CHILD)
+        g_array_append_val (rects, caption);
+    }
+  return rects;
 }
 
 /* A dot is a circle with a thin ring in the background colour, so it stays
@@ -408,6 +443,7 @@ paint_dots (ConclaveClusterView *self,
   /* Name the kind next to each dot while there are few enough to read. */
   gboolean labels = dots->len <= 8;
   g_autoptr(ConclaveKindColors) colors = conclave_kind_colors_new (store, dark);
+  g_autoptr(GArray) taken = NULL;
   GdkRGBA failed, fg;
 
   conclave_palette_get (CONCLAVE_COLOR_FAILED, dark, &failed);
@@ -422,9 +458,13 @@ paint_dots (ConclaveClusterView *self,
       append_dot (snapshot, dot->x, dot->y, radius, &fill, &ring);
       if (dot->failed)
         append_cross (snapshot, dot->x + radius * 2.2, dot->y - radius * 2.2, radius * 0.8, &fill);
-      if (labels)
-        draw_dot_label (self, snapshot, store, dot, &fg);
     }
+  if (!labels)
+    return;
+  /* Newest first, so where labels would collide the latest message keeps its name. */
+  taken = node_caption_rects (self);
+  for (guint i = dots->len; i-- > 0;)
+    draw_dot_label (self, snapshot, store, &g_array_index (dots, Dot, i), &fg, taken);
 }
 
 void
