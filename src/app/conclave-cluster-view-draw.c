@@ -14,8 +14,8 @@
 #include "conclave-palette.h"
 #include "conclave-roles.h"
 
-static gboolean
-node_alive (ConclaveNode *node)
+gboolean
+_conclave_cluster_view_node_alive (ConclaveNode *node)
 {
   ConclaveNodeState state = conclave_node_get_state (node);
 
@@ -33,7 +33,7 @@ spot_fill (const ConclaveSpot *spot,
     [CONCLAVE_SPOT_CHILD] = CONCLAVE_COLOR_CHILD,
   };
 
-  conclave_palette_get (node_alive (spot->node) ? by_kind[spot->kind] : CONCLAVE_COLOR_CRASHED,
+  conclave_palette_get (_conclave_cluster_view_node_alive (spot->node) ? by_kind[spot->kind] : CONCLAVE_COLOR_CRASHED,
                         dark, fill);
   if (conclave_node_get_state (spot->node) == CONCLAVE_NODE_EXITED)
     fill->alpha = 0.55;
@@ -79,7 +79,7 @@ role_line (ConclaveNode *node)
   const char *group_role = conclave_node_get_group_role (node);
 
   /* An ended process holds no role in the group any more. */
-  if (!node_alive (node))
+  if (!_conclave_cluster_view_node_alive (node))
     return conclave_role_describe_node (node);
   if (conclave_node_is_leader (node))
     return g_strdup_printf (_("leader · term %u"), conclave_node_get_term (node));
@@ -221,7 +221,7 @@ draw_labels (ConclaveClusterView *self,
       append_centered (snapshot, self->small_layout, pid,
                        spot->x + cos (spot->angle) * (spot->r + 3 + width / 2.0),
                        spot->y + sin (spot->angle) * (spot->r + 2 + height / 2.0) - height / 2.0,
-                       node_alive (spot->node) ? fg : &dim);
+                       _conclave_cluster_view_node_alive (spot->node) ? fg : &dim);
       return;
     }
   pango_layout_set_text (self->bold_layout, conclave_node_get_name (spot->node), -1);

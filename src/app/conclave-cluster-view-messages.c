@@ -162,8 +162,31 @@ compare_links (gconstpointer a,
   return la->last_ns > lb->last_ns ? -1 : la->last_ns < lb->last_ns;
 }
 
-/* A straight line as a rotated rectangle: a colour node, no image to
- * allocate as a cairo node would need. */
+/* A straight line as a rotated rectangle (dashed: a row of them): colour
+ * nodes, no image to allocate as a cairo node would need. Dashed lines are
+ * links to a node that is down, which may come back (a removed node's links
+ * are forgotten altogether). */
+static void
+append_stroke (GtkSnapshot   *snapshot,
+               double         x1,
+               double         y1,
+               double         x2,
+               double         y2,
+               double         width,
+               const GdkRGBA *color,
+               gboolean       dashed)
+{
+  double length = hypot (x2 - x1, y2 - y1);
+  double dash = dashed ? 3 * width + 3 : length, gap = 2 * width + 3;
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x1, y1));
+  gtk_snapshot_rotate (snapshot, atan2 (y2 - y1, x2 - x1) * 180 / G_PI);
+  for (double at = 0; at < length; at += dash + gap)
+    gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (at, -width / 2, MIN (dash, length - at), width));
+  gtk_snapshot_restore (snapshot);
+}
+
 static void
 append_line (GtkSnapshot   *snapshot,
              double         x1,
@@ -173,17 +196,12 @@ append_line (GtkSnapshot   *snapshot,
              double         width,
              const GdkRGBA *color)
 {
-  double length = hypot (x2 - x1, y2 - y1);
-
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x1, y1));
-  gtk_snapshot_rotate (snapshot, atan2 (y2 - y1, x2 - x1) * 180 / G_PI);
-  gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (0, -width / 2, length, width));
-  gtk_snapshot_restore (snapshot);
+  append_stroke (snapshot, x1, y1, x2, y2, width, color, FALSE);
 }
 
-/* Links fade from fresh to a faint trace. Past MAX_LINKS (an all-to-all
- * group) only the most recent are drawn. */
+/* Links fade from fresh to a faint trace; links of a node that is down are
+ * faint and dashed. Past MAX_LINKS (an all-to-all group) only the most
+ * recent are drawn. */
 void
 _conclave_cluster_view_draw_links (ConclaveClusterView *self,
                                    GtkSnapshot         *snapshot,
@@ -213,12 +231,19 @@ _conclave_cluster_view_draw_links (ConclaveClusterView *self,
       const ConclaveSpot *b = spot_or_parent (self, link->dst);
       double age = now_ns - link->last_ns;
       double fresh = age < LINK_FRESH_NS ? 1 - age / LINK_FRESH_NS : 0;
+      double width = self->presentation ? 3 : 1.5;
       GdkRGBA color = fg;
 
       if (a == NULL || b == NULL || a == b)
         continue;
+      if (!_conclave_cluster_view_node_alive (a->node) || !_conclave_cluster_view_node_alive (b->node))
+        {
+          color.alpha = self->presentation ? 0.25 : 0.14;
+          append_stroke (snapshot, a->x, a->y, b->x, b->y, width, &color, TRUE);
+          continue;
+        }
       color.alpha = (self->presentation ? 0.3 : 0.14) + 0.3 * fresh;
-      append_line (snapshot, a->x, a->y, b->x, b->y, self->presentation ? 3 : 1.5, &color);
+      append_line (snapshot, a->x, a->y, b->x, b->y, width, &color);
     }
 }
 

@@ -96,5 +96,7 @@ void                _conclave_cluster_view_update_links   (ConclaveClusterView *
 void                _conclave_cluster_view_forget_node    (ConclaveClusterView *self,
                                                            ConclaveNode        *node);
 char               *_conclave_cluster_view_describe_node  (ConclaveNode        *node);
+/* FALSE once the node's process exited or crashed (it may be restarted). */
+gboolean            _conclave_cluster_view_node_alive     (ConclaveNode        *node);
 
 G_END_DECLS
