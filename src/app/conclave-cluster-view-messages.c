@@ -399,9 +399,9 @@ draw_dot_label (ConclaveClusterView *self,
   gtk_snapshot_restore (snapshot);
 }
 
-/* Where each node and the lines under it (state, role) roughly are, so a
- * kind label does not cover its name; a generous width is cheaper than
- * measuring. */
+/* Where each node and the lines beside it (state, role; a child's PID)
+ * roughly are, so a kind label does not cover them; a generous width is
+ * cheaper than measuring. */
 static GArray *
 node_caption_rects (ConclaveClusterView *self)
 {
@@ -416,7 +416,17 @@ node_caption_rects (ConclaveClusterView *self)
       graphene_rect_t caption = GRAPHENE_RECT_INIT (spot->x - half, spot->y + spot->r, 2 * half, 2.3 * line);
 
       g_array_append_val (rects, body);
-      if (spot->kind != CONCLAVE_SPOT_CHILD)
+      if (spot->kind == CONCLAVE_SPOT_CHILD)
+        {
+          /* A child's PID, outwards from its parent (conclave-cluster-view-draw.c). */
+          double w = 3.4 * line, h = line;
+          graphene_rect_t pid = GRAPHENE_RECT_INIT (spot->x + cos (spot->angle) * (spot->r + 3 + w / 2) - w / 2,
+                                                    spot->y + sin (spot->angle) * (spot->r + 2 + h / 2) - h / 2,
+                                                    w, h);
+
+          g_array_append_val (rects, pid);
+        }
+      else
         g_array_append_val (rects, caption);
     }
   return rects;
