@@ -24,6 +24,7 @@
  * it; past SLOTS children a second arc further out. */
 #define SLOTS       7
 #define ARC_SPAN    (G_PI * 100 / 180)   /* ±50°: clear of the neighbours above and below */
+#define CAPTION_HALF 2.4                  /* half the width of "PID 12345", in line heights */
 
 static void
 ensure_layouts (ConclaveClusterView *self)
@@ -130,6 +131,23 @@ add_spot (ConclaveClusterView *self,
   g_array_append_val (self->spots, spot);
 }
 
+/* x for a child at (x, y) that keeps it off the lines under its parent
+ * (PID, role; about CAPTION_HALF line heights either side), which a child
+ * low on the arc would otherwise cover. */
+static double
+clear_of_caption (ConclaveClusterView *self,
+                  const ConclaveSpot  *parent,
+                  double               x,
+                  double               y,
+                  double               rs)
+{
+  double half = CAPTION_HALF * self->line_height + rs + 2;
+
+  if (y + rs < parent->y + parent->r || fabs (x - parent->x) >= half)
+    return x;
+  return parent->x + (x < parent->x ? -half : half);
+}
+
 static void
 layout_children (ConclaveClusterView *self,
                  const ConclaveSpot  *parent)
@@ -149,11 +167,14 @@ layout_children (ConclaveClusterView *self,
       double step = on_arc > 1 ? MIN (ARC_SPAN / (on_arc - 1), G_PI * 35 / 180) : 0;
       double angle = step * ((i % SLOTS) - (on_arc - 1) / 2.0 + ring * 0.5);
 
+      double x, y;
+
       if (parent->kind == CONCLAVE_SPOT_CLIENT)
         angle = G_PI - angle;
-
-      add_spot (self, child, parent->x + distance * cos (angle),
-                parent->y + distance * sin (angle), rs, CONCLAVE_SPOT_CHILD);
+      x = parent->x + distance * cos (angle);
+      y = parent->y + distance * sin (angle);
+      x = clear_of_caption (self, parent, x, y, rs);
+      add_spot (self, child, x, y, rs, CONCLAVE_SPOT_CHILD);
       g_array_index (self->spots, ConclaveSpot, self->spots->len - 1).angle = angle;
     }
 }
