@@ -196,18 +196,31 @@ draw_fault_line (ConclaveClusterView *self,
   append_centered (snapshot, self->small_layout, text, spot->x, spot->y + spot->r + 2.1 * line, &failed);
 }
 
+/* The name inside the node, white on its fill. */
+static void
+draw_name (ConclaveClusterView *self,
+           GtkSnapshot         *snapshot,
+           const ConclaveSpot  *spot)
+{
+  GdkRGBA white = { 1, 1, 1, 1 };
+  int name_height;
+
+  pango_layout_set_text (self->bold_layout, conclave_node_get_name (spot->node), -1);
+  pango_layout_get_pixel_size (self->bold_layout, NULL, &name_height);
+  append_centered (snapshot, self->bold_layout, conclave_node_get_name (spot->node),
+                   spot->x, spot->y - name_height / 2.0, &white);
+}
+
 static void
 draw_labels (ConclaveClusterView *self,
              GtkSnapshot         *snapshot,
              const ConclaveSpot  *spot,
              const GdkRGBA       *fg)
 {
-  GdkRGBA white = { 1, 1, 1, 1 };
   GdkRGBA dim = *fg;
   g_autofree char *state = state_line (spot->node);
   g_autofree char *role = NULL;
   double line = self->line_height;
-  int name_height;
 
   dim.alpha *= self->presentation ? 0.85 : 0.65;
   if (spot->kind == CONCLAVE_SPOT_CHILD)
@@ -224,10 +237,9 @@ draw_labels (ConclaveClusterView *self,
                        _conclave_cluster_view_node_alive (spot->node) ? fg : &dim);
       return;
     }
-  pango_layout_set_text (self->bold_layout, conclave_node_get_name (spot->node), -1);
-  pango_layout_get_pixel_size (self->bold_layout, NULL, &name_height);
-  append_centered (snapshot, self->bold_layout, conclave_node_get_name (spot->node),
-                   spot->x, spot->y - name_height / 2.0, &white);
+  /* A crashed node's name goes over its cross, in draw_decorations. */
+  if (conclave_node_get_state (spot->node) != CONCLAVE_NODE_CRASHED)
+    draw_name (self, snapshot, spot);
   append_centered (snapshot, self->layout, state, spot->x, spot->y + spot->r + 0.25 * line, fg);
   role = role_line (spot->node);
   append_centered (snapshot, self->small_layout, role, spot->x, spot->y + spot->r + 1.25 * line, &dim);
@@ -311,6 +323,9 @@ draw_decorations (ConclaveClusterView *self,
           cairo_set_dash (cr, NULL, 0, 0);
         }
       cairo_destroy (cr);
+      /* Which node crashed must stay readable over the cross. */
+      if (state == CONCLAVE_NODE_CRASHED && spot->kind != CONCLAVE_SPOT_CHILD)
+        draw_name (self, snapshot, spot);
     }
 }
 
