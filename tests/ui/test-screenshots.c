@@ -78,8 +78,9 @@ run_chapter (Fixture    *f,
 
   g_assert_no_error (error);
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "start-scenario", g_variant_new_string (id));
-  /* At the classroom tempo, as the class sees it. */
-  g_assert_true (ui_test_wait (scenario_running, &r, 15000));
+  /* At the classroom tempo, as the class sees it; a generous bound, since
+   * CI runs two suites at once on two cores. */
+  g_assert_true (ui_test_wait (scenario_running, &r, 30000));
   conclave_window_set_selected (f->window, conclave_cluster_lookup (f->cluster, "s1"));
 }
 
