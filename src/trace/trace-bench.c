@@ -156,9 +156,12 @@ main (int argc, char *argv[])
     exercise = TRACE_EXERCISE;
   {
     const char *c_pair[] = { exercise, "pingpong", c_rounds, NULL };
+    const char *c_self[] = { exercise, "selfping", c_rounds, NULL };
     const char *py_pair[] = { "/usr/bin/python3", "-c", python_pair, py_rounds, NULL };
 
     g_print ("UDP round trips on loopback, best of %d runs (a round trip = 4 traced calls)\n", RUNS);
+    bench_pair ("C, one thread sending to itself (trace-exercise selfping: the shim's own cost)",
+                c_self, 4 * (guint) atoi (c_rounds));
     bench_pair ("C pair (trace-exercise pingpong)", c_pair, 4 * (guint) atoi (c_rounds));
     bench_pair ("Python pair", py_pair, 4 * (guint) atoi (py_rounds));
   }

@@ -404,6 +404,34 @@ pingpong (long rounds)
   return 0;
 }
 
+/* ---- selfping: the same calls without a second process ---------------------
+ * One thread sends a datagram to its own second socket and receives it: two
+ * traced calls an iteration and no scheduler in the way, so the difference
+ * with and without the shim is the shim's own cost. Prints it as a "round
+ * trip" of four calls (two iterations) so trace-bench reads it like pingpong. */
+
+static int
+selfping (long rounds)
+{
+  struct sockaddr_in a, b;
+  int fa = udp_bound (&a), fb = udp_bound (&b);
+  long good = 0;
+  char out[64], in[64];
+  int64_t start = now_ns ();
+
+  for (long i = 0; i < 2 * rounds; i++)
+    {
+      int len = snprintf (out, sizeof out, "ping %ld", i);
+      CHECK (sendto (fa, out, (size_t) len, 0, (struct sockaddr *) &b, sizeof b) == len);
+      good += recv (fb, in, sizeof in, 0) == len && memcmp (in, out, (size_t) len) == 0;
+    }
+  fprintf (stderr, "round trip: %.2f us\n", (double) (now_ns () - start) / 1000.0 / (double) rounds);
+  printf ("selfping: %ld of %ld right\n", good, 2 * rounds);
+  close (fa);
+  close (fb);
+  return good == 2 * rounds ? 0 : 1;
+}
+
 /* ---- broadcast on a machine (namespace) with only lo ------------------------ */
 
 static int
@@ -559,6 +587,8 @@ int
 main (int argc, char *argv[])
 {
   setvbuf (stdout, NULL, _IOLBF, 0);
+  if (argc >= 3 && strcmp (argv[1], "selfping") == 0)
+    return selfping (atol (argv[2]));
   if (argc >= 2 && strcmp (argv[1], "pingpong") == 0)
     return pingpong (argc > 2 ? atol (argv[2]) : 1000);
   if (argc >= 3 && strcmp (argv[1], "broadcast-send") == 0)
