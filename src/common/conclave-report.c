@@ -356,12 +356,81 @@ room_locked (size_t len)
   return pending_tail + len <= PENDING_MAX;
 }
 
+/* Hand-made appends: the hot path (every traced send and receive) formats a
+ * line per call, and printf's machinery was most of the shim's own cost.
+ * Each one stops at size - 1; *off never passes it. */
+static void
+put (char *buf, size_t size, size_t *off, const char *s, size_t n)
+{
+  if (*off + 1 >= size)
+    return;
+  if (n > size - 1 - *off)
+    n = size - 1 - *off;
+  memcpy (buf + *off, s, n);
+  *off += n;
+  buf[*off] = '\0';
+}
+
+static void
+put_str (char *buf, size_t size, size_t *off, const char *s)
+{
+  put (buf, size, off, s, strlen (s));
+}
+
+static void
+put_u64 (char *buf, size_t size, size_t *off, uint64_t v)
+{
+  char tmp[24];
+  size_t i = sizeof tmp;
+
+  do
+    tmp[--i] = (char) ('0' + v % 10);
+  while ((v /= 10) != 0);
+  put (buf, size, off, tmp + i, sizeof tmp - i);
+}
+
+static void
+put_i64 (char *buf, size_t size, size_t *off, int64_t v)
+{
+  if (v < 0)
+    {
+      put (buf, size, off, "-", 1);
+      put_u64 (buf, size, off, (uint64_t) 0 - (uint64_t) v);
+    }
+  else
+    put_u64 (buf, size, off, (uint64_t) v);
+}
+
+static void
+put_hex16 (char *buf, size_t size, size_t *off, uint64_t v)
+{
+  static const char digits[] = "0123456789abcdef";
+  char tmp[16];
+
+  for (int i = 15; i >= 0; i--, v >>= 4)
+    tmp[i] = digits[v & 15];
+  put (buf, size, off, tmp, sizeof tmp);
+}
+
 static int
 format_locked (const char *ev, int64_t t, const char *fields)
 {
-  return snprintf (line_buf, sizeof line_buf, "{\"ev\":\"%s\",\"seq\":%" PRIu64 ",\"t\":%" PRId64 "%s%s}\n",
-                   ev, seq, t ? t : creport_now_ns (),
-                   fields && *fields ? "," : "", fields ? fields : "");
+  size_t off = 0;
+
+  put_str (line_buf, sizeof line_buf, &off, "{\"ev\":\"");
+  put_str (line_buf, sizeof line_buf, &off, ev);
+  put_str (line_buf, sizeof line_buf, &off, "\",\"seq\":");
+  put_u64 (line_buf, sizeof line_buf, &off, seq);
+  put_str (line_buf, sizeof line_buf, &off, ",\"t\":");
+  put_i64 (line_buf, sizeof line_buf, &off, t ? t : creport_now_ns ());
+  if (fields && *fields)
+    {
+      put (line_buf, sizeof line_buf, &off, ",", 1);
+      put_str (line_buf, sizeof line_buf, &off, fields);
+    }
+  put (line_buf, sizeof line_buf, &off, "}\n", 2);
+  /* A line cut at the buffer's end is not a line: the caller drops it. */
+  return off + 1 >= sizeof line_buf ? (int) sizeof line_buf : (int) off;
 }
 
 /* Queues `{"ev":EV,"seq":N,"t":T[,FIELDS]}\n` whole, or drops it whole
@@ -597,7 +666,10 @@ append_string (char *buf, size_t size, size_t *off, const char *key,
   char tmp[CONCLAVE_PREVIEW_MAX * 2 + 256];
 
   json_string (tmp, sizeof tmp, s, len, max_in);
-  append (buf, size, off, ",\"%s\":%s", key, tmp);
+  put (buf, size, off, ",\"", 2);
+  put_str (buf, size, off, key);
+  put (buf, size, off, "\":", 2);
+  put_str (buf, size, off, tmp);
 }
 
 void
@@ -617,21 +689,41 @@ creport_message (const char *ev, const CReportMsg *msg, const char *extra)
   src = msg->src ? msg->src : "";
   dst = msg->dst ? msg->dst : "";
   kind = msg->kind ? msg->kind : "data";
-  append (fields, sizeof fields, &off, "\"proto\":\"%s\"", proto);
+  fields[0] = '\0';
+  put_str (fields, sizeof fields, &off, "\"proto\":\"");
+  put_str (fields, sizeof fields, &off, proto);
+  put (fields, sizeof fields, &off, "\"", 1);
   append_string (fields, sizeof fields, &off, "src", src, strlen (src), 64);
   append_string (fields, sizeof fields, &off, "dst", dst, strlen (dst), 64);
-  append (fields, sizeof fields, &off, ",\"len\":%zu", msg->len);
+  put_str (fields, sizeof fields, &off, ",\"len\":");
+  put_u64 (fields, sizeof fields, &off, msg->len);
   append_string (fields, sizeof fields, &off, "kind", kind, strlen (kind), 32);
   append_string (fields, sizeof fields, &off, "preview",
                  msg->payload, msg->payload ? msg->payload_len : 0, CONCLAVE_PREVIEW_MAX);
   if (msg->id_pid != 0)
-    append (fields, sizeof fields, &off, ",\"id\":\"%ld:%" PRIu32 "\"", (long) msg->id_pid, msg->id_n);
+    {
+      put_str (fields, sizeof fields, &off, ",\"id\":\"");
+      put_i64 (fields, sizeof fields, &off, msg->id_pid);
+      put (fields, sizeof fields, &off, ":", 1);
+      put_u64 (fields, sizeof fields, &off, msg->id_n);
+      put (fields, sizeof fields, &off, "\"", 1);
+    }
   else if (msg->has_hash)
-    append (fields, sizeof fields, &off, ",\"hash\":\"%016" PRIx64 "\"", msg->hash);
+    {
+      put_str (fields, sizeof fields, &off, ",\"hash\":\"");
+      put_hex16 (fields, sizeof fields, &off, msg->hash);
+      put (fields, sizeof fields, &off, "\"", 1);
+    }
   if (msg->lc != 0)
-    append (fields, sizeof fields, &off, ",\"lc\":%" PRIu32, msg->lc);
+    {
+      put_str (fields, sizeof fields, &off, ",\"lc\":");
+      put_u64 (fields, sizeof fields, &off, msg->lc);
+    }
   if (msg->off >= 0)
-    append (fields, sizeof fields, &off, ",\"off\":%" PRId64, msg->off);
+    {
+      put_str (fields, sizeof fields, &off, ",\"off\":");
+      put_i64 (fields, sizeof fields, &off, msg->off);
+    }
   /* every field above is bounded; only `extra` could cut the object short,
    * and a cut object would not be JSON: leave it out instead */
   if (extra && *extra && off + strlen (extra) + 2 < sizeof fields)
