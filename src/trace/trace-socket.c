@@ -141,10 +141,11 @@ socket (int domain, int type, int protocol)
   return fd;
 }
 
-TRACE_EXPORT int
-bind (int fd, const struct sockaddr *addr, socklen_t len)
+/* bind() and listen() (which binds an unbound socket to a port of the
+ * kernel's choice) both give the socket its local address: report it. */
+static int
+report_bound (int rc, int fd, const char *op)
 {
-  int rc = REAL (bind) (fd, addr, len);
   int saved = errno;
   TraceFdKind kind;
 
@@ -155,7 +156,7 @@ bind (int fd, const struct sockaddr *addr, socklen_t len)
     {
       trace_fd_refresh_local (fd);
       trace_fd_test_and_set (fd, TRACE_FD_AUTOBOUND_TOLD);
-      report_socket ("bind", fd, kind);
+      report_socket (op, fd, kind);
     }
   trace_leave ();
   errno = saved;
@@ -163,25 +164,15 @@ bind (int fd, const struct sockaddr *addr, socklen_t len)
 }
 
 TRACE_EXPORT int
+bind (int fd, const struct sockaddr *addr, socklen_t len)
+{
+  return report_bound (REAL (bind) (fd, addr, len), fd, "bind");
+}
+
+TRACE_EXPORT int
 listen (int fd, int backlog)
 {
-  int rc = REAL (listen) (fd, backlog);
-  int saved = errno;
-  TraceFdKind kind;
-
-  if (rc != 0 || !trace_enter ())
-    return rc;
-  kind = trace_fd_classify (fd);
-  if (is_traced (kind))
-    {
-      /* listen() binds an unbound socket to a port of the kernel's choice. */
-      trace_fd_refresh_local (fd);
-      trace_fd_test_and_set (fd, TRACE_FD_AUTOBOUND_TOLD);
-      report_socket ("listen", fd, kind);
-    }
-  trace_leave ();
-  errno = saved;
-  return rc;
+  return report_bound (REAL (listen) (fd, backlog), fd, "listen");
 }
 
 static void
