@@ -1,28 +1,6 @@
 /* test-matcher.c — sends and receives into messages: order, duplicates,
  * broadcast, drops, loss and late arrival, payload hashes. */
-#include "conclave-matcher.h"
-
-#define MS (G_GINT64_CONSTANT (1000000))
-
-typedef struct {
-  ConclaveEventStore *store;
-  ConclaveMatcher    *matcher;
-} Fixture;
-
-static void
-setup (Fixture *f, gconstpointer data)
-{
-  f->store = conclave_event_store_new ();
-  f->matcher = conclave_matcher_new (f->store);
-  conclave_matcher_set_loss_timeout (f->matcher, 100 * MS);
-}
-
-static void
-teardown (Fixture *f, gconstpointer data)
-{
-  conclave_matcher_free (f->matcher);
-  g_object_unref (f->store);
-}
+#include "matcher-fixture.h"
 
 static void
 feed (Fixture *f, ConclaveEventType type, guint32 proc, gint64 t, guint64 key, guint8 flags)

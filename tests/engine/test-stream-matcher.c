@@ -2,29 +2,7 @@
  * what the trace shim reports for streams (an offset, no key). One send
  * read as several receives, several sends read at once, receives reported
  * before their sends, two connections kept apart, loss and late arrival. */
-#include "conclave-matcher.h"
-
-#define MS (G_GINT64_CONSTANT (1000000))
-
-typedef struct {
-  ConclaveEventStore *store;
-  ConclaveMatcher    *matcher;
-} Fixture;
-
-static void
-setup (Fixture *f, gconstpointer data)
-{
-  f->store = conclave_event_store_new ();
-  f->matcher = conclave_matcher_new (f->store);
-  conclave_matcher_set_loss_timeout (f->matcher, 100 * MS);
-}
-
-static void
-teardown (Fixture *f, gconstpointer data)
-{
-  conclave_matcher_free (f->matcher);
-  g_object_unref (f->store);
-}
+#include "matcher-fixture.h"
 
 /* One chunk of the stream src → dst: [off, off + len). */
 static void
