@@ -103,6 +103,84 @@ typedef struct {
 
 G_STATIC_ASSERT (sizeof (ConclaveEvent) == 56);
 
+/* Named fields. Outside the store and the parser, read an event only
+ * through these: each names the field as the protocol does and checks the
+ * type it belongs to (the table above is their only other copy, and
+ * test-parser checks both against parsed lines). String fields return an
+ * interned id (conclave_event_store_str), 0 when absent. */
+#define CONCLAVE_EVENT_IS_CONTROLLER(t) ((t) >= CONCLAVE_EVENT_SPAWN && (t) <= CONCLAVE_EVENT_FAULT)
+#define CONCLAVE_EVENT_IS_MESSAGE(t) \
+  ((t) == CONCLAVE_EVENT_SEND || (t) == CONCLAVE_EVENT_RECV || (t) == CONCLAVE_EVENT_DROP || (t) == CONCLAVE_EVENT_LOST)
+
+#define CONCLAVE_EVENT_FIELD(ret, name, expr, check)                    \
+  static inline ret conclave_event_##name (const ConclaveEvent *e)      \
+  {                                                                     \
+    g_assert (check);                                                   \
+    return (ret) (expr);                                                \
+  }
+
+/* send, recv, drop, lost */
+CONCLAVE_EVENT_FIELD (guint32, kind,     e->s[0], CONCLAVE_EVENT_IS_MESSAGE (e->type))
+CONCLAVE_EVENT_FIELD (guint32, src,      e->s[1], CONCLAVE_EVENT_IS_MESSAGE (e->type))
+CONCLAVE_EVENT_FIELD (guint32, dst,      e->s[2], CONCLAVE_EVENT_IS_MESSAGE (e->type))
+CONCLAVE_EVENT_FIELD (guint32, preview,  e->s[3], CONCLAVE_EVENT_IS_MESSAGE (e->type))
+CONCLAVE_EVENT_FIELD (guint32, length,   e->len,  CONCLAVE_EVENT_IS_MESSAGE (e->type))
+CONCLAVE_EVENT_FIELD (gint32,  offset,   e->num,  CONCLAVE_EVENT_IS_MESSAGE (e->type))
+CONCLAVE_EVENT_FIELD (guint32, lamport,  e->lc,   CONCLAVE_EVENT_IS_MESSAGE (e->type))
+/* hello */
+CONCLAVE_EVENT_FIELD (guint32, hello_role,    e->s[0], e->type == CONCLAVE_EVENT_HELLO)
+CONCLAVE_EVENT_FIELD (guint32, hello_node,    e->s[1], e->type == CONCLAVE_EVENT_HELLO)
+CONCLAVE_EVENT_FIELD (guint32, hello_program, e->s[2], e->type == CONCLAVE_EVENT_HELLO)
+CONCLAVE_EVENT_FIELD (gint,    hello_ppid,    e->num,  e->type == CONCLAVE_EVENT_HELLO)
+CONCLAVE_EVENT_FIELD (gint,    hello_pid,     e->len,  e->type == CONCLAVE_EVENT_HELLO)
+CONCLAVE_EVENT_FIELD (guint32, hello_version, e->lc,   e->type == CONCLAVE_EVENT_HELLO)
+/* socket */
+CONCLAVE_EVENT_FIELD (guint32, socket_op,    e->s[0], e->type == CONCLAVE_EVENT_SOCKET)
+CONCLAVE_EVENT_FIELD (guint32, socket_local, e->s[1], e->type == CONCLAVE_EVENT_SOCKET)
+CONCLAVE_EVENT_FIELD (guint32, socket_peer,  e->s[2], e->type == CONCLAVE_EVENT_SOCKET)
+/* fork, reap, exit */
+CONCLAVE_EVENT_FIELD (gint,    fork_child,  e->num, e->type == CONCLAVE_EVENT_FORK)
+CONCLAVE_EVENT_FIELD (gint,    reap_child,  e->num, e->type == CONCLAVE_EVENT_REAP)
+CONCLAVE_EVENT_FIELD (gint,    reap_code,   e->len, e->type == CONCLAVE_EVENT_REAP)
+CONCLAVE_EVENT_FIELD (guint32, reap_signal, e->lc,  e->type == CONCLAVE_EVENT_REAP)
+CONCLAVE_EVENT_FIELD (gint,    exit_code,   e->num, e->type == CONCLAVE_EVENT_EXIT)
+/* state */
+CONCLAVE_EVENT_FIELD (guint32, state_role,     e->s[0], e->type == CONCLAVE_EVENT_STATE)
+CONCLAVE_EVENT_FIELD (guint32, state_leader,   e->s[1], e->type == CONCLAVE_EVENT_STATE)
+CONCLAVE_EVENT_FIELD (guint32, state_view,     e->s[2], e->type == CONCLAVE_EVENT_STATE)
+CONCLAVE_EVENT_FIELD (guint32, state_election, e->s[3], e->type == CONCLAVE_EVENT_STATE)
+CONCLAVE_EVENT_FIELD (gint32,  state_term,     e->num,  e->type == CONCLAVE_EVENT_STATE)
+/* deliver, acked */
+CONCLAVE_EVENT_FIELD (guint32, deliver_request, e->s[0], e->type == CONCLAVE_EVENT_DELIVER)
+CONCLAVE_EVENT_FIELD (guint32, deliver_client,  e->s[1], e->type == CONCLAVE_EVENT_DELIVER)
+CONCLAVE_EVENT_FIELD (guint32, deliver_text,    e->s[3], e->type == CONCLAVE_EVENT_DELIVER)
+CONCLAVE_EVENT_FIELD (gint32,  deliver_seqno,   e->num,  e->type == CONCLAVE_EVENT_DELIVER)
+CONCLAVE_EVENT_FIELD (guint32, acked_request,   e->s[0], e->type == CONCLAVE_EVENT_ACKED)
+CONCLAVE_EVENT_FIELD (gint32,  acked_seqno,     e->num,  e->type == CONCLAVE_EVENT_ACKED)
+/* garbage, rewrite, log, overflow */
+CONCLAVE_EVENT_FIELD (guint32, garbage_from,     e->s[1], e->type == CONCLAVE_EVENT_GARBAGE)
+CONCLAVE_EVENT_FIELD (gint32,  garbage_count,    e->num,  e->type == CONCLAVE_EVENT_GARBAGE)
+CONCLAVE_EVENT_FIELD (guint32, rewrite_what,     e->s[0], e->type == CONCLAVE_EVENT_REWRITE)
+CONCLAVE_EVENT_FIELD (guint32, rewrite_from,     e->s[1], e->type == CONCLAVE_EVENT_REWRITE)
+CONCLAVE_EVENT_FIELD (guint32, rewrite_to,       e->s[2], e->type == CONCLAVE_EVENT_REWRITE)
+CONCLAVE_EVENT_FIELD (guint32, log_text,         e->s[3], e->type == CONCLAVE_EVENT_LOG)
+CONCLAVE_EVENT_FIELD (gint32,  overflow_dropped, e->num,  e->type == CONCLAVE_EVENT_OVERFLOW)
+/* the controller's own: spawn … fault name the node */
+CONCLAVE_EVENT_FIELD (guint32, node,             e->s[0], CONCLAVE_EVENT_IS_CONTROLLER (e->type))
+CONCLAVE_EVENT_FIELD (guint32, spawn_argv,       e->s[2], e->type == CONCLAVE_EVENT_SPAWN)
+CONCLAVE_EVENT_FIELD (gint,    spawn_pid,        e->len,  e->type == CONCLAVE_EVENT_SPAWN)
+CONCLAVE_EVENT_FIELD (gint32,  exited_code,      e->num,  e->type == CONCLAVE_EVENT_EXITED)
+CONCLAVE_EVENT_FIELD (guint32, exited_signal,    e->lc,   e->type == CONCLAVE_EVENT_EXITED)
+CONCLAVE_EVENT_FIELD (guint32, fault_isolate,    e->s[1], e->type == CONCLAVE_EVENT_FAULT)
+CONCLAVE_EVENT_FIELD (gint32,  fault_delay_ms,   e->num,  e->type == CONCLAVE_EVENT_FAULT)
+CONCLAVE_EVENT_FIELD (guint32, fault_drop_permille, e->lc, e->type == CONCLAVE_EVENT_FAULT)
+/* error, violation */
+CONCLAVE_EVENT_FIELD (guint32, error_reason,     e->s[3], e->type == CONCLAVE_EVENT_ERROR)
+CONCLAVE_EVENT_FIELD (guint32, violation_what,   e->s[0], e->type == CONCLAVE_EVENT_VIOLATION)
+CONCLAVE_EVENT_FIELD (guint32, violation_text,   e->s[3], e->type == CONCLAVE_EVENT_VIOLATION)
+
+#undef CONCLAVE_EVENT_FIELD
+
 const char       *conclave_event_type_to_string   (ConclaveEventType  type);
 ConclaveEventType conclave_event_type_from_string (const char        *name);
 gboolean          conclave_event_type_is_message  (ConclaveEventType  type);
