@@ -49,6 +49,7 @@ typedef enum {
   CONCLAVE_PROTO_NONE = 0,
   CONCLAVE_PROTO_UDP,
   CONCLAVE_PROTO_TCP,
+  CONCLAVE_PROTO_UNIX,   /* a socketpair inside one node: a pool's task queue */
 } ConclaveProto;
 
 typedef enum {

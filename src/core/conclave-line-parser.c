@@ -201,6 +201,8 @@ store_string (ConclaveLineParser *self, ConclaveEvent *event, Slot slot, const V
         event->proto = CONCLAVE_PROTO_UDP;
       else if (str_eq (v, "tcp"))
         event->proto = CONCLAVE_PROTO_TCP;
+      else if (str_eq (v, "unix"))
+        event->proto = CONCLAVE_PROTO_UNIX;
       else
         return FALSE;
       return TRUE;
@@ -789,7 +791,8 @@ append_slot (GString *out, const ConclaveEvent *e, ConclaveIntern *intern, const
     case SLOT_PROTO:
       if (e->proto == CONCLAVE_PROTO_NONE)
         return FALSE;
-      g_string_append (out, e->proto == CONCLAVE_PROTO_UDP ? "\"udp\"" : "\"tcp\"");
+      g_string_append (out, e->proto == CONCLAVE_PROTO_UDP ? "\"udp\""
+                            : e->proto == CONCLAVE_PROTO_UNIX ? "\"unix\"" : "\"tcp\"");
       return TRUE;
     case SLOT_DIR:
       g_string_append (out, (e->flags & CONCLAVE_EVENT_FLAG_DIR_RECV) ? "\"recv\"" : "\"send\"");
