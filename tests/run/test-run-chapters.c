@@ -6,8 +6,14 @@
  * each client's numbers are its own series; a killed worker is replaced.
  * Chapter 4 (raft, bully, ring): every `state` that makes a node candidate
  * says why, and after the leader's crash someone stands because the
- * leader's heartbeats stopped. Read from the trace file as a user would.
+ * leader's heartbeats stopped. Read from the trace file as a user would,
+ * and loaded into a store: the leader intervals end at the crash, and the
+ * causal order lists no receive above its send.
  */
+#include "conclave-causal.h"
+#include "conclave-leaders.h"
+#include "conclave-trace-file.h"
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -99,6 +105,94 @@ run (const char * const *argv)
   g_assert_no_error (error);
   g_assert_true (g_subprocess_wait_check (p, NULL, &error));
   g_assert_no_error (error);
+}
+
+/* ---- the core's models on a real trace ---- */
+
+typedef struct {
+  ConclaveEventStore *store;
+  ConclaveMatcher    *matcher;
+} Loaded;
+
+static void
+loaded_clear (Loaded *l)
+{
+  g_clear_pointer (&l->matcher, conclave_matcher_free);
+  g_clear_object (&l->store);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Loaded, loaded_clear)
+
+static void
+load_store (Loaded *l, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  guint bad = 99;
+
+  l->store = conclave_event_store_new ();
+  g_assert_true (conclave_trace_load (l->store, path, &bad, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (bad, ==, 0);
+  l->matcher = conclave_matcher_new (l->store);
+  conclave_matcher_feed (l->matcher, 0, conclave_event_store_get_end (l->store));
+}
+
+/* In causal order every delivered message's send is listed before its
+ * receive; returns how many messages that checked. */
+static guint
+check_causal (Loaded *l)
+{
+  g_autoptr(GArray) order = conclave_causal_order (l->store, l->matcher, 0, conclave_event_store_get_end (l->store));
+  g_autofree guint *position = g_new0 (guint, conclave_event_store_get_end (l->store));
+  guint checked = 0;
+
+  g_assert_cmpuint (order->len, ==, conclave_event_store_get_end (l->store));
+  for (guint i = 0; i < order->len; i++)
+    position[g_array_index (order, guint64, i)] = i;
+  for (guint64 i = 0; i < conclave_matcher_get_n_messages (l->matcher); i++)
+    {
+      const ConclaveMessage *m = conclave_matcher_get_message (l->matcher, i);
+
+      if (m->state != CONCLAVE_MESSAGE_DELIVERED || m->send_index == G_MAXUINT64)
+        continue;
+      g_assert_cmpuint (position[m->send_index], <, position[m->recv_index]);
+      checked++;
+    }
+  return checked;
+}
+
+/* The crashed leader's interval ends at the crash, and the next leader's
+ * begins after it. */
+static void
+check_leaders (Loaded *l, const char *crashed)
+{
+  g_autoptr(ConclaveLeaders) leaders = conclave_leaders_new (l->store);
+  const ConclaveEvent *crash = NULL;
+  gboolean old_ended = FALSE, new_began = FALSE;
+
+  conclave_leaders_feed (leaders, 0, conclave_event_store_get_end (l->store));
+  for (guint64 i = 0; i < conclave_event_store_get_end (l->store) && crash == NULL; i++)
+    if (conclave_event_store_get (l->store, i)->type == CONCLAVE_EVENT_CRASH)
+      crash = conclave_event_store_get (l->store, i);
+  g_assert_nonnull (crash);
+  for (guint i = 0; i < conclave_leaders_get_n_intervals (leaders); i++)
+    {
+      const ConclaveLeaderInterval *iv = conclave_leaders_get_interval (leaders, i);
+      gboolean was_crashed = g_strcmp0 (conclave_event_store_str (l->store, iv->node), crashed) == 0;
+
+      if (was_crashed && iv->start_ns < crash->time_ns)
+        {
+          g_assert_cmpint (iv->end_ns, ==, crash->time_ns);
+          g_assert_cmpint (iv->end, ==, CONCLAVE_LEADER_CRASHED);
+          old_ended = TRUE;
+        }
+      else if (iv->start_ns > crash->time_ns)
+        new_began |= !was_crashed;
+      else
+        g_assert_cmpint (iv->end_ns, <=, crash->time_ns);  /* nobody else led across the crash */
+    }
+  g_assert_true (old_ended);
+  g_assert_true (new_began);
 }
 
 /* ---- chapter 3 ---- */
@@ -311,6 +405,7 @@ test_chapter3 (void)
   g_autofree char *dir = g_dir_make_tmp ("conclave-c3-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "c3.jsonl", NULL);
   g_auto(Trace) t = { 0 };
+  g_auto(Loaded) loaded = { 0 };
   gint64 victim = run_chapter3 (path), server;
   guint squares = 0, parent_receives = 0, tasks = 0;
   g_autoptr(GHashTable) workers = g_hash_table_new (g_int64_hash, g_int64_equal);
@@ -347,6 +442,8 @@ test_chapter3 (void)
   check_series (&t, "c2");
   check_series (&t, "c3");
   check_replaced (&t, server, victim);
+  load_store (&loaded, path);
+  g_assert_cmpuint (check_causal (&loaded), >=, 3 * squares);  /* request, task, square each */
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -362,6 +459,7 @@ test_chapter4 (gconstpointer data)
   const char *argv[] = { g_getenv ("CONCLAVE_RUN_PROGRAM"), scenario, "--duration", "7s",
                          "--tempo", "0.2", "--fault", "3s:crash:leader", "--trace", path, NULL };
   g_auto(Trace) t = { 0 };
+  g_auto(Loaded) loaded = { 0 };
   const char *crashed = NULL;
   guint candidates = 0, after_crash = 0;
 
@@ -394,6 +492,9 @@ test_chapter4 (gconstpointer data)
                   candidates, after_crash, crashed);
   g_assert_nonnull (crashed);
   g_assert_cmpuint (after_crash, >=, 1);
+  load_store (&loaded, path);
+  check_leaders (&loaded, crashed);
+  g_assert_cmpuint (check_causal (&loaded), >=, 20);
   g_unlink (path);
   g_rmdir (dir);
 }
