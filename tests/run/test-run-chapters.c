@@ -408,7 +408,7 @@ test_chapter3 (void)
   g_auto(Loaded) loaded = { 0 };
   gint64 victim = run_chapter3 (path), server;
   guint squares = 0, parent_receives = 0, tasks = 0;
-  g_autoptr(GHashTable) workers = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) workers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   trace_load (&t, path);
   server = pool_server_pid (&t);
