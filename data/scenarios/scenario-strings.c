@@ -8,7 +8,7 @@ N_("The same conversation over TCP: the server binds, listens and accepts, the c
 N_("One server, many clients")
 N_("The server forks a child process for every request; each child replies with its own PID and exits.")
 N_("Process pool")
-N_("The server starts four workers in advance; clients send numbers and get their squares back, several requests in flight at once.")
+N_("The server starts four workers in advance, receives every request itself and hands it to an idle worker, which squares the number and answers the client. c1 sends 1, 2, 3…, c2 101, 102…, c3 201…, several requests in flight at once.")
 N_("Server group (raft election)")
 N_("Three servers find each other on the group port, elect a leader by a majority of votes in numbered terms, and replicate the clients' posts in one order. Crash the leader: the others miss its heartbeats, elect a new one, and no acknowledged post is lost.")
 N_("Server group (bully election)")

@@ -49,6 +49,7 @@ typedef enum {
   CONCLAVE_PROTO_NONE = 0,
   CONCLAVE_PROTO_UDP,
   CONCLAVE_PROTO_TCP,
+  CONCLAVE_PROTO_UNIX,   /* a socketpair inside one node: a pool's task queue */
 } ConclaveProto;
 
 typedef enum {
@@ -69,7 +70,8 @@ typedef enum {
  *  FORK            -         -         -         -         child      -      -       -
  *  REAP            -         -         -         -         child      code   signal  -
  *  EXIT            -         -         -         -         code       -      -       -
- *  STATE           role      leader    view(,)   election  term       -      -       -
+ *  STATE           role      leader    view(,)   election  term       why    -       -
+ *                  (why: an interned string id in `len`, 0 = absent)
  *  DELIVER         req       client    -         text      seqno      -      -       -
  *  ACKED           req       -         -         -         seqno      -      -       -
  *  GARBAGE         -         from      -         -         count      -      -       -
@@ -189,5 +191,13 @@ gboolean          conclave_event_type_is_message  (ConclaveEventType  type);
 gboolean conclave_message_id_parse  (const char *text, guint64 *key);
 /* 16 hex digits → 64-bit value; FALSE when malformed. */
 gboolean conclave_hash_parse        (const char *text, guint64 *key);
+
+/* state: why a node stood as candidate (interned id, 0 = absent). */
+static inline guint32
+conclave_event_state_why (const ConclaveEvent *e)
+{
+  g_assert (e->type == CONCLAVE_EVENT_STATE);
+  return e->len;
+}
 
 G_END_DECLS

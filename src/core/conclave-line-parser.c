@@ -22,6 +22,7 @@ typedef enum {
   SLOT_S0, SLOT_S1, SLOT_S2, SLOT_S3,
   SLOT_NUM, SLOT_LEN, SLOT_LC, SLOT_KEY_ID, SLOT_KEY_HASH, SLOT_PROTO,
   SLOT_OFFSET, SLOT_DIR, SLOT_REASON, SLOT_LEVEL, SLOT_PERMILLE,
+  SLOT_LEN_STR,  /* an interned string in `len` (state: why) */
 } Slot;
 
 typedef enum { K_STR, K_STRV, K_INT, K_UINT, K_NUMBER } Kind;
@@ -62,7 +63,7 @@ static const Field exit_fields[] = { { "code", SLOT_NUM, K_INT, FALSE }, END };
 static const Field state_fields[] = {
   { "role", SLOT_S0, K_STR, TRUE }, { "leader", SLOT_S1, K_STR, FALSE },
   { "view", SLOT_S2, K_STRV, FALSE }, { "election", SLOT_S3, K_STR, FALSE },
-  { "term", SLOT_NUM, K_INT, FALSE }, END };
+  { "term", SLOT_NUM, K_INT, FALSE }, { "why", SLOT_LEN_STR, K_STR, FALSE }, END };
 static const Field deliver_fields[] = {
   { "seqno", SLOT_NUM, K_INT, TRUE }, { "req", SLOT_S0, K_STR, TRUE },
   { "client", SLOT_S1, K_STR, FALSE }, { "text", SLOT_S3, K_STR, FALSE }, END };
@@ -192,11 +193,16 @@ store_string (ConclaveLineParser *self, ConclaveEvent *event, Slot slot, const V
     case SLOT_S0: case SLOT_S1: case SLOT_S2: case SLOT_S3:
       event->s[slot - SLOT_S0] = conclave_intern_add_len (self->intern, v->str, v->len);
       return TRUE;
+    case SLOT_LEN_STR:
+      event->len = conclave_intern_add_len (self->intern, v->str, v->len);
+      return TRUE;
     case SLOT_PROTO:
       if (str_eq (v, "udp"))
         event->proto = CONCLAVE_PROTO_UDP;
       else if (str_eq (v, "tcp"))
         event->proto = CONCLAVE_PROTO_TCP;
+      else if (str_eq (v, "unix"))
+        event->proto = CONCLAVE_PROTO_UNIX;
       else
         return FALSE;
       return TRUE;
@@ -247,6 +253,7 @@ store_int (ConclaveEvent *event, Slot slot, gint64 i)
     case SLOT_PERMILLE: event->lc = (guint32) i; break;
     case SLOT_S0: case SLOT_S1: case SLOT_S2: case SLOT_S3: case SLOT_KEY_ID:
     case SLOT_KEY_HASH: case SLOT_PROTO: case SLOT_DIR: case SLOT_REASON: case SLOT_LEVEL:
+    case SLOT_LEN_STR:
     default:
       g_assert_not_reached ();
     }
@@ -757,6 +764,11 @@ append_slot (GString *out, const ConclaveEvent *e, ConclaveIntern *intern, const
       else
         append_json_string (out, s);
       return TRUE;
+    case SLOT_LEN_STR:
+      if (e->len == 0 || !(s = conclave_intern_lookup (intern, e->len)))
+        return FALSE;
+      append_json_string (out, s);
+      return TRUE;
     case SLOT_NUM: g_string_append_printf (out, "%d", e->num); return TRUE;
     case SLOT_LEN: g_string_append_printf (out, "%u", e->len); return TRUE;
     case SLOT_LC: g_string_append_printf (out, "%u", e->lc); return TRUE;
@@ -779,7 +791,8 @@ append_slot (GString *out, const ConclaveEvent *e, ConclaveIntern *intern, const
     case SLOT_PROTO:
       if (e->proto == CONCLAVE_PROTO_NONE)
         return FALSE;
-      g_string_append (out, e->proto == CONCLAVE_PROTO_UDP ? "\"udp\"" : "\"tcp\"");
+      g_string_append (out, e->proto == CONCLAVE_PROTO_UDP ? "\"udp\""
+                            : e->proto == CONCLAVE_PROTO_UNIX ? "\"unix\"" : "\"tcp\"");
       return TRUE;
     case SLOT_DIR:
       g_string_append (out, (e->flags & CONCLAVE_EVENT_FLAG_DIR_RECV) ? "\"recv\"" : "\"send\"");

@@ -67,7 +67,7 @@ win (GroupServer *s)
   group_become_leader (s);
 }
 
-static void start_election (GroupServer *s);
+static void start_election (GroupServer *s, const char *why);
 
 static void
 on_timer (gpointer data)
@@ -83,11 +83,11 @@ on_timer (gpointer data)
     }
   printf ("A higher server answered but never took over: electing again\n");
   b->electing = FALSE;
-  start_election (s);
+  start_election (s, "a higher server answered but never announced itself coordinator");
 }
 
 static void
-start_election (GroupServer *s)
+start_election (GroupServer *s, const char *why)
 {
   Bully *b = bully (s);
   GHashTableIter iter;
@@ -98,7 +98,7 @@ start_election (GroupServer *s)
     return;
   b->electing = TRUE;
   b->answered = FALSE;
-  group_become_candidate (s);
+  group_become_candidate (s, why);
   g_hash_table_iter_init (&iter, s->members);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
@@ -119,7 +119,19 @@ start_election (GroupServer *s)
 static void
 bully_leader_lost (GroupServer *s)
 {
-  start_election (s);
+  g_autofree char *why = group_timeout_why (s);
+
+  start_election (s, why);
+}
+
+/* "s1 (id 1) called an election; my id 2 is higher" */
+static void
+start_election_over (GroupServer *s, GroupMember *lower, const char *what)
+{
+  g_autofree char *why = g_strdup_printf ("%s (id %u) %s; my id %u is higher",
+                                          lower->name, lower->id, what, s->id);
+
+  start_election (s, why);
 }
 
 static void
@@ -131,7 +143,7 @@ on_election (GroupServer *s, GroupMember *m)
   if (s->role == GROUP_LEADER)
     send_coordinator (s, m);  /* still here: it should know */
   else
-    start_election (s);
+    start_election_over (s, m, "called an election");
 }
 
 static void
@@ -156,7 +168,7 @@ on_coordinator (GroupServer *s, GroupMember *m, const GroupMsg *msg)
       /* A lower server leads: we know better, and take over. */
       if (term > group_log_term (s->log))
         group_log_set_term (s->log, term, NULL);
-      start_election (s);
+      start_election_over (s, m, "claims to lead");
       return;
     }
   if (group_accept_leader (s, m, term))
@@ -182,7 +194,7 @@ bully_follow (GroupServer *s, GroupMember *leader)
 {
   stop_electing (s);
   if (leader->id < s->id)
-    start_election (s);
+    start_election_over (s, leader, "leads");
 }
 
 static double

@@ -54,11 +54,13 @@ static void
 raft_leader_lost (GroupServer *s)
 {
   guint64 term = group_log_term (s->log) + 1;
+  g_autofree char *why = NULL;
 
   if (s->role == GROUP_LEADER)
     return;
+  why = group_timeout_why (s);
   group_log_set_term (s->log, term, s->name);
-  group_become_candidate (s);
+  group_become_candidate (s, why);
   printf ("Election timeout: I am a candidate for term %" G_GUINT64_FORMAT "\n", term);
   request_votes (s);
   if (count_votes (s) >= group_majority (s))

@@ -120,7 +120,7 @@ pass_token (GroupServer *s, const char *kind, ...)
   send_hop (s);
 }
 
-static void start_election (GroupServer *s);
+static void start_election (GroupServer *s, const char *why);
 
 static void
 on_round_timeout (gpointer data)
@@ -131,7 +131,7 @@ on_round_timeout (gpointer data)
   r->round_timer = 0;
   printf ("The election did not come round: starting again\n");
   r->participant = FALSE;
-  start_election (s);
+  start_election (s, "my election did not come round the ring");
 }
 
 static void
@@ -144,7 +144,7 @@ pass_election (GroupServer *s, guint id, guint64 max_term)
 }
 
 static void
-start_election (GroupServer *s)
+start_election (GroupServer *s, const char *why)
 {
   Ring *r = ring (s);
   g_autoptr(GPtrArray) members = NULL;
@@ -152,7 +152,7 @@ start_election (GroupServer *s)
   if (r->participant || s->role == GROUP_LEADER)
     return;
   r->participant = TRUE;
-  group_become_candidate (s);
+  group_become_candidate (s, why);
   members = group_ring_members (s);
   printf ("Election: sending my id %u round the ring of %u\n", s->id, members->len + 1);
   node_loop_cancel (r->round_timer);
@@ -165,10 +165,11 @@ static void
 ring_leader_lost (GroupServer *s)
 {
   GroupMember *lost = group_find_member (s, s->leader);
+  g_autofree char *why = group_timeout_why (s);
 
   if (lost != NULL)
     lost->suspected = TRUE;
-  start_election (s);
+  start_election (s, why);
 }
 
 static void
@@ -211,8 +212,11 @@ on_election (GroupServer *s, const GroupMsg *msg)
     elected (s, max_term);
   else if (!r->participant && s->role != GROUP_LEADER)
     {
+      g_autofree char *why = g_strdup_printf ("the election token of id %u reached me; my id %u is higher",
+                                              cand, s->id);
+
       r->participant = TRUE;
-      group_become_candidate (s);
+      group_become_candidate (s, why);
       pass_election (s, s->id, max_term);
     }
 }

@@ -182,6 +182,11 @@ state_fields (GroupServer *s)
   for (guint i = 0; i < s->view->len; i++)
     g_string_append_printf (f, "%s\"%s\"", i ? "," : "", (char *) s->view->pdata[i]);
   g_string_append (f, "]");
+  if (s->role == GROUP_CANDIDATE && s->why != NULL)
+    {
+      g_autofree char *why = node_report_json_quote (s->why);
+      g_string_append_printf (f, ",\"why\":%s", why);
+    }
   return g_string_free (f, FALSE);
 }
 
@@ -219,6 +224,7 @@ group_restart_leader_timer (GroupServer *s)
 {
   node_loop_cancel (s->leader_timer);
   s->leader_timer = 0;
+  s->leader_timer_ns = creport_now_ns ();
   if (s->role != GROUP_LEADER)
     s->leader_timer = node_loop_add_tempo_timer (s->election->leader_timeout (s),
                                                  on_leader_timeout, s, NULL);
@@ -269,10 +275,26 @@ group_become_follower (GroupServer *s, GroupMember *leader)
 }
 
 void
-group_become_candidate (GroupServer *s)
+group_become_candidate (GroupServer *s, const char *why)
 {
+  g_free (s->why);
+  s->why = g_strdup (why);
   set_role (s, GROUP_CANDIDATE, NULL);
+  printf ("Candidate because: %s\n", why);
   group_report_state (s);
+}
+
+char *
+group_timeout_why (GroupServer *s)
+{
+  double secs = (double) (creport_now_ns () - s->leader_timer_ns) / 1e9;
+
+  if (s->role == GROUP_CANDIDATE)
+    return g_strdup_printf ("term %" G_GUINT64_FORMAT " undecided after %.1f s",
+                            group_log_term (s->log), secs);
+  if (s->leader != NULL)
+    return g_strdup_printf ("no heartbeat from %s for %.1f s", s->leader, secs);
+  return g_strdup_printf ("no leader heard for %.1f s", secs);
 }
 
 gboolean
@@ -556,6 +578,7 @@ server_clear (GroupServer *s)
   g_free (s->leader);
   g_free (s->view_id);
   g_free (s->reported);
+  g_free (s->why);
 }
 
 int

@@ -103,6 +103,8 @@ struct _GroupServer {
 
   guint                tick_timer;
   guint                leader_timer;
+  gint64               leader_timer_ns; /* when the leader timer last started */
+  char                *why;            /* why we stood as candidate (reported) */
   guint64              ticks;
   GHashTable          *waiting;        /* req → GroupWaiting*: the leader acknowledges these */
 
@@ -135,7 +137,12 @@ void         group_adopt_term      (GroupServer *s, guint64 term);
 /* An answer from a later term: adopt it (stepping down) and return TRUE. */
 gboolean     group_answer_is_newer (GroupServer *s, GroupMember *m, const GroupMsg *msg);
 void         group_become_follower (GroupServer *s, GroupMember *leader);
-void         group_become_candidate (GroupServer *s);
+/* `why`: the reason in words, reported with the state ("no heartbeat
+ * from s2 for 1.2 s"). */
+void         group_become_candidate (GroupServer *s, const char *why);
+/* Why the leader timer ran out: "no heartbeat from s2 for 3.1 s", "no
+ * leader heard for …", or a candidate's "term 3 undecided after …". */
+char        *group_timeout_why     (GroupServer *s);
 /* Leader of the current term (the caller has set the term). */
 void         group_become_leader   (GroupServer *s);
 /* Decides whether a leader message of `term` from m is to be followed;

@@ -45,7 +45,13 @@ static NodeSenderFunc sender_func;
 static const char *
 proto_name (NodeProto proto)
 {
-  return proto == NODE_PROTO_TCP ? "tcp" : "udp";
+  switch (proto)
+    {
+    case NODE_PROTO_TCP: return "tcp";
+    case NODE_PROTO_UNIX: return "unix";
+    case NODE_PROTO_UDP:
+    default: return "udp";
+    }
 }
 
 void
@@ -186,17 +192,14 @@ node_net_close (NodeLink *link)
 /* ---- reporting ---- */
 
 static void
-report_message (const char *ev, const NodeLink *link, gboolean outgoing,
-                const NodeWireMsg *msg, gsize len, gint64 t, const char *extra)
+report_named (const char *ev, NodeProto proto, const char *src, const char *dst,
+              const NodeWireMsg *msg, gsize len, gint64 t, const char *extra)
 {
-  char local[NODE_ADDR_LEN], peer[NODE_ADDR_LEN];
   CReportMsg report = { 0 };
 
-  node_addr_format (&link->local, local);
-  node_addr_format (&link->peer, peer);
-  report.proto = proto_name (link->proto);
-  report.src = outgoing ? local : peer;
-  report.dst = outgoing ? peer : local;
+  report.proto = proto_name (proto);
+  report.src = src;
+  report.dst = dst;
   report.len = len;
   report.kind = msg->kind;
   report.payload = msg->payload;
@@ -207,6 +210,18 @@ report_message (const char *ev, const NodeLink *link, gboolean outgoing,
   report.off = -1;
   report.t = t;
   creport_message (ev, &report, extra);
+}
+
+static void
+report_message (const char *ev, const NodeLink *link, gboolean outgoing,
+                const NodeWireMsg *msg, gsize len, gint64 t, const char *extra)
+{
+  char local[NODE_ADDR_LEN], peer[NODE_ADDR_LEN];
+
+  node_addr_format (&link->local, local);
+  node_addr_format (&link->peer, peer);
+  report_named (ev, link->proto, outgoing ? local : peer, outgoing ? peer : local,
+                msg, len, t, extra);
 }
 
 /* `reason`: "fault" (the drop probability) or "isolated" (a partition). */
@@ -518,4 +533,58 @@ guint64
 node_net_garbage_count (void)
 {
   return garbage_count;
+}
+
+/* ---- a pool's task queue ---- */
+
+gboolean
+node_net_unix_send (int fd, const char *src, const char *dst, const char *kind, const char *payload)
+{
+  NodeWireMsg msg;
+  g_autoptr(GBytes) wire = NULL;
+  gsize len;
+  const char *data;
+  gint64 t = creport_now_ns ();
+
+  g_return_val_if_fail (strchr (payload, '\n') == NULL, FALSE);
+  node_wire_stamp (&msg, kind, payload, strlen (payload));
+  wire = node_wire_format (&msg);
+  data = g_bytes_get_data (wire, &len);
+  if (send (fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t) len)
+    {
+      fprintf (stderr, "Could not hand a %s message on: %s\n", kind, g_strerror (errno));
+      node_report_log ("warning", "could not hand a %s message on", kind);
+      return FALSE;
+    }
+  report_named ("send", NODE_PROTO_UNIX, src, dst, &msg, len, t, NULL);
+  return TRUE;
+}
+
+void
+node_net_unix_read (int fd, const char *src, const char *dst, int max,
+                    NodeMsgFunc func, gpointer data)
+{
+  g_autofree char *buf = g_malloc (DATAGRAM_MAX);
+  NodeLink link = { NODE_PROTO_UNIX, fd, { 0 }, { 0 } };
+
+  for (int i = 0; i < MIN (max, READS_PER_WAKEUP); i++)
+    {
+      ssize_t n = recv (fd, buf, DATAGRAM_MAX, MSG_DONTWAIT);
+      NodeWireMsg msg;
+
+      if (n < 0)
+        {
+          /* EAGAIN: another worker took it, or nothing is left */
+          if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            fprintf (stderr, "recv: %s\n", g_strerror (errno));
+          return;
+        }
+      if (!node_wire_parse (buf, (gsize) n, &msg))
+        continue;  /* only our own parent writes here */
+      node_wire_observe (msg.lc);
+      report_named ("recv", NODE_PROTO_UNIX, src, dst, &msg, (gsize) n, 0, NULL);
+      func (&link, &msg, data);
+      if (node_loop_quitting ())
+        return;
+    }
 }

@@ -16,6 +16,7 @@
 typedef enum {
   NODE_PROTO_UDP,
   NODE_PROTO_TCP,
+  NODE_PROTO_UNIX,  /* a socketpair inside one node (a pool's task queue) */
 } NodeProto;
 
 /* One way to reach a peer: a UDP socket and an address, or a TCP stream. */
@@ -62,6 +63,17 @@ void     node_net_udp_read   (int fd, const struct sockaddr_in *local, int max,
 /* Reads what a TCP stream has; each complete line goes to func. `in` keeps
  * a partial line. FALSE when the peer closed or the stream failed. */
 gboolean node_net_tcp_read   (const NodeLink *link, GString *in,
+                              NodeMsgFunc func, gpointer data);
+
+/* A pool's task queue: a datagram socketpair between a server and the
+ * workers it forked. Not the network: no fault applies. Messages are
+ * stamped like any other and reported with proto "unix" and the names
+ * `src` and `dst` (both ends report the same two). */
+gboolean node_net_unix_send  (int fd, const char *src, const char *dst,
+                              const char *kind, const char *payload);
+/* Reads up to `max` messages waiting on fd; each goes to func with a
+ * NODE_PROTO_UNIX link (no addresses). */
+void     node_net_unix_read  (int fd, const char *src, const char *dst, int max,
                               NodeMsgFunc func, gpointer data);
 
 /* Quits the loop with `code` once every delayed outgoing message has left

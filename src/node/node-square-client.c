@@ -5,7 +5,11 @@
  * and are matched to their request by the number; each square is checked.
  * A request without an answer after --timeout-ms is sent again (UDP can
  * lose it), --retries times. It must end on its own after --count answers.
+ * Each client has its own series so the class sees whose number a worker
+ * squared: c1 sends 1, 2, 3…, c2 101, 102…, c3 201… (from its node name,
+ * unless --first says otherwise).
  */
+#include "conclave-protocol.h"
 #include "node-control.h"
 #include "node-loop.h"
 #include "node-net.h"
@@ -23,7 +27,8 @@ static int opt_in_flight = 3;
 static int opt_interval_ms = 300;
 static int opt_timeout_ms = 3000;
 static int opt_retries = 3;
-static gint64 opt_first = 1;
+#define FIRST_FROM_NAME G_MININT64
+static gint64 opt_first = FIRST_FROM_NAME;
 
 static const GOptionEntry entries[] = {
   { "count", 'n', 0, G_OPTION_ARG_INT, &opt_count,
@@ -37,7 +42,7 @@ static const GOptionEntry entries[] = {
   { "retries", 'r', 0, G_OPTION_ARG_INT, &opt_retries,
     "Sends again after a timeout before giving up on a number (default 3)", "N" },
   { "first", 'f', 0, G_OPTION_ARG_INT64, &opt_first,
-    "The first number to send (default 1)", "X" },
+    "The first number to send (default: 1 for c1, 101 for c2, 201 for c3 …)", "X" },
   { NULL }
 };
 
@@ -239,6 +244,24 @@ on_post (const char *text, gpointer data)
   start_number (client, x);
 }
 
+/* c1 → 1, c2 → 101, c7 → 601: the number in $CONCLAVE_NODE; 1 without one. */
+static gint64
+first_from_name (void)
+{
+  const char *name = g_getenv (CONCLAVE_ENV_NODE);
+  const char *p;
+  guint64 n;
+
+  if (name == NULL)
+    return 1;
+  p = name + strlen (name);
+  while (p > name && g_ascii_isdigit (p[-1]))
+    p--;
+  if (!g_ascii_string_to_unsigned (p, 10, 1, 1000000, &n, NULL))
+    return 1;
+  return (gint64) (n - 1) * 100 + 1;
+}
+
 int
 node_square_client_main (int argc, char **argv)
 {
@@ -255,6 +278,8 @@ node_square_client_main (int argc, char **argv)
   node_options_require (opt_interval_ms >= 0, "--interval-ms must be 0 or more");
   node_options_require (opt_timeout_ms > 0, "--timeout-ms must be above 0");
   node_options_require (opt_retries >= 0, "--retries must be 0 or more");
+  if (opt_first == FIRST_FROM_NAME)
+    opt_first = first_from_name ();
   node_options_require (opt_first >= -SQUARE_MAX && opt_first <= SQUARE_MAX,
                         "--first must be a number whose square fits in 64 bits");
   node_start ("square-client");
