@@ -152,6 +152,7 @@ CONCLAVE_EVENT_FIELD (guint32, state_leader,   e->s[1], e->type == CONCLAVE_EVEN
 CONCLAVE_EVENT_FIELD (guint32, state_view,     e->s[2], e->type == CONCLAVE_EVENT_STATE)
 CONCLAVE_EVENT_FIELD (guint32, state_election, e->s[3], e->type == CONCLAVE_EVENT_STATE)
 CONCLAVE_EVENT_FIELD (gint32,  state_term,     e->num,  e->type == CONCLAVE_EVENT_STATE)
+CONCLAVE_EVENT_FIELD (guint32, state_why,      e->len,  e->type == CONCLAVE_EVENT_STATE) /* why it stood as candidate */
 /* deliver, acked */
 CONCLAVE_EVENT_FIELD (guint32, deliver_request, e->s[0], e->type == CONCLAVE_EVENT_DELIVER)
 CONCLAVE_EVENT_FIELD (guint32, deliver_client,  e->s[1], e->type == CONCLAVE_EVENT_DELIVER)
@@ -191,13 +192,5 @@ gboolean          conclave_event_type_is_message  (ConclaveEventType  type);
 gboolean conclave_message_id_parse  (const char *text, guint64 *key);
 /* 16 hex digits → 64-bit value; FALSE when malformed. */
 gboolean conclave_hash_parse        (const char *text, guint64 *key);
-
-/* state: why a node stood as candidate (interned id, 0 = absent). */
-static inline guint32
-conclave_event_state_why (const ConclaveEvent *e)
-{
-  g_assert (e->type == CONCLAVE_EVENT_STATE);
-  return e->len;
-}
 
 G_END_DECLS
