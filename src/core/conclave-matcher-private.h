@@ -32,6 +32,10 @@ void             _conclave_matcher_fill_send       (ConclaveMessage     *m,
 void             _conclave_matcher_fill_recv       (ConclaveMessage     *m,
                                                     const ConclaveEvent *e,
                                                     guint64              index);
+/* Hash table functions for guint64 keys. */
+guint            _conclave_matcher_key_hash        (gconstpointer        key);
+gboolean         _conclave_matcher_key_equal       (gconstpointer        a,
+                                                    gconstpointer        b);
 /* Expiry watches it from now on (in send order). */
 void             _conclave_matcher_track_in_flight (ConclaveMatcher     *self,
                                                     guint64              index);

@@ -46,25 +46,12 @@ stream_free (gpointer data)
 }
 
 
-static guint
-key_hash (gconstpointer key)
-{
-  guint64 k = *(const guint64 *) key;
-  return (guint) (k ^ (k >> 32) ^ (k >> 17));
-}
-
-static gboolean
-key_equal (gconstpointer a, gconstpointer b)
-{
-  return *(const guint64 *) a == *(const guint64 *) b;
-}
-
 ConclaveMatcherStreams *
 _conclave_matcher_streams_new (void)
 {
   ConclaveMatcherStreams *self = g_new0 (ConclaveMatcherStreams, 1);
 
-  self->table = g_hash_table_new_full (key_hash, key_equal, g_free, stream_free);
+  self->table = g_hash_table_new_full (_conclave_matcher_key_hash, _conclave_matcher_key_equal, g_free, stream_free);
   return self;
 }
 

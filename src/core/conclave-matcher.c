@@ -77,15 +77,15 @@ waiting_free (gpointer data)
   g_free (w);
 }
 
-static guint
-key_hash (gconstpointer key)
+guint
+_conclave_matcher_key_hash (gconstpointer key)
 {
   guint64 k = *(const guint64 *) key;
   return (guint) (k ^ (k >> 32) ^ (k >> 17));
 }
 
-static gboolean
-key_equal (gconstpointer a, gconstpointer b)
+gboolean
+_conclave_matcher_key_equal (gconstpointer a, gconstpointer b)
 {
   return *(const guint64 *) a == *(const guint64 *) b;
 }
@@ -98,7 +98,7 @@ conclave_matcher_new (ConclaveEventStore *store)
   self->store = store;
   self->ports = _conclave_matcher_ports_new (store);
   self->chunks = g_ptr_array_new_with_free_func (g_free);
-  self->waiting = g_hash_table_new_full (key_hash, key_equal, g_free, waiting_free);
+  self->waiting = g_hash_table_new_full (_conclave_matcher_key_hash, _conclave_matcher_key_equal, g_free, waiting_free);
   self->streams = _conclave_matcher_streams_new ();
   self->in_flight = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->keys = g_array_new (FALSE, FALSE, sizeof (KeyAge));
