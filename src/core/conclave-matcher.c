@@ -256,11 +256,17 @@ static GroupSend *
 next_group_send (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e)
 {
   Cursor *c = cursor_for (w, e->proc);
-  gint64 after = c ? c->last_ns : _conclave_matcher_ports_bound_at (self->ports, e->proc,
-                                                                    _conclave_matcher_ports_port (self->ports, e->s[2])) - 1;
+  gint64 after = e->time_ns - self->loss_timeout_ns;
 
-  if (c == NULL && after < 0)
-    after = e->time_ns - self->loss_timeout_ns;
+  if (c != NULL)
+    after = c->last_ns;
+  else
+    {
+      gint64 bound = _conclave_matcher_ports_bound_at (self->ports, e->proc,
+                                                       _conclave_matcher_ports_port (self->ports, e->s[2]));
+      if (bound != G_MININT64)
+        after = bound - 1;
+    }
   for (guint i = 0; i < w->group->len; i++)
     {
       GroupSend *g = &g_array_index (w->group, GroupSend, i);
@@ -540,7 +546,7 @@ forget_old_keys (ConclaveMatcher *self, gint64 now_ns)
       w = g_hash_table_lookup (self->waiting, &age.key);
       if (w == NULL)
         continue;
-      if (w->sends->len == 0 && w->recvs->len == 0 && group_trim (w, now_ns - 2 * self->loss_timeout_ns) == 0)
+      if (group_trim (w, now_ns - 2 * self->loss_timeout_ns) == 0 && w->sends->len == 0 && w->recvs->len == 0)
         g_hash_table_remove (self->waiting, &age.key);
       else
         g_array_append_val (self->keys, ((KeyAge) { age.key, now_ns }));
@@ -568,7 +574,8 @@ compact_in_flight (ConclaveMatcher *self)
 static ConclaveMessageState
 fate_of (ConclaveMatcher *self, const ConclaveMessage *m, const ConclaveEvent *send)
 {
-  if (!self->knows_sockets || send == NULL || (send->flags & CONCLAVE_EVENT_FLAG_HAS_OFFSET))
+  if (!self->knows_sockets || send == NULL || send->proto == CONCLAVE_PROTO_TCP
+      || (send->flags & CONCLAVE_EVENT_FLAG_HAS_OFFSET))
     return CONCLAVE_MESSAGE_LOST;
   return _conclave_matcher_ports_fate (self->ports, _conclave_matcher_ports_port (self->ports, send->s[2]),
                                        m->send_ns);

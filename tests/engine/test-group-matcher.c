@@ -241,6 +241,22 @@ test_fates_unknown (Fixture *f, gconstpointer data)
   g_assert_cmpint (msg (f, 0)->state, ==, CONCLAVE_MESSAGE_LOST);
 }
 
+/* A connection has a reader: a conclave-node TCP line that never arrived
+ * is lost, whatever the datagram sockets say. */
+static void
+test_fates_stream (Fixture *f, gconstpointer data)
+{
+  ConclaveEvent e = { .type = CONCLAVE_EVENT_SEND, .proc = 1, .time_ns = 10 * MS,
+                      .key = G_GUINT64_CONSTANT (0x100000007), .proto = CONCLAVE_PROTO_TCP };
+
+  sock (f, 2, 1 * MS, "bind", AT_5000);
+  e.s[1] = str (f, "127.0.0.1:4000");
+  e.s[2] = str (f, "127.0.0.1:9999");
+  append (f, &e);
+  conclave_matcher_expire (f->matcher, 500 * MS);
+  g_assert_cmpint (msg (f, 0)->state, ==, CONCLAVE_MESSAGE_LOST);
+}
+
 /* The trace keeps why: a lost line with its reason, read back the same. */
 static void
 test_lost_reason_in_trace (Fixture *f, gconstpointer data)
@@ -276,6 +292,7 @@ main (int argc, char *argv[])
   ADD ("/matcher/ports/same-sockets-other-text", test_same_sockets_other_text);
   ADD ("/matcher/fates/unheard-not-read-lost", test_fates);
   ADD ("/matcher/fates/unknown-without-sockets", test_fates_unknown);
+  ADD ("/matcher/fates/stream-stays-lost", test_fates_stream);
   ADD ("/matcher/fates/reason-in-trace", test_lost_reason_in_trace);
   return g_test_run ();
 }
