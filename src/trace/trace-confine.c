@@ -85,6 +85,9 @@ trace_confine_bind (int fd, const struct sockaddr *addr, socklen_t len, TraceSoc
       return addr;
     }
   with_v4_address (storage, addr, len, htonl (INADDR_ANY));
+  /* ::ffff:0.0.0.0 is no wildcard: an IPv6 socket binds :: instead. */
+  if (addr->sa_family == AF_INET6)
+    ((struct sockaddr_in6 *) &storage->ss)->sin6_addr = in6addr_any;
   trace_addr_format (addr, len, from_text);
   tell_once (fd, TRACE_FD_REWROTE_BIND, "bind-broadcast", from_text, "0.0.0.0");
   errno = saved;
