@@ -44,8 +44,8 @@ typedef struct {
   GArray *sends;   /* guint64 message indices waiting for a receive, oldest first */
   GArray *recvs;   /* guint64 message indices (UNSENT) waiting for a send */
   guint64 last_delivered; /* message with the newest receive, for duplicate pairing */
-  GArray *group;   /* GroupSend, oldest first */
-  GArray *cursors; /* Cursor per receiving process */
+  GArray *group;   /* GroupSend, oldest first (NULL until the first) */
+  GArray *cursors; /* Cursor per receiving process (NULL with group) */
 } Waiting;
 
 struct _ConclaveMatcher {
@@ -72,8 +72,8 @@ waiting_free (gpointer data)
 
   g_array_unref (w->sends);
   g_array_unref (w->recvs);
-  g_array_unref (w->group);
-  g_array_unref (w->cursors);
+  g_clear_pointer (&w->group, g_array_unref);
+  g_clear_pointer (&w->cursors, g_array_unref);
   g_free (w);
 }
 
@@ -180,8 +180,6 @@ waiting_for (ConclaveMatcher *self, guint64 key, gint64 now_ns)
       w = g_new0 (Waiting, 1);
       w->sends = g_array_new (FALSE, FALSE, sizeof (guint64));
       w->recvs = g_array_new (FALSE, FALSE, sizeof (guint64));
-      w->group = g_array_new (FALSE, FALSE, sizeof (GroupSend));
-      w->cursors = g_array_new (FALSE, FALSE, sizeof (Cursor));
       w->last_delivered = NONE;
       g_hash_table_insert (self->waiting, g_memdup2 (&key, sizeof key), w);
       g_array_append_val (self->keys, ((KeyAge) { key, now_ns }));
@@ -228,6 +226,12 @@ has_expired (const ConclaveMessage *m)
 {
   return m->state == CONCLAVE_MESSAGE_LOST || m->state == CONCLAVE_MESSAGE_UNHEARD
          || m->state == CONCLAVE_MESSAGE_NOT_READ;
+}
+
+static gboolean
+has_group (const Waiting *w)
+{
+  return w->group != NULL && w->group->len > 0;
 }
 
 static Cursor *
@@ -345,8 +349,14 @@ group_take_waiting (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, g
 static void
 feed_group_send (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 index)
 {
-  GroupSend g = { group_take_waiting (self, w, e, index), e->time_ns };
+  GroupSend g;
 
+  if (w->group == NULL)
+    {
+      w->group = g_array_new (FALSE, FALSE, sizeof (GroupSend));
+      w->cursors = g_array_new (FALSE, FALSE, sizeof (Cursor));
+    }
+  g = (GroupSend) { group_take_waiting (self, w, e, index), e->time_ns };
   if (g.msg == NONE)
     {
       ConclaveMessage *m;
@@ -366,6 +376,8 @@ group_trim (Waiting *w, gint64 before_ns)
 {
   guint n = 0;
 
+  if (w->group == NULL)
+    return 0;
   while (n < w->group->len && g_array_index (w->group, GroupSend, n).send_ns < before_ns)
     n++;
   g_array_remove_range (w->group, 0, n);
@@ -417,7 +429,7 @@ static void
 feed_recv (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
 {
   Waiting *w = waiting_for (self, effective_key (self, e), e->time_ns);
-  GroupSend *g = w->group->len > 0 ? next_group_send (self, w, e) : NULL;
+  GroupSend *g = has_group (w) ? next_group_send (self, w, e) : NULL;
   ConclaveMessage *m, *sent;
   guint64 mi;
 
@@ -465,7 +477,7 @@ feed_drop (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
 
   if (e->flags & CONCLAVE_EVENT_FLAG_DIR_RECV)
     {
-      GroupSend *g = w->group->len > 0 ? next_group_send (self, w, e) : NULL;
+      GroupSend *g = has_group (w) ? next_group_send (self, w, e) : NULL;
 
       /* Eaten at the receiver: the send is reported, pair it as dropped. */
       if (g != NULL)
@@ -505,10 +517,11 @@ conclave_matcher_feed (ConclaveMatcher *self, guint64 first, guint64 end)
     {
       const ConclaveEvent *e = conclave_event_store_get (self->store, i);
 
-      if (e != NULL && e->type != CONCLAVE_EVENT_SEND)
+      /* Until a socket is reported, nothing can be bound: reads need no note. */
+      if (e != NULL && e->type != CONCLAVE_EVENT_SEND && (self->knows_sockets || e->type == CONCLAVE_EVENT_SOCKET))
         {
+          self->knows_sockets = TRUE;
           _conclave_matcher_ports_feed (self->ports, e);
-          self->knows_sockets |= e->type == CONCLAVE_EVENT_SOCKET;
         }
       if (e != NULL && _conclave_matcher_streams_is_chunk (e))
         {
