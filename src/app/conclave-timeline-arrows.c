@@ -92,7 +92,9 @@ collect_arrow (const ConclaveMessage *message,
       arrow.x2 = frame->self->real_time ? _conclave_timeline_time_x (frame, message->recv_ns)
                                         : MIN (arrow.x1 + 2 * frame->self->step_px, frame->x1);
       arrow.y2 = ys + (yd - ys) * 0.6;
-      arrow.style = CONCLAVE_TIMELINE_ARROW_LOST;
+      /* Nobody listened, or nobody read: no alarm, only lost is red. */
+      arrow.style = message->state == CONCLAVE_MESSAGE_UNHEARD || message->state == CONCLAVE_MESSAGE_NOT_READ
+                    ? CONCLAVE_TIMELINE_ARROW_UNHEARD : CONCLAVE_TIMELINE_ARROW_LOST;
       break;
     }
   if (MAX (arrow.x1, arrow.x2) < frame->x0 || MIN (arrow.x1, arrow.x2) > frame->x1)
@@ -119,6 +121,8 @@ arrow_color (ConclaveTimelineFrame       *frame,
 {
   if (arrow->style == CONCLAVE_TIMELINE_ARROW_FAILED || arrow->style == CONCLAVE_TIMELINE_ARROW_LOST)
     _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_FAILED, alpha);
+  else if (arrow->style == CONCLAVE_TIMELINE_ARROW_UNHEARD)
+    _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_CRASHED, alpha * 0.7);
   else
     conclave_draw_set_color (frame->cr, _conclave_timeline_kind_color (frame, arrow->kind), alpha);
 }
@@ -135,7 +139,7 @@ draw_arrow_group (ConclaveTimelineFrame *frame,
   double dashes[] = { 4, 3 };
 
   arrow_color (frame, first, 0.95);
-  cairo_set_dash (cr, dashes, first->style == CONCLAVE_TIMELINE_ARROW_DASHED || first->style == CONCLAVE_TIMELINE_ARROW_LOST ? 2 : 0, 0);
+  cairo_set_dash (cr, dashes, first->style == CONCLAVE_TIMELINE_ARROW_DASHED || first->style >= CONCLAVE_TIMELINE_ARROW_LOST ? 2 : 0, 0);
   for (guint i = from; i < to; i++)
     {
       const ConclaveTimelineArrow *a = &g_array_index (frame->arrows, ConclaveTimelineArrow, i);
@@ -196,7 +200,7 @@ draw_arrow_labels (ConclaveTimelineFrame *frame)
       const char *kind = conclave_event_store_str (frame->store, a->kind);
       int w, h;
 
-      if (kind == NULL || a->style == CONCLAVE_TIMELINE_ARROW_LOST)
+      if (kind == NULL || a->style >= CONCLAVE_TIMELINE_ARROW_LOST)
         continue;
       pango_layout_set_text (self->small_layout, kind, -1);
       pango_layout_get_pixel_size (self->small_layout, &w, &h);

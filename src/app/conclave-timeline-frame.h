@@ -25,6 +25,7 @@ typedef enum {
   CONCLAVE_TIMELINE_ARROW_DASHED,   /* in flight */
   CONCLAVE_TIMELINE_ARROW_FAILED,   /* dropped: ends in a cross */
   CONCLAVE_TIMELINE_ARROW_LOST,     /* lost: dashed, ends in a question mark */
+  CONCLAVE_TIMELINE_ARROW_UNHEARD,  /* unheard or not read: dashed, quiet grey, no mark */
 } ConclaveTimelineArrowStyle;
 
 /* One message drawn as an arrow. */

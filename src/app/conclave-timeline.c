@@ -262,7 +262,8 @@ describe_message (ConclaveTimeline *self,
   ConclaveProcessInfo *src, *dst;
   g_autofree char *details = NULL;
   g_autofree char *sent = NULL;
-  static const char * const states[] = { N_("in flight"), N_("delivered"), N_("dropped"), N_("lost"), N_("receiver only") };
+  static const char * const states[] = { N_("in flight"), N_("delivered"), N_("dropped"), N_("lost"), N_("receiver only"),
+                                         N_("unheard: nobody was listening"), N_("not read") };
 
   if (message == NULL)
     return NULL;

@@ -487,7 +487,10 @@ expire_tick (gpointer data)
       for (guint64 i = first; i < conclave_event_store_get_end (self->store); i++)
         {
           const ConclaveEvent *e = conclave_event_store_get (self->store, i);
-          ConclaveNode *node = e->type == CONCLAVE_EVENT_LOST ? conclave_cluster_node_for_proc (self, e->proc) : NULL;
+          /* Unheard and not read are no loss of the network's: not counted. */
+          gboolean lost = e->type == CONCLAVE_EVENT_LOST
+                          && !(e->flags & (CONCLAVE_EVENT_FLAG_UNHEARD | CONCLAVE_EVENT_FLAG_NOT_READ));
+          ConclaveNode *node = lost ? conclave_cluster_node_for_proc (self, e->proc) : NULL;
           if (node)
             {
               conclave_node_edit_counters (node)->lost++;

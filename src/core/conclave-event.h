@@ -58,6 +58,8 @@ typedef enum {
   CONCLAVE_EVENT_FLAG_ISOLATED    = 1 << 2, /* drop: reason isolated (else fault) */
   CONCLAVE_EVENT_FLAG_WARNING     = 1 << 3, /* log: level warning */
   CONCLAVE_EVENT_FLAG_HAS_OFFSET  = 1 << 4, /* send/recv: num is a stream offset */
+  CONCLAVE_EVENT_FLAG_UNHEARD     = 1 << 5, /* lost: no socket was bound at dst */
+  CONCLAVE_EVENT_FLAG_NOT_READ    = 1 << 6, /* lost: bound, but never read there */
 } ConclaveEventFlags;
 
 /* Field use per type (s0..s3 are interned string ids, 0 = absent):
@@ -84,6 +86,7 @@ typedef enum {
  *  FAULT           node      isolate(,) -        -         delay_ms   -      drop‰   -
  *  ERROR           -         -         -         reason    -          -      -       -
  *  LOST            kind      src       dst       preview   -          -      -       id or hash
+ *  LOST            (also: flags UNHEARD, NOT_READ: why it never arrived)
  *  VIOLATION       what      -         -         text      -          -      -       -
  *
  * `proc` is the process the event belongs to (an index into the store's

@@ -54,7 +54,7 @@ static const Field lost_fields[] = {
   { "proto", SLOT_PROTO, K_STR, FALSE }, { "src", SLOT_S1, K_STR, FALSE },
   { "dst", SLOT_S2, K_STR, FALSE }, { "kind", SLOT_S0, K_STR, FALSE },
   { "preview", SLOT_S3, K_STR, FALSE }, { "id", SLOT_KEY_ID, K_STR, FALSE },
-  { "hash", SLOT_KEY_HASH, K_STR, FALSE }, END };
+  { "hash", SLOT_KEY_HASH, K_STR, FALSE }, { "reason", SLOT_REASON, K_STR, FALSE }, END };
 static const Field fork_fields[] = { { "child", SLOT_NUM, K_INT, TRUE }, END };
 static const Field reap_fields[] = {
   { "child", SLOT_NUM, K_INT, TRUE }, { "code", SLOT_LEN, K_UINT, FALSE },
@@ -227,6 +227,10 @@ store_string (ConclaveLineParser *self, ConclaveEvent *event, Slot slot, const V
     case SLOT_REASON:
       if (str_eq (v, "isolated"))
         event->flags |= CONCLAVE_EVENT_FLAG_ISOLATED;
+      else if (str_eq (v, "unheard"))
+        event->flags |= CONCLAVE_EVENT_FLAG_UNHEARD;
+      else if (str_eq (v, "not-read"))
+        event->flags |= CONCLAVE_EVENT_FLAG_NOT_READ;
       return TRUE;
     case SLOT_LEVEL:
       if (str_eq (v, "warning"))
@@ -798,8 +802,12 @@ append_slot (GString *out, const ConclaveEvent *e, ConclaveIntern *intern, const
       g_string_append (out, (e->flags & CONCLAVE_EVENT_FLAG_DIR_RECV) ? "\"recv\"" : "\"send\"");
       return e->type == CONCLAVE_EVENT_DROP;
     case SLOT_REASON:
-      g_string_append (out, (e->flags & CONCLAVE_EVENT_FLAG_ISOLATED) ? "\"isolated\"" : "\"fault\"");
-      return e->type == CONCLAVE_EVENT_DROP;
+      if (e->type == CONCLAVE_EVENT_LOST)
+        g_string_append (out, (e->flags & CONCLAVE_EVENT_FLAG_UNHEARD) ? "\"unheard\""
+                              : (e->flags & CONCLAVE_EVENT_FLAG_NOT_READ) ? "\"not-read\"" : "\"lost\"");
+      else
+        g_string_append (out, (e->flags & CONCLAVE_EVENT_FLAG_ISOLATED) ? "\"isolated\"" : "\"fault\"");
+      return e->type == CONCLAVE_EVENT_DROP || e->type == CONCLAVE_EVENT_LOST;
     case SLOT_LEVEL:
       g_string_append (out, (e->flags & CONCLAVE_EVENT_FLAG_WARNING) ? "\"warning\"" : "\"info\"");
       return TRUE;

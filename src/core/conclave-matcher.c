@@ -7,13 +7,15 @@
  * a new message sharing the send. Loss is decided by a FIFO of in-flight
  * messages in send order, so expiry never scans everything.
  *
- * TCP chunks traced by the shim carry no key but their byte offset in the
- * stream: per connection (named by its two ends, as both sides report
- * them) a receive pairs with every send whose bytes it overlaps, so one
- * send read in three pieces is three messages sharing the send, and three
- * sends read at once are three messages sharing the receive.
+ * Payload hashes are keyed on the two ports, not the address text: on one
+ * machine "0.0.0.0", "127.0.0.1" and the program's own LAN address reach
+ * the same socket. A hashed send to a broadcast or multicast address fans
+ * out: each receiver pairs, in order, with the group sends it has not had
+ * yet, starting with the first sent after it bound its socket.
+ *
+ * TCP chunks are paired by byte ranges in conclave-matcher-streams.c.
  */
-#include "conclave-matcher.h"
+#include "conclave-matcher-private.h"
 
 #include <string.h>
 
@@ -26,43 +28,41 @@ typedef struct {
   gint64  seen_ns;
 } KeyAge;
 
+/* A hashed send to a broadcast or multicast address. */
+typedef struct {
+  guint64 msg;      /* its first message: the one the first receiver fills */
+  gint64  send_ns;
+} GroupSend;
+
+/* The newest group send a receiving process paired with. */
+typedef struct {
+  guint32 proc;
+  gint64  last_ns;
+} Cursor;
+
 typedef struct {
   GArray *sends;   /* guint64 message indices waiting for a receive, oldest first */
   GArray *recvs;   /* guint64 message indices (UNSENT) waiting for a send */
   guint64 last_delivered; /* message with the newest receive, for duplicate pairing */
+  GArray *group;   /* GroupSend, oldest first (NULL until the first) */
+  GArray *cursors; /* Cursor per receiving process (NULL with group) */
 } Waiting;
-
-/* One traced send or receive on a stream, until the other side has passed it. */
-typedef struct {
-  guint64 off;
-  guint64 end;
-  guint64 msg;      /* its message while still unpaired (in flight / unsent), else NONE */
-  guint64 event;    /* absolute event index */
-  gint64  time_ns;
-  guint32 proc;
-  guint32 kind;
-} Chunk;
-
-typedef struct {
-  GArray *sends;      /* Chunk, in arrival order (= offset order per sender) */
-  GArray *recvs;
-  guint64 sent_high;  /* end of the furthest chunk seen on each side */
-  guint64 recv_high;
-  gint64  seen_ns;    /* last activity, to forget dead connections */
-} Stream;
 
 struct _ConclaveMatcher {
   ConclaveEventStore *store;
+  ConclaveMatcherPorts *ports;
+  gboolean            knows_sockets; /* a socket was reported: unheard can be told */
+  gint64              trimmed_ns;
   GPtrArray          *chunks;   /* ConclaveMessage[MSG_CHUNK_SIZE] */
   guint64             n_messages;
   GHashTable         *waiting;  /* guint64 key → Waiting* */
-  GHashTable         *streams;  /* guint64 (src, dst) → Stream* */
+  ConclaveMatcherStreams *streams;
   GArray             *in_flight; /* guint64 message index, in send order */
   GArray             *keys;      /* KeyAge: keys in the order they were first seen */
   guint               keys_head;
   guint               in_flight_head;
   gint64              loss_timeout_ns;
-  guint64             counts[5];
+  guint64             counts[CONCLAVE_MESSAGE_N_STATES];
 };
 
 static void
@@ -72,28 +72,20 @@ waiting_free (gpointer data)
 
   g_array_unref (w->sends);
   g_array_unref (w->recvs);
+  g_clear_pointer (&w->group, g_array_unref);
+  g_clear_pointer (&w->cursors, g_array_unref);
   g_free (w);
 }
 
-static void
-stream_free (gpointer data)
-{
-  Stream *st = data;
-
-  g_array_unref (st->sends);
-  g_array_unref (st->recvs);
-  g_free (st);
-}
-
-static guint
-key_hash (gconstpointer key)
+guint
+_conclave_matcher_key_hash (gconstpointer key)
 {
   guint64 k = *(const guint64 *) key;
   return (guint) (k ^ (k >> 32) ^ (k >> 17));
 }
 
-static gboolean
-key_equal (gconstpointer a, gconstpointer b)
+gboolean
+_conclave_matcher_key_equal (gconstpointer a, gconstpointer b)
 {
   return *(const guint64 *) a == *(const guint64 *) b;
 }
@@ -104,9 +96,10 @@ conclave_matcher_new (ConclaveEventStore *store)
   ConclaveMatcher *self = g_new0 (ConclaveMatcher, 1);
 
   self->store = store;
+  self->ports = _conclave_matcher_ports_new (store);
   self->chunks = g_ptr_array_new_with_free_func (g_free);
-  self->waiting = g_hash_table_new_full (key_hash, key_equal, g_free, waiting_free);
-  self->streams = g_hash_table_new_full (key_hash, key_equal, g_free, stream_free);
+  self->waiting = g_hash_table_new_full (_conclave_matcher_key_hash, _conclave_matcher_key_equal, g_free, waiting_free);
+  self->streams = _conclave_matcher_streams_new ();
   self->in_flight = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->keys = g_array_new (FALSE, FALSE, sizeof (KeyAge));
   self->loss_timeout_ns = 2 * G_TIME_SPAN_SECOND * 1000;
@@ -118,30 +111,31 @@ conclave_matcher_free (ConclaveMatcher *self)
 {
   if (self == NULL)
     return;
+  _conclave_matcher_ports_free (self->ports);
   g_ptr_array_unref (self->chunks);
   g_hash_table_unref (self->waiting);
-  g_hash_table_unref (self->streams);
+  _conclave_matcher_streams_free (self->streams);
   g_array_unref (self->in_flight);
   g_array_unref (self->keys);
   g_free (self);
 }
 
-static ConclaveMessage *
-message_at (ConclaveMatcher *self, guint64 index)
+ConclaveMessage *
+_conclave_matcher_message_at (ConclaveMatcher *self, guint64 index)
 {
   ConclaveMessage *chunk = self->chunks->pdata[index >> MSG_CHUNK_BITS];
   return &chunk[index & (MSG_CHUNK_SIZE - 1)];
 }
 
-static guint64
-message_new (ConclaveMatcher *self, ConclaveMessage **out)
+guint64
+_conclave_matcher_message_new (ConclaveMatcher *self, ConclaveMessage **out)
 {
   guint64 index = self->n_messages++;
   ConclaveMessage *m;
 
   if ((index >> MSG_CHUNK_BITS) >= self->chunks->len)
     g_ptr_array_add (self->chunks, g_new (ConclaveMessage, MSG_CHUNK_SIZE));
-  m = message_at (self, index);
+  m = _conclave_matcher_message_at (self, index);
   memset (m, 0, sizeof *m);
   m->send_index = NONE;
   m->recv_index = NONE;
@@ -149,8 +143,8 @@ message_new (ConclaveMatcher *self, ConclaveMessage **out)
   return index;
 }
 
-static void
-set_state (ConclaveMatcher *self, ConclaveMessage *m, ConclaveMessageState state, gboolean is_new)
+void
+_conclave_matcher_set_state (ConclaveMatcher *self, ConclaveMessage *m, ConclaveMessageState state, gboolean is_new)
 {
   if (!is_new)
     self->counts[m->state]--;
@@ -158,16 +152,22 @@ set_state (ConclaveMatcher *self, ConclaveMessage *m, ConclaveMessageState state
   self->counts[state]++;
 }
 
-/* Hashes pair only between the same two addresses; ids are unique already. */
+/* Hashes pair only between the same two ports; ids are unique already. */
 static guint64
-effective_key (const ConclaveEvent *e)
+effective_key (ConclaveMatcher *self, const ConclaveEvent *e)
 {
   guint64 key = e->key;
 
   if (e->flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH)
-    key ^= ((guint64) e->s[1] * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) ^
-           ((guint64) e->s[2] * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F)) ^ 1;
+    key ^= ((guint64) (_conclave_matcher_ports_port (self->ports, e->s[1]) + 1) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) ^
+           ((guint64) (_conclave_matcher_ports_port (self->ports, e->s[2]) + 1) * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F)) ^ 1;
   return key;
+}
+
+static gboolean
+is_hashed (const ConclaveEvent *e)
+{
+  return (e->flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH) != 0;
 }
 
 static Waiting *
@@ -195,8 +195,8 @@ queue_pop (GArray *queue)
   return v;
 }
 
-static void
-fill_send (ConclaveMessage *m, const ConclaveEvent *e, guint64 index)
+void
+_conclave_matcher_fill_send (ConclaveMessage *m, const ConclaveEvent *e, guint64 index)
 {
   m->key = e->key;
   m->send_index = index;
@@ -205,8 +205,8 @@ fill_send (ConclaveMessage *m, const ConclaveEvent *e, guint64 index)
   m->kind = e->s[0];
 }
 
-static void
-fill_recv (ConclaveMessage *m, const ConclaveEvent *e, guint64 index)
+void
+_conclave_matcher_fill_recv (ConclaveMessage *m, const ConclaveEvent *e, guint64 index)
 {
   m->key = e->key;
   m->recv_index = index;
@@ -219,12 +219,187 @@ fill_recv (ConclaveMessage *m, const ConclaveEvent *e, guint64 index)
     m->send_ns = e->time_ns;
 }
 
+/* ---- broadcast and multicast: one send, every receiver ------------------- */
+
+static gboolean
+has_expired (const ConclaveMessage *m)
+{
+  return m->state == CONCLAVE_MESSAGE_LOST || m->state == CONCLAVE_MESSAGE_UNHEARD
+         || m->state == CONCLAVE_MESSAGE_NOT_READ;
+}
+
+static gboolean
+has_group (const Waiting *w)
+{
+  return w->group != NULL && w->group->len > 0;
+}
+
+static Cursor *
+cursor_for (Waiting *w, guint32 proc)
+{
+  for (guint i = 0; i < w->cursors->len; i++)
+    if (g_array_index (w->cursors, Cursor, i).proc == proc)
+      return &g_array_index (w->cursors, Cursor, i);
+  return NULL;
+}
+
+static void
+cursor_set (Waiting *w, guint32 proc, gint64 send_ns)
+{
+  Cursor *c = cursor_for (w, proc);
+
+  if (c == NULL)
+    g_array_append_val (w->cursors, ((Cursor) { proc, send_ns }));
+  else
+    c->last_ns = MAX (c->last_ns, send_ns);
+}
+
+/* The oldest group send this receive can be: sent before it, after the
+ * receiver's previous one (or after its socket was bound), not yet had. */
+static GroupSend *
+next_group_send (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e)
+{
+  Cursor *c = cursor_for (w, e->proc);
+  gint64 after = e->time_ns - self->loss_timeout_ns;
+
+  if (c != NULL)
+    after = c->last_ns;
+  else
+    {
+      gint64 bound = _conclave_matcher_ports_bound_at (self->ports, e->proc,
+                                                       _conclave_matcher_ports_port (self->ports, e->s[2]));
+      if (bound != G_MININT64)
+        after = bound - 1;
+    }
+  for (guint i = 0; i < w->group->len; i++)
+    {
+      GroupSend *g = &g_array_index (w->group, GroupSend, i);
+
+      if (g->send_ns > e->time_ns)
+        break;
+      if (g->send_ns > after)
+        return g;
+    }
+  return NULL;
+}
+
+static void
+copy_send (ConclaveMessage *m, const ConclaveMessage *from)
+{
+  m->key = from->key;
+  m->send_index = from->send_index;
+  m->send_ns = from->send_ns;
+  m->src_proc = from->src_proc;
+  m->kind = from->kind;
+}
+
+/* A receive (or a drop at the receiver: state DROPPED) of a group send. */
+static void
+group_receive (ConclaveMatcher *self, Waiting *w, const GroupSend *g, const ConclaveEvent *e,
+               guint64 index, ConclaveMessageState state)
+{
+  ConclaveMessage *first = _conclave_matcher_message_at (self, g->msg), *m = first;
+  gboolean is_new = FALSE;
+
+  if (first->state == CONCLAVE_MESSAGE_DELIVERED || first->state == CONCLAVE_MESSAGE_DROPPED)
+    {
+      _conclave_matcher_message_new (self, &m);  /* chunks never move: `first` stays valid */
+      copy_send (m, first);
+      is_new = TRUE;
+    }
+  else if (has_expired (first))
+    m->flags |= CONCLAVE_MESSAGE_FLAG_LATE;
+  _conclave_matcher_fill_recv (m, e, index);
+  _conclave_matcher_set_state (self, m, state, is_new);
+  cursor_set (w, e->proc, g->send_ns);
+}
+
+/* Receives that came before their group send: the oldest waiting one of
+ * each receiving process gets it. Returns the first such message, or NONE. */
+static guint64
+group_take_waiting (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 index)
+{
+  g_autoptr(GArray) procs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  guint64 first = NONE;
+
+  for (guint i = 0; i < w->recvs->len;)
+    {
+      guint64 ri = g_array_index (w->recvs, guint64, i);
+      ConclaveMessage *r = _conclave_matcher_message_at (self, ri);
+      gboolean seen = FALSE;
+
+      for (guint j = 0; j < procs->len && !seen; j++)
+        seen = g_array_index (procs, guint32, j) == r->dst_proc;
+      if (seen || r->recv_ns < e->time_ns)
+        {
+          i++;
+          continue;
+        }
+      g_array_remove_index (w->recvs, i);
+      g_array_append_val (procs, r->dst_proc);
+      _conclave_matcher_fill_send (r, e, index);
+      _conclave_matcher_set_state (self, r, CONCLAVE_MESSAGE_DELIVERED, FALSE);
+      cursor_set (w, r->dst_proc, e->time_ns);
+      if (first == NONE)
+        first = ri;
+    }
+  return first;
+}
+
+static void
+feed_group_send (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 index)
+{
+  GroupSend g;
+
+  if (w->group == NULL)
+    {
+      w->group = g_array_new (FALSE, FALSE, sizeof (GroupSend));
+      w->cursors = g_array_new (FALSE, FALSE, sizeof (Cursor));
+    }
+  g = (GroupSend) { group_take_waiting (self, w, e, index), e->time_ns };
+  if (g.msg == NONE)
+    {
+      ConclaveMessage *m;
+
+      g.msg = _conclave_matcher_message_new (self, &m);
+      _conclave_matcher_fill_send (m, e, index);
+      _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_IN_FLIGHT, TRUE);
+      g_array_append_val (self->in_flight, g.msg);
+    }
+  g_array_append_val (w->group, g);
+}
+
+/* Group sends older than `before_ns` can pair with nothing more. Returns
+ * how many are left. */
+static guint
+group_trim (Waiting *w, gint64 before_ns)
+{
+  guint n = 0;
+
+  if (w->group == NULL)
+    return 0;
+  while (n < w->group->len && g_array_index (w->group, GroupSend, n).send_ns < before_ns)
+    n++;
+  g_array_remove_range (w->group, 0, n);
+  if (w->group->len == 0)
+    g_array_set_size (w->cursors, 0);
+  return w->group->len;
+}
+
+/* ---- datagrams ------------------------------------------------------------ */
+
 static void
 feed_send (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
 {
-  Waiting *w = waiting_for (self, effective_key (e), e->time_ns);
+  Waiting *w = waiting_for (self, effective_key (self, e), e->time_ns);
   ConclaveMessage *m;
   guint64 mi;
+
+  if (is_hashed (e) && _conclave_matcher_ports_is_group (self->ports, e->s[2]))
+    {
+      feed_group_send (self, w, e, index);
+      return;
+    }
 
   /* Receives that came first: every one of them gets this send. */
   if (w->recvs->len > 0)
@@ -235,17 +410,17 @@ feed_send (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
       for (guint i = 0; i < n; i++)
         {
           mi = queue_pop (w->recvs);
-          m = message_at (self, mi);
-          fill_send (m, e, index);
-          set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
+          m = _conclave_matcher_message_at (self, mi);
+          _conclave_matcher_fill_send (m, e, index);
+          _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
           w->last_delivered = mi;
         }
       return;
     }
 
-  mi = message_new (self, &m);
-  fill_send (m, e, index);
-  set_state (self, m, CONCLAVE_MESSAGE_IN_FLIGHT, TRUE);
+  mi = _conclave_matcher_message_new (self, &m);
+  _conclave_matcher_fill_send (m, e, index);
+  _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_IN_FLIGHT, TRUE);
   g_array_append_val (w->sends, mi);
   g_array_append_val (self->in_flight, mi);
 }
@@ -253,228 +428,82 @@ feed_send (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
 static void
 feed_recv (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
 {
-  Waiting *w = waiting_for (self, effective_key (e), e->time_ns);
+  Waiting *w = waiting_for (self, effective_key (self, e), e->time_ns);
+  GroupSend *g = has_group (w) ? next_group_send (self, w, e) : NULL;
   ConclaveMessage *m, *sent;
   guint64 mi;
 
+  if (g != NULL && (w->sends->len == 0 || g->send_ns <= _conclave_matcher_message_at (self, g_array_index (w->sends, guint64, 0))->send_ns))
+    {
+      group_receive (self, w, g, e, index, CONCLAVE_MESSAGE_DELIVERED);
+      return;
+    }
   if (w->sends->len > 0)
     {
       mi = queue_pop (w->sends);
-      m = message_at (self, mi);
-      if (m->state == CONCLAVE_MESSAGE_LOST)
+      m = _conclave_matcher_message_at (self, mi);
+      if (has_expired (m))
         m->flags |= CONCLAVE_MESSAGE_FLAG_LATE;
-      fill_recv (m, e, index);
-      set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
+      _conclave_matcher_fill_recv (m, e, index);
+      _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
       w->last_delivered = mi;
       return;
     }
 
-  mi = message_new (self, &m);
-  fill_recv (m, e, index);
+  mi = _conclave_matcher_message_new (self, &m);
+  _conclave_matcher_fill_recv (m, e, index);
   if (w->last_delivered != NONE && !(e->flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH))
     {
       /* Its send was already paired: a broadcast's next receiver, or a duplicate. */
-      sent = message_at (self, w->last_delivered);
-      fill_send (m, conclave_event_store_get (self->store, sent->send_index) ?: &(ConclaveEvent) {
+      sent = _conclave_matcher_message_at (self, w->last_delivered);
+      _conclave_matcher_fill_send (m, conclave_event_store_get (self->store, sent->send_index) ?: &(ConclaveEvent) {
                    .key = sent->key, .time_ns = sent->send_ns, .proc = sent->src_proc, .s = { sent->kind } },
                  sent->send_index);
       if (sent->dst_proc == e->proc)
         m->flags |= CONCLAVE_MESSAGE_FLAG_DUPLICATE;
-      set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, TRUE);
+      _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, TRUE);
       return;
     }
-  set_state (self, m, CONCLAVE_MESSAGE_UNSENT, TRUE);
+  _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_UNSENT, TRUE);
   g_array_append_val (w->recvs, mi);
 }
 
 static void
 feed_drop (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
 {
-  Waiting *w = waiting_for (self, effective_key (e), e->time_ns);
+  Waiting *w = waiting_for (self, effective_key (self, e), e->time_ns);
   ConclaveMessage *m;
   guint64 mi;
 
   if (e->flags & CONCLAVE_EVENT_FLAG_DIR_RECV)
     {
+      GroupSend *g = has_group (w) ? next_group_send (self, w, e) : NULL;
+
       /* Eaten at the receiver: the send is reported, pair it as dropped. */
+      if (g != NULL)
+        {
+          group_receive (self, w, g, e, index, CONCLAVE_MESSAGE_DROPPED);
+          return;
+        }
       if (w->sends->len == 0)
         return;
       mi = queue_pop (w->sends);
-      m = message_at (self, mi);
+      m = _conclave_matcher_message_at (self, mi);
     }
   else
     {
       /* Eaten before it left: the sender reports the drop instead of a send. */
-      mi = message_new (self, &m);
-      fill_send (m, e, index);
-      set_state (self, m, CONCLAVE_MESSAGE_IN_FLIGHT, TRUE);
+      mi = _conclave_matcher_message_new (self, &m);
+      _conclave_matcher_fill_send (m, e, index);
+      _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_IN_FLIGHT, TRUE);
     }
   m->recv_index = index;
   m->recv_ns = e->time_ns;
   if (e->flags & CONCLAVE_EVENT_FLAG_DIR_RECV)
     m->dst_proc = e->proc;
-  set_state (self, m, CONCLAVE_MESSAGE_DROPPED, FALSE);
+  _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DROPPED, FALSE);
 }
 
-
-/* ---- TCP streams: byte ranges -------------------------------------------- */
-
-static Stream *
-stream_for (ConclaveMatcher *self, const ConclaveEvent *e)
-{
-  guint64 key = ((guint64) e->s[1] << 32) | e->s[2];
-  Stream *st = g_hash_table_lookup (self->streams, &key);
-
-  if (st == NULL)
-    {
-      st = g_new0 (Stream, 1);
-      st->sends = g_array_new (FALSE, FALSE, sizeof (Chunk));
-      st->recvs = g_array_new (FALSE, FALSE, sizeof (Chunk));
-      g_hash_table_insert (self->streams, g_memdup2 (&key, sizeof key), st);
-    }
-  st->seen_ns = MAX (st->seen_ns, e->time_ns);
-  return st;
-}
-
-static Chunk
-chunk_of (const ConclaveEvent *e, guint64 index)
-{
-  /* The offset travels in `num` (32 bits): streams are compared modulo 4 GiB. */
-  guint64 off = (guint32) e->num;
-
-  return (Chunk) { off, off + e->len, NONE, index, e->time_ns, e->proc, e->s[0] };
-}
-
-static ConclaveEvent
-chunk_event (const Chunk *c)
-{
-  return (ConclaveEvent) { .time_ns = c->time_ns, .proc = c->proc, .s = { c->kind } };
-}
-
-static gboolean
-overlaps (const Chunk *a, const Chunk *b)
-{
-  /* An empty chunk overlaps nothing: it carries no bytes. */
-  return a->off < b->end && b->off < a->end;
-}
-
-/* A message for a send and a receive that were each paired before. */
-static void
-pair_again (ConclaveMatcher *self, const Chunk *send, const Chunk *recv)
-{
-  ConclaveEvent se = chunk_event (send), re = chunk_event (recv);
-  ConclaveMessage *m;
-
-  message_new (self, &m);
-  fill_send (m, &se, send->event);
-  fill_recv (m, &re, recv->event);
-  set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, TRUE);
-}
-
-/* Chunks the other side has gone past can pair with nothing more. */
-static void
-stream_trim (ConclaveMatcher *self, Stream *st, const ConclaveEvent *e)
-{
-  guint n = 0;
-
-  while (n < st->sends->len && g_array_index (st->sends, Chunk, n).end <= st->recv_high)
-    n++;
-  g_array_remove_range (st->sends, 0, n);
-  for (n = 0; n < st->recvs->len && g_array_index (st->recvs, Chunk, n).end <= st->sent_high;)
-    n++;
-  g_array_remove_range (st->recvs, 0, n);
-  if (st->sends->len == 0 && st->recvs->len == 0)
-    {
-      guint64 key = ((guint64) e->s[1] << 32) | e->s[2];
-      g_hash_table_remove (self->streams, &key);
-    }
-}
-
-static void
-feed_stream_send (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
-{
-  Stream *st = stream_for (self, e);
-  Chunk chunk = chunk_of (e, index);
-  gboolean paired = FALSE;
-
-  for (guint i = 0; i < st->recvs->len; i++)
-    {
-      Chunk *r = &g_array_index (st->recvs, Chunk, i);
-
-      if (!overlaps (&chunk, r))
-        continue;
-      paired = TRUE;
-      if (r->msg != NONE)
-        {
-          /* The receive was waiting for its send. */
-          fill_send (message_at (self, r->msg), e, index);
-          set_state (self, message_at (self, r->msg), CONCLAVE_MESSAGE_DELIVERED, FALSE);
-          r->msg = NONE;
-        }
-      else
-        pair_again (self, &chunk, r);
-    }
-  if (!paired)
-    {
-      ConclaveMessage *m;
-
-      chunk.msg = message_new (self, &m);
-      fill_send (m, e, index);
-      set_state (self, m, CONCLAVE_MESSAGE_IN_FLIGHT, TRUE);
-      g_array_append_val (self->in_flight, chunk.msg);
-    }
-  g_array_append_val (st->sends, chunk);
-  st->sent_high = MAX (st->sent_high, chunk.end);
-  stream_trim (self, st, e);
-}
-
-static void
-feed_stream_recv (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
-{
-  Stream *st = stream_for (self, e);
-  Chunk chunk = chunk_of (e, index);
-  gboolean paired = FALSE;
-
-  for (guint i = 0; i < st->sends->len; i++)
-    {
-      Chunk *s = &g_array_index (st->sends, Chunk, i);
-
-      if (!overlaps (&chunk, s))
-        continue;
-      paired = TRUE;
-      if (s->msg != NONE)
-        {
-          /* The send's own message: in flight (or declared lost) until now. */
-          ConclaveMessage *m = message_at (self, s->msg);
-
-          if (m->state == CONCLAVE_MESSAGE_LOST)
-            m->flags |= CONCLAVE_MESSAGE_FLAG_LATE;
-          fill_recv (m, e, index);
-          set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
-          s->msg = NONE;
-        }
-      else
-        pair_again (self, s, &chunk);
-    }
-  if (!paired)
-    {
-      ConclaveMessage *m;
-
-      chunk.msg = message_new (self, &m);
-      fill_recv (m, e, index);
-      set_state (self, m, CONCLAVE_MESSAGE_UNSENT, TRUE);
-    }
-  g_array_append_val (st->recvs, chunk);
-  st->recv_high = MAX (st->recv_high, chunk.end);
-  stream_trim (self, st, e);
-}
-
-static gboolean
-is_stream_chunk (const ConclaveEvent *e)
-{
-  return (e->type == CONCLAVE_EVENT_SEND || e->type == CONCLAVE_EVENT_RECV)
-         && (e->flags & CONCLAVE_EVENT_FLAG_HAS_OFFSET) && e->key == 0;
-}
 
 guint
 conclave_matcher_feed (ConclaveMatcher *self, guint64 first, guint64 end)
@@ -488,12 +517,15 @@ conclave_matcher_feed (ConclaveMatcher *self, guint64 first, guint64 end)
     {
       const ConclaveEvent *e = conclave_event_store_get (self->store, i);
 
-      if (e != NULL && is_stream_chunk (e))
+      /* Until a socket is reported, nothing can be bound: reads need no note. */
+      if (e != NULL && e->type != CONCLAVE_EVENT_SEND && (self->knows_sockets || e->type == CONCLAVE_EVENT_SOCKET))
         {
-          if (e->type == CONCLAVE_EVENT_SEND)
-            feed_stream_send (self, e, i);
-          else
-            feed_stream_recv (self, e, i);
+          self->knows_sockets = TRUE;
+          _conclave_matcher_ports_feed (self->ports, e);
+        }
+      if (e != NULL && _conclave_matcher_streams_is_chunk (e))
+        {
+          _conclave_matcher_streams_feed (self->streams, self, e, i);
           changed++;
           continue;
         }
@@ -527,7 +559,7 @@ forget_old_keys (ConclaveMatcher *self, gint64 now_ns)
       w = g_hash_table_lookup (self->waiting, &age.key);
       if (w == NULL)
         continue;
-      if (w->sends->len == 0 && w->recvs->len == 0)
+      if (group_trim (w, now_ns - 2 * self->loss_timeout_ns) == 0 && w->sends->len == 0 && w->recvs->len == 0)
         g_hash_table_remove (self->waiting, &age.key);
       else
         g_array_append_val (self->keys, ((KeyAge) { age.key, now_ns }));
@@ -536,37 +568,6 @@ forget_old_keys (ConclaveMatcher *self, gint64 now_ns)
     {
       g_array_remove_range (self->keys, 0, self->keys_head);
       self->keys_head = 0;
-    }
-}
-
-static gboolean
-stream_waiting (Stream *st)
-{
-  for (guint i = 0; i < st->sends->len; i++)
-    if (g_array_index (st->sends, Chunk, i).msg != NONE)
-      return TRUE;
-  for (guint i = 0; i < st->recvs->len; i++)
-    if (g_array_index (st->recvs, Chunk, i).msg != NONE)
-      return TRUE;
-  return FALSE;
-}
-
-/* A quiet connection is forgotten once nothing on it waits for a partner
- * (a late receive still finds its lost send), or after a long silence. */
-static void
-forget_old_streams (ConclaveMatcher *self, gint64 now_ns)
-{
-  GHashTableIter iter;
-  Stream *st;
-
-  g_hash_table_iter_init (&iter, self->streams);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &st))
-    {
-      gint64 quiet = now_ns - st->seen_ns;
-
-      if ((quiet >= 2 * self->loss_timeout_ns && !stream_waiting (st))
-          || quiet >= 20 * self->loss_timeout_ns)
-        g_hash_table_iter_remove (&iter);
     }
 }
 
@@ -580,6 +581,26 @@ compact_in_flight (ConclaveMatcher *self)
     }
 }
 
+/* Why a datagram never arrived. Told only once sockets are reported (a
+ * trace of an older version, or a test's bare sends, says nothing about
+ * who was listening) and never for a stream (a connection has a reader). */
+static ConclaveMessageState
+fate_of (ConclaveMatcher *self, const ConclaveMessage *m, const ConclaveEvent *send)
+{
+  if (!self->knows_sockets || send == NULL || send->proto == CONCLAVE_PROTO_TCP
+      || (send->flags & CONCLAVE_EVENT_FLAG_HAS_OFFSET))
+    return CONCLAVE_MESSAGE_LOST;
+  return _conclave_matcher_ports_fate (self->ports, _conclave_matcher_ports_port (self->ports, send->s[2]),
+                                       m->send_ns);
+}
+
+static guint8
+fate_flags (ConclaveMessageState fate)
+{
+  return fate == CONCLAVE_MESSAGE_UNHEARD ? CONCLAVE_EVENT_FLAG_UNHEARD
+         : fate == CONCLAVE_MESSAGE_NOT_READ ? CONCLAVE_EVENT_FLAG_NOT_READ : 0;
+}
+
 guint
 conclave_matcher_expire (ConclaveMatcher *self, gint64 now_ns)
 {
@@ -591,34 +612,43 @@ conclave_matcher_expire (ConclaveMatcher *self, gint64 now_ns)
   while (self->in_flight_head < self->in_flight->len)
     {
       guint64 mi = g_array_index (self->in_flight, guint64, self->in_flight_head);
-      ConclaveMessage *m = message_at (self, mi);
+      ConclaveMessage *m = _conclave_matcher_message_at (self, mi);
       const ConclaveEvent *send;
       ConclaveEvent event = { 0 };
+      ConclaveMessageState fate;
 
       if (m->state == CONCLAVE_MESSAGE_IN_FLIGHT && now_ns - m->send_ns < self->loss_timeout_ns)
         break;
       self->in_flight_head++;
       if (m->state != CONCLAVE_MESSAGE_IN_FLIGHT)
         continue;
-      set_state (self, m, CONCLAVE_MESSAGE_LOST, FALSE);
+      send = conclave_event_store_get (self->store, m->send_index);
+      fate = fate_of (self, m, send);
+      _conclave_matcher_set_state (self, m, fate, FALSE);
       m->recv_ns = m->send_ns + self->loss_timeout_ns;
       event.type = CONCLAVE_EVENT_LOST;
       event.time_ns = now_ns;
       event.key = m->key;
       event.proc = m->src_proc;
       event.s[0] = m->kind;
-      if ((send = conclave_event_store_get (self->store, m->send_index)) != NULL)
+      event.flags = fate_flags (fate);
+      if (send != NULL)
         {
           memcpy (event.s, send->s, sizeof event.s);
           event.proto = send->proto;
-          event.flags = send->flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH;
+          event.flags |= send->flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH;
         }
       g_array_append_val (lost, event);
     }
   compact_in_flight (self);
 
   forget_old_keys (self, now_ns);
-  forget_old_streams (self, now_ns);
+  _conclave_matcher_streams_forget (self->streams, now_ns, self->loss_timeout_ns);
+  if (now_ns - self->trimmed_ns >= self->loss_timeout_ns)
+    {
+      _conclave_matcher_ports_trim (self->ports, now_ns - 4 * self->loss_timeout_ns);
+      self->trimmed_ns = now_ns;
+    }
   n = lost->len;
   /* The matcher is fed only sends, receives and drops: LOST events pass by. */
   conclave_event_store_append (self->store, (ConclaveEvent *) (gpointer) lost->data, n);
@@ -633,6 +663,12 @@ conclave_matcher_set_loss_timeout (ConclaveMatcher *self, gint64 timeout_ns)
   self->loss_timeout_ns = MAX (timeout_ns, 1);
 }
 
+void
+_conclave_matcher_track_in_flight (ConclaveMatcher *self, guint64 index)
+{
+  g_array_append_val (self->in_flight, index);
+}
+
 guint64
 conclave_matcher_get_n_messages (ConclaveMatcher *self)
 {
@@ -644,7 +680,7 @@ conclave_matcher_get_message (ConclaveMatcher *self, guint64 index)
 {
   if (index >= self->n_messages)
     return NULL;
-  return message_at (self, index);
+  return _conclave_matcher_message_at (self, index);
 }
 
 void
@@ -662,14 +698,14 @@ conclave_matcher_foreach_in_range (ConclaveMatcher    *self,
   while (lo < hi)
     {
       guint64 mid = (lo + hi) / 2;
-      if (message_at (self, mid)->send_ns < from_ns - self->loss_timeout_ns)
+      if (_conclave_matcher_message_at (self, mid)->send_ns < from_ns - self->loss_timeout_ns)
         lo = mid + 1;
       else
         hi = mid;
     }
   for (guint64 i = lo; i < self->n_messages; i++)
     {
-      const ConclaveMessage *m = message_at (self, i);
+      const ConclaveMessage *m = _conclave_matcher_message_at (self, i);
       gint64 end = m->recv_ns ? m->recv_ns : G_MAXINT64;
 
       if (m->send_ns >= to_ns && m->send_ns != 0)
@@ -682,5 +718,12 @@ conclave_matcher_foreach_in_range (ConclaveMatcher    *self,
 void
 conclave_matcher_count (ConclaveMatcher *self, guint64 counts[5])
 {
-  memcpy (counts, self->counts, sizeof self->counts);
+  memcpy (counts, self->counts, 5 * sizeof self->counts[0]);
+}
+
+guint64
+conclave_matcher_count_state (ConclaveMatcher *self, ConclaveMessageState state)
+{
+  g_return_val_if_fail (self != NULL && state < CONCLAVE_MESSAGE_N_STATES, 0);
+  return self->counts[state];
 }

@@ -3,10 +3,13 @@
  * Fed every appended event (in arrival order, so a receive may come before
  * its send); keeps one ConclaveMessage per (send, receive) pair: a broadcast
  * with three receivers is three messages sharing one send. Keys are the
- * message ids conclave-node puts in datagrams, or payload hashes paired FIFO
- * among equal (src, dst, hash). In flight too long → lost; a late receive
- * still delivers it (flag LATE). Plain data; no GObject, no signals: the
- * cluster tells observers once per batch.
+ * message ids conclave-node puts in datagrams, or payload hashes paired
+ * among equal (source port, destination port, hash): FIFO for unicast, and
+ * with every receiver for a broadcast or multicast destination. In flight
+ * too long → lost, unheard (nobody was bound at the destination) or not
+ * read (nobody there read); a late receive still delivers it (flag LATE).
+ * Plain data; no GObject, no signals: the cluster tells observers once per
+ * batch.
  */
 #pragma once
 
@@ -20,6 +23,9 @@ typedef enum {
   CONCLAVE_MESSAGE_DROPPED,
   CONCLAVE_MESSAGE_LOST,
   CONCLAVE_MESSAGE_UNSENT,      /* a receive whose send has not been reported (yet) */
+  CONCLAVE_MESSAGE_UNHEARD,     /* never arrived: no socket was bound at its destination */
+  CONCLAVE_MESSAGE_NOT_READ,    /* never arrived: bound there, but nobody read after it */
+  CONCLAVE_MESSAGE_N_STATES
 } ConclaveMessageState;
 
 typedef enum {
@@ -49,8 +55,9 @@ void                   conclave_matcher_free             (ConclaveMatcher    *se
 guint                  conclave_matcher_feed             (ConclaveMatcher    *self,
                                                           guint64             first,
                                                           guint64             end);
-/* Declares in-flight messages older than the timeout lost; appends a LOST
- * event for each to the store. Returns how many. */
+/* Declares in-flight messages older than the timeout lost, unheard or not
+ * read; appends a LOST event for each to the store (flags UNHEARD,
+ * NOT_READ). Returns how many. */
 guint                  conclave_matcher_expire           (ConclaveMatcher    *self,
                                                           gint64              now_ns);
 void                   conclave_matcher_set_loss_timeout (ConclaveMatcher    *self,
@@ -65,9 +72,12 @@ void                   conclave_matcher_foreach_in_range (ConclaveMatcher    *se
                                                           gint64              to_ns,
                                                           ConclaveMessageFunc func,
                                                           gpointer            user_data);
-/* Totals by state, for summaries. */
+/* Totals of the first five states (IN_FLIGHT … UNSENT), for summaries. */
 void                   conclave_matcher_count            (ConclaveMatcher    *self,
                                                           guint64             counts[5]);
+/* Messages in one state (any ConclaveMessageState). */
+guint64                conclave_matcher_count_state      (ConclaveMatcher      *self,
+                                                          ConclaveMessageState  state);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConclaveMatcher, conclave_matcher_free)
 

@@ -151,7 +151,7 @@ fault_pair_free (gpointer data)
 /* ---- the summary --------------------------------------------------------- */
 
 typedef struct {
-  guint64 n[5];
+  guint64 n[CONCLAVE_MESSAGE_N_STATES];
 } KindCounts;
 
 static const char *
@@ -242,6 +242,19 @@ print_processes (ConclaveCluster *cluster)
 }
 
 static void
+print_kind_counts (const char *kind, const KindCounts *k)
+{
+  const guint64 *n = k->n;
+
+  g_print ("  %-12s %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT
+           " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT "\n", kind,
+           n[CONCLAVE_MESSAGE_IN_FLIGHT] + n[CONCLAVE_MESSAGE_DELIVERED] + n[CONCLAVE_MESSAGE_DROPPED]
+           + n[CONCLAVE_MESSAGE_LOST] + n[CONCLAVE_MESSAGE_UNHEARD] + n[CONCLAVE_MESSAGE_NOT_READ],
+           n[CONCLAVE_MESSAGE_DELIVERED], n[CONCLAVE_MESSAGE_DROPPED], n[CONCLAVE_MESSAGE_LOST],
+           n[CONCLAVE_MESSAGE_UNHEARD], n[CONCLAVE_MESSAGE_NOT_READ], n[CONCLAVE_MESSAGE_IN_FLIGHT]);
+}
+
+static void
 print_messages (ConclaveCluster *cluster)
 {
   ConclaveEventStore *store = conclave_cluster_get_store (cluster);
@@ -249,7 +262,7 @@ print_messages (ConclaveCluster *cluster)
   g_autoptr(GHashTable) kinds = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   GHashTableIter iter;
   gpointer key, value;
-  guint64 total[5] = { 0 };
+  KindCounts total = { { 0 } };
 
   for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
     {
@@ -260,18 +273,15 @@ print_messages (ConclaveCluster *cluster)
       if (k == NULL)
         g_hash_table_insert (kinds, (gpointer) kind, (k = g_new0 (KindCounts, 1)));
       k->n[m->state]++;
-      total[m->state]++;
+      total.n[m->state]++;
     }
-  g_print ("\nMessages\n  %-12s %9s %9s %9s %9s %9s\n", "kind", "sent", "delivered", "dropped", "lost", "in flight");
+  /* unheard: nobody was bound at the destination; not read: bound, never read. */
+  g_print ("\nMessages\n  %-12s %9s %9s %9s %9s %9s %9s %9s\n", "kind", "sent", "delivered", "dropped", "lost",
+           "unheard", "not read", "in flight");
   g_hash_table_iter_init (&iter, kinds);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      KindCounts *k = value;
-      g_print ("  %-12s %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT "\n",
-               (char *) key, k->n[0] + k->n[1] + k->n[2] + k->n[3], k->n[1], k->n[2], k->n[3], k->n[0]);
-    }
-  g_print ("  %-12s %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT "\n",
-           "all", total[0] + total[1] + total[2] + total[3], total[1], total[2], total[3], total[0]);
+    print_kind_counts (key, value);
+  print_kind_counts ("all", &total);
 }
 
 static guint

@@ -17,6 +17,8 @@
 static pthread_once_t broadcasts_once = PTHREAD_ONCE_INIT;
 static in_addr_t broadcasts[MAX_BROADCASTS];
 static int n_broadcasts;
+static in_addr_t locals[MAX_BROADCASTS];
+static int n_locals;
 
 static size_t
 put_uint (char *out, unsigned value)
@@ -126,10 +128,14 @@ load_broadcasts (void)
 
   if (getifaddrs (&list) != 0)
     return;
-  for (struct ifaddrs *ifa = list; ifa != NULL && n_broadcasts < MAX_BROADCASTS; ifa = ifa->ifa_next)
-    if ((ifa->ifa_flags & IFF_BROADCAST) && ifa->ifa_broadaddr != NULL
-        && ifa->ifa_broadaddr->sa_family == AF_INET)
-      broadcasts[n_broadcasts++] = ((const struct sockaddr_in *) ifa->ifa_broadaddr)->sin_addr.s_addr;
+  for (struct ifaddrs *ifa = list; ifa != NULL; ifa = ifa->ifa_next)
+    {
+      if ((ifa->ifa_flags & IFF_BROADCAST) && ifa->ifa_broadaddr != NULL
+          && ifa->ifa_broadaddr->sa_family == AF_INET && n_broadcasts < MAX_BROADCASTS)
+        broadcasts[n_broadcasts++] = ((const struct sockaddr_in *) ifa->ifa_broadaddr)->sin_addr.s_addr;
+      if (ifa->ifa_addr != NULL && ifa->ifa_addr->sa_family == AF_INET && n_locals < MAX_BROADCASTS)
+        locals[n_locals++] = ((const struct sockaddr_in *) ifa->ifa_addr)->sin_addr.s_addr;
+    }
   freeifaddrs (list);
 }
 
@@ -148,6 +154,27 @@ trace_addr_is_broadcast (in_addr_t addr_be)
     if (broadcasts[i] == addr_be)
       return 1;
   return 0;
+}
+
+static int
+is_local (in_addr_t addr_be)
+{
+  pthread_once (&broadcasts_once, load_broadcasts);
+  for (int i = 0; i < n_locals; i++)
+    if (locals[i] == addr_be)
+      return 1;
+  return 0;
+}
+
+int
+trace_addr_looks_broadcast (in_addr_t addr_be)
+{
+  uint32_t a = ntohl (addr_be);
+
+  /* 127.255.255.255 is lo's own broadcast: it needs no rewriting. */
+  if ((a & 0xFF) != 0xFF || a == 0x7FFFFFFFu || trace_addr_is_multicast (addr_be))
+    return 0;
+  return trace_addr_is_broadcast (addr_be) || !is_local (addr_be);
 }
 
 int

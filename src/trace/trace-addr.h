@@ -25,5 +25,12 @@ int    trace_addr_ipv4    (const struct sockaddr *sa, socklen_t len, struct sock
  * this machine (a LAN broadcast). */
 int    trace_addr_is_broadcast (in_addr_t addr_be);
 
+/* 1 for an x.y.z.255 that is not an address of this machine (nor
+ * 127.255.255.255, lo's own broadcast): what course code computes as "the
+ * subnet's broadcast address" from its own IP or hard-codes for its LAN
+ * (192.168.1.255), which may not exist here. Meant for sockets that set
+ * SO_BROADCAST and for bind. */
+int    trace_addr_looks_broadcast (in_addr_t addr_be);
+
 /* 1 for 224.0.0.0/4. */
 int    trace_addr_is_multicast (in_addr_t addr_be);

@@ -51,6 +51,49 @@ ensure_multicast_on_loopback (int fd)
   tell_once (fd, TRACE_FD_REWROTE_MCAST_IF, "multicast-if", "default", "127.0.0.1");
 }
 
+/* SO_BROADCAST: the program means x.y.z.255 as its subnet's broadcast. */
+static int
+wants_broadcast (int fd)
+{
+  int on = 0;
+  socklen_t len = sizeof on;
+
+  return getsockopt (fd, SOL_SOCKET, SO_BROADCAST, &on, &len) == 0 && on;
+}
+
+/* A copy of `to` (IPv4 or v4-mapped) with the address replaced. */
+static void
+with_v4_address (TraceSockaddr *storage, const struct sockaddr *to, socklen_t len, in_addr_t addr_be)
+{
+  memcpy (&storage->ss, to, len < sizeof storage->ss ? len : sizeof storage->ss);
+  if (to->sa_family == AF_INET)
+    ((struct sockaddr_in *) &storage->ss)->sin_addr.s_addr = addr_be;
+  else
+    memcpy (&((struct sockaddr_in6 *) &storage->ss)->sin6_addr.s6_addr[12], &addr_be, 4);
+}
+
+const struct sockaddr *
+trace_confine_bind (int fd, const struct sockaddr *addr, socklen_t len, TraceSockaddr *storage)
+{
+  struct sockaddr_in v4;
+  char from_text[TRACE_ADDR_MAX];
+  int saved = errno;
+
+  if (!trace_addr_ipv4 (addr, len, &v4) || !trace_addr_looks_broadcast (v4.sin_addr.s_addr))
+    {
+      errno = saved;
+      return addr;
+    }
+  with_v4_address (storage, addr, len, htonl (INADDR_ANY));
+  /* ::ffff:0.0.0.0 is no wildcard: an IPv6 socket binds :: instead. */
+  if (addr->sa_family == AF_INET6)
+    ((struct sockaddr_in6 *) &storage->ss)->sin6_addr = in6addr_any;
+  trace_addr_format (addr, len, from_text);
+  tell_once (fd, TRACE_FD_REWROTE_BIND, "bind-broadcast", from_text, "0.0.0.0");
+  errno = saved;
+  return &storage->sa;
+}
+
 const struct sockaddr *
 trace_confine_dest (int fd, const struct sockaddr *to, socklen_t len, TraceSockaddr *storage)
 {
@@ -66,19 +109,13 @@ trace_confine_dest (int fd, const struct sockaddr *to, socklen_t len, TraceSocka
       errno = saved;
       return to;
     }
-  if (!trace_addr_is_broadcast (v4.sin_addr.s_addr))
+  if (!trace_addr_is_broadcast (v4.sin_addr.s_addr)
+      && !(trace_addr_looks_broadcast (v4.sin_addr.s_addr) && wants_broadcast (fd)))
     {
       errno = saved;
       return to;
     }
-  memcpy (&storage->ss, to, len < sizeof storage->ss ? len : sizeof storage->ss);
-  if (to->sa_family == AF_INET)
-    ((struct sockaddr_in *) &storage->ss)->sin_addr.s_addr = htonl (LOOPBACK_BROADCAST);
-  else
-    {
-      uint32_t b = htonl (LOOPBACK_BROADCAST);
-      memcpy (&((struct sockaddr_in6 *) &storage->ss)->sin6_addr.s6_addr[12], &b, 4);
-    }
+  with_v4_address (storage, to, len, htonl (LOOPBACK_BROADCAST));
   trace_addr_format (to, len, from_text);
   trace_addr_format (&storage->sa, len, to_text);
   tell_once (fd, TRACE_FD_REWROTE_BROADCAST, "broadcast", from_text, to_text);

@@ -1,7 +1,8 @@
 /* trace-confine.h — keeps a program's datagrams on loopback.
  *
- * A datagram to 255.255.255.255 or to a LAN broadcast address goes to
- * 127.255.255.255 instead; multicast is sent with IP_MULTICAST_IF on
+ * A datagram to 255.255.255.255, to a LAN broadcast address or (from a
+ * socket with SO_BROADCAST) to any x.y.z.255 goes to 127.255.255.255
+ * instead, and a bind to such an address binds all addresses; multicast is sent with IP_MULTICAST_IF on
  * 127.0.0.1 and IP_MULTICAST_LOOP on, and groups are joined on 127.0.0.1.
  * So a classroom's programs find each other on one machine, even in a
  * sandbox that has only `lo`, and never flood the LAN. Each kind of
@@ -21,6 +22,12 @@ typedef union {
  * in *storage. Sets up multicast on the socket before its first multicast
  * send. */
 const struct sockaddr *trace_confine_dest (int fd, const struct sockaddr *to, socklen_t len,
+                                           TraceSockaddr *storage);
+
+/* bind to a broadcast address (255.255.255.255, a subnet's x.y.z.255)
+ * binds the port on all addresses instead: the datagrams it waits for
+ * arrive at 127.255.255.255 here. */
+const struct sockaddr *trace_confine_bind (int fd, const struct sockaddr *addr, socklen_t len,
                                            TraceSockaddr *storage);
 
 /* Returns the option value to really set: `value` itself, or a rewritten

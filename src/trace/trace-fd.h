@@ -28,6 +28,7 @@ typedef enum {
   TRACE_FD_MCAST_READY       = 1 << 3,  /* IP_MULTICAST_IF/LOOP set on loopback */
   TRACE_FD_REWROTE_MCAST_LOOP = 1 << 4,
   TRACE_FD_AUTOBOUND_TOLD    = 1 << 5,  /* the kernel-chosen port was reported */
+  TRACE_FD_REWROTE_BIND      = 1 << 6,
 } TraceFdFlags;
 
 typedef struct {

@@ -166,6 +166,14 @@ report_bound (int rc, int fd, const char *op)
 TRACE_EXPORT int
 bind (int fd, const struct sockaddr *addr, socklen_t len)
 {
+  TraceSockaddr storage;
+
+  if (trace_enter ())
+    {
+      if (trace_fd_classify (fd) == TRACE_FD_UDP)
+        addr = trace_confine_bind (fd, addr, len, &storage);
+      trace_leave ();
+    }
   return report_bound (REAL (bind) (fd, addr, len), fd, "bind");
 }
 

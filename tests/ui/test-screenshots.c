@@ -5,6 +5,7 @@
  * still has to look at them. */
 #include "config.h"
 
+#include "conclave-palette.h"
 #include "conclave-render.h"
 #include "ui-test-utils.h"
 
@@ -130,6 +131,45 @@ test_faults (Fixture       *f,
   save (f, "faults");
 }
 
+static gboolean
+some_unheard (gpointer data)
+{
+  Fixture *f = data;
+
+  return conclave_matcher_count_state (conclave_cluster_get_matcher (f->cluster), CONCLAVE_MESSAGE_UNHEARD) >= 6;
+}
+
+/* A program logging to a syslog port nobody reads: its lines are unheard,
+ * drawn in a quiet grey, never in the alarm red of a lost message. */
+static void
+test_unheard (Fixture       *f,
+              gconstpointer  data)
+{
+  const char *argv[] = { "/usr/bin/python3", "-c",
+                         "import socket, time\n"
+                         "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                         "while True:\n"
+                         "    s.sendto(b'<14>app: still here', ('127.0.0.1', {port}))\n"
+                         "    time.sleep(0.1)\n", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GdkRGBA red;
+  guint n_colors, n_red;
+
+  g_assert_nonnull (conclave_cluster_add_program (f->cluster, "logger", argv, NULL, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (ui_test_wait (some_unheard, f, 30000));
+  conclave_window_show_view (f->window, "timeline");
+  ui_test_run_for (800);
+  texture = ui_test_screenshot (GTK_WIDGET (f->window), "unheard");
+  conclave_palette_get (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &red);
+  conclave_render_inspect (texture, &red, 8, &n_colors, &n_red);
+  g_test_message ("unheard: %u colours, %u pixels of alarm red", n_colors, n_red);
+  g_assert_cmpuint (n_colors, >=, 40);
+  g_assert_cmpuint (n_red, ==, 0);
+  g_assert_cmpuint (conclave_matcher_count_state (conclave_cluster_get_matcher (f->cluster), CONCLAVE_MESSAGE_LOST), ==, 0);
+}
+
 static void
 test_presentation (Fixture       *f,
                    gconstpointer  data)
@@ -163,6 +203,7 @@ main (int   argc,
     }
   g_test_add ("/screenshots/views", Fixture, NULL, fixture_set_up, test_views, fixture_tear_down);
   g_test_add ("/screenshots/faults", Fixture, NULL, fixture_set_up, test_faults, fixture_tear_down);
+  g_test_add ("/screenshots/unheard", Fixture, NULL, fixture_set_up, test_unheard, fixture_tear_down);
   g_test_add ("/screenshots/presentation", Fixture, NULL, fixture_set_up, test_presentation, fixture_tear_down);
   return g_test_run ();
 }
