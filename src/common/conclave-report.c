@@ -808,7 +808,7 @@ read_locked (void)
 }
 
 int
-creport_read_commands (void (*cb) (const char *line, void *data), void *data)
+creport_read_commands (CReportCommandFunc cb, void *data)
 {
   int saved = errno;
   int ret = 0;
@@ -823,13 +823,15 @@ creport_read_commands (void (*cb) (const char *line, void *data), void *data)
   ret = read_locked ();
   block = take_lines_locked (&len);
   lock_leave ();
+  /* memchr, not strchr: a line may hold a NUL byte, and strchr would stop
+   * there and miss the newline. */
   for (char *line = block; line != NULL && line < block + len;)
     {
-      char *nl = strchr (line, '\n');
+      char *nl = memchr (line, '\n', (size_t) (block + len - line));
 
       *nl = '\0';
       if (nl > line && cb != NULL)
-        cb (line, data);
+        cb (line, (size_t) (nl - line), data);
       line = nl + 1;
     }
   free (block);

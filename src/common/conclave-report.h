@@ -68,9 +68,12 @@ void creport_message (const char *ev, const CReportMsg *msg, const char *extra);
 size_t creport_json_string (char *buf, size_t size, const char *s, size_t len);
 
 /* Reads whatever commands are waiting (non-blocking) and calls `cb` once per
- * complete line (NUL-terminated, without newline). Returns -1 when the
- * controller closed the connection (reporting then stops), else 0. */
-int  creport_read_commands (void (*cb) (const char *line, void *data), void *data);
+ * complete line, without its newline: `len` bytes, NUL-terminated at
+ * line[len]. The line itself may hold a NUL byte (not JSON: the command
+ * reader rejects it). Returns -1 when the controller closed the connection
+ * (reporting then stops), else 0. */
+typedef void (*CReportCommandFunc) (const char *line, size_t len, void *data);
+int  creport_read_commands (CReportCommandFunc cb, void *data);
 
 /* Flush buffered lines if the socket accepts them (call when poll says POLLOUT
  * or now and then). */

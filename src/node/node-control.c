@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 typedef struct {
   double drop;
@@ -241,11 +242,14 @@ node_control_apply (const char *line, GError **error)
 }
 
 void
-node_control_handle_line (const char *line, void *unused)
+node_control_handle_line (const char *line, size_t len, void *unused)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!node_control_apply (line, &error))
+  if (memchr (line, '\0', len) != NULL)
+    g_set_error_literal (&error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                         "a NUL byte in the command");
+  if (error != NULL || !node_control_apply (line, &error))
     {
       fprintf (stderr, "Ignored a bad command from the controller: %s\n", error->message);
       node_report_log ("warning", "ignored a bad command: %s", error->message);

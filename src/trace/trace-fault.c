@@ -167,9 +167,12 @@ trace_fault_apply (const char *line)
 }
 
 static void
-on_command (const char *line, void *unused)
+on_command (const char *line, size_t len, void *unused)
 {
-  trace_fault_apply (line);
+  if (memchr (line, '\0', len) != NULL)
+    trace_report_log ("warning", "ignored a bad command: %s", "a NUL byte in the command");
+  else
+    trace_fault_apply (line);
 }
 
 void

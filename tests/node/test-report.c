@@ -319,9 +319,10 @@ test_backlog_full (void)
 }
 
 static void
-collect_line (const char *line, void *data)
+collect_line (const char *line, size_t len, void *data)
 {
-  g_ptr_array_add (data, g_strdup (line));
+  g_assert_cmpint (line[len], ==, '\0');
+  g_ptr_array_add (data, g_memdup2 (line, len + 1));  /* NULs and all */
 }
 
 static gboolean
@@ -348,6 +349,26 @@ test_commands (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (lines->pdata[0], ==, "{\"cmd\":\"tempo\",\"scale\":0.5}");
   g_assert_cmpstr (lines->pdata[1], ==, "{\"cmd\":\"post\"}");
   g_assert_cmpstr (lines->pdata[2], ==, "{\"cmd\":\"fault\"}");
+}
+
+/* A NUL byte is not JSON, but a controller (or anything that got hold of
+ * the socket) may send one: the line that holds it must reach the reader
+ * whole, with its length, and the lines after it must not be lost. */
+static void
+test_command_with_nul (Fixture *fx, gconstpointer data)
+{
+  static const char nul_line[] = "{\"cmd\":\"post\",\"text\":\"a\0b\"}";
+  static const char bytes[] = "{\"cmd\":\"post\",\"text\":\"a\0b\"}\n{\"cmd\":\"fault\"}\n";
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+  connect_and_greet (fx);
+  test_controller_send_bytes (fx->ctl, getpid (), bytes, sizeof bytes - 1);
+  test_controller_send (fx->ctl, getpid (), "{\"cmd\":\"tempo\",\"scale\":2}");
+  g_assert_true (test_controller_wait (fx->ctl, commands_read, lines, 5000));
+  g_assert_cmpuint (lines->len, ==, 3);
+  g_assert_cmpmem (lines->pdata[0], sizeof nul_line, nul_line, sizeof nul_line);
+  g_assert_cmpstr (lines->pdata[1], ==, "{\"cmd\":\"fault\"}");
+  g_assert_cmpstr (lines->pdata[2], ==, "{\"cmd\":\"tempo\",\"scale\":2}");
 }
 
 /* Parses `json` (a JSON string literal) and returns its value. */
@@ -421,6 +442,7 @@ main (int argc, char **argv)
   g_test_add ("/report/after-fork", Fixture, NULL, fixture_set_up, test_after_fork, fixture_tear_down);
   g_test_add ("/report/controller-goes-away", Fixture, NULL, fixture_set_up, test_controller_goes_away, fixture_tear_down);
   g_test_add ("/report/commands", Fixture, NULL, fixture_set_up, test_commands, fixture_tear_down);
+  g_test_add ("/report/command-with-nul", Fixture, NULL, fixture_set_up, test_command_with_nul, fixture_tear_down);
   g_test_add_func ("/report/without-control", test_without_control);
   g_test_add_func ("/report/backlog-full", test_backlog_full);
   g_test_add_func ("/report/json-string", test_json_string);
