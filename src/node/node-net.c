@@ -185,9 +185,12 @@ node_net_close (NodeLink *link)
 
 /* ---- reporting ---- */
 
+typedef enum { REPORT_SEND, REPORT_RECV, REPORT_DROP } ReportWhat;
+
+/* `isolated`: only for a drop (a partition, else the drop probability). */
 static void
-report_message (const char *ev, const NodeLink *link, gboolean outgoing,
-                const NodeWireMsg *msg, gsize len, gint64 t, const char *extra)
+report_message (ReportWhat what, const NodeLink *link, gboolean outgoing,
+                const NodeWireMsg *msg, gsize len, gint64 t, gboolean isolated)
 {
   char local[NODE_ADDR_LEN], peer[NODE_ADDR_LEN];
   CReportMsg report = { 0 };
@@ -206,22 +209,25 @@ report_message (const char *ev, const NodeLink *link, gboolean outgoing,
   report.lc = msg->lc;
   report.off = -1;
   report.t = t;
-  creport_message (ev, &report, extra);
+  if (what == REPORT_SEND)
+    creport_send (&report);
+  else if (what == REPORT_RECV)
+    creport_recv (&report);
+  else
+    creport_drop (&report, !outgoing, isolated);
 }
 
-/* `reason`: "fault" (the drop probability) or "isolated" (a partition). */
+/* `isolated`: a partition ate it (else the drop probability). */
 static void
 report_drop (const NodeLink *link, gboolean outgoing, const NodeWireMsg *msg, gsize len,
-             const char *reason)
+             gboolean isolated)
 {
   char peer[NODE_ADDR_LEN];
-  g_autofree char *extra = g_strdup_printf ("\"dir\":\"%s\",\"reason\":\"%s\"",
-                                            outgoing ? "send" : "recv", reason);
 
   node_addr_format (&link->peer, peer);
-  report_message ("drop", link, outgoing, msg, len, 0, extra);
+  report_message (REPORT_DROP, link, outgoing, msg, len, 0, isolated);
   printf ("%s: dropped %s %s message %s %s\n",
-          strcmp (reason, "isolated") == 0 ? "Partition" : "Fault",
+          isolated ? "Partition" : "Fault",
           outgoing ? "outgoing" : "incoming", msg->kind, outgoing ? "to" : "from", peer);
 }
 
@@ -261,7 +267,7 @@ transmit (const NodeLink *link, const NodeWireMsg *msg, GBytes *wire)
     sent = send (link->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
   if (sent == (ssize_t) len)
     {
-      report_message ("send", link, TRUE, msg, len, t, NULL);
+      report_message (REPORT_SEND, link, TRUE, msg, len, t, FALSE);
       return;
     }
   fprintf (stderr, "Could not send a %s message: %s\n", msg->kind,
@@ -335,12 +341,12 @@ node_net_send_to (const NodeLink *link, const char *peer_node, const char *kind,
     }
   if (node_control_isolated (peer_node))
     {
-      report_drop (link, TRUE, &msg, g_bytes_get_size (wire), "isolated");
+      report_drop (link, TRUE, &msg, g_bytes_get_size (wire), TRUE);
       return;
     }
   if (node_control_should_drop ())
     {
-      report_drop (link, TRUE, &msg, g_bytes_get_size (wire), "fault");
+      report_drop (link, TRUE, &msg, g_bytes_get_size (wire), FALSE);
       return;
     }
   if (node_control_delay_ms () == 0)
@@ -372,7 +378,7 @@ static void
 deliver (const NodeLink *link, const NodeWireMsg *msg, gsize len, NodeMsgFunc func, gpointer data)
 {
   node_wire_observe (msg->lc);
-  report_message ("recv", link, FALSE, msg, len, 0, NULL);
+  report_message (REPORT_RECV, link, FALSE, msg, len, 0, FALSE);
   func (link, msg, data);
 }
 
@@ -422,12 +428,12 @@ receive (const NodeLink *link, const char *data, gsize len, NodeMsgFunc func, gp
     }
   if (from_isolated_node (&msg))
     {
-      report_drop (link, FALSE, &msg, wire_length (link, len), "isolated");
+      report_drop (link, FALSE, &msg, wire_length (link, len), TRUE);
       return;
     }
   if (node_control_should_drop ())
     {
-      report_drop (link, FALSE, &msg, wire_length (link, len), "fault");
+      report_drop (link, FALSE, &msg, wire_length (link, len), FALSE);
       return;
     }
   if (node_control_delay_ms () == 0)

@@ -72,14 +72,14 @@ test_hello_and_events (Fixture *fx, gconstpointer data)
   TestEvent *sent;
 
   connect_and_greet (fx);
-  creport_message ("send", &msg, "\"dir\":\"send\"");
+  creport_send (&msg);
   sent = test_controller_wait_event (fx->ctl, "send", getpid (), NULL, NULL, 5000);
   g_assert_nonnull (sent);
   g_assert_cmpint (test_event_int (sent, "seq", -1), ==, 1);
   g_assert_cmpstr (test_event_str (sent, "id"), ==, "42:7");
   g_assert_cmpstr (test_event_str (sent, "preview"), ==, "Hi \"x\"");
   g_assert_cmpstr (test_event_str (sent, "src"), ==, "127.0.0.1:1");
-  g_assert_cmpstr (test_event_str (sent, "dir"), ==, "send");
+  g_assert_false (json_object_has_member (sent->obj, "dir"));
   g_assert_cmpint (test_event_int (sent, "lc", -1), ==, 3);
   g_assert_cmpint (test_event_int (sent, "len", -1), ==, 5);
   g_assert_false (json_object_has_member (sent->obj, "off"));
@@ -91,7 +91,7 @@ test_hello_and_events (Fixture *fx, gconstpointer data)
   msg.off = 10;
   msg.lc = 0;
   msg.t = 12345;
-  creport_message ("recv", &msg, NULL);
+  creport_recv (&msg);
   sent = test_controller_wait_event (fx->ctl, "recv", getpid (), NULL, NULL, 5000);
   g_assert_nonnull (sent);
   g_assert_cmpstr (test_event_str (sent, "hash"), ==, "e71fa2190541574b");
@@ -108,7 +108,7 @@ static void
 test_overflow (Fixture *fx, gconstpointer data)
 {
   const int lines = 20000;
-  g_autofree char *fields = g_strdup_printf ("\"text\":\"%0200d\"", 0);
+  g_autofree char *text = g_strdup_printf ("%0200d", 0);
   gint64 start, elapsed_us;
   g_autoptr(GPtrArray) overflows = NULL;
   TestConn *conn;
@@ -118,7 +118,7 @@ test_overflow (Fixture *fx, gconstpointer data)
   connect_and_greet (fx);
   start = g_get_monotonic_time ();
   for (int i = 0; i < lines; i++)
-    creport_event ("log", fields);
+    creport_log (CONCLAVE_LEVEL_INFO, text);
   elapsed_us = g_get_monotonic_time () - start;
   g_test_message ("%d lines in %" G_GINT64_FORMAT " µs, %" G_GUINT64_FORMAT " dropped",
                   lines, elapsed_us, creport_dropped ());
@@ -127,7 +127,7 @@ test_overflow (Fixture *fx, gconstpointer data)
   g_assert_cmpint (elapsed_us, <, 5 * G_USEC_PER_SEC);  /* it did not wait for us */
 
   g_assert_true (test_controller_wait (fx->ctl, drained, NULL, 10000));
-  creport_event ("log", "\"text\":\"marker\"");
+  creport_log (CONCLAVE_LEVEL_INFO, "marker");
   marker = test_controller_wait_event (fx->ctl, "log", getpid (), "text", "marker", 5000);
   g_assert_nonnull (marker);
 
@@ -179,7 +179,7 @@ test_after_fork (Fixture *fx, gconstpointer data)
   if (child == 0)
     {
       creport_after_fork ();
-      creport_event ("log", "\"text\":\"from the child\"");
+      creport_log (CONCLAVE_LEVEL_INFO, "from the child");
       flush_before_exit ();
       _exit (creport_active () ? 0 : 3);
     }
@@ -196,7 +196,7 @@ test_after_fork (Fixture *fx, gconstpointer data)
   g_assert_true (test_controller_conn (fx->ctl, child) != test_controller_conn (fx->ctl, getpid ()));
 
   /* the child closed its copy of our connection; ours must still work */
-  creport_event ("log", "\"text\":\"parent after fork\"");
+  creport_log (CONCLAVE_LEVEL_INFO, "parent after fork");
   after = test_controller_wait_event (fx->ctl, "log", getpid (), "text", "parent after fork", 5000);
   g_assert_nonnull (after);
   g_assert_cmpint (test_event_int (after, "seq", -1), ==, 1);
@@ -214,7 +214,7 @@ test_without_control (void)
   g_assert_cmpint (errno, ==, 1234);
   g_assert_cmpint (creport_active (), ==, 0);
   g_assert_cmpint (creport_fd (), ==, -1);
-  creport_event ("log", "\"text\":\"nobody listens\"");
+  creport_log (CONCLAVE_LEVEL_INFO, "nobody listens");
   creport_after_fork ();
   creport_flush ();
   g_assert_cmpint (creport_read_commands (NULL, NULL), ==, 0);
@@ -232,12 +232,12 @@ test_controller_goes_away (Fixture *fx, gconstpointer data)
    * kill this test. */
   errno = 4321;
   for (int i = 0; i < 100 && creport_active (); i++)
-    creport_event ("log", "\"text\":\"anyone?\"");
+    creport_log (CONCLAVE_LEVEL_INFO, "anyone?");
   g_assert_cmpint (errno, ==, 4321);
   g_assert_cmpint (creport_active (), ==, 0);
   g_assert_cmpint (creport_fd (), ==, -1);
   g_assert_cmpint (creport_read_commands (NULL, NULL), ==, -1);
-  creport_event ("log", "\"text\":\"still fine\"");
+  creport_log (CONCLAVE_LEVEL_INFO, "still fine");
   g_assert_cmpint (errno, ==, 4321);
 }
 
@@ -282,7 +282,7 @@ test_backlog_full (void)
   g_assert_cmpint (creport_init ("patient", "test-report"), ==, 1);
   g_assert_cmpint (creport_fd (), ==, -1);        /* not connected yet */
   g_assert_cmpuint (creport_pending (), >, 0);    /* the hello waits */
-  creport_event ("log", "\"text\":\"while connecting\"");
+  creport_log (CONCLAVE_LEVEL_INFO, "while connecting");
 
   for (guint i = 0; i < fillers->len; i++)  /* make room in the backlog */
     {
