@@ -279,8 +279,10 @@ skip_value (Reader *r, int depth)
 static int
 read_names (Reader *r, char list[][CCOMMAND_NAME_MAX], int *n, const char *what)
 {
-  if (!expect (r, '['))
+  skip_ws (r);
+  if (peek (r) != '[')
     return fail (r, what);
+  r->p++;
   skip_ws (r);
   if (peek (r) == ']')
     return r->p++, 1;

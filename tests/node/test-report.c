@@ -101,6 +101,105 @@ test_hello_and_events (Fixture *fx, gconstpointer data)
   g_assert_false (json_object_has_member (sent->obj, "id"));
 }
 
+/* Every typed writer: the right fields, and any string, however odd,
+ * arrives as it was given (the controller's JSON parser would choke on a
+ * badly escaped line, and the event would never arrive). */
+static void
+test_typed_writers (Fixture *fx, gconstpointer data)
+{
+  const char *view[] = { "s1", "s\"2" };
+  CReportState state = { "leader", 3, "raft", "s\"2", view, 2 };
+  CReportMsg msg = { .proto = "udp", .src = "127.0.0.1:1", .dst = "127.0.0.1:2", .len = 1,
+                     .payload = "x", .payload_len = 1, .has_hash = 1, .hash = 1, .off = -1 };
+  const char *odd = "tab\there \"quoted\" back\\slash\nnew line \x01 caf\xc3\xa9 bad\xff";
+  TestEvent *e;
+  JsonArray *array;
+
+  connect_and_greet (fx);
+  creport_log (CONCLAVE_LEVEL_WARNING, odd);
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_LOG, getpid (), NULL, NULL, 5000);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (test_event_str (e, "text"), ==,
+                   "tab\there \"quoted\" back\\slash\nnew line \x01 caf\xc3\xa9 bad\xef\xbf\xbd");
+  g_assert_cmpstr (test_event_str (e, "level"), ==, CONCLAVE_LEVEL_WARNING);
+
+  creport_state (&state);
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_STATE, getpid (), NULL, NULL, 5000);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (test_event_str (e, "role"), ==, "leader");
+  g_assert_cmpint (test_event_int (e, "term", -1), ==, 3);
+  g_assert_cmpstr (test_event_str (e, "election"), ==, "raft");
+  g_assert_cmpstr (test_event_str (e, "leader"), ==, "s\"2");
+  array = json_object_get_array_member (e->obj, "view");
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (array, 1), ==, "s\"2");
+
+  creport_deliver (4, "c1:1", "c\"1", odd);
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_DELIVER, getpid (), "req", "c1:1", 5000);
+  g_assert_nonnull (e);
+  g_assert_cmpint (test_event_int (e, "seqno", -1), ==, 4);
+  g_assert_cmpstr (test_event_str (e, "client"), ==, "c\"1");
+  g_assert_nonnull (strstr (test_event_str (e, "text"), "\"quoted\""));
+
+  creport_acked ("c1:1", 4);
+  g_assert_nonnull (test_controller_wait_event (fx->ctl, CONCLAVE_EV_ACKED, getpid (), "req", "c1:1", 5000));
+  creport_socket ("connect", "tcp", "127.0.0.1:5", "127.0.0.1:6");
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_SOCKET, getpid (), "op", "connect", 5000);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (test_event_str (e, "peer"), ==, "127.0.0.1:6");
+  creport_socket ("bind", "udp", "127.0.0.1:5", NULL);
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_SOCKET, getpid (), "op", "bind", 5000);
+  g_assert_nonnull (e);
+  g_assert_false (json_object_has_member (e->obj, "peer"));
+  creport_rewrite ("broadcast", "255.255.255.255:9", "127.255.255.255:9");
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_REWRITE, getpid (), "what", "broadcast", 5000);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (test_event_str (e, "to"), ==, "127.255.255.255:9");
+
+  creport_reap (77, 9);   /* killed by SIGKILL */
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_REAP, getpid (), NULL, NULL, 5000);
+  g_assert_nonnull (e);
+  g_assert_cmpint (test_event_int (e, "child", -1), ==, 77);
+  g_assert_cmpint (test_event_int (e, "signal", -1), ==, 9);
+  g_assert_false (json_object_has_member (e->obj, "code"));
+  creport_fork (78);
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_FORK, getpid (), NULL, NULL, 5000);
+  g_assert_cmpint (test_event_int (e, "child", -1), ==, 78);
+  creport_garbage (2, "127.0.0.1:9");
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_GARBAGE, getpid (), NULL, NULL, 5000);
+  g_assert_cmpint (test_event_int (e, "count", -1), ==, 2);
+  g_assert_cmpstr (test_event_str (e, "from"), ==, "127.0.0.1:9");
+
+  creport_drop (&msg, 1, 1);
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_DROP, getpid (), NULL, NULL, 5000);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (test_event_str (e, "dir"), ==, CONCLAVE_DIR_RECV);
+  g_assert_cmpstr (test_event_str (e, "reason"), ==, CONCLAVE_REASON_ISOLATED);
+  g_assert_cmpstr (test_event_str (e, "hash"), ==, "0000000000000001");
+  creport_exit (3);
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_EXIT, getpid (), NULL, NULL, 5000);
+  g_assert_cmpint (test_event_int (e, "code", -1), ==, 3);
+}
+
+/* A line too long to send is dropped whole and counted, never cut. */
+static void
+test_too_long (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *huge = g_strnfill (CONCLAVE_MAX_LINE, 'x');
+  g_autoptr(GPtrArray) overflows = NULL;
+  TestEvent *after;
+
+  connect_and_greet (fx);
+  creport_log (CONCLAVE_LEVEL_INFO, huge);
+  g_assert_cmpuint (creport_dropped (), ==, 1);
+  creport_log (CONCLAVE_LEVEL_INFO, "after");
+  after = test_controller_wait_event (fx->ctl, CONCLAVE_EV_LOG, getpid (), "text", "after", 5000);
+  g_assert_nonnull (after);
+  g_assert_cmpint (test_event_int (after, "seq", -1), ==, 3);  /* hello 0, dropped 1, overflow 2 */
+  overflows = test_controller_events (fx->ctl, CONCLAVE_EV_OVERFLOW, getpid ());
+  g_assert_cmpuint (overflows->len, ==, 1);
+}
+
 /* The controller never reads while the process reports far more than the
  * socket and the pending buffer hold: the process must not block, and once
  * the controller reads, the gap in seq and the overflow count must agree. */
@@ -438,6 +537,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/report/hello-and-events", Fixture, NULL, fixture_set_up, test_hello_and_events, fixture_tear_down);
+  g_test_add ("/report/typed-writers", Fixture, NULL, fixture_set_up, test_typed_writers, fixture_tear_down);
+  g_test_add ("/report/too-long", Fixture, NULL, fixture_set_up, test_too_long, fixture_tear_down);
   g_test_add ("/report/overflow", Fixture, NULL, fixture_set_up, test_overflow, fixture_tear_down);
   g_test_add ("/report/after-fork", Fixture, NULL, fixture_set_up, test_after_fork, fixture_tear_down);
   g_test_add ("/report/controller-goes-away", Fixture, NULL, fixture_set_up, test_controller_goes_away, fixture_tear_down);
