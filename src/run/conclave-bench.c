@@ -80,7 +80,7 @@ run_writer (const char *path, guint index, gint64 until_ns, int result_fd)
   if (fd < 0)
     _exit (1);
   used = (gsize) g_snprintf (buf, sizeof buf,
-                             "{\"ev\":\"hello\",\"seq\":0,\"t\":%" G_GINT64_FORMAT ",\"v\":1,\"pid\":%d,\"ppid\":%d,"
+                             "{\"ev\":\"" CONCLAVE_EV_HELLO "\",\"seq\":0,\"t\":%" G_GINT64_FORMAT ",\"v\":1,\"pid\":%d,\"ppid\":%d,"
                              "\"node\":\"w%u\",\"role\":\"bench-writer\",\"program\":\"conclave-bench\"}\n",
                              mono_ns (), pid, getppid (), index);
   seq = 1;
@@ -88,7 +88,7 @@ run_writer (const char *path, guint index, gint64 until_ns, int result_fd)
     {
       for (guint i = 0; i < 32; i++, msg++)
         {
-          const char *ev = (msg & 1) ? "recv" : "send";
+          const char *ev = (msg & 1) ? CONCLAVE_EV_RECV : CONCLAVE_EV_SEND;
           used += (gsize) g_snprintf (buf + used, sizeof buf - used,
                                       "{\"ev\":\"%s\",\"seq\":%" G_GUINT64_FORMAT ",\"t\":%" G_GINT64_FORMAT ","
                                       "\"proto\":\"udp\",\"src\":\"127.0.0.1:%u\",\"dst\":\"127.0.0.1:10001\","
@@ -220,7 +220,7 @@ bench_parse (void)
     g_ptr_array_add (lines, g_strdup_printf (
       "{\"ev\":\"%s\",\"seq\":%u,\"t\":%" G_GINT64_FORMAT ",\"proto\":\"udp\",\"src\":\"127.0.0.1:%u\","
       "\"dst\":\"127.0.0.1:10001\",\"len\":%u,\"kind\":\"request\",\"preview\":\"Hi server! %u\",\"id\":\"%u:%u\",\"lc\":%u}",
-      i & 1 ? "recv" : "send", i, mono_ns (), 40000 + i % 7, 10 + i % 50, i % 20, 4000 + i % 3, i / 2, i));
+      i & 1 ? CONCLAVE_EV_RECV : CONCLAVE_EV_SEND, i, mono_ns (), 40000 + i % 7, 10 + i % 50, i % 20, 4000 + i % 3, i / 2, i));
 
   for (int pass = 0; pass < 2; pass++)
     {
