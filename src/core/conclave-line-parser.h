@@ -4,7 +4,7 @@
  * and a fast path for the hot lines (send, recv) that falls back to the
  * reference for anything it is unsure of. A test feeds both the same lines
  * and asserts identical results. Both read one schema
- * (conclave-line-schema.c), as does the inverse, conclave_event_to_json_line
+ * (in conclave-line-parser.c), as does the inverse, conclave_event_to_json_line
  * (conclave-line-writer.c). Never touches the store: only the interner.
  */
 #pragma once
