@@ -222,19 +222,18 @@ read_number (Reader *r, double *out)
   return 1;
 }
 
-static int skip_value (Reader *r, int depth);
+/* `[item, item, …]` or `{…}` after its opening bracket, up to `close`. */
+typedef int (*ItemFunc) (Reader *r, void *data);
 
 static int
-skip_container (Reader *r, int depth, char close, int is_object)
+read_sequence (Reader *r, char close, ItemFunc item, void *data)
 {
   skip_ws (r);
   if (peek (r) == close)
     return r->p++, 1;
   for (;;)
     {
-      if (is_object && (!read_string (r, NULL, 0, NULL) || !expect (r, ':')))
-        return 0;
-      if (!skip_value (r, depth + 1))
+      if (!item (r, data))
         return 0;
       skip_ws (r);
       if (peek (r) == close)
@@ -242,6 +241,31 @@ skip_container (Reader *r, int depth, char close, int is_object)
       if (!expect (r, ','))
         return 0;
     }
+}
+
+static int skip_value (Reader *r, int depth);
+
+typedef struct {
+  int depth;
+  int is_object;
+} Skip;
+
+static int
+skip_item (Reader *r, void *data)
+{
+  const Skip *skip = data;
+
+  if (skip->is_object && (!read_string (r, NULL, 0, NULL) || !expect (r, ':')))
+    return 0;
+  return skip_value (r, skip->depth + 1);
+}
+
+static int
+skip_container (Reader *r, int depth, char close, int is_object)
+{
+  Skip skip = { depth, is_object };
+
+  return read_sequence (r, close, skip_item, &skip);
 }
 
 static int
@@ -275,32 +299,37 @@ skip_value (Reader *r, int depth)
     }
 }
 
+typedef struct {
+  char      (*list)[CCOMMAND_NAME_MAX];
+  int        *n;
+  const char *what;
+} Names;
+
+static int
+read_name (Reader *r, void *data)
+{
+  Names *names = data;
+
+  skip_ws (r);
+  if (peek (r) != '"')
+    return fail (r, names->what);
+  if (*names->n >= CCOMMAND_MAX_NAMES)
+    return fail (r, "too many isolated nodes");
+  return read_string (r, names->list[(*names->n)++], CCOMMAND_NAME_MAX,
+                      "a name in the isolate list is too long");
+}
+
 /* An array of names (node names or addresses) into list[*n]. */
 static int
 read_names (Reader *r, char list[][CCOMMAND_NAME_MAX], int *n, const char *what)
 {
+  Names names = { list, n, what };
+
   skip_ws (r);
   if (peek (r) != '[')
     return fail (r, what);
   r->p++;
-  skip_ws (r);
-  if (peek (r) == ']')
-    return r->p++, 1;
-  for (;;)
-    {
-      skip_ws (r);
-      if (peek (r) != '"')
-        return fail (r, what);
-      if (*n >= CCOMMAND_MAX_NAMES)
-        return fail (r, "too many isolated nodes");
-      if (!read_string (r, list[(*n)++], CCOMMAND_NAME_MAX, "a name in the isolate list is too long"))
-        return 0;
-      skip_ws (r);
-      if (peek (r) == ']')
-        return r->p++, 1;
-      if (!expect (r, ','))
-        return 0;
-    }
+  return read_sequence (r, ']', read_name, &names);
 }
 
 static int
@@ -314,8 +343,9 @@ read_ranged (Reader *r, double *out, double min, double max, const char *why)
 }
 
 static int
-read_member (Reader *r, CCommand *cmd)
+read_member (Reader *r, void *data)
 {
+  CCommand *cmd = data;
   char key[32];
 
   if (!read_string (r, key, sizeof key, NULL) || !expect (r, ':'))
@@ -343,21 +373,7 @@ read_member (Reader *r, CCommand *cmd)
 static int
 read_object (Reader *r, CCommand *cmd)
 {
-  if (!expect (r, '{'))
-    return 0;
-  skip_ws (r);
-  if (peek (r) == '}')
-    return r->p++, 1;
-  for (;;)
-    {
-      if (!read_member (r, cmd))
-        return 0;
-      skip_ws (r);
-      if (peek (r) == '}')
-        return r->p++, 1;
-      if (!expect (r, ','))
-        return 0;
-    }
+  return expect (r, '{') && read_sequence (r, '}', read_member, cmd);
 }
 
 /* What the command needs beyond well-formed members. */
