@@ -61,7 +61,8 @@ cjson_raw (CJsonBuf *b, const char *s, size_t n)
     }
   memcpy (b->buf + b->len, s, n);
   b->len += n;
-  b->buf[b->len] = '\0';
+  if (b->len < b->size)
+    b->buf[b->len] = '\0';
 }
 
 void
@@ -132,31 +133,53 @@ cjson_string (CJsonBuf *b, const char *s, size_t len, size_t max_in, CJsonMode m
     len = max_in;
   while (i < len && !b->full)
     {
-      size_t n = cjson_utf8_len (p + i, len - i);
       char out[6];
-      size_t m = encode_char (p + i, n, mode, out);
+      size_t n = 1, m = 1;
 
+      /* printable ASCII, the common case, as it is; the rest encoded */
+      if (p[i] >= 0x20 && p[i] < 0x7F && p[i] != '"' && p[i] != '\\')
+        out[0] = (char) p[i];
+      else
+        {
+          n = cjson_utf8_len (p + i, len - i);
+          m = encode_char (p + i, n, mode, out);
+        }
       if (b->len + m + 2 > b->size)  /* room for the closing quote and NUL */
         {
-          if (mode == CJSON_TEXT)
-            b->full = 1;
+          b->full = mode == CJSON_TEXT;
           break;
         }
       memcpy (b->buf + b->len, out, m);
       b->len += m;
       i += n ? n : 1;
     }
+  if (b->len < b->size)
+    b->buf[b->len] = '\0';
   cjson_raw (b, "\"", 1);
 }
 
 void
 cjson_key (CJsonBuf *b, const char *key)
 {
+  size_t k = strlen (key);
+  char *o;
+
+  /* one bounds check for `,"key":` (every event line has a dozen) */
+  if (b->full || k + 4 >= b->size - b->len)
+    {
+      b->full = 1;
+      return;
+    }
+  o = b->buf + b->len;
   if (b->n_fields++ > 0)
-    cjson_raw (b, ",", 1);
-  cjson_raw (b, "\"", 1);
-  cjson_raw (b, key, strlen (key));
-  cjson_raw (b, "\":", 2);
+    *o++ = ',';
+  *o++ = '"';
+  memcpy (o, key, k);
+  o += k;
+  *o++ = '"';
+  *o++ = ':';
+  *o = '\0';
+  b->len = (size_t) (o - b->buf);
 }
 
 void
