@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +127,21 @@ chan_recv (int fd, void *buf, size_t len)
   return syscall (SYS_recvfrom, fd, buf, len, MSG_DONTWAIT, NULL, NULL);
 #else
   return recv (fd, buf, len, MSG_DONTWAIT);
+#endif
+}
+
+/* Waits at most ms for fd to take more; a raw call so that a shim wrapping
+ * poll never sees it. */
+static void
+chan_wait_writable (int fd, int ms)
+{
+  struct pollfd pfd = { fd, POLLOUT, 0 };
+  struct timespec ts = { ms / 1000, (long) (ms % 1000) * 1000000L };
+
+#ifdef SYS_ppoll
+  syscall (SYS_ppoll, &pfd, 1, &ts, NULL, (size_t) 8);
+#else
+  poll (&pfd, 1, ms);
 #endif
 }
 
@@ -624,6 +640,38 @@ creport_read_commands (CReportCommandFunc cb, void *data)
   free (block);
   errno = saved;
   return ret;
+}
+
+void
+creport_drain (int ms)
+{
+  int saved = errno;
+  int64_t deadline = creport_now_ns () + (int64_t) ms * 1000000;
+
+  for (;;)
+    {
+      size_t left = 0;
+      int fd = -1;
+      int64_t now;
+
+      if (!lock_enter ())
+        break;
+      flush_locked ();
+      left = pending_tail - pending_head;
+      fd = state == CHAN_OPEN ? chan_fd : -1;
+      lock_leave ();
+      now = creport_now_ns ();
+      if (left == 0 || now >= deadline)
+        break;
+      if (fd >= 0)
+        chan_wait_writable (fd, 10);
+      else
+        {
+          struct timespec ts = { 0, 10 * 1000 * 1000 };  /* still connecting */
+          nanosleep (&ts, NULL);
+        }
+    }
+  errno = saved;
 }
 
 void

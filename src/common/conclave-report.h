@@ -110,6 +110,12 @@ int  creport_read_commands (CReportCommandFunc cb, void *data);
  * or now and then). */
 void creport_flush (void);
 
+/* At exit: flush, and wait at most `ms` for the controller to take what is
+ * still queued (a slow controller would otherwise lose the process's last
+ * lines unseen and uncounted). Returns at once when nothing is queued or
+ * nobody listens. The one place the reporter ever waits. */
+void creport_drain (int ms);
+
 /* Batching on (1) or off (0, the default): with it, an event is written
  * only once 16 KiB are waiting or 2 ms have passed since the last write;
  * the caller must call creport_flush() before it may wait (the trace shim
