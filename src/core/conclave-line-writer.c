@@ -8,8 +8,9 @@
  * Written by hand rather than with json-glib's generator because it is on
  * a hot path: a recorded trace writes one line per event, on the main
  * thread, as the events arrive. With a JsonObject and a JsonGenerator per
- * line it took about 1.5 times as long (3.6 against 2.4 us an event under
- * the same load: `conclave-bench parse`, "trace line", 2026-12-04).
+ * line it took 2.4 times as long (3.4 against 1.4 us an event, best of
+ * four interleaved runs of `conclave-bench parse`, "trace line",
+ * 2026-12-04): recording would no longer keep up with the ingest rate.
  */
 #include "conclave-line-parser.h"
 #include "conclave-line-parser-private.h"
