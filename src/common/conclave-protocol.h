@@ -1,8 +1,10 @@
 /* conclave-protocol.h — names shared by every end of the control channel.
  *
- * Included by libconclave-core, conclave-node and libconclave-trace.so.
- * Plain C, no GLib: this header must never grow code or a dependency.
- * The protocol itself is described in PROTOCOL.md beside this file.
+ * Included by libconclave-core, conclave-node, conclave-run and
+ * libconclave-trace.so. Plain C, no GLib: this header must never grow code
+ * or a dependency. Every event and command name is defined here once; no
+ * other file spells one as a string literal. The protocol itself is
+ * described in PROTOCOL.md beside this file.
  */
 #pragma once
 
@@ -27,3 +29,51 @@
 
 /* Prefix of every datagram conclave-node sends: "CNV1 <pid>:<n> <lc> <kind> <payload>" */
 #define CONCLAVE_WIRE_MAGIC "CNV1"
+
+/* Event names (`ev`), reported by processes. */
+#define CONCLAVE_EV_HELLO    "hello"
+#define CONCLAVE_EV_SOCKET   "socket"
+#define CONCLAVE_EV_SEND     "send"
+#define CONCLAVE_EV_RECV     "recv"
+#define CONCLAVE_EV_DROP     "drop"
+#define CONCLAVE_EV_FORK     "fork"
+#define CONCLAVE_EV_REAP     "reap"
+#define CONCLAVE_EV_EXIT     "exit"
+#define CONCLAVE_EV_STATE    "state"
+#define CONCLAVE_EV_DELIVER  "deliver"
+#define CONCLAVE_EV_ACKED    "acked"
+#define CONCLAVE_EV_GARBAGE  "garbage"
+#define CONCLAVE_EV_REWRITE  "rewrite"
+#define CONCLAVE_EV_LOG      "log"
+#define CONCLAVE_EV_OVERFLOW "overflow"
+
+/* Event names the controller adds to traces. */
+#define CONCLAVE_EV_SPAWN     "spawn"
+#define CONCLAVE_EV_CRASH     "crash"
+#define CONCLAVE_EV_STOP      "stop"
+#define CONCLAVE_EV_PAUSE     "pause"
+#define CONCLAVE_EV_RESUME    "resume"
+#define CONCLAVE_EV_RESTART   "restart"
+#define CONCLAVE_EV_REMOVE    "remove"
+#define CONCLAVE_EV_EXITED    "exited"
+#define CONCLAVE_EV_FAULT     "fault"
+#define CONCLAVE_EV_ERROR     "error"
+#define CONCLAVE_EV_LOST      "lost"
+#define CONCLAVE_EV_VIOLATION "violation"
+
+/* Command names (`cmd`), controller to process. */
+#define CONCLAVE_CMD_FAULT "fault"
+#define CONCLAVE_CMD_TEMPO "tempo"
+#define CONCLAVE_CMD_POST  "post"
+
+/* Words some fields take: `dir` and `reason` of a drop, `level` of a log. */
+#define CONCLAVE_DIR_SEND          "send"
+#define CONCLAVE_DIR_RECV          "recv"
+#define CONCLAVE_REASON_FAULT      "fault"
+#define CONCLAVE_REASON_ISOLATED   "isolated"
+/* lost: why a datagram arrived nowhere */
+#define CONCLAVE_REASON_LOST       "lost"
+#define CONCLAVE_REASON_UNHEARD    "unheard"
+#define CONCLAVE_REASON_NOT_READ   "not-read"
+#define CONCLAVE_LEVEL_INFO        "info"
+#define CONCLAVE_LEVEL_WARNING     "warning"

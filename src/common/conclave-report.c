@@ -14,13 +14,13 @@
  * never sees (or reports) the reporter's own traffic.
  */
 #include "conclave-report.h"
+#include "conclave-report-private.h"
 #include "conclave-protocol.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +130,21 @@ chan_recv (int fd, void *buf, size_t len)
 #endif
 }
 
+/* Waits at most ms for fd to take more; a raw call so that a shim wrapping
+ * poll never sees it. */
+static void
+chan_wait_writable (int fd, int ms)
+{
+  struct pollfd pfd = { fd, POLLOUT, 0 };
+  struct timespec ts = { ms / 1000, (long) (ms % 1000) * 1000000L };
+
+#ifdef SYS_ppoll
+  syscall (SYS_ppoll, &pfd, 1, &ts, NULL, (size_t) 8);
+#else
+  poll (&pfd, 1, ms);
+#endif
+}
+
 /* ---- locking ---- */
 
 /* Returns 0 (and counts a drop) when this thread already holds the lock,
@@ -204,90 +219,6 @@ creport_hash (const void *data, size_t len)
   return creport_hash_update (CREPORT_HASH_INIT, data, len);
 }
 
-/* ---- JSON strings ---- */
-
-/* Length of the valid UTF-8 sequence at p (at most avail bytes), or 0 if
- * it is not one (overlong forms, surrogates and > U+10FFFF rejected). */
-static size_t
-utf8_sequence_len (const unsigned char *p, size_t avail)
-{
-  size_t n;
-  uint32_t cp;
-
-  if (p[0] < 0x80)
-    return 1;
-  else if ((p[0] & 0xE0) == 0xC0)
-    n = 2, cp = p[0] & 0x1F;
-  else if ((p[0] & 0xF0) == 0xE0)
-    n = 3, cp = p[0] & 0x0F;
-  else if ((p[0] & 0xF8) == 0xF0)
-    n = 4, cp = p[0] & 0x07;
-  else
-    return 0;
-  if (n > avail)
-    return 0;
-  for (size_t i = 1; i < n; i++)
-    {
-      if ((p[i] & 0xC0) != 0x80)
-        return 0;
-      cp = (cp << 6) | (p[i] & 0x3F);
-    }
-  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000)
-      || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return n;
-}
-
-/* Writes `s` as a JSON string into buf (always NUL-terminated, always
- * closed with a quote when size >= 3), taking at most max_in input bytes.
- * Control bytes, DEL and invalid UTF-8 become '.', so the result is valid
- * JSON whatever the input. Returns the length written. */
-static size_t
-json_string (char *buf, size_t size, const char *s, size_t len, size_t max_in)
-{
-  const unsigned char *p = (const unsigned char *) s;
-  size_t o = 0, i = 0;
-
-  if (size < 3)
-    {
-      if (size > 0)
-        buf[0] = '\0';
-      return 0;
-    }
-  buf[o++] = '"';
-  if (len > max_in)
-    len = max_in;
-  while (i < len && s != NULL)
-    {
-      size_t n = utf8_sequence_len (p + i, len - i);
-      int esc = n == 1 && (p[i] == '"' || p[i] == '\\');
-      size_t need = esc ? 2 : (n ? n : 1);
-
-      if (o + need + 2 > size)  /* room for the closing quote and NUL */
-        break;
-      if (esc)
-        buf[o++] = '\\', buf[o++] = (char) p[i];
-      else if (n == 0 || (n == 1 && (p[i] < 0x20 || p[i] == 0x7F)))
-        buf[o++] = '.';
-      else
-        memcpy (buf + o, p + i, n), o += n;
-      i += n ? n : 1;
-    }
-  buf[o++] = '"';
-  buf[o] = '\0';
-  return o;
-}
-
-size_t
-creport_json_string (char *buf, size_t size, const char *s, size_t len)
-{
-  int saved = errno;
-  size_t n = json_string (buf, size, s, len, CONCLAVE_PREVIEW_MAX);
-
-  errno = saved;
-  return n;
-}
-
 /* ---- the pending buffer and line output (lock held) ---- */
 
 static void
@@ -356,81 +287,26 @@ room_locked (size_t len)
   return pending_tail + len <= PENDING_MAX;
 }
 
-/* Hand-made appends: the hot path (every traced send and receive) formats a
- * line per call, and printf's machinery was most of the shim's own cost.
- * Each one stops at size - 1; *off never passes it. */
-static void
-put (char *buf, size_t size, size_t *off, const char *s, size_t n)
-{
-  if (*off + 1 >= size)
-    return;
-  if (n > size - 1 - *off)
-    n = size - 1 - *off;
-  memcpy (buf + *off, s, n);
-  *off += n;
-  buf[*off] = '\0';
-}
-
-static void
-put_str (char *buf, size_t size, size_t *off, const char *s)
-{
-  put (buf, size, off, s, strlen (s));
-}
-
-static void
-put_u64 (char *buf, size_t size, size_t *off, uint64_t v)
-{
-  char tmp[24];
-  size_t i = sizeof tmp;
-
-  do
-    tmp[--i] = (char) ('0' + v % 10);
-  while ((v /= 10) != 0);
-  put (buf, size, off, tmp + i, sizeof tmp - i);
-}
-
-static void
-put_i64 (char *buf, size_t size, size_t *off, int64_t v)
-{
-  if (v < 0)
-    {
-      put (buf, size, off, "-", 1);
-      put_u64 (buf, size, off, (uint64_t) 0 - (uint64_t) v);
-    }
-  else
-    put_u64 (buf, size, off, (uint64_t) v);
-}
-
-static void
-put_hex16 (char *buf, size_t size, size_t *off, uint64_t v)
-{
-  static const char digits[] = "0123456789abcdef";
-  char tmp[16];
-
-  for (int i = 15; i >= 0; i--, v >>= 4)
-    tmp[i] = digits[v & 15];
-  put (buf, size, off, tmp, sizeof tmp);
-}
-
 static int
 format_locked (const char *ev, int64_t t, const char *fields)
 {
-  size_t off = 0;
+  CJsonBuf b;
 
-  put_str (line_buf, sizeof line_buf, &off, "{\"ev\":\"");
-  put_str (line_buf, sizeof line_buf, &off, ev);
-  put_str (line_buf, sizeof line_buf, &off, "\",\"seq\":");
-  put_u64 (line_buf, sizeof line_buf, &off, seq);
-  put_str (line_buf, sizeof line_buf, &off, ",\"t\":");
-  put_i64 (line_buf, sizeof line_buf, &off, t ? t : creport_now_ns ());
+  cjson_init (&b, line_buf, sizeof line_buf);
+  cjson_raw (&b, "{\"ev\":\"", 7);
+  cjson_raw (&b, ev, strlen (ev));
+  cjson_raw (&b, "\",\"seq\":", 8);
+  cjson_u64 (&b, seq);
+  cjson_raw (&b, ",\"t\":", 5);
+  cjson_i64 (&b, t ? t : creport_now_ns ());
   if (fields && *fields)
     {
-      put (line_buf, sizeof line_buf, &off, ",", 1);
-      put_str (line_buf, sizeof line_buf, &off, fields);
+      cjson_raw (&b, ",", 1);
+      cjson_raw (&b, fields, strlen (fields));
     }
-  put (line_buf, sizeof line_buf, &off, "}\n", 2);
+  cjson_raw (&b, "}\n", 2);
   /* A line cut at the buffer's end is not a line: the caller drops it. */
-  return off + 1 >= sizeof line_buf ? (int) sizeof line_buf : (int) off;
+  return b.full ? (int) sizeof line_buf : (int) b.len;
 }
 
 /* Queues `{"ev":EV,"seq":N,"t":T[,FIELDS]}\n` whole, or drops it whole
@@ -458,11 +334,13 @@ static void
 tell_overflow_locked (void)
 {
   char count[48];
+  CJsonBuf b;
   int n;
 
-  snprintf (count, sizeof count, "\"dropped\":%" PRIu64, dropped_since);
-  n = format_locked ("overflow", 0, count);
-  if (n <= 0 || !room_locked ((size_t) n))
+  cjson_init (&b, count, sizeof count);
+  cjson_member_u64 (&b, "dropped", dropped_since);
+  n = format_locked (CONCLAVE_EV_OVERFLOW, 0, count);
+  if (n <= 0 || (size_t) n >= sizeof line_buf || !room_locked ((size_t) n))
     return;
   memcpy (pending + pending_tail, line_buf, (size_t) n);
   pending_tail += (size_t) n;
@@ -493,19 +371,18 @@ static void
 hello_locked (void)
 {
   char fields[2048];
-  char node[600], role[160], program[600];
   const char *env_node = getenv (CONCLAVE_ENV_NODE);
+  CJsonBuf b;
 
-  if (env_node == NULL)
-    env_node = "";
-  json_string (node, sizeof node, env_node, strlen (env_node), 256);
-  json_string (role, sizeof role, role_name, strlen (role_name), sizeof role_name);
-  json_string (program, sizeof program, program_name, strlen (program_name), sizeof program_name);
-  snprintf (fields, sizeof fields,
-            "\"v\":%d,\"pid\":%ld,\"ppid\":%ld,\"node\":%s,\"role\":%s,\"program\":%s",
-            CONCLAVE_PROTOCOL_VERSION, (long) getpid (), (long) getppid (),
-            node, role, program);
-  event_locked ("hello", 0, fields);
+  cjson_init (&b, fields, sizeof fields);
+  cjson_member_u64 (&b, "v", CONCLAVE_PROTOCOL_VERSION);
+  cjson_member_i64 (&b, "pid", getpid ());
+  cjson_member_i64 (&b, "ppid", getppid ());
+  cjson_key (&b, "node");
+  cjson_string (&b, env_node, env_node ? strlen (env_node) : 0, 256, CJSON_TEXT);
+  cjson_member_str (&b, "role", role_name);
+  cjson_member_str (&b, "program", program_name);
+  event_locked (CONCLAVE_EV_HELLO, 0, fields);
 }
 
 /* Opens a fresh connection (closing any old one) and says hello. */
@@ -630,110 +507,36 @@ creport_fd (void)
   return fd;
 }
 
-void
-creport_event (const char *ev, const char *fields)
-{
-  int saved = errno;
+/* The typed writers' way in (conclave-report-private.h). */
+static char fields_buf[CONCLAVE_MAX_LINE - 256];
 
-  if (ev != NULL && lock_enter ())
+int
+_creport_begin (CJsonBuf *fields)
+{
+  if (!lock_enter ())
+    return 0;
+  if (state != CHAN_OPEN && state != CHAN_CONNECTING)
     {
-      event_locked (ev, 0, fields);
       lock_leave ();
+      return 0;
     }
-  errno = saved;
-}
-
-/* Appends printf output at *off in buf, never past size. */
-static void
-append (char *buf, size_t size, size_t *off, const char *fmt, ...)
-{
-  va_list ap;
-  int n;
-
-  if (*off >= size)
-    return;
-  va_start (ap, fmt);
-  n = vsnprintf (buf + *off, size - *off, fmt, ap);
-  va_end (ap);
-  if (n > 0)
-    *off = *off + (size_t) n < size ? *off + (size_t) n : size - 1;
-}
-
-static void
-append_string (char *buf, size_t size, size_t *off, const char *key,
-               const char *s, size_t len, size_t max_in)
-{
-  char tmp[CONCLAVE_PREVIEW_MAX * 2 + 256];
-
-  json_string (tmp, sizeof tmp, s, len, max_in);
-  put (buf, size, off, ",\"", 2);
-  put_str (buf, size, off, key);
-  put (buf, size, off, "\":", 2);
-  put_str (buf, size, off, tmp);
+  cjson_init (fields, fields_buf, sizeof fields_buf);
+  return 1;
 }
 
 void
-creport_message (const char *ev, const CReportMsg *msg, const char *extra)
+_creport_end (const char *ev, int64_t t, CJsonBuf *fields)
 {
-  int saved = errno;
-  char fields[1024];
-  size_t off = 0;
-  const char *proto, *src, *dst, *kind;
-
-  if (msg == NULL || !creport_active ())
+  if (fields->full)
     {
-      errno = saved;
-      return;
+      /* half an object is not JSON: drop it whole, and say so */
+      seq++;
+      dropped_total++;
+      dropped_since++;
     }
-  proto = msg->proto ? msg->proto : "udp";
-  src = msg->src ? msg->src : "";
-  dst = msg->dst ? msg->dst : "";
-  kind = msg->kind ? msg->kind : "data";
-  fields[0] = '\0';
-  put_str (fields, sizeof fields, &off, "\"proto\":\"");
-  put_str (fields, sizeof fields, &off, proto);
-  put (fields, sizeof fields, &off, "\"", 1);
-  append_string (fields, sizeof fields, &off, "src", src, strlen (src), 64);
-  append_string (fields, sizeof fields, &off, "dst", dst, strlen (dst), 64);
-  put_str (fields, sizeof fields, &off, ",\"len\":");
-  put_u64 (fields, sizeof fields, &off, msg->len);
-  append_string (fields, sizeof fields, &off, "kind", kind, strlen (kind), 32);
-  append_string (fields, sizeof fields, &off, "preview",
-                 msg->payload, msg->payload ? msg->payload_len : 0, CONCLAVE_PREVIEW_MAX);
-  if (msg->id_pid != 0)
-    {
-      put_str (fields, sizeof fields, &off, ",\"id\":\"");
-      put_i64 (fields, sizeof fields, &off, msg->id_pid);
-      put (fields, sizeof fields, &off, ":", 1);
-      put_u64 (fields, sizeof fields, &off, msg->id_n);
-      put (fields, sizeof fields, &off, "\"", 1);
-    }
-  else if (msg->has_hash)
-    {
-      put_str (fields, sizeof fields, &off, ",\"hash\":\"");
-      put_hex16 (fields, sizeof fields, &off, msg->hash);
-      put (fields, sizeof fields, &off, "\"", 1);
-    }
-  if (msg->lc != 0)
-    {
-      put_str (fields, sizeof fields, &off, ",\"lc\":");
-      put_u64 (fields, sizeof fields, &off, msg->lc);
-    }
-  if (msg->off >= 0)
-    {
-      put_str (fields, sizeof fields, &off, ",\"off\":");
-      put_i64 (fields, sizeof fields, &off, msg->off);
-    }
-  /* every field above is bounded; only `extra` could cut the object short,
-   * and a cut object would not be JSON: leave it out instead */
-  if (extra && *extra && off + strlen (extra) + 2 < sizeof fields)
-    append (fields, sizeof fields, &off, ",%s", extra);
-  if (lock_enter ())
-    {
-      event_locked (ev, msg->t, fields);
-      lock_leave ();
-    }
-  errno = saved;
+  else
+    event_locked (ev, t, fields->buf);
+  lock_leave ();
 }
 
 /* Moves the complete lines out of cmd_buf into a malloc'd block, so the
@@ -808,7 +611,7 @@ read_locked (void)
 }
 
 int
-creport_read_commands (void (*cb) (const char *line, void *data), void *data)
+creport_read_commands (CReportCommandFunc cb, void *data)
 {
   int saved = errno;
   int ret = 0;
@@ -823,18 +626,52 @@ creport_read_commands (void (*cb) (const char *line, void *data), void *data)
   ret = read_locked ();
   block = take_lines_locked (&len);
   lock_leave ();
+  /* memchr, not strchr: a line may hold a NUL byte, and strchr would stop
+   * there and miss the newline. */
   for (char *line = block; line != NULL && line < block + len;)
     {
-      char *nl = strchr (line, '\n');
+      char *nl = memchr (line, '\n', (size_t) (block + len - line));
 
       *nl = '\0';
       if (nl > line && cb != NULL)
-        cb (line, data);
+        cb (line, (size_t) (nl - line), data);
       line = nl + 1;
     }
   free (block);
   errno = saved;
   return ret;
+}
+
+void
+creport_drain (int ms)
+{
+  int saved = errno;
+  int64_t deadline = creport_now_ns () + (int64_t) ms * 1000000;
+
+  for (;;)
+    {
+      size_t left = 0;
+      int fd = -1;
+      int64_t now;
+
+      if (!lock_enter ())
+        break;
+      flush_locked ();
+      left = pending_tail - pending_head;
+      fd = state == CHAN_OPEN ? chan_fd : -1;
+      lock_leave ();
+      now = creport_now_ns ();
+      if (left == 0 || now >= deadline)
+        break;
+      if (fd >= 0)
+        chan_wait_writable (fd, 10);
+      else
+        {
+          struct timespec ts = { 0, 10 * 1000 * 1000 };  /* still connecting */
+          nanosleep (&ts, NULL);
+        }
+    }
+  errno = saved;
 }
 
 void

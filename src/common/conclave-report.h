@@ -33,14 +33,15 @@ int  creport_fd (void);
 /* Monotonic nanoseconds. */
 int64_t creport_now_ns (void);
 
-/* Emit one event. `fields` is the rest of the JSON object, already formatted,
- * without braces and without a leading comma: "\"child\":123" (may be NULL
- * or ""). `ev`, `seq` and `t` are added here. */
-void creport_event (const char *ev, const char *fields);
+/* ---- typed writers, one per event the processes report (PROTOCOL.md) ----
+ *
+ * Each adds `ev`, `seq` and `t` and escapes every string it is given, so
+ * any name or text makes a valid line; each is a cheap no-op when nobody
+ * listens. A line that would not fit in CONCLAVE_MAX_LINE is dropped whole
+ * and counted like an overflow. */
 
-/* Helper for message events (send, recv, drop). id_pid/id_n: the message id
- * (id_pid == 0 means none); hash used when id_pid == 0 and has_hash. `extra`
- * is appended like `fields` above (may be NULL). */
+/* One message (send, recv, drop). id_pid/id_n: the message id (id_pid == 0
+ * means none); hash used when id_pid == 0 and has_hash. */
 typedef struct {
   const char *proto;     /* "udp" or "tcp" */
   const char *src;       /* "127.0.0.1:10001" */
@@ -60,7 +61,38 @@ typedef struct {
                           * send never looks later than its receive. */
 } CReportMsg;
 
-void creport_message (const char *ev, const CReportMsg *msg, const char *extra);
+void creport_send    (const CReportMsg *msg);
+void creport_recv    (const CReportMsg *msg);
+/* A fault ate it: at the receiver (else the sender), because of a
+ * partition (else the drop probability). */
+void creport_drop    (const CReportMsg *msg, int at_receiver, int isolated);
+
+/* op: bind listen connect accept close; proto: udp tcp; peer may be NULL. */
+void creport_socket  (const char *op, const char *proto, const char *local, const char *peer);
+void creport_fork    (long child);
+/* `status` as waitpid() returned it. */
+void creport_reap    (long child, int status);
+void creport_exit    (int code);
+
+typedef struct {
+  const char        *role;       /* "leader", "follower", "candidate" */
+  uint64_t           term;
+  const char        *election;   /* "raft", "bully", "ring" */
+  const char        *leader;     /* NULL: unknown */
+  const char *const *view;       /* node names */
+  size_t             n_view;
+  const char        *why;        /* a candidate's reason to stand; NULL: none */
+} CReportState;
+
+void creport_state   (const CReportState *state);
+void creport_deliver (uint64_t seqno, const char *req, const char *client, const char *text);
+void creport_acked   (const char *req, uint64_t seqno);
+/* `from` may be NULL. */
+void creport_garbage (uint64_t count, const char *from);
+void creport_rewrite (const char *what, const char *from, const char *to);
+/* level: CONCLAVE_LEVEL_INFO or CONCLAVE_LEVEL_WARNING. */
+void creport_log     (const char *level, const char *text);
+void creport_logf    (const char *level, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
 
 /* Appends `s` as a JSON string (with quotes) to buf; returns bytes written,
  * truncating safely. Printable preview: at most CONCLAVE_PREVIEW_MAX bytes,
@@ -68,13 +100,22 @@ void creport_message (const char *ev, const CReportMsg *msg, const char *extra);
 size_t creport_json_string (char *buf, size_t size, const char *s, size_t len);
 
 /* Reads whatever commands are waiting (non-blocking) and calls `cb` once per
- * complete line (NUL-terminated, without newline). Returns -1 when the
- * controller closed the connection (reporting then stops), else 0. */
-int  creport_read_commands (void (*cb) (const char *line, void *data), void *data);
+ * complete line, without its newline: `len` bytes, NUL-terminated at
+ * line[len]. The line itself may hold a NUL byte (not JSON: the command
+ * reader rejects it). Returns -1 when the controller closed the connection
+ * (reporting then stops), else 0. */
+typedef void (*CReportCommandFunc) (const char *line, size_t len, void *data);
+int  creport_read_commands (CReportCommandFunc cb, void *data);
 
 /* Flush buffered lines if the socket accepts them (call when poll says POLLOUT
  * or now and then). */
 void creport_flush (void);
+
+/* At exit: flush, and wait at most `ms` for the controller to take what is
+ * still queued (a slow controller would otherwise lose the process's last
+ * lines unseen and uncounted). Returns at once when nothing is queued or
+ * nobody listens. The one place the reporter ever waits. */
+void creport_drain (int ms);
 
 /* Batching on (1) or off (0, the default): with it, an event is written
  * only once 16 KiB are waiting or 2 ms have passed since the last write;

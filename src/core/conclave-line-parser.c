@@ -2,12 +2,13 @@
  *
  * Both paths, json-glib's and the fast scanner, describe what they found as
  * a list of (field, value) and hand it to one function, fill_event(), that
- * knows the schema (the table below). The fast scanner only ever answers
+ * knows the schema (the table below, which the line writer reads too). The fast scanner only ever answers
  * for lines it understood completely; for anything else (nested values, \u
  * escapes, odd numbers, any error) it gives the line to json-glib, so the
  * two can never disagree. Never touches the store, only the interner.
  */
 #include "conclave-line-parser.h"
+#include "conclave-line-parser-private.h"
 #include "conclave-protocol.h"
 
 #include <json-glib/json-glib.h>
@@ -16,82 +17,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the schema ---------------------------------------------------------- */
-
-typedef enum {
-  SLOT_S0, SLOT_S1, SLOT_S2, SLOT_S3,
-  SLOT_NUM, SLOT_LEN, SLOT_LC, SLOT_KEY_ID, SLOT_KEY_HASH, SLOT_PROTO,
-  SLOT_OFFSET, SLOT_DIR, SLOT_REASON, SLOT_LEVEL, SLOT_PERMILLE,
-  SLOT_LEN_STR,  /* an interned string in `len` (state: why) */
-} Slot;
-
-typedef enum { K_STR, K_STRV, K_INT, K_UINT, K_NUMBER } Kind;
-
-typedef struct {
-  const char *name;
-  Slot        slot;
-  Kind        kind;
-  gboolean    required;
-} Field;
+/* ---- the schema: which fields each line has, and where each goes -------- */
 
 #define END { NULL, 0, 0, FALSE }
 
-static const Field hello_fields[] = {
+static const ConclaveLineField hello_fields[] = {
   { "v", SLOT_LC, K_UINT, TRUE }, { "pid", SLOT_LEN, K_UINT, TRUE },
   { "ppid", SLOT_NUM, K_INT, TRUE }, { "node", SLOT_S1, K_STR, FALSE },
   { "role", SLOT_S0, K_STR, FALSE }, { "program", SLOT_S2, K_STR, FALSE }, END };
-static const Field socket_fields[] = {
+static const ConclaveLineField socket_fields[] = {
   { "op", SLOT_S0, K_STR, TRUE }, { "proto", SLOT_PROTO, K_STR, FALSE },
   { "local", SLOT_S1, K_STR, FALSE }, { "peer", SLOT_S2, K_STR, FALSE }, END };
-static const Field message_fields[] = {
+static const ConclaveLineField message_fields[] = {
   { "proto", SLOT_PROTO, K_STR, TRUE }, { "src", SLOT_S1, K_STR, TRUE },
   { "dst", SLOT_S2, K_STR, TRUE }, { "len", SLOT_LEN, K_UINT, TRUE },
   { "kind", SLOT_S0, K_STR, FALSE }, { "preview", SLOT_S3, K_STR, FALSE },
   { "id", SLOT_KEY_ID, K_STR, FALSE }, { "hash", SLOT_KEY_HASH, K_STR, FALSE },
   { "lc", SLOT_LC, K_UINT, FALSE }, { "off", SLOT_OFFSET, K_INT, FALSE },
   { "dir", SLOT_DIR, K_STR, FALSE }, { "reason", SLOT_REASON, K_STR, FALSE }, END };
-static const Field lost_fields[] = {
+static const ConclaveLineField lost_fields[] = {
   { "proto", SLOT_PROTO, K_STR, FALSE }, { "src", SLOT_S1, K_STR, FALSE },
   { "dst", SLOT_S2, K_STR, FALSE }, { "kind", SLOT_S0, K_STR, FALSE },
   { "preview", SLOT_S3, K_STR, FALSE }, { "id", SLOT_KEY_ID, K_STR, FALSE },
   { "hash", SLOT_KEY_HASH, K_STR, FALSE }, { "reason", SLOT_REASON, K_STR, FALSE }, END };
-static const Field fork_fields[] = { { "child", SLOT_NUM, K_INT, TRUE }, END };
-static const Field reap_fields[] = {
+static const ConclaveLineField fork_fields[] = { { "child", SLOT_NUM, K_INT, TRUE }, END };
+static const ConclaveLineField reap_fields[] = {
   { "child", SLOT_NUM, K_INT, TRUE }, { "code", SLOT_LEN, K_UINT, FALSE },
   { "signal", SLOT_LC, K_UINT, FALSE }, END };
-static const Field exit_fields[] = { { "code", SLOT_NUM, K_INT, FALSE }, END };
-static const Field state_fields[] = {
+static const ConclaveLineField exit_fields[] = { { "code", SLOT_NUM, K_INT, FALSE }, END };
+static const ConclaveLineField state_fields[] = {
   { "role", SLOT_S0, K_STR, TRUE }, { "leader", SLOT_S1, K_STR, FALSE },
   { "view", SLOT_S2, K_STRV, FALSE }, { "election", SLOT_S3, K_STR, FALSE },
   { "term", SLOT_NUM, K_INT, FALSE }, { "why", SLOT_LEN_STR, K_STR, FALSE }, END };
-static const Field deliver_fields[] = {
+static const ConclaveLineField deliver_fields[] = {
   { "seqno", SLOT_NUM, K_INT, TRUE }, { "req", SLOT_S0, K_STR, TRUE },
   { "client", SLOT_S1, K_STR, FALSE }, { "text", SLOT_S3, K_STR, FALSE }, END };
-static const Field acked_fields[] = {
+static const ConclaveLineField acked_fields[] = {
   { "req", SLOT_S0, K_STR, TRUE }, { "seqno", SLOT_NUM, K_INT, FALSE }, END };
-static const Field garbage_fields[] = {
+static const ConclaveLineField garbage_fields[] = {
   { "count", SLOT_NUM, K_INT, TRUE }, { "from", SLOT_S1, K_STR, FALSE }, END };
-static const Field rewrite_fields[] = {
+static const ConclaveLineField rewrite_fields[] = {
   { "what", SLOT_S0, K_STR, FALSE }, { "from", SLOT_S1, K_STR, TRUE },
   { "to", SLOT_S2, K_STR, TRUE }, END };
-static const Field log_fields[] = {
+static const ConclaveLineField log_fields[] = {
   { "text", SLOT_S3, K_STR, TRUE }, { "level", SLOT_LEVEL, K_STR, FALSE }, END };
-static const Field overflow_fields[] = { { "dropped", SLOT_NUM, K_INT, TRUE }, END };
-static const Field spawn_fields[] = {
+static const ConclaveLineField overflow_fields[] = { { "dropped", SLOT_NUM, K_INT, TRUE }, END };
+static const ConclaveLineField spawn_fields[] = {
   { "node", SLOT_S0, K_STR, TRUE }, { "argv", SLOT_S2, K_STRV, FALSE },
   { "pid", SLOT_LEN, K_UINT, FALSE }, END };
-static const Field node_fields[] = { { "node", SLOT_S0, K_STR, TRUE }, END };
-static const Field exited_fields[] = {
+static const ConclaveLineField node_fields[] = { { "node", SLOT_S0, K_STR, TRUE }, END };
+static const ConclaveLineField exited_fields[] = {
   { "node", SLOT_S0, K_STR, TRUE }, { "code", SLOT_NUM, K_INT, FALSE },
   { "signal", SLOT_LC, K_UINT, FALSE }, END };
-static const Field fault_fields[] = {
+static const ConclaveLineField fault_fields[] = {
   { "node", SLOT_S0, K_STR, TRUE }, { "isolate", SLOT_S1, K_STRV, FALSE },
   { "delay_ms", SLOT_NUM, K_INT, FALSE }, { "drop", SLOT_PERMILLE, K_NUMBER, FALSE }, END };
-static const Field error_fields[] = { { "reason", SLOT_S3, K_STR, TRUE }, END };
-static const Field violation_fields[] = {
+static const ConclaveLineField error_fields[] = { { "reason", SLOT_S3, K_STR, TRUE }, END };
+static const ConclaveLineField violation_fields[] = {
   { "what", SLOT_S0, K_STR, TRUE }, { "text", SLOT_S3, K_STR, FALSE }, END };
 
-static const Field *
+static const ConclaveLineField *
 fields_for (ConclaveEventType type)
 {
   switch (type)
@@ -127,6 +112,12 @@ fields_for (ConclaveEventType type)
     case CONCLAVE_EVENT_N_TYPES:
     default: return NULL;
     }
+}
+
+const ConclaveLineField *
+_conclave_line_fields_for (ConclaveEventType type)
+{
+  return fields_for (type);
 }
 
 /* ---- one value, whichever path found it ---------------------------------- */
@@ -183,7 +174,7 @@ str_eq (const Value *v, const char *s)
 }
 
 static gboolean
-store_string (ConclaveLineParser *self, ConclaveEvent *event, Slot slot, const Value *v)
+store_string (ConclaveLineParser *self, ConclaveEvent *event, ConclaveLineSlot slot, const Value *v)
 {
   guint64 key;
   char buf[32];
@@ -219,21 +210,21 @@ store_string (ConclaveLineParser *self, ConclaveEvent *event, Slot slot, const V
       event->key = key;
       return TRUE;
     case SLOT_DIR:
-      if (str_eq (v, "recv"))
+      if (str_eq (v, CONCLAVE_DIR_RECV))
         event->flags |= CONCLAVE_EVENT_FLAG_DIR_RECV;
-      else if (!str_eq (v, "send"))
+      else if (!str_eq (v, CONCLAVE_DIR_SEND))
         return FALSE;
       return TRUE;
     case SLOT_REASON:
-      if (str_eq (v, "isolated"))
+      if (str_eq (v, CONCLAVE_REASON_ISOLATED))
         event->flags |= CONCLAVE_EVENT_FLAG_ISOLATED;
-      else if (str_eq (v, "unheard"))
+      else if (str_eq (v, CONCLAVE_REASON_UNHEARD))
         event->flags |= CONCLAVE_EVENT_FLAG_UNHEARD;
-      else if (str_eq (v, "not-read"))
+      else if (str_eq (v, CONCLAVE_REASON_NOT_READ))
         event->flags |= CONCLAVE_EVENT_FLAG_NOT_READ;
       return TRUE;
     case SLOT_LEVEL:
-      if (str_eq (v, "warning"))
+      if (str_eq (v, CONCLAVE_LEVEL_WARNING))
         event->flags |= CONCLAVE_EVENT_FLAG_WARNING;
       return TRUE;
     case SLOT_NUM: case SLOT_LEN: case SLOT_LC: case SLOT_OFFSET: case SLOT_PERMILLE:
@@ -243,7 +234,7 @@ store_string (ConclaveLineParser *self, ConclaveEvent *event, Slot slot, const V
 }
 
 static void
-store_int (ConclaveEvent *event, Slot slot, gint64 i)
+store_int (ConclaveEvent *event, ConclaveLineSlot slot, gint64 i)
 {
   switch (slot)
     {
@@ -264,7 +255,7 @@ store_int (ConclaveEvent *event, Slot slot, gint64 i)
 }
 
 static gboolean
-fill_field (ConclaveLineParser *self, ConclaveEvent *event, const Field *f, const Value *v)
+fill_field (ConclaveLineParser *self, ConclaveEvent *event, const ConclaveLineField *f, const Value *v)
 {
   switch (f->kind)
     {
@@ -299,7 +290,7 @@ static ConclaveParseResult
 fill_event (ConclaveLineParser *self, GetFunc get, gpointer source,
             ConclaveEvent *event, const char **reason)
 {
-  const Field *fields;
+  const ConclaveLineField *fields;
   ConclaveEventType type;
   Value v;
   char name[32];
@@ -335,7 +326,7 @@ fill_event (ConclaveLineParser *self, GetFunc get, gpointer source,
     return fail (self, CONCLAVE_PARSE_ERROR_WRONG_TYPE, reason, "field \"%s\" has the wrong type", "seq");
   event->seq = v.type == V_INT ? (guint32) v.i : 0;
 
-  for (const Field *f = fields; f->name; f++)
+  for (const ConclaveLineField *f = fields; f->name; f++)
     {
       get (source, f->name, &v);
       if (v.type == V_ABSENT)
@@ -714,150 +705,4 @@ conclave_parse_result_to_string (ConclaveParseResult result)
     "missing-field", "wrong-type", "too-long", "invalid-utf8",
   };
   return (guint) result < CONCLAVE_PARSE_N_RESULTS ? names[result] : "unknown";
-}
-
-/* ---- the inverse: records back to lines (trace files) -------------------- */
-
-static void
-append_json_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = s; *p; p++)
-    {
-      guchar c = (guchar) *p;
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) c);
-        }
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, (char) c);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-append_strv (GString *out, const char *joined)
-{
-  g_auto(GStrv) parts = g_strsplit (joined, ",", -1);
-
-  g_string_append_c (out, '[');
-  for (guint i = 0; parts[i]; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      append_json_string (out, parts[i]);
-    }
-  g_string_append_c (out, ']');
-}
-
-static gboolean
-append_slot (GString *out, const ConclaveEvent *e, ConclaveIntern *intern, const Field *f)
-{
-  const char *s;
-
-  switch (f->slot)
-    {
-    case SLOT_S0: case SLOT_S1: case SLOT_S2: case SLOT_S3:
-      if (!(s = conclave_intern_lookup (intern, e->s[f->slot - SLOT_S0])))
-        return FALSE;
-      if (f->kind == K_STRV)
-        append_strv (out, s);
-      else
-        append_json_string (out, s);
-      return TRUE;
-    case SLOT_LEN_STR:
-      if (e->len == 0 || !(s = conclave_intern_lookup (intern, e->len)))
-        return FALSE;
-      append_json_string (out, s);
-      return TRUE;
-    case SLOT_NUM: g_string_append_printf (out, "%d", e->num); return TRUE;
-    case SLOT_LEN: g_string_append_printf (out, "%u", e->len); return TRUE;
-    case SLOT_LC: g_string_append_printf (out, "%u", e->lc); return TRUE;
-    case SLOT_PERMILLE: g_string_append_printf (out, "%u.%03u", e->lc / 1000, e->lc % 1000); return TRUE;
-    case SLOT_OFFSET:
-      if (!(e->flags & CONCLAVE_EVENT_FLAG_HAS_OFFSET))
-        return FALSE;
-      g_string_append_printf (out, "%d", e->num);
-      return TRUE;
-    case SLOT_KEY_ID:
-      if (e->key == 0 || (e->flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH))
-        return FALSE;
-      g_string_append_printf (out, "\"%u:%u\"", (guint) (e->key >> 32), (guint) (e->key & 0xffffffff));
-      return TRUE;
-    case SLOT_KEY_HASH:
-      if (!(e->flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH))
-        return FALSE;
-      g_string_append_printf (out, "\"%016" G_GINT64_MODIFIER "x\"", e->key);
-      return TRUE;
-    case SLOT_PROTO:
-      if (e->proto == CONCLAVE_PROTO_NONE)
-        return FALSE;
-      g_string_append (out, e->proto == CONCLAVE_PROTO_UDP ? "\"udp\""
-                            : e->proto == CONCLAVE_PROTO_UNIX ? "\"unix\"" : "\"tcp\"");
-      return TRUE;
-    case SLOT_DIR:
-      g_string_append (out, (e->flags & CONCLAVE_EVENT_FLAG_DIR_RECV) ? "\"recv\"" : "\"send\"");
-      return e->type == CONCLAVE_EVENT_DROP;
-    case SLOT_REASON:
-      if (e->type == CONCLAVE_EVENT_LOST)
-        g_string_append (out, (e->flags & CONCLAVE_EVENT_FLAG_UNHEARD) ? "\"unheard\""
-                              : (e->flags & CONCLAVE_EVENT_FLAG_NOT_READ) ? "\"not-read\"" : "\"lost\"");
-      else
-        g_string_append (out, (e->flags & CONCLAVE_EVENT_FLAG_ISOLATED) ? "\"isolated\"" : "\"fault\"");
-      return e->type == CONCLAVE_EVENT_DROP || e->type == CONCLAVE_EVENT_LOST;
-    case SLOT_LEVEL:
-      g_string_append (out, (e->flags & CONCLAVE_EVENT_FLAG_WARNING) ? "\"warning\"" : "\"info\"");
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
-static gboolean
-has_field (const Field *fields, const char *name)
-{
-  for (const Field *f = fields; f && f->name; f++)
-    if (strcmp (f->name, name) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-void
-conclave_event_to_json_line (const ConclaveEvent *event,
-                             ConclaveIntern      *intern,
-                             const char          *node,
-                             gint                 pid,
-                             GString             *out)
-{
-  const Field *fields = fields_for (event->type);
-
-  g_return_if_fail (event != NULL && out != NULL);
-
-  g_string_append_printf (out, "{\"ev\":\"%s\",\"seq\":%u,\"t\":%" G_GINT64_FORMAT,
-                          conclave_event_type_to_string (event->type), event->seq, event->time_ns);
-  for (const Field *f = fields; f && f->name; f++)
-    {
-      gsize mark = out->len;
-      gboolean is_zero_int = (f->kind == K_INT || f->kind == K_UINT) && f->slot != SLOT_OFFSET &&
-                             ((f->slot == SLOT_NUM && event->num == 0) ||
-                              (f->slot == SLOT_LEN && event->len == 0) ||
-                              (f->slot == SLOT_LC && event->lc == 0));
-
-      if (!f->required && is_zero_int)
-        continue;
-      g_string_append_printf (out, ",\"%s\":", f->name);
-      if (!append_slot (out, event, intern, f))
-        g_string_truncate (out, mark);
-    }
-  if (node && !has_field (fields, "node"))
-    {
-      g_string_append (out, ",\"node\":");
-      append_json_string (out, node);
-    }
-  if (pid > 0 && !has_field (fields, "pid"))
-    g_string_append_printf (out, ",\"pid\":%d", pid);
-  g_string_append_c (out, '}');
 }

@@ -1,9 +1,11 @@
-/* conclave-line-parser.h — one control line into one ConclaveEvent.
+/* conclave-line-parser.h — one control line into one ConclaveEvent, and back.
  *
  * Two implementations with one contract: the reference built on json-glib,
  * and a fast path for the hot lines (send, recv) that falls back to the
  * reference for anything it is unsure of. A test feeds both the same lines
- * and asserts identical results. Never touches the store: only the interner.
+ * and asserts identical results. Both read one schema
+ * (in conclave-line-parser.c), as does the inverse, conclave_event_to_json_line
+ * (conclave-line-writer.c). Never touches the store: only the interner.
  */
 #pragma once
 
@@ -31,7 +33,9 @@ ConclaveLineParser *conclave_line_parser_new       (ConclaveIntern *intern);
 void                conclave_line_parser_free      (ConclaveLineParser *self);
 
 /* line: without the newline, NUL-terminated at line[len]. On error, `reason`
- * (if not NULL) gets a short static English explanation naming the field. */
+ * (if not NULL) points to a short English explanation naming the field; it
+ * lives in this parser's own buffer and is overwritten by its next call
+ * (copy it to keep it). Not thread-safe: one parser per thread. */
 ConclaveParseResult conclave_line_parser_parse     (ConclaveLineParser *self,
                                                     const char         *line,
                                                     gsize               len,
@@ -44,7 +48,8 @@ ConclaveParseResult conclave_line_parser_parse_reference (ConclaveLineParser *se
                                                           ConclaveEvent      *event,
                                                           const char        **reason);
 /* In trace files a line also names its node and pid; these are filled from
- * the last parsed line (NULL / 0 when absent). */
+ * the last parsed line (NULL / 0 when absent); the node string belongs to
+ * the parser and lasts until its next parse. */
 const char         *conclave_line_parser_last_node (ConclaveLineParser *self);
 gint                conclave_line_parser_last_pid  (ConclaveLineParser *self);
 

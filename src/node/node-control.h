@@ -27,8 +27,8 @@ gboolean node_control_isolated    (const char *node);
 void     node_control_set_post_func (NodePostFunc func, gpointer data);
 
 /* Handles one command line (a creport_read_commands callback). */
-void     node_control_handle_line (const char *line, void *unused);
+void     node_control_handle_line (const char *line, size_t len, void *unused);
 
-/* Applies one command; FALSE with error if it was rejected. For tests of
- * the parser and for handle_line. */
-gboolean node_control_apply (const char *line, GError **error);
+/* Applies one command line (len bytes); FALSE with error if it was
+ * rejected, and then nothing changed. */
+gboolean node_control_apply (const char *line, size_t len, GError **error);

@@ -232,15 +232,13 @@ on_post_ack (Client *c, const GroupMsg *msg)
 {
   const char *req = group_msg_get (msg, "req");
   guint64 seqno = group_msg_get_u64 (msg, "seqno", 0);
-  g_autofree char *fields = NULL;
 
   if (c->req == NULL || g_strcmp0 (req, c->req) != 0 || seqno == 0)
     {
       printf ("Ignored an acknowledgement of %s (late or not mine)\n", req ? req : "nothing");
       return;
     }
-  fields = g_strdup_printf ("\"req\":\"%s\",\"seqno\":%" G_GUINT64_FORMAT, c->req, seqno);
-  creport_event ("acked", fields);
+  creport_acked (c->req, seqno);
   printf ("%s is safe: #%" G_GUINT64_FORMAT " in the group's log\n", c->req, seqno);
   c->acked++;
   node_loop_cancel (c->retry_timer);

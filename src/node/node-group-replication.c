@@ -24,12 +24,8 @@ static void
 deliver (const GroupEntry *e, guint64 index, gpointer data)
 {
   GroupServer *s = data;
-  g_autofree char *text = node_report_json_quote (e->text);
-  g_autofree char *fields = g_strdup_printf ("\"seqno\":%" G_GUINT64_FORMAT ",\"req\":\"%s\","
-                                             "\"client\":\"%s\",\"text\":%s",
-                                             e->seq, e->req, e->client ? e->client : "", text);
 
-  creport_event ("deliver", fields);
+  creport_deliver (e->seq, e->req, e->client ? e->client : "", e->text);
   printf ("Delivered #%" G_GUINT64_FORMAT " (%s): %s\n", e->seq, e->req, e->text);
   if (s->role == GROUP_LEADER)
     group_acknowledge (s, e);

@@ -170,49 +170,40 @@ group_max_term_seen (GroupServer *s)
 /* ---- reporting ---- */
 
 static char *
-state_fields (GroupServer *s)
+joined_view (GroupServer *s)
 {
-  GString *f = g_string_new (NULL);
-
-  g_string_append_printf (f, "\"role\":\"%s\",\"term\":%" G_GUINT64_FORMAT ",\"election\":\"%s\"",
-                          role_names[s->role], group_log_term (s->log), s->election->name);
-  if (s->leader != NULL)
-    g_string_append_printf (f, ",\"leader\":\"%s\"", s->leader);  /* names are [a-z0-9-] */
-  g_string_append (f, ",\"view\":[");
-  for (guint i = 0; i < s->view->len; i++)
-    g_string_append_printf (f, "%s\"%s\"", i ? "," : "", (char *) s->view->pdata[i]);
-  g_string_append (f, "]");
-  if (s->role == GROUP_CANDIDATE && s->why != NULL)
-    {
-      g_autofree char *why = node_report_json_quote (s->why);
-      g_string_append_printf (f, ",\"why\":%s", why);
-    }
-  return g_string_free (f, FALSE);
-}
-
-static void
-narrate_state (GroupServer *s)
-{
-  g_autofree char *view = NULL;
+  char *view;
 
   g_ptr_array_add (s->view, NULL);
   view = g_strjoinv (" ", (char **) s->view->pdata);
   g_ptr_array_remove_index (s->view, s->view->len - 1);
-  printf ("State: %s, term %" G_GUINT64_FORMAT ", leader %s, view [%s]\n", role_names[s->role],
-          group_log_term (s->log), s->leader ? s->leader : "unknown", view);
+  return view;
+}
+
+/* What a state line would say, to report changes only. */
+static char *
+state_summary (GroupServer *s)
+{
+  g_autofree char *view = joined_view (s);
+
+  return g_strdup_printf ("%s, term %" G_GUINT64_FORMAT ", leader %s, view [%s]", role_names[s->role],
+                          group_log_term (s->log), s->leader ? s->leader : "unknown", view);
 }
 
 void
 group_report_state (GroupServer *s)
 {
-  g_autofree char *fields = state_fields (s);
+  g_autofree char *summary = state_summary (s);
+  CReportState state = { role_names[s->role], group_log_term (s->log), s->election->name,
+                         s->leader, (const char *const *) s->view->pdata, s->view->len,
+                         s->role == GROUP_CANDIDATE ? s->why : NULL };
 
-  if (g_strcmp0 (fields, s->reported) == 0)
+  if (g_strcmp0 (summary, s->reported) == 0)
     return;
-  creport_event ("state", fields);
+  creport_state (&state);
+  printf ("State: %s\n", summary);
   g_free (s->reported);
-  s->reported = g_steal_pointer (&fields);
-  narrate_state (s);
+  s->reported = g_steal_pointer (&summary);
 }
 
 /* ---- roles and terms ---- */

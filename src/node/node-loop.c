@@ -309,16 +309,7 @@ node_loop_run (void)
 void
 node_loop_drain (int ms)
 {
-  gint64 deadline = creport_now_ns () + (gint64) ms * 1000000;
-
-  creport_flush ();
-  while (creport_pending () > 0 && creport_now_ns () < deadline)
-    {
-      struct pollfd pfd = { creport_fd (), POLLOUT, 0 };
-
-      poll (&pfd, pfd.fd >= 0 ? 1 : 0, 10);
-      creport_flush ();
-    }
+  creport_drain (ms);
 }
 
 gboolean

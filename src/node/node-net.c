@@ -191,9 +191,12 @@ node_net_close (NodeLink *link)
 
 /* ---- reporting ---- */
 
+typedef enum { REPORT_SEND, REPORT_RECV, REPORT_DROP } ReportWhat;
+
+/* `isolated`: only for a drop (a partition, else the drop probability). */
 static void
-report_named (const char *ev, NodeProto proto, const char *src, const char *dst,
-              const NodeWireMsg *msg, gsize len, gint64 t, const char *extra)
+report_named (ReportWhat what, NodeProto proto, const char *src, const char *dst,
+              const NodeWireMsg *msg, gsize len, gint64 t, gboolean incoming, gboolean isolated)
 {
   CReportMsg report = { 0 };
 
@@ -209,34 +212,37 @@ report_named (const char *ev, NodeProto proto, const char *src, const char *dst,
   report.lc = msg->lc;
   report.off = -1;
   report.t = t;
-  creport_message (ev, &report, extra);
+  if (what == REPORT_SEND)
+    creport_send (&report);
+  else if (what == REPORT_RECV)
+    creport_recv (&report);
+  else
+    creport_drop (&report, incoming, isolated);
 }
 
 static void
-report_message (const char *ev, const NodeLink *link, gboolean outgoing,
-                const NodeWireMsg *msg, gsize len, gint64 t, const char *extra)
+report_message (ReportWhat what, const NodeLink *link, gboolean outgoing,
+                const NodeWireMsg *msg, gsize len, gint64 t, gboolean isolated)
 {
   char local[NODE_ADDR_LEN], peer[NODE_ADDR_LEN];
 
   node_addr_format (&link->local, local);
   node_addr_format (&link->peer, peer);
-  report_named (ev, link->proto, outgoing ? local : peer, outgoing ? peer : local,
-                msg, len, t, extra);
+  report_named (what, link->proto, outgoing ? local : peer, outgoing ? peer : local,
+                msg, len, t, !outgoing, isolated);
 }
 
-/* `reason`: "fault" (the drop probability) or "isolated" (a partition). */
+/* `isolated`: a partition ate it (else the drop probability). */
 static void
 report_drop (const NodeLink *link, gboolean outgoing, const NodeWireMsg *msg, gsize len,
-             const char *reason)
+             gboolean isolated)
 {
   char peer[NODE_ADDR_LEN];
-  g_autofree char *extra = g_strdup_printf ("\"dir\":\"%s\",\"reason\":\"%s\"",
-                                            outgoing ? "send" : "recv", reason);
 
   node_addr_format (&link->peer, peer);
-  report_message ("drop", link, outgoing, msg, len, 0, extra);
+  report_message (REPORT_DROP, link, outgoing, msg, len, 0, isolated);
   printf ("%s: dropped %s %s message %s %s\n",
-          strcmp (reason, "isolated") == 0 ? "Partition" : "Fault",
+          isolated ? "Partition" : "Fault",
           outgoing ? "outgoing" : "incoming", msg->kind, outgoing ? "to" : "from", peer);
 }
 
@@ -276,7 +282,7 @@ transmit (const NodeLink *link, const NodeWireMsg *msg, GBytes *wire)
     sent = send (link->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
   if (sent == (ssize_t) len)
     {
-      report_message ("send", link, TRUE, msg, len, t, NULL);
+      report_message (REPORT_SEND, link, TRUE, msg, len, t, FALSE);
       return;
     }
   fprintf (stderr, "Could not send a %s message: %s\n", msg->kind,
@@ -350,12 +356,12 @@ node_net_send_to (const NodeLink *link, const char *peer_node, const char *kind,
     }
   if (node_control_isolated (peer_node))
     {
-      report_drop (link, TRUE, &msg, g_bytes_get_size (wire), "isolated");
+      report_drop (link, TRUE, &msg, g_bytes_get_size (wire), TRUE);
       return;
     }
   if (node_control_should_drop ())
     {
-      report_drop (link, TRUE, &msg, g_bytes_get_size (wire), "fault");
+      report_drop (link, TRUE, &msg, g_bytes_get_size (wire), FALSE);
       return;
     }
   if (node_control_delay_ms () == 0)
@@ -387,7 +393,7 @@ static void
 deliver (const NodeLink *link, const NodeWireMsg *msg, gsize len, NodeMsgFunc func, gpointer data)
 {
   node_wire_observe (msg->lc);
-  report_message ("recv", link, FALSE, msg, len, 0, NULL);
+  report_message (REPORT_RECV, link, FALSE, msg, len, 0, FALSE);
   func (link, msg, data);
 }
 
@@ -437,12 +443,12 @@ receive (const NodeLink *link, const char *data, gsize len, NodeMsgFunc func, gp
     }
   if (from_isolated_node (&msg))
     {
-      report_drop (link, FALSE, &msg, wire_length (link, len), "isolated");
+      report_drop (link, FALSE, &msg, wire_length (link, len), TRUE);
       return;
     }
   if (node_control_should_drop ())
     {
-      report_drop (link, FALSE, &msg, wire_length (link, len), "fault");
+      report_drop (link, FALSE, &msg, wire_length (link, len), FALSE);
       return;
     }
   if (node_control_delay_ms () == 0)
@@ -556,7 +562,7 @@ node_net_unix_send (int fd, const char *src, const char *dst, const char *kind, 
       node_report_log ("warning", "could not hand a %s message on", kind);
       return FALSE;
     }
-  report_named ("send", NODE_PROTO_UNIX, src, dst, &msg, len, t, NULL);
+  report_named (REPORT_SEND, NODE_PROTO_UNIX, src, dst, &msg, len, t, FALSE, FALSE);
   return TRUE;
 }
 
@@ -582,7 +588,7 @@ node_net_unix_read (int fd, const char *src, const char *dst, int max,
       if (!node_wire_parse (buf, (gsize) n, &msg))
         continue;  /* only our own parent writes here */
       node_wire_observe (msg.lc);
-      report_named ("recv", NODE_PROTO_UNIX, src, dst, &msg, (gsize) n, 0, NULL);
+      report_named (REPORT_RECV, NODE_PROTO_UNIX, src, dst, &msg, (gsize) n, 0, TRUE, FALSE);
       func (&link, &msg, data);
       if (node_loop_quitting ())
         return;

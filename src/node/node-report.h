@@ -1,6 +1,7 @@
-/* node-report.h — the events conclave-node reports, in protocol form.
+/* node-report.h — the events conclave-node reports, from its own types.
  *
- * Thin formatting over conclave-report (which owns the channel). Every
+ * Thin layer over conclave-report's typed writers (which own the channel
+ * and the JSON): addresses as sockaddr, log text printf-style. Every
  * function here is a cheap no-op when no controller is listening; none
  * of them prints to stdout (the roles narrate there themselves).
  */
@@ -14,8 +15,6 @@
 #define NODE_ADDR_LEN 24
 
 void node_addr_format   (const struct sockaddr_in *addr, char buf[NODE_ADDR_LEN]);
-/* Any text as a JSON string literal, quotes included (bad UTF-8 repaired). */
-char *node_report_json_quote (const char *text);
 
 void node_report_log    (const char *level, const char *format, ...) G_GNUC_PRINTF (2, 3);
 void node_report_socket (const char *op, const char *proto,

@@ -80,7 +80,7 @@ run_writer (const char *path, guint index, gint64 until_ns, int result_fd)
   if (fd < 0)
     _exit (1);
   used = (gsize) g_snprintf (buf, sizeof buf,
-                             "{\"ev\":\"hello\",\"seq\":0,\"t\":%" G_GINT64_FORMAT ",\"v\":1,\"pid\":%d,\"ppid\":%d,"
+                             "{\"ev\":\"" CONCLAVE_EV_HELLO "\",\"seq\":0,\"t\":%" G_GINT64_FORMAT ",\"v\":1,\"pid\":%d,\"ppid\":%d,"
                              "\"node\":\"w%u\",\"role\":\"bench-writer\",\"program\":\"conclave-bench\"}\n",
                              mono_ns (), pid, getppid (), index);
   seq = 1;
@@ -88,7 +88,7 @@ run_writer (const char *path, guint index, gint64 until_ns, int result_fd)
     {
       for (guint i = 0; i < 32; i++, msg++)
         {
-          const char *ev = (msg & 1) ? "recv" : "send";
+          const char *ev = (msg & 1) ? CONCLAVE_EV_RECV : CONCLAVE_EV_SEND;
           used += (gsize) g_snprintf (buf + used, sizeof buf - used,
                                       "{\"ev\":\"%s\",\"seq\":%" G_GUINT64_FORMAT ",\"t\":%" G_GINT64_FORMAT ","
                                       "\"proto\":\"udp\",\"src\":\"127.0.0.1:%u\",\"dst\":\"127.0.0.1:10001\","
@@ -204,6 +204,36 @@ bench_ingest (guint writers, double seconds)
   conclave_cluster_shutdown (cluster);
 }
 
+/* The inverse (what a recorded trace costs per event): the same lines as
+ * events, written back as trace lines. */
+static void
+bench_write (ConclaveLineParser *parser, ConclaveIntern *intern, GPtrArray *lines, guint n)
+{
+  g_autoptr(GArray) events = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), lines->len);
+  g_autoptr(GString) out = g_string_sized_new (512);
+  gint64 t0;
+  double write_s;
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const char *line = lines->pdata[i];
+      ConclaveEvent e;
+
+      conclave_line_parser_parse (parser, line, strlen (line), &e, NULL);
+      g_array_append_val (events, e);
+    }
+  t0 = mono_ns ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_string_truncate (out, 0);
+      conclave_event_to_json_line (&g_array_index (events, ConclaveEvent, i % events->len),
+                                   intern, "s1", 4242, out);
+    }
+  write_s = (double) (mono_ns () - t0) / 1e9;
+  g_print ("  trace line  %.2f us per event written back (%.0f events/s)\n",
+           write_s * 1e6 / n, n / write_s);
+}
+
 /* The parser alone: the same send/recv lines through the fast path and
  * through json-glib, one core, no I/O. */
 static void
@@ -220,7 +250,7 @@ bench_parse (void)
     g_ptr_array_add (lines, g_strdup_printf (
       "{\"ev\":\"%s\",\"seq\":%u,\"t\":%" G_GINT64_FORMAT ",\"proto\":\"udp\",\"src\":\"127.0.0.1:%u\","
       "\"dst\":\"127.0.0.1:10001\",\"len\":%u,\"kind\":\"request\",\"preview\":\"Hi server! %u\",\"id\":\"%u:%u\",\"lc\":%u}",
-      i & 1 ? "recv" : "send", i, mono_ns (), 40000 + i % 7, 10 + i % 50, i % 20, 4000 + i % 3, i / 2, i));
+      i & 1 ? CONCLAVE_EV_RECV : CONCLAVE_EV_SEND, i, mono_ns (), 40000 + i % 7, 10 + i % 50, i % 20, 4000 + i % 3, i / 2, i));
 
   for (int pass = 0; pass < 2; pass++)
     {
@@ -243,6 +273,7 @@ bench_parse (void)
   g_print ("  fast path   %.2f us per line (%.0f lines/s)\n", fast_s * 1e6 / n, n / fast_s);
   g_print ("  json-glib   %.2f us per line (%.0f lines/s)\n", ref_s * 1e6 / n, n / ref_s);
   g_print ("  ratio       %.1fx\n", ref_s / fast_s);
+  bench_write (parser, intern, lines, n);
 }
 
 int

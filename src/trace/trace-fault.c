@@ -7,8 +7,10 @@
  */
 #include "trace-fault.h"
 
-#include "trace-command.h"
+#include "trace-addr.h"
 #include "trace-report.h"
+#include "conclave-command.h"
+#include "conclave-protocol.h"
 #include "conclave-report.h"
 
 #include <errno.h>
@@ -24,7 +26,9 @@ static uint32_t drop_threshold;   /* drop if a 32-bit die is below it; 0 = never
 static int      drop_always;      /* drop == 1.0 */
 static unsigned delay_ms;
 static int      n_isolated;
-static char     isolated[TRACE_MAX_ISOLATED][TRACE_ADDR_MAX];
+static char     isolated[CCOMMAND_MAX_NAMES][TRACE_ADDR_MAX];
+
+_Static_assert (CCOMMAND_NAME_MAX <= TRACE_ADDR_MAX, "an address from a command fits");
 static pthread_mutex_t isolated_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
@@ -131,11 +135,11 @@ trace_fault_sleep (unsigned ms)
 }
 
 static void
-set_faults (const TraceCommand *cmd)
+set_faults (const CCommand *cmd)
 {
   lock_isolated ();
   for (int i = 0; i < cmd->n_addrs; i++)
-    memcpy (isolated[i], cmd->addrs[i], TRACE_ADDR_MAX);
+    memcpy (isolated[i], cmd->addrs[i], CCOMMAND_NAME_MAX);
   __atomic_store_n (&n_isolated, cmd->n_addrs, __ATOMIC_RELAXED);
   unlock_isolated ();
   __atomic_store_n (&drop_always, cmd->drop >= 1.0, __ATOMIC_RELAXED);
@@ -144,22 +148,22 @@ set_faults (const TraceCommand *cmd)
 }
 
 int
-trace_fault_apply (const char *line)
+trace_fault_apply (const char *line, size_t len)
 {
-  static TraceCommand cmd;   /* 8 KiB: not on a program's thread stack */
+  static CCommand cmd;   /* 17 KiB: not on a program's thread stack */
   const char *error = NULL;
   int ok;
 
   pthread_once (&atfork_once, register_atfork);
   pthread_mutex_lock (&parse_lock);
-  ok = trace_command_parse (line, &cmd, &error);
+  ok = ccommand_parse (line, len, &cmd, &error);
   if (!ok)
-    trace_report_log ("warning", "ignored a bad command: %s", error);
-  else if (strcmp (cmd.cmd, "fault") == 0)
+    trace_report_log (CONCLAVE_LEVEL_WARNING, "ignored a bad command: %s", error);
+  else if (cmd.type == CCOMMAND_FAULT)
     {
       set_faults (&cmd);
       /* The program's output must not change: this goes to the controller. */
-      trace_report_log ("info", "faults: drop %.2f, delay %u ms, %d isolated",
+      trace_report_log (CONCLAVE_LEVEL_INFO, "faults: drop %.2f, delay %u ms, %d isolated",
                         cmd.drop, (unsigned) cmd.delay_ms, cmd.n_addrs);
     }
   pthread_mutex_unlock (&parse_lock);
@@ -167,9 +171,9 @@ trace_fault_apply (const char *line)
 }
 
 static void
-on_command (const char *line, void *unused)
+on_command (const char *line, size_t len, void *unused)
 {
-  trace_fault_apply (line);
+  trace_fault_apply (line, len);
 }
 
 void

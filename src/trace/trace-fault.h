@@ -8,6 +8,8 @@
  */
 #pragma once
 
+#include <stddef.h>
+
 typedef enum {
   TRACE_PASS = 0,
   TRACE_DROP,       /* the dice said so */
@@ -22,7 +24,8 @@ TraceVerdict trace_fault_judge (const char *peer);
 unsigned     trace_fault_delay_ms (void);
 /* Sleeps ms milliseconds, resuming after signals. */
 void         trace_fault_sleep (unsigned ms);
-/* Applies one command line now; 0 if it was rejected (and reported). */
-int          trace_fault_apply (const char *line);
+/* Applies one command line (len bytes) now; 0 if it was rejected (and
+ * reported). */
+int          trace_fault_apply (const char *line, size_t len);
 /* Called in a forked child: its own dice. */
 void         trace_fault_after_fork (void);

@@ -131,7 +131,7 @@ op_send_faulted (Op *op)
   verdict = trace_fault_judge (op->msg.dst);
   if (verdict != TRACE_PASS)
     {
-      trace_report_drop (&op->msg, "send", verdict == TRACE_ISOLATED ? "isolated" : "fault");
+      trace_report_drop (&op->msg, 0, verdict == TRACE_ISOLATED);
       return 1;
     }
   if ((delay = trace_fault_delay_ms ()) > 0)
@@ -151,7 +151,7 @@ op_sent (Op *op, ssize_t n)
   op->msg.len = (size_t) n;
   if (op->kind == TRACE_FD_TCP)
     op->msg.off = (int64_t) trace_fd_advance (op->fd, 1, (size_t) n);
-  trace_report_message ("send", &op->msg);
+  trace_report_send (&op->msg);
   if (op->kind == TRACE_FD_UDP && !trace_fd_test_and_set (op->fd, TRACE_FD_AUTOBOUND_TOLD))
     trace_report_socket ("bind", op->kind, op->addrs.local, NULL);
 }
@@ -295,7 +295,7 @@ report_mmsg (Op *op, int outgoing, struct mmsghdr *vec, int n)
           op_ends (op, 0);
           if (op->kind == TRACE_FD_TCP)
             op->msg.off = (int64_t) trace_fd_advance (op->fd, 0, vec[i].msg_len);
-          trace_report_message ("recv", &op->msg);
+          trace_report_recv (&op->msg);
         }
     }
 }
@@ -344,7 +344,7 @@ op_received (Op *op, ssize_t n, int flags)
   /* A stream cannot lose bytes in the middle: faults on TCP act at the sender. */
   if (op->kind == TRACE_FD_UDP && (verdict = trace_fault_judge (op->msg.src)) != TRACE_PASS)
     {
-      trace_report_drop (&op->msg, "recv", verdict == TRACE_ISOLATED ? "isolated" : "fault");
+      trace_report_drop (&op->msg, 1, verdict == TRACE_ISOLATED);
       return would_block (op->fd, flags) ? RECV_AGAIN : RECV_EATEN;
     }
   if ((delay = trace_fault_delay_ms ()) > 0 && would_block (op->fd, flags))
@@ -352,7 +352,7 @@ op_received (Op *op, ssize_t n, int flags)
   if (op->kind == TRACE_FD_TCP)
     op->msg.off = (int64_t) trace_fd_advance (op->fd, 0, (size_t) n);
   op->msg.t = 0;
-  trace_report_message ("recv", &op->msg);
+  trace_report_recv (&op->msg);
   return RECV_DELIVER;
 }
 

@@ -1,9 +1,10 @@
-/* trace-report.c — formats the shim's events for conclave-report.
+/* trace-report.c — the shim's events, handed to conclave-report's writers.
  *
  * The payload may be scattered (sendmsg, recvmsg): the preview takes the
  * first bytes across the pieces, the hash runs over all of them. TCP
  * chunks carry their stream offset instead of a hash, since the receiver
- * cuts the stream where it likes. Never blocks, never changes errno.
+ * cuts the stream where it likes. Never formats JSON, never blocks, never
+ * changes errno.
  */
 #include "trace-report.h"
 
@@ -53,88 +54,85 @@ hash_payload (const TraceMsg *msg)
   return h;
 }
 
+/* The reporter's message from the wrapper's; preview must hold
+ * CONCLAVE_PREVIEW_MAX bytes. */
 static void
-report (const char *ev, const TraceMsg *msg, int with_hash, const char *extra)
+to_report (const TraceMsg *msg, int with_hash, char *preview, CReportMsg *m)
+{
+  memset (m, 0, sizeof *m);
+  m->proto = msg->kind == TRACE_FD_TCP ? "tcp" : "udp";
+  m->src = msg->src;
+  m->dst = msg->dst;
+  m->len = msg->len;
+  m->payload = preview;
+  m->payload_len = gather (msg, preview, CONCLAVE_PREVIEW_MAX);
+  m->has_hash = with_hash;
+  m->hash = with_hash ? hash_payload (msg) : 0;
+  m->off = msg->off;
+  m->t = msg->t;
+}
+
+void
+trace_report_send (const TraceMsg *msg)
 {
   char preview[CONCLAVE_PREVIEW_MAX];
-  CReportMsg m = { 0 };
+  CReportMsg m;
 
-  m.proto = msg->kind == TRACE_FD_TCP ? "tcp" : "udp";
-  m.src = msg->src;
-  m.dst = msg->dst;
-  m.len = msg->len;
-  m.payload = preview;
-  m.payload_len = gather (msg, preview, sizeof preview);
-  m.has_hash = with_hash;
-  m.hash = with_hash ? hash_payload (msg) : 0;
-  m.off = msg->off;
-  m.t = msg->t;
-  creport_message (ev, &m, extra);
+  to_report (msg, msg->off < 0, preview, &m);
+  creport_send (&m);
 }
 
 void
-trace_report_message (const char *ev, const TraceMsg *msg)
+trace_report_recv (const TraceMsg *msg)
 {
-  report (ev, msg, msg->off < 0, NULL);
+  char preview[CONCLAVE_PREVIEW_MAX];
+  CReportMsg m;
+
+  to_report (msg, msg->off < 0, preview, &m);
+  creport_recv (&m);
 }
 
 void
-trace_report_drop (const TraceMsg *msg, const char *dir, const char *reason)
+trace_report_drop (const TraceMsg *msg, int at_receiver, int isolated)
 {
-  char extra[64];
-  TraceMsg dropped = *msg;
+  char preview[CONCLAVE_PREVIEW_MAX];
+  CReportMsg m;
 
   /* A dropped chunk never enters the stream: it has no offset, and is
    * known by its hash like a datagram. */
-  dropped.off = -1;
-  snprintf (extra, sizeof extra, "\"dir\":\"%s\",\"reason\":\"%s\"", dir, reason);
-  report ("drop", &dropped, 1, extra);
+  to_report (msg, 1, preview, &m);
+  m.off = -1;
+  creport_drop (&m, at_receiver, isolated);
 }
 
 void
 trace_report_socket (const char *op, TraceFdKind kind, const char *local, const char *peer)
 {
-  char fields[256];
-
-  if (peer != NULL && *peer != '\0')
-    snprintf (fields, sizeof fields, "\"op\":\"%s\",\"proto\":\"%s\",\"local\":\"%s\",\"peer\":\"%s\"",
-              op, kind == TRACE_FD_TCP ? "tcp" : "udp", local ? local : "", peer);
-  else
-    snprintf (fields, sizeof fields, "\"op\":\"%s\",\"proto\":\"%s\",\"local\":\"%s\"",
-              op, kind == TRACE_FD_TCP ? "tcp" : "udp", local ? local : "");
-  creport_event ("socket", fields);
+  creport_socket (op, kind == TRACE_FD_TCP ? "tcp" : "udp", local ? local : "", peer);
 }
 
 void
 trace_report_rewrite (const char *what, const char *from, const char *to)
 {
-  char fields[256];
-
-  snprintf (fields, sizeof fields, "\"what\":\"%s\",\"from\":\"%s\",\"to\":\"%s\"", what, from, to);
-  creport_event ("rewrite", fields);
+  creport_rewrite (what, from, to);
 }
 
 void
 trace_report_fork (long child)
 {
-  char fields[48];
-
-  snprintf (fields, sizeof fields, "\"child\":%ld", child);
-  creport_event ("fork", fields);
+  creport_fork (child);
 }
 
 void
 trace_report_log (const char *level, const char *format, ...)
 {
-  char text[512], quoted[1200], fields[1300];
+  char text[512];
   va_list ap;
   int saved = errno;
 
   va_start (ap, format);
   vsnprintf (text, sizeof text, format, ap);
   va_end (ap);
-  creport_json_string (quoted, sizeof quoted, text, strlen (text));
-  snprintf (fields, sizeof fields, "\"text\":%s,\"level\":\"%s\"", quoted, level);
-  creport_event ("log", fields);
+  creport_log (level, text);
   errno = saved;
 }

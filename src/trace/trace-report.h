@@ -1,8 +1,10 @@
-/* trace-report.h — the shim's events, in the control protocol's words.
+/* trace-report.h — the shim's events, from what a wrapper saw.
  *
- * Thin layer over conclave-report: builds `send`/`recv`/`drop`, `socket`,
- * `rewrite`, `fork` and `log` events from what a wrapper saw. Like the
- * reporter it never blocks and never changes errno.
+ * Thin layer over conclave-report's typed writers: turns a wrapper's
+ * scattered payload into a preview and a hash (or a stream offset) for
+ * `send`/`recv`/`drop`, and its socket kind into a protocol name. Never
+ * formats JSON itself; like the reporter it never blocks and never
+ * changes errno.
  */
 #pragma once
 
@@ -24,9 +26,11 @@ typedef struct {
 
 /* 1 if anything is listening: skip the work of building events if not. */
 int  trace_report_active  (void);
-void trace_report_message (const char *ev, const TraceMsg *msg);
-/* A drop: dir "send"/"recv", reason "fault"/"isolated". */
-void trace_report_drop    (const TraceMsg *msg, const char *dir, const char *reason);
+void trace_report_send    (const TraceMsg *msg);
+void trace_report_recv    (const TraceMsg *msg);
+/* A fault ate it: at the receiver (else the sender), because of a
+ * partition (else the drop probability). */
+void trace_report_drop    (const TraceMsg *msg, int at_receiver, int isolated);
 void trace_report_socket  (const char *op, TraceFdKind kind, const char *local, const char *peer);
 void trace_report_rewrite (const char *what, const char *from, const char *to);
 void trace_report_fork    (long child);

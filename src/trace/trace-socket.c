@@ -87,11 +87,16 @@ trace_start (void)
   inside = 0;
 }
 
+/* The longest a process waits at exit for the controller to take its last
+ * lines: bounded, so a stopped controller delays an exit by this at most. */
+#define TRACE_EXIT_DRAIN_MS 500
+
 __attribute__ ((destructor)) static void
 trace_stop (void)
 {
-  /* Whatever is still queued goes now if the socket takes it; never waits. */
-  creport_flush ();
+  /* Whatever is still queued goes now: a slow controller (a sanitizer
+   * build, a loaded machine) would otherwise lose the last lines unseen. */
+  creport_drain (TRACE_EXIT_DRAIN_MS);
 }
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -313,14 +318,14 @@ close (int fd)
 TRACE_EXPORT void
 _exit (int status)
 {
-  creport_flush ();
+  creport_drain (TRACE_EXIT_DRAIN_MS);
   REAL (exit_now) (status);
 }
 
 TRACE_EXPORT void
 _Exit (int status)
 {
-  creport_flush ();
+  creport_drain (TRACE_EXIT_DRAIN_MS);
   REAL (exit_now) (status);
 }
 

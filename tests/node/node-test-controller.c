@@ -356,6 +356,15 @@ test_controller_send (TestController *ctl, pid_t pid, const char *line)
 }
 
 void
+test_controller_send_bytes (TestController *ctl, pid_t pid, const void *data, gsize len)
+{
+  TestConn *conn = test_controller_conn (ctl, pid);
+
+  g_assert_nonnull (conn);
+  g_assert_cmpint (send (conn->fd, data, len, MSG_NOSIGNAL), ==, (ssize_t) len);
+}
+
+void
 test_controller_close_conn (TestController *ctl, pid_t pid)
 {
   TestConn *conn = test_controller_conn (ctl, pid);

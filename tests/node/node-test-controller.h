@@ -62,6 +62,8 @@ char     *test_proc_stdout        (TestProc *proc);
 
 /* Writes one command line to the connection of `pid`. */
 void      test_controller_send    (TestController *ctl, pid_t pid, const char *line);
+/* Exactly these bytes (NULs included), no newline added. */
+void      test_controller_send_bytes (TestController *ctl, pid_t pid, const void *data, gsize len);
 void      test_controller_close_conn (TestController *ctl, pid_t pid);
 
 /* Events named `ev` (NULL: all) from process `pid` (0: any), in arrival

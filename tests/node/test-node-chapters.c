@@ -540,6 +540,19 @@ test_fault_drop_and_delay (Fixture *fx, gconstpointer data)
   test_controller_send (fx->ctl, server->pid, "{\"cmd\":\"fault\",\"drop\":7}");
   test_controller_send (fx->ctl, server->pid, "not json at all");
   g_assert_nonnull (test_controller_wait_event (fx->ctl, "log", server->pid, "level", "warning", WAIT_MS));
+
+  /* Up to its NUL byte this line would lift the drops: it is refused whole,
+   * and the client keeps dropping. */
+  {
+    static const char nul_line[] = "{\"cmd\":\"fault\",\"drop\":0}\0 tail\n";
+    guint drops;
+
+    test_controller_send_bytes (fx->ctl, client->pid, nul_line, sizeof nul_line - 1);
+    g_assert_nonnull (test_controller_wait_event (fx->ctl, "log", client->pid, "text",
+                                                  "ignored a bad command: a NUL byte in the command", WAIT_MS));
+    drops = test_controller_count (fx->ctl, "drop", client->pid, NULL, NULL);
+    g_assert_true (test_controller_wait_count (fx->ctl, "drop", client->pid, NULL, NULL, drops + 1, WAIT_MS));
+  }
   stop_node (fx, client);
   stop_node (fx, server);
 }

@@ -72,14 +72,14 @@ test_hello_and_events (Fixture *fx, gconstpointer data)
   TestEvent *sent;
 
   connect_and_greet (fx);
-  creport_message ("send", &msg, "\"dir\":\"send\"");
+  creport_send (&msg);
   sent = test_controller_wait_event (fx->ctl, "send", getpid (), NULL, NULL, 5000);
   g_assert_nonnull (sent);
   g_assert_cmpint (test_event_int (sent, "seq", -1), ==, 1);
   g_assert_cmpstr (test_event_str (sent, "id"), ==, "42:7");
   g_assert_cmpstr (test_event_str (sent, "preview"), ==, "Hi \"x\"");
   g_assert_cmpstr (test_event_str (sent, "src"), ==, "127.0.0.1:1");
-  g_assert_cmpstr (test_event_str (sent, "dir"), ==, "send");
+  g_assert_false (json_object_has_member (sent->obj, "dir"));
   g_assert_cmpint (test_event_int (sent, "lc", -1), ==, 3);
   g_assert_cmpint (test_event_int (sent, "len", -1), ==, 5);
   g_assert_false (json_object_has_member (sent->obj, "off"));
@@ -91,7 +91,7 @@ test_hello_and_events (Fixture *fx, gconstpointer data)
   msg.off = 10;
   msg.lc = 0;
   msg.t = 12345;
-  creport_message ("recv", &msg, NULL);
+  creport_recv (&msg);
   sent = test_controller_wait_event (fx->ctl, "recv", getpid (), NULL, NULL, 5000);
   g_assert_nonnull (sent);
   g_assert_cmpstr (test_event_str (sent, "hash"), ==, "e71fa2190541574b");
@@ -101,6 +101,105 @@ test_hello_and_events (Fixture *fx, gconstpointer data)
   g_assert_false (json_object_has_member (sent->obj, "id"));
 }
 
+/* Every typed writer: the right fields, and any string, however odd,
+ * arrives as it was given (the controller's JSON parser would choke on a
+ * badly escaped line, and the event would never arrive). */
+static void
+test_typed_writers (Fixture *fx, gconstpointer data)
+{
+  const char *view[] = { "s1", "s\"2" };
+  CReportState state = { "leader", 3, "raft", "s\"2", view, 2 };
+  CReportMsg msg = { .proto = "udp", .src = "127.0.0.1:1", .dst = "127.0.0.1:2", .len = 1,
+                     .payload = "x", .payload_len = 1, .has_hash = 1, .hash = 1, .off = -1 };
+  const char *odd = "tab\there \"quoted\" back\\slash\nnew line \x01 caf\xc3\xa9 bad\xff";
+  TestEvent *e;
+  JsonArray *array;
+
+  connect_and_greet (fx);
+  creport_log (CONCLAVE_LEVEL_WARNING, odd);
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_LOG, getpid (), NULL, NULL, 5000);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (test_event_str (e, "text"), ==,
+                   "tab\there \"quoted\" back\\slash\nnew line \x01 caf\xc3\xa9 bad\xef\xbf\xbd");
+  g_assert_cmpstr (test_event_str (e, "level"), ==, CONCLAVE_LEVEL_WARNING);
+
+  creport_state (&state);
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_STATE, getpid (), NULL, NULL, 5000);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (test_event_str (e, "role"), ==, "leader");
+  g_assert_cmpint (test_event_int (e, "term", -1), ==, 3);
+  g_assert_cmpstr (test_event_str (e, "election"), ==, "raft");
+  g_assert_cmpstr (test_event_str (e, "leader"), ==, "s\"2");
+  array = json_object_get_array_member (e->obj, "view");
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (array, 1), ==, "s\"2");
+
+  creport_deliver (4, "c1:1", "c\"1", odd);
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_DELIVER, getpid (), "req", "c1:1", 5000);
+  g_assert_nonnull (e);
+  g_assert_cmpint (test_event_int (e, "seqno", -1), ==, 4);
+  g_assert_cmpstr (test_event_str (e, "client"), ==, "c\"1");
+  g_assert_nonnull (strstr (test_event_str (e, "text"), "\"quoted\""));
+
+  creport_acked ("c1:1", 4);
+  g_assert_nonnull (test_controller_wait_event (fx->ctl, CONCLAVE_EV_ACKED, getpid (), "req", "c1:1", 5000));
+  creport_socket ("connect", "tcp", "127.0.0.1:5", "127.0.0.1:6");
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_SOCKET, getpid (), "op", "connect", 5000);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (test_event_str (e, "peer"), ==, "127.0.0.1:6");
+  creport_socket ("bind", "udp", "127.0.0.1:5", NULL);
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_SOCKET, getpid (), "op", "bind", 5000);
+  g_assert_nonnull (e);
+  g_assert_false (json_object_has_member (e->obj, "peer"));
+  creport_rewrite ("broadcast", "255.255.255.255:9", "127.255.255.255:9");
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_REWRITE, getpid (), "what", "broadcast", 5000);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (test_event_str (e, "to"), ==, "127.255.255.255:9");
+
+  creport_reap (77, 9);   /* killed by SIGKILL */
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_REAP, getpid (), NULL, NULL, 5000);
+  g_assert_nonnull (e);
+  g_assert_cmpint (test_event_int (e, "child", -1), ==, 77);
+  g_assert_cmpint (test_event_int (e, "signal", -1), ==, 9);
+  g_assert_false (json_object_has_member (e->obj, "code"));
+  creport_fork (78);
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_FORK, getpid (), NULL, NULL, 5000);
+  g_assert_cmpint (test_event_int (e, "child", -1), ==, 78);
+  creport_garbage (2, "127.0.0.1:9");
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_GARBAGE, getpid (), NULL, NULL, 5000);
+  g_assert_cmpint (test_event_int (e, "count", -1), ==, 2);
+  g_assert_cmpstr (test_event_str (e, "from"), ==, "127.0.0.1:9");
+
+  creport_drop (&msg, 1, 1);
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_DROP, getpid (), NULL, NULL, 5000);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (test_event_str (e, "dir"), ==, CONCLAVE_DIR_RECV);
+  g_assert_cmpstr (test_event_str (e, "reason"), ==, CONCLAVE_REASON_ISOLATED);
+  g_assert_cmpstr (test_event_str (e, "hash"), ==, "0000000000000001");
+  creport_exit (3);
+  e = test_controller_wait_event (fx->ctl, CONCLAVE_EV_EXIT, getpid (), NULL, NULL, 5000);
+  g_assert_cmpint (test_event_int (e, "code", -1), ==, 3);
+}
+
+/* A line too long to send is dropped whole and counted, never cut. */
+static void
+test_too_long (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *huge = g_strnfill (CONCLAVE_MAX_LINE, 'x');
+  g_autoptr(GPtrArray) overflows = NULL;
+  TestEvent *after;
+
+  connect_and_greet (fx);
+  creport_log (CONCLAVE_LEVEL_INFO, huge);
+  g_assert_cmpuint (creport_dropped (), ==, 1);
+  creport_log (CONCLAVE_LEVEL_INFO, "after");
+  after = test_controller_wait_event (fx->ctl, CONCLAVE_EV_LOG, getpid (), "text", "after", 5000);
+  g_assert_nonnull (after);
+  g_assert_cmpint (test_event_int (after, "seq", -1), ==, 3);  /* hello 0, dropped 1, overflow 2 */
+  overflows = test_controller_events (fx->ctl, CONCLAVE_EV_OVERFLOW, getpid ());
+  g_assert_cmpuint (overflows->len, ==, 1);
+}
+
 /* The controller never reads while the process reports far more than the
  * socket and the pending buffer hold: the process must not block, and once
  * the controller reads, the gap in seq and the overflow count must agree. */
@@ -108,7 +207,7 @@ static void
 test_overflow (Fixture *fx, gconstpointer data)
 {
   const int lines = 20000;
-  g_autofree char *fields = g_strdup_printf ("\"text\":\"%0200d\"", 0);
+  g_autofree char *text = g_strdup_printf ("%0200d", 0);
   gint64 start, elapsed_us;
   g_autoptr(GPtrArray) overflows = NULL;
   TestConn *conn;
@@ -118,7 +217,7 @@ test_overflow (Fixture *fx, gconstpointer data)
   connect_and_greet (fx);
   start = g_get_monotonic_time ();
   for (int i = 0; i < lines; i++)
-    creport_event ("log", fields);
+    creport_log (CONCLAVE_LEVEL_INFO, text);
   elapsed_us = g_get_monotonic_time () - start;
   g_test_message ("%d lines in %" G_GINT64_FORMAT " µs, %" G_GUINT64_FORMAT " dropped",
                   lines, elapsed_us, creport_dropped ());
@@ -127,7 +226,7 @@ test_overflow (Fixture *fx, gconstpointer data)
   g_assert_cmpint (elapsed_us, <, 5 * G_USEC_PER_SEC);  /* it did not wait for us */
 
   g_assert_true (test_controller_wait (fx->ctl, drained, NULL, 10000));
-  creport_event ("log", "\"text\":\"marker\"");
+  creport_log (CONCLAVE_LEVEL_INFO, "marker");
   marker = test_controller_wait_event (fx->ctl, "log", getpid (), "text", "marker", 5000);
   g_assert_nonnull (marker);
 
@@ -179,7 +278,7 @@ test_after_fork (Fixture *fx, gconstpointer data)
   if (child == 0)
     {
       creport_after_fork ();
-      creport_event ("log", "\"text\":\"from the child\"");
+      creport_log (CONCLAVE_LEVEL_INFO, "from the child");
       flush_before_exit ();
       _exit (creport_active () ? 0 : 3);
     }
@@ -196,7 +295,7 @@ test_after_fork (Fixture *fx, gconstpointer data)
   g_assert_true (test_controller_conn (fx->ctl, child) != test_controller_conn (fx->ctl, getpid ()));
 
   /* the child closed its copy of our connection; ours must still work */
-  creport_event ("log", "\"text\":\"parent after fork\"");
+  creport_log (CONCLAVE_LEVEL_INFO, "parent after fork");
   after = test_controller_wait_event (fx->ctl, "log", getpid (), "text", "parent after fork", 5000);
   g_assert_nonnull (after);
   g_assert_cmpint (test_event_int (after, "seq", -1), ==, 1);
@@ -214,7 +313,7 @@ test_without_control (void)
   g_assert_cmpint (errno, ==, 1234);
   g_assert_cmpint (creport_active (), ==, 0);
   g_assert_cmpint (creport_fd (), ==, -1);
-  creport_event ("log", "\"text\":\"nobody listens\"");
+  creport_log (CONCLAVE_LEVEL_INFO, "nobody listens");
   creport_after_fork ();
   creport_flush ();
   g_assert_cmpint (creport_read_commands (NULL, NULL), ==, 0);
@@ -232,12 +331,12 @@ test_controller_goes_away (Fixture *fx, gconstpointer data)
    * kill this test. */
   errno = 4321;
   for (int i = 0; i < 100 && creport_active (); i++)
-    creport_event ("log", "\"text\":\"anyone?\"");
+    creport_log (CONCLAVE_LEVEL_INFO, "anyone?");
   g_assert_cmpint (errno, ==, 4321);
   g_assert_cmpint (creport_active (), ==, 0);
   g_assert_cmpint (creport_fd (), ==, -1);
   g_assert_cmpint (creport_read_commands (NULL, NULL), ==, -1);
-  creport_event ("log", "\"text\":\"still fine\"");
+  creport_log (CONCLAVE_LEVEL_INFO, "still fine");
   g_assert_cmpint (errno, ==, 4321);
 }
 
@@ -282,7 +381,7 @@ test_backlog_full (void)
   g_assert_cmpint (creport_init ("patient", "test-report"), ==, 1);
   g_assert_cmpint (creport_fd (), ==, -1);        /* not connected yet */
   g_assert_cmpuint (creport_pending (), >, 0);    /* the hello waits */
-  creport_event ("log", "\"text\":\"while connecting\"");
+  creport_log (CONCLAVE_LEVEL_INFO, "while connecting");
 
   for (guint i = 0; i < fillers->len; i++)  /* make room in the backlog */
     {
@@ -319,9 +418,10 @@ test_backlog_full (void)
 }
 
 static void
-collect_line (const char *line, void *data)
+collect_line (const char *line, size_t len, void *data)
 {
-  g_ptr_array_add (data, g_strdup (line));
+  g_assert_cmpint (line[len], ==, '\0');
+  g_ptr_array_add (data, g_memdup2 (line, len + 1));  /* NULs and all */
 }
 
 static gboolean
@@ -348,6 +448,26 @@ test_commands (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (lines->pdata[0], ==, "{\"cmd\":\"tempo\",\"scale\":0.5}");
   g_assert_cmpstr (lines->pdata[1], ==, "{\"cmd\":\"post\"}");
   g_assert_cmpstr (lines->pdata[2], ==, "{\"cmd\":\"fault\"}");
+}
+
+/* A NUL byte is not JSON, but a controller (or anything that got hold of
+ * the socket) may send one: the line that holds it must reach the reader
+ * whole, with its length, and the lines after it must not be lost. */
+static void
+test_command_with_nul (Fixture *fx, gconstpointer data)
+{
+  static const char nul_line[] = "{\"cmd\":\"post\",\"text\":\"a\0b\"}";
+  static const char bytes[] = "{\"cmd\":\"post\",\"text\":\"a\0b\"}\n{\"cmd\":\"fault\"}\n";
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+  connect_and_greet (fx);
+  test_controller_send_bytes (fx->ctl, getpid (), bytes, sizeof bytes - 1);
+  test_controller_send (fx->ctl, getpid (), "{\"cmd\":\"tempo\",\"scale\":2}");
+  g_assert_true (test_controller_wait (fx->ctl, commands_read, lines, 5000));
+  g_assert_cmpuint (lines->len, ==, 3);
+  g_assert_cmpmem (lines->pdata[0], sizeof nul_line, nul_line, sizeof nul_line);
+  g_assert_cmpstr (lines->pdata[1], ==, "{\"cmd\":\"fault\"}");
+  g_assert_cmpstr (lines->pdata[2], ==, "{\"cmd\":\"tempo\",\"scale\":2}");
 }
 
 /* Parses `json` (a JSON string literal) and returns its value. */
@@ -417,10 +537,13 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/report/hello-and-events", Fixture, NULL, fixture_set_up, test_hello_and_events, fixture_tear_down);
+  g_test_add ("/report/typed-writers", Fixture, NULL, fixture_set_up, test_typed_writers, fixture_tear_down);
+  g_test_add ("/report/too-long", Fixture, NULL, fixture_set_up, test_too_long, fixture_tear_down);
   g_test_add ("/report/overflow", Fixture, NULL, fixture_set_up, test_overflow, fixture_tear_down);
   g_test_add ("/report/after-fork", Fixture, NULL, fixture_set_up, test_after_fork, fixture_tear_down);
   g_test_add ("/report/controller-goes-away", Fixture, NULL, fixture_set_up, test_controller_goes_away, fixture_tear_down);
   g_test_add ("/report/commands", Fixture, NULL, fixture_set_up, test_commands, fixture_tear_down);
+  g_test_add ("/report/command-with-nul", Fixture, NULL, fixture_set_up, test_command_with_nul, fixture_tear_down);
   g_test_add_func ("/report/without-control", test_without_control);
   g_test_add_func ("/report/backlog-full", test_backlog_full);
   g_test_add_func ("/report/json-string", test_json_string);

@@ -2,7 +2,7 @@
  * and of a Python pair, without the shim, with it but nobody listening, and
  * with it reporting to a real ConclaveCluster; printed as µs per round trip
  * and µs per traced call (a round trip is four: send and receive on each
- * side). Figures, not a test: run it by hand (ninja -C build trace-bench).
+ * side). Figures, not a test: run it by hand (ninja -C _build bench/trace-bench).
  */
 #include "conclave-cluster.h"
 
