@@ -6,6 +6,7 @@
 #include "conclave-control-server.h"
 #include "conclave-supervisor.h"
 #include "conclave-checker.h"
+#include "conclave-faults.h"
 
 G_BEGIN_DECLS
 
@@ -36,7 +37,8 @@ struct _ConclaveCluster {
   GHashTable            *removing;    /* names to forget once they exited */
   GPtrArray             *timers;      /* scenario start/fault sources */
   GHashTable            *exec_cwd;    /* name → working directory of a traced program */
-  GHashTable            *addr_owner;  /* "127.0.0.1:10001" → name of the node that has it */
+  GHashTable            *addr_owner;  /* interned address → name of the top-level node that has it */
+  ConclaveFaults        *faults;
 
   double                 tempo;
   guint                  base_port;
@@ -73,5 +75,11 @@ void     _conclave_cluster_set_title      (ConclaveCluster *self, const char *ti
 /* Deletes what the nodes kept in the state directory (a new scenario
  * starts from empty logs). */
 void     _conclave_cluster_wipe_state     (ConclaveCluster *self);
+/* The addresses ("127.0.0.1:10001", interned) that the top-level nodes
+ * called `names` have bound or connected from. */
+GPtrArray *_conclave_cluster_addresses_of (ConclaveCluster *self, const char * const *names);
+
+ConclaveFaults *_conclave_faults_new    (ConclaveCluster *cluster);
+void            _conclave_faults_forget (ConclaveFaults *self, const char *name);
 
 G_END_DECLS

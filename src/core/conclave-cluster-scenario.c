@@ -44,7 +44,6 @@ apply_fault_to (ConclaveCluster *self, const ConclaveScenarioFault *f, ConclaveN
 {
   const char *name = conclave_node_get_name (node);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) others = g_ptr_array_new ();
 
   switch (f->action)
     {
@@ -56,23 +55,10 @@ apply_fault_to (ConclaveCluster *self, const ConclaveScenarioFault *f, ConclaveN
       if (!conclave_cluster_restart (self, name, &error))
         g_warning ("Scenario: cannot restart %s: %s", name, error->message);
       break;
-    case CONCLAVE_FAULT_ISOLATE:
-      /* Cut it off from every other node, both ways. */
-      for (guint i = 0; i < self->nodes->len; i++)
-        if (self->nodes->pdata[i] != node)
-          g_ptr_array_add (others, (gpointer) conclave_node_get_name (self->nodes->pdata[i]));
-      g_ptr_array_add (others, NULL);
-      conclave_cluster_set_fault (self, name, 0, 0, (const char * const *) others->pdata);
-      for (guint i = 0; i < self->nodes->len; i++)
-        if (self->nodes->pdata[i] != node)
-          {
-            const char *isolate[] = { name, NULL };
-            conclave_cluster_set_fault (self, conclave_node_get_name (self->nodes->pdata[i]), 0, 0, isolate);
-          }
-      break;
-    case CONCLAVE_FAULT_HEAL: conclave_cluster_set_fault (self, name, 0, 0, NULL); break;
-    case CONCLAVE_FAULT_DROP: conclave_cluster_set_fault (self, name, f->value, 0, NULL); break;
-    case CONCLAVE_FAULT_DELAY: conclave_cluster_set_fault (self, name, 0, (guint) f->value, NULL); break;
+    case CONCLAVE_FAULT_ISOLATE: conclave_faults_isolate (self->faults, name); break;
+    case CONCLAVE_FAULT_HEAL: conclave_faults_clear (self->faults, name); break;
+    case CONCLAVE_FAULT_DROP: conclave_faults_set_drop (self->faults, name, f->value); break;
+    case CONCLAVE_FAULT_DELAY: conclave_faults_set_delay (self->faults, name, (guint) f->value); break;
     default: break;
     }
 }

@@ -220,6 +220,7 @@ _conclave_cluster_remove_now (ConclaveCluster *self, ConclaveNode *node)
     }
   g_hash_table_remove (self->dirty, node);
   g_hash_table_remove (self->exec_cwd, conclave_node_get_name (node));
+  _conclave_faults_forget (self->faults, conclave_node_get_name (node));
   g_hash_table_remove (self->by_name, conclave_node_get_name (node));
   g_ptr_array_remove_index (self->nodes, position);
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
@@ -343,7 +344,39 @@ note_address (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
     return;
   while (conclave_node_get_parent (node) != NULL)
     node = conclave_node_get_parent (node);
-  g_hash_table_insert (self->addr_owner, g_strdup (local), g_strdup (conclave_node_get_name (node)));
+  g_hash_table_insert (self->addr_owner, GUINT_TO_POINTER (e->s[1]), g_strdup (conclave_node_get_name (node)));
+}
+
+ConclaveNode *
+conclave_cluster_lookup_address (ConclaveCluster *self, guint32 address)
+{
+  const char *owner;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+
+  owner = address ? g_hash_table_lookup (self->addr_owner, GUINT_TO_POINTER (address)) : NULL;
+  return owner ? conclave_cluster_lookup (self, owner) : NULL;
+}
+
+GPtrArray *
+_conclave_cluster_addresses_of (ConclaveCluster *self, const char * const *names)
+{
+  GPtrArray *addresses = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer address, owner;
+
+  g_hash_table_iter_init (&iter, self->addr_owner);
+  while (names != NULL && g_hash_table_iter_next (&iter, &address, &owner))
+    if (g_strv_contains (names, owner))
+      g_ptr_array_add (addresses, (gpointer) conclave_event_store_str (self->store, GPOINTER_TO_UINT (address)));
+  return addresses;
+}
+
+ConclaveFaults *
+conclave_cluster_get_faults (ConclaveCluster *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+  return self->faults;
 }
 
 static void
@@ -923,6 +956,7 @@ conclave_cluster_finalize (GObject *object)
   g_hash_table_unref (self->removing);
   g_hash_table_unref (self->exec_cwd);
   g_hash_table_unref (self->addr_owner);
+  g_clear_object (&self->faults);
   g_array_unref (self->procs);
   g_free (self->title);
   G_OBJECT_CLASS (conclave_cluster_parent_class)->finalize (object);
@@ -1006,7 +1040,8 @@ conclave_cluster_init (ConclaveCluster *self)
   self->restarting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->removing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->exec_cwd = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->addr_owner = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->addr_owner = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->faults = _conclave_faults_new (self);
   self->procs = g_array_new (FALSE, TRUE, sizeof (ProcEntry));
   g_array_set_clear_func (self->procs, proc_entry_clear);
   self->tempo = 1.0;

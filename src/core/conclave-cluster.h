@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 #include "conclave-event-store.h"
+#include "conclave-faults.h"
 #include "conclave-matcher.h"
 #include "conclave-node.h"
 #include "conclave-scenario.h"
@@ -71,11 +72,12 @@ gboolean            conclave_cluster_get_frozen     (ConclaveCluster *self);
 gboolean            conclave_cluster_send_command   (ConclaveCluster *self,
                                                      const char *name,
                                                      const char *json_line);
-gboolean            conclave_cluster_set_fault      (ConclaveCluster *self,
-                                                     const char *name,
-                                                     double drop,
-                                                     guint delay_ms,
-                                                     const char * const *isolate);
+/* The one owner of drop, delay and isolation settings (see conclave-faults.h). */
+ConclaveFaults     *conclave_cluster_get_faults     (ConclaveCluster *self);
+/* The top-level node that bound or connected a socket on `address` (an
+ * interned "127.0.0.1:10001", as a send's destination holds it) most
+ * recently, or NULL. */
+ConclaveNode       *conclave_cluster_lookup_address (ConclaveCluster *self, guint32 address);
 
 /* Scenarios */
 gboolean            conclave_cluster_start_scenario (ConclaveCluster *self,
