@@ -210,11 +210,12 @@ conclave_cluster_clear (ConclaveCluster *self)
   g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
 
   _conclave_cluster_cancel_timers (self);
+  /* Nothing killed now is to start again ("exited" comes within kill_all). */
+  g_hash_table_remove_all (self->restarting);
   conclave_supervisor_kill_all (self->supervisor);
   while (self->nodes->len > 0)
     _conclave_cluster_remove_now (self, self->nodes->pdata[self->nodes->len - 1]);
   g_hash_table_remove_all (self->crashing);
-  g_hash_table_remove_all (self->restarting);
   g_hash_table_remove_all (self->removing);
   /* A new run: new logs from term 0, and nothing the checker could
    * confuse with the old run's terms and sequence numbers. */

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "conclave-proc.h"
 
 G_BEGIN_DECLS
 
@@ -63,19 +64,5 @@ void                conclave_supervisor_kill_all (ConclaveSupervisor *self);
  * (the name without "conclave-", upper case, '-' as '_': CONCLAVE_NODE_PROGRAM),
  * the build tree, then the install dir. */
 char               *conclave_find_program        (const char *name);
-
-/* The fields of /proc/PID/stat the supervisor (and its tests) need. */
-typedef struct {
-  gint    pid;
-  char    state;       /* R, S, D, T (stopped), Z (zombie) … */
-  gint    ppid;
-  gint    pgrp;
-  guint64 start_time;  /* clock ticks since boot: tells a reused pid apart */
-} ConclaveProcStat;
-
-/* FALSE if the process does not exist (any more). */
-gboolean            conclave_proc_stat_read      (gint pid, ConclaveProcStat *stat);
-/* Every process we can see, as an array of ConclaveProcStat. */
-GArray             *conclave_proc_list           (void);
 
 G_END_DECLS
