@@ -57,7 +57,9 @@ gboolean            conclave_supervisor_pause    (ConclaveSupervisor *self, cons
 gboolean            conclave_supervisor_resume   (ConclaveSupervisor *self, const char *name);  /* SIGCONT */
 gboolean            conclave_supervisor_is_running (ConclaveSupervisor *self, const char *name);
 gint                conclave_supervisor_get_pid  (ConclaveSupervisor *self, const char *name);
-/* SIGKILL every group and wait (bounded) until they are gone. */
+/* SIGKILL every group and wait until they are gone (at most 2 s, on
+ * pidfds, running no main loop); "exited" is emitted for each before it
+ * returns. */
 void                conclave_supervisor_kill_all (ConclaveSupervisor *self);
 
 /* Path of one of our programs (conclave-node): $CONCLAVE_<NAME>_PROGRAM
