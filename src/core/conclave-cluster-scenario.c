@@ -56,7 +56,7 @@ apply_fault_to (ConclaveCluster *self, const ConclaveScenarioFault *f, ConclaveN
         g_warning ("Scenario: cannot restart %s: %s", name, error->message);
       break;
     case CONCLAVE_FAULT_ISOLATE: conclave_faults_isolate (self->faults, name); break;
-    case CONCLAVE_FAULT_HEAL: conclave_faults_clear (self->faults, name); break;
+    case CONCLAVE_FAULT_HEAL: conclave_faults_rejoin (self->faults, name); break;
     case CONCLAVE_FAULT_DROP: conclave_faults_set_drop (self->faults, name, f->value); break;
     case CONCLAVE_FAULT_DELAY: conclave_faults_set_delay (self->faults, name, (guint) f->value); break;
     default: break;
@@ -68,7 +68,12 @@ apply_fault (ConclaveCluster *self, const ConclaveScenarioFault *f)
 {
   ConclaveNode *node;
 
-  if (g_strcmp0 (f->target, "all") == 0 || (f->action == CONCLAVE_FAULT_HEAL && f->target == NULL))
+  if (f->action == CONCLAVE_FAULT_HEAL && (f->target == NULL || g_strcmp0 (f->target, "all") == 0))
+    {
+      conclave_faults_heal (self->faults);
+      return;
+    }
+  if (g_strcmp0 (f->target, "all") == 0)
     {
       g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
       for (guint i = 0; i < self->nodes->len; i++)

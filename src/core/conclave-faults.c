@@ -336,8 +336,8 @@ conclave_faults_heal (ConclaveFaults *self)
 }
 
 gboolean
-conclave_faults_clear (ConclaveFaults *self,
-                       const char     *name)
+conclave_faults_rejoin (ConclaveFaults *self,
+                        const char     *name)
 {
   g_autoptr(GPtrArray) names = NULL;
   Settings *settings;
@@ -346,8 +346,6 @@ conclave_faults_clear (ConclaveFaults *self,
 
   if ((settings = edit (self, name)) == NULL)
     return FALSE;
-  settings->drop = 0;
-  settings->delay_ms = 0;
   set_list (settings, NULL);
   send_settings (self, name);
   names = node_names (self);

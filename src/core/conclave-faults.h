@@ -45,8 +45,8 @@ gboolean            conclave_faults_partition      (ConclaveFaults     *self,
                                                     GError            **error);
 /* Every isolation lifted; drops and delays stay. */
 void                conclave_faults_heal           (ConclaveFaults *self);
-/* `name` back to no faults at all: no drop, no delay, and nobody isolated
- * from it either way. */
-gboolean            conclave_faults_clear          (ConclaveFaults *self, const char *name);
+/* `name` reaches every node again: its own list emptied and `name` taken
+ * off every peer's list; drops and delays stay. */
+gboolean            conclave_faults_rejoin         (ConclaveFaults *self, const char *name);
 
 G_END_DECLS

@@ -188,9 +188,9 @@ test_faults (void)
   g_assert_cmpstr (isolated (cluster, "c1"), ==, "s1");
   g_assert_cmpint (conclave_event_fault_delay_ms (last_fault (cluster, "c1")), ==, 100);
 
-  /* Healing s1 clears it, and lifts it from c1's list; c1's delay stays. */
+  /* Healing s1 empties its list and lifts it from c1's; drops and delays stay. */
   apply (cluster, "0s:heal:s1");
-  g_assert_cmpfloat (conclave_faults_get_drop (faults, "s1"), ==, 0);
+  g_assert_cmpfloat (conclave_faults_get_drop (faults, "s1"), ==, 0.3);
   g_assert_cmpstr (isolated (cluster, "s1"), ==, "");
   g_assert_cmpstr (isolated (cluster, "c1"), ==, "");
   g_assert_cmpuint (conclave_faults_get_delay (faults, "c1"), ==, 100);
@@ -201,8 +201,9 @@ test_faults (void)
   g_assert_true (conclave_faults_set_isolated_from (faults, "c1", "s1", TRUE));
   g_assert_cmpstr (isolated (cluster, "c1"), ==, "s1");
   g_assert_cmpstr (isolated (cluster, "s1"), ==, "");
-  conclave_faults_heal (faults);
+  apply (cluster, "0s:heal");
   g_assert_false (conclave_faults_is_partitioned (faults));
+  g_assert_cmpfloat (conclave_faults_get_drop (faults, "s1"), ==, 0.3);
   g_assert_cmpuint (conclave_faults_get_delay (faults, "c1"), ==, 100);
 
   g_assert_false (conclave_faults_set_drop (faults, "nobody", 0.5));
