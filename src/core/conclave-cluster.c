@@ -575,6 +575,8 @@ conclave_cluster_shutdown (ConclaveCluster *self)
   g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
 
   _conclave_cluster_cancel_timers (self);
+  /* "exited" comes within kill_all: nothing may start again then. */
+  g_hash_table_remove_all (self->restarting);
   if (self->supervisor)
     conclave_supervisor_kill_all (self->supervisor);
   conclave_cluster_stop_trace (self);

@@ -213,6 +213,26 @@ test_faults (void)
   finish (cluster);
 }
 
+/* Shutting down while a restart is pending starts nothing again: when it
+ * returns, every node has ended and its process is gone. */
+static void
+test_shutdown_during_restart (void)
+{
+  ConclaveCluster *cluster = start ("chapter-1");
+  ConclaveNode *s1;
+  gint pid;
+
+  wait_for (cluster, both_connected, NULL, 10, "a reply");
+  s1 = g_object_ref (conclave_cluster_lookup (cluster, "s1"));
+  pid = conclave_node_get_pid (s1);
+  g_assert_true (conclave_cluster_restart (cluster, "s1", NULL));
+  conclave_cluster_shutdown (cluster);
+  g_assert_cmpint (conclave_node_get_pid (s1), ==, pid);
+  g_assert_cmpint (conclave_node_get_state (s1), >=, CONCLAVE_NODE_EXITED);
+  g_object_unref (s1);
+  finish (cluster);
+}
+
 static void
 check_chapter_1 (const char *scenario_id)
 {
@@ -424,5 +444,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/cluster/chapter-2", test_chapter_2);
   g_test_add_func ("/cluster/chapter-3", test_chapter_3);
   g_test_add_func ("/cluster/faults", test_faults);
+  g_test_add_func ("/cluster/shutdown-during-restart", test_shutdown_during_restart);
   return g_test_run ();
 }
