@@ -13,7 +13,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "conclave-address.h"
 #include "conclave-cluster-view-private.h"
 #include "conclave-drawing.h"
 #include "conclave-palette.h"

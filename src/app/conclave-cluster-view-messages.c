@@ -11,7 +11,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "conclave-address.h"
 #include "conclave-cluster-view-private.h"
 #include "conclave-drawing.h"
 #include "conclave-palette.h"
@@ -122,7 +121,6 @@ _conclave_cluster_view_forget_node (ConclaveClusterView *self,
   GHashTableIter iter;
   ConclaveLink *link;
 
-  g_hash_table_remove_all (self->node_by_address);
   if (node == NULL)
     {
       g_hash_table_remove_all (self->links);
@@ -269,19 +267,9 @@ spot_for_address (ConclaveClusterView   *self,
                   const ConclaveMessage *message)
 {
   const ConclaveEvent *send = conclave_event_store_get (store, message->send_index);
-  ConclaveNode *found;
+  ConclaveNode *found = send ? conclave_cluster_lookup_address (self->cluster, conclave_event_dst (send)) : NULL;
 
-  if (send == NULL || send->s[2] == 0)
-    return NULL;
-  found = g_hash_table_lookup (self->node_by_address, GUINT_TO_POINTER (send->s[2]));
-  if (found == NULL)
-    {
-      found = conclave_address_find_node (self->cluster, conclave_event_store_str (store, send->s[2]));
-      if (found == NULL)
-        return NULL;
-      g_hash_table_insert (self->node_by_address, GUINT_TO_POINTER (send->s[2]), found);
-    }
-  return _conclave_cluster_view_spot_for_node (self, found);
+  return found ? _conclave_cluster_view_spot_for_node (self, found) : NULL;
 }
 
 static gboolean

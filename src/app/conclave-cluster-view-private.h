@@ -46,7 +46,6 @@ struct _ConclaveClusterView
 
   GArray          *spots;            /* ConclaveSpot, this frame */
   GHashTable      *spot_by_node;     /* ConclaveNode* → index in spots */
-  GHashTable      *node_by_address;  /* interned address id → ConclaveNode* (borrowed) */
   GHashTable      *links;            /* ConclaveLink* set */
   guint64          links_next_message;
   gint64           links_from_ns;

@@ -99,7 +99,6 @@ on_cluster_changed (ConclaveCluster     *cluster,
 static void
 on_nodes_changed (ConclaveClusterView *self)
 {
-  g_hash_table_remove_all (self->node_by_address);
   update_accessible_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -289,7 +288,6 @@ conclave_cluster_view_finalize (GObject *object)
 
   g_array_unref (self->spots);
   g_hash_table_unref (self->spot_by_node);
-  g_hash_table_unref (self->node_by_address);
   g_hash_table_unref (self->links);
   g_array_unref (self->pending_links);
   g_free (self->description);
@@ -387,7 +385,6 @@ conclave_cluster_view_init (ConclaveClusterView *self)
 {
   self->spots = g_array_new (FALSE, FALSE, sizeof (ConclaveSpot));
   self->spot_by_node = g_hash_table_new (NULL, NULL);
-  self->node_by_address = g_hash_table_new (NULL, NULL);
   self->links = _conclave_cluster_view_new_links ();
   self->pending_links = g_array_new (FALSE, FALSE, sizeof (guint64));
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

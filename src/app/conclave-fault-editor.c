@@ -57,19 +57,39 @@ node_name (ConclaveFaultEditor *self)
   return self->node ? conclave_node_get_name (self->node) : NULL;
 }
 
-/* Sends what the controls say. */
-static void
-apply (ConclaveFaultEditor *self)
+/* Each control changes its one setting in the core's table, which keeps
+ * the others (a partition a scenario set stays). */
+static gboolean
+editing (ConclaveFaultEditor *self)
 {
-  g_autoptr(GPtrArray) isolate = NULL;
+  return !self->updating && self->faults != NULL && self->node != NULL;
+}
 
-  if (self->updating || self->faults == NULL || self->node == NULL)
-    return;
-  isolate = checked_peers (self);
-  conclave_faults_set (self->faults, node_name (self),
-                       gtk_spin_button_get_value (self->drop_spin) / 100.0,
-                       (guint) gtk_spin_button_get_value_as_int (self->delay_spin),
-                       (const char * const *) isolate->pdata);
+static void
+on_drop_changed (ConclaveFaultEditor *self)
+{
+  if (editing (self))
+    conclave_faults_set_drop (self->faults, node_name (self), gtk_spin_button_get_value (self->drop_spin) / 100.0);
+}
+
+static void
+on_delay_changed (ConclaveFaultEditor *self)
+{
+  if (editing (self))
+    conclave_faults_set_delay (self->faults, node_name (self),
+                               (guint) gtk_spin_button_get_value_as_int (self->delay_spin));
+}
+
+static void
+on_peer_toggled (ConclaveFaultEditor *self,
+                 GtkCheckButton      *check)
+{
+  guint i;
+
+  if (editing (self) && g_ptr_array_find (self->peer_checks, check, &i))
+    conclave_faults_set_isolated_from (self->faults, node_name (self),
+                                       adw_preferences_row_get_title (self->peer_rows->pdata[i]),
+                                       gtk_check_button_get_active (check));
 }
 
 static void
@@ -92,7 +112,7 @@ add_peer (ConclaveFaultEditor *self,
   gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-  g_signal_connect_object (check, "toggled", G_CALLBACK (apply), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (check, "toggled", G_CALLBACK (on_peer_toggled), self, G_CONNECT_SWAPPED);
   adw_expander_row_add_row (self->isolate_row, row);
   g_ptr_array_add (self->peer_rows, row);
   g_ptr_array_add (self->peer_checks, check);
@@ -179,7 +199,8 @@ add_spin_row (ConclaveFaultEditor *self,
               const char          *title,
               const char          *subtitle,
               double               upper,
-              double               step)
+              double               step,
+              GCallback            changed)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *spin = gtk_spin_button_new_with_range (0, upper, step);
@@ -190,7 +211,7 @@ add_spin_row (ConclaveFaultEditor *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group), row);
-  g_signal_connect_object (spin, "value-changed", G_CALLBACK (apply), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (spin, "value-changed", changed, self, G_CONNECT_SWAPPED);
   return GTK_SPIN_BUTTON (spin);
 }
 
@@ -228,8 +249,10 @@ conclave_fault_editor_init (ConclaveFaultEditor *self)
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->group),
                                          _("Applied by the process itself, at every send and receive"));
   gtk_widget_set_parent (self->group, GTK_WIDGET (self));
-  self->drop_spin = add_spin_row (self, _("Drop"), _("Percent of messages lost"), 100, 5);
-  self->delay_spin = add_spin_row (self, _("Added Delay"), _("Milliseconds"), 10000, 50);
+  self->drop_spin = add_spin_row (self, _("Drop"), _("Percent of messages lost"), 100, 5,
+                                  G_CALLBACK (on_drop_changed));
+  self->delay_spin = add_spin_row (self, _("Added Delay"), _("Milliseconds"), 10000, 50,
+                                   G_CALLBACK (on_delay_changed));
   self->isolate_row = ADW_EXPANDER_ROW (adw_expander_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->isolate_row), _("Isolated From"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group), GTK_WIDGET (self->isolate_row));

@@ -1,15 +1,15 @@
 /* conclave-fault-editor.h — the inspector's fault controls for one node:
  * drop probability, added delay, and the peers it is isolated from.
  *
- * Shows and changes what ConclaveFaults holds; every change is sent at
- * once. Never reads events; never controls a child (faults are a top-level
+ * Shows and changes what the core's ConclaveFaults holds, one setting per
+ * control, sent at once; keeps no settings of its own. Never reads events; never controls a child (faults are a top-level
  * node's, its children inherit them in the node program).
  */
 #pragma once
 
 #include <adwaita.h>
 
-#include "conclave-faults.h"
+#include "conclave-cluster.h"
 
 G_BEGIN_DECLS
 

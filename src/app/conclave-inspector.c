@@ -205,31 +205,6 @@ update_group (ConclaveInspector *self)
   set_value (self, ROW_VIEW, view_text);
 }
 
-/* What the node's children (and theirs) did: a forking or pool server's
- * own counts stay near zero, because its children do the work. */
-static guint
-add_children_counters (ConclaveNode         *node,
-                       ConclaveNodeCounters *sum)
-{
-  GListModel *children = conclave_node_get_children (node);
-  guint n = children ? g_list_model_get_n_items (children) : 0;
-  guint total = n;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i);
-      const ConclaveNodeCounters *c = conclave_node_get_counters (child);
-
-      sum->sent += c->sent;
-      sum->received += c->received;
-      sum->dropped += c->dropped;
-      sum->lost += c->lost;
-      sum->garbage += c->garbage;
-      total += add_children_counters (child, sum);
-    }
-  return total;
-}
-
 static void
 set_count_with_children (ConclaveInspector *self,
                          Row                row,
@@ -258,7 +233,7 @@ update_counters (ConclaveInspector *self)
 {
   const ConclaveNodeCounters *counters = conclave_node_get_counters (self->node);
   ConclaveNodeCounters children = { 0, };
-  gboolean has_children = add_children_counters (self->node, &children) > 0;
+  gboolean has_children = conclave_node_get_children_counters (self->node, &children) > 0;
 
   set_count_with_children (self, ROW_SENT, counters->sent, children.sent, has_children);
   set_count_with_children (self, ROW_RECEIVED, counters->received, children.received, has_children);

@@ -8,7 +8,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "conclave-address.h"
 #include "conclave-drawing.h"
 #include "conclave-event-format.h"
 #include "conclave-palette.h"

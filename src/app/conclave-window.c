@@ -212,7 +212,7 @@ create_cluster (ConclaveWindow *self)
   g_signal_connect_object (self->cluster, "notify::title", G_CALLBACK (on_title_notify), self,
                            G_CONNECT_SWAPPED);
   set_cluster_on_views (self);
-  self->faults = conclave_faults_new (self->cluster);
+  self->faults = g_object_ref (conclave_cluster_get_faults (self->cluster));
   g_signal_connect_object (self->faults, "changed", G_CALLBACK (_conclave_window_update_actions), self,
                            G_CONNECT_SWAPPED);
   conclave_inspector_set_faults (CONCLAVE_INSPECTOR (self->inspector), self->faults);

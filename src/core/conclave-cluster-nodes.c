@@ -9,7 +9,6 @@
 
 #include "conclave-cluster-private.h"
 
-#include <json-glib/json-glib.h>
 #include <signal.h>
 #include <string.h>
 
@@ -325,60 +324,4 @@ conclave_cluster_send_command (ConclaveCluster *self, const char *name, const ch
         any |= conclave_control_server_send (self->server, entry->conn, json_line);
     }
   return any;
-}
-
-/* The trace shim sees addresses, not node names: tell it theirs. */
-static void
-add_isolated_addresses (ConclaveCluster *self, JsonBuilder *builder, const char * const *isolate)
-{
-  GHashTableIter iter;
-  gpointer address, owner;
-
-  json_builder_set_member_name (builder, "isolate_addrs");
-  json_builder_begin_array (builder);
-  g_hash_table_iter_init (&iter, self->addr_owner);
-  while (isolate != NULL && g_hash_table_iter_next (&iter, &address, &owner))
-    if (g_strv_contains (isolate, owner))
-      json_builder_add_string_value (builder, address);
-  json_builder_end_array (builder);
-}
-
-gboolean
-conclave_cluster_set_fault (ConclaveCluster *self, const char *name, double drop,
-                            guint delay_ms, const char * const *isolate)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *isolated = NULL;
-  ConclaveNode *node;
-
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
-
-  if ((node = conclave_cluster_lookup (self, name)) == NULL)
-    return FALSE;
-  drop = CLAMP (drop, 0.0, 1.0);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "cmd");
-  json_builder_add_string_value (builder, "fault");
-  json_builder_set_member_name (builder, "drop");
-  json_builder_add_double_value (builder, drop);
-  json_builder_set_member_name (builder, "delay_ms");
-  json_builder_add_int_value (builder, delay_ms);
-  json_builder_set_member_name (builder, "isolate");
-  json_builder_begin_array (builder);
-  for (guint i = 0; isolate && isolate[i]; i++)
-    json_builder_add_string_value (builder, isolate[i]);
-  json_builder_end_array (builder);
-  add_isolated_addresses (self, builder, isolate);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  line = json_generator_to_data (generator, NULL);
-
-  isolated = isolate && isolate[0] ? g_strjoinv (",", (char **) isolate) : NULL;
-  _conclave_cluster_record (self, CONCLAVE_EVENT_FAULT, node, (gint32) delay_ms,
-                            (guint32) (drop * 1000.0 + 0.5), isolated);
-  return conclave_cluster_send_command (self, name, line);
 }

@@ -6,6 +6,8 @@
 #include "conclave-control-server.h"
 #include "conclave-supervisor.h"
 #include "conclave-checker.h"
+#include "conclave-faults.h"
+#include "conclave-trace-file.h"
 
 G_BEGIN_DECLS
 
@@ -36,7 +38,8 @@ struct _ConclaveCluster {
   GHashTable            *removing;    /* names to forget once they exited */
   GPtrArray             *timers;      /* scenario start/fault sources */
   GHashTable            *exec_cwd;    /* name → working directory of a traced program */
-  GHashTable            *addr_owner;  /* "127.0.0.1:10001" → name of the node that has it */
+  GHashTable            *addr_owner;  /* interned address → name of the top-level node that has it */
+  ConclaveFaults        *faults;
 
   double                 tempo;
   guint                  base_port;
@@ -46,9 +49,7 @@ struct _ConclaveCluster {
   gint64                 last_changed_us;
   guint                  expire_id;
   char                  *state_dir;   /* CONCLAVE_STATE_DIR of the nodes (chapter 4 logs) */
-  FILE                  *trace;
-  GString               *trace_line;
-  guint64                trace_from;
+  ConclaveTraceRecorder *recorder;    /* NULL when not recording */
 };
 
 
@@ -73,5 +74,30 @@ void     _conclave_cluster_set_title      (ConclaveCluster *self, const char *ti
 /* Deletes what the nodes kept in the state directory (a new scenario
  * starts from empty logs). */
 void     _conclave_cluster_wipe_state     (ConclaveCluster *self);
+/* The addresses ("127.0.0.1:10001", interned) that the top-level nodes
+ * called `names` have bound or connected from. */
+GPtrArray *_conclave_cluster_addresses_of (ConclaveCluster *self, const char * const *names);
+
+/* conclave-cluster-ports.c */
+guint    _conclave_cluster_choose_base_port (void);
+
+/* conclave-cluster-state.c */
+void     _conclave_cluster_make_state_dir   (ConclaveCluster *self);
+void     _conclave_cluster_remove_state_dir (ConclaveCluster *self);
+
+/* conclave-cluster-procs.c */
+void     _conclave_cluster_proc_entry_clear (gpointer entry);
+guint32  _conclave_cluster_proc_of_node     (ConclaveCluster *self, ConclaveNode *node);
+void     _conclave_cluster_handle_hello     (ConclaveCluster *self, ConclaveEvent *e, guint32 conn);
+void     _conclave_cluster_on_closed        (ConclaveControlServer *server, guint conn, ConclaveCluster *self);
+/* A child ended: kept visible a moment so the class sees it go. */
+void     _conclave_cluster_child_ended      (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum);
+void     _conclave_cluster_note_address     (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e);
+
+void     _conclave_cluster_node_added       (ConclaveCluster *self, ConclaveNode *node);
+char    *_conclave_cluster_tempo_command    (double tempo);
+
+ConclaveFaults *_conclave_faults_new    (ConclaveCluster *cluster);
+void            _conclave_faults_forget (ConclaveFaults *self, const char *name);
 
 G_END_DECLS

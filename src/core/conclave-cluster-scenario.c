@@ -44,7 +44,6 @@ apply_fault_to (ConclaveCluster *self, const ConclaveScenarioFault *f, ConclaveN
 {
   const char *name = conclave_node_get_name (node);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) others = g_ptr_array_new ();
 
   switch (f->action)
     {
@@ -56,23 +55,10 @@ apply_fault_to (ConclaveCluster *self, const ConclaveScenarioFault *f, ConclaveN
       if (!conclave_cluster_restart (self, name, &error))
         g_warning ("Scenario: cannot restart %s: %s", name, error->message);
       break;
-    case CONCLAVE_FAULT_ISOLATE:
-      /* Cut it off from every other node, both ways. */
-      for (guint i = 0; i < self->nodes->len; i++)
-        if (self->nodes->pdata[i] != node)
-          g_ptr_array_add (others, (gpointer) conclave_node_get_name (self->nodes->pdata[i]));
-      g_ptr_array_add (others, NULL);
-      conclave_cluster_set_fault (self, name, 0, 0, (const char * const *) others->pdata);
-      for (guint i = 0; i < self->nodes->len; i++)
-        if (self->nodes->pdata[i] != node)
-          {
-            const char *isolate[] = { name, NULL };
-            conclave_cluster_set_fault (self, conclave_node_get_name (self->nodes->pdata[i]), 0, 0, isolate);
-          }
-      break;
-    case CONCLAVE_FAULT_HEAL: conclave_cluster_set_fault (self, name, 0, 0, NULL); break;
-    case CONCLAVE_FAULT_DROP: conclave_cluster_set_fault (self, name, f->value, 0, NULL); break;
-    case CONCLAVE_FAULT_DELAY: conclave_cluster_set_fault (self, name, 0, (guint) f->value, NULL); break;
+    case CONCLAVE_FAULT_ISOLATE: conclave_faults_isolate (self->faults, name); break;
+    case CONCLAVE_FAULT_HEAL: conclave_faults_rejoin (self->faults, name); break;
+    case CONCLAVE_FAULT_DROP: conclave_faults_set_drop (self->faults, name, f->value); break;
+    case CONCLAVE_FAULT_DELAY: conclave_faults_set_delay (self->faults, name, (guint) f->value); break;
     default: break;
     }
 }
@@ -82,7 +68,12 @@ apply_fault (ConclaveCluster *self, const ConclaveScenarioFault *f)
 {
   ConclaveNode *node;
 
-  if (g_strcmp0 (f->target, "all") == 0 || (f->action == CONCLAVE_FAULT_HEAL && f->target == NULL))
+  if (f->action == CONCLAVE_FAULT_HEAL && (f->target == NULL || g_strcmp0 (f->target, "all") == 0))
+    {
+      conclave_faults_heal (self->faults);
+      return;
+    }
+  if (g_strcmp0 (f->target, "all") == 0)
     {
       g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
       for (guint i = 0; i < self->nodes->len; i++)
@@ -224,11 +215,12 @@ conclave_cluster_clear (ConclaveCluster *self)
   g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
 
   _conclave_cluster_cancel_timers (self);
+  /* Nothing killed now is to start again ("exited" comes within kill_all). */
+  g_hash_table_remove_all (self->restarting);
   conclave_supervisor_kill_all (self->supervisor);
   while (self->nodes->len > 0)
     _conclave_cluster_remove_now (self, self->nodes->pdata[self->nodes->len - 1]);
   g_hash_table_remove_all (self->crashing);
-  g_hash_table_remove_all (self->restarting);
   g_hash_table_remove_all (self->removing);
   /* A new run: new logs from term 0, and nothing the checker could
    * confuse with the old run's terms and sequence numbers. */

@@ -12,24 +12,15 @@
 #include "conclave-control-server.h"
 #include "conclave-supervisor.h"
 #include "conclave-cluster-private.h"
-#include "conclave-line-parser.h"
 #include "conclave-trace-file.h"
 #include "conclave-protocol.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
 #include <signal.h>
-#include <stdio.h>
-#include <string.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #define CHANGED_INTERVAL_MS 16
 #define EXPIRE_INTERVAL_MS  200
-#define CHILD_LINGER_MS     3000
 
 static void conclave_cluster_list_model_init (GListModelInterface *iface);
 
@@ -140,39 +131,6 @@ _conclave_cluster_mark_dirty (ConclaveCluster *self, ConclaveNode *node)
 
 /* ---- processes ----------------------------------------------------------- */
 
-static void
-proc_entry_clear (gpointer data)
-{
-  g_clear_object (&((ProcEntry *) data)->node);
-}
-
-static ProcEntry *
-proc_entry (ConclaveCluster *self, guint32 proc)
-{
-  if (proc >= self->procs->len)
-    g_array_set_size (self->procs, proc + 1);
-  return &g_array_index (self->procs, ProcEntry, proc);
-}
-
-ConclaveNode *
-conclave_cluster_node_for_proc (ConclaveCluster *self, guint32 proc)
-{
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
-
-  if (proc == 0 || proc >= self->procs->len)
-    return NULL;
-  return g_array_index (self->procs, ProcEntry, proc).node;
-}
-
-static guint32
-proc_of_node (ConclaveCluster *self, ConclaveNode *node)
-{
-  gint pid = node ? conclave_node_get_pid (node) : 0;
-  ConclaveProcessInfo *info = pid > 0 ? conclave_event_store_find_process (self->store, pid) : NULL;
-
-  return info ? info->index : 0;
-}
-
 ConclaveNode *
 conclave_cluster_lookup (ConclaveCluster *self, const char *name)
 {
@@ -181,18 +139,10 @@ conclave_cluster_lookup (ConclaveCluster *self, const char *name)
   return g_hash_table_lookup (self->by_name, name);
 }
 
-ConclaveNode *
-conclave_cluster_lookup_pid (ConclaveCluster *self, gint pid)
+void
+_conclave_cluster_node_added (ConclaveCluster *self, ConclaveNode *node)
 {
-  ConclaveProcessInfo *info;
-
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
-
-  for (guint i = 0; i < self->nodes->len; i++)
-    if (conclave_node_get_pid (self->nodes->pdata[i]) == pid)
-      return self->nodes->pdata[i];
-  info = conclave_event_store_find_process (self->store, pid);
-  return info ? conclave_cluster_node_for_proc (self, info->index) : NULL;
+  g_signal_emit (self, signals[NODE_ADDED], 0, node);
 }
 
 void
@@ -220,6 +170,7 @@ _conclave_cluster_remove_now (ConclaveCluster *self, ConclaveNode *node)
     }
   g_hash_table_remove (self->dirty, node);
   g_hash_table_remove (self->exec_cwd, conclave_node_get_name (node));
+  _conclave_faults_forget (self->faults, conclave_node_get_name (node));
   g_hash_table_remove (self->by_name, conclave_node_get_name (node));
   g_ptr_array_remove_index (self->nodes, position);
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
@@ -227,48 +178,8 @@ _conclave_cluster_remove_now (ConclaveCluster *self, ConclaveNode *node)
   g_object_unref (node);
 }
 
-static gboolean
-forget_child (gpointer data)
-{
-  ConclaveNode *child = data;
-  ConclaveNode *parent = conclave_node_get_parent (child);
-
-  if (parent != NULL)
-    conclave_node_remove_child (parent, child);
-  return G_SOURCE_REMOVE;
-}
-
-/* A child ended: keep it visible a moment so the class sees it go. */
-static void
-child_ended (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum)
-{
-  if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED)
-    return;
-  conclave_node_set_exit (child, code, signum);
-  conclave_node_set_state (child, signum ? CONCLAVE_NODE_CRASHED : CONCLAVE_NODE_EXITED);
-  _conclave_cluster_mark_dirty (self, conclave_node_get_parent (child));
-  g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (CHILD_LINGER_MS * MIN (self->tempo, 1.0)),
-                      forget_child, g_object_ref (child), g_object_unref);
-}
-
-static ConclaveNode *
-new_child (ConclaveCluster *self, ConclaveNode *parent, gint pid, gint ppid, const char *role)
-{
-  g_autofree char *name = g_strdup_printf ("%s/%d", conclave_node_get_name (parent), pid);
-  ConclaveNode *child = conclave_node_new (name, role ? role : conclave_node_get_role (parent),
-                                           CONCLAVE_NODE_KIND_CHILD);
-
-  conclave_node_set_pid (child, pid);
-  conclave_node_set_ppid (child, ppid);
-  conclave_node_set_state (child, CONCLAVE_NODE_RUNNING);
-  conclave_node_add_child (parent, child);
-  g_signal_emit (self, signals[NODE_ADDED], 0, child);
-  g_object_unref (child);  /* the parent's children model holds it */
-  return child;
-}
-
-static char *
-tempo_command (double tempo)
+char *
+_conclave_cluster_tempo_command (double tempo)
 {
   char value[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -276,74 +187,11 @@ tempo_command (double tempo)
   return g_strdup_printf ("{\"cmd\":\"tempo\",\"scale\":%s}", value);
 }
 
-static void
-send_tempo (ConclaveCluster *self, guint32 conn)
+ConclaveFaults *
+conclave_cluster_get_faults (ConclaveCluster *self)
 {
-  g_autofree char *line = tempo_command (self->tempo);
-
-  conclave_control_server_send (self->server, conn, line);
-}
-
-/* The first line of a connection: who is it? */
-static void
-handle_hello (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
-{
-  const char *name = conclave_event_store_str (self->store, e->s[1]);
-  const char *role = conclave_event_store_str (self->store, e->s[0]);
-  gint pid = (gint) e->len, ppid = e->num;
-  ConclaveProcessInfo *info = conclave_event_store_add_process (self->store, pid);
-  ConclaveNode *named = name ? conclave_cluster_lookup (self, name) : NULL;
-  ConclaveNode *parent_node = conclave_cluster_lookup_pid (self, ppid);
-  ProcEntry *entry;
-  ConclaveNode *node;
-
-  info->ppid = ppid;
-  info->node = e->s[1];
-  info->role = e->s[0];
-  info->program = e->s[2];
-  info->first_ns = e->time_ns;
-  info->connected = TRUE;
-  g_hash_table_insert (self->conn_proc, GUINT_TO_POINTER (conn), GUINT_TO_POINTER (info->index));
-
-  if (named != NULL && conclave_node_get_pid (named) == pid)
-    node = named;
-  else if (parent_node != NULL || named != NULL)
-    node = new_child (self, parent_node ? parent_node : named, pid, ppid, role);
-  else
-    {
-      /* Someone we did not start (a program run by hand with our socket). */
-      g_autofree char *own = name ? g_strdup (name) : g_strdup_printf ("p%d", pid);
-      node = conclave_node_new (own, role ? role : "program", CONCLAVE_NODE_KIND_CLIENT);
-      conclave_node_set_pid (node, pid);
-      _conclave_cluster_add_top_level (self, node);
-    }
-  conclave_node_set_ppid (node, ppid);
-  if (conclave_node_get_state (node) == CONCLAVE_NODE_STARTING)
-    conclave_node_set_state (node, CONCLAVE_NODE_RUNNING);
-  entry = proc_entry (self, info->index);
-  entry->conn = conn;
-  g_set_object (&entry->node, node);
-  e->proc = info->index;
-  /* Spawned before the last tempo change but connected after it: it has
-   * the old tempo from its environment and missed the command. */
-  if (self->tempo != 1.0)
-    send_tempo (self, conn);
-}
-
-/* Which node has which address, so that isolating a node can name its
- * addresses to programs that only see addresses (the trace shim). The
- * latest claim wins: a port is reused by whoever binds it next. */
-static void
-note_address (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
-{
-  const char *op = conclave_event_store_str (self->store, e->s[0]);
-  const char *local = conclave_event_store_str (self->store, e->s[1]);
-
-  if (local == NULL || *local == '\0' || g_strcmp0 (op, "close") == 0)
-    return;
-  while (conclave_node_get_parent (node) != NULL)
-    node = conclave_node_get_parent (node);
-  g_hash_table_insert (self->addr_owner, g_strdup (local), g_strdup (conclave_node_get_name (node)));
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+  return self->faults;
 }
 
 static void
@@ -372,7 +220,7 @@ count_event (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
         c->lines_lost += (guint64) MAX (e->num, 0);
       break;
     case CONCLAVE_EVENT_SOCKET:
-      note_address (self, node, e);
+      _conclave_cluster_note_address (self, node, e);
       if (e->s[1] != 0)
         {
           address = g_strdup_printf ("%s %s (%s)", e->proto == CONCLAVE_PROTO_TCP ? "tcp" : "udp",
@@ -401,7 +249,7 @@ count_event (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
       {
         ConclaveNode *child = conclave_cluster_lookup_pid (self, e->num);
         if (child && conclave_node_get_kind (child) == CONCLAVE_NODE_KIND_CHILD)
-          child_ended (self, child, (gint) e->len, (gint) e->lc);
+          _conclave_cluster_child_ended (self, child, (gint) e->len, (gint) e->lc);
         break;
       }
     default:
@@ -423,7 +271,7 @@ on_events (ConclaveControlServer *server, ConclaveEventBatch *batch, ConclaveClu
       gpointer proc;
 
       if (e->type == CONCLAVE_EVENT_HELLO && !g_hash_table_contains (self->conn_proc, GUINT_TO_POINTER (conn)))
-        handle_hello (self, e, conn);
+        _conclave_cluster_handle_hello (self, e, conn);
       else if (g_hash_table_lookup_extended (self->conn_proc, GUINT_TO_POINTER (conn), NULL, &proc))
         e->proc = GPOINTER_TO_UINT (proc);
       else
@@ -444,27 +292,6 @@ on_events (ConclaveControlServer *server, ConclaveEventBatch *batch, ConclaveClu
 
   conclave_event_store_append (self->store, events, batch->n_events);
   _conclave_cluster_digest (self, first);
-}
-
-static void
-on_closed (ConclaveControlServer *server, guint conn, ConclaveCluster *self)
-{
-  gpointer proc;
-  ProcEntry *entry;
-  ConclaveProcessInfo *info;
-
-  if (!g_hash_table_lookup_extended (self->conn_proc, GUINT_TO_POINTER (conn), NULL, &proc))
-    return;
-  g_hash_table_remove (self->conn_proc, GUINT_TO_POINTER (conn));
-  entry = proc_entry (self, GPOINTER_TO_UINT (proc));
-  entry->conn = 0;
-  info = conclave_event_store_get_process (self->store, GPOINTER_TO_UINT (proc));
-  info->connected = FALSE;
-  /* A child whose connection ends has ended (its parent's reap may say how). */
-  if (entry->node && conclave_node_get_kind (entry->node) == CONCLAVE_NODE_KIND_CHILD &&
-      kill (info->pid, 0) < 0 && errno == ESRCH)
-    child_ended (self, entry->node, 0, 0);
-  _conclave_cluster_queue_changed (self);
 }
 
 static gboolean
@@ -506,7 +333,7 @@ expire_tick (gpointer data)
       ConclaveProcessInfo *info = conclave_event_store_get_process (self->store, i);
       if (entry->conn == 0 && entry->node && info && conclave_node_get_kind (entry->node) == CONCLAVE_NODE_KIND_CHILD &&
           conclave_node_get_state (entry->node) < CONCLAVE_NODE_EXITED && kill (info->pid, 0) < 0 && errno == ESRCH)
-        child_ended (self, entry->node, 0, 0);
+        _conclave_cluster_child_ended (self, entry->node, 0, 0);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -527,7 +354,7 @@ _conclave_cluster_record (ConclaveCluster   *self,
 
   e.type = type;
   e.time_ns = g_get_monotonic_time () * 1000;
-  e.proc = proc_of_node (self, node);
+  e.proc = _conclave_cluster_proc_of_node (self, node);
   e.num = num;
   e.lc = lc;
   if (node)
@@ -576,7 +403,7 @@ end_children (ConclaveCluster *self, ConclaveNode *node, gint signum)
   for (guint i = 0; i < g_list_model_get_n_items (children); i++)
     {
       g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i);
-      child_ended (self, child, signum ? -1 : 0, signum);
+      _conclave_cluster_child_ended (self, child, signum ? -1 : 0, signum);
     }
 }
 
@@ -674,7 +501,7 @@ conclave_cluster_set_tempo (ConclaveCluster *self, double tempo)
   conclave_checker_set_grace (self->checker, (gint64) (5e9 * tempo));
   g_ascii_dtostr (value, sizeof value, tempo);
   conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_TEMPO, value);
-  line = tempo_command (tempo);
+  line = _conclave_cluster_tempo_command (tempo);
   conclave_cluster_send_command (self, NULL, line);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEMPO]);
 }
@@ -698,84 +525,20 @@ conclave_cluster_set_base_port (ConclaveCluster *self, guint port)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_PORT]);
 }
 
-static gboolean
-can_bind (int type, const char *ip, guint port)
-{
-  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons ((guint16) port) };
-  int fd = socket (AF_INET, type | SOCK_CLOEXEC, 0);
-  gboolean ok;
-
-  inet_pton (AF_INET, ip, &addr.sin_addr);
-  ok = fd >= 0 && bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0;
-  if (fd >= 0)
-    close (fd);
-  return ok;
-}
-
-/* Free on loopback, and not a group port another cluster's servers listen
- * on (they bind the group address, which a bind to 127.0.0.1 misses). */
-static gboolean
-port_is_free (guint port)
-{
-  return can_bind (SOCK_DGRAM, "127.0.0.1", port) && can_bind (SOCK_STREAM, "127.0.0.1", port)
-         && can_bind (SOCK_DGRAM, CONCLAVE_GROUP_BROADCAST, port)
-         && can_bind (SOCK_DGRAM, CONCLAVE_GROUP_MULTICAST, port);
-}
-
-/* {port}, {group_port}, {port2} and {port3}: four in a row. */
-static gboolean
-ports_are_free (guint first)
-{
-  for (guint i = 0; i < 4; i++)
-    if (!port_is_free (first + i))
-      return FALSE;
-  return TRUE;
-}
-
-/* The lecture's port 10001 when it and the next three are free, else a free run. */
-static guint
-choose_base_port (void)
-{
-  /* Tests run many clusters side by side: CONCLAVE_PORTS=random keeps
-   * them off the lecture's port, where two would both find it free. */
-  if (g_strcmp0 (g_getenv ("CONCLAVE_PORTS"), "random") != 0 && ports_are_free (10001))
-    return 10001;
-  for (guint i = 0; i < 64; i++)
-    {
-      guint port = 20000 + (guint) g_random_int_range (0, 20000);
-      if (ports_are_free (port))
-        return port;
-    }
-  return 10001;
-}
-
 /* ---- traces -------------------------------------------------------------- */
-
-static void
-on_appended (ConclaveEventStore *store, guint64 first, guint n, ConclaveCluster *self)
-{
-  if (self->trace)
-    conclave_trace_write (self->trace, self->store, first, first + n, self->trace_line);
-}
 
 gboolean
 conclave_cluster_start_trace (ConclaveCluster *self, const char *path, GError **error)
 {
-  FILE *f;
+  ConclaveTraceRecorder *recorder;
 
   g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if ((f = fopen (path, "we")) == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Cannot write the trace to %s: %s", path, g_strerror (saved));
-      return FALSE;
-    }
+  if ((recorder = conclave_trace_recorder_new (self->store, path, error)) == NULL)
+    return FALSE;
   conclave_cluster_stop_trace (self);
-  self->trace = f;
-  self->trace_line = g_string_sized_new (512);
+  self->recorder = recorder;
   return TRUE;
 }
 
@@ -783,13 +546,7 @@ void
 conclave_cluster_stop_trace (ConclaveCluster *self)
 {
   g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
-
-  if (self->trace == NULL)
-    return;
-  fclose (self->trace);
-  self->trace = NULL;
-  g_string_free (self->trace_line, TRUE);
-  self->trace_line = NULL;
+  g_clear_pointer (&self->recorder, conclave_trace_recorder_free);
 }
 
 /* ---- life cycle ---------------------------------------------------------- */
@@ -815,49 +572,14 @@ conclave_cluster_get_control_path (ConclaveCluster *self)
   return conclave_control_server_get_path (self->server);
 }
 
-const char *
-conclave_cluster_get_state_dir (ConclaveCluster *self)
-{
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
-  return self->state_dir;
-}
-
-void
-_conclave_cluster_wipe_state (ConclaveCluster *self)
-{
-  g_autoptr(GDir) dir = self->state_dir ? g_dir_open (self->state_dir, 0, NULL) : NULL;
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (self->state_dir, name, NULL);
-      g_unlink (path);
-    }
-}
-
-/* Beside the control socket, so it shares its private directory. */
-static void
-make_state_dir (ConclaveCluster *self)
-{
-  g_autofree char *parent = g_path_get_dirname (conclave_control_server_get_path (self->server));
-
-  self->state_dir = g_build_filename (parent, "state", NULL);
-  if (g_mkdir (self->state_dir, 0700) < 0)
-    {
-      g_warning ("Cannot create %s: %s; servers will forget their logs on a restart",
-                 self->state_dir, g_strerror (errno));
-      g_clear_pointer (&self->state_dir, g_free);
-      return;
-    }
-  conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_STATE_DIR, self->state_dir);
-}
-
 void
 conclave_cluster_shutdown (ConclaveCluster *self)
 {
   g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
 
   _conclave_cluster_cancel_timers (self);
+  /* "exited" comes within kill_all: nothing may start again then. */
+  g_hash_table_remove_all (self->restarting);
   if (self->supervisor)
     conclave_supervisor_kill_all (self->supervisor);
   conclave_cluster_stop_trace (self);
@@ -872,13 +594,13 @@ conclave_cluster_new (GError **error)
   if (self->server == NULL)
     return NULL;
   g_signal_connect_object (self->server, "events", G_CALLBACK (on_events), self, 0);
-  g_signal_connect_object (self->server, "closed", G_CALLBACK (on_closed), self, 0);
+  g_signal_connect_object (self->server, "closed", G_CALLBACK (_conclave_cluster_on_closed), self, 0);
   self->supervisor = conclave_supervisor_new (conclave_control_server_get_path (self->server));
   g_signal_connect_object (self->supervisor, "spawned", G_CALLBACK (on_spawned), self, 0);
   g_signal_connect_object (self->supervisor, "output", G_CALLBACK (on_output), self, 0);
   g_signal_connect_object (self->supervisor, "exited", G_CALLBACK (on_exited), self, 0);
   conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_TEMPO, "1");
-  make_state_dir (self);
+  _conclave_cluster_make_state_dir (self);
   return g_steal_pointer (&self);
 }
 
@@ -891,13 +613,8 @@ conclave_cluster_dispose (GObject *object)
     conclave_cluster_shutdown (self);
   g_clear_handle_id (&self->changed_id, g_source_remove);
   g_clear_handle_id (&self->expire_id, g_source_remove);
-  if (self->state_dir)
-    {
-      /* Before the control server removes the directory around it. */
-      _conclave_cluster_wipe_state (self);
-      g_rmdir (self->state_dir);
-      g_clear_pointer (&self->state_dir, g_free);
-    }
+  /* Before the control server removes the directory around it. */
+  _conclave_cluster_remove_state_dir (self);
   if (self->server)
     conclave_control_server_close (self->server);
   g_clear_object (&self->supervisor);
@@ -926,6 +643,7 @@ conclave_cluster_finalize (GObject *object)
   g_hash_table_unref (self->removing);
   g_hash_table_unref (self->exec_cwd);
   g_hash_table_unref (self->addr_owner);
+  g_clear_object (&self->faults);
   g_array_unref (self->procs);
   g_free (self->title);
   G_OBJECT_CLASS (conclave_cluster_parent_class)->finalize (object);
@@ -1009,11 +727,11 @@ conclave_cluster_init (ConclaveCluster *self)
   self->restarting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->removing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->exec_cwd = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->addr_owner = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->addr_owner = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->faults = _conclave_faults_new (self);
   self->procs = g_array_new (FALSE, TRUE, sizeof (ProcEntry));
-  g_array_set_clear_func (self->procs, proc_entry_clear);
+  g_array_set_clear_func (self->procs, _conclave_cluster_proc_entry_clear);
   self->tempo = 1.0;
-  conclave_cluster_set_base_port (self, choose_base_port ());
-  g_signal_connect_object (self->store, "appended", G_CALLBACK (on_appended), self, 0);
+  conclave_cluster_set_base_port (self, _conclave_cluster_choose_base_port ());
   self->expire_id = g_timeout_add (EXPIRE_INTERVAL_MS, expire_tick, self);
 }

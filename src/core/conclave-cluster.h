@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 #include "conclave-event-store.h"
+#include "conclave-faults.h"
 #include "conclave-matcher.h"
 #include "conclave-node.h"
 #include "conclave-scenario.h"
@@ -20,11 +21,15 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ConclaveCluster, conclave_cluster, CONCLAVE, CLUSTER, GObject)
 
 /* Signals:
- *   "changed" ()                        once per batch of events (≤ one per frame)
+ *   "changed" ()                        after a batch of events, at most one per 16 ms
  *   "node-added" (ConclaveNode *)       any node, children included
- *   "node-removed" (ConclaveNode *)
- * Properties: tempo (double), base-port (uint), scenario (ConclaveScenario*),
- *   title (string), n-events (uint64, notified per batch).
+ *   "node-removed" (ConclaveNode *)     a top-level node (a child leaves its parent's
+ *                                       children model instead)
+ *   "violation" (guint64 index)         the checker appended a VIOLATION event at index
+ * Properties: tempo (double, read-write), base-port (uint, read-write),
+ *   title (string, read-only: the scenario's), frozen (boolean, read-write).
+ * The scenario and the number of events are read with
+ * conclave_cluster_get_scenario() and the store; neither is notified.
  */
 
 ConclaveCluster    *conclave_cluster_new            (GError **error);
@@ -71,11 +76,12 @@ gboolean            conclave_cluster_get_frozen     (ConclaveCluster *self);
 gboolean            conclave_cluster_send_command   (ConclaveCluster *self,
                                                      const char *name,
                                                      const char *json_line);
-gboolean            conclave_cluster_set_fault      (ConclaveCluster *self,
-                                                     const char *name,
-                                                     double drop,
-                                                     guint delay_ms,
-                                                     const char * const *isolate);
+/* The one owner of drop, delay and isolation settings (see conclave-faults.h). */
+ConclaveFaults     *conclave_cluster_get_faults     (ConclaveCluster *self);
+/* The top-level node that bound or connected a socket on `address` (an
+ * interned "127.0.0.1:10001", as a send's destination holds it) most
+ * recently, or NULL. */
+ConclaveNode       *conclave_cluster_lookup_address (ConclaveCluster *self, guint32 address);
 
 /* Scenarios */
 gboolean            conclave_cluster_start_scenario (ConclaveCluster *self,
@@ -104,8 +110,9 @@ char               *conclave_find_trace_library     (void);
  * tree, PKGDATADIR/examples/python. */
 char               *conclave_find_examples_dir      (void);
 
-/* Kills every process and waits for them; call before dropping the last ref
- * (dispose does it too). */
+/* Kills every process and waits until they ended (at most 2 s, running no
+ * main loop: no other source runs meanwhile); "exited" is handled before it
+ * returns. Dispose does it too. */
 void                conclave_cluster_shutdown       (ConclaveCluster *self);
 
 G_END_DECLS

@@ -1,8 +1,8 @@
 /* conclave-intern.c — thread-safe string interning.
  *
  * Adds take a mutex; lookups are lock-free: ids index a two-level table whose
- * first level is allocated once and never moves, and strings live in arena
- * blocks that are never reallocated. Never frees a string before the end.
+ * first level is allocated once and never moves, and strings live in a
+ * GStringChunk, whose blocks never move. Never frees a string before the end.
  */
 #include "conclave-intern.h"
 
@@ -11,17 +11,15 @@
 #define SLOT_BITS   12
 #define SLOT_SIZE   (1u << SLOT_BITS)           /* ids per second-level table */
 #define N_SLOTS     (1u << 16)                  /* 268 M strings at most */
-#define ARENA_BLOCK (256 * 1024)
+#define CHUNK_BLOCK (256 * 1024)
 
 struct _ConclaveIntern {
   GMutex        lock;
   GHashTable   *ids;            /* const char* (in arena) → id */
   const char ** volatile *slots; /* N_SLOTS pointers to SLOT_SIZE tables */
   guint         count;           /* next id; read with g_atomic */
-  GPtrArray    *blocks;
-  char         *arena;
-  gsize         arena_left;
-  gsize         bytes;
+  GStringChunk *strings;
+  gsize         bytes;          /* strings, tables and a rough hash table cost */
 };
 
 ConclaveIntern *
@@ -32,7 +30,7 @@ conclave_intern_new (void)
   g_mutex_init (&self->lock);
   self->ids = g_hash_table_new (g_str_hash, g_str_equal);
   self->slots = (const char ** volatile *) g_new0 (const char **, N_SLOTS);
-  self->blocks = g_ptr_array_new_with_free_func (g_free);
+  self->strings = g_string_chunk_new (CHUNK_BLOCK);
   self->count = 1;  /* 0 is "absent" */
   return self;
 }
@@ -46,30 +44,9 @@ conclave_intern_free (ConclaveIntern *self)
     g_free ((gpointer) self->slots[i]);
   g_free ((gpointer) self->slots);
   g_hash_table_unref (self->ids);
-  g_ptr_array_unref (self->blocks);
+  g_string_chunk_free (self->strings);
   g_mutex_clear (&self->lock);
   g_free (self);
-}
-
-static char *
-arena_copy (ConclaveIntern *self, const char *str, gsize len)
-{
-  char *copy;
-
-  if (len + 1 > self->arena_left)
-    {
-      gsize size = MAX (ARENA_BLOCK, len + 1);
-      self->arena = g_malloc (size);
-      self->arena_left = size;
-      self->bytes += size;
-      g_ptr_array_add (self->blocks, self->arena);
-    }
-  copy = self->arena;
-  memcpy (copy, str, len);
-  copy[len] = '\0';
-  self->arena += len + 1;
-  self->arena_left -= len + 1;
-  return copy;
 }
 
 guint32
@@ -118,7 +95,8 @@ conclave_intern_add_len (ConclaveIntern *self, const char *str, gsize len)
       self->slots[slot] = g_new0 (const char *, SLOT_SIZE);
       self->bytes += SLOT_SIZE * sizeof (char *);
     }
-  copy = arena_copy (self, key, len);
+  copy = g_string_chunk_insert_len (self->strings, key, (gssize) len);
+  self->bytes += len + 1;
   self->slots[slot][id & (SLOT_SIZE - 1)] = copy;
   g_hash_table_insert (self->ids, copy, GUINT_TO_POINTER (id));
   self->bytes += 3 * sizeof (gpointer); /* rough cost of a hash table entry */

@@ -358,6 +358,38 @@ conclave_node_get_counters (ConclaveNode *self)
   return &self->counters;
 }
 
+static void
+add_counters (ConclaveNodeCounters *sum, const ConclaveNodeCounters *c)
+{
+  sum->sent += c->sent;
+  sum->received += c->received;
+  sum->dropped += c->dropped;
+  sum->lost += c->lost;
+  sum->garbage += c->garbage;
+  sum->errors += c->errors;
+  sum->lines_lost += c->lines_lost;
+  sum->delivered += c->delivered;
+}
+
+guint
+conclave_node_get_children_counters (ConclaveNode *self, ConclaveNodeCounters *sum)
+{
+  guint n_children, n = 0;
+
+  g_return_val_if_fail (CONCLAVE_IS_NODE (self), 0);
+  g_return_val_if_fail (sum != NULL, 0);
+
+  n_children = g_list_model_get_n_items (G_LIST_MODEL (self->children));
+  for (guint i = 0; i < n_children; i++)
+    {
+      g_autoptr(ConclaveNode) child = g_list_model_get_item (G_LIST_MODEL (self->children), i);
+
+      add_counters (sum, &child->counters);
+      n += 1 + conclave_node_get_children_counters (child, sum);
+    }
+  return n;
+}
+
 ConclaveNodeCounters *
 conclave_node_edit_counters (ConclaveNode *self)
 {

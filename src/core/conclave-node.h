@@ -86,6 +86,11 @@ void               conclave_node_add_address     (ConclaveNode *self, const char
 
 const ConclaveNodeCounters *conclave_node_get_counters (ConclaveNode *self);
 ConclaveNodeCounters       *conclave_node_edit_counters (ConclaveNode *self);
+/* Adds what its children (and theirs) did to `sum` — a forking or pool
+ * server's own counts stay near zero, its children do the work — and
+ * returns how many there are. */
+guint                       conclave_node_get_children_counters (ConclaveNode         *self,
+                                                                 ConclaveNodeCounters *sum);
 
 /* Group state (chapter 4); empty/0 otherwise. */
 const char        *conclave_node_get_group_role  (ConclaveNode *self);   /* leader, follower, candidate */

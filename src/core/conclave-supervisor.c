@@ -5,7 +5,8 @@
  * child and a subreaper on us, so that nothing it started outlives the
  * controller. stdout/stderr are read line by line, asynchronously.
  * It must never use a shell, block the main loop (except the bounded wait of
- * kill_all), or signal a process group it cannot prove is still ours.
+ * kill_all, which runs no other source), iterate a main loop, or signal a
+ * process group it cannot prove is still ours.
  */
 #include "conclave-supervisor.h"
 
@@ -30,7 +31,7 @@
 /* After the process exited, how long its pipes may stay open (held by a
  * grandchild that escaped the group) before we stop reading. */
 #define DRAIN_GRACE_MS 250
-#define KILL_ALL_TIMEOUT_US (2 * G_USEC_PER_SEC)
+#define KILL_ALL_TIMEOUT_US (2 * G_USEC_PER_SEC)  /* for the processes to end after SIGKILL */
 #define SWEEP_INTERVAL_S 1
 
 typedef struct {
@@ -91,61 +92,6 @@ static guint signals[N_SIGNALS];
 
 static void proc_finish (Proc *proc);
 
-/* --- /proc ------------------------------------------------------------ */
-
-gboolean
-conclave_proc_stat_read (gint              pid,
-                         ConclaveProcStat *stat)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) fields = NULL;
-  const char *rest;
-
-  g_return_val_if_fail (stat != NULL, FALSE);
-
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return FALSE;
-  /* The command name is in parentheses and may itself hold ") ". */
-  rest = strrchr (contents, ')');
-  if (rest == NULL || rest[1] != ' ')
-    return FALSE;
-  fields = g_strsplit (rest + 2, " ", 21);
-  /* fields[0] is field 3 of proc(5): state, ppid, pgrp, …, starttime is 22. */
-  if (g_strv_length (fields) < 21)
-    return FALSE;
-
-  stat->pid = pid;
-  stat->state = fields[0][0];
-  stat->ppid = atoi (fields[1]);
-  stat->pgrp = atoi (fields[2]);
-  stat->start_time = g_ascii_strtoull (fields[19], NULL, 10);
-  return TRUE;
-}
-
-GArray *
-conclave_proc_list (void)
-{
-  GArray *list = g_array_new (FALSE, FALSE, sizeof (ConclaveProcStat));
-  g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
-  const char *entry;
-
-  if (dir == NULL)
-    return list;
-  while ((entry = g_dir_read_name (dir)) != NULL)
-    {
-      ConclaveProcStat stat;
-      guint64 pid;
-
-      if (!g_ascii_string_to_unsigned (entry, 10, 1, G_MAXINT, &pid, NULL))
-        continue;
-      /* It may have gone between readdir and open: that is fine. */
-      if (conclave_proc_stat_read ((gint) pid, &stat))
-        g_array_append_val (list, stat);
-    }
-  return list;
-}
-
 /* --- programs ------------------------------------------------------- */
 
 /* "conclave-node" → "CONCLAVE_NODE_PROGRAM". */
@@ -188,10 +134,12 @@ conclave_find_program (const char *name)
 /* As a subreaper we adopt the orphans of our nodes: children of a node that
  * outlived it. They still carry the node's process group. Kill them if asked,
  * reap the dead ones (nobody else will), forget groups that are empty.
- * Returns how many adopted orphans are still alive. */
+ * Returns how many adopted orphans are still alive; their pids are
+ * appended to `alive_pids` if it is not NULL. */
 static guint
 sweep_orphans (ConclaveSupervisor *self,
-               gboolean            kill_them)
+               gboolean            kill_them,
+               GArray             *alive_pids)
 {
   g_autoptr(GArray) list = conclave_proc_list ();
   g_autoptr(GHashTable) populated = g_hash_table_new (NULL, NULL);
@@ -218,6 +166,8 @@ sweep_orphans (ConclaveSupervisor *self,
           continue;
         }
       alive++;
+      if (alive_pids != NULL)
+        g_array_append_val (alive_pids, st->pid);
       /* The group cannot be reused while this member of it lives. */
       if (kill_them)
         kill (-st->pgrp, SIGKILL);
@@ -236,7 +186,7 @@ sweep_cb (gpointer data)
 {
   ConclaveSupervisor *self = data;
 
-  sweep_orphans (self, FALSE);
+  sweep_orphans (self, FALSE, NULL);
   if (g_hash_table_size (self->groups) > 0)
     return G_SOURCE_CONTINUE;
   self->sweep_id = 0;
@@ -676,32 +626,47 @@ conclave_supervisor_get_pid (ConclaveSupervisor *self,
   return proc != NULL ? proc->pid : 0;
 }
 
-static gboolean
-wake_cb (gpointer data)
+/* Its exit status, once the pid has ended: GSubprocess reaps it in
+ * GLib's worker thread, and its synchronous wait iterates only a private
+ * context, so none of our sources run meanwhile. */
+static void
+proc_take_status (Proc   *proc,
+                  gint64  deadline_us)
 {
-  return G_SOURCE_REMOVE;
+  g_autoptr(GArray) pid = g_array_new (FALSE, FALSE, sizeof (gint));
+
+  g_array_append_val (pid, proc->pid);
+  if (proc->exited || !conclave_proc_wait_ended (pid, deadline_us) ||
+      !g_subprocess_wait (proc->subprocess, NULL, NULL))
+    return;
+  proc->exited = TRUE;
+  proc->signum = g_subprocess_get_if_signaled (proc->subprocess)
+                 ? g_subprocess_get_term_sig (proc->subprocess) : 0;
+  proc->code = proc->signum ? -1 : g_subprocess_get_exit_status (proc->subprocess);
 }
 
-/* One blocking main-context iteration, but never longer than ms. */
+/* Orphans we adopted, killed until none is left (or time is up). */
 static void
-iterate_for (GMainContext *context,
-             guint         ms)
+kill_orphans (ConclaveSupervisor *self,
+              gint64              deadline_us)
 {
-  GSource *wake = g_timeout_source_new (ms);
+  g_autoptr(GArray) alive = g_array_new (FALSE, FALSE, sizeof (gint));
 
-  g_source_set_callback (wake, wake_cb, NULL, NULL);
-  g_source_attach (wake, context);
-  g_main_context_iteration (context, TRUE);
-  g_source_destroy (wake);
-  g_source_unref (wake);
+  while (sweep_orphans (self, TRUE, alive) > 0 && g_get_monotonic_time () < deadline_us)
+    {
+      conclave_proc_wait_ended (alive, deadline_us);
+      g_array_set_size (alive, 0);
+    }
 }
 
 void
 conclave_supervisor_kill_all (ConclaveSupervisor *self)
 {
+  g_autoptr(GPtrArray) procs = g_ptr_array_new_with_free_func ((GDestroyNotify) proc_unref);
+  g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (gint));
+  gint64 deadline = g_get_monotonic_time () + KILL_ALL_TIMEOUT_US;
   GHashTableIter iter;
   gpointer value;
-  gint64 deadline;
 
   g_return_if_fail (CONCLAVE_IS_SUPERVISOR (self));
 
@@ -711,19 +676,19 @@ conclave_supervisor_kill_all (ConclaveSupervisor *self)
     {
       Proc *proc = value;
 
-      if (!proc->exited)
-        kill (-proc->pid, SIGKILL);
+      g_ptr_array_add (procs, proc_ref (proc));
+      if (!proc->exited && kill (-proc->pid, SIGKILL) == 0)
+        g_array_append_val (pids, proc->pid);
     }
-
-  deadline = g_get_monotonic_time () + KILL_ALL_TIMEOUT_US;
-  while (g_get_monotonic_time () < deadline)
-    {
-      guint orphans = sweep_orphans (self, TRUE);
-
-      if (orphans == 0 && g_hash_table_size (self->procs) == 0)
-        break;
-      iterate_for (self->context, 10);
-    }
+  /* A bounded wait that runs no main loop: nothing else happens meanwhile. */
+  conclave_proc_wait_ended (pids, deadline);
+  for (guint i = 0; i < procs->len; i++)
+    proc_take_status (procs->pdata[i], deadline);
+  kill_orphans (self, deadline);
+  /* Reported now, whatever output is still in their pipes. */
+  for (guint i = 0; i < procs->len; i++)
+    if (((Proc *) procs->pdata[i])->exited)
+      proc_finish (procs->pdata[i]);
   g_object_unref (self);
 }
 

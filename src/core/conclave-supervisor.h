@@ -9,6 +9,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "conclave-proc.h"
 
 G_BEGIN_DECLS
 
@@ -56,26 +57,14 @@ gboolean            conclave_supervisor_pause    (ConclaveSupervisor *self, cons
 gboolean            conclave_supervisor_resume   (ConclaveSupervisor *self, const char *name);  /* SIGCONT */
 gboolean            conclave_supervisor_is_running (ConclaveSupervisor *self, const char *name);
 gint                conclave_supervisor_get_pid  (ConclaveSupervisor *self, const char *name);
-/* SIGKILL every group and wait (bounded) until they are gone. */
+/* SIGKILL every group and wait until they are gone (at most 2 s, on
+ * pidfds, running no main loop); "exited" is emitted for each before it
+ * returns. */
 void                conclave_supervisor_kill_all (ConclaveSupervisor *self);
 
 /* Path of one of our programs (conclave-node): $CONCLAVE_<NAME>_PROGRAM
  * (the name without "conclave-", upper case, '-' as '_': CONCLAVE_NODE_PROGRAM),
  * the build tree, then the install dir. */
 char               *conclave_find_program        (const char *name);
-
-/* The fields of /proc/PID/stat the supervisor (and its tests) need. */
-typedef struct {
-  gint    pid;
-  char    state;       /* R, S, D, T (stopped), Z (zombie) … */
-  gint    ppid;
-  gint    pgrp;
-  guint64 start_time;  /* clock ticks since boot: tells a reused pid apart */
-} ConclaveProcStat;
-
-/* FALSE if the process does not exist (any more). */
-gboolean            conclave_proc_stat_read      (gint pid, ConclaveProcStat *stat);
-/* Every process we can see, as an array of ConclaveProcStat. */
-GArray             *conclave_proc_list           (void);
 
 G_END_DECLS

@@ -38,6 +38,60 @@ conclave_trace_write (FILE               *out,
   fflush (out);
 }
 
+struct _ConclaveTraceRecorder {
+  ConclaveEventStore *store;
+  gulong              appended_id;
+  FILE               *out;
+  GString            *line;
+};
+
+static void
+on_appended (ConclaveEventStore    *store,
+             guint64                first,
+             guint                  n,
+             ConclaveTraceRecorder *self)
+{
+  conclave_trace_write (self->out, store, first, first + n, self->line);
+}
+
+ConclaveTraceRecorder *
+conclave_trace_recorder_new (ConclaveEventStore *store,
+                             const char         *path,
+                             GError            **error)
+{
+  ConclaveTraceRecorder *self;
+  FILE *out;
+
+  g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (store), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if ((out = fopen (path, "we")) == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot write the trace to %s: %s", path, g_strerror (saved));
+      return NULL;
+    }
+  self = g_new0 (ConclaveTraceRecorder, 1);
+  self->store = g_object_ref (store);
+  self->out = out;
+  self->line = g_string_sized_new (512);
+  self->appended_id = g_signal_connect (store, "appended", G_CALLBACK (on_appended), self);
+  return self;
+}
+
+void
+conclave_trace_recorder_free (ConclaveTraceRecorder *self)
+{
+  if (self == NULL)
+    return;
+  g_signal_handler_disconnect (self->store, self->appended_id);
+  g_object_unref (self->store);
+  fclose (self->out);
+  g_string_free (self->line, TRUE);
+  g_free (self);
+}
+
 /* The process a loaded line belongs to: by pid, created on first sight. */
 static guint32
 process_for_line (ConclaveEventStore *store, ConclaveLineParser *parser, ConclaveEvent *e)

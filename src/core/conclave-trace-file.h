@@ -19,6 +19,15 @@ void     conclave_trace_write  (FILE               *out,
                                 guint64             end,
                                 GString            *scratch);
 
+/* Records a store: every event appended from now on, written to a file as
+ * it arrives, until freed. */
+typedef struct _ConclaveTraceRecorder ConclaveTraceRecorder;
+
+ConclaveTraceRecorder *conclave_trace_recorder_new  (ConclaveEventStore *store,
+                                                     const char         *path,
+                                                     GError            **error);
+void                   conclave_trace_recorder_free (ConclaveTraceRecorder *self);
+
 /* Loads a trace into an (empty) store. FALSE only when the file cannot be
  * read at all. `n_bad` gets the number of lines that were not events and
  * `first_problem` (if not NULL) a message naming the first one's line. */
@@ -27,5 +36,7 @@ gboolean conclave_trace_load   (ConclaveEventStore *store,
                                 guint              *n_bad,
                                 char              **first_problem,
                                 GError            **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConclaveTraceRecorder, conclave_trace_recorder_free)
 
 G_END_DECLS

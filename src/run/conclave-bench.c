@@ -175,7 +175,7 @@ bench_ingest (guint writers, double seconds)
     {
       const ConclaveEvent *e = conclave_event_store_get (store, i);
       if (e->type == CONCLAVE_EVENT_OVERFLOW)
-        seq_lost += (guint64) e->num;
+        seq_lost += (guint64) conclave_event_overflow_dropped (e);
       else if (e->type != CONCLAVE_EVENT_SPAWN)
         stored++;
     }

@@ -80,7 +80,7 @@ run_undo (gpointer data)
     case UNDO_RESTART: conclave_cluster_restart (chaos->cluster, u->name, NULL); say (chaos, "restart %s", u->name); break;
     case UNDO_RESUME: conclave_cluster_resume (chaos->cluster, u->name); say (chaos, "resume %s", u->name); break;
     case UNDO_HEAL: conclave_cluster_apply_fault (chaos->cluster, &heal); say (chaos, "heal the partition"); break;
-    case UNDO_CLEAR_DROP: conclave_cluster_set_fault (chaos->cluster, u->name, 0, 0, NULL); say (chaos, "%s: no more loss", u->name); break;
+    case UNDO_CLEAR_DROP: conclave_faults_set_drop (conclave_cluster_get_faults (chaos->cluster), u->name, 0); say (chaos, "%s: no more loss", u->name); break;
     default: g_assert_not_reached ();
     }
   if (u->kind == UNDO_HEAL || u->kind == UNDO_CLEAR_DROP)
@@ -201,7 +201,7 @@ lossy_link (ConclaveChaos *chaos)
   chaos->n_steps++;
   chaos->network = TRUE;
   say (chaos, "%s loses 20%% of its messages", conclave_node_get_name (node));
-  conclave_cluster_set_fault (chaos->cluster, conclave_node_get_name (node), 0.2, 0, NULL);
+  conclave_faults_set_drop (conclave_cluster_get_faults (chaos->cluster), conclave_node_get_name (node), 0.2);
   undo_later (chaos, UNDO_CLEAR_DROP, conclave_node_get_name (node), server, 3, 6);
 }
 

@@ -42,7 +42,7 @@ str (Pass *p, guint32 id)
 static guint32
 req_of_preview (Pass *p, const ConclaveEvent *e)
 {
-  const char *preview = str (p, e->s[3]);
+  const char *preview = str (p, conclave_event_preview (e));
   const char *req = preview ? strstr (preview, " req=") : NULL;
 
   if (req == NULL)
@@ -54,7 +54,7 @@ req_of_preview (Pass *p, const ConclaveEvent *e)
 static void
 on_send (Pass *p, const ConclaveEvent *e)
 {
-  const char *kind = str (p, e->s[0]);
+  const char *kind = str (p, conclave_event_kind (e));
   guint32 req;
 
   if (g_strcmp0 (kind, "heartbeat") == 0)
@@ -71,11 +71,12 @@ static void
 new_leader (Pass *p, const ConclaveEvent *e, guint32 node)
 {
   gint64 *heartbeat = p->leader ? g_hash_table_lookup (p->last_heartbeat, GUINT_TO_POINTER (p->leader)) : NULL;
-  ConclaveElection election = { heartbeat ? *heartbeat : p->first_spawn_ns, e->time_ns, node, p->leader, e->num };
+  ConclaveElection election = { heartbeat ? *heartbeat : p->first_spawn_ns, e->time_ns, node, p->leader,
+                                conclave_event_state_term (e) };
 
   g_array_append_val (p->stats->elections, election);
   p->leader = node;
-  p->term = e->num;
+  p->term = conclave_event_state_term (e);
   for (guint i = 0; i < p->stats->failovers->len; i++)
     {
       ConclaveFailover *f = &g_array_index (p->stats->failovers, ConclaveFailover, i);
@@ -89,23 +90,23 @@ on_state (Pass *p, const ConclaveEvent *e)
 {
   guint32 node = node_of (p, e);
 
-  p->stats->election = e->s[3];
-  if (e->s[0] != p->leader_word)
+  p->stats->election = conclave_event_state_election (e);
+  if (conclave_event_state_role (e) != p->leader_word)
     {
       g_hash_table_remove (p->leading, GUINT_TO_POINTER (node));
       return;
     }
   g_hash_table_add (p->leading, GUINT_TO_POINTER (node));
-  if (node != p->leader || e->num != p->term)
+  if (node != p->leader || conclave_event_state_term (e) != p->term)
     new_leader (p, e, node);
 }
 
 static void
 on_crash (Pass *p, const ConclaveEvent *e)
 {
-  ConclaveFailover f = { e->time_ns, e->s[0], 0, 0 };
+  ConclaveFailover f = { e->time_ns, conclave_event_node (e), 0, 0 };
 
-  if (!g_hash_table_remove (p->leading, GUINT_TO_POINTER (e->s[0])))
+  if (!g_hash_table_remove (p->leading, GUINT_TO_POINTER (conclave_event_node (e))))
     return;
   g_array_append_val (p->stats->failovers, f);
 }
@@ -113,7 +114,7 @@ on_crash (Pass *p, const ConclaveEvent *e)
 static void
 on_acked (Pass *p, const ConclaveEvent *e)
 {
-  g_hash_table_add (p->acked, GUINT_TO_POINTER (e->s[0]));
+  g_hash_table_add (p->acked, GUINT_TO_POINTER (conclave_event_acked_request (e)));
   for (guint i = 0; i < p->stats->failovers->len; i++)
     {
       ConclaveFailover *f = &g_array_index (p->stats->failovers, ConclaveFailover, i);
@@ -134,9 +135,11 @@ visit (Pass *p, const ConclaveEvent *e)
     case CONCLAVE_EVENT_SEND: on_send (p, e); break;
     case CONCLAVE_EVENT_STATE: on_state (p, e); break;
     case CONCLAVE_EVENT_CRASH: on_crash (p, e); break;
-    case CONCLAVE_EVENT_EXITED: g_hash_table_remove (p->leading, GUINT_TO_POINTER (e->s[0])); break;
+    case CONCLAVE_EVENT_EXITED: g_hash_table_remove (p->leading, GUINT_TO_POINTER (conclave_event_node (e))); break;
     case CONCLAVE_EVENT_ACKED: on_acked (p, e); break;
-    case CONCLAVE_EVENT_DELIVER: g_hash_table_add (p->delivered, GUINT_TO_POINTER (e->s[0])); break;
+    case CONCLAVE_EVENT_DELIVER:
+      g_hash_table_add (p->delivered, GUINT_TO_POINTER (conclave_event_deliver_request (e)));
+      break;
     default: break;
     }
 }

@@ -25,6 +25,7 @@
 typedef struct {
   ConclaveCluster *cluster;
   GMainLoop       *loop;
+  ConclaveChaos   *chaos;
   gboolean         interrupted;
   gboolean         start_failed;
 } Run;
@@ -180,21 +181,23 @@ summarize_processes (ConclaveEventStore *store)
     {
       const ConclaveEvent *e = conclave_event_store_get (store, i);
       ConclaveProcessInfo *info = NULL;
-      gint pid = 0, code = 0, signum = 0;
+      guint32 index = 0;
+      gint code = 0, signum = 0;
 
       if (e->proc < n && e->type == CONCLAVE_EVENT_SEND)
         sum[e->proc].sent++;
       else if (e->proc < n && e->type == CONCLAVE_EVENT_RECV)
         sum[e->proc].received++;
-      else if (e->type == CONCLAVE_EVENT_EXITED)
-        pid = (gint) e->len, code = e->num, signum = (gint) e->lc;
-      else if (e->type == CONCLAVE_EVENT_REAP)
-        pid = e->num, code = (gint) e->len, signum = (gint) e->lc;
-      if (pid > 0 && (info = conclave_event_store_find_process (store, pid)) != NULL)
+      else if (e->type == CONCLAVE_EVENT_EXITED && e->proc != 0 && e->proc < n)
+        index = e->proc, code = conclave_event_exited_code (e), signum = (gint) conclave_event_exited_signal (e);
+      else if (e->type == CONCLAVE_EVENT_REAP &&
+               (info = conclave_event_store_find_process (store, conclave_event_reap_child (e))) != NULL)
+        index = info->index, code = conclave_event_reap_code (e), signum = (gint) conclave_event_reap_signal (e);
+      if (index > 0)
         {
-          sum[info->index].ended = TRUE;
-          sum[info->index].code = code;
-          sum[info->index].signum = signum;
+          sum[index].ended = TRUE;
+          sum[index].code = code;
+          sum[index].signum = signum;
         }
     }
   return sum;
@@ -284,6 +287,7 @@ print_messages (ConclaveCluster *cluster)
   print_kind_counts ("all", &total);
 }
 
+/* Events of one type; a VIOLATION's what and text printed if asked. */
 static guint
 count_type (ConclaveEventStore *store, ConclaveEventType type, gboolean print)
 {
@@ -296,8 +300,8 @@ count_type (ConclaveEventStore *store, ConclaveEventType type, gboolean print)
         continue;
       n++;
       if (print)
-        g_print ("  %s: %s\n", conclave_event_store_str (store, e->s[0]) ?: "?",
-                 conclave_event_store_str (store, e->s[3]) ?: "");
+        g_print ("  %s: %s\n", conclave_event_store_str (store, conclave_event_violation_what (e)) ?: "?",
+                 conclave_event_store_str (store, conclave_event_violation_text (e)) ?: "");
     }
   return n;
 }
@@ -321,171 +325,236 @@ any_node_failed (ConclaveCluster *cluster)
   return failed;
 }
 
-int
-main (int argc, char *argv[])
+/* ---- parse / run / report ------------------------------------------------ */
+
+/* What the command line asked for. */
+typedef struct {
+  char             *duration_text;
+  char             *trace;
+  GStrv             node_specs;
+  GStrv             fault_specs;
+  char             *chaos_seed;
+  double            tempo;
+  gboolean          list;
+  guint             duration_ms;
+  guint64           seed;
+  ConclaveScenario *scenario;
+  GPtrArray        *nodes;    /* NodeSpec */
+  GPtrArray        *faults;   /* ConclaveScenarioFault */
+} Options;
+
+static void
+options_clear (Options *o)
 {
-  g_autofree char *duration_text = NULL;
-  g_autofree char *trace = NULL;
-  g_auto(GStrv) node_specs = NULL;
-  g_auto(GStrv) fault_specs = NULL;
-  g_autofree char *chaos_seed = NULL;
-  g_autoptr(ConclaveChaos) chaos = NULL;
-  g_autoptr(ConclaveGroupStats) group = NULL;
-  guint64 seed = 0;
-  double tempo = 0;
-  gboolean list = FALSE;
-  guint duration_ms = 10000;
+  g_free (o->duration_text);
+  g_free (o->trace);
+  g_strfreev (o->node_specs);
+  g_strfreev (o->fault_specs);
+  g_free (o->chaos_seed);
+  g_clear_pointer (&o->scenario, conclave_scenario_unref);
+  g_clear_pointer (&o->nodes, g_ptr_array_unref);
+  g_clear_pointer (&o->faults, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->chaos, conclave_chaos_free);
+  if (run->cluster != NULL)
+    conclave_cluster_shutdown (run->cluster);
+  g_clear_object (&run->cluster);
+  g_clear_pointer (&run->loop, g_main_loop_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Exit status 2 with a message. */
+static int
+usage_error (const char *message)
+{
+  g_printerr ("conclave-run: %s\n", message);
+  return 2;
+}
+
+static void
+print_builtin (void)
+{
+  g_auto(GStrv) ids = conclave_scenario_list_builtin ();
+
+  for (guint i = 0; ids[i]; i++)
+    {
+      g_autoptr(ConclaveScenario) s = conclave_scenario_lookup (ids[i], NULL);
+      g_print ("%-16s %s\n", ids[i], s ? s->title : "");
+    }
+}
+
+/* The nodes, faults and scenario the options name; 2 if one is wrong. */
+static int
+parse_specs (Options *o, const char *scenario_arg)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; o->node_specs && o->node_specs[i]; i++)
+    {
+      NodeSpec *spec = node_spec_parse (o->node_specs[i], &error);
+      if (spec == NULL)
+        return usage_error (error->message);
+      g_ptr_array_add (o->nodes, spec);
+    }
+  for (guint i = 0; o->fault_specs && o->fault_specs[i]; i++)
+    {
+      ConclaveScenarioFault *fault = conclave_scenario_fault_parse (o->fault_specs[i], &error);
+      g_autofree char *message = NULL;
+
+      if (fault == NULL)
+        return usage_error ((message = g_strdup_printf ("--fault %s: %s", o->fault_specs[i], error->message)));
+      g_ptr_array_add (o->faults, fault);
+    }
+  if (scenario_arg == NULL)
+    return -1;
+  if (g_file_test (scenario_arg, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (scenario_arg);
+      o->scenario = conclave_scenario_new_from_file (file, &error);
+    }
+  else
+    o->scenario = conclave_scenario_lookup (scenario_arg, &error);
+  return o->scenario ? -1 : usage_error (error->message);
+}
+
+/* -1 to go on, else the exit status (0 after --list, 2 for bad usage). */
+static int
+parse (Options *o, int *argc, char ***argv)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(ConclaveScenario) scenario = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  ConclaveEventStore *store;
-  guint violations, errors;
-  Run run = { 0 };
-  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) node_spec_free);
+  g_autofree char *message = NULL;
   GOptionEntry entries[] = {
-    { "duration", 'd', 0, G_OPTION_ARG_STRING, &duration_text, "How long to run: 10s, 500ms, 2m (default 10s)", "TIME" },
-    { "trace", 't', 0, G_OPTION_ARG_FILENAME, &trace, "Write every event to FILE as JSON Lines", "FILE" },
-    { "node", 'n', 0, G_OPTION_ARG_STRING_ARRAY, &node_specs, "Start a node: NAME=ROLE[:ARGS] or NAME=exec:COMMAND", "SPEC" },
-    { "fault", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &fault_specs, "Schedule a fault: 5s:crash:s1, 8s:isolate:s2, 12s:heal", "SPEC" },
-    { "tempo", 0, 0, G_OPTION_ARG_DOUBLE, &tempo, "Scale every protocol timer (1 = classroom, 0.05 = fast)", "FACTOR" },
-    { "chaos", 0, 0, G_OPTION_ARG_STRING, &chaos_seed, "Random crashes, restarts, pauses and partitions from this seed", "SEED" },
-    { "list", 'l', 0, G_OPTION_ARG_NONE, &list, "List the built-in scenarios", NULL },
+    { "duration", 'd', 0, G_OPTION_ARG_STRING, &o->duration_text, "How long to run: 10s, 500ms, 2m (default 10s)", "TIME" },
+    { "trace", 't', 0, G_OPTION_ARG_FILENAME, &o->trace, "Write every event to FILE as JSON Lines", "FILE" },
+    { "node", 'n', 0, G_OPTION_ARG_STRING_ARRAY, &o->node_specs, "Start a node: NAME=ROLE[:ARGS] or NAME=exec:COMMAND", "SPEC" },
+    { "fault", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &o->fault_specs, "Schedule a fault: 5s:crash:s1, 8s:isolate:s2, 12s:heal", "SPEC" },
+    { "tempo", 0, 0, G_OPTION_ARG_DOUBLE, &o->tempo, "Scale every protocol timer (1 = classroom, 0.05 = fast)", "FACTOR" },
+    { "chaos", 0, 0, G_OPTION_ARG_STRING, &o->chaos_seed, "Random crashes, restarts, pauses and partitions from this seed", "SEED" },
+    { "list", 'l', 0, G_OPTION_ARG_NONE, &o->list, "List the built-in scenarios", NULL },
     { NULL }
   };
 
-  setlocale (LC_ALL, "");
+  o->duration_ms = 10000;
+  o->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) node_spec_free);
+  o->faults = g_ptr_array_new_with_free_func ((GDestroyNotify) conclave_scenario_fault_free);
   context = g_option_context_new ("[SCENARIO] — run a Conclave scenario without a window");
   g_option_context_set_summary (context, "SCENARIO is a built-in id (chapter-1 …) or a scenario file.");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!g_option_context_parse (context, argc, argv, &error))
+    return usage_error (error->message);
+  if (o->list)
     {
-      g_printerr ("conclave-run: %s\n", error->message);
-      return 2;
-    }
-  if (list)
-    {
-      g_auto(GStrv) ids = conclave_scenario_list_builtin ();
-      for (guint i = 0; ids[i]; i++)
-        {
-          g_autoptr(ConclaveScenario) s = conclave_scenario_lookup (ids[i], NULL);
-          g_print ("%-16s %s\n", ids[i], s ? s->title : "");
-        }
+      print_builtin ();
       return 0;
     }
-  if (duration_text && !parse_duration (duration_text, &duration_ms))
-    {
-      g_printerr ("conclave-run: --duration %s: expected a time like 10s, 500ms or 2m\n", duration_text);
-      return 2;
-    }
-  if (chaos_seed && !g_ascii_string_to_unsigned (chaos_seed, 10, 0, G_MAXUINT32, &seed, NULL))
-    {
-      g_printerr ("conclave-run: --chaos %s: expected a number from 0 to %u\n", chaos_seed, G_MAXUINT32);
-      return 2;
-    }
-  if (argc > 2 || (argc < 2 && node_specs == NULL))
-    {
-      g_printerr ("conclave-run: name one scenario or give --node (see --help)\n");
-      return 2;
-    }
-  for (guint i = 0; node_specs && node_specs[i]; i++)
-    {
-      NodeSpec *spec = node_spec_parse (node_specs[i], &error);
-      if (spec == NULL)
-        {
-          g_printerr ("conclave-run: %s\n", error->message);
-          return 2;
-        }
-      g_ptr_array_add (nodes, spec);
-    }
-  if (argc == 2)
-    {
-      scenario = g_file_test (argv[1], G_FILE_TEST_EXISTS)
-                   ? conclave_scenario_new_from_file (g_file_new_for_commandline_arg (argv[1]), &error)
-                   : conclave_scenario_lookup (argv[1], &error);
-      if (scenario == NULL)
-        {
-          g_printerr ("conclave-run: %s\n", error->message);
-          return 2;
-        }
-    }
+  if (o->duration_text && !parse_duration (o->duration_text, &o->duration_ms))
+    return usage_error ((message = g_strdup_printf ("--duration %s: expected a time like 10s, 500ms or 2m",
+                                                    o->duration_text)));
+  if (o->chaos_seed && !g_ascii_string_to_unsigned (o->chaos_seed, 10, 0, G_MAXUINT32, &o->seed, NULL))
+    return usage_error ((message = g_strdup_printf ("--chaos %s: expected a number from 0 to %u",
+                                                    o->chaos_seed, G_MAXUINT32)));
+  if (*argc > 2 || (*argc < 2 && o->node_specs == NULL))
+    return usage_error ("name one scenario or give --node (see --help)");
+  return parse_specs (o, *argc == 2 ? (*argv)[1] : NULL);
+}
 
-  run.cluster = conclave_cluster_new (&error);
-  if (run.cluster == NULL)
+static void
+schedule_faults (Run *run, GPtrArray *faults)
+{
+  for (guint i = 0; i < faults->len; i++)
     {
-      g_printerr ("conclave-run: %s\n", error->message);
-      return 1;
-    }
-  loop = g_main_loop_new (NULL, FALSE);
-  run.loop = loop;
-  g_unix_signal_add (SIGINT, on_signal, &run);
-  g_unix_signal_add (SIGTERM, on_signal, &run);
-  if (trace && !conclave_cluster_start_trace (run.cluster, trace, &error))
-    {
-      g_printerr ("conclave-run: %s\n", error->message);
-      g_object_unref (run.cluster);
-      return 1;
-    }
-  if (tempo > 0)
-    conclave_cluster_set_tempo (run.cluster, tempo);
+      ConclaveScenarioFault *fault = faults->pdata[i];
+      gpointer *pair = g_new (gpointer, 2);
 
-  for (guint i = 0; fault_specs && fault_specs[i]; i++)
-    {
-      ConclaveScenarioFault *fault = conclave_scenario_fault_parse (fault_specs[i], &error);
-      gpointer *pair;
-
-      if (fault == NULL)
-        {
-          g_printerr ("conclave-run: --fault %s: %s\n", fault_specs[i], error->message);
-          g_object_unref (run.cluster);
-          return 2;
-        }
-      pair = g_new (gpointer, 2);
-      pair[0] = run.cluster;
+      pair[0] = run->cluster;
       pair[1] = fault;
       g_timeout_add_full (G_PRIORITY_DEFAULT, fault->at_ms, run_fault, pair, fault_pair_free);
     }
+  g_ptr_array_set_free_func (faults, NULL);  /* the timeouts own them now */
+}
 
-  g_print ("Control channel: %s\n", conclave_cluster_get_control_path (run.cluster));
-  if (scenario && tempo > 0)
-    scenario->tempo = tempo;  /* its start times follow the tempo too */
-  if (scenario && !conclave_cluster_start_scenario (run.cluster, scenario, &error))
+static void
+start_nodes (Run *run, Options *o)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (o->scenario && o->tempo > 0)
+    o->scenario->tempo = o->tempo;  /* its start times follow the tempo too */
+  if (o->scenario && !conclave_cluster_start_scenario (run->cluster, o->scenario, &error))
     {
       g_printerr ("conclave-run: %s\n", error->message);
-      run.start_failed = TRUE;
+      run->start_failed = TRUE;
     }
-  if (scenario && tempo > 0)
-    conclave_cluster_set_tempo (run.cluster, tempo);
-  for (guint i = 0; !run.start_failed && i < nodes->len; i++)
-    if (!node_spec_start (&run, nodes->pdata[i], &error))
+  if (o->scenario && o->tempo > 0)
+    conclave_cluster_set_tempo (run->cluster, o->tempo);
+  for (guint i = 0; !run->start_failed && i < o->nodes->len; i++)
+    if (!node_spec_start (run, o->nodes->pdata[i], &error))
       {
         g_printerr ("conclave-run: %s\n", error->message);
-        run.start_failed = TRUE;
+        run->start_failed = TRUE;
       }
-  if (!run.start_failed)
+}
+
+/* -1 once it ran (or failed to start a node), else the exit status 1. */
+static int
+run_cluster (Run *run, Options *o)
+{
+  g_autoptr(GError) error = NULL;
+
+  if ((run->cluster = conclave_cluster_new (&error)) == NULL ||
+      (o->trace && !conclave_cluster_start_trace (run->cluster, o->trace, &error)))
+    {
+      g_printerr ("conclave-run: %s\n", error->message);
+      return 1;
+    }
+  run->loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, on_signal, run);
+  g_unix_signal_add (SIGTERM, on_signal, run);
+  if (o->tempo > 0)
+    conclave_cluster_set_tempo (run->cluster, o->tempo);
+  schedule_faults (run, o->faults);
+  g_print ("Control channel: %s\n", conclave_cluster_get_control_path (run->cluster));
+  start_nodes (run, o);
+  if (!run->start_failed)
     {
       g_print ("Running %s for %.1f s (tempo %.2f, ports %u–%u)…\n",
-               scenario ? scenario->id : "nodes", duration_ms / 1000.0,
-               conclave_cluster_get_tempo (run.cluster), conclave_cluster_get_base_port (run.cluster),
-               conclave_cluster_get_base_port (run.cluster) + 1);
-      g_timeout_add (duration_ms, on_timeout, &run);
-      if (chaos_seed)
-        chaos = conclave_chaos_new (run.cluster, (guint32) seed);
-      g_main_loop_run (loop);
+               o->scenario ? o->scenario->id : "nodes", o->duration_ms / 1000.0,
+               conclave_cluster_get_tempo (run->cluster), conclave_cluster_get_base_port (run->cluster),
+               conclave_cluster_get_base_port (run->cluster) + 1);
+      g_timeout_add (o->duration_ms, on_timeout, run);
+      if (o->chaos_seed)
+        run->chaos = conclave_chaos_new (run->cluster, (guint32) o->seed);
+      g_main_loop_run (run->loop);
     }
-  if (run.interrupted)
+  if (run->interrupted)
     g_print ("Interrupted; stopping every process.\n");
-
   /* Let the last lines arrive, then report the nodes as they were. */
   for (guint i = 0; i < 50 && g_main_context_iteration (NULL, FALSE); i++)
     ;
+  return -1;
+}
 
-  if (chaos)
-    g_print ("Chaos (seed %" G_GUINT64_FORMAT "): %u disruptions\n", seed, conclave_chaos_get_n_steps (chaos));
-  g_clear_pointer (&chaos, conclave_chaos_free);
-  store = conclave_cluster_get_store (run.cluster);
-  print_processes (run.cluster);
-  print_messages (run.cluster);
+/* The summary; returns the exit status. */
+static int
+report (Run *run, Options *o)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (run->cluster);
+  g_autoptr(ConclaveGroupStats) group = NULL;
+  guint violations, errors;
+
+  if (run->chaos)
+    g_print ("Chaos (seed %" G_GUINT64_FORMAT "): %u disruptions\n", o->seed, conclave_chaos_get_n_steps (run->chaos));
+  g_clear_pointer (&run->chaos, conclave_chaos_free);
+  print_processes (run->cluster);
+  print_messages (run->cluster);
   if ((group = conclave_group_stats_new (store, 0)) != NULL)
     conclave_group_stats_print (group, store);
   errors = count_type (store, CONCLAVE_EVENT_ERROR, FALSE);
@@ -495,12 +564,24 @@ main (int argc, char *argv[])
   violations = count_type (store, CONCLAVE_EVENT_VIOLATION, TRUE);
   if (violations == 0)
     g_print ("  none\n");
-  if (any_node_failed (run.cluster))
-    run.start_failed = TRUE;
-  conclave_cluster_shutdown (run.cluster);
-
-  g_object_unref (run.cluster);
+  if (any_node_failed (run->cluster))
+    run->start_failed = TRUE;
   if (violations > 0)
     return 3;
-  return run.start_failed ? 1 : 0;
+  return run->start_failed ? 1 : 0;
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_auto(Options) options = { 0 };
+  g_auto(Run) run = { 0 };
+  int status;
+
+  setlocale (LC_ALL, "");
+  if ((status = parse (&options, &argc, &argv)) >= 0)
+    return status;
+  if ((status = run_cluster (&run, &options)) >= 0)
+    return status;
+  return report (&run, &options);
 }

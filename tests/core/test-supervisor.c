@@ -507,6 +507,40 @@ test_dispose_kills (Fixture       *f,
   g_assert_false (sup_process_alive (pid, stat.start_time));
 }
 
+static gboolean
+note_ran (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Shutting down runs no other source: a handler cannot run in the middle
+ * of a dispose (it once spun the main loop for up to 2 s). */
+static void
+test_kill_all_runs_nothing_else (Fixture       *f,
+                                 gconstpointer  data)
+{
+  gint pid = spawn_sh (f, "s1", "echo up; exec sleep 100");
+  gboolean ran = FALSE;
+  guint idle;
+  ConclaveProcStat stat;
+
+  wait_line (f, "s1 1 up");
+  g_assert_true (conclave_proc_stat_read (pid, &stat));
+  idle = g_idle_add (note_ran, &ran);
+  conclave_supervisor_kill_all (f->sup);
+  g_assert_false (ran);
+  g_assert_cmpuint (f->exits->len, ==, 1);
+  g_assert_cmpint (((Exit *) g_ptr_array_index (f->exits, 0))->signum, ==, SIGKILL);
+  g_assert_false (sup_process_alive (pid, stat.start_time));
+
+  spawn_sh (f, "s2", "exec sleep 100");
+  g_signal_handlers_disconnect_by_data (f->sup, f);
+  g_clear_object (&f->sup);
+  g_assert_false (ran);
+  g_source_remove (idle);
+}
+
 static void
 test_find_program (void)
 {
@@ -597,6 +631,7 @@ main (int argc, char *argv[])
   ADD ("errors", test_errors);
   ADD ("restart", test_restart);
   ADD ("dispose-kills", test_dispose_kills);
+  ADD ("kill-all-runs-nothing-else", test_kill_all_runs_nothing_else);
   ADD ("real-node", test_real_node);
 #undef ADD
 

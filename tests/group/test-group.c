@@ -153,19 +153,20 @@ test_replication (gconstpointer data)
 static void
 partition (ConclaveCluster *cluster, const char * const *a, const char * const *b)
 {
+  ConclaveFaults *faults = conclave_cluster_get_faults (cluster);
+
   for (guint i = 0; a[i]; i++)
-    conclave_cluster_set_fault (cluster, a[i], 0, 0, b);
-  for (guint i = 0; b[i]; i++)
-    conclave_cluster_set_fault (cluster, b[i], 0, 0, a);
+    for (guint j = 0; b[j]; j++)
+      {
+        conclave_faults_set_isolated_from (faults, a[i], b[j], TRUE);
+        conclave_faults_set_isolated_from (faults, b[j], a[i], TRUE);
+      }
 }
 
 static void
 heal (ConclaveCluster *cluster)
 {
-  const char *all[] = { "s1", "s2", "s3", "c1", "c2" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
-    conclave_cluster_set_fault (cluster, all[i], 0, 0, NULL);
+  conclave_faults_heal (conclave_cluster_get_faults (cluster));
 }
 
 /* Messages of `kind` a process sent (or lost to a fault) after `since_ns`. */

@@ -88,6 +88,151 @@ has_reply (ConclaveCluster *cluster, gpointer data)
   return count_delivered (cluster, "reply") >= GPOINTER_TO_UINT (data);
 }
 
+/* A message's destination address belongs to its receiver's node: the
+ * core answers from the sockets the processes bound and connected. */
+static void
+check_addresses (ConclaveCluster *cluster)
+{
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (cluster);
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  guint checked = 0;
+
+  for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
+    {
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      const ConclaveEvent *send = conclave_event_store_get (store, m->send_index);
+      ConclaveNode *owner;
+
+      if (m->state != CONCLAVE_MESSAGE_DELIVERED || send == NULL || conclave_event_dst (send) == 0)
+        continue;
+      owner = conclave_cluster_lookup_address (cluster, conclave_event_dst (send));
+      g_assert_nonnull (owner);
+      g_assert_cmpint (conclave_node_get_pid (owner), ==, pid_of_proc (cluster, m->dst_proc));
+      checked++;
+    }
+  g_assert_cmpuint (checked, >=, 4);
+  g_assert_null (conclave_cluster_lookup_address (cluster, 0));
+}
+
+/* The newest FAULT event about `name`. */
+static const ConclaveEvent *
+last_fault (ConclaveCluster *cluster, const char *name)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+
+  for (guint64 i = conclave_event_store_get_end (store); i > conclave_event_store_get_first (store); i--)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i - 1);
+
+      if (e->type == CONCLAVE_EVENT_FAULT &&
+          g_strcmp0 (conclave_event_store_str (store, conclave_event_node (e)), name) == 0)
+        return e;
+    }
+  g_assert_not_reached ();
+}
+
+static const char *
+isolated (ConclaveCluster *cluster, const char *name)
+{
+  const char * const *list = conclave_faults_get_isolated (conclave_cluster_get_faults (cluster), name);
+
+  g_assert_true (list == NULL || list[0] != NULL);
+  return list ? list[0] : "";
+}
+
+static void
+apply (ConclaveCluster *cluster, const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConclaveScenarioFault) fault = conclave_scenario_fault_parse (text, &error);
+
+  g_assert_no_error (error);
+  conclave_cluster_apply_fault (cluster, fault);
+}
+
+static gboolean
+both_connected (ConclaveCluster *cluster, gpointer data)
+{
+  return has_reply (cluster, GUINT_TO_POINTER (1));
+}
+
+static gboolean
+c1_gone (ConclaveCluster *cluster, gpointer data)
+{
+  return conclave_cluster_lookup (cluster, "c1") == NULL;
+}
+
+/* Fault settings have one owner: each intent changes its one setting and
+ * keeps the others, and what is sent (the FAULT event) is what it holds. */
+static void
+test_faults (void)
+{
+  ConclaveCluster *cluster = start ("chapter-1");
+  ConclaveFaults *faults = conclave_cluster_get_faults (cluster);
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  const ConclaveEvent *e;
+
+  wait_for (cluster, both_connected, NULL, 10, "a reply");
+  apply (cluster, "0s:isolate:s1");
+  g_assert_cmpstr (isolated (cluster, "s1"), ==, "c1");
+  g_assert_cmpstr (isolated (cluster, "c1"), ==, "s1");
+  g_assert_true (conclave_faults_is_partitioned (faults));
+
+  /* A drop on top keeps the isolation, in the table and on the wire. */
+  apply (cluster, "0s:drop:s1:0.3");
+  g_assert_cmpstr (isolated (cluster, "s1"), ==, "c1");
+  e = last_fault (cluster, "s1");
+  g_assert_cmpuint (conclave_event_fault_drop_permille (e), ==, 300);
+  g_assert_cmpstr (conclave_event_store_str (store, conclave_event_fault_isolate (e)), ==, "c1");
+  g_assert_true (conclave_faults_set_delay (faults, "c1", 100));
+  g_assert_cmpstr (isolated (cluster, "c1"), ==, "s1");
+  g_assert_cmpint (conclave_event_fault_delay_ms (last_fault (cluster, "c1")), ==, 100);
+
+  /* Healing s1 empties its list and lifts it from c1's; drops and delays stay. */
+  apply (cluster, "0s:heal:s1");
+  g_assert_cmpfloat (conclave_faults_get_drop (faults, "s1"), ==, 0.3);
+  g_assert_cmpstr (isolated (cluster, "s1"), ==, "");
+  g_assert_cmpstr (isolated (cluster, "c1"), ==, "");
+  g_assert_cmpuint (conclave_faults_get_delay (faults, "c1"), ==, 100);
+  g_assert_cmpuint (conclave_event_fault_isolate (last_fault (cluster, "c1")), ==, 0);
+  g_assert_false (conclave_faults_is_partitioned (faults));
+
+  /* One way, then a heal of every isolation that keeps delays. */
+  g_assert_true (conclave_faults_set_isolated_from (faults, "c1", "s1", TRUE));
+  g_assert_cmpstr (isolated (cluster, "c1"), ==, "s1");
+  g_assert_cmpstr (isolated (cluster, "s1"), ==, "");
+  apply (cluster, "0s:heal");
+  g_assert_false (conclave_faults_is_partitioned (faults));
+  g_assert_cmpfloat (conclave_faults_get_drop (faults, "s1"), ==, 0.3);
+  g_assert_cmpuint (conclave_faults_get_delay (faults, "c1"), ==, 100);
+
+  g_assert_false (conclave_faults_set_drop (faults, "nobody", 0.5));
+  g_assert_true (conclave_cluster_remove (cluster, "c1"));
+  wait_for (cluster, c1_gone, NULL, 10, "c1 to go");
+  g_assert_cmpuint (conclave_faults_get_delay (faults, "c1"), ==, 0);
+  finish (cluster);
+}
+
+/* Shutting down while a restart is pending starts nothing again: when it
+ * returns, every node has ended and its process is gone. */
+static void
+test_shutdown_during_restart (void)
+{
+  ConclaveCluster *cluster = start ("chapter-1");
+  ConclaveNode *s1;
+  gint pid;
+
+  wait_for (cluster, both_connected, NULL, 10, "a reply");
+  s1 = g_object_ref (conclave_cluster_lookup (cluster, "s1"));
+  pid = conclave_node_get_pid (s1);
+  g_assert_true (conclave_cluster_restart (cluster, "s1", NULL));
+  conclave_cluster_shutdown (cluster);
+  g_assert_cmpint (conclave_node_get_pid (s1), ==, pid);
+  g_assert_cmpint (conclave_node_get_state (s1), >=, CONCLAVE_NODE_EXITED);
+  g_object_unref (s1);
+  finish (cluster);
+}
+
 static void
 check_chapter_1 (const char *scenario_id)
 {
@@ -127,6 +272,7 @@ check_chapter_1 (const char *scenario_id)
         }
     }
   g_assert_cmpuint (checked, >=, 4);
+  check_addresses (cluster);
   finish (cluster);
 }
 
@@ -187,6 +333,40 @@ compare_edges (gconstpointer a, gconstpointer b)
 {
   gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
   return x < y ? -1 : x > y;
+}
+
+/* The core's totals of a node's children are what the store says each
+ * child process sent and received. */
+static void
+check_children_counters (ConclaveCluster *cluster, ConclaveNode *server)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  GListModel *children = conclave_node_get_children (server);
+  ConclaveNodeCounters sum = { 0 };
+  guint64 sent = 0, received = 0;
+  g_autoptr(GHashTable) procs = g_hash_table_new (NULL, NULL);
+
+  g_assert_cmpuint (conclave_node_get_children_counters (server, &sum), ==, g_list_model_get_n_items (children));
+  for (guint i = 0; i < g_list_model_get_n_items (children); i++)
+    {
+      g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i);
+      ConclaveProcessInfo *info = conclave_event_store_find_process (store, conclave_node_get_pid (child));
+
+      g_assert_nonnull (info);
+      g_hash_table_add (procs, GUINT_TO_POINTER (info->index));
+    }
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+
+      if (!g_hash_table_contains (procs, GUINT_TO_POINTER (e->proc)))
+        continue;
+      sent += e->type == CONCLAVE_EVENT_SEND;
+      received += e->type == CONCLAVE_EVENT_RECV;
+    }
+  g_assert_cmpuint (sum.sent, ==, sent);
+  g_assert_cmpuint (sum.received, ==, received);
+  g_assert_cmpuint (sum.sent, >=, 12);
 }
 
 /* Chapter 3: squares from a pool of at most N workers, several at once. */
@@ -251,6 +431,7 @@ test_chapter_3 (void)
   g_test_message ("%u squares from %u workers, up to %u requests in flight at once",
                   squares, g_hash_table_size (workers), max_in_flight);
   g_assert_cmpuint (max_in_flight, >=, 2);
+  check_children_counters (cluster, conclave_cluster_lookup (cluster, "s1"));
   finish (cluster);
 }
 
@@ -262,5 +443,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cluster/chapter-1-tcp", test_chapter_1_tcp);
   g_test_add_func ("/cluster/chapter-2", test_chapter_2);
   g_test_add_func ("/cluster/chapter-3", test_chapter_3);
+  g_test_add_func ("/cluster/faults", test_faults);
+  g_test_add_func ("/cluster/shutdown-during-restart", test_shutdown_during_restart);
   return g_test_run ();
 }

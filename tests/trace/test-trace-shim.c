@@ -207,7 +207,7 @@ test_faults (void)
   g_autofree char *port = g_strdup_printf ("%u", conclave_cluster_get_base_port (cluster));
   const char *receiver_argv[] = { exercise (), "udp-receiver", port, NULL };
   const char *sender_argv[] = { exercise (), "udp-sender", port, "0", "20", NULL };
-  const char *isolate[] = { "c1", NULL };
+  ConclaveFaults *faults = conclave_cluster_get_faults (cluster);
   g_autoptr(GError) error = NULL;
   ConclaveNode *receiver, *sender;
   gint64 min_gap = G_MAXINT64;
@@ -221,21 +221,21 @@ test_faults (void)
   wait_more (cluster, (Seen) { receiver, CONCLAVE_EVENT_RECV }, 5, "deliveries");
 
   /* drop 1.0 at the sender: every datagram eaten, reported, none delivered */
-  g_assert_true (conclave_cluster_set_fault (cluster, "c1", 1.0, 0, NULL));
+  g_assert_true (conclave_faults_set_drop (faults, "c1", 1.0));
   check_nothing_delivered (cluster, (Seen) { sender, CONCLAVE_EVENT_DROP, "send" });
 
   /* healed: they flow again */
-  g_assert_true (conclave_cluster_set_fault (cluster, "c1", 0, 0, NULL));
+  g_assert_true (conclave_faults_set_drop (faults, "c1", 0));
   wait_more (cluster, (Seen) { receiver, CONCLAVE_EVENT_RECV }, 5, "deliveries after healing");
 
   /* the receiver cut off from the sender: it knows it only by its address */
-  g_assert_true (conclave_cluster_set_fault (cluster, "s1", 0, 0, isolate));
+  g_assert_true (conclave_faults_set_isolated_from (faults, "s1", "c1", TRUE));
   check_nothing_delivered (cluster, (Seen) { receiver, CONCLAVE_EVENT_DROP, "recv" });
-  g_assert_true (conclave_cluster_set_fault (cluster, "s1", 0, 0, NULL));
+  g_assert_true (conclave_faults_set_isolated_from (faults, "s1", "c1", FALSE));
   wait_more (cluster, (Seen) { receiver, CONCLAVE_EVENT_RECV }, 3, "deliveries after healing the receiver");
 
   /* a delay of 150 ms at the sender: its datagrams leave at least that far apart */
-  g_assert_true (conclave_cluster_set_fault (cluster, "c1", 0, 150, NULL));
+  g_assert_true (conclave_faults_set_delay (faults, "c1", 150));
   wait_more (cluster, (Seen) { sender, CONCLAVE_EVENT_LOG }, 1, "the sender to take the delay");
   s = (Seen) { sender, CONCLAVE_EVENT_SEND, NULL, 4, store_end (cluster) };
   trace_test_wait (cluster, seen_enough, &s, 20, "delayed sends");

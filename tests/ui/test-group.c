@@ -262,6 +262,35 @@ test_group (UiFixture     *f,
   g_assert_true (conclave_window_get_selected (f->window) == conclave_cluster_lookup (f->cluster, "s3"));
 }
 
+/* One owner of fault settings: a scenario's isolation survives the
+ * inspector's drop control. The window once kept its own copy of every
+ * node's settings, so changing s1's drop there sent its stale (empty)
+ * isolate list and silently lifted the partition the schedule had set. */
+static void
+test_stale_isolation (UiFixture     *f,
+                      gconstpointer  data)
+{
+  GroupWait leader = { f, "s1", "leader", 2 };
+  GroupWait follower = { f, "s2", "follower", 2 };
+  g_autoptr(ConclaveScenarioFault) isolate = conclave_scenario_fault_parse ("0s:isolate:s1", NULL);
+
+  run_server (f, "--role leader --term 2 --leader s1 --view s1,s2");
+  run_server (f, "--role follower --term 2 --leader s1 --view s1,s2");
+  g_assert_true (ui_test_wait (has_group_state, &leader, 10000));
+  g_assert_true (ui_test_wait (has_group_state, &follower, 10000));
+  conclave_cluster_apply_fault (f->cluster, isolate);
+  g_assert_cmpstr (last_isolation (f, "s1"), ==, "s2");
+  g_assert_cmpstr (last_isolation (f, "s2"), ==, "s1");
+
+  conclave_window_set_selected (f->window, conclave_cluster_lookup (f->cluster, "s1"));
+  scroll_to_end (conclave_window_get_view_widget (f->window, "inspector"));
+  set_fault_spins (f, 30, 0);
+  g_assert_cmpuint (last_fault (f, "s1")->lc, ==, 300);
+  g_assert_cmpstr (last_isolation (f, "s1"), ==, "s2");
+  g_assert_cmpstr (last_isolation (f, "s2"), ==, "s1");
+  g_assert_cmpstr (inspector_value (f, "isolated"), ==, "s2");
+}
+
 /* Whether the node program has chapter 4's roles yet. */
 static gboolean
 has_group_server (void)
@@ -366,6 +395,8 @@ main (int   argc,
 {
   ui_test_init (&argc, &argv);
   g_test_add ("/group/story", UiFixture, NULL, ui_fixture_set_up, test_group, ui_fixture_tear_down);
+  g_test_add ("/group/stale-isolation", UiFixture, NULL, ui_fixture_set_up, test_stale_isolation,
+              ui_fixture_tear_down);
   g_test_add ("/group/real/raft", UiFixture, "raft", ui_fixture_set_up, test_real_group, ui_fixture_tear_down);
   g_test_add ("/group/real/bully", UiFixture, "bully", ui_fixture_set_up, test_real_group, ui_fixture_tear_down);
   g_test_add ("/group/real/ring", UiFixture, "ring", ui_fixture_set_up, test_real_group, ui_fixture_tear_down);

@@ -124,8 +124,8 @@ test_faults (Fixture       *f,
              gconstpointer  data)
 {
   run_chapter (f, "chapter-2", 2);
-  g_assert_true (conclave_cluster_set_fault (f->cluster, "c1", 0.5, 0, NULL));
-  g_assert_true (conclave_cluster_set_fault (f->cluster, "c2", 0.5, 0, NULL));
+  g_assert_true (conclave_faults_set_drop (conclave_cluster_get_faults (f->cluster), "c1", 0.5));
+  g_assert_true (conclave_faults_set_drop (conclave_cluster_get_faults (f->cluster), "c2", 0.5));
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "set-tempo", g_variant_new_double (0.3));
   ui_test_run_for (3000);
   save (f, "faults");

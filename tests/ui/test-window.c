@@ -511,7 +511,7 @@ test_dropped (Fixture       *f,
 
   start (f, "chapter-1", 0.05);
   g_assert_true (ui_test_wait (running, &w, 8000));
-  g_assert_true (conclave_cluster_set_fault (f->cluster, "c1", 1.0, 0, NULL));
+  g_assert_true (conclave_faults_set_drop (conclave_cluster_get_faults (f->cluster), "c1", 1.0));
   g_assert_true (ui_test_wait (some_dropped, f, 5000));
   conclave_window_set_selected (f->window, node (f, "c1"));
   g_assert_cmpuint (g_ascii_strtoull (conclave_inspector_get_value (CONCLAVE_INSPECTOR (inspector), "dropped"),

@@ -1,0 +1,218 @@
+/* conclave-cluster-procs.c — the cluster's process table.
+ *
+ * Part of ConclaveCluster: which connection is which process, which node
+ * (top-level or child) each process is, which node has which socket
+ * address, and children appearing (hello) and ending. Never spawns or
+ * kills a process; the supervisor does.
+ */
+#include "config.h"
+
+#include "conclave-cluster-private.h"
+
+#include <errno.h>
+#include <signal.h>
+
+#define CHILD_LINGER_MS     3000
+
+void
+_conclave_cluster_proc_entry_clear (gpointer data)
+{
+  g_clear_object (&((ProcEntry *) data)->node);
+}
+
+static ProcEntry *
+proc_entry (ConclaveCluster *self, guint32 proc)
+{
+  if (proc >= self->procs->len)
+    g_array_set_size (self->procs, proc + 1);
+  return &g_array_index (self->procs, ProcEntry, proc);
+}
+
+ConclaveNode *
+conclave_cluster_node_for_proc (ConclaveCluster *self, guint32 proc)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+
+  if (proc == 0 || proc >= self->procs->len)
+    return NULL;
+  return g_array_index (self->procs, ProcEntry, proc).node;
+}
+
+guint32
+_conclave_cluster_proc_of_node (ConclaveCluster *self, ConclaveNode *node)
+{
+  gint pid = node ? conclave_node_get_pid (node) : 0;
+  ConclaveProcessInfo *info = pid > 0 ? conclave_event_store_find_process (self->store, pid) : NULL;
+
+  return info ? info->index : 0;
+}
+
+ConclaveNode *
+conclave_cluster_lookup_pid (ConclaveCluster *self, gint pid)
+{
+  ConclaveProcessInfo *info;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    if (conclave_node_get_pid (self->nodes->pdata[i]) == pid)
+      return self->nodes->pdata[i];
+  info = conclave_event_store_find_process (self->store, pid);
+  return info ? conclave_cluster_node_for_proc (self, info->index) : NULL;
+}
+
+static gboolean
+forget_child (gpointer data)
+{
+  ConclaveNode *child = data;
+  ConclaveNode *parent = conclave_node_get_parent (child);
+
+  if (parent != NULL)
+    conclave_node_remove_child (parent, child);
+  return G_SOURCE_REMOVE;
+}
+
+/* A child ended: keep it visible a moment so the class sees it go. */
+void
+_conclave_cluster_child_ended (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum)
+{
+  if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED)
+    return;
+  conclave_node_set_exit (child, code, signum);
+  conclave_node_set_state (child, signum ? CONCLAVE_NODE_CRASHED : CONCLAVE_NODE_EXITED);
+  _conclave_cluster_mark_dirty (self, conclave_node_get_parent (child));
+  g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (CHILD_LINGER_MS * MIN (self->tempo, 1.0)),
+                      forget_child, g_object_ref (child), g_object_unref);
+}
+
+static ConclaveNode *
+new_child (ConclaveCluster *self, ConclaveNode *parent, gint pid, gint ppid, const char *role)
+{
+  g_autofree char *name = g_strdup_printf ("%s/%d", conclave_node_get_name (parent), pid);
+  ConclaveNode *child = conclave_node_new (name, role ? role : conclave_node_get_role (parent),
+                                           CONCLAVE_NODE_KIND_CHILD);
+
+  conclave_node_set_pid (child, pid);
+  conclave_node_set_ppid (child, ppid);
+  conclave_node_set_state (child, CONCLAVE_NODE_RUNNING);
+  conclave_node_add_child (parent, child);
+  _conclave_cluster_node_added (self, child);
+  g_object_unref (child);  /* the parent's children model holds it */
+  return child;
+}
+
+static void
+send_tempo (ConclaveCluster *self, guint32 conn)
+{
+  g_autofree char *line = _conclave_cluster_tempo_command (self->tempo);
+
+  conclave_control_server_send (self->server, conn, line);
+}
+
+/* The first line of a connection: who is it? */
+void
+_conclave_cluster_handle_hello (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
+{
+  const char *name = conclave_event_store_str (self->store, e->s[1]);
+  const char *role = conclave_event_store_str (self->store, e->s[0]);
+  gint pid = (gint) e->len, ppid = e->num;
+  ConclaveProcessInfo *info = conclave_event_store_add_process (self->store, pid);
+  ConclaveNode *named = name ? conclave_cluster_lookup (self, name) : NULL;
+  ConclaveNode *parent_node = conclave_cluster_lookup_pid (self, ppid);
+  ProcEntry *entry;
+  ConclaveNode *node;
+
+  info->ppid = ppid;
+  info->node = e->s[1];
+  info->role = e->s[0];
+  info->program = e->s[2];
+  info->first_ns = e->time_ns;
+  info->connected = TRUE;
+  g_hash_table_insert (self->conn_proc, GUINT_TO_POINTER (conn), GUINT_TO_POINTER (info->index));
+
+  if (named != NULL && conclave_node_get_pid (named) == pid)
+    node = named;
+  else if (parent_node != NULL || named != NULL)
+    node = new_child (self, parent_node ? parent_node : named, pid, ppid, role);
+  else
+    {
+      /* Someone we did not start (a program run by hand with our socket). */
+      g_autofree char *own = name ? g_strdup (name) : g_strdup_printf ("p%d", pid);
+      node = conclave_node_new (own, role ? role : "program", CONCLAVE_NODE_KIND_CLIENT);
+      conclave_node_set_pid (node, pid);
+      _conclave_cluster_add_top_level (self, node);
+    }
+  conclave_node_set_ppid (node, ppid);
+  if (conclave_node_get_state (node) == CONCLAVE_NODE_STARTING)
+    conclave_node_set_state (node, CONCLAVE_NODE_RUNNING);
+  entry = proc_entry (self, info->index);
+  entry->conn = conn;
+  g_set_object (&entry->node, node);
+  e->proc = info->index;
+  /* Spawned before the last tempo change but connected after it: it has
+   * the old tempo from its environment and missed the command. */
+  if (self->tempo != 1.0)
+    send_tempo (self, conn);
+}
+
+/* Which node has which address, so that isolating a node can name its
+ * addresses to programs that only see addresses (the trace shim). The
+ * latest claim wins: a port is reused by whoever binds it next. */
+void
+_conclave_cluster_note_address (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
+{
+  const char *op = conclave_event_store_str (self->store, e->s[0]);
+  const char *local = conclave_event_store_str (self->store, e->s[1]);
+
+  if (local == NULL || *local == '\0' || g_strcmp0 (op, "close") == 0)
+    return;
+  while (conclave_node_get_parent (node) != NULL)
+    node = conclave_node_get_parent (node);
+  g_hash_table_insert (self->addr_owner, GUINT_TO_POINTER (e->s[1]), g_strdup (conclave_node_get_name (node)));
+}
+
+ConclaveNode *
+conclave_cluster_lookup_address (ConclaveCluster *self, guint32 address)
+{
+  const char *owner;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+
+  owner = address ? g_hash_table_lookup (self->addr_owner, GUINT_TO_POINTER (address)) : NULL;
+  return owner ? conclave_cluster_lookup (self, owner) : NULL;
+}
+
+GPtrArray *
+_conclave_cluster_addresses_of (ConclaveCluster *self, const char * const *names)
+{
+  GPtrArray *addresses = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer address, owner;
+
+  g_hash_table_iter_init (&iter, self->addr_owner);
+  while (names != NULL && g_hash_table_iter_next (&iter, &address, &owner))
+    if (g_strv_contains (names, owner))
+      g_ptr_array_add (addresses, (gpointer) conclave_event_store_str (self->store, GPOINTER_TO_UINT (address)));
+  return addresses;
+}
+
+void
+_conclave_cluster_on_closed (ConclaveControlServer *server, guint conn, ConclaveCluster *self)
+{
+  gpointer proc;
+  ProcEntry *entry;
+  ConclaveProcessInfo *info;
+
+  if (!g_hash_table_lookup_extended (self->conn_proc, GUINT_TO_POINTER (conn), NULL, &proc))
+    return;
+  g_hash_table_remove (self->conn_proc, GUINT_TO_POINTER (conn));
+  entry = proc_entry (self, GPOINTER_TO_UINT (proc));
+  entry->conn = 0;
+  info = conclave_event_store_get_process (self->store, GPOINTER_TO_UINT (proc));
+  info->connected = FALSE;
+  /* A child whose connection ends has ended (its parent's reap may say how). */
+  if (entry->node && conclave_node_get_kind (entry->node) == CONCLAVE_NODE_KIND_CHILD &&
+      kill (info->pid, 0) < 0 && errno == ESRCH)
+    _conclave_cluster_child_ended (self, entry->node, 0, 0);
+  _conclave_cluster_queue_changed (self);
+}
