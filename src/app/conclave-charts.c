@@ -91,7 +91,7 @@ count_send (ConclaveCharts      *self,
       memset (bin, 0, sizeof *bin);
       bin->second = second;
     }
-  bin->counts[kind_slot (self, event->s[0])]++;
+  bin->counts[kind_slot (self, conclave_event_kind (event))]++;
 }
 
 static void
@@ -127,7 +127,8 @@ note_state (ConclaveCharts      *self,
             const ConclaveEvent *event)
 {
   ConclaveProcessInfo *process = conclave_event_store_get_process (store, event->proc);
-  const char *role = event->s[0] ? conclave_event_store_str (store, event->s[0]) : NULL;
+  guint32 role_id = conclave_event_state_role (event);
+  const char *role = role_id ? conclave_event_store_str (store, role_id) : NULL;
   guint32 node = process ? process->node : 0;
 
   if (node == 0)
@@ -136,7 +137,7 @@ note_state (ConclaveCharts      *self,
   end_open_term (self, node, event->time_ns);
   if (g_strcmp0 (role, "leader") == 0)
     {
-      Term term = { node, (guint) MAX (event->num, 0), event->time_ns, 0 };
+      Term term = { node, (guint) MAX (conclave_event_state_term (event), 0), event->time_ns, 0 };
 
       g_array_append_val (self->terms, term);
     }
@@ -181,7 +182,7 @@ on_cluster_changed (ConclaveCharts *self)
       /* A leader that crashed or stopped leads no longer, whatever it last said. */
       else if (event->type == CONCLAVE_EVENT_CRASH || event->type == CONCLAVE_EVENT_STOP ||
                event->type == CONCLAVE_EVENT_EXITED)
-        end_open_term (self, event->s[0], event->time_ns);
+        end_open_term (self, conclave_event_node (event), event->time_ns);
     }
   self->next_index = end;
   forget_old (self, g_get_monotonic_time () * 1000);

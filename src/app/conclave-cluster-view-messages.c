@@ -271,15 +271,15 @@ spot_for_address (ConclaveClusterView   *self,
   const ConclaveEvent *send = conclave_event_store_get (store, message->send_index);
   ConclaveNode *found;
 
-  if (send == NULL || send->s[2] == 0)
+  if (send == NULL || conclave_event_dst (send) == 0)
     return NULL;
-  found = g_hash_table_lookup (self->node_by_address, GUINT_TO_POINTER (send->s[2]));
+  found = g_hash_table_lookup (self->node_by_address, GUINT_TO_POINTER (conclave_event_dst (send)));
   if (found == NULL)
     {
-      found = conclave_address_find_node (self->cluster, conclave_event_store_str (store, send->s[2]));
+      found = conclave_address_find_node (self->cluster, conclave_event_store_str (store, conclave_event_dst (send)));
       if (found == NULL)
         return NULL;
-      g_hash_table_insert (self->node_by_address, GUINT_TO_POINTER (send->s[2]), found);
+      g_hash_table_insert (self->node_by_address, GUINT_TO_POINTER (conclave_event_dst (send)), found);
     }
   return _conclave_cluster_view_spot_for_node (self, found);
 }

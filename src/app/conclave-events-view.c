@@ -66,13 +66,14 @@ static PangoAttrList *
 kind_attributes (ConclaveEventStore  *store,
                  const ConclaveEvent *event)
 {
-  const char *kind = event->s[0] ? conclave_event_store_str (store, event->s[0]) : NULL;
+  const char *kind;
   PangoAttrList *attrs;
   PangoAttribute *color, *weight;
   GdkRGBA rgba;
 
-  if (kind == NULL || !(conclave_event_type_is_message (event->type) || event->type == CONCLAVE_EVENT_LOST))
+  if (!CONCLAVE_EVENT_IS_MESSAGE (event->type) || conclave_event_kind (event) == 0)
     return NULL;
+  kind = conclave_event_store_str (store, conclave_event_kind (event));
   conclave_palette_kind (kind, conclave_palette_is_dark (), &rgba);
   attrs = pango_attr_list_new ();
   color = pango_attr_foreground_new (rgba.red * 65535, rgba.green * 65535, rgba.blue * 65535);

@@ -30,9 +30,10 @@ row_for_address (ConclaveTimelineFrame *frame,
   ConclaveNode *node;
   ConclaveProcessInfo *process;
 
-  if (send == NULL || send->s[2] == 0)
+  if (send == NULL || conclave_event_dst (send) == 0)
     return -1;
-  node = conclave_address_find_node (frame->self->cluster, conclave_event_store_str (frame->store, send->s[2]));
+  node = conclave_address_find_node (frame->self->cluster,
+                                     conclave_event_store_str (frame->store, conclave_event_dst (send)));
   process = node ? conclave_event_store_find_process (frame->store, conclave_node_get_pid (node)) : NULL;
   return process ? conclave_timeline_rows_for_proc (frame->self->rows, process->index) : -1;
 }

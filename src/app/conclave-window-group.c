@@ -36,12 +36,12 @@ _conclave_window_show_violation (ConclaveWindow *self,
   self->violation = index;
   self->n_violations++;
   if (self->n_violations == 1)
-    text = g_strdup_printf (_("Violation: %s"), conclave_event_store_str (store, event->s[3]));
+    text = g_strdup_printf (_("Violation: %s"), conclave_event_store_str (store, conclave_event_violation_text (event)));
   else
     /* Translators: %u counts every violation so far (at least 2), %s is the newest */
     text = g_strdup_printf (ngettext ("%u violations, the newest: %s", "%u violations, the newest: %s",
                                       self->n_violations),
-                            self->n_violations, conclave_event_store_str (store, event->s[3]));
+                            self->n_violations, conclave_event_store_str (store, conclave_event_violation_text (event)));
   gtk_label_set_label (self->violation_label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->violation_label), text);
   gtk_revealer_set_reveal_child (self->violation_revealer, TRUE);

@@ -70,7 +70,7 @@ last_fault (UiFixture  *f,
     {
       const ConclaveEvent *e = conclave_event_store_get (store, i - 1);
 
-      if (e->type == CONCLAVE_EVENT_FAULT && g_strcmp0 (conclave_event_store_str (store, e->s[0]), name) == 0)
+      if (e->type == CONCLAVE_EVENT_FAULT && g_strcmp0 (conclave_event_store_str (store, conclave_event_node (e)), name) == 0)
         return e;
     }
   return NULL;
@@ -85,7 +85,8 @@ last_isolation (UiFixture  *f,
 
   if (e == NULL)
     return NULL;
-  return e->s[1] ? conclave_event_store_str (conclave_cluster_get_store (f->cluster), e->s[1]) : "";
+  return conclave_event_fault_isolate (e)
+         ? conclave_event_store_str (conclave_cluster_get_store (f->cluster), conclave_event_fault_isolate (e)) : "";
 }
 
 static void
@@ -237,9 +238,11 @@ test_group (UiFixture     *f,
   g_assert_cmpstr (last_isolation (f, "s2"), ==, "");
   /* The inspector's drop and delay controls send at once. */
   set_fault_spins (f, 30, 250);
-  g_assert_true (last_fault (f, "s1")->lc == 300 && last_fault (f, "s1")->num == 250);
+  g_assert_cmpuint (conclave_event_fault_drop_permille (last_fault (f, "s1")), ==, 300);
+  g_assert_cmpint (conclave_event_fault_delay_ms (last_fault (f, "s1")), ==, 250);
   set_fault_spins (f, 0, 0);
-  g_assert_true (last_fault (f, "s1")->lc == 0 && last_fault (f, "s1")->num == 0);
+  g_assert_cmpuint (conclave_event_fault_drop_permille (last_fault (f, "s1")), ==, 0);
+  g_assert_cmpint (conclave_event_fault_delay_ms (last_fault (f, "s1")), ==, 0);
   /* A partition without a side is refused, nothing sent. */
   ui_test_activate (f->app, "partition", g_variant_new_strv (NULL, 0));
   g_assert_cmpstr (last_isolation (f, "s1"), ==, "");
@@ -258,7 +261,7 @@ test_group (UiFixture     *f,
   cause = conclave_event_store_get (store, selected);
   g_assert_nonnull (cause);
   g_assert_cmpint (cause->type, ==, CONCLAVE_EVENT_STATE);
-  g_assert_cmpstr (conclave_event_store_str (store, cause->s[0]), ==, "leader");
+  g_assert_cmpstr (conclave_event_store_str (store, conclave_event_state_role (cause)), ==, "leader");
   g_assert_true (conclave_window_get_selected (f->window) == conclave_cluster_lookup (f->cluster, "s3"));
 }
 
