@@ -2,9 +2,11 @@
  * the secondary windows (about, shortcuts, preferences).
  *
  * Every action here is registered on the GApplication, so it is exported on
- * D-Bus; each one forwards to the window, which owns the cluster. Must never
- * keep cluster state of its own: the window's _update_actions() decides what
- * is enabled.
+ * D-Bus. The application owns the session (the cluster on screen, the
+ * selection, presentation mode); actions that change what the session is
+ * call it, the others reach the window that shows it. Must never keep
+ * cluster state of its own: the window's _update_actions() decides what is
+ * enabled.
  */
 #include "config.h"
 
@@ -12,12 +14,14 @@
 
 #include "conclave-application.h"
 #include "conclave-preferences-window.h"
+#include "conclave-session.h"
 #include "conclave-window.h"
 
 struct _ConclaveApplication
 {
-  AdwApplication  parent_instance;
-  GSettings      *settings;
+  AdwApplication   parent_instance;
+  GSettings       *settings;
+  ConclaveSession *session;
 };
 
 G_DEFINE_FINAL_TYPE (ConclaveApplication, conclave_application, ADW_TYPE_APPLICATION)
@@ -169,7 +173,9 @@ change_freeze_all (GSimpleAction *action, GVariant *value, gpointer user_data)
 static void
 change_presentation_mode (GSimpleAction *action, GVariant *value, gpointer user_data)
 {
-  conclave_window_set_presentation (main_window (user_data), g_variant_get_boolean (value));
+  ConclaveApplication *self = user_data;
+
+  conclave_session_set_presentation (self->session, g_variant_get_boolean (value));
 }
 
 static void
@@ -298,6 +304,9 @@ conclave_application_startup (GApplication *app)
   G_APPLICATION_CLASS (conclave_application_parent_class)->startup (app);
 
   self->settings = g_settings_new (APP_ID);
+  self->session = conclave_session_new (self->settings);
+  conclave_session_set_presentation (self->session,
+                                     g_settings_get_boolean (self->settings, "presentation-mode"));
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
                                    G_N_ELEMENTS (app_entries), self);
   for (guint i = 0; i < G_N_ELEMENTS (app_accels); i++)
@@ -328,6 +337,7 @@ conclave_application_shutdown (GApplication *app)
       gtk_window_destroy (window);
     }
   G_APPLICATION_CLASS (conclave_application_parent_class)->shutdown (app);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
 }
 
@@ -363,10 +373,26 @@ conclave_application_get_settings (ConclaveApplication *self)
   return self->settings;
 }
 
+ConclaveSession *
+conclave_application_get_session (ConclaveApplication *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_APPLICATION (self), NULL);
+  return self->session;
+}
+
+/* No window, no class: its processes go with it (none survives us). */
+static void
+on_window_destroy (ConclaveApplication *self)
+{
+  if (self->session != NULL)
+    conclave_session_close (self->session);
+}
+
 GtkWindow *
 conclave_application_get_window (ConclaveApplication *self)
 {
   GList *windows;
+  ConclaveWindow *window;
 
   g_return_val_if_fail (CONCLAVE_IS_APPLICATION (self), NULL);
 
@@ -375,7 +401,11 @@ conclave_application_get_window (ConclaveApplication *self)
        windows = windows->next)
     if (CONCLAVE_IS_WINDOW (windows->data))
       return windows->data;
-  return GTK_WINDOW (conclave_window_new (self));
+  if (conclave_session_get_cluster (self->session) == NULL)
+    conclave_session_new_cluster (self->session);
+  window = conclave_window_new (GTK_APPLICATION (self), self->session, self->settings);
+  g_signal_connect_object (window, "destroy", G_CALLBACK (on_window_destroy), self, G_CONNECT_SWAPPED);
+  return GTK_WINDOW (window);
 }
 
 gboolean

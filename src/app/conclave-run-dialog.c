@@ -45,7 +45,7 @@ show_error (ConclaveRunDialog *self,
 static void
 offer_name (ConclaveRunDialog *self)
 {
-  ConclaveCluster *cluster = self->window ? conclave_window_get_cluster (self->window) : NULL;
+  ConclaveCluster *cluster = self->window ? conclave_session_get_cluster (conclave_window_get_session (self->window)) : NULL;
   const char *current = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
   g_autofree char *name = NULL;
 

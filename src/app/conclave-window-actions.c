@@ -148,7 +148,7 @@ conclave_window_add_node (ConclaveWindow *self,
       toastf (self, _("Could not start %s: %s"), name, error->message);
       return;
     }
-  conclave_window_set_selected (self, node);
+  conclave_session_set_selected (self->session, node);
 }
 
 static gboolean
@@ -279,10 +279,9 @@ conclave_window_start_scenario (ConclaveWindow *self,
       toastf (self, _("Cannot start “%s”: %s"), id, error->message);
       return;
     }
-  conclave_window_set_selected (self, NULL);
-  _conclave_window_forget_violations (self);
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->cluster)) > 0)
-    conclave_cluster_clear (self->cluster);
+  /* A new chapter is a new picture: a fresh cluster (the views follow). */
+  if (!conclave_session_new_cluster (self->session))
+    return;
   if (!conclave_cluster_start_scenario (self->cluster, scenario, &error))
     toastf (self, _("Cannot start “%s”: %s"), _(scenario->title), error->message);
   _conclave_window_update_actions (self);
@@ -347,49 +346,16 @@ conclave_window_set_frozen (ConclaveWindow *self,
   _conclave_window_update_actions (self);
 }
 
-void
-conclave_window_set_presentation (ConclaveWindow *self,
-                                  gboolean        presentation)
-{
-  GtkWidget *views[] = { self->cluster_view, self->timeline, self->charts };
-
-  g_return_if_fail (CONCLAVE_IS_WINDOW (self));
-
-  presentation = !!presentation;
-  if (self->presentation != presentation)
-    {
-      self->presentation = presentation;
-      if (presentation)
-        {
-          gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
-          gtk_window_fullscreen (GTK_WINDOW (self));
-        }
-      else
-        {
-          gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
-          gtk_window_unfullscreen (GTK_WINDOW (self));
-        }
-      for (guint i = 0; i < G_N_ELEMENTS (views); i++)
-        g_object_set (views[i], "presentation", presentation, NULL);
-    }
-  _conclave_window_update_actions (self);
-}
-
-gboolean
-conclave_window_get_presentation (ConclaveWindow *self)
-{
-  g_return_val_if_fail (CONCLAVE_IS_WINDOW (self), FALSE);
-  return self->presentation;
-}
-
 /* Window actions (win.*) */
 
 static void
 selected_command (ConclaveWindow     *self,
                   ConclaveNodeCommand command)
 {
-  if (self->selected != NULL)
-    conclave_window_node_command (self, command, conclave_node_get_name (self->selected));
+  ConclaveNode *selected = _conclave_window_selected (self);
+
+  if (selected != NULL)
+    conclave_window_node_command (self, command, conclave_node_get_name (selected));
 }
 
 static void
@@ -408,10 +374,11 @@ static void
 pause_selected (GtkWidget *widget, const char *action, GVariant *parameter)
 {
   ConclaveWindow *self = CONCLAVE_WINDOW (widget);
+  ConclaveNode *selected = _conclave_window_selected (self);
 
-  if (self->selected == NULL)
+  if (selected == NULL)
     return;
-  selected_command (self, conclave_node_get_state (self->selected) == CONCLAVE_NODE_PAUSED
+  selected_command (self, conclave_node_get_state (selected) == CONCLAVE_NODE_PAUSED
                           ? CONCLAVE_NODE_COMMAND_RESUME : CONCLAVE_NODE_COMMAND_PAUSE);
 }
 
@@ -432,12 +399,8 @@ new_class (GtkWidget *widget, const char *action, GVariant *parameter)
 {
   ConclaveWindow *self = CONCLAVE_WINDOW (widget);
 
-  if (self->cluster == NULL)
-    return;
-  conclave_window_set_selected (self, NULL);
-  _conclave_window_forget_violations (self);
-  conclave_cluster_clear (self->cluster);
-  _conclave_window_update_actions (self);
+  /* Back to the welcome page with a clean picture. */
+  conclave_session_new_cluster (self->session);
 }
 
 static void
@@ -484,7 +447,7 @@ follow_present (GtkWidget *widget, const char *action, GVariant *parameter)
 static void
 leave_presentation (GtkWidget *widget, const char *action, GVariant *parameter)
 {
-  conclave_window_set_presentation (CONCLAVE_WINDOW (widget), FALSE);
+  conclave_session_set_presentation (CONCLAVE_WINDOW (widget)->session, FALSE);
 }
 
 void
@@ -507,13 +470,6 @@ _conclave_window_class_init_actions (GtkWidgetClass *widget_class)
   _conclave_window_class_init_group (widget_class);
 }
 
-static void
-on_tempo_notify (ConclaveWindow *self)
-{
-  update_tempo_widgets (self);
-  _conclave_window_update_actions (self);
-}
-
 void
 _conclave_window_init_actions (ConclaveWindow *self)
 {
@@ -524,9 +480,6 @@ _conclave_window_init_actions (ConclaveWindow *self)
   g_action_map_add_action (G_ACTION_MAP (self), election);
   g_signal_connect_object (self->tempo_adjustment, "value-changed",
                            G_CALLBACK (on_tempo_scale_changed), self, 0);
-  if (self->cluster != NULL)
-    g_signal_connect_object (self->cluster, "notify::tempo",
-                             G_CALLBACK (on_tempo_notify), self, G_CONNECT_SWAPPED);
   update_tempo_widgets (self);
 }
 
@@ -579,7 +532,8 @@ update_app_actions (ConclaveWindow *self,
   app_action_set_enabled (app, "freeze-all", has_nodes);
   app_action_set_state (app, "freeze-all",
                         g_variant_new_boolean (has_cluster && conclave_cluster_get_frozen (self->cluster)));
-  app_action_set_state (app, "presentation-mode", g_variant_new_boolean (self->presentation));
+  app_action_set_state (app, "presentation-mode",
+                        g_variant_new_boolean (conclave_session_get_presentation (self->session)));
   app_action_set_state (app, "set-tempo",
                         g_variant_new_double (has_cluster ? conclave_cluster_get_tempo (self->cluster) : 1.0));
 }
@@ -589,12 +543,15 @@ _conclave_window_update_actions (ConclaveWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   GtkWidget *widget = GTK_WIDGET (self);
-  ConclaveNodeState state = self->selected ? conclave_node_get_state (self->selected) : CONCLAVE_NODE_EXITED;
+  ConclaveNode *selected = _conclave_window_selected (self);
+  ConclaveNodeState state = selected ? conclave_node_get_state (selected) : CONCLAVE_NODE_EXITED;
   gboolean alive = state == CONCLAVE_NODE_STARTING || state == CONCLAVE_NODE_RUNNING ||
                    state == CONCLAVE_NODE_PAUSED;
-  gboolean top_level = self->selected != NULL && conclave_node_get_parent (self->selected) == NULL;
+  gboolean top_level = selected != NULL && conclave_node_get_parent (selected) == NULL;
   gboolean has_nodes = self->cluster && g_list_model_get_n_items (G_LIST_MODEL (self->cluster)) > 0;
 
+  if (self->session == NULL)  /* still being built */
+    return;
   if (app != NULL)
     update_app_actions (self, G_ACTION_MAP (app));
   gtk_widget_action_set_enabled (widget, "win.new-class", has_nodes);
@@ -605,7 +562,9 @@ _conclave_window_update_actions (ConclaveWindow *self)
   gtk_widget_action_set_enabled (widget, "win.remove-selected", top_level);
   gtk_widget_action_set_enabled (widget, "win.tempo-faster", self->cluster != NULL);
   gtk_widget_action_set_enabled (widget, "win.tempo-slower", self->cluster != NULL);
-  gtk_widget_action_set_enabled (widget, "win.leave-presentation", self->presentation);
+  gtk_widget_action_set_enabled (widget, "win.leave-presentation",
+                                 conclave_session_get_presentation (self->session));
+  update_tempo_widgets (self);
   _conclave_window_update_group_actions (self);
 }
 

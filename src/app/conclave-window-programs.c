@@ -104,7 +104,7 @@ conclave_window_run_program (ConclaveWindow *self,
       if (first == NULL)
         first = node;
     }
-  conclave_window_set_selected (self, first);
+  conclave_session_set_selected (self->session, first);
   _conclave_window_update_actions (self);
   return TRUE;
 }

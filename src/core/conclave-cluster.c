@@ -3,7 +3,8 @@
  * The only place where the control server, the store, the matcher, the
  * supervisor and the node models meet. Per batch of events it maps
  * connections to processes, updates node models, appends to the store,
- * feeds the matcher and emits "changed" at most once per frame. It never
+ * feeds the matcher and emits "changed" once per main-loop turn, however
+ * many batches arrived (pacing to frames is the views' business). It never
  * draws and never blocks; a child that misbehaves costs it an error count.
  */
 #include "config.h"
@@ -27,9 +28,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define CHANGED_INTERVAL_MS 16
 #define EXPIRE_INTERVAL_MS  200
-#define CHILD_LINGER_MS     3000
+#define MAX_ENDED_CHILDREN  64     /* per parent; the oldest beyond go */
 
 static void conclave_cluster_list_model_init (GListModelInterface *iface);
 
@@ -84,7 +84,6 @@ emit_changed (gpointer data)
   gpointer node;
 
   self->changed_id = 0;
-  self->last_changed_us = g_get_monotonic_time ();
   g_hash_table_iter_init (&iter, self->dirty);
   while (g_hash_table_iter_next (&iter, &node, NULL))
     conclave_node_flush_changes (node);
@@ -105,19 +104,12 @@ announce_violations (ConclaveCluster *self, guint64 from)
     }
 }
 
-/* At most one "changed" per frame, however many batches arrive. */
+/* One "changed" for all the batches of one main-loop turn. */
 void
 _conclave_cluster_queue_changed (ConclaveCluster *self)
 {
-  gint64 since_ms;
-
-  if (self->changed_id != 0)
-    return;
-  since_ms = (g_get_monotonic_time () - self->last_changed_us) / 1000;
-  if (since_ms >= CHANGED_INTERVAL_MS)
+  if (self->changed_id == 0)
     self->changed_id = g_idle_add_full (G_PRIORITY_DEFAULT, emit_changed, self, NULL);
-  else
-    self->changed_id = g_timeout_add (CHANGED_INTERVAL_MS - (guint) since_ms, emit_changed, self);
 }
 
 void
@@ -227,28 +219,36 @@ _conclave_cluster_remove_now (ConclaveCluster *self, ConclaveNode *node)
   g_object_unref (node);
 }
 
-static gboolean
-forget_child (gpointer data)
+/* Ended children stay (how long one is shown is the views' decision, and
+ * they remove it); only a bounded number, so a server that forks per
+ * request does not grow without end where nobody removes them. */
+static void
+prune_ended_children (ConclaveNode *parent)
 {
-  ConclaveNode *child = data;
-  ConclaveNode *parent = conclave_node_get_parent (child);
+  GListModel *children = conclave_node_get_children (parent);
+  guint ended = 0;
 
-  if (parent != NULL)
-    conclave_node_remove_child (parent, child);
-  return G_SOURCE_REMOVE;
+  for (guint i = g_list_model_get_n_items (children); i > 0; i--)
+    {
+      g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i - 1);
+
+      if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED && ++ended > MAX_ENDED_CHILDREN)
+        conclave_node_remove_child (parent, child);
+    }
 }
 
-/* A child ended: keep it visible a moment so the class sees it go. */
 static void
 child_ended (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum)
 {
+  ConclaveNode *parent = conclave_node_get_parent (child);
+
   if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED)
     return;
   conclave_node_set_exit (child, code, signum);
   conclave_node_set_state (child, signum ? CONCLAVE_NODE_CRASHED : CONCLAVE_NODE_EXITED);
-  _conclave_cluster_mark_dirty (self, conclave_node_get_parent (child));
-  g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (CHILD_LINGER_MS * MIN (self->tempo, 1.0)),
-                      forget_child, g_object_ref (child), g_object_unref);
+  _conclave_cluster_mark_dirty (self, parent);
+  if (parent != NULL)
+    prune_ended_children (parent);
 }
 
 static ConclaveNode *

@@ -20,7 +20,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ConclaveCluster, conclave_cluster, CONCLAVE, CLUSTER, GObject)
 
 /* Signals:
- *   "changed" ()                        once per batch of events (≤ one per frame)
+ *   "changed" ()                        once per main-loop turn with new events (the views pace it to frames)
  *   "node-added" (ConclaveNode *)       any node, children included
  *   "node-removed" (ConclaveNode *)
  * Properties: tempo (double), base-port (uint), scenario (ConclaveScenario*),

@@ -21,7 +21,7 @@
 typedef struct {
   ConclaveApplication *app;
   ConclaveWindow      *window;
-  ConclaveCluster     *cluster;
+  ConclaveSession     *session;
 } Fixture;
 
 static void
@@ -29,8 +29,8 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   f->window = ui_test_window_new (&f->app);
-  f->cluster = conclave_window_get_cluster (f->window);
-  g_assert_nonnull (f->cluster);
+  f->session = conclave_window_get_session (f->window);
+  g_assert_nonnull (conclave_session_get_cluster (f->session));
 }
 
 static void
@@ -44,7 +44,7 @@ static ConclaveNode *
 node (Fixture    *f,
       const char *name)
 {
-  return conclave_cluster_lookup (f->cluster, name);
+  return conclave_cluster_lookup (conclave_session_get_cluster (f->session), name);
 }
 
 static gboolean
@@ -61,7 +61,7 @@ n_delivered (Fixture *f)
 {
   guint64 counts[5] = { 0, };
 
-  conclave_matcher_count (conclave_cluster_get_matcher (f->cluster), counts);
+  conclave_matcher_count (conclave_cluster_get_matcher (conclave_session_get_cluster (f->session)), counts);
   return counts[CONCLAVE_MESSAGE_DELIVERED];
 }
 
@@ -101,7 +101,7 @@ test_welcome (Fixture       *f,
   };
 
   g_assert_cmpstr (conclave_window_get_page (f->window), ==, "welcome");
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->cluster)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conclave_session_get_cluster (f->session))), ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->app), actions[i]));
   /* Node actions wait for nodes; adding and chapters do not. */
@@ -178,7 +178,7 @@ test_chapter_2 (Fixture       *f,
   g_assert_cmpuint (stats.arrows + stats.binned, >=, 2);
 
   /* The forking server's inspector says that its children do the work. */
-  conclave_window_set_selected (f->window, node (f, "s1"));
+  conclave_session_set_selected (f->session, node (f, "s1"));
   g_assert_true (ui_test_wait (children_did_work, f, 5000));
   g_test_message ("s1 sent: %s; received: %s",
                   inspector_value (f, "sent"), inspector_value (f, "received"));
@@ -241,7 +241,7 @@ events_of (Fixture *f,
            gint     pid,
            guint64  from)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (f->cluster);
+  ConclaveEventStore *store = conclave_cluster_get_store (conclave_session_get_cluster (f->session));
   ConclaveProcessInfo *process = conclave_event_store_find_process (store, pid);
   guint n = 0;
 
@@ -281,12 +281,13 @@ static void
 test_pause (Fixture       *f,
             gconstpointer  data)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (f->cluster);
+  ConclaveEventStore *store;
   NodeWait w = { f, "c1", 0 };
   EventsWait e = { f, 0, 0 };
 
   /* At tempo 0.05 the client says hello every 50 ms. */
   start (f, "chapter-1", 0.05);
+  store = conclave_cluster_get_store (conclave_session_get_cluster (f->session));
   g_assert_true (ui_test_wait (running, &w, 8000));
   e.pid = conclave_node_get_pid (node (f, "c1"));
   e.from = conclave_event_store_get_end (store);
@@ -362,13 +363,13 @@ test_add_nodes (Fixture       *f,
   g_assert_cmpstr (conclave_node_get_role (node (f, "s1")), ==, "udp-server");
   g_assert_cmpstr (conclave_window_get_page (f->window), ==, "cluster");
   /* The new node is selected, so the inspector shows it. */
-  g_assert_true (conclave_window_get_selected (f->window) == node (f, "c1"));
+  g_assert_true (conclave_session_get_selected (f->session) == node (f, "c1"));
 
   /* A wrong role or an unknown node is refused and nothing changes. */
   ui_test_activate (f->app, "add-server-role", g_variant_new_string ("udp-client"));
   ui_test_activate (f->app, "crash-node", g_variant_new_string ("nobody"));
   ui_test_run_for (200);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->cluster)), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conclave_session_get_cluster (f->session))), ==, 2);
   g_assert_true (node_running (f, "s1"));
 
   /* Removing every node brings the welcome page back. */
@@ -420,13 +421,14 @@ static void
 test_event_log (Fixture       *f,
                 gconstpointer  data)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (f->cluster);
+  ConclaveEventStore *store;
   GtkWidget *log = conclave_window_get_view_widget (f->window, "events");
   ConclaveEventList *list = CONCLAVE_EVENT_LIST (conclave_events_view_get_model (CONCLAVE_EVENTS_VIEW (log)));
   Chapter2 c = { f, 6 };
   guint n, matching = 0;
 
   start (f, "chapter-2", 0.1);
+  store = conclave_cluster_get_store (conclave_session_get_cluster (f->session));
   conclave_window_show_view (f->window, "events");
   g_assert_true (ui_test_wait (chapter_2_running, &c, 8000));
   /* Unfiltered: one row per retained event (once caught up: the cluster
@@ -461,14 +463,14 @@ test_tempo (Fixture       *f,
   g_autoptr(GVariant) state = NULL;
 
   ui_test_activate (f->app, "set-tempo", g_variant_new_double (0.5));
-  g_assert_cmpfloat_with_epsilon (conclave_cluster_get_tempo (f->cluster), 0.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (conclave_cluster_get_tempo (conclave_session_get_cluster (f->session)), 0.5, 1e-9);
   state = g_action_group_get_action_state (G_ACTION_GROUP (f->app), "set-tempo");
   g_assert_cmpfloat_with_epsilon (g_variant_get_double (state), 0.5, 1e-9);
   /* Out of range is clamped, nonsense refused. */
   ui_test_activate (f->app, "set-tempo", g_variant_new_double (100));
-  g_assert_cmpfloat_with_epsilon (conclave_cluster_get_tempo (f->cluster), 5.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (conclave_cluster_get_tempo (conclave_session_get_cluster (f->session)), 5.0, 1e-9);
   ui_test_activate (f->app, "set-tempo", g_variant_new_double (-1));
-  g_assert_cmpfloat_with_epsilon (conclave_cluster_get_tempo (f->cluster), 5.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (conclave_cluster_get_tempo (conclave_session_get_cluster (f->session)), 5.0, 1e-9);
 }
 
 static guint
@@ -476,7 +478,7 @@ n_dropped (Fixture *f)
 {
   guint64 counts[5] = { 0, };
 
-  conclave_matcher_count (conclave_cluster_get_matcher (f->cluster), counts);
+  conclave_matcher_count (conclave_cluster_get_matcher (conclave_session_get_cluster (f->session)), counts);
   return counts[CONCLAVE_MESSAGE_DROPPED];
 }
 
@@ -511,9 +513,9 @@ test_dropped (Fixture       *f,
 
   start (f, "chapter-1", 0.05);
   g_assert_true (ui_test_wait (running, &w, 8000));
-  g_assert_true (conclave_cluster_set_fault (f->cluster, "c1", 1.0, 0, NULL));
+  g_assert_true (conclave_cluster_set_fault (conclave_session_get_cluster (f->session), "c1", 1.0, 0, NULL));
   g_assert_true (ui_test_wait (some_dropped, f, 5000));
-  conclave_window_set_selected (f->window, node (f, "c1"));
+  conclave_session_set_selected (f->session, node (f, "c1"));
   g_assert_cmpuint (g_ascii_strtoull (conclave_inspector_get_value (CONCLAVE_INSPECTOR (inspector), "dropped"),
                                       NULL, 10), >=, 1);
   g_assert_true (ui_test_wait (output_shown, f, 5000));

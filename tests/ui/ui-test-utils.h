@@ -20,7 +20,7 @@ typedef gboolean (*UiCondition) (gpointer data);
 typedef struct {
   ConclaveApplication *app;
   ConclaveWindow      *window;
-  ConclaveCluster     *cluster;
+  ConclaveSession     *session;
 } UiFixture;
 
 void            ui_fixture_set_up    (UiFixture     *f,
