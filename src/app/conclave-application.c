@@ -32,6 +32,16 @@ main_window (ConclaveApplication *self)
   return CONCLAVE_WINDOW (conclave_application_get_window (self));
 }
 
+/* The session the window shows (made, with its window, on first use). */
+static ConclaveSession *
+session (gpointer user_data)
+{
+  ConclaveApplication *self = user_data;
+
+  conclave_application_get_window (self);
+  return self->session;
+}
+
 /* add-server / add-client take no parameter, so that
  * `gapplication action io.github.conclave.Conclave add-server` works (D-Bus
  * refuses a missing parameter for an action that has one); the -role
@@ -39,25 +49,25 @@ main_window (ConclaveApplication *self)
 static void
 add_server (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_add_node (main_window (user_data), TRUE, NULL);
+  conclave_session_add_node (session (user_data), TRUE, NULL);
 }
 
 static void
 add_client (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_add_node (main_window (user_data), FALSE, NULL);
+  conclave_session_add_node (session (user_data), FALSE, NULL);
 }
 
 static void
 add_server_role (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_add_node (main_window (user_data), TRUE, g_variant_get_string (parameter, NULL));
+  conclave_session_add_node (session (user_data), TRUE, g_variant_get_string (parameter, NULL));
 }
 
 static void
 add_client_role (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_add_node (main_window (user_data), FALSE, g_variant_get_string (parameter, NULL));
+  conclave_session_add_node (session (user_data), FALSE, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -71,13 +81,13 @@ run_program (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 static void
 run_command (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_run_command (main_window (user_data), g_variant_get_string (parameter, NULL), FALSE);
+  conclave_session_run_command (session (user_data), g_variant_get_string (parameter, NULL), FALSE);
 }
 
 static void
 run_server_command (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_run_command (main_window (user_data), g_variant_get_string (parameter, NULL), TRUE);
+  conclave_session_run_command (session (user_data), g_variant_get_string (parameter, NULL), TRUE);
 }
 
 static void
@@ -85,73 +95,69 @@ partition (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   g_autofree const char **minority = g_variant_get_strv (parameter, NULL);
 
-  conclave_window_partition (main_window (user_data), minority);
+  conclave_session_partition (session (user_data), minority);
 }
 
 static void
 heal (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_heal (main_window (user_data));
+  conclave_session_heal (session (user_data));
 }
 
 static void
-node_command (gpointer            user_data,
-              GVariant           *parameter,
-              ConclaveNodeCommand command)
+node_command (gpointer               user_data,
+              GVariant              *parameter,
+              ConclaveSessionCommand command)
 {
-  ConclaveApplication *self = user_data;
-
-  conclave_window_node_command (main_window (self), command,
-                                g_variant_get_string (parameter, NULL));
+  conclave_session_node_command (session (user_data), command, g_variant_get_string (parameter, NULL));
 }
 
 static void
 crash_node (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  node_command (user_data, parameter, CONCLAVE_NODE_COMMAND_CRASH);
+  node_command (user_data, parameter, CONCLAVE_SESSION_COMMAND_CRASH);
 }
 
 static void
 stop_node (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  node_command (user_data, parameter, CONCLAVE_NODE_COMMAND_STOP);
+  node_command (user_data, parameter, CONCLAVE_SESSION_COMMAND_STOP);
 }
 
 static void
 pause_node (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  node_command (user_data, parameter, CONCLAVE_NODE_COMMAND_PAUSE);
+  node_command (user_data, parameter, CONCLAVE_SESSION_COMMAND_PAUSE);
 }
 
 static void
 resume_node (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  node_command (user_data, parameter, CONCLAVE_NODE_COMMAND_RESUME);
+  node_command (user_data, parameter, CONCLAVE_SESSION_COMMAND_RESUME);
 }
 
 static void
 restart_node (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  node_command (user_data, parameter, CONCLAVE_NODE_COMMAND_RESTART);
+  node_command (user_data, parameter, CONCLAVE_SESSION_COMMAND_RESTART);
 }
 
 static void
 remove_node (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  node_command (user_data, parameter, CONCLAVE_NODE_COMMAND_REMOVE);
+  node_command (user_data, parameter, CONCLAVE_SESSION_COMMAND_REMOVE);
 }
 
 static void
 start_scenario (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_start_scenario (main_window (user_data),
-                                  g_variant_get_string (parameter, NULL));
+  conclave_session_start_scenario (session (user_data), g_variant_get_string (parameter, NULL));
 }
 
 static void
 set_tempo (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_set_tempo (main_window (user_data), g_variant_get_double (parameter));
+  conclave_session_set_tempo (session (user_data), g_variant_get_double (parameter));
 }
 
 static void
@@ -167,7 +173,7 @@ static void
 change_freeze_all (GSimpleAction *action, GVariant *value, gpointer user_data)
 {
   /* The window sets the action's state once the cluster has done it. */
-  conclave_window_set_frozen (main_window (user_data), g_variant_get_boolean (value));
+  conclave_session_set_frozen (session (user_data), g_variant_get_boolean (value));
 }
 
 static void

@@ -243,11 +243,11 @@ conclave_run_dialog_run (ConclaveRunDialog *self)
   /* The offered name stands for "the next free ones", so copies count on
    * as s3, s4, s5 rather than s3, s3-2, s3-3. */
   offered = *name == '\0' || g_strcmp0 (name, self->default_name) == 0;
-  if (!conclave_window_run_program (self->window,
-                                    gtk_editable_get_text (GTK_EDITABLE (self->command_row)),
-                                    self->cwd, offered ? NULL : name,
-                                    (guint) gtk_spin_button_get_value_as_int (self->copies_spin),
-                                    is_server (self), &error))
+  if (!conclave_session_run_program (conclave_window_get_session (self->window),
+                                     gtk_editable_get_text (GTK_EDITABLE (self->command_row)),
+                                     self->cwd, offered ? NULL : name,
+                                     (guint) gtk_spin_button_get_value_as_int (self->copies_spin),
+                                     is_server (self), &error))
     {
       /* Copies that did start took their names: offer the next one
        * (before the error, which a change of the text would hide). */

@@ -10,7 +10,7 @@
 
 #include <glib/gi18n.h>
 
-#include "conclave-session.h"
+#include "conclave-session-private.h"
 
 /* How long an ended child stays on screen so the class sees it go (at
  * tempo 1 and slower; faster tempos shorten it). */
@@ -19,31 +19,6 @@
 typedef struct {
   double x, y;
 } Position;
-
-typedef struct {
-  ConclaveSession            *session;
-  GObject                    *view;
-  const ConclaveSessionWatch *watch;
-} Watcher;
-
-struct _ConclaveSession
-{
-  GObject          parent_instance;
-
-  GSettings       *settings;
-  ConclaveCluster *cluster;
-  char            *error;
-  guint            base_port;
-  ConclaveNode    *selected;
-  gboolean         presentation;
-  GHashTable      *positions;     /* ConclaveNode* (ref) → Position* */
-  guint64          violation;
-  guint            n_violations;
-  GdkFrameClock   *clock;
-  gulong           update_id;
-  gboolean         dirty;
-  GPtrArray       *watchers;      /* Watcher*, owned */
-};
 
 G_DEFINE_FINAL_TYPE (ConclaveSession, conclave_session, G_TYPE_OBJECT)
 
@@ -300,6 +275,7 @@ drop_cluster (ConclaveSession *self)
     return;
   g_signal_handlers_disconnect_by_data (self->cluster, self);
   conclave_cluster_shutdown (self->cluster);
+  g_clear_object (&self->faults);
   g_clear_object (&self->cluster);
 }
 
@@ -318,6 +294,7 @@ open_cluster (ConclaveSession *self,
     }
   if (self->base_port != 0)
     conclave_cluster_set_base_port (self->cluster, self->base_port);
+  self->faults = conclave_faults_new (self->cluster);
   conclave_cluster_set_tempo (self->cluster, tempo);
   apply_limits (self);
   g_signal_connect_object (self->cluster, "changed", G_CALLBACK (on_cluster_changed), self,

@@ -15,8 +15,18 @@
 #include <gtk/gtk.h>
 
 #include "conclave-cluster.h"
+#include "conclave-faults.h"
 
 G_BEGIN_DECLS
+
+typedef enum {
+  CONCLAVE_SESSION_COMMAND_CRASH,
+  CONCLAVE_SESSION_COMMAND_STOP,
+  CONCLAVE_SESSION_COMMAND_PAUSE,
+  CONCLAVE_SESSION_COMMAND_RESUME,
+  CONCLAVE_SESSION_COMMAND_RESTART,
+  CONCLAVE_SESSION_COMMAND_REMOVE,
+} ConclaveSessionCommand;
 
 #define CONCLAVE_TYPE_SESSION (conclave_session_get_type ())
 G_DECLARE_FINAL_TYPE (ConclaveSession, conclave_session, CONCLAVE, SESSION, GObject)
@@ -90,5 +100,41 @@ void             conclave_session_watch            (ConclaveSession            *
 /* Before the view's dispose is done, if it may still be told things then. */
 void             conclave_session_unwatch          (ConclaveSession            *self,
                                                     gpointer                    view);
+
+/* What the teacher does (conclave-session-actions.c). Failures are told
+ * through "notice"; nothing is assumed to exist. */
+/* role NULL: what the running chapter uses; the new node is selected. */
+void             conclave_session_add_node         (ConclaveSession        *self,
+                                                    gboolean                server,
+                                                    const char             *role);
+void             conclave_session_node_command     (ConclaveSession        *self,
+                                                    ConclaveSessionCommand  command,
+                                                    const char             *name);
+/* A clean picture (new_cluster), then the chapter's nodes. */
+void             conclave_session_start_scenario   (ConclaveSession        *self,
+                                                    const char             *id);
+/* Runs a command line (no shell) as `copies` traced programs in `cwd`;
+ * `name` NULL: the next free names. FALSE with an error, nothing hidden. */
+gboolean         conclave_session_run_program      (ConclaveSession        *self,
+                                                    const char             *command_line,
+                                                    const char             *cwd,
+                                                    const char             *name,
+                                                    guint                   copies,
+                                                    gboolean                server,
+                                                    GError                **error);
+/* One copy in the examples folder; a failure is a notice. */
+void             conclave_session_run_command      (ConclaveSession        *self,
+                                                    const char             *command_line,
+                                                    gboolean                server);
+/* Cuts the named top-level nodes off from the others, both ways. */
+void             conclave_session_partition        (ConclaveSession        *self,
+                                                    const char * const     *minority);
+void             conclave_session_heal             (ConclaveSession        *self);
+void             conclave_session_set_tempo        (ConclaveSession        *self,
+                                                    double                  tempo);
+void             conclave_session_set_frozen       (ConclaveSession        *self,
+                                                    gboolean                frozen);
+/* What the teacher set per node, for the current cluster (NULL without one). */
+ConclaveFaults  *conclave_session_get_faults       (ConclaveSession        *self);
 
 G_END_DECLS

@@ -75,44 +75,6 @@ dismiss_violation (GtkWidget *widget, const char *action, GVariant *parameter)
 
 /* Partitions */
 
-void
-conclave_window_partition (ConclaveWindow     *self,
-                           const char * const *minority)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *names = NULL;
-  g_autofree char *text = NULL;
-
-  g_return_if_fail (CONCLAVE_IS_WINDOW (self));
-
-  if (self->faults == NULL)
-    return;
-  if (!conclave_faults_partition (self->faults, minority, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Cannot partition: %s"), error->message);
-
-      conclave_window_toast (self, message);
-      return;
-    }
-  names = g_strjoinv (", ", (char **) minority);
-  text = g_strdup_printf (_("%s cut off from the others, both ways"), names);
-  conclave_window_toast (self, text);
-  _conclave_window_update_actions (self);
-}
-
-void
-conclave_window_heal (ConclaveWindow *self)
-{
-  g_return_if_fail (CONCLAVE_IS_WINDOW (self));
-
-  if (self->faults == NULL)
-    return;
-  if (conclave_faults_is_partitioned (self->faults))
-    conclave_window_toast (self, _("Healed: every node reaches every other again"));
-  conclave_faults_heal (self->faults);
-  _conclave_window_update_actions (self);
-}
-
 static void
 on_partition_response (AdwMessageDialog *dialog,
                        const char       *response,
@@ -127,7 +89,7 @@ on_partition_response (AdwMessageDialog *dialog,
     if (gtk_check_button_get_active (checks->pdata[i]))
       g_ptr_array_add (minority, (gpointer) gtk_check_button_get_label (checks->pdata[i]));
   g_ptr_array_add (minority, NULL);
-  conclave_window_partition (self, (const char * const *) minority->pdata);
+  conclave_session_partition (self->session, (const char * const *) minority->pdata);
 }
 
 /* One check per top-level node; the checked ones are the minority. */
@@ -179,7 +141,7 @@ open_partition (GtkWidget *widget, const char *action, GVariant *parameter)
 static void
 heal (GtkWidget *widget, const char *action, GVariant *parameter)
 {
-  conclave_window_heal (CONCLAVE_WINDOW (widget));
+  conclave_session_heal (CONCLAVE_WINDOW (widget)->session);
 }
 
 void

@@ -164,7 +164,9 @@ set_cluster (gpointer         view,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (cluster, "notify::tempo", G_CALLBACK (_conclave_window_update_actions),
                                self, G_CONNECT_SWAPPED);
-      self->faults = conclave_faults_new (cluster);
+      g_signal_connect_object (cluster, "notify::frozen", G_CALLBACK (_conclave_window_update_actions),
+                               self, G_CONNECT_SWAPPED);
+      self->faults = g_object_ref (conclave_session_get_faults (self->session));
       g_signal_connect_object (self->faults, "changed", G_CALLBACK (_conclave_window_update_actions), self,
                                G_CONNECT_SWAPPED);
     }

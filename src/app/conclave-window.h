@@ -14,15 +14,6 @@
 
 G_BEGIN_DECLS
 
-typedef enum {
-  CONCLAVE_NODE_COMMAND_CRASH,
-  CONCLAVE_NODE_COMMAND_STOP,
-  CONCLAVE_NODE_COMMAND_PAUSE,
-  CONCLAVE_NODE_COMMAND_RESUME,
-  CONCLAVE_NODE_COMMAND_RESTART,
-  CONCLAVE_NODE_COMMAND_REMOVE,
-} ConclaveNodeCommand;
-
 #define CONCLAVE_TYPE_WINDOW (conclave_window_get_type ())
 G_DECLARE_FINAL_TYPE (ConclaveWindow, conclave_window, CONCLAVE, WINDOW, AdwApplicationWindow)
 
@@ -31,40 +22,11 @@ ConclaveWindow  *conclave_window_new              (GtkApplication  *application,
                                                    GSettings       *settings);
 ConclaveSession *conclave_window_get_session      (ConclaveWindow *self);
 
-void             conclave_window_add_node         (ConclaveWindow *self,
-                                                   gboolean        server,
-                                                   const char     *role);
-/* Runs a command line (no shell) as `copies` traced programs in `cwd`;
- * `name` NULL: the next free names. FALSE with an error, nothing hidden. */
-gboolean         conclave_window_run_program      (ConclaveWindow *self,
-                                                   const char     *command_line,
-                                                   const char     *cwd,
-                                                   const char     *name,
-                                                   guint           copies,
-                                                   gboolean        server,
-                                                   GError        **error);
-/* One copy in the examples folder; a failure becomes a toast. */
-void             conclave_window_run_command      (ConclaveWindow *self,
-                                                   const char     *command_line,
-                                                   gboolean        server);
 void             conclave_window_open_run_dialog  (ConclaveWindow *self);
-void             conclave_window_node_command     (ConclaveWindow     *self,
-                                                   ConclaveNodeCommand command,
-                                                   const char         *name);
-void             conclave_window_start_scenario   (ConclaveWindow *self,
-                                                   const char     *id);
-void             conclave_window_set_tempo        (ConclaveWindow *self,
-                                                   double          tempo);
-void             conclave_window_set_frozen       (ConclaveWindow *self,
-                                                   gboolean        frozen);
 void             conclave_window_toast            (ConclaveWindow *self,
                                                    const char     *message);
 
 /* For tests and the benchmark. */
-/* Cuts the named top-level nodes off from the others, both ways. */
-void             conclave_window_partition        (ConclaveWindow     *self,
-                                                   const char * const *minority);
-void             conclave_window_heal             (ConclaveWindow *self);
 gboolean         conclave_window_show_event       (ConclaveWindow *self,
                                                    guint64         index);
 /* The violation banner's text, NULL while it is hidden. */
