@@ -1,7 +1,7 @@
 /* conclave-cluster-view.c — draws the cluster and animates its messages.
  *
  * Each frame: lay out the nodes (user-dragged positions are kept in the
- * node, the others are placed by role), draw the links that carried
+ * session, the others are placed by role), draw the links that carried
  * messages recently, the nodes with their state, and a dot per message of
  * the last moment moving from sender to receiver. Messages are read with
  * conclave_matcher_foreach_in_range over that moment only; links are

@@ -2,7 +2,8 @@
  * rounded squares, clients as circles, forked children as satellites, every
  * message a dot travelling from sender to receiver.
  *
- * Observes the cluster ("changed", once per batch) and draws with
+ * Shows a session's cluster ("changed" once per frame, from the session),
+ * selection and canvas positions, and draws with
  * GtkSnapshot; reads only the messages of the last moment through the
  * matcher's range query. Never signals processes itself: its menu and keys
  * activate the application's actions.

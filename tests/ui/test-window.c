@@ -431,8 +431,8 @@ test_event_log (Fixture       *f,
   store = conclave_cluster_get_store (conclave_session_get_cluster (f->session));
   conclave_window_show_view (f->window, "events");
   g_assert_true (ui_test_wait (chapter_2_running, &c, 8000));
-  /* Unfiltered: one row per retained event (once caught up: the cluster
-   * says "changed" at most once a frame). */
+  /* Unfiltered: one row per retained event (once caught up: the session
+   * tells the log at most once a frame). */
   conclave_event_list_sync (list);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
                     conclave_event_store_get_end (store) - conclave_event_store_get_first (store));
