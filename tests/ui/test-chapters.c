@@ -23,15 +23,6 @@ cluster (UiFixture *f)
   return conclave_session_get_cluster (f->session);
 }
 
-static void
-start (UiFixture  *f,
-       const char *chapter,
-       double      tempo)
-{
-  ui_test_activate (f->app, "start-scenario", g_variant_new_string (chapter));
-  ui_test_activate (f->app, "set-tempo", g_variant_new_double (tempo));
-}
-
 /* Every PID the chapter's store has seen, children included. */
 static GArray *
 pids_of_chapter (UiFixture *f)
@@ -198,7 +189,7 @@ test_new_chapter (UiFixture     *f,
   ConclaveCluster *first;
   guint64 events4, events2;
 
-  start (f, "chapter-4", 0.25);
+  ui_test_start_chapter (f->app, "chapter-4", 0.25);
   g_assert_true (ui_test_wait (group_led, f, 30000));
   pids4 = pids_of_chapter (f);
   events4 = conclave_event_store_get_end (conclave_cluster_get_store (cluster (f)));
@@ -206,7 +197,7 @@ test_new_chapter (UiFixture     *f,
   look (f, "charts", "chapter-switch-1-raft");
 
   /* Chapter 2: nothing of the group is left in the picture. */
-  start (f, "chapter-2", 0.1);
+  ui_test_start_chapter (f->app, "chapter-2", 0.1);
   g_assert_true (cluster (f) != first);
   g_assert_cmpuint (conclave_charts_get_n_terms (charts (f)), ==, 0);
   g_assert_true (ui_test_wait (all_gone, pids4, 5000));
@@ -222,7 +213,7 @@ test_new_chapter (UiFixture     *f,
                   G_GUINT64_FORMAT " events, %u processes", events4, pids4->len, events2, pids2->len);
 
   /* Chapter 4 again: no child lane of chapter 2's server, terms anew. */
-  start (f, "chapter-4", 0.25);
+  ui_test_start_chapter (f->app, "chapter-4", 0.25);
   g_assert_cmpuint (conclave_charts_get_n_terms (charts (f)), ==, 0);
   g_assert_true (ui_test_wait (all_gone, pids2, 5000));
   g_assert_true (ui_test_wait (group_led, f, 30000));
@@ -243,7 +234,7 @@ test_new_class (UiFixture     *f,
 {
   g_autoptr(GArray) pids = NULL;
 
-  start (f, "chapter-2", 0.1);
+  ui_test_start_chapter (f->app, "chapter-2", 0.1);
   g_assert_true (ui_test_wait (forked_and_answered, f, 20000));
   pids = pids_of_chapter (f);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-class", NULL));

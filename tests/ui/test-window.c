@@ -82,15 +82,6 @@ chapter_2_running (gpointer data)
 }
 
 static void
-start (Fixture    *f,
-       const char *chapter,
-       double      tempo)
-{
-  ui_test_activate (f->app, "start-scenario", g_variant_new_string (chapter));
-  ui_test_activate (f->app, "set-tempo", g_variant_new_double (tempo));
-}
-
-static void
 test_welcome (Fixture       *f,
               gconstpointer  data)
 {
@@ -163,7 +154,7 @@ test_chapter_2 (Fixture       *f,
   GtkWidget *timeline = conclave_window_get_view_widget (f->window, "timeline");
   ConclaveTimelineStats stats;
 
-  start (f, "chapter-2", 0.1);
+  ui_test_start_chapter (f->app, "chapter-2", 0.1);
   g_assert_true (ui_test_wait (chapter_2_running, &c, 8000));
   g_assert_cmpstr (conclave_window_get_page (f->window), ==, "cluster");
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->app), "crash-node"));
@@ -217,7 +208,7 @@ test_crash (Fixture       *f,
   guint n_crashed;
   gint64 t0;
 
-  start (f, "chapter-1", 0.1);
+  ui_test_start_chapter (f->app, "chapter-1", 0.1);
   g_assert_true (ui_test_wait (running, &w, 8000));
   w.pid = conclave_node_get_pid (node (f, "s1"));
   t0 = g_get_monotonic_time ();
@@ -286,7 +277,7 @@ test_pause (Fixture       *f,
   EventsWait e = { f, 0, 0 };
 
   /* At tempo 0.05 the client says hello every 50 ms. */
-  start (f, "chapter-1", 0.05);
+  ui_test_start_chapter (f->app, "chapter-1", 0.05);
   store = conclave_cluster_get_store (conclave_session_get_cluster (f->session));
   g_assert_true (ui_test_wait (running, &w, 8000));
   e.pid = conclave_node_get_pid (node (f, "c1"));
@@ -327,7 +318,7 @@ test_restart (Fixture       *f,
   NodeWait w = { f, "s1", 0 };
   RestartWait r = { f, 0 };
 
-  start (f, "chapter-1", 0.1);
+  ui_test_start_chapter (f->app, "chapter-1", 0.1);
   g_assert_true (ui_test_wait (running, &w, 8000));
   r.old_pid = conclave_node_get_pid (node (f, "s1"));
   ui_test_activate (f->app, "restart-node", g_variant_new_string ("s1"));
@@ -401,7 +392,7 @@ test_freeze_all (Fixture       *f,
 {
   g_autoptr(GVariant) state = NULL;
 
-  start (f, "chapter-1", 0.1);
+  ui_test_start_chapter (f->app, "chapter-1", 0.1);
   g_assert_true (ui_test_wait (all_running, f, 8000));
   ui_test_activate (f->app, "freeze-all", NULL);
   g_assert_true (ui_test_wait (all_paused, f, 1000));
@@ -427,7 +418,7 @@ test_event_log (Fixture       *f,
   Chapter2 c = { f, 6 };
   guint n, matching = 0;
 
-  start (f, "chapter-2", 0.1);
+  ui_test_start_chapter (f->app, "chapter-2", 0.1);
   store = conclave_cluster_get_store (conclave_session_get_cluster (f->session));
   conclave_window_show_view (f->window, "events");
   g_assert_true (ui_test_wait (chapter_2_running, &c, 8000));
@@ -511,7 +502,7 @@ test_dropped (Fixture       *f,
   GdkRGBA failed;
   guint n_failed;
 
-  start (f, "chapter-1", 0.05);
+  ui_test_start_chapter (f->app, "chapter-1", 0.05);
   g_assert_true (ui_test_wait (running, &w, 8000));
   g_assert_true (conclave_cluster_set_fault (conclave_session_get_cluster (f->session), "c1", 1.0, 0, NULL));
   g_assert_true (ui_test_wait (some_dropped, f, 5000));
@@ -537,7 +528,7 @@ test_timeline_scroll (Fixture       *f,
   Chapter2 c = { f, 6 };
   ConclaveTimelineStats stats;
 
-  start (f, "chapter-2", 0.1);
+  ui_test_start_chapter (f->app, "chapter-2", 0.1);
   g_assert_true (ui_test_wait (chapter_2_running, &c, 8000));
   g_assert_true (conclave_timeline_get_following (timeline));
   g_assert_nonnull (conclave_render_widget (GTK_WIDGET (timeline), NULL));

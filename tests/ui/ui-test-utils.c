@@ -159,6 +159,15 @@ ui_test_pid_gone (gint pid)
 }
 
 void
+ui_test_start_chapter (ConclaveApplication *app,
+                       const char          *chapter,
+                       double               tempo)
+{
+  ui_test_activate (app, "start-scenario", g_variant_new_string (chapter));
+  ui_test_activate (app, "set-tempo", g_variant_new_double (tempo));
+}
+
+void
 ui_fixture_set_up (UiFixture     *f,
                    gconstpointer  data)
 {
