@@ -2,7 +2,8 @@
  * selection and the canvas positions (both forgotten with the cluster they
  * belong to), views told once per fact, and the pace: however many batches
  * the cluster reports, views hear "changed" at most once per frame of the
- * frame clock the session follows.
+ * frame clock the session follows; an ended child shown a moment, then
+ * taken away by the session.
  */
 #include "config.h"
 
@@ -176,6 +177,73 @@ test_pace (void)
   conclave_session_close (session);
 }
 
+typedef struct {
+  ConclaveNode *child;     /* the first child seen to end */
+  gint64        ended_us;
+  gint64        gone_us;
+} Ended;
+
+static void
+on_child_state (ConclaveNode *child,
+                GParamSpec   *pspec,
+                Ended        *ended)
+{
+  if (ended->child == NULL && conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED)
+    {
+      ended->child = g_object_ref (child);
+      ended->ended_us = g_get_monotonic_time ();
+    }
+}
+
+static void
+on_node_added (ConclaveCluster *cluster,
+               ConclaveNode    *node,
+               Ended           *ended)
+{
+  if (conclave_node_get_kind (node) == CONCLAVE_NODE_KIND_CHILD)
+    g_signal_connect (node, "notify::state", G_CALLBACK (on_child_state), ended);
+}
+
+static gboolean
+child_gone (gpointer data)
+{
+  Ended *ended = data;
+
+  if (ended->child == NULL || conclave_node_get_parent (ended->child) != NULL)
+    return FALSE;
+  ended->gone_us = g_get_monotonic_time ();
+  return TRUE;
+}
+
+/* An ended child stays on the canvas a moment (3 s × the tempo, at tempo
+ * 0.1: 300 ms), then the session takes it away; the core alone keeps it. */
+static void
+test_ended_children (void)
+{
+  g_autoptr(ConclaveSession) session = conclave_session_new (NULL);
+  ConclaveCluster *cluster = conclave_session_get_cluster (session);
+  const char *server_args[] = { "--port", "{port}", NULL };
+  const char *client_args[] = { "--port", "{port}", "--count", "0", NULL };
+  g_autoptr(GError) error = NULL;
+  Ended ended = { NULL, 0, 0 };
+  double shown_ms;
+
+  g_signal_connect (cluster, "node-added", G_CALLBACK (on_node_added), &ended);
+  conclave_cluster_set_base_port (cluster, 20000 + 2 * g_random_int_range (0, 10000));
+  conclave_cluster_set_tempo (cluster, 0.1);
+  g_assert_nonnull (conclave_cluster_add_node (cluster, "s1", "fork-server", server_args, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (conclave_cluster_add_node (cluster, "c1", "udp-client", client_args, &error));
+  g_assert_no_error (error);
+  g_assert_true (ui_test_wait (child_gone, &ended, 20000));
+  shown_ms = (ended.gone_us - ended.ended_us) / 1000.0;
+  g_test_message ("child %d shown %.0f ms after it ended", conclave_node_get_pid (ended.child), shown_ms);
+  g_assert_cmpfloat (shown_ms, >=, 250);
+  g_assert_cmpfloat (shown_ms, <=, 2000);
+  g_clear_object (&ended.child);
+  conclave_session_close (session);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -183,5 +251,6 @@ main (int   argc,
   ui_test_init (&argc, &argv);
   g_test_add_func ("/session/facts", test_facts);
   g_test_add_func ("/session/pace", test_pace);
+  g_test_add_func ("/session/ended-children", test_ended_children);
   return g_test_run ();
 }
