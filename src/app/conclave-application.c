@@ -2,9 +2,11 @@
  * the secondary windows (about, shortcuts, preferences).
  *
  * Every action here is registered on the GApplication, so it is exported on
- * D-Bus; each one forwards to the window, which owns the cluster. Must never
- * keep cluster state of its own: the window's _update_actions() decides what
- * is enabled.
+ * D-Bus. The application owns the session (the cluster on screen, the
+ * selection, presentation mode); actions that change what the session is
+ * call it, the others reach the window that shows it. Must never keep
+ * cluster state of its own: the window's _update_actions() decides what is
+ * enabled.
  */
 #include "config.h"
 
@@ -12,12 +14,14 @@
 
 #include "conclave-application.h"
 #include "conclave-preferences-window.h"
+#include "conclave-session.h"
 #include "conclave-window.h"
 
 struct _ConclaveApplication
 {
-  AdwApplication  parent_instance;
-  GSettings      *settings;
+  AdwApplication   parent_instance;
+  GSettings       *settings;
+  ConclaveSession *session;
 };
 
 G_DEFINE_FINAL_TYPE (ConclaveApplication, conclave_application, ADW_TYPE_APPLICATION)
@@ -28,6 +32,16 @@ main_window (ConclaveApplication *self)
   return CONCLAVE_WINDOW (conclave_application_get_window (self));
 }
 
+/* The session the window shows (made, with its window, on first use). */
+static ConclaveSession *
+session (gpointer user_data)
+{
+  ConclaveApplication *self = user_data;
+
+  conclave_application_get_window (self);
+  return self->session;
+}
+
 /* add-server / add-client take no parameter, so that
  * `gapplication action io.github.conclave.Conclave add-server` works (D-Bus
  * refuses a missing parameter for an action that has one); the -role
@@ -35,25 +49,25 @@ main_window (ConclaveApplication *self)
 static void
 add_server (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_add_node (main_window (user_data), TRUE, NULL);
+  conclave_session_add_node (session (user_data), TRUE, NULL);
 }
 
 static void
 add_client (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_add_node (main_window (user_data), FALSE, NULL);
+  conclave_session_add_node (session (user_data), FALSE, NULL);
 }
 
 static void
 add_server_role (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_add_node (main_window (user_data), TRUE, g_variant_get_string (parameter, NULL));
+  conclave_session_add_node (session (user_data), TRUE, g_variant_get_string (parameter, NULL));
 }
 
 static void
 add_client_role (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_add_node (main_window (user_data), FALSE, g_variant_get_string (parameter, NULL));
+  conclave_session_add_node (session (user_data), FALSE, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -67,13 +81,13 @@ run_program (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 static void
 run_command (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_run_command (main_window (user_data), g_variant_get_string (parameter, NULL), FALSE);
+  conclave_session_run_command (session (user_data), g_variant_get_string (parameter, NULL), FALSE);
 }
 
 static void
 run_server_command (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_run_command (main_window (user_data), g_variant_get_string (parameter, NULL), TRUE);
+  conclave_session_run_command (session (user_data), g_variant_get_string (parameter, NULL), TRUE);
 }
 
 static void
@@ -81,73 +95,69 @@ partition (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   g_autofree const char **minority = g_variant_get_strv (parameter, NULL);
 
-  conclave_window_partition (main_window (user_data), minority);
+  conclave_session_partition (session (user_data), minority);
 }
 
 static void
 heal (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_heal (main_window (user_data));
+  conclave_session_heal (session (user_data));
 }
 
 static void
-node_command (gpointer            user_data,
-              GVariant           *parameter,
-              ConclaveNodeCommand command)
+node_command (gpointer               user_data,
+              GVariant              *parameter,
+              ConclaveSessionCommand command)
 {
-  ConclaveApplication *self = user_data;
-
-  conclave_window_node_command (main_window (self), command,
-                                g_variant_get_string (parameter, NULL));
+  conclave_session_node_command (session (user_data), command, g_variant_get_string (parameter, NULL));
 }
 
 static void
 crash_node (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  node_command (user_data, parameter, CONCLAVE_NODE_COMMAND_CRASH);
+  node_command (user_data, parameter, CONCLAVE_SESSION_COMMAND_CRASH);
 }
 
 static void
 stop_node (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  node_command (user_data, parameter, CONCLAVE_NODE_COMMAND_STOP);
+  node_command (user_data, parameter, CONCLAVE_SESSION_COMMAND_STOP);
 }
 
 static void
 pause_node (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  node_command (user_data, parameter, CONCLAVE_NODE_COMMAND_PAUSE);
+  node_command (user_data, parameter, CONCLAVE_SESSION_COMMAND_PAUSE);
 }
 
 static void
 resume_node (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  node_command (user_data, parameter, CONCLAVE_NODE_COMMAND_RESUME);
+  node_command (user_data, parameter, CONCLAVE_SESSION_COMMAND_RESUME);
 }
 
 static void
 restart_node (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  node_command (user_data, parameter, CONCLAVE_NODE_COMMAND_RESTART);
+  node_command (user_data, parameter, CONCLAVE_SESSION_COMMAND_RESTART);
 }
 
 static void
 remove_node (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  node_command (user_data, parameter, CONCLAVE_NODE_COMMAND_REMOVE);
+  node_command (user_data, parameter, CONCLAVE_SESSION_COMMAND_REMOVE);
 }
 
 static void
 start_scenario (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_start_scenario (main_window (user_data),
-                                  g_variant_get_string (parameter, NULL));
+  conclave_session_start_scenario (session (user_data), g_variant_get_string (parameter, NULL));
 }
 
 static void
 set_tempo (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_window_set_tempo (main_window (user_data), g_variant_get_double (parameter));
+  conclave_session_set_tempo (session (user_data), g_variant_get_double (parameter));
 }
 
 static void
@@ -163,13 +173,15 @@ static void
 change_freeze_all (GSimpleAction *action, GVariant *value, gpointer user_data)
 {
   /* The window sets the action's state once the cluster has done it. */
-  conclave_window_set_frozen (main_window (user_data), g_variant_get_boolean (value));
+  conclave_session_set_frozen (session (user_data), g_variant_get_boolean (value));
 }
 
 static void
 change_presentation_mode (GSimpleAction *action, GVariant *value, gpointer user_data)
 {
-  conclave_window_set_presentation (main_window (user_data), g_variant_get_boolean (value));
+  ConclaveApplication *self = user_data;
+
+  conclave_session_set_presentation (self->session, g_variant_get_boolean (value));
 }
 
 static void
@@ -298,6 +310,9 @@ conclave_application_startup (GApplication *app)
   G_APPLICATION_CLASS (conclave_application_parent_class)->startup (app);
 
   self->settings = g_settings_new (APP_ID);
+  self->session = conclave_session_new (self->settings);
+  conclave_session_set_presentation (self->session,
+                                     g_settings_get_boolean (self->settings, "presentation-mode"));
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
                                    G_N_ELEMENTS (app_entries), self);
   for (guint i = 0; i < G_N_ELEMENTS (app_accels); i++)
@@ -328,6 +343,7 @@ conclave_application_shutdown (GApplication *app)
       gtk_window_destroy (window);
     }
   G_APPLICATION_CLASS (conclave_application_parent_class)->shutdown (app);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
 }
 
@@ -363,10 +379,26 @@ conclave_application_get_settings (ConclaveApplication *self)
   return self->settings;
 }
 
+ConclaveSession *
+conclave_application_get_session (ConclaveApplication *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_APPLICATION (self), NULL);
+  return self->session;
+}
+
+/* No window, no class: its processes go with it (none survives us). */
+static void
+on_window_destroy (ConclaveApplication *self)
+{
+  if (self->session != NULL)
+    conclave_session_close (self->session);
+}
+
 GtkWindow *
 conclave_application_get_window (ConclaveApplication *self)
 {
   GList *windows;
+  ConclaveWindow *window;
 
   g_return_val_if_fail (CONCLAVE_IS_APPLICATION (self), NULL);
 
@@ -375,7 +407,11 @@ conclave_application_get_window (ConclaveApplication *self)
        windows = windows->next)
     if (CONCLAVE_IS_WINDOW (windows->data))
       return windows->data;
-  return GTK_WINDOW (conclave_window_new (self));
+  if (conclave_session_get_cluster (self->session) == NULL)
+    conclave_session_new_cluster (self->session);
+  window = conclave_window_new (GTK_APPLICATION (self), self->session, self->settings);
+  g_signal_connect_object (window, "destroy", G_CALLBACK (on_window_destroy), self, G_CONNECT_SWAPPED);
+  return GTK_WINDOW (window);
 }
 
 gboolean

@@ -3,12 +3,15 @@
  * Owns the settings and the application-level actions, so that every
  * control can also be driven from outside over D-Bus
  * (`gapplication action io.github.conclave.Conclave crash-node "'s1'"`).
- * The actions forward to the window, which owns the cluster; the
- * application itself never touches processes.
+ * Owns the session the window shows (conclave-session.h); the actions
+ * call the session or the window. The application itself never touches
+ * processes.
  */
 #pragma once
 
 #include <adwaita.h>
+
+#include "conclave-session.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +20,7 @@ G_DECLARE_FINAL_TYPE (ConclaveApplication, conclave_application, CONCLAVE, APPLI
 
 ConclaveApplication *conclave_application_new          (GApplicationFlags flags);
 GSettings           *conclave_application_get_settings (ConclaveApplication *self);
+ConclaveSession     *conclave_application_get_session  (ConclaveApplication *self);
 /* The window (created on first use); actions arriving over D-Bus before
  * any window exists get one too. */
 GtkWindow           *conclave_application_get_window   (ConclaveApplication *self);

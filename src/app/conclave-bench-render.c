@@ -313,8 +313,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ConclaveCluster) cluster = NULL;
+  g_autoptr(ConclaveSession) session = NULL;
+  ConclaveCluster *cluster;
   Feeder feeder = { 0, };
   View cluster_view = { 0, }, timeline = { 0, };
   GtkWidget *windows[2];
@@ -333,16 +333,18 @@ main (int   argc,
       return 1;
     }
   adw_init ();
-  cluster = conclave_cluster_new (&error);
-  if (cluster == NULL)
-    g_error ("bench: %s", error->message);
+  session = conclave_session_new (NULL);
+  if ((cluster = conclave_session_get_cluster (session)) == NULL)
+    g_error ("bench: %s", conclave_session_get_error (session));
 
   cluster_view.widget = conclave_cluster_view_new ();
   timeline.widget = g_object_new (CONCLAVE_TYPE_TIMELINE, NULL);
-  g_object_set (cluster_view.widget, "cluster", cluster, NULL);
-  g_object_set (timeline.widget, "cluster", cluster, NULL);
+  conclave_cluster_view_set_session (CONCLAVE_CLUSTER_VIEW (cluster_view.widget), session);
+  conclave_timeline_set_session (CONCLAVE_TIMELINE (timeline.widget), session);
   windows[0] = show_in_window (cluster_view.widget);
   windows[1] = show_in_window (timeline.widget);
+  /* Paced as in the application: by a window's frames. */
+  conclave_session_set_frame_clock (session, gtk_widget_get_frame_clock (windows[0]));
   run_for (500);
   cluster_view.renderer = gtk_native_get_renderer (GTK_NATIVE (windows[0]));
   timeline.renderer = gtk_native_get_renderer (GTK_NATIVE (windows[1]));
@@ -379,12 +381,13 @@ main (int   argc,
   printf ("store: %" G_GUINT64_FORMAT " events, %.1f MiB\n",
           conclave_event_store_get_end (conclave_cluster_get_store (cluster)),
           conclave_event_store_get_memory (conclave_cluster_get_store (cluster)) / 1048576.0);
+  conclave_session_set_frame_clock (session, NULL);
   gtk_window_destroy (GTK_WINDOW (windows[0]));
   gtk_window_destroy (GTK_WINDOW (windows[1]));
   g_array_unref (cluster_view.times);
   g_array_unref (timeline.times);
   g_clear_object (&cluster_view.last);
   g_clear_object (&timeline.last);
-  conclave_cluster_shutdown (cluster);
+  conclave_session_close (session);
   return 0;
 }

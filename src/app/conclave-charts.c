@@ -35,7 +35,8 @@ struct _ConclaveCharts
 {
   GtkWidget        parent_instance;
 
-  ConclaveCluster *cluster;
+  ConclaveSession *session;
+  ConclaveCluster *cluster;      /* the session's, followed */
   gboolean         presentation;
   guint64          next_index;
   Bin              bins[N_BINS];
@@ -49,14 +50,6 @@ struct _ConclaveCharts
   PangoLayout     *small_layout;
 };
 
-enum {
-  PROP_0,
-  PROP_CLUSTER,
-  PROP_PRESENTATION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (ConclaveCharts, conclave_charts, GTK_TYPE_WIDGET)
 
@@ -91,7 +84,7 @@ count_send (ConclaveCharts      *self,
       memset (bin, 0, sizeof *bin);
       bin->second = second;
     }
-  bin->counts[kind_slot (self, event->s[0])]++;
+  bin->counts[kind_slot (self, conclave_event_kind (event))]++;
 }
 
 static void
@@ -127,7 +120,8 @@ note_state (ConclaveCharts      *self,
             const ConclaveEvent *event)
 {
   ConclaveProcessInfo *process = conclave_event_store_get_process (store, event->proc);
-  const char *role = event->s[0] ? conclave_event_store_str (store, event->s[0]) : NULL;
+  guint32 role_id = conclave_event_state_role (event);
+  const char *role = role_id ? conclave_event_store_str (store, role_id) : NULL;
   guint32 node = process ? process->node : 0;
 
   if (node == 0)
@@ -136,7 +130,7 @@ note_state (ConclaveCharts      *self,
   end_open_term (self, node, event->time_ns);
   if (g_strcmp0 (role, "leader") == 0)
     {
-      Term term = { node, (guint) MAX (event->num, 0), event->time_ns, 0 };
+      Term term = { node, (guint) MAX (conclave_event_state_term (event), 0), event->time_ns, 0 };
 
       g_array_append_val (self->terms, term);
     }
@@ -162,10 +156,16 @@ forget_old (ConclaveCharts *self,
 }
 
 static void
-on_cluster_changed (ConclaveCharts *self)
+on_cluster_changed (gpointer view)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (self->cluster);
-  guint64 end = conclave_event_store_get_end (store);
+  ConclaveCharts *self = view;
+  ConclaveEventStore *store;
+  guint64 end;
+
+  if (self->cluster == NULL)
+    return;
+  store = conclave_cluster_get_store (self->cluster);
+  end = conclave_event_store_get_end (store);
   guint64 index = MAX (self->next_index, conclave_event_store_get_first (store));
 
   for (; index < end; index++)
@@ -181,7 +181,7 @@ on_cluster_changed (ConclaveCharts *self)
       /* A leader that crashed or stopped leads no longer, whatever it last said. */
       else if (event->type == CONCLAVE_EVENT_CRASH || event->type == CONCLAVE_EVENT_STOP ||
                event->type == CONCLAVE_EVENT_EXITED)
-        end_open_term (self, event->s[0], event->time_ns);
+        end_open_term (self, conclave_event_node (event), event->time_ns);
     }
   self->next_index = end;
   forget_old (self, g_get_monotonic_time () * 1000);
@@ -210,6 +210,23 @@ conclave_charts_get_n_terms (ConclaveCharts *self)
 {
   g_return_val_if_fail (CONCLAVE_IS_CHARTS (self), 0);
   return self->terms->len;
+}
+
+const char *
+conclave_charts_get_term (ConclaveCharts *self,
+                          guint           index,
+                          guint          *term,
+                          gint64         *start_ns)
+{
+  const Term *t;
+
+  g_return_val_if_fail (CONCLAVE_IS_CHARTS (self), NULL);
+  g_return_val_if_fail (index < self->terms->len && self->cluster != NULL, NULL);
+
+  t = &g_array_index (self->terms, Term, index);
+  *term = t->term;
+  *start_ns = t->start_ns;
+  return conclave_event_store_str (conclave_cluster_get_store (self->cluster), t->node);
 }
 
 /* Drawing */
@@ -518,16 +535,15 @@ conclave_charts_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (conclave_charts_parent_class)->unmap (widget);
 }
 
-void
-conclave_charts_set_cluster (ConclaveCharts  *self,
-                             ConclaveCluster *cluster)
+/* A new cluster is a new picture: no bar, term or election of the old run. */
+static void
+set_cluster (gpointer         view,
+             ConclaveCluster *cluster)
 {
-  g_return_if_fail (CONCLAVE_IS_CHARTS (self));
+  ConclaveCharts *self = view;
 
   if (self->cluster == cluster)
     return;
-  if (self->cluster != NULL)
-    g_signal_handlers_disconnect_by_data (self->cluster, self);
   g_set_object (&self->cluster, cluster);
   memset (self->bins, 0, sizeof self->bins);
   self->n_kinds = 0;
@@ -535,11 +551,33 @@ conclave_charts_set_cluster (ConclaveCharts  *self,
   g_array_set_size (self->elections, 0);
   g_array_set_size (self->servers, 0);
   self->next_index = 0;
-  if (cluster != NULL)
-    g_signal_connect_object (cluster, "changed", G_CALLBACK (on_cluster_changed), self,
-                             G_CONNECT_SWAPPED);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLUSTER]);
+}
+
+static void
+set_presentation (gpointer view,
+                  gboolean presentation)
+{
+  ConclaveCharts *self = view;
+
+  self->presentation = presentation;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+conclave_charts_set_session (ConclaveCharts  *self,
+                             ConclaveSession *session)
+{
+  static const ConclaveSessionWatch watch = {
+    set_cluster, NULL, set_presentation, on_cluster_changed,
+  };
+
+  g_return_if_fail (CONCLAVE_IS_CHARTS (self));
+  g_return_if_fail (CONCLAVE_IS_SESSION (session));
+  g_return_if_fail (self->session == NULL);
+
+  self->session = g_object_ref (session);
+  conclave_session_watch (session, self, &watch);
 }
 
 static void
@@ -558,7 +596,8 @@ conclave_charts_dispose (GObject *object)
 {
   ConclaveCharts *self = CONCLAVE_CHARTS (object);
 
-  conclave_charts_set_cluster (self, NULL);
+  set_cluster (self, NULL);
+  g_clear_object (&self->session);
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_object (&self->layout);
   g_clear_object (&self->small_layout);
@@ -577,49 +616,6 @@ conclave_charts_finalize (GObject *object)
 }
 
 static void
-conclave_charts_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  ConclaveCharts *self = CONCLAVE_CHARTS (object);
-
-  switch (prop_id)
-    {
-    case PROP_CLUSTER:
-      g_value_set_object (value, self->cluster);
-      break;
-    case PROP_PRESENTATION:
-      g_value_set_boolean (value, self->presentation);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-conclave_charts_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  ConclaveCharts *self = CONCLAVE_CHARTS (object);
-
-  switch (prop_id)
-    {
-    case PROP_CLUSTER:
-      conclave_charts_set_cluster (self, g_value_get_object (value));
-      break;
-    case PROP_PRESENTATION:
-      self->presentation = g_value_get_boolean (value);
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 conclave_charts_class_init (ConclaveChartsClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -627,20 +623,10 @@ conclave_charts_class_init (ConclaveChartsClass *klass)
 
   object_class->dispose = conclave_charts_dispose;
   object_class->finalize = conclave_charts_finalize;
-  object_class->get_property = conclave_charts_get_property;
-  object_class->set_property = conclave_charts_set_property;
   widget_class->snapshot = conclave_charts_snapshot;
   widget_class->map = conclave_charts_map;
   widget_class->unmap = conclave_charts_unmap;
   widget_class->css_changed = conclave_charts_css_changed;
-
-  properties[PROP_CLUSTER] =
-    g_param_spec_object ("cluster", NULL, NULL, CONCLAVE_TYPE_CLUSTER,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PRESENTATION] =
-    g_param_spec_boolean ("presentation", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "charts");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);

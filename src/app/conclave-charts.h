@@ -9,7 +9,7 @@
 
 #include <gtk/gtk.h>
 
-#include "conclave-cluster.h"
+#include "conclave-session.h"
 
 G_BEGIN_DECLS
 
@@ -17,12 +17,19 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ConclaveCharts, conclave_charts, CONCLAVE, CHARTS, GtkWidget)
 
 /* Properties: cluster, presentation. */
-void    conclave_charts_set_cluster (ConclaveCharts  *self,
-                                     ConclaveCluster *cluster);
+/* Once: the charts count this session's cluster from now on. */
+void    conclave_charts_set_session (ConclaveCharts  *self,
+                                     ConclaveSession *session);
 /* Messages sent in the whole second `second` (CLOCK_MONOTONIC seconds); for tests. */
 guint   conclave_charts_get_rate    (ConclaveCharts  *self,
                                      gint64           second);
 /* Leader periods known (for tests). */
 guint   conclave_charts_get_n_terms (ConclaveCharts  *self);
+/* For tests: the leader strip's term `index` (oldest first): who led
+ * (the name), which term, and since when. */
+const char *conclave_charts_get_term (ConclaveCharts  *self,
+                                      guint            index,
+                                      guint           *term,
+                                      gint64          *start_ns);
 
 G_END_DECLS

@@ -81,7 +81,7 @@ select_at (ConclaveClusterView *self,
   const ConclaveSpot *spot = _conclave_cluster_view_spot_at (self, x, y);
 
   gtk_widget_grab_focus (GTK_WIDGET (self));
-  conclave_cluster_view_set_selected (self, spot ? spot->node : NULL);
+  conclave_session_set_selected (self->session, spot ? spot->node : NULL);
 }
 
 static void
@@ -117,7 +117,7 @@ on_long_pressed (GtkGestureLongPress *gesture,
     return;
   /* A long press is not the start of a drag. */
   g_clear_object (&self->drag_node);
-  conclave_cluster_view_set_selected (self, spot->node);
+  conclave_session_set_selected (self->session, spot->node);
   popup_menu (self, spot);
 }
 
@@ -155,7 +155,7 @@ on_drag_update (GtkGestureDrag      *gesture,
                                   start_x + offset_x + self->drag_dx,
                                   start_y + offset_y + self->drag_dy,
                                   &nx, &ny);
-  conclave_node_set_position (self->drag_node, nx, ny);
+  conclave_session_set_position (self->session, self->drag_node, nx, ny);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

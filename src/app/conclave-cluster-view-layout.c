@@ -210,7 +210,7 @@ _conclave_cluster_view_layout (ConclaveClusterView *self)
       gboolean server = conclave_node_is_server (node);
       double nx, ny;
 
-      if (!conclave_node_get_position (node, &nx, &ny))
+      if (self->session == NULL || !conclave_session_get_position (self->session, node, &nx, &ny))
         auto_position (server ? &server_group : &client_group, server ? servers : clients, &nx, &ny);
       server ? servers++ : clients++;
       add_spot (self, node, nx * w, ny * h, r,

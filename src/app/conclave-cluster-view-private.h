@@ -39,6 +39,7 @@ struct _ConclaveClusterView
 {
   GtkWidget        parent_instance;
 
+  ConclaveSession *session;          /* what is shown; the three below follow it */
   ConclaveCluster *cluster;
   ConclaveFaults  *faults;           /* what the teacher did to each node, may be NULL */
   ConclaveNode    *selected;

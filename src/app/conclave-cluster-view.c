@@ -1,7 +1,7 @@
 /* conclave-cluster-view.c — draws the cluster and animates its messages.
  *
  * Each frame: lay out the nodes (user-dragged positions are kept in the
- * node, the others are placed by role), draw the links that carried
+ * session, the others are placed by role), draw the links that carried
  * messages recently, the nodes with their state, and a dot per message of
  * the last moment moving from sender to receiver. Messages are read with
  * conclave_matcher_foreach_in_range over that moment only; links are
@@ -20,16 +20,6 @@
 #include "conclave-palette.h"
 
 G_DEFINE_FINAL_TYPE (ConclaveClusterView, conclave_cluster_view, GTK_TYPE_WIDGET)
-
-enum {
-  PROP_0,
-  PROP_CLUSTER,
-  PROP_SELECTED,
-  PROP_PRESENTATION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 static void
 clear_spots (ConclaveClusterView *self)
@@ -87,9 +77,10 @@ update_accessible_description (ConclaveClusterView *self)
 }
 
 static void
-on_cluster_changed (ConclaveCluster     *cluster,
-                    ConclaveClusterView *self)
+on_cluster_changed (gpointer view)
 {
+  ConclaveClusterView *self = view;
+
   _conclave_cluster_view_update_links (self);
   update_accessible_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -114,12 +105,11 @@ on_node_removed (ConclaveCluster     *cluster,
   on_nodes_changed (self);
 }
 
-void
-conclave_cluster_view_set_cluster (ConclaveClusterView *self,
-                                   ConclaveCluster     *cluster)
+static void
+set_cluster (gpointer         view,
+             ConclaveCluster *cluster)
 {
-  g_return_if_fail (CONCLAVE_IS_CLUSTER_VIEW (self));
-  g_return_if_fail (cluster == NULL || CONCLAVE_IS_CLUSTER (cluster));
+  ConclaveClusterView *self = view;
 
   if (self->cluster == cluster)
     return;
@@ -130,7 +120,6 @@ conclave_cluster_view_set_cluster (ConclaveClusterView *self,
   g_set_object (&self->cluster, cluster);
   if (cluster != NULL)
     {
-      g_signal_connect_object (cluster, "changed", G_CALLBACK (on_cluster_changed), self, 0);
       g_signal_connect_object (cluster, "node-added", G_CALLBACK (on_nodes_changed), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (cluster, "node-removed", G_CALLBACK (on_node_removed), self, 0);
@@ -139,7 +128,42 @@ conclave_cluster_view_set_cluster (ConclaveClusterView *self,
       self->links_from_ns = g_get_monotonic_time () * 1000;
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLUSTER]);
+}
+
+static void
+set_selected (gpointer      view,
+              ConclaveNode *node)
+{
+  ConclaveClusterView *self = view;
+
+  if (g_set_object (&self->selected, node))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+set_presentation (gpointer view,
+                  gboolean presentation)
+{
+  ConclaveClusterView *self = view;
+
+  self->presentation = presentation;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+conclave_cluster_view_set_session (ConclaveClusterView *self,
+                                   ConclaveSession     *session)
+{
+  static const ConclaveSessionWatch watch = {
+    set_cluster, set_selected, set_presentation, on_cluster_changed,
+  };
+
+  g_return_if_fail (CONCLAVE_IS_CLUSTER_VIEW (self));
+  g_return_if_fail (CONCLAVE_IS_SESSION (session));
+  g_return_if_fail (self->session == NULL);
+
+  self->session = g_object_ref (session);
+  conclave_session_watch (session, self, &watch);
 }
 
 void
@@ -154,26 +178,6 @@ conclave_cluster_view_set_faults (ConclaveClusterView *self,
   if (faults != NULL)
     g_signal_connect_object (faults, "changed", G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-ConclaveNode *
-conclave_cluster_view_get_selected (ConclaveClusterView *self)
-{
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER_VIEW (self), NULL);
-  return self->selected;
-}
-
-void
-conclave_cluster_view_set_selected (ConclaveClusterView *self,
-                                    ConclaveNode        *node)
-{
-  g_return_if_fail (CONCLAVE_IS_CLUSTER_VIEW (self));
-
-  if (g_set_object (&self->selected, node))
-    {
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
-    }
 }
 
 gboolean
@@ -270,7 +274,8 @@ conclave_cluster_view_dispose (GObject *object)
 {
   ConclaveClusterView *self = CONCLAVE_CLUSTER_VIEW (object);
 
-  conclave_cluster_view_set_cluster (self, NULL);
+  set_cluster (self, NULL);
+  g_clear_object (&self->session);
   conclave_cluster_view_set_faults (self, NULL);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   g_clear_object (&self->selected);
@@ -295,59 +300,6 @@ conclave_cluster_view_finalize (GObject *object)
 }
 
 static void
-conclave_cluster_view_get_property (GObject    *object,
-                                    guint       prop_id,
-                                    GValue     *value,
-                                    GParamSpec *pspec)
-{
-  ConclaveClusterView *self = CONCLAVE_CLUSTER_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CLUSTER:
-      g_value_set_object (value, self->cluster);
-      break;
-    case PROP_SELECTED:
-      g_value_set_object (value, self->selected);
-      break;
-    case PROP_PRESENTATION:
-      g_value_set_boolean (value, self->presentation);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-conclave_cluster_view_set_property (GObject      *object,
-                                    guint         prop_id,
-                                    const GValue *value,
-                                    GParamSpec   *pspec)
-{
-  ConclaveClusterView *self = CONCLAVE_CLUSTER_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CLUSTER:
-      conclave_cluster_view_set_cluster (self, g_value_get_object (value));
-      break;
-    case PROP_SELECTED:
-      conclave_cluster_view_set_selected (self, g_value_get_object (value));
-      break;
-    case PROP_PRESENTATION:
-      if (self->presentation != g_value_get_boolean (value))
-        {
-          self->presentation = g_value_get_boolean (value);
-          gtk_widget_queue_draw (GTK_WIDGET (self));
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 conclave_cluster_view_class_init (ConclaveClusterViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -355,23 +307,10 @@ conclave_cluster_view_class_init (ConclaveClusterViewClass *klass)
 
   object_class->dispose = conclave_cluster_view_dispose;
   object_class->finalize = conclave_cluster_view_finalize;
-  object_class->get_property = conclave_cluster_view_get_property;
-  object_class->set_property = conclave_cluster_view_set_property;
   widget_class->snapshot = conclave_cluster_view_snapshot;
   widget_class->size_allocate = conclave_cluster_view_size_allocate;
   widget_class->css_changed = conclave_cluster_view_css_changed;
   widget_class->unmap = conclave_cluster_view_unmap;
-
-  properties[PROP_CLUSTER] =
-    g_param_spec_object ("cluster", NULL, NULL, CONCLAVE_TYPE_CLUSTER,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SELECTED] =
-    g_param_spec_object ("selected", NULL, NULL, CONCLAVE_TYPE_NODE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PRESENTATION] =
-    g_param_spec_boolean ("presentation", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "clusterview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);

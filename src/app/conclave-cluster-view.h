@@ -2,7 +2,8 @@
  * rounded squares, clients as circles, forked children as satellites, every
  * message a dot travelling from sender to receiver.
  *
- * Observes the cluster ("changed", once per batch) and draws with
+ * Shows a session's cluster ("changed" once per frame, from the session),
+ * selection and canvas positions, and draws with
  * GtkSnapshot; reads only the messages of the last moment through the
  * matcher's range query. Never signals processes itself: its menu and keys
  * activate the application's actions.
@@ -13,6 +14,7 @@
 
 #include "conclave-cluster.h"
 #include "conclave-faults.h"
+#include "conclave-session.h"
 
 G_BEGIN_DECLS
 
@@ -21,14 +23,12 @@ G_DECLARE_FINAL_TYPE (ConclaveClusterView, conclave_cluster_view, CONCLAVE, CLUS
 
 /* Properties: cluster, selected (ConclaveNode), presentation (bool). */
 GtkWidget       *conclave_cluster_view_new          (void);
-void             conclave_cluster_view_set_cluster  (ConclaveClusterView *self,
-                                                     ConclaveCluster     *cluster);
-ConclaveNode    *conclave_cluster_view_get_selected (ConclaveClusterView *self);
+/* Once: the view shows this session's cluster and selection from now on. */
+void             conclave_cluster_view_set_session  (ConclaveClusterView *self,
+                                                     ConclaveSession     *session);
 /* The faults drawn on the nodes (isolation, drops, delays). */
 void             conclave_cluster_view_set_faults   (ConclaveClusterView *self,
                                                      ConclaveFaults      *faults);
-void             conclave_cluster_view_set_selected (ConclaveClusterView *self,
-                                                     ConclaveNode        *node);
 /* Where a node was drawn in the last frame (widget coordinates); FALSE if it
  * was not drawn. For tests and the popover. */
 gboolean         conclave_cluster_view_get_node_area (ConclaveClusterView *self,

@@ -58,7 +58,7 @@ is_problem (const ConclaveEvent *event)
     case CONCLAVE_EVENT_LOG:
       return (event->flags & CONCLAVE_EVENT_FLAG_WARNING) != 0;
     case CONCLAVE_EVENT_EXITED:
-      return event->lc != 0;   /* ended by a signal */
+      return conclave_event_exited_signal (event) != 0;
     default:
       return FALSE;
     }
@@ -130,12 +130,6 @@ conclave_event_format_type (const ConclaveEvent *event)
   return _(names[event->type]);
 }
 
-static gboolean
-is_controller_event (const ConclaveEvent *event)
-{
-  return event->type >= CONCLAVE_EVENT_SPAWN && event->type <= CONCLAVE_EVENT_FAULT;
-}
-
 const char *
 conclave_event_format_node (ConclaveEventStore  *store,
                             const ConclaveEvent *event,
@@ -147,11 +141,11 @@ conclave_event_format_node (ConclaveEventStore  *store,
     *pid = process ? process->pid : 0;
   if (process != NULL && process->node != 0)
     return str (store, process->node);
-  if (is_controller_event (event) && event->s[0] != 0)
+  if (CONCLAVE_EVENT_IS_CONTROLLER (event->type) && conclave_event_node (event) != 0)
     {
       if (pid != NULL && event->type == CONCLAVE_EVENT_SPAWN)
-        *pid = event->len;
-      return str (store, event->s[0]);
+        *pid = conclave_event_spawn_pid (event);
+      return str (store, conclave_event_node (event));
     }
   return NULL;
 }
@@ -160,13 +154,15 @@ static char *
 format_message (ConclaveEventStore  *store,
                 const ConclaveEvent *event)
 {
-  g_autoptr(GString) text = g_string_new (str (store, event->s[0]));
+  g_autoptr(GString) text = g_string_new (str (store, conclave_event_kind (event)));
+  guint32 length = conclave_event_length (event);
 
-  g_string_append_printf (text, "  %s → %s", str (store, event->s[1]), str (store, event->s[2]));
+  g_string_append_printf (text, "  %s → %s", str (store, conclave_event_src (event)),
+                          str (store, conclave_event_dst (event)));
   if (event->type != CONCLAVE_EVENT_LOST)
-    g_string_append_printf (text, ngettext ("  (%u byte)", "  (%u bytes)", event->len), event->len);
-  if (event->s[3] != 0)
-    g_string_append_printf (text, "  “%s”", str (store, event->s[3]));
+    g_string_append_printf (text, ngettext ("  (%u byte)", "  (%u bytes)", length), length);
+  if (conclave_event_preview (event) != 0)
+    g_string_append_printf (text, "  “%s”", str (store, conclave_event_preview (event)));
   if (event->type == CONCLAVE_EVENT_DROP)
     {
       g_string_append (text, "  ");
@@ -181,11 +177,18 @@ format_exit (ConclaveEventStore  *store,
              const ConclaveEvent *event)
 {
   if (event->type == CONCLAVE_EVENT_REAP)
-    return event->lc ? g_strdup_printf (_("collected child %d, killed by signal %u"), event->num, event->lc)
-                     : g_strdup_printf (_("collected child %d, exit code %u"), event->num, event->len);
+    {
+      gint child = conclave_event_reap_child (event);
+      guint32 signum = conclave_event_reap_signal (event);
+
+      return signum ? g_strdup_printf (_("collected child %d, killed by signal %u"), child, signum)
+                    : g_strdup_printf (_("collected child %d, exit code %u"), child,
+                                       (guint) conclave_event_reap_code (event));
+    }
   /* EXITED */
-  return event->lc ? g_strdup_printf (_("killed by signal %u"), event->lc)
-                   : g_strdup_printf (_("exit code %d"), event->num);
+  return conclave_event_exited_signal (event)
+         ? g_strdup_printf (_("killed by signal %u"), conclave_event_exited_signal (event))
+         : g_strdup_printf (_("exit code %d"), conclave_event_exited_code (event));
 }
 
 static char *
@@ -194,19 +197,33 @@ format_state (ConclaveEventStore  *store,
 {
   /* Translators: group state: role, term, leader, view (list of servers) */
   return g_strdup_printf (_("%s, term %d, leader %s, view %s"),
-                          str (store, event->s[0]), event->num,
-                          event->s[1] ? str (store, event->s[1]) : "–",
-                          str (store, event->s[2]));
+                          str (store, conclave_event_state_role (event)),
+                          conclave_event_state_term (event),
+                          conclave_event_state_leader (event)
+                          ? str (store, conclave_event_state_leader (event)) : "–",
+                          str (store, conclave_event_state_view (event)));
 }
 
 static char *
 format_fault (ConclaveEventStore  *store,
               const ConclaveEvent *event)
 {
-  /* lc holds the drop probability in thousandths. */
+  guint32 isolate = conclave_event_fault_isolate (event);
+
   return g_strdup_printf (_("drop %.1f %%, delay %d ms, isolated from %s"),
-                          event->lc / 10.0, event->num,
-                          event->s[1] ? str (store, event->s[1]) : "–");
+                          conclave_event_fault_drop_permille (event) / 10.0,
+                          conclave_event_fault_delay_ms (event),
+                          isolate ? str (store, isolate) : "–");
+}
+
+static char *
+format_garbage (ConclaveEventStore  *store,
+                const ConclaveEvent *event)
+{
+  guint32 from = conclave_event_garbage_from (event);
+
+  return g_strdup_printf (_("%d datagrams that were not protocol messages, from %s"),
+                          conclave_event_garbage_count (event), from ? str (store, from) : "–");
 }
 
 char *
@@ -216,47 +233,57 @@ conclave_event_format_details (ConclaveEventStore  *store,
   switch (event->type)
     {
     case CONCLAVE_EVENT_HELLO:
-      return g_strdup_printf (_("%s (%s), parent PID %d"), str (store, event->s[0]),
-                              str (store, event->s[2]), event->num);
+      return g_strdup_printf (_("%s (%s), parent PID %d"), str (store, conclave_event_hello_role (event)),
+                              str (store, conclave_event_hello_program (event)),
+                              conclave_event_hello_ppid (event));
     case CONCLAVE_EVENT_SOCKET:
-      return g_strstrip (g_strdup_printf ("%s %s %s", str (store, event->s[0]),
-                                          str (store, event->s[1]), str (store, event->s[2])));
+      return g_strstrip (g_strdup_printf ("%s %s %s", str (store, conclave_event_socket_op (event)),
+                                          str (store, conclave_event_socket_local (event)),
+                                          str (store, conclave_event_socket_peer (event))));
     case CONCLAVE_EVENT_SEND:
     case CONCLAVE_EVENT_RECV:
     case CONCLAVE_EVENT_DROP:
     case CONCLAVE_EVENT_LOST:
       return format_message (store, event);
     case CONCLAVE_EVENT_FORK:
-      return g_strdup_printf (_("forked child %d"), event->num);
+      return g_strdup_printf (_("forked child %d"), conclave_event_fork_child (event));
     case CONCLAVE_EVENT_REAP:
     case CONCLAVE_EVENT_EXITED:
       return format_exit (store, event);
     case CONCLAVE_EVENT_EXIT:
-      return g_strdup_printf (_("exit code %d"), event->num);
+      return g_strdup_printf (_("exit code %d"), conclave_event_exit_code (event));
     case CONCLAVE_EVENT_STATE:
       return format_state (store, event);
     case CONCLAVE_EVENT_DELIVER:
-      return g_strdup_printf (_("#%d from %s (%s): %s"), event->num, str (store, event->s[1]),
-                              str (store, event->s[0]), str (store, event->s[3]));
+      return g_strdup_printf (_("#%d from %s (%s): %s"), conclave_event_deliver_seqno (event),
+                              str (store, conclave_event_deliver_client (event)),
+                              str (store, conclave_event_deliver_request (event)),
+                              str (store, conclave_event_deliver_text (event)));
     case CONCLAVE_EVENT_ACKED:
-      return g_strdup_printf (_("request %s acknowledged as #%d"), str (store, event->s[0]), event->num);
+      return g_strdup_printf (_("request %s acknowledged as #%d"),
+                              str (store, conclave_event_acked_request (event)),
+                              conclave_event_acked_seqno (event));
     case CONCLAVE_EVENT_GARBAGE:
-      return g_strdup_printf (_("%d datagrams that were not protocol messages, from %s"),
-                              event->num, event->s[1] ? str (store, event->s[1]) : "–");
+      return format_garbage (store, event);
     case CONCLAVE_EVENT_REWRITE:
-      return g_strdup_printf ("%s: %s → %s", str (store, event->s[0]), str (store, event->s[1]),
-                              str (store, event->s[2]));
+      return g_strdup_printf ("%s: %s → %s", str (store, conclave_event_rewrite_what (event)),
+                              str (store, conclave_event_rewrite_from (event)),
+                              str (store, conclave_event_rewrite_to (event)));
     case CONCLAVE_EVENT_OVERFLOW:
-      return g_strdup_printf (_("%d report lines lost (control channel full)"), event->num);
+      return g_strdup_printf (_("%d report lines lost (control channel full)"),
+                              conclave_event_overflow_dropped (event));
     case CONCLAVE_EVENT_SPAWN:
-      return g_strdup_printf (_("PID %u: %s"), event->len, str (store, event->s[2]));
+      return g_strdup_printf (_("PID %u: %s"), (guint) conclave_event_spawn_pid (event),
+                              str (store, conclave_event_spawn_argv (event)));
     case CONCLAVE_EVENT_FAULT:
       return format_fault (store, event);
     case CONCLAVE_EVENT_LOG:
+      return g_strdup (str (store, conclave_event_log_text (event)));
     case CONCLAVE_EVENT_ERROR:
-      return g_strdup (str (store, event->s[3]));
+      return g_strdup (str (store, conclave_event_error_reason (event)));
     case CONCLAVE_EVENT_VIOLATION:
-      return g_strdup_printf ("%s: %s", str (store, event->s[0]), str (store, event->s[3]));
+      return g_strdup_printf ("%s: %s", str (store, conclave_event_violation_what (event)),
+                              str (store, conclave_event_violation_text (event)));
     default:
       return g_strdup ("");
     }

@@ -259,11 +259,7 @@ conclave_event_list_set_cluster (ConclaveEventList *self,
   g_set_object (&self->cluster, cluster);
   g_clear_object (&self->store);
   if (cluster != NULL)
-    {
-      self->store = g_object_ref (conclave_cluster_get_store (cluster));
-      g_signal_connect_object (cluster, "changed", G_CALLBACK (conclave_event_list_sync), self,
-                               G_CONNECT_SWAPPED);
-    }
+    self->store = g_object_ref (conclave_cluster_get_store (cluster));
   reset (self, removed);
 }
 

@@ -26,7 +26,7 @@ void               conclave_event_list_set_filter   (ConclaveEventList    *self,
                                                      const char           *search);
 /* TRUE while a filter is still being applied to older events (property "scanning"). */
 gboolean           conclave_event_list_get_scanning (ConclaveEventList    *self);
-/* Catches up with the store now (the cluster's "changed" does this too). */
+/* Catches up with the store (the events view calls it once per frame). */
 void               conclave_event_list_sync         (ConclaveEventList    *self);
 /* Test helper: whether event matches the current filter. */
 gboolean           conclave_event_list_matches      (ConclaveEventList    *self,

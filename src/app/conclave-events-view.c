@@ -26,7 +26,8 @@ struct _ConclaveEventsView
 {
   GtkWidget          parent_instance;
 
-  ConclaveCluster   *cluster;
+  ConclaveSession   *session;
+  ConclaveCluster   *cluster;    /* the session's, followed */
   ConclaveEventList *list;
   GtkStringList     *node_names;
   gint64             origin_ns;
@@ -40,14 +41,6 @@ struct _ConclaveEventsView
   GtkScrolledWindow *scroller;
   GtkColumnView     *column_view;
 };
-
-enum {
-  PROP_0,
-  PROP_CLUSTER,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (ConclaveEventsView, conclave_events_view, GTK_TYPE_WIDGET)
 
@@ -66,13 +59,14 @@ static PangoAttrList *
 kind_attributes (ConclaveEventStore  *store,
                  const ConclaveEvent *event)
 {
-  const char *kind = event->s[0] ? conclave_event_store_str (store, event->s[0]) : NULL;
+  const char *kind;
   PangoAttrList *attrs;
   PangoAttribute *color, *weight;
   GdkRGBA rgba;
 
-  if (kind == NULL || !(conclave_event_type_is_message (event->type) || event->type == CONCLAVE_EVENT_LOST))
+  if (!CONCLAVE_EVENT_IS_MESSAGE (event->type) || conclave_event_kind (event) == 0)
     return NULL;
+  kind = conclave_event_store_str (store, conclave_event_kind (event));
   conclave_palette_kind (kind, conclave_palette_is_dark (), &rgba);
   attrs = pango_attr_list_new ();
   color = pango_attr_foreground_new (rgba.red * 65535, rgba.green * 65535, rgba.blue * 65535);
@@ -284,11 +278,12 @@ on_rows_changed (ConclaveEventsView *self)
     self->scroll_id = g_idle_add (scroll_to_newest, self);
 }
 
-void
-conclave_events_view_set_cluster (ConclaveEventsView *self,
-                                ConclaveCluster  *cluster)
+/* A new cluster is a new log: no event of the old run, times from 0. */
+static void
+set_cluster (gpointer         view,
+             ConclaveCluster *cluster)
 {
-  g_return_if_fail (CONCLAVE_IS_EVENTS_VIEW (self));
+  ConclaveEventsView *self = view;
 
   if (self->cluster == cluster)
     return;
@@ -302,7 +297,26 @@ conclave_events_view_set_cluster (ConclaveEventsView *self,
                              G_CONNECT_SWAPPED);
   update_node_names (self);
   update_count (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLUSTER]);
+}
+
+static void
+on_cluster_changed (gpointer view)
+{
+  conclave_event_list_sync (CONCLAVE_EVENTS_VIEW (view)->list);
+}
+
+void
+conclave_events_view_set_session (ConclaveEventsView *self,
+                                  ConclaveSession    *session)
+{
+  static const ConclaveSessionWatch watch = { set_cluster, NULL, NULL, on_cluster_changed };
+
+  g_return_if_fail (CONCLAVE_IS_EVENTS_VIEW (self));
+  g_return_if_fail (CONCLAVE_IS_SESSION (session));
+  g_return_if_fail (self->session == NULL);
+
+  self->session = g_object_ref (session);
+  conclave_session_watch (session, self, &watch);
 }
 
 void
@@ -378,7 +392,8 @@ conclave_events_view_dispose (GObject *object)
 {
   ConclaveEventsView *self = CONCLAVE_EVENTS_VIEW (object);
 
-  conclave_events_view_set_cluster (self, NULL);
+  set_cluster (self, NULL);
+  g_clear_object (&self->session);
   g_clear_handle_id (&self->scroll_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONCLAVE_TYPE_EVENTS_VIEW);
   /* Template children of a plain GtkWidget are ours to unparent. */
@@ -390,51 +405,12 @@ conclave_events_view_dispose (GObject *object)
 }
 
 static void
-conclave_events_view_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_CLUSTER:
-      g_value_set_object (value, CONCLAVE_EVENTS_VIEW (object)->cluster);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-conclave_events_view_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_CLUSTER:
-      conclave_events_view_set_cluster (CONCLAVE_EVENTS_VIEW (object), g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 conclave_events_view_class_init (ConclaveEventsViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = conclave_events_view_dispose;
-  object_class->get_property = conclave_events_view_get_property;
-  object_class->set_property = conclave_events_view_set_property;
-
-  properties[PROP_CLUSTER] =
-    g_param_spec_object ("cluster", NULL, NULL, CONCLAVE_TYPE_CLUSTER,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -9,7 +9,7 @@
 
 #include <gtk/gtk.h>
 
-#include "conclave-cluster.h"
+#include "conclave-session.h"
 
 G_BEGIN_DECLS
 
@@ -17,8 +17,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ConclaveEventsView, conclave_events_view, CONCLAVE, EVENTS_VIEW, GtkWidget)
 
 /* Property: cluster. */
-void        conclave_events_view_set_cluster  (ConclaveEventsView *self,
-                                             ConclaveCluster  *cluster);
+/* Once: the log lists this session's cluster from now on. */
+void        conclave_events_view_set_session  (ConclaveEventsView *self,
+                                               ConclaveSession    *session);
 void        conclave_events_view_focus_search (ConclaveEventsView *self);
 gboolean    conclave_events_view_select_event (ConclaveEventsView *self,
                                                guint64             index);

@@ -58,7 +58,8 @@ struct _ConclaveInspector
 {
   GtkWidget          parent_instance;
 
-  ConclaveCluster   *cluster;
+  ConclaveSession   *session;
+  ConclaveCluster   *cluster;    /* the session's, followed */
   ConclaveNode      *node;
   AdwActionRow      *rows[N_ROWS];
   GtkLabel          *values[N_ROWS];   /* NULL for long values, shown as the subtitle */
@@ -83,15 +84,6 @@ struct _ConclaveInspector
   GtkScrolledWindow *output_scroller;
   GtkTextView       *output_view;
 };
-
-enum {
-  PROP_0,
-  PROP_CLUSTER,
-  PROP_NODE,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (ConclaveInspector, conclave_inspector, GTK_TYPE_WIDGET)
 
@@ -247,8 +239,9 @@ update_counters (ConclaveInspector *self)
 /* Children report in their own batches; the parent's totals follow the
  * cluster's "changed", not only the parent's. */
 static void
-on_cluster_changed (ConclaveInspector *self)
+on_cluster_changed (gpointer view)
 {
+  ConclaveInspector *self = view;
   GListModel *children = self->node ? conclave_node_get_children (self->node) : NULL;
 
   if (children != NULL && g_list_model_get_n_items (children) > 0)
@@ -392,11 +385,12 @@ set_targets (ConclaveInspector *self)
   g_variant_unref (target);
 }
 
-void
-conclave_inspector_set_node (ConclaveInspector *self,
-                             ConclaveNode      *node)
+/* The session's selection is the node shown. */
+static void
+set_node (gpointer      view,
+          ConclaveNode *node)
 {
-  g_return_if_fail (CONCLAVE_IS_INSPECTOR (self));
+  ConclaveInspector *self = view;
 
   if (self->node == node)
     return;
@@ -413,7 +407,6 @@ conclave_inspector_set_node (ConclaveInspector *self,
       update (self);
     }
   fill_output (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
 }
 
 ConclaveNode *
@@ -484,17 +477,26 @@ add_rows (ConclaveInspector   *self,
 }
 
 static void
-conclave_inspector_set_cluster (ConclaveInspector *self,
-                                ConclaveCluster   *cluster)
+set_cluster (gpointer         view,
+             ConclaveCluster *cluster)
 {
-  if (self->cluster == cluster)
-    return;
-  if (self->cluster != NULL)
-    g_signal_handlers_disconnect_by_data (self->cluster, self);
+  ConclaveInspector *self = view;
+
   g_set_object (&self->cluster, cluster);
-  if (cluster != NULL)
-    g_signal_connect_object (cluster, "changed", G_CALLBACK (on_cluster_changed), self,
-                             G_CONNECT_SWAPPED);
+}
+
+void
+conclave_inspector_set_session (ConclaveInspector *self,
+                                ConclaveSession   *session)
+{
+  static const ConclaveSessionWatch watch = { set_cluster, set_node, NULL, on_cluster_changed };
+
+  g_return_if_fail (CONCLAVE_IS_INSPECTOR (self));
+  g_return_if_fail (CONCLAVE_IS_SESSION (session));
+  g_return_if_fail (self->session == NULL);
+
+  self->session = g_object_ref (session);
+  conclave_session_watch (session, self, &watch);
 }
 
 static void
@@ -502,56 +504,15 @@ conclave_inspector_dispose (GObject *object)
 {
   ConclaveInspector *self = CONCLAVE_INSPECTOR (object);
 
-  conclave_inspector_set_node (self, NULL);
+  set_node (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONCLAVE_TYPE_INSPECTOR);
   /* Template children of a plain GtkWidget are ours to unparent. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
-  conclave_inspector_set_cluster (self, NULL);
+  set_cluster (self, NULL);
+  g_clear_object (&self->session);
   g_clear_pointer (&self->output_text, g_free);
   G_OBJECT_CLASS (conclave_inspector_parent_class)->dispose (object);
-}
-
-static void
-conclave_inspector_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  ConclaveInspector *self = CONCLAVE_INSPECTOR (object);
-
-  switch (prop_id)
-    {
-    case PROP_CLUSTER:
-      g_value_set_object (value, self->cluster);
-      break;
-    case PROP_NODE:
-      g_value_set_object (value, self->node);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-conclave_inspector_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  ConclaveInspector *self = CONCLAVE_INSPECTOR (object);
-
-  switch (prop_id)
-    {
-    case PROP_CLUSTER:
-      conclave_inspector_set_cluster (self, g_value_get_object (value));
-      break;
-    case PROP_NODE:
-      conclave_inspector_set_node (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 void
@@ -569,16 +530,6 @@ conclave_inspector_class_init (ConclaveInspectorClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = conclave_inspector_dispose;
-  object_class->get_property = conclave_inspector_get_property;
-  object_class->set_property = conclave_inspector_set_property;
-
-  properties[PROP_CLUSTER] =
-    g_param_spec_object ("cluster", NULL, NULL, CONCLAVE_TYPE_CLUSTER,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_NODE] =
-    g_param_spec_object ("node", NULL, NULL, CONCLAVE_TYPE_NODE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "inspector");

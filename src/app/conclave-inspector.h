@@ -11,6 +11,7 @@
 
 #include "conclave-cluster.h"
 #include "conclave-faults.h"
+#include "conclave-session.h"
 
 G_BEGIN_DECLS
 
@@ -18,8 +19,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ConclaveInspector, conclave_inspector, CONCLAVE, INSPECTOR, GtkWidget)
 
 /* Properties: cluster, node. */
-void          conclave_inspector_set_node (ConclaveInspector *self,
-                                           ConclaveNode      *node);
+/* Once: the inspector shows this session's selected node from now on. */
+void          conclave_inspector_set_session (ConclaveInspector *self,
+                                              ConclaveSession   *session);
 ConclaveNode *conclave_inspector_get_node (ConclaveInspector *self);
 /* The fault table its fault controls change (set after the cluster). */
 void          conclave_inspector_set_faults (ConclaveInspector *self,

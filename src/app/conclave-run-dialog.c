@@ -45,7 +45,7 @@ show_error (ConclaveRunDialog *self,
 static void
 offer_name (ConclaveRunDialog *self)
 {
-  ConclaveCluster *cluster = self->window ? conclave_window_get_cluster (self->window) : NULL;
+  ConclaveCluster *cluster = self->window ? conclave_session_get_cluster (conclave_window_get_session (self->window)) : NULL;
   const char *current = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
   g_autofree char *name = NULL;
 
@@ -243,11 +243,11 @@ conclave_run_dialog_run (ConclaveRunDialog *self)
   /* The offered name stands for "the next free ones", so copies count on
    * as s3, s4, s5 rather than s3, s3-2, s3-3. */
   offered = *name == '\0' || g_strcmp0 (name, self->default_name) == 0;
-  if (!conclave_window_run_program (self->window,
-                                    gtk_editable_get_text (GTK_EDITABLE (self->command_row)),
-                                    self->cwd, offered ? NULL : name,
-                                    (guint) gtk_spin_button_get_value_as_int (self->copies_spin),
-                                    is_server (self), &error))
+  if (!conclave_session_run_program (conclave_window_get_session (self->window),
+                                     gtk_editable_get_text (GTK_EDITABLE (self->command_row)),
+                                     self->cwd, offered ? NULL : name,
+                                     (guint) gtk_spin_button_get_value_as_int (self->copies_spin),
+                                     is_server (self), &error))
     {
       /* Copies that did start took their names: offer the next one
        * (before the error, which a change of the text would hide). */

@@ -56,20 +56,14 @@ is_marked (guint16 type)
     }
 }
 
-static gboolean
-is_controller_event (guint16 type)
-{
-  return type >= CONCLAVE_EVENT_SPAWN && type <= CONCLAVE_EVENT_FAULT;
-}
-
 static int
 event_row (ConclaveTimelineFrame *frame,
            const ConclaveEvent   *event)
 {
   int row = conclave_timeline_rows_for_proc (frame->self->rows, event->proc);
 
-  if (row < 0 && is_controller_event (event->type) && event->s[0] != 0)
-    row = conclave_timeline_rows_for_node (frame->self->rows, event->s[0]);
+  if (row < 0 && CONCLAVE_EVENT_IS_CONTROLLER (event->type) && conclave_event_node (event) != 0)
+    row = conclave_timeline_rows_for_node (frame->self->rows, conclave_event_node (event));
   /* The checker's violations belong to nobody: draw each on the lifeline
    * of the event that caused it. */
   if (row < 0 && event->type == CONCLAVE_EVENT_VIOLATION)

@@ -24,7 +24,7 @@ draw_state (ConclaveTimelineFrame *frame,
             double                 y,
             double                 r)
 {
-  const char *role = conclave_event_store_str (frame->store, event->s[0]);
+  const char *role = conclave_event_store_str (frame->store, conclave_event_state_role (event));
   cairo_t *cr = frame->cr;
 
   _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_LEADER, 1);
@@ -63,7 +63,7 @@ marker_shape (ConclaveTimelineFrame *frame,
     case CONCLAVE_EVENT_SEND:
     case CONCLAVE_EVENT_RECV:
     case CONCLAVE_EVENT_DROP:
-      conclave_draw_set_color (cr, _conclave_timeline_kind_color (frame, event->s[0]), 1);
+      conclave_draw_set_color (cr, _conclave_timeline_kind_color (frame, conclave_event_kind (event)), 1);
       cairo_arc (cr, x, y, r * 0.55, 0, 2 * G_PI);
       cairo_fill (cr);
       break;
@@ -80,7 +80,7 @@ marker_shape (ConclaveTimelineFrame *frame,
       cairo_fill (cr);
       break;
     case CONCLAVE_EVENT_EXITED:
-      if (event->lc != 0)
+      if (conclave_event_exited_signal (event) != 0)
         {
           _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_FAILED, 1);
           conclave_draw_cross (cr, x, y, r);
@@ -127,7 +127,7 @@ draw_fork (ConclaveTimelineFrame *frame,
            double                 x,
            double                 y)
 {
-  ConclaveProcessInfo *child = conclave_event_store_find_process (frame->store, event->num);
+  ConclaveProcessInfo *child = conclave_event_store_find_process (frame->store, conclave_event_fork_child (event));
   int row = child ? conclave_timeline_rows_for_proc (frame->self->rows, child->index) : -1;
   double dots[] = { 1, 3 };
 
@@ -147,7 +147,8 @@ draw_socket_label (ConclaveTimelineFrame *frame,
                    double                 x,
                    double                 y)
 {
-  const char *op = event->s[0] ? conclave_event_store_str (frame->store, event->s[0]) : NULL;
+  guint32 op_id = conclave_event_socket_op (event);
+  const char *op = op_id ? conclave_event_store_str (frame->store, op_id) : NULL;
 
   if (op == NULL || frame->self->real_time || frame->self->step_px < 30)
     return;
@@ -223,7 +224,8 @@ _conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame)
       if (mark->type != CONCLAVE_EVENT_STATE)
         continue;
       event = conclave_event_store_get (frame->store, mark->index);
-      role = event && event->s[0] ? conclave_event_store_str (frame->store, event->s[0]) : NULL;
+      role = event && conclave_event_state_role (event)
+             ? conclave_event_store_str (frame->store, conclave_event_state_role (event)) : NULL;
       x = _conclave_timeline_event_x (frame, mark->index, mark->time_ns);
       seen[mark->row] = TRUE;
       if (since[mark->row] >= 0)

@@ -24,6 +24,7 @@ struct _ConclaveTimeline
 {
   GtkWidget              parent_instance;
 
+  ConclaveSession       *session;       /* what is shown; the three below follow it */
   ConclaveCluster       *cluster;
   ConclaveNode          *selected;
   gboolean               presentation;

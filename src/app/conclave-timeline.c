@@ -27,9 +27,6 @@ G_DEFINE_FINAL_TYPE (ConclaveTimeline, conclave_timeline, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
-  PROP_CLUSTER,
-  PROP_SELECTED,
-  PROP_PRESENTATION,
   PROP_REAL_TIME,
   PROP_FOLLOWING,
   N_PROPS
@@ -86,16 +83,17 @@ set_following (ConclaveTimeline *self,
 }
 
 static void
-on_cluster_changed (ConclaveTimeline *self)
+on_cluster_changed (gpointer view)
 {
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (view));
 }
 
-void
-conclave_timeline_set_cluster (ConclaveTimeline *self,
-                               ConclaveCluster  *cluster)
+/* A new cluster is a new picture: no row, no origin of the old one. */
+static void
+set_cluster (gpointer         view,
+             ConclaveCluster *cluster)
 {
-  g_return_if_fail (CONCLAVE_IS_TIMELINE (self));
+  ConclaveTimeline *self = view;
 
   if (self->cluster == cluster)
     return;
@@ -106,14 +104,47 @@ conclave_timeline_set_cluster (ConclaveTimeline *self,
   self->origin_ns = 0;
   if (cluster != NULL)
     {
-      g_signal_connect_object (cluster, "changed", G_CALLBACK (on_cluster_changed), self,
-                               G_CONNECT_SWAPPED);
       g_signal_connect_object (cluster, "items-changed", G_CALLBACK (on_cluster_changed), self,
                                G_CONNECT_SWAPPED);
     }
   update_ticking (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLUSTER]);
+}
+
+static void
+set_selected (gpointer      view,
+              ConclaveNode *node)
+{
+  ConclaveTimeline *self = view;
+
+  if (g_set_object (&self->selected, node))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+set_presentation (gpointer view,
+                  gboolean presentation)
+{
+  ConclaveTimeline *self = view;
+
+  self->presentation = presentation;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+conclave_timeline_set_session (ConclaveTimeline *self,
+                               ConclaveSession  *session)
+{
+  static const ConclaveSessionWatch watch = {
+    set_cluster, set_selected, set_presentation, on_cluster_changed,
+  };
+
+  g_return_if_fail (CONCLAVE_IS_TIMELINE (self));
+  g_return_if_fail (CONCLAVE_IS_SESSION (session));
+  g_return_if_fail (self->session == NULL);
+
+  self->session = g_object_ref (session);
+  conclave_session_watch (session, self, &watch);
 }
 
 void
@@ -403,12 +434,45 @@ conclave_timeline_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (conclave_timeline_parent_class)->unmap (widget);
 }
 
+GStrv
+conclave_timeline_list_rows (ConclaveTimeline *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  ConclaveEventStore *store;
+
+  g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), NULL);
+
+  if (self->cluster == NULL)
+    return g_strv_builder_end (builder);
+  store = conclave_cluster_get_store (self->cluster);
+  for (guint i = 0; i < conclave_timeline_rows_get_n (self->rows); i++)
+    {
+      const ConclaveTimelineRow *row = conclave_timeline_rows_get (self->rows, i);
+      const char *name = conclave_event_store_str (store, row->node);
+      guint32 proc = row->lane ? conclave_timeline_rows_get_lane_proc (self->rows, i) : 0;
+      ConclaveProcessInfo *info = proc ? conclave_event_store_get_process (store, proc) : NULL;
+
+      g_autofree char *lane = row->lane ? g_strdup_printf ("%s/%d", name, info ? info->pid : 0) : NULL;
+
+      g_strv_builder_add (builder, lane ? lane : name);
+    }
+  return g_strv_builder_end (builder);
+}
+
+gint64
+conclave_timeline_get_origin (ConclaveTimeline *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), 0);
+  return self->origin_ns;
+}
+
 static void
 conclave_timeline_dispose (GObject *object)
 {
   ConclaveTimeline *self = CONCLAVE_TIMELINE (object);
 
-  conclave_timeline_set_cluster (self, NULL);
+  set_cluster (self, NULL);
+  g_clear_object (&self->session);
   g_clear_object (&self->selected);
   g_clear_object (&self->layout);
   g_clear_object (&self->small_layout);
@@ -437,15 +501,6 @@ conclave_timeline_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_CLUSTER:
-      g_value_set_object (value, self->cluster);
-      break;
-    case PROP_SELECTED:
-      g_value_set_object (value, self->selected);
-      break;
-    case PROP_PRESENTATION:
-      g_value_set_boolean (value, self->presentation);
-      break;
     case PROP_REAL_TIME:
       g_value_set_boolean (value, self->real_time);
       break;
@@ -467,24 +522,6 @@ conclave_timeline_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_CLUSTER:
-      conclave_timeline_set_cluster (self, g_value_get_object (value));
-      break;
-    case PROP_SELECTED:
-      if (g_set_object (&self->selected, g_value_get_object (value)))
-        {
-          gtk_widget_queue_draw (GTK_WIDGET (self));
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    case PROP_PRESENTATION:
-      if (self->presentation != g_value_get_boolean (value))
-        {
-          self->presentation = g_value_get_boolean (value);
-          gtk_widget_queue_draw (GTK_WIDGET (self));
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
     case PROP_REAL_TIME:
       conclave_timeline_set_real_time (self, g_value_get_boolean (value));
       break;
@@ -508,15 +545,6 @@ conclave_timeline_class_init (ConclaveTimelineClass *klass)
   widget_class->map = conclave_timeline_map;
   widget_class->unmap = conclave_timeline_unmap;
 
-  properties[PROP_CLUSTER] =
-    g_param_spec_object ("cluster", NULL, NULL, CONCLAVE_TYPE_CLUSTER,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SELECTED] =
-    g_param_spec_object ("selected", NULL, NULL, CONCLAVE_TYPE_NODE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PRESENTATION] =
-    g_param_spec_boolean ("presentation", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_REAL_TIME] =
     g_param_spec_boolean ("real-time", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

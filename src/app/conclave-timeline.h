@@ -12,7 +12,7 @@
 
 #include <gtk/gtk.h>
 
-#include "conclave-cluster.h"
+#include "conclave-session.h"
 
 G_BEGIN_DECLS
 
@@ -20,8 +20,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ConclaveTimeline, conclave_timeline, CONCLAVE, TIMELINE, GtkWidget)
 
 /* Properties: cluster, selected, presentation, real-time, following (read-only). */
-void     conclave_timeline_set_cluster   (ConclaveTimeline *self,
-                                          ConclaveCluster  *cluster);
+/* Once: the timeline draws this session's cluster from now on. */
+void     conclave_timeline_set_session   (ConclaveTimeline *self,
+                                          ConclaveSession  *session);
 void     conclave_timeline_set_real_time (ConclaveTimeline *self,
                                           gboolean          real_time);
 gboolean conclave_timeline_get_real_time (ConclaveTimeline *self);
@@ -49,6 +50,11 @@ typedef struct {
 void     conclave_timeline_get_stats     (ConclaveTimeline      *self,
                                           ConclaveTimelineStats *stats);
 /* Tooltip text at a point of the last frame, NULL if nothing is there. */
+/* For tests: the rows as last drawn, "s1" for a node's own lifeline and
+ * "s1/1234" for a child lane (the PID of the process it shows last), and
+ * the time the axis counts from (0 before the first event). */
+GStrv    conclave_timeline_list_rows     (ConclaveTimeline *self);
+gint64   conclave_timeline_get_origin    (ConclaveTimeline *self);
 char    *conclave_timeline_describe_at   (ConclaveTimeline *self,
                                           double            x,
                                           double            y);

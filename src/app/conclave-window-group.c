@@ -23,25 +23,28 @@ _conclave_window_update_election (ConclaveWindow *self)
     gtk_label_set_label (self->election_label, _("Raft"));
 }
 
+/* The banner shows the session's newest violation while any is unseen. */
 void
-_conclave_window_show_violation (ConclaveWindow *self,
-                                 guint64         index)
+_conclave_window_update_banner (ConclaveWindow *self)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (self->cluster);
-  const ConclaveEvent *event = conclave_event_store_get (store, index);
+  guint n = conclave_session_get_n_violations (self->session);
+  guint64 index = conclave_session_get_violation (self->session);
+  ConclaveEventStore *store = self->cluster ? conclave_cluster_get_store (self->cluster) : NULL;
+  const ConclaveEvent *event = store ? conclave_event_store_get (store, index) : NULL;
   g_autofree char *text = NULL;
 
-  if (event == NULL || event->type != CONCLAVE_EVENT_VIOLATION)
-    return;
-  self->violation = index;
-  self->n_violations++;
-  if (self->n_violations == 1)
-    text = g_strdup_printf (_("Violation: %s"), conclave_event_store_str (store, event->s[3]));
+  if (n == 0 || event == NULL || event->type != CONCLAVE_EVENT_VIOLATION)
+    {
+      gtk_revealer_set_reveal_child (self->violation_revealer, FALSE);
+      _conclave_window_update_actions (self);
+      return;
+    }
+  if (n == 1)
+    text = g_strdup_printf (_("Violation: %s"), conclave_event_store_str (store, conclave_event_violation_text (event)));
   else
     /* Translators: %u counts every violation so far (at least 2), %s is the newest */
-    text = g_strdup_printf (ngettext ("%u violations, the newest: %s", "%u violations, the newest: %s",
-                                      self->n_violations),
-                            self->n_violations, conclave_event_store_str (store, event->s[3]));
+    text = g_strdup_printf (ngettext ("%u violations, the newest: %s", "%u violations, the newest: %s", n),
+                            n, conclave_event_store_str (store, conclave_event_violation_text (event)));
   gtk_label_set_label (self->violation_label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->violation_label), text);
   gtk_revealer_set_reveal_child (self->violation_revealer, TRUE);
@@ -52,73 +55,25 @@ static void
 show_violation (GtkWidget *widget, const char *action, GVariant *parameter)
 {
   ConclaveWindow *self = CONCLAVE_WINDOW (widget);
+  guint64 violation = conclave_session_get_violation (self->session);
   const ConclaveEvent *event;
 
-  if (self->cluster == NULL || self->violation == G_MAXUINT64)
+  if (self->cluster == NULL || violation == G_MAXUINT64)
     return;
-  event = conclave_event_store_get (conclave_cluster_get_store (self->cluster), self->violation);
+  event = conclave_event_store_get (conclave_cluster_get_store (self->cluster), violation);
   /* The cause, or the violation itself when the cause is gone. */
   if (event == NULL || !conclave_window_show_event (self, event->key))
-    if (!conclave_window_show_event (self, self->violation))
+    if (!conclave_window_show_event (self, violation))
       conclave_window_toast (self, _("The events of this violation are no longer kept"));
 }
 
 static void
 dismiss_violation (GtkWidget *widget, const char *action, GVariant *parameter)
 {
-  ConclaveWindow *self = CONCLAVE_WINDOW (widget);
-
-  gtk_revealer_set_reveal_child (self->violation_revealer, FALSE);
-  self->n_violations = 0;
-  _conclave_window_update_actions (self);
-}
-
-void
-_conclave_window_forget_violations (ConclaveWindow *self)
-{
-  self->violation = G_MAXUINT64;
-  dismiss_violation (GTK_WIDGET (self), NULL, NULL);
+  conclave_session_dismiss_banner (CONCLAVE_WINDOW (widget)->session);
 }
 
 /* Partitions */
-
-void
-conclave_window_partition (ConclaveWindow     *self,
-                           const char * const *minority)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *names = NULL;
-  g_autofree char *text = NULL;
-
-  g_return_if_fail (CONCLAVE_IS_WINDOW (self));
-
-  if (self->faults == NULL)
-    return;
-  if (!conclave_faults_partition (self->faults, minority, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Cannot partition: %s"), error->message);
-
-      conclave_window_toast (self, message);
-      return;
-    }
-  names = g_strjoinv (", ", (char **) minority);
-  text = g_strdup_printf (_("%s cut off from the others, both ways"), names);
-  conclave_window_toast (self, text);
-  _conclave_window_update_actions (self);
-}
-
-void
-conclave_window_heal (ConclaveWindow *self)
-{
-  g_return_if_fail (CONCLAVE_IS_WINDOW (self));
-
-  if (self->faults == NULL)
-    return;
-  if (conclave_faults_is_partitioned (self->faults))
-    conclave_window_toast (self, _("Healed: every node reaches every other again"));
-  conclave_faults_heal (self->faults);
-  _conclave_window_update_actions (self);
-}
 
 static void
 on_partition_response (AdwMessageDialog *dialog,
@@ -134,7 +89,7 @@ on_partition_response (AdwMessageDialog *dialog,
     if (gtk_check_button_get_active (checks->pdata[i]))
       g_ptr_array_add (minority, (gpointer) gtk_check_button_get_label (checks->pdata[i]));
   g_ptr_array_add (minority, NULL);
-  conclave_window_partition (self, (const char * const *) minority->pdata);
+  conclave_session_partition (self->session, (const char * const *) minority->pdata);
 }
 
 /* One check per top-level node; the checked ones are the minority. */
@@ -186,7 +141,7 @@ open_partition (GtkWidget *widget, const char *action, GVariant *parameter)
 static void
 heal (GtkWidget *widget, const char *action, GVariant *parameter)
 {
-  conclave_window_heal (CONCLAVE_WINDOW (widget));
+  conclave_session_heal (CONCLAVE_WINDOW (widget)->session);
 }
 
 void
@@ -197,7 +152,8 @@ _conclave_window_update_group_actions (ConclaveWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.partition", has_nodes);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.heal",
                                  self->faults != NULL && conclave_faults_is_partitioned (self->faults));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-violation", self->violation != G_MAXUINT64);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-violation",
+                                 conclave_session_get_violation (self->session) != G_MAXUINT64);
 }
 
 void

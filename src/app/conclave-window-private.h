@@ -14,11 +14,10 @@ struct _ConclaveWindow
 {
   AdwApplicationWindow  parent_instance;
 
-  ConclaveCluster      *cluster;
-  ConclaveFaults       *faults;
+  ConclaveSession      *session;         /* what the window shows; the application's */
+  ConclaveCluster      *cluster;         /* the session's, followed */
+  ConclaveFaults       *faults;          /* of that cluster */
   GSettings            *settings;
-  ConclaveNode         *selected;
-  gboolean              presentation;
   gboolean              updating_tempo;
 
   /* template */
@@ -29,8 +28,6 @@ struct _ConclaveWindow
   GtkLabel             *election_label;
   GtkRevealer          *violation_revealer;
   GtkLabel             *violation_label;
-  guint64               violation;       /* store index of the newest, G_MAXUINT64: none */
-  guint                 n_violations;
   GtkLabel             *tempo_label;
   GtkAdjustment        *tempo_adjustment;
   GtkScale             *tempo_scale;
@@ -57,11 +54,10 @@ void _conclave_window_class_init_group   (GtkWidgetClass *widget_class);
 void _conclave_window_init_actions       (ConclaveWindow *self);
 /* Owns every enabled state and action state; call after any change. */
 void _conclave_window_update_actions     (ConclaveWindow *self);
-/* A violation the checker found: the banner says it. */
-void _conclave_window_show_violation     (ConclaveWindow *self,
-                                          guint64         index);
-/* A new class: the banner goes, and "Show the Cause" with it. */
-void _conclave_window_forget_violations  (ConclaveWindow *self);
+/* The banner says what the session's banner state says. */
+void _conclave_window_update_banner      (ConclaveWindow *self);
+/* The selected node, NULL for none (the session's). */
+ConclaveNode *_conclave_window_selected  (ConclaveWindow *self);
 /* Enabled states of the group's window actions (from _update_actions). */
 void _conclave_window_update_group_actions (ConclaveWindow *self);
 /* The election button's label follows the "election" setting. */

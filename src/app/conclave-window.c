@@ -1,5 +1,6 @@
-/* conclave-window.c — builds the window, owns the cluster, switches between
- * the welcome page and the cluster page, keeps the title and settings.
+/* conclave-window.c — builds the window, binds every view to the session,
+ * switches between the welcome page and the cluster page, keeps the title
+ * and settings.
  *
  * What the actions do lives in conclave-window-actions.c. The window never
  * draws and never reads events itself: the views do, each over what it shows.
@@ -19,14 +20,6 @@
 
 G_DEFINE_FINAL_TYPE (ConclaveWindow, conclave_window, ADW_TYPE_APPLICATION_WINDOW)
 
-enum {
-  PROP_0,
-  PROP_SELECTED,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 static void
 update_page (ConclaveWindow *self)
 {
@@ -34,6 +27,14 @@ update_page (ConclaveWindow *self)
 
   if (self->cluster != NULL)
     page = g_list_model_get_n_items (G_LIST_MODEL (self->cluster)) > 0 ? "cluster" : "welcome";
+  else
+    {
+      g_autofree char *text =
+        g_strdup_printf (_("Conclave could not open its control channel, so it cannot see what "
+                           "processes do: %s"), conclave_session_get_error (self->session));
+
+      adw_status_page_set_description (self->error_page, text);
+    }
   gtk_stack_set_visible_child_name (self->stack, page);
 }
 
@@ -92,9 +93,10 @@ update_title (ConclaveWindow *self)
 }
 
 static void
-on_cluster_changed (ConclaveCluster *cluster,
-                    ConclaveWindow  *self)
+on_cluster_changed (gpointer view)
 {
+  ConclaveWindow *self = view;
+
   update_title (self);
   _conclave_window_update_actions (self);
 }
@@ -109,25 +111,6 @@ on_items_changed (GListModel     *model,
   update_page (self);
   update_title (self);
   _conclave_window_update_actions (self);
-}
-
-static void
-on_node_removed (ConclaveCluster *cluster,
-                 ConclaveNode    *node,
-                 ConclaveWindow  *self)
-{
-  ConclaveNode *selected = self->selected;
-
-  /* A removed node (or a child of a removed node) cannot stay selected. */
-  while (selected != NULL)
-    {
-      if (selected == node)
-        {
-          conclave_window_set_selected (self, NULL);
-          return;
-        }
-      selected = conclave_node_get_parent (selected);
-    }
 }
 
 static void
@@ -152,17 +135,6 @@ apply_timeline_layout (ConclaveWindow *self)
 }
 
 static void
-apply_limits (ConclaveWindow *self)
-{
-  ConclaveEventStore *store = conclave_cluster_get_store (self->cluster);
-  ConclaveMatcher *matcher = conclave_cluster_get_matcher (self->cluster);
-
-  conclave_event_store_set_retention (store, g_settings_get_uint (self->settings, "retention-events"));
-  conclave_matcher_set_loss_timeout (matcher,
-                                     (gint64) g_settings_get_uint (self->settings, "loss-timeout-ms") * G_TIME_SPAN_MILLISECOND * 1000);
-}
-
-static void
 on_settings_changed (GSettings      *settings,
                      const char     *key,
                      ConclaveWindow *self)
@@ -171,52 +143,93 @@ on_settings_changed (GSettings      *settings,
     apply_timeline_layout (self);
   else if (g_str_equal (key, "election"))
     _conclave_window_update_election (self);
-  else if (self->cluster != NULL &&
-           (g_str_equal (key, "retention-events") || g_str_equal (key, "loss-timeout-ms")))
-    apply_limits (self);
 }
 
+/* The session started another cluster: the window follows it (the views
+ * follow it by themselves). */
 static void
-set_cluster_on_views (ConclaveWindow *self)
+set_cluster (gpointer         view,
+             ConclaveCluster *cluster)
 {
-  GtkWidget *views[] = {
-    self->cluster_view, self->timeline, self->charts, self->event_log, self->inspector,
-  };
+  ConclaveWindow *self = view;
 
-  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
-    g_object_set (views[i], "cluster", self->cluster, NULL);
-}
-
-static void
-create_cluster (ConclaveWindow *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  self->cluster = conclave_cluster_new (&error);
-  if (self->cluster == NULL)
+  if (self->cluster != NULL)
+    g_signal_handlers_disconnect_by_data (self->cluster, self);
+  g_set_object (&self->cluster, cluster);
+  g_clear_object (&self->faults);
+  if (cluster != NULL)
     {
-      g_autofree char *text =
-        g_strdup_printf (_("Conclave could not open its control channel, so it cannot see what "
-                           "processes do: %s"), error->message);
-
-      adw_status_page_set_description (self->error_page, text);
-      return;
+      g_signal_connect_object (cluster, "items-changed", G_CALLBACK (on_items_changed), self, 0);
+      g_signal_connect_object (cluster, "notify::title", G_CALLBACK (on_title_notify), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (cluster, "notify::tempo", G_CALLBACK (_conclave_window_update_actions),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (cluster, "notify::frozen", G_CALLBACK (_conclave_window_update_actions),
+                               self, G_CONNECT_SWAPPED);
+      self->faults = g_object_ref (conclave_cluster_get_faults (cluster));
+      g_signal_connect_object (self->faults, "changed", G_CALLBACK (_conclave_window_update_actions), self,
+                               G_CONNECT_SWAPPED);
     }
-  conclave_cluster_set_tempo (self->cluster, g_settings_get_double (self->settings, "tempo"));
-  apply_limits (self);
-  g_signal_connect_object (self->cluster, "changed", G_CALLBACK (on_cluster_changed), self, 0);
-  g_signal_connect_object (self->cluster, "items-changed", G_CALLBACK (on_items_changed), self, 0);
-  g_signal_connect_object (self->cluster, "node-removed", G_CALLBACK (on_node_removed), self, 0);
-  g_signal_connect_object (self->cluster, "violation", G_CALLBACK (_conclave_window_show_violation),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->cluster, "notify::title", G_CALLBACK (on_title_notify), self,
-                           G_CONNECT_SWAPPED);
-  set_cluster_on_views (self);
-  self->faults = g_object_ref (conclave_cluster_get_faults (self->cluster));
-  g_signal_connect_object (self->faults, "changed", G_CALLBACK (_conclave_window_update_actions), self,
-                           G_CONNECT_SWAPPED);
   conclave_inspector_set_faults (CONCLAVE_INSPECTOR (self->inspector), self->faults);
   conclave_cluster_view_set_faults (CONCLAVE_CLUSTER_VIEW (self->cluster_view), self->faults);
+  update_page (self);
+  update_title (self);
+  _conclave_window_update_actions (self);
+}
+
+static void
+set_selected (gpointer      view,
+              ConclaveNode *node)
+{
+  _conclave_window_update_actions (view);
+}
+
+static void
+set_presentation (gpointer view,
+                  gboolean presentation)
+{
+  ConclaveWindow *self = view;
+
+  if (presentation)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
+      gtk_window_fullscreen (GTK_WINDOW (self));
+    }
+  else if (gtk_widget_has_css_class (GTK_WIDGET (self), "presentation"))
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
+      gtk_window_unfullscreen (GTK_WINDOW (self));
+    }
+  _conclave_window_update_actions (self);
+}
+
+static void
+on_notice (ConclaveSession *session,
+           const char      *text,
+           ConclaveWindow  *self)
+{
+  conclave_window_toast (self, text);
+}
+
+/* Every view shows the session; the window follows it too. */
+static void
+bind_session (ConclaveWindow *self)
+{
+  static const ConclaveSessionWatch watch = {
+    set_cluster, set_selected, set_presentation, on_cluster_changed,
+  };
+
+  conclave_cluster_view_set_session (CONCLAVE_CLUSTER_VIEW (self->cluster_view), self->session);
+  conclave_timeline_set_session (CONCLAVE_TIMELINE (self->timeline), self->session);
+  conclave_charts_set_session (CONCLAVE_CHARTS (self->charts), self->session);
+  conclave_events_view_set_session (CONCLAVE_EVENTS_VIEW (self->event_log), self->session);
+  conclave_inspector_set_session (CONCLAVE_INSPECTOR (self->inspector), self->session);
+  conclave_session_watch (self->session, self, &watch);
+  g_signal_connect_object (self->session, "notice", G_CALLBACK (on_notice), self, 0);
+  g_signal_connect_object (self->session, "notify::n-violations",
+                           G_CALLBACK (_conclave_window_update_banner), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::violation",
+                           G_CALLBACK (_conclave_window_update_actions), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -235,7 +248,7 @@ save_size (ConclaveWindow *self)
   int width, height;
 
   /* In presentation mode the window is full screen: keep the normal size. */
-  if (self->presentation)
+  if (conclave_session_get_presentation (self->session))
     return;
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   g_settings_set_int (self->settings, "window-width", width);
@@ -250,30 +263,51 @@ conclave_window_close_request (GtkWindow *window)
   ConclaveWindow *self = CONCLAVE_WINDOW (window);
 
   save_size (self);
+  conclave_session_set_frame_clock (self->session, NULL);
   if (self->cluster != NULL)
     conclave_cluster_shutdown (self->cluster);
   return GTK_WINDOW_CLASS (conclave_window_parent_class)->close_request (window);
 }
 
 /* GtkWindow:application is set after construction, so everything that
- * needs the application (its settings, its actions) happens here. */
+ * needs the application's actions happens here. */
 static void
-setup (ConclaveWindow      *self,
-       ConclaveApplication *app)
+setup (ConclaveWindow  *self,
+       ConclaveSession *session,
+       GSettings       *settings)
 {
-  self->settings = g_object_ref (conclave_application_get_settings (app));
+  self->session = g_object_ref (session);
+  self->settings = g_object_ref (settings);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
   restore_size (self);
   apply_timeline_layout (self);
   _conclave_window_update_election (self);
-  create_cluster (self);
   _conclave_window_init_actions (self);
-  update_page (self);
-  update_title (self);
+  bind_session (self);
   on_view_changed (self);
-  if (g_settings_get_boolean (self->settings, "presentation-mode"))
-    conclave_window_set_presentation (self, TRUE);
+  _conclave_window_update_banner (self);
   _conclave_window_update_actions (self);
+}
+
+/* The session's pace is this window's frames. */
+static void
+conclave_window_realize (GtkWidget *widget)
+{
+  ConclaveWindow *self = CONCLAVE_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (conclave_window_parent_class)->realize (widget);
+  if (self->session != NULL)
+    conclave_session_set_frame_clock (self->session, gtk_widget_get_frame_clock (widget));
+}
+
+static void
+conclave_window_unrealize (GtkWidget *widget)
+{
+  ConclaveWindow *self = CONCLAVE_WINDOW (widget);
+
+  if (self->session != NULL)
+    conclave_session_set_frame_clock (self->session, NULL);
+  GTK_WIDGET_CLASS (conclave_window_parent_class)->unrealize (widget);
 }
 
 static void
@@ -281,55 +315,20 @@ conclave_window_dispose (GObject *object)
 {
   ConclaveWindow *self = CONCLAVE_WINDOW (object);
 
-  /* The views let go of the cluster before it goes, and it takes every
-   * process it started with it. */
-  if (self->cluster != NULL)
+  /* The views let go of the session's cluster; the application keeps it. */
+  if (self->session != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->cluster, self);
-      conclave_cluster_shutdown (self->cluster);
+      conclave_session_unwatch (self->session, self);
+      g_signal_handlers_disconnect_by_data (self->session, self);
     }
-  g_clear_object (&self->selected);
+  if (self->cluster != NULL)
+    g_signal_handlers_disconnect_by_data (self->cluster, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONCLAVE_TYPE_WINDOW);
   g_clear_object (&self->faults);
   g_clear_object (&self->cluster);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (conclave_window_parent_class)->dispose (object);
-}
-
-static void
-conclave_window_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  ConclaveWindow *self = CONCLAVE_WINDOW (object);
-
-  switch (prop_id)
-    {
-    case PROP_SELECTED:
-      g_value_set_object (value, self->selected);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-conclave_window_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  ConclaveWindow *self = CONCLAVE_WINDOW (object);
-
-  switch (prop_id)
-    {
-    case PROP_SELECTED:
-      conclave_window_set_selected (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -340,15 +339,9 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = conclave_window_dispose;
-  object_class->get_property = conclave_window_get_property;
-  object_class->set_property = conclave_window_set_property;
+  widget_class->realize = conclave_window_realize;
+  widget_class->unrealize = conclave_window_unrealize;
   window_class->close_request = conclave_window_close_request;
-
-  properties[PROP_SELECTED] =
-    g_param_spec_object ("selected", NULL, NULL,
-                         CONCLAVE_TYPE_NODE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CONCLAVE_TYPE_WELCOME_PAGE);
   g_type_ensure (CONCLAVE_TYPE_CLUSTER_VIEW);
@@ -405,56 +398,42 @@ label_dropdown (GtkWidget  *split_button,
 static void
 conclave_window_init (ConclaveWindow *self)
 {
-  self->violation = G_MAXUINT64;
   gtk_widget_init_template (GTK_WIDGET (self));
   label_dropdown (self->add_server_button, _("Choose the Server’s Role"));
   label_dropdown (self->add_client_button, _("Choose the Client’s Role"));
   g_signal_connect_object (self->view_stack, "notify::visible-child-name",
                            G_CALLBACK (on_view_changed), self, G_CONNECT_SWAPPED);
-  g_object_bind_property (self, "selected", self->cluster_view, "selected",
-                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  g_object_bind_property (self, "selected", self->inspector, "node", G_BINDING_SYNC_CREATE);
-  g_object_bind_property (self, "selected", self->timeline, "selected", G_BINDING_SYNC_CREATE);
 }
 
 ConclaveWindow *
-conclave_window_new (ConclaveApplication *application)
+conclave_window_new (GtkApplication  *application,
+                     ConclaveSession *session,
+                     GSettings       *settings)
 {
   ConclaveWindow *self;
 
-  g_return_val_if_fail (CONCLAVE_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (CONCLAVE_IS_SESSION (session), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (CONCLAVE_TYPE_WINDOW, "application", application, NULL);
-  setup (self, application);
+  setup (self, session, settings);
+  if (gtk_widget_get_realized (GTK_WIDGET (self)))
+    conclave_session_set_frame_clock (session, gtk_widget_get_frame_clock (GTK_WIDGET (self)));
   return self;
 }
 
-ConclaveCluster *
-conclave_window_get_cluster (ConclaveWindow *self)
+ConclaveSession *
+conclave_window_get_session (ConclaveWindow *self)
 {
   g_return_val_if_fail (CONCLAVE_IS_WINDOW (self), NULL);
-  return self->cluster;
+  return self->session;
 }
 
 ConclaveNode *
-conclave_window_get_selected (ConclaveWindow *self)
+_conclave_window_selected (ConclaveWindow *self)
 {
-  g_return_val_if_fail (CONCLAVE_IS_WINDOW (self), NULL);
-  return self->selected;
-}
-
-void
-conclave_window_set_selected (ConclaveWindow *self,
-                              ConclaveNode   *node)
-{
-  g_return_if_fail (CONCLAVE_IS_WINDOW (self));
-  g_return_if_fail (node == NULL || CONCLAVE_IS_NODE (node));
-
-  if (g_set_object (&self->selected, node))
-    {
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
-      _conclave_window_update_actions (self);
-    }
+  return self->session ? conclave_session_get_selected (self->session) : NULL;
 }
 
 void
@@ -487,7 +466,7 @@ conclave_window_show_event (ConclaveWindow *self,
   if ((event = conclave_event_store_get (store, index)) == NULL)
     return FALSE;
   if ((node = conclave_cluster_node_for_proc (self->cluster, event->proc)) != NULL)
-    conclave_window_set_selected (self, node);
+    conclave_session_set_selected (self->session, node);
   conclave_window_show_view (self, "events");
   return conclave_events_view_select_event (CONCLAVE_EVENTS_VIEW (self->event_log), index);
 }

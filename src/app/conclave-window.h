@@ -1,75 +1,32 @@
-/* conclave-window.h — the main window: one cluster, and every view of it.
+/* conclave-window.h — the main window: every view of one session.
  *
- * The window creates the ConclaveCluster (the single model), shows the
- * welcome page while the cluster has no nodes, and hands the cluster to the
- * cluster view, timeline, charts, inspector and event log. The application's
- * actions call the functions below; failures become toasts, never crashes.
+ * The window shows a ConclaveSession (the application owns it): the welcome
+ * page while its cluster has no nodes, and the cluster view, timeline,
+ * charts, inspector and event log, each bound to the session. It never
+ * creates or replaces a cluster; the functions below are what its own
+ * actions and the application's do; failures become toasts, never crashes.
  */
 #pragma once
 
 #include <adwaita.h>
 
-#include "conclave-application.h"
-#include "conclave-cluster.h"
+#include "conclave-session.h"
 
 G_BEGIN_DECLS
-
-typedef enum {
-  CONCLAVE_NODE_COMMAND_CRASH,
-  CONCLAVE_NODE_COMMAND_STOP,
-  CONCLAVE_NODE_COMMAND_PAUSE,
-  CONCLAVE_NODE_COMMAND_RESUME,
-  CONCLAVE_NODE_COMMAND_RESTART,
-  CONCLAVE_NODE_COMMAND_REMOVE,
-} ConclaveNodeCommand;
 
 #define CONCLAVE_TYPE_WINDOW (conclave_window_get_type ())
 G_DECLARE_FINAL_TYPE (ConclaveWindow, conclave_window, CONCLAVE, WINDOW, AdwApplicationWindow)
 
-ConclaveWindow  *conclave_window_new              (ConclaveApplication *application);
-/* NULL when the control channel could not be opened (the window says why). */
-ConclaveCluster *conclave_window_get_cluster      (ConclaveWindow *self);
-ConclaveNode    *conclave_window_get_selected     (ConclaveWindow *self);
-void             conclave_window_set_selected     (ConclaveWindow *self,
-                                                   ConclaveNode   *node);
+ConclaveWindow  *conclave_window_new              (GtkApplication  *application,
+                                                   ConclaveSession *session,
+                                                   GSettings       *settings);
+ConclaveSession *conclave_window_get_session      (ConclaveWindow *self);
 
-void             conclave_window_add_node         (ConclaveWindow *self,
-                                                   gboolean        server,
-                                                   const char     *role);
-/* Runs a command line (no shell) as `copies` traced programs in `cwd`;
- * `name` NULL: the next free names. FALSE with an error, nothing hidden. */
-gboolean         conclave_window_run_program      (ConclaveWindow *self,
-                                                   const char     *command_line,
-                                                   const char     *cwd,
-                                                   const char     *name,
-                                                   guint           copies,
-                                                   gboolean        server,
-                                                   GError        **error);
-/* One copy in the examples folder; a failure becomes a toast. */
-void             conclave_window_run_command      (ConclaveWindow *self,
-                                                   const char     *command_line,
-                                                   gboolean        server);
 void             conclave_window_open_run_dialog  (ConclaveWindow *self);
-void             conclave_window_node_command     (ConclaveWindow     *self,
-                                                   ConclaveNodeCommand command,
-                                                   const char         *name);
-void             conclave_window_start_scenario   (ConclaveWindow *self,
-                                                   const char     *id);
-void             conclave_window_set_tempo        (ConclaveWindow *self,
-                                                   double          tempo);
-void             conclave_window_set_frozen       (ConclaveWindow *self,
-                                                   gboolean        frozen);
-void             conclave_window_set_presentation (ConclaveWindow *self,
-                                                   gboolean        presentation);
-gboolean         conclave_window_get_presentation (ConclaveWindow *self);
 void             conclave_window_toast            (ConclaveWindow *self,
                                                    const char     *message);
 
 /* For tests and the benchmark. */
-/* Cuts the named top-level nodes off from the others, both ways. */
-void             conclave_window_partition        (ConclaveWindow     *self,
-                                                   const char * const *minority);
-void             conclave_window_heal             (ConclaveWindow *self);
 gboolean         conclave_window_show_event       (ConclaveWindow *self,
                                                    guint64         index);
 /* The violation banner's text, NULL while it is hidden. */

@@ -46,7 +46,6 @@ struct _ConclaveCluster {
   guint                  group_port;
   gboolean               frozen;
   guint                  changed_id;
-  gint64                 last_changed_us;
   guint                  expire_id;
   char                  *state_dir;   /* CONCLAVE_STATE_DIR of the nodes (chapter 4 logs) */
   ConclaveTraceRecorder *recorder;    /* NULL when not recording */

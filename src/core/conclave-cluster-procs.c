@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <signal.h>
 
-#define CHILD_LINGER_MS     3000
+#define MAX_ENDED_CHILDREN  64     /* per parent; the oldest beyond go */
 
 void
 _conclave_cluster_proc_entry_clear (gpointer data)
@@ -61,28 +61,36 @@ conclave_cluster_lookup_pid (ConclaveCluster *self, gint pid)
   return info ? conclave_cluster_node_for_proc (self, info->index) : NULL;
 }
 
-static gboolean
-forget_child (gpointer data)
+/* Ended children stay (how long one is shown is the views' decision, and
+ * they remove it); only a bounded number, so a server that forks per
+ * request does not grow without end where nobody removes them. */
+static void
+prune_ended_children (ConclaveNode *parent)
 {
-  ConclaveNode *child = data;
-  ConclaveNode *parent = conclave_node_get_parent (child);
+  GListModel *children = conclave_node_get_children (parent);
+  guint ended = 0;
 
-  if (parent != NULL)
-    conclave_node_remove_child (parent, child);
-  return G_SOURCE_REMOVE;
+  for (guint i = g_list_model_get_n_items (children); i > 0; i--)
+    {
+      g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i - 1);
+
+      if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED && ++ended > MAX_ENDED_CHILDREN)
+        conclave_node_remove_child (parent, child);
+    }
 }
 
-/* A child ended: keep it visible a moment so the class sees it go. */
 void
 _conclave_cluster_child_ended (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum)
 {
+  ConclaveNode *parent = conclave_node_get_parent (child);
+
   if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED)
     return;
   conclave_node_set_exit (child, code, signum);
   conclave_node_set_state (child, signum ? CONCLAVE_NODE_CRASHED : CONCLAVE_NODE_EXITED);
-  _conclave_cluster_mark_dirty (self, conclave_node_get_parent (child));
-  g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (CHILD_LINGER_MS * MIN (self->tempo, 1.0)),
-                      forget_child, g_object_ref (child), g_object_unref);
+  _conclave_cluster_mark_dirty (self, parent);
+  if (parent != NULL)
+    prune_ended_children (parent);
 }
 
 static ConclaveNode *

@@ -3,7 +3,8 @@
  * The only place where the control server, the store, the matcher, the
  * supervisor and the node models meet. Per batch of events it maps
  * connections to processes, updates node models, appends to the store,
- * feeds the matcher and emits "changed" at most once per frame. It never
+ * feeds the matcher and emits "changed" once per main-loop turn, however
+ * many batches arrived (pacing to frames is the views' business). It never
  * draws and never blocks; a child that misbehaves costs it an error count.
  */
 #include "config.h"
@@ -19,7 +20,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#define CHANGED_INTERVAL_MS 16
 #define EXPIRE_INTERVAL_MS  200
 
 static void conclave_cluster_list_model_init (GListModelInterface *iface);
@@ -75,7 +75,6 @@ emit_changed (gpointer data)
   gpointer node;
 
   self->changed_id = 0;
-  self->last_changed_us = g_get_monotonic_time ();
   g_hash_table_iter_init (&iter, self->dirty);
   while (g_hash_table_iter_next (&iter, &node, NULL))
     conclave_node_flush_changes (node);
@@ -96,19 +95,12 @@ announce_violations (ConclaveCluster *self, guint64 from)
     }
 }
 
-/* At most one "changed" per frame, however many batches arrive. */
+/* One "changed" for all the batches of one main-loop turn. */
 void
 _conclave_cluster_queue_changed (ConclaveCluster *self)
 {
-  gint64 since_ms;
-
-  if (self->changed_id != 0)
-    return;
-  since_ms = (g_get_monotonic_time () - self->last_changed_us) / 1000;
-  if (since_ms >= CHANGED_INTERVAL_MS)
+  if (self->changed_id == 0)
     self->changed_id = g_idle_add_full (G_PRIORITY_DEFAULT, emit_changed, self, NULL);
-  else
-    self->changed_id = g_timeout_add (CHANGED_INTERVAL_MS - (guint) since_ms, emit_changed, self);
 }
 
 void
@@ -184,7 +176,7 @@ _conclave_cluster_tempo_command (double tempo)
   char value[G_ASCII_DTOSTR_BUF_SIZE];
 
   g_ascii_dtostr (value, sizeof value, tempo);
-  return g_strdup_printf ("{\"cmd\":\"tempo\",\"scale\":%s}", value);
+  return g_strdup_printf ("{\"cmd\":\"" CONCLAVE_CMD_TEMPO "\",\"scale\":%s}", value);
 }
 
 ConclaveFaults *
@@ -247,9 +239,9 @@ count_event (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
       }
     case CONCLAVE_EVENT_REAP:
       {
-        ConclaveNode *child = conclave_cluster_lookup_pid (self, e->num);
+        ConclaveNode *child = conclave_cluster_lookup_pid (self, conclave_event_reap_child (e));
         if (child && conclave_node_get_kind (child) == CONCLAVE_NODE_KIND_CHILD)
-          _conclave_cluster_child_ended (self, child, (gint) e->len, (gint) e->lc);
+          _conclave_cluster_child_ended (self, child, conclave_event_reap_code (e), (gint) conclave_event_reap_signal (e));
         break;
       }
     default:

@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ConclaveCluster, conclave_cluster, CONCLAVE, CLUSTER, GObject)
 
 /* Signals:
- *   "changed" ()                        after a batch of events, at most one per 16 ms
+ *   "changed" ()                        once per main-loop turn with new events (the views pace it to frames)
  *   "node-added" (ConclaveNode *)       any node, children included
  *   "node-removed" (ConclaveNode *)     a top-level node (a child leaves its parent's
  *                                       children model instead)

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "conclave-faults.h"
+#include "conclave-protocol.h"
 #include "conclave-cluster-private.h"
 
 typedef struct {
@@ -88,7 +89,7 @@ fault_command (ConclaveFaults *self,
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "cmd");
-  json_builder_add_string_value (builder, "fault");
+  json_builder_add_string_value (builder, CONCLAVE_CMD_FAULT);
   json_builder_set_member_name (builder, "drop");
   json_builder_add_double_value (builder, settings->drop);
   json_builder_set_member_name (builder, "delay_ms");

@@ -8,7 +8,6 @@
  */
 #include "conclave-node.h"
 
-#include <math.h>
 
 /* Enough for a long demonstration; a chatty node cannot grow us without bound. */
 #define OUTPUT_CAPACITY 5000
@@ -50,8 +49,6 @@ struct _ConclaveNode
   guint n_output;
 
   GPtrArray *delivered;      /* ConclaveDeliveredPost*, the newest DELIVERED_CAPACITY */
-
-  double x, y;
 
   gboolean dirty;
 };
@@ -581,30 +578,6 @@ conclave_node_get_output (ConclaveNode         *self,
 }
 
 void
-conclave_node_set_position (ConclaveNode *self,
-                            double        x,
-                            double        y)
-{
-  g_return_if_fail (CONCLAVE_IS_NODE (self));
-  self->x = x;
-  self->y = y;
-}
-
-gboolean
-conclave_node_get_position (ConclaveNode *self,
-                            double       *x,
-                            double       *y)
-{
-  g_return_val_if_fail (CONCLAVE_IS_NODE (self), FALSE);
-
-  if (x != NULL)
-    *x = self->x;
-  if (y != NULL)
-    *y = self->y;
-  return !isnan (self->x) && !isnan (self->y);
-}
-
-void
 conclave_node_flush_changes (ConclaveNode *self)
 {
   g_return_if_fail (CONCLAVE_IS_NODE (self));
@@ -761,6 +734,4 @@ conclave_node_init (ConclaveNode *self)
   self->addresses = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->addresses, NULL);
   self->output = g_new0 (OutputLine, OUTPUT_CAPACITY);
-  self->x = NAN;
-  self->y = NAN;
 }

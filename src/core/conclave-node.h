@@ -128,10 +128,6 @@ guint              conclave_node_get_n_delivered (ConclaveNode *self);
 const ConclaveDeliveredPost *conclave_node_get_delivered (ConclaveNode *self,
                                                   guint         index);
 
-/* Position in the cluster view, kept here so it survives redraws; NAN = unplaced. */
-void               conclave_node_set_position    (ConclaveNode *self, double x, double y);
-gboolean           conclave_node_get_position    (ConclaveNode *self, double *x, double *y);
-
 /* Emits "changed" once if anything changed since the last flush (the cluster
  * calls this once per batch, not per event). */
 void               conclave_node_flush_changes   (ConclaveNode *self);

@@ -312,20 +312,6 @@ test_flush (void)
 }
 
 static void
-test_position (void)
-{
-  g_autoptr(ConclaveNode) node = conclave_node_new ("s1", "udp-server", CONCLAVE_NODE_KIND_SERVER);
-  double x, y;
-
-  g_assert_false (conclave_node_get_position (node, &x, &y));
-  g_assert_true (isnan (x) && isnan (y));
-  conclave_node_set_position (node, 12.5, -3.0);
-  g_assert_true (conclave_node_get_position (node, &x, &y));
-  g_assert_cmpfloat (x, ==, 12.5);
-  g_assert_cmpfloat (y, ==, -3.0);
-}
-
-static void
 test_state_names (void)
 {
   g_autoptr(GEnumClass) states = g_type_class_ref (CONCLAVE_TYPE_NODE_STATE);
@@ -347,7 +333,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/node/children", test_children);
   g_test_add_func ("/node/output-ring", test_output_ring);
   g_test_add_func ("/node/flush", test_flush);
-  g_test_add_func ("/node/position", test_position);
   g_test_add_func ("/node/state-names", test_state_names);
 
   return g_test_run ();

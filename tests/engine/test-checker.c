@@ -60,7 +60,7 @@ last_violation (Fixture *f)
     {
       const ConclaveEvent *e = conclave_event_store_get (f->store, i);
       if (e->type == CONCLAVE_EVENT_VIOLATION)
-        return conclave_event_store_str (f->store, e->s[0]);
+        return conclave_event_store_str (f->store, conclave_event_violation_what (e));
     }
   return NULL;
 }

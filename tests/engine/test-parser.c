@@ -48,12 +48,12 @@ test_send (Fixture *f, gconstpointer data)
   g_assert_cmpuint (e.seq, ==, 7);
   g_assert_cmpint (e.time_ns, ==, 123456789);
   g_assert_cmpint (e.proto, ==, CONCLAVE_PROTO_UDP);
-  g_assert_cmpstr (str (f, e.s[0]), ==, "hello");
-  g_assert_cmpstr (str (f, e.s[1]), ==, "127.0.0.1:40000");
-  g_assert_cmpstr (str (f, e.s[2]), ==, "127.0.0.1:10001");
-  g_assert_cmpstr (str (f, e.s[3]), ==, "Hi \"server\"!");
-  g_assert_cmpuint (e.len, ==, 10);
-  g_assert_cmpuint (e.lc, ==, 5);
+  g_assert_cmpstr (str (f, conclave_event_kind (&e)), ==, "hello");
+  g_assert_cmpstr (str (f, conclave_event_src (&e)), ==, "127.0.0.1:40000");
+  g_assert_cmpstr (str (f, conclave_event_dst (&e)), ==, "127.0.0.1:10001");
+  g_assert_cmpstr (str (f, conclave_event_preview (&e)), ==, "Hi \"server\"!");
+  g_assert_cmpuint (conclave_event_length (&e), ==, 10);
+  g_assert_cmpuint (conclave_event_lamport (&e), ==, 5);
   g_assert_cmpuint (e.key, ==, ((guint64) 4242 << 32) | 3);
   g_assert_false (e.flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH);
 }
@@ -66,20 +66,20 @@ test_kinds (Fixture *f, gconstpointer data)
   g_assert_cmpint (parse (f, "{\"ev\":\"hello\",\"seq\":0,\"t\":1,\"v\":1,\"pid\":77,\"ppid\":70,"
                              "\"node\":\"s1\",\"role\":\"udp-server\",\"program\":\"conclave-node\"}", &e, NULL), ==, 0);
   g_assert_cmpint (e.type, ==, CONCLAVE_EVENT_HELLO);
-  g_assert_cmpuint (e.len, ==, 77);
-  g_assert_cmpint (e.num, ==, 70);
-  g_assert_cmpstr (str (f, e.s[1]), ==, "s1");
+  g_assert_cmpint (conclave_event_hello_pid (&e), ==, 77);
+  g_assert_cmpint (conclave_event_hello_ppid (&e), ==, 70);
+  g_assert_cmpstr (str (f, conclave_event_hello_node (&e)), ==, "s1");
 
   g_assert_cmpint (parse (f, "{\"ev\":\"state\",\"t\":5,\"role\":\"leader\",\"term\":3,\"leader\":\"s2\","
                              "\"view\":[\"s1\",\"s2\",\"s3\"]}", &e, NULL), ==, 0);
-  g_assert_cmpstr (str (f, e.s[2]), ==, "s1,s2,s3");
-  g_assert_cmpint (e.num, ==, 3);
+  g_assert_cmpstr (str (f, conclave_event_state_view (&e)), ==, "s1,s2,s3");
+  g_assert_cmpint (conclave_event_state_term (&e), ==, 3);
 
   g_assert_cmpint (parse (f, "{\"ev\":\"recv\",\"t\":5,\"proto\":\"tcp\",\"src\":\"a\",\"dst\":\"b\",\"len\":3,"
                              "\"hash\":\"00ff00ff00ff00ff\",\"off\":12}", &e, NULL), ==, 0);
   g_assert_true (e.flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH);
   g_assert_true (e.flags & CONCLAVE_EVENT_FLAG_HAS_OFFSET);
-  g_assert_cmpint (e.num, ==, 12);
+  g_assert_cmpint (conclave_event_offset (&e), ==, 12);
   g_assert_cmpuint (e.key, ==, G_GUINT64_CONSTANT (0x00ff00ff00ff00ff));
 
   g_assert_cmpint (parse (f, "{\"ev\":\"drop\",\"t\":5,\"proto\":\"udp\",\"src\":\"a\",\"dst\":\"b\",\"len\":3,"
@@ -88,8 +88,167 @@ test_kinds (Fixture *f, gconstpointer data)
   g_assert_true (e.flags & CONCLAVE_EVENT_FLAG_ISOLATED);
 
   g_assert_cmpint (parse (f, "{\"ev\":\"fault\",\"t\":5,\"node\":\"s1\",\"drop\":0.25,\"delay_ms\":100}", &e, NULL), ==, 0);
-  g_assert_cmpuint (e.lc, ==, 250);
-  g_assert_cmpint (e.num, ==, 100);
+  g_assert_cmpuint (conclave_event_fault_drop_permille (&e), ==, 250);
+  g_assert_cmpint (conclave_event_fault_delay_ms (&e), ==, 100);
+}
+
+/* ---- named accessors against the parser's field tables ------------------ */
+
+/* Parses `line` (which must be good) and notes its type as seen. */
+static const ConclaveEvent *
+parsed (Fixture *f, const char *line, ConclaveEvent *e, guint64 *seen)
+{
+  const char *reason = NULL;
+
+  if (parse (f, line, e, &reason) != CONCLAVE_PARSE_OK)
+    g_error ("%s: %s", line, reason);
+  *seen |= G_GUINT64_CONSTANT (1) << e->type;
+  return e;
+}
+
+static void
+check_process_accessors (Fixture *f, guint64 *seen)
+{
+  ConclaveEvent b;
+  const ConclaveEvent *e;
+
+  e = parsed (f, "{\"ev\":\"hello\",\"t\":1,\"v\":3,\"pid\":77,\"ppid\":70,\"node\":\"s1\","
+                 "\"role\":\"udp-server\",\"program\":\"prog\"}", &b, seen);
+  g_assert_cmpstr (str (f, conclave_event_hello_role (e)), ==, "udp-server");
+  g_assert_cmpstr (str (f, conclave_event_hello_node (e)), ==, "s1");
+  g_assert_cmpstr (str (f, conclave_event_hello_program (e)), ==, "prog");
+  g_assert_cmpint (conclave_event_hello_pid (e), ==, 77);
+  g_assert_cmpint (conclave_event_hello_ppid (e), ==, 70);
+  g_assert_cmpuint (conclave_event_hello_version (e), ==, 3);
+  e = parsed (f, "{\"ev\":\"socket\",\"t\":1,\"op\":\"connect\",\"local\":\"L\",\"peer\":\"P\"}", &b, seen);
+  g_assert_cmpstr (str (f, conclave_event_socket_op (e)), ==, "connect");
+  g_assert_cmpstr (str (f, conclave_event_socket_local (e)), ==, "L");
+  g_assert_cmpstr (str (f, conclave_event_socket_peer (e)), ==, "P");
+  e = parsed (f, "{\"ev\":\"fork\",\"t\":1,\"child\":91}", &b, seen);
+  g_assert_cmpint (conclave_event_fork_child (e), ==, 91);
+  e = parsed (f, "{\"ev\":\"reap\",\"t\":1,\"child\":92,\"code\":4,\"signal\":9}", &b, seen);
+  g_assert_cmpint (conclave_event_reap_child (e), ==, 92);
+  g_assert_cmpint (conclave_event_reap_code (e), ==, 4);
+  g_assert_cmpuint (conclave_event_reap_signal (e), ==, 9);
+  e = parsed (f, "{\"ev\":\"exit\",\"t\":1,\"code\":-3}", &b, seen);
+  g_assert_cmpint (conclave_event_exit_code (e), ==, -3);
+  e = parsed (f, "{\"ev\":\"log\",\"t\":1,\"text\":\"said\"}", &b, seen);
+  g_assert_cmpstr (str (f, conclave_event_log_text (e)), ==, "said");
+  e = parsed (f, "{\"ev\":\"overflow\",\"t\":1,\"dropped\":17}", &b, seen);
+  g_assert_cmpint (conclave_event_overflow_dropped (e), ==, 17);
+  e = parsed (f, "{\"ev\":\"garbage\",\"t\":1,\"count\":6,\"from\":\"F\"}", &b, seen);
+  g_assert_cmpint (conclave_event_garbage_count (e), ==, 6);
+  g_assert_cmpstr (str (f, conclave_event_garbage_from (e)), ==, "F");
+  e = parsed (f, "{\"ev\":\"rewrite\",\"t\":1,\"what\":\"bcast\",\"from\":\"A\",\"to\":\"B\"}", &b, seen);
+  g_assert_cmpstr (str (f, conclave_event_rewrite_what (e)), ==, "bcast");
+  g_assert_cmpstr (str (f, conclave_event_rewrite_from (e)), ==, "A");
+  g_assert_cmpstr (str (f, conclave_event_rewrite_to (e)), ==, "B");
+}
+
+static void
+check_message_accessors (Fixture *f, guint64 *seen)
+{
+  const char *types[] = { "send", "recv", "drop" };
+  ConclaveEvent b;
+  const ConclaveEvent *e;
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      g_autofree char *line =
+        g_strdup_printf ("{\"ev\":\"%s\",\"t\":1,\"proto\":\"tcp\",\"src\":\"S\",\"dst\":\"D\","
+                         "\"len\":33,\"kind\":\"K\",\"preview\":\"V\",\"lc\":44,\"off\":55}", types[i]);
+
+      e = parsed (f, line, &b, seen);
+      g_assert_cmpstr (str (f, conclave_event_kind (e)), ==, "K");
+      g_assert_cmpstr (str (f, conclave_event_src (e)), ==, "S");
+      g_assert_cmpstr (str (f, conclave_event_dst (e)), ==, "D");
+      g_assert_cmpstr (str (f, conclave_event_preview (e)), ==, "V");
+      g_assert_cmpuint (conclave_event_length (e), ==, 33);
+      g_assert_cmpuint (conclave_event_lamport (e), ==, 44);
+      g_assert_cmpint (conclave_event_offset (e), ==, 55);
+    }
+  e = parsed (f, "{\"ev\":\"lost\",\"t\":1,\"src\":\"S\",\"dst\":\"D\",\"kind\":\"K\",\"preview\":\"V\"}",
+              &b, seen);
+  g_assert_cmpstr (str (f, conclave_event_kind (e)), ==, "K");
+  g_assert_cmpstr (str (f, conclave_event_src (e)), ==, "S");
+  g_assert_cmpstr (str (f, conclave_event_dst (e)), ==, "D");
+  g_assert_cmpstr (str (f, conclave_event_preview (e)), ==, "V");
+}
+
+static void
+check_group_accessors (Fixture *f, guint64 *seen)
+{
+  ConclaveEvent b;
+  const ConclaveEvent *e;
+
+  e = parsed (f, "{\"ev\":\"state\",\"t\":1,\"role\":\"candidate\",\"term\":8,\"leader\":\"s3\","
+                 "\"view\":[\"s1\",\"s3\"],\"election\":\"bully\"}", &b, seen);
+  g_assert_cmpstr (str (f, conclave_event_state_role (e)), ==, "candidate");
+  g_assert_cmpstr (str (f, conclave_event_state_leader (e)), ==, "s3");
+  g_assert_cmpstr (str (f, conclave_event_state_view (e)), ==, "s1,s3");
+  g_assert_cmpstr (str (f, conclave_event_state_election (e)), ==, "bully");
+  g_assert_cmpint (conclave_event_state_term (e), ==, 8);
+  e = parsed (f, "{\"ev\":\"deliver\",\"t\":1,\"seqno\":12,\"req\":\"c1:4\",\"client\":\"c1\",\"text\":\"post\"}",
+              &b, seen);
+  g_assert_cmpint (conclave_event_deliver_seqno (e), ==, 12);
+  g_assert_cmpstr (str (f, conclave_event_deliver_request (e)), ==, "c1:4");
+  g_assert_cmpstr (str (f, conclave_event_deliver_client (e)), ==, "c1");
+  g_assert_cmpstr (str (f, conclave_event_deliver_text (e)), ==, "post");
+  e = parsed (f, "{\"ev\":\"acked\",\"t\":1,\"req\":\"c2:1\",\"seqno\":13}", &b, seen);
+  g_assert_cmpstr (str (f, conclave_event_acked_request (e)), ==, "c2:1");
+  g_assert_cmpint (conclave_event_acked_seqno (e), ==, 13);
+  e = parsed (f, "{\"ev\":\"violation\",\"t\":1,\"what\":\"split-brain\",\"text\":\"two\"}", &b, seen);
+  g_assert_cmpstr (str (f, conclave_event_violation_what (e)), ==, "split-brain");
+  g_assert_cmpstr (str (f, conclave_event_violation_text (e)), ==, "two");
+}
+
+static void
+check_controller_accessors (Fixture *f, guint64 *seen)
+{
+  const char *plain[] = { "crash", "stop", "pause", "resume", "restart", "remove" };
+  ConclaveEvent b;
+  const ConclaveEvent *e;
+
+  for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
+    {
+      g_autofree char *line = g_strdup_printf ("{\"ev\":\"%s\",\"t\":1,\"node\":\"n%u\"}", plain[i], i);
+      g_autofree char *name = g_strdup_printf ("n%u", i);
+
+      e = parsed (f, line, &b, seen);
+      g_assert_cmpstr (str (f, conclave_event_node (e)), ==, name);
+    }
+  e = parsed (f, "{\"ev\":\"spawn\",\"t\":1,\"node\":\"s4\",\"argv\":[\"a\",\"b\"],\"pid\":321}", &b, seen);
+  g_assert_cmpstr (str (f, conclave_event_node (e)), ==, "s4");
+  g_assert_cmpstr (str (f, conclave_event_spawn_argv (e)), ==, "a,b");
+  g_assert_cmpint (conclave_event_spawn_pid (e), ==, 321);
+  e = parsed (f, "{\"ev\":\"exited\",\"t\":1,\"node\":\"s5\",\"code\":2,\"signal\":15}", &b, seen);
+  g_assert_cmpstr (str (f, conclave_event_node (e)), ==, "s5");
+  g_assert_cmpint (conclave_event_exited_code (e), ==, 2);
+  g_assert_cmpuint (conclave_event_exited_signal (e), ==, 15);
+  e = parsed (f, "{\"ev\":\"fault\",\"t\":1,\"node\":\"s6\",\"isolate\":[\"s1\",\"s2\"],\"delay_ms\":70,"
+                 "\"drop\":0.5}", &b, seen);
+  g_assert_cmpstr (str (f, conclave_event_node (e)), ==, "s6");
+  g_assert_cmpstr (str (f, conclave_event_fault_isolate (e)), ==, "s1,s2");
+  g_assert_cmpint (conclave_event_fault_delay_ms (e), ==, 70);
+  g_assert_cmpuint (conclave_event_fault_drop_permille (e), ==, 500);
+  e = parsed (f, "{\"ev\":\"error\",\"t\":1,\"reason\":\"why\"}", &b, seen);
+  g_assert_cmpstr (str (f, conclave_event_error_reason (e)), ==, "why");
+}
+
+/* One line of every event type; each accessor returns the field the
+ * protocol names, so the accessors and the parser's tables agree. */
+static void
+test_accessors (Fixture *f, gconstpointer data)
+{
+  guint64 seen = 0;
+
+  check_process_accessors (f, &seen);
+  check_message_accessors (f, &seen);
+  check_group_accessors (f, &seen);
+  check_controller_accessors (f, &seen);
+  for (guint type = CONCLAVE_EVENT_NONE + 1; type < CONCLAVE_EVENT_N_TYPES; type++)
+    if (!(seen & (G_GUINT64_CONSTANT (1) << type)))
+      g_error ("no accessor check for event type %s", conclave_event_type_to_string (type));
 }
 
 typedef struct {
@@ -154,7 +313,7 @@ test_too_long_and_utf8 (Fixture *f, gconstpointer data)
   g_assert_cmpint (parse (f, bad_utf8, &e, &reason), ==, CONCLAVE_PARSE_ERROR_INVALID_UTF8);
   /* Still fine afterwards: nothing is left over from a bad line. */
   g_assert_cmpint (parse (f, "{\"ev\":\"fork\",\"t\":1,\"child\":5}", &e, NULL), ==, CONCLAVE_PARSE_OK);
-  g_assert_cmpint (e.num, ==, 5);
+  g_assert_cmpint (conclave_event_fork_child (&e), ==, 5);
 }
 
 /* ---- the fast path against json-glib ------------------------------------- */
@@ -262,6 +421,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/parser/send", Fixture, NULL, fixture_setup, test_send, fixture_teardown);
   g_test_add ("/parser/kinds", Fixture, NULL, fixture_setup, test_kinds, fixture_teardown);
+  g_test_add ("/parser/accessors", Fixture, NULL, fixture_setup, test_accessors, fixture_teardown);
   g_test_add ("/parser/malformed", Fixture, NULL, fixture_setup, test_malformed, fixture_teardown);
   g_test_add ("/parser/too-long-and-utf8", Fixture, NULL, fixture_setup, test_too_long_and_utf8, fixture_teardown);
   g_test_add ("/parser/fast-path-matches-json-glib", Fixture, NULL, fixture_setup, test_fast_path_matches_reference, fixture_teardown);

@@ -144,13 +144,15 @@ group_test_delivered (ConclaveCluster *cluster, const char *name, guint *twice)
     {
       const ConclaveEvent *e = conclave_event_store_get (store, i);
 
-      if (e->type != CONCLAVE_EVENT_DELIVER || e->proc != proc || e->num < 1)
+      gint32 seqno;
+
+      if (e->type != CONCLAVE_EVENT_DELIVER || e->proc != proc || (seqno = conclave_event_deliver_seqno (e)) < 1)
         continue;
-      if ((guint) e->num > log->len)
-        g_ptr_array_set_size (log, (guint) e->num);
-      if (log->pdata[e->num - 1] != NULL && twice != NULL)
+      if ((guint) seqno > log->len)
+        g_ptr_array_set_size (log, (guint) seqno);
+      if (log->pdata[seqno - 1] != NULL && twice != NULL)
         (*twice)++;
-      log->pdata[e->num - 1] = (gpointer) conclave_event_store_str (store, e->s[0]);
+      log->pdata[seqno - 1] = (gpointer) conclave_event_store_str (store, conclave_event_deliver_request (e));
     }
   return log;
 }
@@ -171,8 +173,8 @@ group_test_acked (ConclaveCluster *cluster)
        * has a new log, and the old acknowledgements are not in it. */
       if (e->type == CONCLAVE_EVENT_ACKED && node != NULL && info != NULL
           && conclave_node_get_pid (node) == info->pid)
-        g_hash_table_insert (acked, (gpointer) conclave_event_store_str (store, e->s[0]),
-                             GINT_TO_POINTER (e->num));
+        g_hash_table_insert (acked, (gpointer) conclave_event_store_str (store, conclave_event_acked_request (e)),
+                             GINT_TO_POINTER (conclave_event_acked_seqno (e)));
     }
   return acked;
 }
@@ -199,9 +201,9 @@ group_test_violations (ConclaveCluster *cluster, const char *what)
       const ConclaveEvent *e = conclave_event_store_get (store, i);
       if (e->type != CONCLAVE_EVENT_VIOLATION)
         continue;
-      g_test_message ("violation %s: %s", conclave_event_store_str (store, e->s[0]),
-                      conclave_event_store_str (store, e->s[3]));
-      n += what == NULL || g_strcmp0 (conclave_event_store_str (store, e->s[0]), what) == 0;
+      g_test_message ("violation %s: %s", conclave_event_store_str (store, conclave_event_violation_what (e)),
+                      conclave_event_store_str (store, conclave_event_violation_text (e)));
+      n += what == NULL || g_strcmp0 (conclave_event_store_str (store, conclave_event_violation_what (e)), what) == 0;
     }
   return n;
 }

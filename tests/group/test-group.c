@@ -42,7 +42,7 @@ new_leader_at (ConclaveCluster *cluster, const char *old, gint64 since_ns)
     {
       const ConclaveEvent *e = conclave_event_store_get (store, i);
       if (e->type == CONCLAVE_EVENT_STATE && e->time_ns > since_ns && e->proc != old_proc
-          && g_strcmp0 (conclave_event_store_str (store, e->s[0]), "leader") == 0)
+          && g_strcmp0 (conclave_event_store_str (store, conclave_event_state_role (e)), "leader") == 0)
         return e->time_ns;
     }
   return 0;
@@ -180,7 +180,7 @@ count_sent_after (ConclaveCluster *cluster, guint32 proc, const char *kind, gint
     {
       const ConclaveEvent *e = conclave_event_store_get (store, i);
       n += (e->type == CONCLAVE_EVENT_SEND || e->type == CONCLAVE_EVENT_DROP) && e->proc == proc
-           && e->time_ns > since_ns && g_strcmp0 (conclave_event_store_str (store, e->s[0]), kind) == 0;
+           && e->time_ns > since_ns && g_strcmp0 (conclave_event_store_str (store, conclave_event_kind (e)), kind) == 0;
     }
   return n;
 }
@@ -342,7 +342,8 @@ delivered_text (ConclaveCluster *cluster, gpointer text)
   for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
     {
       const ConclaveEvent *e = conclave_event_store_get (store, i);
-      if (e->type == CONCLAVE_EVENT_DELIVER && g_strcmp0 (conclave_event_store_str (store, e->s[3]), text) == 0)
+      if (e->type == CONCLAVE_EVENT_DELIVER
+          && g_strcmp0 (conclave_event_store_str (store, conclave_event_deliver_text (e)), text) == 0)
         return TRUE;
     }
   return FALSE;

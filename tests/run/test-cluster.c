@@ -65,7 +65,7 @@ static const char *
 preview_of (ConclaveCluster *cluster, const ConclaveMessage *m)
 {
   const ConclaveEvent *send = conclave_event_store_get (conclave_cluster_get_store (cluster), m->send_index);
-  return send ? conclave_event_store_str (conclave_cluster_get_store (cluster), send->s[3]) : NULL;
+  return send ? conclave_event_store_str (conclave_cluster_get_store (cluster), conclave_event_preview (send)) : NULL;
 }
 
 static guint

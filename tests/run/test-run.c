@@ -155,7 +155,7 @@ pids_in_trace (const char *trace)
       const ConclaveEvent *e = conclave_event_store_get (store, i);
       if (e->type == CONCLAVE_EVENT_HELLO || e->type == CONCLAVE_EVENT_SPAWN)
         {
-          gint pid = (gint) e->len;
+          gint pid = e->type == CONCLAVE_EVENT_HELLO ? conclave_event_hello_pid (e) : conclave_event_spawn_pid (e);
           g_array_append_val (pids, pid);
         }
     }

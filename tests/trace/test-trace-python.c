@@ -242,8 +242,8 @@ check_tcp_message (ConclaveCluster *cluster, const ConclaveMessage *m, gpointer 
   g_assert_true (send->flags & CONCLAVE_EVENT_FLAG_HAS_OFFSET);
   g_assert_true (recv->flags & CONCLAVE_EVENT_FLAG_HAS_OFFSET);
   /* A receive pairs only with a send whose bytes it overlaps. */
-  g_assert_cmpint (recv->num, <, send->num + (gint32) send->len);
-  g_assert_cmpint (send->num, <, recv->num + (gint32) recv->len);
+  g_assert_cmpint (conclave_event_offset (recv), <, conclave_event_offset (send) + (gint32) conclave_event_length (send));
+  g_assert_cmpint (conclave_event_offset (send), <, conclave_event_offset (recv) + (gint32) conclave_event_length (recv));
   (*(guint *) data)++;
 }
 

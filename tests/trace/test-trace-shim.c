@@ -72,7 +72,7 @@ stream_bytes_received (ConclaveCluster *cluster)
     {
       const ConclaveEvent *e = conclave_event_store_get (store, i);
       if (e->type == CONCLAVE_EVENT_RECV && e->proto == CONCLAVE_PROTO_TCP)
-        bytes += e->len;
+        bytes += conclave_event_length (e);
     }
   return bytes;
 }

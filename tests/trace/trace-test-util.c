@@ -305,7 +305,7 @@ trace_test_preview (ConclaveCluster *cluster, const ConclaveMessage *m)
 
   if (e == NULL)
     e = conclave_event_store_get (store, m->recv_index);
-  return e ? conclave_event_store_str (store, e->s[3]) : NULL;
+  return e ? conclave_event_store_str (store, conclave_event_preview (e)) : NULL;
 }
 
 void
@@ -327,7 +327,7 @@ trace_test_count_events (ConclaveCluster *cluster, ConclaveEventType type, const
 
       if (e == NULL || e->type != type)
         continue;
-      if (what != NULL && g_strcmp0 (conclave_event_store_str (store, e->s[0]), what) != 0)
+      if (what != NULL && g_strcmp0 (conclave_event_store_str (store, conclave_event_socket_op (e)), what) != 0)
         continue;
       owner = conclave_cluster_node_for_proc (cluster, e->proc);
       while (owner != NULL && conclave_node_get_parent (owner) != NULL)

@@ -169,7 +169,7 @@ test_filter (Fixture       *f,
       const ConclaveEvent *e = conclave_event_item_get_event (item);
 
       g_assert_cmpuint (e->proc, ==, f->proc[1]);
-      g_assert_cmpuint (e->s[0], ==, f->kinds[1]);
+      g_assert_cmpuint (conclave_event_kind (e), ==, f->kinds[1]);
     }
   /* New events are filtered as they come. */
   append (f, 10000);

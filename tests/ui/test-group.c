@@ -35,7 +35,7 @@ static gboolean
 has_group_state (gpointer data)
 {
   GroupWait *w = data;
-  ConclaveNode *node = conclave_cluster_lookup (w->f->cluster, w->name);
+  ConclaveNode *node = conclave_cluster_lookup (conclave_session_get_cluster (w->f->session), w->name);
 
   return node != NULL && g_strcmp0 (conclave_node_get_group_role (node), w->role) == 0 &&
          conclave_node_get_term (node) == w->term;
@@ -64,13 +64,13 @@ static const ConclaveEvent *
 last_fault (UiFixture  *f,
             const char *name)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (f->cluster);
+  ConclaveEventStore *store = conclave_cluster_get_store (conclave_session_get_cluster (f->session));
 
   for (guint64 i = conclave_event_store_get_end (store); i > conclave_event_store_get_first (store); i--)
     {
       const ConclaveEvent *e = conclave_event_store_get (store, i - 1);
 
-      if (e->type == CONCLAVE_EVENT_FAULT && g_strcmp0 (conclave_event_store_str (store, e->s[0]), name) == 0)
+      if (e->type == CONCLAVE_EVENT_FAULT && g_strcmp0 (conclave_event_store_str (store, conclave_event_node (e)), name) == 0)
         return e;
     }
   return NULL;
@@ -85,7 +85,8 @@ last_isolation (UiFixture  *f,
 
   if (e == NULL)
     return NULL;
-  return e->s[1] ? conclave_event_store_str (conclave_cluster_get_store (f->cluster), e->s[1]) : "";
+  return conclave_event_fault_isolate (e)
+         ? conclave_event_store_str (conclave_cluster_get_store (conclave_session_get_cluster (f->session)), conclave_event_fault_isolate (e)) : "";
 }
 
 static void
@@ -192,20 +193,20 @@ test_group (UiFixture     *f,
   GtkWidget *events = conclave_window_get_view_widget (f->window, "events");
   const char *minority[] = { "s1", NULL };
   const ConclaveEvent *cause;
-  ConclaveEventStore *store = conclave_cluster_get_store (f->cluster);
+  ConclaveEventStore *store = conclave_cluster_get_store (conclave_session_get_cluster (f->session));
   guint64 selected;
 
   run_server (f, "--role leader --term 2 --leader s1 --view s1,s2 --deliver 3");
   run_server (f, "--role follower --term 2 --leader s1 --view s1,s2 --deliver 3");
   if (!ui_test_wait (has_group_state, &leader, 10000))
-    ui_test_describe_nodes (f->cluster);
+    ui_test_describe_nodes (conclave_session_get_cluster (f->session));
   g_assert_true (has_group_state (&leader));
   g_assert_true (ui_test_wait (has_group_state, &follower, 10000));
-  g_assert_true (conclave_node_is_leader (conclave_cluster_lookup (f->cluster, "s1")));
-  g_assert_cmpstr (conclave_node_get_leader (conclave_cluster_lookup (f->cluster, "s2")), ==, "s1");
+  g_assert_true (conclave_node_is_leader (conclave_cluster_lookup (conclave_session_get_cluster (f->session), "s1")));
+  g_assert_cmpstr (conclave_node_get_leader (conclave_cluster_lookup (conclave_session_get_cluster (f->session), "s2")), ==, "s1");
 
   /* The leader's inspector: role, term, and its delivered posts in order. */
-  conclave_window_set_selected (f->window, conclave_cluster_lookup (f->cluster, "s1"));
+  conclave_session_set_selected (f->session, conclave_cluster_lookup (conclave_session_get_cluster (f->session), "s1"));
   g_assert_true (ui_test_wait (three_posts_shown, f, 5000));
   g_assert_cmpstr (inspector_value (f, "group-role"), ==, "leader");
   g_assert_cmpstr (inspector_value (f, "term"), ==, "2");
@@ -237,9 +238,11 @@ test_group (UiFixture     *f,
   g_assert_cmpstr (last_isolation (f, "s2"), ==, "");
   /* The inspector's drop and delay controls send at once. */
   set_fault_spins (f, 30, 250);
-  g_assert_true (last_fault (f, "s1")->lc == 300 && last_fault (f, "s1")->num == 250);
+  g_assert_cmpuint (conclave_event_fault_drop_permille (last_fault (f, "s1")), ==, 300);
+  g_assert_cmpint (conclave_event_fault_delay_ms (last_fault (f, "s1")), ==, 250);
   set_fault_spins (f, 0, 0);
-  g_assert_true (last_fault (f, "s1")->lc == 0 && last_fault (f, "s1")->num == 0);
+  g_assert_cmpuint (conclave_event_fault_drop_permille (last_fault (f, "s1")), ==, 0);
+  g_assert_cmpint (conclave_event_fault_delay_ms (last_fault (f, "s1")), ==, 0);
   /* A partition without a side is refused, nothing sent. */
   ui_test_activate (f->app, "partition", g_variant_new_strv (NULL, 0));
   g_assert_cmpstr (last_isolation (f, "s1"), ==, "");
@@ -258,8 +261,8 @@ test_group (UiFixture     *f,
   cause = conclave_event_store_get (store, selected);
   g_assert_nonnull (cause);
   g_assert_cmpint (cause->type, ==, CONCLAVE_EVENT_STATE);
-  g_assert_cmpstr (conclave_event_store_str (store, cause->s[0]), ==, "leader");
-  g_assert_true (conclave_window_get_selected (f->window) == conclave_cluster_lookup (f->cluster, "s3"));
+  g_assert_cmpstr (conclave_event_store_str (store, conclave_event_state_role (cause)), ==, "leader");
+  g_assert_true (conclave_session_get_selected (f->session) == conclave_cluster_lookup (conclave_session_get_cluster (f->session), "s3"));
 }
 
 /* One owner of fault settings: a scenario's isolation survives the
@@ -278,14 +281,14 @@ test_stale_isolation (UiFixture     *f,
   run_server (f, "--role follower --term 2 --leader s1 --view s1,s2");
   g_assert_true (ui_test_wait (has_group_state, &leader, 10000));
   g_assert_true (ui_test_wait (has_group_state, &follower, 10000));
-  conclave_cluster_apply_fault (f->cluster, isolate);
+  conclave_cluster_apply_fault (conclave_session_get_cluster (f->session), isolate);
   g_assert_cmpstr (last_isolation (f, "s1"), ==, "s2");
   g_assert_cmpstr (last_isolation (f, "s2"), ==, "s1");
 
-  conclave_window_set_selected (f->window, conclave_cluster_lookup (f->cluster, "s1"));
+  conclave_session_set_selected (f->session, conclave_cluster_lookup (conclave_session_get_cluster (f->session), "s1"));
   scroll_to_end (conclave_window_get_view_widget (f->window, "inspector"));
   set_fault_spins (f, 30, 0);
-  g_assert_cmpuint (last_fault (f, "s1")->lc, ==, 300);
+  g_assert_cmpuint (conclave_event_fault_drop_permille (last_fault (f, "s1")), ==, 300);
   g_assert_cmpstr (last_isolation (f, "s1"), ==, "s2");
   g_assert_cmpstr (last_isolation (f, "s2"), ==, "s1");
   g_assert_cmpstr (inspector_value (f, "isolated"), ==, "s2");
@@ -322,7 +325,7 @@ new_leader (gpointer data)
   w->leader = NULL;
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      ConclaveNode *node = conclave_cluster_lookup (w->f->cluster, names[i]);
+      ConclaveNode *node = conclave_cluster_lookup (conclave_session_get_cluster (w->f->session), names[i]);
 
       if (node != NULL && node != w->old && conclave_node_is_leader (node) &&
           conclave_node_get_state (node) == CONCLAVE_NODE_RUNNING && conclave_node_get_term (node) > w->term)
@@ -365,12 +368,12 @@ test_real_group (UiFixture     *f,
     ui_test_activate (f->app, "add-server-role", g_variant_new_string ("group-server"));
   ui_test_activate (f->app, "add-client-role", g_variant_new_string ("group-client"));
   if (!ui_test_wait (new_leader, &w, 20000))
-    ui_test_describe_nodes (f->cluster);
+    ui_test_describe_nodes (conclave_session_get_cluster (f->session));
   g_assert_nonnull (w.leader);
   g_assert_true (ui_test_wait (leader_delivered, &w, 20000));
   g_test_message ("%s leads term %u, %u posts delivered", conclave_node_get_name (w.leader),
                   conclave_node_get_term (w.leader), conclave_node_get_n_delivered (w.leader));
-  conclave_window_set_selected (f->window, w.leader);
+  conclave_session_set_selected (f->session, w.leader);
   g_assert_true (g_strv_contains (conclave_node_get_argv (w.leader), election));
   ui_test_screenshot (GTK_WIDGET (f->window), shot);
 
@@ -379,12 +382,12 @@ test_real_group (UiFixture     *f,
   t0 = g_get_monotonic_time ();
   ui_test_activate (f->app, "crash-node", g_variant_new_string (conclave_node_get_name (w.old)));
   if (!ui_test_wait (new_leader, &w, 20000))
-    ui_test_describe_nodes (f->cluster);
+    ui_test_describe_nodes (conclave_session_get_cluster (f->session));
   g_assert_nonnull (w.leader);
   g_test_message ("after crashing %s: %s leads term %u, %.1f s later", conclave_node_get_name (w.old),
                   conclave_node_get_name (w.leader), conclave_node_get_term (w.leader),
                   (g_get_monotonic_time () - t0) / 1e6);
-  conclave_window_set_selected (f->window, w.leader);
+  conclave_session_set_selected (f->session, w.leader);
   ui_test_screenshot (GTK_WIDGET (f->window), failover_shot);
   g_assert_null (conclave_window_get_violation (f->window));
 }

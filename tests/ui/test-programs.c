@@ -59,15 +59,15 @@ exchanged (gpointer data)
 {
   Exchange *e = data;
 
-  return delivered_to (e->f->cluster, "c1", "s1", e->delivered) &&
-         delivered_to (e->f->cluster, "s1", "c1", e->delivered);
+  return delivered_to (conclave_session_get_cluster (e->f->session), "c1", "s1", e->delivered) &&
+         delivered_to (conclave_session_get_cluster (e->f->session), "s1", "c1", e->delivered);
 }
 
 static gboolean
 c1_crashed (gpointer data)
 {
   UiFixture *f = data;
-  ConclaveNode *c1 = conclave_cluster_lookup (f->cluster, "c1");
+  ConclaveNode *c1 = conclave_cluster_lookup (conclave_session_get_cluster (f->session), "c1");
 
   return conclave_node_get_state (c1) == CONCLAVE_NODE_CRASHED;
 }
@@ -85,24 +85,24 @@ test_run_command (UiFixture     *f,
   ui_test_activate (f->app, "run-command", g_variant_new_string (CLIENT_LINE));
   g_assert_true (ui_test_wait (exchanged, &e, 15000));
 
-  s1 = conclave_cluster_lookup (f->cluster, "s1");
-  c1 = conclave_cluster_lookup (f->cluster, "c1");
+  s1 = conclave_cluster_lookup (conclave_session_get_cluster (f->session), "s1");
+  c1 = conclave_cluster_lookup (conclave_session_get_cluster (f->session), "c1");
   g_assert_true (conclave_node_is_server (s1));
   g_assert_false (conclave_node_is_server (c1));
   g_assert_cmpstr (conclave_node_get_role (c1), ==, "exec");
   g_assert_cmpstr (conclave_window_get_page (f->window), ==, "cluster");
   /* The newest program is selected, so the inspector shows it. */
-  g_assert_true (conclave_window_get_selected (f->window) == c1);
+  g_assert_true (conclave_session_get_selected (f->session) == c1);
   g_test_message ("s1 PID %d, c1 PID %d; %u hellos and %u replies delivered",
                   conclave_node_get_pid (s1), conclave_node_get_pid (c1),
-                  n_between (f->cluster, c1, s1), n_between (f->cluster, s1, c1));
+                  n_between (conclave_session_get_cluster (f->session), c1, s1), n_between (conclave_session_get_cluster (f->session), s1, c1));
 
   pid = conclave_node_get_pid (c1);
   ui_test_activate (f->app, "crash-node", g_variant_new_string ("c1"));
   g_assert_true (ui_test_wait (c1_crashed, f, 3000));
   g_assert_cmpint (conclave_node_get_exit_signal (c1), ==, SIGKILL);
   g_assert_true (ui_test_pid_gone (pid));
-  g_assert_true (ui_test_node_running (f->cluster, "s1"));
+  g_assert_true (ui_test_node_running (conclave_session_get_cluster (f->session), "s1"));
 }
 
 static gboolean
@@ -110,8 +110,8 @@ clients_running (gpointer data)
 {
   Exchange *e = data;
 
-  return delivered_to (e->f->cluster, "c1", "s1", e->delivered) &&
-         delivered_to (e->f->cluster, "c2", "s1", e->delivered);
+  return delivered_to (conclave_session_get_cluster (e->f->session), "c1", "s1", e->delivered) &&
+         delivered_to (conclave_session_get_cluster (e->f->session), "c2", "s1", e->delivered);
 }
 
 static gboolean
@@ -159,7 +159,7 @@ test_dialog (UiFixture     *f,
   conclave_run_dialog_set_command (dialog, "/nonexistent/program --port {port}");
   g_assert_false (conclave_run_dialog_run (dialog));
   g_test_message ("missing program: %s", conclave_run_dialog_get_error (dialog));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->cluster)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conclave_session_get_cluster (f->session))), ==, 0);
 
   /* A server by the action, then two copies of a client the way a teacher
    * types it: relative to the working folder (the examples by default). */
@@ -170,9 +170,9 @@ test_dialog (UiFixture     *f,
   g_assert_true (conclave_run_dialog_run (dialog));
   g_assert_true (ui_test_wait (dialog_gone, &dialog, 2000));
   if (!ui_test_wait (clients_running, &e, 15000))
-    ui_test_describe_nodes (f->cluster);
+    ui_test_describe_nodes (conclave_session_get_cluster (f->session));
   g_assert_true (clients_running (&e));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->cluster)), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conclave_session_get_cluster (f->session))), ==, 3);
   /* What the class sees: one server, two copies of the client. (This also
    * lets the window draw once after the dialog went: GTK 4.8 warns when a
    * window is destroyed before that.) */

@@ -12,7 +12,7 @@
 typedef struct {
   ConclaveApplication *app;
   ConclaveWindow      *window;
-  ConclaveCluster     *cluster;
+  ConclaveSession     *session;
 } Fixture;
 
 static void
@@ -20,7 +20,7 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   f->window = ui_test_window_new (&f->app);
-  f->cluster = conclave_window_get_cluster (f->window);
+  f->session = conclave_window_get_session (f->window);
 }
 
 static void
@@ -59,12 +59,12 @@ scenario_running (gpointer data)
   for (guint i = 0; i < r->scenario->nodes->len; i++)
     {
       const ConclaveScenarioNode *sn = g_ptr_array_index (r->scenario->nodes, i);
-      ConclaveNode *node = conclave_cluster_lookup (r->f->cluster, sn->name);
+      ConclaveNode *node = conclave_cluster_lookup (conclave_session_get_cluster (r->f->session), sn->name);
 
       if (node == NULL || conclave_node_get_state (node) != CONCLAVE_NODE_RUNNING)
         return FALSE;
     }
-  conclave_matcher_count (conclave_cluster_get_matcher (r->f->cluster), counts);
+  conclave_matcher_count (conclave_cluster_get_matcher (conclave_session_get_cluster (r->f->session)), counts);
   return counts[CONCLAVE_MESSAGE_DELIVERED] >= r->delivered;
 }
 
@@ -82,7 +82,7 @@ run_chapter (Fixture    *f,
   /* At the classroom tempo, as the class sees it; a generous bound, since
    * CI runs two suites at once on two cores. */
   g_assert_true (ui_test_wait (scenario_running, &r, 30000));
-  conclave_window_set_selected (f->window, conclave_cluster_lookup (f->cluster, "s1"));
+  conclave_session_set_selected (f->session, conclave_cluster_lookup (conclave_session_get_cluster (f->session), "s1"));
 }
 
 static void
@@ -124,8 +124,8 @@ test_faults (Fixture       *f,
              gconstpointer  data)
 {
   run_chapter (f, "chapter-2", 2);
-  g_assert_true (conclave_faults_set_drop (conclave_cluster_get_faults (f->cluster), "c1", 0.5));
-  g_assert_true (conclave_faults_set_drop (conclave_cluster_get_faults (f->cluster), "c2", 0.5));
+  g_assert_true (conclave_faults_set_drop (conclave_cluster_get_faults (conclave_session_get_cluster (f->session)), "c1", 0.5));
+  g_assert_true (conclave_faults_set_drop (conclave_cluster_get_faults (conclave_session_get_cluster (f->session)), "c2", 0.5));
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "set-tempo", g_variant_new_double (0.3));
   ui_test_run_for (3000);
   save (f, "faults");
@@ -136,7 +136,7 @@ some_unheard (gpointer data)
 {
   Fixture *f = data;
 
-  return conclave_matcher_count_state (conclave_cluster_get_matcher (f->cluster), CONCLAVE_MESSAGE_UNHEARD) >= 6;
+  return conclave_matcher_count_state (conclave_cluster_get_matcher (conclave_session_get_cluster (f->session)), CONCLAVE_MESSAGE_UNHEARD) >= 6;
 }
 
 /* A program logging to a syslog port nobody reads: its lines are unheard,
@@ -156,7 +156,7 @@ test_unheard (Fixture       *f,
   GdkRGBA red;
   guint n_colors, n_red;
 
-  g_assert_nonnull (conclave_cluster_add_program (f->cluster, "logger", argv, NULL, FALSE, &error));
+  g_assert_nonnull (conclave_cluster_add_program (conclave_session_get_cluster (f->session), "logger", argv, NULL, FALSE, &error));
   g_assert_no_error (error);
   g_assert_true (ui_test_wait (some_unheard, f, 30000));
   conclave_window_show_view (f->window, "timeline");
@@ -167,7 +167,7 @@ test_unheard (Fixture       *f,
   g_test_message ("unheard: %u colours, %u pixels of alarm red", n_colors, n_red);
   g_assert_cmpuint (n_colors, >=, 40);
   g_assert_cmpuint (n_red, ==, 0);
-  g_assert_cmpuint (conclave_matcher_count_state (conclave_cluster_get_matcher (f->cluster), CONCLAVE_MESSAGE_LOST), ==, 0);
+  g_assert_cmpuint (conclave_matcher_count_state (conclave_cluster_get_matcher (conclave_session_get_cluster (f->session)), CONCLAVE_MESSAGE_LOST), ==, 0);
 }
 
 static void
@@ -176,14 +176,14 @@ test_presentation (Fixture       *f,
 {
   run_chapter (f, "chapter-2", 4);
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "presentation-mode", NULL);
-  g_assert_true (conclave_window_get_presentation (f->window));
+  g_assert_true (conclave_session_get_presentation (f->session));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (f->window), "presentation"));
   /* Full screen needs a window manager to grant it; Xvfb has none, and the
    * window is already as large as the screen. */
   ui_test_run_for (800);
   save (f, "presentation");
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "presentation-mode", NULL);
-  g_assert_false (conclave_window_get_presentation (f->window));
+  g_assert_false (conclave_session_get_presentation (f->session));
 }
 
 int

@@ -21,7 +21,7 @@
 typedef struct {
   ConclaveApplication *app;
   ConclaveWindow      *window;
-  ConclaveCluster     *cluster;
+  ConclaveSession     *session;
 } Fixture;
 
 static void
@@ -29,8 +29,8 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   f->window = ui_test_window_new (&f->app);
-  f->cluster = conclave_window_get_cluster (f->window);
-  g_assert_nonnull (f->cluster);
+  f->session = conclave_window_get_session (f->window);
+  g_assert_nonnull (conclave_session_get_cluster (f->session));
 }
 
 static void
@@ -44,7 +44,7 @@ static ConclaveNode *
 node (Fixture    *f,
       const char *name)
 {
-  return conclave_cluster_lookup (f->cluster, name);
+  return conclave_cluster_lookup (conclave_session_get_cluster (f->session), name);
 }
 
 static gboolean
@@ -61,7 +61,7 @@ n_delivered (Fixture *f)
 {
   guint64 counts[5] = { 0, };
 
-  conclave_matcher_count (conclave_cluster_get_matcher (f->cluster), counts);
+  conclave_matcher_count (conclave_cluster_get_matcher (conclave_session_get_cluster (f->session)), counts);
   return counts[CONCLAVE_MESSAGE_DELIVERED];
 }
 
@@ -82,15 +82,6 @@ chapter_2_running (gpointer data)
 }
 
 static void
-start (Fixture    *f,
-       const char *chapter,
-       double      tempo)
-{
-  ui_test_activate (f->app, "start-scenario", g_variant_new_string (chapter));
-  ui_test_activate (f->app, "set-tempo", g_variant_new_double (tempo));
-}
-
-static void
 test_welcome (Fixture       *f,
               gconstpointer  data)
 {
@@ -101,7 +92,7 @@ test_welcome (Fixture       *f,
   };
 
   g_assert_cmpstr (conclave_window_get_page (f->window), ==, "welcome");
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->cluster)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conclave_session_get_cluster (f->session))), ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->app), actions[i]));
   /* Node actions wait for nodes; adding and chapters do not. */
@@ -163,7 +154,7 @@ test_chapter_2 (Fixture       *f,
   GtkWidget *timeline = conclave_window_get_view_widget (f->window, "timeline");
   ConclaveTimelineStats stats;
 
-  start (f, "chapter-2", 0.1);
+  ui_test_start_chapter (f->app, "chapter-2", 0.1);
   g_assert_true (ui_test_wait (chapter_2_running, &c, 8000));
   g_assert_cmpstr (conclave_window_get_page (f->window), ==, "cluster");
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->app), "crash-node"));
@@ -178,7 +169,7 @@ test_chapter_2 (Fixture       *f,
   g_assert_cmpuint (stats.arrows + stats.binned, >=, 2);
 
   /* The forking server's inspector says that its children do the work. */
-  conclave_window_set_selected (f->window, node (f, "s1"));
+  conclave_session_set_selected (f->session, node (f, "s1"));
   g_assert_true (ui_test_wait (children_did_work, f, 5000));
   g_test_message ("s1 sent: %s; received: %s",
                   inspector_value (f, "sent"), inspector_value (f, "received"));
@@ -217,7 +208,7 @@ test_crash (Fixture       *f,
   guint n_crashed;
   gint64 t0;
 
-  start (f, "chapter-1", 0.1);
+  ui_test_start_chapter (f->app, "chapter-1", 0.1);
   g_assert_true (ui_test_wait (running, &w, 8000));
   w.pid = conclave_node_get_pid (node (f, "s1"));
   t0 = g_get_monotonic_time ();
@@ -241,7 +232,7 @@ events_of (Fixture *f,
            gint     pid,
            guint64  from)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (f->cluster);
+  ConclaveEventStore *store = conclave_cluster_get_store (conclave_session_get_cluster (f->session));
   ConclaveProcessInfo *process = conclave_event_store_find_process (store, pid);
   guint n = 0;
 
@@ -281,12 +272,13 @@ static void
 test_pause (Fixture       *f,
             gconstpointer  data)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (f->cluster);
+  ConclaveEventStore *store;
   NodeWait w = { f, "c1", 0 };
   EventsWait e = { f, 0, 0 };
 
   /* At tempo 0.05 the client says hello every 50 ms. */
-  start (f, "chapter-1", 0.05);
+  ui_test_start_chapter (f->app, "chapter-1", 0.05);
+  store = conclave_cluster_get_store (conclave_session_get_cluster (f->session));
   g_assert_true (ui_test_wait (running, &w, 8000));
   e.pid = conclave_node_get_pid (node (f, "c1"));
   e.from = conclave_event_store_get_end (store);
@@ -326,7 +318,7 @@ test_restart (Fixture       *f,
   NodeWait w = { f, "s1", 0 };
   RestartWait r = { f, 0 };
 
-  start (f, "chapter-1", 0.1);
+  ui_test_start_chapter (f->app, "chapter-1", 0.1);
   g_assert_true (ui_test_wait (running, &w, 8000));
   r.old_pid = conclave_node_get_pid (node (f, "s1"));
   ui_test_activate (f->app, "restart-node", g_variant_new_string ("s1"));
@@ -362,13 +354,13 @@ test_add_nodes (Fixture       *f,
   g_assert_cmpstr (conclave_node_get_role (node (f, "s1")), ==, "udp-server");
   g_assert_cmpstr (conclave_window_get_page (f->window), ==, "cluster");
   /* The new node is selected, so the inspector shows it. */
-  g_assert_true (conclave_window_get_selected (f->window) == node (f, "c1"));
+  g_assert_true (conclave_session_get_selected (f->session) == node (f, "c1"));
 
   /* A wrong role or an unknown node is refused and nothing changes. */
   ui_test_activate (f->app, "add-server-role", g_variant_new_string ("udp-client"));
   ui_test_activate (f->app, "crash-node", g_variant_new_string ("nobody"));
   ui_test_run_for (200);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->cluster)), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conclave_session_get_cluster (f->session))), ==, 2);
   g_assert_true (node_running (f, "s1"));
 
   /* Removing every node brings the welcome page back. */
@@ -400,7 +392,7 @@ test_freeze_all (Fixture       *f,
 {
   g_autoptr(GVariant) state = NULL;
 
-  start (f, "chapter-1", 0.1);
+  ui_test_start_chapter (f->app, "chapter-1", 0.1);
   g_assert_true (ui_test_wait (all_running, f, 8000));
   ui_test_activate (f->app, "freeze-all", NULL);
   g_assert_true (ui_test_wait (all_paused, f, 1000));
@@ -420,17 +412,18 @@ static void
 test_event_log (Fixture       *f,
                 gconstpointer  data)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (f->cluster);
+  ConclaveEventStore *store;
   GtkWidget *log = conclave_window_get_view_widget (f->window, "events");
   ConclaveEventList *list = CONCLAVE_EVENT_LIST (conclave_events_view_get_model (CONCLAVE_EVENTS_VIEW (log)));
   Chapter2 c = { f, 6 };
   guint n, matching = 0;
 
-  start (f, "chapter-2", 0.1);
+  ui_test_start_chapter (f->app, "chapter-2", 0.1);
+  store = conclave_cluster_get_store (conclave_session_get_cluster (f->session));
   conclave_window_show_view (f->window, "events");
   g_assert_true (ui_test_wait (chapter_2_running, &c, 8000));
-  /* Unfiltered: one row per retained event (once caught up: the cluster
-   * says "changed" at most once a frame). */
+  /* Unfiltered: one row per retained event (once caught up: the session
+   * tells the log at most once a frame). */
   conclave_event_list_sync (list);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
                     conclave_event_store_get_end (store) - conclave_event_store_get_first (store));
@@ -461,14 +454,14 @@ test_tempo (Fixture       *f,
   g_autoptr(GVariant) state = NULL;
 
   ui_test_activate (f->app, "set-tempo", g_variant_new_double (0.5));
-  g_assert_cmpfloat_with_epsilon (conclave_cluster_get_tempo (f->cluster), 0.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (conclave_cluster_get_tempo (conclave_session_get_cluster (f->session)), 0.5, 1e-9);
   state = g_action_group_get_action_state (G_ACTION_GROUP (f->app), "set-tempo");
   g_assert_cmpfloat_with_epsilon (g_variant_get_double (state), 0.5, 1e-9);
   /* Out of range is clamped, nonsense refused. */
   ui_test_activate (f->app, "set-tempo", g_variant_new_double (100));
-  g_assert_cmpfloat_with_epsilon (conclave_cluster_get_tempo (f->cluster), 5.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (conclave_cluster_get_tempo (conclave_session_get_cluster (f->session)), 5.0, 1e-9);
   ui_test_activate (f->app, "set-tempo", g_variant_new_double (-1));
-  g_assert_cmpfloat_with_epsilon (conclave_cluster_get_tempo (f->cluster), 5.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (conclave_cluster_get_tempo (conclave_session_get_cluster (f->session)), 5.0, 1e-9);
 }
 
 static guint
@@ -476,7 +469,7 @@ n_dropped (Fixture *f)
 {
   guint64 counts[5] = { 0, };
 
-  conclave_matcher_count (conclave_cluster_get_matcher (f->cluster), counts);
+  conclave_matcher_count (conclave_cluster_get_matcher (conclave_session_get_cluster (f->session)), counts);
   return counts[CONCLAVE_MESSAGE_DROPPED];
 }
 
@@ -509,11 +502,11 @@ test_dropped (Fixture       *f,
   GdkRGBA failed;
   guint n_failed;
 
-  start (f, "chapter-1", 0.05);
+  ui_test_start_chapter (f->app, "chapter-1", 0.05);
   g_assert_true (ui_test_wait (running, &w, 8000));
-  g_assert_true (conclave_faults_set_drop (conclave_cluster_get_faults (f->cluster), "c1", 1.0));
+  g_assert_true (conclave_faults_set_drop (conclave_cluster_get_faults (conclave_session_get_cluster (f->session)), "c1", 1.0));
   g_assert_true (ui_test_wait (some_dropped, f, 5000));
-  conclave_window_set_selected (f->window, node (f, "c1"));
+  conclave_session_set_selected (f->session, node (f, "c1"));
   g_assert_cmpuint (g_ascii_strtoull (conclave_inspector_get_value (CONCLAVE_INSPECTOR (inspector), "dropped"),
                                       NULL, 10), >=, 1);
   g_assert_true (ui_test_wait (output_shown, f, 5000));
@@ -535,7 +528,7 @@ test_timeline_scroll (Fixture       *f,
   Chapter2 c = { f, 6 };
   ConclaveTimelineStats stats;
 
-  start (f, "chapter-2", 0.1);
+  ui_test_start_chapter (f->app, "chapter-2", 0.1);
   g_assert_true (ui_test_wait (chapter_2_running, &c, 8000));
   g_assert_true (conclave_timeline_get_following (timeline));
   g_assert_nonnull (conclave_render_widget (GTK_WIDGET (timeline), NULL));

@@ -70,11 +70,11 @@ ui_test_window_new (ConclaveApplication **app)
     }
   *app = shared;
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (shared)));
-  window = CONCLAVE_WINDOW (conclave_application_get_window (shared));
   /* Tests run side by side: each cluster on its own pair of ports, not the
    * lecture's 10001 that every fresh cluster would take. */
-  conclave_cluster_set_base_port (conclave_window_get_cluster (window),
+  conclave_session_set_base_port (conclave_application_get_session (shared),
                                   20000 + 2 * g_random_int_range (0, 10000));
+  window = CONCLAVE_WINDOW (conclave_application_get_window (shared));
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (ui_test_wait (window_ready, window, 10000));
@@ -159,12 +159,21 @@ ui_test_pid_gone (gint pid)
 }
 
 void
+ui_test_start_chapter (ConclaveApplication *app,
+                       const char          *chapter,
+                       double               tempo)
+{
+  ui_test_activate (app, "start-scenario", g_variant_new_string (chapter));
+  ui_test_activate (app, "set-tempo", g_variant_new_double (tempo));
+}
+
+void
 ui_fixture_set_up (UiFixture     *f,
                    gconstpointer  data)
 {
   f->window = ui_test_window_new (&f->app);
-  f->cluster = conclave_window_get_cluster (f->window);
-  g_assert_nonnull (f->cluster);
+  f->session = conclave_window_get_session (f->window);
+  g_assert_nonnull (conclave_session_get_cluster (f->session));
 }
 
 void

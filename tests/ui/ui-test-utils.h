@@ -20,7 +20,7 @@ typedef gboolean (*UiCondition) (gpointer data);
 typedef struct {
   ConclaveApplication *app;
   ConclaveWindow      *window;
-  ConclaveCluster     *cluster;
+  ConclaveSession     *session;
 } UiFixture;
 
 void            ui_fixture_set_up    (UiFixture     *f,
@@ -52,6 +52,10 @@ void            ui_test_run_for     (guint        ms);
 void            ui_test_activate    (ConclaveApplication *app,
                                      const char          *action,
                                      GVariant            *parameter);
+/* Starts a chapter (app.start-scenario), then sets the tempo (app.set-tempo). */
+void            ui_test_start_chapter (ConclaveApplication *app,
+                                       const char          *chapter,
+                                       double               tempo);
 /* Renders widget into build-dir/screenshots/NAME.png; returns the texture. */
 GdkTexture     *ui_test_screenshot  (GtkWidget   *widget,
                                      const char  *name);

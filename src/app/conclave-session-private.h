@@ -1,0 +1,38 @@
+/* conclave-session-private.h — the session's insides, shared by
+ * conclave-session.c (the facts and the pace) and conclave-session-actions.c
+ * (what the teacher does to the cluster). Nothing else includes this.
+ */
+#pragma once
+
+#include "conclave-faults.h"
+#include "conclave-session.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  ConclaveSession            *session;
+  GObject                    *view;
+  const ConclaveSessionWatch *watch;
+} Watcher;
+
+struct _ConclaveSession
+{
+  GObject          parent_instance;
+
+  GSettings       *settings;
+  ConclaveCluster *cluster;
+  ConclaveFaults  *faults;        /* of that cluster: what the teacher set */
+  char            *error;
+  guint            base_port;
+  ConclaveNode    *selected;
+  gboolean         presentation;
+  GHashTable      *positions;     /* ConclaveNode* (ref) → Position* */
+  guint64          violation;
+  guint            n_violations;
+  GdkFrameClock   *clock;
+  gulong           update_id;
+  gboolean         dirty;
+  GPtrArray       *watchers;      /* Watcher*, owned */
+};
+
+G_END_DECLS

@@ -1,0 +1,140 @@
+/* conclave-session.h — what the class is looking at: one session model that
+ * every view of the window observes.
+ *
+ * Owned by the application. Holds the cluster (replaced by a fresh one for
+ * each chapter, so a new chapter starts a clean picture: new store, new
+ * matcher, the old run's processes shut down), the selected node,
+ * presentation mode, where the teacher dragged nodes on the canvas, the
+ * violation banner, and the refresh pace: views hear "changed" at most once
+ * per frame of the frame clock they attach, never per batch of events.
+ * Views only observe the cluster through it; they never replace it. Never
+ * draws, never touches widgets.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "conclave-cluster.h"
+#include "conclave-faults.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CONCLAVE_SESSION_COMMAND_CRASH,
+  CONCLAVE_SESSION_COMMAND_STOP,
+  CONCLAVE_SESSION_COMMAND_PAUSE,
+  CONCLAVE_SESSION_COMMAND_RESUME,
+  CONCLAVE_SESSION_COMMAND_RESTART,
+  CONCLAVE_SESSION_COMMAND_REMOVE,
+} ConclaveSessionCommand;
+
+#define CONCLAVE_TYPE_SESSION (conclave_session_get_type ())
+G_DECLARE_FINAL_TYPE (ConclaveSession, conclave_session, CONCLAVE, SESSION, GObject)
+
+/* Signals:
+ *   "changed" ()            the cluster changed since the last frame (≤ one per frame)
+ *   "notice" (const char *) something the user should be told (a toast)
+ * Properties (all notify): cluster, selected, presentation, violation
+ *   (guint64, the newest; G_MAXUINT64: none), n-violations (guint, shown in
+ *   the banner; 0: banner hidden).
+ */
+
+/* settings: tempo, retention and loss timeout for every cluster it starts. */
+ConclaveSession *conclave_session_new              (GSettings       *settings);
+/* NULL when the control channel could not be opened (see get_error). */
+ConclaveCluster *conclave_session_get_cluster      (ConclaveSession *self);
+const char      *conclave_session_get_error        (ConclaveSession *self);
+/* A clean picture: a fresh cluster replaces the old one (whose processes
+ * are shut down), selection, positions and banner are forgotten. */
+gboolean         conclave_session_new_cluster      (ConclaveSession *self);
+/* The class is over (its window closed): the cluster's processes are shut
+ * down and it is dropped; new_cluster starts the next. */
+void             conclave_session_close            (ConclaveSession *self);
+/* For tests: every cluster from now on listens on base_port and up. */
+void             conclave_session_set_base_port    (ConclaveSession *self,
+                                                    guint            base_port);
+
+ConclaveNode    *conclave_session_get_selected     (ConclaveSession *self);
+void             conclave_session_set_selected     (ConclaveSession *self,
+                                                    ConclaveNode    *node);
+gboolean         conclave_session_get_presentation (ConclaveSession *self);
+void             conclave_session_set_presentation (ConclaveSession *self,
+                                                    gboolean         presentation);
+
+/* Where the teacher put a node on the canvas (unit square); FALSE: nowhere
+ * yet, the view places it. */
+gboolean         conclave_session_get_position     (ConclaveSession *self,
+                                                    ConclaveNode    *node,
+                                                    double          *x,
+                                                    double          *y);
+void             conclave_session_set_position     (ConclaveSession *self,
+                                                    ConclaveNode    *node,
+                                                    double           x,
+                                                    double           y);
+
+guint64          conclave_session_get_violation    (ConclaveSession *self);
+guint            conclave_session_get_n_violations (ConclaveSession *self);
+/* Hides the banner; the newest violation stays for "Show the Cause". */
+void             conclave_session_dismiss_banner   (ConclaveSession *self);
+
+/* Pacing: "changed" is emitted in the update phase of this clock (the
+ * window's); without one, as soon as the cluster changed. */
+void             conclave_session_set_frame_clock  (ConclaveSession *self,
+                                                    GdkFrameClock   *clock);
+void             conclave_session_notice           (ConclaveSession *self,
+                                                    const char      *text);
+
+/* How a view follows the session: each callback (any may be NULL) is
+ * called with the view when that fact changes, and the first three once
+ * right away. Connected for the view's lifetime. */
+typedef struct {
+  void (*cluster)      (gpointer view, ConclaveCluster *cluster);
+  void (*selected)     (gpointer view, ConclaveNode *node);
+  void (*presentation) (gpointer view, gboolean presentation);
+  void (*changed)      (gpointer view);
+} ConclaveSessionWatch;
+
+void             conclave_session_watch            (ConclaveSession            *self,
+                                                    gpointer                    view,
+                                                    const ConclaveSessionWatch *watch);
+/* Before the view's dispose is done, if it may still be told things then. */
+void             conclave_session_unwatch          (ConclaveSession            *self,
+                                                    gpointer                    view);
+
+/* What the teacher does (conclave-session-actions.c). Failures are told
+ * through "notice"; nothing is assumed to exist. */
+/* role NULL: what the running chapter uses; the new node is selected. */
+void             conclave_session_add_node         (ConclaveSession        *self,
+                                                    gboolean                server,
+                                                    const char             *role);
+void             conclave_session_node_command     (ConclaveSession        *self,
+                                                    ConclaveSessionCommand  command,
+                                                    const char             *name);
+/* A clean picture (new_cluster), then the chapter's nodes. */
+void             conclave_session_start_scenario   (ConclaveSession        *self,
+                                                    const char             *id);
+/* Runs a command line (no shell) as `copies` traced programs in `cwd`;
+ * `name` NULL: the next free names. FALSE with an error, nothing hidden. */
+gboolean         conclave_session_run_program      (ConclaveSession        *self,
+                                                    const char             *command_line,
+                                                    const char             *cwd,
+                                                    const char             *name,
+                                                    guint                   copies,
+                                                    gboolean                server,
+                                                    GError                **error);
+/* One copy in the examples folder; a failure is a notice. */
+void             conclave_session_run_command      (ConclaveSession        *self,
+                                                    const char             *command_line,
+                                                    gboolean                server);
+/* Cuts the named top-level nodes off from the others, both ways. */
+void             conclave_session_partition        (ConclaveSession        *self,
+                                                    const char * const     *minority);
+void             conclave_session_heal             (ConclaveSession        *self);
+void             conclave_session_set_tempo        (ConclaveSession        *self,
+                                                    double                  tempo);
+void             conclave_session_set_frozen       (ConclaveSession        *self,
+                                                    gboolean                frozen);
+/* What the teacher set per node, for the current cluster (NULL without one). */
+ConclaveFaults  *conclave_session_get_faults       (ConclaveSession        *self);
+
+G_END_DECLS
