@@ -245,10 +245,10 @@ accepted (int listener, int fd)
   report_socket ("accept", fd, TRACE_FD_TCP);
 }
 
-TRACE_EXPORT int
-accept (int fd, struct sockaddr *addr, socklen_t *len)
+/* What accept and accept4 returned, reported (errno kept). */
+static int
+report_accepted (int fd, int rc)
 {
-  int rc = (creport_flush (), REAL (accept) (fd, addr, len));
   int saved = errno;
 
   if (rc < 0 || !trace_enter ())
@@ -260,17 +260,15 @@ accept (int fd, struct sockaddr *addr, socklen_t *len)
 }
 
 TRACE_EXPORT int
+accept (int fd, struct sockaddr *addr, socklen_t *len)
+{
+  return report_accepted (fd, (creport_flush (), REAL (accept) (fd, addr, len)));
+}
+
+TRACE_EXPORT int
 accept4 (int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
-  int rc = (creport_flush (), REAL (accept4) (fd, addr, len, flags));
-  int saved = errno;
-
-  if (rc < 0 || !trace_enter ())
-    return rc;
-  accepted (fd, rc);
-  trace_leave ();
-  errno = saved;
-  return rc;
+  return report_accepted (fd, (creport_flush (), REAL (accept4) (fd, addr, len, flags)));
 }
 
 TRACE_EXPORT int
