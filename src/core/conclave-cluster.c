@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -860,6 +861,21 @@ conclave_cluster_shutdown (ConclaveCluster *self)
   conclave_cluster_stop_trace (self);
 }
 
+/* Chapter 4's servers authenticate their datagrams with this (node-wire.h):
+ * 256 random bits from the kernel, new for every cluster. */
+static void
+set_group_key (ConclaveCluster *self)
+{
+  guint8 bytes[32];
+  char hex[sizeof bytes * 2 + 1];
+
+  if (getrandom (bytes, sizeof bytes, 0) != sizeof bytes)
+    g_error ("getrandom: %s", g_strerror (errno));
+  for (gsize i = 0; i < sizeof bytes; i++)
+    g_snprintf (hex + 2 * i, 3, "%02x", bytes[i]);
+  conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_GROUP_KEY, hex);
+}
+
 ConclaveCluster *
 conclave_cluster_new (GError **error)
 {
@@ -875,6 +891,7 @@ conclave_cluster_new (GError **error)
   g_signal_connect_object (self->supervisor, "output", G_CALLBACK (on_output), self, 0);
   g_signal_connect_object (self->supervisor, "exited", G_CALLBACK (on_exited), self, 0);
   conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_TEMPO, "1");
+  set_group_key (self);
   make_state_dir (self);
   return g_steal_pointer (&self);
 }
