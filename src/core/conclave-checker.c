@@ -15,7 +15,7 @@ typedef struct {
   gboolean leader;
   gboolean paused;
   gboolean alive;
-  guint    term;
+  gint64   term;
   guint32  election;    /* interned algorithm */
   gint64   since_ns;    /* leader since */
   GHashTable *isolates; /* interned names it cannot reach */
@@ -30,7 +30,7 @@ typedef struct {
 struct _ConclaveChecker {
   ConclaveEventStore *store;
   GHashTable *servers;      /* interned node name → Server* */
-  GHashTable *term_leader;  /* term → interned node name (raft) */
+  GHashTable *term_leader;  /* gint64* term → interned node name (raft) */
   GHashTable *slots;        /* seqno → Slot* */
   GHashTable *acked;        /* interned req → seqno */
   GHashTable *split;        /* "a|b" pairs already reported */
@@ -56,7 +56,7 @@ conclave_checker_new (ConclaveEventStore *store)
 
   self->store = store;
   self->servers = g_hash_table_new_full (NULL, NULL, NULL, server_free);
-  self->term_leader = g_hash_table_new (NULL, NULL);
+  self->term_leader = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->slots = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->acked = g_hash_table_new (NULL, NULL);
   self->split = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -175,7 +175,7 @@ check_state (ConclaveChecker *self, const ConclaveEvent *e, guint64 index)
 
   if (s == NULL)
     return;
-  s->term = (guint) MAX (e->num, 0);
+  s->term = conclave_event_state_term (e);
   s->election = e->s[3];
   if (leader && !s->leader)
     s->since_ns = e->time_ns;
@@ -186,11 +186,11 @@ check_state (ConclaveChecker *self, const ConclaveEvent *e, guint64 index)
 
   /* Raft: one leader per term, ever. */
   {
-    gpointer other = g_hash_table_lookup (self->term_leader, GUINT_TO_POINTER (s->term));
+    gpointer other = g_hash_table_lookup (self->term_leader, &s->term);
     if (other == NULL)
-      g_hash_table_insert (self->term_leader, GUINT_TO_POINTER (s->term), GUINT_TO_POINTER (s->node));
+      g_hash_table_insert (self->term_leader, g_memdup2 (&s->term, sizeof s->term), GUINT_TO_POINTER (s->node));
     else if (GPOINTER_TO_UINT (other) != s->node)
-      violation (self, "two-leaders", e->time_ns, index, "%s and %s both led term %u",
+      violation (self, "two-leaders", e->time_ns, index, "%s and %s both led term %" G_GINT64_FORMAT,
                  str (self, GPOINTER_TO_UINT (other)), str (self, s->node), s->term);
   }
 }

@@ -393,7 +393,7 @@ count_event (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
             info == NULL || info->pid != conclave_node_get_pid (node))
           break;
         conclave_node_set_group_state (node, conclave_event_store_str (self->store, e->s[0]),
-                                       (guint) MAX (e->num, 0),
+                                       (guint64) conclave_event_state_term (e),
                                        conclave_event_store_str (self->store, e->s[1]),
                                        (const char * const *) members);
         break;

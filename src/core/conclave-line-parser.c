@@ -23,9 +23,10 @@ typedef enum {
   SLOT_NUM, SLOT_LEN, SLOT_LC, SLOT_KEY_ID, SLOT_KEY_HASH, SLOT_PROTO,
   SLOT_OFFSET, SLOT_DIR, SLOT_REASON, SLOT_LEVEL, SLOT_PERMILLE,
   SLOT_LEN_STR,  /* an interned string in `len` (state: why) */
+  SLOT_KEY_INT,  /* a 64-bit number in `key` (state: term) */
 } Slot;
 
-typedef enum { K_STR, K_STRV, K_INT, K_UINT, K_NUMBER } Kind;
+typedef enum { K_STR, K_STRV, K_INT, K_UINT, K_NUMBER, K_UINT63 } Kind;
 
 typedef struct {
   const char *name;
@@ -63,7 +64,7 @@ static const Field exit_fields[] = { { "code", SLOT_NUM, K_INT, FALSE }, END };
 static const Field state_fields[] = {
   { "role", SLOT_S0, K_STR, TRUE }, { "leader", SLOT_S1, K_STR, FALSE },
   { "view", SLOT_S2, K_STRV, FALSE }, { "election", SLOT_S3, K_STR, FALSE },
-  { "term", SLOT_NUM, K_INT, FALSE }, { "why", SLOT_LEN_STR, K_STR, FALSE }, END };
+  { "term", SLOT_KEY_INT, K_UINT63, FALSE }, { "why", SLOT_LEN_STR, K_STR, FALSE }, END };
 static const Field deliver_fields[] = {
   { "seqno", SLOT_NUM, K_INT, TRUE }, { "req", SLOT_S0, K_STR, TRUE },
   { "client", SLOT_S1, K_STR, FALSE }, { "text", SLOT_S3, K_STR, FALSE }, END };
@@ -251,6 +252,7 @@ store_int (ConclaveEvent *event, Slot slot, gint64 i)
       event->flags |= CONCLAVE_EVENT_FLAG_HAS_OFFSET;
       break;
     case SLOT_PERMILLE: event->lc = (guint32) i; break;
+    case SLOT_KEY_INT: event->key = (guint64) i; break;
     case SLOT_S0: case SLOT_S1: case SLOT_S2: case SLOT_S3: case SLOT_KEY_ID:
     case SLOT_KEY_HASH: case SLOT_PROTO: case SLOT_DIR: case SLOT_REASON: case SLOT_LEVEL:
     case SLOT_LEN_STR:
@@ -275,6 +277,11 @@ fill_field (ConclaveLineParser *self, ConclaveEvent *event, const Field *f, cons
       return TRUE;
     case K_UINT:
       if (!value_is_int (v, 0, G_MAXUINT32))
+        return FALSE;
+      store_int (event, f->slot, v->i);
+      return TRUE;
+    case K_UINT63:
+      if (!value_is_int (v, 0, G_MAXINT64))
         return FALSE;
       store_int (event, f->slot, v->i);
       return TRUE;
@@ -773,6 +780,7 @@ append_slot (GString *out, const ConclaveEvent *e, ConclaveIntern *intern, const
     case SLOT_LEN: g_string_append_printf (out, "%u", e->len); return TRUE;
     case SLOT_LC: g_string_append_printf (out, "%u", e->lc); return TRUE;
     case SLOT_PERMILLE: g_string_append_printf (out, "%u.%03u", e->lc / 1000, e->lc % 1000); return TRUE;
+    case SLOT_KEY_INT: g_string_append_printf (out, "%" G_GUINT64_FORMAT, e->key); return TRUE;
     case SLOT_OFFSET:
       if (!(e->flags & CONCLAVE_EVENT_FLAG_HAS_OFFSET))
         return FALSE;
@@ -833,8 +841,9 @@ conclave_event_to_json_line (const ConclaveEvent *event,
   for (const Field *f = fields; f && f->name; f++)
     {
       gsize mark = out->len;
-      gboolean is_zero_int = (f->kind == K_INT || f->kind == K_UINT) && f->slot != SLOT_OFFSET &&
+      gboolean is_zero_int = (f->kind == K_INT || f->kind == K_UINT || f->kind == K_UINT63) && f->slot != SLOT_OFFSET &&
                              ((f->slot == SLOT_NUM && event->num == 0) ||
+                              (f->slot == SLOT_KEY_INT && event->key == 0) ||
                               (f->slot == SLOT_LEN && event->len == 0) ||
                               (f->slot == SLOT_LC && event->lc == 0));
 

@@ -19,7 +19,7 @@ typedef struct {
   GHashTable *leading;          /* nodes that say they lead */
   GHashTable *sent, *acked, *delivered;  /* request ids */
   guint32     leader;           /* the latest leader */
-  gint        term;
+  gint64      term;
   gint64      first_spawn_ns;
   guint32     leader_word;
 } Pass;
@@ -71,11 +71,11 @@ static void
 new_leader (Pass *p, const ConclaveEvent *e, guint32 node)
 {
   gint64 *heartbeat = p->leader ? g_hash_table_lookup (p->last_heartbeat, GUINT_TO_POINTER (p->leader)) : NULL;
-  ConclaveElection election = { heartbeat ? *heartbeat : p->first_spawn_ns, e->time_ns, node, p->leader, e->num };
+  ConclaveElection election = { heartbeat ? *heartbeat : p->first_spawn_ns, e->time_ns, node, p->leader, conclave_event_state_term (e) };
 
   g_array_append_val (p->stats->elections, election);
   p->leader = node;
-  p->term = e->num;
+  p->term = conclave_event_state_term (e);
   for (guint i = 0; i < p->stats->failovers->len; i++)
     {
       ConclaveFailover *f = &g_array_index (p->stats->failovers, ConclaveFailover, i);
@@ -96,7 +96,7 @@ on_state (Pass *p, const ConclaveEvent *e)
       return;
     }
   g_hash_table_add (p->leading, GUINT_TO_POINTER (node));
-  if (node != p->leader || e->num != p->term)
+  if (node != p->leader || conclave_event_state_term (e) != p->term)
     new_leader (p, e, node);
 }
 
@@ -232,7 +232,7 @@ print_elections (ConclaveGroupStats *stats, ConclaveEventStore *store)
   for (guint i = 0; i < MIN (stats->elections->len, ELECTIONS_LISTED); i++)
     {
       ConclaveElection *e = &g_array_index (stats->elections, ConclaveElection, i);
-      g_print ("    %s leads term %d, %.0f ms %s %s\n", conclave_event_store_str (store, e->leader) ?: "?",
+      g_print ("    %s leads term %" G_GINT64_FORMAT ", %.0f ms %s %s\n", conclave_event_store_str (store, e->leader) ?: "?",
                e->term, (double) (e->at_ns - e->since_ns) / 1e6, e->previous ? "after the last heartbeat of" : "after the start",
                e->previous ? conclave_event_store_str (store, e->previous) : "");
     }

@@ -73,7 +73,7 @@ test_kinds (Fixture *f, gconstpointer data)
   g_assert_cmpint (parse (f, "{\"ev\":\"state\",\"t\":5,\"role\":\"leader\",\"term\":3,\"leader\":\"s2\","
                              "\"view\":[\"s1\",\"s2\",\"s3\"]}", &e, NULL), ==, 0);
   g_assert_cmpstr (str (f, e.s[2]), ==, "s1,s2,s3");
-  g_assert_cmpint (e.num, ==, 3);
+  g_assert_cmpint (conclave_event_state_term (&e), ==, 3);
 
   g_assert_cmpint (parse (f, "{\"ev\":\"recv\",\"t\":5,\"proto\":\"tcp\",\"src\":\"a\",\"dst\":\"b\",\"len\":3,"
                              "\"hash\":\"00ff00ff00ff00ff\",\"off\":12}", &e, NULL), ==, 0);
@@ -90,6 +90,28 @@ test_kinds (Fixture *f, gconstpointer data)
   g_assert_cmpint (parse (f, "{\"ev\":\"fault\",\"t\":5,\"node\":\"s1\",\"drop\":0.25,\"delay_ms\":100}", &e, NULL), ==, 0);
   g_assert_cmpuint (e.lc, ==, 250);
   g_assert_cmpint (e.num, ==, 100);
+}
+
+/* Nodes count terms in 64 bits: a term past 2^32 is read, named and
+ * written back whole (issue 13: the window froze at 2^31 - 1). */
+static void
+test_term_64 (Fixture *f, gconstpointer data)
+{
+  ConclaveEvent e, back;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_assert_cmpint (parse (f, "{\"ev\":\"state\",\"t\":5,\"role\":\"leader\",\"term\":4294967296,"
+                             "\"leader\":\"s2\"}", &e, NULL), ==, CONCLAVE_PARSE_OK);
+  g_assert_cmpint (conclave_event_state_term (&e), ==, G_GINT64_CONSTANT (4294967296));
+  g_assert_cmpint (parse (f, "{\"ev\":\"state\",\"t\":5,\"role\":\"leader\",\"term\":9223372036854775807}",
+                          &e, NULL), ==, CONCLAVE_PARSE_OK);
+  g_assert_cmpint (conclave_event_state_term (&e), ==, G_MAXINT64);
+  conclave_event_to_json_line (&e, f->intern, "s1", 42, out);
+  g_assert_nonnull (strstr (out->str, "\"term\":9223372036854775807"));
+  g_assert_cmpint (conclave_line_parser_parse_reference (f->parser, out->str, out->len, &back, NULL), ==, CONCLAVE_PARSE_OK);
+  g_assert_cmpint (conclave_event_state_term (&back), ==, G_MAXINT64);
+  g_assert_cmpint (parse (f, "{\"ev\":\"state\",\"t\":5,\"role\":\"leader\",\"term\":-1}", &e, NULL),
+                   ==, CONCLAVE_PARSE_ERROR_WRONG_TYPE);
 }
 
 typedef struct {
@@ -170,6 +192,7 @@ static const char *corpus[] = {
   "{\"ev\":\"recv\",\"t\":0100,\"proto\":\"tcp\",\"src\":\"x\",\"dst\":\"y\",\"len\":0}",
   "{\"ev\":\"hello\",\"seq\":0,\"t\":5,\"v\":1,\"pid\":9,\"ppid\":1,\"node\":\"c1\",\"role\":\"udp-client\",\"program\":\"conclave-node\"}",
   "{\"ev\":\"state\",\"t\":5,\"role\":\"candidate\",\"term\":2,\"view\":[\"s1\",\"s2\"],\"election\":\"raft\"}",
+  "{\"ev\":\"state\",\"t\":5,\"role\":\"follower\",\"term\":4294967296,\"leader\":\"s3\"}",
   "{\"ev\":\"garbage\",\"t\":5,\"count\":3,\"from\":\"127.0.0.1:9\"}",
   "{\"ev\":\"log\",\"t\":5,\"text\":\"caf\xc3\xa9\",\"level\":\"warning\"}",
   "{\"ev\":\"overflow\",\"t\":5,\"dropped\":17}",
@@ -261,6 +284,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/parser/send", Fixture, NULL, fixture_setup, test_send, fixture_teardown);
+  g_test_add ("/parser/term-64", Fixture, NULL, fixture_setup, test_term_64, fixture_teardown);
   g_test_add ("/parser/kinds", Fixture, NULL, fixture_setup, test_kinds, fixture_teardown);
   g_test_add ("/parser/malformed", Fixture, NULL, fixture_setup, test_malformed, fixture_teardown);
   g_test_add ("/parser/too-long-and-utf8", Fixture, NULL, fixture_setup, test_too_long_and_utf8, fixture_teardown);

@@ -425,7 +425,7 @@ test_forged (void)
     g_assert_cmpuint (conclave_node_get_term (conclave_cluster_lookup (cluster, names[i])), <, 1000);
   group_test_wait (cluster, each_server_counted_garbage, NULL, 5, "every server to count garbage");
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    g_test_message ("%s: term %u, %" G_GUINT64_FORMAT " garbage", names[i],
+    g_test_message ("%s: term %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT " garbage", names[i],
                     conclave_node_get_term (conclave_cluster_lookup (cluster, names[i])),
                     conclave_node_get_counters (conclave_cluster_lookup (cluster, names[i]))->garbage);
   group_test_check_logs (cluster);
