@@ -36,8 +36,16 @@ struct _ConclaveChecker {
   GHashTable *split;        /* "a|b" pairs already reported */
   GArray     *out;          /* violations to append */
   gint64      grace_ns;
+  /* The verdict: counted here, never read back from the store, whose
+   * oldest events retention drops; a reset keeps them. */
   guint       n_violations;
+  GArray     *kinds;        /* Kind, in the order first seen */
 };
+
+typedef struct {
+  const char *what;         /* a literal: "two-leaders" … */
+  guint       count;
+} Kind;
 
 static void
 server_free (gpointer data)
@@ -61,6 +69,7 @@ conclave_checker_new (ConclaveEventStore *store)
   self->acked = g_hash_table_new (NULL, NULL);
   self->split = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->out = g_array_new (FALSE, FALSE, sizeof (ConclaveEvent));
+  self->kinds = g_array_new (FALSE, FALSE, sizeof (Kind));
   self->grace_ns = G_GINT64_CONSTANT (3000000000);
   return self;
 }
@@ -76,6 +85,7 @@ conclave_checker_free (ConclaveChecker *self)
   g_hash_table_unref (self->acked);
   g_hash_table_unref (self->split);
   g_array_unref (self->out);
+  g_array_unref (self->kinds);
   g_free (self);
 }
 
@@ -109,6 +119,36 @@ str (ConclaveChecker *self, guint32 id)
   return conclave_event_store_str (self->store, id) ?: "?";
 }
 
+static void
+count_kind (ConclaveChecker *self, const char *what)
+{
+  Kind kind = { what, 1 };
+
+  for (guint i = 0; i < self->kinds->len; i++)
+    if (strcmp (g_array_index (self->kinds, Kind, i).what, what) == 0)
+      {
+        g_array_index (self->kinds, Kind, i).count++;
+        return;
+      }
+  g_array_append_val (self->kinds, kind);
+}
+
+guint
+conclave_checker_get_n_kinds (ConclaveChecker *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->kinds->len;
+}
+
+const char *
+conclave_checker_get_kind (ConclaveChecker *self, guint i, guint *count)
+{
+  g_return_val_if_fail (self != NULL && i < self->kinds->len, NULL);
+  if (count != NULL)
+    *count = g_array_index (self->kinds, Kind, i).count;
+  return g_array_index (self->kinds, Kind, i).what;
+}
+
 G_GNUC_PRINTF (5, 6)
 static void
 violation (ConclaveChecker *self, const char *what, gint64 t, guint64 cause, const char *format, ...)
@@ -128,6 +168,7 @@ violation (ConclaveChecker *self, const char *what, gint64 t, guint64 cause, con
   e.s[3] = conclave_intern_add (intern, text);
   g_array_append_val (self->out, e);
   self->n_violations++;
+  count_kind (self, what);
 }
 
 static Server *

@@ -806,6 +806,13 @@ conclave_cluster_get_matcher (ConclaveCluster *self)
   return self->matcher;
 }
 
+ConclaveChecker *
+conclave_cluster_get_checker (ConclaveCluster *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+  return self->checker;
+}
+
 const char *
 conclave_cluster_get_control_path (ConclaveCluster *self)
 {
