@@ -285,6 +285,39 @@ send_tempo (ConclaveCluster *self, guint32 conn)
   conclave_control_server_send (self->server, conn, line);
 }
 
+/* conn_proc's mark for a connection whose hello was refused. */
+#define CONN_REFUSED G_MAXUINT32
+
+/* A hello that names a node we started (or claims one's process as its
+ * parent) must come from that node's process tree (or its process group:
+ * an orphan reparented elsewhere still belongs to the node that started
+ * it). The control server already checked the pid against the kernel's. */
+static gboolean
+hello_belongs (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
+{
+  const char *name = conclave_event_store_str (self->store, e->s[1]);
+  ConclaveNode *named = name ? conclave_cluster_lookup (self, name) : NULL;
+  ConclaveNode *parent = conclave_cluster_lookup_pid (self, e->num);
+  ConclaveNode *claimed = named != NULL ? named : parent;
+  gint pid = (gint) e->len;
+  g_autofree char *reason = NULL;
+
+  while (claimed != NULL && conclave_node_get_parent (claimed) != NULL)
+    claimed = conclave_node_get_parent (claimed);
+  if (claimed == NULL || conclave_node_get_pid (claimed) <= 0
+      || conclave_control_server_peer_belongs_to (self->server, conn, conclave_node_get_pid (claimed)))
+    return TRUE;
+  reason = g_strdup_printf ("identity: pid %d claims to be part of %s, but is not its process or a descendant; "
+                            "connection refused", pid, conclave_node_get_name (claimed));
+  g_hash_table_insert (self->conn_proc, GUINT_TO_POINTER (conn), GUINT_TO_POINTER (CONN_REFUSED));
+  conclave_control_server_refuse (self->server, conn);
+  memset (e, 0, sizeof *e);
+  e->type = CONCLAVE_EVENT_ERROR;
+  e->time_ns = g_get_monotonic_time () * 1000;
+  e->s[3] = conclave_intern_add (conclave_event_store_get_intern (self->store), reason);
+  return FALSE;
+}
+
 /* The first line of a connection: who is it? */
 static void
 handle_hello (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
@@ -416,6 +449,7 @@ on_events (ConclaveControlServer *server, ConclaveEventBatch *batch, ConclaveClu
 {
   g_autofree ConclaveEvent *events = g_memdup2 (batch->events, batch->n_events * sizeof (ConclaveEvent));
   guint64 first = conclave_event_store_get_end (self->store);
+  guint kept = 0;
 
   for (guint i = 0; i < batch->n_events; i++)
     {
@@ -424,9 +458,16 @@ on_events (ConclaveControlServer *server, ConclaveEventBatch *batch, ConclaveClu
       gpointer proc;
 
       if (e->type == CONCLAVE_EVENT_HELLO && !g_hash_table_contains (self->conn_proc, GUINT_TO_POINTER (conn)))
-        handle_hello (self, e, conn);
+        {
+          if (hello_belongs (self, e, conn))
+            handle_hello (self, e, conn);
+        }
       else if (g_hash_table_lookup_extended (self->conn_proc, GUINT_TO_POINTER (conn), NULL, &proc))
-        e->proc = GPOINTER_TO_UINT (proc);
+        {
+          if (GPOINTER_TO_UINT (proc) == CONN_REFUSED)
+            continue;  /* nothing a refused connection says counts */
+          e->proc = GPOINTER_TO_UINT (proc);
+        }
       else
         e->proc = 0;  /* spoke before saying hello: the controller's own row */
 
@@ -441,9 +482,10 @@ on_events (ConclaveControlServer *server, ConclaveEventBatch *batch, ConclaveClu
             info->lines_lost += (guint64) MAX (e->num, 0);
         }
       count_event (self, conclave_cluster_node_for_proc (self, e->proc), e);
+      events[kept++] = *e;
     }
 
-  conclave_event_store_append (self->store, events, batch->n_events);
+  conclave_event_store_append (self->store, events, kept);
   _conclave_cluster_digest (self, first);
 }
 
@@ -457,6 +499,8 @@ on_closed (ConclaveControlServer *server, guint conn, ConclaveCluster *self)
   if (!g_hash_table_lookup_extended (self->conn_proc, GUINT_TO_POINTER (conn), NULL, &proc))
     return;
   g_hash_table_remove (self->conn_proc, GUINT_TO_POINTER (conn));
+  if (GPOINTER_TO_UINT (proc) == CONN_REFUSED)
+    return;
   entry = proc_entry (self, GPOINTER_TO_UINT (proc));
   entry->conn = 0;
   info = conclave_event_store_get_process (self->store, GPOINTER_TO_UINT (proc));

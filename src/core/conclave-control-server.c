@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -36,8 +37,21 @@ typedef struct {
   gsize    len;
   gboolean discarding;   /* inside a line that was too long */
   gboolean greeted;
+  gboolean refused;      /* its hello lied about who it is: nothing it says counts */
   guint32  next_seq;
+  pid_t    peer_pid;     /* from the kernel (SO_PEERCRED), not from the hello */
+  uid_t    peer_uid;
 } Connection;
+
+/* The peer and its ancestors with their process groups, read from /proc
+ * the moment we accept: a short-lived child may be gone by the time the
+ * main thread reads its hello. */
+#define LINEAGE_MAX 32
+typedef struct {
+  guint n;
+  gint  pid[LINEAGE_MAX];
+  gint  pgrp[LINEAGE_MAX];
+} Lineage;
 
 struct _ConclaveControlServer {
   GObject             parent_instance;
@@ -56,6 +70,7 @@ struct _ConclaveControlServer {
   GMutex              lock;        /* guards everything below */
   GCond               drained;
   GHashTable         *connections; /* id → Connection* (fds used by send) */
+  GHashTable         *lineages;    /* id → Lineage*, until the main thread saw it close */
   GArray             *pending;     /* ConclaveEvent */
   GArray             *closed;      /* guint32 */
   GSource            *idle_source; /* pending delivery; holds no ref on us */
@@ -111,7 +126,12 @@ deliver_batch (gpointer data)
   if (batch.n_events > 0)
     g_signal_emit (self, signals[EVENTS], 0, &batch);
   for (guint i = 0; i < closed->len; i++)
-    g_signal_emit (self, signals[CLOSED], 0, g_array_index (closed, guint32, i));
+    {
+      g_signal_emit (self, signals[CLOSED], 0, g_array_index (closed, guint32, i));
+      g_mutex_lock (&self->lock);
+      g_hash_table_remove (self->lineages, GUINT_TO_POINTER (g_array_index (closed, guint32, i)));
+      g_mutex_unlock (&self->lock);
+    }
   g_object_unref (self);
   return G_SOURCE_REMOVE;
 }
@@ -133,19 +153,46 @@ schedule_delivery (ConclaveControlServer *self)
 /* ---- reader thread ------------------------------------------------------- */
 
 static void
-push_error (ConclaveControlServer *self, GArray *out, guint32 conn,
-            ConclaveParseResult result, const char *reason)
+push_error_text (ConclaveControlServer *self, GArray *out, guint32 conn, gint32 result, const char *text)
 {
   ConclaveEvent e = { 0 };
-  g_autofree char *text = g_strdup_printf ("%s: %s", conclave_parse_result_to_string (result),
-                                           reason ? reason : "");
 
   e.type = CONCLAVE_EVENT_ERROR;
   e.time_ns = now_ns ();
   e.proc = conn;
-  e.num = (gint32) result;
+  e.num = result;
   e.s[3] = conclave_intern_add (self->intern, text);
   g_array_append_val (out, e);
+}
+
+static void
+push_error (ConclaveControlServer *self, GArray *out, guint32 conn,
+            ConclaveParseResult result, const char *reason)
+{
+  g_autofree char *text = g_strdup_printf ("%s: %s", conclave_parse_result_to_string (result),
+                                           reason ? reason : "");
+
+  push_error_text (self, out, conn, (gint32) result, text);
+}
+
+/* A hello must name the process that holds the connection: the kernel
+ * says which one that is. */
+static gboolean
+hello_is_true (ConclaveControlServer *self, Connection *c, const ConclaveEvent *e, GArray *out)
+{
+  g_autofree char *reason = NULL;
+
+  if (c->peer_uid != getuid ())
+    reason = g_strdup_printf ("identity: a hello from uid %u, not ours; connection refused", (guint) c->peer_uid);
+  else if ((pid_t) conclave_event_hello_pid (e) != c->peer_pid)
+    reason = g_strdup_printf ("identity: a hello claiming pid %d from pid %d; connection refused",
+                              conclave_event_hello_pid (e), (int) c->peer_pid);
+  else
+    return TRUE;
+  push_error_text (self, out, c->id, 0, reason);
+  c->refused = TRUE;
+  shutdown (c->fd, SHUT_RDWR);
+  return FALSE;
 }
 
 static void
@@ -164,6 +211,12 @@ handle_line (ConclaveControlServer *self, Connection *c, const char *line, gsize
       return;
     }
   e.proc = c->id;
+  if (e.type == CONCLAVE_EVENT_HELLO && !c->greeted)
+    {
+      if (!hello_is_true (self, c, &e, out))
+        return;
+      c->greeted = TRUE;
+    }
 
   /* Every line numbers itself: a gap is lines the process could not send. */
   if (e.seq > c->next_seq)
@@ -198,7 +251,7 @@ split_lines (ConclaveControlServer *self, Connection *c, GArray *out)
       *nl = '\0';
       if (c->discarding)
         c->discarding = FALSE;
-      else if (line_len > 0)
+      else if (line_len > 0 && !c->refused)
         handle_line (self, c, c->buf + start, line_len, out);
       start += line_len + 1;
     }
@@ -235,6 +288,76 @@ read_connection (ConclaveControlServer *self, Connection *c, GArray *out)
     }
 }
 
+void
+conclave_control_server_refuse (ConclaveControlServer *self, guint32 conn)
+{
+  Connection *c;
+
+  g_return_if_fail (CONCLAVE_IS_CONTROL_SERVER (self));
+  g_mutex_lock (&self->lock);
+  c = g_hash_table_lookup (self->connections, GUINT_TO_POINTER (conn));
+  if (c != NULL)
+    shutdown (c->fd, SHUT_RDWR);  /* the reader sees the end and cleans up */
+  g_mutex_unlock (&self->lock);
+}
+
+/* The kernel's parent and process group of pid. */
+static gboolean
+read_parent (gint pid, gint *ppid, gint *pgrp)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *text = NULL;
+  const char *end;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (end = strrchr (text, ')')) == NULL)
+    return FALSE;
+  return sscanf (end + 1, " %*c %d %d", ppid, pgrp) == 2;
+}
+
+static Lineage *
+read_lineage (gint pid)
+{
+  Lineage *l = g_new0 (Lineage, 1);
+  gint ppid, pgrp;
+
+  while (pid > 1 && l->n < LINEAGE_MAX && read_parent (pid, &ppid, &pgrp))
+    {
+      l->pid[l->n] = pid;
+      l->pgrp[l->n] = pgrp;
+      l->n++;
+      pid = ppid;
+    }
+  return l;
+}
+
+gboolean
+conclave_control_server_peer_belongs_to (ConclaveControlServer *self, guint32 conn, gint pid)
+{
+  Lineage *l;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (CONCLAVE_IS_CONTROL_SERVER (self), FALSE);
+  g_mutex_lock (&self->lock);
+  l = g_hash_table_lookup (self->lineages, GUINT_TO_POINTER (conn));
+  for (guint i = 0; l != NULL && i < l->n && !found; i++)
+    found = l->pid[i] == pid || l->pgrp[i] == pid;
+  g_mutex_unlock (&self->lock);
+  return found;
+}
+
+static void
+peer_credentials (Connection *c)
+{
+  struct ucred cred = { 0 };
+  socklen_t len = sizeof cred;
+
+  /* Unknown (never on Linux): pid 0 matches no hello, so it is refused. */
+  if (getsockopt (c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+    cred.uid = (uid_t) -1;
+  c->peer_pid = cred.pid;
+  c->peer_uid = cred.uid;
+}
+
 static void
 accept_connections (ConclaveControlServer *self)
 {
@@ -248,10 +371,12 @@ accept_connections (ConclaveControlServer *self)
         return;
       c = g_new0 (Connection, 1);
       c->fd = fd;
+      peer_credentials (c);
       c->buf = g_malloc (CONCLAVE_MAX_LINE + READ_SIZE + 1);
       g_mutex_lock (&self->lock);
       c->id = self->next_id++;
       g_hash_table_insert (self->connections, GUINT_TO_POINTER (c->id), c);
+      g_hash_table_insert (self->lineages, GUINT_TO_POINTER (c->id), read_lineage (c->peer_pid));
       g_mutex_unlock (&self->lock);
       ev.data.ptr = c;
       epoll_ctl (self->epoll_fd, EPOLL_CTL_ADD, fd, &ev);
@@ -500,6 +625,7 @@ conclave_control_server_finalize (GObject *object)
   ConclaveControlServer *self = CONCLAVE_CONTROL_SERVER (object);
 
   g_hash_table_unref (self->connections);
+  g_hash_table_unref (self->lineages);
   g_array_unref (self->pending);
   g_array_unref (self->closed);
   if (self->listen_fd >= 0)
@@ -543,6 +669,7 @@ conclave_control_server_init (ConclaveControlServer *self)
   self->listen_fd = self->epoll_fd = self->wake_fd = -1;
   self->next_id = 1;
   self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
+  self->lineages = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->pending = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), 4096);
   self->closed = g_array_new (FALSE, FALSE, sizeof (guint32));
 }

@@ -5,6 +5,9 @@
  * main loop), parses them (conclave-line-parser) and hands batches of
  * records to the main context through the "events" signal. Counts, per
  * connection, lines, sequence gaps, overflow reports and malformed lines.
+ * Identity comes from the kernel (SO_PEERCRED): a hello naming another pid
+ * than the peer's, or from another user, is refused with an ERROR event and
+ * the connection closed; nothing else it sent counts.
  * Never blocks on a slow or dead process.
  *
  * Signals (main context): "events" (ConclaveEventBatch *), once per batch;
@@ -37,6 +40,16 @@ const char            *conclave_control_server_get_path   (ConclaveControlServer
 gboolean               conclave_control_server_send       (ConclaveControlServer *self,
                                                            guint32                conn,
                                                            const char            *line);
+/* Is the connection's peer (as the kernel named it when we accepted) the
+ * process pid, a descendant of it, or in its process group? Thread: main;
+ * answers until the "closed" signal for conn has been emitted. */
+gboolean               conclave_control_server_peer_belongs_to (ConclaveControlServer *self,
+                                                                guint32                conn,
+                                                                gint                   pid);
+/* Ends a connection whose process is not who it says (its lines in flight
+ * may still arrive; the caller ignores them). Thread: main. */
+void                   conclave_control_server_refuse     (ConclaveControlServer *self,
+                                                           guint32                conn);
 void                   conclave_control_server_close      (ConclaveControlServer *self);
 /* Totals since start. */
 guint64                conclave_control_server_get_lines  (ConclaveControlServer *self);

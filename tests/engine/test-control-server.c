@@ -102,7 +102,9 @@ test_partial_and_many (Fixture *f, gconstpointer data)
   int fd = connect_client (f);
   g_autoptr(GString) many = g_string_new (NULL);
 
-  write_all (fd, "{\"ev\":\"hello\",\"seq\":0,\"t\":1,\"v\":1,\"pid\":5,\"ppid\":1,\"no");
+  g_autofree char *hello = g_strdup_printf ("{\"ev\":\"hello\",\"seq\":0,\"t\":1,\"v\":1,\"pid\":%d,\"ppid\":1,\"no", getpid ());
+
+  write_all (fd, hello);
   g_main_context_iteration (NULL, FALSE);
   write_all (fd, "de\":\"s1\"}\n");
   wait_events (f, 1);
@@ -175,7 +177,9 @@ test_command_and_close (Fixture *f, gconstpointer data)
   guint32 conn;
   gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
 
-  write_all (fd, "{\"ev\":\"hello\",\"seq\":0,\"t\":1,\"v\":1,\"pid\":5,\"ppid\":1}\n");
+  g_autofree char *hello = g_strdup_printf ("{\"ev\":\"hello\",\"seq\":0,\"t\":1,\"v\":1,\"pid\":%d,\"ppid\":1}\n", getpid ());
+
+  write_all (fd, hello);
   wait_events (f, 1);
   conn = ev (f, 0)->proc;
   g_assert_true (conclave_control_server_send (f->server, conn, "{\"cmd\":\"tempo\",\"scale\":0.5}"));
@@ -190,6 +194,28 @@ test_command_and_close (Fixture *f, gconstpointer data)
   g_assert_false (conclave_control_server_send (f->server, conn, "{\"cmd\":\"post\"}"));
 }
 
+/* The kernel names the peer: a hello claiming another PID is refused with
+ * a counted error, the connection is closed, and nothing it said counts. */
+static void
+test_hello_must_be_true (Fixture *f, gconstpointer data)
+{
+  int fd = connect_client (f);
+  g_autofree char *lie = g_strdup_printf ("{\"ev\":\"hello\",\"seq\":0,\"t\":1,\"v\":1,\"pid\":%d,\"ppid\":1,\"node\":\"s1\"}\n"
+                                          "{\"ev\":\"fork\",\"seq\":1,\"t\":2,\"child\":7}\n", getppid ());
+  gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+
+  write_all (fd, lie);
+  while (f->closed->len == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (f->closed->len, ==, 1);  /* we closed it */
+  g_assert_cmpuint (f->events->len, ==, 1);
+  g_assert_cmpint (ev (f, 0)->type, ==, CONCLAVE_EVENT_ERROR);
+  g_test_message ("%s", conclave_intern_lookup (f->intern, ev (f, 0)->s[3]));
+  g_assert_nonnull (strstr (conclave_intern_lookup (f->intern, ev (f, 0)->s[3]), "refused"));
+  g_assert_cmpuint (conclave_control_server_get_errors (f->server), ==, 1);
+  close (fd);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -200,5 +226,6 @@ main (int argc, char *argv[])
   ADD ("/control/malformed-survives", test_malformed_survives);
   ADD ("/control/seq-gap", test_seq_gap);
   ADD ("/control/command-and-close", test_command_and_close);
+  ADD ("/control/hello-must-be-true", test_hello_must_be_true);
   return g_test_run ();
 }
