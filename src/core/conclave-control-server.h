@@ -41,8 +41,9 @@ gboolean               conclave_control_server_send       (ConclaveControlServer
                                                            guint32                conn,
                                                            const char            *line);
 /* Is the connection's peer (as the kernel named it when we accepted) the
- * process pid, a descendant of it, or in its process group? Thread: main;
- * answers until the "closed" signal for conn has been emitted. */
+ * process pid, a descendant of it, or in its process group? A peer that
+ * had already ended when we accepted cannot be refuted and counts as TRUE.
+ * Thread: main; answers until the "closed" signal for conn was emitted. */
 gboolean               conclave_control_server_peer_belongs_to (ConclaveControlServer *self,
                                                                 guint32                conn,
                                                                 gint                   pid);
