@@ -29,6 +29,8 @@
 
 #define READ_SIZE       (64 * 1024)
 #define PENDING_MAX     (256 * 1024)   /* records waiting for the main thread */
+#define TURN_BUDGET     (4 * READ_SIZE)  /* bytes one connection may have per turn */
+#define ACCEPT_RETRY_MS 200            /* out of descriptors: try again this late */
 
 typedef struct {
   guint32  id;
@@ -39,6 +41,7 @@ typedef struct {
   gboolean greeted;
   gboolean refused;      /* its hello lied about who it is: nothing it says counts */
   guint32  next_seq;
+  guint32  rejected;     /* lines refused since the last good one: they used up seq numbers */
   pid_t    peer_pid;     /* from the kernel (SO_PEERCRED), not from the hello */
   uid_t    peer_uid;
 } Connection;
@@ -76,6 +79,8 @@ struct _ConclaveControlServer {
   GSource            *idle_source; /* pending delivery; holds no ref on us */
   GMainContext       *context;
   guint32             next_id;
+  guint               max_connections;  /* atomic */
+  gboolean            accept_paused;    /* reader thread: out of descriptors */
   guint64             lines;
   guint64             errors;
   guint64             lost;
@@ -208,6 +213,7 @@ handle_line (ConclaveControlServer *self, Connection *c, const char *line, gsize
   if (result != CONCLAVE_PARSE_OK)
     {
       push_error (self, out, c->id, result, reason);
+      c->rejected++;
       return;
     }
   e.proc = c->id;
@@ -218,7 +224,11 @@ handle_line (ConclaveControlServer *self, Connection *c, const char *line, gsize
       c->greeted = TRUE;
     }
 
-  /* Every line numbers itself: a gap is lines the process could not send. */
+  /* Every line numbers itself: a gap is lines the process could not send,
+   * but for those we refused (counted as errors already). */
+  if (e.seq > c->next_seq)
+    c->next_seq += MIN (c->rejected, e.seq - c->next_seq);
+  c->rejected = 0;
   if (e.seq > c->next_seq)
     {
       ConclaveEvent gap = { 0 };
@@ -261,22 +271,43 @@ split_lines (ConclaveControlServer *self, Connection *c, GArray *out)
   if (c->len >= CONCLAVE_MAX_LINE)
     {
       if (!c->discarding)
-        push_error (self, out, c->id, CONCLAVE_PARSE_ERROR_TOO_LONG, "line longer than 64 KiB; skipped");
+        {
+          push_error (self, out, c->id, CONCLAVE_PARSE_ERROR_TOO_LONG, "line longer than 64 KiB; skipped");
+          c->rejected++;
+        }
       c->discarding = TRUE;
       c->len = 0;
     }
 }
 
+/* The connection ended inside a line: say so (the writer died mid-line). */
+static void
+note_cut_off (ConclaveControlServer *self, Connection *c, GArray *out)
+{
+  g_autofree char *text = NULL;
+
+  if (c->len == 0 || c->discarding || c->refused)
+    return;
+  text = g_strdup_printf ("cut off: the connection ended inside a line (%" G_GSIZE_FORMAT " bytes)", c->len);
+  push_error_text (self, out, c->id, 0, text);
+  c->len = 0;
+}
+
+/* Reads at most TURN_BUDGET bytes: epoll is level-triggered, so whatever
+ * is left waits for this connection's next turn, after everyone else's. */
 static gboolean
 read_connection (ConclaveControlServer *self, Connection *c, GArray *out)
 {
-  for (;;)
+  gsize taken = 0;
+
+  while (taken < TURN_BUDGET)
     {
       ssize_t n = recv (c->fd, c->buf + c->len, CONCLAVE_MAX_LINE + READ_SIZE - c->len, 0);
 
       if (n > 0)
         {
           c->len += (gsize) n;
+          taken += (gsize) n;
           split_lines (self, c, out);
           continue;
         }
@@ -284,8 +315,10 @@ read_connection (ConclaveControlServer *self, Connection *c, GArray *out)
         continue;
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         return TRUE;
+      note_cut_off (self, c, out);
       return FALSE;  /* EOF or error */
     }
+  return TRUE;
 }
 
 void
@@ -362,8 +395,48 @@ peer_credentials (Connection *c)
   c->peer_uid = cred.uid;
 }
 
+/* Out of descriptors: the listening socket stays readable, so stop
+ * watching it (no spinning) and try again in a while. */
 static void
-accept_connections (ConclaveControlServer *self)
+pause_accepting (ConclaveControlServer *self, GArray *out)
+{
+  struct epoll_event ev = { .events = 0 };
+
+  self->accept_paused = TRUE;
+  epoll_ctl (self->epoll_fd, EPOLL_CTL_MOD, self->listen_fd, &ev);
+  push_error_text (self, out, 0, 0, "out of file descriptors: new processes wait to connect");
+}
+
+static void
+resume_accepting (ConclaveControlServer *self)
+{
+  struct epoll_event ev = { .events = EPOLLIN };
+
+  ev.data.ptr = NULL;
+  self->accept_paused = FALSE;
+  epoll_ctl (self->epoll_fd, EPOLL_CTL_MOD, self->listen_fd, &ev);
+}
+
+static gboolean
+over_cap (ConclaveControlServer *self, int fd, GArray *out)
+{
+  guint max = (guint) g_atomic_int_get (&self->max_connections);
+  g_autofree char *text = NULL;
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = g_hash_table_size (self->connections);
+  g_mutex_unlock (&self->lock);
+  if (n < max)
+    return FALSE;
+  text = g_strdup_printf ("too many connections (at most %u): one more closed", max);
+  push_error_text (self, out, 0, 0, text);
+  close (fd);
+  return TRUE;
+}
+
+static void
+accept_connections (ConclaveControlServer *self, GArray *out)
 {
   for (;;)
     {
@@ -371,8 +444,12 @@ accept_connections (ConclaveControlServer *self)
       Connection *c;
       struct epoll_event ev = { .events = EPOLLIN };
 
+      if (fd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM))
+        pause_accepting (self, out);
       if (fd < 0)
         return;
+      if (over_cap (self, fd, out))
+        continue;
       c = g_new0 (Connection, 1);
       c->fd = fd;
       peer_credentials (c);
@@ -423,14 +500,17 @@ reader_thread (gpointer data)
 
   while (!g_atomic_int_get (&self->quit))
     {
-      int n = epoll_wait (self->epoll_fd, events, G_N_ELEMENTS (events), -1);
+      int n = epoll_wait (self->epoll_fd, events, G_N_ELEMENTS (events),
+                          self->accept_paused ? ACCEPT_RETRY_MS : -1);
 
+      if (self->accept_paused && n <= 0)
+        resume_accepting (self);
       for (int i = 0; i < n; i++)
         {
           Connection *c = events[i].data.ptr;
 
           if (c == NULL)
-            accept_connections (self);
+            accept_connections (self, batch);
           else if (c == (gpointer) self)
             {
               guint64 v;
@@ -444,6 +524,8 @@ reader_thread (gpointer data)
               g_mutex_lock (&self->lock);
               g_hash_table_remove (self->connections, GUINT_TO_POINTER (c->id));
               g_mutex_unlock (&self->lock);
+              if (self->accept_paused)
+                resume_accepting (self);  /* a descriptor was freed */
             }
         }
 
@@ -576,6 +658,13 @@ conclave_control_server_close (ConclaveControlServer *self)
   g_thread_join (g_steal_pointer (&self->thread));
 }
 
+void
+conclave_control_server_set_max_connections (ConclaveControlServer *self, guint max)
+{
+  g_return_if_fail (CONCLAVE_IS_CONTROL_SERVER (self));
+  g_atomic_int_set (&self->max_connections, MAX (max, 1));
+}
+
 guint64
 conclave_control_server_get_lines (ConclaveControlServer *self)
 {
@@ -674,6 +763,7 @@ conclave_control_server_init (ConclaveControlServer *self)
   self->next_id = 1;
   self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
   self->lineages = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->max_connections = CONCLAVE_CONTROL_MAX_CONNECTIONS;
   self->pending = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), 4096);
   self->closed = g_array_new (FALSE, FALSE, sizeof (guint32));
 }
