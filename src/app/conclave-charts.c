@@ -26,7 +26,7 @@ typedef struct {
 
 typedef struct {
   guint32 node;      /* interned server name */
-  guint   term;
+  guint64 term;
   gint64  start_ns;
   gint64  end_ns;    /* 0 while it still leads */
 } Term;
@@ -130,7 +130,7 @@ note_state (ConclaveCharts      *self,
   end_open_term (self, node, event->time_ns);
   if (g_strcmp0 (role, "leader") == 0)
     {
-      Term term = { node, (guint) MAX (conclave_event_state_term (event), 0), event->time_ns, 0 };
+      Term term = { node, (guint64) conclave_event_state_term (event), event->time_ns, 0 };
 
       g_array_append_val (self->terms, term);
     }
@@ -407,7 +407,8 @@ draw_term (Chart      *chart,
 {
   double xa = time_x (chart, term->start_ns);
   double xb = time_x (chart, term->end_ns ? term->end_ns : chart->now);
-  g_autofree char *label = g_strdup_printf (_("term %u"), term->term);
+  g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, term->term);
+  g_autofree char *label = g_strdup_printf (_("term %s"), number);
   GdkRGBA leader;
   int w;
 

@@ -76,16 +76,17 @@ static char *
 role_line (ConclaveNode *node)
 {
   const char *group_role = conclave_node_get_group_role (node);
+  g_autofree char *term = g_strdup_printf ("%" G_GUINT64_FORMAT, conclave_node_get_term (node));
 
   /* An ended process holds no role in the group any more. */
   if (!_conclave_cluster_view_node_alive (node))
     return conclave_role_describe_node (node);
   if (conclave_node_is_leader (node))
-    return g_strdup_printf (_("leader · term %u"), conclave_node_get_term (node));
+    return g_strdup_printf (_("leader · term %s"), term);
   if (g_strcmp0 (group_role, "candidate") == 0)
-    return g_strdup_printf (_("candidate · term %u"), conclave_node_get_term (node));
+    return g_strdup_printf (_("candidate · term %s"), term);
   if (g_strcmp0 (group_role, "follower") == 0)
-    return g_strdup_printf (_("follower · term %u"), conclave_node_get_term (node));
+    return g_strdup_printf (_("follower · term %s"), term);
   return conclave_role_describe_node (node);
 }
 

@@ -195,10 +195,11 @@ static char *
 format_state (ConclaveEventStore  *store,
               const ConclaveEvent *event)
 {
+  g_autofree char *term = g_strdup_printf ("%" G_GINT64_FORMAT, conclave_event_state_term (event));
+
   /* Translators: group state: role, term, leader, view (list of servers) */
-  return g_strdup_printf (_("%s, term %d, leader %s, view %s"),
-                          str (store, conclave_event_state_role (event)),
-                          conclave_event_state_term (event),
+  return g_strdup_printf (_("%s, term %s, leader %s, view %s"),
+                          str (store, conclave_event_state_role (event)), term,
                           conclave_event_state_leader (event)
                           ? str (store, conclave_event_state_leader (event)) : "–",
                           str (store, conclave_event_state_view (event)));

@@ -15,6 +15,9 @@
 #define CONCLAVE_ENV_TEMPO   "CONCLAVE_TEMPO"
 /* Where chapter 4 servers keep their term, vote and log across a restart. */
 #define CONCLAVE_ENV_STATE_DIR "CONCLAVE_STATE_DIR"
+/* The key chapter 4's group datagrams are authenticated with (random per
+ * cluster); see PROTOCOL.md, "Data plane". */
+#define CONCLAVE_ENV_GROUP_KEY "CONCLAVE_GROUP_KEY"
 
 /* Longest control line, newline included. */
 #define CONCLAVE_MAX_LINE 65536

@@ -15,7 +15,7 @@ typedef struct {
   gboolean leader;
   gboolean paused;
   gboolean alive;
-  guint    term;
+  gint64   term;
   guint32  election;    /* interned algorithm */
   gint64   since_ns;    /* leader since */
   GHashTable *isolates; /* interned names it cannot reach */
@@ -30,14 +30,22 @@ typedef struct {
 struct _ConclaveChecker {
   ConclaveEventStore *store;
   GHashTable *servers;      /* interned node name → Server* */
-  GHashTable *term_leader;  /* term → interned node name (raft) */
+  GHashTable *term_leader;  /* gint64* term → interned node name (raft) */
   GHashTable *slots;        /* seqno → Slot* */
   GHashTable *acked;        /* interned req → seqno */
   GHashTable *split;        /* "a|b" pairs already reported */
   GArray     *out;          /* violations to append */
   gint64      grace_ns;
+  /* The verdict: counted here, never read back from the store, whose
+   * oldest events retention drops; a reset keeps them. */
   guint       n_violations;
+  GArray     *kinds;        /* Kind, in the order first seen */
 };
+
+typedef struct {
+  const char *what;         /* a literal: "two-leaders" … */
+  guint       count;
+} Kind;
 
 static void
 server_free (gpointer data)
@@ -56,11 +64,12 @@ conclave_checker_new (ConclaveEventStore *store)
 
   self->store = store;
   self->servers = g_hash_table_new_full (NULL, NULL, NULL, server_free);
-  self->term_leader = g_hash_table_new (NULL, NULL);
+  self->term_leader = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->slots = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->acked = g_hash_table_new (NULL, NULL);
   self->split = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->out = g_array_new (FALSE, FALSE, sizeof (ConclaveEvent));
+  self->kinds = g_array_new (FALSE, FALSE, sizeof (Kind));
   self->grace_ns = G_GINT64_CONSTANT (3000000000);
   return self;
 }
@@ -76,6 +85,7 @@ conclave_checker_free (ConclaveChecker *self)
   g_hash_table_unref (self->acked);
   g_hash_table_unref (self->split);
   g_array_unref (self->out);
+  g_array_unref (self->kinds);
   g_free (self);
 }
 
@@ -109,6 +119,36 @@ str (ConclaveChecker *self, guint32 id)
   return conclave_event_store_str (self->store, id) ?: "?";
 }
 
+static void
+count_kind (ConclaveChecker *self, const char *what)
+{
+  Kind kind = { what, 1 };
+
+  for (guint i = 0; i < self->kinds->len; i++)
+    if (strcmp (g_array_index (self->kinds, Kind, i).what, what) == 0)
+      {
+        g_array_index (self->kinds, Kind, i).count++;
+        return;
+      }
+  g_array_append_val (self->kinds, kind);
+}
+
+guint
+conclave_checker_get_n_kinds (ConclaveChecker *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->kinds->len;
+}
+
+const char *
+conclave_checker_get_kind (ConclaveChecker *self, guint i, guint *count)
+{
+  g_return_val_if_fail (self != NULL && i < self->kinds->len, NULL);
+  if (count != NULL)
+    *count = g_array_index (self->kinds, Kind, i).count;
+  return g_array_index (self->kinds, Kind, i).what;
+}
+
 G_GNUC_PRINTF (5, 6)
 static void
 violation (ConclaveChecker *self, const char *what, gint64 t, guint64 cause, const char *format, ...)
@@ -128,6 +168,7 @@ violation (ConclaveChecker *self, const char *what, gint64 t, guint64 cause, con
   e.s[3] = conclave_intern_add (intern, text);
   g_array_append_val (self->out, e);
   self->n_violations++;
+  count_kind (self, what);
 }
 
 static Server *
@@ -175,7 +216,7 @@ check_state (ConclaveChecker *self, const ConclaveEvent *e, guint64 index)
 
   if (s == NULL)
     return;
-  s->term = (guint) MAX (e->num, 0);
+  s->term = conclave_event_state_term (e);
   s->election = e->s[3];
   if (leader && !s->leader)
     s->since_ns = e->time_ns;
@@ -186,11 +227,11 @@ check_state (ConclaveChecker *self, const ConclaveEvent *e, guint64 index)
 
   /* Raft: one leader per term, ever. */
   {
-    gpointer other = g_hash_table_lookup (self->term_leader, GUINT_TO_POINTER (s->term));
+    gpointer other = g_hash_table_lookup (self->term_leader, &s->term);
     if (other == NULL)
-      g_hash_table_insert (self->term_leader, GUINT_TO_POINTER (s->term), GUINT_TO_POINTER (s->node));
+      g_hash_table_insert (self->term_leader, g_memdup2 (&s->term, sizeof s->term), GUINT_TO_POINTER (s->node));
     else if (GPOINTER_TO_UINT (other) != s->node)
-      violation (self, "two-leaders", e->time_ns, index, "%s and %s both led term %u",
+      violation (self, "two-leaders", e->time_ns, index, "%s and %s both led term %" G_GINT64_FORMAT,
                  str (self, GPOINTER_TO_UINT (other)), str (self, s->node), s->term);
   }
 }

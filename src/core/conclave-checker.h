@@ -31,7 +31,14 @@ guint            conclave_checker_tick         (ConclaveChecker    *self,
 void             conclave_checker_reset        (ConclaveChecker    *self);
 void             conclave_checker_set_grace    (ConclaveChecker    *self,
                                                 gint64              grace_ns);
+/* Violations found since the checker was made, whatever the store still
+ * holds (a reset does not forget them): the verdict. */
 guint            conclave_checker_get_n_violations (ConclaveChecker *self);
+/* The same by kind ("two-leaders", "duplicate" …), in the order first seen. */
+guint            conclave_checker_get_n_kinds  (ConclaveChecker    *self);
+const char      *conclave_checker_get_kind     (ConclaveChecker    *self,
+                                                guint               i,
+                                                guint              *count);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConclaveChecker, conclave_checker_free)
 

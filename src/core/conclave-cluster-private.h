@@ -87,6 +87,11 @@ void     _conclave_cluster_remove_state_dir (ConclaveCluster *self);
 /* conclave-cluster-procs.c */
 void     _conclave_cluster_proc_entry_clear (gpointer entry);
 guint32  _conclave_cluster_proc_of_node     (ConclaveCluster *self, ConclaveNode *node);
+/* conn_proc's mark for a connection whose hello was refused. */
+#define CONN_REFUSED G_MAXUINT32
+/* FALSE (and e turned into an ERROR, the connection refused) when a hello
+ * claims a node whose process tree the peer is not part of. */
+gboolean _conclave_cluster_hello_belongs (ConclaveCluster *self, ConclaveEvent *e, guint32 conn);
 void     _conclave_cluster_handle_hello     (ConclaveCluster *self, ConclaveEvent *e, guint32 conn);
 void     _conclave_cluster_on_closed        (ConclaveControlServer *server, guint conn, ConclaveCluster *self);
 /* A child ended: kept visible a moment so the class sees it go. */

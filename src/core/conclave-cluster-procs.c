@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 
 #define MAX_ENDED_CHILDREN  64     /* per parent; the oldest beyond go */
 
@@ -118,6 +119,35 @@ send_tempo (ConclaveCluster *self, guint32 conn)
 }
 
 /* The first line of a connection: who is it? */
+/* A hello that names a node we started (or claims one's process as its
+ * parent) must come from that node's process tree (or its process group:
+ * an orphan reparented elsewhere still belongs to the node that started
+ * it). The control server already checked the pid against the kernel's. */
+gboolean
+_conclave_cluster_hello_belongs (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
+{
+  const char *name = conclave_event_store_str (self->store, conclave_event_hello_node (e));
+  ConclaveNode *named = name ? conclave_cluster_lookup (self, name) : NULL;
+  ConclaveNode *parent = conclave_cluster_lookup_pid (self, conclave_event_hello_ppid (e));
+  ConclaveNode *claimed = named != NULL ? named : parent;
+  g_autofree char *reason = NULL;
+
+  while (claimed != NULL && conclave_node_get_parent (claimed) != NULL)
+    claimed = conclave_node_get_parent (claimed);
+  if (claimed == NULL || conclave_node_get_pid (claimed) <= 0
+      || conclave_control_server_peer_belongs_to (self->server, conn, conclave_node_get_pid (claimed)))
+    return TRUE;
+  reason = g_strdup_printf ("identity: pid %d claims to be part of %s, but is not its process or a descendant; "
+                            "connection refused", conclave_event_hello_pid (e), conclave_node_get_name (claimed));
+  g_hash_table_insert (self->conn_proc, GUINT_TO_POINTER (conn), GUINT_TO_POINTER (CONN_REFUSED));
+  conclave_control_server_refuse (self->server, conn);
+  memset (e, 0, sizeof *e);
+  e->type = CONCLAVE_EVENT_ERROR;
+  e->time_ns = g_get_monotonic_time () * 1000;
+  e->s[3] = conclave_intern_add (conclave_event_store_get_intern (self->store), reason);
+  return FALSE;
+}
+
 void
 _conclave_cluster_handle_hello (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
 {
@@ -214,6 +244,8 @@ _conclave_cluster_on_closed (ConclaveControlServer *server, guint conn, Conclave
   if (!g_hash_table_lookup_extended (self->conn_proc, GUINT_TO_POINTER (conn), NULL, &proc))
     return;
   g_hash_table_remove (self->conn_proc, GUINT_TO_POINTER (conn));
+  if (GPOINTER_TO_UINT (proc) == CONN_REFUSED)
+    return;
   entry = proc_entry (self, GPOINTER_TO_UINT (proc));
   entry->conn = 0;
   info = conclave_event_store_get_process (self->store, GPOINTER_TO_UINT (proc));

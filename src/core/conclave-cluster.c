@@ -18,6 +18,8 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #define EXPIRE_INTERVAL_MS  200
@@ -232,7 +234,7 @@ count_event (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
             info == NULL || info->pid != conclave_node_get_pid (node))
           break;
         conclave_node_set_group_state (node, conclave_event_store_str (self->store, e->s[0]),
-                                       (guint) MAX (e->num, 0),
+                                       (guint64) conclave_event_state_term (e),
                                        conclave_event_store_str (self->store, e->s[1]),
                                        (const char * const *) members);
         break;
@@ -255,6 +257,7 @@ on_events (ConclaveControlServer *server, ConclaveEventBatch *batch, ConclaveClu
 {
   g_autofree ConclaveEvent *events = g_memdup2 (batch->events, batch->n_events * sizeof (ConclaveEvent));
   guint64 first = conclave_event_store_get_end (self->store);
+  guint kept = 0;
 
   for (guint i = 0; i < batch->n_events; i++)
     {
@@ -263,9 +266,16 @@ on_events (ConclaveControlServer *server, ConclaveEventBatch *batch, ConclaveClu
       gpointer proc;
 
       if (e->type == CONCLAVE_EVENT_HELLO && !g_hash_table_contains (self->conn_proc, GUINT_TO_POINTER (conn)))
-        _conclave_cluster_handle_hello (self, e, conn);
+        {
+          if (_conclave_cluster_hello_belongs (self, e, conn))
+            _conclave_cluster_handle_hello (self, e, conn);
+        }
       else if (g_hash_table_lookup_extended (self->conn_proc, GUINT_TO_POINTER (conn), NULL, &proc))
-        e->proc = GPOINTER_TO_UINT (proc);
+        {
+          if (GPOINTER_TO_UINT (proc) == CONN_REFUSED)
+            continue;  /* nothing a refused connection says counts */
+          e->proc = GPOINTER_TO_UINT (proc);
+        }
       else
         e->proc = 0;  /* spoke before saying hello: the controller's own row */
 
@@ -280,9 +290,10 @@ on_events (ConclaveControlServer *server, ConclaveEventBatch *batch, ConclaveClu
             info->lines_lost += (guint64) MAX (e->num, 0);
         }
       count_event (self, conclave_cluster_node_for_proc (self, e->proc), e);
+      events[kept++] = *e;
     }
 
-  conclave_event_store_append (self->store, events, batch->n_events);
+  conclave_event_store_append (self->store, events, kept);
   _conclave_cluster_digest (self, first);
 }
 
@@ -557,6 +568,13 @@ conclave_cluster_get_matcher (ConclaveCluster *self)
   return self->matcher;
 }
 
+ConclaveChecker *
+conclave_cluster_get_checker (ConclaveCluster *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+  return self->checker;
+}
+
 const char *
 conclave_cluster_get_control_path (ConclaveCluster *self)
 {
@@ -577,6 +595,21 @@ conclave_cluster_shutdown (ConclaveCluster *self)
   conclave_cluster_stop_trace (self);
 }
 
+/* Chapter 4's servers authenticate their datagrams with this (node-wire.h):
+ * 256 random bits from the kernel, new for every cluster. */
+static void
+set_group_key (ConclaveCluster *self)
+{
+  guint8 bytes[32];
+  char hex[sizeof bytes * 2 + 1];
+
+  if (getrandom (bytes, sizeof bytes, 0) != sizeof bytes)
+    g_error ("getrandom: %s", g_strerror (errno));
+  for (gsize i = 0; i < sizeof bytes; i++)
+    g_snprintf (hex + 2 * i, 3, "%02x", bytes[i]);
+  conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_GROUP_KEY, hex);
+}
+
 ConclaveCluster *
 conclave_cluster_new (GError **error)
 {
@@ -592,6 +625,7 @@ conclave_cluster_new (GError **error)
   g_signal_connect_object (self->supervisor, "output", G_CALLBACK (on_output), self, 0);
   g_signal_connect_object (self->supervisor, "exited", G_CALLBACK (on_exited), self, 0);
   conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_TEMPO, "1");
+  set_group_key (self);
   _conclave_cluster_make_state_dir (self);
   return g_steal_pointer (&self);
 }

@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 #include "conclave-event-store.h"
+#include "conclave-checker.h"
 #include "conclave-faults.h"
 #include "conclave-matcher.h"
 #include "conclave-node.h"
@@ -35,6 +36,8 @@ G_DECLARE_FINAL_TYPE (ConclaveCluster, conclave_cluster, CONCLAVE, CLUSTER, GObj
 ConclaveCluster    *conclave_cluster_new            (GError **error);
 ConclaveEventStore *conclave_cluster_get_store      (ConclaveCluster *self);
 ConclaveMatcher    *conclave_cluster_get_matcher    (ConclaveCluster *self);
+/* The invariant checker: its counts are the run's verdict. */
+ConclaveChecker    *conclave_cluster_get_checker    (ConclaveCluster *self);
 const char         *conclave_cluster_get_control_path (ConclaveCluster *self);
 /* Where nodes keep state across a restart (CONCLAVE_STATE_DIR): private to
  * this cluster, emptied when a scenario starts, removed with the cluster. */

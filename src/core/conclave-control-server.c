@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -28,6 +29,8 @@
 
 #define READ_SIZE       (64 * 1024)
 #define PENDING_MAX     (256 * 1024)   /* records waiting for the main thread */
+#define TURN_BUDGET     (4 * READ_SIZE)  /* bytes one connection may have per turn */
+#define ACCEPT_RETRY_MS 200            /* out of descriptors: try again this late */
 
 typedef struct {
   guint32  id;
@@ -36,8 +39,22 @@ typedef struct {
   gsize    len;
   gboolean discarding;   /* inside a line that was too long */
   gboolean greeted;
+  gboolean refused;      /* its hello lied about who it is: nothing it says counts */
   guint32  next_seq;
+  guint32  rejected;     /* lines refused since the last good one: they used up seq numbers */
+  pid_t    peer_pid;     /* from the kernel (SO_PEERCRED), not from the hello */
+  uid_t    peer_uid;
 } Connection;
+
+/* The peer and its ancestors with their process groups, read from /proc
+ * the moment we accept: a short-lived child may be gone by the time the
+ * main thread reads its hello. */
+#define LINEAGE_MAX 32
+typedef struct {
+  guint n;
+  gint  pid[LINEAGE_MAX];
+  gint  pgrp[LINEAGE_MAX];
+} Lineage;
 
 struct _ConclaveControlServer {
   GObject             parent_instance;
@@ -56,11 +73,14 @@ struct _ConclaveControlServer {
   GMutex              lock;        /* guards everything below */
   GCond               drained;
   GHashTable         *connections; /* id → Connection* (fds used by send) */
+  GHashTable         *lineages;    /* id → Lineage*, until the main thread saw it close */
   GArray             *pending;     /* ConclaveEvent */
   GArray             *closed;      /* guint32 */
   GSource            *idle_source; /* pending delivery; holds no ref on us */
   GMainContext       *context;
   guint32             next_id;
+  guint               max_connections;  /* atomic */
+  gboolean            accept_paused;    /* reader thread: out of descriptors */
   guint64             lines;
   guint64             errors;
   guint64             lost;
@@ -111,7 +131,12 @@ deliver_batch (gpointer data)
   if (batch.n_events > 0)
     g_signal_emit (self, signals[EVENTS], 0, &batch);
   for (guint i = 0; i < closed->len; i++)
-    g_signal_emit (self, signals[CLOSED], 0, g_array_index (closed, guint32, i));
+    {
+      g_signal_emit (self, signals[CLOSED], 0, g_array_index (closed, guint32, i));
+      g_mutex_lock (&self->lock);
+      g_hash_table_remove (self->lineages, GUINT_TO_POINTER (g_array_index (closed, guint32, i)));
+      g_mutex_unlock (&self->lock);
+    }
   g_object_unref (self);
   return G_SOURCE_REMOVE;
 }
@@ -133,19 +158,46 @@ schedule_delivery (ConclaveControlServer *self)
 /* ---- reader thread ------------------------------------------------------- */
 
 static void
-push_error (ConclaveControlServer *self, GArray *out, guint32 conn,
-            ConclaveParseResult result, const char *reason)
+push_error_text (ConclaveControlServer *self, GArray *out, guint32 conn, gint32 result, const char *text)
 {
   ConclaveEvent e = { 0 };
-  g_autofree char *text = g_strdup_printf ("%s: %s", conclave_parse_result_to_string (result),
-                                           reason ? reason : "");
 
   e.type = CONCLAVE_EVENT_ERROR;
   e.time_ns = now_ns ();
   e.proc = conn;
-  e.num = (gint32) result;
+  e.num = result;
   e.s[3] = conclave_intern_add (self->intern, text);
   g_array_append_val (out, e);
+}
+
+static void
+push_error (ConclaveControlServer *self, GArray *out, guint32 conn,
+            ConclaveParseResult result, const char *reason)
+{
+  g_autofree char *text = g_strdup_printf ("%s: %s", conclave_parse_result_to_string (result),
+                                           reason ? reason : "");
+
+  push_error_text (self, out, conn, (gint32) result, text);
+}
+
+/* A hello must name the process that holds the connection: the kernel
+ * says which one that is. */
+static gboolean
+hello_is_true (ConclaveControlServer *self, Connection *c, const ConclaveEvent *e, GArray *out)
+{
+  g_autofree char *reason = NULL;
+
+  if (c->peer_uid != getuid ())
+    reason = g_strdup_printf ("identity: a hello from uid %u, not ours; connection refused", (guint) c->peer_uid);
+  else if ((pid_t) conclave_event_hello_pid (e) != c->peer_pid)
+    reason = g_strdup_printf ("identity: a hello claiming pid %d from pid %d; connection refused",
+                              conclave_event_hello_pid (e), (int) c->peer_pid);
+  else
+    return TRUE;
+  push_error_text (self, out, c->id, 0, reason);
+  c->refused = TRUE;
+  shutdown (c->fd, SHUT_RDWR);
+  return FALSE;
 }
 
 static void
@@ -161,11 +213,22 @@ handle_line (ConclaveControlServer *self, Connection *c, const char *line, gsize
   if (result != CONCLAVE_PARSE_OK)
     {
       push_error (self, out, c->id, result, reason);
+      c->rejected++;
       return;
     }
   e.proc = c->id;
+  if (e.type == CONCLAVE_EVENT_HELLO && !c->greeted)
+    {
+      if (!hello_is_true (self, c, &e, out))
+        return;
+      c->greeted = TRUE;
+    }
 
-  /* Every line numbers itself: a gap is lines the process could not send. */
+  /* Every line numbers itself: a gap is lines the process could not send,
+   * but for those we refused (counted as errors already). */
+  if (e.seq > c->next_seq)
+    c->next_seq += MIN (c->rejected, e.seq - c->next_seq);
+  c->rejected = 0;
   if (e.seq > c->next_seq)
     {
       ConclaveEvent gap = { 0 };
@@ -198,7 +261,7 @@ split_lines (ConclaveControlServer *self, Connection *c, GArray *out)
       *nl = '\0';
       if (c->discarding)
         c->discarding = FALSE;
-      else if (line_len > 0)
+      else if (line_len > 0 && !c->refused)
         handle_line (self, c, c->buf + start, line_len, out);
       start += line_len + 1;
     }
@@ -208,22 +271,43 @@ split_lines (ConclaveControlServer *self, Connection *c, GArray *out)
   if (c->len >= CONCLAVE_MAX_LINE)
     {
       if (!c->discarding)
-        push_error (self, out, c->id, CONCLAVE_PARSE_ERROR_TOO_LONG, "line longer than 64 KiB; skipped");
+        {
+          push_error (self, out, c->id, CONCLAVE_PARSE_ERROR_TOO_LONG, "line longer than 64 KiB; skipped");
+          c->rejected++;
+        }
       c->discarding = TRUE;
       c->len = 0;
     }
 }
 
+/* The connection ended inside a line: say so (the writer died mid-line). */
+static void
+note_cut_off (ConclaveControlServer *self, Connection *c, GArray *out)
+{
+  g_autofree char *text = NULL;
+
+  if (c->len == 0 || c->discarding || c->refused)
+    return;
+  text = g_strdup_printf ("cut off: the connection ended inside a line (%" G_GSIZE_FORMAT " bytes)", c->len);
+  push_error_text (self, out, c->id, 0, text);
+  c->len = 0;
+}
+
+/* Reads at most TURN_BUDGET bytes: epoll is level-triggered, so whatever
+ * is left waits for this connection's next turn, after everyone else's. */
 static gboolean
 read_connection (ConclaveControlServer *self, Connection *c, GArray *out)
 {
-  for (;;)
+  gsize taken = 0;
+
+  while (taken < TURN_BUDGET)
     {
       ssize_t n = recv (c->fd, c->buf + c->len, CONCLAVE_MAX_LINE + READ_SIZE - c->len, 0);
 
       if (n > 0)
         {
           c->len += (gsize) n;
+          taken += (gsize) n;
           split_lines (self, c, out);
           continue;
         }
@@ -231,12 +315,128 @@ read_connection (ConclaveControlServer *self, Connection *c, GArray *out)
         continue;
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         return TRUE;
+      note_cut_off (self, c, out);
       return FALSE;  /* EOF or error */
     }
+  return TRUE;
+}
+
+void
+conclave_control_server_refuse (ConclaveControlServer *self, guint32 conn)
+{
+  Connection *c;
+
+  g_return_if_fail (CONCLAVE_IS_CONTROL_SERVER (self));
+  g_mutex_lock (&self->lock);
+  c = g_hash_table_lookup (self->connections, GUINT_TO_POINTER (conn));
+  if (c != NULL)
+    shutdown (c->fd, SHUT_RDWR);  /* the reader sees the end and cleans up */
+  g_mutex_unlock (&self->lock);
+}
+
+/* The kernel's parent and process group of pid. */
+static gboolean
+read_parent (gint pid, gint *ppid, gint *pgrp)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *text = NULL;
+  const char *end;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (end = strrchr (text, ')')) == NULL)
+    return FALSE;
+  return sscanf (end + 1, " %*c %d %d", ppid, pgrp) == 2;
+}
+
+static Lineage *
+read_lineage (gint pid)
+{
+  Lineage *l = g_new0 (Lineage, 1);
+  gint ppid, pgrp;
+
+  while (pid > 1 && l->n < LINEAGE_MAX && read_parent (pid, &ppid, &pgrp))
+    {
+      l->pid[l->n] = pid;
+      l->pgrp[l->n] = pgrp;
+      l->n++;
+      pid = ppid;
+    }
+  return l;
+}
+
+gboolean
+conclave_control_server_peer_belongs_to (ConclaveControlServer *self, guint32 conn, gint pid)
+{
+  Lineage *l;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (CONCLAVE_IS_CONTROL_SERVER (self), FALSE);
+  g_mutex_lock (&self->lock);
+  l = g_hash_table_lookup (self->lineages, GUINT_TO_POINTER (conn));
+  /* Ended before we could look (a fork child that said its piece and
+   * left while we were busy): the kernel vouched for its pid, nothing
+   * refutes its parent; give it the benefit of the doubt. */
+  found = l != NULL && l->n == 0;
+  for (guint i = 0; l != NULL && i < l->n && !found; i++)
+    found = l->pid[i] == pid || l->pgrp[i] == pid;
+  g_mutex_unlock (&self->lock);
+  return found;
 }
 
 static void
-accept_connections (ConclaveControlServer *self)
+peer_credentials (Connection *c)
+{
+  struct ucred cred = { 0 };
+  socklen_t len = sizeof cred;
+
+  /* Unknown (never on Linux): pid 0 matches no hello, so it is refused. */
+  if (getsockopt (c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+    cred.uid = (uid_t) -1;
+  c->peer_pid = cred.pid;
+  c->peer_uid = cred.uid;
+}
+
+/* Out of descriptors: the listening socket stays readable, so stop
+ * watching it (no spinning) and try again in a while. */
+static void
+pause_accepting (ConclaveControlServer *self, GArray *out)
+{
+  struct epoll_event ev = { .events = 0 };
+
+  self->accept_paused = TRUE;
+  epoll_ctl (self->epoll_fd, EPOLL_CTL_MOD, self->listen_fd, &ev);
+  push_error_text (self, out, 0, 0, "out of file descriptors: new processes wait to connect");
+}
+
+static void
+resume_accepting (ConclaveControlServer *self)
+{
+  struct epoll_event ev = { .events = EPOLLIN };
+
+  ev.data.ptr = NULL;
+  self->accept_paused = FALSE;
+  epoll_ctl (self->epoll_fd, EPOLL_CTL_MOD, self->listen_fd, &ev);
+}
+
+static gboolean
+over_cap (ConclaveControlServer *self, int fd, GArray *out)
+{
+  guint max = (guint) g_atomic_int_get (&self->max_connections);
+  g_autofree char *text = NULL;
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = g_hash_table_size (self->connections);
+  g_mutex_unlock (&self->lock);
+  if (n < max)
+    return FALSE;
+  text = g_strdup_printf ("too many connections (at most %u): one more closed", max);
+  push_error_text (self, out, 0, 0, text);
+  close (fd);
+  return TRUE;
+}
+
+static void
+accept_connections (ConclaveControlServer *self, GArray *out)
 {
   for (;;)
     {
@@ -244,14 +444,20 @@ accept_connections (ConclaveControlServer *self)
       Connection *c;
       struct epoll_event ev = { .events = EPOLLIN };
 
+      if (fd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM))
+        pause_accepting (self, out);
       if (fd < 0)
         return;
+      if (over_cap (self, fd, out))
+        continue;
       c = g_new0 (Connection, 1);
       c->fd = fd;
+      peer_credentials (c);
       c->buf = g_malloc (CONCLAVE_MAX_LINE + READ_SIZE + 1);
       g_mutex_lock (&self->lock);
       c->id = self->next_id++;
       g_hash_table_insert (self->connections, GUINT_TO_POINTER (c->id), c);
+      g_hash_table_insert (self->lineages, GUINT_TO_POINTER (c->id), read_lineage (c->peer_pid));
       g_mutex_unlock (&self->lock);
       ev.data.ptr = c;
       epoll_ctl (self->epoll_fd, EPOLL_CTL_ADD, fd, &ev);
@@ -294,14 +500,17 @@ reader_thread (gpointer data)
 
   while (!g_atomic_int_get (&self->quit))
     {
-      int n = epoll_wait (self->epoll_fd, events, G_N_ELEMENTS (events), -1);
+      int n = epoll_wait (self->epoll_fd, events, G_N_ELEMENTS (events),
+                          self->accept_paused ? ACCEPT_RETRY_MS : -1);
 
+      if (self->accept_paused && n <= 0)
+        resume_accepting (self);
       for (int i = 0; i < n; i++)
         {
           Connection *c = events[i].data.ptr;
 
           if (c == NULL)
-            accept_connections (self);
+            accept_connections (self, batch);
           else if (c == (gpointer) self)
             {
               guint64 v;
@@ -315,6 +524,8 @@ reader_thread (gpointer data)
               g_mutex_lock (&self->lock);
               g_hash_table_remove (self->connections, GUINT_TO_POINTER (c->id));
               g_mutex_unlock (&self->lock);
+              if (self->accept_paused)
+                resume_accepting (self);  /* a descriptor was freed */
             }
         }
 
@@ -447,6 +658,13 @@ conclave_control_server_close (ConclaveControlServer *self)
   g_thread_join (g_steal_pointer (&self->thread));
 }
 
+void
+conclave_control_server_set_max_connections (ConclaveControlServer *self, guint max)
+{
+  g_return_if_fail (CONCLAVE_IS_CONTROL_SERVER (self));
+  g_atomic_int_set (&self->max_connections, MAX (max, 1));
+}
+
 guint64
 conclave_control_server_get_lines (ConclaveControlServer *self)
 {
@@ -500,6 +718,7 @@ conclave_control_server_finalize (GObject *object)
   ConclaveControlServer *self = CONCLAVE_CONTROL_SERVER (object);
 
   g_hash_table_unref (self->connections);
+  g_hash_table_unref (self->lineages);
   g_array_unref (self->pending);
   g_array_unref (self->closed);
   if (self->listen_fd >= 0)
@@ -543,6 +762,8 @@ conclave_control_server_init (ConclaveControlServer *self)
   self->listen_fd = self->epoll_fd = self->wake_fd = -1;
   self->next_id = 1;
   self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
+  self->lineages = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->max_connections = CONCLAVE_CONTROL_MAX_CONNECTIONS;
   self->pending = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), 4096);
   self->closed = g_array_new (FALSE, FALSE, sizeof (guint32));
 }

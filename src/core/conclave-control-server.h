@@ -5,6 +5,13 @@
  * main loop), parses them (conclave-line-parser) and hands batches of
  * records to the main context through the "events" signal. Counts, per
  * connection, lines, sequence gaps, overflow reports and malformed lines.
+ * Identity comes from the kernel (SO_PEERCRED): a hello naming another pid
+ * than the peer's, or from another user, is refused with an ERROR event and
+ * the connection closed; nothing else it sent counts. Fair and bounded:
+ * each connection gets a turn of at most TURN_BUDGET bytes, at most
+ * max-connections at once (one more gets an ERROR and is closed), and out
+ * of descriptors it pauses accepting instead of spinning. A line cut off by
+ * the end of its connection is an ERROR; a refused line is not also "lost".
  * Never blocks on a slow or dead process.
  *
  * Signals (main context): "events" (ConclaveEventBatch *), once per batch;
@@ -17,6 +24,8 @@
 #include "conclave-intern.h"
 
 G_BEGIN_DECLS
+
+#define CONCLAVE_CONTROL_MAX_CONNECTIONS 4096
 
 #define CONCLAVE_TYPE_CONTROL_SERVER (conclave_control_server_get_type ())
 G_DECLARE_FINAL_TYPE (ConclaveControlServer, conclave_control_server, CONCLAVE, CONTROL_SERVER, GObject)
@@ -37,7 +46,22 @@ const char            *conclave_control_server_get_path   (ConclaveControlServer
 gboolean               conclave_control_server_send       (ConclaveControlServer *self,
                                                            guint32                conn,
                                                            const char            *line);
+/* Is the connection's peer (as the kernel named it when we accepted) the
+ * process pid, a descendant of it, or in its process group? A peer that
+ * had already ended when we accepted cannot be refuted and counts as TRUE.
+ * Thread: main; answers until the "closed" signal for conn was emitted. */
+gboolean               conclave_control_server_peer_belongs_to (ConclaveControlServer *self,
+                                                                guint32                conn,
+                                                                gint                   pid);
+/* Ends a connection whose process is not who it says (its lines in flight
+ * may still arrive; the caller ignores them). Thread: main. */
+void                   conclave_control_server_refuse     (ConclaveControlServer *self,
+                                                           guint32                conn);
 void                   conclave_control_server_close      (ConclaveControlServer *self);
+/* At most this many connections at once (default CONCLAVE_CONTROL_MAX_CONNECTIONS);
+ * one more is closed at once with an ERROR event. */
+void                   conclave_control_server_set_max_connections (ConclaveControlServer *self,
+                                                                    guint                  max);
 /* Totals since start. */
 guint64                conclave_control_server_get_lines  (ConclaveControlServer *self);
 guint64                conclave_control_server_get_errors (ConclaveControlServer *self);

@@ -72,7 +72,7 @@ typedef enum {
  *  FORK            -         -         -         -         child      -      -       -
  *  REAP            -         -         -         -         child      code   signal  -
  *  EXIT            -         -         -         -         code       -      -       -
- *  STATE           role      leader    view(,)   election  term       why    -       -
+ *  STATE           role      leader    view(,)   election  -          why    -       term
  *                  (why: an interned string id in `len`, 0 = absent)
  *  DELIVER         req       client    -         text      seqno      -      -       -
  *  ACKED           req       -         -         -         seqno      -      -       -
@@ -154,7 +154,7 @@ CONCLAVE_EVENT_FIELD (guint32, state_role,     e->s[0], e->type == CONCLAVE_EVEN
 CONCLAVE_EVENT_FIELD (guint32, state_leader,   e->s[1], e->type == CONCLAVE_EVENT_STATE)
 CONCLAVE_EVENT_FIELD (guint32, state_view,     e->s[2], e->type == CONCLAVE_EVENT_STATE)
 CONCLAVE_EVENT_FIELD (guint32, state_election, e->s[3], e->type == CONCLAVE_EVENT_STATE)
-CONCLAVE_EVENT_FIELD (gint32,  state_term,     e->num,  e->type == CONCLAVE_EVENT_STATE)
+CONCLAVE_EVENT_FIELD (gint64,  state_term,     e->key,  e->type == CONCLAVE_EVENT_STATE) /* 0 .. G_MAXINT64 */
 CONCLAVE_EVENT_FIELD (guint32, state_why,      e->len,  e->type == CONCLAVE_EVENT_STATE) /* why it stood as candidate */
 /* deliver, acked */
 CONCLAVE_EVENT_FIELD (guint32, deliver_request, e->s[0], e->type == CONCLAVE_EVENT_DELIVER)

@@ -95,7 +95,7 @@ open_interval (ConclaveLeaders *self, const ConclaveEvent *e, guint64 index)
   ProcLeading *p = proc_leading (self, e->proc);
   ConclaveLeaderInterval iv = {
     .proc = e->proc, .pid = info ? info->pid : 0, .node = info ? info->node : 0,
-    .election = e->s[3], .term = e->num, .start_ns = e->time_ns,
+    .election = e->s[3], .term = conclave_event_state_term (e), .start_ns = e->time_ns,
     .end_ns = CONCLAVE_LEADER_OPEN, .start_index = index, .end = CONCLAVE_LEADER_LEADING,
   };
 
@@ -122,7 +122,7 @@ end_older_terms (ConclaveLeaders *self, const ConclaveEvent *e)
     {
       ConclaveLeaderInterval *iv = interval_at (self, i);
 
-      if (iv->proc != e->proc && iv->term < e->num && iv->end_ns > e->time_ns
+      if (iv->proc != e->proc && iv->term < conclave_event_state_term (e) && iv->end_ns > e->time_ns
           && iv->start_ns <= e->time_ns && is_raft (self, iv->election))
         end_at (self, i, e->time_ns, CONCLAVE_LEADER_NEWER_TERM);
     }
@@ -143,7 +143,7 @@ on_state (ConclaveLeaders *self, const ConclaveEvent *e, guint64 index)
     }
   if (p->open != NONE)
     {
-      if (interval_at (self, p->open)->term == e->num)
+      if (interval_at (self, p->open)->term == conclave_event_state_term (e))
         return;  /* still the same reign (a view change) */
       end_at (self, p->open, e->time_ns, CONCLAVE_LEADER_NEXT_TERM);
     }

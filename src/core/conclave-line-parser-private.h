@@ -14,9 +14,10 @@ typedef enum {
   SLOT_NUM, SLOT_LEN, SLOT_LC, SLOT_KEY_ID, SLOT_KEY_HASH, SLOT_PROTO,
   SLOT_OFFSET, SLOT_DIR, SLOT_REASON, SLOT_LEVEL, SLOT_PERMILLE,
   SLOT_LEN_STR,  /* an interned string in `len` (state: why) */
+  SLOT_KEY_INT,  /* a 64-bit number in `key` (state: term) */
 } ConclaveLineSlot;
 
-typedef enum { K_STR, K_STRV, K_INT, K_UINT, K_NUMBER } ConclaveLineKind;
+typedef enum { K_STR, K_STRV, K_INT, K_UINT, K_NUMBER, K_UINT63 } ConclaveLineKind;
 
 typedef struct {
   const char *name;

@@ -48,7 +48,7 @@ static const ConclaveLineField exit_fields[] = { { "code", SLOT_NUM, K_INT, FALS
 static const ConclaveLineField state_fields[] = {
   { "role", SLOT_S0, K_STR, TRUE }, { "leader", SLOT_S1, K_STR, FALSE },
   { "view", SLOT_S2, K_STRV, FALSE }, { "election", SLOT_S3, K_STR, FALSE },
-  { "term", SLOT_NUM, K_INT, FALSE }, { "why", SLOT_LEN_STR, K_STR, FALSE }, END };
+  { "term", SLOT_KEY_INT, K_UINT63, FALSE }, { "why", SLOT_LEN_STR, K_STR, FALSE }, END };
 static const ConclaveLineField deliver_fields[] = {
   { "seqno", SLOT_NUM, K_INT, TRUE }, { "req", SLOT_S0, K_STR, TRUE },
   { "client", SLOT_S1, K_STR, FALSE }, { "text", SLOT_S3, K_STR, FALSE }, END };
@@ -246,6 +246,7 @@ store_int (ConclaveEvent *event, ConclaveLineSlot slot, gint64 i)
       event->flags |= CONCLAVE_EVENT_FLAG_HAS_OFFSET;
       break;
     case SLOT_PERMILLE: event->lc = (guint32) i; break;
+    case SLOT_KEY_INT: event->key = (guint64) i; break;
     case SLOT_S0: case SLOT_S1: case SLOT_S2: case SLOT_S3: case SLOT_KEY_ID:
     case SLOT_KEY_HASH: case SLOT_PROTO: case SLOT_DIR: case SLOT_REASON: case SLOT_LEVEL:
     case SLOT_LEN_STR:
@@ -270,6 +271,11 @@ fill_field (ConclaveLineParser *self, ConclaveEvent *event, const ConclaveLineFi
       return TRUE;
     case K_UINT:
       if (!value_is_int (v, 0, G_MAXUINT32))
+        return FALSE;
+      store_int (event, f->slot, v->i);
+      return TRUE;
+    case K_UINT63:
+      if (!value_is_int (v, 0, G_MAXINT64))
         return FALSE;
       store_int (event, f->slot, v->i);
       return TRUE;

@@ -77,6 +77,7 @@ append_slot (GString *out, const ConclaveEvent *e, ConclaveIntern *intern, const
     case SLOT_LEN: g_string_append_printf (out, "%u", e->len); return TRUE;
     case SLOT_LC: g_string_append_printf (out, "%u", e->lc); return TRUE;
     case SLOT_PERMILLE: g_string_append_printf (out, "%u.%03u", e->lc / 1000, e->lc % 1000); return TRUE;
+    case SLOT_KEY_INT: g_string_append_printf (out, "%" G_GUINT64_FORMAT, e->key); return TRUE;
     case SLOT_OFFSET:
       if (!(e->flags & CONCLAVE_EVENT_FLAG_HAS_OFFSET))
         return FALSE;
@@ -142,8 +143,9 @@ conclave_event_to_json_line (const ConclaveEvent *event,
   for (const ConclaveLineField *f = fields; f && f->name; f++)
     {
       gsize mark = out->len;
-      gboolean is_zero_int = (f->kind == K_INT || f->kind == K_UINT) && f->slot != SLOT_OFFSET &&
+      gboolean is_zero_int = (f->kind == K_INT || f->kind == K_UINT || f->kind == K_UINT63) && f->slot != SLOT_OFFSET &&
                              ((f->slot == SLOT_NUM && event->num == 0) ||
+                              (f->slot == SLOT_KEY_INT && event->key == 0) ||
                               (f->slot == SLOT_LEN && event->len == 0) ||
                               (f->slot == SLOT_LC && event->lc == 0));
 

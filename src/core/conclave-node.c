@@ -40,7 +40,7 @@ struct _ConclaveNode
   ConclaveNodeCounters counters;
 
   char *group_role;
-  guint term;
+  guint64 term;
   char *leader;
   GStrv view;
 
@@ -403,7 +403,7 @@ conclave_node_get_group_role (ConclaveNode *self)
   return self->group_role ? self->group_role : "";
 }
 
-guint
+guint64
 conclave_node_get_term (ConclaveNode *self)
 {
   g_return_val_if_fail (CONCLAVE_IS_NODE (self), 0);
@@ -450,7 +450,7 @@ set_view (ConclaveNode       *self,
 void
 conclave_node_set_group_state (ConclaveNode       *self,
                                const char         *group_role,
-                               guint               term,
+                               guint64             term,
                                const char         *leader,
                                const char * const *view)
 {
@@ -656,7 +656,7 @@ conclave_node_get_property (GObject    *object,
     case PROP_EXIT_CODE:   g_value_set_int (value, self->exit_code); break;
     case PROP_EXIT_SIGNAL: g_value_set_int (value, self->exit_signal); break;
     case PROP_GROUP_ROLE:  g_value_set_string (value, conclave_node_get_group_role (self)); break;
-    case PROP_TERM:        g_value_set_uint (value, self->term); break;
+    case PROP_TERM:        g_value_set_uint64 (value, self->term); break;
     case PROP_LEADER:      g_value_set_string (value, conclave_node_get_leader (self)); break;
     case PROP_IS_LEADER:   g_value_set_boolean (value, conclave_node_is_leader (self)); break;
     case PROP_PARENT:      g_value_set_object (value, self->parent); break;
@@ -710,7 +710,7 @@ conclave_node_class_init (ConclaveNodeClass *klass)
   properties[PROP_EXIT_CODE] = g_param_spec_int ("exit-code", NULL, NULL, -1, G_MAXINT, 0, ro);
   properties[PROP_EXIT_SIGNAL] = g_param_spec_int ("exit-signal", NULL, NULL, 0, G_MAXINT, 0, ro);
   properties[PROP_GROUP_ROLE] = g_param_spec_string ("group-role", NULL, NULL, "", ro);
-  properties[PROP_TERM] = g_param_spec_uint ("term", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_TERM] = g_param_spec_uint64 ("term", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   properties[PROP_LEADER] = g_param_spec_string ("leader", NULL, NULL, "", ro);
   properties[PROP_IS_LEADER] = g_param_spec_boolean ("is-leader", NULL, NULL, FALSE, ro);
   properties[PROP_PARENT] = g_param_spec_object ("parent", NULL, NULL, CONCLAVE_TYPE_NODE, ro);

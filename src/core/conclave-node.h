@@ -94,12 +94,12 @@ guint                       conclave_node_get_children_counters (ConclaveNode   
 
 /* Group state (chapter 4); empty/0 otherwise. */
 const char        *conclave_node_get_group_role  (ConclaveNode *self);   /* leader, follower, candidate */
-guint              conclave_node_get_term        (ConclaveNode *self);
+guint64            conclave_node_get_term        (ConclaveNode *self);
 const char        *conclave_node_get_leader      (ConclaveNode *self);
 const char * const *conclave_node_get_view       (ConclaveNode *self);
 void               conclave_node_set_group_state (ConclaveNode *self,
                                                   const char *group_role,
-                                                  guint term,
+                                                  guint64 term,
                                                   const char *leader,
                                                   const char * const *view);
 gboolean           conclave_node_is_leader       (ConclaveNode *self);

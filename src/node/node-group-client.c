@@ -360,6 +360,7 @@ node_group_client_main (int argc, char **argv)
     }
   group_net_group_addr (discovery, (guint16) opt_group_port, &c.group_dst);
   node_net_set_sender_func (group_net_sender);
+  node_wire_set_key (node_wire_group_key ());
   open_counter (&c);
   printf ("Client %s up at 127.0.0.1:%u\n", c.name, (unsigned) ntohs (c.link.local.sin_port));
   node_loop_add_fd (c.link.fd, POLLIN, on_readable, &c);

@@ -365,6 +365,21 @@ group_accept_leader (GroupServer *s, GroupMember *m, guint64 term)
 
 /* ---- messages ---- */
 
+/* A term beyond a step from ours cannot come from this group (see
+ * GROUP_TERM_STEP_MAX). */
+static gboolean
+terms_in_reach (GroupServer *s, const GroupMsg *msg)
+{
+  static const char * const keys[] = { "term", "mterm", "lterm", "eterm", "pterm" };
+  guint64 limit = group_max_term_seen (s) + GROUP_TERM_STEP_MAX;
+
+  /* present but not a number counts as out of reach */
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (group_msg_get (msg, keys[i]) != NULL && group_msg_get_u64 (msg, keys[i], G_MAXUINT64) > limit)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 on_server_message (GroupServer *s, const NodeLink *link, const char *kind, const GroupMsg *msg)
 {
@@ -399,7 +414,12 @@ on_message (const NodeLink *link, const NodeWireMsg *wire, gpointer data)
       node_report_log ("warning", "ignored an unreadable %s message", wire->kind);
       return;
     }
-  if (strcmp (group_msg_get (&msg, "from"), s->name) != 0)  /* our own announcements come back */
+  if (!terms_in_reach (s, &msg))
+    {
+      printf ("Ignored a “%s” message from a term out of reach\n", wire->kind);
+      node_report_log ("warning", "ignored a %s message from a term out of reach", wire->kind);
+    }
+  else if (strcmp (group_msg_get (&msg, "from"), s->name) != 0)  /* our own announcements come back */
     {
       if (strcmp (wire->kind, "discover") == 0)
         group_on_discover (s, link, &msg);
@@ -601,6 +621,7 @@ node_group_server_main (int argc, char **argv)
   g_ptr_array_add (s.view, g_strdup (s.name));
   s.link.fd = s.group_fd = -1;
   node_net_set_sender_func (group_net_sender);
+  node_wire_set_key (node_wire_group_key ());
   if (!open_server (&s, discovery))
     {
       server_clear (&s);

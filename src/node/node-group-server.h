@@ -19,6 +19,11 @@
 #define GROUP_DETECT_BEATS        3.0   /* silence that means "gone" */
 #define GROUP_RAFT_TIMEOUT_MIN    3.0   /* raft's randomised election timeout */
 #define GROUP_RAFT_TIMEOUT_MAX    6.0
+/* The furthest one message can move a server's term: a term (or any term a
+ * message names) more than this above the highest we have seen is ignored,
+ * so no datagram can push the group near the end of 64 bits. At one
+ * election per 150 ms that is still two days of elections missed. */
+#define GROUP_TERM_STEP_MAX       (G_GUINT64_CONSTANT (1) << 20)
 #define GROUP_WINDOW              32    /* entries in flight per follower */
 
 typedef enum {

@@ -13,6 +13,7 @@
 #include "node-report.h"
 #include "node-roles.h"
 
+#include <gio/gio.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -27,7 +28,12 @@ typedef struct {
 typedef struct {
   int fd;
   struct sockaddr_in local;
+  guint accept_watch;  /* 0 while paused: out of descriptors */
 } Server;
+
+/* Out of descriptors the listening socket stays readable: watching it
+ * would spin. Look again this much later. */
+#define ACCEPT_RETRY_MS 200
 
 static void
 answer (const NodeLink *link, const NodeWireMsg *msg, gpointer data)
@@ -111,6 +117,24 @@ on_stream (int fd, short revents, gpointer data)
     connection_free (conn);
 }
 
+static void on_accept (int fd, short revents, gpointer data);
+
+static void
+resume_accepting (gpointer data)
+{
+  Server *server = data;
+
+  server->accept_watch = node_loop_add_fd (server->fd, POLLIN, on_accept, server);
+}
+
+static void
+pause_accepting (Server *server)
+{
+  node_loop_remove_fd (server->accept_watch);
+  server->accept_watch = 0;
+  node_loop_add_timer (ACCEPT_RETRY_MS, resume_accepting, server, NULL);
+}
+
 static void
 on_accept (int fd, short revents, gpointer data)
 {
@@ -123,6 +147,8 @@ on_accept (int fd, short revents, gpointer data)
     {
       fprintf (stderr, "%s\n", error->message);
       g_free (conn);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES))  /* EMFILE, ENFILE */
+        pause_accepting (server);
       return;
     }
   node_addr_format (&conn->link.peer, peer);
@@ -143,6 +169,6 @@ node_tcp_server_main (int argc, char **argv)
   node_start ("tcp-server");
   if (!open_server (&server, TRUE))
     return node_finish (1);
-  node_loop_add_fd (server.fd, POLLIN, on_accept, &server);
+  server.accept_watch = node_loop_add_fd (server.fd, POLLIN, on_accept, &server);
   return node_finish (node_loop_run ());
 }

@@ -32,6 +32,19 @@ void     node_wire_stamp   (NodeWireMsg *msg, const char *kind,
 /* The wire form of msg, without a trailing newline. */
 GBytes  *node_wire_format  (const NodeWireMsg *msg);
 
+/* Chapter 4's group roles authenticate their datagrams: with a key set,
+ * every message this process sends is "CNV1 #<mac> <pid>:<n> …" where <mac>
+ * is HMAC-SHA256 under the key of everything after "#<mac> ", truncated to
+ * its first 16 bytes (32 lowercase hex digits), and node_wire_parse accepts
+ * only messages whose MAC checks out. NULL: plain messages (chapters 1–3). */
+void     node_wire_set_key (const char *key);
+/* The group's key: $CONCLAVE_GROUP_KEY (random per cluster, set by the
+ * controller), else NODE_WIRE_DEFAULT_KEY so that two nodes run by hand in
+ * terminals still talk to each other. */
+const char *node_wire_group_key (void);
+#define NODE_WIRE_DEFAULT_KEY "conclave-hand-run-group"
+#define NODE_WIRE_MAC_HEX 32
+
 /* A message was received: clock = max(clock, lc) + 1. */
 void     node_wire_observe (guint32 lc);
 guint32  node_wire_clock   (void);

@@ -19,7 +19,7 @@ typedef struct {
   GHashTable *leading;          /* nodes that say they lead */
   GHashTable *sent, *acked, *delivered;  /* request ids */
   guint32     leader;           /* the latest leader */
-  gint        term;
+  gint64      term;
   gint64      first_spawn_ns;
   guint32     leader_word;
 } Pass;
@@ -235,7 +235,7 @@ print_elections (ConclaveGroupStats *stats, ConclaveEventStore *store)
   for (guint i = 0; i < MIN (stats->elections->len, ELECTIONS_LISTED); i++)
     {
       ConclaveElection *e = &g_array_index (stats->elections, ConclaveElection, i);
-      g_print ("    %s leads term %d, %.0f ms %s %s\n", conclave_event_store_str (store, e->leader) ?: "?",
+      g_print ("    %s leads term %" G_GINT64_FORMAT ", %.0f ms %s %s\n", conclave_event_store_str (store, e->leader) ?: "?",
                e->term, (double) (e->at_ns - e->since_ns) / 1e6, e->previous ? "after the last heartbeat of" : "after the start",
                e->previous ? conclave_event_store_str (store, e->previous) : "");
     }

@@ -18,7 +18,7 @@ typedef struct {
   gint64  at_ns;        /* the new leader reported itself */
   guint32 leader;       /* interned node name */
   guint32 previous;     /* 0 for the first leader */
-  gint    term;
+  gint64  term;
 } ConclaveElection;
 
 typedef struct {

@@ -306,6 +306,30 @@ count_type (ConclaveEventStore *store, ConclaveEventType type, gboolean print)
   return n;
 }
 
+/* The violations the store still holds, then the checker's own count of
+ * all of them: that count is the verdict, retention cannot drop it. */
+static guint
+print_violations (ConclaveCluster *cluster)
+{
+  ConclaveChecker *checker = conclave_cluster_get_checker (cluster);
+  guint total = conclave_checker_get_n_violations (checker);
+  guint listed = count_type (conclave_cluster_get_store (cluster), CONCLAVE_EVENT_VIOLATION, TRUE);
+
+  if (total == 0)
+    g_print ("  none\n");
+  if (total > listed)
+    g_print ("  %u more, older than the events kept\n", total - listed);
+  for (guint i = 0; total > 0 && i < conclave_checker_get_n_kinds (checker); i++)
+    {
+      guint count;
+      const char *what = conclave_checker_get_kind (checker, i, &count);
+      g_print ("%s %s: %u", i == 0 ? "  In all:" : ",", what, count);
+    }
+  if (total > 0)
+    g_print ("\n");
+  return total;
+}
+
 /* A node that ended on its own with a failure status, not because we said so. */
 static gboolean
 any_node_failed (ConclaveCluster *cluster)
@@ -338,6 +362,7 @@ typedef struct {
   gboolean          list;
   guint             duration_ms;
   guint64           seed;
+  guint64           retention;
   ConclaveScenario *scenario;
   GPtrArray        *nodes;    /* NodeSpec */
   GPtrArray        *faults;   /* ConclaveScenarioFault */
@@ -437,6 +462,7 @@ parse (Options *o, int *argc, char ***argv)
     { "node", 'n', 0, G_OPTION_ARG_STRING_ARRAY, &o->node_specs, "Start a node: NAME=ROLE[:ARGS] or NAME=exec:COMMAND", "SPEC" },
     { "fault", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &o->fault_specs, "Schedule a fault: 5s:crash:s1, 8s:isolate:s2, 12s:heal", "SPEC" },
     { "tempo", 0, 0, G_OPTION_ARG_DOUBLE, &o->tempo, "Scale every protocol timer (1 = classroom, 0.05 = fast)", "FACTOR" },
+    { "retention", 0, 0, G_OPTION_ARG_INT64, &o->retention, "Keep at most this many events in memory (default 2000000)", "EVENTS" },
     { "chaos", 0, 0, G_OPTION_ARG_STRING, &o->chaos_seed, "Random crashes, restarts, pauses and partitions from this seed", "SEED" },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &o->list, "List the built-in scenarios", NULL },
     { NULL }
@@ -515,6 +541,8 @@ run_cluster (Run *run, Options *o)
       g_printerr ("conclave-run: %s\n", error->message);
       return 1;
     }
+  if (o->retention > 0)
+    conclave_event_store_set_retention (conclave_cluster_get_store (run->cluster), o->retention);
   run->loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, on_signal, run);
   g_unix_signal_add (SIGTERM, on_signal, run);
@@ -561,9 +589,7 @@ report (Run *run, Options *o)
   g_print ("\nEvents %" G_GUINT64_FORMAT ", malformed control lines %u\n",
            conclave_event_store_get_end (store), errors);
   g_print ("Violations:\n");
-  violations = count_type (store, CONCLAVE_EVENT_VIOLATION, TRUE);
-  if (violations == 0)
-    g_print ("  none\n");
+  violations = print_violations (run->cluster);
   if (any_node_failed (run->cluster))
     run->start_failed = TRUE;
   if (violations > 0)

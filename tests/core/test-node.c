@@ -177,6 +177,10 @@ test_group_state (void)
   g_assert_cmpstr (conclave_node_get_leader (node), ==, "s3");
   g_assert_null (conclave_node_get_view (node)[0]);
 
+  /* Terms are 64-bit, as the servers count them. */
+  conclave_node_set_group_state (node, "follower", G_GUINT64_CONSTANT (4294967296), "s3", NULL);
+  g_assert_cmpuint (conclave_node_get_term (node), ==, G_GUINT64_CONSTANT (4294967296));
+
   unwatch (node, &counts);
 }
 

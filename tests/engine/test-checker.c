@@ -45,7 +45,10 @@ add (Fixture *f, ConclaveEventType type, guint who, gint64 t, gint num,
   e.type = type;
   e.proc = who < 4 ? f->proc[who] : 0;
   e.time_ns = t;
-  e.num = num;
+  if (type == CONCLAVE_EVENT_STATE)
+    e.key = (guint64) num;  /* the term */
+  else
+    e.num = num;
   e.s[0] = conclave_intern_add (intern, s0);
   e.s[1] = conclave_intern_add (intern, s1);
   e.s[3] = conclave_intern_add (intern, s3);

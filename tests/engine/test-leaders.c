@@ -58,7 +58,7 @@ state (Fixture *f, guint s, double t, gint term, const char *role, const char *e
 {
   ConclaveIntern *intern = conclave_event_store_get_intern (f->store);
   ConclaveEvent e = {
-    .type = CONCLAVE_EVENT_STATE, .proc = f->procs[s], .time_ns = (gint64) (t * S), .num = term,
+    .type = CONCLAVE_EVENT_STATE, .proc = f->procs[s], .time_ns = (gint64) (t * S), .key = (guint64) term,
     .s = { conclave_intern_add (intern, role), 0, 0, conclave_intern_add (intern, election) },
   };
 
@@ -224,7 +224,7 @@ test_cluster_hook (void)
   ConclaveEventStore *store;
   ConclaveProcessInfo *info;
   ConclaveLeaders *leaders;
-  ConclaveEvent e = { .type = CONCLAVE_EVENT_STATE, .time_ns = S, .num = 1 };
+  ConclaveEvent e = { .type = CONCLAVE_EVENT_STATE, .time_ns = S, .key = 1 };
 
   g_assert_no_error (error);
   store = conclave_cluster_get_store (cluster);

@@ -251,6 +251,28 @@ test_accessors (Fixture *f, gconstpointer data)
       g_error ("no accessor check for event type %s", conclave_event_type_to_string (type));
 }
 
+/* Nodes count terms in 64 bits: a term past 2^32 is read, named and
+ * written back whole (issue 13: the window froze at 2^31 - 1). */
+static void
+test_term_64 (Fixture *f, gconstpointer data)
+{
+  ConclaveEvent e, back;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_assert_cmpint (parse (f, "{\"ev\":\"state\",\"t\":5,\"role\":\"leader\",\"term\":4294967296,"
+                             "\"leader\":\"s2\"}", &e, NULL), ==, CONCLAVE_PARSE_OK);
+  g_assert_cmpint (conclave_event_state_term (&e), ==, G_GINT64_CONSTANT (4294967296));
+  g_assert_cmpint (parse (f, "{\"ev\":\"state\",\"t\":5,\"role\":\"leader\",\"term\":9223372036854775807}",
+                          &e, NULL), ==, CONCLAVE_PARSE_OK);
+  g_assert_cmpint (conclave_event_state_term (&e), ==, G_MAXINT64);
+  conclave_event_to_json_line (&e, f->intern, "s1", 42, out);
+  g_assert_nonnull (strstr (out->str, "\"term\":9223372036854775807"));
+  g_assert_cmpint (conclave_line_parser_parse_reference (f->parser, out->str, out->len, &back, NULL), ==, CONCLAVE_PARSE_OK);
+  g_assert_cmpint (conclave_event_state_term (&back), ==, G_MAXINT64);
+  g_assert_cmpint (parse (f, "{\"ev\":\"state\",\"t\":5,\"role\":\"leader\",\"term\":-1}", &e, NULL),
+                   ==, CONCLAVE_PARSE_ERROR_WRONG_TYPE);
+}
+
 typedef struct {
   const char         *line;
   ConclaveParseResult expected;
@@ -329,6 +351,7 @@ static const char *corpus[] = {
   "{\"ev\":\"recv\",\"t\":0100,\"proto\":\"tcp\",\"src\":\"x\",\"dst\":\"y\",\"len\":0}",
   "{\"ev\":\"hello\",\"seq\":0,\"t\":5,\"v\":1,\"pid\":9,\"ppid\":1,\"node\":\"c1\",\"role\":\"udp-client\",\"program\":\"conclave-node\"}",
   "{\"ev\":\"state\",\"t\":5,\"role\":\"candidate\",\"term\":2,\"view\":[\"s1\",\"s2\"],\"election\":\"raft\"}",
+  "{\"ev\":\"state\",\"t\":5,\"role\":\"follower\",\"term\":4294967296,\"leader\":\"s3\"}",
   "{\"ev\":\"garbage\",\"t\":5,\"count\":3,\"from\":\"127.0.0.1:9\"}",
   "{\"ev\":\"log\",\"t\":5,\"text\":\"caf\xc3\xa9\",\"level\":\"warning\"}",
   "{\"ev\":\"overflow\",\"t\":5,\"dropped\":17}",
@@ -420,6 +443,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/parser/send", Fixture, NULL, fixture_setup, test_send, fixture_teardown);
+  g_test_add ("/parser/term-64", Fixture, NULL, fixture_setup, test_term_64, fixture_teardown);
   g_test_add ("/parser/kinds", Fixture, NULL, fixture_setup, test_kinds, fixture_teardown);
   g_test_add ("/parser/accessors", Fixture, NULL, fixture_setup, test_accessors, fixture_teardown);
   g_test_add ("/parser/malformed", Fixture, NULL, fixture_setup, test_malformed, fixture_teardown);

@@ -49,7 +49,7 @@ group_test_dump (ConclaveCluster *cluster)
       g_autofree char *members = view ? g_strjoinv (" ", (char **) view) : g_strdup ("");
       guint n = conclave_node_get_n_output (node);
 
-      g_printerr ("%s (%s): %s term %u leader %s view [%s]\n", conclave_node_get_name (node),
+      g_printerr ("%s (%s): %s term %" G_GUINT64_FORMAT " leader %s view [%s]\n", conclave_node_get_name (node),
                   conclave_node_state_to_string (conclave_node_get_state (node)),
                   conclave_node_get_group_role (node), conclave_node_get_term (node),
                   conclave_node_get_leader (node), members);

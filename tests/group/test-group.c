@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -299,7 +300,7 @@ garbage_counted (ConclaveCluster *cluster, gpointer unused)
 {
   ConclaveNode *s1 = conclave_cluster_lookup (cluster, "s1");
 
-  return conclave_node_get_counters (s1)->garbage >= 1 && group_test_count (cluster, CONCLAVE_EVENT_LOG) >= 1;
+  return conclave_node_get_counters (s1)->garbage >= 2;
 }
 
 static ConclaveNode *
@@ -324,13 +325,111 @@ test_garbage (void)
   group_test_wait_settled (cluster, 10);
   send_datagram (port, "127.255.255.255", "hello, this is not a Conclave message");
   send_datagram (port, "127.255.255.255", "CNV1 1:1 1 heartbeat term=3 no sender");
+  /* The second looks like a message, but it has no MAC: garbage too. */
   group_test_wait (cluster, garbage_counted, NULL, 5, "the garbage to be counted");
-  g_assert_cmpuint (conclave_node_get_counters (conclave_cluster_lookup (cluster, "s1"))->garbage, ==, 1);
+  g_assert_cmpuint (conclave_node_get_counters (conclave_cluster_lookup (cluster, "s1"))->garbage, ==, 2);
   /* Ignored, not fatal: it still leads and serves. */
   add (cluster, "c1", "group-client", NULL);
   group_test_wait_acks (cluster, 2, 10);
   g_assert_true (conclave_node_is_leader (conclave_cluster_lookup (cluster, "s1")));
   g_assert_cmpuint (group_test_count (cluster, CONCLAVE_EVENT_ERROR), ==, 0);
+  group_test_finish (cluster);
+}
+
+/* The UDP addresses a node has bound: its own, and the group port for servers. */
+static void
+add_addresses (ConclaveNode *node, GArray *addrs)
+{
+  const char * const *addresses = conclave_node_get_addresses (node);
+
+  for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
+    {
+      char ip[16];
+      guint16 port;
+      struct sockaddr_in to = { .sin_family = AF_INET };
+
+      if (sscanf (addresses[i], "udp %15[0-9.]:%hu", ip, &port) == 2 && inet_pton (AF_INET, ip, &to.sin_addr) == 1)
+        {
+          to.sin_port = htons (port);
+          g_array_append_val (addrs, to);
+        }
+    }
+}
+
+static void
+send_bytes (int fd, const struct sockaddr_in *to, const char *data, gsize len)
+{
+  /* A full receive buffer may refuse some: garbage either way. */
+  (void) sendto (fd, data, len, 0, (const struct sockaddr *) to, sizeof *to);
+}
+
+/* Random bytes, a quarter of them behind a valid-looking header. */
+static gsize
+random_garbage (char *buf, gsize size)
+{
+  gsize len = (gsize) g_random_int_range (1, (gint) size), start = 0;
+
+  if (g_random_int_range (0, 4) == 0)
+    start = (gsize) g_snprintf (buf, size, "CNV1 %u:%u %u vote-request from=s%u term=",
+                                g_random_int (), g_random_int (), g_random_int (), g_random_int_range (1, 4));
+  for (gsize i = MIN (start, len); i < len; i++)
+    buf[i] = (char) g_random_int_range (0, 256);
+  return len;
+}
+
+static gboolean
+each_server_counted_garbage (ConclaveCluster *cluster, gpointer unused)
+{
+  const char *names[] = { "s1", "s2", "s3" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (conclave_node_get_counters (conclave_cluster_lookup (cluster, names[i]))->garbage < 1)
+      return FALSE;
+  return TRUE;
+}
+
+/* A local user forges a vote for the largest term to every server, then
+ * throws 10 000 random datagrams at every port: all of it is garbage
+ * (counted), the group keeps its small terms and goes on serving. */
+static void
+test_forged (void)
+{
+  ConclaveCluster *cluster = group_test_start ("chapter-4");
+  const char *names[] = { "s1", "s2", "s3" };
+  g_autoptr(GArray) addrs = g_array_new (FALSE, FALSE, sizeof (struct sockaddr_in));
+  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), one = 1;
+  char buf[512];
+
+  setsockopt (fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);  /* the group port too */
+
+  group_test_wait_all_settled (cluster, 3, 10);
+  group_test_wait_acks (cluster, 2, 10);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GArray) own = g_array_new (FALSE, FALSE, sizeof (struct sockaddr_in));
+      g_autofree char *forged = g_strdup_printf ("CNV1 %d:%u 1 vote-request from=%s term=9223372036854775807 last=1000 lterm=9223372036854775807",
+                                                 getpid (), i + 1, names[(i + 1) % 3]);
+
+      add_addresses (conclave_cluster_lookup (cluster, names[i]), own);
+      g_assert_cmpuint (own->len, >=, 2);  /* its own and the group port */
+      for (guint k = 0; k < own->len; k++)
+        send_bytes (fd, &g_array_index (own, struct sockaddr_in, k), forged, strlen (forged));
+      g_array_append_vals (addrs, own->data, own->len);
+    }
+  for (guint i = 0; i < 10000; i++)
+    send_bytes (fd, &g_array_index (addrs, struct sockaddr_in, i % addrs->len), buf,
+                random_garbage (buf, sizeof buf));
+  close (fd);
+  group_test_wait_acks (cluster, 3, 20);
+  group_test_wait_all_settled (cluster, 3, 10);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_cmpuint (conclave_node_get_term (conclave_cluster_lookup (cluster, names[i])), <, 1000);
+  group_test_wait (cluster, each_server_counted_garbage, NULL, 5, "every server to count garbage");
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_test_message ("%s: term %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT " garbage", names[i],
+                    conclave_node_get_term (conclave_cluster_lookup (cluster, names[i])),
+                    conclave_node_get_counters (conclave_cluster_lookup (cluster, names[i]))->garbage);
+  group_test_check_logs (cluster);
   group_test_finish (cluster);
 }
 
@@ -426,6 +525,7 @@ main (int argc, char *argv[])
   g_test_add_data_func ("/group/bully/split-brain", "bully", test_split_brain);
   g_test_add_data_func ("/group/ring/split-brain", "ring", test_split_brain);
   g_test_add_func ("/group/garbage", test_garbage);
+  g_test_add_func ("/group/forged", test_forged);
   g_test_add_func ("/group/multicast", test_multicast);
   g_test_add_func ("/group/state-dir", test_state_dir);
   g_test_add_func ("/group/restart-scenario", test_restart_scenario);

@@ -11,7 +11,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -491,6 +493,100 @@ test_garbage_tcp (Fixture *fx, gconstpointer data)
   stop_node (fx, server);
 }
 
+/* ---- out of descriptors ---- */
+
+static guint64
+cpu_ticks (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *text = NULL;
+  unsigned long utime = 0, stime = 0;
+  const char *end;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  end = strrchr (text, ')');
+  g_assert_nonnull (end);
+  /* fields 14 and 15 (utime, stime); field 3 is the first after ')' */
+  g_assert_cmpint (sscanf (end + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime), ==, 2);
+  return utime + stime;
+}
+
+/* The highest descriptor number a process has open, and how many lower
+ * numbers are free (accept would take those first). */
+static int
+highest_fd (pid_t pid, guint *holes)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", (int) pid);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  int high = -1;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      high = MAX (high, atoi (name));
+      n++;
+    }
+  *holes = (guint) (high + 1) - n;
+  return high;
+}
+
+static int
+tcp_connect (guint16 port)
+{
+  struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons (port) };
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  to.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (connect (fd, (struct sockaddr *) &to, sizeof to), ==, 0);
+  return fd;
+}
+
+/* A tcp-server out of descriptors pauses accepting instead of spinning
+ * at 100 % CPU on its listening socket, and serves again once it can. */
+static void
+test_tcp_out_of_descriptors (Fixture *fx, gconstpointer data)
+{
+  TestProc *server = start_server (fx, "tcp-server", NULL);
+  g_autofree char *line = g_strdup_printf ("CNV1 %d:1 1 hello again\n", getpid ());
+  struct rlimit old, low;
+  guint holes, n_clients;
+  int clients[64], last;
+  guint64 ticks;
+  struct pollfd pfd;
+  char reply[512];
+  ssize_t n;
+
+  g_assert_cmpint (prlimit (server->pid, RLIMIT_NOFILE, NULL, &old), ==, 0);
+  low = old;
+  low.rlim_cur = (rlim_t) highest_fd (server->pid, &holes) + 1;
+  g_assert_cmpint (prlimit (server->pid, RLIMIT_NOFILE, &low, NULL), ==, 0);
+  n_clients = MIN (holes + 2, G_N_ELEMENTS (clients));
+  for (guint i = 0; i < n_clients; i++)
+    clients[i] = tcp_connect (fx->port);
+  g_usleep (G_USEC_PER_SEC / 5);  /* let it take what it can */
+  ticks = cpu_ticks (server->pid);
+  g_usleep (G_USEC_PER_SEC);      /* measuring idleness: nothing to await */
+  ticks = cpu_ticks (server->pid) - ticks;
+  g_test_message ("tcp-server out of descriptors: %" G_GUINT64_FORMAT " of %ld ticks busy", ticks, sysconf (_SC_CLK_TCK));
+  g_assert_cmpuint (ticks, <, (guint64) sysconf (_SC_CLK_TCK) / 4);
+
+  /* Descriptors back: the waiting client is served. */
+  g_assert_cmpint (prlimit (server->pid, RLIMIT_NOFILE, &old, NULL), ==, 0);
+  last = clients[n_clients - 1];
+  g_assert_cmpint (send (last, line, strlen (line), MSG_NOSIGNAL), ==, (ssize_t) strlen (line));
+  pfd = (struct pollfd) { last, POLLIN, 0 };
+  g_assert_cmpint (poll (&pfd, 1, WAIT_MS), ==, 1);
+  n = recv (last, reply, sizeof reply - 1, 0);
+  g_assert_cmpint (n, >, 0);
+  reply[n] = '\0';
+  g_assert_nonnull (strstr (reply, " reply Hi client!"));
+  for (guint i = 0; i < n_clients; i++)
+    close (clients[i]);
+  stop_node (fx, server);
+}
+
 /* ---- commands: fault, tempo, post ---- */
 
 static void
@@ -595,6 +691,7 @@ main (int argc, char **argv)
   ADD ("/node/chapter3/pool-replaces-worker", test_pool_replaces_worker);
   ADD ("/node/garbage/udp", test_garbage);
   ADD ("/node/garbage/tcp", test_garbage_tcp);
+  ADD ("/node/tcp-out-of-descriptors", test_tcp_out_of_descriptors);
   ADD ("/node/commands/fault", test_fault_drop_and_delay);
   ADD ("/node/commands/post-and-tempo", test_post_and_tempo);
 #undef ADD

@@ -7,6 +7,9 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 typedef gboolean (*Condition) (ConclaveCluster *cluster, gpointer data);
 
@@ -435,6 +438,83 @@ test_chapter_3 (void)
   finish (cluster);
 }
 
+/* ---- identity from the kernel ---- */
+
+static int
+connect_control (ConclaveCluster *cluster, const char *lines)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  g_strlcpy (addr.sun_path, conclave_cluster_get_control_path (cluster), sizeof addr.sun_path);
+  g_assert_cmpint (connect (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (write (fd, lines, strlen (lines)), ==, (gssize) strlen (lines));
+  return fd;
+}
+
+static guint
+count_type (ConclaveCluster *cluster, ConclaveEventType type)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  guint n = 0;
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    n += conclave_event_store_get (store, i)->type == type;
+  return n;
+}
+
+static gboolean
+has_errors (ConclaveCluster *cluster, gpointer n)
+{
+  return count_type (cluster, CONCLAVE_EVENT_ERROR) >= GPOINTER_TO_UINT (n);
+}
+
+static gboolean
+has_node (ConclaveCluster *cluster, gpointer name)
+{
+  return conclave_cluster_lookup (cluster, name) != NULL;
+}
+
+/* The test process poses as s1: first with s1's PID (the kernel says
+ * otherwise), then with its own PID (not s1's process nor a descendant).
+ * Both are refused with a counted error; nothing they say counts as s1's. */
+static void
+test_forged_identity (void)
+{
+  ConclaveCluster *cluster = start ("chapter-1");
+  ConclaveNode *s1;
+  g_autofree char *as_s1 = NULL, *as_me = NULL, *honest = NULL;
+  int fds[3];
+
+  wait_for (cluster, has_reply, GUINT_TO_POINTER (1), 10, "a reply");
+  s1 = conclave_cluster_lookup (cluster, "s1");
+  g_assert_cmpuint (count_type (cluster, CONCLAVE_EVENT_ERROR), ==, 0);
+  as_s1 = g_strdup_printf ("{\"ev\":\"hello\",\"seq\":0,\"t\":1,\"v\":1,\"pid\":%d,\"ppid\":%d,\"node\":\"s1\",\"role\":\"udp-server\"}\n"
+                           "{\"ev\":\"state\",\"seq\":1,\"t\":2,\"role\":\"leader\",\"term\":99,\"election\":\"raft\"}\n"
+                           "{\"ev\":\"fork\",\"seq\":2,\"t\":3,\"child\":4242}\n",
+                           conclave_node_get_pid (s1), conclave_node_get_ppid (s1));
+  as_me = g_strdup_printf ("{\"ev\":\"hello\",\"seq\":0,\"t\":1,\"v\":1,\"pid\":%d,\"ppid\":%d,\"node\":\"s1\",\"role\":\"udp-server\"}\n"
+                           "{\"ev\":\"state\",\"seq\":1,\"t\":2,\"role\":\"leader\",\"term\":77,\"election\":\"raft\"}\n",
+                           getpid (), getppid ());
+  /* A program run by hand, honest about itself: welcome, as itself. */
+  honest = g_strdup_printf ("{\"ev\":\"hello\",\"seq\":0,\"t\":1,\"v\":1,\"pid\":%d,\"ppid\":%d,\"node\":\"visitor\",\"role\":\"program\"}\n",
+                            getpid (), getppid ());
+  fds[0] = connect_control (cluster, as_s1);
+  fds[1] = connect_control (cluster, as_me);
+  wait_for (cluster, has_errors, GUINT_TO_POINTER (2), 5, "two refusals");
+  fds[2] = connect_control (cluster, honest);
+  wait_for (cluster, has_node, "visitor", 5, "the honest visitor");
+
+  g_assert_cmpuint (count_type (cluster, CONCLAVE_EVENT_ERROR), ==, 2);
+  g_assert_cmpstr (conclave_node_get_group_role (s1), ==, "");
+  g_assert_cmpuint (conclave_node_get_term (s1), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (conclave_node_get_children (s1)), ==, 0);
+  g_assert_cmpint (conclave_node_get_state (s1), ==, CONCLAVE_NODE_RUNNING);
+  for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+    close (fds[i]);
+  finish (cluster);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -445,5 +525,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/cluster/chapter-3", test_chapter_3);
   g_test_add_func ("/cluster/faults", test_faults);
   g_test_add_func ("/cluster/shutdown-during-restart", test_shutdown_during_restart);
+  g_test_add_func ("/cluster/forged-identity", test_forged_identity);
   return g_test_run ();
 }

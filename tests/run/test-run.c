@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -76,6 +77,33 @@ test_summary_and_trace (void)
   g_assert_cmpuint (sends, >=, 2);
   g_unlink (trace);
   g_rmdir (dir);
+}
+
+/* The verdict comes from the checker's own count: a violation the event
+ * store no longer holds (a retention of 8192 events, 20 000 lines after
+ * it) still fails the run (issue 13: it exited 0). */
+static void
+test_verdict_outlives_retention (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "run", "twice-delivering.py", NULL);
+  g_autofree char *node = g_strdup_printf ("s1=exec:/usr/bin/python3 %s 20000", script);
+  g_autoptr(GSubprocess) p = spawn_run (&error, "--duration", "4s", "--retention", "8192", "--node", node, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  guint64 events = 0;
+  const char *line;
+
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (p, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s%s", out, err);
+  line = strstr (out, "\nEvents ");
+  g_assert_nonnull (line);
+  g_assert_cmpint (sscanf (line, "\nEvents %" G_GUINT64_FORMAT, &events), ==, 1);
+  g_assert_cmpuint (events, >, 20000);  /* the violation is long gone from the window */
+  g_assert_nonnull (strstr (out, "duplicate"));
+  g_assert_true (g_subprocess_get_if_exited (p));
+  g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 3);
 }
 
 static void
@@ -328,6 +356,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/run/summary-and-trace", test_summary_and_trace);
   g_test_add_func ("/run/trace-with-damage", test_trace_with_damage);
   g_test_add_func ("/run/bad-usage", test_bad_usage);
+  g_test_add_func ("/run/verdict-outlives-retention", test_verdict_outlives_retention);
   g_test_add_func ("/run/ctrl-c", test_ctrl_c);
   g_test_add_func ("/run/no-orphans-on-sigkill", test_no_orphans_on_sigkill);
   return g_test_run ();

@@ -28,7 +28,7 @@ typedef struct {
   UiFixture  *f;
   const char *name;
   const char *role;
-  guint       term;
+  guint64     term;
 } GroupWait;
 
 static gboolean
@@ -312,7 +312,7 @@ has_group_server (void)
 typedef struct {
   UiFixture    *f;
   ConclaveNode *old;     /* a leader that does not count */
-  guint         term;    /* the new leader's term must be above this */
+  guint64       term;    /* the new leader's term must be above this */
   ConclaveNode *leader;
 } LeaderWait;
 
@@ -371,7 +371,7 @@ test_real_group (UiFixture     *f,
     ui_test_describe_nodes (conclave_session_get_cluster (f->session));
   g_assert_nonnull (w.leader);
   g_assert_true (ui_test_wait (leader_delivered, &w, 20000));
-  g_test_message ("%s leads term %u, %u posts delivered", conclave_node_get_name (w.leader),
+  g_test_message ("%s leads term %" G_GUINT64_FORMAT ", %u posts delivered", conclave_node_get_name (w.leader),
                   conclave_node_get_term (w.leader), conclave_node_get_n_delivered (w.leader));
   conclave_session_set_selected (f->session, w.leader);
   g_assert_true (g_strv_contains (conclave_node_get_argv (w.leader), election));
@@ -384,7 +384,7 @@ test_real_group (UiFixture     *f,
   if (!ui_test_wait (new_leader, &w, 20000))
     ui_test_describe_nodes (conclave_session_get_cluster (f->session));
   g_assert_nonnull (w.leader);
-  g_test_message ("after crashing %s: %s leads term %u, %.1f s later", conclave_node_get_name (w.old),
+  g_test_message ("after crashing %s: %s leads term %" G_GUINT64_FORMAT ", %.1f s later", conclave_node_get_name (w.old),
                   conclave_node_get_name (w.leader), conclave_node_get_term (w.leader),
                   (g_get_monotonic_time () - t0) / 1e6);
   conclave_session_set_selected (f->session, w.leader);
