@@ -110,6 +110,7 @@ on_items_changed (GListModel     *model,
 {
   update_page (self);
   update_title (self);
+  _conclave_window_update_election (self);
   _conclave_window_update_actions (self);
 }
 
@@ -174,6 +175,7 @@ set_cluster (gpointer         view,
   conclave_cluster_view_set_faults (CONCLAVE_CLUSTER_VIEW (self->cluster_view), self->faults);
   update_page (self);
   update_title (self);
+  _conclave_window_update_election (self);
   _conclave_window_update_actions (self);
 }
 
@@ -281,8 +283,8 @@ setup (ConclaveWindow  *self,
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
   restore_size (self);
   apply_timeline_layout (self);
-  _conclave_window_update_election (self);
   _conclave_window_init_actions (self);
+  _conclave_window_update_election (self);
   bind_session (self);
   on_view_changed (self);
   _conclave_window_update_banner (self);
@@ -358,6 +360,7 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, add_client_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_label);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, election_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, election_label);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, violation_revealer);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, violation_label);

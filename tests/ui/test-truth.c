@@ -29,15 +29,22 @@ timeline (UiFixture *f)
 }
 
 static void
-look (UiFixture  *f,
-      const char *view,
+shot (UiFixture  *f,
       const char *name)
 {
   g_autoptr(GdkTexture) texture = NULL;
 
-  conclave_window_show_view (f->window, view);
   ui_test_run_for (300);
   texture = ui_test_screenshot (GTK_WIDGET (f->window), name);
+}
+
+static void
+look (UiFixture  *f,
+      const char *view,
+      const char *name)
+{
+  conclave_window_show_view (f->window, view);
+  shot (f, name);
 }
 
 /* Leader bands */
@@ -157,11 +164,108 @@ test_leader_band (UiFixture     *f,
   conclave_timeline_follow (t);
 }
 
+/* Controls in context */
+
+/* The header's election menu: the menu button whose label names an election. */
+static GtkWidget *
+find_election_menu (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_MENU_BUTTON (child) && GTK_IS_LABEL (gtk_menu_button_get_child (GTK_MENU_BUTTON (child))))
+        {
+          const char *text = gtk_label_get_label (GTK_LABEL (gtk_menu_button_get_child (GTK_MENU_BUTTON (child))));
+
+          if (g_str_equal (text, "Raft") || g_str_equal (text, "Bully") || g_str_equal (text, "Ring"))
+            return child;
+        }
+      if ((found = find_election_menu (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_visible (GtkWidget *widget,
+              GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_visible (child, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+group_servers_run (gpointer data)
+{
+  UiFixture *f = data;
+
+  return ui_test_node_running (cluster (f), "s1") && ui_test_node_running (cluster (f), "s3");
+}
+
+static gboolean
+s1_runs (gpointer data)
+{
+  return ui_test_node_running (cluster (data), "s1");
+}
+
+static void
+test_election_menu (UiFixture     *f,
+                    gconstpointer  data)
+{
+  GtkWidget *menu = find_election_menu (GTK_WIDGET (f->window));
+  GtkWidget *label, *scrolled;
+  GtkAdjustment *adjustment;
+
+  /* The welcome page: no group, no menu; the card shows the choice. */
+  g_assert_nonnull (menu);
+  label = gtk_menu_button_get_child (GTK_MENU_BUTTON (menu));
+  g_assert_false (gtk_widget_is_visible (menu));
+  scrolled = find_visible (GTK_WIDGET (f->window), GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (scrolled);
+  ui_test_run_for (200);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  shot (f, "election-1-welcome-card");
+
+  ui_test_start_chapter (f->app, "chapter-4-bully", 0.25);
+  g_assert_true (ui_test_wait (group_servers_run, f, 20000));
+  ui_test_run_for (200);
+  g_assert_true (gtk_widget_is_visible (menu));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Bully");
+  shot (f, "election-2-bully");
+
+  ui_test_start_chapter (f->app, "chapter-2", 0.25);
+  g_assert_true (ui_test_wait (s1_runs, f, 20000));
+  ui_test_run_for (200);
+  g_assert_false (gtk_widget_is_visible (menu));
+
+  /* The menu's choice while chapter 4 runs restarts it with that election. */
+  ui_test_start_chapter (f->app, "chapter-4-ring", 0.25);
+  g_assert_true (ui_test_wait (group_servers_run, f, 20000));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Ring");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.election", "s", "raft"));
+  g_assert_true (ui_test_wait (group_servers_run, f, 20000));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Raft");
+  g_assert_false (g_strv_contains (conclave_node_get_argv (conclave_cluster_lookup (cluster (f), "s1")), "ring"));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   ui_test_init (&argc, &argv);
   g_test_add ("/truth/leader-band", UiFixture, NULL, ui_fixture_set_up, test_leader_band, ui_fixture_tear_down);
+  g_test_add ("/truth/election-menu", UiFixture, NULL, ui_fixture_set_up, test_election_menu, ui_fixture_tear_down);
   return g_test_run ();
 }
