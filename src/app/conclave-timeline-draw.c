@@ -427,6 +427,7 @@ draw_plot (ConclaveTimelineFrame *frame)
   cairo_save (frame->cr);
   cairo_rectangle (frame->cr, frame->x0 - 6, 0, frame->x1 - frame->x0 + 12, frame->height);
   cairo_clip (frame->cr);
+  g_array_set_size (frame->self->axis_labels, 0);
   if (frame->self->real_time)
     _conclave_timeline_draw_time_axis (frame);
   else if (frame->n_steps > 0)
@@ -475,6 +476,7 @@ _conclave_timeline_draw (ConclaveTimeline *self,
       draw_row_backgrounds (&frame);
       draw_plot (&frame);
       _conclave_timeline_draw_gutter (&frame);
+      _conclave_timeline_draw_axis_caption (&frame);
       _conclave_timeline_draw_binned_note (&frame);
     }
   cairo_destroy (frame.cr);

@@ -86,6 +86,7 @@ void           _conclave_timeline_draw_markers      (ConclaveTimelineFrame *fram
 void           _conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_time_axis    (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_step_axis    (ConclaveTimelineFrame *frame);
+void           _conclave_timeline_draw_axis_caption (ConclaveTimelineFrame *frame);
 double         _conclave_timeline_gutter_width      (ConclaveTimeline      *self,
                                                      ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_gutter       (ConclaveTimelineFrame *frame);

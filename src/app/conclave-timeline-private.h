@@ -41,6 +41,7 @@ struct _ConclaveTimeline
 
   GArray                *hit_arrows;
   GArray                *hit_markers;
+  GArray                *axis_labels;   /* ConclaveTimelineLabel of the last frame */
   GArray                *bands;         /* ConclaveTimelineBand of the last frame */
   double                 last_x0;       /* the last frame's plot and right edge */
   double                 last_x1;
@@ -52,6 +53,8 @@ struct _ConclaveTimeline
   double                 line_height;
   guint                  tick_id;
 };
+
+void _conclave_timeline_label_clear (gpointer label);
 
 void _conclave_timeline_draw (ConclaveTimeline *self,
                               GtkSnapshot      *snapshot,

@@ -489,6 +489,7 @@ conclave_timeline_finalize (GObject *object)
   g_array_unref (self->hit_arrows);
   g_array_unref (self->hit_markers);
   g_array_unref (self->bands);
+  g_array_unref (self->axis_labels);
   G_OBJECT_CLASS (conclave_timeline_parent_class)->finalize (object);
 }
 
@@ -571,6 +572,8 @@ conclave_timeline_init (ConclaveTimeline *self)
   self->hit_arrows = g_array_new (FALSE, FALSE, sizeof (ConclaveHitArrow));
   self->hit_markers = g_array_new (FALSE, FALSE, sizeof (ConclaveHitMarker));
   self->bands = g_array_new (FALSE, FALSE, sizeof (ConclaveTimelineBand));
+  self->axis_labels = g_array_new (FALSE, FALSE, sizeof (ConclaveTimelineLabel));
+  g_array_set_clear_func (self->axis_labels, _conclave_timeline_label_clear);
   self->following = TRUE;
   self->ns_per_px = NS_PER_PX_DEFAULT;
   self->step_px = STEP_PX_DEFAULT;

@@ -72,6 +72,15 @@ typedef struct {
   double  y;
 } ConclaveTimelineBand;
 
+/* For tests: the axis labels the last frame drew, left to right. */
+typedef struct {
+  double  x, y, width, height;
+  char   *text;
+} ConclaveTimelineLabel;
+
+const ConclaveTimelineLabel *conclave_timeline_get_axis_labels (ConclaveTimeline *self,
+                                                                guint            *n_labels);
+
 const ConclaveTimelineBand *conclave_timeline_get_bands (ConclaveTimeline *self,
                                                          guint            *n_bands);
 double   conclave_timeline_time_to_x     (ConclaveTimeline *self,

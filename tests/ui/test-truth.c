@@ -164,6 +164,75 @@ test_leader_band (UiFixture     *f,
   conclave_timeline_follow (t);
 }
 
+/* The axis */
+
+static gboolean
+has_events (gpointer data)
+{
+  UiFixture *f = data;
+
+  return ui_test_n_delivered (cluster (f)) >= 30;
+}
+
+/* Labels never overlap; logical ones are event numbers, real-time ones
+ * seconds with their unit. */
+static void
+assert_axis (UiFixture *f,
+             gboolean   real_time)
+{
+  guint n;
+  const ConclaveTimelineLabel *labels = conclave_timeline_get_axis_labels (timeline (f), &n);
+
+  g_assert_cmpuint (n, >=, 3);
+  for (guint i = 0; i < n; i++)
+    {
+      g_test_message ("axis label %s at %.1f+%.1f", labels[i].text, labels[i].x, labels[i].width);
+      if (real_time)
+        g_assert_true (g_str_has_suffix (labels[i].text, " s"));
+      else
+        {
+          g_assert_true (labels[i].text[0] == '#');
+          g_assert_null (strchr (labels[i].text, 's'));
+          if (i > 0)
+            g_assert_cmpint (atoi (labels[i - 1].text + 1), <, atoi (labels[i].text + 1));
+        }
+      if (i > 0)
+        g_assert_cmpfloat (labels[i - 1].x + labels[i - 1].width, <, labels[i].x);
+    }
+}
+
+static void
+test_axis (UiFixture     *f,
+           gconstpointer  data)
+{
+  ConclaveTimeline *t = timeline (f);
+
+  ui_test_start_chapter (f->app, "chapter-4", 0.25);
+  g_assert_true (ui_test_wait (has_events, f, 30000));
+  conclave_timeline_set_real_time (t, FALSE);
+  look (f, "timeline", "axis-1-logical");
+  assert_axis (f, FALSE);
+  conclave_timeline_zoom (t, 0.2);
+  look (f, "timeline", "axis-2-logical-zoomed-out");
+  assert_axis (f, FALSE);
+
+  conclave_timeline_set_real_time (t, TRUE);
+  look (f, "timeline", "axis-3-real-time");
+  assert_axis (f, TRUE);
+  /* Zoomed far in, labels need many decimals: still apart, still in s. */
+  conclave_timeline_zoom (t, 1000);
+  look (f, "timeline", "axis-4-real-time-zoomed-in");
+  assert_axis (f, TRUE);
+
+  conclave_session_set_presentation (f->session, TRUE);
+  look (f, "timeline", "axis-5-real-time-presentation");
+  assert_axis (f, TRUE);
+  conclave_timeline_set_real_time (t, FALSE);
+  look (f, "timeline", "axis-6-logical-presentation");
+  assert_axis (f, FALSE);
+  conclave_session_set_presentation (f->session, FALSE);
+}
+
 /* Controls in context */
 
 /* The header's election menu: the menu button whose label names an election. */
@@ -267,5 +336,6 @@ main (int   argc,
   ui_test_init (&argc, &argv);
   g_test_add ("/truth/leader-band", UiFixture, NULL, ui_fixture_set_up, test_leader_band, ui_fixture_tear_down);
   g_test_add ("/truth/election-menu", UiFixture, NULL, ui_fixture_set_up, test_election_menu, ui_fixture_tear_down);
+  g_test_add ("/truth/axis", UiFixture, NULL, ui_fixture_set_up, test_axis, ui_fixture_tear_down);
   return g_test_run ();
 }
