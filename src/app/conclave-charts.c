@@ -19,12 +19,14 @@
 
 #define SECONDS    60
 #define N_BINS     64
-#define MAX_KINDS  8       /* the last slot is "other" */
 #define NS_PER_S   G_GINT64_CONSTANT (1000000000)
 
+/* Every kind that occurs has its own slot (no "other"): counts grow with
+ * the kinds seen. */
 typedef struct {
-  gint64 second;
-  guint  counts[MAX_KINDS];
+  gint64  second;
+  guint  *counts;    /* by kind slot */
+  guint   n_counts;
 } Bin;
 
 struct _ConclaveCharts
@@ -36,8 +38,7 @@ struct _ConclaveCharts
   gboolean         presentation;
   guint64          next_index;
   Bin              bins[N_BINS];
-  guint32          kinds[MAX_KINDS];
-  guint            n_kinds;
+  GArray          *kinds;        /* guint32 kind ids, by slot, first seen first */
   GArray          *elections;    /* gint64: candidates appearing */
   GArray          *servers;      /* guint32: servers seen in state events, in order */
   guint            timer_id;
@@ -52,15 +53,29 @@ static guint
 kind_slot (ConclaveCharts *self,
            guint32         kind)
 {
-  for (guint i = 0; i < self->n_kinds; i++)
-    if (self->kinds[i] == kind)
+  for (guint i = 0; i < self->kinds->len; i++)
+    if (g_array_index (self->kinds, guint32, i) == kind)
       return i;
-  if (self->n_kinds < MAX_KINDS - 1)
+  g_array_append_val (self->kinds, kind);
+  return self->kinds->len - 1;
+}
+
+static guint
+bin_count (const Bin *bin,
+           guint      slot)
+{
+  return slot < bin->n_counts ? bin->counts[slot] : 0;
+}
+
+static void
+clear_bins (ConclaveCharts *self)
+{
+  for (guint i = 0; i < N_BINS; i++)
     {
-      self->kinds[self->n_kinds] = kind;
-      return self->n_kinds++;
+      g_clear_pointer (&self->bins[i].counts, g_free);
+      self->bins[i].n_counts = 0;
+      self->bins[i].second = 0;
     }
-  return MAX_KINDS - 1;
 }
 
 static void
@@ -69,6 +84,7 @@ count_send (ConclaveCharts      *self,
 {
   gint64 second = event->time_ns / NS_PER_S;
   Bin *bin = &self->bins[second % N_BINS];
+  guint slot;
 
   if (bin->second != second)
     {
@@ -76,10 +92,17 @@ count_send (ConclaveCharts      *self,
        * the one that is older (late arrival). */
       if (bin->second > second)
         return;
-      memset (bin, 0, sizeof *bin);
+      memset (bin->counts, 0, bin->n_counts * sizeof (guint));
       bin->second = second;
     }
-  bin->counts[kind_slot (self, conclave_event_kind (event))]++;
+  slot = kind_slot (self, conclave_event_kind (event));
+  if (slot >= bin->n_counts)
+    {
+      bin->counts = g_renew (guint, bin->counts, self->kinds->len);
+      memset (bin->counts + bin->n_counts, 0, (self->kinds->len - bin->n_counts) * sizeof (guint));
+      bin->n_counts = self->kinds->len;
+    }
+  bin->counts[slot]++;
 }
 
 static void
@@ -122,30 +145,24 @@ forget_old (ConclaveCharts *self,
 }
 
 static void
+read_event (gpointer             view,
+            ConclaveEventStore  *store,
+            const ConclaveEvent *event)
+{
+  if (event->type == CONCLAVE_EVENT_SEND)
+    count_send (view, event);
+  else if (event->type == CONCLAVE_EVENT_STATE)
+    note_state (view, store, event);
+}
+
+static void
 on_cluster_changed (gpointer view)
 {
   ConclaveCharts *self = view;
-  ConclaveEventStore *store;
-  guint64 end;
 
   if (self->cluster == NULL)
     return;
-  store = conclave_cluster_get_store (self->cluster);
-  end = conclave_event_store_get_end (store);
-  guint64 index = MAX (self->next_index, conclave_event_store_get_first (store));
-
-  for (; index < end; index++)
-    {
-      const ConclaveEvent *event = conclave_event_store_get (store, index);
-
-      if (event == NULL)
-        continue;
-      if (event->type == CONCLAVE_EVENT_SEND)
-        count_send (self, event);
-      else if (event->type == CONCLAVE_EVENT_STATE)
-        note_state (self, store, event);
-    }
-  self->next_index = end;
+  conclave_session_read_new_events (self->cluster, &self->next_index, read_event, self);
   forget_old (self, g_get_monotonic_time () * 1000);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -162,7 +179,7 @@ conclave_charts_get_rate (ConclaveCharts *self,
   bin = &self->bins[((second % N_BINS) + N_BINS) % N_BINS];
   if (bin->second != second)
     return 0;
-  for (guint i = 0; i < MAX_KINDS; i++)
+  for (guint i = 0; i < bin->n_counts; i++)
     total += bin->counts[i];
   return total;
 }
@@ -191,6 +208,23 @@ conclave_charts_get_term (ConclaveCharts *self,
   *term = (guint) MAX (interval->term, 0);
   *start_ns = interval->start_ns;
   return conclave_event_store_str (conclave_cluster_get_store (self->cluster), interval->node);
+}
+
+GStrv
+conclave_charts_list_kinds (ConclaveCharts *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (CONCLAVE_IS_CHARTS (self), NULL);
+
+  for (guint slot = 0; self->cluster != NULL && slot < self->kinds->len; slot++)
+    {
+      const char *name = conclave_event_store_str (conclave_cluster_get_store (self->cluster),
+                                                   g_array_index (self->kinds, guint32, slot));
+
+      g_strv_builder_add (builder, name ? name : "");
+    }
+  return g_strv_builder_end (builder);
 }
 
 /* Drawing */
@@ -263,15 +297,13 @@ draw_kind_area (Chart  *chart,
   double scale = (bottom - top) / max;
   GdkRGBA color;
 
-  if (slot == MAX_KINDS - 1)
-    conclave_palette_get (CONCLAVE_COLOR_CRASHED, chart->dark, &color);
-  else
-    conclave_palette_kind (conclave_event_store_str (chart->store, self->kinds[slot]), chart->dark, &color);
+  conclave_palette_kind (conclave_event_store_str (chart->store, g_array_index (self->kinds, guint32, slot)),
+                         chart->dark, &color);
   /* Upper edge left to right, then the lower edge back. */
   for (int ago = SECONDS; ago >= 1; ago--)
     {
       const Bin *bin = &self->bins[(now_second - ago) % N_BINS];
-      guint count = bin->second == now_second - ago ? bin->counts[slot] : 0;
+      guint count = bin->second == now_second - ago ? bin_count (bin, slot) : 0;
       double y = bottom - (below[SECONDS - ago] + count) * scale;
 
       if (ago == SECONDS)
@@ -289,37 +321,44 @@ draw_kind_area (Chart  *chart,
       const Bin *bin = &self->bins[(now_second - ago) % N_BINS];
 
       if (bin->second == now_second - ago)
-        below[SECONDS - ago] += bin->counts[slot];
+        below[SECONDS - ago] += bin_count (bin, slot);
     }
 }
 
-static void
+/* Every kind seen, wrapped over as many lines as it takes; returns the
+ * number of lines. */
+static guint
 draw_legend (Chart  *chart,
              double  y)
 {
   ConclaveCharts *self = chart->self;
   double x = chart->x0;
+  guint lines = 1;
 
-  for (guint slot = 0; slot < MAX_KINDS; slot++)
+  for (guint slot = 0; slot < self->kinds->len; slot++)
     {
-      const char *name = slot < self->n_kinds ? conclave_event_store_str (chart->store, self->kinds[slot])
-                                              : slot == MAX_KINDS - 1 ? _("other") : NULL;
+      const char *name = conclave_event_store_str (chart->store, g_array_index (self->kinds, guint32, slot));
       GdkRGBA color;
       int w;
 
-      if (name == NULL)
-        continue;
-      if (slot == MAX_KINDS - 1)
-        conclave_palette_get (CONCLAVE_COLOR_CRASHED, chart->dark, &color);
-      else
-        conclave_palette_kind (name, chart->dark, &color);
+      conclave_palette_kind (name, chart->dark, &color);
+      if (name == NULL || *name == '\0')
+        name = _("unnamed");
+      pango_layout_set_text (self->small_layout, name, -1);
+      pango_layout_get_pixel_size (self->small_layout, &w, NULL);
+      if (x > chart->x0 && x + chart->line * 0.85 + w > chart->x1)
+        {
+          x = chart->x0;
+          y += chart->line;
+          lines++;
+        }
       conclave_draw_set_color (chart->cr, &color, 1);
       cairo_rectangle (chart->cr, x, y + chart->line * 0.25, chart->line * 0.6, chart->line * 0.6);
       cairo_fill (chart->cr);
       show_text (chart, self->small_layout, name, x + chart->line * 0.85, y, 0.8);
-      pango_layout_get_pixel_size (self->small_layout, &w, NULL);
       x += w + chart->line * 1.8;
     }
+  return lines;
 }
 
 static void
@@ -332,19 +371,18 @@ draw_rates (Chart  *chart,
   guint max = nice_max (stacked_max (self, now_second));
   guint below[SECONDS] = { 0, };
   g_autofree char *max_text = g_strdup_printf (_("%u/s"), max);
-  double plot_top = top + chart->line * 2.6;
+  double plot_top;
 
   show_text (chart, self->layout, _("Messages per second, by kind"), chart->x0, top, 0.9);
-  draw_legend (chart, top + chart->line * 1.2);
+  plot_top = top + chart->line * (1.6 + draw_legend (chart, top + chart->line * 1.2));
   conclave_draw_set_color (chart->cr, &chart->fg, 0.12);
   cairo_rectangle (chart->cr, chart->x0, plot_top, chart->x1 - chart->x0, 1);
   cairo_rectangle (chart->cr, chart->x0, bottom, chart->x1 - chart->x0, 1);
   cairo_fill (chart->cr);
   show_text (chart, self->small_layout, max_text, chart->x1 + 6, plot_top - chart->line * 0.5, 0.7);
   show_text (chart, self->small_layout, "0", chart->x1 + 6, bottom - chart->line * 0.5, 0.7);
-  for (guint slot = 0; slot < MAX_KINDS; slot++)
-    if (slot < self->n_kinds || slot == MAX_KINDS - 1)
-      draw_kind_area (chart, slot, below, plot_top, bottom, max);
+  for (guint slot = 0; slot < self->kinds->len; slot++)
+    draw_kind_area (chart, slot, below, plot_top, bottom, max);
   for (int ago = 0; ago <= SECONDS; ago += 15)
     {
       g_autofree char *label = ago ? g_strdup_printf (_("−%d s"), ago) : g_strdup (_("now"));
@@ -526,8 +564,8 @@ set_cluster (gpointer         view,
   if (self->cluster == cluster)
     return;
   g_set_object (&self->cluster, cluster);
-  memset (self->bins, 0, sizeof self->bins);
-  self->n_kinds = 0;
+  clear_bins (self);
+  g_array_set_size (self->kinds, 0);
   g_array_set_size (self->elections, 0);
   g_array_set_size (self->servers, 0);
   self->next_index = 0;
@@ -591,6 +629,8 @@ conclave_charts_finalize (GObject *object)
 
   g_array_unref (self->elections);
   g_array_unref (self->servers);
+  g_array_unref (self->kinds);
+  clear_bins (self);
   G_OBJECT_CLASS (conclave_charts_parent_class)->finalize (object);
 }
 
@@ -615,6 +655,7 @@ static void
 conclave_charts_init (ConclaveCharts *self)
 {
   self->elections = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->kinds = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->servers = g_array_new (FALSE, FALSE, sizeof (guint32));
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);

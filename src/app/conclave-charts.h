@@ -32,4 +32,8 @@ const char *conclave_charts_get_term (ConclaveCharts  *self,
                                       guint           *term,
                                       gint64          *start_ns);
 
+/* For tests: every message kind the rate chart counts and its legend
+ * names, first seen first. */
+GStrv       conclave_charts_list_kinds (ConclaveCharts  *self);
+
 G_END_DECLS

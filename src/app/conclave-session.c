@@ -454,6 +454,29 @@ conclave_session_notice (ConclaveSession *self,
   g_signal_emit (self, signals[NOTICE], 0, text);
 }
 
+void
+conclave_session_read_new_events (ConclaveCluster          *cluster,
+                                  guint64                  *next,
+                                  ConclaveSessionEventFunc  func,
+                                  gpointer                  view)
+{
+  ConclaveEventStore *store;
+  guint64 end;
+
+  g_return_if_fail (CONCLAVE_IS_CLUSTER (cluster));
+
+  store = conclave_cluster_get_store (cluster);
+  end = conclave_event_store_get_end (store);
+  for (guint64 i = MAX (*next, conclave_event_store_get_first (store)); i < end; i++)
+    {
+      const ConclaveEvent *event = conclave_event_store_get (store, i);
+
+      if (event != NULL)
+        func (view, store, event);
+    }
+  *next = end;
+}
+
 /* ---- object -------------------------------------------------------------- */
 
 static void

@@ -101,6 +101,15 @@ void             conclave_session_watch            (ConclaveSession            *
 void             conclave_session_unwatch          (ConclaveSession            *self,
                                                     gpointer                    view);
 
+/* How a view reads what a batch appended, each event once: calls func for
+ * every event of cluster's store from *next (or the oldest retained) to
+ * the end, then moves *next there. */
+typedef void (*ConclaveSessionEventFunc) (gpointer view, ConclaveEventStore *store, const ConclaveEvent *event);
+void             conclave_session_read_new_events  (ConclaveCluster            *cluster,
+                                                    guint64                    *next,
+                                                    ConclaveSessionEventFunc    func,
+                                                    gpointer                    view);
+
 /* What the teacher does (conclave-session-actions.c). Failures are told
  * through "notice"; nothing is assumed to exist. */
 /* role NULL: what the running chapter uses; the new node is selected. */

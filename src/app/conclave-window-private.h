@@ -42,6 +42,8 @@ struct _ConclaveWindow
   AdwViewStack         *view_stack;
   GtkWidget            *timeline_tools;
   GtkWidget            *timeline;
+  GtkWidget            *cluster_legend;
+  GtkWidget            *timeline_legend;
   GtkWidget            *charts;
   GtkWidget            *event_log;
   GtkWidget            *inspector;

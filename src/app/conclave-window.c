@@ -14,6 +14,7 @@
 #include "conclave-cluster-view.h"
 #include "conclave-events-view.h"
 #include "conclave-inspector.h"
+#include "conclave-kind-legend.h"
 #include "conclave-timeline.h"
 #include "conclave-welcome-page.h"
 #include "conclave-window-private.h"
@@ -223,6 +224,8 @@ bind_session (ConclaveWindow *self)
 
   conclave_cluster_view_set_session (CONCLAVE_CLUSTER_VIEW (self->cluster_view), self->session);
   conclave_timeline_set_session (CONCLAVE_TIMELINE (self->timeline), self->session);
+  conclave_kind_legend_set_session (CONCLAVE_KIND_LEGEND (self->cluster_legend), self->session);
+  conclave_kind_legend_set_session (CONCLAVE_KIND_LEGEND (self->timeline_legend), self->session);
   conclave_charts_set_session (CONCLAVE_CHARTS (self->charts), self->session);
   conclave_events_view_set_session (CONCLAVE_EVENTS_VIEW (self->event_log), self->session);
   conclave_inspector_set_session (CONCLAVE_INSPECTOR (self->inspector), self->session);
@@ -351,6 +354,7 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   g_type_ensure (CONCLAVE_TYPE_CHARTS);
   g_type_ensure (CONCLAVE_TYPE_EVENTS_VIEW);
   g_type_ensure (CONCLAVE_TYPE_INSPECTOR);
+  g_type_ensure (CONCLAVE_TYPE_KIND_LEGEND);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/conclave/Conclave/conclave-window.ui");
@@ -360,6 +364,8 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, add_client_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_label);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, cluster_legend);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, timeline_legend);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, election_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, election_label);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, violation_revealer);
@@ -510,6 +516,8 @@ conclave_window_get_view_widget (ConclaveWindow *self,
     { "events", self->event_log },
     { "inspector", self->inspector },
     { "welcome", self->welcome_page },
+    { "cluster-legend", self->cluster_legend },
+    { "timeline-legend", self->timeline_legend },
   };
 
   g_return_val_if_fail (CONCLAVE_IS_WINDOW (self), NULL);

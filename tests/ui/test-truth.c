@@ -12,7 +12,10 @@
 
 #include <string.h>
 
+#include "conclave-charts.h"
 #include "conclave-cluster-models.h"
+#include "conclave-kind-legend.h"
+#include "conclave-palette.h"
 #include "conclave-timeline.h"
 #include "ui-test-utils.h"
 
@@ -233,6 +236,95 @@ test_axis (UiFixture     *f,
   conclave_session_set_presentation (f->session, FALSE);
 }
 
+/* Colours */
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The kinds sent so far, by name (from the store: the truth). */
+static GStrv
+kinds_sent (UiFixture *f)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster (f));
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+      const char *kind;
+
+      if (e == NULL || e->type != CONCLAVE_EVENT_SEND)
+        continue;
+      kind = conclave_event_store_str (store, conclave_event_kind (e));
+      if (kind != NULL && *kind != '\0' && g_hash_table_add (seen, (gpointer) kind))
+        g_ptr_array_add (names, (gpointer) kind);
+    }
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strdupv ((char **) names->pdata);
+}
+
+static gboolean
+many_kinds (gpointer data)
+{
+  g_auto(GStrv) kinds = kinds_sent (data);
+
+  return g_strv_length (kinds) >= 8 && ui_test_n_delivered (cluster (data)) >= 40;
+}
+
+static void
+assert_legend (UiFixture          *f,
+               const char         *which,
+               const char * const *kinds)
+{
+  GtkWidget *legend = conclave_window_get_view_widget (f->window, which);
+  g_auto(GStrv) listed = conclave_kind_legend_list_kinds (CONCLAVE_KIND_LEGEND (legend));
+  g_autofree char *a = g_strjoinv (" ", (char **) kinds);
+  g_autofree char *b = g_strjoinv (" ", listed);
+
+  g_test_message ("%s: %s", which, b);
+  g_assert_true (gtk_widget_is_visible (legend));
+  g_assert_cmpstr (a, ==, b);
+}
+
+static void
+test_colours (UiFixture     *f,
+              gconstpointer  data)
+{
+  g_auto(GStrv) kinds = NULL;
+  g_auto(GStrv) charted = NULL;
+  guint n;
+
+  ui_test_start_chapter (f->app, "chapter-4", 0.25);
+  g_assert_true (ui_test_wait (many_kinds, f, 30000));
+  look (f, "timeline", "colours-1-timeline");
+  kinds = kinds_sent (f);
+  n = g_strv_length (kinds);
+  assert_legend (f, "cluster-legend", (const char * const *) kinds);
+  assert_legend (f, "timeline-legend", (const char * const *) kinds);
+  charted = conclave_charts_list_kinds (CONCLAVE_CHARTS (conclave_window_get_view_widget (f->window, "charts")));
+  for (guint i = 0; i < n; i++)
+    g_assert_true (g_strv_contains ((const char * const *) charted, kinds[i]));
+  /* Each kind its own colour, on a light and on a dark background. */
+  for (int dark = 0; dark <= 1; dark++)
+    for (guint i = 0; i < n; i++)
+      for (guint j = i + 1; j < n; j++)
+        {
+          GdkRGBA a, b;
+
+          conclave_palette_kind (kinds[i], dark, &a);
+          conclave_palette_kind (kinds[j], dark, &b);
+          if (gdk_rgba_equal (&a, &b))
+            g_error ("%s and %s share a colour", kinds[i], kinds[j]);
+        }
+  look (f, "charts", "colours-2-charts");
+}
+
 /* Controls in context */
 
 /* The header's election menu: the menu button whose label names an election. */
@@ -337,5 +429,6 @@ main (int   argc,
   g_test_add ("/truth/leader-band", UiFixture, NULL, ui_fixture_set_up, test_leader_band, ui_fixture_tear_down);
   g_test_add ("/truth/election-menu", UiFixture, NULL, ui_fixture_set_up, test_election_menu, ui_fixture_tear_down);
   g_test_add ("/truth/axis", UiFixture, NULL, ui_fixture_set_up, test_axis, ui_fixture_tear_down);
+  g_test_add ("/truth/colours", UiFixture, NULL, ui_fixture_set_up, test_colours, ui_fixture_tear_down);
   return g_test_run ();
 }
