@@ -134,6 +134,25 @@ conclave_palette_kind (const char *kind,
 }
 
 void
+conclave_palette_kind_text (const char *kind,
+                            gboolean    dark,
+                            GdkRGBA    *rgba)
+{
+  double luminance;
+
+  conclave_palette_kind (kind, dark, rgba);
+  luminance = 0.2126 * rgba->red + 0.7152 * rgba->green + 0.0722 * rgba->blue;
+  if (!dark && luminance > 0.45)
+    {
+      double scale = 0.45 / luminance;
+
+      rgba->red *= scale;
+      rgba->green *= scale;
+      rgba->blue *= scale;
+    }
+}
+
+void
 conclave_palette_widget_fg (GtkWidget *widget,
                             GdkRGBA   *rgba)
 {

@@ -84,6 +84,7 @@ void           _conclave_timeline_draw_arrows       (ConclaveTimelineFrame *fram
 void           _conclave_timeline_draw_binned_note  (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_markers      (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame);
+void           _conclave_timeline_draw_focus        (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_time_axis    (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_step_axis    (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_axis_caption (ConclaveTimelineFrame *frame);

@@ -72,6 +72,11 @@ typedef struct {
   double  y;
 } ConclaveTimelineBand;
 
+/* For tests: where the last frame drew the session's focused event (the
+ * one picked in the event log); FALSE if it was not in view. */
+gboolean conclave_timeline_get_focus_x  (ConclaveTimeline *self,
+                                         double           *x);
+
 /* For tests: the axis labels the last frame drew, left to right. */
 typedef struct {
   double  x, y, width, height;

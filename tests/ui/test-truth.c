@@ -14,6 +14,9 @@
 
 #include "conclave-charts.h"
 #include "conclave-cluster-models.h"
+#include "conclave-event-item.h"
+#include "conclave-event-list.h"
+#include "conclave-events-view.h"
 #include "conclave-kind-legend.h"
 #include "conclave-palette.h"
 #include "conclave-timeline.h"
@@ -165,6 +168,96 @@ test_leader_band (UiFixture     *f,
   g_assert_nonnull (band_of (f, old.pid, old.start_ns));
   g_assert_null (band_of (f, now.pid, now.start_ns));
   conclave_timeline_follow (t);
+}
+
+/* Causal order in the log */
+
+static gboolean
+many_delivered (gpointer data)
+{
+  return ui_test_n_delivered (cluster (data)) >= 80;
+}
+
+/* Position of each listed store index (G_MAXUINT: not listed). */
+static guint *
+log_positions (UiFixture *f,
+               guint64   *n_indices)
+{
+  GListModel *list = conclave_events_view_get_model (CONCLAVE_EVENTS_VIEW (conclave_window_get_view_widget (f->window, "events")));
+  guint64 end = conclave_event_store_get_end (conclave_cluster_get_store (cluster (f)));
+  guint *positions = g_new (guint, end);
+
+  conclave_event_list_sync (CONCLAVE_EVENT_LIST (list));
+  g_assert_true (conclave_event_list_get_causal (CONCLAVE_EVENT_LIST (list)));
+  memset (positions, 0xff, end * sizeof (guint));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, end);
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(ConclaveEventItem) item = g_list_model_get_item (list, i);
+      guint64 index = conclave_event_item_get_index (item);
+
+      g_assert_cmpuint (index, <, end);
+      g_assert_cmpuint (positions[index], ==, G_MAXUINT);
+      positions[index] = i;
+    }
+  *n_indices = end;
+  return positions;
+}
+
+static void
+test_causal_log (UiFixture     *f,
+                 gconstpointer  data)
+{
+  ConclaveMatcher *matcher;
+  ConclaveEventStore *store;
+  g_autofree guint *positions = NULL;
+  guint64 n_indices, checked = 0, inverted_by_time = 0;
+  GtkWidget *log = conclave_window_get_view_widget (f->window, "events");
+  ConclaveTimeline *t = timeline (f);
+  guint64 target = G_MAXUINT64;
+  double x;
+
+  ui_test_start_chapter (f->app, "chapter-4", 0.25);
+  g_assert_true (ui_test_wait (many_delivered, f, 30000));
+  /* Frozen, so the log and the store hold still while they are compared. */
+  ui_test_activate (f->app, "freeze-all", NULL);
+  ui_test_run_for (300);
+  look (f, "events", "causal-1-log");
+  matcher = conclave_cluster_get_matcher (cluster (f));
+  store = conclave_cluster_get_store (cluster (f));
+  positions = log_positions (f, &n_indices);
+  for (guint64 m = 0; m < conclave_matcher_get_n_messages (matcher); m++)
+    {
+      const ConclaveMessage *message = conclave_matcher_get_message (matcher, m);
+
+      if (message == NULL || message->send_index >= n_indices || message->recv_index >= n_indices)
+        continue;
+      g_assert_cmpuint (positions[message->send_index], <, positions[message->recv_index]);
+      checked++;
+      if (conclave_event_store_get (store, message->recv_index)->time_ns <
+          conclave_event_store_get (store, message->send_index)->time_ns)
+        inverted_by_time++;
+      if (target == G_MAXUINT64 && message->send_index > n_indices / 4)
+        target = message->recv_index;
+    }
+  g_test_message ("%" G_GUINT64_FORMAT " messages: every send above its receive "
+                  "(%" G_GUINT64_FORMAT " receives stamped before their send)", checked, inverted_by_time);
+  g_assert_cmpuint (checked, >=, 80);
+
+  /* Selecting an early row moves the timeline back to it, highlighted. */
+  conclave_timeline_set_real_time (t, TRUE);
+  g_assert_true (conclave_timeline_get_following (t));
+  g_assert_cmpuint (target, !=, G_MAXUINT64);
+  g_assert_true (conclave_events_view_select_event (CONCLAVE_EVENTS_VIEW (log), target));
+  g_assert_cmpuint (conclave_session_get_focused_event (f->session), ==, target);
+  g_assert_false (conclave_timeline_get_following (t));
+  look (f, "timeline", "causal-2-timeline-focus");
+  g_assert_true (conclave_timeline_get_focus_x (t, &x));
+  g_assert_cmpfloat_with_epsilon (x, conclave_timeline_time_to_x (t, conclave_event_store_get (store, target)->time_ns), 1.0);
+  conclave_timeline_set_real_time (t, FALSE);
+  look (f, "timeline", "causal-3-logical-focus");
+  g_assert_true (conclave_timeline_get_focus_x (t, &x));
+  ui_test_activate (f->app, "freeze-all", NULL);
 }
 
 /* The axis */
@@ -430,5 +523,6 @@ main (int   argc,
   g_test_add ("/truth/election-menu", UiFixture, NULL, ui_fixture_set_up, test_election_menu, ui_fixture_tear_down);
   g_test_add ("/truth/axis", UiFixture, NULL, ui_fixture_set_up, test_axis, ui_fixture_tear_down);
   g_test_add ("/truth/colours", UiFixture, NULL, ui_fixture_set_up, test_colours, ui_fixture_tear_down);
+  g_test_add ("/truth/causal-log", UiFixture, NULL, ui_fixture_set_up, test_causal_log, ui_fixture_tear_down);
   return g_test_run ();
 }
