@@ -416,6 +416,9 @@ test_colours (UiFixture     *f,
             g_error ("%s and %s share a colour", kinds[i], kinds[j]);
         }
   look (f, "charts", "colours-2-charts");
+  conclave_session_set_presentation (f->session, TRUE);
+  look (f, "timeline", "colours-3-presentation");
+  conclave_session_set_presentation (f->session, FALSE);
 }
 
 /* Controls in context */
