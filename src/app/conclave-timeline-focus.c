@@ -1,6 +1,7 @@
 /* conclave-timeline-focus.c — the event picked in the event log, on the
  * timeline: the session's focused event scrolls into view (the timeline
- * stops following the present) and is drawn with a ring.
+ * stops following the present) and is drawn with a ring. Also the tests'
+ * check that no arrow of the last frame runs backwards.
  *
  * Must never change the session: the log sets the focus, the timeline
  * only shows it.
@@ -101,4 +102,20 @@ conclave_timeline_get_focus_x (ConclaveTimeline *self,
   if (x != NULL)
     *x = self->focus_x;
   return self->focus_drawn;
+}
+
+guint
+conclave_timeline_count_backward_arrows (ConclaveTimeline *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), 0);
+
+  for (guint i = 0; i < self->hit_arrows->len; i++)
+    {
+      const ConclaveHitArrow *arrow = &g_array_index (self->hit_arrows, ConclaveHitArrow, i);
+
+      n += arrow->x2 < arrow->x1 - 0.5;
+    }
+  return n;
 }

@@ -50,7 +50,7 @@ typedef struct {
   guint               n_rows;
   double             *row_y;
   double             *row_h;
-  GArray             *marks;            /* ConclaveTimelineMark, time order */
+  GArray             *marks;            /* ConclaveTimelineMark: time order (logical: causal) */
   GHashTable         *step_of;          /* logical: event index → step + 1 */
   guint               n_steps;
   double              step_origin;      /* logical: x of step 0 */

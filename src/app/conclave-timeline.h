@@ -2,7 +2,7 @@
  *
  * One lifeline per process (forked children in lanes under their parent),
  * an arrow from each send to its receive, lost and dropped messages and
- * crashes marked. Two layouts: logical (each event one step, in time order)
+ * crashes marked. Two layouts: logical (each event one step, in causal order)
  * and real time. Follows the present until the user scrolls back; zooms;
  * hovering shows the details. Reads only the visible time range through the
  * store's and the matcher's range queries, and bins arrows when too many
@@ -71,6 +71,10 @@ typedef struct {
   double  x_end;
   double  y;
 } ConclaveTimelineBand;
+
+/* For tests: arrows of the last frame that point back in x (a receive
+ * drawn left of its send). */
+guint    conclave_timeline_count_backward_arrows (ConclaveTimeline *self);
 
 /* For tests: where the last frame drew the session's focused event (the
  * one picked in the event log); FALSE if it was not in view. */

@@ -257,6 +257,11 @@ test_causal_log (UiFixture     *f,
   conclave_timeline_set_real_time (t, FALSE);
   look (f, "timeline", "causal-3-logical-focus");
   g_assert_true (conclave_timeline_get_focus_x (t, &x));
+  /* In the logical layout every arrow runs forward, send to receive. */
+  g_assert_cmpuint (conclave_timeline_count_backward_arrows (t), ==, 0);
+  conclave_timeline_follow (t);
+  look (f, "timeline", "causal-4-logical-present");
+  g_assert_cmpuint (conclave_timeline_count_backward_arrows (t), ==, 0);
   ui_test_activate (f->app, "freeze-all", NULL);
 }
 
