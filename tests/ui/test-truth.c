@@ -44,6 +44,17 @@ shot (UiFixture  *f,
   texture = ui_test_screenshot (GTK_WIDGET (f->window), name);
 }
 
+/* The layout as the teacher picks it (the header's toggle, the setting). */
+static void
+set_real_time (UiFixture *f,
+               gboolean   real_time)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.timeline-layout", "s",
+                                             real_time ? "real-time" : "logical"));
+  ui_test_run_for (50);
+  g_assert_true (conclave_timeline_get_real_time (timeline (f)) == real_time);
+}
+
 static void
 look (UiFixture  *f,
       const char *view,
@@ -132,7 +143,7 @@ test_leader_band (UiFixture     *f,
   double px_per_s;
 
   ui_test_start_chapter (f->app, "chapter-4", 0.25);
-  conclave_timeline_set_real_time (t, TRUE);
+  set_real_time (f, TRUE);
   g_assert_true (ui_test_wait (has_leader, f, 30000));
   ui_test_run_for (1500);
   old = *open_leader (f);
@@ -245,7 +256,7 @@ test_causal_log (UiFixture     *f,
   g_assert_cmpuint (checked, >=, 80);
 
   /* Selecting an early row moves the timeline back to it, highlighted. */
-  conclave_timeline_set_real_time (t, TRUE);
+  set_real_time (f, TRUE);
   g_assert_true (conclave_timeline_get_following (t));
   g_assert_cmpuint (target, !=, G_MAXUINT64);
   g_assert_true (conclave_events_view_select_event (CONCLAVE_EVENTS_VIEW (log), target));
@@ -254,7 +265,7 @@ test_causal_log (UiFixture     *f,
   look (f, "timeline", "causal-2-timeline-focus");
   g_assert_true (conclave_timeline_get_focus_x (t, &x));
   g_assert_cmpfloat_with_epsilon (x, conclave_timeline_time_to_x (t, conclave_event_store_get (store, target)->time_ns), 1.0);
-  conclave_timeline_set_real_time (t, FALSE);
+  set_real_time (f, FALSE);
   look (f, "timeline", "causal-3-logical-focus");
   g_assert_true (conclave_timeline_get_focus_x (t, &x));
   /* In the logical layout every arrow runs forward, send to receive. */
@@ -310,14 +321,14 @@ test_axis (UiFixture     *f,
 
   ui_test_start_chapter (f->app, "chapter-4", 0.25);
   g_assert_true (ui_test_wait (has_events, f, 30000));
-  conclave_timeline_set_real_time (t, FALSE);
+  set_real_time (f, FALSE);
   look (f, "timeline", "axis-1-logical");
   assert_axis (f, FALSE);
   conclave_timeline_zoom (t, 0.2);
   look (f, "timeline", "axis-2-logical-zoomed-out");
   assert_axis (f, FALSE);
 
-  conclave_timeline_set_real_time (t, TRUE);
+  set_real_time (f, TRUE);
   look (f, "timeline", "axis-3-real-time");
   assert_axis (f, TRUE);
   /* Zoomed far in, labels need many decimals: still apart, still in s. */
@@ -328,7 +339,7 @@ test_axis (UiFixture     *f,
   conclave_session_set_presentation (f->session, TRUE);
   look (f, "timeline", "axis-5-real-time-presentation");
   assert_axis (f, TRUE);
-  conclave_timeline_set_real_time (t, FALSE);
+  set_real_time (f, FALSE);
   look (f, "timeline", "axis-6-logical-presentation");
   assert_axis (f, FALSE);
   conclave_session_set_presentation (f->session, FALSE);
