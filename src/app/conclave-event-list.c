@@ -290,42 +290,35 @@ reorder_open_chunk (ConclaveEventList *self)
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, self->order->len - position);
 }
 
-/* The store forgot events before `first`: whole chunks go from the front,
- * a chunk cut in two is ordered again from `first`. */
+/* The store forgot events before `first`: whole chunks go from the front;
+ * from a chunk cut in two, its forgotten events leave (what stays keeps a
+ * causal order). Only the front rows change. */
 static void
 retire (ConclaveEventList *self,
         guint64            first)
 {
-  guint removed = 0, old_len = self->order->len;
-  guint64 rest_end;
-  g_autoptr(GArray) rest = NULL;
+  guint removed, cut = 0, kept = 0;
   guint drop = 0;
 
   self->first = first;
   self->end = MAX (self->end, first);
   while (drop < self->chunks->len && chunk_end (self, drop) <= first)
     drop++;
-  if (drop < self->chunks->len)
-    removed = chunk_at (self, drop)->position;
-  else
-    removed = self->order->len;
-  rest_end = drop < self->chunks->len ? chunk_end (self, drop) : first;
+  removed = drop < self->chunks->len ? chunk_at (self, drop)->position : self->order->len;
   g_array_remove_range (self->order, 0, removed);
   g_array_remove_range (self->chunks, 0, drop);
-  for (guint k = 0; k < self->chunks->len; k++)
-    chunk_at (self, k)->position -= removed;
   if (self->chunks->len > 0 && chunk_at (self, 0)->from < first)
     {
-      guint cut = self->chunks->len > 1 ? chunk_at (self, 1)->position : self->order->len;
-
-      rest = conclave_cluster_causal_order (self->cluster, first, rest_end);
-      g_array_remove_range (self->order, 0, cut);
-      g_array_prepend_vals (self->order, rest->data, rest->len);
+      cut = self->chunks->len > 1 ? chunk_at (self, 1)->position - removed : self->order->len;
+      for (guint i = 0; i < cut; i++)
+        if (g_array_index (self->order, guint64, i) >= first)
+          g_array_index (self->order, guint64, kept++) = g_array_index (self->order, guint64, i);
+      g_array_remove_range (self->order, kept, cut - kept);
       chunk_at (self, 0)->from = first;
-      for (guint k = 1; k < self->chunks->len; k++)
-        chunk_at (self, k)->position = chunk_at (self, k)->position - cut + rest->len;
     }
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->order->len);
+  for (guint k = 0; k < self->chunks->len; k++)
+    chunk_at (self, k)->position = k == 0 ? 0 : chunk_at (self, k)->position - removed - (cut - kept);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed + cut, kept);
 }
 
 gboolean

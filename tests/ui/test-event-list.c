@@ -187,6 +187,28 @@ test_filter (Fixture       *f,
   g_assert_cmpuint (f->mirror, ==, 60000);
 }
 
+/* Unfiltered, the rows are the retained events, each once. */
+static void
+assert_every_event_once (Fixture *f)
+{
+  guint64 first = conclave_event_store_get_first (f->store);
+  guint64 end = conclave_event_store_get_end (f->store);
+  g_autofree gboolean *seen = g_new0 (gboolean, end - first);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (f->list));
+
+  g_assert_cmpuint (n, ==, end - first);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ConclaveEventItem) item = g_list_model_get_item (G_LIST_MODEL (f->list), i);
+      guint64 index = conclave_event_item_get_index (item);
+
+      g_assert_cmpuint (index, >=, first);
+      g_assert_cmpuint (index, <, end);
+      g_assert_false (seen[index - first]);
+      seen[index - first] = TRUE;
+    }
+}
+
 static void
 test_retention (Fixture       *f,
                 gconstpointer  data)
@@ -200,6 +222,7 @@ test_retention (Fixture       *f,
       g_assert_cmpuint (f->mirror, ==, g_list_model_get_n_items (G_LIST_MODEL (f->list)));
     }
   g_assert_cmpuint (conclave_event_store_get_first (f->store), >, 0);
+  assert_every_event_once (f);
   {
     g_autoptr(ConclaveEventItem) first = g_list_model_get_item (G_LIST_MODEL (f->list), 0);
 
@@ -259,15 +282,22 @@ test_causal (Fixture       *f,
   guint64 checked = 0;
 
   g_assert_true (conclave_event_list_get_causal (f->list));
-  append_skewed (f, 3000, 100);
-  g_assert_cmpuint (f->mirror, ==, conclave_event_store_get_end (f->store));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==, 6000);
+  /* With retention (the store keeps at least two of its 4096-event chunks),
+   * the oldest are forgotten while the list's chunks are open. */
+  if (GPOINTER_TO_UINT (data))
+    conclave_event_store_set_retention (f->store, GPOINTER_TO_UINT (data));
+  append_skewed (f, GPOINTER_TO_UINT (data) ? 12000 : 3000, 100);
+  assert_every_event_once (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==,
+                    conclave_event_store_get_end (f->store) - conclave_event_store_get_first (f->store));
+  g_assert_cmpuint (f->mirror, ==, g_list_model_get_n_items (G_LIST_MODEL (f->list)));
   for (guint64 m = 0; m < conclave_matcher_get_n_messages (matcher); m++)
     {
       const ConclaveMessage *message = conclave_matcher_get_message (matcher, m);
       guint send, recv;
 
-      if (message == NULL || message->recv_index == G_MAXUINT64)
+      if (message == NULL || message->recv_index == G_MAXUINT64 ||
+          message->recv_index < conclave_event_store_get_first (f->store))
         continue;
       send = conclave_event_list_find (f->list, message->send_index);
       recv = conclave_event_list_find (f->list, message->recv_index);
@@ -278,7 +308,12 @@ test_causal (Fixture       *f,
       g_assert_cmpuint (message->recv_index, <, message->send_index);
       checked++;
     }
-  g_assert_cmpuint (checked, ==, 3000);
+  /* Every pair whose receive is still retained (all 3000 without retention). */
+  g_assert_cmpuint (checked, ==, (conclave_event_store_get_end (f->store) - conclave_event_store_get_first (f->store)) / 2);
+  if (GPOINTER_TO_UINT (data))
+    g_assert_cmpuint (conclave_event_store_get_first (f->store), >, 0);
+  else
+    g_assert_cmpuint (checked, ==, 3000);
   /* Filtered, the list says it is not in causal order. */
   conclave_event_list_set_filter (f->list, "s1", CONCLAVE_EVENT_CATEGORY_ALL, NULL);
   g_assert_false (conclave_event_list_get_causal (f->list));
@@ -293,5 +328,7 @@ main (int   argc,
   g_test_add ("/event-list/filter", Fixture, NULL, fixture_set_up, test_filter, fixture_tear_down);
   g_test_add ("/event-list/retention", Fixture, NULL, fixture_set_up, test_retention, fixture_tear_down);
   g_test_add ("/event-list/causal", Fixture, NULL, fixture_set_up, test_causal, fixture_tear_down);
+  g_test_add ("/event-list/causal-retention", Fixture, GUINT_TO_POINTER (1500), fixture_set_up, test_causal,
+              fixture_tear_down);
   return g_test_run ();
 }
