@@ -177,7 +177,8 @@ update_count (ConclaveEventsView *self)
       gtk_label_set_text (self->order_label, _("Causal order"));
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->order_label),
                                    _("Each message’s send is listed above its receive, each process’s "
-                                     "events in the order it reported them, everything else by time."));
+                                     "events in the order it reported them, everything else by time. "
+                                     "Double-click a row to see it on the timeline."));
     }
   else
     {
@@ -196,6 +197,14 @@ on_selection_changed (ConclaveEventsView *self)
 
   if (index != G_MAXUINT64 && self->session != NULL)
     conclave_session_set_focused_event (self->session, index);
+}
+
+/* A row activated (double-click, Enter): the timeline, showing it. */
+static void
+on_activate (ConclaveEventsView *self,
+             guint               position)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-view", "s", "timeline");
 }
 
 static void
@@ -480,6 +489,7 @@ conclave_events_view_init (ConclaveEventsView *self)
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
   g_signal_connect_object (selection, "selection-changed", G_CALLBACK (on_selection_changed), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->column_view, "activate", G_CALLBACK (on_activate), self, G_CONNECT_SWAPPED);
   add_column (self, COLUMN_TIME, _("Time (s)"), 110);
   add_column (self, COLUMN_NODE, _("Node"), 70);
   add_column (self, COLUMN_PID, _("PID"), 80);

@@ -22,6 +22,9 @@
 #include "conclave-timeline.h"
 #include "ui-test-utils.h"
 
+static GtkWidget *find_visible (GtkWidget *widget,
+                                GType      type);
+
 static ConclaveCluster *
 cluster (UiFixture *f)
 {
@@ -262,6 +265,15 @@ test_causal_log (UiFixture     *f,
   g_assert_true (conclave_events_view_select_event (CONCLAVE_EVENTS_VIEW (log), target));
   g_assert_cmpuint (conclave_session_get_focused_event (f->session), ==, target);
   g_assert_false (conclave_timeline_get_following (t));
+  /* Activating the row (double-click) shows the timeline. */
+  conclave_window_show_view (f->window, "events");
+  ui_test_run_for (100);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (t)));
+  g_signal_emit_by_name (find_visible (log, GTK_TYPE_COLUMN_VIEW), "activate",
+                         conclave_event_list_find (CONCLAVE_EVENT_LIST (conclave_events_view_get_model (CONCLAVE_EVENTS_VIEW (log))),
+                                                   target));
+  ui_test_run_for (100);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (t)));
   look (f, "timeline", "causal-2-timeline-focus");
   g_assert_true (conclave_timeline_get_focus_x (t, &x));
   g_assert_cmpfloat_with_epsilon (x, conclave_timeline_time_to_x (t, conclave_event_store_get (store, target)->time_ns), 1.0);
