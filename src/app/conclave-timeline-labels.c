@@ -78,6 +78,20 @@ axis_label (ConclaveTimelineFrame *frame,
   pango_cairo_show_layout (frame->cr, frame->self->small_layout);
 }
 
+static const char *
+axis_caption (ConclaveTimelineFrame *frame)
+{
+  /* Translators: the timeline's axis caption in the Logical layout: steps are event numbers */
+  return frame->self->real_time ? _("time") : _("event no.");
+}
+
+/* The first label starts right of the caption (a wide gutter word). */
+static double
+caption_right (ConclaveTimelineFrame *frame)
+{
+  return 8 + label_width (frame, axis_caption (frame));
+}
+
 static void
 grid_line (ConclaveTimelineFrame *frame,
            double                 x)
@@ -95,7 +109,7 @@ _conclave_timeline_draw_time_axis (ConclaveTimelineFrame *frame)
 {
   ConclaveTimeline *self = frame->self;
   double interval = nice_interval (80 * self->ns_per_px / 1e9);
-  double right = -G_MAXDOUBLE;
+  double right = caption_right (frame);
   double first;
 
   for (int widen = 0; widen < 8; widen++)
@@ -130,7 +144,7 @@ _conclave_timeline_draw_step_axis (ConclaveTimelineFrame *frame)
   guint every = MAX (1, (guint) ceil ((label_width (frame, widest) + 24) / self->step_px));
   guint next = (frame->n_steps - 1) % every;
   guint64 last_number = 0;
-  double right = -G_MAXDOUBLE;
+  double right = caption_right (frame);
 
   /* A line that arrived late has a smaller number than a step before it:
    * the axis labels the next step instead, so the numbers only grow. */
@@ -155,8 +169,7 @@ _conclave_timeline_draw_step_axis (ConclaveTimelineFrame *frame)
 void
 _conclave_timeline_draw_axis_caption (ConclaveTimelineFrame *frame)
 {
-  /* Translators: the timeline's axis caption in the Logical layout: steps are event numbers */
-  const char *text = frame->self->real_time ? _("time") : _("event no.");
+  const char *text = axis_caption (frame);
 
   pango_layout_set_text (frame->self->small_layout, text, -1);
   conclave_draw_set_color (frame->cr, &frame->fg, 0.55);
