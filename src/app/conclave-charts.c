@@ -2,7 +2,9 @@
  *
  * Reads each new event once (from where the last batch stopped), so the
  * cost follows the event rate, not the store's size. Must never keep more
- * than a minute of bins or leader periods.
+ * than a minute of bins or election marks. Who led when is the core's
+ * leader-interval model (conclave_cluster_get_leaders): the strip draws
+ * it and keeps no copy.
  */
 #include "config.h"
 
@@ -11,25 +13,21 @@
 #include <math.h>
 
 #include "conclave-charts.h"
+#include "conclave-cluster-models.h"
 #include "conclave-drawing.h"
 #include "conclave-palette.h"
 
 #define SECONDS    60
 #define N_BINS     64
-#define MAX_KINDS  8       /* the last slot is "other" */
 #define NS_PER_S   G_GINT64_CONSTANT (1000000000)
 
+/* Every kind that occurs has its own slot (no "other"): counts grow with
+ * the kinds seen. */
 typedef struct {
-  gint64 second;
-  guint  counts[MAX_KINDS];
+  gint64  second;
+  guint  *counts;    /* by kind slot */
+  guint   n_counts;
 } Bin;
-
-typedef struct {
-  guint32 node;      /* interned server name */
-  guint64 term;
-  gint64  start_ns;
-  gint64  end_ns;    /* 0 while it still leads */
-} Term;
 
 struct _ConclaveCharts
 {
@@ -40,9 +38,7 @@ struct _ConclaveCharts
   gboolean         presentation;
   guint64          next_index;
   Bin              bins[N_BINS];
-  guint32          kinds[MAX_KINDS];
-  guint            n_kinds;
-  GArray          *terms;        /* Term, oldest first */
+  GArray          *kinds;        /* guint32 kind ids, by slot, first seen first */
   GArray          *elections;    /* gint64: candidates appearing */
   GArray          *servers;      /* guint32: servers seen in state events, in order */
   guint            timer_id;
@@ -57,15 +53,29 @@ static guint
 kind_slot (ConclaveCharts *self,
            guint32         kind)
 {
-  for (guint i = 0; i < self->n_kinds; i++)
-    if (self->kinds[i] == kind)
+  for (guint i = 0; i < self->kinds->len; i++)
+    if (g_array_index (self->kinds, guint32, i) == kind)
       return i;
-  if (self->n_kinds < MAX_KINDS - 1)
+  g_array_append_val (self->kinds, kind);
+  return self->kinds->len - 1;
+}
+
+static guint
+bin_count (const Bin *bin,
+           guint      slot)
+{
+  return slot < bin->n_counts ? bin->counts[slot] : 0;
+}
+
+static void
+clear_bins (ConclaveCharts *self)
+{
+  for (guint i = 0; i < N_BINS; i++)
     {
-      self->kinds[self->n_kinds] = kind;
-      return self->n_kinds++;
+      g_clear_pointer (&self->bins[i].counts, g_free);
+      self->bins[i].n_counts = 0;
+      self->bins[i].second = 0;
     }
-  return MAX_KINDS - 1;
 }
 
 static void
@@ -74,6 +84,7 @@ count_send (ConclaveCharts      *self,
 {
   gint64 second = event->time_ns / NS_PER_S;
   Bin *bin = &self->bins[second % N_BINS];
+  guint slot;
 
   if (bin->second != second)
     {
@@ -81,10 +92,17 @@ count_send (ConclaveCharts      *self,
        * the one that is older (late arrival). */
       if (bin->second > second)
         return;
-      memset (bin, 0, sizeof *bin);
+      memset (bin->counts, 0, bin->n_counts * sizeof (guint));
       bin->second = second;
     }
-  bin->counts[kind_slot (self, conclave_event_kind (event))]++;
+  slot = kind_slot (self, conclave_event_kind (event));
+  if (slot >= bin->n_counts)
+    {
+      bin->counts = g_renew (guint, bin->counts, self->kinds->len);
+      memset (bin->counts + bin->n_counts, 0, (self->kinds->len - bin->n_counts) * sizeof (guint));
+      bin->n_counts = self->kinds->len;
+    }
+  bin->counts[slot]++;
 }
 
 static void
@@ -95,23 +113,6 @@ remember_server (ConclaveCharts *self,
     if (g_array_index (self->servers, guint32, i) == node)
       return;
   g_array_append_val (self->servers, node);
-}
-
-static void
-end_open_term (ConclaveCharts *self,
-               guint32         node,
-               gint64          when)
-{
-  for (guint i = self->terms->len; i > 0; i--)
-    {
-      Term *term = &g_array_index (self->terms, Term, i - 1);
-
-      if (term->node == node && term->end_ns == 0)
-        {
-          term->end_ns = when;
-          return;
-        }
-    }
 }
 
 static void
@@ -127,14 +128,7 @@ note_state (ConclaveCharts      *self,
   if (node == 0)
     return;
   remember_server (self, node);
-  end_open_term (self, node, event->time_ns);
-  if (g_strcmp0 (role, "leader") == 0)
-    {
-      Term term = { node, (guint64) conclave_event_state_term (event), event->time_ns, 0 };
-
-      g_array_append_val (self->terms, term);
-    }
-  else if (g_strcmp0 (role, "candidate") == 0)
+  if (g_strcmp0 (role, "candidate") == 0)
     g_array_append_val (self->elections, event->time_ns);
 }
 
@@ -145,45 +139,30 @@ forget_old (ConclaveCharts *self,
   gint64 horizon = now - (SECONDS + 5) * NS_PER_S;
   guint old = 0;
 
-  while (old < self->terms->len && g_array_index (self->terms, Term, old).end_ns != 0 &&
-         g_array_index (self->terms, Term, old).end_ns < horizon)
-    old++;
-  g_array_remove_range (self->terms, 0, old);
-  old = 0;
   while (old < self->elections->len && g_array_index (self->elections, gint64, old) < horizon)
     old++;
   g_array_remove_range (self->elections, 0, old);
 }
 
 static void
+read_event (gpointer             view,
+            ConclaveEventStore  *store,
+            const ConclaveEvent *event)
+{
+  if (event->type == CONCLAVE_EVENT_SEND)
+    count_send (view, event);
+  else if (event->type == CONCLAVE_EVENT_STATE)
+    note_state (view, store, event);
+}
+
+static void
 on_cluster_changed (gpointer view)
 {
   ConclaveCharts *self = view;
-  ConclaveEventStore *store;
-  guint64 end;
 
   if (self->cluster == NULL)
     return;
-  store = conclave_cluster_get_store (self->cluster);
-  end = conclave_event_store_get_end (store);
-  guint64 index = MAX (self->next_index, conclave_event_store_get_first (store));
-
-  for (; index < end; index++)
-    {
-      const ConclaveEvent *event = conclave_event_store_get (store, index);
-
-      if (event == NULL)
-        continue;
-      if (event->type == CONCLAVE_EVENT_SEND)
-        count_send (self, event);
-      else if (event->type == CONCLAVE_EVENT_STATE)
-        note_state (self, store, event);
-      /* A leader that crashed or stopped leads no longer, whatever it last said. */
-      else if (event->type == CONCLAVE_EVENT_CRASH || event->type == CONCLAVE_EVENT_STOP ||
-               event->type == CONCLAVE_EVENT_EXITED)
-        end_open_term (self, conclave_event_node (event), event->time_ns);
-    }
-  self->next_index = end;
+  conclave_session_read_new_events (self->cluster, &self->next_index, read_event, self);
   forget_old (self, g_get_monotonic_time () * 1000);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -200,7 +179,7 @@ conclave_charts_get_rate (ConclaveCharts *self,
   bin = &self->bins[((second % N_BINS) + N_BINS) % N_BINS];
   if (bin->second != second)
     return 0;
-  for (guint i = 0; i < MAX_KINDS; i++)
+  for (guint i = 0; i < bin->n_counts; i++)
     total += bin->counts[i];
   return total;
 }
@@ -209,7 +188,9 @@ guint
 conclave_charts_get_n_terms (ConclaveCharts *self)
 {
   g_return_val_if_fail (CONCLAVE_IS_CHARTS (self), 0);
-  return self->terms->len;
+  if (self->cluster == NULL)
+    return 0;
+  return conclave_leaders_get_n_intervals (conclave_cluster_get_leaders (self->cluster));
 }
 
 const char *
@@ -218,15 +199,32 @@ conclave_charts_get_term (ConclaveCharts *self,
                           guint          *term,
                           gint64         *start_ns)
 {
-  const Term *t;
+  const ConclaveLeaderInterval *interval;
 
   g_return_val_if_fail (CONCLAVE_IS_CHARTS (self), NULL);
-  g_return_val_if_fail (index < self->terms->len && self->cluster != NULL, NULL);
+  g_return_val_if_fail (index < conclave_charts_get_n_terms (self), NULL);
 
-  t = &g_array_index (self->terms, Term, index);
-  *term = t->term;
-  *start_ns = t->start_ns;
-  return conclave_event_store_str (conclave_cluster_get_store (self->cluster), t->node);
+  interval = conclave_leaders_get_interval (conclave_cluster_get_leaders (self->cluster), index);
+  *term = (guint) MAX (interval->term, 0);
+  *start_ns = interval->start_ns;
+  return conclave_event_store_str (conclave_cluster_get_store (self->cluster), interval->node);
+}
+
+GStrv
+conclave_charts_list_kinds (ConclaveCharts *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (CONCLAVE_IS_CHARTS (self), NULL);
+
+  for (guint slot = 0; self->cluster != NULL && slot < self->kinds->len; slot++)
+    {
+      const char *name = conclave_event_store_str (conclave_cluster_get_store (self->cluster),
+                                                   g_array_index (self->kinds, guint32, slot));
+
+      g_strv_builder_add (builder, name ? name : "");
+    }
+  return g_strv_builder_end (builder);
 }
 
 /* Drawing */
@@ -299,15 +297,13 @@ draw_kind_area (Chart  *chart,
   double scale = (bottom - top) / max;
   GdkRGBA color;
 
-  if (slot == MAX_KINDS - 1)
-    conclave_palette_get (CONCLAVE_COLOR_CRASHED, chart->dark, &color);
-  else
-    conclave_palette_kind (conclave_event_store_str (chart->store, self->kinds[slot]), chart->dark, &color);
+  conclave_palette_kind (conclave_event_store_str (chart->store, g_array_index (self->kinds, guint32, slot)),
+                         chart->dark, &color);
   /* Upper edge left to right, then the lower edge back. */
   for (int ago = SECONDS; ago >= 1; ago--)
     {
       const Bin *bin = &self->bins[(now_second - ago) % N_BINS];
-      guint count = bin->second == now_second - ago ? bin->counts[slot] : 0;
+      guint count = bin->second == now_second - ago ? bin_count (bin, slot) : 0;
       double y = bottom - (below[SECONDS - ago] + count) * scale;
 
       if (ago == SECONDS)
@@ -325,37 +321,44 @@ draw_kind_area (Chart  *chart,
       const Bin *bin = &self->bins[(now_second - ago) % N_BINS];
 
       if (bin->second == now_second - ago)
-        below[SECONDS - ago] += bin->counts[slot];
+        below[SECONDS - ago] += bin_count (bin, slot);
     }
 }
 
-static void
+/* Every kind seen, wrapped over as many lines as it takes; returns the
+ * number of lines. */
+static guint
 draw_legend (Chart  *chart,
              double  y)
 {
   ConclaveCharts *self = chart->self;
   double x = chart->x0;
+  guint lines = 1;
 
-  for (guint slot = 0; slot < MAX_KINDS; slot++)
+  for (guint slot = 0; slot < self->kinds->len; slot++)
     {
-      const char *name = slot < self->n_kinds ? conclave_event_store_str (chart->store, self->kinds[slot])
-                                              : slot == MAX_KINDS - 1 ? _("other") : NULL;
+      const char *name = conclave_event_store_str (chart->store, g_array_index (self->kinds, guint32, slot));
       GdkRGBA color;
       int w;
 
-      if (name == NULL)
-        continue;
-      if (slot == MAX_KINDS - 1)
-        conclave_palette_get (CONCLAVE_COLOR_CRASHED, chart->dark, &color);
-      else
-        conclave_palette_kind (name, chart->dark, &color);
+      conclave_palette_kind (name, chart->dark, &color);
+      if (name == NULL || *name == '\0')
+        name = _("unnamed");
+      pango_layout_set_text (self->small_layout, name, -1);
+      pango_layout_get_pixel_size (self->small_layout, &w, NULL);
+      if (x > chart->x0 && x + chart->line * 0.85 + w > chart->x1)
+        {
+          x = chart->x0;
+          y += chart->line;
+          lines++;
+        }
       conclave_draw_set_color (chart->cr, &color, 1);
       cairo_rectangle (chart->cr, x, y + chart->line * 0.25, chart->line * 0.6, chart->line * 0.6);
       cairo_fill (chart->cr);
       show_text (chart, self->small_layout, name, x + chart->line * 0.85, y, 0.8);
-      pango_layout_get_pixel_size (self->small_layout, &w, NULL);
       x += w + chart->line * 1.8;
     }
+  return lines;
 }
 
 static void
@@ -368,19 +371,18 @@ draw_rates (Chart  *chart,
   guint max = nice_max (stacked_max (self, now_second));
   guint below[SECONDS] = { 0, };
   g_autofree char *max_text = g_strdup_printf (_("%u/s"), max);
-  double plot_top = top + chart->line * 2.6;
+  double plot_top;
 
   show_text (chart, self->layout, _("Messages per second, by kind"), chart->x0, top, 0.9);
-  draw_legend (chart, top + chart->line * 1.2);
+  plot_top = top + chart->line * (1.6 + draw_legend (chart, top + chart->line * 1.2));
   conclave_draw_set_color (chart->cr, &chart->fg, 0.12);
   cairo_rectangle (chart->cr, chart->x0, plot_top, chart->x1 - chart->x0, 1);
   cairo_rectangle (chart->cr, chart->x0, bottom, chart->x1 - chart->x0, 1);
   cairo_fill (chart->cr);
   show_text (chart, self->small_layout, max_text, chart->x1 + 6, plot_top - chart->line * 0.5, 0.7);
   show_text (chart, self->small_layout, "0", chart->x1 + 6, bottom - chart->line * 0.5, 0.7);
-  for (guint slot = 0; slot < MAX_KINDS; slot++)
-    if (slot < self->n_kinds || slot == MAX_KINDS - 1)
-      draw_kind_area (chart, slot, below, plot_top, bottom, max);
+  for (guint slot = 0; slot < self->kinds->len; slot++)
+    draw_kind_area (chart, slot, below, plot_top, bottom, max);
   for (int ago = 0; ago <= SECONDS; ago += 15)
     {
       g_autofree char *label = ago ? g_strdup_printf (_("−%d s"), ago) : g_strdup (_("now"));
@@ -400,15 +402,15 @@ time_x (Chart  *chart,
 }
 
 static void
-draw_term (Chart      *chart,
-           const Term *term,
-           double      y,
-           double      h)
+draw_term (Chart                        *chart,
+           const ConclaveLeaderInterval *term,
+           double                        y,
+           double                        h)
 {
+  gboolean open = term->end_ns == CONCLAVE_LEADER_OPEN;
   double xa = time_x (chart, term->start_ns);
-  double xb = time_x (chart, term->end_ns ? term->end_ns : chart->now);
-  g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, term->term);
-  g_autofree char *label = g_strdup_printf (_("term %s"), number);
+  double xb = time_x (chart, open ? chart->now : term->end_ns);
+  g_autofree char *label = g_strdup_printf (_("term %u"), (guint) MAX (term->term, 0));
   GdkRGBA leader;
   int w;
 
@@ -424,9 +426,28 @@ draw_term (Chart      *chart,
       cairo_move_to (chart->cr, xa + 3, y + (h - chart->line * 0.8) / 2);
       pango_cairo_show_layout (chart->cr, chart->self->small_layout);
     }
-  else if (term->end_ns == 0 && xa - w - 6 > chart->x0)
+  else if (open && xa - w - 6 > chart->x0)
     /* The term that just began is a sliver at "now": name it beside. */
     show_text (chart, chart->self->small_layout, label, xa - w - 4, y + (h - chart->line * 0.8) / 2, 0.8);
+}
+
+typedef struct {
+  Chart  *chart;
+  double  rows_top;
+  double  h;
+} Strip;
+
+static gboolean
+draw_interval (const ConclaveLeaderInterval *interval,
+               gpointer                      user_data)
+{
+  Strip *strip = user_data;
+  GArray *servers = strip->chart->self->servers;
+
+  for (guint i = 0; i < servers->len; i++)
+    if (g_array_index (servers, guint32, i) == interval->node)
+      draw_term (strip->chart, interval, strip->rows_top + i * strip->h + 2, strip->h - 4);
+  return TRUE;
 }
 
 static void
@@ -438,6 +459,7 @@ draw_leader_strip (Chart  *chart,
   guint n = self->servers->len;
   double rows_top = top + chart->line * 1.4;
   double h = n ? MIN ((bottom - rows_top) / n, chart->line * 1.6) : 0;
+  Strip strip = { chart, rows_top, h };
   GdkRGBA leader;
 
   show_text (chart, self->layout, _("Leader"), chart->x0, top, 0.9);
@@ -455,14 +477,10 @@ draw_leader_strip (Chart  *chart,
 
       show_text (chart, self->small_layout, name ? name : "", chart->x0 - chart->line * 3.2,
                  rows_top + i * h + (h - chart->line * 0.8) / 2, 0.8);
-      for (guint t = 0; t < self->terms->len; t++)
-        {
-          const Term *term = &g_array_index (self->terms, Term, t);
-
-          if (term->node == node)
-            draw_term (chart, term, rows_top + i * h + 2, h - 4);
-        }
     }
+  conclave_leaders_foreach_in_range (conclave_cluster_get_leaders (self->cluster),
+                                     chart->now - SECONDS * NS_PER_S, chart->now + 1,
+                                     draw_interval, &strip);
   conclave_palette_get (CONCLAVE_COLOR_LEADER, chart->dark, &leader);
   conclave_draw_set_color (chart->cr, &leader, 1);
   for (guint e = 0; e < self->elections->len; e++)
@@ -546,9 +564,8 @@ set_cluster (gpointer         view,
   if (self->cluster == cluster)
     return;
   g_set_object (&self->cluster, cluster);
-  memset (self->bins, 0, sizeof self->bins);
-  self->n_kinds = 0;
-  g_array_set_size (self->terms, 0);
+  clear_bins (self);
+  g_array_set_size (self->kinds, 0);
   g_array_set_size (self->elections, 0);
   g_array_set_size (self->servers, 0);
   self->next_index = 0;
@@ -610,9 +627,10 @@ conclave_charts_finalize (GObject *object)
 {
   ConclaveCharts *self = CONCLAVE_CHARTS (object);
 
-  g_array_unref (self->terms);
   g_array_unref (self->elections);
   g_array_unref (self->servers);
+  g_array_unref (self->kinds);
+  clear_bins (self);
   G_OBJECT_CLASS (conclave_charts_parent_class)->finalize (object);
 }
 
@@ -636,8 +654,8 @@ conclave_charts_class_init (ConclaveChartsClass *klass)
 static void
 conclave_charts_init (ConclaveCharts *self)
 {
-  self->terms = g_array_new (FALSE, FALSE, sizeof (Term));
   self->elections = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->kinds = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->servers = g_array_new (FALSE, FALSE, sizeof (guint32));
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);

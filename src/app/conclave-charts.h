@@ -2,8 +2,8 @@
  * the leader strip: which server led when, with terms and elections.
  *
  * Counts are kept in per-second bins, updated from the events each batch
- * appended (never by re-reading the store); the leader strip from the
- * group's state events. Empty until chapter 4 reports a leader.
+ * appended (never by re-reading the store); the leader strip draws the
+ * core's leader intervals. Empty until chapter 4 reports a leader.
  */
 #pragma once
 
@@ -23,7 +23,7 @@ void    conclave_charts_set_session (ConclaveCharts  *self,
 /* Messages sent in the whole second `second` (CLOCK_MONOTONIC seconds); for tests. */
 guint   conclave_charts_get_rate    (ConclaveCharts  *self,
                                      gint64           second);
-/* Leader periods known (for tests). */
+/* Leader intervals of the cluster, oldest first (for tests). */
 guint   conclave_charts_get_n_terms (ConclaveCharts  *self);
 /* For tests: the leader strip's term `index` (oldest first): who led
  * (the name), which term, and since when. */
@@ -31,5 +31,9 @@ const char *conclave_charts_get_term (ConclaveCharts  *self,
                                       guint            index,
                                       guint           *term,
                                       gint64          *start_ns);
+
+/* For tests: every message kind the rate chart counts and its legend
+ * names, first seen first. */
+GStrv       conclave_charts_list_kinds (ConclaveCharts  *self);
 
 G_END_DECLS

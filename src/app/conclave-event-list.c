@@ -1,5 +1,12 @@
 /* conclave-event-list.c — lazy GListModel over the event store (see header).
  *
+ * Unfiltered, rows are in causal order (conclave_causal_order): the
+ * events are cut into chunks of consecutive store indices, each listed in
+ * its own causal order, chunks in store order. Only the newest, open chunk
+ * is ordered again as events arrive; it is split once it is long, keeping
+ * the newest CHUNK events open, so a send whose line arrives after its
+ * receive's (microseconds, a few lines) still goes above it.
+ *
  * Must never create an object per stored event, and never scan the store on
  * the main loop for longer than one time slice: filtering runs in an idle
  * callback that gives the loop back every SLICE_US.
@@ -8,10 +15,20 @@
 
 #include <string.h>
 
+#include "conclave-cluster-models.h"
 #include "conclave-event-item.h"
 #include "conclave-event-list.h"
 
 #define SLICE_US 4000
+#define CHUNK    512
+#define BULK     65536
+
+/* Chunk k lists the store indices [from_k, from_k+1) (the last: up to end)
+ * at the positions from position_k on. */
+typedef struct {
+  guint64 from;
+  guint   position;
+} Chunk;
 
 struct _ConclaveEventList
 {
@@ -21,6 +38,8 @@ struct _ConclaveEventList
   ConclaveEventStore  *store;
   guint64              first;     /* unfiltered: absolute index of position 0 */
   guint64              end;       /* one past the newest event counted */
+  GArray              *order;     /* unfiltered: guint64 index of each position */
+  GArray              *chunks;    /* Chunk, in store order */
 
   gboolean             filtering;
   char                *node;
@@ -49,7 +68,7 @@ n_items (ConclaveEventList *self)
 {
   if (self->filtering)
     return self->matches->len;
-  return (guint) MIN (self->end - self->first, G_MAXUINT);
+  return self->order->len;
 }
 
 static GType
@@ -73,8 +92,7 @@ get_item (GListModel *model,
 
   if (position >= n_items (self))
     return NULL;
-  index = self->filtering ? g_array_index (self->matches, guint64, position)
-                          : self->first + position;
+  index = g_array_index (self->filtering ? self->matches : self->order, guint64, position);
   return conclave_event_item_new (self->store, index, conclave_event_store_get (self->store, index));
 }
 
@@ -189,6 +207,153 @@ drop_retired_matches (ConclaveEventList *self,
     }
 }
 
+static Chunk *
+chunk_at (ConclaveEventList *self,
+          guint              k)
+{
+  return &g_array_index (self->chunks, Chunk, k);
+}
+
+static guint64
+chunk_end (ConclaveEventList *self,
+           guint              k)
+{
+  return k + 1 < self->chunks->len ? chunk_at (self, k + 1)->from : self->end;
+}
+
+/* Lists the store indices [from, to) in causal order at the end of order. */
+static void
+append_causal (ConclaveEventList *self,
+               guint64            from,
+               guint64            to)
+{
+  g_autoptr(GArray) causal = NULL;
+
+  if (from >= to)
+    return;
+  causal = conclave_cluster_causal_order (self->cluster, from, to);
+  g_array_append_vals (self->order, causal->data, causal->len);
+}
+
+/* Orders chunk k (the last one) again with what arrived, splitting it when
+ * long: its older part settles, the newest CHUNK events stay open. */
+static void
+reorder_open_chunk (ConclaveEventList *self)
+{
+  g_autoptr(GArray) old = NULL;
+  Chunk *open;
+  guint position, removed;
+  guint64 split;
+
+  if (self->chunks->len == 0)
+    {
+      Chunk chunk = { self->first, 0 };
+
+      g_array_append_val (self->chunks, chunk);
+    }
+  open = chunk_at (self, self->chunks->len - 1);
+  position = open->position;
+  removed = self->order->len - position;
+  old = g_array_sized_new (FALSE, FALSE, sizeof (guint64), removed);
+  g_array_append_vals (old, &g_array_index (self->order, guint64, position), removed);
+  g_array_set_size (self->order, position);
+  split = self->end - open->from > 2 * CHUNK ? self->end - CHUNK : open->from;
+  if (split - open->from > BULK)
+    {
+      /* Catching up with a long stored run at once (a filter cleared):
+       * all but its newest events keep the order they arrived in, so the
+       * window never stalls ordering them. */
+      guint64 bulk_end = split - BULK / 2;
+      Chunk chunk = { bulk_end, 0 };
+
+      for (guint64 i = open->from; i < bulk_end; i++)
+        g_array_append_val (self->order, i);
+      chunk.position = self->order->len;
+      g_array_append_val (self->chunks, chunk);
+      open = chunk_at (self, self->chunks->len - 1);
+    }
+  append_causal (self, open->from, split);
+  if (split > open->from)
+    {
+      Chunk chunk = { split, self->order->len };
+
+      g_array_append_val (self->chunks, chunk);
+    }
+  append_causal (self, split, self->end);
+  /* Rows that kept their place are not touched: a selected row stays so. */
+  while (removed > 0 && old->len > 0 && position < self->order->len &&
+         g_array_index (self->order, guint64, position) == g_array_index (old, guint64, old->len - removed))
+    {
+      position++;
+      removed--;
+    }
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, self->order->len - position);
+}
+
+/* The store forgot events before `first`: whole chunks go from the front;
+ * from a chunk cut in two, its forgotten events leave (what stays keeps a
+ * causal order). Only the front rows change. */
+static void
+retire (ConclaveEventList *self,
+        guint64            first)
+{
+  guint removed, cut = 0, kept = 0;
+  guint drop = 0;
+
+  self->first = first;
+  self->end = MAX (self->end, first);
+  while (drop < self->chunks->len && chunk_end (self, drop) <= first)
+    drop++;
+  removed = drop < self->chunks->len ? chunk_at (self, drop)->position : self->order->len;
+  g_array_remove_range (self->order, 0, removed);
+  g_array_remove_range (self->chunks, 0, drop);
+  if (self->chunks->len > 0 && chunk_at (self, 0)->from < first)
+    {
+      cut = self->chunks->len > 1 ? chunk_at (self, 1)->position - removed : self->order->len;
+      for (guint i = 0; i < cut; i++)
+        if (g_array_index (self->order, guint64, i) >= first)
+          g_array_index (self->order, guint64, kept++) = g_array_index (self->order, guint64, i);
+      g_array_remove_range (self->order, kept, cut - kept);
+      chunk_at (self, 0)->from = first;
+    }
+  for (guint k = 0; k < self->chunks->len; k++)
+    chunk_at (self, k)->position = k == 0 ? 0 : chunk_at (self, k)->position - removed - (cut - kept);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed + cut, kept);
+}
+
+gboolean
+conclave_event_list_get_causal (ConclaveEventList *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_EVENT_LIST (self), FALSE);
+  return !self->filtering;
+}
+
+guint
+conclave_event_list_find (ConclaveEventList *self,
+                          guint64            index)
+{
+  g_return_val_if_fail (CONCLAVE_IS_EVENT_LIST (self), G_MAXUINT);
+
+  if (self->filtering)
+    {
+      for (guint i = 0; i < self->matches->len; i++)
+        if (g_array_index (self->matches, guint64, i) == index)
+          return i;
+      return G_MAXUINT;
+    }
+  for (guint k = self->chunks->len; k > 0; k--)
+    if (chunk_at (self, k - 1)->from <= index)
+      {
+        guint end = k < self->chunks->len ? chunk_at (self, k)->position : self->order->len;
+
+        for (guint i = chunk_at (self, k - 1)->position; i < end; i++)
+          if (g_array_index (self->order, guint64, i) == index)
+            return i;
+        return G_MAXUINT;
+      }
+  return G_MAXUINT;
+}
+
 void
 conclave_event_list_sync (ConclaveEventList *self)
 {
@@ -209,19 +374,11 @@ conclave_event_list_sync (ConclaveEventList *self)
       return;
     }
   if (first > self->first)
-    {
-      guint removed = (guint) MIN (first - self->first, n_items (self));
-
-      self->first = first;
-      self->end = MAX (self->end, first);
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
-    }
+    retire (self, first);
   if (end > self->end)
     {
-      guint position = n_items (self);
-
       self->end = end;
-      g_list_model_items_changed (G_LIST_MODEL (self), position, 0, n_items (self) - position);
+      reorder_open_chunk (self);
     }
 }
 
@@ -233,13 +390,12 @@ reset (ConclaveEventList *self,
 {
   stop_scanning (self);
   g_array_set_size (self->matches, 0);
+  g_array_set_size (self->order, 0);
+  g_array_set_size (self->chunks, 0);
   self->first = self->end = self->scan_pos = 0;
   if (self->store != NULL)
-    {
-      self->first = self->scan_pos = conclave_event_store_get_first (self->store);
-      self->end = self->filtering ? self->first : conclave_event_store_get_end (self->store);
-    }
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, n_items (self));
+    self->first = self->end = self->scan_pos = conclave_event_store_get_first (self->store);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
   conclave_event_list_sync (self);
 }
 
@@ -316,6 +472,8 @@ conclave_event_list_finalize (GObject *object)
   ConclaveEventList *self = CONCLAVE_EVENT_LIST (object);
 
   g_array_unref (self->matches);
+  g_array_unref (self->order);
+  g_array_unref (self->chunks);
   g_free (self->node);
   g_free (self->search);
   G_OBJECT_CLASS (conclave_event_list_parent_class)->finalize (object);
@@ -356,6 +514,8 @@ static void
 conclave_event_list_init (ConclaveEventList *self)
 {
   self->matches = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->order = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->chunks = g_array_new (FALSE, FALSE, sizeof (Chunk));
 }
 
 ConclaveEventList *

@@ -1,8 +1,9 @@
 /* conclave-event-list.h — the event store as a GListModel, for the event log.
  *
  * Rows are made on demand (ConclaveEventItem) for the positions the list
- * shows; nothing is made per stored event up front. Unfiltered, position i is
- * simply the i-th retained event. Filtered (by node, category, search text),
+ * shows; nothing is made per stored event up front. Unfiltered, the rows
+ * are in causal order: a message's send above its receive, each process's
+ * events in its own order, else by time (conclave-causal.h). Filtered (by node, category, search text),
  * the matching indices are collected by an idle scan in small time slices,
  * so a new filter over millions of events never freezes the window.
  */
@@ -28,6 +29,12 @@ void               conclave_event_list_set_filter   (ConclaveEventList    *self,
 gboolean           conclave_event_list_get_scanning (ConclaveEventList    *self);
 /* Catches up with the store (the events view calls it once per frame). */
 void               conclave_event_list_sync         (ConclaveEventList    *self);
+/* TRUE: listed in causal order; FALSE: filtered, in the order the events
+ * arrived. */
+gboolean           conclave_event_list_get_causal   (ConclaveEventList    *self);
+/* The position of the event at store index `index`, G_MAXUINT if not listed. */
+guint              conclave_event_list_find         (ConclaveEventList    *self,
+                                                     guint64               index);
 /* Test helper: whether event matches the current filter. */
 gboolean           conclave_event_list_matches      (ConclaveEventList    *self,
                                                      const ConclaveEvent  *event);

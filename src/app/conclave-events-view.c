@@ -40,6 +40,7 @@ struct _ConclaveEventsView
   GtkLabel          *count_label;
   GtkScrolledWindow *scroller;
   GtkColumnView     *column_view;
+  GtkLabel          *order_label;
 };
 
 G_DEFINE_FINAL_TYPE (ConclaveEventsView, conclave_events_view, GTK_TYPE_WIDGET)
@@ -67,7 +68,7 @@ kind_attributes (ConclaveEventStore  *store,
   if (!CONCLAVE_EVENT_IS_MESSAGE (event->type) || conclave_event_kind (event) == 0)
     return NULL;
   kind = conclave_event_store_str (store, conclave_event_kind (event));
-  conclave_palette_kind (kind, conclave_palette_is_dark (), &rgba);
+  conclave_palette_kind_text (kind, conclave_palette_is_dark (), &rgba);
   attrs = pango_attr_list_new ();
   color = pango_attr_foreground_new (rgba.red * 65535, rgba.green * 65535, rgba.blue * 65535);
   weight = pango_attr_weight_new (PANGO_WEIGHT_BOLD);
@@ -171,6 +172,39 @@ update_count (ConclaveEventsView *self)
   else
     text = g_strdup_printf (ngettext ("%u event", "%u events", shown), shown);
   gtk_label_set_text (self->count_label, text);
+  if (conclave_event_list_get_causal (self->list))
+    {
+      gtk_label_set_text (self->order_label, _("Causal order"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->order_label),
+                                   _("Each message’s send is listed above its receive, each process’s "
+                                     "events in the order it reported them, everything else by time. "
+                                     "Double-click a row to see it on the timeline."));
+    }
+  else
+    {
+      gtk_label_set_text (self->order_label, _("Order of arrival"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->order_label),
+                                   _("Filtered events are listed in the order their reports arrived."));
+    }
+}
+
+/* The teacher picked a row: the session's focused event, which the
+ * timeline scrolls to and highlights. */
+static void
+on_selection_changed (ConclaveEventsView *self)
+{
+  guint64 index = conclave_events_view_get_selected_event (self);
+
+  if (index != G_MAXUINT64 && self->session != NULL)
+    conclave_session_set_focused_event (self->session, index);
+}
+
+/* A row activated (double-click, Enter): the timeline, showing it. */
+static void
+on_activate (ConclaveEventsView *self,
+             guint               position)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-view", "s", "timeline");
 }
 
 static void
@@ -350,8 +384,8 @@ conclave_events_view_select_event (ConclaveEventsView *self,
   gtk_drop_down_set_selected (self->category_dropdown, CONCLAVE_EVENT_CATEGORY_ALL);
   on_filter_changed (self);
   conclave_event_list_sync (self->list);
-  position = (guint) (index - conclave_event_store_get_first (store));
-  if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->list)))
+  position = conclave_event_list_find (self->list, index);
+  if (position == G_MAXUINT)
     return FALSE;
   self->following = FALSE;
   selection = gtk_column_view_get_model (self->column_view);
@@ -421,6 +455,7 @@ conclave_events_view_class_init (ConclaveEventsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveEventsView, count_label);
   gtk_widget_class_bind_template_child (widget_class, ConclaveEventsView, scroller);
   gtk_widget_class_bind_template_child (widget_class, ConclaveEventsView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveEventsView, order_label);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
 }
 
@@ -452,6 +487,9 @@ conclave_events_view_init (ConclaveEventsView *self)
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+  g_signal_connect_object (selection, "selection-changed", G_CALLBACK (on_selection_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->column_view, "activate", G_CALLBACK (on_activate), self, G_CONNECT_SWAPPED);
   add_column (self, COLUMN_TIME, _("Time (s)"), 110);
   add_column (self, COLUMN_NODE, _("Node"), 70);
   add_column (self, COLUMN_PID, _("PID"), 80);

@@ -1,9 +1,9 @@
 /* conclave-palette.c — GNOME palette colours for node types, states and
  * message kinds.
  *
- * Kinds the chapters use get fixed, well separated hues; any other kind
- * hashes into the remaining ones, so a student's own protocol still gets
- * stable colours. Must never allocate per call: views ask per message.
+ * Kinds the chapters use get fixed colours, distinct within a chapter;
+ * any other kind hashes into a palette, so a student's own protocol still
+ * gets stable colours. Must never allocate per call: views ask per message.
  */
 #include "conclave-palette.h"
 
@@ -27,38 +27,73 @@ static const Pair fixed[CONCLAVE_N_COLORS] = {
   [CONCLAVE_COLOR_SELECTION] = { "#f6d32d", "#f9f06b" },
 };
 
+/* Message kinds: Kelly's colours of maximum contrast (no white, black or
+ * red: red means "dropped" here), one per kind. Kinds that meet in one
+ * chapter never share a colour; chapters 1–3 keep "questions orange,
+ * answers green", which chapter 4's kinds never meet. On a dark
+ * background each is lightened (see kind_rgba). */
 typedef struct {
   const char *kind;
-  Pair        color;
+  const char *color;
 } KindColor;
 
 static const KindColor kinds[] = {
-  /* Questions orange, answers green, in every chapter. */
-  { "hello",     { "#e66100", "#ffa348" } },
-  { "reply",     { "#26a269", "#57e389" } },  /* green */
-  { "request",   { "#e66100", "#ffa348" } },
-  { "square",    { "#26a269", "#57e389" } },  /* an answer, like reply */
-  { "result",    { "#26a269", "#57e389" } },
-  { "heartbeat", { "#5e5c64", "#c0bfbc" } },  /* grey: the boring ones */
-  { "vote",      { "#c88800", "#f8e45c" } },  /* yellow */
-  { "election",  { "#c88800", "#f8e45c" } },
-  { "coordinator", { "#a51d2d", "#f66151" } },
-  { "append",    { "#1a5fb4", "#99c1f1" } },
-  { "ack",       { "#63452c", "#cdab8f" } },  /* brown */
-  { "post",      { "#e66100", "#ffa348" } },
-  { "join",      { "#613583", "#dc8add" } },
-  { "view",      { "#613583", "#dc8add" } },
+  /* Chapters 1–3 */
+  { "hello",        "#f38400" },  /* orange: a question */
+  { "request",      "#f38400" },
+  { "reply",        "#008856" },  /* green: an answer */
+  { "square",       "#008856" },
+  { "task",         "#0067a5" },  /* blue: the parent hands work to a worker */
+  { "error",        "#b3446c" },
+  /* Chapter 4 (all distinct) */
+  { "heartbeat",    "#848482" },  /* grey: the boring ones */
+  { "vote-request", "#f38400" },
+  { "vote",         "#f3c300" },
+  { "election",     "#e25822" },
+  { "answer",       "#c2b280" },
+  { "coordinator",  "#b3446c" },
+  { "append",       "#0067a5" },
+  { "append-ack",   "#a1caf1" },
+  { "post",         "#008856" },
+  { "post-ack",     "#8db600" },
+  { "redirect",     "#e68fac" },
+  { "discover",     "#875692" },
+  { "announce",     "#c061cb" },  /* magenta: violet is too near discover */
+  { "view",         "#1aa5b8" },  /* teal: Kelly's greenish yellow is too near vote */
+  { "sync",         "#882d17" },
+  { "sync-ack",     "#f99379" },
+  { "catch-up",     "#654522" },
+  { "fetch",        "#2b3d26" },
 };
 
-static const Pair others[] = {
-  { "#2190a4", "#33c7de" },
-  { "#26a269", "#57e389" },
-  { "#e66100", "#ffa348" },
-  { "#c88800", "#f8e45c" },
-  { "#613583", "#dc8add" },
-  { "#63452c", "#cdab8f" },
-  { "#1a5fb4", "#99c1f1" },
+/* Any other kind (a student's protocol) hashes into these: stable across
+ * runs. */
+static const char * const others[] = {
+  "#f3c300", "#875692", "#f38400", "#a1caf1", "#c2b280", "#008856", "#e68fac",
+  "#0067a5", "#f99379", "#604e97", "#f6a600", "#b3446c", "#dcd300", "#882d17",
+  "#8db600", "#654522", "#e25822", "#2b3d26",
 };
+
+/* On a dark background a dark colour is mixed with white until it reads. */
+static void
+kind_rgba (const char *color,
+           gboolean    dark,
+           GdkRGBA    *rgba)
+{
+  gboolean ok = gdk_rgba_parse (rgba, color);
+  double luminance;
+
+  g_assert (ok);
+  luminance = 0.2126 * rgba->red + 0.7152 * rgba->green + 0.0722 * rgba->blue;
+  if (dark && luminance < 0.45)
+    {
+      double mix = (0.45 - luminance) / (1 - luminance) + 0.15;
+
+      rgba->red += (1 - rgba->red) * mix;
+      rgba->green += (1 - rgba->green) * mix;
+      rgba->blue += (1 - rgba->blue) * mix;
+    }
+}
 
 static void
 parse_pair (const Pair *pair,
@@ -92,10 +127,29 @@ conclave_palette_kind (const char *kind,
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     if (strcmp (kinds[i].kind, kind) == 0)
       {
-        parse_pair (&kinds[i].color, dark, rgba);
+        kind_rgba (kinds[i].color, dark, rgba);
         return;
       }
-  parse_pair (&others[g_str_hash (kind) % G_N_ELEMENTS (others)], dark, rgba);
+  kind_rgba (others[g_str_hash (kind) % G_N_ELEMENTS (others)], dark, rgba);
+}
+
+void
+conclave_palette_kind_text (const char *kind,
+                            gboolean    dark,
+                            GdkRGBA    *rgba)
+{
+  double luminance;
+
+  conclave_palette_kind (kind, dark, rgba);
+  luminance = 0.2126 * rgba->red + 0.7152 * rgba->green + 0.0722 * rgba->blue;
+  if (!dark && luminance > 0.45)
+    {
+      double scale = 0.45 / luminance;
+
+      rgba->red *= scale;
+      rgba->green *= scale;
+      rgba->blue *= scale;
+    }
 }
 
 void

@@ -33,6 +33,10 @@ void conclave_palette_get       (ConclaveColor color,
 void conclave_palette_kind      (const char   *kind,
                                  gboolean      dark,
                                  GdkRGBA      *rgba);
+/* The same, dark enough to read as text on a light background. */
+void conclave_palette_kind_text (const char   *kind,
+                                 gboolean      dark,
+                                 GdkRGBA      *rgba);
 /* Opaque foreground and background of a widget, from its style. */
 void conclave_palette_widget_fg (GtkWidget    *widget,
                                  GdkRGBA      *rgba);

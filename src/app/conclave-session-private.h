@@ -28,6 +28,7 @@ struct _ConclaveSession
   gboolean         presentation;
   GHashTable      *positions;     /* ConclaveNode* (ref) → Position* */
   guint64          violation;
+  guint64          focused_event; /* store index; G_MAXUINT64: none */
   guint            n_violations;
   GdkFrameClock   *clock;
   gulong           update_id;

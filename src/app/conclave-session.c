@@ -22,7 +22,8 @@ typedef struct {
 
 G_DEFINE_FINAL_TYPE (ConclaveSession, conclave_session, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_CLUSTER, PROP_SELECTED, PROP_PRESENTATION, PROP_VIOLATION, PROP_N_VIOLATIONS, N_PROPS };
+enum { PROP_0, PROP_CLUSTER, PROP_SELECTED, PROP_PRESENTATION, PROP_VIOLATION, PROP_N_VIOLATIONS,
+       PROP_FOCUSED_EVENT, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 enum { CHANGED, NOTICE, N_SIGNALS };
@@ -49,7 +50,7 @@ watcher_free (gpointer data)
   g_free (watcher);
 }
 
-typedef enum { FACT_CLUSTER, FACT_SELECTED, FACT_PRESENTATION, FACT_CHANGED } Fact;
+typedef enum { FACT_CLUSTER, FACT_SELECTED, FACT_PRESENTATION, FACT_CHANGED, FACT_FOCUSED } Fact;
 
 static void
 tell_watcher (ConclaveSession *self,
@@ -66,6 +67,8 @@ tell_watcher (ConclaveSession *self,
     watch->presentation (w->view, self->presentation);
   else if (fact == FACT_CHANGED && watch->changed != NULL)
     watch->changed (w->view);
+  else if (fact == FACT_FOCUSED && watch->focused != NULL)
+    watch->focused (w->view, self->focused_event);
 }
 
 /* Every view first, then whoever listens to the property or signal. */
@@ -73,7 +76,7 @@ static void
 tell (ConclaveSession *self,
       Fact             fact)
 {
-  static const guint props[] = { PROP_CLUSTER, PROP_SELECTED, PROP_PRESENTATION };
+  static const guint props[] = { PROP_CLUSTER, PROP_SELECTED, PROP_PRESENTATION, 0, PROP_FOCUSED_EVENT };
 
   if (fact == FACT_CHANGED)
     self->dirty = FALSE;
@@ -311,6 +314,7 @@ forget_picture (ConclaveSession *self)
 {
   g_hash_table_remove_all (self->positions);
   conclave_session_set_selected (self, NULL);
+  conclave_session_set_focused_event (self, G_MAXUINT64);
   self->violation = G_MAXUINT64;
   self->n_violations = 0;
   self->dirty = FALSE;
@@ -454,6 +458,48 @@ conclave_session_notice (ConclaveSession *self,
   g_signal_emit (self, signals[NOTICE], 0, text);
 }
 
+void
+conclave_session_read_new_events (ConclaveCluster          *cluster,
+                                  guint64                  *next,
+                                  ConclaveSessionEventFunc  func,
+                                  gpointer                  view)
+{
+  ConclaveEventStore *store;
+  guint64 end;
+
+  g_return_if_fail (CONCLAVE_IS_CLUSTER (cluster));
+
+  store = conclave_cluster_get_store (cluster);
+  end = conclave_event_store_get_end (store);
+  for (guint64 i = MAX (*next, conclave_event_store_get_first (store)); i < end; i++)
+    {
+      const ConclaveEvent *event = conclave_event_store_get (store, i);
+
+      if (event != NULL)
+        func (view, store, event);
+    }
+  *next = end;
+}
+
+guint64
+conclave_session_get_focused_event (ConclaveSession *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_SESSION (self), G_MAXUINT64);
+  return self->focused_event;
+}
+
+void
+conclave_session_set_focused_event (ConclaveSession *self,
+                                    guint64          index)
+{
+  g_return_if_fail (CONCLAVE_IS_SESSION (self));
+
+  if (self->focused_event == index)
+    return;
+  self->focused_event = index;
+  tell (self, FACT_FOCUSED);
+}
+
 /* ---- object -------------------------------------------------------------- */
 
 static void
@@ -506,6 +552,9 @@ conclave_session_get_property (GObject    *object,
     case PROP_N_VIOLATIONS:
       g_value_set_uint (value, self->n_violations);
       break;
+    case PROP_FOCUSED_EVENT:
+      g_value_set_uint64 (value, self->focused_event);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -557,6 +606,9 @@ conclave_session_class_init (ConclaveSessionClass *klass)
   properties[PROP_N_VIOLATIONS] =
     g_param_spec_uint ("n-violations", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FOCUSED_EVENT] =
+    g_param_spec_uint64 ("focused-event", NULL, NULL, 0, G_MAXUINT64, G_MAXUINT64,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -569,6 +621,7 @@ static void
 conclave_session_init (ConclaveSession *self)
 {
   self->violation = G_MAXUINT64;
+  self->focused_event = G_MAXUINT64;
   self->watchers = g_ptr_array_new_with_free_func (watcher_free);
   self->positions = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
 }

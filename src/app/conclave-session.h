@@ -36,7 +36,9 @@ G_DECLARE_FINAL_TYPE (ConclaveSession, conclave_session, CONCLAVE, SESSION, GObj
  *   "notice" (const char *) something the user should be told (a toast)
  * Properties (all notify): cluster, selected, presentation, violation
  *   (guint64, the newest; G_MAXUINT64: none), n-violations (guint, shown in
- *   the banner; 0: banner hidden).
+ *   the banner; 0: banner hidden), focused-event (guint64, the store index
+ *   of the event the teacher picked in the log, which the timeline shows
+ *   and highlights; G_MAXUINT64: none).
  */
 
 /* settings: tempo, retention and loss timeout for every cluster it starts. */
@@ -72,6 +74,10 @@ void             conclave_session_set_position     (ConclaveSession *self,
                                                     double           x,
                                                     double           y);
 
+guint64          conclave_session_get_focused_event (ConclaveSession *self);
+void             conclave_session_set_focused_event (ConclaveSession *self,
+                                                     guint64          index);
+
 guint64          conclave_session_get_violation    (ConclaveSession *self);
 guint            conclave_session_get_n_violations (ConclaveSession *self);
 /* Hides the banner; the newest violation stays for "Show the Cause". */
@@ -92,6 +98,7 @@ typedef struct {
   void (*selected)     (gpointer view, ConclaveNode *node);
   void (*presentation) (gpointer view, gboolean presentation);
   void (*changed)      (gpointer view);
+  void (*focused)      (gpointer view, guint64 event);
 } ConclaveSessionWatch;
 
 void             conclave_session_watch            (ConclaveSession            *self,
@@ -99,6 +106,15 @@ void             conclave_session_watch            (ConclaveSession            *
                                                     const ConclaveSessionWatch *watch);
 /* Before the view's dispose is done, if it may still be told things then. */
 void             conclave_session_unwatch          (ConclaveSession            *self,
+                                                    gpointer                    view);
+
+/* How a view reads what a batch appended, each event once: calls func for
+ * every event of cluster's store from *next (or the oldest retained) to
+ * the end, then moves *next there. */
+typedef void (*ConclaveSessionEventFunc) (gpointer view, ConclaveEventStore *store, const ConclaveEvent *event);
+void             conclave_session_read_new_events  (ConclaveCluster            *cluster,
+                                                    guint64                    *next,
+                                                    ConclaveSessionEventFunc    func,
                                                     gpointer                    view);
 
 /* What the teacher does (conclave-session-actions.c). Failures are told

@@ -1,7 +1,8 @@
 /* conclave-timeline-draw.c — one frame of the timeline.
  *
  * Collect: the events of the visible range (store range query), in time
- * order; in the logical layout, the latest N of them become N steps. Lay
+ * order; in the logical layout, the latest N of them become N steps, in
+ * causal order (a send before its receive, as the event log lists). Lay
  * out: rows, then x for a time or an event. Draw, into one cairo node:
  * row backgrounds and lifelines here; arrows, markers and labels in their
  * own files (conclave-timeline-frame.h). Must never look outside the
@@ -14,6 +15,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "conclave-cluster-models.h"
 #include "conclave-drawing.h"
 #include "conclave-event-format.h"
 #include "conclave-palette.h"
@@ -119,6 +121,49 @@ collect_range (ConclaveTimelineFrame *frame,
   g_array_sort (frame->marks, compare_marks);
 }
 
+/* Logical layout: the steps in causal order, as the event log lists them
+ * (a send before its receive even when the receiver's clock is behind).
+ * Skipped when the steps' store indices lie too far apart to order cheaply
+ * (a process whose old lines arrived very late): time order then. */
+#define MAX_CAUSAL_SPAN 20000
+
+static void
+order_causally (ConclaveTimelineFrame *frame)
+{
+  guint64 lo = G_MAXUINT64, hi = 0;
+  g_autoptr(GArray) order = NULL;
+  g_autoptr(GHashTable) rank = NULL;
+  g_autoptr(GArray) sorted = NULL;
+
+  for (guint i = 0; i < frame->marks->len; i++)
+    {
+      const ConclaveTimelineMark *mark = &g_array_index (frame->marks, ConclaveTimelineMark, i);
+
+      lo = MIN (lo, mark->index);
+      hi = MAX (hi, mark->index);
+    }
+  if (frame->marks->len < 2 || hi - lo > MAX_CAUSAL_SPAN)
+    return;
+  order = conclave_cluster_causal_order (frame->self->cluster, lo, hi + 1);
+  rank = g_hash_table_new (g_direct_hash, g_direct_equal);
+  for (guint i = 0; i < frame->marks->len; i++)
+    g_hash_table_insert (rank, GSIZE_TO_POINTER ((gsize) g_array_index (frame->marks, ConclaveTimelineMark, i).index),
+                         GUINT_TO_POINTER (i + 1));
+  sorted = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveTimelineMark), frame->marks->len);
+  for (guint i = 0; i < order->len; i++)
+    {
+      guint at = GPOINTER_TO_UINT (g_hash_table_lookup (rank, GSIZE_TO_POINTER ((gsize) g_array_index (order, guint64, i))));
+
+      if (at > 0)
+        g_array_append_val (sorted, g_array_index (frame->marks, ConclaveTimelineMark, at - 1));
+    }
+  if (sorted->len == frame->marks->len)
+    {
+      g_array_set_size (frame->marks, 0);
+      g_array_append_vals (frame->marks, sorted->data, sorted->len);
+    }
+}
+
 /* Logical layout: look back far enough for N steps (the span adapts from
  * frame to frame), keep the latest N, and give each its step. */
 static void
@@ -147,6 +192,7 @@ collect_logical (ConclaveTimelineFrame *frame)
     }
   else
     frame->t_start = frame->t_end - span;
+  order_causally (frame);
   frame->n_steps = frame->marks->len;
   /* Few events yet: they start at the left and grow to the right; once the
    * width is full, the newest is at the right edge. */
@@ -159,7 +205,10 @@ collect_logical (ConclaveTimelineFrame *frame)
     {
       const ConclaveTimelineMark *mark = &g_array_index (frame->marks, ConclaveTimelineMark, i);
 
-      g_array_index (self->step_times, gint64, i) = mark->time_ns;
+      /* Never decreasing, so times can be looked up by bisection even
+       * where causal order put an earlier-stamped event later. */
+      g_array_index (self->step_times, gint64, i) =
+        i > 0 ? MAX (mark->time_ns, g_array_index (self->step_times, gint64, i - 1)) : mark->time_ns;
       g_hash_table_insert (frame->step_of, GSIZE_TO_POINTER ((gsize) mark->index), GUINT_TO_POINTER (i + 1));
     }
 }
@@ -427,6 +476,7 @@ draw_plot (ConclaveTimelineFrame *frame)
   cairo_save (frame->cr);
   cairo_rectangle (frame->cr, frame->x0 - 6, 0, frame->x1 - frame->x0 + 12, frame->height);
   cairo_clip (frame->cr);
+  g_array_set_size (frame->self->axis_labels, 0);
   if (frame->self->real_time)
     _conclave_timeline_draw_time_axis (frame);
   else if (frame->n_steps > 0)
@@ -435,6 +485,7 @@ draw_plot (ConclaveTimelineFrame *frame)
   _conclave_timeline_draw_leader_bands (frame);
   _conclave_timeline_draw_arrows (frame);
   _conclave_timeline_draw_markers (frame);
+  _conclave_timeline_draw_focus (frame);
   _conclave_timeline_draw_now (frame);
   cairo_restore (frame->cr);
 }
@@ -475,6 +526,7 @@ _conclave_timeline_draw (ConclaveTimeline *self,
       draw_row_backgrounds (&frame);
       draw_plot (&frame);
       _conclave_timeline_draw_gutter (&frame);
+      _conclave_timeline_draw_axis_caption (&frame);
       _conclave_timeline_draw_binned_note (&frame);
     }
   cairo_destroy (frame.cr);

@@ -50,7 +50,7 @@ typedef struct {
   guint               n_rows;
   double             *row_y;
   double             *row_h;
-  GArray             *marks;            /* ConclaveTimelineMark, time order */
+  GArray             *marks;            /* ConclaveTimelineMark: time order (logical: causal) */
   GHashTable         *step_of;          /* logical: event index → step + 1 */
   guint               n_steps;
   double              step_origin;      /* logical: x of step 0 */
@@ -84,8 +84,10 @@ void           _conclave_timeline_draw_arrows       (ConclaveTimelineFrame *fram
 void           _conclave_timeline_draw_binned_note  (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_markers      (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame);
+void           _conclave_timeline_draw_focus        (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_time_axis    (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_step_axis    (ConclaveTimelineFrame *frame);
+void           _conclave_timeline_draw_axis_caption (ConclaveTimelineFrame *frame);
 double         _conclave_timeline_gutter_width      (ConclaveTimeline      *self,
                                                      ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_gutter       (ConclaveTimelineFrame *frame);

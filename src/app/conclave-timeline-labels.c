@@ -1,5 +1,5 @@
 /* conclave-timeline-labels.c — the timeline's words: the time axis (real
- * time) or step times (logical), the gutter with each row's node and PID,
+ * time, in seconds) or event numbers (logical: steps, never seconds), the gutter with each row's node and PID,
  * the note when arrows are binned, the empty state, and the line at now.
  */
 #include "config.h"
@@ -33,81 +33,148 @@ static char *
 format_seconds (double seconds,
                 double interval)
 {
-  int decimals = interval >= 1 ? 0 : (int) ceil (-log10 (interval));
+  int decimals = interval >= 1 ? 0 : (int) ceil (-log10 (interval) - 1e-9);
 
   /* Translators: a time on the timeline's axis, in seconds */
   return g_strdup_printf (_("%.*f s"), MIN (decimals, 6), seconds);
 }
 
+static int
+label_width (ConclaveTimelineFrame *frame,
+             const char            *text)
+{
+  int w;
+
+  pango_layout_set_text (frame->self->small_layout, text, -1);
+  pango_layout_get_pixel_size (frame->self->small_layout, &w, NULL);
+  return w;
+}
+
+/* A label centred under x unless it would run off the plot; skipped when it
+ * would touch the one before (labels never overlap). Each drawn label is
+ * kept for tests. */
 static void
 axis_label (ConclaveTimelineFrame *frame,
             double                 x,
-            const char            *text)
+            const char            *text,
+            double                *right)
 {
+  ConclaveTimelineLabel label;
   int w, h;
 
   pango_layout_set_text (frame->self->small_layout, text, -1);
   pango_layout_get_pixel_size (frame->self->small_layout, &w, &h);
-  cairo_move_to (frame->cr, CLAMP (x - w / 2.0, frame->x0 - 4, frame->width - w - 2), frame->y1 + 2);
+  /* Inside the plot's clip (draw_plot): a label half cut off reads wrong. */
+  label.x = CLAMP (x - w / 2.0, frame->x0 - 6, frame->x1 + 6 - w);
+  if (label.x < *right + 8)
+    return;
+  label.y = frame->y1 + 2;
+  label.width = w;
+  label.height = h;
+  label.text = g_strdup (text);
+  g_array_append_val (frame->self->axis_labels, label);
+  *right = label.x + w;
+  cairo_move_to (frame->cr, label.x, label.y);
   pango_cairo_show_layout (frame->cr, frame->self->small_layout);
 }
 
+static const char *
+axis_caption (ConclaveTimelineFrame *frame)
+{
+  /* Translators: the timeline's axis caption in the Logical layout: steps are event numbers */
+  return frame->self->real_time ? _("time") : _("event no.");
+}
+
+/* The first label starts right of the caption (a wide gutter word). */
+static double
+caption_right (ConclaveTimelineFrame *frame)
+{
+  return 8 + label_width (frame, axis_caption (frame));
+}
+
+static void
+grid_line (ConclaveTimelineFrame *frame,
+           double                 x)
+{
+  conclave_draw_set_color (frame->cr, &frame->fg, 0.08);
+  cairo_rectangle (frame->cr, round (x), frame->y0, 1, frame->y1 - frame->y0);
+  cairo_fill (frame->cr);
+  conclave_draw_set_color (frame->cr, &frame->fg, 0.6);
+}
+
+/* Real time: seconds since the run's first event, every label with its
+ * unit, spaced so the widest label of the range fits between two ticks. */
 void
 _conclave_timeline_draw_time_axis (ConclaveTimelineFrame *frame)
 {
   ConclaveTimeline *self = frame->self;
-  double interval = nice_interval (100 * self->ns_per_px / 1e9);
-  double first = ceil ((frame->t_start - self->origin_ns) / 1e9 / interval) * interval;
+  double interval = nice_interval (80 * self->ns_per_px / 1e9);
+  double right = caption_right (frame);
+  double first;
 
+  for (int widen = 0; widen < 8; widen++)
+    {
+      double widest = (frame->t_end - self->origin_ns) / 1e9;
+      g_autofree char *sample = format_seconds (-MAX (fabs (widest), 10) - interval, interval);
+
+      if (interval * 1e9 / self->ns_per_px >= label_width (frame, sample) + 16)
+        break;
+      interval = nice_interval (interval * 1.5);
+    }
+  first = ceil ((frame->t_start - self->origin_ns) / 1e9 / interval) * interval;
   for (double t = first; (gint64) (t * 1e9) + self->origin_ns <= frame->t_end; t += interval)
     {
       double x = _conclave_timeline_time_x (frame, (gint64) (t * 1e9) + self->origin_ns);
-      g_autofree char *label = format_seconds (t, interval);
+      g_autofree char *label = format_seconds (fabs (t) < interval / 2 ? 0 : t, interval);
 
-      conclave_draw_set_color (frame->cr, &frame->fg, 0.08);
-      cairo_rectangle (frame->cr, round (x), frame->y0, 1, frame->y1 - frame->y0);
-      cairo_fill (frame->cr);
-      conclave_draw_set_color (frame->cr, &frame->fg, 0.6);
-      axis_label (frame, x, label);
+      grid_line (frame, x);
+      axis_label (frame, x, label, &right);
     }
 }
 
-/* Enough decimals that neighbouring labels differ (loopback is fast). */
-static double
-step_axis_resolution (ConclaveTimelineFrame *frame,
-                      guint                  first,
-                      guint                  every)
-{
-  GArray *times = frame->self->step_times;
-  gint64 closest = G_MAXINT64;
-
-  for (guint step = first + every; step < frame->n_steps; step += every)
-    closest = MIN (closest, g_array_index (times, gint64, step) - g_array_index (times, gint64, step - every));
-  if (closest == G_MAXINT64)
-    return 0.001;
-  return CLAMP (nice_interval (closest / 1e9 / 2), 1e-6, 0.001);
-}
-
+/* Logical: steps, never seconds. Each step is an event; the axis numbers
+ * them by their event number in this run (the event log's order of
+ * arrival), every so many steps that the labels fit. */
 void
 _conclave_timeline_draw_step_axis (ConclaveTimelineFrame *frame)
 {
   ConclaveTimeline *self = frame->self;
-  guint every = MAX (1, (guint) ceil (110 / self->step_px));
-  guint first = (frame->n_steps - 1) % every;
-  double resolution = step_axis_resolution (frame, first, every);
+  const ConclaveTimelineMark *last = &g_array_index (frame->marks, ConclaveTimelineMark, frame->n_steps - 1);
+  g_autofree char *widest = g_strdup_printf ("#%" G_GUINT64_FORMAT, last->index + 1);
+  guint every = MAX (1, (guint) ceil ((label_width (frame, widest) + 24) / self->step_px));
+  guint next = (frame->n_steps - 1) % every;
+  guint64 last_number = 0;
+  double right = caption_right (frame);
 
-  for (guint step = first; step < frame->n_steps; step += every)
+  /* A line that arrived late has a smaller number than a step before it:
+   * the axis labels the next step instead, so the numbers only grow. */
+  for (guint step = next; step < frame->n_steps; step++)
     {
-      gint64 t = g_array_index (self->step_times, gint64, step);
-      g_autofree char *label = format_seconds ((t - self->origin_ns) / 1e9, resolution);
-      double x = _conclave_timeline_step_x (frame, step);
+      const ConclaveTimelineMark *mark = &g_array_index (frame->marks, ConclaveTimelineMark, step);
+      g_autofree char *label = NULL;
+      double x;
 
-      conclave_draw_set_color (frame->cr, &frame->fg, 0.08);
-      cairo_rectangle (frame->cr, round (x), frame->y0, 1, frame->y1 - frame->y0);
-      cairo_fill (frame->cr);
-      conclave_draw_set_color (frame->cr, &frame->fg, 0.6);
-      axis_label (frame, x, label);
+      if (step < next || mark->index + 1 <= last_number)
+        continue;
+      label = g_strdup_printf ("#%" G_GUINT64_FORMAT, mark->index + 1);
+      x = _conclave_timeline_step_x (frame, step);
+      grid_line (frame, x);
+      axis_label (frame, x, label, &right);
+      last_number = mark->index + 1;
+      next = step + every;
     }
+}
+
+/* What the axis counts, in the gutter beside it. */
+void
+_conclave_timeline_draw_axis_caption (ConclaveTimelineFrame *frame)
+{
+  const char *text = axis_caption (frame);
+
+  pango_layout_set_text (frame->self->small_layout, text, -1);
+  conclave_draw_set_color (frame->cr, &frame->fg, 0.55);
+  cairo_move_to (frame->cr, 8, frame->y1 + 2);
+  pango_cairo_show_layout (frame->cr, frame->self->small_layout);
 }
 
 /* The gutter holds "name · PID" of each row; it also takes the row labels'
@@ -203,4 +270,23 @@ _conclave_timeline_draw_now (ConclaveTimelineFrame *frame)
   _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_FAILED, 0.6);
   cairo_rectangle (frame->cr, round (x), frame->y0, 1.5, frame->y1 - frame->y0);
   cairo_fill (frame->cr);
+}
+
+void
+_conclave_timeline_label_clear (gpointer data)
+{
+  ConclaveTimelineLabel *label = data;
+
+  g_clear_pointer (&label->text, g_free);
+}
+
+const ConclaveTimelineLabel *
+conclave_timeline_get_axis_labels (ConclaveTimeline *self,
+                                   guint            *n_labels)
+{
+  g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), NULL);
+  g_return_val_if_fail (n_labels != NULL, NULL);
+
+  *n_labels = self->axis_labels->len;
+  return (const ConclaveTimelineLabel *) self->axis_labels->data;
 }

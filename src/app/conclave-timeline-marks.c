@@ -1,7 +1,8 @@
 /* conclave-timeline-marks.c — the timeline's events on their lifelines:
  * sockets, forks (a dotted line down to the child), exits, crashes,
- * pauses, group states, deliveries, violations, and leader periods as a
- * band. Only events of the visible range, already collected by the frame.
+ * pauses, group states, deliveries, violations. Only events of the
+ * visible range, already collected by the frame (leader periods: see
+ * conclave-timeline-leaders.c).
  */
 #include "config.h"
 
@@ -191,62 +192,4 @@ _conclave_timeline_draw_markers (ConclaveTimelineFrame *frame)
       g_array_append_val (self->hit_markers, hit);
       self->stats.markers++;
     }
-}
-
-/* Leader periods: a thick band on the lifeline from a "leader" state to the
- * next state change of that process. */
-void
-_conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame)
-{
-  ConclaveTimeline *self = frame->self;
-  g_autofree double *since = g_new (double, MAX (frame->n_rows, 1));
-  g_autofree gboolean *seen = g_new0 (gboolean, MAX (frame->n_rows, 1));
-
-  for (guint i = 0; i < frame->n_rows; i++)
-    since[i] = -1;
-  _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_LEADER, 0.55);
-  for (guint i = 0; i < frame->marks->len; i++)
-    {
-      const ConclaveTimelineMark *mark = &g_array_index (frame->marks, ConclaveTimelineMark, i);
-      const ConclaveEvent *event;
-      const char *role;
-      double x;
-
-      if (mark->type == CONCLAVE_EVENT_EXITED && since[mark->row] >= 0)
-        {
-          /* The leader's process ended: so did its lead. */
-          x = _conclave_timeline_event_x (frame, mark->index, mark->time_ns);
-          cairo_rectangle (frame->cr, since[mark->row], frame->row_y[mark->row] - 3, x - since[mark->row], 6);
-          since[mark->row] = -1;
-          seen[mark->row] = TRUE;
-          continue;
-        }
-      if (mark->type != CONCLAVE_EVENT_STATE)
-        continue;
-      event = conclave_event_store_get (frame->store, mark->index);
-      role = event && conclave_event_state_role (event)
-             ? conclave_event_store_str (frame->store, conclave_event_state_role (event)) : NULL;
-      x = _conclave_timeline_event_x (frame, mark->index, mark->time_ns);
-      seen[mark->row] = TRUE;
-      if (since[mark->row] >= 0)
-        cairo_rectangle (frame->cr, since[mark->row], frame->row_y[mark->row] - 3, x - since[mark->row], 6);
-      since[mark->row] = g_strcmp0 (role, "leader") == 0 ? x : -1;
-    }
-  for (guint row = 0; row < frame->n_rows; row++)
-    {
-      const ConclaveTimelineRow *info = conclave_timeline_rows_get (self->rows, row);
-      ConclaveNode *node;
-
-      if (!seen[row] && info->lane == 0)
-        {
-          node = conclave_cluster_lookup (self->cluster, _conclave_timeline_node_name (frame, info->node));
-          if (node != NULL && conclave_node_is_leader (node) &&
-              conclave_node_get_state (node) != CONCLAVE_NODE_CRASHED &&
-              conclave_node_get_state (node) != CONCLAVE_NODE_EXITED)
-            since[row] = frame->x0;
-        }
-      if (since[row] >= 0)
-        cairo_rectangle (frame->cr, since[row], frame->row_y[row] - 3, frame->x1 - since[row], 6);
-    }
-  cairo_fill (frame->cr);
 }

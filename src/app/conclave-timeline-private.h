@@ -41,6 +41,14 @@ struct _ConclaveTimeline
 
   GArray                *hit_arrows;
   GArray                *hit_markers;
+  GArray                *axis_labels;   /* ConclaveTimelineLabel of the last frame */
+  GArray                *bands;
+  guint64                focused;       /* the session's focused event (G_MAXUINT64: none) */
+  gboolean               focus_drawn;   /* it was in the last frame, at focus_x */
+  double                 focus_x;         /* ConclaveTimelineBand of the last frame */
+  double                 last_x0;       /* the last frame's plot and right edge */
+  double                 last_x1;
+  gint64                 last_t_end;
   ConclaveTimelineStats  stats;
 
   PangoLayout           *layout;
@@ -48,6 +56,13 @@ struct _ConclaveTimeline
   double                 line_height;
   guint                  tick_id;
 };
+
+void _conclave_timeline_label_clear (gpointer label);
+void _conclave_timeline_set_following (ConclaveTimeline *self,
+                                       gboolean          following);
+/* The session's focused event changed (conclave-timeline-focus.c). */
+void _conclave_timeline_focus (gpointer view,
+                               guint64  index);
 
 void _conclave_timeline_draw (ConclaveTimeline *self,
                               GtkSnapshot      *snapshot,

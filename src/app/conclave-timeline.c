@@ -71,9 +71,9 @@ update_ticking (ConclaveTimeline *self)
     }
 }
 
-static void
-set_following (ConclaveTimeline *self,
-               gboolean          following)
+void
+_conclave_timeline_set_following (ConclaveTimeline *self,
+                                  gboolean          following)
 {
   if (self->following == following)
     return;
@@ -136,7 +136,7 @@ conclave_timeline_set_session (ConclaveTimeline *self,
                                ConclaveSession  *session)
 {
   static const ConclaveSessionWatch watch = {
-    set_cluster, set_selected, set_presentation, on_cluster_changed,
+    set_cluster, set_selected, set_presentation, on_cluster_changed, _conclave_timeline_focus,
   };
 
   g_return_if_fail (CONCLAVE_IS_TIMELINE (self));
@@ -157,6 +157,9 @@ conclave_timeline_set_real_time (ConclaveTimeline *self,
   if (self->real_time == real_time)
     return;
   self->real_time = real_time;
+  /* The event picked in the log stays in view in the other layout. */
+  if (!self->following && self->focused != G_MAXUINT64)
+    _conclave_timeline_focus (self, self->focused);
   update_ticking (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REAL_TIME]);
@@ -188,7 +191,7 @@ conclave_timeline_follow (ConclaveTimeline *self)
 {
   g_return_if_fail (CONCLAVE_IS_TIMELINE (self));
 
-  set_following (self, TRUE);
+  _conclave_timeline_set_following (self, TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -216,14 +219,14 @@ scroll_logical (ConclaveTimeline *self,
       guint back = MIN ((guint) ceil (-steps), times->len - 1);
 
       self->t_end = g_array_index (times, gint64, times->len - 1 - back);
-      set_following (self, FALSE);
+      _conclave_timeline_set_following (self, FALSE);
       return;
     }
   if (self->following)
     return;
   self->t_end = end + (gint64) (steps * (end - g_array_index (times, gint64, 0)) / MAX (times->len, 1));
   if (self->t_end >= now_ns ())
-    set_following (self, TRUE);
+    _conclave_timeline_set_following (self, TRUE);
 }
 
 void
@@ -240,7 +243,7 @@ conclave_timeline_scroll (ConclaveTimeline *self,
       double width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 100);
 
       self->t_end = end + (gint64) (steps * width / 10 * self->ns_per_px);
-      set_following (self, self->t_end >= now_ns ());
+      _conclave_timeline_set_following (self, self->t_end >= now_ns ());
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -488,6 +491,8 @@ conclave_timeline_finalize (GObject *object)
   g_array_unref (self->step_times);
   g_array_unref (self->hit_arrows);
   g_array_unref (self->hit_markers);
+  g_array_unref (self->bands);
+  g_array_unref (self->axis_labels);
   G_OBJECT_CLASS (conclave_timeline_parent_class)->finalize (object);
 }
 
@@ -569,7 +574,11 @@ conclave_timeline_init (ConclaveTimeline *self)
   self->step_times = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->hit_arrows = g_array_new (FALSE, FALSE, sizeof (ConclaveHitArrow));
   self->hit_markers = g_array_new (FALSE, FALSE, sizeof (ConclaveHitMarker));
+  self->bands = g_array_new (FALSE, FALSE, sizeof (ConclaveTimelineBand));
+  self->axis_labels = g_array_new (FALSE, FALSE, sizeof (ConclaveTimelineLabel));
+  g_array_set_clear_func (self->axis_labels, _conclave_timeline_label_clear);
   self->following = TRUE;
+  self->focused = G_MAXUINT64;
   self->ns_per_px = NS_PER_PX_DEFAULT;
   self->step_px = STEP_PX_DEFAULT;
   self->logical_span = G_TIME_SPAN_SECOND * 1000;

@@ -2,7 +2,7 @@
  *
  * One lifeline per process (forked children in lanes under their parent),
  * an arrow from each send to its receive, lost and dropped messages and
- * crashes marked. Two layouts: logical (each event one step, in time order)
+ * crashes marked. Two layouts: logical (each event one step, in causal order)
  * and real time. Follows the present until the user scrolls back; zooms;
  * hovering shows the details. Reads only the visible time range through the
  * store's and the matcher's range queries, and bins arrows when too many
@@ -58,5 +58,41 @@ gint64   conclave_timeline_get_origin    (ConclaveTimeline *self);
 char    *conclave_timeline_describe_at   (ConclaveTimeline *self,
                                           double            x,
                                           double            y);
+
+/* For tests: the leader bands the last frame drew (see
+ * conclave-timeline-leaders.c), and where a time lies on the last frame's
+ * real-time axis. end_ns is G_MAXINT64 while the process still leads. */
+typedef struct {
+  gint    pid;
+  gint64  term;
+  gint64  start_ns;
+  gint64  end_ns;
+  double  x_start;
+  double  x_end;
+  double  y;
+} ConclaveTimelineBand;
+
+/* For tests: arrows of the last frame that point back in x (a receive
+ * drawn left of its send). */
+guint    conclave_timeline_count_backward_arrows (ConclaveTimeline *self);
+
+/* For tests: where the last frame drew the session's focused event (the
+ * one picked in the event log); FALSE if it was not in view. */
+gboolean conclave_timeline_get_focus_x  (ConclaveTimeline *self,
+                                         double           *x);
+
+/* For tests: the axis labels the last frame drew, left to right. */
+typedef struct {
+  double  x, y, width, height;
+  char   *text;
+} ConclaveTimelineLabel;
+
+const ConclaveTimelineLabel *conclave_timeline_get_axis_labels (ConclaveTimeline *self,
+                                                                guint            *n_labels);
+
+const ConclaveTimelineBand *conclave_timeline_get_bands (ConclaveTimeline *self,
+                                                         guint            *n_bands);
+double   conclave_timeline_time_to_x     (ConclaveTimeline *self,
+                                          gint64            time_ns);
 
 G_END_DECLS

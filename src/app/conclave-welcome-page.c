@@ -80,6 +80,57 @@ make_chapter_button (const char *id,
   return button;
 }
 
+static const char *
+chapter_4_title (void)
+{
+  return _("Many servers, many clients");
+}
+
+static const char *
+chapter_4_text (void)
+{
+  return _("Three servers elect a leader and replicate the posts of "
+           "two clients; crash the leader and watch the group recover.");
+}
+
+/* Chapter 4's card shows its election on the card: three linked buttons
+ * (win.election, a radio action) under the button that starts it, so the
+ * class sees which election will run before it does. */
+static GtkWidget *
+make_chapter_4_card (GtkWidget *button)
+{
+  static const struct { const char *target; const char *label; const char *tooltip; } elections[] = {
+    { "raft",  N_("Raft"),  N_("Raft-style majority vote with terms") },
+    { "bully", N_("Bully"), N_("Bully: the highest identifier wins") },
+    { "ring",  N_("Ring"),  N_("Ring (Chang–Roberts): the identifier goes round the ring") },
+  };
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *linked = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+  gtk_widget_remove_css_class (button, "card");
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_vexpand (button, TRUE);
+  gtk_widget_add_css_class (card, "card");
+  gtk_widget_add_css_class (card, "chapter-4-card");
+  gtk_widget_add_css_class (linked, "linked");
+  gtk_widget_add_css_class (row, "election-choice");
+  gtk_box_append (GTK_BOX (row), make_label (_("Election"), "dim-label", FALSE));
+  for (guint i = 0; i < G_N_ELEMENTS (elections); i++)
+    {
+      GtkWidget *choice = gtk_toggle_button_new_with_label (_(elections[i].label));
+
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (choice), "win.election");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (choice), "s", elections[i].target);
+      gtk_widget_set_tooltip_text (choice, _(elections[i].tooltip));
+      gtk_box_append (GTK_BOX (linked), choice);
+    }
+  gtk_box_append (GTK_BOX (row), linked);
+  gtk_box_append (GTK_BOX (card), button);
+  gtk_box_append (GTK_BOX (card), row);
+  return card;
+}
+
 static void
 add_chapters (ConclaveWelcomePage *self)
 {
@@ -91,9 +142,10 @@ add_chapters (ConclaveWelcomePage *self)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(ConclaveScenario) scenario = NULL;
+      GtkWidget *button;
 
-      /* Chapter 4's elections are one card; the header's election menu
-       * picks which of them starts. */
+      /* Chapter 4's elections are one card; the choice on the card picks
+       * which of them starts. */
       if (g_str_has_prefix (ids[i], "chapter-4-"))
         continue;
       chapter_4 |= g_str_equal (ids[i], "chapter-4");
@@ -103,18 +155,20 @@ add_chapters (ConclaveWelcomePage *self)
           g_warning ("Built-in scenario %s does not load: %s", ids[i], error->message);
           continue;
         }
-      gtk_grid_attach (self->chapters,
-                       make_chapter_button (scenario->id, _(scenario->title),
-                                            scenario->description ? _(scenario->description) : NULL),
-                       placed % 2, placed / 2, 1, 1);
+      /* The chapter 4 card names no election in its title: the choice on
+       * the card does. */
+      if (g_str_equal (ids[i], "chapter-4"))
+        button = make_chapter_4_card (make_chapter_button ("chapter-4", chapter_4_title (), chapter_4_text ()));
+      else
+        button = make_chapter_button (scenario->id, _(scenario->title),
+                                      scenario->description ? _(scenario->description) : NULL);
+      gtk_grid_attach (self->chapters, button, placed % 2, placed / 2, 1, 1);
       placed++;
     }
   /* Until its scenario ships, the card is there and says so when started. */
   if (!chapter_4)
     gtk_grid_attach (self->chapters,
-                     make_chapter_button ("chapter-4", _("Many servers, many clients"),
-                                          _("Three servers elect a leader and replicate the posts of "
-                                            "two clients; crash the leader and watch the group recover.")),
+                     make_chapter_button ("chapter-4", chapter_4_title (), chapter_4_text ()),
                      placed % 2, placed / 2, 1, 1);
 }
 

@@ -182,7 +182,7 @@ void
 _conclave_window_init_actions (ConclaveWindow *self)
 {
   g_autoptr(GAction) layout = g_settings_create_action (self->settings, "timeline-layout");
-  g_autoptr(GAction) election = g_settings_create_action (self->settings, "election");
+  g_autoptr(GAction) election = _conclave_window_election_action_new (self);
 
   g_action_map_add_action (G_ACTION_MAP (self), layout);
   g_action_map_add_action (G_ACTION_MAP (self), election);

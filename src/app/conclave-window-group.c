@@ -1,5 +1,6 @@
 /* conclave-window-group.c — the window's parts for chapter 4's server
- * group: the election menu's label, the violation banner, partitions.
+ * group: the election menu (shown while a group runs, naming its election),
+ * the violation banner, partitions.
  *
  * Reads the store only at the index a signal names; never walks it.
  */
@@ -10,17 +11,88 @@
 #include "conclave-events-view.h"
 #include "conclave-window-private.h"
 
+/* The election the running group's servers were started with (conclave-node
+ * group-server's --election, raft when absent), NULL when no group runs. */
+static const char *
+running_election (ConclaveCluster *cluster)
+{
+  GListModel *nodes = G_LIST_MODEL (cluster);
+  const char *election = NULL;
+
+  for (guint i = 0; cluster != NULL && election == NULL && i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
+      const char * const *argv = conclave_node_get_argv (node);
+
+      if (g_strcmp0 (conclave_node_get_role (node), "group-server") != 0 ||
+          conclave_node_get_state (node) == CONCLAVE_NODE_CRASHED)
+        continue;
+      election = "raft";
+      for (guint a = 0; argv != NULL && argv[a] != NULL && argv[a + 1] != NULL; a++)
+        if (g_str_equal (argv[a], "--election"))
+          election = argv[a + 1];
+    }
+  return election;
+}
+
+static const char *
+election_name (const char *election)
+{
+  if (g_strcmp0 (election, "bully") == 0)
+    return _("Bully");
+  if (g_strcmp0 (election, "ring") == 0)
+    return _("Ring");
+  return _("Raft");
+}
+
+/* The header's menu is there only while a group runs, and names the
+ * election it runs; its radio state is that election (else the choice for
+ * the next start, from the settings). */
 void
 _conclave_window_update_election (ConclaveWindow *self)
 {
-  g_autofree char *election = g_settings_get_string (self->settings, "election");
+  const char *running = running_election (self->cluster);
+  g_autofree char *chosen = g_settings_get_string (self->settings, "election");
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "election");
 
-  if (g_str_equal (election, "bully"))
-    gtk_label_set_label (self->election_label, _("Bully"));
-  else if (g_str_equal (election, "ring"))
-    gtk_label_set_label (self->election_label, _("Ring"));
+  gtk_widget_set_visible (self->election_button, running != NULL);
+  gtk_label_set_label (self->election_label, election_name (running));
+  if (action != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (running ? running : chosen));
+}
+
+/* Choosing an election sets it for the next start; while chapter 4 runs
+ * with another one, chapter 4 starts again with the chosen one (a group
+ * never runs two elections, and the menu never names one that does not run). */
+static void
+on_election_change_state (GSimpleAction *action,
+                          GVariant      *value,
+                          gpointer       user_data)
+{
+  ConclaveWindow *self = user_data;
+  const char *chosen = g_variant_get_string (value, NULL);
+  const char *running = running_election (self->cluster);
+  ConclaveScenario *scenario = self->cluster ? conclave_cluster_get_scenario (self->cluster) : NULL;
+
+  if (!g_str_equal (chosen, "raft") && !g_str_equal (chosen, "bully") && !g_str_equal (chosen, "ring"))
+    return;
+  g_settings_set_string (self->settings, "election", chosen);
+  if (running != NULL && !g_str_equal (running, chosen) &&
+      scenario != NULL && g_str_has_prefix (scenario->id, "chapter-4"))
+    conclave_session_start_scenario (self->session, "chapter-4");
   else
-    gtk_label_set_label (self->election_label, _("Raft"));
+    _conclave_window_update_election (self);
+}
+
+GAction *
+_conclave_window_election_action_new (ConclaveWindow *self)
+{
+  g_autofree char *chosen = g_settings_get_string (self->settings, "election");
+  GSimpleAction *action = g_simple_action_new_stateful ("election", G_VARIANT_TYPE_STRING,
+                                                        g_variant_new_string (chosen));
+
+  g_signal_connect_object (action, "change-state", G_CALLBACK (on_election_change_state), self, 0);
+  return G_ACTION (action);
 }
 
 /* The banner shows the session's newest violation while any is unseen. */

@@ -25,6 +25,7 @@ struct _ConclaveWindow
   GtkWidget            *add_server_button;
   GtkWidget            *add_client_button;
   GtkWidget            *tempo_button;
+  GtkWidget            *election_button;
   GtkLabel             *election_label;
   GtkRevealer          *violation_revealer;
   GtkLabel             *violation_label;
@@ -41,6 +42,8 @@ struct _ConclaveWindow
   AdwViewStack         *view_stack;
   GtkWidget            *timeline_tools;
   GtkWidget            *timeline;
+  GtkWidget            *cluster_legend;
+  GtkWidget            *timeline_legend;
   GtkWidget            *charts;
   GtkWidget            *event_log;
   GtkWidget            *inspector;
@@ -60,7 +63,9 @@ void _conclave_window_update_banner      (ConclaveWindow *self);
 ConclaveNode *_conclave_window_selected  (ConclaveWindow *self);
 /* Enabled states of the group's window actions (from _update_actions). */
 void _conclave_window_update_group_actions (ConclaveWindow *self);
-/* The election button's label follows the "election" setting. */
+/* The election menu follows the running group (or hides). */
 void _conclave_window_update_election    (ConclaveWindow *self);
+/* win.election: the running election, or the choice for the next start. */
+GAction *_conclave_window_election_action_new (ConclaveWindow *self);
 
 G_END_DECLS

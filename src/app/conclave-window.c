@@ -14,6 +14,7 @@
 #include "conclave-cluster-view.h"
 #include "conclave-events-view.h"
 #include "conclave-inspector.h"
+#include "conclave-kind-legend.h"
 #include "conclave-timeline.h"
 #include "conclave-welcome-page.h"
 #include "conclave-window-private.h"
@@ -110,6 +111,7 @@ on_items_changed (GListModel     *model,
 {
   update_page (self);
   update_title (self);
+  _conclave_window_update_election (self);
   _conclave_window_update_actions (self);
 }
 
@@ -174,6 +176,7 @@ set_cluster (gpointer         view,
   conclave_cluster_view_set_faults (CONCLAVE_CLUSTER_VIEW (self->cluster_view), self->faults);
   update_page (self);
   update_title (self);
+  _conclave_window_update_election (self);
   _conclave_window_update_actions (self);
 }
 
@@ -221,6 +224,8 @@ bind_session (ConclaveWindow *self)
 
   conclave_cluster_view_set_session (CONCLAVE_CLUSTER_VIEW (self->cluster_view), self->session);
   conclave_timeline_set_session (CONCLAVE_TIMELINE (self->timeline), self->session);
+  conclave_kind_legend_set_session (CONCLAVE_KIND_LEGEND (self->cluster_legend), self->session);
+  conclave_kind_legend_set_session (CONCLAVE_KIND_LEGEND (self->timeline_legend), self->session);
   conclave_charts_set_session (CONCLAVE_CHARTS (self->charts), self->session);
   conclave_events_view_set_session (CONCLAVE_EVENTS_VIEW (self->event_log), self->session);
   conclave_inspector_set_session (CONCLAVE_INSPECTOR (self->inspector), self->session);
@@ -281,8 +286,8 @@ setup (ConclaveWindow  *self,
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
   restore_size (self);
   apply_timeline_layout (self);
-  _conclave_window_update_election (self);
   _conclave_window_init_actions (self);
+  _conclave_window_update_election (self);
   bind_session (self);
   on_view_changed (self);
   _conclave_window_update_banner (self);
@@ -349,6 +354,7 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   g_type_ensure (CONCLAVE_TYPE_CHARTS);
   g_type_ensure (CONCLAVE_TYPE_EVENTS_VIEW);
   g_type_ensure (CONCLAVE_TYPE_INSPECTOR);
+  g_type_ensure (CONCLAVE_TYPE_KIND_LEGEND);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/conclave/Conclave/conclave-window.ui");
@@ -358,6 +364,9 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, add_client_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_label);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, cluster_legend);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, timeline_legend);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, election_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, election_label);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, violation_revealer);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, violation_label);
@@ -507,6 +516,8 @@ conclave_window_get_view_widget (ConclaveWindow *self,
     { "events", self->event_log },
     { "inspector", self->inspector },
     { "welcome", self->welcome_page },
+    { "cluster-legend", self->cluster_legend },
+    { "timeline-legend", self->timeline_legend },
   };
 
   g_return_val_if_fail (CONCLAVE_IS_WINDOW (self), NULL);

@@ -1,7 +1,8 @@
 /* test-event-list.c — the event log's model over a store of synthetic
  * events: rows are made only when asked for, positions follow the store
- * (appends and retention) through items-changed, and the filters find
- * exactly what a brute-force count finds. Needs no display. */
+ * (appends and retention) through items-changed, the filters find
+ * exactly what a brute-force count finds, and a receive reported (and
+ * stamped) before its send is still listed below it. Needs no display. */
 #include "config.h"
 
 #include "conclave-event-format.h"
@@ -186,6 +187,28 @@ test_filter (Fixture       *f,
   g_assert_cmpuint (f->mirror, ==, 60000);
 }
 
+/* Unfiltered, the rows are the retained events, each once. */
+static void
+assert_every_event_once (Fixture *f)
+{
+  guint64 first = conclave_event_store_get_first (f->store);
+  guint64 end = conclave_event_store_get_end (f->store);
+  g_autofree gboolean *seen = g_new0 (gboolean, end - first);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (f->list));
+
+  g_assert_cmpuint (n, ==, end - first);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ConclaveEventItem) item = g_list_model_get_item (G_LIST_MODEL (f->list), i);
+      guint64 index = conclave_event_item_get_index (item);
+
+      g_assert_cmpuint (index, >=, first);
+      g_assert_cmpuint (index, <, end);
+      g_assert_false (seen[index - first]);
+      seen[index - first] = TRUE;
+    }
+}
+
 static void
 test_retention (Fixture       *f,
                 gconstpointer  data)
@@ -199,6 +222,7 @@ test_retention (Fixture       *f,
       g_assert_cmpuint (f->mirror, ==, g_list_model_get_n_items (G_LIST_MODEL (f->list)));
     }
   g_assert_cmpuint (conclave_event_store_get_first (f->store), >, 0);
+  assert_every_event_once (f);
   {
     g_autoptr(ConclaveEventItem) first = g_list_model_get_item (G_LIST_MODEL (f->list), 0);
 
@@ -213,6 +237,88 @@ test_retention (Fixture       *f,
   g_assert_cmpuint (f->mirror, ==, brute_count (f));
 }
 
+/* n messages from c1 to s1 whose receive line arrives first, stamped 3 µs
+ * before the send (the two clocks disagree), in batches of `batch`. */
+static void
+append_skewed (Fixture *f,
+               guint    n,
+               guint    batch)
+{
+  for (guint done = 0; done < n; done += batch)
+    {
+      g_autofree ConclaveEvent *events = g_new0 (ConclaveEvent, 2 * batch);
+      guint64 base = conclave_event_store_get_end (f->store);
+
+      for (guint i = 0; i < batch; i++)
+        {
+          ConclaveEvent *recv = &events[2 * i], *send = &events[2 * i + 1];
+          guint64 id = 1000000 + base + i;
+
+          send->type = CONCLAVE_EVENT_SEND;
+          send->proc = f->proc[1];
+          send->time_ns = 2000000000 + (base + 2 * i) * 10000;
+          recv->type = CONCLAVE_EVENT_RECV;
+          recv->proc = f->proc[0];
+          recv->time_ns = send->time_ns - 3000;
+          send->s[0] = recv->s[0] = f->kinds[0];
+          send->len = recv->len = 10;
+          send->key = recv->key = id;
+          send->seq = base + 2 * i + 1;
+          recv->seq = base + 2 * i;
+        }
+      conclave_event_store_append (f->store, events, 2 * batch);
+      /* As the cluster's digest does for what its processes report. */
+      conclave_matcher_feed (conclave_cluster_get_matcher (f->cluster), base,
+                             conclave_event_store_get_end (f->store));
+      conclave_event_list_sync (f->list);
+    }
+}
+
+static void
+test_causal (Fixture       *f,
+             gconstpointer  data)
+{
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (f->cluster);
+  guint64 checked = 0;
+
+  g_assert_true (conclave_event_list_get_causal (f->list));
+  /* With retention (the store keeps at least two of its 4096-event chunks),
+   * the oldest are forgotten while the list's chunks are open. */
+  if (GPOINTER_TO_UINT (data))
+    conclave_event_store_set_retention (f->store, GPOINTER_TO_UINT (data));
+  append_skewed (f, GPOINTER_TO_UINT (data) ? 12000 : 3000, 100);
+  assert_every_event_once (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==,
+                    conclave_event_store_get_end (f->store) - conclave_event_store_get_first (f->store));
+  g_assert_cmpuint (f->mirror, ==, g_list_model_get_n_items (G_LIST_MODEL (f->list)));
+  for (guint64 m = 0; m < conclave_matcher_get_n_messages (matcher); m++)
+    {
+      const ConclaveMessage *message = conclave_matcher_get_message (matcher, m);
+      guint send, recv;
+
+      if (message == NULL || message->recv_index == G_MAXUINT64 ||
+          message->recv_index < conclave_event_store_get_first (f->store))
+        continue;
+      send = conclave_event_list_find (f->list, message->send_index);
+      recv = conclave_event_list_find (f->list, message->recv_index);
+      g_assert_cmpuint (send, !=, G_MAXUINT);
+      g_assert_cmpuint (recv, !=, G_MAXUINT);
+      g_assert_cmpuint (send, <, recv);
+      /* Arrival order and time order would both list the receive first. */
+      g_assert_cmpuint (message->recv_index, <, message->send_index);
+      checked++;
+    }
+  /* Every pair whose receive is still retained (all 3000 without retention). */
+  g_assert_cmpuint (checked, ==, (conclave_event_store_get_end (f->store) - conclave_event_store_get_first (f->store)) / 2);
+  if (GPOINTER_TO_UINT (data))
+    g_assert_cmpuint (conclave_event_store_get_first (f->store), >, 0);
+  else
+    g_assert_cmpuint (checked, ==, 3000);
+  /* Filtered, the list says it is not in causal order. */
+  conclave_event_list_set_filter (f->list, "s1", CONCLAVE_EVENT_CATEGORY_ALL, NULL);
+  g_assert_false (conclave_event_list_get_causal (f->list));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -221,5 +327,8 @@ main (int   argc,
   g_test_add ("/event-list/lazy", Fixture, NULL, fixture_set_up, test_lazy, fixture_tear_down);
   g_test_add ("/event-list/filter", Fixture, NULL, fixture_set_up, test_filter, fixture_tear_down);
   g_test_add ("/event-list/retention", Fixture, NULL, fixture_set_up, test_retention, fixture_tear_down);
+  g_test_add ("/event-list/causal", Fixture, NULL, fixture_set_up, test_causal, fixture_tear_down);
+  g_test_add ("/event-list/causal-retention", Fixture, GUINT_TO_POINTER (1500), fixture_set_up, test_causal,
+              fixture_tear_down);
   return g_test_run ();
 }
