@@ -15,9 +15,8 @@
 #include "conclave-drawing.h"
 #include "conclave-palette.h"
 #include "conclave-roles.h"
+#include "conclave-tempo.h"
 
-#define TRAVEL_NS        (900 * G_TIME_SPAN_MILLISECOND * 1000)
-#define TRAVEL_FLOOR_NS  (80 * G_TIME_SPAN_MILLISECOND * 1000)
 #define FALL_NS          (800 * G_TIME_SPAN_MILLISECOND * 1000)
 #define LINK_FRESH_NS    (3 * G_TIME_SPAN_SECOND * 1000)
 #define MAX_DOTS         20000   /* collected per frame, at most */
@@ -498,12 +497,12 @@ _conclave_cluster_view_draw_messages (ConclaveClusterView *self,
   ConclaveMatcher *matcher = conclave_cluster_get_matcher (self->cluster);
   g_autoptr(GArray) dots = g_array_new (FALSE, FALSE, sizeof (Dot));
   MessageFrame frame;
-  double tempo = conclave_cluster_get_tempo (self->cluster);
 
   frame.self = self;
   frame.store = conclave_cluster_get_store (self->cluster);
   frame.now_ns = now_ns;
-  frame.travel_ns = MAX ((gint64) (TRAVEL_NS * tempo), TRAVEL_FLOOR_NS);
+  /* A slower tempo stretches the flight as it stretches the timers. */
+  frame.travel_ns = conclave_tempo_flight_ns (conclave_cluster_get_tempo (self->cluster));
   frame.dots = dots;
   conclave_matcher_foreach_in_range (matcher, now_ns - frame.travel_ns - FALL_NS, now_ns + 1,
                                      collect_message, &frame);

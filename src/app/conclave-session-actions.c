@@ -284,6 +284,9 @@ conclave_session_start_scenario (ConclaveSession *self,
   /* A new chapter is a new picture: a fresh cluster (the views follow). */
   if (!conclave_session_new_cluster (self))
     return;
+  /* The tempo the teacher chose wins over the scenario's default: slow
+   * motion set for one chapter stays on for the next. */
+  scenario->tempo = conclave_cluster_get_tempo (self->cluster);
   if (!conclave_cluster_start_scenario (self->cluster, scenario, &error))
     noticef (self, _("Cannot start “%s”: %s"), _(scenario->title), error->message);
 }

@@ -358,6 +358,7 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, add_client_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_label);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_speed_label);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, election_label);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, violation_revealer);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, violation_label);
