@@ -62,10 +62,11 @@ state_line (ConclaveNode *node)
       return g_strdup (_("starting…"));
     case CONCLAVE_NODE_PAUSED:
       return g_strdup_printf (_("PID %d · paused"), pid);
+    /* The PID stays: which process ended is the point. */
     case CONCLAVE_NODE_EXITED:
-      return g_strdup_printf (_("exited (%d)"), conclave_node_get_exit_code (node));
+      return g_strdup_printf (_("PID %d · exited (%d)"), pid, conclave_node_get_exit_code (node));
     case CONCLAVE_NODE_CRASHED:
-      return g_strdup_printf (_("crashed (%s)"), signal_name (conclave_node_get_exit_signal (node)));
+      return g_strdup_printf (_("PID %d · crashed (%s)"), pid, signal_name (conclave_node_get_exit_signal (node)));
     case CONCLAVE_NODE_RUNNING:
     default:
       return g_strdup_printf (_("PID %d"), pid);

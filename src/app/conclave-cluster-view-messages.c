@@ -23,6 +23,8 @@
 #define SHOWN_DOTS       400     /* drawn; past that an even sample */
 #define MAX_PENDING      1024
 #define MAX_LINKS        150
+#define MAX_PREVIEW_CHARS 16     /* on a dot's label */
+#define MAX_LABELLED_DOTS 16     /* more and the labels are a blur (they never overlap) */
 
 static guint
 link_hash (gconstpointer key)
@@ -249,6 +251,7 @@ typedef struct {
   double   y;
   double   alpha;
   guint32  kind;
+  guint32  preview;   /* the sender's, interned; 0 if none */
   gboolean failed;
 } Dot;
 
@@ -280,6 +283,15 @@ dropped_at_receiver (ConclaveEventStore    *store,
   return drop != NULL && (drop->flags & CONCLAVE_EVENT_FLAG_DIR_RECV) != 0;
 }
 
+static guint32
+preview_of (ConclaveEventStore    *store,
+            const ConclaveMessage *message)
+{
+  const ConclaveEvent *send = conclave_event_store_get (store, message->send_index);
+
+  return send != NULL && CONCLAVE_EVENT_IS_MESSAGE (send->type) ? conclave_event_preview (send) : 0;
+}
+
 static void
 add_dot (MessageFrame          *frame,
          const ConclaveSpot    *a,
@@ -299,6 +311,7 @@ add_dot (MessageFrame          *frame,
   dot.y = y1 + (y2 - y1) * p + fall * fall * frame->self->line_height * 6;
   dot.alpha = 1 - fall * 0.9;
   dot.kind = message->kind;
+  dot.preview = preview_of (frame->store, message);
   dot.failed = fall > 0 || message->state == CONCLAVE_MESSAGE_LOST;
   g_array_append_val (frame->dots, dot);
 }
@@ -353,6 +366,42 @@ collect_message (const ConclaveMessage *message,
   return TRUE;
 }
 
+/* "square 7*7=49", "task 7": the kind and what the message carries, so
+ * the class sees which worker squared whose number. A long preview is cut
+ * at its first word ("7 for 127.0.0.1:40123" → "7"). */
+static char *
+label_text (ConclaveEventStore *store,
+            guint32             kind_id,
+            guint32             preview_id)
+{
+  const char *kind = conclave_event_store_str (store, kind_id);
+  const char *preview = preview_id ? conclave_event_store_str (store, preview_id) : NULL;
+  gsize cut;
+
+  if (kind == NULL)
+    return NULL;
+  if (preview == NULL || *preview == '\0')
+    return g_strdup (kind);
+  cut = strlen (preview) <= MAX_PREVIEW_CHARS ? strlen (preview) : strcspn (preview, " ");
+  if (cut > MAX_PREVIEW_CHARS)
+    return g_strdup (kind);
+  return g_strdup_printf ("%s %.*s", kind, (int) cut, preview);
+}
+
+char *
+_conclave_cluster_view_message_label (ConclaveEventStore    *store,
+                                      const ConclaveMessage *message)
+{
+  return label_text (store, message->kind, preview_of (store, message));
+}
+
+static char *
+dot_text (ConclaveEventStore *store,
+          const Dot          *dot)
+{
+  return label_text (store, dot->kind, dot->preview);
+}
+
 /* Names the dot's kind beside it, unless that label would overlap one
  * already drawn this frame (taken, graphene_rect_t): labels drawn over each
  * other near a busy node read as neither. */
@@ -364,14 +413,14 @@ draw_dot_label (ConclaveClusterView *self,
                 const GdkRGBA       *fg,
                 GArray              *taken)
 {
-  const char *kind = conclave_event_store_str (store, dot->kind);
+  g_autofree char *text = dot_text (store, dot);
   GdkRGBA color = *fg;
   PangoRectangle ink, logical;
   graphene_rect_t rect;
 
-  if (kind == NULL)
+  if (text == NULL)
     return;
-  pango_layout_set_text (self->small_layout, kind, -1);
+  pango_layout_set_text (self->small_layout, text, -1);
   pango_layout_get_pixel_extents (self->small_layout, &ink, &logical);
   graphene_rect_init (&rect, dot->x + self->line_height * 0.45, dot->y - self->line_height * 0.9,
                       logical.width, logical.height);
@@ -463,7 +512,7 @@ paint_dots (ConclaveClusterView *self,
   double radius = self->line_height * (self->presentation ? 0.36 : 0.3);
   gboolean dark = conclave_palette_is_dark ();
   /* Name the kind next to each dot while there are few enough to read. */
-  gboolean labels = dots->len <= 8;
+  gboolean labels = dots->len <= MAX_LABELLED_DOTS;
   g_autoptr(ConclaveKindColors) colors = conclave_kind_colors_new (store, dark);
   g_autoptr(GArray) taken = NULL;
   GdkRGBA failed, fg;

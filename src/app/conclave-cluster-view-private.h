@@ -96,6 +96,10 @@ void                _conclave_cluster_view_update_links   (ConclaveClusterView *
 void                _conclave_cluster_view_forget_node    (ConclaveClusterView *self,
                                                            ConclaveNode        *node);
 char               *_conclave_cluster_view_describe_node  (ConclaveNode        *node);
+/* What a message's dot says: its kind and the start of its preview
+ * ("square 7*7=49"). */
+char               *_conclave_cluster_view_message_label  (ConclaveEventStore    *store,
+                                                           const ConclaveMessage *message);
 /* FALSE once the node's process exited or crashed (it may be restarted). */
 gboolean            _conclave_cluster_view_node_alive     (ConclaveNode        *node);
 

@@ -234,6 +234,12 @@ update_counters (ConclaveInspector *self)
   set_count_with_children (self, ROW_GARBAGE, counters->garbage, children.garbage, has_children);
   set_count_with_children (self, ROW_DELIVERED, counters->delivered, 0, FALSE);
   set_count_with_children (self, ROW_LINES_LOST, counters->lines_lost + counters->errors, 0, FALSE);
+  /* Only counters that apply: posts belong to a server group; garbage and
+   * lost reports are shown once there are any. */
+  gtk_widget_set_visible (GTK_WIDGET (self->rows[ROW_DELIVERED]),
+                          g_strcmp0 (conclave_node_get_role (self->node), "group-server") == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->rows[ROW_GARBAGE]), counters->garbage + children.garbage > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->rows[ROW_LINES_LOST]), counters->lines_lost + counters->errors > 0);
 }
 
 /* Children report in their own batches; the parent's totals follow the

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "conclave-cluster-view.h"
+#include "conclave-cluster-view-private.h"
 #include "conclave-tempo.h"
 #include "conclave-window-private.h"
 #include "ui-test-utils.h"
@@ -94,6 +95,178 @@ test_tempo_survives_start (UiFixture     *f,
   look (f, "timeline", "tempo-half-speed");
 }
 
+/* The running children of s1 (its pool's workers). */
+static guint
+running_workers (UiFixture *f,
+                 GArray    *pids)
+{
+  ConclaveNode *s1 = conclave_cluster_lookup (cluster (f), "s1");
+  GListModel *children = s1 ? conclave_node_get_children (s1) : NULL;
+  guint n = 0;
+
+  for (guint i = 0; children != NULL && i < g_list_model_get_n_items (children); i++)
+    {
+      g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i);
+      gint pid = conclave_node_get_pid (child);
+
+      if (conclave_node_get_state (child) != CONCLAVE_NODE_RUNNING)
+        continue;
+      n++;
+      if (pids != NULL)
+        g_array_append_val (pids, pid);
+    }
+  return n;
+}
+
+static gboolean
+pool_ready (gpointer data)
+{
+  return running_workers (data, NULL) == 4 && ui_test_n_delivered (cluster (data)) >= 30;
+}
+
+typedef struct {
+  UiFixture *f;
+  gint       pid;       /* a worker's */
+  gint       s1_pid;
+  guint      tasks;     /* s1 → that worker, delivered */
+  guint      squares;   /* that worker → a client, delivered, "square N*N=M" */
+} Handoff;
+
+static gboolean
+count_handoff (const ConclaveMessage *message,
+               guint64                index,
+               gpointer               data)
+{
+  Handoff *h = data;
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster (h->f));
+  ConclaveProcessInfo *src = conclave_event_store_get_process (store, message->src_proc);
+  ConclaveProcessInfo *dst = message->dst_proc ? conclave_event_store_get_process (store, message->dst_proc) : NULL;
+  g_autofree char *label = _conclave_cluster_view_message_label (store, message);
+  int n = 0, n2 = 0, square = 0;
+
+  if (message->state != CONCLAVE_MESSAGE_DELIVERED || src == NULL || dst == NULL)
+    return TRUE;
+  if (src->pid == h->s1_pid && dst->pid == h->pid)
+    {
+      /* The hand-off carries the client's number: "task 7". */
+      g_assert_true (g_str_has_prefix (label, "task "));
+      g_assert_cmpint (sscanf (label, "task %d", &n), ==, 1);
+      g_assert_cmpint (n, >, 0);
+      h->tasks++;
+    }
+  else if (src->pid == h->pid)
+    {
+      /* The worker answers the client itself, number and square on it. */
+      g_assert_cmpint (sscanf (label, "square %d*%d=%d", &n, &n2, &square), ==, 3);
+      g_assert_cmpint (n, ==, n2);
+      g_assert_cmpint (square, ==, n * n);
+      h->squares++;
+    }
+  return TRUE;
+}
+
+static Handoff
+handoffs (UiFixture *f,
+          gint       pid)
+{
+  Handoff h = { f, pid, conclave_node_get_pid (conclave_cluster_lookup (cluster (f), "s1")), 0, 0 };
+
+  conclave_matcher_foreach_in_range (conclave_cluster_get_matcher (cluster (f)), 0, G_MAXINT64, count_handoff, &h);
+  return h;
+}
+
+typedef struct {
+  UiFixture *f;
+  gint       pid;
+} Worker;
+
+static gboolean
+worker_crashed_and_replaced (gpointer data)
+{
+  Worker *w = data;
+  g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (gint));
+
+  if (ui_test_pid_gone (w->pid) == FALSE || running_workers (w->f, pids) != 4)
+    return FALSE;
+  for (guint i = 0; i < pids->len; i++)
+    if (g_array_index (pids, gint, i) == w->pid)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+new_worker_served (gpointer data)
+{
+  Worker *w = data;
+  g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (gint));
+
+  running_workers (w->f, pids);
+  for (guint i = 0; i < pids->len; i++)
+    if (g_array_index (pids, gint, i) == w->pid)
+      return handoffs (w->f, w->pid).squares > 0;
+  return FALSE;
+}
+
+/* Chapter 3 is the lecture's Pool: s1 hands each request to a worker (a
+ * "task" message from s1's PID to the worker's), the worker answers with
+ * the number and its square on the message; a worker crashed from its
+ * menu is replaced by a new one, which serves too. */
+static void
+test_pool (UiFixture     *f,
+           gconstpointer  data)
+{
+  ConclaveClusterView *view = CONCLAVE_CLUSTER_VIEW (conclave_window_get_view_widget (f->window, "cluster"));
+  g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (gint));
+  g_autofree char *name = NULL;
+  ConclaveNode *victim = NULL;
+  GListModel *children;
+  graphene_rect_t area;
+  Handoff h = { 0, };
+  Worker w;
+
+  ui_test_start_chapter (f->app, "chapter-3", 0.5);
+  g_assert_true (ui_test_wait (pool_ready, f, 30000));
+  running_workers (f, pids);
+  /* Some worker has taken tasks and answered them. */
+  for (guint i = 0; i < pids->len && h.squares == 0; i++)
+    h = handoffs (f, g_array_index (pids, gint, i));
+  g_test_message ("worker %d: %u tasks from s1, %u squares answered", h.pid, h.tasks, h.squares);
+  g_assert_cmpuint (h.tasks, >, 0);
+  g_assert_cmpuint (h.squares, >, 0);
+  g_assert_cmpuint (h.squares, <=, h.tasks);
+  look (f, "timeline", "chapter-3-pool");
+
+  /* Crash that worker from its right-click menu's action. */
+  children = conclave_node_get_children (conclave_cluster_lookup (cluster (f), "s1"));
+  for (guint i = 0; i < g_list_model_get_n_items (children); i++)
+    {
+      g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i);
+
+      if (conclave_node_get_pid (child) == h.pid)
+        victim = child;
+    }
+  g_assert_nonnull (victim);
+  g_assert_true (conclave_cluster_view_get_node_area (view, victim, &area));
+  name = g_strdup (conclave_node_get_name (victim));
+  ui_test_activate (f->app, "crash-node", g_variant_new_string (name));
+  w.f = f;
+  w.pid = h.pid;
+  g_assert_true (ui_test_wait (worker_crashed_and_replaced, &w, 20000));
+  g_assert_cmpint (conclave_node_get_state (victim), ==, CONCLAVE_NODE_CRASHED);
+  look (f, "timeline", "chapter-3-worker-crashed");
+  /* The replacement works: some new worker answers a client. */
+  g_array_set_size (pids, 0);
+  running_workers (f, pids);
+  for (guint i = 0; i < pids->len; i++)
+    {
+      w.pid = g_array_index (pids, gint, i);
+      if (ui_test_wait (new_worker_served, &w, 3000))
+        break;
+      w.pid = 0;
+    }
+  g_assert_cmpint (w.pid, !=, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -102,5 +275,6 @@ main (int   argc,
   g_test_add_func ("/moments/tempo-words", test_tempo_words);
   g_test_add_func ("/moments/flight", test_flight);
   g_test_add ("/moments/tempo-survives-start", UiFixture, NULL, ui_fixture_set_up, test_tempo_survives_start, ui_fixture_tear_down);
+  g_test_add ("/moments/pool", UiFixture, NULL, ui_fixture_set_up, test_pool, ui_fixture_tear_down);
   return g_test_run ();
 }
