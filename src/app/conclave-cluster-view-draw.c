@@ -246,7 +246,8 @@ draw_labels (ConclaveClusterView *self,
   draw_fault_line (self, snapshot, spot, line);
 }
 
-/* Crosses, pause badges, crowns and candidate rings: a small cairo node
+/* Crosses, pause badges, crowns and candidate rings (a partition's sides
+ * are tints under the nodes, conclave-cluster-view-sides.c): a small cairo node
  * around each decorated node (a cairo node costs an image of its size). */
 static void
 draw_decorations (ConclaveClusterView *self,
@@ -268,11 +269,8 @@ draw_decorations (ConclaveClusterView *self,
 
       cairo_t *cr;
 
-      gboolean isolated = self->faults != NULL && spot->kind != CONCLAVE_SPOT_CHILD &&
-                          conclave_faults_get_isolated (self->faults, conclave_node_get_name (spot->node)) != NULL;
-
       if (state != CONCLAVE_NODE_CRASHED && state != CONCLAVE_NODE_PAUSED &&
-          !conclave_node_is_leader (spot->node) && !candidate && !isolated)
+          !conclave_node_is_leader (spot->node) && !candidate)
         continue;
       cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (spot->x - 2 * spot->r - 12,
                                                                      spot->y - 2 * spot->r - 12,
@@ -309,18 +307,6 @@ draw_decorations (ConclaveClusterView *self,
           cairo_arc (cr, spot->x, spot->y, spot->r + 5 + 4 * phase, 0, 2 * G_PI);
           cairo_stroke (cr);
           self->animating = TRUE;
-        }
-      if (isolated)
-        {
-          /* Cut off: a broken ring, like a pulled cable. */
-          double dashes[] = { 5, 5 };
-
-          cairo_set_line_width (cr, 2.5);
-          cairo_set_dash (cr, dashes, 2, 0);
-          conclave_draw_set_color (cr, &failed, 0.9);
-          cairo_arc (cr, spot->x, spot->y, spot->r + 9, 0, 2 * G_PI);
-          cairo_stroke (cr);
-          cairo_set_dash (cr, NULL, 0, 0);
         }
       cairo_destroy (cr);
       /* Which node crashed must stay readable over the cross. */

@@ -90,6 +90,11 @@ void                _conclave_cluster_view_draw_nodes     (ConclaveClusterView *
 void                _conclave_cluster_view_draw_messages  (ConclaveClusterView *self,
                                                            GtkSnapshot         *snapshot,
                                                            gint64               now_ns);
+/* A partition's side the node is on (0, 1, …), -1 when nobody cut it off. */
+int                 _conclave_cluster_view_side_of        (ConclaveClusterView *self,
+                                                           ConclaveNode        *node);
+void                _conclave_cluster_view_draw_sides     (ConclaveClusterView *self,
+                                                           GtkSnapshot         *snapshot);
 GHashTable         *_conclave_cluster_view_new_links      (void);
 void                _conclave_cluster_view_update_links   (ConclaveClusterView *self);
 /* Drops links (and cached addresses) of a node; NULL drops all. */

@@ -267,6 +267,61 @@ test_pool (UiFixture     *f,
   g_assert_cmpint (w.pid, !=, 0);
 }
 
+static ConclaveNode *
+leader (UiFixture *f)
+{
+  GListModel *nodes = G_LIST_MODEL (cluster (f));
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
+
+      if (conclave_node_is_leader (node) && conclave_node_get_state (node) == CONCLAVE_NODE_RUNNING)
+        return node;
+    }
+  return NULL;
+}
+
+static gboolean
+group_led (gpointer data)
+{
+  return leader (data) != NULL;
+}
+
+static int
+side (UiFixture  *f,
+      const char *name)
+{
+  ConclaveClusterView *view = CONCLAVE_CLUSTER_VIEW (conclave_window_get_view_widget (f->window, "cluster"));
+
+  return _conclave_cluster_view_side_of (view, conclave_cluster_lookup (cluster (f), name));
+}
+
+/* A partition shows two sides: s1 on one, everyone else on the other; the leader keeps its crown (drawn over the tints). */
+static void
+test_partition (UiFixture     *f,
+                gconstpointer  data)
+{
+  const char *minority[] = { "s1", NULL };
+
+  ui_test_start_chapter (f->app, "chapter-4", 0.25);
+  g_assert_true (ui_test_wait (group_led, f, 30000));
+  g_assert_true (ui_test_wait (c1_running, f, 30000));
+  g_assert_cmpint (side (f, "s1"), ==, -1);
+  ui_test_activate (f->app, "partition", g_variant_new_strv (minority, -1));
+  ui_test_run_for (400);
+  g_assert_cmpint (side (f, "s1"), >=, 0);
+  g_assert_cmpint (side (f, "s2"), >=, 0);
+  g_assert_cmpint (side (f, "s2"), !=, side (f, "s1"));
+  g_assert_cmpint (side (f, "s2"), ==, side (f, "s3"));
+  g_assert_cmpint (side (f, "c1"), ==, side (f, "s2"));
+  g_assert_nonnull (leader (f));
+  look (f, "timeline", "partition-sides");
+  ui_test_activate (f->app, "heal", NULL);
+  ui_test_run_for (200);
+  g_assert_cmpint (side (f, "s1"), ==, -1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -276,5 +331,6 @@ main (int   argc,
   g_test_add_func ("/moments/flight", test_flight);
   g_test_add ("/moments/tempo-survives-start", UiFixture, NULL, ui_fixture_set_up, test_tempo_survives_start, ui_fixture_tear_down);
   g_test_add ("/moments/pool", UiFixture, NULL, ui_fixture_set_up, test_pool, ui_fixture_tear_down);
+  g_test_add ("/moments/partition", UiFixture, NULL, ui_fixture_set_up, test_partition, ui_fixture_tear_down);
   return g_test_run ();
 }
