@@ -275,6 +275,7 @@ drop_cluster (ConclaveSession *self)
     return;
   g_signal_handlers_disconnect_by_data (self->cluster, self);
   conclave_cluster_shutdown (self->cluster);
+  g_clear_pointer (&self->story, conclave_election_story_free);
   g_clear_object (&self->faults);
   g_clear_object (&self->cluster);
 }
@@ -295,6 +296,7 @@ open_cluster (ConclaveSession *self,
   if (self->base_port != 0)
     conclave_cluster_set_base_port (self->cluster, self->base_port);
   self->faults = g_object_ref (conclave_cluster_get_faults (self->cluster));
+  self->story = conclave_election_story_new (conclave_cluster_get_store (self->cluster));
   conclave_cluster_set_tempo (self->cluster, tempo);
   apply_limits (self);
   g_signal_connect_object (self->cluster, "changed", G_CALLBACK (on_cluster_changed), self,
@@ -333,6 +335,16 @@ conclave_session_new_cluster (ConclaveSession *self)
   open_cluster (self, tempo);
   tell (self, FACT_CLUSTER);
   return self->cluster != NULL;
+}
+
+ConclaveElectionStory *
+conclave_session_get_story (ConclaveSession *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_SESSION (self), NULL);
+
+  if (self->story != NULL)
+    conclave_election_story_update (self->story);
+  return self->story;
 }
 
 void

@@ -15,6 +15,7 @@
 #include <gtk/gtk.h>
 
 #include "conclave-cluster.h"
+#include "conclave-election-story.h"
 #include "conclave-faults.h"
 
 G_BEGIN_DECLS
@@ -130,6 +131,8 @@ void             conclave_session_run_command      (ConclaveSession        *self
 void             conclave_session_partition        (ConclaveSession        *self,
                                                     const char * const     *minority);
 void             conclave_session_heal             (ConclaveSession        *self);
+/* The election's moments so far, in this cluster (NULL without one). */
+ConclaveElectionStory *conclave_session_get_story  (ConclaveSession        *self);
 void             conclave_session_set_tempo        (ConclaveSession        *self,
                                                     double                  tempo);
 void             conclave_session_set_frozen       (ConclaveSession        *self,

@@ -435,6 +435,7 @@ draw_plot (ConclaveTimelineFrame *frame)
   _conclave_timeline_draw_leader_bands (frame);
   _conclave_timeline_draw_arrows (frame);
   _conclave_timeline_draw_markers (frame);
+  _conclave_timeline_draw_story (frame);
   _conclave_timeline_draw_now (frame);
   cairo_restore (frame->cr);
 }

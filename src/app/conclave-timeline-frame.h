@@ -84,6 +84,8 @@ void           _conclave_timeline_draw_arrows       (ConclaveTimelineFrame *fram
 void           _conclave_timeline_draw_binned_note  (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_markers      (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame);
+/* The election's moments (conclave-timeline-story.c). */
+void           _conclave_timeline_draw_story        (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_time_axis    (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_step_axis    (ConclaveTimelineFrame *frame);
 double         _conclave_timeline_gutter_width      (ConclaveTimeline      *self,

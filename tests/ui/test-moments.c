@@ -11,6 +11,7 @@
 
 #include "conclave-cluster-view.h"
 #include "conclave-cluster-view-private.h"
+#include "conclave-election-story.h"
 #include "conclave-tempo.h"
 #include "conclave-window-private.h"
 #include "ui-test-utils.h"
@@ -322,6 +323,116 @@ test_partition (UiFixture     *f,
   g_assert_cmpint (side (f, "s1"), ==, -1);
 }
 
+typedef struct {
+  UiFixture *f;
+  char      *old;
+} Failover;
+
+static gboolean
+new_leader (gpointer data)
+{
+  Failover *fo = data;
+  ConclaveNode *node = leader (fo->f);
+
+  return node != NULL && g_strcmp0 (conclave_node_get_name (node), fo->old) != 0;
+}
+
+/* The story's entries from `from` on, as "kind:node:term" words. */
+static GString *
+story_words (UiFixture *f,
+             guint      from)
+{
+  static const char * const kinds[] = { "crashed", "timeout", "candidate", "elected" };
+  ConclaveElectionStory *story = conclave_session_get_story (f->session);
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster (f));
+  GString *words = g_string_new (NULL);
+
+  for (guint i = from; i < conclave_election_story_get_n_entries (story); i++)
+    {
+      const ConclaveStoryEntry *e = conclave_election_story_get_entry (story, i);
+      g_autofree char *text = conclave_election_story_describe (story, e);
+
+      g_string_append_printf (words, "%s%s:%s:%u", words->len ? " " : "", kinds[e->kind],
+                              conclave_event_store_str (store, e->node), e->term);
+      g_test_message ("marker %u: %s", i, text);
+      if (e->kind == CONCLAVE_STORY_CANDIDATE)
+        g_assert_cmpuint (e->why, !=, 0);
+    }
+  return words;
+}
+
+/* An election can be followed: after the leader is crashed, the
+ * timeline's markers say, in this order, that it crashed, that a
+ * follower's heartbeat timer ran out, that it stood for a newer term and
+ * who was elected. */
+static void
+test_election_markers (UiFixture     *f,
+                       gconstpointer  data)
+{
+  ConclaveElectionStory *story;
+  g_autoptr(GString) words = NULL;
+  g_autofree char *expect_start = NULL;
+  ConclaveNode *old;
+  guint term, from, timeout_term = 0, elected_term = 0;
+  const ConclaveStoryEntry *e;
+  Failover fo = { f, NULL };
+  char timeout_node[16] = "", candidate_node[16] = "";
+  guint stage = 0;
+
+  ui_test_start_chapter (f->app, "chapter-4", 0.1);
+  g_assert_true (ui_test_wait (group_led, f, 30000));
+  old = leader (f);
+  term = conclave_node_get_term (old);
+  fo.old = g_strdup (conclave_node_get_name (old));
+  story = conclave_session_get_story (f->session);
+  g_assert_nonnull (story);
+  from = conclave_election_story_get_n_entries (story);
+  /* The first election, at the start, is in the story too. */
+  g_assert_cmpuint (from, >=, 2);
+  ui_test_activate (f->app, "crash-node", g_variant_new_string (fo.old));
+  g_assert_true (ui_test_wait (new_leader, &fo, 30000));
+  ui_test_run_for (300);
+  words = story_words (f, from);
+  g_test_message ("after the crash: %s", words->str);
+  expect_start = g_strdup_printf ("crashed:%s:0 ", fo.old);
+  g_assert_true (g_str_has_prefix (words->str, expect_start));
+  /* In order: crashed, timeout at X, X candidate of a newer term, then
+   * some server elected in a term at least that new. */
+  for (guint i = from; i < conclave_election_story_get_n_entries (story); i++)
+    {
+      e = conclave_election_story_get_entry (story, i);
+      if (stage == 0 && e->kind == CONCLAVE_STORY_CRASHED)
+        stage = 1;
+      else if (stage == 1 && e->kind == CONCLAVE_STORY_TIMEOUT)
+        {
+          g_strlcpy (timeout_node, conclave_event_store_str (conclave_cluster_get_store (cluster (f)), e->node), sizeof timeout_node);
+          timeout_term = e->term;
+          stage = 2;
+        }
+      else if (stage == 2 && e->kind == CONCLAVE_STORY_CANDIDATE)
+        {
+          g_strlcpy (candidate_node, conclave_event_store_str (conclave_cluster_get_store (cluster (f)), e->node), sizeof candidate_node);
+          g_assert_cmpuint (e->term, ==, timeout_term);
+          stage = 3;
+        }
+      else if (stage == 3 && e->kind == CONCLAVE_STORY_ELECTED)
+        {
+          elected_term = e->term;
+          stage = 4;
+        }
+      else
+        g_assert_true (stage >= 3 || e->kind != CONCLAVE_STORY_ELECTED);
+    }
+  g_assert_cmpuint (stage, ==, 4);
+  g_assert_cmpstr (timeout_node, ==, candidate_node);
+  g_assert_cmpstr (timeout_node, !=, fo.old);
+  g_assert_cmpuint (timeout_term, >, term);
+  g_assert_cmpuint (elected_term, >=, timeout_term);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.timeline-layout", "s", "real-time");
+  look (f, "timeline", "election-markers");
+  g_free (fo.old);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -332,5 +443,6 @@ main (int   argc,
   g_test_add ("/moments/tempo-survives-start", UiFixture, NULL, ui_fixture_set_up, test_tempo_survives_start, ui_fixture_tear_down);
   g_test_add ("/moments/pool", UiFixture, NULL, ui_fixture_set_up, test_pool, ui_fixture_tear_down);
   g_test_add ("/moments/partition", UiFixture, NULL, ui_fixture_set_up, test_partition, ui_fixture_tear_down);
+  g_test_add ("/moments/election-markers", UiFixture, NULL, ui_fixture_set_up, test_election_markers, ui_fixture_tear_down);
   return g_test_run ();
 }
