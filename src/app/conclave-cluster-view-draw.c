@@ -185,7 +185,7 @@ static void
 draw_fault_line (ConclaveClusterView *self,
                  GtkSnapshot         *snapshot,
                  const ConclaveSpot  *spot,
-                 double               line)
+                 double               y)
 {
   g_autofree char *text = self->faults ? fault_line (self, spot->node) : NULL;
   GdkRGBA failed;
@@ -193,7 +193,33 @@ draw_fault_line (ConclaveClusterView *self,
   if (text == NULL)
     return;
   conclave_palette_get (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &failed);
-  append_centered (snapshot, self->small_layout, text, spot->x, spot->y + spot->r + 2.1 * line, &failed);
+  append_centered (snapshot, self->small_layout, text, spot->x, y, &failed);
+}
+
+/* Why a candidate stood, in its own words ("no heartbeat from s2 for
+ * 1.2 s"), from the session's election story. FALSE when there is none. */
+static gboolean
+draw_why (ConclaveClusterView *self,
+          GtkSnapshot         *snapshot,
+          const ConclaveSpot  *spot,
+          double               y)
+{
+  ConclaveElectionStory *story = self->session ? conclave_session_get_story (self->session) : NULL;
+  const ConclaveStoryEntry *entry;
+  g_autofree char *text = NULL;
+  GdkRGBA leader;
+
+  if (story == NULL || g_strcmp0 (conclave_node_get_group_role (spot->node), "candidate") != 0 ||
+      !_conclave_cluster_view_node_alive (spot->node))
+    return FALSE;
+  entry = conclave_election_story_candidacy (story, conclave_node_get_name (spot->node),
+                                             conclave_node_get_term (spot->node));
+  if (entry == NULL || entry->why == 0)
+    return FALSE;
+  text = g_strdup_printf ("“%s”", conclave_event_store_str (conclave_cluster_get_store (self->cluster), entry->why));
+  conclave_palette_get (CONCLAVE_COLOR_LEADER, conclave_palette_is_dark (), &leader);
+  append_centered (snapshot, self->small_layout, text, spot->x, y, &leader);
+  return TRUE;
 }
 
 /* The name inside the node, white on its fill. */
@@ -243,7 +269,10 @@ draw_labels (ConclaveClusterView *self,
   append_centered (snapshot, self->layout, state, spot->x, spot->y + spot->r + 0.25 * line, fg);
   role = role_line (spot->node);
   append_centered (snapshot, self->small_layout, role, spot->x, spot->y + spot->r + 1.25 * line, &dim);
-  draw_fault_line (self, snapshot, spot, line);
+  if (draw_why (self, snapshot, spot, spot->y + spot->r + 2.1 * line))
+    draw_fault_line (self, snapshot, spot, spot->y + spot->r + 2.95 * line);
+  else
+    draw_fault_line (self, snapshot, spot, spot->y + spot->r + 2.1 * line);
 }
 
 /* Crosses, pause badges, crowns and candidate rings (a partition's sides

@@ -253,6 +253,7 @@ typedef struct {
   guint32  kind;
   guint32  preview;   /* the sender's, interned; 0 if none */
   gboolean failed;
+  gboolean election;  /* a vote or an election message: labelled always */
 } Dot;
 
 typedef struct {
@@ -260,6 +261,7 @@ typedef struct {
   ConclaveEventStore  *store;
   gint64               now_ns;
   gint64               travel_ns;
+  double               scale;
   GArray              *dots;
 } MessageFrame;
 
@@ -281,6 +283,27 @@ dropped_at_receiver (ConclaveEventStore    *store,
   const ConclaveEvent *drop = conclave_event_store_get (store, message->recv_index);
 
   return drop != NULL && (drop->flags & CONCLAVE_EVENT_FLAG_DIR_RECV) != 0;
+}
+
+/* The messages an election is made of, in the three algorithms. */
+static gboolean
+is_election_kind (const char *kind)
+{
+  static const char * const kinds[] = { "vote-request", "vote", "election", "answer", "coordinator", NULL };
+
+  return kind != NULL && g_strv_contains (kinds, kind);
+}
+
+/* How long a message's dot stays: its flight, and for an election's
+ * messages as long again resting at the receiver, so "vote" can be read
+ * at any tempo. */
+gint64
+_conclave_cluster_view_dot_life_ns (const char *kind,
+                                    double      scale)
+{
+  gint64 flight = conclave_tempo_flight_ns (scale);
+
+  return is_election_kind (kind) ? 2 * flight : flight;
 }
 
 static guint32
@@ -313,6 +336,7 @@ add_dot (MessageFrame          *frame,
   dot.kind = message->kind;
   dot.preview = preview_of (frame->store, message);
   dot.failed = fall > 0 || message->state == CONCLAVE_MESSAGE_LOST;
+  dot.election = is_election_kind (conclave_event_store_str (frame->store, message->kind));
   g_array_append_val (frame->dots, dot);
 }
 
@@ -340,6 +364,9 @@ collect_message (const ConclaveMessage *message,
     case CONCLAVE_MESSAGE_IN_FLIGHT:
       if (p < 1)
         add_dot (frame, a, b, p, 0, message);
+      else if (age < _conclave_cluster_view_dot_life_ns (conclave_event_store_str (frame->store, message->kind),
+                                                         frame->scale))
+        add_dot (frame, a, b, 1, 0, message);  /* an election's message, resting at the receiver */
       break;
     case CONCLAVE_MESSAGE_DROPPED:
       {
@@ -530,12 +557,17 @@ paint_dots (ConclaveClusterView *self,
       if (dot->failed)
         append_cross (snapshot, dot->x + radius * 2.2, dot->y - radius * 2.2, radius * 0.8, &fill);
     }
-  if (!labels)
-    return;
-  /* Newest first, so where labels would collide the latest message keeps its name. */
+  /* An election's messages first, then newest first, so where labels
+   * would collide a vote and the latest message keep their names. */
   taken = node_caption_rects (self);
   for (guint i = dots->len; i-- > 0;)
-    draw_dot_label (self, snapshot, store, &g_array_index (dots, Dot, i), &fg, taken);
+    if (g_array_index (dots, Dot, i).election)
+      draw_dot_label (self, snapshot, store, &g_array_index (dots, Dot, i), &fg, taken);
+  if (!labels)
+    return;
+  for (guint i = dots->len; i-- > 0;)
+    if (!g_array_index (dots, Dot, i).election)
+      draw_dot_label (self, snapshot, store, &g_array_index (dots, Dot, i), &fg, taken);
 }
 
 void
@@ -551,9 +583,10 @@ _conclave_cluster_view_draw_messages (ConclaveClusterView *self,
   frame.store = conclave_cluster_get_store (self->cluster);
   frame.now_ns = now_ns;
   /* A slower tempo stretches the flight as it stretches the timers. */
-  frame.travel_ns = conclave_tempo_flight_ns (conclave_cluster_get_tempo (self->cluster));
+  frame.scale = conclave_cluster_get_tempo (self->cluster);
+  frame.travel_ns = conclave_tempo_flight_ns (frame.scale);
   frame.dots = dots;
-  conclave_matcher_foreach_in_range (matcher, now_ns - frame.travel_ns - FALL_NS, now_ns + 1,
+  conclave_matcher_foreach_in_range (matcher, now_ns - 2 * frame.travel_ns - FALL_NS, now_ns + 1,
                                      collect_message, &frame);
   self->n_drawn_messages = dots->len;
   if (dots->len == 0)

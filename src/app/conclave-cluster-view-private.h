@@ -101,6 +101,17 @@ void                _conclave_cluster_view_update_links   (ConclaveClusterView *
 void                _conclave_cluster_view_forget_node    (ConclaveClusterView *self,
                                                            ConclaveNode        *node);
 char               *_conclave_cluster_view_describe_node  (ConclaveNode        *node);
+/* What is left of a follower's election timer, 1 (just heard the leader)
+ * to 0 (ran out); -1 for a node that is not a running follower. */
+double              _conclave_cluster_view_timer_left     (ConclaveClusterView *self,
+                                                           ConclaveNode        *node,
+                                                           gint64               now_ns);
+void                _conclave_cluster_view_draw_timers    (ConclaveClusterView *self,
+                                                           GtkSnapshot         *snapshot,
+                                                           gint64               now_ns);
+/* How long a message's dot stays on the canvas at this timer scale. */
+gint64              _conclave_cluster_view_dot_life_ns    (const char          *kind,
+                                                           double               scale);
 /* What a message's dot says: its kind and the start of its preview
  * ("square 7*7=49"). */
 char               *_conclave_cluster_view_message_label  (ConclaveEventStore    *store,

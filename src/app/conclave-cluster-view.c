@@ -230,6 +230,7 @@ conclave_cluster_view_snapshot (GtkWidget   *widget,
   _conclave_cluster_view_draw_sides (self, snapshot);
   _conclave_cluster_view_draw_links (self, snapshot, now_ns);
   _conclave_cluster_view_draw_nodes (self, snapshot, now_ns);
+  _conclave_cluster_view_draw_timers (self, snapshot, now_ns);
   _conclave_cluster_view_draw_messages (self, snapshot, now_ns);
   if (self->animating)
     _conclave_cluster_view_ensure_ticking (self);

@@ -12,7 +12,7 @@
 #include "conclave-election-story.h"
 #include "conclave-timeline-frame.h"
 
-#define LABEL_LINES 4   /* stacked labels at most; more are left out */
+#define LABEL_LINES 8   /* stacked labels at most (and what fits the plot); more are left out */
 
 static ConclaveColor
 story_color (ConclaveStoryKind kind)
@@ -57,6 +57,8 @@ draw_entry (ConclaveTimelineFrame    *frame,
   /* Right of the line, or left of it near the present's edge. */
   lx = x + w + 2 * pad <= frame->x1 ? x : x - w - 2 * pad;
   line = free_line (taken_until, lx);
+  if (line >= 0 && frame->y0 + (line + 1) * line_h > frame->y1)
+    line = -1;
   if (line >= 0)
     {
       double y = frame->y0 + line * line_h;

@@ -67,6 +67,10 @@ test_flight (void)
   g_assert_cmpint (at_quarter, ==, 4 * at_1);
   g_assert_cmpint (at_half, ==, 2 * at_1);
   g_assert_cmpint (at_2 * 2, ==, at_1);
+  /* An election's messages stay twice as long, at every tempo. */
+  g_assert_cmpint (_conclave_cluster_view_dot_life_ns ("heartbeat", 4.0), ==, at_quarter);
+  g_assert_cmpint (_conclave_cluster_view_dot_life_ns ("vote", 4.0), ==, 2 * at_quarter);
+  g_assert_cmpint (_conclave_cluster_view_dot_life_ns ("vote-request", 1.0), ==, 2 * at_1);
 }
 
 static gboolean
@@ -361,6 +365,88 @@ story_words (UiFixture *f,
   return words;
 }
 
+static ConclaveClusterView *
+cluster_view (UiFixture *f)
+{
+  return CONCLAVE_CLUSTER_VIEW (conclave_window_get_view_widget (f->window, "cluster"));
+}
+
+static gboolean
+followers_heard (gpointer data)
+{
+  UiFixture *f = data;
+
+  for (guint i = 1; i <= 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("s%u", i);
+      ConclaveNode *node = conclave_cluster_lookup (cluster (f), name);
+
+      if (node == NULL || (!conclave_node_is_leader (node) &&
+                           _conclave_cluster_view_timer_left (cluster_view (f), node, g_get_monotonic_time () * 1000) <= 0))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* While the leader lives, every follower's timer is refilled by its
+ * heartbeats and never runs out. */
+static void
+assert_timers_running (UiFixture *f)
+{
+  const char *names[] = { "s1", "s2", "s3" };
+
+  g_assert_true (ui_test_wait (followers_heard, f, 10000));
+  for (guint round = 0; round < 10; round++)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        {
+          ConclaveNode *node = conclave_cluster_lookup (cluster (f), names[i]);
+          double left = _conclave_cluster_view_timer_left (cluster_view (f), node, g_get_monotonic_time () * 1000);
+
+          if (conclave_node_is_leader (node))
+            g_assert_cmpfloat (left, ==, -1);
+          else
+            g_assert_cmpfloat (left, >, 0);
+        }
+      ui_test_run_for (50);
+    }
+}
+
+/* After the crash a follower's timer only runs down, to empty, until it
+ * stands. */
+static void
+assert_timers_run_out (UiFixture  *f,
+                       const char *crashed)
+{
+  ConclaveNode *follower = NULL;
+  double last = 2, lowest = 2;
+  guint samples = 0;
+
+  for (guint i = 1; i <= 3 && follower == NULL; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("s%u", i);
+
+      if (g_strcmp0 (name, crashed) != 0)
+        follower = conclave_cluster_lookup (cluster (f), name);
+    }
+  for (gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC; g_get_monotonic_time () < end;)
+    {
+      double left = _conclave_cluster_view_timer_left (cluster_view (f), follower, g_get_monotonic_time () * 1000);
+
+      if (left < 0)
+        break;  /* it stood, or heard of a new leader's term */
+      g_assert_cmpfloat (left, <=, last + 1e-9);
+      last = lowest = left;
+      samples++;
+      if (left == 0)
+        break;  /* ran out: it may stand any moment */
+      ui_test_run_for (10);
+    }
+  g_test_message ("%s's timer: %u samples, down to %.2f", conclave_node_get_name (follower), samples, lowest);
+  g_assert_cmpuint (samples, >=, 3);
+  g_assert_cmpfloat (lowest, <, 0.5);
+}
+
 /* An election can be followed: after the leader is crashed, the
  * timeline's markers say, in this order, that it crashed, that a
  * follower's heartbeat timer ran out, that it stood for a newer term and
@@ -379,7 +465,7 @@ test_election_markers (UiFixture     *f,
   char timeout_node[16] = "", candidate_node[16] = "";
   guint stage = 0;
 
-  ui_test_start_chapter (f->app, "chapter-4", 0.1);
+  ui_test_start_chapter (f->app, "chapter-4", 0.25);
   g_assert_true (ui_test_wait (group_led, f, 30000));
   old = leader (f);
   term = conclave_node_get_term (old);
@@ -389,7 +475,9 @@ test_election_markers (UiFixture     *f,
   from = conclave_election_story_get_n_entries (story);
   /* The first election, at the start, is in the story too. */
   g_assert_cmpuint (from, >=, 2);
+  assert_timers_running (f);
   ui_test_activate (f->app, "crash-node", g_variant_new_string (fo.old));
+  assert_timers_run_out (f, fo.old);
   g_assert_true (ui_test_wait (new_leader, &fo, 30000));
   ui_test_run_for (300);
   words = story_words (f, from);
