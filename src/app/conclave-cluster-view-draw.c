@@ -21,6 +21,41 @@ _conclave_cluster_view_node_alive (ConclaveNode *node)
   return state != CONCLAVE_NODE_EXITED && state != CONCLAVE_NODE_CRASHED;
 }
 
+double
+_conclave_cluster_view_fade (ConclaveClusterView *self,
+                             ConclaveNode        *node,
+                             gint64               now_ns)
+{
+  gint64 *ended, linger;
+
+  if (conclave_node_get_kind (node) != CONCLAVE_NODE_KIND_CHILD || _conclave_cluster_view_node_alive (node) ||
+      self->session == NULL)
+    return 1;
+  ended = g_hash_table_lookup (self->ended_at, node);
+  if (ended == NULL)
+    {
+      ended = g_new (gint64, 1);
+      *ended = now_ns;
+      g_hash_table_insert (self->ended_at, g_object_ref (node), ended);
+    }
+  linger = conclave_session_get_child_linger_ns (self->session);
+  self->animating = TRUE;
+  return linger > 0 ? CLAMP (1.0 - (double) (now_ns - *ended) / linger, 0.0, 1.0) : 0.0;
+}
+
+/* Ended children the session let go are no longer drawn: forget them. */
+void
+_conclave_cluster_view_forget_ended (ConclaveClusterView *self)
+{
+  GHashTableIter iter;
+  gpointer node;
+
+  g_hash_table_iter_init (&iter, self->ended_at);
+  while (g_hash_table_iter_next (&iter, &node, NULL))
+    if (!g_hash_table_contains (self->spot_by_node, node))
+      g_hash_table_iter_remove (&iter);
+}
+
 static void
 spot_fill (const ConclaveSpot *spot,
            gboolean            dark,
@@ -359,13 +394,18 @@ _conclave_cluster_view_draw_nodes (ConclaveClusterView *self,
   for (guint i = 0; i < self->spots->len; i++)
     {
       const ConclaveSpot *spot = &g_array_index (self->spots, ConclaveSpot, i);
-      GdkRGBA fill;
+      /* An ended child fades out over the time the session keeps it. */
+      double fade = _conclave_cluster_view_fade (self, spot->node, now_ns);
+      GdkRGBA fill, spot_fg = fg, spot_outline = outline;
 
       spot_fill (spot, dark, &fill);
+      fill.alpha *= fade;
+      spot_fg.alpha *= fade;
+      spot_outline.alpha *= fade;
       if (spot->node == self->selected)
         append_shape (snapshot, spot, NULL, &selection, 5, 3.5);
-      append_shape (snapshot, spot, &fill, &outline, 0, self->presentation ? 2 : 1);
-      draw_labels (self, snapshot, spot, &fg);
+      append_shape (snapshot, spot, &fill, &spot_outline, 0, self->presentation ? 2 : 1);
+      draw_labels (self, snapshot, spot, &spot_fg);
     }
   draw_decorations (self, snapshot, now_ns, dark);
 }

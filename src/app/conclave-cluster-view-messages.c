@@ -230,7 +230,7 @@ _conclave_cluster_view_draw_links (ConclaveClusterView *self,
       const ConclaveSpot *b = spot_or_parent (self, link->dst);
       double age = now_ns - link->last_ns;
       double fresh = age < LINK_FRESH_NS ? 1 - age / LINK_FRESH_NS : 0;
-      double width = self->presentation ? 3 : 1.5;
+      double width = _conclave_cluster_view_line_width (self);
       GdkRGBA color = fg;
 
       if (a == NULL || b == NULL || a == b)
@@ -528,6 +528,19 @@ append_cross (GtkSnapshot   *snapshot,
   append_line (snapshot, x + r, y - r, x - r, y + r, 2, color);
 }
 
+double
+_conclave_cluster_view_dot_radius (ConclaveClusterView *self)
+{
+  return self->presentation ? MAX (self->line_height * 0.36, CONCLAVE_CLUSTER_VIEW_PRESENT_DOT_PX / 2.0)
+                            : self->line_height * 0.3;
+}
+
+double
+_conclave_cluster_view_line_width (ConclaveClusterView *self)
+{
+  return self->presentation ? CONCLAVE_CLUSTER_VIEW_PRESENT_LINE_PX : 1.5;
+}
+
 static void
 paint_dots (ConclaveClusterView *self,
             GtkSnapshot         *snapshot,
@@ -536,7 +549,7 @@ paint_dots (ConclaveClusterView *self,
 {
   /* Hundreds of dots already read as a stream; thousands only cost time. */
   guint every = dots->len / SHOWN_DOTS + 1;
-  double radius = self->line_height * (self->presentation ? 0.36 : 0.3);
+  double radius = _conclave_cluster_view_dot_radius (self);
   gboolean dark = conclave_palette_is_dark ();
   /* Name the kind next to each dot while there are few enough to read. */
   gboolean labels = dots->len <= MAX_LABELLED_DOTS;

@@ -204,18 +204,26 @@ forget_child (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+gint64
+conclave_session_get_child_linger_ns (ConclaveSession *self)
+{
+  double tempo;
+
+  g_return_val_if_fail (CONCLAVE_IS_SESSION (self), 0);
+
+  tempo = self->cluster != NULL ? conclave_cluster_get_tempo (self->cluster) : 1.0;
+  return (gint64) (CHILD_LINGER_MS * MIN (tempo, 1.0)) * 1000000;
+}
+
 static void
 on_child_changed (ConclaveNode    *child,
                   GParamSpec      *pspec,
                   ConclaveSession *self)
 {
-  double tempo;
-
   if (conclave_node_get_state (child) < CONCLAVE_NODE_EXITED)
     return;
   g_signal_handlers_disconnect_by_func (child, on_child_changed, self);
-  tempo = self->cluster != NULL ? conclave_cluster_get_tempo (self->cluster) : 1.0;
-  g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (CHILD_LINGER_MS * MIN (tempo, 1.0)),
+  g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (conclave_session_get_child_linger_ns (self) / 1000000),
                       forget_child, g_object_ref (child), g_object_unref);
 }
 

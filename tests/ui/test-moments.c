@@ -12,6 +12,7 @@
 #include "conclave-cluster-view.h"
 #include "conclave-cluster-view-private.h"
 #include "conclave-election-story.h"
+#include "conclave-roles.h"
 #include "conclave-tempo.h"
 #include "conclave-window-private.h"
 #include "ui-test-utils.h"
@@ -521,6 +522,168 @@ test_election_markers (UiFixture     *f,
   g_free (fo.old);
 }
 
+/* The pixel size of the font a layout draws with. */
+static double
+font_px (PangoLayout *layout,
+         const char  *text)
+{
+  PangoLayoutLine *line;
+  PangoGlyphItem *run;
+  g_autoptr(PangoFontDescription) description = NULL;
+
+  pango_layout_set_text (layout, text, -1);
+  line = pango_layout_get_line_readonly (layout, 0);
+  g_assert_nonnull (line);
+  g_assert_nonnull (line->runs);
+  run = line->runs->data;
+  description = pango_font_describe_with_absolute_size (run->item->analysis.font);
+  return (double) pango_font_description_get_size (description) / PANGO_SCALE;
+}
+
+static gboolean
+drawn (UiFixture    *f,
+       ConclaveNode *node)
+{
+  graphene_rect_t area;
+
+  return conclave_cluster_view_get_node_area (cluster_view (f), node, &area);
+}
+
+static gboolean
+some_child_ended (gpointer data)
+{
+  UiFixture *f = data;
+  ConclaveNode *s1 = conclave_cluster_lookup (cluster (f), "s1");
+  GListModel *children = s1 ? conclave_node_get_children (s1) : NULL;
+
+  for (guint i = 0; children != NULL && i < g_list_model_get_n_items (children); i++)
+    {
+      g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i);
+
+      if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED &&
+          drawn (f, child))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+typedef struct {
+  UiFixture    *f;
+  ConclaveNode *child;
+} Going;
+
+static gboolean
+child_gone (gpointer data)
+{
+  Going *g = data;
+
+  return !drawn (g->f, g->child);
+}
+
+/* No satellite covers its parent's body or the lines under it. */
+static void
+assert_satellites_clear (UiFixture *f)
+{
+  ConclaveClusterView *view = cluster_view (f);
+  guint n_children = 0;
+
+  for (guint i = 0; i < view->spots->len; i++)
+    {
+      const ConclaveSpot *child = &g_array_index (view->spots, ConclaveSpot, i);
+      const ConclaveSpot *parent;
+      graphene_rect_t body, caption, satellite;
+      int pid_w, role_w;
+      g_autofree char *role = NULL;
+
+      if (child->kind != CONCLAVE_SPOT_CHILD)
+        continue;
+      parent = _conclave_cluster_view_spot_for_node (view, conclave_node_get_parent (child->node));
+      g_assert_nonnull (parent);
+      g_autofree char *pid = g_strdup_printf ("PID %d", conclave_node_get_pid (parent->node));
+
+      pango_layout_set_text (view->layout, pid, -1);
+      pango_layout_get_pixel_size (view->layout, &pid_w, NULL);
+      role = conclave_role_describe_node (parent->node);
+      pango_layout_set_text (view->small_layout, role, -1);
+      pango_layout_get_pixel_size (view->small_layout, &role_w, NULL);
+      graphene_rect_init (&body, parent->x - parent->r, parent->y - parent->r, 2 * parent->r, 2 * parent->r);
+      graphene_rect_init (&caption, parent->x - MAX (pid_w, role_w) / 2.0, parent->y + parent->r,
+                          MAX (pid_w, role_w), 2.2 * view->line_height);
+      graphene_rect_init (&satellite, child->x - child->r, child->y - child->r, 2 * child->r, 2 * child->r);
+      g_assert_false (graphene_rect_intersection (&satellite, &body, NULL));
+      g_assert_false (graphene_rect_intersection (&satellite, &caption, NULL));
+      n_children++;
+    }
+  g_test_message ("%u satellites clear of their parents' names and captions", n_children);
+}
+
+/* Presentation mode at 1920×1080: names and PIDs at least 28 px, message
+ * labels 22 px, dots 16 px across, lines 3 px; the inspector only while a
+ * node is selected; satellites clear of their parent's caption; an ended
+ * child fades and goes. */
+static void
+test_presentation_sizes (UiFixture     *f,
+                         gconstpointer  data)
+{
+  ConclaveClusterView *view = cluster_view (f);
+  GtkWidget *inspector = conclave_window_get_view_widget (f->window, "inspector");
+  ConclaveNode *s1;
+  GListModel *children;
+  Going going = { f, NULL };
+  double name_px, pid_px, label_px, fade1, fade2;
+  gint64 now;
+
+  /* Xvfb's screen is smaller, and without a window manager nothing stops
+   * a larger window. */
+  gtk_widget_set_size_request (GTK_WIDGET (f->window), 1920, 1080);
+  ui_test_start_chapter (f->app, "chapter-2", 0.5);
+  ui_test_activate (f->app, "presentation-mode", NULL);
+  g_assert_true (ui_test_wait (some_child_ended, f, 30000));
+  conclave_session_set_selected (f->session, NULL);
+  ui_test_run_for (300);
+  g_assert_false (gtk_widget_get_visible (inspector));
+  name_px = font_px (view->bold_layout, "s1");
+  pid_px = font_px (view->layout, "PID 4711");
+  label_px = font_px (view->small_layout, "reply 4711");
+  g_test_message ("presentation: window %d×%d, names %.1f px, PIDs %.1f px, labels %.1f px, dots %.1f px, lines %.1f px",
+                  gtk_widget_get_width (GTK_WIDGET (f->window)), gtk_widget_get_height (GTK_WIDGET (f->window)),
+                  name_px, pid_px, label_px, 2 * _conclave_cluster_view_dot_radius (view),
+                  _conclave_cluster_view_line_width (view));
+  g_assert_cmpfloat (name_px, >=, 28);
+  g_assert_cmpfloat (pid_px, >=, 28);
+  g_assert_cmpfloat (label_px, >=, 22);
+  g_assert_cmpfloat (2 * _conclave_cluster_view_dot_radius (view), >=, 16);
+  g_assert_cmpfloat (_conclave_cluster_view_line_width (view), >=, 3);
+  assert_satellites_clear (f);
+  look (f, "timeline", "presentation-1920");
+
+  /* An ended child fades, then goes. */
+  s1 = conclave_cluster_lookup (cluster (f), "s1");
+  children = conclave_node_get_children (s1);
+  for (guint i = 0; i < g_list_model_get_n_items (children) && going.child == NULL; i++)
+    {
+      g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i);
+
+      if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED)
+        going.child = child;
+    }
+  g_assert_nonnull (going.child);
+  g_object_ref (going.child);
+  now = g_get_monotonic_time () * 1000;
+  fade1 = _conclave_cluster_view_fade (view, going.child, now);
+  fade2 = _conclave_cluster_view_fade (view, going.child, now + conclave_session_get_child_linger_ns (f->session) / 2);
+  g_assert_cmpfloat (fade1, <=, 1);
+  g_assert_cmpfloat (fade2, <, fade1);
+  g_assert_true (ui_test_wait (child_gone, &going, 10000));
+  g_object_unref (going.child);
+
+  conclave_session_set_selected (f->session, s1);
+  g_assert_true (gtk_widget_get_visible (inspector));
+  ui_test_activate (f->app, "presentation-mode", NULL);
+  conclave_session_set_selected (f->session, NULL);
+  g_assert_true (gtk_widget_get_visible (inspector));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -532,5 +695,6 @@ main (int   argc,
   g_test_add ("/moments/pool", UiFixture, NULL, ui_fixture_set_up, test_pool, ui_fixture_tear_down);
   g_test_add ("/moments/partition", UiFixture, NULL, ui_fixture_set_up, test_partition, ui_fixture_tear_down);
   g_test_add ("/moments/election-markers", UiFixture, NULL, ui_fixture_set_up, test_election_markers, ui_fixture_tear_down);
+  g_test_add ("/moments/presentation-sizes", UiFixture, NULL, ui_fixture_set_up, test_presentation_sizes, ui_fixture_tear_down);
   return g_test_run ();
 }
