@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
 
 #include "conclave-event-format.h"
 
@@ -301,8 +302,9 @@ conclave_event_format_time (gint64 time_ns,
   const char *sign = delta < 0 ? "−" : "";
 
   delta = ABS (delta);
-  return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT, sign,
-                          delta / 1000000000, (delta / 1000) % 1000000);
+  /* The locale's decimal separator, as every other number on screen. */
+  return g_strdup_printf ("%s%" G_GINT64_FORMAT "%s%06" G_GINT64_FORMAT, sign,
+                          delta / 1000000000, localeconv ()->decimal_point, (delta / 1000) % 1000000);
 }
 
 char *

@@ -23,18 +23,6 @@ cluster (UiFixture *f)
   return conclave_session_get_cluster (f->session);
 }
 
-static void
-look (UiFixture  *f,
-      const char *view,
-      const char *name)
-{
-  g_autoptr(GdkTexture) texture = NULL;
-
-  conclave_window_show_view (f->window, view);
-  ui_test_run_for (300);
-  texture = ui_test_screenshot (GTK_WIDGET (f->window), name);
-}
-
 /* The tempo is a speed: the timer scale 4 is "0.25×", four times slower. */
 static void
 test_tempo_words (void)
@@ -98,7 +86,7 @@ test_tempo_survives_start (UiFixture     *f,
   g_assert_cmpfloat (conclave_cluster_get_tempo (cluster (f)), ==, 2.0);
   g_assert_cmpstr (gtk_label_get_label (f->window->tempo_label), ==, "0.5×");
   g_assert_cmpstr (gtk_label_get_label (f->window->tempo_speed_label), ==, "0.5× — half speed");
-  look (f, "timeline", "tempo-half-speed");
+  ui_test_look (f->window, "timeline", "tempo-half-speed");
 }
 
 /* The running children of s1 (its pool's workers). */
@@ -240,7 +228,7 @@ test_pool (UiFixture     *f,
   g_assert_cmpuint (h.tasks, >, 0);
   g_assert_cmpuint (h.squares, >, 0);
   g_assert_cmpuint (h.squares, <=, h.tasks);
-  look (f, "timeline", "chapter-3-pool");
+  ui_test_look (f->window, "timeline", "chapter-3-pool");
 
   /* Crash that worker from its right-click menu's action. */
   children = conclave_node_get_children (conclave_cluster_lookup (cluster (f), "s1"));
@@ -259,7 +247,7 @@ test_pool (UiFixture     *f,
   w.pid = h.pid;
   g_assert_true (ui_test_wait (worker_crashed_and_replaced, &w, 20000));
   g_assert_cmpint (conclave_node_get_state (victim), ==, CONCLAVE_NODE_CRASHED);
-  look (f, "timeline", "chapter-3-worker-crashed");
+  ui_test_look (f->window, "timeline", "chapter-3-worker-crashed");
   /* The replacement works: some new worker answers a client. */
   g_array_set_size (pids, 0);
   running_workers (f, pids);
@@ -322,7 +310,7 @@ test_partition (UiFixture     *f,
   g_assert_cmpint (side (f, "s2"), ==, side (f, "s3"));
   g_assert_cmpint (side (f, "c1"), ==, side (f, "s2"));
   g_assert_nonnull (leader (f));
-  look (f, "timeline", "partition-sides");
+  ui_test_look (f->window, "timeline", "partition-sides");
   ui_test_activate (f->app, "heal", NULL);
   ui_test_run_for (200);
   g_assert_cmpint (side (f, "s1"), ==, -1);
@@ -518,7 +506,7 @@ test_election_markers (UiFixture     *f,
   g_assert_cmpuint (timeout_term, >, term);
   g_assert_cmpuint (elected_term, >=, timeout_term);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.timeline-layout", "s", "real-time");
-  look (f, "timeline", "election-markers");
+  ui_test_look (f->window, "timeline", "election-markers");
   g_free (fo.old);
 }
 
@@ -655,7 +643,7 @@ test_presentation_sizes (UiFixture     *f,
   g_assert_cmpfloat (2 * _conclave_cluster_view_dot_radius (view), >=, 16);
   g_assert_cmpfloat (_conclave_cluster_view_line_width (view), >=, 3);
   assert_satellites_clear (f);
-  look (f, "timeline", "presentation-1920");
+  ui_test_look (f->window, "timeline", "presentation-1920");
 
   /* An ended child fades, then goes. */
   s1 = conclave_cluster_lookup (cluster (f), "s1");
