@@ -50,7 +50,7 @@ static const struct {
   [ROW_DROPPED] = { "dropped", N_("Dropped by faults") },
   [ROW_LOST] = { "lost", N_("Lost") },
   [ROW_GARBAGE] = { "garbage", N_("Garbage ignored") },
-  [ROW_DELIVERED] = { "delivered", N_("Posts delivered") },
+  [ROW_DELIVERED] = { "posts", N_("Posts delivered") },
   [ROW_LINES_LOST] = { "lines-lost", N_("Reports lost") },
 };
 
@@ -446,7 +446,7 @@ conclave_inspector_get_value (ConclaveInspector *self,
       return self->output_text;
     }
   for (guint i = 0; i < N_ROWS; i++)
-    if (g_strcmp0 (row_info[i].id, row) == 0)
+    if (g_strcmp0 (row_info[i].id, row) == 0 && gtk_widget_get_visible (GTK_WIDGET (self->rows[i])))
       return self->values[i] ? gtk_label_get_text (self->values[i])
                              : adw_action_row_get_subtitle (self->rows[i]);
   return NULL;

@@ -12,6 +12,7 @@
 #include "conclave-cluster-view.h"
 #include "conclave-cluster-view-private.h"
 #include "conclave-election-story.h"
+#include "conclave-inspector.h"
 #include "conclave-roles.h"
 #include "conclave-tempo.h"
 #include "conclave-window-private.h"
@@ -21,6 +22,12 @@ static ConclaveCluster *
 cluster (UiFixture *f)
 {
   return conclave_session_get_cluster (f->session);
+}
+
+static ConclaveInspector *
+inspector (UiFixture *f)
+{
+  return CONCLAVE_INSPECTOR (conclave_window_get_view_widget (f->window, "inspector"));
 }
 
 /* The tempo is a speed: the timer scale 4 is "0.25×", four times slower. */
@@ -229,6 +236,11 @@ test_pool (UiFixture     *f,
   g_assert_cmpuint (h.squares, >, 0);
   g_assert_cmpuint (h.squares, <=, h.tasks);
   ui_test_look (f->window, "timeline", "chapter-3-pool");
+  /* Only counters that apply: a pool server has no posts. */
+  conclave_session_set_selected (f->session, conclave_cluster_lookup (cluster (f), "s1"));
+  g_assert_nonnull (conclave_inspector_get_value (inspector (f), "sent"));
+  g_assert_null (conclave_inspector_get_value (inspector (f), "posts"));
+  g_assert_null (conclave_inspector_get_value (inspector (f), "garbage"));
 
   /* Crash that worker from its right-click menu's action. */
   children = conclave_node_get_children (conclave_cluster_lookup (cluster (f), "s1"));
@@ -505,6 +517,9 @@ test_election_markers (UiFixture     *f,
   g_assert_cmpstr (timeout_node, !=, fo.old);
   g_assert_cmpuint (timeout_term, >, term);
   g_assert_cmpuint (elected_term, >=, timeout_term);
+  /* A group server counts the posts it delivered. */
+  conclave_session_set_selected (f->session, leader (f));
+  g_assert_nonnull (conclave_inspector_get_value (inspector (f), "posts"));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.timeline-layout", "s", "real-time");
   ui_test_look (f->window, "timeline", "election-markers");
   g_free (fo.old);
