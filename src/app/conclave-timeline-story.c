@@ -95,9 +95,7 @@ _conclave_timeline_draw_story (ConclaveTimelineFrame *frame)
 
       if (entry->time_ns > frame->t_end)
         break;
-      /* Logical layout: only moments that have a step in this frame. */
-      if (!self->real_time && !g_hash_table_contains (frame->step_of, GSIZE_TO_POINTER ((gsize) entry->index)))
-        continue;
+      /* Logical layout: its step, or between the steps around its time. */
       x = _conclave_timeline_event_x (frame, entry->index, entry->time_ns);
       if (x >= frame->x0 && x <= frame->x1)
         draw_entry (frame, story, entry, x, taken_until);

@@ -422,6 +422,7 @@ assert_timers_run_out (UiFixture  *f,
   ConclaveNode *follower = NULL;
   double last = 2, lowest = 2;
   guint samples = 0;
+  gboolean shot = FALSE;
 
   for (guint i = 1; i <= 3 && follower == NULL; i++)
     {
@@ -439,6 +440,11 @@ assert_timers_run_out (UiFixture  *f,
       g_assert_cmpfloat (left, <=, last + 1e-9);
       last = lowest = left;
       samples++;
+      if (!shot && left < 0.6)
+        {
+          g_autoptr(GdkTexture) texture = ui_test_screenshot (GTK_WIDGET (f->window), "election-timers-running");
+          shot = TRUE;
+        }
       if (left == 0)
         break;  /* ran out: it may stand any moment */
       ui_test_run_for (10);
