@@ -23,6 +23,7 @@
  * it; past SLOTS children a second arc further out. */
 #define SLOTS       7
 #define ARC_SPAN    (G_PI * 100 / 180)   /* ±50°: clear of the neighbours above and below */
+#define ARC_TILT    (G_PI * 25 / 180)    /* the arc leans up, away from the lines under the parent */
 #define CAPTION_HALF 2.4                  /* half the width of "PID 12345", in line heights */
 
 /* A layout of a fixed pixel size, for presentation mode. */
@@ -189,10 +190,40 @@ clear_of_caption (ConclaveClusterView *self,
   return parent->x + (x < parent->x ? -half : half);
 }
 
+/* Pushed aside, children can meet one placed before them (from spots
+ * index `first` on): move outwards, away from the parent, until clear. */
+static double
+clear_of_siblings (ConclaveClusterView *self,
+                   const ConclaveSpot  *parent,
+                   guint                first,
+                   double               x,
+                   double               y,
+                   double               rs)
+{
+  double away = x < parent->x ? -1 : 1;
+
+  for (guint tries = 0; tries < 2 * SLOTS; tries++)
+    {
+      gboolean clear = TRUE;
+
+      for (guint i = first; i < self->spots->len && clear; i++)
+        {
+          const ConclaveSpot *other = &g_array_index (self->spots, ConclaveSpot, i);
+
+          clear = hypot (other->x - x, other->y - y) >= rs + other->r + 2;
+        }
+      if (clear)
+        break;
+      x += away * (rs + 2);
+    }
+  return x;
+}
+
 static void
 layout_children (ConclaveClusterView *self,
                  const ConclaveSpot  *parent)
 {
+  guint first = self->spots->len;
   GListModel *children = conclave_node_get_children (parent->node);
   guint n = children ? MIN (g_list_model_get_n_items (children), 2 * SLOTS) : 0;
   double rs = MAX (parent->r * 0.38, self->line_height * 0.42);
@@ -206,7 +237,7 @@ layout_children (ConclaveClusterView *self,
       /* Spread out while there are few, closer as more come; centred on
        * the direction the parent faces. */
       double step = on_arc > 1 ? MIN (ARC_SPAN / (on_arc - 1), G_PI * 35 / 180) : 0;
-      double angle = step * ((i % SLOTS) - (on_arc - 1) / 2.0 + ring * 0.5);
+      double angle = -ARC_TILT + step * ((i % SLOTS) - (on_arc - 1) / 2.0 + ring * 0.5);
 
       double x, y;
 
@@ -215,6 +246,7 @@ layout_children (ConclaveClusterView *self,
       x = parent->x + distance * cos (angle);
       y = parent->y + distance * sin (angle);
       x = clear_of_caption (self, parent, x, y, rs);
+      x = clear_of_siblings (self, parent, first, x, y, rs);
       add_spot (self, child, x, y, rs, CONCLAVE_SPOT_CHILD);
       g_array_index (self->spots, ConclaveSpot, self->spots->len - 1).angle = angle;
     }

@@ -589,7 +589,8 @@ child_gone (gpointer data)
   return !drawn (g->f, g->child);
 }
 
-/* No satellite covers its parent's body or the lines under it. */
+/* No satellite covers its parent's body or the lines under it, or
+ * another satellite. */
 static void
 assert_satellites_clear (UiFixture *f)
 {
@@ -621,6 +622,14 @@ assert_satellites_clear (UiFixture *f)
       graphene_rect_init (&satellite, child->x - child->r, child->y - child->r, 2 * child->r, 2 * child->r);
       g_assert_false (graphene_rect_intersection (&satellite, &body, NULL));
       g_assert_false (graphene_rect_intersection (&satellite, &caption, NULL));
+      /* Nor each other. */
+      for (guint j = 0; j < i; j++)
+        {
+          const ConclaveSpot *other = &g_array_index (view->spots, ConclaveSpot, j);
+
+          if (other->kind == CONCLAVE_SPOT_CHILD)
+            g_assert_cmpfloat (hypot (other->x - child->x, other->y - child->y), >=, other->r + child->r);
+        }
       n_children++;
     }
   g_test_message ("%u satellites clear of their parents' names and captions", n_children);
