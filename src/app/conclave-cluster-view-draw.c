@@ -21,6 +21,41 @@ _conclave_cluster_view_node_alive (ConclaveNode *node)
   return state != CONCLAVE_NODE_EXITED && state != CONCLAVE_NODE_CRASHED;
 }
 
+double
+_conclave_cluster_view_fade (ConclaveClusterView *self,
+                             ConclaveNode        *node,
+                             gint64               now_ns)
+{
+  gint64 *ended, linger;
+
+  if (conclave_node_get_kind (node) != CONCLAVE_NODE_KIND_CHILD || _conclave_cluster_view_node_alive (node) ||
+      self->session == NULL)
+    return 1;
+  ended = g_hash_table_lookup (self->ended_at, node);
+  if (ended == NULL)
+    {
+      ended = g_new (gint64, 1);
+      *ended = now_ns;
+      g_hash_table_insert (self->ended_at, g_object_ref (node), ended);
+    }
+  linger = conclave_session_get_child_linger_ns (self->session);
+  self->animating = TRUE;
+  return linger > 0 ? CLAMP (1.0 - (double) (now_ns - *ended) / linger, 0.0, 1.0) : 0.0;
+}
+
+/* Ended children the session let go are no longer drawn: forget them. */
+void
+_conclave_cluster_view_forget_ended (ConclaveClusterView *self)
+{
+  GHashTableIter iter;
+  gpointer node;
+
+  g_hash_table_iter_init (&iter, self->ended_at);
+  while (g_hash_table_iter_next (&iter, &node, NULL))
+    if (!g_hash_table_contains (self->spot_by_node, node))
+      g_hash_table_iter_remove (&iter);
+}
+
 static void
 spot_fill (const ConclaveSpot *spot,
            gboolean            dark,
@@ -62,10 +97,11 @@ state_line (ConclaveNode *node)
       return g_strdup (_("starting…"));
     case CONCLAVE_NODE_PAUSED:
       return g_strdup_printf (_("PID %d · paused"), pid);
+    /* The PID stays: which process ended is the point. */
     case CONCLAVE_NODE_EXITED:
-      return g_strdup_printf (_("exited (%d)"), conclave_node_get_exit_code (node));
+      return g_strdup_printf (_("PID %d · exited (%d)"), pid, conclave_node_get_exit_code (node));
     case CONCLAVE_NODE_CRASHED:
-      return g_strdup_printf (_("crashed (%s)"), signal_name (conclave_node_get_exit_signal (node)));
+      return g_strdup_printf (_("PID %d · crashed (%s)"), pid, signal_name (conclave_node_get_exit_signal (node)));
     case CONCLAVE_NODE_RUNNING:
     default:
       return g_strdup_printf (_("PID %d"), pid);
@@ -185,7 +221,7 @@ static void
 draw_fault_line (ConclaveClusterView *self,
                  GtkSnapshot         *snapshot,
                  const ConclaveSpot  *spot,
-                 double               line)
+                 double               y)
 {
   g_autofree char *text = self->faults ? fault_line (self, spot->node) : NULL;
   GdkRGBA failed;
@@ -193,7 +229,33 @@ draw_fault_line (ConclaveClusterView *self,
   if (text == NULL)
     return;
   conclave_palette_get (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &failed);
-  append_centered (snapshot, self->small_layout, text, spot->x, spot->y + spot->r + 2.1 * line, &failed);
+  append_centered (snapshot, self->small_layout, text, spot->x, y, &failed);
+}
+
+/* Why a candidate stood, in its own words ("no heartbeat from s2 for
+ * 1.2 s"), from the session's election story. FALSE when there is none. */
+static gboolean
+draw_why (ConclaveClusterView *self,
+          GtkSnapshot         *snapshot,
+          const ConclaveSpot  *spot,
+          double               y)
+{
+  ConclaveElectionStory *story = self->session ? conclave_session_get_story (self->session) : NULL;
+  const ConclaveStoryEntry *entry;
+  g_autofree char *text = NULL;
+  GdkRGBA leader;
+
+  if (story == NULL || g_strcmp0 (conclave_node_get_group_role (spot->node), "candidate") != 0 ||
+      !_conclave_cluster_view_node_alive (spot->node))
+    return FALSE;
+  entry = conclave_election_story_candidacy (story, conclave_node_get_name (spot->node),
+                                             conclave_node_get_term (spot->node));
+  if (entry == NULL || entry->why == 0)
+    return FALSE;
+  text = g_strdup_printf ("“%s”", conclave_event_store_str (conclave_cluster_get_store (self->cluster), entry->why));
+  conclave_palette_get (CONCLAVE_COLOR_LEADER, conclave_palette_is_dark (), &leader);
+  append_centered (snapshot, self->small_layout, text, spot->x, y, &leader);
+  return TRUE;
 }
 
 /* The name inside the node, white on its fill. */
@@ -243,10 +305,14 @@ draw_labels (ConclaveClusterView *self,
   append_centered (snapshot, self->layout, state, spot->x, spot->y + spot->r + 0.25 * line, fg);
   role = role_line (spot->node);
   append_centered (snapshot, self->small_layout, role, spot->x, spot->y + spot->r + 1.25 * line, &dim);
-  draw_fault_line (self, snapshot, spot, line);
+  if (draw_why (self, snapshot, spot, spot->y + spot->r + 2.1 * line))
+    draw_fault_line (self, snapshot, spot, spot->y + spot->r + 2.95 * line);
+  else
+    draw_fault_line (self, snapshot, spot, spot->y + spot->r + 2.1 * line);
 }
 
-/* Crosses, pause badges, crowns and candidate rings: a small cairo node
+/* Crosses, pause badges, crowns and candidate rings (a partition's sides
+ * are tints under the nodes, conclave-cluster-view-sides.c): a small cairo node
  * around each decorated node (a cairo node costs an image of its size). */
 static void
 draw_decorations (ConclaveClusterView *self,
@@ -268,11 +334,8 @@ draw_decorations (ConclaveClusterView *self,
 
       cairo_t *cr;
 
-      gboolean isolated = self->faults != NULL && spot->kind != CONCLAVE_SPOT_CHILD &&
-                          conclave_faults_get_isolated (self->faults, conclave_node_get_name (spot->node)) != NULL;
-
       if (state != CONCLAVE_NODE_CRASHED && state != CONCLAVE_NODE_PAUSED &&
-          !conclave_node_is_leader (spot->node) && !candidate && !isolated)
+          !conclave_node_is_leader (spot->node) && !candidate)
         continue;
       cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (spot->x - 2 * spot->r - 12,
                                                                      spot->y - 2 * spot->r - 12,
@@ -310,18 +373,6 @@ draw_decorations (ConclaveClusterView *self,
           cairo_stroke (cr);
           self->animating = TRUE;
         }
-      if (isolated)
-        {
-          /* Cut off: a broken ring, like a pulled cable. */
-          double dashes[] = { 5, 5 };
-
-          cairo_set_line_width (cr, 2.5);
-          cairo_set_dash (cr, dashes, 2, 0);
-          conclave_draw_set_color (cr, &failed, 0.9);
-          cairo_arc (cr, spot->x, spot->y, spot->r + 9, 0, 2 * G_PI);
-          cairo_stroke (cr);
-          cairo_set_dash (cr, NULL, 0, 0);
-        }
       cairo_destroy (cr);
       /* Which node crashed must stay readable over the cross. */
       if (state == CONCLAVE_NODE_CRASHED && spot->kind != CONCLAVE_SPOT_CHILD)
@@ -344,13 +395,18 @@ _conclave_cluster_view_draw_nodes (ConclaveClusterView *self,
   for (guint i = 0; i < self->spots->len; i++)
     {
       const ConclaveSpot *spot = &g_array_index (self->spots, ConclaveSpot, i);
-      GdkRGBA fill;
+      /* An ended child fades out over the time the session keeps it. */
+      double fade = _conclave_cluster_view_fade (self, spot->node, now_ns);
+      GdkRGBA fill, spot_fg = fg, spot_outline = outline;
 
       spot_fill (spot, dark, &fill);
+      fill.alpha *= fade;
+      spot_fg.alpha *= fade;
+      spot_outline.alpha *= fade;
       if (spot->node == self->selected)
         append_shape (snapshot, spot, NULL, &selection, 5, 3.5);
-      append_shape (snapshot, spot, &fill, &outline, 0, self->presentation ? 2 : 1);
-      draw_labels (self, snapshot, spot, &fg);
+      append_shape (snapshot, spot, &fill, &spot_outline, 0, self->presentation ? 2 : 1);
+      draw_labels (self, snapshot, spot, &spot_fg);
     }
   draw_decorations (self, snapshot, now_ns, dark);
 }

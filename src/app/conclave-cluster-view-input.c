@@ -1,6 +1,7 @@
 /* conclave-cluster-view-input.c — pointer, touch and menu handling of the
  * cluster view: click selects, drag moves, right-click or long-press opens
- * Crash / Stop / Pause–Resume / Restart / Remove, hovering shows a tooltip.
+ * Crash / Stop / Pause–Resume / Restart / Remove (a child: Crash), hovering
+ * shows a tooltip unless the menu is open.
  *
  * The menu activates the application's actions with the node's name; the
  * view never signals a process itself.
@@ -48,6 +49,20 @@ node_menu (ConclaveNode *node)
   return G_MENU_MODEL (menu);
 }
 
+/* A forked child or pool worker: it can only be crashed (by its PID; a
+ * pool replaces it, as the lecture's Pool does). The rest is its server's
+ * business. */
+static GMenuModel *
+child_menu (ConclaveNode *child)
+{
+  GMenu *menu = g_menu_new ();
+  g_autofree char *label = g_strdup_printf (_("_Crash PID %d"), conclave_node_get_pid (child));
+  g_autoptr(GMenuItem) crash = node_item (label, "app.crash-node", conclave_node_get_name (child));
+
+  g_menu_append_item (menu, crash);
+  return G_MENU_MODEL (menu);
+}
+
 static void
 popup_menu (ConclaveClusterView *self,
             const ConclaveSpot  *spot)
@@ -55,10 +70,9 @@ popup_menu (ConclaveClusterView *self,
   g_autoptr(GMenuModel) model = NULL;
   GdkRectangle rect;
 
-  /* Forked children are the server's business: no menu of their own. */
-  if (spot->kind == CONCLAVE_SPOT_CHILD)
+  if (spot->kind == CONCLAVE_SPOT_CHILD && !_conclave_cluster_view_node_alive (spot->node))
     return;
-  model = node_menu (spot->node);
+  model = spot->kind == CONCLAVE_SPOT_CHILD ? child_menu (spot->node) : node_menu (spot->node);
   if (self->menu == NULL)
     {
       self->menu = gtk_popover_menu_new_from_model (NULL);
@@ -71,6 +85,7 @@ popup_menu (ConclaveClusterView *self,
   rect.width = rect.height = 2 * spot->r;
   gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &rect);
   gtk_popover_popup (GTK_POPOVER (self->menu));
+  gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
 }
 
 static void
@@ -197,7 +212,8 @@ on_query_tooltip (GtkWidget  *widget,
   g_autofree char *text = NULL;
   GdkRectangle area;
 
-  if (spot == NULL)
+  /* A tooltip never covers the menu the teacher opened. */
+  if (spot == NULL || (self->menu != NULL && gtk_widget_get_visible (self->menu)))
     return FALSE;
   text = tooltip_text (spot->node);
   gtk_tooltip_set_text (tooltip, text);

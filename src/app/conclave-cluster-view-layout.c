@@ -23,16 +23,42 @@
  * it; past SLOTS children a second arc further out. */
 #define SLOTS       7
 #define ARC_SPAN    (G_PI * 100 / 180)   /* ±50°: clear of the neighbours above and below */
+#define ARC_TILT    (G_PI * 25 / 180)    /* the arc leans up, away from the lines under the parent */
 #define CAPTION_HALF 2.4                  /* half the width of "PID 12345", in line heights */
+
+/* A layout of a fixed pixel size, for presentation mode. */
+static PangoLayout *
+layout_px (ConclaveClusterView *self,
+           int                  px,
+           gboolean             bold)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_size_new_absolute (px * PANGO_SCALE));
+  pango_attr_list_insert (attrs, pango_attr_weight_new (bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_SEMIBOLD));
+  pango_layout_set_attributes (layout, attrs);
+  return layout;
+}
 
 static void
 ensure_layouts (ConclaveClusterView *self)
 {
   if (self->layout != NULL)
     return;
-  self->layout = conclave_palette_layout_new (GTK_WIDGET (self), 1.0, FALSE);
-  self->bold_layout = conclave_palette_layout_new (GTK_WIDGET (self), 1.15, TRUE);
-  self->small_layout = conclave_palette_layout_new (GTK_WIDGET (self), 0.8, FALSE);
+  if (self->presentation)
+    {
+      /* Read from the back row: names and PIDs 28 px, labels 22 px. */
+      self->layout = layout_px (self, CONCLAVE_CLUSTER_VIEW_PRESENT_TEXT_PX, FALSE);
+      self->bold_layout = layout_px (self, CONCLAVE_CLUSTER_VIEW_PRESENT_TEXT_PX, TRUE);
+      self->small_layout = layout_px (self, CONCLAVE_CLUSTER_VIEW_PRESENT_LABEL_PX, FALSE);
+    }
+  else
+    {
+      self->layout = conclave_palette_layout_new (GTK_WIDGET (self), 1.0, FALSE);
+      self->bold_layout = conclave_palette_layout_new (GTK_WIDGET (self), 1.15, TRUE);
+      self->small_layout = conclave_palette_layout_new (GTK_WIDGET (self), 0.8, FALSE);
+    }
   self->line_height = conclave_palette_line_height (self->layout);
 }
 
@@ -130,6 +156,23 @@ add_spot (ConclaveClusterView *self,
   g_array_append_val (self->spots, spot);
 }
 
+/* Half the width of the lines under a node (its PID, its role), measured
+ * with the type they are drawn in; at least CAPTION_HALF line heights. */
+static double
+caption_half (ConclaveClusterView *self,
+              const ConclaveSpot  *parent)
+{
+  g_autofree char *pid = g_strdup_printf (_("PID %d"), conclave_node_get_pid (parent->node));
+  g_autofree char *role = conclave_role_describe_node (parent->node);
+  int pid_width, role_width;
+
+  pango_layout_set_text (self->layout, pid, -1);
+  pango_layout_get_pixel_size (self->layout, &pid_width, NULL);
+  pango_layout_set_text (self->small_layout, role, -1);
+  pango_layout_get_pixel_size (self->small_layout, &role_width, NULL);
+  return MAX (MAX (pid_width, role_width) / 2.0, CAPTION_HALF * self->line_height);
+}
+
 /* x for a child at (x, y) that keeps it off the lines under its parent
  * (PID, role; about CAPTION_HALF line heights either side), which a child
  * low on the arc would otherwise cover. */
@@ -140,17 +183,47 @@ clear_of_caption (ConclaveClusterView *self,
                   double               y,
                   double               rs)
 {
-  double half = CAPTION_HALF * self->line_height + rs + 2;
+  double half = caption_half (self, parent) + rs + 4;
 
   if (y + rs < parent->y + parent->r || fabs (x - parent->x) >= half)
     return x;
   return parent->x + (x < parent->x ? -half : half);
 }
 
+/* Pushed aside, children can meet one placed before them (from spots
+ * index `first` on): move outwards, away from the parent, until clear. */
+static double
+clear_of_siblings (ConclaveClusterView *self,
+                   const ConclaveSpot  *parent,
+                   guint                first,
+                   double               x,
+                   double               y,
+                   double               rs)
+{
+  double away = x < parent->x ? -1 : 1;
+
+  for (guint tries = 0; tries < 2 * SLOTS; tries++)
+    {
+      gboolean clear = TRUE;
+
+      for (guint i = first; i < self->spots->len && clear; i++)
+        {
+          const ConclaveSpot *other = &g_array_index (self->spots, ConclaveSpot, i);
+
+          clear = hypot (other->x - x, other->y - y) >= rs + other->r + 2;
+        }
+      if (clear)
+        break;
+      x += away * (rs + 2);
+    }
+  return x;
+}
+
 static void
 layout_children (ConclaveClusterView *self,
                  const ConclaveSpot  *parent)
 {
+  guint first = self->spots->len;
   GListModel *children = conclave_node_get_children (parent->node);
   guint n = children ? MIN (g_list_model_get_n_items (children), 2 * SLOTS) : 0;
   double rs = MAX (parent->r * 0.38, self->line_height * 0.42);
@@ -164,7 +237,7 @@ layout_children (ConclaveClusterView *self,
       /* Spread out while there are few, closer as more come; centred on
        * the direction the parent faces. */
       double step = on_arc > 1 ? MIN (ARC_SPAN / (on_arc - 1), G_PI * 35 / 180) : 0;
-      double angle = step * ((i % SLOTS) - (on_arc - 1) / 2.0 + ring * 0.5);
+      double angle = -ARC_TILT + step * ((i % SLOTS) - (on_arc - 1) / 2.0 + ring * 0.5);
 
       double x, y;
 
@@ -173,6 +246,7 @@ layout_children (ConclaveClusterView *self,
       x = parent->x + distance * cos (angle);
       y = parent->y + distance * sin (angle);
       x = clear_of_caption (self, parent, x, y, rs);
+      x = clear_of_siblings (self, parent, first, x, y, rs);
       add_spot (self, child, x, y, rs, CONCLAVE_SPOT_CHILD);
       g_array_index (self->spots, ConclaveSpot, self->spots->len - 1).angle = angle;
     }

@@ -15,15 +15,16 @@
 #include "conclave-drawing.h"
 #include "conclave-palette.h"
 #include "conclave-roles.h"
+#include "conclave-tempo.h"
 
-#define TRAVEL_NS        (900 * G_TIME_SPAN_MILLISECOND * 1000)
-#define TRAVEL_FLOOR_NS  (80 * G_TIME_SPAN_MILLISECOND * 1000)
 #define FALL_NS          (800 * G_TIME_SPAN_MILLISECOND * 1000)
 #define LINK_FRESH_NS    (3 * G_TIME_SPAN_SECOND * 1000)
 #define MAX_DOTS         20000   /* collected per frame, at most */
 #define SHOWN_DOTS       400     /* drawn; past that an even sample */
 #define MAX_PENDING      1024
 #define MAX_LINKS        150
+#define MAX_PREVIEW_CHARS 16     /* on a dot's label */
+#define MAX_LABELLED_DOTS 16     /* more and the labels are a blur (they never overlap) */
 
 static guint
 link_hash (gconstpointer key)
@@ -229,7 +230,7 @@ _conclave_cluster_view_draw_links (ConclaveClusterView *self,
       const ConclaveSpot *b = spot_or_parent (self, link->dst);
       double age = now_ns - link->last_ns;
       double fresh = age < LINK_FRESH_NS ? 1 - age / LINK_FRESH_NS : 0;
-      double width = self->presentation ? 3 : 1.5;
+      double width = _conclave_cluster_view_line_width (self);
       GdkRGBA color = fg;
 
       if (a == NULL || b == NULL || a == b)
@@ -250,7 +251,9 @@ typedef struct {
   double   y;
   double   alpha;
   guint32  kind;
+  guint32  preview;   /* the sender's, interned; 0 if none */
   gboolean failed;
+  gboolean election;  /* a vote or an election message: labelled always */
 } Dot;
 
 typedef struct {
@@ -258,6 +261,7 @@ typedef struct {
   ConclaveEventStore  *store;
   gint64               now_ns;
   gint64               travel_ns;
+  double               scale;
   GArray              *dots;
 } MessageFrame;
 
@@ -281,6 +285,36 @@ dropped_at_receiver (ConclaveEventStore    *store,
   return drop != NULL && (drop->flags & CONCLAVE_EVENT_FLAG_DIR_RECV) != 0;
 }
 
+/* The messages an election is made of, in the three algorithms. */
+static gboolean
+is_election_kind (const char *kind)
+{
+  static const char * const kinds[] = { "vote-request", "vote", "election", "answer", "coordinator", NULL };
+
+  return kind != NULL && g_strv_contains (kinds, kind);
+}
+
+/* How long a message's dot stays: its flight, and for an election's
+ * messages as long again resting at the receiver, so "vote" can be read
+ * at any tempo. */
+gint64
+_conclave_cluster_view_dot_life_ns (const char *kind,
+                                    double      scale)
+{
+  gint64 flight = conclave_tempo_flight_ns (scale);
+
+  return is_election_kind (kind) ? 2 * flight : flight;
+}
+
+static guint32
+preview_of (ConclaveEventStore    *store,
+            const ConclaveMessage *message)
+{
+  const ConclaveEvent *send = conclave_event_store_get (store, message->send_index);
+
+  return send != NULL && CONCLAVE_EVENT_IS_MESSAGE (send->type) ? conclave_event_preview (send) : 0;
+}
+
 static void
 add_dot (MessageFrame          *frame,
          const ConclaveSpot    *a,
@@ -300,7 +334,9 @@ add_dot (MessageFrame          *frame,
   dot.y = y1 + (y2 - y1) * p + fall * fall * frame->self->line_height * 6;
   dot.alpha = 1 - fall * 0.9;
   dot.kind = message->kind;
+  dot.preview = preview_of (frame->store, message);
   dot.failed = fall > 0 || message->state == CONCLAVE_MESSAGE_LOST;
+  dot.election = is_election_kind (conclave_event_store_str (frame->store, message->kind));
   g_array_append_val (frame->dots, dot);
 }
 
@@ -328,6 +364,9 @@ collect_message (const ConclaveMessage *message,
     case CONCLAVE_MESSAGE_IN_FLIGHT:
       if (p < 1)
         add_dot (frame, a, b, p, 0, message);
+      else if (age < _conclave_cluster_view_dot_life_ns (conclave_event_store_str (frame->store, message->kind),
+                                                         frame->scale))
+        add_dot (frame, a, b, 1, 0, message);  /* an election's message, resting at the receiver */
       break;
     case CONCLAVE_MESSAGE_DROPPED:
       {
@@ -354,6 +393,42 @@ collect_message (const ConclaveMessage *message,
   return TRUE;
 }
 
+/* "square 7*7=49", "task 7": the kind and what the message carries, so
+ * the class sees which worker squared whose number. A long preview is cut
+ * at its first word ("7 for 127.0.0.1:40123" → "7"). */
+static char *
+label_text (ConclaveEventStore *store,
+            guint32             kind_id,
+            guint32             preview_id)
+{
+  const char *kind = conclave_event_store_str (store, kind_id);
+  const char *preview = preview_id ? conclave_event_store_str (store, preview_id) : NULL;
+  gsize cut;
+
+  if (kind == NULL)
+    return NULL;
+  if (preview == NULL || *preview == '\0')
+    return g_strdup (kind);
+  cut = strlen (preview) <= MAX_PREVIEW_CHARS ? strlen (preview) : strcspn (preview, " ");
+  if (cut > MAX_PREVIEW_CHARS)
+    return g_strdup (kind);
+  return g_strdup_printf ("%s %.*s", kind, (int) cut, preview);
+}
+
+char *
+_conclave_cluster_view_message_label (ConclaveEventStore    *store,
+                                      const ConclaveMessage *message)
+{
+  return label_text (store, message->kind, preview_of (store, message));
+}
+
+static char *
+dot_text (ConclaveEventStore *store,
+          const Dot          *dot)
+{
+  return label_text (store, dot->kind, dot->preview);
+}
+
 /* Names the dot's kind beside it, unless that label would overlap one
  * already drawn this frame (taken, graphene_rect_t): labels drawn over each
  * other near a busy node read as neither. */
@@ -365,14 +440,14 @@ draw_dot_label (ConclaveClusterView *self,
                 const GdkRGBA       *fg,
                 GArray              *taken)
 {
-  const char *kind = conclave_event_store_str (store, dot->kind);
+  g_autofree char *text = dot_text (store, dot);
   GdkRGBA color = *fg;
   PangoRectangle ink, logical;
   graphene_rect_t rect;
 
-  if (kind == NULL)
+  if (text == NULL)
     return;
-  pango_layout_set_text (self->small_layout, kind, -1);
+  pango_layout_set_text (self->small_layout, text, -1);
   pango_layout_get_pixel_extents (self->small_layout, &ink, &logical);
   graphene_rect_init (&rect, dot->x + self->line_height * 0.45, dot->y - self->line_height * 0.9,
                       logical.width, logical.height);
@@ -453,6 +528,19 @@ append_cross (GtkSnapshot   *snapshot,
   append_line (snapshot, x + r, y - r, x - r, y + r, 2, color);
 }
 
+double
+_conclave_cluster_view_dot_radius (ConclaveClusterView *self)
+{
+  return self->presentation ? MAX (self->line_height * 0.36, CONCLAVE_CLUSTER_VIEW_PRESENT_DOT_PX / 2.0)
+                            : self->line_height * 0.3;
+}
+
+double
+_conclave_cluster_view_line_width (ConclaveClusterView *self)
+{
+  return self->presentation ? CONCLAVE_CLUSTER_VIEW_PRESENT_LINE_PX : 1.5;
+}
+
 static void
 paint_dots (ConclaveClusterView *self,
             GtkSnapshot         *snapshot,
@@ -461,10 +549,10 @@ paint_dots (ConclaveClusterView *self,
 {
   /* Hundreds of dots already read as a stream; thousands only cost time. */
   guint every = dots->len / SHOWN_DOTS + 1;
-  double radius = self->line_height * (self->presentation ? 0.36 : 0.3);
+  double radius = _conclave_cluster_view_dot_radius (self);
   gboolean dark = conclave_palette_is_dark ();
   /* Name the kind next to each dot while there are few enough to read. */
-  gboolean labels = dots->len <= 8;
+  gboolean labels = dots->len <= MAX_LABELLED_DOTS;
   g_autoptr(ConclaveKindColors) colors = conclave_kind_colors_new (store, dark);
   g_autoptr(GArray) taken = NULL;
   GdkRGBA failed, fg;
@@ -482,12 +570,17 @@ paint_dots (ConclaveClusterView *self,
       if (dot->failed)
         append_cross (snapshot, dot->x + radius * 2.2, dot->y - radius * 2.2, radius * 0.8, &fill);
     }
-  if (!labels)
-    return;
-  /* Newest first, so where labels would collide the latest message keeps its name. */
+  /* An election's messages first, then newest first, so where labels
+   * would collide a vote and the latest message keep their names. */
   taken = node_caption_rects (self);
   for (guint i = dots->len; i-- > 0;)
-    draw_dot_label (self, snapshot, store, &g_array_index (dots, Dot, i), &fg, taken);
+    if (g_array_index (dots, Dot, i).election)
+      draw_dot_label (self, snapshot, store, &g_array_index (dots, Dot, i), &fg, taken);
+  if (!labels)
+    return;
+  for (guint i = dots->len; i-- > 0;)
+    if (!g_array_index (dots, Dot, i).election)
+      draw_dot_label (self, snapshot, store, &g_array_index (dots, Dot, i), &fg, taken);
 }
 
 void
@@ -498,14 +591,15 @@ _conclave_cluster_view_draw_messages (ConclaveClusterView *self,
   ConclaveMatcher *matcher = conclave_cluster_get_matcher (self->cluster);
   g_autoptr(GArray) dots = g_array_new (FALSE, FALSE, sizeof (Dot));
   MessageFrame frame;
-  double tempo = conclave_cluster_get_tempo (self->cluster);
 
   frame.self = self;
   frame.store = conclave_cluster_get_store (self->cluster);
   frame.now_ns = now_ns;
-  frame.travel_ns = MAX ((gint64) (TRAVEL_NS * tempo), TRAVEL_FLOOR_NS);
+  /* A slower tempo stretches the flight as it stretches the timers. */
+  frame.scale = conclave_cluster_get_tempo (self->cluster);
+  frame.travel_ns = conclave_tempo_flight_ns (frame.scale);
   frame.dots = dots;
-  conclave_matcher_foreach_in_range (matcher, now_ns - frame.travel_ns - FALL_NS, now_ns + 1,
+  conclave_matcher_foreach_in_range (matcher, now_ns - 2 * frame.travel_ns - FALL_NS, now_ns + 1,
                                      collect_message, &frame);
   self->n_drawn_messages = dots->len;
   if (dots->len == 0)

@@ -11,6 +11,12 @@
 
 G_BEGIN_DECLS
 
+/* Presentation mode, for the back row of a lecture hall at 1920×1080. */
+#define CONCLAVE_CLUSTER_VIEW_PRESENT_TEXT_PX   28   /* names, PIDs */
+#define CONCLAVE_CLUSTER_VIEW_PRESENT_LABEL_PX  22   /* roles, message labels */
+#define CONCLAVE_CLUSTER_VIEW_PRESENT_DOT_PX    18   /* a message's dot, across */
+#define CONCLAVE_CLUSTER_VIEW_PRESENT_LINE_PX   3    /* links, rings */
+
 typedef enum {
   CONCLAVE_SPOT_SERVER,
   CONCLAVE_SPOT_CLIENT,
@@ -51,6 +57,7 @@ struct _ConclaveClusterView
   guint64          links_next_message;
   gint64           links_from_ns;
   GArray          *pending_links;    /* message indices whose receiver was not known yet */
+  GHashTable      *ended_at;         /* ConclaveNode* (ref) → gint64*: a child first drawn ended */
 
   PangoLayout     *layout;
   PangoLayout     *bold_layout;
@@ -90,12 +97,41 @@ void                _conclave_cluster_view_draw_nodes     (ConclaveClusterView *
 void                _conclave_cluster_view_draw_messages  (ConclaveClusterView *self,
                                                            GtkSnapshot         *snapshot,
                                                            gint64               now_ns);
+/* A partition's side the node is on (0, 1, …), -1 when nobody cut it off. */
+int                 _conclave_cluster_view_side_of        (ConclaveClusterView *self,
+                                                           ConclaveNode        *node);
+void                _conclave_cluster_view_draw_sides     (ConclaveClusterView *self,
+                                                           GtkSnapshot         *snapshot);
 GHashTable         *_conclave_cluster_view_new_links      (void);
 void                _conclave_cluster_view_update_links   (ConclaveClusterView *self);
 /* Drops links (and cached addresses) of a node; NULL drops all. */
 void                _conclave_cluster_view_forget_node    (ConclaveClusterView *self,
                                                            ConclaveNode        *node);
 char               *_conclave_cluster_view_describe_node  (ConclaveNode        *node);
+/* What is left of a follower's election timer, 1 (just heard the leader)
+ * to 0 (ran out); -1 for a node that is not a running follower. */
+double              _conclave_cluster_view_timer_left     (ConclaveClusterView *self,
+                                                           ConclaveNode        *node,
+                                                           gint64               now_ns);
+void                _conclave_cluster_view_draw_timers    (ConclaveClusterView *self,
+                                                           GtkSnapshot         *snapshot,
+                                                           gint64               now_ns);
+/* How much of an ended child is still drawn: 1 when it just ended, down to
+ * 0 when the session lets it go (1 for any other node). */
+double              _conclave_cluster_view_fade           (ConclaveClusterView *self,
+                                                           ConclaveNode        *node,
+                                                           gint64               now_ns);
+void                _conclave_cluster_view_forget_ended   (ConclaveClusterView *self);
+/* Sizes this frame: a message's dot and a link's width, in pixels. */
+double              _conclave_cluster_view_dot_radius     (ConclaveClusterView *self);
+double              _conclave_cluster_view_line_width     (ConclaveClusterView *self);
+/* How long a message's dot stays on the canvas at this timer scale. */
+gint64              _conclave_cluster_view_dot_life_ns    (const char          *kind,
+                                                           double               scale);
+/* What a message's dot says: its kind and the start of its preview
+ * ("square 7*7=49"). */
+char               *_conclave_cluster_view_message_label  (ConclaveEventStore    *store,
+                                                           const ConclaveMessage *message);
 /* FALSE once the node's process exited or crashed (it may be restarted). */
 gboolean            _conclave_cluster_view_node_alive     (ConclaveNode        *node);
 

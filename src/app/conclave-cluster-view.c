@@ -117,6 +117,7 @@ set_cluster (gpointer         view,
     g_signal_handlers_disconnect_by_data (self->cluster, self);
   clear_spots (self);
   _conclave_cluster_view_forget_node (self, NULL);
+  g_hash_table_remove_all (self->ended_at);
   g_set_object (&self->cluster, cluster);
   if (cluster != NULL)
     {
@@ -147,6 +148,10 @@ set_presentation (gpointer view,
   ConclaveClusterView *self = view;
 
   self->presentation = presentation;
+  /* Presentation sizes its type itself (conclave-cluster-view-layout.c). */
+  g_clear_object (&self->layout);
+  g_clear_object (&self->bold_layout);
+  g_clear_object (&self->small_layout);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -227,9 +232,12 @@ conclave_cluster_view_snapshot (GtkWidget   *widget,
   if (self->cluster == NULL)
     return;
   _conclave_cluster_view_layout (self);
+  _conclave_cluster_view_draw_sides (self, snapshot);
   _conclave_cluster_view_draw_links (self, snapshot, now_ns);
   _conclave_cluster_view_draw_nodes (self, snapshot, now_ns);
+  _conclave_cluster_view_draw_timers (self, snapshot, now_ns);
   _conclave_cluster_view_draw_messages (self, snapshot, now_ns);
+  _conclave_cluster_view_forget_ended (self);
   if (self->animating)
     _conclave_cluster_view_ensure_ticking (self);
 }
@@ -293,6 +301,7 @@ conclave_cluster_view_finalize (GObject *object)
 
   g_array_unref (self->spots);
   g_hash_table_unref (self->spot_by_node);
+  g_hash_table_unref (self->ended_at);
   g_hash_table_unref (self->links);
   g_array_unref (self->pending_links);
   g_free (self->description);
@@ -324,6 +333,7 @@ conclave_cluster_view_init (ConclaveClusterView *self)
 {
   self->spots = g_array_new (FALSE, FALSE, sizeof (ConclaveSpot));
   self->spot_by_node = g_hash_table_new (NULL, NULL);
+  self->ended_at = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
   self->links = _conclave_cluster_view_new_links ();
   self->pending_links = g_array_new (FALSE, FALSE, sizeof (guint64));
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
 
 #include "conclave-event-format.h"
 
@@ -222,9 +223,11 @@ format_garbage (ConclaveEventStore  *store,
                 const ConclaveEvent *event)
 {
   guint32 from = conclave_event_garbage_from (event);
+  gint count = conclave_event_garbage_count (event);
 
-  return g_strdup_printf (_("%d datagrams that were not protocol messages, from %s"),
-                          conclave_event_garbage_count (event), from ? str (store, from) : "–");
+  return g_strdup_printf (ngettext ("%d datagram that was not a protocol message, from %s",
+                                    "%d datagrams that were not protocol messages, from %s", count),
+                          count, from ? str (store, from) : "–");
 }
 
 char *
@@ -271,7 +274,9 @@ conclave_event_format_details (ConclaveEventStore  *store,
                               str (store, conclave_event_rewrite_from (event)),
                               str (store, conclave_event_rewrite_to (event)));
     case CONCLAVE_EVENT_OVERFLOW:
-      return g_strdup_printf (_("%d report lines lost (control channel full)"),
+      return g_strdup_printf (ngettext ("%d report line lost (control channel full)",
+                                        "%d report lines lost (control channel full)",
+                                        conclave_event_overflow_dropped (event)),
                               conclave_event_overflow_dropped (event));
     case CONCLAVE_EVENT_SPAWN:
       return g_strdup_printf (_("PID %u: %s"), (guint) conclave_event_spawn_pid (event),
@@ -298,6 +303,20 @@ conclave_event_format_time (gint64 time_ns,
   const char *sign = delta < 0 ? "−" : "";
 
   delta = ABS (delta);
-  return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT, sign,
-                          delta / 1000000000, (delta / 1000) % 1000000);
+  /* The locale's decimal separator, as every other number on screen. */
+  return g_strdup_printf ("%s%" G_GINT64_FORMAT "%s%06" G_GINT64_FORMAT, sign,
+                          delta / 1000000000, localeconv ()->decimal_point, (delta / 1000) % 1000000);
+}
+
+char *
+conclave_event_format_duration (gint64 ns)
+{
+  double value = (double) ABS (ns);
+
+  /* Translators: durations; the unit keeps the number short ("191.6 ms", not "191564.5 µs") */
+  if (value < 1e6)
+    return g_strdup_printf (_("%.1f µs"), value / 1e3);
+  if (value < 1e9)
+    return g_strdup_printf (_("%.1f ms"), value / 1e6);
+  return g_strdup_printf (_("%.2f s"), value / 1e9);
 }

@@ -37,5 +37,7 @@ char       *conclave_event_format_details (ConclaveEventStore  *store,
 /* Seconds since origin, to the microsecond: "12.345678". */
 char       *conclave_event_format_time    (gint64               time_ns,
                                            gint64               origin_ns);
+/* "12.3 µs", "191.6 ms", "1.25 s": a duration in the unit that reads best. */
+char       *conclave_event_format_duration (gint64             ns);
 
 G_END_DECLS

@@ -50,7 +50,7 @@ static const struct {
   [ROW_DROPPED] = { "dropped", N_("Dropped by faults") },
   [ROW_LOST] = { "lost", N_("Lost") },
   [ROW_GARBAGE] = { "garbage", N_("Garbage ignored") },
-  [ROW_DELIVERED] = { "delivered", N_("Posts delivered") },
+  [ROW_DELIVERED] = { "posts", N_("Posts delivered") },
   [ROW_LINES_LOST] = { "lines-lost", N_("Reports lost") },
 };
 
@@ -234,6 +234,12 @@ update_counters (ConclaveInspector *self)
   set_count_with_children (self, ROW_GARBAGE, counters->garbage, children.garbage, has_children);
   set_count_with_children (self, ROW_DELIVERED, counters->delivered, 0, FALSE);
   set_count_with_children (self, ROW_LINES_LOST, counters->lines_lost + counters->errors, 0, FALSE);
+  /* Only counters that apply: posts belong to a server group; garbage and
+   * lost reports are shown once there are any. */
+  gtk_widget_set_visible (GTK_WIDGET (self->rows[ROW_DELIVERED]),
+                          g_strcmp0 (conclave_node_get_role (self->node), "group-server") == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->rows[ROW_GARBAGE]), counters->garbage + children.garbage > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->rows[ROW_LINES_LOST]), counters->lines_lost + counters->errors > 0);
 }
 
 /* Children report in their own batches; the parent's totals follow the
@@ -440,7 +446,7 @@ conclave_inspector_get_value (ConclaveInspector *self,
       return self->output_text;
     }
   for (guint i = 0; i < N_ROWS; i++)
-    if (g_strcmp0 (row_info[i].id, row) == 0)
+    if (g_strcmp0 (row_info[i].id, row) == 0 && gtk_widget_get_visible (GTK_WIDGET (self->rows[i])))
       return self->values[i] ? gtk_label_get_text (self->values[i])
                              : adw_action_row_get_subtitle (self->rows[i]);
   return NULL;

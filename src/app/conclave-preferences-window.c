@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "conclave-preferences-window.h"
+#include "conclave-tempo.h"
 
 struct _ConclavePreferencesWindow
 {
@@ -92,6 +93,24 @@ conclave_preferences_window_class_init (ConclavePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclavePreferencesWindow, presentation_switch);
 }
 
+/* The setting is the timer scale; the row shows the speed, its inverse. */
+static gboolean
+speed_from_scale (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
+{
+  g_value_set_double (value, conclave_tempo_speed (g_variant_get_double (variant)));
+  return TRUE;
+}
+
+static GVariant *
+scale_from_speed (const GValue       *value,
+                  const GVariantType *type,
+                  gpointer            user_data)
+{
+  return g_variant_new_double (conclave_tempo_scale_for (g_value_get_double (value)));
+}
+
 static void
 conclave_preferences_window_init (ConclavePreferencesWindow *self)
 {
@@ -107,7 +126,8 @@ conclave_preferences_window_new (GSettings *settings)
 
   self = g_object_new (CONCLAVE_TYPE_PREFERENCES_WINDOW, NULL);
   self->settings = g_object_ref (settings);
-  g_settings_bind (settings, "tempo", self->tempo_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (settings, "tempo", self->tempo_adjustment, "value", G_SETTINGS_BIND_DEFAULT,
+                                speed_from_scale, scale_from_speed, NULL, NULL);
   g_settings_bind (settings, "loss-timeout-ms", self->loss_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "retention-events", self->retention_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "presentation-mode", self->presentation_switch, "active", G_SETTINGS_BIND_DEFAULT);

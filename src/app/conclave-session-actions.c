@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 #include <math.h>
 
 #include "conclave-roles.h"
@@ -213,7 +214,9 @@ conclave_session_node_command (ConclaveSession        *self,
 
   if (self->cluster == NULL)
     return;
-  if (name == NULL || conclave_cluster_lookup (self->cluster, name) == NULL)
+  /* "s1/4711", a forked child, can only be crashed (the core finds it). */
+  if (name == NULL || (conclave_cluster_lookup (self->cluster, name) == NULL &&
+                       (command != CONCLAVE_SESSION_COMMAND_CRASH || strchr (name, '/') == NULL)))
     {
       noticef (self, _("There is no node called “%s”"), name ? name : "");
       return;
@@ -284,6 +287,9 @@ conclave_session_start_scenario (ConclaveSession *self,
   /* A new chapter is a new picture: a fresh cluster (the views follow). */
   if (!conclave_session_new_cluster (self))
     return;
+  /* The tempo the teacher chose wins over the scenario's default: slow
+   * motion set for one chapter stays on for the next. */
+  scenario->tempo = conclave_cluster_get_tempo (self->cluster);
   if (!conclave_cluster_start_scenario (self->cluster, scenario, &error))
     noticef (self, _("Cannot start “%s”: %s"), _(scenario->title), error->message);
 }

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "conclave-election-story.h"
 #include "conclave-faults.h"
 #include "conclave-session.h"
 
@@ -22,6 +23,7 @@ struct _ConclaveSession
   GSettings       *settings;
   ConclaveCluster *cluster;
   ConclaveFaults  *faults;        /* of that cluster: what the teacher set */
+  ConclaveElectionStory *story;   /* of that cluster's store */
   char            *error;
   guint            base_port;
   ConclaveNode    *selected;

@@ -207,18 +207,26 @@ forget_child (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+gint64
+conclave_session_get_child_linger_ns (ConclaveSession *self)
+{
+  double tempo;
+
+  g_return_val_if_fail (CONCLAVE_IS_SESSION (self), 0);
+
+  tempo = self->cluster != NULL ? conclave_cluster_get_tempo (self->cluster) : 1.0;
+  return (gint64) (CHILD_LINGER_MS * MIN (tempo, 1.0)) * 1000000;
+}
+
 static void
 on_child_changed (ConclaveNode    *child,
                   GParamSpec      *pspec,
                   ConclaveSession *self)
 {
-  double tempo;
-
   if (conclave_node_get_state (child) < CONCLAVE_NODE_EXITED)
     return;
   g_signal_handlers_disconnect_by_func (child, on_child_changed, self);
-  tempo = self->cluster != NULL ? conclave_cluster_get_tempo (self->cluster) : 1.0;
-  g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (CHILD_LINGER_MS * MIN (tempo, 1.0)),
+  g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (conclave_session_get_child_linger_ns (self) / 1000000),
                       forget_child, g_object_ref (child), g_object_unref);
 }
 
@@ -278,6 +286,7 @@ drop_cluster (ConclaveSession *self)
     return;
   g_signal_handlers_disconnect_by_data (self->cluster, self);
   conclave_cluster_shutdown (self->cluster);
+  g_clear_pointer (&self->story, conclave_election_story_free);
   g_clear_object (&self->faults);
   g_clear_object (&self->cluster);
 }
@@ -298,6 +307,7 @@ open_cluster (ConclaveSession *self,
   if (self->base_port != 0)
     conclave_cluster_set_base_port (self->cluster, self->base_port);
   self->faults = g_object_ref (conclave_cluster_get_faults (self->cluster));
+  self->story = conclave_election_story_new (conclave_cluster_get_store (self->cluster));
   conclave_cluster_set_tempo (self->cluster, tempo);
   apply_limits (self);
   g_signal_connect_object (self->cluster, "changed", G_CALLBACK (on_cluster_changed), self,
@@ -337,6 +347,16 @@ conclave_session_new_cluster (ConclaveSession *self)
   open_cluster (self, tempo);
   tell (self, FACT_CLUSTER);
   return self->cluster != NULL;
+}
+
+ConclaveElectionStory *
+conclave_session_get_story (ConclaveSession *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_SESSION (self), NULL);
+
+  if (self->story != NULL)
+    conclave_election_story_update (self->story);
+  return self->story;
 }
 
 void

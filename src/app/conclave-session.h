@@ -15,6 +15,7 @@
 #include <gtk/gtk.h>
 
 #include "conclave-cluster.h"
+#include "conclave-election-story.h"
 #include "conclave-faults.h"
 
 G_BEGIN_DECLS
@@ -146,6 +147,10 @@ void             conclave_session_run_command      (ConclaveSession        *self
 void             conclave_session_partition        (ConclaveSession        *self,
                                                     const char * const     *minority);
 void             conclave_session_heal             (ConclaveSession        *self);
+/* How long an ended child stays on screen before it goes (its fade). */
+gint64           conclave_session_get_child_linger_ns (ConclaveSession   *self);
+/* The election's moments so far, in this cluster (NULL without one). */
+ConclaveElectionStory *conclave_session_get_story  (ConclaveSession        *self);
 void             conclave_session_set_tempo        (ConclaveSession        *self,
                                                     double                  tempo);
 void             conclave_session_set_frozen       (ConclaveSession        *self,

@@ -486,6 +486,7 @@ draw_plot (ConclaveTimelineFrame *frame)
   _conclave_timeline_draw_arrows (frame);
   _conclave_timeline_draw_markers (frame);
   _conclave_timeline_draw_focus (frame);
+  _conclave_timeline_draw_story (frame);
   _conclave_timeline_draw_now (frame);
   cairo_restore (frame->cr);
 }

@@ -85,6 +85,8 @@ void           _conclave_timeline_draw_binned_note  (ConclaveTimelineFrame *fram
 void           _conclave_timeline_draw_markers      (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_focus        (ConclaveTimelineFrame *frame);
+/* The election's moments (conclave-timeline-story.c). */
+void           _conclave_timeline_draw_story        (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_time_axis    (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_step_axis    (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_axis_caption (ConclaveTimelineFrame *frame);

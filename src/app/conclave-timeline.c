@@ -296,6 +296,7 @@ describe_message (ConclaveTimeline *self,
   ConclaveProcessInfo *src, *dst;
   g_autofree char *details = NULL;
   g_autofree char *sent = NULL;
+  g_autofree char *took = NULL;
   static const char * const states[] = { N_("in flight"), N_("delivered"), N_("dropped"), N_("lost"), N_("receiver only"),
                                          N_("unheard: nobody was listening"), N_("not read") };
 
@@ -305,11 +306,11 @@ describe_message (ConclaveTimeline *self,
   dst = message->dst_proc ? conclave_event_store_get_process (store, message->dst_proc) : NULL;
   details = send ? conclave_event_format_details (store, send) : g_strdup ("");
   sent = conclave_event_format_time (message->send_ns, self->origin_ns);
-  /* Translators: hover text of an arrow: details, then "PID 12 → PID 13 · delivered", then times */
-  return g_strdup_printf (_("%s\nPID %d → PID %d · %s\nsent at %s s, took %.1f µs"),
+  took = conclave_event_format_duration (message->recv_ns > message->send_ns ? message->recv_ns - message->send_ns : 0);
+  /* Translators: hover text of an arrow: details, then "PID 12 → PID 13 · delivered", then "sent at 1.2 s, took 191.6 ms" */
+  return g_strdup_printf (_("%s\nPID %d → PID %d · %s\nsent at %s s, took %s"),
                           details, src ? src->pid : 0, dst ? dst->pid : 0,
-                          _(states[MIN (message->state, G_N_ELEMENTS (states) - 1)]), sent,
-                          message->recv_ns > message->send_ns ? (message->recv_ns - message->send_ns) / 1000.0 : 0.0);
+                          _(states[MIN (message->state, G_N_ELEMENTS (states) - 1)]), sent, took);
 }
 
 static char *

@@ -15,6 +15,7 @@
 #include "conclave-charts.h"
 #include "conclave-events-view.h"
 #include "conclave-run-dialog.h"
+#include "conclave-tempo.h"
 #include "conclave-timeline.h"
 #include "conclave-window-private.h"
 
@@ -22,15 +23,15 @@ static void
 update_tempo_widgets (ConclaveWindow *self)
 {
   double tempo = self->cluster ? conclave_cluster_get_tempo (self->cluster) : 1.0;
-  g_autofree char *label = NULL;
+  g_autofree char *label = conclave_tempo_label (tempo);
+  g_autofree char *described = conclave_tempo_describe (tempo);
 
-  if (tempo >= 0.995)
-    label = g_strdup_printf ("%.3g×", tempo);
-  else
-    label = g_strdup_printf ("%.2g×", tempo);
+  /* Named by speed: 0.25× is slow motion, as people mean it. */
   gtk_label_set_label (self->tempo_label, label);
+  gtk_label_set_label (self->tempo_speed_label, described);
+  gtk_widget_set_tooltip_text (self->tempo_button, described);
   self->updating_tempo = TRUE;
-  gtk_adjustment_set_value (self->tempo_adjustment, log10 (tempo));
+  gtk_adjustment_set_value (self->tempo_adjustment, log10 (conclave_tempo_speed (tempo)));
   self->updating_tempo = FALSE;
 }
 
@@ -38,13 +39,12 @@ static void
 on_tempo_scale_changed (GtkAdjustment  *adjustment,
                         ConclaveWindow *self)
 {
-  double tempo = pow (10, gtk_adjustment_get_value (adjustment));
+  double speed = pow (10, gtk_adjustment_get_value (adjustment));
 
   if (self->updating_tempo)
     return;
-  /* Snap to round values, so the label reads 0.5× and not 0.4977×. */
-  tempo = tempo >= 1 ? round (tempo * 10) / 10 : round (tempo * 100) / 100;
-  conclave_session_set_tempo (self->session, tempo);
+  /* Snapped, so the label reads 0.5× and not 0.4977×. */
+  conclave_session_set_tempo (self->session, conclave_tempo_scale_for (speed));
 }
 
 void

@@ -30,6 +30,7 @@ struct _ConclaveWindow
   GtkRevealer          *violation_revealer;
   GtkLabel             *violation_label;
   GtkLabel             *tempo_label;
+  GtkLabel             *tempo_speed_label;
   GtkAdjustment        *tempo_adjustment;
   GtkScale             *tempo_scale;
   GtkWidget            *freeze_button;

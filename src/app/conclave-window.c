@@ -180,10 +180,20 @@ set_cluster (gpointer         view,
   _conclave_window_update_actions (self);
 }
 
+/* In presentation mode the class needs the room: the inspector shows only
+ * while a node is selected. */
+static void
+update_inspector (ConclaveWindow *self)
+{
+  gtk_widget_set_visible (self->inspector, !conclave_session_get_presentation (self->session) ||
+                                           conclave_session_get_selected (self->session) != NULL);
+}
+
 static void
 set_selected (gpointer      view,
               ConclaveNode *node)
 {
+  update_inspector (view);
   _conclave_window_update_actions (view);
 }
 
@@ -203,6 +213,7 @@ set_presentation (gpointer view,
       gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
       gtk_window_unfullscreen (GTK_WINDOW (self));
     }
+  update_inspector (self);
   _conclave_window_update_actions (self);
 }
 
@@ -367,6 +378,7 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, cluster_legend);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, timeline_legend);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, election_button);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_speed_label);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, election_label);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, violation_revealer);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, violation_label);

@@ -236,10 +236,48 @@ _conclave_cluster_signal_node (ConclaveCluster *self, const char *name, Conclave
   return TRUE;
 }
 
+/* "s1/4711": a running child (a forked worker) of a top-level node. */
+static ConclaveNode *
+lookup_child (ConclaveCluster *self, const char *name)
+{
+  const char *slash = strrchr (name, '/');
+  g_autofree char *parent_name = slash ? g_strndup (name, slash - name) : NULL;
+  ConclaveNode *parent = parent_name ? conclave_cluster_lookup (self, parent_name) : NULL;
+  GListModel *children = parent ? conclave_node_get_children (parent) : NULL;
+
+  for (guint i = 0; children != NULL && i < g_list_model_get_n_items (children); i++)
+    {
+      g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i);
+
+      if (g_str_equal (conclave_node_get_name (child), name) &&
+          conclave_node_get_state (child) == CONCLAVE_NODE_RUNNING && conclave_node_get_pid (child) > 0)
+        return child;  /* the parent's children model keeps it */
+    }
+  return NULL;
+}
+
+/* A child is not the supervisor's: it is killed by its PID, which its
+ * parent reaps and reports (a pool then forks a replacement). */
+static gboolean
+crash_child (ConclaveCluster *self, const char *name)
+{
+  ConclaveNode *child = lookup_child (self, name);
+
+  if (child == NULL || kill (conclave_node_get_pid (child), SIGKILL) != 0)
+    return FALSE;
+  g_hash_table_add (self->crashing, g_strdup (name));
+  _conclave_cluster_record (self, CONCLAVE_EVENT_CRASH, child, 0, 0, NULL);
+  return TRUE;
+}
+
 gboolean
 conclave_cluster_crash (ConclaveCluster *self, const char *name)
 {
   g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (conclave_cluster_lookup (self, name) == NULL && strchr (name, '/') != NULL)
+    return crash_child (self, name);
   return _conclave_cluster_signal_node (self, name, CONCLAVE_EVENT_CRASH);
 }
 

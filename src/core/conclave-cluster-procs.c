@@ -87,6 +87,10 @@ _conclave_cluster_child_ended (ConclaveCluster *self, ConclaveNode *child, gint 
 
   if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED)
     return;
+  /* Crashed by the teacher (SIGKILL by its PID): its connection may end
+   * before its parent's reap says how. */
+  if (g_hash_table_remove (self->crashing, conclave_node_get_name (child)) && signum == 0)
+    signum = SIGKILL;
   conclave_node_set_exit (child, code, signum);
   conclave_node_set_state (child, signum ? CONCLAVE_NODE_CRASHED : CONCLAVE_NODE_EXITED);
   _conclave_cluster_mark_dirty (self, parent);

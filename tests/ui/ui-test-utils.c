@@ -220,3 +220,15 @@ ui_test_describe_nodes (ConclaveCluster *cluster)
         g_test_message ("  | %s", conclave_node_get_output (node, j, NULL));
     }
 }
+
+void
+ui_test_look (ConclaveWindow *window,
+              const char     *view,
+              const char     *name)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+
+  conclave_window_show_view (window, view);
+  ui_test_run_for (300);
+  texture = ui_test_screenshot (GTK_WIDGET (window), name);
+}

@@ -59,6 +59,11 @@ void            ui_test_start_chapter (ConclaveApplication *app,
 /* Renders widget into build-dir/screenshots/NAME.png; returns the texture. */
 GdkTexture     *ui_test_screenshot  (GtkWidget   *widget,
                                      const char  *name);
+/* Shows a view of the window's stack ("timeline", "charts", "events"),
+ * lets it draw, and saves the window as screenshots/NAME.png. */
+void            ui_test_look        (ConclaveWindow *window,
+                                     const char     *view,
+                                     const char     *name);
 /* The node's PID is gone from the system (not even a zombie). */
 gboolean        ui_test_pid_gone    (gint         pid);
 
