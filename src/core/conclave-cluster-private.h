@@ -49,6 +49,7 @@ struct _ConclaveCluster {
   guint                  expire_id;
   char                  *state_dir;   /* CONCLAVE_STATE_DIR of the nodes (chapter 4 logs) */
   ConclaveTraceRecorder *recorder;    /* NULL when not recording */
+  GRegex                *leader_pattern; /* a program's "I lead" line; NULL: none */
 };
 
 
@@ -76,6 +77,11 @@ void     _conclave_cluster_wipe_state     (ConclaveCluster *self);
 /* The addresses ("127.0.0.1:10001", interned) that the top-level nodes
  * called `names` have bound or connected from. */
 GPtrArray *_conclave_cluster_addresses_of (ConclaveCluster *self, const char * const *names);
+
+/* conclave-cluster-programs.c */
+void          _conclave_cluster_on_output  (ConclaveCluster *self, ConclaveNode *node,
+                                            ConclaveOutputStream stream, const char *line);
+ConclaveNode *_conclave_cluster_node_called (ConclaveCluster *self, const char *name);
 
 /* conclave-cluster-ports.c */
 guint    _conclave_cluster_choose_base_port (void);

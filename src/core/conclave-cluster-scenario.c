@@ -185,6 +185,9 @@ conclave_cluster_start_scenario (ConclaveCluster *self, ConclaveScenario *scenar
   _conclave_cluster_set_title (self, scenario->title);
   if (scenario->tempo > 0)
     conclave_cluster_set_tempo (self, scenario->tempo);
+  if (scenario->leader_pattern != NULL &&
+      !conclave_cluster_set_leader_pattern (self, scenario->leader_pattern, error))
+    return FALSE;
 
   for (guint i = 0; i < scenario->nodes->len; i++)
     {

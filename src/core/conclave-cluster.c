@@ -384,7 +384,7 @@ on_output (ConclaveSupervisor *sup, const char *name, gint stream, const char *l
   ConclaveNode *node = conclave_cluster_lookup (self, name);
 
   if (node)
-    conclave_node_append_output (node, (ConclaveOutputStream) stream, line);
+    _conclave_cluster_on_output (self, node, (ConclaveOutputStream) stream, line);
 }
 
 static void
@@ -638,6 +638,7 @@ conclave_cluster_finalize (GObject *object)
   g_clear_object (&self->faults);
   g_array_unref (self->procs);
   g_free (self->title);
+  g_clear_pointer (&self->leader_pattern, g_regex_unref);
   G_OBJECT_CLASS (conclave_cluster_parent_class)->finalize (object);
 }
 
