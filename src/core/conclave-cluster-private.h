@@ -50,6 +50,7 @@ struct _ConclaveCluster {
   char                  *state_dir;   /* CONCLAVE_STATE_DIR of the nodes (chapter 4 logs) */
   ConclaveTraceRecorder *recorder;    /* NULL when not recording */
   GRegex                *leader_pattern; /* a program's "I lead" line; NULL: none */
+  GHashTable            *folded;      /* proc index → Folded: children that never touched a socket */
 };
 
 
@@ -92,8 +93,11 @@ void     _conclave_cluster_remove_state_dir (ConclaveCluster *self);
 
 /* conclave-cluster-procs.c */
 void     _conclave_cluster_proc_entry_clear (gpointer entry);
+void     _conclave_cluster_folded_free      (gpointer folded);
 guint32  _conclave_cluster_proc_of_node     (ConclaveCluster *self, ConclaveNode *node);
 void     _conclave_cluster_handle_hello     (ConclaveCluster *self, ConclaveEvent *e, guint32 conn);
+/* A folded process touched a socket: it gets its own child node now. */
+void     _conclave_cluster_unfold           (ConclaveCluster *self, guint32 proc);
 void     _conclave_cluster_on_closed        (ConclaveControlServer *server, guint conn, ConclaveCluster *self);
 /* A child ended: kept visible a moment so the class sees it go. */
 void     _conclave_cluster_child_ended      (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum);

@@ -279,6 +279,9 @@ on_events (ConclaveControlServer *server, ConclaveEventBatch *batch, ConclaveClu
           else if (e->type == CONCLAVE_EVENT_OVERFLOW && e->s[0] != 0)
             info->lines_lost += (guint64) MAX (e->num, 0);
         }
+      if ((e->type == CONCLAVE_EVENT_SOCKET || CONCLAVE_EVENT_IS_MESSAGE (e->type)) &&
+          g_hash_table_contains (self->folded, GUINT_TO_POINTER (e->proc)))
+        _conclave_cluster_unfold (self, e->proc);
       count_event (self, conclave_cluster_node_for_proc (self, e->proc), e);
     }
 
@@ -629,6 +632,7 @@ conclave_cluster_finalize (GObject *object)
   g_ptr_array_unref (self->timers);
   g_hash_table_unref (self->by_name);
   g_hash_table_unref (self->conn_proc);
+  g_hash_table_unref (self->folded);
   g_hash_table_unref (self->dirty);
   g_hash_table_unref (self->crashing);
   g_hash_table_unref (self->restarting);
@@ -715,6 +719,7 @@ conclave_cluster_init (ConclaveCluster *self)
   self->timers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
   self->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->conn_proc = g_hash_table_new (NULL, NULL);
+  self->folded = g_hash_table_new_full (NULL, NULL, NULL, _conclave_cluster_folded_free);
   self->dirty = g_hash_table_new (NULL, NULL);
   self->crashing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->restarting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

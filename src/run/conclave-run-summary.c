@@ -27,6 +27,8 @@ conclave_run_summarize_processes (ConclaveEventStore *store)
       guint32 index = 0;
       gint code = 0, signum = 0;
 
+      if (e->proc < n && (e->type == CONCLAVE_EVENT_SOCKET || CONCLAVE_EVENT_IS_MESSAGE (e->type)))
+        sum[e->proc].sockets++;
       if (e->proc < n && e->type == CONCLAVE_EVENT_SEND)
         sum[e->proc].sent++;
       else if (e->proc < n && e->type == CONCLAVE_EVENT_RECV)
@@ -44,6 +46,22 @@ conclave_run_summarize_processes (ConclaveEventStore *store)
         }
     }
   return sum;
+}
+
+gboolean
+conclave_run_process_shown (ConclaveCluster *cluster, const ConclaveProcSummary *sum, guint proc)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  ConclaveProcessInfo *info = conclave_event_store_get_process (store, proc);
+
+  if (info == NULL || (info->node == 0 && conclave_cluster_node_for_proc (cluster, proc) == NULL))
+    return FALSE;
+  if (sum[proc].sockets > 0)
+    return TRUE;
+  for (guint i = 1; i < conclave_event_store_get_n_processes (store); i++)
+    if (sum[i].sockets > 0 && conclave_event_store_get_process (store, i)->ppid == info->pid)
+      return FALSE;
+  return TRUE;
 }
 
 char *
@@ -152,8 +170,11 @@ add_processes (JsonBuilder *b, ConclaveCluster *cluster)
     {
       ConclaveProcessInfo *info = conclave_event_store_get_process (store, i);
       ConclaveNode *node = conclave_cluster_node_for_proc (cluster, i);
-      g_autofree char *end = conclave_run_process_end (cluster, info, &sum[i]);
+      g_autofree char *end = NULL;
 
+      if (!conclave_run_process_shown (cluster, sum, i))
+        continue;
+      end = conclave_run_process_end (cluster, info, &sum[i]);
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "node");
       json_builder_add_string_value (b, node ? conclave_node_get_name (node)

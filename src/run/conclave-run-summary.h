@@ -19,6 +19,7 @@ typedef struct {
 typedef struct {
   guint64  sent;
   guint64  received;
+  guint64  sockets;   /* socket operations, sends and receives */
   gint     code;
   gint     signum;
   gboolean ended;
@@ -26,6 +27,12 @@ typedef struct {
 
 /* One per process of the store (index = proc), freed with g_free. */
 ConclaveProcSummary *conclave_run_summarize_processes (ConclaveEventStore *store);
+/* One program, one row: FALSE for a process that never touched a socket
+ * and has no row (folded into its parent: a wrapper's helper), and for a
+ * wrapper that never touched a socket while a child of its did. */
+gboolean             conclave_run_process_shown      (ConclaveCluster           *cluster,
+                                                      const ConclaveProcSummary *sum,
+                                                      guint                      proc);
 /* "exited (0)", "crashed (signal 9)", "running", "replaced" … */
 char                *conclave_run_process_end        (ConclaveCluster           *cluster,
                                                       ConclaveProcessInfo       *info,

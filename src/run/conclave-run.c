@@ -166,7 +166,11 @@ print_processes (ConclaveCluster *cluster)
     {
       ConclaveProcessInfo *info = conclave_event_store_get_process (store, i);
       ConclaveNode *node = conclave_cluster_node_for_proc (cluster, i);
-      g_autofree char *state = conclave_run_process_end (cluster, info, &sum[i]);
+      g_autofree char *state = NULL;
+
+      if (!conclave_run_process_shown (cluster, sum, i))
+        continue;
+      state = conclave_run_process_end (cluster, info, &sum[i]);
 
       g_print ("  %-12s %8d %8d  %-14s %-18s %8" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %6" G_GUINT64_FORMAT "\n",
                node ? conclave_node_get_name (node) : conclave_event_store_str (store, info->node),
