@@ -201,6 +201,12 @@ compare_start (gconstpointer a, gconstpointer b)
   return x->start_ns < y->start_ns ? -1 : x->start_ns > y->start_ns;
 }
 
+/* Why a leader interval ended, by ConclaveLeaderEnd. */
+static const char * const leader_end_words[] = {
+  "leading", "stepped-down", "next-term", "newer-term", "crashed", "exited",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (leader_end_words) == CONCLAVE_LEADER_EXITED + 1);
+
 static void
 add_leaders (JsonBuilder *b, ConclaveCluster *cluster)
 {
@@ -227,6 +233,13 @@ add_leaders (JsonBuilder *b, ConclaveCluster *cluster)
           json_builder_set_member_name (b, "term");
           json_builder_add_int_value (b, iv->term);
         }
+      if (iv->end_ns != CONCLAVE_LEADER_OPEN)
+        {
+          json_builder_set_member_name (b, "until");
+          json_builder_add_int_value (b, iv->end_ns);
+        }
+      json_builder_set_member_name (b, "end");
+      json_builder_add_string_value (b, leader_end_words[iv->end]);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
