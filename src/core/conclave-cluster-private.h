@@ -86,6 +86,8 @@ ConclaveNode *_conclave_cluster_node_called (ConclaveCluster *self, const char *
 
 /* conclave-cluster-ports.c */
 guint    _conclave_cluster_choose_base_port (void);
+/* `first` and the three after it can be bound on loopback. */
+gboolean _conclave_cluster_ports_free       (guint first);
 
 /* conclave-cluster-state.c */
 void     _conclave_cluster_make_state_dir   (ConclaveCluster *self);

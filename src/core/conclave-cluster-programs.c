@@ -179,3 +179,85 @@ conclave_cluster_send_input (ConclaveCluster *self,
   text = g_str_has_suffix (line, "\n") ? g_strdup (line) : g_strconcat (line, "\n", NULL);
   return conclave_supervisor_write_input (self->supervisor, name, text, error);
 }
+
+/* ---- why a program failed ------------------------------------------------ */
+
+/* The last line it wrote to stderr, and whether any said the port is taken. */
+static const char *
+last_stderr (ConclaveNode *node, gboolean *in_use)
+{
+  const char *last = NULL;
+
+  *in_use = FALSE;
+  for (guint i = 0; i < conclave_node_get_n_output (node); i++)
+    {
+      ConclaveOutputStream stream;
+      const char *line = conclave_node_get_output (node, i, &stream);
+
+      if (stream != CONCLAVE_OUTPUT_STDERR || line == NULL || *line == '\0')
+        continue;
+      last = line;
+      *in_use |= strstr (line, "Address already in use") != NULL || strstr (line, "EADDRINUSE") != NULL;
+    }
+  return last;
+}
+
+/* The port on its command line that one of our nodes holds, or failing
+ * that the first that cannot be bound; 0 if none. */
+static guint
+taken_port (ConclaveCluster *self, ConclaveNode *node, ConclaveNode **holder)
+{
+  ConclaveIntern *intern = conclave_event_store_get_intern (self->store);
+  const char * const *argv = conclave_node_get_argv (node);
+  guint unbindable = 0;
+
+  *holder = NULL;
+  for (guint i = 0; argv != NULL && argv[i] != NULL; i++)
+    {
+      g_auto(GStrv) words = g_strsplit_set (argv[i], WORD_DELIMITERS, -1);
+
+      for (guint w = 0; words[w] != NULL; w++)
+        {
+          guint64 port;
+          g_autofree char *address = NULL;
+
+          if (!g_ascii_string_to_unsigned (words[w], 10, 1024, 65535, &port, NULL))
+            continue;
+          address = g_strdup_printf ("127.0.0.1:%u", (guint) port);
+          *holder = conclave_cluster_lookup_address (self, conclave_intern_add (intern, address));
+          if (*holder != NULL && *holder != node)
+            return (guint) port;
+          *holder = NULL;
+          if (unbindable == 0 && !_conclave_cluster_ports_free ((guint) port))
+            unbindable = (guint) port;
+        }
+    }
+  return unbindable;
+}
+
+char *
+conclave_cluster_explain_failure (ConclaveCluster *self, ConclaveNode *node)
+{
+  ConclaveNode *holder = NULL;
+  const char *last;
+  gboolean in_use;
+  guint port;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+  g_return_val_if_fail (CONCLAVE_IS_NODE (node), NULL);
+
+  if (conclave_node_get_state (node) != CONCLAVE_NODE_EXITED || conclave_node_get_exit_code (node) == 0)
+    return NULL;
+  last = last_stderr (node, &in_use);
+  if (!in_use)
+    return last != NULL ? g_strdup (last) : NULL;
+  port = taken_port (self, node, &holder);
+  if (port != 0 && holder != NULL && self->title != NULL)
+    return g_strdup_printf ("Address already in use: port %u is held by %s of %s", port,
+                            conclave_node_get_name (holder), self->title);
+  if (port != 0 && holder != NULL)
+    return g_strdup_printf ("Address already in use: port %u is held by %s", port, conclave_node_get_name (holder));
+  if (port != 0)
+    return g_strdup_printf ("Address already in use: port %u is held by another program", port);
+  return g_strdup ("Address already in use");
+}

@@ -179,6 +179,10 @@ conclave_cluster_start_scenario (ConclaveCluster *self, ConclaveScenario *scenar
   g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
   g_return_val_if_fail (scenario != NULL, FALSE);
 
+  /* Someone else (a program run by hand) holds our ports: none of ours can,
+   * as none runs. Take free ones rather than fail at the first bind. */
+  if (self->nodes->len == 0 && !_conclave_cluster_ports_free (self->base_port))
+    conclave_cluster_set_base_port (self, _conclave_cluster_choose_base_port ());
   conclave_cluster_clear (self);
   g_clear_pointer (&self->scenario, conclave_scenario_unref);
   self->scenario = conclave_scenario_ref (scenario);

@@ -83,6 +83,12 @@ gboolean            conclave_cluster_send_input     (ConclaveCluster *self,
                                                      const char *name,
                                                      const char *line,
                                                      GError **error);
+/* Why a node that exited on its own with a failure status failed, from
+ * its stderr: "Address already in use: port 10001 is held by s1 of
+ * Chapter 1 …" when it could not bind, else its last stderr line; NULL if
+ * it did not fail or said nothing. */
+char               *conclave_cluster_explain_failure (ConclaveCluster *self,
+                                                      ConclaveNode    *node);
 /* A regular expression matched against every line a node prints: a match
  * makes the node named by its group `leader` (a node of that name, or the
  * one node whose command line holds it as a word, `--id 205`) the leader,
