@@ -83,6 +83,26 @@ conclave_run_process_end (ConclaveCluster *cluster, ConclaveProcessInfo *info, c
   return g_strdup (node ? conclave_node_state_to_string (conclave_node_get_state (node)) : "-");
 }
 
+void
+conclave_run_foreach_process (ConclaveCluster *cluster, ConclaveRunProcessFunc func, gpointer data)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  g_autofree ConclaveProcSummary *sum = conclave_run_summarize_processes (store);
+
+  for (guint i = 1; i < conclave_event_store_get_n_processes (store); i++)
+    {
+      ConclaveProcessInfo *info = conclave_event_store_get_process (store, i);
+      ConclaveNode *node = conclave_cluster_node_for_proc (cluster, i);
+      g_autofree char *end = NULL;
+
+      if (!conclave_run_process_shown (cluster, sum, i))
+        continue;
+      end = conclave_run_process_end (cluster, info, &sum[i]);
+      func (info, node ? conclave_node_get_name (node) : conclave_event_store_str (store, info->node) ?: "",
+            end, &sum[i], data);
+    }
+}
+
 guint64
 conclave_kind_counts_sent (const ConclaveKindCounts *k)
 {
@@ -159,36 +179,33 @@ add_messages (JsonBuilder *b, ConclaveCluster *cluster)
 }
 
 static void
+add_process (ConclaveProcessInfo *info, const char *node, const char *end,
+             const ConclaveProcSummary *sum, gpointer data)
+{
+  JsonBuilder *b = data;
+  ConclaveEventStore *store = g_object_get_data (G_OBJECT (b), "store");
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "node");
+  json_builder_add_string_value (b, node);
+  json_builder_set_member_name (b, "pid");
+  json_builder_add_int_value (b, info->pid);
+  json_builder_set_member_name (b, "ppid");
+  json_builder_add_int_value (b, info->ppid);
+  json_builder_set_member_name (b, "program");
+  json_builder_add_string_value (b, conclave_event_store_str (store, info->program) ?: "");
+  json_builder_set_member_name (b, "end");
+  json_builder_add_string_value (b, end);
+  json_builder_end_object (b);
+}
+
+static void
 add_processes (JsonBuilder *b, ConclaveCluster *cluster)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
-  g_autofree ConclaveProcSummary *sum = conclave_run_summarize_processes (store);
-
+  g_object_set_data (G_OBJECT (b), "store", conclave_cluster_get_store (cluster));
   json_builder_set_member_name (b, "processes");
   json_builder_begin_array (b);
-  for (guint i = 1; i < conclave_event_store_get_n_processes (store); i++)
-    {
-      ConclaveProcessInfo *info = conclave_event_store_get_process (store, i);
-      ConclaveNode *node = conclave_cluster_node_for_proc (cluster, i);
-      g_autofree char *end = NULL;
-
-      if (!conclave_run_process_shown (cluster, sum, i))
-        continue;
-      end = conclave_run_process_end (cluster, info, &sum[i]);
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "node");
-      json_builder_add_string_value (b, node ? conclave_node_get_name (node)
-                                             : conclave_event_store_str (store, info->node) ?: "");
-      json_builder_set_member_name (b, "pid");
-      json_builder_add_int_value (b, info->pid);
-      json_builder_set_member_name (b, "ppid");
-      json_builder_add_int_value (b, info->ppid);
-      json_builder_set_member_name (b, "program");
-      json_builder_add_string_value (b, conclave_event_store_str (store, info->program) ?: "");
-      json_builder_set_member_name (b, "end");
-      json_builder_add_string_value (b, end);
-      json_builder_end_object (b);
-    }
+  conclave_run_foreach_process (cluster, add_process, b);
   json_builder_end_array (b);
 }
 

@@ -37,6 +37,16 @@ gboolean             conclave_run_process_shown      (ConclaveCluster           
 char                *conclave_run_process_end        (ConclaveCluster           *cluster,
                                                       ConclaveProcessInfo       *info,
                                                       const ConclaveProcSummary *sum);
+/* Calls func for each process shown (see conclave_run_process_shown), in
+ * the store's order, with its node's name and how it ended. */
+typedef void (*ConclaveRunProcessFunc) (ConclaveProcessInfo       *info,
+                                        const char                *node,
+                                        const char                *end,
+                                        const ConclaveProcSummary *sum,
+                                        gpointer                   data);
+void                 conclave_run_foreach_process    (ConclaveCluster       *cluster,
+                                                      ConclaveRunProcessFunc func,
+                                                      gpointer               data);
 /* Message kind (const char *, interned) → ConclaveKindCounts*; `total` gets all. */
 GHashTable          *conclave_run_count_kinds        (ConclaveCluster    *cluster,
                                                       ConclaveKindCounts *total);

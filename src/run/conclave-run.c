@@ -155,29 +155,22 @@ fault_pair_free (gpointer data)
 /* ---- the summary --------------------------------------------------------- */
 
 static void
+print_process (ConclaveProcessInfo *info, const char *node, const char *end,
+               const ConclaveProcSummary *sum, gpointer data)
+{
+  ConclaveEventStore *store = data;
+
+  g_print ("  %-12s %8d %8d  %-14s %-18s %8" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %6" G_GUINT64_FORMAT "\n",
+           node, info->pid, info->ppid, conclave_event_store_str (store, info->role) ?: "?",
+           end, sum->sent, sum->received, info->errors);
+}
+
+static void
 print_processes (ConclaveCluster *cluster)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
-  g_autofree ConclaveProcSummary *sum = conclave_run_summarize_processes (store);
-
   g_print ("\nProcesses\n  %-12s %8s %8s  %-14s %-18s %8s %8s %6s\n",
            "node", "pid", "ppid", "role", "state", "sent", "received", "errors");
-  for (guint i = 1; i < conclave_event_store_get_n_processes (store); i++)
-    {
-      ConclaveProcessInfo *info = conclave_event_store_get_process (store, i);
-      ConclaveNode *node = conclave_cluster_node_for_proc (cluster, i);
-      g_autofree char *state = NULL;
-
-      if (!conclave_run_process_shown (cluster, sum, i))
-        continue;
-      state = conclave_run_process_end (cluster, info, &sum[i]);
-
-      g_print ("  %-12s %8d %8d  %-14s %-18s %8" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %6" G_GUINT64_FORMAT "\n",
-               node ? conclave_node_get_name (node) : conclave_event_store_str (store, info->node),
-               info->pid, info->ppid,
-               conclave_event_store_str (store, info->role) ?: "?",
-               state, sum[i].sent, sum[i].received, info->errors);
-    }
+  conclave_run_foreach_process (cluster, print_process, conclave_cluster_get_store (cluster));
 }
 
 static void
