@@ -16,20 +16,33 @@ def server(port, lines):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("", port))
     print(f"chat server on port {port}", flush=True)
-    for _ in range(lines):
+    seen = set()
+    while len(seen) < lines:
         data, addr = s.recvfrom(1024)
-        print(f"got: {data.decode()}", flush=True)
+        if data not in seen:        # a retry is answered, not printed again
+            seen.add(data)
+            print(f"got: {data.decode()}", flush=True)
         s.sendto(b"ok", addr)
+
+
+def send_until_answered(s, text, port, tries=20):
+    """UDP may find nobody yet (the server starts too): try again."""
+    for _ in range(tries):
+        s.sendto(text.encode(), ("127.0.0.1", port))
+        try:
+            return s.recvfrom(1024)[0].decode()
+        except (socket.timeout, ConnectionRefusedError):
+            continue
+    raise SystemExit(f"no answer to {text!r}")
 
 
 def client(port, lines):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(5)
+    s.settimeout(0.5)
     for _ in range(lines):
         text = input("> ")
-        s.sendto(text.encode(), ("127.0.0.1", port))
-        answer, _ = s.recvfrom(1024)
-        print(f"sent: {text} ({answer.decode()})", flush=True)
+        answer = send_until_answered(s, text, port)
+        print(f"sent: {text} ({answer})", flush=True)
 
 
 def main():

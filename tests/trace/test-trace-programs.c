@@ -154,9 +154,11 @@ check_messages (Run *run)
       sent += count (json_object_get_object_member (by_kind, l->data), "sent");
     }
   g_assert_cmpint (sent, ==, count (totals, "sent"));
-  /* Each peer logs every round to a syslog port nobody reads. */
+  /* Each peer logs every round to a syslog port nobody reads; a chat line
+   * tried before the server bound its port is unheard too (it retries). */
   unheard = count (totals, "unheard");
-  g_assert_cmpint (unheard, ==, 3 * ROUNDS);
+  g_assert_cmpint (unheard, >=, 3 * ROUNDS);
+  g_assert_cmpint (unheard, <=, 3 * ROUNDS + 2 * 20);
   g_assert_cmpint (100 * count (totals, "delivered"), >=, 95 * (count (totals, "sent") - unheard));
   g_test_message ("sent %" G_GINT64_FORMAT ", delivered %" G_GINT64_FORMAT ", lost %" G_GINT64_FORMAT
                   ", unheard %" G_GINT64_FORMAT, count (totals, "sent"), count (totals, "delivered"),
