@@ -161,7 +161,8 @@ _conclave_cluster_on_output (ConclaveCluster *self, ConclaveNode *node, Conclave
   e.len = (guint32) MAX (conclave_node_get_pid (node), 0);
   conclave_event_store_append (self->store, &e, 1);
   _conclave_cluster_digest (self, first);
-  if (self->leader_pattern != NULL)
+  /* Program nodes only: conclave-node servers report their state themselves. */
+  if (self->leader_pattern != NULL && g_strcmp0 (conclave_node_get_role (node), "exec") == 0)
     apply_leader_pattern (self, node, line);
 }
 

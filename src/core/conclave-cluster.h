@@ -89,7 +89,8 @@ gboolean            conclave_cluster_send_input     (ConclaveCluster *self,
  * it did not fail or said nothing. */
 char               *conclave_cluster_explain_failure (ConclaveCluster *self,
                                                       ConclaveNode    *node);
-/* A regular expression matched against every line a node prints: a match
+/* A regular expression matched against every line a program node (one
+ * added by conclave_cluster_add_program) prints: a match
  * makes the node named by its group `leader` (a node of that name, or the
  * one node whose command line holds it as a word, `--id 205`) the leader,
  * or the printing node when there is no such group; a group `term` gives
