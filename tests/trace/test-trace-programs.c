@@ -10,7 +10,8 @@
  * last one is p3; one process per program, named by what it ran at the
  * end; the chat lines went through stdin, the socket and back, and every
  * line printed is an `output` event in the trace; the summary's counts add
- * up and agree with the trace's own pairing.
+ * up, kind by kind, with ≥ 95 % of the heard sends delivered. Then `--fault crash:leader`
+ * crashes the leader the pattern named.
  */
 #include "conclave-matcher.h"
 #include "conclave-trace-file.h"
@@ -39,12 +40,12 @@ source_file (const char *name)
 }
 
 static char *
-peer_command (guint id)
+peer_command (guint id, guint rounds)
 {
   g_autofree char *script = source_file ("course_peer.py");
 
-  return g_strdup_printf (PYTHON " %s --id %u --port %u --mport %u --rounds %d --interval 0.1 --linger 1.5",
-                          script, id, PORT, PORT + 1, ROUNDS);
+  return g_strdup_printf (PYTHON " %s --id %u --port %u --mport %u --rounds %u --interval 0.1 --linger 1.5",
+                          script, id, PORT, PORT + 1, rounds);
 }
 
 static void
@@ -67,17 +68,20 @@ run_clear (Run *run)
   g_clear_pointer (&run->dir, g_free);
 }
 
-/* FALSE (and the test skipped) where no namespace can be made. */
+/* FALSE (and the test skipped) where no namespace can be made. With
+ * `crash`, the peers run longer and the leader is crashed after 2 s. */
 static gboolean
-run_programs (Run *run)
+run_programs (Run *run, gboolean crash)
 {
+  guint rounds = crash ? 3 * ROUNDS : ROUNDS;
   const char *conclave_run = g_getenv ("CONCLAVE_RUN_PROGRAM");
   g_autofree char *unshare = g_find_program_in_path ("unshare");
   g_autofree char *ip = g_find_program_in_path ("ip");
   g_autofree char *helper = source_file ("netns-run.sh");
   g_autofree char *chat = source_file ("course_chat.py");
   g_autofree char *p1 = NULL, *p2 = NULL, *p3 = NULL, *server = NULL, *client = NULL;
-  g_autofree char *peer1 = peer_command (1), *peer2 = peer_command (2), *peer3 = peer_command (3);
+  g_autofree char *peer1 = peer_command (1, rounds), *peer2 = peer_command (2, rounds);
+  g_autofree char *peer3 = peer_command (3, rounds);
   g_autofree char *posts = NULL, *input = NULL, *err = NULL;
   g_autoptr(GError) error = NULL;
   gint status = 0;
@@ -101,10 +105,10 @@ run_programs (Run *run)
   client = g_strdup_printf ("c1=exec:" PYTHON " %s client --port %u --lines 2", chat, PORT + 10);
   {
     const char *argv[] = { unshare, "-rn", "--fork", "/bin/sh", helper, "--", conclave_run,
-                           "-d", "7s", "-t", run->trace, "--summary-json", run->summary_path,
+                           "-t", run->trace, "--summary-json", run->summary_path,
                            "--leader-pattern", "leader is (?<leader>\\d+)", "--input", input,
                            "--node", server, "--node", p1, "--node", p2, "--node", p3, "--node", client,
-                           NULL };
+                           "-d", crash ? "4s" : "7s", crash ? "--fault" : NULL, "2s:crash:leader", NULL };
     g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &run->stdout_text, &err, &status, &error);
   }
   g_assert_no_error (error);
@@ -254,12 +258,50 @@ check_output (Run *run)
       g_error ("no output event from %s: “%s”", want[w][0], want[w][1]);
 }
 
+/* --fault 2s:crash:leader crashes the leader the pattern named: p3, which
+ * the others go on naming (the course peers never forget a member). */
+static void
+test_crash_leader (void)
+{
+  Run run = { 0 };
+  JsonArray *processes, *leaders;
+  gboolean crashed = FALSE;
+
+  if (!run_programs (&run, TRUE))
+    {
+      run_clear (&run);
+      return;
+    }
+  processes = json_object_get_array_member (run.summary, "processes");
+  for (guint i = 0; i < json_array_get_length (processes); i++)
+    {
+      JsonObject *p = json_array_get_object_element (processes, i);
+      const char *end = json_object_get_string_member (p, "end");
+
+      g_assert_cmpint (g_str_has_prefix (end, "crashed"), ==,
+                       strcmp (json_object_get_string_member (p, "node"), "p3") == 0);
+    }
+  leaders = json_object_get_array_member (run.summary, "leaders");
+  for (guint i = 0; i < json_array_get_length (leaders); i++)
+    {
+      JsonObject *l = json_array_get_object_element (leaders, i);
+
+      if (strcmp (json_object_get_string_member (l, "end"), "crashed") == 0)
+        {
+          g_assert_cmpstr (json_object_get_string_member (l, "node"), ==, "p3");
+          crashed = TRUE;
+        }
+    }
+  g_assert_true (crashed);
+  run_clear (&run);
+}
+
 static void
 test_programs (void)
 {
   Run run = { 0 };
 
-  if (!run_programs (&run))
+  if (!run_programs (&run, FALSE))
     {
       run_clear (&run);
       return;
@@ -276,5 +318,6 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/trace/programs/graded", test_programs);
+  g_test_add_func ("/trace/programs/crash-leader", test_crash_leader);
   return g_test_run ();
 }
