@@ -6,8 +6,8 @@
  * elect the highest id and print "leader is N"; a chat client
  * (course_chat.py) reads what it sends with input(), fed by --input, and a
  * chat server prints what it got. Checked: the leaders come from the
- * pattern (N mapped to the peer whose command line holds `--id N`), the
- * last one is p3; one process per program, named by what it ran at the
+ * pattern (N mapped to the peer whose command line holds `--id N`), p3
+ * the one that kept leading; one process per program, named by what it ran at the
  * end; the chat lines went through stdin, the socket and back, and every
  * line printed is an `output` event in the trace; the summary's counts add
  * up, kind by kind, with ≥ 95 % of the heard sends delivered. Then `--fault crash:leader`
