@@ -70,6 +70,15 @@ s2_crowned (gpointer data)
 }
 
 static gboolean
+some_unheard (gpointer data)
+{
+  UiFixture *f = data;
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (conclave_session_get_cluster (f->session));
+
+  return conclave_matcher_count_state (matcher, CONCLAVE_MESSAGE_UNHEARD) >= 4;
+}
+
+static gboolean
 has_line (ConclaveNode *n, const char *text)
 {
   for (guint i = 0; n != NULL && i < conclave_node_get_n_output (n); i++)
@@ -115,6 +124,18 @@ test_leader_and_input (UiFixture     *f,
   g_assert_true (s2_crowned (f));
   g_assert_cmpstr (conclave_cluster_get_leader_pattern (conclave_session_get_cluster (f->session)), ==, PATTERN);
   shot = ui_test_screenshot (GTK_WIDGET (f->window), "course-leader");
+  /* The peers log to a syslog port nobody reads: one switch hides those. */
+  g_assert_true (ui_test_wait (some_unheard, f, 10000));
+  g_clear_object (&shot);
+  shot = ui_test_screenshot (GTK_WIDGET (f->window), "course-unheard-shown");
+  g_assert_true (conclave_session_get_show_unheard (f->session));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-unheard", NULL));
+  g_assert_false (conclave_session_get_show_unheard (f->session));
+  ui_test_run_for (300);
+  g_clear_object (&shot);
+  shot = ui_test_screenshot (GTK_WIDGET (f->window), "course-unheard-hidden");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-unheard", NULL));
+  g_assert_true (conclave_session_get_show_unheard (f->session));
 
   ui_test_activate (f->app, "run-server-command",
                     g_variant_new_string ("/usr/bin/python3 course_chat.py server --port {port3} --lines 1"));
