@@ -96,6 +96,8 @@ void     _conclave_cluster_remove_state_dir (ConclaveCluster *self);
 /* conclave-cluster-procs.c */
 void     _conclave_cluster_proc_entry_clear (gpointer entry);
 void     _conclave_cluster_folded_free      (gpointer folded);
+/* GHRFunc: is this folded process folded into `node` (user_data)? */
+gboolean _conclave_cluster_folded_into      (gpointer proc, gpointer folded, gpointer node);
 guint32  _conclave_cluster_proc_of_node     (ConclaveCluster *self, ConclaveNode *node);
 void     _conclave_cluster_handle_hello     (ConclaveCluster *self, ConclaveEvent *e, guint32 conn);
 /* A folded process touched a socket: it gets its own child node now. */

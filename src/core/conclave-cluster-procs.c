@@ -33,6 +33,17 @@ _conclave_cluster_folded_free (gpointer data)
   g_free (folded);
 }
 
+gboolean
+_conclave_cluster_folded_into (gpointer proc, gpointer folded, gpointer node)
+{
+  ConclaveNode *ancestor = ((Folded *) folded)->ancestor;
+
+  for (; ancestor != NULL; ancestor = conclave_node_get_parent (ancestor))
+    if (ancestor == node)
+      return TRUE;
+  return FALSE;
+}
+
 void
 _conclave_cluster_proc_entry_clear (gpointer data)
 {

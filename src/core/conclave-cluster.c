@@ -161,6 +161,7 @@ _conclave_cluster_remove_now (ConclaveCluster *self, ConclaveNode *node)
         g_clear_object (&entry->node);
     }
   g_hash_table_remove (self->dirty, node);
+  g_hash_table_foreach_remove (self->folded, _conclave_cluster_folded_into, node);
   g_hash_table_remove (self->exec_cwd, conclave_node_get_name (node));
   _conclave_faults_forget (self->faults, conclave_node_get_name (node));
   g_hash_table_remove (self->by_name, conclave_node_get_name (node));
