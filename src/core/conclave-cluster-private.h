@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef struct {
   guint32       conn;      /* 0 once closed */
   ConclaveNode *node;      /* the model of this process (a reference: children outlive their row) */
+  gboolean      networked; /* it made a socket call, sent or received */
 } ProcEntry;
 
 struct _ConclaveCluster {
@@ -100,8 +101,10 @@ void     _conclave_cluster_folded_free      (gpointer folded);
 gboolean _conclave_cluster_folded_into      (gpointer proc, gpointer folded, gpointer node);
 guint32  _conclave_cluster_proc_of_node     (ConclaveCluster *self, ConclaveNode *node);
 void     _conclave_cluster_handle_hello     (ConclaveCluster *self, ConclaveEvent *e, guint32 conn);
-/* A folded process touched a socket: it gets its own child node now. */
-void     _conclave_cluster_unfold           (ConclaveCluster *self, guint32 proc);
+/* The process made a socket call, sent or received: if it was folded, it
+ * gets its own child node now, and the children it forks from now on
+ * are shown (a pool's idle workers), not folded. */
+void     _conclave_cluster_networked        (ConclaveCluster *self, guint32 proc);
 void     _conclave_cluster_on_closed        (ConclaveControlServer *server, guint conn, ConclaveCluster *self);
 /* A child ended: kept visible a moment so the class sees it go. */
 void     _conclave_cluster_child_ended      (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum);

@@ -155,12 +155,18 @@ node_or_fold_of_pid (ConclaveCluster *self, gint pid)
 }
 
 void
-_conclave_cluster_unfold (ConclaveCluster *self, guint32 proc)
+_conclave_cluster_networked (ConclaveCluster *self, guint32 proc)
 {
-  ConclaveProcessInfo *info = conclave_event_store_get_process (self->store, proc);
-  Folded *folded = g_hash_table_lookup (self->folded, GUINT_TO_POINTER (proc));
+  ProcEntry *entry = proc_entry (self, proc);
+  ConclaveProcessInfo *info;
+  Folded *folded;
   ConclaveNode *child;
 
+  if (entry->networked)
+    return;
+  entry->networked = TRUE;
+  info = conclave_event_store_get_process (self->store, proc);
+  folded = g_hash_table_lookup (self->folded, GUINT_TO_POINTER (proc));
   if (info == NULL || folded == NULL)
     return;
   info->node = folded->node;
@@ -168,6 +174,15 @@ _conclave_cluster_unfold (ConclaveCluster *self, guint32 proc)
                      conclave_event_store_str (self->store, folded->role));
   g_set_object (&proc_entry (self, proc)->node, child);
   g_hash_table_remove (self->folded, GUINT_TO_POINTER (proc));
+}
+
+static gboolean
+parent_networked (ConclaveCluster *self, gint ppid)
+{
+  ConclaveProcessInfo *parent = conclave_event_store_find_process (self->store, ppid);
+
+  return parent != NULL && parent->index < self->procs->len &&
+         g_array_index (self->procs, ProcEntry, parent->index).networked;
 }
 
 /* The same pid and parent, saying hello again on a new connection: it
@@ -232,11 +247,13 @@ _conclave_cluster_handle_hello (ConclaveCluster *self, ConclaveEvent *e, guint32
 
   if (named != NULL && conclave_node_get_pid (named) == pid)
     node = named;
+  else if (parent_node != NULL && parent_networked (self, ppid))
+    node = new_child (self, parent_node, pid, ppid, role);   /* a server's worker */
   else if (parent_node != NULL || named != NULL)
     {
       Folded *folded = g_new0 (Folded, 1);
 
-      /* Folded until it touches a socket. */
+      /* A wrapper's helper: folded until it touches a socket. */
       folded->ancestor = g_object_ref (parent_node ? parent_node : named);
       folded->node = info->node;
       folded->role = info->role;

@@ -280,9 +280,8 @@ on_events (ConclaveControlServer *server, ConclaveEventBatch *batch, ConclaveClu
           else if (e->type == CONCLAVE_EVENT_OVERFLOW && e->s[0] != 0)
             info->lines_lost += (guint64) MAX (e->num, 0);
         }
-      if ((e->type == CONCLAVE_EVENT_SOCKET || CONCLAVE_EVENT_IS_MESSAGE (e->type)) &&
-          g_hash_table_contains (self->folded, GUINT_TO_POINTER (e->proc)))
-        _conclave_cluster_unfold (self, e->proc);
+      if (e->proc != 0 && (e->type == CONCLAVE_EVENT_SOCKET || CONCLAVE_EVENT_IS_MESSAGE (e->type)))
+        _conclave_cluster_networked (self, e->proc);
       count_event (self, conclave_cluster_node_for_proc (self, e->proc), e);
     }
 

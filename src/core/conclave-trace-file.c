@@ -129,7 +129,8 @@ process_for_line (ConclaveEventStore *store, ConclaveLineParser *parser, Conclav
 }
 
 /* As the live cluster folds them: a forked process that never touched a
- * socket (a wrapper's helper) has no row of its own. */
+ * socket, of a parent that never did either (a wrapper's helper), has no
+ * row of its own. */
 static void
 fold_quiet_children (ConclaveEventStore *store, guint first_proc)
 {
@@ -151,7 +152,9 @@ fold_quiet_children (ConclaveEventStore *store, guint first_proc)
       ConclaveProcessInfo *info = conclave_event_store_get_process (store, i);
       ConclaveProcessInfo *parent = conclave_event_store_find_process (store, info->ppid);
 
-      if (!touched[i] && parent != NULL && parent != info && node[parent->index] == node[i])
+      /* A server's forks are its workers (shown); a wrapper's are helpers. */
+      if (!touched[i] && parent != NULL && parent != info && node[parent->index] == node[i] &&
+          !touched[parent->index])
         info->node = 0;
     }
 }
