@@ -353,6 +353,9 @@ collect_message (const ConclaveMessage *message,
 
   if (message->state == CONCLAVE_MESSAGE_UNSENT || age < 0 || frame->dots->len >= MAX_DOTS)
     return frame->dots->len < MAX_DOTS;
+  if ((message->state == CONCLAVE_MESSAGE_UNHEARD || message->state == CONCLAVE_MESSAGE_NOT_READ) &&
+      !conclave_session_get_show_unheard (self->session))
+    return TRUE;
   a = spot_or_parent (self, node_for_proc (self, message->src_proc));
   b = message->dst_proc ? spot_or_parent (self, node_for_proc (self, message->dst_proc))
                         : spot_for_address (self, frame->store, message);

@@ -124,6 +124,7 @@ conclave_event_format_type (const ConclaveEvent *event)
     [CONCLAVE_EVENT_ERROR] = N_("error"),
     [CONCLAVE_EVENT_LOST] = N_("lost"),
     [CONCLAVE_EVENT_VIOLATION] = N_("violation"),
+    [CONCLAVE_EVENT_OUTPUT] = N_("output"),
   };
 
   if (event->type >= CONCLAVE_EVENT_N_TYPES || names[event->type] == NULL)
@@ -290,6 +291,9 @@ conclave_event_format_details (ConclaveEventStore  *store,
     case CONCLAVE_EVENT_VIOLATION:
       return g_strdup_printf ("%s: %s", str (store, conclave_event_violation_what (event)),
                               str (store, conclave_event_violation_text (event)));
+    case CONCLAVE_EVENT_OUTPUT:
+      return g_strdup_printf ("%s: %s", str (store, conclave_event_output_stream (event)),
+                              str (store, conclave_event_output_text (event)));
     default:
       return g_strdup ("");
     }

@@ -83,6 +83,7 @@ struct _ConclaveInspector
   GtkWidget         *fault_editor;
   GtkScrolledWindow *output_scroller;
   GtkTextView       *output_view;
+  GtkEntry          *input_entry;
 };
 
 G_DEFINE_FINAL_TYPE (ConclaveInspector, conclave_inspector, GTK_TYPE_WIDGET)
@@ -391,6 +392,33 @@ set_targets (ConclaveInspector *self)
   g_variant_unref (target);
 }
 
+/* A line for the program's stdin (a chat client calling input()). */
+static void
+on_input_activate (ConclaveInspector *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (self->input_entry);
+  g_autoptr(GError) error = NULL;
+
+  if (self->node == NULL || self->cluster == NULL)
+    return;
+  if (!conclave_cluster_send_input (self->cluster, conclave_node_get_name (self->node),
+                                    gtk_editable_get_text (entry), &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot send the line to %s: %s"),
+                                                  conclave_node_get_name (self->node), error->message);
+      conclave_session_notice (self->session, message);
+      return;
+    }
+  gtk_editable_set_text (entry, "");
+}
+
+GtkWidget *
+conclave_inspector_get_input_entry (ConclaveInspector *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_INSPECTOR (self), NULL);
+  return GTK_WIDGET (self->input_entry);
+}
+
 /* The session's selection is the node shown. */
 static void
 set_node (gpointer      view,
@@ -560,6 +588,8 @@ conclave_inspector_class_init (ConclaveInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, fault_editor);
   gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, output_scroller);
   gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, output_view);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveInspector, input_entry);
+  gtk_widget_class_bind_template_callback (widget_class, on_input_activate);
 }
 
 static void

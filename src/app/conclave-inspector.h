@@ -32,4 +32,7 @@ void          conclave_inspector_set_faults (ConclaveInspector *self,
 const char   *conclave_inspector_get_value (ConclaveInspector *self,
                                             const char        *row);
 
+/* The line entry that sends a line to the shown node's stdin. */
+GtkWidget         *conclave_inspector_get_input_entry (ConclaveInspector *self);
+
 G_END_DECLS

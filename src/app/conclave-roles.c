@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "conclave-roles.h"
+#include "conclave-program-name.h"
 
 typedef struct {
   const char *role;
@@ -68,14 +69,10 @@ conclave_role_describe_node (ConclaveNode *node)
 {
   const char * const *argv = conclave_node_get_argv (node);
   const char *role = conclave_node_get_role (node);
-  g_autofree char *interpreter = NULL;
 
   if (conclave_role_is_known (role) || argv == NULL || argv[0] == NULL)
     return g_strdup (conclave_role_label (role));
-  /* A program run under the trace shim: name it, the script rather than
-   * its interpreter. */
-  interpreter = g_path_get_basename (argv[0]);
-  if (argv[1] != NULL && (g_str_has_prefix (interpreter, "python") || g_str_has_suffix (interpreter, "sh")))
-    return g_path_get_basename (argv[1]);
-  return g_steal_pointer (&interpreter);
+  /* A program run under the trace shim: the script, not its interpreter
+   * or the wrapper it was started with. */
+  return conclave_program_name (argv);
 }

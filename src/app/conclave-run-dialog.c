@@ -18,6 +18,7 @@ struct _ConclaveRunDialog
   AdwActionRow   *cwd_row;
   AdwComboRow    *shape_row;
   AdwEntryRow    *name_row;
+  AdwEntryRow    *leader_row;
   GtkSpinButton  *copies_spin;
   GtkLabel       *error_label;
 };
@@ -98,7 +99,7 @@ on_folder_chosen (GtkNativeDialog   *chooser,
       g_autofree char *path = folder ? g_file_get_path (folder) : NULL;
 
       if (path != NULL)
-        set_cwd (self, path);
+        conclave_run_dialog_set_folder (self, path);
     }
   g_clear_object (&self->chooser);
 }
@@ -170,6 +171,7 @@ conclave_run_dialog_class_init (ConclaveRunDialogClass *klass)
                                                "/io/github/conclave/Conclave/conclave-run-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, ConclaveRunDialog, command_row);
   gtk_widget_class_bind_template_child (widget_class, ConclaveRunDialog, cwd_row);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveRunDialog, leader_row);
   gtk_widget_class_bind_template_child (widget_class, ConclaveRunDialog, shape_row);
   gtk_widget_class_bind_template_child (widget_class, ConclaveRunDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, ConclaveRunDialog, copies_spin);
@@ -194,13 +196,18 @@ ConclaveRunDialog *
 conclave_run_dialog_new (ConclaveWindow *window)
 {
   ConclaveRunDialog *self;
-  g_autofree char *examples = conclave_find_examples_dir ();
+  ConclaveSession *session;
+  ConclaveCluster *cluster;
 
   g_return_val_if_fail (CONCLAVE_IS_WINDOW (window), NULL);
 
   self = g_object_new (CONCLAVE_TYPE_RUN_DIALOG, "transient-for", window, NULL);
   self->window = window;
-  set_cwd (self, examples);
+  session = conclave_window_get_session (window);
+  cluster = conclave_session_get_cluster (session);
+  set_cwd (self, conclave_session_get_working_folder (session));
+  if (cluster != NULL && conclave_cluster_get_leader_pattern (cluster) != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->leader_row), conclave_cluster_get_leader_pattern (cluster));
   offer_name (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->command_row));
   return self;
@@ -212,6 +219,43 @@ conclave_run_dialog_set_command (ConclaveRunDialog *self,
 {
   g_return_if_fail (CONCLAVE_IS_RUN_DIALOG (self));
   gtk_editable_set_text (GTK_EDITABLE (self->command_row), command_line ? command_line : "");
+}
+
+void
+conclave_run_dialog_set_folder (ConclaveRunDialog *self,
+                                const char        *folder)
+{
+  g_return_if_fail (CONCLAVE_IS_RUN_DIALOG (self));
+  g_return_if_fail (folder != NULL);
+
+  set_cwd (self, folder);
+  /* The teacher's choice holds for the next program too. */
+  conclave_session_set_working_folder (conclave_window_get_session (self->window), folder);
+}
+
+void
+conclave_run_dialog_set_leader_pattern (ConclaveRunDialog *self,
+                                        const char        *pattern)
+{
+  g_return_if_fail (CONCLAVE_IS_RUN_DIALOG (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->leader_row), pattern ? pattern : "");
+}
+
+/* The cluster's leader pattern from the field; FALSE, shown, if it does
+ * not compile. */
+static gboolean
+apply_leader_pattern (ConclaveRunDialog *self)
+{
+  ConclaveCluster *cluster = conclave_session_get_cluster (conclave_window_get_session (self->window));
+  const char *pattern = gtk_editable_get_text (GTK_EDITABLE (self->leader_row));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (cluster == NULL || conclave_cluster_set_leader_pattern (cluster, pattern, &error))
+    return TRUE;
+  message = g_strdup_printf (_("The leader pattern is not a regular expression: %s"), error->message);
+  show_error (self, message);
+  return FALSE;
 }
 
 void
@@ -243,6 +287,8 @@ conclave_run_dialog_run (ConclaveRunDialog *self)
   /* The offered name stands for "the next free ones", so copies count on
    * as s3, s4, s5 rather than s3, s3-2, s3-3. */
   offered = *name == '\0' || g_strcmp0 (name, self->default_name) == 0;
+  if (!apply_leader_pattern (self))
+    return FALSE;
   if (!conclave_session_run_program (conclave_window_get_session (self->window),
                                      gtk_editable_get_text (GTK_EDITABLE (self->command_row)),
                                      self->cwd, offered ? NULL : name,

@@ -18,6 +18,13 @@ ConclaveRunDialog *conclave_run_dialog_new         (ConclaveWindow    *window);
 /* For tests and for "run-program" with a prepared line. */
 void               conclave_run_dialog_set_command (ConclaveRunDialog *self,
                                                     const char        *command_line);
+/* As if the teacher chose it: also where run-command runs programs from now on. */
+void               conclave_run_dialog_set_folder  (ConclaveRunDialog *self,
+                                                    const char        *folder);
+/* A regular expression matched against what the programs print (see
+ * conclave_cluster_set_leader_pattern); "" for none. */
+void               conclave_run_dialog_set_leader_pattern (ConclaveRunDialog *self,
+                                                           const char        *pattern);
 void               conclave_run_dialog_set_server  (ConclaveRunDialog *self,
                                                     gboolean           server);
 /* Runs what the fields say, as the Run button does; FALSE when the dialog

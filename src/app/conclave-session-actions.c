@@ -389,17 +389,34 @@ conclave_session_run_program (ConclaveSession  *self,
   return TRUE;
 }
 
+const char *
+conclave_session_get_working_folder (ConclaveSession *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_SESSION (self), NULL);
+  return self->working_folder;
+}
+
+void
+conclave_session_set_working_folder (ConclaveSession *self,
+                                     const char      *folder)
+{
+  g_return_if_fail (CONCLAVE_IS_SESSION (self));
+  g_return_if_fail (folder != NULL);
+
+  g_free (self->working_folder);
+  self->working_folder = g_strdup (folder);
+}
+
 void
 conclave_session_run_command (ConclaveSession *self,
                               const char      *command_line,
                               gboolean         server)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *examples = conclave_find_examples_dir ();
 
   g_return_if_fail (CONCLAVE_IS_SESSION (self));
 
-  if (!conclave_session_run_program (self, command_line, examples, NULL, 1, server, &error))
+  if (!conclave_session_run_program (self, command_line, self->working_folder, NULL, 1, server, &error))
     conclave_session_notice (self, error->message);
 }
 

@@ -36,6 +36,7 @@ struct _ConclaveSession
   gulong           update_id;
   gboolean         dirty;
   GPtrArray       *watchers;      /* Watcher*, owned */
+  char            *working_folder; /* where programs run: chosen, else where we started */
 };
 
 G_END_DECLS

@@ -230,6 +230,26 @@ on_child_changed (ConclaveNode    *child,
                       forget_child, g_object_ref (child), g_object_unref);
 }
 
+/* A program that ended on its own with a failure says why, in a toast:
+ * "Address already in use: port 10001 is held by s1 of …", not "exited (1)". */
+static void
+on_node_state (ConclaveNode    *node,
+               GParamSpec      *pspec,
+               ConclaveSession *self)
+{
+  g_autofree char *why = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->cluster == NULL || conclave_node_get_state (node) != CONCLAVE_NODE_EXITED ||
+      conclave_node_get_exit_code (node) == 0)
+    return;
+  why = conclave_cluster_explain_failure (self->cluster, node);
+  text = why != NULL
+    ? g_strdup_printf (_("%s exited (%d): %s"), conclave_node_get_name (node), conclave_node_get_exit_code (node), why)
+    : g_strdup_printf (_("%s exited (%d)"), conclave_node_get_name (node), conclave_node_get_exit_code (node));
+  conclave_session_notice (self, text);
+}
+
 static void
 on_node_added (ConclaveCluster *cluster,
                ConclaveNode    *node,
@@ -237,6 +257,8 @@ on_node_added (ConclaveCluster *cluster,
 {
   if (conclave_node_get_kind (node) == CONCLAVE_NODE_KIND_CHILD)
     g_signal_connect_object (node, "notify::state", G_CALLBACK (on_child_changed), self, 0);
+  else
+    g_signal_connect_object (node, "notify::state", G_CALLBACK (on_node_state), self, 0);
 }
 
 /* ---- the cluster --------------------------------------------------------- */
@@ -277,6 +299,15 @@ on_settings_changed (GSettings       *settings,
 {
   if (g_str_equal (key, "retention-events") || g_str_equal (key, "loss-timeout-ms"))
     apply_limits (self);
+  else if (g_str_equal (key, "show-unheard"))
+    on_cluster_changed (self);   /* the views draw again, with or without them */
+}
+
+gboolean
+conclave_session_get_show_unheard (ConclaveSession *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_SESSION (self), TRUE);
+  return self->settings == NULL || g_settings_get_boolean (self->settings, "show-unheard");
 }
 
 static void
@@ -544,6 +575,7 @@ conclave_session_finalize (GObject *object)
   g_ptr_array_unref (self->watchers);
   g_hash_table_unref (self->positions);
   g_free (self->error);
+  g_free (self->working_folder);
   G_OBJECT_CLASS (conclave_session_parent_class)->finalize (object);
 }
 
@@ -642,6 +674,7 @@ conclave_session_init (ConclaveSession *self)
 {
   self->violation = G_MAXUINT64;
   self->focused_event = G_MAXUINT64;
+  self->working_folder = g_get_current_dir ();
   self->watchers = g_ptr_array_new_with_free_func (watcher_free);
   self->positions = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
 }

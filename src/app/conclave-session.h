@@ -132,6 +132,15 @@ void             conclave_session_start_scenario   (ConclaveSession        *self
                                                     const char             *id);
 /* Runs a command line (no shell) as `copies` traced programs in `cwd`;
  * `name` NULL: the next free names. FALSE with an error, nothing hidden. */
+/* Where run-command, run-server-command and the Run a Program dialog run
+ * programs (relative paths are relative to it): the folder the teacher
+ * chose last, else the one Conclave was started from. */
+/* The "show-unheard" setting: whether views draw messages nobody heard or
+ * read (TRUE without settings). */
+gboolean         conclave_session_get_show_unheard  (ConclaveSession *self);
+const char      *conclave_session_get_working_folder (ConclaveSession *self);
+void             conclave_session_set_working_folder (ConclaveSession *self,
+                                                      const char      *folder);
 gboolean         conclave_session_run_program      (ConclaveSession        *self,
                                                     const char             *command_line,
                                                     const char             *cwd,

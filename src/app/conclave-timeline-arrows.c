@@ -59,6 +59,9 @@ collect_arrow (const ConclaveMessage *message,
 
   if (message->state == CONCLAVE_MESSAGE_UNSENT || src < 0)
     return TRUE;
+  if ((message->state == CONCLAVE_MESSAGE_UNHEARD || message->state == CONCLAVE_MESSAGE_NOT_READ) &&
+      !conclave_session_get_show_unheard (frame->self->session))
+    return TRUE;
   ys = frame->row_y[src];
   yd = dst >= 0 ? frame->row_y[dst] : ys + (frame->row_h[src]);
   arrow.x1 = _conclave_timeline_event_x (frame, message->send_index, message->send_ns);

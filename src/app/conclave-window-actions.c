@@ -183,7 +183,9 @@ _conclave_window_init_actions (ConclaveWindow *self)
 {
   g_autoptr(GAction) layout = g_settings_create_action (self->settings, "timeline-layout");
   g_autoptr(GAction) election = _conclave_window_election_action_new (self);
+  g_autoptr(GAction) unheard = g_settings_create_action (self->settings, "show-unheard");
 
+  g_action_map_add_action (G_ACTION_MAP (self), unheard);
   g_action_map_add_action (G_ACTION_MAP (self), layout);
   g_action_map_add_action (G_ACTION_MAP (self), election);
   g_signal_connect_object (self->tempo_adjustment, "value-changed",

@@ -63,6 +63,7 @@
 #define CONCLAVE_EV_ERROR     "error"
 #define CONCLAVE_EV_LOST      "lost"
 #define CONCLAVE_EV_VIOLATION "violation"
+#define CONCLAVE_EV_OUTPUT    "output"
 
 /* Command names (`cmd`), controller to process. */
 #define CONCLAVE_CMD_FAULT "fault"
@@ -78,5 +79,8 @@
 #define CONCLAVE_REASON_LOST       "lost"
 #define CONCLAVE_REASON_UNHEARD    "unheard"
 #define CONCLAVE_REASON_NOT_READ   "not-read"
+/* output: which of a node's streams printed the line */
+#define CONCLAVE_STREAM_STDOUT     "stdout"
+#define CONCLAVE_STREAM_STDERR     "stderr"
 #define CONCLAVE_LEVEL_INFO        "info"
 #define CONCLAVE_LEVEL_WARNING     "warning"

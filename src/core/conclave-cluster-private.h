@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef struct {
   guint32       conn;      /* 0 once closed */
   ConclaveNode *node;      /* the model of this process (a reference: children outlive their row) */
+  gboolean      networked; /* it made a socket call, sent or received */
 } ProcEntry;
 
 struct _ConclaveCluster {
@@ -49,6 +50,8 @@ struct _ConclaveCluster {
   guint                  expire_id;
   char                  *state_dir;   /* CONCLAVE_STATE_DIR of the nodes (chapter 4 logs) */
   ConclaveTraceRecorder *recorder;    /* NULL when not recording */
+  GRegex                *leader_pattern; /* a program's "I lead" line; NULL: none */
+  GHashTable            *folded;      /* proc index → Folded: children that never touched a socket */
 };
 
 
@@ -77,8 +80,15 @@ void     _conclave_cluster_wipe_state     (ConclaveCluster *self);
  * called `names` have bound or connected from. */
 GPtrArray *_conclave_cluster_addresses_of (ConclaveCluster *self, const char * const *names);
 
+/* conclave-cluster-programs.c */
+void          _conclave_cluster_on_output  (ConclaveCluster *self, ConclaveNode *node,
+                                            ConclaveOutputStream stream, const char *line);
+ConclaveNode *_conclave_cluster_node_called (ConclaveCluster *self, const char *name);
+
 /* conclave-cluster-ports.c */
 guint    _conclave_cluster_choose_base_port (void);
+/* `first` and the three after it can be bound on loopback. */
+gboolean _conclave_cluster_ports_free       (guint first);
 
 /* conclave-cluster-state.c */
 void     _conclave_cluster_make_state_dir   (ConclaveCluster *self);
@@ -86,6 +96,9 @@ void     _conclave_cluster_remove_state_dir (ConclaveCluster *self);
 
 /* conclave-cluster-procs.c */
 void     _conclave_cluster_proc_entry_clear (gpointer entry);
+void     _conclave_cluster_folded_free      (gpointer folded);
+/* GHRFunc: is this folded process folded into `node` (user_data)? */
+gboolean _conclave_cluster_folded_into      (gpointer proc, gpointer folded, gpointer node);
 guint32  _conclave_cluster_proc_of_node     (ConclaveCluster *self, ConclaveNode *node);
 /* conn_proc's mark for a connection whose hello was refused. */
 #define CONN_REFUSED G_MAXUINT32
@@ -93,6 +106,10 @@ guint32  _conclave_cluster_proc_of_node     (ConclaveCluster *self, ConclaveNode
  * claims a node whose process tree the peer is not part of. */
 gboolean _conclave_cluster_hello_belongs (ConclaveCluster *self, ConclaveEvent *e, guint32 conn);
 void     _conclave_cluster_handle_hello     (ConclaveCluster *self, ConclaveEvent *e, guint32 conn);
+/* The process made a socket call, sent or received: if it was folded, it
+ * gets its own child node now, and the children it forks from now on
+ * are shown (a pool's idle workers), not folded. */
+void     _conclave_cluster_networked        (ConclaveCluster *self, guint32 proc);
 void     _conclave_cluster_on_closed        (ConclaveControlServer *server, guint conn, ConclaveCluster *self);
 /* A child ended: kept visible a moment so the class sees it go. */
 void     _conclave_cluster_child_ended      (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum);

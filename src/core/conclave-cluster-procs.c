@@ -15,6 +15,36 @@
 
 #define MAX_ENDED_CHILDREN  64     /* per parent; the oldest beyond go */
 
+/* A forked process that has not touched a socket (yet): a wrapper's
+ * helper, a pyenv shim's `readlink`. It has no row of its own (its store
+ * entry has no node name, so no view places it); its events count for the
+ * nearest ancestor that has a node. */
+typedef struct {
+  ConclaveNode *ancestor;
+  guint32       node;      /* the name it said hello with */
+  guint32       role;
+} Folded;
+
+void
+_conclave_cluster_folded_free (gpointer data)
+{
+  Folded *folded = data;
+
+  g_clear_object (&folded->ancestor);
+  g_free (folded);
+}
+
+gboolean
+_conclave_cluster_folded_into (gpointer proc, gpointer folded, gpointer node)
+{
+  ConclaveNode *ancestor = ((Folded *) folded)->ancestor;
+
+  for (; ancestor != NULL; ancestor = conclave_node_get_parent (ancestor))
+    if (ancestor == node)
+      return TRUE;
+  return FALSE;
+}
+
 void
 _conclave_cluster_proc_entry_clear (gpointer data)
 {
@@ -114,6 +144,69 @@ new_child (ConclaveCluster *self, ConclaveNode *parent, gint pid, gint ppid, con
   return child;
 }
 
+/* The node a process with this pid counts for: its own, or, for a folded
+ * one, the ancestor it is folded into. */
+static ConclaveNode *
+node_or_fold_of_pid (ConclaveCluster *self, gint pid)
+{
+  ConclaveNode *node = conclave_cluster_lookup_pid (self, pid);
+  ConclaveProcessInfo *info;
+  Folded *folded;
+
+  if (node != NULL || (info = conclave_event_store_find_process (self->store, pid)) == NULL)
+    return node;
+  folded = g_hash_table_lookup (self->folded, GUINT_TO_POINTER (info->index));
+  return folded ? folded->ancestor : NULL;
+}
+
+void
+_conclave_cluster_networked (ConclaveCluster *self, guint32 proc)
+{
+  ProcEntry *entry = proc_entry (self, proc);
+  ConclaveProcessInfo *info;
+  Folded *folded;
+  ConclaveNode *child;
+
+  if (entry->networked)
+    return;
+  entry->networked = TRUE;
+  info = conclave_event_store_get_process (self->store, proc);
+  folded = g_hash_table_lookup (self->folded, GUINT_TO_POINTER (proc));
+  if (info == NULL || folded == NULL)
+    return;
+  info->node = folded->node;
+  child = new_child (self, folded->ancestor, info->pid, info->ppid,
+                     conclave_event_store_str (self->store, folded->role));
+  g_set_object (&proc_entry (self, proc)->node, child);
+  g_hash_table_remove (self->folded, GUINT_TO_POINTER (proc));
+}
+
+static gboolean
+parent_networked (ConclaveCluster *self, gint ppid)
+{
+  ConclaveProcessInfo *parent = conclave_event_store_find_process (self->store, ppid);
+
+  return parent != NULL && parent->index < self->procs->len &&
+         g_array_index (self->procs, ProcEntry, parent->index).networked;
+}
+
+/* The same pid and parent, saying hello again on a new connection: it
+ * exec'd (a wrapper's `exec python3 x.py`). Still the same process, and
+ * the same row; not a pid reused after an end we saw. */
+static gboolean
+is_exec (ConclaveCluster *self, ConclaveProcessInfo *old, gint ppid)
+{
+  ProcEntry *entry;
+
+  if (old == NULL || old->ppid != ppid)
+    return FALSE;
+  entry = proc_entry (self, old->index);
+  if (entry->node == NULL)
+    return g_hash_table_contains (self->folded, GUINT_TO_POINTER (old->index));
+  return conclave_node_get_pid (entry->node) == old->pid &&
+         conclave_node_get_state (entry->node) < CONCLAVE_NODE_EXITED;
+}
+
 static void
 send_tempo (ConclaveCluster *self, guint32 conn)
 {
@@ -158,11 +251,25 @@ _conclave_cluster_handle_hello (ConclaveCluster *self, ConclaveEvent *e, guint32
   const char *name = conclave_event_store_str (self->store, e->s[1]);
   const char *role = conclave_event_store_str (self->store, e->s[0]);
   gint pid = (gint) e->len, ppid = e->num;
-  ConclaveProcessInfo *info = conclave_event_store_add_process (self->store, pid);
+  ConclaveProcessInfo *info = conclave_event_store_find_process (self->store, pid);
   ConclaveNode *named = name ? conclave_cluster_lookup (self, name) : NULL;
-  ConclaveNode *parent_node = conclave_cluster_lookup_pid (self, ppid);
+  ConclaveNode *parent_node = node_or_fold_of_pid (self, ppid);
   ProcEntry *entry;
   ConclaveNode *node;
+
+  if (is_exec (self, info, ppid))
+    {
+      info->role = e->s[0];
+      info->program = e->s[2];
+      info->connected = TRUE;
+      g_hash_table_insert (self->conn_proc, GUINT_TO_POINTER (conn), GUINT_TO_POINTER (info->index));
+      proc_entry (self, info->index)->conn = conn;
+      e->proc = info->index;
+      if (self->tempo != 1.0)
+        send_tempo (self, conn);
+      return;
+    }
+  info = conclave_event_store_add_process (self->store, pid);
 
   info->ppid = ppid;
   info->node = e->s[1];
@@ -174,8 +281,24 @@ _conclave_cluster_handle_hello (ConclaveCluster *self, ConclaveEvent *e, guint32
 
   if (named != NULL && conclave_node_get_pid (named) == pid)
     node = named;
+  else if (parent_node != NULL && parent_networked (self, ppid))
+    node = new_child (self, parent_node, pid, ppid, role);   /* a server's worker */
   else if (parent_node != NULL || named != NULL)
-    node = new_child (self, parent_node ? parent_node : named, pid, ppid, role);
+    {
+      Folded *folded = g_new0 (Folded, 1);
+
+      /* A wrapper's helper: folded until it touches a socket. */
+      folded->ancestor = g_object_ref (parent_node ? parent_node : named);
+      folded->node = info->node;
+      folded->role = info->role;
+      info->node = 0;
+      g_hash_table_insert (self->folded, GUINT_TO_POINTER (info->index), folded);
+      proc_entry (self, info->index)->conn = conn;
+      e->proc = info->index;
+      if (self->tempo != 1.0)
+        send_tempo (self, conn);
+      return;
+    }
   else
     {
       /* Someone we did not start (a program run by hand with our socket). */
@@ -251,6 +374,8 @@ _conclave_cluster_on_closed (ConclaveControlServer *server, guint conn, Conclave
   if (GPOINTER_TO_UINT (proc) == CONN_REFUSED)
     return;
   entry = proc_entry (self, GPOINTER_TO_UINT (proc));
+  if (entry->conn != conn)
+    return;   /* the connection it had before it exec'd: it lives on */
   entry->conn = 0;
   info = conclave_event_store_get_process (self->store, GPOINTER_TO_UINT (proc));
   info->connected = FALSE;

@@ -179,12 +179,19 @@ conclave_cluster_start_scenario (ConclaveCluster *self, ConclaveScenario *scenar
   g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
   g_return_val_if_fail (scenario != NULL, FALSE);
 
+  /* Someone else (a program run by hand) holds our ports: none of ours can,
+   * as none runs. Take free ones rather than fail at the first bind. */
+  if (self->nodes->len == 0 && !_conclave_cluster_ports_free (self->base_port))
+    conclave_cluster_set_base_port (self, _conclave_cluster_choose_base_port ());
   conclave_cluster_clear (self);
   g_clear_pointer (&self->scenario, conclave_scenario_unref);
   self->scenario = conclave_scenario_ref (scenario);
   _conclave_cluster_set_title (self, scenario->title);
   if (scenario->tempo > 0)
     conclave_cluster_set_tempo (self, scenario->tempo);
+  if (scenario->leader_pattern != NULL &&
+      !conclave_cluster_set_leader_pattern (self, scenario->leader_pattern, error))
+    return FALSE;
 
   for (guint i = 0; i < scenario->nodes->len; i++)
     {

@@ -163,6 +163,7 @@ _conclave_cluster_remove_now (ConclaveCluster *self, ConclaveNode *node)
         g_clear_object (&entry->node);
     }
   g_hash_table_remove (self->dirty, node);
+  g_hash_table_foreach_remove (self->folded, _conclave_cluster_folded_into, node);
   g_hash_table_remove (self->exec_cwd, conclave_node_get_name (node));
   _conclave_faults_forget (self->faults, conclave_node_get_name (node));
   g_hash_table_remove (self->by_name, conclave_node_get_name (node));
@@ -289,6 +290,8 @@ on_events (ConclaveControlServer *server, ConclaveEventBatch *batch, ConclaveClu
           else if (e->type == CONCLAVE_EVENT_OVERFLOW && e->s[0] != 0)
             info->lines_lost += (guint64) MAX (e->num, 0);
         }
+      if (e->proc != 0 && (e->type == CONCLAVE_EVENT_SOCKET || CONCLAVE_EVENT_IS_MESSAGE (e->type)))
+        _conclave_cluster_networked (self, e->proc);
       count_event (self, conclave_cluster_node_for_proc (self, e->proc), e);
       events[kept++] = *e;
     }
@@ -395,7 +398,7 @@ on_output (ConclaveSupervisor *sup, const char *name, gint stream, const char *l
   ConclaveNode *node = conclave_cluster_lookup (self, name);
 
   if (node)
-    conclave_node_append_output (node, (ConclaveOutputStream) stream, line);
+    _conclave_cluster_on_output (self, node, (ConclaveOutputStream) stream, line);
 }
 
 static void
@@ -663,6 +666,7 @@ conclave_cluster_finalize (GObject *object)
   g_ptr_array_unref (self->timers);
   g_hash_table_unref (self->by_name);
   g_hash_table_unref (self->conn_proc);
+  g_hash_table_unref (self->folded);
   g_hash_table_unref (self->dirty);
   g_hash_table_unref (self->crashing);
   g_hash_table_unref (self->restarting);
@@ -672,6 +676,7 @@ conclave_cluster_finalize (GObject *object)
   g_clear_object (&self->faults);
   g_array_unref (self->procs);
   g_free (self->title);
+  g_clear_pointer (&self->leader_pattern, g_regex_unref);
   G_OBJECT_CLASS (conclave_cluster_parent_class)->finalize (object);
 }
 
@@ -748,6 +753,7 @@ conclave_cluster_init (ConclaveCluster *self)
   self->timers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
   self->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->conn_proc = g_hash_table_new (NULL, NULL);
+  self->folded = g_hash_table_new_full (NULL, NULL, NULL, _conclave_cluster_folded_free);
   self->dirty = g_hash_table_new (NULL, NULL);
   self->crashing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->restarting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -79,6 +79,29 @@ gboolean            conclave_cluster_get_frozen     (ConclaveCluster *self);
 gboolean            conclave_cluster_send_command   (ConclaveCluster *self,
                                                      const char *name,
                                                      const char *json_line);
+/* Sends one line (a newline is added) to the node's stdin, a pipe that
+ * stays open while it runs; FALSE with error if it is not running or does
+ * not read (its pipe is full). */
+gboolean            conclave_cluster_send_input     (ConclaveCluster *self,
+                                                     const char *name,
+                                                     const char *line,
+                                                     GError **error);
+/* Why a node that exited on its own with a failure status failed, from
+ * its stderr: "Address already in use: port 10001 is held by s1 of
+ * Chapter 1 …" when it could not bind, else its last stderr line; NULL if
+ * it did not fail or said nothing. */
+char               *conclave_cluster_explain_failure (ConclaveCluster *self,
+                                                      ConclaveNode    *node);
+/* A regular expression matched against every line a program node (one
+ * added by conclave_cluster_add_program) prints: a match
+ * makes the node named by its group `leader` (a node of that name, or the
+ * one node whose command line holds it as a word, `--id 205`) the leader,
+ * or the printing node when there is no such group; a group `term` gives
+ * the term. NULL or "" for none. FALSE with error if it does not compile. */
+gboolean            conclave_cluster_set_leader_pattern (ConclaveCluster *self,
+                                                         const char *pattern,
+                                                         GError **error);
+const char         *conclave_cluster_get_leader_pattern (ConclaveCluster *self);
 /* The one owner of drop, delay and isolation settings (see conclave-faults.h). */
 ConclaveFaults     *conclave_cluster_get_faults     (ConclaveCluster *self);
 /* The top-level node that bound or connected a socket on `address` (an

@@ -42,6 +42,7 @@ typedef enum {
   CONCLAVE_EVENT_ERROR,
   CONCLAVE_EVENT_LOST,
   CONCLAVE_EVENT_VIOLATION,
+  CONCLAVE_EVENT_OUTPUT,     /* a line a node printed (controller: from its pipes) */
   CONCLAVE_EVENT_N_TYPES
 } ConclaveEventType;
 
@@ -88,6 +89,7 @@ typedef enum {
  *  LOST            kind      src       dst       preview   -          -      -       id or hash
  *  LOST            (also: flags UNHEARD, NOT_READ: why it never arrived)
  *  VIOLATION       what      -         -         text      -          -      -       -
+ *  OUTPUT          node      stream    -         text      -          pid    -       -
  *
  * `proc` is the process the event belongs to (an index into the store's
  * process table; 0 = the controller itself).
@@ -113,7 +115,7 @@ G_STATIC_ASSERT (sizeof (ConclaveEvent) == 56);
  * type it belongs to (the table above is their only other copy, and
  * test-parser checks both against parsed lines). String fields return an
  * interned id (conclave_event_store_str), 0 when absent. */
-#define CONCLAVE_EVENT_IS_CONTROLLER(t) ((t) >= CONCLAVE_EVENT_SPAWN && (t) <= CONCLAVE_EVENT_FAULT)
+#define CONCLAVE_EVENT_IS_CONTROLLER(t) (((t) >= CONCLAVE_EVENT_SPAWN && (t) <= CONCLAVE_EVENT_FAULT) || (t) == CONCLAVE_EVENT_OUTPUT)
 #define CONCLAVE_EVENT_IS_MESSAGE(t) \
   ((t) == CONCLAVE_EVENT_SEND || (t) == CONCLAVE_EVENT_RECV || (t) == CONCLAVE_EVENT_DROP || (t) == CONCLAVE_EVENT_LOST)
 
@@ -184,6 +186,10 @@ CONCLAVE_EVENT_FIELD (guint32, fault_drop_permille, e->lc, e->type == CONCLAVE_E
 CONCLAVE_EVENT_FIELD (guint32, error_reason,     e->s[3], e->type == CONCLAVE_EVENT_ERROR)
 CONCLAVE_EVENT_FIELD (guint32, violation_what,   e->s[0], e->type == CONCLAVE_EVENT_VIOLATION)
 CONCLAVE_EVENT_FIELD (guint32, violation_text,   e->s[3], e->type == CONCLAVE_EVENT_VIOLATION)
+/* output: stream is "stdout" or "stderr" (interned) */
+CONCLAVE_EVENT_FIELD (guint32, output_stream,    e->s[1], e->type == CONCLAVE_EVENT_OUTPUT)
+CONCLAVE_EVENT_FIELD (guint32, output_text,      e->s[3], e->type == CONCLAVE_EVENT_OUTPUT)
+CONCLAVE_EVENT_FIELD (gint,    output_pid,       e->len,  e->type == CONCLAVE_EVENT_OUTPUT)
 
 #undef CONCLAVE_EVENT_FIELD
 

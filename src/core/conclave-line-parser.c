@@ -73,6 +73,9 @@ static const ConclaveLineField fault_fields[] = {
   { "node", SLOT_S0, K_STR, TRUE }, { "isolate", SLOT_S1, K_STRV, FALSE },
   { "delay_ms", SLOT_NUM, K_INT, FALSE }, { "drop", SLOT_PERMILLE, K_NUMBER, FALSE }, END };
 static const ConclaveLineField error_fields[] = { { "reason", SLOT_S3, K_STR, TRUE }, END };
+static const ConclaveLineField output_fields[] = {
+  { "node", SLOT_S0, K_STR, TRUE }, { "stream", SLOT_S1, K_STR, TRUE },
+  { "text", SLOT_S3, K_STR, TRUE }, { "pid", SLOT_LEN, K_UINT, FALSE }, END };
 static const ConclaveLineField violation_fields[] = {
   { "what", SLOT_S0, K_STR, TRUE }, { "text", SLOT_S3, K_STR, FALSE }, END };
 
@@ -108,6 +111,7 @@ fields_for (ConclaveEventType type)
     case CONCLAVE_EVENT_FAULT: return fault_fields;
     case CONCLAVE_EVENT_ERROR: return error_fields;
     case CONCLAVE_EVENT_VIOLATION: return violation_fields;
+    case CONCLAVE_EVENT_OUTPUT: return output_fields;
     case CONCLAVE_EVENT_NONE:
     case CONCLAVE_EVENT_N_TYPES:
     default: return NULL;

@@ -50,6 +50,7 @@ typedef struct {
   char      *title;
   char      *description;
   double     tempo;
+  char      *leader_pattern;  /* "leader_pattern": a program's own leader line, NULL if none */
   GPtrArray *nodes;   /* ConclaveScenarioNode* */
   GPtrArray *faults;  /* ConclaveScenarioFault*, sorted by at_ms */
 } ConclaveScenario;

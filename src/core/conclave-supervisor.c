@@ -451,10 +451,12 @@ make_launcher (ConclaveSupervisor *self,
   GHashTableIter iter;
   gpointer key, value;
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+  /* stdin is a pipe of ours that stays open while the node runs: a chat
+   * client calling input() waits for a line instead of reading EOF, and a
+   * node in its own group never reads our terminal (SIGTTIN). */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  /* A node in its own group reading our terminal would be stopped (SIGTTIN). */
-  g_subprocess_launcher_set_stdin_file_path (launcher, "/dev/null");
 
   g_hash_table_iter_init (&iter, self->env);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -601,6 +603,22 @@ conclave_supervisor_resume (ConclaveSupervisor *self,
                             const char         *name)
 {
   return conclave_supervisor_signal (self, name, SIGCONT);
+}
+
+gboolean
+conclave_supervisor_write_input (ConclaveSupervisor *self, const char *name, const char *text, GError **error)
+{
+  Proc *proc = lookup_running (self, name);
+  gssize n;
+
+  if (proc == NULL)
+    return g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s is not running", name), FALSE;
+  /* Never block: a program that does not read gets nothing, not us stuck. */
+  n = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (g_subprocess_get_stdin_pipe (proc->subprocess)),
+                                                  text, strlen (text), NULL, error);
+  if (n >= 0 && (gsize) n < strlen (text))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "%s does not read its input", name);
+  return n >= 0 && (gsize) n == strlen (text);
 }
 
 gboolean

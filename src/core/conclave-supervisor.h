@@ -55,6 +55,13 @@ gboolean            conclave_supervisor_crash    (ConclaveSupervisor *self, cons
 gboolean            conclave_supervisor_stop     (ConclaveSupervisor *self, const char *name);  /* SIGTERM */
 gboolean            conclave_supervisor_pause    (ConclaveSupervisor *self, const char *name);  /* SIGSTOP */
 gboolean            conclave_supervisor_resume   (ConclaveSupervisor *self, const char *name);  /* SIGCONT */
+/* Writes text to the node's stdin (a pipe that stays open while it runs),
+ * without blocking: FALSE with error if it is not running or its pipe is
+ * full (it does not read). */
+gboolean            conclave_supervisor_write_input (ConclaveSupervisor *self,
+                                                     const char *name,
+                                                     const char *text,
+                                                     GError **error);
 gboolean            conclave_supervisor_is_running (ConclaveSupervisor *self, const char *name);
 gint                conclave_supervisor_get_pid  (ConclaveSupervisor *self, const char *name);
 /* SIGKILL every group and wait until they are gone (at most 2 s, on

@@ -107,7 +107,9 @@ process_for_line (ConclaveEventStore *store, ConclaveLineParser *parser, Conclav
   if (pid <= 0)
     return 0;
   info = conclave_event_store_find_process (store, pid);
-  if (info == NULL || (e->type == CONCLAVE_EVENT_HELLO && info->first_ns != 0))
+  /* A second hello from the same pid and parent is an exec: the same
+   * process, the same row (as the live cluster has it). */
+  if (info == NULL || (e->type == CONCLAVE_EVENT_HELLO && info->first_ns != 0 && info->ppid != e->num))
     {
       info = conclave_event_store_add_process (store, pid);
       info->first_ns = e->time_ns;
@@ -126,6 +128,37 @@ process_for_line (ConclaveEventStore *store, ConclaveLineParser *parser, Conclav
   return info->index;
 }
 
+/* As the live cluster folds them: a forked process that never touched a
+ * socket, of a parent that never did either (a wrapper's helper), has no
+ * row of its own. */
+static void
+fold_quiet_children (ConclaveEventStore *store, guint first_proc)
+{
+  guint n = conclave_event_store_get_n_processes (store);
+  g_autofree gboolean *touched = g_new0 (gboolean, n);
+  g_autofree guint32 *node = g_new0 (guint32, n);
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+
+      if (e->proc < n && (e->type == CONCLAVE_EVENT_SOCKET || CONCLAVE_EVENT_IS_MESSAGE (e->type)))
+        touched[e->proc] = TRUE;
+    }
+  for (guint i = 1; i < n; i++)
+    node[i] = conclave_event_store_get_process (store, i)->node;
+  for (guint i = MAX (first_proc, 1); i < n; i++)
+    {
+      ConclaveProcessInfo *info = conclave_event_store_get_process (store, i);
+      ConclaveProcessInfo *parent = conclave_event_store_find_process (store, info->ppid);
+
+      /* A server's forks are its workers (shown); a wrapper's are helpers. */
+      if (!touched[i] && parent != NULL && parent != info && node[parent->index] == node[i] &&
+          !touched[parent->index])
+        info->node = 0;
+    }
+}
+
 gboolean
 conclave_trace_load (ConclaveEventStore *store,
                      const char         *path,
@@ -138,7 +171,7 @@ conclave_trace_load (ConclaveEventStore *store,
   g_autofree char *line = NULL;
   size_t cap = 0;
   ssize_t len;
-  guint bad = 0, number = 0;
+  guint bad = 0, number = 0, first_proc;
   FILE *in;
 
   g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (store), FALSE);
@@ -151,6 +184,7 @@ conclave_trace_load (ConclaveEventStore *store,
                    "Cannot open the trace %s: %s", path, g_strerror (saved));
       return FALSE;
     }
+  first_proc = conclave_event_store_get_n_processes (store);
   parser = conclave_line_parser_new (conclave_event_store_get_intern (store));
   while ((len = getline (&line, &cap, in)) >= 0)
     {
@@ -178,6 +212,7 @@ conclave_trace_load (ConclaveEventStore *store,
     }
   conclave_event_store_append (store, (ConclaveEvent *) (gpointer) batch->data, batch->len);
   fclose (in);
+  fold_quiet_children (store, first_proc);
   if (n_bad)
     *n_bad = bad;
   return TRUE;

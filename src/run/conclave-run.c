@@ -3,6 +3,8 @@
  *   conclave-run chapter-2 --duration 10s --trace out.jsonl
  *   conclave-run --node s1=udp-server --node c1=udp-client:"--count 5" --duration 3s
  *   conclave-run chapter-4 --tempo 0.05 --chaos 7 --duration 60s
+ *   conclave-run --node s1=exec:"python3 server.py --id 1" --leader-pattern 'leader is (?<leader>\d+)'
+ *                --input c1=posts.txt --summary-json summary.json
  *
  * Runs a scenario (or a list of nodes) on the same core the window uses,
  * applies a fault schedule (or seeded chaos), writes a trace, and prints a
@@ -16,6 +18,7 @@
 #include "conclave-chaos.h"
 #include "conclave-cluster.h"
 #include "conclave-group-stats.h"
+#include "conclave-run-summary.h"
 #include "conclave-supervisor.h"
 
 #include <glib-unix.h>
@@ -151,108 +154,33 @@ fault_pair_free (gpointer data)
 
 /* ---- the summary --------------------------------------------------------- */
 
-typedef struct {
-  guint64 n[CONCLAVE_MESSAGE_N_STATES];
-} KindCounts;
-
-static const char *
-node_state (ConclaveNode *node)
+static void
+print_process (ConclaveProcessInfo *info, const char *node, const char *end,
+               const ConclaveProcSummary *sum, gpointer data)
 {
-  return node ? conclave_node_state_to_string (conclave_node_get_state (node)) : "-";
-}
+  ConclaveEventStore *store = data;
 
-/* What each process did and how it ended, from the events: a restarted
- * node's earlier process keeps its own row, counts and end. */
-typedef struct {
-  guint64 sent;
-  guint64 received;
-  gint    code;
-  gint    signum;
-  gboolean ended;
-} ProcSummary;
-
-static ProcSummary *
-summarize_processes (ConclaveEventStore *store)
-{
-  guint n = conclave_event_store_get_n_processes (store);
-  ProcSummary *sum = g_new0 (ProcSummary, n);
-
-  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
-    {
-      const ConclaveEvent *e = conclave_event_store_get (store, i);
-      ConclaveProcessInfo *info = NULL;
-      guint32 index = 0;
-      gint code = 0, signum = 0;
-
-      if (e->proc < n && e->type == CONCLAVE_EVENT_SEND)
-        sum[e->proc].sent++;
-      else if (e->proc < n && e->type == CONCLAVE_EVENT_RECV)
-        sum[e->proc].received++;
-      else if (e->type == CONCLAVE_EVENT_EXITED && e->proc != 0 && e->proc < n)
-        index = e->proc, code = conclave_event_exited_code (e), signum = (gint) conclave_event_exited_signal (e);
-      else if (e->type == CONCLAVE_EVENT_REAP &&
-               (info = conclave_event_store_find_process (store, conclave_event_reap_child (e))) != NULL)
-        index = info->index, code = conclave_event_reap_code (e), signum = (gint) conclave_event_reap_signal (e);
-      if (index > 0)
-        {
-          sum[index].ended = TRUE;
-          sum[index].code = code;
-          sum[index].signum = signum;
-        }
-    }
-  return sum;
-}
-
-static char *
-process_state (ConclaveCluster *cluster, ConclaveProcessInfo *info, const ProcSummary *sum)
-{
-  ConclaveNode *node = conclave_cluster_node_for_proc (cluster, info->index);
-  gboolean current = node && conclave_node_get_pid (node) == info->pid;
-
-  if (current && conclave_node_get_state (node) == CONCLAVE_NODE_CRASHED)
-    return g_strdup_printf ("crashed (signal %d)", conclave_node_get_exit_signal (node));
-  if (current && conclave_node_get_state (node) == CONCLAVE_NODE_EXITED)
-    return g_strdup_printf ("exited (%d)", conclave_node_get_exit_code (node));
-  if (sum->ended && sum->signum > 0)
-    return g_strdup_printf ("crashed (signal %d)", sum->signum);
-  if (sum->ended)
-    return g_strdup_printf ("exited (%d)", sum->code);
-  if (!current && node && conclave_node_get_kind (node) != CONCLAVE_NODE_KIND_CHILD)
-    return g_strdup ("replaced");
-  return g_strdup (node_state (node));
+  g_print ("  %-12s %8d %8d  %-14s %-18s %8" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %6" G_GUINT64_FORMAT "\n",
+           node, info->pid, info->ppid, conclave_event_store_str (store, info->role) ?: "?",
+           end, sum->sent, sum->received, info->errors);
 }
 
 static void
 print_processes (ConclaveCluster *cluster)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
-  g_autofree ProcSummary *sum = summarize_processes (store);
-
   g_print ("\nProcesses\n  %-12s %8s %8s  %-14s %-18s %8s %8s %6s\n",
            "node", "pid", "ppid", "role", "state", "sent", "received", "errors");
-  for (guint i = 1; i < conclave_event_store_get_n_processes (store); i++)
-    {
-      ConclaveProcessInfo *info = conclave_event_store_get_process (store, i);
-      ConclaveNode *node = conclave_cluster_node_for_proc (cluster, i);
-      g_autofree char *state = process_state (cluster, info, &sum[i]);
-
-      g_print ("  %-12s %8d %8d  %-14s %-18s %8" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %6" G_GUINT64_FORMAT "\n",
-               node ? conclave_node_get_name (node) : conclave_event_store_str (store, info->node),
-               info->pid, info->ppid,
-               conclave_event_store_str (store, info->role) ?: "?",
-               state, sum[i].sent, sum[i].received, info->errors);
-    }
+  conclave_run_foreach_process (cluster, print_process, conclave_cluster_get_store (cluster));
 }
 
 static void
-print_kind_counts (const char *kind, const KindCounts *k)
+print_kind_counts (const char *kind, const ConclaveKindCounts *k)
 {
   const guint64 *n = k->n;
 
   g_print ("  %-12s %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT
            " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT "\n", kind,
-           n[CONCLAVE_MESSAGE_IN_FLIGHT] + n[CONCLAVE_MESSAGE_DELIVERED] + n[CONCLAVE_MESSAGE_DROPPED]
-           + n[CONCLAVE_MESSAGE_LOST] + n[CONCLAVE_MESSAGE_UNHEARD] + n[CONCLAVE_MESSAGE_NOT_READ],
+           conclave_kind_counts_sent (k),
            n[CONCLAVE_MESSAGE_DELIVERED], n[CONCLAVE_MESSAGE_DROPPED], n[CONCLAVE_MESSAGE_LOST],
            n[CONCLAVE_MESSAGE_UNHEARD], n[CONCLAVE_MESSAGE_NOT_READ], n[CONCLAVE_MESSAGE_IN_FLIGHT]);
 }
@@ -260,24 +188,11 @@ print_kind_counts (const char *kind, const KindCounts *k)
 static void
 print_messages (ConclaveCluster *cluster)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
-  ConclaveMatcher *matcher = conclave_cluster_get_matcher (cluster);
-  g_autoptr(GHashTable) kinds = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  ConclaveKindCounts total;
+  g_autoptr(GHashTable) kinds = conclave_run_count_kinds (cluster, &total);
   GHashTableIter iter;
   gpointer key, value;
-  KindCounts total = { { 0 } };
 
-  for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
-    {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
-      const char *kind = conclave_event_store_str (store, m->kind) ?: "data";
-      KindCounts *k = g_hash_table_lookup (kinds, kind);
-
-      if (k == NULL)
-        g_hash_table_insert (kinds, (gpointer) kind, (k = g_new0 (KindCounts, 1)));
-      k->n[m->state]++;
-      total.n[m->state]++;
-    }
   /* unheard: nobody was bound at the destination; not read: bound, never read. */
   g_print ("\nMessages\n  %-12s %9s %9s %9s %9s %9s %9s %9s\n", "kind", "sent", "delivered", "dropped", "lost",
            "unheard", "not read", "in flight");
@@ -358,6 +273,9 @@ typedef struct {
   GStrv             node_specs;
   GStrv             fault_specs;
   char             *chaos_seed;
+  char             *leader_pattern;
+  GStrv             inputs;
+  char             *summary_json;
   double            tempo;
   gboolean          list;
   guint             duration_ms;
@@ -376,6 +294,9 @@ options_clear (Options *o)
   g_strfreev (o->node_specs);
   g_strfreev (o->fault_specs);
   g_free (o->chaos_seed);
+  g_free (o->leader_pattern);
+  g_strfreev (o->inputs);
+  g_free (o->summary_json);
   g_clear_pointer (&o->scenario, conclave_scenario_unref);
   g_clear_pointer (&o->nodes, g_ptr_array_unref);
   g_clear_pointer (&o->faults, g_ptr_array_unref);
@@ -449,6 +370,17 @@ parse_specs (Options *o, const char *scenario_arg)
   return o->scenario ? -1 : usage_error (error->message);
 }
 
+static gboolean
+check_pattern (const char *pattern, char **message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, &error);
+
+  if (regex == NULL)
+    *message = g_strdup_printf ("--leader-pattern: %s", error->message);
+  return regex != NULL;
+}
+
 /* -1 to go on, else the exit status (0 after --list, 2 for bad usage). */
 static int
 parse (Options *o, int *argc, char ***argv)
@@ -464,6 +396,10 @@ parse (Options *o, int *argc, char ***argv)
     { "tempo", 0, 0, G_OPTION_ARG_DOUBLE, &o->tempo, "Scale every protocol timer (1 = classroom, 0.05 = fast)", "FACTOR" },
     { "retention", 0, 0, G_OPTION_ARG_INT64, &o->retention, "Keep at most this many events in memory (default 2000000)", "EVENTS" },
     { "chaos", 0, 0, G_OPTION_ARG_STRING, &o->chaos_seed, "Random crashes, restarts, pauses and partitions from this seed", "SEED" },
+    { "leader-pattern", 0, 0, G_OPTION_ARG_STRING, &o->leader_pattern,
+      "A line a program prints when it leads; a group (?<leader>…) names the leader", "REGEX" },
+    { "input", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &o->inputs, "Feed FILE's lines to NAME's stdin", "NAME=FILE" },
+    { "summary-json", 0, 0, G_OPTION_ARG_FILENAME, &o->summary_json, "Write the summary to FILE as JSON", "FILE" },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &o->list, "List the built-in scenarios", NULL },
     { NULL }
   };
@@ -487,6 +423,11 @@ parse (Options *o, int *argc, char ***argv)
   if (o->chaos_seed && !g_ascii_string_to_unsigned (o->chaos_seed, 10, 0, G_MAXUINT32, &o->seed, NULL))
     return usage_error ((message = g_strdup_printf ("--chaos %s: expected a number from 0 to %u",
                                                     o->chaos_seed, G_MAXUINT32)));
+  if (o->leader_pattern && !check_pattern (o->leader_pattern, &message))
+    return usage_error (message);
+  for (guint i = 0; o->inputs && o->inputs[i]; i++)
+    if (strchr (o->inputs[i], '=') == NULL || o->inputs[i][0] == '=')
+      return usage_error ((message = g_strdup_printf ("--input %s: expected NAME=FILE", o->inputs[i])));
   if (*argc > 2 || (*argc < 2 && o->node_specs == NULL))
     return usage_error ("name one scenario or give --node (see --help)");
   return parse_specs (o, *argc == 2 ? (*argv)[1] : NULL);
@@ -505,6 +446,26 @@ schedule_faults (Run *run, GPtrArray *faults)
       g_timeout_add_full (G_PRIORITY_DEFAULT, fault->at_ms, run_fault, pair, fault_pair_free);
     }
   g_ptr_array_set_free_func (faults, NULL);  /* the timeouts own them now */
+}
+
+/* Each --input NAME=FILE: the file's lines, written to the node's stdin
+ * pipe now (the program reads them when it calls input()). */
+static void
+feed_inputs (Run *run, Options *o)
+{
+  for (guint i = 0; o->inputs && o->inputs[i]; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (o->inputs[i], "=", 2);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+
+      if (!g_file_get_contents (pair[1], &text, NULL, &error) ||
+          (*text != '\0' && !conclave_cluster_send_input (run->cluster, pair[0], text, &error)))
+        {
+          g_printerr ("conclave-run: --input %s: %s\n", o->inputs[i], error->message);
+          run->start_failed = TRUE;
+        }
+    }
 }
 
 static void
@@ -527,6 +488,11 @@ start_nodes (Run *run, Options *o)
         g_printerr ("conclave-run: %s\n", error->message);
         run->start_failed = TRUE;
       }
+  /* Checked in parse(): it compiles. The command line wins over the scenario. */
+  if (o->leader_pattern)
+    conclave_cluster_set_leader_pattern (run->cluster, o->leader_pattern, NULL);
+  if (!run->start_failed)
+    feed_inputs (run, o);
 }
 
 /* -1 once it ran (or failed to start a node), else the exit status 1. */
@@ -576,6 +542,7 @@ report (Run *run, Options *o)
 {
   ConclaveEventStore *store = conclave_cluster_get_store (run->cluster);
   g_autoptr(ConclaveGroupStats) group = NULL;
+  g_autoptr(GError) error = NULL;
   guint violations, errors;
 
   if (run->chaos)
@@ -592,6 +559,11 @@ report (Run *run, Options *o)
   violations = print_violations (run->cluster);
   if (any_node_failed (run->cluster))
     run->start_failed = TRUE;
+  if (o->summary_json && !conclave_run_write_summary_json (run->cluster, o->summary_json, &error))
+    {
+      g_printerr ("conclave-run: %s\n", error->message);
+      run->start_failed = TRUE;
+    }
   if (violations > 0)
     return 3;
   return run->start_failed ? 1 : 0;

@@ -307,13 +307,21 @@ test_exit_code (Fixture       *f,
                 gconstpointer  data)
 {
   const Exit *exit;
+  g_autoptr(GError) error = NULL;
 
-  spawn_sh (f, "c1", "read line; echo \"stdin:$line\"; exit 3");
+  /* stdin is a pipe of ours that stays open: the node waits for a line
+   * (never on our terminal) and gets exactly what was written. */
+  spawn_sh (f, "c1", "read line; echo \"stdin:$line\"; read second; echo \"then:$second\"; exit 3");
+  g_assert_true (conclave_supervisor_write_input (f->sup, "c1", "hello there\n", &error));
+  g_assert_no_error (error);
+  g_assert_true (conclave_supervisor_write_input (f->sup, "c1", "second\n", &error));
   exit = wait_exit (f, "c1");
   g_assert_cmpint (exit->code, ==, 3);
   g_assert_cmpint (exit->signum, ==, 0);
-  /* stdin is /dev/null: the node never waits on our terminal. */
-  g_assert_cmpstr (g_ptr_array_index (f->lines, 0), ==, "c1 1 stdin:");
+  g_assert_cmpstr (g_ptr_array_index (f->lines, 0), ==, "c1 1 stdin:hello there");
+  g_assert_cmpstr (g_ptr_array_index (f->lines, 1), ==, "c1 1 then:second");
+  g_assert_false (conclave_supervisor_write_input (f->sup, "c1", "late\n", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
 }
 
 static void

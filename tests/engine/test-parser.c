@@ -200,6 +200,11 @@ check_group_accessors (Fixture *f, guint64 *seen)
   e = parsed (f, "{\"ev\":\"violation\",\"t\":1,\"what\":\"split-brain\",\"text\":\"two\"}", &b, seen);
   g_assert_cmpstr (str (f, conclave_event_violation_what (e)), ==, "split-brain");
   g_assert_cmpstr (str (f, conclave_event_violation_text (e)), ==, "two");
+  e = parsed (f, "{\"ev\":\"output\",\"t\":1,\"node\":\"c1\",\"stream\":\"stderr\",\"text\":\"hi there\",\"pid\":42}", &b, seen);
+  g_assert_cmpstr (str (f, conclave_event_node (e)), ==, "c1");
+  g_assert_cmpstr (str (f, conclave_event_output_stream (e)), ==, "stderr");
+  g_assert_cmpstr (str (f, conclave_event_output_text (e)), ==, "hi there");
+  g_assert_cmpint (conclave_event_output_pid (e), ==, 42);
 }
 
 static void

@@ -162,7 +162,15 @@ test_dialog (UiFixture     *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conclave_session_get_cluster (f->session))), ==, 0);
 
   /* A server by the action, then two copies of a client the way a teacher
-   * types it: relative to the working folder (the examples by default). */
+   * types it: relative to the working folder, by default the one Conclave
+   * was started from (never the examples), here the examples, chosen. */
+  {
+    g_autofree char *here = g_get_current_dir ();
+    g_autofree char *examples = conclave_find_examples_dir ();
+
+    g_assert_cmpstr (conclave_session_get_working_folder (f->session), ==, here);
+    conclave_run_dialog_set_folder (dialog, examples);
+  }
   ui_test_activate (f->app, "run-server-command", g_variant_new_string (SERVER_LINE));
   conclave_run_dialog_set_command (dialog, "/usr/bin/python3 udp_client.py --port {port} --count 100000 --interval 0.2 --timeout 0.5");
   conclave_run_dialog_set_copies (dialog, 2);

@@ -1,0 +1,169 @@
+/* test-course.c — a course project in the window, as a teacher runs it.
+ *
+ * Two peers of course_peer.py started with "Run a Program…" from the
+ * folder the teacher chose, with a leader pattern: the crown goes to the
+ * peer the programs name (`leader is 2` → the one run with `--id 2`), not
+ * to the first that printed itself leader. Then a chat server and client
+ * (course_chat.py) by the actions, relative to that same folder: the
+ * client waits in input() until the inspector's input line sends it a
+ * line, which goes out, arrives at the server and is answered.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "conclave-inspector.h"
+#include "conclave-run-dialog.h"
+#include "ui-test-utils.h"
+
+#define PEER "/usr/bin/python3 course_peer.py --port {port} --mport {port2} --rounds 600 --interval 0.1 --id "
+#define PATTERN "leader is (?<leader>\\d+)"
+
+static ConclaveRunDialog *
+open_dialog (UiFixture *f)
+{
+  ConclaveRunDialog *found = NULL;
+  GList *toplevels;
+
+  ui_test_activate (f->app, "run-program", NULL);
+  ui_test_run_for (100);
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (CONCLAVE_IS_RUN_DIALOG (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+  g_assert_nonnull (found);
+  return found;
+}
+
+static void
+run_peer (UiFixture *f, const char *folder, const char *id, gboolean pattern)
+{
+  ConclaveRunDialog *dialog = open_dialog (f);
+  g_autofree char *command = g_strconcat (PEER, id, NULL);
+
+  if (folder != NULL)
+    conclave_run_dialog_set_folder (dialog, folder);
+  if (pattern)
+    conclave_run_dialog_set_leader_pattern (dialog, PATTERN);
+  conclave_run_dialog_set_command (dialog, command);
+  conclave_run_dialog_set_server (dialog, TRUE);
+  if (!conclave_run_dialog_run (dialog))
+    g_error ("the dialog refused: %s", conclave_run_dialog_get_error (dialog));
+}
+
+static ConclaveNode *
+node (UiFixture *f, const char *name)
+{
+  return conclave_cluster_lookup (conclave_session_get_cluster (f->session), name);
+}
+
+/* s2 leads, and s1, which named itself first, follows it. */
+static gboolean
+s2_crowned (gpointer data)
+{
+  UiFixture *f = data;
+
+  return node (f, "s1") && node (f, "s2") && conclave_node_is_leader (node (f, "s2")) &&
+         !conclave_node_is_leader (node (f, "s1")) &&
+         g_strcmp0 (conclave_node_get_leader (node (f, "s1")), "s2") == 0;
+}
+
+static gboolean
+some_unheard (gpointer data)
+{
+  UiFixture *f = data;
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (conclave_session_get_cluster (f->session));
+
+  return conclave_matcher_count_state (matcher, CONCLAVE_MESSAGE_UNHEARD) >= 4;
+}
+
+static gboolean
+has_line (ConclaveNode *n, const char *text)
+{
+  for (guint i = 0; n != NULL && i < conclave_node_get_n_output (n); i++)
+    if (strstr (conclave_node_get_output (n, i, NULL), text) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+client_waits (gpointer data)
+{
+  UiFixture *f = data;
+
+  return ui_test_node_running (conclave_session_get_cluster (f->session), "c1") &&
+         ui_test_node_running (conclave_session_get_cluster (f->session), "s3") &&
+         has_line (node (f, "s3"), "chat server on port");
+}
+
+static gboolean
+line_went_through (gpointer data)
+{
+  UiFixture *f = data;
+
+  return has_line (node (f, "s3"), "got: hello class") && has_line (node (f, "c1"), "sent: hello class (ok)") &&
+         conclave_node_get_state (node (f, "c1")) == CONCLAVE_NODE_EXITED;
+}
+
+static void
+test_leader_and_input (UiFixture     *f,
+                       gconstpointer  data)
+{
+  g_autofree char *folder = g_test_build_filename (G_TEST_DIST, "..", "trace", NULL);
+  g_autoptr(GdkTexture) shot = NULL;
+  GtkWidget *inspector, *entry;
+
+  /* The folder chosen for the first program holds for the next ones, and
+   * so does the pattern (the dialog offers the cluster's). */
+  run_peer (f, folder, "1", TRUE);
+  g_assert_cmpstr (conclave_session_get_working_folder (f->session), ==, folder);
+  run_peer (f, NULL, "2", FALSE);
+  if (!ui_test_wait (s2_crowned, f, 20000))
+    ui_test_describe_nodes (conclave_session_get_cluster (f->session));
+  g_assert_true (s2_crowned (f));
+  g_assert_cmpstr (conclave_cluster_get_leader_pattern (conclave_session_get_cluster (f->session)), ==, PATTERN);
+  shot = ui_test_screenshot (GTK_WIDGET (f->window), "course-leader");
+  /* The peers log to a syslog port nobody reads: one switch hides those. */
+  g_assert_true (ui_test_wait (some_unheard, f, 10000));
+  g_clear_object (&shot);
+  shot = ui_test_screenshot (GTK_WIDGET (f->window), "course-unheard-shown");
+  g_assert_true (conclave_session_get_show_unheard (f->session));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-unheard", NULL));
+  g_assert_false (conclave_session_get_show_unheard (f->session));
+  ui_test_run_for (300);
+  g_clear_object (&shot);
+  shot = ui_test_screenshot (GTK_WIDGET (f->window), "course-unheard-hidden");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-unheard", NULL));
+  g_assert_true (conclave_session_get_show_unheard (f->session));
+
+  ui_test_activate (f->app, "run-server-command",
+                    g_variant_new_string ("/usr/bin/python3 course_chat.py server --port {port3} --lines 1"));
+  ui_test_activate (f->app, "run-command",
+                    g_variant_new_string ("/usr/bin/python3 course_chat.py client --port {port3} --lines 1"));
+  if (!ui_test_wait (client_waits, f, 15000))
+    ui_test_describe_nodes (conclave_session_get_cluster (f->session));
+  g_assert_true (client_waits (f));
+  /* The newest program is selected: the input line is c1's. */
+  g_assert_true (conclave_session_get_selected (f->session) == node (f, "c1"));
+  g_assert_false (has_line (node (f, "s3"), "got:"));
+  inspector = conclave_window_get_view_widget (f->window, "inspector");
+  entry = conclave_inspector_get_input_entry (CONCLAVE_INSPECTOR (inspector));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "hello class");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_true (ui_test_wait (line_went_through, f, 10000));
+  g_assert_cmpint (conclave_node_get_exit_code (node (f, "c1")), ==, 0);
+  g_clear_object (&shot);
+  shot = ui_test_screenshot (GTK_WIDGET (f->window), "course-input");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ui_test_init (&argc, &argv);
+  g_test_add ("/course/leader-and-input", UiFixture, NULL, ui_fixture_set_up, test_leader_and_input,
+              ui_fixture_tear_down);
+  return g_test_run ();
+}
