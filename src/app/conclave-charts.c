@@ -410,7 +410,8 @@ draw_term (Chart                        *chart,
   gboolean open = term->end_ns == CONCLAVE_LEADER_OPEN;
   double xa = time_x (chart, term->start_ns);
   double xb = time_x (chart, open ? chart->now : term->end_ns);
-  g_autofree char *label = g_strdup_printf (_("term %u"), (guint) MAX (term->term, 0));
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (term->term, 0));
+  g_autofree char *label = g_strdup_printf (_("term %s"), number);
   GdkRGBA leader;
   int w;
 
