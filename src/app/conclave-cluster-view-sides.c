@@ -100,47 +100,79 @@ append_disc (GtkSnapshot   *snapshot,
   gtk_snapshot_pop (snapshot);
 }
 
-/* Dashed, across the view, at right angles to the line joining the two
- * sides' centres, halfway across the gap between them; left out where no
- * such line clears every node (the tints still tell the sides). */
+/* The clear gap between side 0 and side 1 along direction (dx, dy) from
+ * (ox, oy), and where its middle lies; negative when nodes or their
+ * captions overlap. */
+static double
+gap_along (ConclaveClusterView *self,
+           const int           *sides,
+           double               ox,
+           double               oy,
+           double               dx,
+           double               dy,
+           double              *middle)
+{
+  double last0 = -G_MAXDOUBLE, first1 = G_MAXDOUBLE;
+
+  for (guint i = 0; i < self->spots->len; i++)
+    {
+      const ConclaveSpot *spot = &g_array_index (self->spots, ConclaveSpot, i);
+      /* The node with the lines under it, as a box. */
+      double caption = 2.4 * self->line_height;
+      double half_w = MAX (spot->r, 3.5 * self->line_height), half_h = spot->r + caption / 2;
+      double along = (spot->x - ox) * dx + (spot->y + caption / 2 - oy) * dy;
+      double extent = half_w * fabs (dx) + half_h * fabs (dy);
+
+      if (sides[i] == 0)
+        last0 = MAX (last0, along + extent);
+      else if (sides[i] == 1)
+        first1 = MIN (first1, along - extent);
+    }
+  *middle = (last0 + first1) / 2;
+  return first1 - last0;
+}
+
+/* Dashed, across the view, through the widest clear gap between the two
+ * sides (trying directions up to 80° either way of the line joining their
+ * centres); left out where no line clears every node (the tints still
+ * tell the sides). */
 static void
 draw_divider (ConclaveClusterView *self,
               GtkSnapshot         *snapshot,
+              const int           *sides,
               const double        *cx,
               const double        *cy,
               gboolean             dark)
 {
-  double dx = cx[1] - cx[0], dy = cy[1] - cy[0], len = hypot (dx, dy);
+  double base = atan2 (cy[1] - cy[0], cx[1] - cx[0]);
   double reach = hypot (gtk_widget_get_width (GTK_WIDGET (self)), gtk_widget_get_height (GTK_WIDGET (self)));
   double width = self->presentation ? 4 : 2.5;
-  double last[2] = { -G_MAXDOUBLE, -G_MAXDOUBLE }, first[2] = { G_MAXDOUBLE, G_MAXDOUBLE };
-  double at;
+  double best_gap = 0, best_at = 0, best_angle = 0;
   GdkRGBA failed;
 
-  if (len < 1)
+  if (hypot (cx[1] - cx[0], cy[1] - cy[0]) < 1)
     return;
-  dx /= len;
-  dy /= len;
-  for (guint i = 0; i < self->spots->len; i++)
+  for (int degrees = -80; degrees <= 80; degrees += 5)
     {
-      const ConclaveSpot *spot = &g_array_index (self->spots, ConclaveSpot, i);
-      int side = spot->kind == CONCLAVE_SPOT_CHILD ? -1 : _conclave_cluster_view_side_of (self, spot->node);
-      double along = (spot->x - cx[0]) * dx + (spot->y - cy[0]) * dy;
+      double angle = base + degrees * G_PI / 180, at;
+      double gap = gap_along (self, sides, cx[0], cy[0], cos (angle), sin (angle), &at);
 
-      if (side == 0 || side == 1)
+      /* The straightest line wins a tie: the one between the centres. */
+      if (gap > best_gap + (degrees == 0 ? 0 : 4))
         {
-          last[side] = MAX (last[side], along + spot->r);
-          first[side] = MIN (first[side], along - spot->r);
+          best_gap = gap;
+          best_at = at;
+          best_angle = angle;
         }
     }
-  if (first[1] <= last[0])
+  if (best_gap <= 0)
     return;
-  at = (last[0] + first[1]) / 2;
   conclave_palette_get (CONCLAVE_COLOR_FAILED, dark, &failed);
   failed.alpha = 0.7;
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (cx[0] + dx * at, cy[0] + dy * at));
-  gtk_snapshot_rotate (snapshot, atan2 (dx, -dy) * 180 / G_PI);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (cx[0] + cos (best_angle) * best_at,
+                                                          cy[0] + sin (best_angle) * best_at));
+  gtk_snapshot_rotate (snapshot, best_angle * 180 / G_PI + 90);
   for (double d = -reach; d < reach; d += 22)
     gtk_snapshot_append_color (snapshot, &failed, &GRAPHENE_RECT_INIT (d, -width / 2, 12, width));
   gtk_snapshot_restore (snapshot);
@@ -153,15 +185,18 @@ _conclave_cluster_view_draw_sides (ConclaveClusterView *self,
   gboolean dark = conclave_palette_is_dark ();
   double cx[MAX_SIDES] = { 0, }, cy[MAX_SIDES] = { 0, };
   guint count[MAX_SIDES] = { 0, }, n_sides = 0;
+  g_autofree int *sides = NULL;
 
   if (self->faults == NULL || !conclave_faults_is_partitioned (self->faults))
     return;
+  sides = g_new (int, MAX (self->spots->len, 1));
   for (guint i = 0; i < self->spots->len; i++)
     {
       const ConclaveSpot *spot = &g_array_index (self->spots, ConclaveSpot, i);
       int side = spot->kind == CONCLAVE_SPOT_CHILD ? -1 : _conclave_cluster_view_side_of (self, spot->node);
       GdkRGBA tint;
 
+      sides[i] = side;
       if (side < 0 || side >= MAX_SIDES)
         continue;
       side_tint (side, dark, &tint);
@@ -178,5 +213,5 @@ _conclave_cluster_view_draw_sides (ConclaveClusterView *self,
       cx[s] /= count[s];
       cy[s] /= count[s];
     }
-  draw_divider (self, snapshot, cx, cy, dark);
+  draw_divider (self, snapshot, sides, cx, cy, dark);
 }
