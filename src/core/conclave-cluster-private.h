@@ -120,5 +120,6 @@ char    *_conclave_cluster_tempo_command    (double tempo);
 
 ConclaveFaults *_conclave_faults_new    (ConclaveCluster *cluster);
 void            _conclave_faults_forget (ConclaveFaults *self, const char *name);
+void            _conclave_faults_node_started (ConclaveFaults *self, const char *name);
 
 G_END_DECLS

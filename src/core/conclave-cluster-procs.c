@@ -280,7 +280,10 @@ _conclave_cluster_handle_hello (ConclaveCluster *self, ConclaveEvent *e, guint32
   g_hash_table_insert (self->conn_proc, GUINT_TO_POINTER (conn), GUINT_TO_POINTER (info->index));
 
   if (named != NULL && conclave_node_get_pid (named) == pid)
-    node = named;
+    {
+      node = named;
+      _conclave_faults_node_started (self->faults, name);
+    }
   else if (parent_node != NULL && parent_networked (self, ppid))
     node = new_child (self, parent_node, pid, ppid, role);   /* a server's worker */
   else if (parent_node != NULL || named != NULL)

@@ -19,6 +19,7 @@ struct _ConclaveFaults
   GObject          parent_instance;
   ConclaveCluster *cluster;   /* owns us */
   GHashTable      *nodes;     /* name → Settings */
+  GStrv            minority;  /* the partition's cut-off side; NULL: none */
 };
 
 G_DEFINE_FINAL_TYPE (ConclaveFaults, conclave_faults, G_TYPE_OBJECT)
@@ -317,7 +318,55 @@ conclave_faults_partition (ConclaveFaults     *self,
 
       isolate_from_side (self, name, in_minority ? (const char * const *) majority->pdata : minority);
     }
+  g_strfreev (self->minority);
+  self->minority = g_strdupv ((char **) minority);
   return TRUE;
+}
+
+/* A node left the cut-off side: once it is empty there is no partition. */
+static void
+leave_minority (ConclaveFaults *self,
+                const char     *name)
+{
+  g_autoptr(GStrvBuilder) rest = g_strv_builder_new ();
+
+  if (self->minority == NULL || !g_strv_contains ((const char * const *) self->minority, name))
+    return;
+  for (guint i = 0; self->minority[i] != NULL; i++)
+    if (!g_str_equal (self->minority[i], name))
+      g_strv_builder_add (rest, self->minority[i]);
+  g_strfreev (self->minority);
+  self->minority = g_strv_builder_end (rest);
+  if (self->minority[0] == NULL)
+    g_clear_pointer (&self->minority, g_strfreev);
+}
+
+/* A top-level node's process said hello: a new process (a restart, a node
+ * added later) gets the node's settings; a node that was not there when
+ * the partition was made is on the majority side, cut off from the
+ * minority both ways, as a teacher who partitioned "s1 from the others"
+ * expects of a client added afterwards. */
+void
+_conclave_faults_node_started (ConclaveFaults *self,
+                               const char     *name)
+{
+  const Settings *settings = lookup (self, name);
+
+  if (settings->drop > 0 || settings->delay_ms > 0 || settings->isolate != NULL)
+    {
+      send_settings (self, name);
+      return;
+    }
+  if (self->minority == NULL || g_strv_contains ((const char * const *) self->minority, name))
+    return;
+  isolate_from_side (self, name, (const char * const *) self->minority);
+  for (guint i = 0; self->minority[i] != NULL; i++)
+    {
+      Settings *other = edit (self, self->minority[i]);
+
+      if (other != NULL && change_list (other, name, TRUE))
+        send_settings (self, self->minority[i]);
+    }
 }
 
 void
@@ -327,6 +376,7 @@ conclave_faults_heal (ConclaveFaults *self)
 
   g_return_if_fail (CONCLAVE_IS_FAULTS (self));
 
+  g_clear_pointer (&self->minority, g_strfreev);
   names = node_names (self);
   for (guint i = 0; i < names->len; i++)
     if (conclave_faults_get_isolated (self, names->pdata[i]) != NULL)
@@ -347,6 +397,7 @@ conclave_faults_rejoin (ConclaveFaults *self,
 
   if ((settings = edit (self, name)) == NULL)
     return FALSE;
+  leave_minority (self, name);
   set_list (settings, NULL);
   send_settings (self, name);
   names = node_names (self);
@@ -366,6 +417,7 @@ void
 _conclave_faults_forget (ConclaveFaults *self,
                          const char     *name)
 {
+  leave_minority (self, name);
   if (g_hash_table_remove (self->nodes, name))
     g_signal_emit (self, signals[CHANGED], 0, name);
 }
@@ -376,6 +428,7 @@ conclave_faults_finalize (GObject *object)
   ConclaveFaults *self = CONCLAVE_FAULTS (object);
 
   g_hash_table_unref (self->nodes);
+  g_strfreev (self->minority);
   G_OBJECT_CLASS (conclave_faults_parent_class)->finalize (object);
 }
 

@@ -216,6 +216,63 @@ test_faults (void)
   finish (cluster);
 }
 
+static gboolean
+c2_running (ConclaveCluster *cluster, gpointer data)
+{
+  ConclaveNode *c2 = conclave_cluster_lookup (cluster, "c2");
+
+  return c2 != NULL && conclave_node_get_state (c2) == CONCLAVE_NODE_RUNNING;
+}
+
+/* A FAULT about c1 at or after the event index in data. */
+static gboolean
+faulted_since (ConclaveCluster *cluster, gpointer data)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+
+  for (guint64 i = GPOINTER_TO_SIZE (data); i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+
+      if (e->type == CONCLAVE_EVENT_FAULT &&
+          g_strcmp0 (conclave_event_store_str (store, conclave_event_node (e)), "c1") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A partition outlives the processes it was made for: a client added
+ * afterwards is on the others' side (cut off from s1 both ways), and a
+ * restarted node's new process is told its settings again. */
+static void
+test_partition_persists (void)
+{
+  ConclaveCluster *cluster = start ("chapter-1");
+  ConclaveFaults *faults = conclave_cluster_get_faults (cluster);
+  g_autofree char *port = g_strdup_printf ("%u", conclave_cluster_get_base_port (cluster));
+  const char *args[] = { "--port", port, "--count", "0", NULL };
+  const char * const *s1_list;
+  guint64 before;
+
+  wait_for (cluster, both_connected, NULL, 10, "a reply");
+  apply (cluster, "0s:isolate:s1");
+  g_assert_nonnull (conclave_cluster_add_node (cluster, "c2", "udp-client", args, NULL));
+  wait_for (cluster, c2_running, NULL, 10, "c2 to say hello");
+  g_assert_cmpstr (isolated (cluster, "c2"), ==, "s1");
+  s1_list = conclave_faults_get_isolated (faults, "s1");
+  g_assert_true (g_strv_contains (s1_list, "c1") && g_strv_contains (s1_list, "c2"));
+
+  before = conclave_event_store_get_end (conclave_cluster_get_store (cluster));
+  g_assert_true (conclave_cluster_restart (cluster, "c1", NULL));
+  wait_for (cluster, faulted_since, GSIZE_TO_POINTER (before), 10, "c1's new process to get its settings");
+  g_assert_cmpstr (conclave_event_store_str (conclave_cluster_get_store (cluster),
+                                             conclave_event_fault_isolate (last_fault (cluster, "c1"))), ==, "s1");
+
+  apply (cluster, "0s:heal:s1");
+  g_assert_false (conclave_faults_is_partitioned (faults));
+  finish (cluster);
+}
+
 /* Shutting down while a restart is pending starts nothing again: when it
  * returns, every node has ended and its process is gone. */
 static void
@@ -524,6 +581,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cluster/chapter-2", test_chapter_2);
   g_test_add_func ("/cluster/chapter-3", test_chapter_3);
   g_test_add_func ("/cluster/faults", test_faults);
+  g_test_add_func ("/cluster/partition-persists", test_partition_persists);
   g_test_add_func ("/cluster/shutdown-during-restart", test_shutdown_during_restart);
   g_test_add_func ("/cluster/forged-identity", test_forged_identity);
   return g_test_run ();
