@@ -48,6 +48,7 @@ struct _ConclaveEventList
   ConclaveEventCategory category;
   char                *search;    /* lower case */
   guint64              target;    /* filtered: the store's end the scan goes to */
+  gint64               reorder_us; /* how long ordering the open chunk last took */
   guint                scan_id;
 };
 
@@ -191,43 +192,50 @@ lower_bound (GArray  *members,
   return lo;
 }
 
-/* Lists the store indices [from, to) at the end of order, in causal order
- * or (causal FALSE) in the order they arrived. members (ascending) are the
+/* The causal order of the events [from, to), or NULL where it cannot
+ * differ from the order of arrival (filtered, fewer than two match). */
+static GArray *
+causal_order (ConclaveEventList *self,
+              GArray            *members,
+              guint64            from,
+              guint64            to)
+{
+  if (from >= to || (members != NULL && lower_bound (members, to) - lower_bound (members, from) < 2))
+    return NULL;
+  return conclave_cluster_causal_order (self->cluster, from, to);
+}
+
+/* Lists the store indices [from, to) at the end of order, as they come in
+ * `causal` (NULL: in the order they arrived). members (ascending) are the
  * matching ones when filtered, NULL when every event is listed. */
 static void
 append_range (ConclaveEventList *self,
               GArray            *members,
+              GArray            *causal,
               guint64            from,
-              guint64            to,
-              gboolean           causal)
+              guint64            to)
 {
-  g_autoptr(GArray) order = NULL;
   guint lo, hi;
 
   if (from >= to)
     return;
-  if (members == NULL && !causal)
-    {
-      for (guint64 i = from; i < to; i++)
-        g_array_append_val (self->order, i);
-      return;
-    }
   lo = members != NULL ? lower_bound (members, from) : 0;
   hi = members != NULL ? lower_bound (members, to) : 0;
-  if (members != NULL && (hi - lo < 2 || !causal))
-    {
-      g_array_append_vals (self->order, &g_array_index (members, guint64, lo), hi - lo);
-      return;
-    }
-  order = conclave_cluster_causal_order (self->cluster, from, to);
-  for (guint i = 0; i < order->len; i++)
-    {
-      guint64 index = g_array_index (order, guint64, i);
-      guint at = members != NULL ? lower_bound (members, index) : 0;
+  if (causal == NULL && members == NULL)
+    for (guint64 i = from; i < to; i++)
+      g_array_append_val (self->order, i);
+  else if (causal == NULL)
+    g_array_append_vals (self->order, &g_array_index (members, guint64, lo), hi - lo);
+  else
+    for (guint i = 0; i < causal->len; i++)
+      {
+        guint64 index = g_array_index (causal, guint64, i);
+        guint at = members != NULL ? lower_bound (members, index) : 0;
 
-      if (members == NULL || (at < hi && g_array_index (members, guint64, at) == index))
-        g_array_append_val (self->order, index);
-    }
+        if (index >= from && index < to &&
+            (members == NULL || (at < hi && g_array_index (members, guint64, at) == index)))
+          g_array_append_val (self->order, index);
+      }
 }
 
 /* Messages received in [from, split) and sent after their receive arrived. */
@@ -308,6 +316,7 @@ reorder_open_chunk (ConclaveEventList *self)
 {
   g_autoptr(GArray) old = NULL;
   g_autoptr(GArray) members = NULL;
+  g_autoptr(GArray) causal = NULL;
   Chunk *open;
   guint position, removed;
   guint64 split;
@@ -324,8 +333,6 @@ reorder_open_chunk (ConclaveEventList *self)
     }
   g_array_set_size (self->order, position);
   split = self->end - open->from > 2 * CHUNK ? self->end - CHUNK : open->from;
-  if (split > open->from && split - open->from <= BULK)
-    split = settle_point (self, open->from, split);
   if (split - open->from > BULK)
     {
       /* Catching up with a long stored run at once (a filter cleared):
@@ -334,19 +341,24 @@ reorder_open_chunk (ConclaveEventList *self)
       guint64 bulk_end = split - BULK / 2;
       Chunk chunk = { bulk_end, 0 };
 
-      append_range (self, members, open->from, bulk_end, FALSE);
+      append_range (self, members, NULL, open->from, bulk_end);
       chunk.position = self->order->len;
       g_array_append_val (self->chunks, chunk);
       open = chunk_at (self, self->chunks->len - 1);
     }
-  append_range (self, members, open->from, split, TRUE);
+  if (split > open->from)
+    split = settle_point (self, open->from, split);
+  /* One causal order for both parts: no message crosses the split
+   * backwards, so each part keeps a causal order of its own. */
+  causal = causal_order (self, members, open->from, self->end);
+  append_range (self, members, causal, open->from, split);
   if (split > open->from)
     {
       Chunk chunk = { split, self->order->len };
 
       g_array_append_val (self->chunks, chunk);
     }
-  append_range (self, members, split, self->end, TRUE);
+  append_range (self, members, causal, split, self->end);
   /* Rows that kept their place are not touched: a selected row stays so. */
   while (removed > 0 && position < self->order->len &&
          g_array_index (self->order, guint64, position) == g_array_index (old, guint64, old->len - removed))
@@ -357,15 +369,29 @@ reorder_open_chunk (ConclaveEventList *self)
   return position;
 }
 
+/* Orders the open chunk (see above), lowering *changed to the first row
+ * that moved and noting how long it took. */
+static void
+timed_reorder (ConclaveEventList *self,
+               guint             *changed)
+{
+  gint64 start = g_get_monotonic_time ();
+  guint position = reorder_open_chunk (self);
+
+  *changed = MIN (*changed, position);
+  self->reorder_us = g_get_monotonic_time () - start;
+}
+
 /* Filtered: matches the events [end, target) in slices of SLICE_US, each
  * open chunk ordered as the scan goes (never longer than 2 CHUNK + 256
- * events, so ordering it is as quick as unfiltered). */
+ * events, so ordering it is as quick as unfiltered); the slice stops early
+ * enough for its last ordering to fit. */
 static gboolean
 scan_slice (gpointer user_data)
 {
   ConclaveEventList *self = user_data;
   gint64 deadline = g_get_monotonic_time () + SLICE_US;
-  guint before = self->order->len, changed = before, reordered;
+  guint before = self->order->len, changed = before, ordered = before;
 
   while (self->end < self->target)
     {
@@ -381,14 +407,14 @@ scan_slice (gpointer user_data)
         }
       if (self->end - open_chunk (self)->from > 2 * CHUNK)
         {
-          reordered = reorder_open_chunk (self);
-          changed = MIN (changed, reordered);
+          timed_reorder (self, &changed);
+          ordered = self->order->len;
         }
-      if (g_get_monotonic_time () > deadline)
+      if (g_get_monotonic_time () + self->reorder_us > deadline)
         break;
     }
-  reordered = reorder_open_chunk (self);
-  changed = MIN (changed, reordered);
+  if (self->order->len != ordered)
+    timed_reorder (self, &changed);
   if (changed < self->order->len || changed < before)
     g_list_model_items_changed (G_LIST_MODEL (self), changed, before - changed, self->order->len - changed);
   if (self->end < self->target)
