@@ -1,11 +1,12 @@
 /* conclave-event-list.h — the event store as a GListModel, for the event log.
  *
  * Rows are made on demand (ConclaveEventItem) for the positions the list
- * shows; nothing is made per stored event up front. Unfiltered, the rows
- * are in causal order: a message's send above its receive, each process's
- * events in its own order, else by time (conclave-causal.h). Filtered (by node, category, search text),
- * the matching indices are collected by an idle scan in small time slices,
- * so a new filter over millions of events never freezes the window.
+ * shows; nothing is made per stored event up front. The rows are in causal
+ * order, filtered or not: a message's send above its receive, each
+ * process's events in its own order, else by time (conclave-causal.h).
+ * Filtered (by node, category, search text), the matching indices are
+ * collected by an idle scan in small time slices, so a new filter over
+ * millions of events never freezes the window.
  */
 #pragma once
 
@@ -29,8 +30,7 @@ void               conclave_event_list_set_filter   (ConclaveEventList    *self,
 gboolean           conclave_event_list_get_scanning (ConclaveEventList    *self);
 /* Catches up with the store (the events view calls it once per frame). */
 void               conclave_event_list_sync         (ConclaveEventList    *self);
-/* TRUE: listed in causal order; FALSE: filtered, in the order the events
- * arrived. */
+/* TRUE: listed in causal order (filtered or not, so always). */
 gboolean           conclave_event_list_get_causal   (ConclaveEventList    *self);
 /* The position of the event at store index `index`, G_MAXUINT if not listed. */
 guint              conclave_event_list_find         (ConclaveEventList    *self,

@@ -172,20 +172,12 @@ update_count (ConclaveEventsView *self)
   else
     text = g_strdup_printf (ngettext ("%u event", "%u events", shown), shown);
   gtk_label_set_text (self->count_label, text);
-  if (conclave_event_list_get_causal (self->list))
-    {
-      gtk_label_set_text (self->order_label, _("Causal order"));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->order_label),
-                                   _("Each message’s send is listed above its receive, each process’s "
-                                     "events in the order it reported them, everything else by time. "
-                                     "Double-click a row to see it on the timeline."));
-    }
-  else
-    {
-      gtk_label_set_text (self->order_label, _("Order of arrival"));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->order_label),
-                                   _("Filtered events are listed in the order their reports arrived."));
-    }
+  gtk_label_set_text (self->order_label, _("Causal order"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->order_label),
+                               _("Each message’s send is listed above its receive, each process’s "
+                                 "events in the order it reported them, everything else by time; "
+                                 "a filter keeps this order. "
+                                 "Double-click a row to see it on the timeline."));
 }
 
 /* The teacher picked a row: the session's focused event, which the

@@ -2,7 +2,8 @@
  * events: rows are made only when asked for, positions follow the store
  * (appends and retention) through items-changed, the filters find
  * exactly what a brute-force count finds, and a receive reported (and
- * stamped) before its send is still listed below it. Needs no display. */
+ * stamped) before its send is still listed below it, filtered or not.
+ * Needs no display. */
 #include "config.h"
 
 #include "conclave-event-format.h"
@@ -14,7 +15,7 @@ typedef struct {
   ConclaveEventStore *store;
   ConclaveEventList *list;
   guint              mirror;     /* n_items as told by items-changed */
-  guint32            proc[2];
+  guint32            proc[3];   /* s1, c1, a worker of s1 */
   guint32            kinds[2];
 } Fixture;
 
@@ -54,6 +55,7 @@ fixture_set_up (Fixture       *f,
   intern = conclave_event_store_get_intern (f->store);
   f->proc[0] = add_process (f, 1000001, "s1");
   f->proc[1] = add_process (f, 1000002, "c1");
+  f->proc[2] = add_process (f, 1000003, "s1");
   f->kinds[0] = conclave_intern_add (intern, "hello");
   f->kinds[1] = conclave_intern_add (intern, "reply");
   f->list = conclave_event_list_new ();
@@ -187,7 +189,8 @@ test_filter (Fixture       *f,
   g_assert_cmpuint (f->mirror, ==, 60000);
 }
 
-/* Unfiltered, the rows are the retained events, each once. */
+/* The rows are the retained events that match the filter (unfiltered:
+ * all of them), each once. */
 static void
 assert_every_event_once (Fixture *f)
 {
@@ -196,7 +199,7 @@ assert_every_event_once (Fixture *f)
   g_autofree gboolean *seen = g_new0 (gboolean, end - first);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (f->list));
 
-  g_assert_cmpuint (n, ==, end - first);
+  g_assert_cmpuint (n, ==, brute_count (f));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(ConclaveEventItem) item = g_list_model_get_item (G_LIST_MODEL (f->list), i);
@@ -204,6 +207,7 @@ assert_every_event_once (Fixture *f)
 
       g_assert_cmpuint (index, >=, first);
       g_assert_cmpuint (index, <, end);
+      g_assert_true (conclave_event_list_matches (f->list, conclave_event_item_get_event (item)));
       g_assert_false (seen[index - first]);
       seen[index - first] = TRUE;
     }
@@ -314,15 +318,177 @@ test_causal (Fixture       *f,
     g_assert_cmpuint (conclave_event_store_get_first (f->store), >, 0);
   else
     g_assert_cmpuint (checked, ==, 3000);
-  /* Filtered, the list says it is not in causal order. */
-  conclave_event_list_set_filter (f->list, "s1", CONCLAVE_EVENT_CATEGORY_ALL, NULL);
-  g_assert_false (conclave_event_list_get_causal (f->list));
+}
+
+/* n messages to s1, from c1 and from a worker of s1 in turn, each receive
+ * reported before its send (the send's line arrives after the next
+ * message's receive) and stamped 3 µs before it; s1 logs a line after
+ * every third receive. Appended in batches of `batch` events, each batch
+ * synced (and, when `wait`, scanned) before the next arrives. */
+static void
+append_crossed (Fixture  *f,
+                guint     n,
+                guint     batch,
+                gboolean  wait)
+{
+  g_autoptr(GArray) events = g_array_new (FALSE, TRUE, sizeof (ConclaveEvent));
+  guint64 base = conclave_event_store_get_end (f->store);
+
+  for (guint k = 0; k <= n; k++)
+    {
+      gint64 t = 3000000000 + (gint64) (base + k) * 10000;
+      ConclaveEvent recv = { 0 }, send = { 0 }, line = { 0 };
+
+      if (k < n)
+        {
+          recv.type = CONCLAVE_EVENT_RECV;
+          recv.proc = f->proc[0];
+          recv.time_ns = t - 3000;
+          recv.s[0] = f->kinds[0];
+          recv.len = 10;
+          recv.key = 2000000 + base + k;
+          g_array_append_val (events, recv);
+        }
+      if (k < n && k % 3 == 0)
+        {
+          line.type = CONCLAVE_EVENT_LOG;
+          line.proc = f->proc[0];
+          line.time_ns = t - 2000;
+          g_array_append_val (events, line);
+        }
+      if (k > 0)
+        {
+          send.type = CONCLAVE_EVENT_SEND;
+          send.proc = f->proc[(k - 1) % 2 ? 2 : 1];
+          send.time_ns = t - 10000;
+          send.s[0] = f->kinds[0];
+          send.len = 10;
+          send.key = 2000000 + base + k - 1;
+          g_array_append_val (events, send);
+        }
+    }
+  for (guint i = 0; i < events->len; i += batch)
+    {
+      guint64 from = conclave_event_store_get_end (f->store);
+
+      for (guint j = i; j < MIN (events->len, i + batch); j++)
+        g_array_index (events, ConclaveEvent, j).seq = from + j - i;
+      conclave_event_store_append (f->store, &g_array_index (events, ConclaveEvent, i),
+                                   MIN (events->len, i + batch) - i);
+      conclave_matcher_feed (conclave_cluster_get_matcher (f->cluster), from,
+                             conclave_event_store_get_end (f->store));
+      conclave_event_list_sync (f->list);
+      if (wait)
+        wait_scanned (f);
+    }
+}
+
+/* Every message whose send and receive are retained and both listed has
+ * its send above its receive; returns how many were checked. */
+static guint
+assert_sends_above_receives (Fixture *f)
+{
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (f->cluster);
+  guint64 first = conclave_event_store_get_first (f->store);
+  guint checked = 0;
+
+  for (guint64 m = 0; m < conclave_matcher_get_n_messages (matcher); m++)
+    {
+      const ConclaveMessage *message = conclave_matcher_get_message (matcher, m);
+      guint send, recv;
+
+      if (message == NULL || message->recv_index == G_MAXUINT64 ||
+          message->recv_index < first || message->send_index < first)
+        continue;
+      send = conclave_event_list_find (f->list, message->send_index);
+      recv = conclave_event_list_find (f->list, message->recv_index);
+      g_assert_cmpuint (send != G_MAXUINT, ==,
+                        conclave_event_list_matches (f->list, conclave_event_store_get (f->store, message->send_index)));
+      g_assert_cmpuint (recv != G_MAXUINT, ==,
+                        conclave_event_list_matches (f->list, conclave_event_store_get (f->store, message->recv_index)));
+      if (send == G_MAXUINT || recv == G_MAXUINT)
+        continue;
+      /* Arrival order and time order would both list the receive first. */
+      g_assert_cmpuint (message->recv_index, <, message->send_index);
+      g_assert_cmpint (conclave_event_store_get (f->store, message->recv_index)->time_ns, <,
+                       conclave_event_store_get (f->store, message->send_index)->time_ns);
+      g_assert_cmpuint (send, <, recv);
+      checked++;
+    }
+  return checked;
+}
+
+typedef struct {
+  guint    retention;   /* events the store keeps, 0: all */
+  gboolean by_kind;     /* first filtered by kind, else by node */
+} CausalCase;
+
+/* Filters by node (s1: its worker's sends and its receives; c1's sends
+ * hidden) or by kind (messages: no log lines). */
+static void
+filter_by (Fixture  *f,
+           gboolean  by_kind)
+{
+  if (by_kind)
+    conclave_event_list_set_filter (f->list, NULL, CONCLAVE_EVENT_CATEGORY_MESSAGES, NULL);
+  else
+    conclave_event_list_set_filter (f->list, "s1", CONCLAVE_EVENT_CATEGORY_ALL, NULL);
+}
+
+/* The rows are the matching events, and at least `least` messages have
+ * both ends listed, each send above its receive. */
+static void
+assert_causal_rows (Fixture *f,
+                    guint    least)
+{
+  assert_every_event_once (f);
+  g_assert_cmpuint (f->mirror, ==, g_list_model_get_n_items (G_LIST_MODEL (f->list)));
+  g_assert_cmpuint (assert_sends_above_receives (f), >=, least);
+  g_assert_true (conclave_event_list_get_causal (f->list));
+}
+
+/* Filtered, a receive reported and stamped before its send is still
+ * listed below it: for events arriving while the filter is on, for stored
+ * events when the other filter is chosen, for more events arriving in
+ * batches not scanned before the next comes, and unfiltered again; with
+ * and without retention. By node, half the messages (the worker's) have
+ * both ends listed; by kind, all. */
+static void
+test_causal_filtered (Fixture       *f,
+                      gconstpointer  data)
+{
+  const CausalCase *c = data;
+  guint n = c->retention ? 6000 : 2000;
+  /* With retention, a window of at least 4096 events: over 1000 messages. */
+  guint node_least = c->retention ? 400 : n / 2, kind_least = c->retention ? 1000 : n;
+
+  if (c->retention)
+    conclave_event_store_set_retention (f->store, c->retention);
+  filter_by (f, c->by_kind);
+  append_crossed (f, n, 97, TRUE);
+  assert_causal_rows (f, c->by_kind ? kind_least : node_least);
+
+  filter_by (f, !c->by_kind);
+  wait_scanned (f);
+  assert_causal_rows (f, c->by_kind ? node_least : kind_least);
+
+  append_crossed (f, n, 61, FALSE);
+  wait_scanned (f);
+  assert_causal_rows (f, c->retention ? node_least : (c->by_kind ? 2 * node_least : 2 * kind_least));
+  if (c->retention)
+    g_assert_cmpuint (conclave_event_store_get_first (f->store), >, 0);
+
+  conclave_event_list_set_filter (f->list, NULL, CONCLAVE_EVENT_CATEGORY_ALL, NULL);
+  assert_causal_rows (f, c->retention ? kind_least : 2 * kind_least);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
+  static const CausalCase by_node = { 0, FALSE }, by_kind = { 0, TRUE };
+  static const CausalCase by_node_retained = { 1500, FALSE }, by_kind_retained = { 1500, TRUE };
+
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/event-list/lazy", Fixture, NULL, fixture_set_up, test_lazy, fixture_tear_down);
   g_test_add ("/event-list/filter", Fixture, NULL, fixture_set_up, test_filter, fixture_tear_down);
@@ -330,5 +496,13 @@ main (int   argc,
   g_test_add ("/event-list/causal", Fixture, NULL, fixture_set_up, test_causal, fixture_tear_down);
   g_test_add ("/event-list/causal-retention", Fixture, GUINT_TO_POINTER (1500), fixture_set_up, test_causal,
               fixture_tear_down);
+  g_test_add ("/event-list/causal-by-node", Fixture, &by_node, fixture_set_up, test_causal_filtered,
+              fixture_tear_down);
+  g_test_add ("/event-list/causal-by-kind", Fixture, &by_kind, fixture_set_up, test_causal_filtered,
+              fixture_tear_down);
+  g_test_add ("/event-list/causal-by-node-retention", Fixture, &by_node_retained, fixture_set_up,
+              test_causal_filtered, fixture_tear_down);
+  g_test_add ("/event-list/causal-by-kind-retention", Fixture, &by_kind_retained, fixture_set_up,
+              test_causal_filtered, fixture_tear_down);
   return g_test_run ();
 }
