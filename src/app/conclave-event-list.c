@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include "conclave-causal.h"
 #include "conclave-cluster-models.h"
 #include "conclave-event-item.h"
 #include "conclave-event-list.h"
@@ -34,8 +35,8 @@ struct _ConclaveEventList
 {
   GObject              parent_instance;
 
-  ConclaveCluster     *cluster;
-  ConclaveEventStore  *store;
+  ConclaveEventStore  *store;     /* the cluster's; the list keeps no cluster */
+  ConclaveMatcher     *matcher;   /* the cluster's, borrowed, for causal order */
   guint64              first;     /* unfiltered: absolute index of position 0 */
   guint64              end;       /* one past the newest event counted */
   GArray              *order;     /* unfiltered: guint64 index of each position */
@@ -231,7 +232,7 @@ append_causal (ConclaveEventList *self,
 
   if (from >= to)
     return;
-  causal = conclave_cluster_causal_order (self->cluster, from, to);
+  causal = conclave_causal_order (self->store, self->matcher, from, to);
   g_array_append_vals (self->order, causal->data, causal->len);
 }
 
@@ -407,15 +408,16 @@ conclave_event_list_set_cluster (ConclaveEventList *self,
 
   g_return_if_fail (CONCLAVE_IS_EVENT_LIST (self));
 
-  if (self->cluster == cluster)
+  if (self->store == (cluster != NULL ? conclave_cluster_get_store (cluster) : NULL))
     return;
   removed = n_items (self);
-  if (self->cluster != NULL)
-    g_signal_handlers_disconnect_by_data (self->cluster, self);
-  g_set_object (&self->cluster, cluster);
   g_clear_object (&self->store);
+  self->matcher = NULL;
   if (cluster != NULL)
-    self->store = g_object_ref (conclave_cluster_get_store (cluster));
+    {
+      self->store = g_object_ref (conclave_cluster_get_store (cluster));
+      self->matcher = conclave_cluster_get_matcher (cluster);
+    }
   reset (self, removed);
 }
 
@@ -459,10 +461,8 @@ conclave_event_list_dispose (GObject *object)
   ConclaveEventList *self = CONCLAVE_EVENT_LIST (object);
 
   stop_scanning (self);
-  if (self->cluster != NULL)
-    g_signal_handlers_disconnect_by_data (self->cluster, self);
-  g_clear_object (&self->cluster);
   g_clear_object (&self->store);
+  self->matcher = NULL;
   G_OBJECT_CLASS (conclave_event_list_parent_class)->dispose (object);
 }
 
