@@ -81,12 +81,17 @@ typedef struct {
   ConclaveScenarioFault fault;     /* a copy */
   guint                 due_ms;    /* since the start, when it was due */
   gint64                since_us;  /* monotonic time it was due */
+  gboolean              applied;
 } Waiting;
 
 static void
 waiting_free (gpointer data, GClosure *closure)
 {
   Waiting *w = data;
+
+  if (!w->applied)
+    g_message ("%s:leader due at %.1f s never applied: no leader was elected before the end",
+               conclave_fault_action_to_string (w->fault.action), w->due_ms / 1000.0);
 
   g_free (w->fault.target);
   g_free (w);
@@ -107,11 +112,13 @@ on_changed_while_waiting (ConclaveCluster *self, gpointer data)
              conclave_fault_action_to_string (w->fault.action), conclave_node_get_name (leader),
              conclave_node_get_term (leader));
   apply_fault_to (self, &w->fault, leader);
+  w->applied = TRUE;
   g_signal_handlers_disconnect_matched (self, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, w);  /* frees w */
 }
 
 /* No leader at the fault's time: it waits for the first one elected,
- * until the cluster is cleared or goes (a run's duration bounds it). */
+ * until the cluster's timers are cancelled (clear, shutdown: a run's
+ * duration bounds it), which it then says. */
 static void
 wait_for_leader (ConclaveCluster *self, const ConclaveScenarioFault *f, guint due_ms)
 {
@@ -243,6 +250,7 @@ _conclave_cluster_cancel_timers (ConclaveCluster *self)
   for (guint i = 0; i < self->timers->len; i++)
     g_source_destroy (self->timers->pdata[i]);
   g_ptr_array_set_size (self->timers, 0);
+  stop_waiting (self);  /* a fault waiting for a leader is due no more either */
 }
 
 gboolean
@@ -294,7 +302,6 @@ conclave_cluster_clear (ConclaveCluster *self)
   g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
 
   _conclave_cluster_cancel_timers (self);
-  stop_waiting (self);
   /* Nothing killed now is to start again ("exited" comes within kill_all). */
   g_hash_table_remove_all (self->restarting);
   conclave_supervisor_kill_all (self->supervisor);
