@@ -34,7 +34,6 @@ struct _ConclaveCharts
   GtkWidget        parent_instance;
 
   ConclaveSession *session;
-  ConclaveCluster *cluster;      /* the session's, followed */
   gboolean         presentation;
   guint64          next_index;
   Bin              bins[N_BINS];
@@ -48,6 +47,13 @@ struct _ConclaveCharts
 
 
 G_DEFINE_FINAL_TYPE (ConclaveCharts, conclave_charts, GTK_TYPE_WIDGET)
+
+/* The session holds the cluster; the view only asks. */
+static inline ConclaveCluster *
+cluster_of (ConclaveCharts *self)
+{
+  return self->session != NULL ? conclave_session_get_cluster (self->session) : NULL;
+}
 
 static guint
 kind_slot (ConclaveCharts *self,
@@ -160,9 +166,9 @@ on_cluster_changed (gpointer view)
 {
   ConclaveCharts *self = view;
 
-  if (self->cluster == NULL)
+  if (cluster_of (self) == NULL)
     return;
-  conclave_session_read_new_events (self->cluster, &self->next_index, read_event, self);
+  conclave_session_read_new_events (cluster_of (self), &self->next_index, read_event, self);
   forget_old (self, g_get_monotonic_time () * 1000);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -188,9 +194,9 @@ guint
 conclave_charts_get_n_terms (ConclaveCharts *self)
 {
   g_return_val_if_fail (CONCLAVE_IS_CHARTS (self), 0);
-  if (self->cluster == NULL)
+  if (cluster_of (self) == NULL)
     return 0;
-  return conclave_leaders_get_n_intervals (conclave_cluster_get_leaders (self->cluster));
+  return conclave_leaders_get_n_intervals (conclave_cluster_get_leaders (cluster_of (self)));
 }
 
 const char *
@@ -204,10 +210,10 @@ conclave_charts_get_term (ConclaveCharts *self,
   g_return_val_if_fail (CONCLAVE_IS_CHARTS (self), NULL);
   g_return_val_if_fail (index < conclave_charts_get_n_terms (self), NULL);
 
-  interval = conclave_leaders_get_interval (conclave_cluster_get_leaders (self->cluster), index);
+  interval = conclave_leaders_get_interval (conclave_cluster_get_leaders (cluster_of (self)), index);
   *term = (guint) MAX (interval->term, 0);
   *start_ns = interval->start_ns;
-  return conclave_event_store_str (conclave_cluster_get_store (self->cluster), interval->node);
+  return conclave_event_store_str (conclave_cluster_get_store (cluster_of (self)), interval->node);
 }
 
 GStrv
@@ -217,9 +223,9 @@ conclave_charts_list_kinds (ConclaveCharts *self)
 
   g_return_val_if_fail (CONCLAVE_IS_CHARTS (self), NULL);
 
-  for (guint slot = 0; self->cluster != NULL && slot < self->kinds->len; slot++)
+  for (guint slot = 0; cluster_of (self) != NULL && slot < self->kinds->len; slot++)
     {
-      const char *name = conclave_event_store_str (conclave_cluster_get_store (self->cluster),
+      const char *name = conclave_event_store_str (conclave_cluster_get_store (cluster_of (self)),
                                                    g_array_index (self->kinds, guint32, slot));
 
       g_strv_builder_add (builder, name ? name : "");
@@ -479,7 +485,7 @@ draw_leader_strip (Chart  *chart,
       show_text (chart, self->small_layout, name ? name : "", chart->x0 - chart->line * 3.2,
                  rows_top + i * h + (h - chart->line * 0.8) / 2, 0.8);
     }
-  conclave_leaders_foreach_in_range (conclave_cluster_get_leaders (self->cluster),
+  conclave_leaders_foreach_in_range (conclave_cluster_get_leaders (cluster_of (self)),
                                      chart->now - SECONDS * NS_PER_S, chart->now + 1,
                                      draw_interval, &strip);
   conclave_palette_get (CONCLAVE_COLOR_LEADER, chart->dark, &leader);
@@ -511,12 +517,12 @@ conclave_charts_snapshot (GtkWidget   *widget,
   double height = gtk_widget_get_height (widget);
   Chart chart;
 
-  if (self->cluster == NULL || width < 100 || height < 60)
+  if (cluster_of (self) == NULL || width < 100 || height < 60)
     return;
   ensure_layouts (self);
   chart.line = conclave_palette_line_height (self->layout);
   chart.self = self;
-  chart.store = conclave_cluster_get_store (self->cluster);
+  chart.store = conclave_cluster_get_store (cluster_of (self));
   chart.dark = conclave_palette_is_dark ();
   conclave_palette_widget_fg (widget, &chart.fg);
   chart.x0 = chart.line * 4;
@@ -558,13 +564,10 @@ conclave_charts_unmap (GtkWidget *widget)
 /* A new cluster is a new picture: no bar, term or election of the old run. */
 static void
 set_cluster (gpointer         view,
-             ConclaveCluster *cluster)
+             ConclaveCluster *old)
 {
   ConclaveCharts *self = view;
 
-  if (self->cluster == cluster)
-    return;
-  g_set_object (&self->cluster, cluster);
   clear_bins (self);
   g_array_set_size (self->kinds, 0);
   g_array_set_size (self->elections, 0);
@@ -615,7 +618,6 @@ conclave_charts_dispose (GObject *object)
 {
   ConclaveCharts *self = CONCLAVE_CHARTS (object);
 
-  set_cluster (self, NULL);
   g_clear_object (&self->session);
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_object (&self->layout);

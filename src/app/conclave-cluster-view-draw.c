@@ -252,7 +252,7 @@ draw_why (ConclaveClusterView *self,
                                              conclave_node_get_term (spot->node));
   if (entry == NULL || entry->why == 0)
     return FALSE;
-  text = g_strdup_printf ("“%s”", conclave_event_store_str (conclave_cluster_get_store (self->cluster), entry->why));
+  text = g_strdup_printf ("“%s”", conclave_event_store_str (conclave_cluster_get_store (view_cluster (self)), entry->why));
   conclave_palette_get (CONCLAVE_COLOR_LEADER, conclave_palette_is_dark (), &leader);
   append_centered (snapshot, self->small_layout, text, spot->x, y, &leader);
   return TRUE;

@@ -255,7 +255,7 @@ layout_children (ConclaveClusterView *self,
 void
 _conclave_cluster_view_layout (ConclaveClusterView *self)
 {
-  GListModel *nodes = G_LIST_MODEL (self->cluster);
+  GListModel *nodes = G_LIST_MODEL (view_cluster (self));
   guint n = g_list_model_get_n_items (nodes);
   guint n_servers = 0, n_group = 0, servers = 0, clients = 0, max_rows, n_parents;
   double w = gtk_widget_get_width (GTK_WIDGET (self));

@@ -53,7 +53,7 @@ static ConclaveNode *
 node_for_proc (ConclaveClusterView *self,
                guint32              proc)
 {
-  return proc ? conclave_cluster_node_for_proc (self->cluster, proc) : NULL;
+  return proc ? conclave_cluster_node_for_proc (view_cluster (self), proc) : NULL;
 }
 
 static void
@@ -78,7 +78,7 @@ static gboolean
 link_message (ConclaveClusterView *self,
               guint64              index)
 {
-  ConclaveMatcher *matcher = conclave_cluster_get_matcher (self->cluster);
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (view_cluster (self));
   const ConclaveMessage *message = conclave_matcher_get_message (matcher, index);
   ConclaveNode *src, *dst;
 
@@ -96,7 +96,7 @@ link_message (ConclaveClusterView *self,
 void
 _conclave_cluster_view_update_links (ConclaveClusterView *self)
 {
-  ConclaveMatcher *matcher = conclave_cluster_get_matcher (self->cluster);
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (view_cluster (self));
   guint64 end = conclave_matcher_get_n_messages (matcher);
   g_autoptr(GArray) retry = g_array_new (FALSE, FALSE, sizeof (guint64));
 
@@ -126,8 +126,8 @@ _conclave_cluster_view_forget_node (ConclaveClusterView *self,
     {
       g_hash_table_remove_all (self->links);
       g_array_set_size (self->pending_links, 0);
-      self->links_next_message = self->cluster
-        ? conclave_matcher_get_n_messages (conclave_cluster_get_matcher (self->cluster)) : 0;
+      self->links_next_message = view_cluster (self)
+        ? conclave_matcher_get_n_messages (conclave_cluster_get_matcher (view_cluster (self))) : 0;
       return;
     }
   g_hash_table_iter_init (&iter, self->links);
@@ -271,7 +271,7 @@ spot_for_address (ConclaveClusterView   *self,
                   const ConclaveMessage *message)
 {
   const ConclaveEvent *send = conclave_event_store_get (store, message->send_index);
-  ConclaveNode *found = send ? conclave_cluster_lookup_address (self->cluster, conclave_event_dst (send)) : NULL;
+  ConclaveNode *found = send ? conclave_cluster_lookup_address (view_cluster (self), conclave_event_dst (send)) : NULL;
 
   return found ? _conclave_cluster_view_spot_for_node (self, found) : NULL;
 }
@@ -591,15 +591,15 @@ _conclave_cluster_view_draw_messages (ConclaveClusterView *self,
                                       GtkSnapshot         *snapshot,
                                       gint64               now_ns)
 {
-  ConclaveMatcher *matcher = conclave_cluster_get_matcher (self->cluster);
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (view_cluster (self));
   g_autoptr(GArray) dots = g_array_new (FALSE, FALSE, sizeof (Dot));
   MessageFrame frame;
 
   frame.self = self;
-  frame.store = conclave_cluster_get_store (self->cluster);
+  frame.store = conclave_cluster_get_store (view_cluster (self));
   frame.now_ns = now_ns;
   /* A slower tempo stretches the flight as it stretches the timers. */
-  frame.scale = conclave_cluster_get_tempo (self->cluster);
+  frame.scale = conclave_cluster_get_tempo (view_cluster (self));
   frame.travel_ns = conclave_tempo_flight_ns (frame.scale);
   frame.dots = dots;
   conclave_matcher_foreach_in_range (matcher, now_ns - 2 * frame.travel_ns - FALL_NS, now_ns + 1,

@@ -45,8 +45,7 @@ struct _ConclaveClusterView
 {
   GtkWidget        parent_instance;
 
-  ConclaveSession *session;          /* what is shown; the three below follow it */
-  ConclaveCluster *cluster;
+  ConclaveSession *session;          /* what is shown, and holds the cluster; the two below follow it */
   ConclaveFaults  *faults;           /* what the teacher did to each node, may be NULL */
   ConclaveNode    *selected;
   gboolean         presentation;
@@ -75,6 +74,13 @@ struct _ConclaveClusterView
   double           drag_dx;
   double           drag_dy;
 };
+
+/* The session holds the cluster; the view only asks. */
+static inline ConclaveCluster *
+view_cluster (ConclaveClusterView *self)
+{
+  return self->session != NULL ? conclave_session_get_cluster (self->session) : NULL;
+}
 
 void                _conclave_cluster_view_init_input     (ConclaveClusterView *self);
 void                _conclave_cluster_view_ensure_ticking (ConclaveClusterView *self);

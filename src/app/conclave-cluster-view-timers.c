@@ -49,7 +49,7 @@ static gint64
 timeout_ns (ConclaveClusterView *self,
             ConclaveNode        *node)
 {
-  return (gint64) (TIMEOUT_BEATS * heartbeat_ms (node) * conclave_cluster_get_tempo (self->cluster) * 1e6);
+  return (gint64) (TIMEOUT_BEATS * heartbeat_ms (node) * conclave_cluster_get_tempo (view_cluster (self)) * 1e6);
 }
 
 typedef struct {
@@ -64,12 +64,12 @@ find_heard (const ConclaveMessage *message,
             gpointer               data)
 {
   Heard *heard = data;
-  ConclaveEventStore *store = conclave_cluster_get_store (heard->self->cluster);
+  ConclaveEventStore *store = conclave_cluster_get_store (view_cluster (heard->self));
   const char *kind;
 
   if (message->state != CONCLAVE_MESSAGE_DELIVERED || message->dst_proc == 0 ||
       message->recv_ns <= heard->heard_ns ||
-      conclave_cluster_node_for_proc (heard->self->cluster, message->dst_proc) != heard->node)
+      conclave_cluster_node_for_proc (view_cluster (heard->self), message->dst_proc) != heard->node)
     return TRUE;
   kind = conclave_event_store_str (store, message->kind);
   if (g_strcmp0 (kind, "heartbeat") == 0 || g_strcmp0 (kind, "append") == 0)
@@ -85,10 +85,10 @@ _conclave_cluster_view_timer_left (ConclaveClusterView *self,
   gint64 timeout;
   Heard heard = { self, node, 0 };
 
-  if (self->cluster == NULL || !is_follower (node))
+  if (view_cluster (self) == NULL || !is_follower (node))
     return -1;
   timeout = timeout_ns (self, node);
-  conclave_matcher_foreach_in_range (conclave_cluster_get_matcher (self->cluster),
+  conclave_matcher_foreach_in_range (conclave_cluster_get_matcher (view_cluster (self)),
                                      now_ns - timeout, now_ns + 1, find_heard, &heard);
   if (heard.heard_ns == 0)
     return 0;

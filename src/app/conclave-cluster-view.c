@@ -58,11 +58,11 @@ static void
 update_accessible_description (ConclaveClusterView *self)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cluster));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (view_cluster (self)));
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (self->cluster), i);
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (view_cluster (self)), i);
       g_autofree char *line = _conclave_cluster_view_describe_node (node);
 
       g_string_append_printf (text, "%s%s", i ? "; " : "", line);
@@ -105,20 +105,25 @@ on_node_removed (ConclaveCluster     *cluster,
   on_nodes_changed (self);
 }
 
+/* Nothing of the old cluster's picture stays. */
 static void
-set_cluster (gpointer         view,
-             ConclaveCluster *cluster)
+forget_picture (ConclaveClusterView *self)
 {
-  ConclaveClusterView *self = view;
-
-  if (self->cluster == cluster)
-    return;
-  if (self->cluster != NULL)
-    g_signal_handlers_disconnect_by_data (self->cluster, self);
   clear_spots (self);
   _conclave_cluster_view_forget_node (self, NULL);
   g_hash_table_remove_all (self->ended_at);
-  g_set_object (&self->cluster, cluster);
+}
+
+static void
+set_cluster (gpointer         view,
+             ConclaveCluster *old)
+{
+  ConclaveClusterView *self = view;
+  ConclaveCluster *cluster = view_cluster (self);
+
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_data (old, self);
+  forget_picture (self);
   if (cluster != NULL)
     {
       g_signal_connect_object (cluster, "node-added", G_CALLBACK (on_nodes_changed), self,
@@ -229,7 +234,7 @@ conclave_cluster_view_snapshot (GtkWidget   *widget,
   clear_spots (self);
   self->animating = FALSE;
   self->n_drawn_messages = 0;
-  if (self->cluster == NULL)
+  if (view_cluster (self) == NULL)
     return;
   _conclave_cluster_view_layout (self);
   _conclave_cluster_view_draw_sides (self, snapshot);
@@ -282,7 +287,9 @@ conclave_cluster_view_dispose (GObject *object)
 {
   ConclaveClusterView *self = CONCLAVE_CLUSTER_VIEW (object);
 
-  set_cluster (self, NULL);
+  if (view_cluster (self) != NULL)
+    g_signal_handlers_disconnect_by_data (view_cluster (self), self);
+  forget_picture (self);
   g_clear_object (&self->session);
   conclave_cluster_view_set_faults (self, NULL);
   g_clear_pointer (&self->menu, gtk_widget_unparent);

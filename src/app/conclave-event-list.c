@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "conclave-causal.h"
 #include "conclave-cluster-models.h"
 #include "conclave-event-item.h"
 #include "conclave-event-list.h"
@@ -36,8 +37,8 @@ struct _ConclaveEventList
 {
   GObject              parent_instance;
 
-  ConclaveCluster     *cluster;
-  ConclaveEventStore  *store;
+  ConclaveEventStore  *store;     /* the cluster's; the list keeps no cluster */
+  ConclaveMatcher     *matcher;   /* the cluster's, borrowed (the session keeps an ended cluster until every view is told) */
   guint64              first;     /* the oldest retained event counted */
   guint64              end;       /* one past the newest event counted (filtered: scanned) */
   GArray              *order;     /* guint64 index of each position */
@@ -202,7 +203,7 @@ causal_order (ConclaveEventList *self,
 {
   if (from >= to || (members != NULL && lower_bound (members, to) - lower_bound (members, from) < 2))
     return NULL;
-  return conclave_cluster_causal_order (self->cluster, from, to);
+  return conclave_causal_order (self->store, self->matcher, from, to);
 }
 
 /* Lists the store indices [from, to) at the end of order, as they come in
@@ -294,7 +295,7 @@ settle_point (ConclaveEventList *self,
     }
   if (lo > hi)
     return split;
-  conclave_matcher_foreach_in_range (conclave_cluster_get_matcher (self->cluster), lo,
+  conclave_matcher_foreach_in_range (self->matcher, lo,
                                      hi == G_MAXINT64 ? hi : hi + 1, note_crossing, &c);
   g_array_sort (crossings, later_receive_first);
   for (guint i = 0; i < crossings->len; i++)
@@ -550,15 +551,16 @@ conclave_event_list_set_cluster (ConclaveEventList *self,
 
   g_return_if_fail (CONCLAVE_IS_EVENT_LIST (self));
 
-  if (self->cluster == cluster)
+  if (self->store == (cluster != NULL ? conclave_cluster_get_store (cluster) : NULL))
     return;
   removed = n_items (self);
-  if (self->cluster != NULL)
-    g_signal_handlers_disconnect_by_data (self->cluster, self);
-  g_set_object (&self->cluster, cluster);
   g_clear_object (&self->store);
+  self->matcher = NULL;
   if (cluster != NULL)
-    self->store = g_object_ref (conclave_cluster_get_store (cluster));
+    {
+      self->store = g_object_ref (conclave_cluster_get_store (cluster));
+      self->matcher = conclave_cluster_get_matcher (cluster);
+    }
   reset (self, removed);
 }
 
@@ -602,10 +604,8 @@ conclave_event_list_dispose (GObject *object)
   ConclaveEventList *self = CONCLAVE_EVENT_LIST (object);
 
   stop_scanning (self);
-  if (self->cluster != NULL)
-    g_signal_handlers_disconnect_by_data (self->cluster, self);
-  g_clear_object (&self->cluster);
   g_clear_object (&self->store);
+  self->matcher = NULL;
   G_OBJECT_CLASS (conclave_event_list_parent_class)->dispose (object);
 }
 

@@ -19,6 +19,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ConclaveEventList, conclave_event_list, CONCLAVE, EVENT_LIST, GObject)
 
 ConclaveEventList *conclave_event_list_new          (void);
+/* Lists cluster's events; the list keeps its store, not the cluster, so
+ * the caller sets another (or NULL) before the cluster goes. */
 void               conclave_event_list_set_cluster  (ConclaveEventList    *self,
                                                      ConclaveCluster      *cluster);
 /* node: a top-level node's name or NULL for all; search: NULL or "" for none. */

@@ -27,7 +27,6 @@ struct _ConclaveEventsView
   GtkWidget          parent_instance;
 
   ConclaveSession   *session;
-  ConclaveCluster   *cluster;    /* the session's, followed */
   ConclaveEventList *list;
   GtkStringList     *node_names;
   gint64             origin_ns;
@@ -44,6 +43,13 @@ struct _ConclaveEventsView
 };
 
 G_DEFINE_FINAL_TYPE (ConclaveEventsView, conclave_events_view, GTK_TYPE_WIDGET)
+
+/* The session holds the cluster; the view only asks. */
+static inline ConclaveCluster *
+cluster_of (ConclaveEventsView *self)
+{
+  return self->session != NULL ? conclave_session_get_cluster (self->session) : NULL;
+}
 
 static gint64
 origin (ConclaveEventsView    *self,
@@ -221,7 +227,7 @@ update_node_names (ConclaveEventsView *self)
   guint position = gtk_drop_down_get_selected (self->node_dropdown);
   g_autofree char *selected = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  guint n = self->cluster ? g_list_model_get_n_items (G_LIST_MODEL (self->cluster)) : 0;
+  guint n = cluster_of (self) ? g_list_model_get_n_items (G_LIST_MODEL (cluster_of (self))) : 0;
   guint reselect = 0;
 
   if (position != GTK_INVALID_LIST_POSITION && position > 0)
@@ -229,7 +235,7 @@ update_node_names (ConclaveEventsView *self)
   g_ptr_array_add (names, g_strdup (_("All Nodes")));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (self->cluster), i);
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (cluster_of (self)), i);
 
       if (g_strcmp0 (selected, conclave_node_get_name (node)) == 0)
         reselect = names->len;
@@ -307,15 +313,13 @@ on_rows_changed (ConclaveEventsView *self)
 /* A new cluster is a new log: no event of the old run, times from 0. */
 static void
 set_cluster (gpointer         view,
-             ConclaveCluster *cluster)
+             ConclaveCluster *old)
 {
   ConclaveEventsView *self = view;
+  ConclaveCluster *cluster = cluster_of (self);
 
-  if (self->cluster == cluster)
-    return;
-  if (self->cluster != NULL)
-    g_signal_handlers_disconnect_by_data (self->cluster, self);
-  g_set_object (&self->cluster, cluster);
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_data (old, self);
   self->origin_ns = 0;
   conclave_event_list_set_cluster (self->list, cluster);
   if (cluster != NULL)
@@ -366,9 +370,9 @@ conclave_events_view_select_event (ConclaveEventsView *self,
 
   g_return_val_if_fail (CONCLAVE_IS_EVENTS_VIEW (self), FALSE);
 
-  if (self->cluster == NULL)
+  if (cluster_of (self) == NULL)
     return FALSE;
-  store = conclave_cluster_get_store (self->cluster);
+  store = conclave_cluster_get_store (cluster_of (self));
   if (index < conclave_event_store_get_first (store) || index >= conclave_event_store_get_end (store))
     return FALSE;
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
@@ -418,7 +422,9 @@ conclave_events_view_dispose (GObject *object)
 {
   ConclaveEventsView *self = CONCLAVE_EVENTS_VIEW (object);
 
-  set_cluster (self, NULL);
+  if (cluster_of (self) != NULL)
+    g_signal_handlers_disconnect_by_data (cluster_of (self), self);
+  conclave_event_list_set_cluster (self->list, NULL);
   g_clear_object (&self->session);
   g_clear_handle_id (&self->scroll_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONCLAVE_TYPE_EVENTS_VIEW);

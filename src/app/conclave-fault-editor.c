@@ -4,13 +4,14 @@
 #include <glib/gi18n.h>
 
 #include "conclave-fault-editor.h"
+#include "conclave-session.h"
 
 struct _ConclaveFaultEditor
 {
   GtkWidget        parent_instance;
 
   ConclaveFaults  *faults;
-  ConclaveCluster *cluster;
+  ConclaveSession *session;   /* holds the cluster whose nodes are the peers */
   ConclaveNode    *node;
   gboolean         updating;   /* showing settings, not changing them */
 
@@ -123,6 +124,8 @@ static void
 update (ConclaveFaultEditor *self)
 {
   const char *name = node_name (self);
+  ConclaveCluster *cluster = self->session ? conclave_session_get_cluster (self->session) : NULL;
+  GListModel *nodes = cluster != NULL ? G_LIST_MODEL (cluster) : NULL;
   const char * const *isolated;
   guint n, n_isolated = 0;
   g_autofree char *subtitle = NULL;
@@ -136,10 +139,10 @@ update (ConclaveFaultEditor *self)
   gtk_spin_button_set_value (self->drop_spin, conclave_faults_get_drop (self->faults, name) * 100.0);
   gtk_spin_button_set_value (self->delay_spin, conclave_faults_get_delay (self->faults, name));
   clear_peers (self);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->cluster));
+  n = nodes != NULL ? g_list_model_get_n_items (nodes) : 0;
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(ConclaveNode) peer = g_list_model_get_item (G_LIST_MODEL (self->cluster), i);
+      g_autoptr(ConclaveNode) peer = g_list_model_get_item (nodes, i);
       const char *peer_name = conclave_node_get_name (peer);
       gboolean on = isolated != NULL && g_strv_contains (isolated, peer_name);
 
@@ -166,22 +169,45 @@ on_faults_changed (ConclaveFaultEditor *self,
 
 void
 conclave_fault_editor_set_faults (ConclaveFaultEditor *self,
-                                  ConclaveFaults      *faults,
-                                  ConclaveCluster     *cluster)
+                                  ConclaveFaults      *faults)
 {
   g_return_if_fail (CONCLAVE_IS_FAULT_EDITOR (self));
 
   if (self->faults != NULL)
     g_signal_handlers_disconnect_by_data (self->faults, self);
-  if (self->cluster != NULL)
-    g_signal_handlers_disconnect_by_data (self->cluster, self);
   g_set_object (&self->faults, faults);
-  g_set_object (&self->cluster, cluster);
   if (faults != NULL)
     g_signal_connect_object (faults, "changed", G_CALLBACK (on_faults_changed), self, G_CONNECT_SWAPPED);
+  update (self);
+}
+
+/* A new cluster began: its nodes are the peers now. */
+static void
+set_cluster (gpointer         view,
+             ConclaveCluster *old)
+{
+  ConclaveFaultEditor *self = view;
+  ConclaveCluster *cluster = conclave_session_get_cluster (self->session);
+
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_data (old, self);
   if (cluster != NULL)
     g_signal_connect_object (cluster, "items-changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   update (self);
+}
+
+void
+conclave_fault_editor_set_session (ConclaveFaultEditor *self,
+                                   ConclaveSession     *session)
+{
+  static const ConclaveSessionWatch watch = { set_cluster };
+
+  g_return_if_fail (CONCLAVE_IS_FAULT_EDITOR (self));
+  g_return_if_fail (CONCLAVE_IS_SESSION (session));
+  g_return_if_fail (self->session == NULL);
+
+  self->session = g_object_ref (session);
+  conclave_session_watch (session, self, &watch);
 }
 
 void
@@ -220,7 +246,16 @@ conclave_fault_editor_dispose (GObject *object)
 {
   ConclaveFaultEditor *self = CONCLAVE_FAULT_EDITOR (object);
 
-  conclave_fault_editor_set_faults (self, NULL, NULL);
+  if (self->session != NULL)
+    {
+      ConclaveCluster *cluster = conclave_session_get_cluster (self->session);
+
+      conclave_session_unwatch (self->session, self);
+      if (cluster != NULL)
+        g_signal_handlers_disconnect_by_data (cluster, self);
+      g_clear_object (&self->session);
+    }
+  conclave_fault_editor_set_faults (self, NULL);
   g_clear_object (&self->node);
   g_clear_pointer (&self->group, gtk_widget_unparent);
   g_clear_pointer (&self->peer_rows, g_ptr_array_unref);

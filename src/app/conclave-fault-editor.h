@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "conclave-cluster.h"
+#include "conclave-session.h"
 
 G_BEGIN_DECLS
 
@@ -17,8 +18,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ConclaveFaultEditor, conclave_fault_editor, CONCLAVE, FAULT_EDITOR, GtkWidget)
 
 void conclave_fault_editor_set_faults (ConclaveFaultEditor *self,
-                                       ConclaveFaults      *faults,
-                                       ConclaveCluster     *cluster);
+                                       ConclaveFaults      *faults);
+/* The peers offered are the nodes of the session's cluster. */
+void conclave_fault_editor_set_session (ConclaveFaultEditor *self,
+                                        ConclaveSession     *session);
 void conclave_fault_editor_set_node   (ConclaveFaultEditor *self,
                                        ConclaveNode        *node);
 

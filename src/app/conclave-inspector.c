@@ -59,7 +59,6 @@ struct _ConclaveInspector
   GtkWidget          parent_instance;
 
   ConclaveSession   *session;
-  ConclaveCluster   *cluster;    /* the session's, followed */
   ConclaveNode      *node;
   AdwActionRow      *rows[N_ROWS];
   GtkLabel          *values[N_ROWS];   /* NULL for long values, shown as the subtitle */
@@ -397,11 +396,12 @@ static void
 on_input_activate (ConclaveInspector *self)
 {
   GtkEditable *entry = GTK_EDITABLE (self->input_entry);
+  ConclaveCluster *cluster = self->session ? conclave_session_get_cluster (self->session) : NULL;
   g_autoptr(GError) error = NULL;
 
-  if (self->node == NULL || self->cluster == NULL)
+  if (self->node == NULL || cluster == NULL)
     return;
-  if (!conclave_cluster_send_input (self->cluster, conclave_node_get_name (self->node),
+  if (!conclave_cluster_send_input (cluster, conclave_node_get_name (self->node),
                                     gtk_editable_get_text (entry), &error))
     {
       g_autofree char *message = g_strdup_printf (_("Cannot send the line to %s: %s"),
@@ -510,26 +510,18 @@ add_rows (ConclaveInspector   *self,
     }
 }
 
-static void
-set_cluster (gpointer         view,
-             ConclaveCluster *cluster)
-{
-  ConclaveInspector *self = view;
-
-  g_set_object (&self->cluster, cluster);
-}
-
 void
 conclave_inspector_set_session (ConclaveInspector *self,
                                 ConclaveSession   *session)
 {
-  static const ConclaveSessionWatch watch = { set_cluster, set_node, NULL, on_cluster_changed };
+  static const ConclaveSessionWatch watch = { NULL, set_node, NULL, on_cluster_changed };
 
   g_return_if_fail (CONCLAVE_IS_INSPECTOR (self));
   g_return_if_fail (CONCLAVE_IS_SESSION (session));
   g_return_if_fail (self->session == NULL);
 
   self->session = g_object_ref (session);
+  conclave_fault_editor_set_session (CONCLAVE_FAULT_EDITOR (self->fault_editor), session);
   conclave_session_watch (session, self, &watch);
 }
 
@@ -543,7 +535,6 @@ conclave_inspector_dispose (GObject *object)
   /* Template children of a plain GtkWidget are ours to unparent. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
-  set_cluster (self, NULL);
   g_clear_object (&self->session);
   g_clear_pointer (&self->output_text, g_free);
   G_OBJECT_CLASS (conclave_inspector_parent_class)->dispose (object);
@@ -554,7 +545,7 @@ conclave_inspector_set_faults (ConclaveInspector *self,
                                ConclaveFaults    *faults)
 {
   g_return_if_fail (CONCLAVE_IS_INSPECTOR (self));
-  conclave_fault_editor_set_faults (CONCLAVE_FAULT_EDITOR (self->fault_editor), faults, self->cluster);
+  conclave_fault_editor_set_faults (CONCLAVE_FAULT_EDITOR (self->fault_editor), faults);
 }
 
 static void

@@ -17,7 +17,6 @@ struct _ConclaveKindLegend
   GtkWidget        parent_instance;
 
   ConclaveSession *session;
-  ConclaveCluster *cluster;     /* the session's, followed */
   guint64          next_index;
   GHashTable      *kinds;       /* kind name → its GtkFlowBoxChild */
   GtkWidget       *box;         /* GtkBox: caption, flow box */
@@ -79,13 +78,20 @@ read_event (gpointer             view,
     add_kind (view, conclave_event_store_str (store, conclave_event_kind (event)));
 }
 
+/* The session holds the cluster; the view only asks. */
+static inline ConclaveCluster *
+cluster_of (ConclaveKindLegend *self)
+{
+  return self->session != NULL ? conclave_session_get_cluster (self->session) : NULL;
+}
+
 static void
 on_cluster_changed (gpointer view)
 {
   ConclaveKindLegend *self = view;
 
-  if (self->cluster != NULL)
-    conclave_session_read_new_events (self->cluster, &self->next_index, read_event, self);
+  if (cluster_of (self) != NULL)
+    conclave_session_read_new_events (cluster_of (self), &self->next_index, read_event, self);
 }
 
 static void
@@ -103,13 +109,10 @@ clear (ConclaveKindLegend *self)
 /* A new cluster is a new picture: no kind of the old run. */
 static void
 set_cluster (gpointer         view,
-             ConclaveCluster *cluster)
+             ConclaveCluster *old)
 {
   ConclaveKindLegend *self = view;
 
-  if (self->cluster == cluster)
-    return;
-  g_set_object (&self->cluster, cluster);
   clear (self);
   on_cluster_changed (self);
 }
@@ -165,7 +168,6 @@ conclave_kind_legend_dispose (GObject *object)
   if (self->session != NULL)
     conclave_session_unwatch (self->session, self);
   g_clear_object (&self->session);
-  g_clear_object (&self->cluster);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   G_OBJECT_CLASS (conclave_kind_legend_parent_class)->dispose (object);
 }

@@ -55,12 +55,13 @@ typedef enum { FACT_CLUSTER, FACT_SELECTED, FACT_PRESENTATION, FACT_CHANGED, FAC
 static void
 tell_watcher (ConclaveSession *self,
               Watcher         *w,
-              Fact             fact)
+              Fact             fact,
+              ConclaveCluster *old)
 {
   const ConclaveSessionWatch *watch = w->watch;
 
   if (fact == FACT_CLUSTER && watch->cluster != NULL)
-    watch->cluster (w->view, self->cluster);
+    watch->cluster (w->view, old);
   else if (fact == FACT_SELECTED && watch->selected != NULL)
     watch->selected (w->view, self->selected);
   else if (fact == FACT_PRESENTATION && watch->presentation != NULL)
@@ -71,21 +72,30 @@ tell_watcher (ConclaveSession *self,
     watch->focused (w->view, self->focused_event);
 }
 
-/* Every view first, then whoever listens to the property or signal. */
+/* Every view first, then whoever listens to the property or signal; old:
+ * the cluster that ended, for FACT_CLUSTER. */
 static void
-tell (ConclaveSession *self,
-      Fact             fact)
+tell_about (ConclaveSession *self,
+            Fact             fact,
+            ConclaveCluster *old)
 {
   static const guint props[] = { PROP_CLUSTER, PROP_SELECTED, PROP_PRESENTATION, 0, PROP_FOCUSED_EVENT };
 
   if (fact == FACT_CHANGED)
     self->dirty = FALSE;
   for (guint i = 0; i < self->watchers->len; i++)
-    tell_watcher (self, g_ptr_array_index (self->watchers, i), fact);
+    tell_watcher (self, g_ptr_array_index (self->watchers, i), fact, old);
   if (fact == FACT_CHANGED)
     g_signal_emit (self, signals[CHANGED], 0);
   else
     g_object_notify_by_pspec (G_OBJECT (self), properties[props[fact]]);
+}
+
+static void
+tell (ConclaveSession *self,
+      Fact             fact)
+{
+  tell_about (self, fact, NULL);
 }
 
 void
@@ -104,9 +114,9 @@ conclave_session_watch (ConclaveSession            *self,
   watcher->watch = watch;
   g_object_weak_ref (view, watcher_gone, watcher);
   g_ptr_array_add (self->watchers, watcher);
-  tell_watcher (self, watcher, FACT_CLUSTER);
-  tell_watcher (self, watcher, FACT_SELECTED);
-  tell_watcher (self, watcher, FACT_PRESENTATION);
+  tell_watcher (self, watcher, FACT_CLUSTER, NULL);
+  tell_watcher (self, watcher, FACT_SELECTED, NULL);
+  tell_watcher (self, watcher, FACT_PRESENTATION, NULL);
 }
 
 void
@@ -366,6 +376,7 @@ forget_picture (ConclaveSession *self)
 gboolean
 conclave_session_new_cluster (ConclaveSession *self)
 {
+  g_autoptr(ConclaveCluster) old = NULL;
   double tempo;
 
   g_return_val_if_fail (CONCLAVE_IS_SESSION (self), FALSE);
@@ -373,10 +384,11 @@ conclave_session_new_cluster (ConclaveSession *self)
   /* The tempo the teacher chose carries over to the next chapter. */
   tempo = self->cluster != NULL ? conclave_cluster_get_tempo (self->cluster)
           : self->settings != NULL ? g_settings_get_double (self->settings, "tempo") : 1.0;
+  old = self->cluster != NULL ? g_object_ref (self->cluster) : NULL;
   forget_picture (self);
   drop_cluster (self);
   open_cluster (self, tempo);
-  tell (self, FACT_CLUSTER);
+  tell_about (self, FACT_CLUSTER, old);
   return self->cluster != NULL;
 }
 
@@ -393,13 +405,16 @@ conclave_session_get_story (ConclaveSession *self)
 void
 conclave_session_close (ConclaveSession *self)
 {
+  g_autoptr(ConclaveCluster) old = NULL;
+
   g_return_if_fail (CONCLAVE_IS_SESSION (self));
 
   if (self->cluster == NULL)
     return;
+  old = g_object_ref (self->cluster);
   forget_picture (self);
   drop_cluster (self);
-  tell (self, FACT_CLUSTER);
+  tell_about (self, FACT_CLUSTER, old);
 }
 
 ConclaveCluster *

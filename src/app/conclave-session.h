@@ -93,9 +93,13 @@ void             conclave_session_notice           (ConclaveSession *self,
 
 /* How a view follows the session: each callback (any may be NULL) is
  * called with the view when that fact changes, and the first three once
- * right away. Connected for the view's lifetime. */
+ * right away. Connected for the view's lifetime. "cluster" says a new
+ * cluster began (conclave_session_get_cluster(), may be NULL): the view
+ * resets its picture and stores nothing; old is the cluster that ended
+ * (NULL the first time), alive until the callback returns, so the view
+ * can disconnect what it connected to it. */
 typedef struct {
-  void (*cluster)      (gpointer view, ConclaveCluster *cluster);
+  void (*cluster)      (gpointer view, ConclaveCluster *old);
   void (*selected)     (gpointer view, ConclaveNode *node);
   void (*presentation) (gpointer view, gboolean presentation);
   void (*changed)      (gpointer view);

@@ -31,7 +31,7 @@ row_for_address (ConclaveTimelineFrame *frame,
 
   if (send == NULL)
     return -1;
-  node = conclave_cluster_lookup_address (frame->self->cluster, conclave_event_dst (send));
+  node = conclave_cluster_lookup_address (timeline_cluster (frame->self), conclave_event_dst (send));
   process = node ? conclave_event_store_find_process (frame->store, conclave_node_get_pid (node)) : NULL;
   return process ? conclave_timeline_rows_for_proc (frame->self->rows, process->index) : -1;
 }

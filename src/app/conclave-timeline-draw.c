@@ -144,7 +144,7 @@ order_causally (ConclaveTimelineFrame *frame)
     }
   if (frame->marks->len < 2 || hi - lo > MAX_CAUSAL_SPAN)
     return;
-  order = conclave_cluster_causal_order (frame->self->cluster, lo, hi + 1);
+  order = conclave_cluster_causal_order (timeline_cluster (frame->self), lo, hi + 1);
   rank = g_hash_table_new (g_direct_hash, g_direct_equal);
   for (guint i = 0; i < frame->marks->len; i++)
     g_hash_table_insert (rank, GSIZE_TO_POINTER ((gsize) g_array_index (frame->marks, ConclaveTimelineMark, i).index),
@@ -443,8 +443,8 @@ frame_init (ConclaveTimelineFrame *frame,
 {
   memset (frame, 0, sizeof *frame);
   frame->self = self;
-  frame->store = conclave_cluster_get_store (self->cluster);
-  frame->matcher = conclave_cluster_get_matcher (self->cluster);
+  frame->store = conclave_cluster_get_store (timeline_cluster (self));
+  frame->matcher = conclave_cluster_get_matcher (timeline_cluster (self));
   frame->now = now_ns;
   frame->width = gtk_widget_get_width (GTK_WIDGET (self));
   frame->height = gtk_widget_get_height (GTK_WIDGET (self));
@@ -499,10 +499,10 @@ _conclave_timeline_draw (ConclaveTimeline *self,
   ConclaveTimelineFrame frame;
 
   memset (&self->stats, 0, sizeof self->stats);
-  if (self->cluster == NULL || gtk_widget_get_width (GTK_WIDGET (self)) < 80)
+  if (timeline_cluster (self) == NULL || gtk_widget_get_width (GTK_WIDGET (self)) < 80)
     return;
   ensure_layouts (self);
-  conclave_timeline_rows_update (self->rows, self->cluster);
+  conclave_timeline_rows_update (self->rows, timeline_cluster (self));
   frame_init (&frame, self, now_ns);
   frame.n_rows = conclave_timeline_rows_get_n (self->rows);
   frame.x0 = _conclave_timeline_gutter_width (self, &frame) + 10;

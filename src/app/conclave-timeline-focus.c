@@ -35,7 +35,7 @@ time_of_later_event (ConclaveTimeline *self,
 {
   Later later = { MAX (steps, 1), time_ns };
 
-  conclave_event_store_foreach_in_range (conclave_cluster_get_store (self->cluster), time_ns,
+  conclave_event_store_foreach_in_range (conclave_cluster_get_store (timeline_cluster (self)), time_ns,
                                          time_ns + 10 * G_TIME_SPAN_SECOND * 1000, count_down, &later);
   return later.time_ns;
 }
@@ -50,7 +50,7 @@ _conclave_timeline_focus (gpointer view,
   double width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 200);
 
   self->focused = index;
-  event = self->cluster ? conclave_event_store_get (conclave_cluster_get_store (self->cluster), index) : NULL;
+  event = timeline_cluster (self) ? conclave_event_store_get (conclave_cluster_get_store (timeline_cluster (self)), index) : NULL;
   if (event == NULL)
     {
       gtk_widget_queue_draw (GTK_WIDGET (self));

@@ -194,7 +194,7 @@ row_label (ConclaveTimelineFrame *frame,
       child = conclave_event_store_get_process (frame->store, conclave_timeline_rows_get_lane_proc (self->rows, i));
       return child ? g_strdup_printf ("  ↳ %d", child->pid) : g_strdup ("  ↳");
     }
-  node = conclave_cluster_lookup (self->cluster, name);
+  node = conclave_cluster_lookup (timeline_cluster (self), name);
   return conclave_format_node_label (name, node ? conclave_node_get_pid (node) : 0);
 }
 

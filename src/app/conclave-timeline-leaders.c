@@ -57,7 +57,7 @@ _conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame)
   self->last_x1 = frame->x1;
   self->last_t_end = frame->t_end;
   _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_LEADER, 0.55);
-  conclave_leaders_foreach_in_range (conclave_cluster_get_leaders (self->cluster),
+  conclave_leaders_foreach_in_range (conclave_cluster_get_leaders (timeline_cluster (self)),
                                      frame->t_start, frame->t_end + 1, draw_band, &draw);
   cairo_fill (frame->cr);
 }

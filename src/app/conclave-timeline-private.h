@@ -24,8 +24,7 @@ struct _ConclaveTimeline
 {
   GtkWidget              parent_instance;
 
-  ConclaveSession       *session;       /* what is shown; the three below follow it */
-  ConclaveCluster       *cluster;
+  ConclaveSession       *session;       /* what is shown, and holds the cluster; the two below follow it */
   ConclaveNode          *selected;
   gboolean               presentation;
   gboolean               real_time;
@@ -56,6 +55,13 @@ struct _ConclaveTimeline
   double                 line_height;
   guint                  tick_id;
 };
+
+/* The session holds the cluster; the view only asks. */
+static inline ConclaveCluster *
+timeline_cluster (ConclaveTimeline *self)
+{
+  return self->session != NULL ? conclave_session_get_cluster (self->session) : NULL;
+}
 
 void _conclave_timeline_label_clear (gpointer label);
 void _conclave_timeline_set_following (ConclaveTimeline *self,

@@ -47,7 +47,7 @@ on_tick (GtkWidget     *widget,
 {
   ConclaveTimeline *self = CONCLAVE_TIMELINE (widget);
 
-  if (!self->following || !self->real_time || self->cluster == NULL)
+  if (!self->following || !self->real_time || timeline_cluster (self) == NULL)
     {
       self->tick_id = 0;
       return G_SOURCE_REMOVE;
@@ -59,7 +59,7 @@ on_tick (GtkWidget     *widget,
 static void
 update_ticking (ConclaveTimeline *self)
 {
-  gboolean want = self->following && self->real_time && self->cluster != NULL &&
+  gboolean want = self->following && self->real_time && timeline_cluster (self) != NULL &&
                   gtk_widget_get_mapped (GTK_WIDGET (self));
 
   if (want && self->tick_id == 0)
@@ -91,15 +91,13 @@ on_cluster_changed (gpointer view)
 /* A new cluster is a new picture: no row, no origin of the old one. */
 static void
 set_cluster (gpointer         view,
-             ConclaveCluster *cluster)
+             ConclaveCluster *old)
 {
   ConclaveTimeline *self = view;
+  ConclaveCluster *cluster = timeline_cluster (self);
 
-  if (self->cluster == cluster)
-    return;
-  if (self->cluster != NULL)
-    g_signal_handlers_disconnect_by_data (self->cluster, self);
-  g_set_object (&self->cluster, cluster);
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_data (old, self);
   conclave_timeline_rows_clear (self->rows);
   self->origin_ns = 0;
   if (cluster != NULL)
@@ -290,8 +288,8 @@ static char *
 describe_message (ConclaveTimeline *self,
                   guint64           index)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (self->cluster);
-  const ConclaveMessage *message = conclave_matcher_get_message (conclave_cluster_get_matcher (self->cluster), index);
+  ConclaveEventStore *store = conclave_cluster_get_store (timeline_cluster (self));
+  const ConclaveMessage *message = conclave_matcher_get_message (conclave_cluster_get_matcher (timeline_cluster (self)), index);
   const ConclaveEvent *send = message ? conclave_event_store_get (store, message->send_index) : NULL;
   ConclaveProcessInfo *src, *dst;
   g_autofree char *details = NULL;
@@ -317,7 +315,7 @@ static char *
 describe_event (ConclaveTimeline *self,
                 guint64           index)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (self->cluster);
+  ConclaveEventStore *store = conclave_cluster_get_store (timeline_cluster (self));
   const ConclaveEvent *event = conclave_event_store_get (store, index);
   g_autofree char *details = NULL;
   g_autofree char *time = NULL;
@@ -344,7 +342,7 @@ conclave_timeline_describe_at (ConclaveTimeline *self,
 
   g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), NULL);
 
-  if (self->cluster == NULL)
+  if (timeline_cluster (self) == NULL)
     return NULL;
   for (guint i = 0; i < self->hit_markers->len; i++)
     {
@@ -446,9 +444,9 @@ conclave_timeline_list_rows (ConclaveTimeline *self)
 
   g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), NULL);
 
-  if (self->cluster == NULL)
+  if (timeline_cluster (self) == NULL)
     return g_strv_builder_end (builder);
-  store = conclave_cluster_get_store (self->cluster);
+  store = conclave_cluster_get_store (timeline_cluster (self));
   for (guint i = 0; i < conclave_timeline_rows_get_n (self->rows); i++)
     {
       const ConclaveTimelineRow *row = conclave_timeline_rows_get (self->rows, i);
@@ -475,7 +473,8 @@ conclave_timeline_dispose (GObject *object)
 {
   ConclaveTimeline *self = CONCLAVE_TIMELINE (object);
 
-  set_cluster (self, NULL);
+  if (timeline_cluster (self) != NULL)
+    g_signal_handlers_disconnect_by_data (timeline_cluster (self), self);
   g_clear_object (&self->session);
   g_clear_object (&self->selected);
   g_clear_object (&self->layout);

@@ -22,7 +22,7 @@
 static void
 update_tempo_widgets (ConclaveWindow *self)
 {
-  double tempo = self->cluster ? conclave_cluster_get_tempo (self->cluster) : 1.0;
+  double tempo = window_cluster (self) ? conclave_cluster_get_tempo (window_cluster (self)) : 1.0;
   g_autofree char *label = conclave_tempo_label (tempo);
   g_autofree char *described = conclave_tempo_describe (tempo);
 
@@ -117,8 +117,8 @@ change_tempo (GtkWidget *widget, const char *action, GVariant *parameter)
   ConclaveWindow *self = CONCLAVE_WINDOW (widget);
   double factor = g_str_equal (action, "win.tempo-faster") ? 0.5 : 2.0;
 
-  if (self->cluster != NULL)
-    conclave_session_set_tempo (self->session, conclave_cluster_get_tempo (self->cluster) * factor);
+  if (window_cluster (self) != NULL)
+    conclave_session_set_tempo (self->session, conclave_cluster_get_tempo (window_cluster (self)) * factor);
 }
 
 static void
@@ -223,8 +223,8 @@ update_app_actions (ConclaveWindow *self,
   static const char * const node_actions[] = {
     "crash-node", "stop-node", "pause-node", "resume-node", "restart-node", "remove-node",
   };
-  gboolean has_cluster = self->cluster != NULL;
-  gboolean has_nodes = has_cluster && g_list_model_get_n_items (G_LIST_MODEL (self->cluster)) > 0;
+  gboolean has_cluster = window_cluster (self) != NULL;
+  gboolean has_nodes = has_cluster && g_list_model_get_n_items (G_LIST_MODEL (window_cluster (self))) > 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (node_actions); i++)
     app_action_set_enabled (app, node_actions[i], has_nodes);
@@ -241,11 +241,11 @@ update_app_actions (ConclaveWindow *self,
   app_action_set_enabled (app, "set-tempo", has_cluster);
   app_action_set_enabled (app, "freeze-all", has_nodes);
   app_action_set_state (app, "freeze-all",
-                        g_variant_new_boolean (has_cluster && conclave_cluster_get_frozen (self->cluster)));
+                        g_variant_new_boolean (has_cluster && conclave_cluster_get_frozen (window_cluster (self))));
   app_action_set_state (app, "presentation-mode",
                         g_variant_new_boolean (conclave_session_get_presentation (self->session)));
   app_action_set_state (app, "set-tempo",
-                        g_variant_new_double (has_cluster ? conclave_cluster_get_tempo (self->cluster) : 1.0));
+                        g_variant_new_double (has_cluster ? conclave_cluster_get_tempo (window_cluster (self)) : 1.0));
 }
 
 void
@@ -258,7 +258,7 @@ _conclave_window_update_actions (ConclaveWindow *self)
   gboolean alive = state == CONCLAVE_NODE_STARTING || state == CONCLAVE_NODE_RUNNING ||
                    state == CONCLAVE_NODE_PAUSED;
   gboolean top_level = selected != NULL && conclave_node_get_parent (selected) == NULL;
-  gboolean has_nodes = self->cluster && g_list_model_get_n_items (G_LIST_MODEL (self->cluster)) > 0;
+  gboolean has_nodes = window_cluster (self) && g_list_model_get_n_items (G_LIST_MODEL (window_cluster (self))) > 0;
 
   if (self->session == NULL)  /* still being built */
     return;
@@ -270,8 +270,8 @@ _conclave_window_update_actions (ConclaveWindow *self)
   gtk_widget_action_set_enabled (widget, "win.pause-selected", top_level && alive);
   gtk_widget_action_set_enabled (widget, "win.restart-selected", top_level);
   gtk_widget_action_set_enabled (widget, "win.remove-selected", top_level);
-  gtk_widget_action_set_enabled (widget, "win.tempo-faster", self->cluster != NULL);
-  gtk_widget_action_set_enabled (widget, "win.tempo-slower", self->cluster != NULL);
+  gtk_widget_action_set_enabled (widget, "win.tempo-faster", window_cluster (self) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.tempo-slower", window_cluster (self) != NULL);
   gtk_widget_action_set_enabled (widget, "win.leave-presentation",
                                  conclave_session_get_presentation (self->session));
   update_tempo_widgets (self);

@@ -51,7 +51,7 @@ election_name (const char *election)
 void
 _conclave_window_update_election (ConclaveWindow *self)
 {
-  const char *running = running_election (self->cluster);
+  const char *running = running_election (window_cluster (self));
   g_autofree char *chosen = g_settings_get_string (self->settings, "election");
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "election");
 
@@ -71,8 +71,8 @@ on_election_change_state (GSimpleAction *action,
 {
   ConclaveWindow *self = user_data;
   const char *chosen = g_variant_get_string (value, NULL);
-  const char *running = running_election (self->cluster);
-  ConclaveScenario *scenario = self->cluster ? conclave_cluster_get_scenario (self->cluster) : NULL;
+  const char *running = running_election (window_cluster (self));
+  ConclaveScenario *scenario = window_cluster (self) ? conclave_cluster_get_scenario (window_cluster (self)) : NULL;
 
   if (!g_str_equal (chosen, "raft") && !g_str_equal (chosen, "bully") && !g_str_equal (chosen, "ring"))
     return;
@@ -101,7 +101,7 @@ _conclave_window_update_banner (ConclaveWindow *self)
 {
   guint n = conclave_session_get_n_violations (self->session);
   guint64 index = conclave_session_get_violation (self->session);
-  ConclaveEventStore *store = self->cluster ? conclave_cluster_get_store (self->cluster) : NULL;
+  ConclaveEventStore *store = window_cluster (self) ? conclave_cluster_get_store (window_cluster (self)) : NULL;
   const ConclaveEvent *event = store ? conclave_event_store_get (store, index) : NULL;
   g_autofree char *text = NULL;
 
@@ -130,9 +130,9 @@ show_violation (GtkWidget *widget, const char *action, GVariant *parameter)
   guint64 violation = conclave_session_get_violation (self->session);
   const ConclaveEvent *event;
 
-  if (self->cluster == NULL || violation == G_MAXUINT64)
+  if (window_cluster (self) == NULL || violation == G_MAXUINT64)
     return;
-  event = conclave_event_store_get (conclave_cluster_get_store (self->cluster), violation);
+  event = conclave_event_store_get (conclave_cluster_get_store (window_cluster (self)), violation);
   /* The cause, or the violation itself when the cause is gone. */
   if (event == NULL || !conclave_window_show_event (self, event->key))
     if (!conclave_window_show_event (self, violation))
@@ -170,7 +170,7 @@ partition_checks (ConclaveWindow *self,
                   GPtrArray      *checks)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GListModel *nodes = G_LIST_MODEL (self->cluster);
+  GListModel *nodes = G_LIST_MODEL (window_cluster (self));
 
   gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
   for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
@@ -191,7 +191,7 @@ open_partition (GtkWidget *widget, const char *action, GVariant *parameter)
   GPtrArray *checks = g_ptr_array_new ();
   GtkWidget *dialog;
 
-  if (self->cluster == NULL)
+  if (window_cluster (self) == NULL)
     return;
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Partition the Network?"),
                                    _("The checked nodes are cut off from all the others, both "
@@ -219,7 +219,7 @@ heal (GtkWidget *widget, const char *action, GVariant *parameter)
 void
 _conclave_window_update_group_actions (ConclaveWindow *self)
 {
-  gboolean has_nodes = self->cluster && g_list_model_get_n_items (G_LIST_MODEL (self->cluster)) > 1;
+  gboolean has_nodes = window_cluster (self) && g_list_model_get_n_items (G_LIST_MODEL (window_cluster (self))) > 1;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.partition", has_nodes);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.heal",

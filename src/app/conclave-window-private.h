@@ -15,7 +15,6 @@ struct _ConclaveWindow
   AdwApplicationWindow  parent_instance;
 
   ConclaveSession      *session;         /* what the window shows; the application's */
-  ConclaveCluster      *cluster;         /* the session's, followed */
   ConclaveFaults       *faults;          /* of that cluster */
   GSettings            *settings;
   gboolean              updating_tempo;
@@ -52,6 +51,13 @@ struct _ConclaveWindow
   GtkPaned             *side_paned;
   GtkPaned             *main_paned;
 };
+
+/* The session holds the cluster; the window only asks. */
+static inline ConclaveCluster *
+window_cluster (ConclaveWindow *self)
+{
+  return self->session != NULL ? conclave_session_get_cluster (self->session) : NULL;
+}
 
 void _conclave_window_class_init_actions (GtkWidgetClass *widget_class);
 void _conclave_window_class_init_group   (GtkWidgetClass *widget_class);

@@ -26,8 +26,8 @@ update_page (ConclaveWindow *self)
 {
   const char *page = "error";
 
-  if (self->cluster != NULL)
-    page = g_list_model_get_n_items (G_LIST_MODEL (self->cluster)) > 0 ? "cluster" : "welcome";
+  if (window_cluster (self) != NULL)
+    page = g_list_model_get_n_items (G_LIST_MODEL (window_cluster (self))) > 0 ? "cluster" : "welcome";
   else
     {
       g_autofree char *text =
@@ -69,19 +69,19 @@ update_title (ConclaveWindow *self)
   guint servers, clients;
   guint64 events;
 
-  if (self->cluster == NULL)
+  if (window_cluster (self) == NULL)
     return;
-  g_object_get (self->cluster, "title", &title, NULL);
+  g_object_get (window_cluster (self), "title", &title, NULL);
   adw_window_title_set_title (self->window_title,
                               title && *title ? _(title) : _("Conclave"));
 
-  count_nodes (self->cluster, &servers, &clients);
+  count_nodes (window_cluster (self), &servers, &clients);
   if (servers + clients == 0)
     {
       adw_window_title_set_subtitle (self->window_title, "");
       return;
     }
-  events = conclave_event_store_get_end (conclave_cluster_get_store (self->cluster));
+  events = conclave_event_store_get_end (conclave_cluster_get_store (window_cluster (self)));
   servers_text = g_strdup_printf (ngettext ("%u server", "%u servers", servers), servers);
   clients_text = g_strdup_printf (ngettext ("%u client", "%u clients", clients), clients);
   events_text = g_strdup_printf ("%'" G_GUINT64_FORMAT, events);
@@ -151,13 +151,13 @@ on_settings_changed (GSettings      *settings,
  * follow it by themselves). */
 static void
 set_cluster (gpointer         view,
-             ConclaveCluster *cluster)
+             ConclaveCluster *old)
 {
   ConclaveWindow *self = view;
+  ConclaveCluster *cluster = window_cluster (self);
 
-  if (self->cluster != NULL)
-    g_signal_handlers_disconnect_by_data (self->cluster, self);
-  g_set_object (&self->cluster, cluster);
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_data (old, self);
   g_clear_object (&self->faults);
   if (cluster != NULL)
     {
@@ -280,8 +280,8 @@ conclave_window_close_request (GtkWindow *window)
 
   save_size (self);
   conclave_session_set_frame_clock (self->session, NULL);
-  if (self->cluster != NULL)
-    conclave_cluster_shutdown (self->cluster);
+  if (window_cluster (self) != NULL)
+    conclave_cluster_shutdown (window_cluster (self));
   return GTK_WINDOW_CLASS (conclave_window_parent_class)->close_request (window);
 }
 
@@ -337,11 +337,10 @@ conclave_window_dispose (GObject *object)
       conclave_session_unwatch (self->session, self);
       g_signal_handlers_disconnect_by_data (self->session, self);
     }
-  if (self->cluster != NULL)
-    g_signal_handlers_disconnect_by_data (self->cluster, self);
+  if (window_cluster (self) != NULL)
+    g_signal_handlers_disconnect_by_data (window_cluster (self), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONCLAVE_TYPE_WINDOW);
   g_clear_object (&self->faults);
-  g_clear_object (&self->cluster);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (conclave_window_parent_class)->dispose (object);
@@ -481,12 +480,12 @@ conclave_window_show_event (ConclaveWindow *self,
 
   g_return_val_if_fail (CONCLAVE_IS_WINDOW (self), FALSE);
 
-  if (self->cluster == NULL)
+  if (window_cluster (self) == NULL)
     return FALSE;
-  store = conclave_cluster_get_store (self->cluster);
+  store = conclave_cluster_get_store (window_cluster (self));
   if ((event = conclave_event_store_get (store, index)) == NULL)
     return FALSE;
-  if ((node = conclave_cluster_node_for_proc (self->cluster, event->proc)) != NULL)
+  if ((node = conclave_cluster_node_for_proc (window_cluster (self), event->proc)) != NULL)
     conclave_session_set_selected (self->session, node);
   conclave_window_show_view (self, "events");
   return conclave_events_view_select_event (CONCLAVE_EVENTS_VIEW (self->event_log), index);

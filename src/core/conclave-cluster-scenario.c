@@ -63,8 +63,85 @@ apply_fault_to (ConclaveCluster *self, const ConclaveScenarioFault *f, ConclaveN
     }
 }
 
+/* ---- faults that name the leader before there is one -------------------- */
+
+/* "crashing the first leader elected": what a waiting fault will do. */
+static const char *
+fault_doing (ConclaveFaultAction action)
+{
+  static const char * const doing[] = {
+    "crashing", "stopping", "pausing", "resuming", "restarting",
+    "isolating", "healing", "dropping messages of", "delaying messages of",
+  };
+
+  return (guint) action < G_N_ELEMENTS (doing) ? doing[action] : "applying the fault to";
+}
+
+typedef struct {
+  ConclaveScenarioFault fault;     /* a copy */
+  guint                 due_ms;    /* since the start, when it was due */
+  gint64                since_us;  /* monotonic time it was due */
+  gboolean              applied;
+} Waiting;
+
 static void
-apply_fault (ConclaveCluster *self, const ConclaveScenarioFault *f)
+waiting_free (gpointer data, GClosure *closure)
+{
+  Waiting *w = data;
+
+  if (!w->applied)
+    g_message ("%s:leader due at %.1f s never applied: no leader was elected before the end",
+               conclave_fault_action_to_string (w->fault.action), w->due_ms / 1000.0);
+
+  g_free (w->fault.target);
+  g_free (w);
+}
+
+/* Each batch: is there a leader now? Then the fault falls on it, once. */
+static void
+on_changed_while_waiting (ConclaveCluster *self, gpointer data)
+{
+  Waiting *w = data;
+  ConclaveNode *leader = fault_target (self, "leader");
+  guint now_ms;
+
+  if (leader == NULL)
+    return;
+  now_ms = w->due_ms + (guint) ((g_get_monotonic_time () - w->since_us) / 1000);
+  g_message ("%.1f s: %s %s (leader, term %" G_GUINT64_FORMAT ")", now_ms / 1000.0,
+             conclave_fault_action_to_string (w->fault.action), conclave_node_get_name (leader),
+             conclave_node_get_term (leader));
+  apply_fault_to (self, &w->fault, leader);
+  w->applied = TRUE;
+  g_signal_handlers_disconnect_matched (self, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, w);  /* frees w */
+}
+
+/* No leader at the fault's time: it waits for the first one elected,
+ * until the cluster's timers are cancelled (clear, shutdown: a run's
+ * duration bounds it), which it then says. */
+static void
+wait_for_leader (ConclaveCluster *self, const ConclaveScenarioFault *f, guint due_ms)
+{
+  Waiting *w = g_new0 (Waiting, 1);
+
+  w->fault = *f;
+  w->fault.target = g_strdup (f->target);
+  w->due_ms = due_ms;
+  w->since_us = g_get_monotonic_time ();
+  g_message ("%.1f s: no leader yet; %s the first leader elected", due_ms / 1000.0,
+             fault_doing (f->action));
+  g_signal_connect_data (self, "changed", G_CALLBACK (on_changed_while_waiting), w, waiting_free, 0);
+}
+
+static void
+stop_waiting (ConclaveCluster *self)
+{
+  g_signal_handlers_disconnect_matched (self, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
+                                        on_changed_while_waiting, NULL);
+}
+
+static void
+apply_fault (ConclaveCluster *self, const ConclaveScenarioFault *f, guint due_ms)
 {
   ConclaveNode *node;
 
@@ -84,6 +161,8 @@ apply_fault (ConclaveCluster *self, const ConclaveScenarioFault *f)
     }
   if ((node = fault_target (self, f->target)) != NULL)
     apply_fault_to (self, f, node);
+  else if (g_strcmp0 (f->target, "leader") == 0)
+    wait_for_leader (self, f, due_ms);
   else
     g_message ("Scenario fault at %u ms: no node matches “%s”", f->at_ms, f->target ? f->target : "");
 }
@@ -94,7 +173,7 @@ conclave_cluster_apply_fault (ConclaveCluster *self, const ConclaveScenarioFault
 {
   g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
   g_return_if_fail (fault != NULL);
-  apply_fault (self, fault);
+  apply_fault (self, fault, fault->at_ms);
 }
 
 static void
@@ -141,7 +220,7 @@ run_timed_fault (gpointer data)
   Timed *t = data;
   ConclaveCluster *self = t->self;
 
-  apply_fault (self, t->item);
+  apply_fault (self, t->item, (guint) (((ConclaveScenarioFault *) t->item)->at_ms * self->tempo));
   forget_timer (self);
   return G_SOURCE_REMOVE;
 }
@@ -171,6 +250,7 @@ _conclave_cluster_cancel_timers (ConclaveCluster *self)
   for (guint i = 0; i < self->timers->len; i++)
     g_source_destroy (self->timers->pdata[i]);
   g_ptr_array_set_size (self->timers, 0);
+  stop_waiting (self);  /* a fault waiting for a leader is due no more either */
 }
 
 gboolean

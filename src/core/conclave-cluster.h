@@ -122,7 +122,9 @@ void                conclave_cluster_set_tempo      (ConclaveCluster *self, doub
 guint               conclave_cluster_get_base_port  (ConclaveCluster *self);
 void                conclave_cluster_set_base_port  (ConclaveCluster *self, guint port);
 
-/* Applies one fault now (as a scenario's schedule would). */
+/* Applies one fault now (as a scenario's schedule would). One naming the
+ * leader while there is none waits for the first leader elected (until the
+ * cluster is cleared); both moments are told with g_message(). */
 void                conclave_cluster_apply_fault    (ConclaveCluster *self,
                                                      const ConclaveScenarioFault *fault);
 

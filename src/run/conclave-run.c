@@ -143,6 +143,14 @@ run_fault (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* What the core tells of the faults ("3.0 s: no leader yet; …") is part of
+ * the run's story: printed plainly, in line with the rest. */
+static void
+print_core_message (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  g_print ("%s\n", message);
+}
+
 static void
 fault_pair_free (gpointer data)
 {
@@ -514,6 +522,7 @@ run_cluster (Run *run, Options *o)
   g_unix_signal_add (SIGTERM, on_signal, run);
   if (o->tempo > 0)
     conclave_cluster_set_tempo (run->cluster, o->tempo);
+  g_log_set_handler ("Conclave", G_LOG_LEVEL_MESSAGE, print_core_message, NULL);
   schedule_faults (run, o->faults);
   g_print ("Control channel: %s\n", conclave_cluster_get_control_path (run->cluster));
   start_nodes (run, o);

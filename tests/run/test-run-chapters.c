@@ -8,7 +8,8 @@
  * says why, and after the leader's crash someone stands because the
  * leader's heartbeats stopped. Read from the trace file as a user would,
  * and loaded into a store: the leader intervals end at the crash, and the
- * causal order lists no receive above its send.
+ * causal order lists no receive above its send. A crash of the leader due
+ * before the first election waits for one, says so, and falls on it.
  */
 #include "conclave-causal.h"
 #include "conclave-leaders.h"
@@ -499,6 +500,93 @@ test_chapter4 (gconstpointer data)
   g_rmdir (dir);
 }
 
+/* conclave-run's standard output. */
+static char *
+run_output (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  char *out = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (p, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (p));
+  return out;
+}
+
+/* A crash of the leader due before the first election waits for it: the
+ * run says so, then crashes the first leader elected, whose term a later
+ * one follows; every candidate still says why it stood. A run that ends
+ * before any election says the crash never happened, and crashes nobody. */
+static void
+test_leader_not_yet (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("conclave-c4-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "c4.jsonl", NULL);
+  /* tempo 0.3: heartbeats every 300 ms, the first election after 0.9 s at
+   * the earliest, so at 0.3 s there is no leader */
+  const char *argv[] = { g_getenv ("CONCLAVE_RUN_PROGRAM"), "chapter-4", "--duration", "5s",
+                         "--tempo", "0.3", "--fault", "300ms:crash:leader", "--trace", path, NULL };
+  const char *too_short[] = { g_getenv ("CONCLAVE_RUN_PROGRAM"), "chapter-4", "--duration", "600ms",
+                              "--fault", "200ms:crash:leader", NULL };
+  g_autofree char *out = NULL, *expected = NULL, *short_out = run_output (too_short);
+  g_auto(Trace) t = { 0 };
+  g_auto(Loaded) loaded = { 0 };
+  const char *crashed = NULL, *applied;
+  gint64 crash_t = -1, crashed_term = -1, first_leader_t = -1, later_term = -1;
+  guint candidates = 0;
+
+  g_assert_nonnull (strstr (short_out, "0.2 s: no leader yet; crashing the first leader elected\n"));
+  g_assert_nonnull (strstr (short_out, "crash:leader due at 0.2 s never applied"));
+  g_assert_null (strstr (short_out, "(leader, term"));
+  g_assert_null (strstr (short_out, "crashed (signal"));
+  out = run_output (argv);
+  g_assert_nonnull (strstr (out, "0.3 s: no leader yet; crashing the first leader elected\n"));
+  trace_load (&t, path);
+  for (guint i = 0; i < t.events->len; i++)
+    {
+      JsonObject *e = t.events->pdata[i];
+
+      if (is (e, "crash", NULL) && crashed == NULL)
+        {
+          crashed = str (e, "node");
+          crash_t = num (e, "t");
+        }
+      if (!is (e, "state", NULL))
+        continue;
+      if (g_strcmp0 (str (e, "role"), "candidate") == 0)
+        {
+          g_assert_nonnull (str (e, "why"));
+          candidates++;
+        }
+      else if (g_strcmp0 (str (e, "role"), "leader") == 0 && crashed == NULL)
+        {
+          first_leader_t = first_leader_t < 0 ? num (e, "t") : first_leader_t;
+          crashed_term = num (e, "term");   /* the last leader before the crash */
+        }
+      else if (g_strcmp0 (str (e, "role"), "leader") == 0 && later_term < 0)
+        later_term = num (e, "term");
+    }
+  g_test_message ("first leader at %" G_GINT64_FORMAT " ns, crash of %s (term %" G_GINT64_FORMAT
+                  ") at %" G_GINT64_FORMAT " ns, next leader's term %" G_GINT64_FORMAT,
+                  first_leader_t, crashed, crashed_term, crash_t, later_term);
+  g_assert_nonnull (crashed);
+  g_assert_cmpint (first_leader_t, >, 0);
+  g_assert_cmpint (crash_t, >, first_leader_t);
+  g_assert_cmpint (crashed_term, >, 0);
+  g_assert_cmpint (later_term, >, crashed_term);
+  g_assert_cmpuint (candidates, >=, 2);
+  expected = g_strdup_printf (": crash %s (leader, term %" G_GINT64_FORMAT ")\n", crashed, crashed_term);
+  applied = strstr (out, expected);
+  g_assert_nonnull (applied);
+  g_assert_true (applied > strstr (out, "no leader yet"));
+  load_store (&loaded, path);
+  check_leaders (&loaded, crashed);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -508,5 +596,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/run-chapters/chapter-4/raft", "chapter-4", test_chapter4);
   g_test_add_data_func ("/run-chapters/chapter-4/bully", "chapter-4-bully", test_chapter4);
   g_test_add_data_func ("/run-chapters/chapter-4/ring", "chapter-4-ring", test_chapter4);
+  g_test_add_func ("/run-chapters/chapter-4/leader-not-yet", test_leader_not_yet);
   return g_test_run ();
 }

@@ -12,12 +12,18 @@
 
 typedef struct {
   guint clusters, selections, presentations, changes;
+  ConclaveCluster *old;   /* what the last "cluster" said had ended */
+  guint old_nodes;        /* how many nodes it still had then (alive) */
 } Told;
 
 static void
-on_cluster (gpointer view, ConclaveCluster *cluster)
+on_cluster (gpointer view, ConclaveCluster *old)
 {
-  ((Told *) g_object_get_data (view, "told"))->clusters++;
+  Told *told = g_object_get_data (view, "told");
+
+  told->clusters++;
+  told->old = old;
+  told->old_nodes = old != NULL ? g_list_model_get_n_items (G_LIST_MODEL (old)) : 0;
 }
 
 static void
@@ -55,6 +61,7 @@ test_facts (void)
   conclave_session_watch (session, view, &watch);
   /* Told what is, once, on watching. */
   g_assert_cmpuint (told.clusters, ==, 1);
+  g_assert_null (told.old);
   g_assert_cmpuint (told.selections, ==, 1);
   g_assert_cmpuint (told.presentations, ==, 1);
 
@@ -74,6 +81,10 @@ test_facts (void)
   g_assert_true (conclave_session_new_cluster (session));
   g_assert_true (conclave_session_get_cluster (session) != NULL);
   g_assert_cmpuint (told.clusters, ==, 2);
+  /* Told which one ended, still alive then, so a view can disconnect. */
+  g_assert_true (told.old == first);
+  g_assert_true (told.old != conclave_session_get_cluster (session));
+  g_assert_cmpuint (told.old_nodes, ==, 0);
   g_assert_null (conclave_session_get_selected (session));
   g_assert_cmpuint (told.selections, ==, 3);
   g_assert_false (conclave_session_get_position (session, node, &x, &y));
