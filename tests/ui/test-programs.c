@@ -257,6 +257,7 @@ test_wrappers (UiFixture     *f,
 
   /* The window: one row per program, named as the node, never "sh" or
    * "-c"; every delivered datagram's arrow between those two rows. */
+  conclave_session_set_selected (f->session, s1);
   ui_test_look (f->window, "timeline", "wrapped-programs");
   timeline = CONCLAVE_TIMELINE (conclave_window_get_view_widget (f->window, "timeline"));
   rows = conclave_timeline_list_rows (timeline);
