@@ -160,21 +160,25 @@ node_or_fold_of_pid (ConclaveCluster *self, gint pid)
 }
 
 /* A node's own process that never touched a socket forked, directly or
- * through other quiet helpers, the program that now did (`sh -c 'python3
- * x.py; echo done'`): the program is the node, the wrapper is folded into
- * it. Once that program has gone, the wrapper's next one takes its place. */
+ * through other quiet helpers, a process that exec'd a program of its own
+ * and now touched one (`sh -c 'python3 x.py; echo done'`): that program is
+ * the node, the wrapper is folded into it. Once it has gone, the wrapper's
+ * next one takes its place. A quiet parent's forks that run its own
+ * program (multiprocessing clients) stay its children. */
 static gboolean
 becomes_node (ConclaveCluster *self, ConclaveNode *node, guint32 proc)
 {
   guint32 own = _conclave_cluster_proc_of_node (self, node);
+  ConclaveProcessInfo *wrapper_info, *info, *before;
   ProcEntry *wrapper;
-  ConclaveProcessInfo *program;
 
   if (own == 0 || own == proc || conclave_node_get_kind (node) == CONCLAVE_NODE_KIND_CHILD)
     return FALSE;
   wrapper = proc_entry (self, own);
-  program = wrapper->program ? conclave_event_store_get_process (self->store, wrapper->program) : NULL;
-  if (wrapper->networked || (program != NULL && program->connected))
+  wrapper_info = conclave_event_store_get_process (self->store, own);
+  info = conclave_event_store_get_process (self->store, proc);
+  before = wrapper->program ? conclave_event_store_get_process (self->store, wrapper->program) : NULL;
+  if (wrapper->networked || info->program == wrapper_info->program || (before != NULL && before->connected))
     return FALSE;
   wrapper->program = proc;
   return TRUE;
@@ -190,9 +194,10 @@ conclave_cluster_get_program_pid (ConclaveCluster *self, ConclaveNode *node)
   g_return_val_if_fail (CONCLAVE_IS_NODE (node), 0);
 
   own = _conclave_cluster_proc_of_node (self, node);
-  program = own && own < self->procs->len && g_array_index (self->procs, ProcEntry, own).program
-    ? conclave_event_store_get_process (self->store, g_array_index (self->procs, ProcEntry, own).program) : NULL;
-  return program ? program->pid : conclave_node_get_pid (node);
+  if (own == 0 || own >= self->procs->len || g_array_index (self->procs, ProcEntry, own).program == 0)
+    return conclave_node_get_pid (node);
+  program = conclave_event_store_get_process (self->store, g_array_index (self->procs, ProcEntry, own).program);
+  return program->pid;
 }
 
 void
