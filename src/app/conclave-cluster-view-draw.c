@@ -85,12 +85,12 @@ signal_name (int signum)
   return buffer;
 }
 
-/* The line under a node: its PID, or how it ended. */
+/* The line under a node: its PID (its program's, when a wrapper forked
+ * it: the core's answer), or how it ended. */
 static char *
-state_line (ConclaveNode *node)
+state_line (ConclaveNode *node,
+            int           pid)
 {
-  int pid = conclave_node_get_pid (node);
-
   switch (conclave_node_get_state (node))
     {
     case CONCLAVE_NODE_STARTING:
@@ -129,7 +129,7 @@ role_line (ConclaveNode *node)
 char *
 _conclave_cluster_view_describe_node (ConclaveNode *node)
 {
-  g_autofree char *state = state_line (node);
+  g_autofree char *state = state_line (node, conclave_node_get_pid (node));
   g_autofree char *role = conclave_role_describe_node (node);
 
   /* Translators: "s1, UDP server, PID 4711" — read out by screen readers. */
@@ -280,7 +280,8 @@ draw_labels (ConclaveClusterView *self,
              const GdkRGBA       *fg)
 {
   GdkRGBA dim = *fg;
-  g_autofree char *state = state_line (spot->node);
+  g_autofree char *state = state_line (spot->node, view_cluster (self) ? conclave_cluster_get_program_pid (view_cluster (self), spot->node)
+                                                                  : conclave_node_get_pid (spot->node));
   g_autofree char *role = NULL;
   double line = self->line_height;
 

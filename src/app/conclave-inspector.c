@@ -283,7 +283,11 @@ update (ConclaveInspector *self)
   const char * const *addresses = conclave_node_get_addresses (self->node);
   g_autofree char *addresses_text = addresses ? g_strjoinv ("\n", (char **) addresses) : NULL;
   g_autofree char *children = children_text (self->node);
-  g_autofree char *pid = g_strdup_printf ("%d", conclave_node_get_pid (self->node));
+  /* The program's PID when a wrapper forked it (the core's answer). */
+  ConclaveCluster *cluster = self->session ? conclave_session_get_cluster (self->session) : NULL;
+  gint program_pid = cluster ? conclave_cluster_get_program_pid (cluster, self->node)
+                             : conclave_node_get_pid (self->node);
+  g_autofree char *pid = g_strdup_printf ("%d", program_pid);
   g_autofree char *ppid = g_strdup_printf ("%d", conclave_node_get_ppid (self->node));
   g_autofree char *role = NULL;
 
@@ -293,7 +297,7 @@ update (ConclaveInspector *self)
     role = conclave_role_describe_node (self->node);
   gtk_label_set_text (self->name_label, conclave_node_get_name (self->node));
   gtk_label_set_text (self->role_label, role);
-  set_value (self, ROW_PID, conclave_node_get_pid (self->node) > 0 ? pid : NULL);
+  set_value (self, ROW_PID, program_pid > 0 ? pid : NULL);
   set_value (self, ROW_PPID, conclave_node_get_ppid (self->node) > 0 ? ppid : NULL);
   set_value (self, ROW_CHILDREN, children);
   set_value (self, ROW_ADDRESSES, addresses_text);

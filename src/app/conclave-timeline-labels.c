@@ -195,7 +195,7 @@ row_label (ConclaveTimelineFrame *frame,
       return child ? g_strdup_printf ("  ↳ %d", child->pid) : g_strdup ("  ↳");
     }
   node = conclave_cluster_lookup (timeline_cluster (self), name);
-  return conclave_format_node_label (name, node ? conclave_node_get_pid (node) : 0);
+  return conclave_format_node_label (name, node ? conclave_cluster_get_program_pid (timeline_cluster (self), node) : 0);
 }
 
 double

@@ -1,9 +1,10 @@
 /* conclave-timeline-rows.c — process → timeline row (see the header).
  *
- * A process is a node's child when its parent PID is another process of the
- * same node (forked children inherit CONCLAVE_NODE); otherwise it is the
- * node's own process (the first one, or the one after a restart). Lanes are
- * given out once, when a process is first seen, and never move.
+ * A process gets a child lane when the core made it a child node (a
+ * server's worker); otherwise it is on the node's own row: the node's
+ * process, the one after a restart, or the program a wrapper forked (the
+ * core folds the wrapper into it: one program, one row). Lanes are given
+ * out once, when a process is first seen, and never move.
  */
 #include "conclave-timeline-rows.h"
 
@@ -93,14 +94,14 @@ lanes_of (ConclaveTimelineRows *self,
   return lanes;
 }
 
+/* The core's answer, never re-derived here (one owner per fact). */
 static gboolean
-is_child (ConclaveEventStore  *store,
-          ConclaveProcessInfo *process)
+is_child (ConclaveCluster *cluster,
+          guint32          proc)
 {
-  ConclaveProcessInfo *parent = process->ppid > 0
-    ? conclave_event_store_find_process (store, process->ppid) : NULL;
+  ConclaveNode *node = conclave_cluster_node_for_proc (cluster, proc);
 
-  return parent != NULL && parent != process && parent->node == process->node;
+  return node != NULL && conclave_node_get_kind (node) == CONCLAVE_NODE_KIND_CHILD;
 }
 
 static gboolean
@@ -135,10 +136,11 @@ take_lane (ConclaveTimelineRows *self,
 /* FALSE when the process has not said who it is yet (no hello). */
 static gboolean
 place (ConclaveTimelineRows *self,
-       ConclaveEventStore   *store,
+       ConclaveCluster      *cluster,
        guint32               proc,
        gboolean             *new_lane)
 {
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
   ConclaveProcessInfo *process = conclave_event_store_get_process (store, proc);
   ProcPlace *slot;
 
@@ -148,15 +150,16 @@ place (ConclaveTimelineRows *self,
     g_array_set_size (self->places, proc + 1);
   slot = &g_array_index (self->places, ProcPlace, proc);
   slot->node = process->node;
-  slot->lane = is_child (store, process) ? take_lane (self, store, process) : 0;
+  slot->lane = is_child (cluster, proc) ? take_lane (self, store, process) : 0;
   *new_lane |= slot->lane >= 1;
   return TRUE;
 }
 
 static gboolean
 place_new_processes (ConclaveTimelineRows *self,
-                     ConclaveEventStore   *store)
+                     ConclaveCluster      *cluster)
 {
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
   /* Process indices start at 1; 0 is the controller. */
   guint end = conclave_event_store_get_n_processes (store) + 1;
   g_autoptr(GArray) still = g_array_new (FALSE, FALSE, sizeof (guint32));
@@ -166,7 +169,7 @@ place_new_processes (ConclaveTimelineRows *self,
     {
       guint32 proc = g_array_index (self->pending, guint32, i);
 
-      if (!place (self, store, proc, &new_lane))
+      if (!place (self, cluster, proc, &new_lane))
         g_array_append_val (still, proc);
     }
   for (guint32 proc = MAX (self->n_procs, 1); proc < end; proc++)
@@ -176,7 +179,7 @@ place_new_processes (ConclaveTimelineRows *self,
           end = proc;   /* not there yet: look again next time */
           break;
         }
-      if (!place (self, store, proc, &new_lane))
+      if (!place (self, cluster, proc, &new_lane))
         g_array_append_val (still, proc);
     }
   self->n_procs = MAX (self->n_procs, end);
@@ -253,8 +256,7 @@ void
 conclave_timeline_rows_update (ConclaveTimelineRows *self,
                                ConclaveCluster      *cluster)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
-  gboolean new_lanes = place_new_processes (self, store);
+  gboolean new_lanes = place_new_processes (self, cluster);
   guint signature = nodes_signature (cluster);
 
   if (new_lanes || signature != self->signature || self->rows->len == 0)

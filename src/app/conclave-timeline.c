@@ -461,6 +461,14 @@ conclave_timeline_list_rows (ConclaveTimeline *self)
   return g_strv_builder_end (builder);
 }
 
+int
+conclave_timeline_row_of_proc (ConclaveTimeline *self,
+                               guint32           proc)
+{
+  g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), -1);
+  return conclave_timeline_rows_for_proc (self->rows, proc);
+}
+
 gint64
 conclave_timeline_get_origin (ConclaveTimeline *self)
 {

@@ -54,6 +54,10 @@ void     conclave_timeline_get_stats     (ConclaveTimeline      *self,
  * "s1/1234" for a child lane (the PID of the process it shows last), and
  * the time the axis counts from (0 before the first event). */
 GStrv    conclave_timeline_list_rows     (ConclaveTimeline *self);
+/* For tests: the row (index into list_rows) a process's events and arrows
+ * are drawn on, -1 when none. */
+int      conclave_timeline_row_of_proc   (ConclaveTimeline *self,
+                                          guint32           proc);
 gint64   conclave_timeline_get_origin    (ConclaveTimeline *self);
 char    *conclave_timeline_describe_at   (ConclaveTimeline *self,
                                           double            x,

@@ -16,6 +16,7 @@ typedef struct {
   guint32       conn;      /* 0 once closed */
   ConclaveNode *node;      /* the model of this process (a reference: children outlive their row) */
   gboolean      networked; /* it made a socket call, sent or received */
+  guint32       program;   /* a quiet wrapper: the proc of the program folded into its node */
 } ProcEntry;
 
 struct _ConclaveCluster {

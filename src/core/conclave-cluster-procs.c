@@ -159,6 +159,47 @@ node_or_fold_of_pid (ConclaveCluster *self, gint pid)
   return folded ? folded->ancestor : NULL;
 }
 
+/* A node's own process that never touched a socket forked, directly or
+ * through other quiet helpers, a process that exec'd a program of its own
+ * and now touched one (`sh -c 'python3 x.py; echo done'`): that program is
+ * the node, the wrapper is folded into it. Once it has gone, the wrapper's
+ * next one takes its place. A quiet parent's forks that run its own
+ * program (multiprocessing clients) stay its children. */
+static gboolean
+becomes_node (ConclaveCluster *self, ConclaveNode *node, guint32 proc)
+{
+  guint32 own = _conclave_cluster_proc_of_node (self, node);
+  ConclaveProcessInfo *wrapper_info, *info, *before;
+  ProcEntry *wrapper;
+
+  if (own == 0 || own == proc || conclave_node_get_kind (node) == CONCLAVE_NODE_KIND_CHILD)
+    return FALSE;
+  wrapper = proc_entry (self, own);
+  wrapper_info = conclave_event_store_get_process (self->store, own);
+  info = conclave_event_store_get_process (self->store, proc);
+  before = wrapper->program ? conclave_event_store_get_process (self->store, wrapper->program) : NULL;
+  if (wrapper->networked || info->program == wrapper_info->program || (before != NULL && before->connected))
+    return FALSE;
+  wrapper->program = proc;
+  return TRUE;
+}
+
+gint
+conclave_cluster_get_program_pid (ConclaveCluster *self, ConclaveNode *node)
+{
+  guint32 own;
+  ConclaveProcessInfo *program;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), 0);
+  g_return_val_if_fail (CONCLAVE_IS_NODE (node), 0);
+
+  own = _conclave_cluster_proc_of_node (self, node);
+  if (own == 0 || own >= self->procs->len || g_array_index (self->procs, ProcEntry, own).program == 0)
+    return conclave_node_get_pid (node);
+  program = conclave_event_store_get_process (self->store, g_array_index (self->procs, ProcEntry, own).program);
+  return program->pid;
+}
+
 void
 _conclave_cluster_networked (ConclaveCluster *self, guint32 proc)
 {
@@ -175,8 +216,11 @@ _conclave_cluster_networked (ConclaveCluster *self, guint32 proc)
   if (info == NULL || folded == NULL)
     return;
   info->node = folded->node;
-  child = new_child (self, folded->ancestor, info->pid, info->ppid,
-                     conclave_event_store_str (self->store, folded->role));
+  if (becomes_node (self, folded->ancestor, proc))
+    child = folded->ancestor;
+  else
+    child = new_child (self, folded->ancestor, info->pid, info->ppid,
+                       conclave_event_store_str (self->store, folded->role));
   g_set_object (&proc_entry (self, proc)->node, child);
   g_hash_table_remove (self->folded, GUINT_TO_POINTER (proc));
 }

@@ -48,6 +48,12 @@ ConclaveNode       *conclave_cluster_lookup         (ConclaveCluster *self, cons
 ConclaveNode       *conclave_cluster_lookup_pid     (ConclaveCluster *self, gint pid);
 /* The node (top-level or child) a process-table entry belongs to. */
 ConclaveNode       *conclave_cluster_node_for_proc  (ConclaveCluster *self, guint32 proc);
+/* One program, one row: the PID of the process doing a node's work. A
+ * wrapper that only forked its program (`sh -c 'python3 x.py; echo
+ * done'`) is folded into it: the program's process belongs to the node
+ * itself (conclave_cluster_node_for_proc), not to a child, and this is its
+ * PID; otherwise the node's own. */
+gint                conclave_cluster_get_program_pid (ConclaveCluster *self, ConclaveNode *node);
 /* Next free name: "s3" for a server, "c2" for a client. */
 char               *conclave_cluster_next_name      (ConclaveCluster *self, gboolean server);
 /* Adds and starts a node running conclave-node `role` with args (NULL-terminated). */

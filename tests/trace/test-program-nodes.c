@@ -6,7 +6,8 @@
  * `--id 205` (not to one whose command line merely contains 205 inside a
  * longer word) and a later "leader is 206" moves the crown; a program
  * that cannot bind because another node holds the port explains itself
- * with that node's name and the port, from its stderr.
+ * with that node's name and the port, from its stderr; a wrapper shell is
+ * folded into the program it forks, a quiet parent's own forks are not.
  */
 #include "trace-test-util.h"
 
@@ -27,6 +28,24 @@ static const char bind_script[] =
   "s.bind(('127.0.0.1', int(sys.argv[1])))\n"
   "print('bound', flush=True)\n"
   "time.sleep(60)\n";
+
+/* Sends itself one datagram and reads it; with "fork", in a forked child
+ * of the same program while the parent stays quiet. Then waits. */
+static const char talk_script[] =
+  "import os, socket, sys, time\n"
+  "def talk():\n"
+  "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+  "    s.bind(('127.0.0.1', 0))\n"
+  "    s.sendto(b'hi', s.getsockname())\n"
+  "    s.recvfrom(16)\n"
+  "if sys.argv[1] == 'fork':\n"
+  "    if os.fork() == 0:\n"
+  "        talk()\n"
+  "        time.sleep(30)\n"
+  "        os._exit(0)\n"
+  "else:\n"
+  "    talk()\n"
+  "time.sleep(30)\n";
 
 static gboolean
 has_line (ConclaveCluster *cluster, gpointer data)
@@ -116,11 +135,68 @@ test_port_taken (void)
   trace_test_finish (cluster);
 }
 
+/* The process of `node` (or of a child of it) that sent, 0 before. */
+static guint32
+talker (ConclaveCluster *cluster, ConclaveNode *node)
+{
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (cluster);
+
+  for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
+    {
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveNode *from = m ? conclave_cluster_node_for_proc (cluster, m->src_proc) : NULL;
+
+      if (from != NULL && (from == node || conclave_node_get_parent (from) == node))
+        return m->src_proc;
+    }
+  return 0;
+}
+
+static gboolean
+both_talked (ConclaveCluster *cluster, gpointer data)
+{
+  return talker (cluster, conclave_cluster_lookup (cluster, "w1")) != 0 &&
+         talker (cluster, conclave_cluster_lookup (cluster, "m1")) != 0;
+}
+
+/* One program, one row: a shell that forks the program and waits is
+ * folded into it (the program's process is the node's, its PID the one
+ * shown); a quiet Python parent's forks of itself stay its children. */
+static void
+test_wrapper_folds (void)
+{
+  ConclaveCluster *cluster = trace_test_cluster ();
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  const char *wrapped[] = { "/bin/sh", "-c", "\"$@\"; echo done", "sh", PYTHON, "-c", talk_script, "talk", NULL };
+  g_autoptr(GError) error = NULL;
+  ConclaveNode *w1, *m1;
+  ConclaveProcessInfo *program, *child;
+
+  w1 = conclave_cluster_add_program (cluster, "w1", wrapped, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  m1 = add (cluster, "m1", talk_script, "fork");
+  trace_test_wait (cluster, both_talked, NULL, 10, "both talked");
+
+  program = conclave_event_store_get_process (store, talker (cluster, w1));
+  g_assert_true (conclave_cluster_node_for_proc (cluster, program->index) == w1);
+  g_assert_cmpint (program->ppid, ==, conclave_node_get_pid (w1));
+  g_assert_cmpint (conclave_cluster_get_program_pid (cluster, w1), ==, program->pid);
+  g_assert_cmpuint (g_list_model_get_n_items (conclave_node_get_children (w1)), ==, 0);
+
+  child = conclave_event_store_get_process (store, talker (cluster, m1));
+  g_assert_cmpint (child->ppid, ==, conclave_node_get_pid (m1));
+  g_assert_true (conclave_node_get_parent (conclave_cluster_node_for_proc (cluster, child->index)) == m1);
+  g_assert_cmpint (conclave_cluster_get_program_pid (cluster, m1), ==, conclave_node_get_pid (m1));
+  g_assert_cmpuint (g_list_model_get_n_items (conclave_node_get_children (m1)), ==, 1);
+  trace_test_finish (cluster);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/program-nodes/stdin-and-leader", test_stdin_and_leader);
   g_test_add_func ("/program-nodes/port-taken", test_port_taken);
+  g_test_add_func ("/program-nodes/wrapper-folds", test_wrapper_folds);
   return g_test_run ();
 }

@@ -2,12 +2,15 @@
  * scripts started through the application's actions and through the
  * dialog, traced, shown like any node (PIDs, a delivered message between
  * them), crashed by the action; bad command lines refused in the dialog
- * with nothing lost. */
+ * with nothing lost; a forking and an exec'ing wrapper shell shown as one
+ * row per program. */
 #include "config.h"
 
 #include <signal.h>
 
+#include "conclave-roles.h"
 #include "conclave-run-dialog.h"
+#include "conclave-timeline.h"
 #include "ui-test-utils.h"
 
 #define SERVER_LINE "/usr/bin/python3 {examples}/udp_server.py --port {port}"
@@ -188,12 +191,126 @@ test_dialog (UiFixture     *f,
   shot = ui_test_screenshot (GTK_WIDGET (f->window), "run-program");
 }
 
+/* One program, one row: the server behind a wrapper shell that forks it
+ * (and says "done" after), the client behind one that execs it. */
+#define FORKING_SERVER "/bin/sh -c '/usr/bin/python3 {examples}/udp_server.py --port {port}; echo done'"
+#define EXEC_CLIENT "/bin/sh -c 'exec /usr/bin/python3 {examples}/udp_client.py --port {port} " \
+                    "--count 100000 --interval 0.2 --timeout 0.5'"
+
+/* The process that sends and receives for a node (the program, not its
+ * wrapper), from the messages themselves. */
+static guint32
+program_proc (ConclaveCluster *cluster,
+              ConclaveNode    *node)
+{
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (cluster);
+
+  for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
+    {
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+
+      if (m != NULL && m->state == CONCLAVE_MESSAGE_DELIVERED &&
+          conclave_cluster_node_for_proc (cluster, m->src_proc) == node)
+        return m->src_proc;
+    }
+  return 0;
+}
+
+static gboolean
+wrapped_exchanged (gpointer data)
+{
+  UiFixture *f = data;
+  ConclaveCluster *cluster = conclave_session_get_cluster (f->session);
+
+  return ui_test_node_running (cluster, "s1") && ui_test_node_running (cluster, "c1") &&
+         ui_test_n_delivered (cluster) >= 4;
+}
+
+static int
+row_named (char **rows, const char *name)
+{
+  for (guint i = 0; rows[i] != NULL; i++)
+    if (g_str_equal (rows[i], name))
+      return (int) i;
+  return -1;
+}
+
+static void
+test_wrappers (UiFixture     *f,
+               gconstpointer  data)
+{
+  ConclaveCluster *cluster = conclave_session_get_cluster (f->session);
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (cluster);
+  ConclaveTimeline *timeline;
+  g_auto(GStrv) rows = NULL;
+  ConclaveNode *s1, *c1;
+  guint arrows = 0;
+
+  ui_test_activate (f->app, "run-server-command", g_variant_new_string (FORKING_SERVER));
+  ui_test_activate (f->app, "run-command", g_variant_new_string (EXEC_CLIENT));
+  if (!ui_test_wait (wrapped_exchanged, f, 15000))
+    ui_test_describe_nodes (cluster);
+  g_assert_true (wrapped_exchanged (f));
+  s1 = conclave_cluster_lookup (cluster, "s1");
+  c1 = conclave_cluster_lookup (cluster, "c1");
+
+  /* The window: one row per program, named as the node, never "sh" or
+   * "-c"; every delivered datagram's arrow between those two rows. */
+  conclave_session_set_selected (f->session, s1);
+  ui_test_look (f->window, "timeline", "wrapped-programs");
+  timeline = CONCLAVE_TIMELINE (conclave_window_get_view_widget (f->window, "timeline"));
+  rows = conclave_timeline_list_rows (timeline);
+  for (guint i = 0; rows[i] != NULL; i++)
+    g_test_message ("timeline row %u: %s", i, rows[i]);
+  g_assert_cmpuint (g_strv_length (rows), ==, 2);
+  g_assert_cmpint (row_named (rows, "s1"), >=, 0);
+  g_assert_cmpint (row_named (rows, "c1"), >=, 0);
+  for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
+    {
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      int from, to;
+
+      if (m == NULL || m->state != CONCLAVE_MESSAGE_DELIVERED)
+        continue;
+      from = conclave_timeline_row_of_proc (timeline, m->src_proc);
+      to = conclave_timeline_row_of_proc (timeline, m->dst_proc);
+      g_assert_true ((from == row_named (rows, "c1") && to == row_named (rows, "s1")) ||
+                     (from == row_named (rows, "s1") && to == row_named (rows, "c1")));
+      arrows++;
+    }
+  g_test_message ("%u delivered datagrams between the rows; s1's program PID %d (wrapper %d)", arrows,
+                  conclave_cluster_get_program_pid (cluster, s1), conclave_node_get_pid (s1));
+  g_assert_cmpuint (arrows, >=, 4);
+  /* The core: the forked server is s1 itself (no child node), the wrapper
+   * folded into it; the exec'd client kept its PID. */
+  g_assert_cmpuint (program_proc (cluster, s1), !=, 0);
+  g_assert_cmpuint (program_proc (cluster, c1), !=, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (conclave_node_get_children (s1)), ==, 0);
+  g_assert_cmpint (conclave_event_store_get_process (store, program_proc (cluster, s1))->ppid, ==,
+                   conclave_node_get_pid (s1));
+  g_assert_cmpint (conclave_cluster_get_program_pid (cluster, s1), ==,
+                   conclave_event_store_get_process (store, program_proc (cluster, s1))->pid);
+  g_assert_cmpint (conclave_cluster_get_program_pid (cluster, c1), ==, conclave_node_get_pid (c1));
+  g_assert_cmpint (conclave_event_store_get_process (store, program_proc (cluster, c1))->pid, ==,
+                   conclave_node_get_pid (c1));
+
+  {
+    g_autofree char *s1_name = conclave_role_describe_node (s1);
+    g_autofree char *c1_name = conclave_role_describe_node (c1);
+
+    g_assert_cmpstr (s1_name, ==, "udp_server.py");
+    g_assert_cmpstr (c1_name, ==, "udp_client.py");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   ui_test_init (&argc, &argv);
   g_test_add ("/programs/run-command", UiFixture, NULL, ui_fixture_set_up, test_run_command, ui_fixture_tear_down);
+  g_test_add ("/programs/wrappers", UiFixture, NULL, ui_fixture_set_up, test_wrappers, ui_fixture_tear_down);
   g_test_add ("/programs/dialog", UiFixture, NULL, ui_fixture_set_up, test_dialog, ui_fixture_tear_down);
   return g_test_run ();
 }
