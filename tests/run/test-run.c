@@ -24,20 +24,28 @@ run_program (void)
 }
 
 static GSubprocess *
-spawn_run (GError **error, ...)
+spawn_run_va (GError **error, const char *first, va_list args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  va_list args;
-  const char *arg;
 
   g_ptr_array_add (argv, (gpointer) run_program ());
-  va_start (args, error);
-  while ((arg = va_arg (args, const char *)) != NULL)
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
   return g_subprocess_newv ((const char * const *) argv->pdata,
                             G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
+}
+
+static GSubprocess *
+spawn_run (GError **error, const char *first, ...)
+{
+  GSubprocess *p;
+  va_list args;
+
+  va_start (args, first);
+  p = spawn_run_va (error, first, args);
+  va_end (args);
+  return p;
 }
 
 static void
@@ -354,21 +362,14 @@ test_no_orphans_on_sigkill (void)
 static int
 run_to_end (const char *first, ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) p = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL, *err = NULL;
   va_list args;
-  const char *arg;
 
-  g_ptr_array_add (argv, (gpointer) run_program ());
   va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  p = spawn_run_va (&error, first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
-  p = g_subprocess_newv ((const char * const *) argv->pdata,
-                         G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (p, NULL, NULL, &out, &err, &error);
   g_assert_no_error (error);
