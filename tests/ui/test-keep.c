@@ -87,6 +87,52 @@ assert_file_holds (const char *path, const Counts *live)
   g_assert_cmpstr (conclave_trace_reader_get_header (reader)->version, ==, PACKAGE_VERSION);
 }
 
+static GtkMenuButton *
+find_main_menu (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget) &&
+      g_strcmp0 (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget)), "open-menu-symbolic") == 0)
+    return GTK_MENU_BUTTON (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkMenuButton *found = find_main_menu (child);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The main menu offers Save…, bound to the action Ctrl+S runs. */
+static void
+assert_menu_saves (UiFixture *f)
+{
+  GtkMenuButton *button = find_main_menu (GTK_WIDGET (f->window));
+  GMenuModel *menu;
+  gboolean found = FALSE;
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (f->app),
+                                                                "app.save-trace-dialog");
+
+  g_assert_nonnull (button);
+  menu = gtk_menu_button_get_menu_model (button);
+  for (int s = 0; s < g_menu_model_get_n_items (menu); s++)
+    {
+      GMenuModel *section = g_menu_model_get_item_link (menu, s, G_MENU_LINK_SECTION);
+      for (int i = 0; section && i < g_menu_model_get_n_items (section); i++)
+        {
+          g_autofree char *action = NULL;
+          if (g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
+            found |= g_strcmp0 (action, "app.save-trace-dialog") == 0;
+        }
+      g_clear_object (&section);
+    }
+  g_assert_true (found);
+  g_assert_cmpstr (accels[0], ==, "<Control>s");
+  gtk_menu_button_popup (button);
+  ui_test_run_for (300);
+  ui_test_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (button)), "keep-main-menu");
+  gtk_menu_button_popdown (button);
+}
+
 /* Saves with the action and counts the live store at that moment (the
  * action runs to its end; no event arrives in between). */
 static void
@@ -109,6 +155,7 @@ test_save_trace (UiFixture *f, gconstpointer data)
   g_autofree char *head = NULL;
   Counts live_plain, live_gz;
 
+  assert_menu_saves (f);
   g_signal_connect (f->session, "notice", G_CALLBACK (on_notice), notices);
   ui_test_start_chapter (f->app, "chapter-2", 0.5);
   g_assert_true (ui_test_wait (some_replies, f, 30000));
