@@ -95,6 +95,21 @@ add_filter (GtkFileChooser *chooser)
   gtk_file_chooser_add_filter (chooser, traces);
 }
 
+static gboolean
+close_now (gpointer window)
+{
+  gtk_window_close (window);
+  return G_SOURCE_REMOVE;
+}
+
+/* Closes the window once the dialog that asked is gone: a dialog still
+ * needs its parent while it answers. */
+static void
+close_soon (ConclaveWindow *window)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_now, g_object_ref (window), g_object_unref);
+}
+
 static void
 on_chosen (GtkNativeDialog *dialog,
            int              response,
@@ -109,7 +124,7 @@ on_chosen (GtkNativeDialog *dialog,
   if (file != NULL && (path = g_file_get_path (file)) == NULL)
     conclave_session_notice (conclave_window_get_session (window), _("Recordings can only be saved to local files"));
   if (path != NULL && conclave_save_trace (conclave_window_get_session (window), path) && close_after)
-    gtk_window_close (GTK_WINDOW (window));
+    close_soon (window);
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
 }
@@ -143,13 +158,6 @@ conclave_save_choose (ConclaveWindow *window,
 
 /* ---- before closing ---------------------------------------------------------- */
 
-static gboolean
-close_now (gpointer window)
-{
-  gtk_window_close (window);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 on_answer (AdwMessageDialog *dialog,
            const char       *response,
@@ -160,8 +168,7 @@ on_answer (AdwMessageDialog *dialog,
   else if (g_str_equal (response, "discard"))
     {
       g_object_set_data (G_OBJECT (window), DISCARDED, GINT_TO_POINTER (TRUE));
-      /* Once the dialog is gone: it still needs its parent while it answers. */
-      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_now, g_object_ref (window), g_object_unref);
+      close_soon (window);
     }
 }
 

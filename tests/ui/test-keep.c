@@ -219,20 +219,17 @@ window_gone (gpointer app)
   return gtk_application_get_windows (app) == NULL;
 }
 
-/* A class of more than a minute, never saved: closing asks; Cancel keeps
- * the window, Discard closes it. (Two log lines a minute apart stand for
- * the class: what is asked depends on the recording, not on a clock.) */
+/* Two log lines a minute apart stand for a class of more than a minute:
+ * what is asked depends on the recording, not on a clock. */
 static void
-test_ask_before_close (void)
+make_long_class (ConclaveSession *session)
 {
-  ConclaveApplication *app = NULL;
-  ConclaveWindow *window = ui_test_window_new (&app);
-  ConclaveSession *session = conclave_window_get_session (window);
   ConclaveEventStore *store = conclave_cluster_get_store (conclave_session_get_cluster (session));
   gint64 now = g_get_monotonic_time () * 1000;
+  guint32 text = conclave_intern_add (conclave_event_store_get_intern (store), "a minute of class");
   ConclaveEvent lines[2] = {
-    { .type = CONCLAVE_EVENT_LOG, .time_ns = now },
-    { .type = CONCLAVE_EVENT_LOG, .time_ns = now + 30 * G_GINT64_CONSTANT (1000000000) },
+    { .type = CONCLAVE_EVENT_LOG, .time_ns = now, .s[3] = text },
+    { .type = CONCLAVE_EVENT_LOG, .time_ns = now + 30 * G_GINT64_CONSTANT (1000000000), .s[3] = text },
   };
 
   conclave_event_store_append (store, lines, 2);
@@ -240,7 +237,16 @@ test_ask_before_close (void)
   lines[0].time_ns = now + 61 * G_GINT64_CONSTANT (1000000000);
   conclave_event_store_append (store, lines, 1);
   g_assert_true (conclave_save_is_unsaved (session));
+}
 
+/* Never saved: closing asks; Cancel keeps the window, Discard closes it. */
+static void
+test_ask_before_close (void)
+{
+  ConclaveApplication *app = NULL;
+  ConclaveWindow *window = ui_test_window_new (&app);
+
+  make_long_class (conclave_window_get_session (window));
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (ui_test_wait (asked, window, 5000));
   ui_test_screenshot (GTK_WIDGET (question (window)), "keep-ask-before-close");
@@ -255,6 +261,66 @@ test_ask_before_close (void)
   g_assert_true (ui_test_wait (window_gone, app, 5000));
 }
 
+static GtkFileChooser *
+file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (GTK_IS_FILE_CHOOSER (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return GTK_FILE_CHOOSER (w);
+    }
+  return NULL;
+}
+
+static gboolean
+choosing (gpointer data)
+{
+  return file_chooser () != NULL;
+}
+
+/* Save in the question: the file chooser (suggesting conclave.jsonl.gz
+ * here, with no chapter), then the file is written with every event, and
+ * the window closes. */
+static void
+test_save_before_close (void)
+{
+  ConclaveApplication *app = NULL;
+  ConclaveWindow *window = ui_test_window_new (&app);
+  g_autofree char *dir = g_dir_make_tmp ("conclave-keep-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "conclave.jsonl.gz", NULL);
+  g_autofree char *was = g_get_current_dir ();
+  g_autofree char *problem = NULL;
+  guint bad = 99;
+  g_autoptr(ConclaveEventStore) store = conclave_event_store_new ();
+  g_autoptr(GPtrArray) notices = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_chdir (dir), ==, 0);
+  make_long_class (conclave_window_get_session (window));
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (ui_test_wait (asked, window, 5000));
+  adw_message_dialog_response (question (window), "save");
+  g_assert_true (ui_test_wait (choosing, NULL, 5000));
+  g_signal_connect (conclave_window_get_session (window), "notice", G_CALLBACK (on_notice), notices);
+  ui_test_run_for (300);  /* the folder loads */
+  /* What it suggests, where it suggests it: the folder we are in. */
+  gtk_widget_activate (gtk_dialog_get_widget_for_response (GTK_DIALOG (file_chooser ()), GTK_RESPONSE_ACCEPT));
+  g_assert_true (ui_test_wait (window_gone, app, 5000));
+  g_assert_cmpuint (notices->len, ==, 1);
+  g_test_message ("%s", (char *) notices->pdata[0]);
+  g_assert_true (conclave_trace_load (store, path, &bad, &problem, &error));
+  g_assert_no_error (error);
+  g_test_message ("%u bad: %s", bad, problem);
+  g_assert_cmpuint (bad, ==, 0);
+  g_assert_cmpuint (conclave_event_store_get_end (store), ==, 3);
+  g_assert_cmpint (g_chdir (was), ==, 0);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -262,5 +328,6 @@ main (int   argc,
   ui_test_init (&argc, &argv);
   g_test_add ("/keep/save-trace", UiFixture, NULL, ui_fixture_set_up, test_save_trace, ui_fixture_tear_down);
   g_test_add_func ("/keep/ask-before-close", test_ask_before_close);
+  g_test_add_func ("/keep/save-before-close", test_save_before_close);
   return g_test_run ();
 }
