@@ -462,6 +462,25 @@ test_replay_summary (void)
     for (guint i = 0; i < G_N_ELEMENTS (members); i++)
       g_assert_true (json_node_equal (json_object_get_member (live, members[i]),
                                       json_object_get_member (again, members[i])));
+    /* Cut short (a copy that broke off): what was before the break loads,
+     * and the problem names the line it broke in. */
+    {
+      g_autofree char *data = NULL;
+      g_autofree char *cut = g_build_filename (dir, "cut.jsonl.gz", NULL);
+      g_autoptr(ConclaveEventStore) part = conclave_event_store_new ();
+      g_autofree char *problem = NULL;
+      gsize len = 0;
+
+      g_assert_true (g_file_get_contents (gz, &data, &len, NULL));
+      g_assert_true (g_file_set_contents (cut, data, (gssize) (len * 2 / 3), NULL));
+      g_assert_true (conclave_trace_load (part, cut, &bad, &problem, &error));
+      g_test_message ("%s", problem);
+      g_assert_cmpuint (bad, >=, 1);
+      g_assert_true (g_str_has_prefix (problem, cut));
+      g_assert_cmpuint (conclave_event_store_get_end (part), >, 0);
+      g_assert_cmpuint (conclave_event_store_get_end (part), <, conclave_event_store_get_end (store));
+      g_unlink (cut);
+    }
     /* A save into a folder that is not there fails with a reason. */
     g_assert_false (conclave_trace_save (store, "/nonexistent/x.jsonl", &header, &error));
     g_assert_nonnull (error);
