@@ -14,6 +14,7 @@
 
 #include "conclave-application.h"
 #include "conclave-preferences-window.h"
+#include "conclave-save.h"
 #include "conclave-session.h"
 #include "conclave-window.h"
 
@@ -154,6 +155,20 @@ start_scenario (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   conclave_session_start_scenario (session (user_data), g_variant_get_string (parameter, NULL));
 }
 
+/* save-trace names the file (D-Bus, tests); save-trace-dialog, without a
+ * parameter, asks for it (the menu, Ctrl+S). */
+static void
+save_trace (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  conclave_save_trace (session (user_data), g_variant_get_string (parameter, NULL));
+}
+
+static void
+save_trace_dialog (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  conclave_save_choose (main_window (user_data), FALSE);
+}
+
 static void
 set_tempo (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -237,6 +252,11 @@ quit (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   GtkApplication *app = user_data;
   GList *windows = gtk_application_get_windows (app);
 
+  /* An unsaved class asks first; its window closes (and we end) once
+   * the teacher answered. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (CONCLAVE_IS_WINDOW (l->data) && conclave_save_ask_on_close (l->data))
+      return;
   /* Closing the window shuts the cluster down (no process survives us). */
   while (windows != NULL)
     {
@@ -265,6 +285,8 @@ static const GActionEntry app_entries[] = {
   { "restart-node", restart_node, "s" },
   { "remove-node", remove_node, "s" },
   { "start-scenario", start_scenario, "s" },
+  { "save-trace", save_trace, "s" },
+  { "save-trace-dialog", save_trace_dialog },
   { "set-tempo", set_tempo, "d", "1.0" },
   { "freeze-all", toggle_state, NULL, "false", change_freeze_all },
   { "presentation-mode", toggle_state, NULL, "false", change_presentation_mode },
@@ -281,6 +303,7 @@ static const struct {
   { "app.add-server", { "<Control><Shift>s", NULL } },
   { "app.add-client", { "<Control><Shift>c", NULL } },
   { "app.run-program", { "<Control><Shift>r", NULL } },
+  { "app.save-trace-dialog", { "<Control>s", NULL } },
   { "app.start-scenario('chapter-1')", { "<Control>1", NULL } },
   { "app.start-scenario('chapter-2')", { "<Control>2", NULL } },
   { "app.start-scenario('chapter-3')", { "<Control>3", NULL } },

@@ -15,6 +15,7 @@
 #include "conclave-events-view.h"
 #include "conclave-inspector.h"
 #include "conclave-kind-legend.h"
+#include "conclave-save.h"
 #include "conclave-timeline.h"
 #include "conclave-welcome-page.h"
 #include "conclave-window-private.h"
@@ -278,6 +279,8 @@ conclave_window_close_request (GtkWindow *window)
 {
   ConclaveWindow *self = CONCLAVE_WINDOW (window);
 
+  if (conclave_save_ask_on_close (self))
+    return TRUE;  /* closed again once the teacher answered */
   save_size (self);
   conclave_session_set_frame_clock (self->session, NULL);
   if (window_cluster (self) != NULL)

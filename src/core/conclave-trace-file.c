@@ -3,9 +3,16 @@
  * Writing goes through conclave_event_to_json_line(), reading through the
  * same parser the control channel uses, so a trace says exactly what the
  * live channel said. Processes are rebuilt from each line's node and pid.
+ * A saved trace begins with one header line (PROTOCOL.md, "Trace files");
+ * a file may be gzip-compressed. Never writes to a store it reads into
+ * anything but the events of the file.
  */
+#include "config.h"
+
 #include "conclave-trace-file.h"
 #include "conclave-line-parser.h"
+
+#include <json-glib/json-glib.h>
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -159,6 +166,334 @@ fold_quiet_children (ConclaveEventStore *store, guint first_proc)
     }
 }
 
+/* ---- the header line ------------------------------------------------------ */
+
+/* The member that makes a line the header: no event line has it. */
+#define HEADER_KEY "conclave_trace"
+#define HEADER_FORMAT 1
+
+void
+conclave_trace_header_clear (ConclaveTraceHeader *header)
+{
+  g_clear_pointer (&header->scenario, g_free);
+  g_clear_pointer (&header->election, g_free);
+  g_clear_pointer (&header->version, g_free);
+  header->tempo = 0;
+  header->format = 0;
+}
+
+static void
+add_string_member (JsonBuilder *b, const char *name, const char *value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value);
+}
+
+char *
+conclave_trace_header_to_line (const ConclaveTraceHeader *header)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, HEADER_KEY);
+  json_builder_add_int_value (b, HEADER_FORMAT);
+  add_string_member (b, "version", header->version ? header->version : PACKAGE_VERSION);
+  add_string_member (b, "scenario", header->scenario);
+  if (header->tempo > 0)
+    {
+      json_builder_set_member_name (b, "tempo");
+      json_builder_add_double_value (b, header->tempo);
+    }
+  add_string_member (b, "election", header->election);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+/* TRUE when the line is a header (read into `header`, if not NULL). */
+static gboolean
+read_header (const char *line, gsize len, ConclaveTraceHeader *header)
+{
+  static const char prefix[] = "{\"" HEADER_KEY "\":";
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *o;
+
+  if (len < sizeof prefix - 1 || memcmp (line, prefix, sizeof prefix - 1) != 0)
+    return FALSE;
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, line, (gssize) len, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return FALSE;
+  o = json_node_get_object (json_parser_get_root (parser));
+  if (header == NULL)
+    return TRUE;
+  conclave_trace_header_clear (header);
+  header->format = (guint) json_object_get_int_member_with_default (o, HEADER_KEY, 0);
+  header->scenario = g_strdup (json_object_get_string_member_with_default (o, "scenario", NULL));
+  header->election = g_strdup (json_object_get_string_member_with_default (o, "election", NULL));
+  header->version = g_strdup (json_object_get_string_member_with_default (o, "version", NULL));
+  header->tempo = json_object_get_double_member_with_default (o, "tempo", 0);
+  return TRUE;
+}
+
+/* ---- saving --------------------------------------------------------------- */
+
+static gboolean
+flush_text (GOutputStream *out, GString *text, GError **error)
+{
+  gboolean ok = g_output_stream_write_all (out, text->str, text->len, NULL, NULL, error);
+
+  g_string_truncate (text, 0);
+  return ok;
+}
+
+static gboolean
+write_events (GOutputStream *out, ConclaveEventStore *store, const ConclaveTraceHeader *header, GError **error)
+{
+  ConclaveIntern *intern = conclave_event_store_get_intern (store);
+  g_autoptr(GString) text = g_string_sized_new (1 << 17);
+  g_autofree char *first = conclave_trace_header_to_line (header);
+
+  g_string_append (text, first);
+  g_string_append_c (text, '\n');
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+      ConclaveProcessInfo *info = e->proc ? conclave_event_store_get_process (store, e->proc) : NULL;
+
+      conclave_event_to_json_line (e, intern, info ? conclave_event_store_str (store, info->node) : NULL,
+                                   info ? info->pid : 0, text);
+      g_string_append_c (text, '\n');
+      if (text->len >= (1 << 16) && !flush_text (out, text, error))
+        return FALSE;
+    }
+  return flush_text (out, text, error);
+}
+
+gboolean
+conclave_trace_save (ConclaveEventStore        *store,
+                     const char                *path,
+                     const ConclaveTraceHeader *header,
+                     GError                   **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+
+  g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (store), FALSE);
+  g_return_val_if_fail (path != NULL && header != NULL, FALSE);
+
+  file = g_file_new_for_path (path);
+  /* Written beside and renamed over: a failed save leaves the old file. */
+  if ((stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error)) == NULL)
+    return FALSE;
+  if (g_str_has_suffix (path, ".gz"))
+    {
+      g_autoptr(GZlibCompressor) gzip = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1);
+      out = g_converter_output_stream_new (G_OUTPUT_STREAM (stream), G_CONVERTER (gzip));
+    }
+  else
+    out = g_object_ref (G_OUTPUT_STREAM (stream));
+  if (!write_events (out, store, header, error))
+    {
+      /* Closing would rename the half-written file over the old one. */
+      g_autoptr(GCancellable) cancel = g_cancellable_new ();
+      g_cancellable_cancel (cancel);
+      g_output_stream_close (out, cancel, NULL);
+      return FALSE;
+    }
+  return g_output_stream_close (out, NULL, error);
+}
+
+/* ---- reading -------------------------------------------------------------- */
+
+struct _ConclaveTraceReader {
+  ConclaveEventStore  *store;
+  ConclaveLineParser  *parser;
+  GInputStream        *in;
+  char                *path;
+  GByteArray          *buffer;    /* read, not yet split into lines */
+  gsize                pos;       /* where the next line starts in buffer */
+  gboolean             eof;
+  guint                number;    /* of the last line read */
+  guint                n_bad;
+  char                *first_problem;
+  guint                first_proc;
+  ConclaveTraceHeader  header;
+};
+
+/* The file, decompressed when it starts with gzip's magic bytes. */
+static GInputStream *
+open_input (const char *path, GError **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) raw = g_file_read (file, NULL, error);
+  g_autoptr(GBufferedInputStream) buffered = NULL;
+  gsize n = 0;
+  const guchar *peek;
+
+  if (raw == NULL)
+    return NULL;
+  buffered = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (G_INPUT_STREAM (raw), 1 << 16));
+  if (g_buffered_input_stream_fill (buffered, 2, NULL, error) < 0)
+    return NULL;
+  peek = g_buffered_input_stream_peek_buffer (buffered, &n);
+  if (n >= 2 && peek[0] == 0x1f && peek[1] == 0x8b)
+    {
+      g_autoptr(GZlibDecompressor) gunzip = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+      return g_converter_input_stream_new (G_INPUT_STREAM (buffered), G_CONVERTER (gunzip));
+    }
+  return G_INPUT_STREAM (g_steal_pointer (&buffered));
+}
+
+ConclaveTraceReader *
+conclave_trace_reader_new (ConclaveEventStore *store,
+                           const char         *path,
+                           GError            **error)
+{
+  g_autoptr(GError) local = NULL;
+  ConclaveTraceReader *self;
+  GInputStream *in;
+
+  g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (store), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if ((in = open_input (path, &local)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, local->code, "Cannot open the trace %s: %s", path, local->message);
+      return NULL;
+    }
+  self = g_new0 (ConclaveTraceReader, 1);
+  self->store = g_object_ref (store);
+  self->parser = conclave_line_parser_new (conclave_event_store_get_intern (store));
+  self->in = in;
+  self->path = g_strdup (path);
+  self->buffer = g_byte_array_sized_new (1 << 17);
+  self->first_proc = conclave_event_store_get_n_processes (store);
+  return self;
+}
+
+/* More of the file into the buffer; FALSE at its end (or where it broke). */
+static gboolean
+fill (ConclaveTraceReader *self)
+{
+  g_autoptr(GError) error = NULL;
+  gsize old;
+  gssize n;
+
+  if (self->eof)
+    return FALSE;
+  g_byte_array_remove_range (self->buffer, 0, (guint) self->pos);
+  self->pos = 0;
+  old = self->buffer->len;
+  g_byte_array_set_size (self->buffer, (guint) old + (1 << 16));
+  n = g_input_stream_read (self->in, self->buffer->data + old, 1 << 16, NULL, &error);
+  g_byte_array_set_size (self->buffer, (guint) (old + MAX (n, 0)));
+  if (n <= 0)
+    {
+      self->eof = TRUE;
+      if (error != NULL && self->n_bad++ == 0)
+        self->first_problem = g_strdup_printf ("%s:%u: %s", self->path, self->number + 1, error->message);
+    }
+  return n > 0;
+}
+
+/* The next line without its newline (NUL-terminated in the buffer), or
+ * NULL at the end; a last line without a newline counts too. */
+static char *
+next_line (ConclaveTraceReader *self, gsize *len)
+{
+  for (;;)
+    {
+      char *start = (char *) self->buffer->data + self->pos;
+      gsize avail = self->buffer->len - self->pos;
+      char *nl = memchr (start, '\n', avail);
+
+      if (nl == NULL && fill (self))
+        continue;
+      if (nl == NULL && avail == 0)
+        return NULL;
+      if (nl == NULL)
+        {
+          g_byte_array_append (self->buffer, (const guint8 *) "\n", 1);
+          continue;
+        }
+      *nl = '\0';
+      *len = (gsize) (nl - start);
+      self->pos += *len + 1;
+      self->number++;
+      return start;
+    }
+}
+
+gboolean
+conclave_trace_reader_next (ConclaveTraceReader *self,
+                            ConclaveEvent       *e)
+{
+  char *line;
+  gsize len;
+
+  g_return_val_if_fail (self != NULL && e != NULL, FALSE);
+
+  while ((line = next_line (self, &len)) != NULL)
+    {
+      const char *reason = NULL;
+
+      if (len == 0 || (self->number == 1 && read_header (line, len, &self->header)))
+        continue;
+      if (conclave_line_parser_parse (self->parser, line, len, e, &reason) != CONCLAVE_PARSE_OK)
+        {
+          if (self->n_bad++ == 0)
+            self->first_problem = g_strdup_printf ("%s:%u: %s", self->path, self->number, reason);
+          continue;
+        }
+      e->proc = process_for_line (self->store, self->parser, e);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+const ConclaveTraceHeader *
+conclave_trace_reader_get_header (ConclaveTraceReader *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return &self->header;
+}
+
+void
+conclave_trace_reader_finish (ConclaveTraceReader *self,
+                              guint               *n_bad,
+                              char               **first_problem)
+{
+  g_return_if_fail (self != NULL);
+
+  fold_quiet_children (self->store, self->first_proc);
+  if (n_bad)
+    *n_bad = self->n_bad;
+  if (first_problem)
+    *first_problem = g_steal_pointer (&self->first_problem);
+}
+
+void
+conclave_trace_reader_free (ConclaveTraceReader *self)
+{
+  if (self == NULL)
+    return;
+  g_object_unref (self->store);
+  conclave_line_parser_free (self->parser);
+  g_object_unref (self->in);
+  g_free (self->path);
+  g_byte_array_unref (self->buffer);
+  g_free (self->first_problem);
+  conclave_trace_header_clear (&self->header);
+  g_free (self);
+}
+
 gboolean
 conclave_trace_load (ConclaveEventStore *store,
                      const char         *path,
@@ -166,43 +501,14 @@ conclave_trace_load (ConclaveEventStore *store,
                      char              **first_problem,
                      GError            **error)
 {
-  g_autoptr(ConclaveLineParser) parser = NULL;
+  g_autoptr(ConclaveTraceReader) reader = conclave_trace_reader_new (store, path, error);
   g_autoptr(GArray) batch = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), 4096);
-  g_autofree char *line = NULL;
-  size_t cap = 0;
-  ssize_t len;
-  guint bad = 0, number = 0, first_proc;
-  FILE *in;
+  ConclaveEvent e;
 
-  g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (store), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  if ((in = fopen (path, "re")) == NULL)
+  if (reader == NULL)
+    return FALSE;
+  while (conclave_trace_reader_next (reader, &e))
     {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Cannot open the trace %s: %s", path, g_strerror (saved));
-      return FALSE;
-    }
-  first_proc = conclave_event_store_get_n_processes (store);
-  parser = conclave_line_parser_new (conclave_event_store_get_intern (store));
-  while ((len = getline (&line, &cap, in)) >= 0)
-    {
-      ConclaveEvent e;
-      const char *reason = NULL;
-
-      number++;
-      if (len > 0 && line[len - 1] == '\n')
-        line[--len] = '\0';
-      if (len == 0)
-        continue;
-      if (conclave_line_parser_parse (parser, line, (gsize) len, &e, &reason) != CONCLAVE_PARSE_OK)
-        {
-          if (bad++ == 0 && first_problem)
-            *first_problem = g_strdup_printf ("%s:%u: %s", path, number, reason);
-          continue;
-        }
-      e.proc = process_for_line (store, parser, &e);
       g_array_append_val (batch, e);
       if (batch->len == 4096)
         {
@@ -211,9 +517,6 @@ conclave_trace_load (ConclaveEventStore *store,
         }
     }
   conclave_event_store_append (store, (ConclaveEvent *) (gpointer) batch->data, batch->len);
-  fclose (in);
-  fold_quiet_children (store, first_proc);
-  if (n_bad)
-    *n_bad = bad;
+  conclave_trace_reader_finish (reader, n_bad, first_problem);
   return TRUE;
 }

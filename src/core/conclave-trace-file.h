@@ -3,7 +3,10 @@
  * The control protocol's own schema with the process's node and pid added,
  * plus the controller's events (PROTOCOL.md). Written while running, read
  * back into a store for replay. A damaged line is counted and reported with
- * its line number; the rest of the file still loads.
+ * its line number; the rest of the file still loads. A saved trace starts
+ * with a header line (scenario, tempo, election, Conclave's version) and
+ * is gzip-compressed when its name ends in `.gz`; readers take both, and
+ * traces without a header.
  */
 #pragma once
 
@@ -28,6 +31,48 @@ ConclaveTraceRecorder *conclave_trace_recorder_new  (ConclaveEventStore *store,
                                                      GError            **error);
 void                   conclave_trace_recorder_free (ConclaveTraceRecorder *self);
 
+/* What a saved trace says about itself (its first line). Any field may be
+ * NULL / 0 (a trace written while running has no header). */
+typedef struct {
+  guint   format;     /* 1; 0: the trace had no header */
+  char   *scenario;   /* scenario id, "chapter-2" */
+  double  tempo;
+  char   *election;   /* the group's: "raft", "bully", "ring" */
+  char   *version;    /* Conclave's, PACKAGE_VERSION when writing */
+} ConclaveTraceHeader;
+
+void     conclave_trace_header_clear   (ConclaveTraceHeader *header);
+/* The header as one JSON line, without its newline. */
+char    *conclave_trace_header_to_line (const ConclaveTraceHeader *header);
+
+/* Writes the header and every retained event of the store to path,
+ * gzip-compressed when it ends in ".gz"; the file appears only once it is
+ * complete (a failed save leaves what was there). */
+gboolean conclave_trace_save   (ConclaveEventStore        *store,
+                                const char                *path,
+                                const ConclaveTraceHeader *header,
+                                GError                   **error);
+
+/* Reads a trace one event at a time (for a replay that acts between
+ * events): each event has its `proc` in the store's process table, which
+ * the reader fills; appending the events to the store is the caller's.
+ * finish() folds quiet children as conclave_trace_load does and says how
+ * many lines were not events. */
+typedef struct _ConclaveTraceReader ConclaveTraceReader;
+
+ConclaveTraceReader *conclave_trace_reader_new    (ConclaveEventStore  *store,
+                                                   const char          *path,
+                                                   GError             **error);
+/* FALSE at the end of the file. */
+gboolean             conclave_trace_reader_next   (ConclaveTraceReader *self,
+                                                   ConclaveEvent       *event);
+/* Valid once the first event was read (format 0: no header). */
+const ConclaveTraceHeader *conclave_trace_reader_get_header (ConclaveTraceReader *self);
+void                 conclave_trace_reader_finish (ConclaveTraceReader *self,
+                                                   guint               *n_bad,
+                                                   char               **first_problem);
+void                 conclave_trace_reader_free   (ConclaveTraceReader *self);
+
 /* Loads a trace into an (empty) store. FALSE only when the file cannot be
  * read at all. `n_bad` gets the number of lines that were not events and
  * `first_problem` (if not NULL) a message naming the first one's line. */
@@ -38,5 +83,6 @@ gboolean conclave_trace_load   (ConclaveEventStore *store,
                                 GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConclaveTraceRecorder, conclave_trace_recorder_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConclaveTraceReader, conclave_trace_reader_free)
 
 G_END_DECLS

@@ -10,9 +10,21 @@
 
 #include "conclave-run-summary.h"
 #include "conclave-cluster-models.h"
+#include "conclave-replay.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
+
+ConclaveRunView
+conclave_run_view_of_cluster (ConclaveCluster *cluster)
+{
+  return (ConclaveRunView) {
+    .store = conclave_cluster_get_store (cluster),
+    .matcher = conclave_cluster_get_matcher (cluster),
+    .leaders = conclave_cluster_get_leaders (cluster),
+    .cluster = cluster,
+  };
+}
 
 ConclaveProcSummary *
 conclave_run_summarize_processes (ConclaveEventStore *store)
@@ -48,13 +60,19 @@ conclave_run_summarize_processes (ConclaveEventStore *store)
   return sum;
 }
 
-gboolean
-conclave_run_process_shown (ConclaveCluster *cluster, const ConclaveProcSummary *sum, guint proc)
+static ConclaveNode *
+node_for_proc (const ConclaveRunView *view, guint proc)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  return view->cluster ? conclave_cluster_node_for_proc (view->cluster, proc) : NULL;
+}
+
+gboolean
+conclave_run_process_shown (const ConclaveRunView *view, const ConclaveProcSummary *sum, guint proc)
+{
+  ConclaveEventStore *store = view->store;
   ConclaveProcessInfo *info = conclave_event_store_get_process (store, proc);
 
-  if (info == NULL || (info->node == 0 && conclave_cluster_node_for_proc (cluster, proc) == NULL))
+  if (info == NULL || (info->node == 0 && node_for_proc (view, proc) == NULL))
     return FALSE;
   if (sum[proc].sockets > 0)
     return TRUE;
@@ -65,9 +83,9 @@ conclave_run_process_shown (ConclaveCluster *cluster, const ConclaveProcSummary 
 }
 
 char *
-conclave_run_process_end (ConclaveCluster *cluster, ConclaveProcessInfo *info, const ConclaveProcSummary *sum)
+conclave_run_process_end (const ConclaveRunView *view, ConclaveProcessInfo *info, const ConclaveProcSummary *sum)
 {
-  ConclaveNode *node = conclave_cluster_node_for_proc (cluster, info->index);
+  ConclaveNode *node = node_for_proc (view, info->index);
   gboolean current = node && conclave_node_get_pid (node) == info->pid;
 
   if (current && conclave_node_get_state (node) == CONCLAVE_NODE_CRASHED)
@@ -78,28 +96,36 @@ conclave_run_process_end (ConclaveCluster *cluster, ConclaveProcessInfo *info, c
     return g_strdup_printf ("crashed (signal %d)", sum->signum);
   if (sum->ended)
     return g_strdup_printf ("exited (%d)", sum->code);
+  if (view->cluster == NULL)
+    return conclave_replay_process_end (view->store, info);
   if (!current && node && conclave_node_get_kind (node) != CONCLAVE_NODE_KIND_CHILD)
     return g_strdup ("replaced");
   return g_strdup (node ? conclave_node_state_to_string (conclave_node_get_state (node)) : "-");
 }
 
 void
-conclave_run_foreach_process (ConclaveCluster *cluster, ConclaveRunProcessFunc func, gpointer data)
+conclave_run_foreach_process (const ConclaveRunView *view, ConclaveRunProcessFunc func, gpointer data)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  ConclaveEventStore *store = view->store;
   g_autofree ConclaveProcSummary *sum = conclave_run_summarize_processes (store);
 
   for (guint i = 1; i < conclave_event_store_get_n_processes (store); i++)
     {
       ConclaveProcessInfo *info = conclave_event_store_get_process (store, i);
-      ConclaveNode *node = conclave_cluster_node_for_proc (cluster, i);
+      ConclaveNode *node = node_for_proc (view, i);
       g_autofree char *end = NULL;
+      g_autofree char *name = NULL;
 
-      if (!conclave_run_process_shown (cluster, sum, i))
+      if (!conclave_run_process_shown (view, sum, i))
         continue;
-      end = conclave_run_process_end (cluster, info, &sum[i]);
-      func (info, node ? conclave_node_get_name (node) : conclave_event_store_str (store, info->node) ?: "",
-            end, &sum[i], data);
+      end = conclave_run_process_end (view, info, &sum[i]);
+      if (node != NULL)
+        name = g_strdup (conclave_node_get_name (node));
+      else if (view->cluster == NULL)
+        name = conclave_replay_process_name (store, info);
+      else
+        name = g_strdup (conclave_event_store_str (store, info->node) ?: "");
+      func (info, name, end, &sum[i], data);
     }
 }
 
@@ -113,10 +139,10 @@ conclave_kind_counts_sent (const ConclaveKindCounts *k)
 }
 
 GHashTable *
-conclave_run_count_kinds (ConclaveCluster *cluster, ConclaveKindCounts *total)
+conclave_run_count_kinds (const ConclaveRunView *view, ConclaveKindCounts *total)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
-  ConclaveMatcher *matcher = conclave_cluster_get_matcher (cluster);
+  ConclaveEventStore *store = view->store;
+  ConclaveMatcher *matcher = view->matcher;
   GHashTable *kinds = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
   memset (total, 0, sizeof *total);
@@ -157,10 +183,10 @@ add_counts (JsonBuilder *b, const ConclaveKindCounts *k)
 }
 
 static void
-add_messages (JsonBuilder *b, ConclaveCluster *cluster)
+add_messages (JsonBuilder *b, const ConclaveRunView *view)
 {
   ConclaveKindCounts total;
-  g_autoptr(GHashTable) kinds = conclave_run_count_kinds (cluster, &total);
+  g_autoptr(GHashTable) kinds = conclave_run_count_kinds (view, &total);
   g_autofree gpointer *names = NULL;
   guint n = 0;
 
@@ -200,12 +226,12 @@ add_process (ConclaveProcessInfo *info, const char *node, const char *end,
 }
 
 static void
-add_processes (JsonBuilder *b, ConclaveCluster *cluster)
+add_processes (JsonBuilder *b, const ConclaveRunView *view)
 {
-  g_object_set_data (G_OBJECT (b), "store", conclave_cluster_get_store (cluster));
+  g_object_set_data (G_OBJECT (b), "store", view->store);
   json_builder_set_member_name (b, "processes");
   json_builder_begin_array (b);
-  conclave_run_foreach_process (cluster, add_process, b);
+  conclave_run_foreach_process (view, add_process, b);
   json_builder_end_array (b);
 }
 
@@ -225,10 +251,10 @@ static const char * const leader_end_words[] = {
 G_STATIC_ASSERT (G_N_ELEMENTS (leader_end_words) == CONCLAVE_LEADER_EXITED + 1);
 
 static void
-add_leaders (JsonBuilder *b, ConclaveCluster *cluster)
+add_leaders (JsonBuilder *b, const ConclaveRunView *view)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
-  ConclaveLeaders *leaders = conclave_cluster_get_leaders (cluster);
+  ConclaveEventStore *store = view->store;
+  ConclaveLeaders *leaders = view->leaders;
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
 
   for (guint i = 0; i < conclave_leaders_get_n_intervals (leaders); i++)
@@ -286,17 +312,17 @@ add_violations (JsonBuilder *b, ConclaveEventStore *store)
 }
 
 gboolean
-conclave_run_write_summary_json (ConclaveCluster *cluster, const char *path, GError **error)
+conclave_run_write_summary_json (const ConclaveRunView *view, const char *path, GError **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (b);
-  add_messages (b, cluster);
-  add_processes (b, cluster);
-  add_leaders (b, cluster);
-  add_violations (b, conclave_cluster_get_store (cluster));
+  add_messages (b, view);
+  add_processes (b, view);
+  add_leaders (b, view);
+  add_violations (b, view->store);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   json_generator_set_root (generator, root);

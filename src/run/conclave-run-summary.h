@@ -9,8 +9,22 @@
 #pragma once
 
 #include "conclave-cluster.h"
+#include "conclave-leaders.h"
 
 G_BEGIN_DECLS
+
+/* What a summary is read from: a live cluster's store and models, or a
+ * replay's (cluster NULL: how each process ended is read from the events
+ * alone, see conclave-replay.h). */
+typedef struct {
+  ConclaveEventStore *store;
+  ConclaveMatcher    *matcher;
+  ConclaveLeaders    *leaders;
+  ConclaveCluster    *cluster;
+} ConclaveRunView;
+
+/* The view of a live cluster. */
+ConclaveRunView      conclave_run_view_of_cluster    (ConclaveCluster *cluster);
 
 typedef struct {
   guint64 n[CONCLAVE_MESSAGE_N_STATES];
@@ -30,11 +44,11 @@ ConclaveProcSummary *conclave_run_summarize_processes (ConclaveEventStore *store
 /* One program, one row: FALSE for a process that never touched a socket
  * and has no row (folded into its parent: a wrapper's helper), and for a
  * wrapper that never touched a socket while a child of its did. */
-gboolean             conclave_run_process_shown      (ConclaveCluster           *cluster,
+gboolean             conclave_run_process_shown      (const ConclaveRunView     *view,
                                                       const ConclaveProcSummary *sum,
                                                       guint                      proc);
 /* "exited (0)", "crashed (signal 9)", "running", "replaced" … */
-char                *conclave_run_process_end        (ConclaveCluster           *cluster,
+char                *conclave_run_process_end        (const ConclaveRunView     *view,
                                                       ConclaveProcessInfo       *info,
                                                       const ConclaveProcSummary *sum);
 /* Calls func for each process shown (see conclave_run_process_shown), in
@@ -44,15 +58,15 @@ typedef void (*ConclaveRunProcessFunc) (ConclaveProcessInfo       *info,
                                         const char                *end,
                                         const ConclaveProcSummary *sum,
                                         gpointer                   data);
-void                 conclave_run_foreach_process    (ConclaveCluster       *cluster,
+void                 conclave_run_foreach_process    (const ConclaveRunView *view,
                                                       ConclaveRunProcessFunc func,
                                                       gpointer               data);
 /* Message kind (const char *, interned) → ConclaveKindCounts*; `total` gets all. */
-GHashTable          *conclave_run_count_kinds        (ConclaveCluster    *cluster,
-                                                      ConclaveKindCounts *total);
+GHashTable          *conclave_run_count_kinds        (const ConclaveRunView *view,
+                                                      ConclaveKindCounts    *total);
 guint64              conclave_kind_counts_sent       (const ConclaveKindCounts *k);
 /* Writes the JSON summary; FALSE with error if the file cannot be written. */
-gboolean             conclave_run_write_summary_json (ConclaveCluster *cluster,
+gboolean             conclave_run_write_summary_json (const ConclaveRunView *view,
                                                       const char      *path,
                                                       GError         **error);
 

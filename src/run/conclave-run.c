@@ -5,10 +5,13 @@
  *   conclave-run chapter-4 --tempo 0.05 --chaos 7 --duration 60s
  *   conclave-run --node s1=exec:"python3 server.py --id 1" --leader-pattern 'leader is (?<leader>\d+)'
  *                --input c1=posts.txt --summary-json summary.json
+ *   conclave-run --replay out.jsonl --summary-json summary.json
  *
  * Runs a scenario (or a list of nodes) on the same core the window uses,
  * applies a fault schedule (or seeded chaos), writes a trace, and prints a
  * summary at the end (for a server group: elections, failovers, posts).
+ * --replay runs the core over a recording instead (no process) and prints
+ * the same summary.
  * Exit status: 0 fine, 1 something failed to start or a node failed on its
  * own, 2 bad usage, 3 an invariant was violated. Ctrl-C stops cleanly, with
  * every process it started.
@@ -18,6 +21,7 @@
 #include "conclave-chaos.h"
 #include "conclave-cluster.h"
 #include "conclave-group-stats.h"
+#include "conclave-replay.h"
 #include "conclave-run-summary.h"
 #include "conclave-supervisor.h"
 
@@ -174,11 +178,11 @@ print_process (ConclaveProcessInfo *info, const char *node, const char *end,
 }
 
 static void
-print_processes (ConclaveCluster *cluster)
+print_processes (const ConclaveRunView *view)
 {
   g_print ("\nProcesses\n  %-12s %8s %8s  %-14s %-18s %8s %8s %6s\n",
            "node", "pid", "ppid", "role", "state", "sent", "received", "errors");
-  conclave_run_foreach_process (cluster, print_process, conclave_cluster_get_store (cluster));
+  conclave_run_foreach_process (view, print_process, view->store);
 }
 
 static void
@@ -194,10 +198,10 @@ print_kind_counts (const char *kind, const ConclaveKindCounts *k)
 }
 
 static void
-print_messages (ConclaveCluster *cluster)
+print_messages (const ConclaveRunView *view)
 {
   ConclaveKindCounts total;
-  g_autoptr(GHashTable) kinds = conclave_run_count_kinds (cluster, &total);
+  g_autoptr(GHashTable) kinds = conclave_run_count_kinds (view, &total);
   GHashTableIter iter;
   gpointer key, value;
 
@@ -229,19 +233,53 @@ count_type (ConclaveEventStore *store, ConclaveEventType type, gboolean print)
   return n;
 }
 
-/* The violations the store still holds, then the checker's own count of
- * all of them: that count is the verdict, retention cannot drop it. */
-static guint
-print_violations (ConclaveCluster *cluster)
+/* A replay's "In all": the recorded violations by what, in order of first sight. */
+static void
+print_recorded_kinds (ConclaveEventStore *store)
 {
-  ConclaveChecker *checker = conclave_cluster_get_checker (cluster);
-  guint total = conclave_checker_get_n_violations (checker);
-  guint listed = count_type (conclave_cluster_get_store (cluster), CONCLAVE_EVENT_VIOLATION, TRUE);
+  g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+      gpointer what = GUINT_TO_POINTER (e->type == CONCLAVE_EVENT_VIOLATION ? conclave_event_violation_what (e) : 0);
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, what));
+
+      if (e->type != CONCLAVE_EVENT_VIOLATION)
+        continue;
+      if (count == 0)
+        g_array_append_val (order, ((guint32) { GPOINTER_TO_UINT (what) }));
+      g_hash_table_insert (counts, what, GUINT_TO_POINTER (count + 1));
+    }
+  for (guint i = 0; i < order->len; i++)
+    {
+      guint32 what = g_array_index (order, guint32, i);
+      g_print ("%s %s: %u", i == 0 ? "  In all:" : ",", conclave_event_store_str (store, what) ?: "?",
+               GPOINTER_TO_UINT (g_hash_table_lookup (counts, GUINT_TO_POINTER (what))));
+    }
+  if (order->len > 0)
+    g_print ("\n");
+}
+
+/* The violations the store still holds, then the checker's own count of
+ * all of them: that count is the verdict, retention cannot drop it. A
+ * replay (checker NULL) has the recorded ones only. */
+static guint
+print_violations (ConclaveEventStore *store, ConclaveChecker *checker)
+{
+  guint listed = count_type (store, CONCLAVE_EVENT_VIOLATION, TRUE);
+  guint total = checker ? conclave_checker_get_n_violations (checker) : listed;
 
   if (total == 0)
     g_print ("  none\n");
   if (total > listed)
     g_print ("  %u more, older than the events kept\n", total - listed);
+  if (checker == NULL)
+    {
+      print_recorded_kinds (store);
+      return total;
+    }
   for (guint i = 0; total > 0 && i < conclave_checker_get_n_kinds (checker); i++)
     {
       guint count;
@@ -284,6 +322,7 @@ typedef struct {
   char             *leader_pattern;
   GStrv             inputs;
   char             *summary_json;
+  char             *replay;
   double            tempo;
   gboolean          list;
   guint             duration_ms;
@@ -305,6 +344,7 @@ options_clear (Options *o)
   g_free (o->leader_pattern);
   g_strfreev (o->inputs);
   g_free (o->summary_json);
+  g_free (o->replay);
   g_clear_pointer (&o->scenario, conclave_scenario_unref);
   g_clear_pointer (&o->nodes, g_ptr_array_unref);
   g_clear_pointer (&o->faults, g_ptr_array_unref);
@@ -408,6 +448,7 @@ parse (Options *o, int *argc, char ***argv)
       "A line a program prints when it leads; a group (?<leader>…) names the leader", "REGEX" },
     { "input", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &o->inputs, "Feed FILE's lines to NAME's stdin", "NAME=FILE" },
     { "summary-json", 0, 0, G_OPTION_ARG_FILENAME, &o->summary_json, "Write the summary to FILE as JSON", "FILE" },
+    { "replay", 0, 0, G_OPTION_ARG_FILENAME, &o->replay, "Run the core over a recorded trace (no processes) and summarise it", "FILE" },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &o->list, "List the built-in scenarios", NULL },
     { NULL }
   };
@@ -436,6 +477,10 @@ parse (Options *o, int *argc, char ***argv)
   for (guint i = 0; o->inputs && o->inputs[i]; i++)
     if (strchr (o->inputs[i], '=') == NULL || o->inputs[i][0] == '=')
       return usage_error ((message = g_strdup_printf ("--input %s: expected NAME=FILE", o->inputs[i])));
+  if (o->replay && (*argc > 1 || o->node_specs || o->fault_specs || o->chaos_seed || o->inputs || o->trace))
+    return usage_error ("--replay runs a recording: no scenario, --node, --fault, --chaos, --input or --trace");
+  if (o->replay)
+    return -1;
   if (*argc > 2 || (*argc < 2 && o->node_specs == NULL))
     return usage_error ("name one scenario or give --node (see --help)");
   return parse_specs (o, *argc == 2 ? (*argv)[1] : NULL);
@@ -545,30 +590,40 @@ run_cluster (Run *run, Options *o)
   return -1;
 }
 
-/* The summary; returns the exit status. */
-static int
-report (Run *run, Options *o)
+/* What a live run and a replay print alike; the number of violations. */
+static guint
+print_summary (const ConclaveRunView *view, ConclaveChecker *checker)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (run->cluster);
+  ConclaveEventStore *store = view->store;
   g_autoptr(ConclaveGroupStats) group = NULL;
-  g_autoptr(GError) error = NULL;
-  guint violations, errors;
+  guint errors;
 
-  if (run->chaos)
-    g_print ("Chaos (seed %" G_GUINT64_FORMAT "): %u disruptions\n", o->seed, conclave_chaos_get_n_steps (run->chaos));
-  g_clear_pointer (&run->chaos, conclave_chaos_free);
-  print_processes (run->cluster);
-  print_messages (run->cluster);
+  print_processes (view);
+  print_messages (view);
   if ((group = conclave_group_stats_new (store, 0)) != NULL)
     conclave_group_stats_print (group, store);
   errors = count_type (store, CONCLAVE_EVENT_ERROR, FALSE);
   g_print ("\nEvents %" G_GUINT64_FORMAT ", malformed control lines %u\n",
            conclave_event_store_get_end (store), errors);
   g_print ("Violations:\n");
-  violations = print_violations (run->cluster);
+  return print_violations (store, checker);
+}
+
+/* The summary; returns the exit status. */
+static int
+report (Run *run, Options *o)
+{
+  ConclaveRunView view = conclave_run_view_of_cluster (run->cluster);
+  g_autoptr(GError) error = NULL;
+  guint violations;
+
+  if (run->chaos)
+    g_print ("Chaos (seed %" G_GUINT64_FORMAT "): %u disruptions\n", o->seed, conclave_chaos_get_n_steps (run->chaos));
+  g_clear_pointer (&run->chaos, conclave_chaos_free);
+  violations = print_summary (&view, conclave_cluster_get_checker (run->cluster));
   if (any_node_failed (run->cluster))
     run->start_failed = TRUE;
-  if (o->summary_json && !conclave_run_write_summary_json (run->cluster, o->summary_json, &error))
+  if (o->summary_json && !conclave_run_write_summary_json (&view, o->summary_json, &error))
     {
       g_printerr ("conclave-run: %s\n", error->message);
       run->start_failed = TRUE;
@@ -576,6 +631,43 @@ report (Run *run, Options *o)
   if (violations > 0)
     return 3;
   return run->start_failed ? 1 : 0;
+}
+
+/* --replay: the core over a recording, the same summary; 1 if the file
+ * cannot be read or the summary written, 3 with violations. */
+static int
+replay (Options *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConclaveReplay) replay = conclave_replay_new (o->replay, &error);
+  const ConclaveTraceHeader *header;
+  const char *problem = NULL;
+  guint bad, violations;
+
+  if (replay == NULL)
+    {
+      g_printerr ("conclave-run: %s\n", error->message);
+      return 1;
+    }
+  header = conclave_replay_get_header (replay);
+  g_print ("Replaying %s", o->replay);
+  if (header->scenario)
+    g_print (" (%s, tempo %.2f%s%s, Conclave %s)", header->scenario, header->tempo,
+             header->election ? ", election " : "", header->election ?: "", header->version ?: "?");
+  g_print ("…\n");
+  if ((bad = conclave_replay_get_problems (replay, &problem)) > 0)
+    g_printerr ("conclave-run: %u damaged lines skipped, the first: %s\n", bad, problem);
+  if (conclave_replay_get_losses (replay) != conclave_replay_get_recorded_losses (replay))
+    g_printerr ("conclave-run: the recording declared %u messages lost, the replay %u\n",
+                conclave_replay_get_recorded_losses (replay), conclave_replay_get_losses (replay));
+  violations = print_summary (conclave_replay_get_view (replay), NULL);
+  if (o->summary_json &&
+      !conclave_run_write_summary_json (conclave_replay_get_view (replay), o->summary_json, &error))
+    {
+      g_printerr ("conclave-run: %s\n", error->message);
+      return 1;
+    }
+  return violations > 0 ? 3 : 0;
 }
 
 int
@@ -588,6 +680,8 @@ main (int argc, char *argv[])
   setlocale (LC_ALL, "");
   if ((status = parse (&options, &argc, &argv)) >= 0)
     return status;
+  if (options.replay)
+    return replay (&options);
   if ((status = run_cluster (&run, &options)) >= 0)
     return status;
   return report (&run, &options);

@@ -4,6 +4,7 @@
 #include "conclave-trace-file.h"
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -23,20 +24,28 @@ run_program (void)
 }
 
 static GSubprocess *
-spawn_run (GError **error, ...)
+spawn_run_va (GError **error, const char *first, va_list args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  va_list args;
-  const char *arg;
 
   g_ptr_array_add (argv, (gpointer) run_program ());
-  va_start (args, error);
-  while ((arg = va_arg (args, const char *)) != NULL)
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
   return g_subprocess_newv ((const char * const *) argv->pdata,
                             G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
+}
+
+static GSubprocess *
+spawn_run (GError **error, const char *first, ...)
+{
+  GSubprocess *p;
+  va_list args;
+
+  va_start (args, first);
+  p = spawn_run_va (error, first, args);
+  va_end (args);
+  return p;
 }
 
 static void
@@ -349,6 +358,145 @@ test_no_orphans_on_sigkill (void)
   check_nobody_survives (SIGKILL);
 }
 
+/* Runs conclave-run with the arguments; its exit status, output logged. */
+static int
+run_to_end (const char *first, ...)
+{
+  g_autoptr(GSubprocess) p = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  va_list args;
+
+  va_start (args, first);
+  p = spawn_run_va (&error, first, args);
+  va_end (args);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (p, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s%s", out, err);
+  g_assert_true (g_subprocess_get_if_exited (p));
+  return g_subprocess_get_exit_status (p);
+}
+
+static JsonObject *
+load_summary (JsonParser *parser, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* A live run and the replay of its trace: the same summary, compared as
+ * parsed JSON (totals, every kind, every process with how it ended, the
+ * leaders). A crash mid-run makes "how it ended" differ between rows. */
+static void
+test_replay_summary (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("conclave-replay-XXXXXX", NULL);
+  g_autofree char *trace = g_build_filename (dir, "live.jsonl", NULL);
+  g_autofree char *a = g_build_filename (dir, "a.json", NULL);
+  g_autofree char *b = g_build_filename (dir, "b.json", NULL);
+  g_autoptr(JsonParser) pa = json_parser_new ();
+  g_autoptr(JsonParser) pb = json_parser_new ();
+  static const char * const members[] = { "totals", "by_kind", "processes", "leaders", "violations" };
+  JsonObject *live, *replay;
+  JsonArray *procs;
+  guint crashed = 0;
+
+  g_assert_cmpint (run_to_end ("chapter-2", "--duration", "3s", "--fault", "1500ms:crash:c2",
+                               "--trace", trace, "--summary-json", a, NULL), ==, 0);
+  g_assert_cmpint (run_to_end ("--replay", trace, "--summary-json", b, NULL), ==, 0);
+  live = load_summary (pa, a);
+  replay = load_summary (pb, b);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (live, "totals"), "delivered"), >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      g_test_message ("comparing %s", members[i]);
+      g_assert_true (json_node_equal (json_object_get_member (live, members[i]),
+                                      json_object_get_member (replay, members[i])));
+    }
+  procs = json_object_get_array_member (replay, "processes");
+  for (guint i = 0; i < json_array_get_length (procs); i++)
+    crashed += g_str_has_prefix (json_object_get_string_member (json_array_get_object_element (procs, i), "end"),
+                                 "crashed");
+  g_assert_cmpuint (crashed, ==, 1);  /* c2, and only c2 */
+
+  /* Saved with a header, plain and gzip-compressed: both replay the same. */
+  {
+    g_autoptr(ConclaveEventStore) store = conclave_event_store_new ();
+    g_autofree char *gz = g_build_filename (dir, "saved.jsonl.gz", NULL);
+    g_autofree char *c = g_build_filename (dir, "c.json", NULL);
+    g_autoptr(JsonParser) pc = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+    ConclaveTraceHeader header = { .scenario = (char *) "chapter-2", .tempo = 1.0 };
+    g_autoptr(ConclaveEventStore) back = conclave_event_store_new ();
+    g_autoptr(ConclaveTraceReader) reader = NULL;
+    g_autofree char *head = NULL;
+    ConclaveEvent e;
+    guint64 n = 0;
+    guint bad = 9;
+    JsonObject *again;
+
+    g_assert_true (conclave_trace_load (store, trace, NULL, NULL, &error));
+    g_assert_true (conclave_trace_save (store, gz, &header, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (gz, &head, NULL, NULL));
+    g_assert_cmpint ((guchar) head[0], ==, 0x1f);  /* gzip's magic */
+    reader = conclave_trace_reader_new (back, gz, &error);
+    g_assert_no_error (error);
+    while (conclave_trace_reader_next (reader, &e))
+      {
+        g_assert_cmpint (e.type, ==, conclave_event_store_get (store, n)->type);
+        n++;
+      }
+    conclave_trace_reader_finish (reader, &bad, NULL);
+    g_assert_cmpuint (bad, ==, 0);
+    g_assert_cmpuint (n, ==, conclave_event_store_get_end (store));
+    g_assert_cmpuint (conclave_trace_reader_get_header (reader)->format, ==, 1);
+    g_assert_cmpstr (conclave_trace_reader_get_header (reader)->scenario, ==, "chapter-2");
+    g_assert_nonnull (conclave_trace_reader_get_header (reader)->version);
+    g_assert_cmpint (run_to_end ("--replay", gz, "--summary-json", c, NULL), ==, 0);
+    again = load_summary (pc, c);
+    for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+      g_assert_true (json_node_equal (json_object_get_member (live, members[i]),
+                                      json_object_get_member (again, members[i])));
+    /* Cut short (a copy that broke off): what was before the break loads,
+     * and the problem names the line it broke in. */
+    {
+      g_autofree char *data = NULL;
+      g_autofree char *cut = g_build_filename (dir, "cut.jsonl.gz", NULL);
+      g_autoptr(ConclaveEventStore) part = conclave_event_store_new ();
+      g_autofree char *problem = NULL;
+      gsize len = 0;
+
+      g_assert_true (g_file_get_contents (gz, &data, &len, NULL));
+      g_assert_true (g_file_set_contents (cut, data, (gssize) (len * 2 / 3), NULL));
+      g_assert_true (conclave_trace_load (part, cut, &bad, &problem, &error));
+      g_test_message ("%s", problem);
+      g_assert_cmpuint (bad, >=, 1);
+      g_assert_true (g_str_has_prefix (problem, cut));
+      g_assert_cmpuint (conclave_event_store_get_end (part), >, 0);
+      g_assert_cmpuint (conclave_event_store_get_end (part), <, conclave_event_store_get_end (store));
+      g_unlink (cut);
+    }
+    /* A save into a folder that is not there fails with a reason. */
+    g_assert_false (conclave_trace_save (store, "/nonexistent/x.jsonl", &header, &error));
+    g_assert_nonnull (error);
+    g_unlink (gz);
+    g_unlink (c);
+  }
+
+  /* Nothing to replay: usage, not a crash. */
+  g_assert_cmpint (run_to_end ("--replay", "/nonexistent/trace.jsonl", NULL), ==, 1);
+  g_assert_cmpint (run_to_end ("chapter-1", "--replay", trace, NULL), ==, 2);
+  g_unlink (trace);
+  g_unlink (a);
+  g_unlink (b);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -356,6 +504,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/run/summary-and-trace", test_summary_and_trace);
   g_test_add_func ("/run/trace-with-damage", test_trace_with_damage);
   g_test_add_func ("/run/bad-usage", test_bad_usage);
+  g_test_add_func ("/run/replay-summary", test_replay_summary);
   g_test_add_func ("/run/verdict-outlives-retention", test_verdict_outlives_retention);
   g_test_add_func ("/run/ctrl-c", test_ctrl_c);
   g_test_add_func ("/run/no-orphans-on-sigkill", test_no_orphans_on_sigkill);

@@ -1,0 +1,46 @@
+/* conclave-replay.h — the core run over a recording, for
+ * `conclave-run --replay FILE`.
+ *
+ * A trace is read event by event into a fresh store whose matcher and
+ * leader intervals are fed as the live cluster fed them; where the live
+ * matcher declared messages lost (the recorded `lost` events), the replay's
+ * matcher is asked to expire at that moment and writes its own `lost`
+ * events instead, so every count is the core's answer, not a copy of the
+ * file's. Starts no process; never writes the file.
+ */
+#pragma once
+
+#include "conclave-run-summary.h"
+#include "conclave-trace-file.h"
+
+G_BEGIN_DECLS
+
+typedef struct _ConclaveReplay ConclaveReplay;
+
+/* NULL with error when the file cannot be read at all; damaged lines are
+ * skipped and counted (get_problems). */
+ConclaveReplay        *conclave_replay_new          (const char     *path,
+                                                     GError        **error);
+void                   conclave_replay_free         (ConclaveReplay *self);
+const ConclaveRunView *conclave_replay_get_view     (ConclaveReplay *self);
+const ConclaveTraceHeader *conclave_replay_get_header (ConclaveReplay *self);
+/* Lines that were not events, and the first one's "FILE:LINE: why". */
+guint                  conclave_replay_get_problems (ConclaveReplay *self,
+                                                     const char    **first);
+/* Losses the recording declared, and how many the replay's matcher did. */
+guint                  conclave_replay_get_recorded_losses (ConclaveReplay *self);
+guint                  conclave_replay_get_losses   (ConclaveReplay *self);
+
+/* A process's row name as the live cluster named it: its node, or
+ * "node/pid" for a child forked by a process of the same node. */
+char                  *conclave_replay_process_name (ConclaveEventStore  *store,
+                                                     ConclaveProcessInfo *info);
+/* How a process ended that no exit or reap event tells of: "replaced"
+ * when its node was started again, else its node's last state as the
+ * controller recorded it ("paused", "running"). */
+char                  *conclave_replay_process_end  (ConclaveEventStore  *store,
+                                                     ConclaveProcessInfo *info);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConclaveReplay, conclave_replay_free)
+
+G_END_DECLS
