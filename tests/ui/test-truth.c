@@ -218,6 +218,18 @@ log_positions (UiFixture *f,
   return positions;
 }
 
+static gboolean
+widget_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (widget));
+}
+
+static gboolean
+widget_unmapped (gpointer widget)
+{
+  return !gtk_widget_get_mapped (GTK_WIDGET (widget));
+}
+
 static void
 test_causal_log (UiFixture     *f,
                  gconstpointer  data)
@@ -267,13 +279,11 @@ test_causal_log (UiFixture     *f,
   g_assert_false (conclave_timeline_get_following (t));
   /* Activating the row (double-click) shows the timeline. */
   conclave_window_show_view (f->window, "events");
-  ui_test_run_for (100);
-  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (t)));
+  g_assert_true (ui_test_wait (widget_unmapped, t, 5000));
   g_signal_emit_by_name (find_visible (log, GTK_TYPE_COLUMN_VIEW), "activate",
                          conclave_event_list_find (CONCLAVE_EVENT_LIST (conclave_events_view_get_model (CONCLAVE_EVENTS_VIEW (log))),
                                                    target));
-  ui_test_run_for (100);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (t)));
+  g_assert_true (ui_test_wait (widget_mapped, t, 5000));
   look (f, "timeline", "causal-2-timeline-focus");
   g_assert_true (conclave_timeline_get_focus_x (t, &x));
   g_assert_cmpfloat_with_epsilon (x, conclave_timeline_time_to_x (t, conclave_event_store_get (store, target)->time_ns), 1.0);
