@@ -114,6 +114,12 @@ void                _conclave_cluster_view_update_links   (ConclaveClusterView *
 void                _conclave_cluster_view_forget_node    (ConclaveClusterView *self,
                                                            ConclaveNode        *node);
 char               *_conclave_cluster_view_describe_node  (ConclaveNode        *node);
+/* When a follower's election timer runs out (its last heartbeat or append
+ * received plus its reported timeout at the tempo); 0: it heard none
+ * within a timeout; -1: no timer is shown (not a follower, none reported). */
+gint64              _conclave_cluster_view_timer_runs_out_ns (ConclaveClusterView *self,
+                                                             ConclaveNode        *node,
+                                                             gint64               now_ns);
 /* What is left of a follower's election timer, 1 (just heard the leader)
  * to 0 (ran out); -1 for a node that is not a running follower. */
 double              _conclave_cluster_view_timer_left     (ConclaveClusterView *self,

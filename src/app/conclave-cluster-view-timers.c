@@ -5,23 +5,19 @@
  * timers running out, never an empty screen.
  *
  * The timer is derived from what the view can see: the receive times of
- * heartbeat/append messages and the node's heartbeat period (its
- * --heartbeat-ms, scaled by the tempo) times the shortest election
- * timeout, 3 heartbeats. Never reads the node's own timer; never draws
- * anything but the rings.
+ * heartbeat/append messages and the election timeout the node reported in
+ * its last state line (`timeout_ms`, at tempo 1), times the tempo as the
+ * node applies it. So the ring empties when the node really stands, not
+ * at a guessed shortest timeout. Never guesses a timeout a node did not
+ * report; never draws anything but the rings.
  */
 #include "config.h"
 
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "conclave-cluster-view-private.h"
 #include "conclave-drawing.h"
 #include "conclave-palette.h"
-
-#define TIMEOUT_BEATS      3.0    /* conclave-node's shortest election timeout */
-#define DEFAULT_HEARTBEAT  1000   /* ms, conclave-node's --heartbeat-ms default */
 
 static gboolean
 is_follower (ConclaveNode *node)
@@ -30,26 +26,11 @@ is_follower (ConclaveNode *node)
          g_strcmp0 (conclave_node_get_group_role (node), "follower") == 0;
 }
 
-static guint
-heartbeat_ms (ConclaveNode *node)
-{
-  const char * const *argv = conclave_node_get_argv (node);
-
-  for (guint i = 0; argv != NULL && argv[i] != NULL; i++)
-    {
-      if (g_str_equal (argv[i], "--heartbeat-ms") && argv[i + 1] != NULL)
-        return (guint) MAX (atoi (argv[i + 1]), 1);
-      if (g_str_has_prefix (argv[i], "--heartbeat-ms="))
-        return (guint) MAX (atoi (argv[i] + strlen ("--heartbeat-ms=")), 1);
-    }
-  return DEFAULT_HEARTBEAT;
-}
-
 static gint64
 timeout_ns (ConclaveClusterView *self,
             ConclaveNode        *node)
 {
-  return (gint64) (TIMEOUT_BEATS * heartbeat_ms (node) * conclave_cluster_get_tempo (view_cluster (self)) * 1e6);
+  return (gint64) (conclave_node_get_election_timeout_ms (node) * conclave_cluster_get_tempo (view_cluster (self)) * 1e6);
 }
 
 typedef struct {
@@ -77,22 +58,33 @@ find_heard (const ConclaveMessage *message,
   return TRUE;
 }
 
+gint64
+_conclave_cluster_view_timer_runs_out_ns (ConclaveClusterView *self,
+                                          ConclaveNode        *node,
+                                          gint64               now_ns)
+{
+  gint64 timeout;
+  Heard heard = { self, node, 0 };
+
+  if (view_cluster (self) == NULL || !is_follower (node) || (timeout = timeout_ns (self, node)) <= 0)
+    return -1;
+  conclave_matcher_foreach_in_range (conclave_cluster_get_matcher (view_cluster (self)),
+                                     now_ns - timeout, now_ns + 1, find_heard, &heard);
+  if (heard.heard_ns == 0)
+    return 0;
+  return heard.heard_ns + timeout;
+}
+
 double
 _conclave_cluster_view_timer_left (ConclaveClusterView *self,
                                    ConclaveNode        *node,
                                    gint64               now_ns)
 {
-  gint64 timeout;
-  Heard heard = { self, node, 0 };
+  gint64 out_ns = _conclave_cluster_view_timer_runs_out_ns (self, node, now_ns);
 
-  if (view_cluster (self) == NULL || !is_follower (node))
-    return -1;
-  timeout = timeout_ns (self, node);
-  conclave_matcher_foreach_in_range (conclave_cluster_get_matcher (view_cluster (self)),
-                                     now_ns - timeout, now_ns + 1, find_heard, &heard);
-  if (heard.heard_ns == 0)
-    return 0;
-  return CLAMP (1.0 - (double) (now_ns - heard.heard_ns) / timeout, 0.0, 1.0);
+  if (out_ns <= 0)
+    return out_ns < 0 ? -1 : 0;
+  return CLAMP ((double) (out_ns - now_ns) / timeout_ns (self, node), 0.0, 1.0);
 }
 
 static void

@@ -167,6 +167,8 @@ creport_state (const CReportState *s)
       cjson_member_strv (f, "view", s->view, s->n_view);
       if (s->why != NULL)
         cjson_member_str (f, "why", s->why);
+      if (s->timeout_ms > 0)
+        cjson_member_u64 (f, "timeout_ms", (uint64_t) (s->timeout_ms + 0.5));
     });
 }
 

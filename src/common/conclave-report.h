@@ -82,6 +82,7 @@ typedef struct {
   const char *const *view;       /* node names */
   size_t             n_view;
   const char        *why;        /* a candidate's reason to stand; NULL: none */
+  double             timeout_ms; /* the running election timeout, ms at tempo 1; 0: none */
 } CReportState;
 
 void creport_state   (const CReportState *state);

@@ -238,6 +238,7 @@ count_event (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
                                        (guint64) conclave_event_state_term (e),
                                        conclave_event_store_str (self->store, e->s[1]),
                                        (const char * const *) members);
+        conclave_node_set_election_timeout_ms (node, conclave_event_state_timeout_ms (e));
         break;
       }
     case CONCLAVE_EVENT_REAP:

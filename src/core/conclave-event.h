@@ -73,8 +73,9 @@ typedef enum {
  *  FORK            -         -         -         -         child      -      -       -
  *  REAP            -         -         -         -         child      code   signal  -
  *  EXIT            -         -         -         -         code       -      -       -
- *  STATE           role      leader    view(,)   election  -          why    -       term
- *                  (why: an interned string id in `len`, 0 = absent)
+ *  STATE           role      leader    view(,)   election  -          why    tmo     term
+ *                  (why: an interned string id in `len`, 0 = absent;
+ *                   tmo: election timeout in ms at tempo 1, 0 = none)
  *  DELIVER         req       client    -         text      seqno      -      -       -
  *  ACKED           req       -         -         -         seqno      -      -       -
  *  GARBAGE         -         from      -         -         count      -      -       -
@@ -158,6 +159,7 @@ CONCLAVE_EVENT_FIELD (guint32, state_view,     e->s[2], e->type == CONCLAVE_EVEN
 CONCLAVE_EVENT_FIELD (guint32, state_election, e->s[3], e->type == CONCLAVE_EVENT_STATE)
 CONCLAVE_EVENT_FIELD (gint64,  state_term,     e->key,  e->type == CONCLAVE_EVENT_STATE) /* 0 .. G_MAXINT64 */
 CONCLAVE_EVENT_FIELD (guint32, state_why,      e->len,  e->type == CONCLAVE_EVENT_STATE) /* why it stood as candidate */
+CONCLAVE_EVENT_FIELD (guint32, state_timeout_ms, e->lc, e->type == CONCLAVE_EVENT_STATE) /* ms at tempo 1; 0: none runs */
 /* deliver, acked */
 CONCLAVE_EVENT_FIELD (guint32, deliver_request, e->s[0], e->type == CONCLAVE_EVENT_DELIVER)
 CONCLAVE_EVENT_FIELD (guint32, deliver_client,  e->s[1], e->type == CONCLAVE_EVENT_DELIVER)

@@ -48,7 +48,8 @@ static const ConclaveLineField exit_fields[] = { { "code", SLOT_NUM, K_INT, FALS
 static const ConclaveLineField state_fields[] = {
   { "role", SLOT_S0, K_STR, TRUE }, { "leader", SLOT_S1, K_STR, FALSE },
   { "view", SLOT_S2, K_STRV, FALSE }, { "election", SLOT_S3, K_STR, FALSE },
-  { "term", SLOT_KEY_INT, K_UINT63, FALSE }, { "why", SLOT_LEN_STR, K_STR, FALSE }, END };
+  { "term", SLOT_KEY_INT, K_UINT63, FALSE }, { "why", SLOT_LEN_STR, K_STR, FALSE },
+  { "timeout_ms", SLOT_LC, K_UINT, FALSE }, END };
 static const ConclaveLineField deliver_fields[] = {
   { "seqno", SLOT_NUM, K_INT, TRUE }, { "req", SLOT_S0, K_STR, TRUE },
   { "client", SLOT_S1, K_STR, FALSE }, { "text", SLOT_S3, K_STR, FALSE }, END };

@@ -43,6 +43,7 @@ struct _ConclaveNode
   guint64 term;
   char *leader;
   GStrv view;
+  guint election_timeout_ms;
 
   OutputLine *output;        /* ring of OUTPUT_CAPACITY */
   guint output_start;
@@ -424,6 +425,21 @@ conclave_node_get_view (ConclaveNode *self)
 
   g_return_val_if_fail (CONCLAVE_IS_NODE (self), NULL);
   return self->view ? (const char * const *) self->view : empty;
+}
+
+guint
+conclave_node_get_election_timeout_ms (ConclaveNode *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_NODE (self), 0);
+  return self->election_timeout_ms;
+}
+
+void
+conclave_node_set_election_timeout_ms (ConclaveNode *self,
+                                       guint         timeout_ms)
+{
+  g_return_if_fail (CONCLAVE_IS_NODE (self));
+  self->election_timeout_ms = timeout_ms;
 }
 
 gboolean

@@ -102,6 +102,11 @@ void               conclave_node_set_group_state (ConclaveNode *self,
                                                   guint64 term,
                                                   const char *leader,
                                                   const char * const *view);
+/* The election timeout its leader timer runs with, as its last state line
+ * said: ms at tempo 1 (the node multiplies by the tempo); 0: none runs. */
+guint              conclave_node_get_election_timeout_ms (ConclaveNode *self);
+void               conclave_node_set_election_timeout_ms (ConclaveNode *self,
+                                                          guint         timeout_ms);
 gboolean           conclave_node_is_leader       (ConclaveNode *self);
 
 /* Output, bounded to the last few thousand lines. Emits "output" (stream, text). */

@@ -1,7 +1,8 @@
 /* node-group-raft.c — raft-style election: terms, randomised timeouts,
  * a majority of votes.
  *
- * A follower that hears no leader for a random 3–6 heartbeats becomes a
+ * A follower that hears no leader for a random 3–6 heartbeats (drawn once
+ * per term) becomes a
  * candidate of the next term, votes for itself and asks for votes
  * (`vote-request`); a server grants one vote per term (persisted before it
  * answers), and only to a candidate whose log is at least as recent as its
@@ -163,10 +164,34 @@ raft_follow (GroupServer *s, GroupMember *leader)
 {
 }
 
+/* The election timeout is drawn once per term, not at every heartbeat:
+ * the Raft paper asks only that each election re-randomise it (a split
+ * vote starts a new term, so it does), and a timeout that holds for the
+ * term is one the node can report once (`timeout_ms` in its state line)
+ * for the window to draw each follower's timer truthfully. */
+typedef struct {
+  guint64 term;
+  double  timeout_ms;
+} RaftTimeout;
+
 static double
 raft_leader_timeout (GroupServer *s)
 {
-  return group_beats_ms (s, g_random_double_range (GROUP_RAFT_TIMEOUT_MIN, GROUP_RAFT_TIMEOUT_MAX));
+  RaftTimeout *t = s->algo;
+
+  if (t == NULL)
+    {
+      s->algo = t = g_new0 (RaftTimeout, 1);
+      s->algo_free = g_free;
+    }
+  if (t->timeout_ms == 0 || t->term != group_log_term (s->log))
+    {
+      t->term = group_log_term (s->log);
+      /* Whole milliseconds: the reported value is exactly the timer's. */
+      t->timeout_ms = g_random_int_range ((gint32) group_beats_ms (s, GROUP_RAFT_TIMEOUT_MIN),
+                                          (gint32) group_beats_ms (s, GROUP_RAFT_TIMEOUT_MAX) + 1);
+    }
+  return t->timeout_ms;
 }
 
 const GroupElection group_election_raft = {

@@ -186,8 +186,8 @@ state_summary (GroupServer *s)
 {
   g_autofree char *view = joined_view (s);
 
-  return g_strdup_printf ("%s, term %" G_GUINT64_FORMAT ", leader %s, view [%s]", role_names[s->role],
-                          group_log_term (s->log), s->leader ? s->leader : "unknown", view);
+  return g_strdup_printf ("%s, term %" G_GUINT64_FORMAT ", leader %s, view [%s], timeout %.0f ms", role_names[s->role],
+                          group_log_term (s->log), s->leader ? s->leader : "unknown", view, s->timeout_ms);
 }
 
 void
@@ -196,7 +196,7 @@ group_report_state (GroupServer *s)
   g_autofree char *summary = state_summary (s);
   CReportState state = { role_names[s->role], group_log_term (s->log), s->election->name,
                          s->leader, (const char *const *) s->view->pdata, s->view->len,
-                         s->role == GROUP_CANDIDATE ? s->why : NULL };
+                         s->role == GROUP_CANDIDATE ? s->why : NULL, s->timeout_ms };
 
   if (g_strcmp0 (summary, s->reported) == 0)
     return;
@@ -213,12 +213,20 @@ static void on_leader_timeout (gpointer data);
 void
 group_restart_leader_timer (GroupServer *s)
 {
+  double timeout_ms = s->role != GROUP_LEADER ? s->election->leader_timeout (s) : 0;
+
   node_loop_cancel (s->leader_timer);
   s->leader_timer = 0;
   s->leader_timer_ns = creport_now_ns ();
-  if (s->role != GROUP_LEADER)
-    s->leader_timer = node_loop_add_tempo_timer (s->election->leader_timeout (s),
-                                                 on_leader_timeout, s, NULL);
+  if (timeout_ms > 0)
+    s->leader_timer = node_loop_add_tempo_timer (timeout_ms, on_leader_timeout, s, NULL);
+  /* Reported only when it changes: once per term at most, never per
+   * heartbeat (raft draws it per term, bully and ring keep theirs). */
+  if (timeout_ms != s->timeout_ms)
+    {
+      s->timeout_ms = timeout_ms;
+      group_report_state (s);
+    }
 }
 
 static void
@@ -320,6 +328,7 @@ group_become_leader (GroupServer *s)
   set_role (s, GROUP_LEADER, s->name);
   node_loop_cancel (s->leader_timer);
   s->leader_timer = 0;
+  s->timeout_ms = 0;
   g_hash_table_iter_init (&iter, s->members);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {

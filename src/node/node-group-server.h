@@ -109,6 +109,7 @@ struct _GroupServer {
   guint                tick_timer;
   guint                leader_timer;
   gint64               leader_timer_ns; /* when the leader timer last started */
+  double               timeout_ms;     /* its silence, ms at tempo 1; 0: none runs (reported) */
   char                *why;            /* why we stood as candidate (reported) */
   guint64              ticks;
   GHashTable          *waiting;        /* req → GroupWaiting*: the leader acknowledges these */

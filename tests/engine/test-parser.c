@@ -182,12 +182,15 @@ check_group_accessors (Fixture *f, guint64 *seen)
   const ConclaveEvent *e;
 
   e = parsed (f, "{\"ev\":\"state\",\"t\":1,\"role\":\"candidate\",\"term\":8,\"leader\":\"s3\","
-                 "\"view\":[\"s1\",\"s3\"],\"election\":\"bully\"}", &b, seen);
+                 "\"view\":[\"s1\",\"s3\"],\"election\":\"bully\",\"timeout_ms\":4321}", &b, seen);
   g_assert_cmpstr (str (f, conclave_event_state_role (e)), ==, "candidate");
   g_assert_cmpstr (str (f, conclave_event_state_leader (e)), ==, "s3");
   g_assert_cmpstr (str (f, conclave_event_state_view (e)), ==, "s1,s3");
   g_assert_cmpstr (str (f, conclave_event_state_election (e)), ==, "bully");
   g_assert_cmpint (conclave_event_state_term (e), ==, 8);
+  g_assert_cmpuint (conclave_event_state_timeout_ms (e), ==, 4321);
+  e = parsed (f, "{\"ev\":\"state\",\"t\":1,\"role\":\"leader\",\"term\":9}", &b, seen);
+  g_assert_cmpuint (conclave_event_state_timeout_ms (e), ==, 0);  /* a leader runs none */
   e = parsed (f, "{\"ev\":\"deliver\",\"t\":1,\"seqno\":12,\"req\":\"c1:4\",\"client\":\"c1\",\"text\":\"post\"}",
               &b, seen);
   g_assert_cmpint (conclave_event_deliver_seqno (e), ==, 12);

@@ -108,6 +108,71 @@ crash_leader (ConclaveCluster *cluster)
   return g_steal_pointer (&old);
 }
 
+static gboolean
+is_leader_message (ConclaveEventStore *store, const ConclaveEvent *e, guint32 proc)
+{
+  const char *kind;
+
+  if (e->type != CONCLAVE_EVENT_RECV || e->proc != proc)
+    return FALSE;
+  kind = conclave_event_store_str (store, conclave_event_kind (e));
+  return g_strcmp0 (kind, "heartbeat") == 0 || g_strcmp0 (kind, "append") == 0;
+}
+
+/* Raft reports the timeout its leader timer really runs with
+ * (`timeout_ms`, drawn once per term, never a state line per heartbeat):
+ * the first follower to stand after the crash does so that long (times the
+ * tempo) after the last heartbeat or append it received. */
+static void
+test_raft_timeout (void)
+{
+  ConclaveCluster *cluster = group_test_start ("chapter-4");
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  g_autofree char *old = crash_leader (cluster);
+  gint64 crashed_ns = last_event_of (cluster, CONCLAVE_EVENT_CRASH).time_ns;
+  const ConclaveEvent *stood = NULL;
+  gint64 heard_ns = 0;
+  guint timeout_ms = 0, heard = 0, most_heard = 0;
+  double waited_ms;
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store) && stood == NULL; i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+
+      if (e->type == CONCLAVE_EVENT_STATE && e->time_ns > crashed_ns &&
+          g_strcmp0 (conclave_event_store_str (store, conclave_event_state_role (e)), "candidate") == 0)
+        stood = e;
+    }
+  g_assert_nonnull (stood);
+  for (guint64 i = conclave_event_store_get_first (store); conclave_event_store_get (store, i) != stood; i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+
+      if (is_leader_message (store, e, stood->proc))
+        {
+          heard_ns = e->time_ns;
+          most_heard = MAX (most_heard, ++heard);
+        }
+      else if (e->type == CONCLAVE_EVENT_STATE && e->proc == stood->proc)
+        {
+          timeout_ms = conclave_event_state_timeout_ms (e);
+          heard = 0;
+        }
+    }
+  waited_ms = (stood->time_ns - heard_ns) / 1e6;
+  g_test_message ("%s crashed; the first candidate waited %.1f ms after its last heartbeat; "
+                  "it reported %u ms at tempo 1 (%.1f ms at the tempo); up to %u heartbeats in a row without a state line",
+                  old, waited_ms, timeout_ms, timeout_ms * GROUP_TEST_TEMPO, most_heard);
+  /* raft: 3 to 6 heartbeats of 1000 ms at tempo 1 */
+  g_assert_cmpuint (timeout_ms, >=, 3000);
+  g_assert_cmpuint (timeout_ms, <=, 6000);
+  g_assert_cmpfloat (waited_ms, >=, timeout_ms * GROUP_TEST_TEMPO - 5);
+  g_assert_cmpfloat (waited_ms, <=, timeout_ms * GROUP_TEST_TEMPO + 50);
+  /* Heartbeats restart the timer without a state line each. */
+  g_assert_cmpuint (most_heard, >=, 3);
+  group_test_finish (cluster);
+}
+
 static void
 test_failover (gconstpointer data)
 {
@@ -522,6 +587,7 @@ main (int argc, char *argv[])
       g_test_add_data_func (replication, elections[i], test_replication);
     }
   g_test_add_func ("/group/raft/partition", test_raft_partition);
+  g_test_add_func ("/group/raft/timeout", test_raft_timeout);
   g_test_add_data_func ("/group/bully/split-brain", "bully", test_split_brain);
   g_test_add_data_func ("/group/ring/split-brain", "ring", test_split_brain);
   g_test_add_func ("/group/garbage", test_garbage);
