@@ -181,12 +181,30 @@ is_hashed (const ConclaveEvent *e)
   return (e->flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH) != 0;
 }
 
+/* Queues are in message order: the retired ones are at the front. */
+static void
+drop_retired (ConclaveMatcher *self, GArray **queue)
+{
+  guint n = 0;
+
+  while (n < queue_len (*queue) && is_retired (self, g_array_index (*queue, guint64, n)))
+    n++;
+  if (n > 0)
+    queue_remove (queue, 0, n);
+}
+
+/* The key's queues, without retired messages. */
 static Waiting *
 waiting_for (ConclaveMatcher *self, guint64 key, guint64 index)
 {
   Waiting *w = g_hash_table_lookup (self->waiting, &key);
 
-  if (w == NULL)
+  if (w != NULL)
+    {
+      drop_retired (self, &w->sends);
+      drop_retired (self, &w->recvs);
+    }
+  else
     {
       w = g_new0 (Waiting, 1);
       w->key = key;
@@ -372,18 +390,6 @@ conclave_matcher_feed (ConclaveMatcher *self, guint64 first, guint64 end)
         }
     }
   return changed;
-}
-
-/* Queues are in message order: the retired ones are at the front. */
-static void
-drop_retired (ConclaveMatcher *self, GArray **queue)
-{
-  guint n = 0;
-
-  while (n < queue_len (*queue) && is_retired (self, g_array_index (*queue, guint64, n)))
-    n++;
-  if (n > 0)
-    queue_remove (queue, 0, n);
 }
 
 /* Seen twice the loss timeout ago, or at an event the store let go. */
