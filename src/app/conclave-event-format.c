@@ -10,6 +10,7 @@
 #include <locale.h>
 
 #include "conclave-event-format.h"
+#include "conclave-display-text.h"
 
 static const char *
 str (ConclaveEventStore *store,
@@ -231,9 +232,9 @@ format_garbage (ConclaveEventStore  *store,
                           count, from ? str (store, from) : "–");
 }
 
-char *
-conclave_event_format_details (ConclaveEventStore  *store,
-                               const ConclaveEvent *event)
+static char *
+format_details (ConclaveEventStore  *store,
+                const ConclaveEvent *event)
 {
   switch (event->type)
     {
@@ -297,6 +298,14 @@ conclave_event_format_details (ConclaveEventStore  *store,
     default:
       return g_strdup ("");
     }
+}
+
+/* Programs' text, fit for Pango: control characters shown as escapes. */
+char *
+conclave_event_format_details (ConclaveEventStore  *store,
+                               const ConclaveEvent *event)
+{
+  return conclave_display_text_take (format_details (store, event));
 }
 
 char *

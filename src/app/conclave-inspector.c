@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "conclave-display-text.h"
 #include "conclave-fault-editor.h"
 #include "conclave-inspector.h"
 #include "conclave-roles.h"
@@ -323,13 +324,14 @@ append_output_line (ConclaveInspector    *self,
                     const char           *line)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->output_view);
+  g_autofree char *shown = conclave_display_text (line);
   GtkTextIter end;
 
   gtk_text_buffer_get_end_iter (buffer, &end);
   if (stream == CONCLAVE_OUTPUT_STDERR)
-    gtk_text_buffer_insert_with_tags_by_name (buffer, &end, line, -1, "stderr", NULL);
+    gtk_text_buffer_insert_with_tags_by_name (buffer, &end, shown, -1, "stderr", NULL);
   else
-    gtk_text_buffer_insert (buffer, &end, line, -1);
+    gtk_text_buffer_insert (buffer, &end, shown, -1);
   gtk_text_buffer_insert (buffer, &end, "\n", 1);
   if (gtk_text_buffer_get_line_count (buffer) > MAX_LINES)
     {

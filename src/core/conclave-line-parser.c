@@ -429,6 +429,74 @@ check_line (ConclaveLineParser *self, const char *line, gsize len, const char **
   return CONCLAVE_PARSE_OK;
 }
 
+static int
+hex4 (const char *p, const char *end)
+{
+  int v = 0;
+
+  if (end - p < 4)
+    return -1;
+  for (int i = 0; i < 4; i++)
+    {
+      int d = g_ascii_xdigit_value (p[i]);
+      if (d < 0)
+        return -1;
+      v = v * 16 + d;
+    }
+  return v;
+}
+
+/* One escape at p (just after the backslash): how many bytes it takes, or
+ * 0 when it is not JSON, or -1 when it decodes to something that is not
+ * text (a NUL, a surrogate without its partner). */
+static int
+check_escape (const char *p, const char *end, int *code)
+{
+  int lo;
+
+  if (p < end && strchr ("\"\\/bfnrt", *p) && *p != '\0')
+    return 1;
+  if (p >= end || *p != 'u' || (*code = hex4 (p + 1, end)) < 0)
+    return 0;
+  if (*code == 0 || (*code >= 0xdc00 && *code <= 0xdfff))
+    return -1;
+  if (*code < 0xd800 || *code > 0xdbff)
+    return 5;
+  if (end - p < 11 || p[5] != '\\' || p[6] != 'u' || (lo = hex4 (p + 7, end)) < 0xdc00 || lo > 0xdfff)
+    return -1;
+  return 11;
+}
+
+/* json-glib 1.6 takes octal escapes and lone surrogates and cuts a string
+ * at \u0000, after the UTF-8 check: every escape is checked here first, so
+ * every string is text once decoded. */
+static ConclaveParseResult
+check_escapes (ConclaveLineParser *self, const char *line, gsize len, const char **reason)
+{
+  const char *p = memchr (line, '\\', len), *end = line + len;
+  gboolean in_string = FALSE;
+  int n, code = 0;
+
+  if (p == NULL)
+    return CONCLAVE_PARSE_OK;
+  for (p = line; p < end; p++)
+    {
+      if (*p == '"')
+        in_string = !in_string;
+      if (!in_string || *p != '\\')
+        continue;
+      n = check_escape (p + 1, end, &code);
+      if (n == 0)
+        return fail (self, CONCLAVE_PARSE_ERROR_NOT_JSON, reason, "not JSON: invalid escape at byte %u",
+                     (guint) (p - line));
+      if (n < 0)
+        return fail (self, CONCLAVE_PARSE_ERROR_INVALID_UTF8, reason,
+                     "a string is not text once decoded: \\u%04x at byte %u", (guint) code, (guint) (p - line));
+      p += n;
+    }
+  return CONCLAVE_PARSE_OK;
+}
+
 ConclaveParseResult
 conclave_line_parser_parse_reference (ConclaveLineParser *self,
                                       const char         *line,
@@ -444,7 +512,8 @@ conclave_line_parser_parse_reference (ConclaveLineParser *self,
   g_return_val_if_fail (self != NULL, CONCLAVE_PARSE_ERROR_NOT_JSON);
 
   memset (event, 0, sizeof *event);
-  if ((result = check_line (self, line, len, reason)) != CONCLAVE_PARSE_OK)
+  if ((result = check_line (self, line, len, reason)) != CONCLAVE_PARSE_OK ||
+      (result = check_escapes (self, line, len, reason)) != CONCLAVE_PARSE_OK)
     return result;
   if (!json_parser_load_from_data (self->json, line, (gssize) len, &error))
     return fail (self, CONCLAVE_PARSE_ERROR_NOT_JSON, reason, "not JSON: %s", error->message);

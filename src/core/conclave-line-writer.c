@@ -18,24 +18,47 @@
 
 #include <string.h>
 
+/* Appends s as a JSON string of at most `max` bytes, quotes included (at
+ * least the two quotes), cut between characters. */
 static void
-append_json_string (GString *out, const char *s)
+append_json_string_max (GString *out, const char *s, gsize max)
 {
+  gsize limit = max >= G_MAXSIZE / 2 ? G_MAXSIZE : out->len + MAX (max, 2) - 1;  /* room for the closing quote */
+
   g_string_append_c (out, '"');
   for (const char *p = s; *p; p++)
     {
       guchar c = (guchar) *p;
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) c);
-        }
+      gsize mark = out->len;
+      const char *esc = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\t' ? "\\t"
+                        : c == '\r' ? "\\r" : c == '\b' ? "\\b" : c == '\f' ? "\\f" : NULL;
+
+      if (esc)
+        g_string_append (out, esc);
       else if (c < 0x20)
         g_string_append_printf (out, "\\u%04x", c);
       else
         g_string_append_c (out, (char) c);
+      if (out->len > limit)
+        {
+          /* Back to the start of the character this byte belongs to. */
+          g_string_truncate (out, mark);
+          if ((c & 0xc0) == 0x80)
+            {
+              while (((guchar) out->str[out->len - 1] & 0xc0) == 0x80)
+                g_string_truncate (out, out->len - 1);
+              g_string_truncate (out, out->len - 1);
+            }
+          break;
+        }
     }
   g_string_append_c (out, '"');
+}
+
+static void
+append_json_string (GString *out, const char *s)
+{
+  append_json_string_max (out, s, G_MAXSIZE);
 }
 
 static void
@@ -54,7 +77,8 @@ append_strv (GString *out, const char *joined)
 }
 
 static gboolean
-append_slot (GString *out, const ConclaveEvent *e, ConclaveIntern *intern, const ConclaveLineField *f)
+append_slot (GString *out, const ConclaveEvent *e, ConclaveIntern *intern, const ConclaveLineField *f,
+             gsize s3_max)
 {
   const char *s;
 
@@ -66,7 +90,7 @@ append_slot (GString *out, const ConclaveEvent *e, ConclaveIntern *intern, const
       if (f->kind == K_STRV)
         append_strv (out, s);
       else
-        append_json_string (out, s);
+        append_json_string_max (out, s, f->slot == SLOT_S3 ? s3_max : G_MAXSIZE);
       return TRUE;
     case SLOT_LEN_STR:
       if (e->len == 0 || !(s = conclave_intern_lookup (intern, e->len)))
@@ -127,22 +151,20 @@ has_field (const ConclaveLineField *fields, const char *name)
   return FALSE;
 }
 
-void
-conclave_event_to_json_line (const ConclaveEvent *event,
-                             ConclaveIntern      *intern,
-                             const char          *node,
-                             gint                 pid,
-                             GString             *out)
+/* Writes the line; returns how many bytes the S3 string (text, preview,
+ * reason) took, quotes included. */
+static gsize
+write_line (const ConclaveEvent *event, ConclaveIntern *intern, const char *node, gint pid,
+            GString *out, gsize s3_max)
 {
   const ConclaveLineField *fields = _conclave_line_fields_for (event->type);
-
-  g_return_if_fail (event != NULL && out != NULL);
+  gsize s3_len = 0;
 
   g_string_append_printf (out, "{\"ev\":\"%s\",\"seq\":%u,\"t\":%" G_GINT64_FORMAT,
                           conclave_event_type_to_string (event->type), event->seq, event->time_ns);
   for (const ConclaveLineField *f = fields; f && f->name; f++)
     {
-      gsize mark = out->len;
+      gsize mark = out->len, value;
       gboolean is_zero_int = (f->kind == K_INT || f->kind == K_UINT || f->kind == K_UINT63) && f->slot != SLOT_OFFSET &&
                              ((f->slot == SLOT_NUM && event->num == 0) ||
                               (f->slot == SLOT_KEY_INT && event->key == 0) ||
@@ -152,8 +174,11 @@ conclave_event_to_json_line (const ConclaveEvent *event,
       if (!f->required && is_zero_int)
         continue;
       g_string_append_printf (out, ",\"%s\":", f->name);
-      if (!append_slot (out, event, intern, f))
+      value = out->len;
+      if (!append_slot (out, event, intern, f, s3_max))
         g_string_truncate (out, mark);
+      else if (f->slot == SLOT_S3)
+        s3_len = out->len - value;
     }
   if (node && !has_field (fields, "node"))
     {
@@ -163,4 +188,28 @@ conclave_event_to_json_line (const ConclaveEvent *event,
   if (pid > 0 && !has_field (fields, "pid"))
     g_string_append_printf (out, ",\"pid\":%d", pid);
   g_string_append_c (out, '}');
+  return s3_len;
+}
+
+/* A line the parser took can grow here (the node and pid are added, a
+ * control character takes six bytes): the text is cut so the line stays
+ * shorter than CONCLAVE_MAX_LINE, which is all the trace reader takes. */
+void
+conclave_event_to_json_line (const ConclaveEvent *event,
+                             ConclaveIntern      *intern,
+                             const char          *node,
+                             gint                 pid,
+                             GString             *out)
+{
+  gsize start, s3_len, excess;
+
+  g_return_if_fail (event != NULL && out != NULL);
+
+  start = out->len;
+  s3_len = write_line (event, intern, node, pid, out, G_MAXSIZE);
+  if (out->len - start < CONCLAVE_MAX_LINE)
+    return;
+  excess = out->len - start - (CONCLAVE_MAX_LINE - 1);
+  g_string_truncate (out, start);
+  write_line (event, intern, node, pid, out, s3_len > excess ? s3_len - excess : 2);
 }

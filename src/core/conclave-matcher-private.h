@@ -9,7 +9,8 @@
  * wrote), whether an address reaches a group (broadcast, multicast), when a
  * receiver's socket was bound, and why a message that never arrived did
  * not: nobody was bound there (unheard), nobody read (not read), or lost.
- * Never touches messages.
+ * Broadcast and multicast pairing is in conclave-matcher-group.c. The
+ * ports never touch messages.
  */
 #pragma once
 
@@ -36,8 +37,9 @@ void             _conclave_matcher_fill_recv       (ConclaveMessage     *m,
 guint            _conclave_matcher_key_hash        (gconstpointer        key);
 gboolean         _conclave_matcher_key_equal       (gconstpointer        a,
                                                     gconstpointer        b);
-/* Expiry watches it from now on (in send order). */
-void             _conclave_matcher_track_in_flight (ConclaveMatcher     *self,
+/* A new message for send e, in flight: expiry watches it from now on. */
+guint64          _conclave_matcher_send_in_flight  (ConclaveMatcher     *self,
+                                                    const ConclaveEvent *e,
                                                     guint64              index);
 
 /* conclave-matcher-streams.c: TCP chunks by byte ranges. */
@@ -83,5 +85,103 @@ ConclaveMessageState  _conclave_matcher_ports_fate     (ConclaveMatcherPorts *se
 /* Forgets sockets closed before `before_ns`. */
 void                  _conclave_matcher_ports_trim     (ConclaveMatcherPorts *self,
                                                         gint64                before_ns);
+
+/* ---- the matcher's state, for its files (never outside them) ------------ */
+
+/* A hashed send to a broadcast or multicast address. */
+typedef struct {
+  guint64 msg;      /* its first message: the one the first receiver fills */
+  gint64  send_ns;
+} GroupSend;
+
+/* The newest group send a receiving process paired with. */
+typedef struct {
+  guint32 proc;
+  gint64  last_ns;
+} Cursor;
+
+/* Most keys are one message paired at once: the queues exist only while
+ * something waits, and the key is the hash table's key too. */
+typedef struct {
+  guint64 key;
+  guint64 last_delivered; /* message with the newest receive, for duplicate pairing */
+  GArray *sends;   /* guint64 message indices waiting for a receive, oldest first (NULL: none) */
+  GArray *recvs;   /* guint64 message indices (UNSENT) waiting for a send (NULL: none) */
+  GArray *group;   /* GroupSend, oldest first (NULL until the first) */
+  GArray *cursors; /* Cursor per receiving process (NULL with group) */
+} Waiting;
+
+/* The matcher itself, for its own files. */
+struct _ConclaveMatcher {
+  ConclaveEventStore *store;
+  ConclaveMatcherPorts *ports;
+  gboolean            knows_sockets; /* a socket was reported: unheard can be told */
+  gint64              trimmed_ns;
+  GPtrArray          *chunks;   /* ConclaveMessage[MSG_CHUNK_SIZE], from first_chunk on */
+  GArray             *chunk_ends; /* guint64 per chunk: the store's end when its newest message was made */
+  guint64             first_chunk;
+  ConclaveMessage     retired;  /* what a retired index reads and writes */
+  guint64             n_messages;
+  GHashTable         *waiting;  /* guint64 key → Waiting* */
+  ConclaveMatcherStreams *streams;
+  GArray             *in_flight; /* guint64 message index, in send order */
+  GArray             *keys;      /* KeyAge: keys in the order they were first seen */
+  guint               keys_head;
+  guint               in_flight_head;
+  gint64              loss_timeout_ns;
+  guint64             counts[CONCLAVE_MESSAGE_N_STATES];
+};
+
+static inline guint
+queue_len (const GArray *queue)
+{
+  return queue ? queue->len : 0;
+}
+
+static inline void
+queue_push (GArray **queue, guint64 v)
+{
+  if (*queue == NULL)
+    *queue = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_array_append_val (*queue, v);
+}
+
+static inline void
+queue_remove (GArray **queue, guint i, guint n)
+{
+  g_array_remove_range (*queue, i, n);
+  if ((*queue)->len == 0)
+    g_clear_pointer (queue, g_array_unref);
+}
+
+static inline guint64
+queue_pop (GArray **queue)
+{
+  guint64 v = g_array_index (*queue, guint64, 0);
+
+  queue_remove (queue, 0, 1);
+  return v;
+}
+
+/* conclave-matcher-group.c: broadcast and multicast. */
+gboolean   _conclave_matcher_has_expired    (const ConclaveMessage *m);
+gboolean   _conclave_matcher_has_group      (const Waiting         *w);
+/* The oldest group send this receive can be, or NULL. */
+GroupSend *_conclave_matcher_next_group_send (ConclaveMatcher      *self,
+                                              Waiting              *w,
+                                              const ConclaveEvent  *e);
+void       _conclave_matcher_group_receive  (ConclaveMatcher       *self,
+                                             Waiting               *w,
+                                             const GroupSend       *g,
+                                             const ConclaveEvent   *e,
+                                             guint64                index,
+                                             ConclaveMessageState   state);
+void       _conclave_matcher_feed_group_send (ConclaveMatcher      *self,
+                                              Waiting              *w,
+                                              const ConclaveEvent  *e,
+                                              guint64               index);
+/* Forgets group sends older than before_ns; returns how many are left. */
+guint      _conclave_matcher_group_trim     (Waiting               *w,
+                                             gint64                 before_ns);
 
 G_END_DECLS

@@ -160,14 +160,7 @@ feed_send (ConclaveMatcherStreams *self, ConclaveMatcher *matcher, const Conclav
         pair_again (matcher, &chunk, r);
     }
   if (!paired)
-    {
-      ConclaveMessage *m;
-
-      chunk.msg = _conclave_matcher_message_new (matcher, &m);
-      _conclave_matcher_fill_send (m, e, index);
-      _conclave_matcher_set_state (matcher, m, CONCLAVE_MESSAGE_IN_FLIGHT, TRUE);
-      _conclave_matcher_track_in_flight (matcher, chunk.msg);
-    }
+    chunk.msg = _conclave_matcher_send_in_flight (matcher, e, index);
   g_array_append_val (st->sends, chunk);
   st->sent_high = MAX (st->sent_high, chunk.end);
   stream_trim (self, st, e);

@@ -14,6 +14,12 @@
  * yet, starting with the first sent after it bound its socket.
  *
  * TCP chunks are paired by byte ranges in conclave-matcher-streams.c.
+ *
+ * Messages obey the store's retention: a chunk of messages all made before
+ * the store's oldest event is retired (indices stay absolute, as in the
+ * store). A queue or stream that still names a retired message gets a
+ * scratch message whose changes go nowhere; queues drop such entries when
+ * their key is looked at again.
  */
 #include "conclave-matcher-private.h"
 
@@ -25,53 +31,17 @@
 
 typedef struct {
   guint64 key;
-  gint64  seen_ns;
+  guint64 event;    /* the event it was (last) seen at: its time is the key's age */
 } KeyAge;
 
-/* A hashed send to a broadcast or multicast address. */
-typedef struct {
-  guint64 msg;      /* its first message: the one the first receiver fills */
-  gint64  send_ns;
-} GroupSend;
-
-/* The newest group send a receiving process paired with. */
-typedef struct {
-  guint32 proc;
-  gint64  last_ns;
-} Cursor;
-
-typedef struct {
-  GArray *sends;   /* guint64 message indices waiting for a receive, oldest first */
-  GArray *recvs;   /* guint64 message indices (UNSENT) waiting for a send */
-  guint64 last_delivered; /* message with the newest receive, for duplicate pairing */
-  GArray *group;   /* GroupSend, oldest first (NULL until the first) */
-  GArray *cursors; /* Cursor per receiving process (NULL with group) */
-} Waiting;
-
-struct _ConclaveMatcher {
-  ConclaveEventStore *store;
-  ConclaveMatcherPorts *ports;
-  gboolean            knows_sockets; /* a socket was reported: unheard can be told */
-  gint64              trimmed_ns;
-  GPtrArray          *chunks;   /* ConclaveMessage[MSG_CHUNK_SIZE] */
-  guint64             n_messages;
-  GHashTable         *waiting;  /* guint64 key → Waiting* */
-  ConclaveMatcherStreams *streams;
-  GArray             *in_flight; /* guint64 message index, in send order */
-  GArray             *keys;      /* KeyAge: keys in the order they were first seen */
-  guint               keys_head;
-  guint               in_flight_head;
-  gint64              loss_timeout_ns;
-  guint64             counts[CONCLAVE_MESSAGE_N_STATES];
-};
 
 static void
 waiting_free (gpointer data)
 {
   Waiting *w = data;
 
-  g_array_unref (w->sends);
-  g_array_unref (w->recvs);
+  g_clear_pointer (&w->sends, g_array_unref);
+  g_clear_pointer (&w->recvs, g_array_unref);
   g_clear_pointer (&w->group, g_array_unref);
   g_clear_pointer (&w->cursors, g_array_unref);
   g_free (w);
@@ -98,7 +68,8 @@ conclave_matcher_new (ConclaveEventStore *store)
   self->store = store;
   self->ports = _conclave_matcher_ports_new (store);
   self->chunks = g_ptr_array_new_with_free_func (g_free);
-  self->waiting = g_hash_table_new_full (_conclave_matcher_key_hash, _conclave_matcher_key_equal, g_free, waiting_free);
+  self->chunk_ends = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->waiting = g_hash_table_new_full (_conclave_matcher_key_hash, _conclave_matcher_key_equal, NULL, waiting_free);
   self->streams = _conclave_matcher_streams_new ();
   self->in_flight = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->keys = g_array_new (FALSE, FALSE, sizeof (KeyAge));
@@ -113,6 +84,7 @@ conclave_matcher_free (ConclaveMatcher *self)
     return;
   _conclave_matcher_ports_free (self->ports);
   g_ptr_array_unref (self->chunks);
+  g_array_unref (self->chunk_ends);
   g_hash_table_unref (self->waiting);
   _conclave_matcher_streams_free (self->streams);
   g_array_unref (self->in_flight);
@@ -120,21 +92,58 @@ conclave_matcher_free (ConclaveMatcher *self)
   g_free (self);
 }
 
+static gboolean
+is_retired (ConclaveMatcher *self, guint64 index)
+{
+  return (index >> MSG_CHUNK_BITS) < self->first_chunk;
+}
+
 ConclaveMessage *
 _conclave_matcher_message_at (ConclaveMatcher *self, guint64 index)
 {
-  ConclaveMessage *chunk = self->chunks->pdata[index >> MSG_CHUNK_BITS];
+  ConclaveMessage *chunk;
+
+  if (G_UNLIKELY (is_retired (self, index)))
+    {
+      memset (&self->retired, 0, sizeof self->retired);
+      self->retired.state = CONCLAVE_MESSAGE_LOST;
+      self->retired.send_index = self->retired.recv_index = NONE;
+      return &self->retired;
+    }
+  chunk = self->chunks->pdata[(index >> MSG_CHUNK_BITS) - self->first_chunk];
   return &chunk[index & (MSG_CHUNK_SIZE - 1)];
+}
+
+/* Chunks whose messages were all made before the store's oldest event go;
+ * the newest chunk stays. */
+static void
+retire_messages (ConclaveMatcher *self)
+{
+  guint64 first_event = conclave_event_store_get_first (self->store);
+  guint n = 0;
+
+  while (n + 1 < self->chunks->len && g_array_index (self->chunk_ends, guint64, n) <= first_event)
+    n++;
+  if (n == 0)
+    return;
+  g_ptr_array_remove_range (self->chunks, 0, n);
+  g_array_remove_range (self->chunk_ends, 0, n);
+  self->first_chunk += n;
 }
 
 guint64
 _conclave_matcher_message_new (ConclaveMatcher *self, ConclaveMessage **out)
 {
   guint64 index = self->n_messages++;
+  guint64 end = conclave_event_store_get_end (self->store);
   ConclaveMessage *m;
 
-  if ((index >> MSG_CHUNK_BITS) >= self->chunks->len)
-    g_ptr_array_add (self->chunks, g_new (ConclaveMessage, MSG_CHUNK_SIZE));
+  if ((index >> MSG_CHUNK_BITS) - self->first_chunk >= self->chunks->len)
+    {
+      g_ptr_array_add (self->chunks, g_new (ConclaveMessage, MSG_CHUNK_SIZE));
+      g_array_append_val (self->chunk_ends, end);
+    }
+  g_array_index (self->chunk_ends, guint64, self->chunk_ends->len - 1) = end;
   m = _conclave_matcher_message_at (self, index);
   memset (m, 0, sizeof *m);
   m->send_index = NONE;
@@ -146,6 +155,8 @@ _conclave_matcher_message_new (ConclaveMatcher *self, ConclaveMessage **out)
 void
 _conclave_matcher_set_state (ConclaveMatcher *self, ConclaveMessage *m, ConclaveMessageState state, gboolean is_new)
 {
+  if (m == &self->retired)
+    return;
   if (!is_new)
     self->counts[m->state]--;
   m->state = state;
@@ -170,29 +181,38 @@ is_hashed (const ConclaveEvent *e)
   return (e->flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH) != 0;
 }
 
+/* Queues are in message order: the retired ones are at the front. */
+static void
+drop_retired (ConclaveMatcher *self, GArray **queue)
+{
+  guint n = 0;
+
+  while (n < queue_len (*queue) && is_retired (self, g_array_index (*queue, guint64, n)))
+    n++;
+  if (n > 0)
+    queue_remove (queue, 0, n);
+}
+
+/* The key's queues, without retired messages. */
 static Waiting *
-waiting_for (ConclaveMatcher *self, guint64 key, gint64 now_ns)
+waiting_for (ConclaveMatcher *self, guint64 key, guint64 index)
 {
   Waiting *w = g_hash_table_lookup (self->waiting, &key);
 
-  if (w == NULL)
+  if (w != NULL)
+    {
+      drop_retired (self, &w->sends);
+      drop_retired (self, &w->recvs);
+    }
+  else
     {
       w = g_new0 (Waiting, 1);
-      w->sends = g_array_new (FALSE, FALSE, sizeof (guint64));
-      w->recvs = g_array_new (FALSE, FALSE, sizeof (guint64));
+      w->key = key;
       w->last_delivered = NONE;
-      g_hash_table_insert (self->waiting, g_memdup2 (&key, sizeof key), w);
-      g_array_append_val (self->keys, ((KeyAge) { key, now_ns }));
+      g_hash_table_insert (self->waiting, &w->key, w);
+      g_array_append_val (self->keys, ((KeyAge) { key, index }));
     }
   return w;
-}
-
-static guint64
-queue_pop (GArray *queue)
-{
-  guint64 v = g_array_index (queue, guint64, 0);
-  g_array_remove_index (queue, 0);
-  return v;
 }
 
 void
@@ -219,197 +239,30 @@ _conclave_matcher_fill_recv (ConclaveMessage *m, const ConclaveEvent *e, guint64
     m->send_ns = e->time_ns;
 }
 
-/* ---- broadcast and multicast: one send, every receiver ------------------- */
-
-static gboolean
-has_expired (const ConclaveMessage *m)
-{
-  return m->state == CONCLAVE_MESSAGE_LOST || m->state == CONCLAVE_MESSAGE_UNHEARD
-         || m->state == CONCLAVE_MESSAGE_NOT_READ;
-}
-
-static gboolean
-has_group (const Waiting *w)
-{
-  return w->group != NULL && w->group->len > 0;
-}
-
-static Cursor *
-cursor_for (Waiting *w, guint32 proc)
-{
-  for (guint i = 0; i < w->cursors->len; i++)
-    if (g_array_index (w->cursors, Cursor, i).proc == proc)
-      return &g_array_index (w->cursors, Cursor, i);
-  return NULL;
-}
-
-static void
-cursor_set (Waiting *w, guint32 proc, gint64 send_ns)
-{
-  Cursor *c = cursor_for (w, proc);
-
-  if (c == NULL)
-    g_array_append_val (w->cursors, ((Cursor) { proc, send_ns }));
-  else
-    c->last_ns = MAX (c->last_ns, send_ns);
-}
-
-/* The oldest group send this receive can be: sent before it, after the
- * receiver's previous one (or after its socket was bound), not yet had. */
-static GroupSend *
-next_group_send (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e)
-{
-  Cursor *c = cursor_for (w, e->proc);
-  gint64 after = e->time_ns - self->loss_timeout_ns;
-
-  if (c != NULL)
-    after = c->last_ns;
-  else
-    {
-      gint64 bound = _conclave_matcher_ports_bound_at (self->ports, e->proc,
-                                                       _conclave_matcher_ports_port (self->ports, e->s[2]));
-      if (bound != G_MININT64)
-        after = bound - 1;
-    }
-  for (guint i = 0; i < w->group->len; i++)
-    {
-      GroupSend *g = &g_array_index (w->group, GroupSend, i);
-
-      if (g->send_ns > e->time_ns)
-        break;
-      if (g->send_ns > after)
-        return g;
-    }
-  return NULL;
-}
-
-static void
-copy_send (ConclaveMessage *m, const ConclaveMessage *from)
-{
-  m->key = from->key;
-  m->send_index = from->send_index;
-  m->send_ns = from->send_ns;
-  m->src_proc = from->src_proc;
-  m->kind = from->kind;
-}
-
-/* A receive (or a drop at the receiver: state DROPPED) of a group send. */
-static void
-group_receive (ConclaveMatcher *self, Waiting *w, const GroupSend *g, const ConclaveEvent *e,
-               guint64 index, ConclaveMessageState state)
-{
-  ConclaveMessage *first = _conclave_matcher_message_at (self, g->msg), *m = first;
-  gboolean is_new = FALSE;
-
-  if (first->state == CONCLAVE_MESSAGE_DELIVERED || first->state == CONCLAVE_MESSAGE_DROPPED)
-    {
-      _conclave_matcher_message_new (self, &m);  /* chunks never move: `first` stays valid */
-      copy_send (m, first);
-      is_new = TRUE;
-    }
-  else if (has_expired (first))
-    m->flags |= CONCLAVE_MESSAGE_FLAG_LATE;
-  _conclave_matcher_fill_recv (m, e, index);
-  _conclave_matcher_set_state (self, m, state, is_new);
-  cursor_set (w, e->proc, g->send_ns);
-}
-
-/* Receives that came before their group send: the oldest waiting one of
- * each receiving process gets it. Returns the first such message, or NONE. */
-static guint64
-group_take_waiting (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 index)
-{
-  g_autoptr(GArray) procs = g_array_new (FALSE, FALSE, sizeof (guint32));
-  guint64 first = NONE;
-
-  for (guint i = 0; i < w->recvs->len;)
-    {
-      guint64 ri = g_array_index (w->recvs, guint64, i);
-      ConclaveMessage *r = _conclave_matcher_message_at (self, ri);
-      gboolean seen = FALSE;
-
-      for (guint j = 0; j < procs->len && !seen; j++)
-        seen = g_array_index (procs, guint32, j) == r->dst_proc;
-      if (seen || r->recv_ns < e->time_ns)
-        {
-          i++;
-          continue;
-        }
-      g_array_remove_index (w->recvs, i);
-      g_array_append_val (procs, r->dst_proc);
-      _conclave_matcher_fill_send (r, e, index);
-      _conclave_matcher_set_state (self, r, CONCLAVE_MESSAGE_DELIVERED, FALSE);
-      cursor_set (w, r->dst_proc, e->time_ns);
-      if (first == NONE)
-        first = ri;
-    }
-  return first;
-}
-
-static void
-feed_group_send (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 index)
-{
-  GroupSend g;
-
-  if (w->group == NULL)
-    {
-      w->group = g_array_new (FALSE, FALSE, sizeof (GroupSend));
-      w->cursors = g_array_new (FALSE, FALSE, sizeof (Cursor));
-    }
-  g = (GroupSend) { group_take_waiting (self, w, e, index), e->time_ns };
-  if (g.msg == NONE)
-    {
-      ConclaveMessage *m;
-
-      g.msg = _conclave_matcher_message_new (self, &m);
-      _conclave_matcher_fill_send (m, e, index);
-      _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_IN_FLIGHT, TRUE);
-      g_array_append_val (self->in_flight, g.msg);
-    }
-  g_array_append_val (w->group, g);
-}
-
-/* Group sends older than `before_ns` can pair with nothing more. Returns
- * how many are left. */
-static guint
-group_trim (Waiting *w, gint64 before_ns)
-{
-  guint n = 0;
-
-  if (w->group == NULL)
-    return 0;
-  while (n < w->group->len && g_array_index (w->group, GroupSend, n).send_ns < before_ns)
-    n++;
-  g_array_remove_range (w->group, 0, n);
-  if (w->group->len == 0)
-    g_array_set_size (w->cursors, 0);
-  return w->group->len;
-}
-
 /* ---- datagrams ------------------------------------------------------------ */
 
 static void
 feed_send (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
 {
-  Waiting *w = waiting_for (self, effective_key (self, e), e->time_ns);
+  Waiting *w = waiting_for (self, effective_key (self, e), index);
   ConclaveMessage *m;
   guint64 mi;
 
   if (is_hashed (e) && _conclave_matcher_ports_is_group (self->ports, e->s[2]))
     {
-      feed_group_send (self, w, e, index);
+      _conclave_matcher_feed_group_send (self, w, e, index);
       return;
     }
 
   /* Receives that came first: every one of them gets this send. */
-  if (w->recvs->len > 0)
+  if (queue_len (w->recvs) > 0)
     {
       gboolean fifo = (e->flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH) != 0;
       guint n = fifo ? 1 : w->recvs->len;
 
       for (guint i = 0; i < n; i++)
         {
-          mi = queue_pop (w->recvs);
+          mi = queue_pop (&w->recvs);
           m = _conclave_matcher_message_at (self, mi);
           _conclave_matcher_fill_send (m, e, index);
           _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
@@ -418,31 +271,27 @@ feed_send (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
       return;
     }
 
-  mi = _conclave_matcher_message_new (self, &m);
-  _conclave_matcher_fill_send (m, e, index);
-  _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_IN_FLIGHT, TRUE);
-  g_array_append_val (w->sends, mi);
-  g_array_append_val (self->in_flight, mi);
+  queue_push (&w->sends, _conclave_matcher_send_in_flight (self, e, index));
 }
 
 static void
 feed_recv (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
 {
-  Waiting *w = waiting_for (self, effective_key (self, e), e->time_ns);
-  GroupSend *g = has_group (w) ? next_group_send (self, w, e) : NULL;
+  Waiting *w = waiting_for (self, effective_key (self, e), index);
+  GroupSend *g = _conclave_matcher_has_group (w) ? _conclave_matcher_next_group_send (self, w, e) : NULL;
   ConclaveMessage *m, *sent;
   guint64 mi;
 
-  if (g != NULL && (w->sends->len == 0 || g->send_ns <= _conclave_matcher_message_at (self, g_array_index (w->sends, guint64, 0))->send_ns))
+  if (g != NULL && (queue_len (w->sends) == 0 || g->send_ns <= _conclave_matcher_message_at (self, g_array_index (w->sends, guint64, 0))->send_ns))
     {
-      group_receive (self, w, g, e, index, CONCLAVE_MESSAGE_DELIVERED);
+      _conclave_matcher_group_receive (self, w, g, e, index, CONCLAVE_MESSAGE_DELIVERED);
       return;
     }
-  if (w->sends->len > 0)
+  if (queue_len (w->sends) > 0)
     {
-      mi = queue_pop (w->sends);
+      mi = queue_pop (&w->sends);
       m = _conclave_matcher_message_at (self, mi);
-      if (has_expired (m))
+      if (_conclave_matcher_has_expired (m))
         m->flags |= CONCLAVE_MESSAGE_FLAG_LATE;
       _conclave_matcher_fill_recv (m, e, index);
       _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
@@ -452,7 +301,7 @@ feed_recv (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
 
   mi = _conclave_matcher_message_new (self, &m);
   _conclave_matcher_fill_recv (m, e, index);
-  if (w->last_delivered != NONE && !(e->flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH))
+  if (w->last_delivered != NONE && !is_retired (self, w->last_delivered) && !(e->flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH))
     {
       /* Its send was already paired: a broadcast's next receiver, or a duplicate. */
       sent = _conclave_matcher_message_at (self, w->last_delivered);
@@ -465,29 +314,29 @@ feed_recv (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
       return;
     }
   _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_UNSENT, TRUE);
-  g_array_append_val (w->recvs, mi);
+  queue_push (&w->recvs, mi);
 }
 
 static void
 feed_drop (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
 {
-  Waiting *w = waiting_for (self, effective_key (self, e), e->time_ns);
+  Waiting *w = waiting_for (self, effective_key (self, e), index);
   ConclaveMessage *m;
   guint64 mi;
 
   if (e->flags & CONCLAVE_EVENT_FLAG_DIR_RECV)
     {
-      GroupSend *g = has_group (w) ? next_group_send (self, w, e) : NULL;
+      GroupSend *g = _conclave_matcher_has_group (w) ? _conclave_matcher_next_group_send (self, w, e) : NULL;
 
       /* Eaten at the receiver: the send is reported, pair it as dropped. */
       if (g != NULL)
         {
-          group_receive (self, w, g, e, index, CONCLAVE_MESSAGE_DROPPED);
+          _conclave_matcher_group_receive (self, w, g, e, index, CONCLAVE_MESSAGE_DROPPED);
           return;
         }
-      if (w->sends->len == 0)
+      if (queue_len (w->sends) == 0)
         return;
-      mi = queue_pop (w->sends);
+      mi = queue_pop (&w->sends);
       m = _conclave_matcher_message_at (self, mi);
     }
   else
@@ -512,6 +361,7 @@ conclave_matcher_feed (ConclaveMatcher *self, guint64 first, guint64 end)
 
   g_return_val_if_fail (self != NULL, 0);
 
+  retire_messages (self);
   first = MAX (first, conclave_event_store_get_first (self->store));
   for (guint64 i = first; i < end; i++)
     {
@@ -542,27 +392,40 @@ conclave_matcher_feed (ConclaveMatcher *self, guint64 first, guint64 end)
   return changed;
 }
 
+/* Seen twice the loss timeout ago, or at an event the store let go. */
+static gboolean
+key_is_old (ConclaveMatcher *self, const KeyAge *age, gint64 now_ns)
+{
+  const ConclaveEvent *e = conclave_event_store_get (self->store, age->event);
+
+  return e == NULL || now_ns - e->time_ns >= 2 * self->loss_timeout_ns;
+}
+
 /* A key's queues are kept for twice the loss timeout after it was first
  * seen, so a late broadcast receiver still finds its send; then forgotten,
  * unless something is still waiting. */
 static void
 forget_old_keys (ConclaveMatcher *self, gint64 now_ns)
 {
-  while (self->keys_head < self->keys->len)
+  guint end = self->keys->len;  /* a key put back waits for the next round */
+
+  while (self->keys_head < end)
     {
       KeyAge age = g_array_index (self->keys, KeyAge, self->keys_head);
       Waiting *w;
 
-      if (now_ns - age.seen_ns < 2 * self->loss_timeout_ns)
+      if (!key_is_old (self, &age, now_ns))
         break;
       self->keys_head++;
       w = g_hash_table_lookup (self->waiting, &age.key);
       if (w == NULL)
         continue;
-      if (group_trim (w, now_ns - 2 * self->loss_timeout_ns) == 0 && w->sends->len == 0 && w->recvs->len == 0)
+      drop_retired (self, &w->sends);
+      drop_retired (self, &w->recvs);
+      if (_conclave_matcher_group_trim (w, now_ns - 2 * self->loss_timeout_ns) == 0 && w->sends == NULL && w->recvs == NULL)
         g_hash_table_remove (self->waiting, &age.key);
       else
-        g_array_append_val (self->keys, ((KeyAge) { age.key, now_ns }));
+        g_array_append_val (self->keys, ((KeyAge) { age.key, conclave_event_store_get_end (self->store) - 1 }));
     }
   if (self->keys_head > 4096 && self->keys_head * 2 > self->keys->len)
     {
@@ -663,10 +526,16 @@ conclave_matcher_set_loss_timeout (ConclaveMatcher *self, gint64 timeout_ns)
   self->loss_timeout_ns = MAX (timeout_ns, 1);
 }
 
-void
-_conclave_matcher_track_in_flight (ConclaveMatcher *self, guint64 index)
+guint64
+_conclave_matcher_send_in_flight (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
 {
-  g_array_append_val (self->in_flight, index);
+  ConclaveMessage *m;
+  guint64 mi = _conclave_matcher_message_new (self, &m);
+
+  _conclave_matcher_fill_send (m, e, index);
+  _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_IN_FLIGHT, TRUE);
+  g_array_append_val (self->in_flight, mi);
+  return mi;
 }
 
 guint64
@@ -675,10 +544,16 @@ conclave_matcher_get_n_messages (ConclaveMatcher *self)
   return self->n_messages;
 }
 
+guint64
+conclave_matcher_get_first_message (ConclaveMatcher *self)
+{
+  return MIN (self->first_chunk << MSG_CHUNK_BITS, self->n_messages);
+}
+
 const ConclaveMessage *
 conclave_matcher_get_message (ConclaveMatcher *self, guint64 index)
 {
-  if (index >= self->n_messages)
+  if (index >= self->n_messages || is_retired (self, index))
     return NULL;
   return _conclave_matcher_message_at (self, index);
 }
@@ -690,7 +565,7 @@ conclave_matcher_foreach_in_range (ConclaveMatcher    *self,
                                    ConclaveMessageFunc func,
                                    gpointer            user_data)
 {
-  guint64 lo = 0, hi = self->n_messages;
+  guint64 lo = self->first_chunk << MSG_CHUNK_BITS, hi = self->n_messages;
 
   /* Messages are created in arrival order of their first event, which is
    * close to send order; search on send time, then scan while it could

@@ -62,7 +62,10 @@ guint                  conclave_matcher_expire           (ConclaveMatcher    *se
                                                           gint64              now_ns);
 void                   conclave_matcher_set_loss_timeout (ConclaveMatcher    *self,
                                                           gint64              timeout_ns);
+/* Messages ever made (one past the newest index), and the oldest index the
+ * store's retention left (older ones: conclave_matcher_get_message() NULL). */
 guint64                conclave_matcher_get_n_messages   (ConclaveMatcher    *self);
+guint64                conclave_matcher_get_first_message (ConclaveMatcher   *self);
 const ConclaveMessage *conclave_matcher_get_message      (ConclaveMatcher    *self,
                                                           guint64             index);
 /* Messages whose send or receive time lies in [from_ns, to_ns). */

@@ -1,13 +1,17 @@
 /* conclave-bench.c — figures for the ingest path (not a test; prints numbers).
  *
- *   conclave-bench ingest [--writers K] [--seconds S]
+ *   conclave-bench ingest [--writers K] [--seconds S] [--events E] [--retention N]
  *
  * K writer processes (fork()ed, each with its own control connection, as
  * every node has) write send/recv lines in the reporter's format as fast as
- * the socket takes them, for S seconds. The controller is the real thing: a
+ * the socket takes them, for S seconds (or until they wrote E lines in all). The controller is the real thing: a
  * ConclaveCluster (control server thread, parser, store, matcher, node
  * models). Printed: events/s stored, loss (sequence gaps and missing lines),
- * us of controller CPU per event, bytes per stored event.
+ * us of controller CPU per event, bytes per stored event, and the real
+ * resident size (/proc/self/status: VmRSS now, VmHWM the peak) per event
+ * ingested, beyond what the process held before the writers started. With
+ * --retention N the store keeps the newest N events (default: all), and
+ * everything fed by it must keep no more.
  */
 #include "config.h"
 
@@ -67,7 +71,7 @@ write_all (int fd, const char *buf, gsize len)
 /* A writer: a pair of sends and receives per message, like two nodes would
  * report, batched into 16 KiB writes. Prints how many lines it wrote. */
 static G_GNUC_NORETURN void
-run_writer (const char *path, guint index, gint64 until_ns, int result_fd)
+run_writer (const char *path, guint index, gint64 until_ns, guint64 max_lines, int result_fd)
 {
   int fd = connect_control (path);
   char buf[16384 + 1024];
@@ -84,9 +88,9 @@ run_writer (const char *path, guint index, gint64 until_ns, int result_fd)
                              "\"node\":\"w%u\",\"role\":\"bench-writer\",\"program\":\"conclave-bench\"}\n",
                              mono_ns (), pid, getppid (), index);
   seq = 1;
-  while (mono_ns () < until_ns)
+  while (mono_ns () < until_ns && seq < max_lines)
     {
-      for (guint i = 0; i < 32; i++, msg++)
+      for (guint i = 0; i < 32 && seq < max_lines; i++, msg++)
         {
           const char *ev = (msg & 1) ? CONCLAVE_EV_RECV : CONCLAVE_EV_SEND;
           used += (gsize) g_snprintf (buf + used, sizeof buf - used,
@@ -108,13 +112,20 @@ run_writer (const char *path, guint index, gint64 until_ns, int result_fd)
   _exit (0);
 }
 
-typedef struct {
-  guint64 expected;
-  gboolean writers_done;
-} State;
+/* A "VmRSS:" or "VmHWM:" figure of /proc/self/status, in bytes (0 if none). */
+static guint64
+proc_status_bytes (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) || !(line = strstr (status, field)))
+    return 0;
+  return g_ascii_strtoull (line + strlen (field), NULL, 10) * 1024;
+}
 
 static void
-bench_ingest (guint writers, double seconds)
+bench_ingest (guint writers, double seconds, guint64 events, guint64 retention)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ConclaveCluster) cluster = conclave_cluster_new (&error);
@@ -126,20 +137,22 @@ bench_ingest (guint writers, double seconds)
   double cpu_s, wall_s;
   guint64 counts[5];
   gsize memory;
+  guint64 rss_before, rss, hwm, ingested;
 
   if (cluster == NULL)
     g_error ("%s", error->message);
   store = conclave_cluster_get_store (cluster);
-  conclave_event_store_set_retention (store, G_MAXUINT64);
-  if (pipe2 (pipefd, O_CLOEXEC) < 0)
+  conclave_event_store_set_retention (store, retention);
+  if (pipe2 (pipefd, O_CLOEXEC | O_NONBLOCK) < 0)
     g_error ("pipe: %s", g_strerror (errno));
 
+  rss_before = proc_status_bytes ("VmRSS:");
   getrusage (RUSAGE_SELF, &before);
   start_ns = mono_ns ();
   until_ns = start_ns + (gint64) (seconds * 1e9);
   for (guint i = 0; i < writers; i++)
     if (fork () == 0)
-      run_writer (conclave_cluster_get_control_path (cluster), i, until_ns, pipefd[1]);
+      run_writer (conclave_cluster_get_control_path (cluster), i, until_ns, events / writers, pipefd[1]);
   close (pipefd[1]);
 
   /* Run the controller until every writer reported and every line is in. */
@@ -148,24 +161,24 @@ bench_ingest (guint writers, double seconds)
       guint64 n;
       while (g_main_context_iteration (NULL, FALSE))
         ;
-      if (mono_ns () >= until_ns)
+      if (read (pipefd[0], &n, sizeof n) == sizeof n)
         {
-          if (read (pipefd[0], &n, sizeof n) == sizeof n)
-            {
-              written += n;
-              done++;
-            }
-          else
-            break;
+          written += n;
+          done++;
         }
+      else if (mono_ns () >= until_ns + 10 * (gint64) 1000000000)
+        break;  /* a writer that never reports */
       else
-        g_main_context_iteration (NULL, TRUE);
+        g_main_context_iteration (NULL, TRUE);  /* the cluster's timers wake it */
     }
   deadline = mono_ns () + 20 * (gint64) 1000000000;
   while (conclave_event_store_get_end (store) < written && mono_ns () < deadline)
     g_main_context_iteration (NULL, TRUE);
   end_ns = mono_ns ();
   getrusage (RUSAGE_SELF, &after);
+  rss = proc_status_bytes ("VmRSS:");
+  hwm = proc_status_bytes ("VmHWM:");
+  ingested = conclave_event_store_get_end (store);
   while (waitpid (-1, NULL, 0) > 0)
     ;
 
@@ -185,15 +198,16 @@ bench_ingest (guint writers, double seconds)
   cpu_s = (double) (after.ru_utime.tv_sec - before.ru_utime.tv_sec + after.ru_stime.tv_sec - before.ru_stime.tv_sec) +
           (double) (after.ru_utime.tv_usec - before.ru_utime.tv_usec + after.ru_stime.tv_usec - before.ru_stime.tv_usec) / 1e6;
 
-  g_print ("ingest: %u writer processes, %.1f s of writing (%.2f s until all stored)\n", writers, seconds, wall_s);
+  g_print ("ingest: %u writer processes, up to %.1f s of writing (%.2f s until all stored)\n", writers, seconds, wall_s);
   g_print ("  lines written        %" G_GUINT64_FORMAT "\n", written);
-  g_print ("  events stored        %" G_GUINT64_FORMAT "\n", stored);
+  g_print ("  events stored        %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " ingested (retention %" G_GUINT64_FORMAT ")\n",
+           stored, ingested, conclave_event_store_get_retention (store));
   g_print ("  loss                 %" G_GUINT64_FORMAT " (sequence gaps %" G_GUINT64_FORMAT ", missing %" G_GINT64_FORMAT ")\n",
-           seq_lost + (written > stored ? written - stored : 0), seq_lost,
-           (gint64) written - (gint64) stored);
-  g_print ("  events/s stored      %.0f\n", (double) stored / wall_s);
+           seq_lost + (written > ingested ? written - ingested : 0), seq_lost,
+           (gint64) written - (gint64) ingested);
+  g_print ("  events/s stored      %.0f\n", (double) ingested / wall_s);
   g_print ("  controller CPU       %.2f s, %.2f us per event (parser thread + main thread)\n",
-           cpu_s, cpu_s * 1e6 / (double) MAX (stored, 1));
+           cpu_s, cpu_s * 1e6 / (double) MAX (ingested, 1));
   g_print ("  bytes per event      %.1f (store %.1f MiB incl. strings and process table)\n",
            (double) memory / (double) MAX (stored, 1), (double) memory / 1048576.0);
   g_print ("  messages paired      %" G_GUINT64_FORMAT " delivered, %" G_GUINT64_FORMAT " in flight"
@@ -201,6 +215,9 @@ bench_ingest (guint writers, double seconds)
            counts[CONCLAVE_MESSAGE_DELIVERED], counts[CONCLAVE_MESSAGE_IN_FLIGHT], sizeof (ConclaveMessage),
            (double) (conclave_matcher_get_n_messages (conclave_cluster_get_matcher (cluster)) * sizeof (ConclaveMessage)) /
            (double) MAX (stored, 1));
+  g_print ("  real RSS             %.1f MiB (peak %.1f, %.1f before the writers): %.1f bytes per event ingested\n",
+           (double) rss / 1048576.0, (double) hwm / 1048576.0, (double) rss_before / 1048576.0,
+           (double) (rss - MIN (rss, rss_before)) / (double) MAX (ingested, 1));
   conclave_cluster_shutdown (cluster);
 }
 
@@ -281,10 +298,13 @@ main (int argc, char *argv[])
 {
   int writers = 2;
   double seconds = 3.0;
+  gint64 retention = 0, events = 0;
   g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
     { "writers", 'k', 0, G_OPTION_ARG_INT, &writers, "Writer processes (default 2)", "K" },
     { "seconds", 's', 0, G_OPTION_ARG_DOUBLE, &seconds, "How long they write (default 3)", "S" },
+    { "events", 'e', 0, G_OPTION_ARG_INT64, &events, "Stop after E lines in all (default: no limit)", "E" },
+    { "retention", 'r', 0, G_OPTION_ARG_INT64, &retention, "Events the store keeps (default all)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("ingest|parse|failover — measure the control channel, or a group's failover");
@@ -302,13 +322,14 @@ main (int argc, char *argv[])
       bench_parse ();
       return 0;
     }
-  if (argc < 2 || strcmp (argv[1], "ingest") != 0 || writers < 1 || writers > 64 || seconds <= 0)
+  if (argc < 2 || strcmp (argv[1], "ingest") != 0 || writers < 1 || writers > 64 || seconds <= 0 || retention < 0 || events < 0)
     {
-      g_printerr ("Usage: conclave-bench ingest [--writers K] [--seconds S]\n"
+      g_printerr ("Usage: conclave-bench ingest [--writers K] [--seconds S] [--events E] [--retention N]\n"
                   "       conclave-bench parse\n"
                   "       conclave-bench failover [--rounds N] [--classroom-rounds M] [--election E|all]\n");
       return 2;
     }
-  bench_ingest ((guint) writers, seconds);
+  bench_ingest ((guint) writers, seconds, events > 0 ? (guint64) events : G_MAXUINT64,
+                retention > 0 ? (guint64) retention : G_MAXUINT64);
   return 0;
 }

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "conclave-group-stats.h"
+#include "conclave-display-text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -235,9 +236,12 @@ print_elections (ConclaveGroupStats *stats, ConclaveEventStore *store)
   for (guint i = 0; i < MIN (stats->elections->len, ELECTIONS_LISTED); i++)
     {
       ConclaveElection *e = &g_array_index (stats->elections, ConclaveElection, i);
-      g_print ("    %s leads term %" G_GINT64_FORMAT ", %.0f ms %s %s\n", conclave_event_store_str (store, e->leader) ?: "?",
+      g_autofree char *leader = conclave_display_text (conclave_event_store_str (store, e->leader) ?: "?");
+      g_autofree char *previous = conclave_display_text (e->previous ? conclave_event_store_str (store, e->previous) : "");
+
+      g_print ("    %s leads term %" G_GINT64_FORMAT ", %.0f ms %s %s\n", leader,
                e->term, (double) (e->at_ns - e->since_ns) / 1e6, e->previous ? "after the last heartbeat of" : "after the start",
-               e->previous ? conclave_event_store_str (store, e->previous) : "");
+               previous);
     }
   if (stats->elections->len > ELECTIONS_LISTED)
     g_print ("    ... and %u more\n", stats->elections->len - ELECTIONS_LISTED);
@@ -269,7 +273,9 @@ print_failovers (ConclaveGroupStats *stats)
 void
 conclave_group_stats_print (ConclaveGroupStats *stats, ConclaveEventStore *store)
 {
-  g_print ("\nServer group (%s election)\n", conclave_event_store_str (store, stats->election) ?: "?");
+  g_autofree char *election = conclave_display_text (conclave_event_store_str (store, stats->election) ?: "?");
+
+  g_print ("\nServer group (%s election)\n", election);
   print_elections (stats, store);
   print_failovers (stats);
   g_print ("  %-12s sent %u, acknowledged %u, delivered %u\n", "posts",

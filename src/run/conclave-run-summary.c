@@ -146,7 +146,7 @@ conclave_run_count_kinds (const ConclaveRunView *view, ConclaveKindCounts *total
   GHashTable *kinds = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
   memset (total, 0, sizeof *total);
-  for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
+  for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
     {
       const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
       const char *kind = conclave_event_store_str (store, m->kind) ?: "data";

@@ -20,6 +20,7 @@
 
 #include "conclave-chaos.h"
 #include "conclave-cluster.h"
+#include "conclave-display-text.h"
 #include "conclave-group-stats.h"
 #include "conclave-replay.h"
 #include "conclave-run-summary.h"
@@ -171,10 +172,11 @@ print_process (ConclaveProcessInfo *info, const char *node, const char *end,
                const ConclaveProcSummary *sum, gpointer data)
 {
   ConclaveEventStore *store = data;
+  g_autofree char *name = conclave_display_text (node);
+  g_autofree char *role = conclave_display_text (conclave_event_store_str (store, info->role) ?: "?");
 
   g_print ("  %-12s %8d %8d  %-14s %-18s %8" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %6" G_GUINT64_FORMAT "\n",
-           node, info->pid, info->ppid, conclave_event_store_str (store, info->role) ?: "?",
-           end, sum->sent, sum->received, info->errors);
+           name, info->pid, info->ppid, role, end, sum->sent, sum->received, info->errors);
 }
 
 static void
@@ -189,9 +191,10 @@ static void
 print_kind_counts (const char *kind, const ConclaveKindCounts *k)
 {
   const guint64 *n = k->n;
+  g_autofree char *shown = conclave_display_text (kind);
 
   g_print ("  %-12s %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT
-           " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT "\n", kind,
+           " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT "\n", shown,
            conclave_kind_counts_sent (k),
            n[CONCLAVE_MESSAGE_DELIVERED], n[CONCLAVE_MESSAGE_DROPPED], n[CONCLAVE_MESSAGE_LOST],
            n[CONCLAVE_MESSAGE_UNHEARD], n[CONCLAVE_MESSAGE_NOT_READ], n[CONCLAVE_MESSAGE_IN_FLIGHT]);
@@ -223,12 +226,16 @@ count_type (ConclaveEventStore *store, ConclaveEventType type, gboolean print)
   for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
     {
       const ConclaveEvent *e = conclave_event_store_get (store, i);
+      g_autofree char *what = NULL, *text = NULL;
+
       if (e->type != type)
         continue;
       n++;
-      if (print)
-        g_print ("  %s: %s\n", conclave_event_store_str (store, conclave_event_violation_what (e)) ?: "?",
-                 conclave_event_store_str (store, conclave_event_violation_text (e)) ?: "");
+      if (!print)
+        continue;
+      what = conclave_display_text (conclave_event_store_str (store, conclave_event_violation_what (e)) ?: "?");
+      text = conclave_display_text (conclave_event_store_str (store, conclave_event_violation_text (e)));
+      g_print ("  %s: %s\n", what, text);
     }
   return n;
 }

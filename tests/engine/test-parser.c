@@ -1,6 +1,7 @@
 /* test-parser.c — control lines into records: every malformed kind, and the
  * fast path checked against json-glib on the same lines. */
 #include "conclave-line-parser.h"
+#include "conclave-protocol.h"
 
 #include <string.h>
 
@@ -308,6 +309,16 @@ static const BadLine bad_lines[] = {
   { "{\"ev\":\"fork\",\"t\":1,\"child\":99999999999}", CONCLAVE_PARSE_ERROR_WRONG_TYPE, NULL },
   { "{\"ev\":\"fork\",\"t\":1,\"child\":1} trailing", CONCLAVE_PARSE_ERROR_NOT_JSON, NULL },
   { "{\"ev\":\"fork\",\"t\":1,\"child\":1,}", CONCLAVE_PARSE_ERROR_NOT_JSON, NULL },
+  /* Decoded, a string must still be text: json-glib 1.6 takes all of these. */
+  { "{\"ev\":\"log\",\"t\":1,\"text\":\"a\\udc00b\"}", CONCLAVE_PARSE_ERROR_INVALID_UTF8, "\\udc00" },
+  { "{\"ev\":\"log\",\"t\":1,\"text\":\"a\\ud800b\"}", CONCLAVE_PARSE_ERROR_INVALID_UTF8, "\\ud800" },
+  { "{\"ev\":\"log\",\"t\":1,\"text\":\"a\\ud800\\u0041\"}", CONCLAVE_PARSE_ERROR_INVALID_UTF8, "\\ud800" },
+  { "{\"ev\":\"log\",\"t\":1,\"text\":\"a\\u0000b\"}", CONCLAVE_PARSE_ERROR_INVALID_UTF8, "\\u0000" },
+  { "{\"ev\":\"log\",\"t\":1,\"text\":\"a\\377b\"}", CONCLAVE_PARSE_ERROR_NOT_JSON, "escape" },
+  { "{\"ev\":\"log\",\"t\":1,\"text\":\"a\\x41\"}", CONCLAVE_PARSE_ERROR_NOT_JSON, "escape" },
+  { "{\"ev\":\"log\",\"t\":1,\"text\":\"a\\u12\"}", CONCLAVE_PARSE_ERROR_NOT_JSON, "escape" },
+  { "{\"ev\":\"send\",\"t\":1,\"proto\":\"udp\",\"src\":\"a\",\"dst\":\"b\",\"len\":1,\"preview\":\"\\udfff\"}",
+    CONCLAVE_PARSE_ERROR_INVALID_UTF8, "\\udfff" },
 };
 
 static void
@@ -425,6 +436,50 @@ test_fast_path_matches_reference (Fixture *f, gconstpointer data)
   g_test_message ("%u mutated lines agreed", mutations);
 }
 
+/* A surrogate pair is one character, decoded by both paths alike. */
+static void
+test_surrogate_pair (Fixture *f, gconstpointer data)
+{
+  const char *line = "{\"ev\":\"log\",\"t\":1,\"text\":\"<\\ud83d\\ude00>\"}";
+  ConclaveEvent e;
+
+  g_assert_cmpint (parse (f, line, &e, NULL), ==, CONCLAVE_PARSE_OK);
+  g_assert_cmpstr (str (f, conclave_event_log_text (&e)), ==, "<\xf0\x9f\x98\x80>");
+  assert_same (f, line, strlen (line));
+}
+
+/* A log line of 64 KiB of escaped newlines, the longest the parser takes:
+ * written back with the node and pid added, it still fits the reader, its
+ * text cut between characters. */
+static void
+test_long_line_round_trip (Fixture *f, gconstpointer data)
+{
+  static const char *fills[] = { "\\n", "\\u0001", "\xc3\xa9\\n" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (fills); k++)
+    {
+      g_autoptr(GString) line = g_string_new ("{\"ev\":\"log\",\"t\":1,\"text\":\"");
+      g_autoptr(GString) out = g_string_new (NULL);
+      g_autofree char *text = NULL;
+      ConclaveEvent a, b;
+      const char *reason = NULL;
+
+      while (line->len + strlen (fills[k]) + 2 < CONCLAVE_MAX_LINE)
+        g_string_append (line, fills[k]);
+      g_string_append (line, "\"}");
+      g_assert_cmpint (line->len, >=, CONCLAVE_MAX_LINE - 8);
+      g_assert_cmpint (parse (f, line->str, &a, &reason), ==, CONCLAVE_PARSE_OK);
+      text = g_strdup (str (f, conclave_event_log_text (&a)));
+
+      conclave_event_to_json_line (&a, f->intern, "s1", 4242, out);
+      g_assert_cmpint (out->len, <, CONCLAVE_MAX_LINE);
+      g_assert_cmpint (conclave_line_parser_parse (f->parser, out->str, out->len, &b, &reason), ==, CONCLAVE_PARSE_OK);
+      g_assert_cmpint (conclave_line_parser_last_pid (f->parser), ==, 4242);
+      g_assert_true (g_str_has_prefix (text, str (f, conclave_event_log_text (&b))));
+      g_assert_cmpint (strlen (str (f, conclave_event_log_text (&b))), >, strlen (text) * 9 / 10);
+    }
+}
+
 static void
 test_round_trip (Fixture *f, gconstpointer data)
 {
@@ -458,5 +513,7 @@ main (int argc, char *argv[])
   g_test_add ("/parser/too-long-and-utf8", Fixture, NULL, fixture_setup, test_too_long_and_utf8, fixture_teardown);
   g_test_add ("/parser/fast-path-matches-json-glib", Fixture, NULL, fixture_setup, test_fast_path_matches_reference, fixture_teardown);
   g_test_add ("/parser/round-trip", Fixture, NULL, fixture_setup, test_round_trip, fixture_teardown);
+  g_test_add ("/parser/surrogate-pair", Fixture, NULL, fixture_setup, test_surrogate_pair, fixture_teardown);
+  g_test_add ("/parser/long-line-round-trip", Fixture, NULL, fixture_setup, test_long_line_round_trip, fixture_teardown);
   return g_test_run ();
 }

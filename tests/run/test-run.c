@@ -115,6 +115,29 @@ test_verdict_outlives_retention (void)
   g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 3);
 }
 
+/* Escape codes a program put in its reports (role, message kind, request
+ * id in a violation) reach the summary as visible escapes, never raw. */
+static void
+test_summary_escapes_control_characters (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "run", "escape-reporting.py", NULL);
+  g_autofree char *node = g_strdup_printf ("s1=exec:/usr/bin/python3 %s", script);
+  g_autoptr(GSubprocess) p = spawn_run (&error, "--duration", "1500ms", "--node", node, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (p, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s%s", out, err);
+  g_assert_nonnull (strstr (out, "duplicate"));
+  g_assert_null (strchr (out, '\x1b'));
+  g_assert_null (strchr (err, '\x1b'));
+  g_assert_nonnull (strstr (out, "srv\\x1b[2J"));        /* the role */
+  g_assert_nonnull (strstr (out, "k\\x1b[31m"));         /* the kind */
+  g_assert_nonnull (strstr (out, "c1:\\x1b[31mred"));    /* the request, in the violation */
+}
+
 static void
 test_trace_with_damage (void)
 {
@@ -506,6 +529,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/run/bad-usage", test_bad_usage);
   g_test_add_func ("/run/replay-summary", test_replay_summary);
   g_test_add_func ("/run/verdict-outlives-retention", test_verdict_outlives_retention);
+  g_test_add_func ("/run/summary-escapes-control-characters", test_summary_escapes_control_characters);
   g_test_add_func ("/run/ctrl-c", test_ctrl_c);
   g_test_add_func ("/run/no-orphans-on-sigkill", test_no_orphans_on_sigkill);
   return g_test_run ();

@@ -482,6 +482,22 @@ test_causal_filtered (Fixture       *f,
   assert_causal_rows (f, c->retention ? kind_least : 2 * kind_least);
 }
 
+/* A program's text reaches Pango with its control characters as visible
+ * escapes (issue 13: four such lines, 1 229 Pango warnings). */
+static void
+test_details_escape_controls (Fixture       *f,
+                              gconstpointer  data)
+{
+  ConclaveIntern *intern = conclave_event_store_get_intern (f->store);
+  ConclaveEvent e = { .type = CONCLAVE_EVENT_LOG, .time_ns = 1, .proc = f->proc[0] };
+  g_autofree char *details = NULL;
+
+  e.s[3] = conclave_intern_add (intern, "a\x1b" "[2Jb\tc\xc2\x9b" "d");
+  details = conclave_event_format_details (f->store, &e);
+  g_assert_cmpstr (details, ==, "a\\x1b[2Jb\\x09c\\u009bd");
+  g_assert_true (g_utf8_validate (details, -1, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -492,6 +508,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/event-list/lazy", Fixture, NULL, fixture_set_up, test_lazy, fixture_tear_down);
   g_test_add ("/event-list/filter", Fixture, NULL, fixture_set_up, test_filter, fixture_tear_down);
+  g_test_add ("/event-list/details-escape-controls", Fixture, NULL, fixture_set_up, test_details_escape_controls,
+              fixture_tear_down);
   g_test_add ("/event-list/retention", Fixture, NULL, fixture_set_up, test_retention, fixture_tear_down);
   g_test_add ("/event-list/causal", Fixture, NULL, fixture_set_up, test_causal, fixture_tear_down);
   g_test_add ("/event-list/causal-retention", Fixture, GUINT_TO_POINTER (1500), fixture_set_up, test_causal,
