@@ -19,27 +19,10 @@
 #define PEER "/usr/bin/python3 course_peer.py --port {port} --mport {port2} --rounds 600 --interval 0.1 --id "
 #define PATTERN "leader is (?<leader>\\d+)"
 
-static ConclaveRunDialog *
-open_dialog (UiFixture *f)
-{
-  ConclaveRunDialog *found = NULL;
-  GList *toplevels;
-
-  ui_test_activate (f->app, "run-program", NULL);
-  ui_test_run_for (100);
-  toplevels = gtk_window_list_toplevels ();
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (CONCLAVE_IS_RUN_DIALOG (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-  g_assert_nonnull (found);
-  return found;
-}
-
 static void
 run_peer (UiFixture *f, const char *folder, const char *id, gboolean pattern)
 {
-  ConclaveRunDialog *dialog = open_dialog (f);
+  ConclaveRunDialog *dialog = CONCLAVE_RUN_DIALOG (ui_test_open_run_dialog (f->app));
   g_autofree char *command = g_strconcat (PEER, id, NULL);
 
   if (folder != NULL)

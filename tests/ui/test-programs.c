@@ -125,28 +125,11 @@ dialog_gone (gpointer data)
   return *dialog == NULL;
 }
 
-static ConclaveRunDialog *
-open_dialog (UiFixture *f)
-{
-  ConclaveRunDialog *found = NULL;
-  GList *toplevels;
-
-  ui_test_activate (f->app, "run-program", NULL);
-  ui_test_run_for (100);
-  toplevels = gtk_window_list_toplevels ();
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (CONCLAVE_IS_RUN_DIALOG (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-  g_assert_nonnull (found);
-  return found;
-}
-
 static void
 test_dialog (UiFixture     *f,
              gconstpointer  data)
 {
-  ConclaveRunDialog *dialog = open_dialog (f);
+  ConclaveRunDialog *dialog = CONCLAVE_RUN_DIALOG (ui_test_open_run_dialog (f->app));
   Exchange e = { f, 1 };
   g_autoptr(GdkTexture) shot = NULL;
 

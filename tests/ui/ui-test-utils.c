@@ -232,3 +232,26 @@ ui_test_look (ConclaveWindow *window,
   ui_test_run_for (300);
   texture = ui_test_screenshot (GTK_WIDGET (window), name);
 }
+
+static gboolean
+run_dialog_found (gpointer data)
+{
+  GtkWindow **found = data;
+  GList *toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (g_str_equal (G_OBJECT_TYPE_NAME (l->data), "ConclaveRunDialog") && gtk_widget_get_visible (l->data))
+      *found = l->data;
+  g_list_free (toplevels);
+  return *found != NULL;
+}
+
+GtkWindow *
+ui_test_open_run_dialog (ConclaveApplication *app)
+{
+  GtkWindow *found = NULL;
+
+  ui_test_activate (app, "run-program", NULL);
+  g_assert_true (ui_test_wait (run_dialog_found, &found, 5000));
+  return found;
+}

@@ -66,5 +66,7 @@ void            ui_test_look        (ConclaveWindow *window,
                                      const char     *name);
 /* The node's PID is gone from the system (not even a zombie). */
 gboolean        ui_test_pid_gone    (gint         pid);
+/* Activates run-program and returns the Run a Program dialog once shown. */
+GtkWindow      *ui_test_open_run_dialog (ConclaveApplication *app);
 
 G_END_DECLS
