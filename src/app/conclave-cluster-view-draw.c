@@ -117,12 +117,13 @@ role_line (ConclaveNode *node)
   /* An ended process holds no role in the group any more. */
   if (!_conclave_cluster_view_node_alive (node))
     return conclave_role_describe_node (node);
+  /* Term 0: none known (a program's own leader, named by its output). */
   if (conclave_node_is_leader (node))
-    return g_strdup_printf (_("leader · term %s"), term);
+    return conclave_node_get_term (node) ? g_strdup_printf (_("leader · term %s"), term) : g_strdup (_("leader"));
   if (g_strcmp0 (group_role, "candidate") == 0)
-    return g_strdup_printf (_("candidate · term %s"), term);
+    return conclave_node_get_term (node) ? g_strdup_printf (_("candidate · term %s"), term) : g_strdup (_("candidate"));
   if (g_strcmp0 (group_role, "follower") == 0)
-    return g_strdup_printf (_("follower · term %s"), term);
+    return conclave_node_get_term (node) ? g_strdup_printf (_("follower · term %s"), term) : g_strdup (_("follower"));
   return conclave_role_describe_node (node);
 }
 

@@ -186,10 +186,12 @@ conclave_election_story_describe (ConclaveElectionStory    *self,
       return g_strdup_printf (_("heartbeat timeout at %s"), node);
     case CONCLAVE_STORY_CANDIDATE:
       /* Translators: a timeline marker, "s3 candidate, term 2" */
-      return g_strdup_printf (_("%s candidate, term %u"), node, entry->term);
+      return entry->term ? g_strdup_printf (_("%s candidate, term %u"), node, entry->term)
+                         : g_strdup_printf (_("%s candidate"), node);
     case CONCLAVE_STORY_ELECTED:
       /* Translators: a timeline marker, "s3 elected, term 2" */
-      return g_strdup_printf (_("%s elected, term %u"), node, entry->term);
+      return entry->term ? g_strdup_printf (_("%s elected, term %u"), node, entry->term)
+                         : g_strdup_printf (_("%s elected"), node);
     default:
       g_assert_not_reached ();
     }

@@ -189,7 +189,10 @@ update_group (ConclaveInspector *self)
   const char *group_role = conclave_node_get_group_role (self->node);
   const char * const *view = conclave_node_get_view (self->node);
   g_autofree char *view_text = view ? g_strjoinv (", ", (char **) view) : NULL;
-  g_autofree char *term = g_strdup_printf ("%" G_GUINT64_FORMAT, conclave_node_get_term (self->node));
+  /* Term 0: none known (a program's own leader, named by its output). */
+  g_autofree char *term = conclave_node_get_term (self->node)
+                          ? g_strdup_printf ("%" G_GUINT64_FORMAT, conclave_node_get_term (self->node))
+                          : g_strdup ("–");
 
   gtk_widget_set_visible (GTK_WIDGET (self->group_group), group_role != NULL && *group_role != '\0');
   set_value (self, ROW_GROUP_ROLE, group_role);

@@ -132,6 +132,21 @@ ui_test_activate (ConclaveApplication *app,
   g_action_group_activate_action (G_ACTION_GROUP (app), action, parameter);
 }
 
+/* No stack under `widget` is in the middle of a transition. */
+static gboolean
+transitions_done (gpointer widget)
+{
+  if (widget == NULL)
+    return TRUE;
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (widget))
+    return FALSE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (!transitions_done (child))
+      return FALSE;
+  return TRUE;
+}
+
 GdkTexture *
 ui_test_screenshot (GtkWidget  *widget,
                     const char *name)
@@ -142,8 +157,10 @@ ui_test_screenshot (GtkWidget  *widget,
   g_autofree char *path = g_build_filename (dir, file, NULL);
   GdkTexture *texture;
 
-  /* Let pending layout and drawing happen first. */
+  /* Let pending layout and drawing happen first, and page changes end
+   * (a picture taken mid-crossfade shows two pages at once). */
   ui_test_run_for (30);
+  g_assert_true (ui_test_wait (transitions_done, gtk_widget_get_root (widget), 3000));
   texture = conclave_render_widget (widget, NULL);
   g_assert_nonnull (texture);
   g_mkdir_with_parents (dir, 0755);
