@@ -11,6 +11,7 @@
  * with only lo, once with a LAN interface (10.9.0.5/24) beside it. */
 #include "conclave-matcher.h"
 #include "conclave-trace-file.h"
+#include "trace-test-util.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -32,15 +33,9 @@ typedef struct {
 } Run;
 
 static char *
-source_file (const char *name)
-{
-  return g_test_build_filename (G_TEST_DIST, "trace", name, NULL);
-}
-
-static char *
 peer_spec (guint id, guint port)
 {
-  g_autofree char *script = source_file ("course_peer.py");
+  g_autofree char *script = trace_test_source ("course_peer.py");
 
   return g_strdup_printf ("p%u=exec:" PYTHON " '%s' --id %u --port %u --mport %u --rounds %d"
                           " --interval 0.1 --linger 1.5%s", id, script, id, port, port + 1, ROUNDS,
@@ -51,34 +46,14 @@ peer_spec (guint id, guint port)
 static gboolean
 run_group (const Variant *v, Run *run)
 {
-  const char *conclave_run = g_getenv ("CONCLAVE_RUN_PROGRAM");
-  g_autofree char *unshare = g_find_program_in_path ("unshare");
-  g_autofree char *ip = g_find_program_in_path ("ip");
-  g_autofree char *helper = source_file ("netns-run.sh");
   g_autofree char *dir = g_dir_make_tmp ("trace-group-XXXXXX", NULL);
   g_autofree char *trace = g_build_filename (dir, "trace.jsonl", NULL);
   g_autofree char *p1 = peer_spec (1, 37020), *p2 = peer_spec (2, 37020), *p3 = peer_spec (3, 37020);
-  const char *argv[] = { unshare, "-rn", "--fork", "/bin/sh", helper, v->lan ? "--lan" : "--", conclave_run,
-                         "-d", "8s", "-t", trace, "--node", p1, "--node", p2, "--node", p3, NULL };
-  g_autofree char *err = NULL;
+  const char *args[] = { "-d", "8s", "-t", trace, "--node", p1, "--node", p2, "--node", p3, NULL };
   g_autoptr(GError) error = NULL;
-  gint status = 0;
 
-  if (unshare == NULL || ip == NULL)
-    {
-      g_test_skip ("unshare (util-linux) or ip (iproute2) is not installed: cannot make a namespace with only lo");
-      return FALSE;
-    }
-  g_assert_nonnull (conclave_run);
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &run->summary, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL) && strstr (run->summary, "Messages") == NULL)
-    {
-      g_test_skip_printf ("no network namespace here (unshare -rn: %s)", g_strstrip (err));
-      return FALSE;
-    }
-  g_test_message ("%s", run->summary);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  if (!trace_test_run_in_netns (v->lan, args, &run->summary))
+    return FALSE;
   g_assert_true (g_file_get_contents (trace, &run->trace_text, NULL, NULL));
   run->store = conclave_event_store_new ();
   g_assert_true (conclave_trace_load (run->store, trace, NULL, NULL, &error));

@@ -15,6 +15,7 @@
  */
 #include "conclave-matcher.h"
 #include "conclave-trace-file.h"
+#include "trace-test-util.h"
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -34,15 +35,9 @@ typedef struct {
 } Run;
 
 static char *
-source_file (const char *name)
-{
-  return g_test_build_filename (G_TEST_DIST, "trace", name, NULL);
-}
-
-static char *
 peer_command (guint id, guint rounds)
 {
-  g_autofree char *script = source_file ("course_peer.py");
+  g_autofree char *script = trace_test_source ("course_peer.py");
 
   return g_strdup_printf (PYTHON " %s --id %u --port %u --mport %u --rounds %u --interval 0.1 --linger 1.5",
                           script, id, PORT, PORT + 1, rounds);
@@ -74,24 +69,13 @@ static gboolean
 run_programs (Run *run, gboolean crash)
 {
   guint rounds = crash ? 3 * ROUNDS : ROUNDS;
-  const char *conclave_run = g_getenv ("CONCLAVE_RUN_PROGRAM");
-  g_autofree char *unshare = g_find_program_in_path ("unshare");
-  g_autofree char *ip = g_find_program_in_path ("ip");
-  g_autofree char *helper = source_file ("netns-run.sh");
-  g_autofree char *chat = source_file ("course_chat.py");
+  g_autofree char *chat = trace_test_source ("course_chat.py");
   g_autofree char *p1 = NULL, *p2 = NULL, *p3 = NULL, *server = NULL, *client = NULL;
   g_autofree char *peer1 = peer_command (1, rounds), *peer2 = peer_command (2, rounds);
   g_autofree char *peer3 = peer_command (3, rounds);
-  g_autofree char *posts = NULL, *input = NULL, *err = NULL;
+  g_autofree char *posts = NULL, *input = NULL;
   g_autoptr(GError) error = NULL;
-  gint status = 0;
 
-  if (unshare == NULL || ip == NULL)
-    {
-      g_test_skip ("unshare (util-linux) or ip (iproute2) is not installed: cannot make a namespace with only lo");
-      return FALSE;
-    }
-  g_assert_nonnull (conclave_run);
   run->dir = g_dir_make_tmp ("trace-programs-XXXXXX", NULL);
   run->trace = g_build_filename (run->dir, "trace.jsonl", NULL);
   run->summary_path = g_build_filename (run->dir, "summary.json", NULL);
@@ -104,21 +88,14 @@ run_programs (Run *run, gboolean crash)
   server = g_strdup_printf ("chat=exec:" PYTHON " %s server --port %u --lines 2", chat, PORT + 10);
   client = g_strdup_printf ("c1=exec:" PYTHON " %s client --port %u --lines 2", chat, PORT + 10);
   {
-    const char *argv[] = { unshare, "-rn", "--fork", "/bin/sh", helper, "--", conclave_run,
-                           "-t", run->trace, "--summary-json", run->summary_path,
+    const char *args[] = { "-t", run->trace, "--summary-json", run->summary_path,
                            "--leader-pattern", "leader is (?<leader>\\d+)", "--input", input,
                            "--node", server, "--node", p1, "--node", p2, "--node", p3, "--node", client,
                            "-d", crash ? "4s" : "7s", crash ? "--fault" : NULL, "2s:crash:leader", NULL };
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &run->stdout_text, &err, &status, &error);
-  }
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL) && strstr (run->stdout_text, "Messages") == NULL)
-    {
-      g_test_skip_printf ("no network namespace here (unshare -rn: %s)", g_strstrip (err));
+
+    if (!trace_test_run_in_netns (FALSE, args, &run->stdout_text))
       return FALSE;
-    }
-  g_test_message ("%s%s", run->stdout_text, err);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
   run->parser = json_parser_new ();
   g_assert_true (json_parser_load_from_file (run->parser, run->summary_path, &error));
   g_assert_no_error (error);

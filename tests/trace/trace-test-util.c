@@ -3,6 +3,7 @@
 
 #include <netinet/in.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -336,4 +337,46 @@ trace_test_count_events (ConclaveCluster *cluster, ConclaveEventType type, const
         n++;
     }
   return n;
+}
+
+char *
+trace_test_source (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "trace", name, NULL);
+}
+
+gboolean
+trace_test_run_in_netns (gboolean lan, const char * const *args, char **out)
+{
+  const char *conclave_run = g_getenv ("CONCLAVE_RUN_PROGRAM");
+  g_autofree char *unshare = g_find_program_in_path ("unshare");
+  g_autofree char *ip = g_find_program_in_path ("ip");
+  g_autofree char *helper = trace_test_source ("netns-run.sh");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  gint status = 0;
+
+  if (unshare == NULL || ip == NULL)
+    {
+      g_test_skip ("unshare (util-linux) or ip (iproute2) is not installed: cannot make a namespace with only lo");
+      return FALSE;
+    }
+  g_assert_nonnull (conclave_run);
+  for (const char * const *a = (const char * const []) { unshare, "-rn", "--fork", "/bin/sh", helper,
+                                                         lan ? "--lan" : "--", conclave_run, NULL }; *a; a++)
+    g_ptr_array_add (argv, (gpointer) *a);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL) && strstr (*out, "Messages") == NULL)
+    {
+      g_test_skip_printf ("no network namespace here (unshare -rn: %s)", g_strstrip (err));
+      return FALSE;
+    }
+  g_test_message ("%s%s", *out, err);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return TRUE;
 }

@@ -54,3 +54,11 @@ void        trace_test_count      (ConclaveCluster *cluster, guint64 counts[5]);
  * (NULL: any). */
 guint       trace_test_count_events (ConclaveCluster *cluster, ConclaveEventType type,
                                      const char *what, ConclaveNode *node);
+
+/* A file beside the trace tests in the source tree ("…/tests/trace/NAME"). */
+char       *trace_test_source     (const char *name);
+/* Runs conclave-run with `args` in a new network namespace holding only lo
+ * (and, if `lan`, a LAN interface: tests/trace/netns-run.sh). Its stdout in
+ * *out. FALSE, with the test skipped and the reason said, where no
+ * namespace can be made; otherwise conclave-run must have succeeded. */
+gboolean    trace_test_run_in_netns (gboolean lan, const char * const *args, char **out);
