@@ -430,9 +430,9 @@ conclave_session_partition (ConclaveSession    *self,
 
   g_return_if_fail (CONCLAVE_IS_SESSION (self));
 
-  if (self->faults == NULL)
+  if (self->cluster == NULL)
     return;
-  if (!conclave_faults_partition (self->faults, minority, &error))
+  if (!conclave_faults_partition (conclave_cluster_get_faults (self->cluster), minority, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Cannot partition: %s"), error->message);
 
@@ -447,13 +447,16 @@ conclave_session_partition (ConclaveSession    *self,
 void
 conclave_session_heal (ConclaveSession *self)
 {
+  ConclaveFaults *faults;
+
   g_return_if_fail (CONCLAVE_IS_SESSION (self));
 
-  if (self->faults == NULL)
+  if (self->cluster == NULL)
     return;
-  if (conclave_faults_is_partitioned (self->faults))
+  faults = conclave_cluster_get_faults (self->cluster);
+  if (conclave_faults_is_partitioned (faults))
     conclave_session_notice (self, _("Healed: every node reaches every other again"));
-  conclave_faults_heal (self->faults);
+  conclave_faults_heal (faults);
 }
 
 void
@@ -485,9 +488,3 @@ conclave_session_set_frozen (ConclaveSession*self,
     conclave_cluster_freeze_all (self->cluster, frozen);
 }
 
-ConclaveFaults *
-conclave_session_get_faults (ConclaveSession *self)
-{
-  g_return_val_if_fail (CONCLAVE_IS_SESSION (self), NULL);
-  return self->faults;
-}

@@ -22,7 +22,6 @@ struct _ConclaveSession
 
   GSettings       *settings;
   ConclaveCluster *cluster;
-  ConclaveFaults  *faults;        /* of that cluster: what the teacher set */
   ConclaveElectionStory *story;   /* of that cluster's store */
   char            *error;
   guint            base_port;

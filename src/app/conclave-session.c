@@ -328,7 +328,6 @@ drop_cluster (ConclaveSession *self)
   g_signal_handlers_disconnect_by_data (self->cluster, self);
   conclave_cluster_shutdown (self->cluster);
   g_clear_pointer (&self->story, conclave_election_story_free);
-  g_clear_object (&self->faults);
   g_clear_object (&self->cluster);
 }
 
@@ -347,7 +346,6 @@ open_cluster (ConclaveSession *self,
     }
   if (self->base_port != 0)
     conclave_cluster_set_base_port (self->cluster, self->base_port);
-  self->faults = g_object_ref (conclave_cluster_get_faults (self->cluster));
   self->story = conclave_election_story_new (conclave_cluster_get_store (self->cluster));
   conclave_cluster_set_tempo (self->cluster, tempo);
   apply_limits (self);

@@ -169,6 +169,5 @@ void             conclave_session_set_tempo        (ConclaveSession        *self
 void             conclave_session_set_frozen       (ConclaveSession        *self,
                                                     gboolean                frozen);
 /* What the teacher set per node, for the current cluster (NULL without one). */
-ConclaveFaults  *conclave_session_get_faults       (ConclaveSession        *self);
 
 G_END_DECLS
