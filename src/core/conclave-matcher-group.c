@@ -109,9 +109,12 @@ _conclave_matcher_group_receive (ConclaveMatcher *self, Waiting *w, const GroupS
 static guint64
 group_take_waiting (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 index)
 {
-  g_autoptr(GArray) procs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) procs = NULL;
   guint64 first = NONE;
 
+  if (queue_len (w->recvs) == 0)  /* the usual case: no receive came first */
+    return NONE;
+  procs = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (guint i = 0; i < queue_len (w->recvs);)
     {
       guint64 ri = g_array_index (w->recvs, guint64, i);
