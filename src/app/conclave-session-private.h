@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "conclave-causal-highlight.h"
 #include "conclave-election-story.h"
 #include "conclave-faults.h"
 #include "conclave-session.h"
@@ -36,6 +37,7 @@ struct _ConclaveSession
   gboolean         dirty;
   GPtrArray       *watchers;      /* Watcher*, owned */
   char            *working_folder; /* where programs run: chosen, else where we started */
+  ConclaveCausalHighlight *highlight; /* the message explained and its cone; made when first asked */
 };
 
 G_END_DECLS

@@ -545,6 +545,16 @@ conclave_session_read_new_events (ConclaveCluster          *cluster,
   *next = end;
 }
 
+ConclaveCausalHighlight *
+conclave_session_get_highlight (ConclaveSession *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_SESSION (self), NULL);
+
+  if (self->highlight == NULL)
+    self->highlight = conclave_causal_highlight_new (self);
+  return self->highlight;
+}
+
 guint64
 conclave_session_get_focused_event (ConclaveSession *self)
 {
@@ -573,6 +583,7 @@ conclave_session_dispose (GObject *object)
 
   conclave_session_set_frame_clock (self, NULL);
   g_ptr_array_set_size (self->watchers, 0);
+  g_clear_object (&self->highlight);
   g_clear_object (&self->selected);
   g_hash_table_remove_all (self->positions);
   drop_cluster (self);

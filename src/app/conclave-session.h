@@ -14,6 +14,7 @@
 
 #include <gtk/gtk.h>
 
+#include "conclave-causal-highlight.h"
 #include "conclave-cluster.h"
 #include "conclave-election-story.h"
 #include "conclave-faults.h"
@@ -78,6 +79,10 @@ void             conclave_session_set_position     (ConclaveSession *self,
 guint64          conclave_session_get_focused_event (ConclaveSession *self);
 void             conclave_session_set_focused_event (ConclaveSession *self,
                                                      guint64          index);
+
+/* The message being explained and its lit causes or effects (the message
+ * card sets it; the timeline and event log dim by it). */
+ConclaveCausalHighlight *conclave_session_get_highlight (ConclaveSession *self);
 
 guint64          conclave_session_get_violation    (ConclaveSession *self);
 guint            conclave_session_get_n_violations (ConclaveSession *self);

@@ -152,10 +152,12 @@ follow_present (GtkWidget *widget, const char *action, GVariant *parameter)
   conclave_timeline_follow (CONCLAVE_TIMELINE (CONCLAVE_WINDOW (widget)->timeline));
 }
 
+/* Escape: a lit message first, its card next, presentation mode last. */
 static void
 leave_presentation (GtkWidget *widget, const char *action, GVariant *parameter)
 {
-  conclave_session_set_presentation (CONCLAVE_WINDOW (widget)->session, FALSE);
+  if (!_conclave_window_card_escape (CONCLAVE_WINDOW (widget)))
+    conclave_session_set_presentation (CONCLAVE_WINDOW (widget)->session, FALSE);
 }
 
 void
@@ -273,7 +275,9 @@ _conclave_window_update_actions (ConclaveWindow *self)
   gtk_widget_action_set_enabled (widget, "win.tempo-faster", window_cluster (self) != NULL);
   gtk_widget_action_set_enabled (widget, "win.tempo-slower", window_cluster (self) != NULL);
   gtk_widget_action_set_enabled (widget, "win.leave-presentation",
-                                 conclave_session_get_presentation (self->session));
+                                 conclave_session_get_presentation (self->session) ||
+                                 _conclave_window_card_open (self));
+  _conclave_window_update_card_actions (self);
   update_tempo_widgets (self);
   _conclave_window_update_group_actions (self);
 }

@@ -186,8 +186,7 @@ set_cluster (gpointer         view,
 static void
 update_inspector (ConclaveWindow *self)
 {
-  gtk_widget_set_visible (self->inspector, !conclave_session_get_presentation (self->session) ||
-                                           conclave_session_get_selected (self->session) != NULL);
+  _conclave_window_update_side (self);
 }
 
 static void
@@ -241,6 +240,7 @@ bind_session (ConclaveWindow *self)
   conclave_charts_set_session (CONCLAVE_CHARTS (self->charts), self->session);
   conclave_events_view_set_session (CONCLAVE_EVENTS_VIEW (self->event_log), self->session);
   conclave_inspector_set_session (CONCLAVE_INSPECTOR (self->inspector), self->session);
+  _conclave_window_init_card (self);
   conclave_session_watch (self->session, self, &watch);
   g_signal_connect_object (self->session, "notice", G_CALLBACK (on_notice), self, 0);
   g_signal_connect_object (self->session, "notify::n-violations",
@@ -398,12 +398,15 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, charts);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, event_log);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, inspector);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, side_stack);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, message_card);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, side_paned);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, main_paned);
   gtk_widget_class_bind_template_callback (widget_class, on_view_changed);
 
   _conclave_window_class_init_actions (widget_class);
+  _conclave_window_class_init_card (widget_class);
 }
 
 /* AdwSplitButton names its arrow only by a tooltip; screen readers need a
@@ -529,6 +532,7 @@ conclave_window_get_view_widget (ConclaveWindow *self,
     { "charts", self->charts },
     { "events", self->event_log },
     { "inspector", self->inspector },
+    { "message-card", self->message_card },
     { "welcome", self->welcome_page },
     { "cluster-legend", self->cluster_legend },
     { "timeline-legend", self->timeline_legend },
