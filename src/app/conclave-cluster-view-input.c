@@ -1,7 +1,8 @@
 /* conclave-cluster-view-input.c — pointer, touch and menu handling of the
- * cluster view: click selects, drag moves, right-click or long-press opens
- * Crash / Stop / Pause–Resume / Restart / Remove (a child: Crash), hovering
- * shows a tooltip unless the menu is open.
+ * cluster view: click selects (on a message's dot: explains it), drag
+ * moves, right-click or long-press opens Crash / Stop / Pause–Resume /
+ * Restart / Remove (a child: Crash), hovering shows a tooltip unless the
+ * menu is open.
  *
  * The menu activates the application's actions with the node's name; the
  * view never signals a process itself.
@@ -99,6 +100,22 @@ select_at (ConclaveClusterView *self,
   conclave_session_set_selected (self->session, spot ? spot->node : NULL);
 }
 
+/* A message's dot: the window explains it (its receive, else its send). */
+static void
+explain_at (ConclaveClusterView *self,
+            double               x,
+            double               y)
+{
+  guint64 index = _conclave_cluster_view_message_at (self, x, y);
+  const ConclaveMessage *message = index != G_MAXUINT64 && view_cluster (self) != NULL
+    ? conclave_matcher_get_message (conclave_cluster_get_matcher (view_cluster (self)), index) : NULL;
+
+  if (message == NULL)
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.explain-event", "t",
+                              message->recv_index != G_MAXUINT64 ? message->recv_index : message->send_index);
+}
+
 static void
 on_pressed (GtkGestureClick     *gesture,
             int                  n_press,
@@ -112,6 +129,8 @@ on_pressed (GtkGestureClick     *gesture,
 
   select_at (self, x, y);
   spot = _conclave_cluster_view_spot_at (self, x, y);
+  if (spot == NULL && button == GDK_BUTTON_PRIMARY)
+    explain_at (self, x, y);
   if (spot != NULL && (button == GDK_BUTTON_SECONDARY ||
                        (event != NULL && gdk_event_triggers_context_menu (event))))
     {

@@ -254,6 +254,7 @@ typedef struct {
   guint32  preview;   /* the sender's, interned; 0 if none */
   gboolean failed;
   gboolean election;  /* a vote or an election message: labelled always */
+  guint64  message;
 } Dot;
 
 typedef struct {
@@ -321,7 +322,8 @@ add_dot (MessageFrame          *frame,
          const ConclaveSpot    *b,
          double                 p,
          double                 fall,
-         const ConclaveMessage *message)
+         const ConclaveMessage *message,
+         guint64                index)
 {
   double dx = b->x - a->x, dy = b->y - a->y;
   double len = MAX (hypot (dx, dy), 1);
@@ -337,6 +339,7 @@ add_dot (MessageFrame          *frame,
   dot.preview = preview_of (frame->store, message);
   dot.failed = fall > 0 || message->state == CONCLAVE_MESSAGE_LOST;
   dot.election = is_election_kind (conclave_event_store_str (frame->store, message->kind));
+  dot.message = index;
   g_array_append_val (frame->dots, dot);
 }
 
@@ -366,10 +369,10 @@ collect_message (const ConclaveMessage *message,
     case CONCLAVE_MESSAGE_DELIVERED:
     case CONCLAVE_MESSAGE_IN_FLIGHT:
       if (p < 1)
-        add_dot (frame, a, b, p, 0, message);
+        add_dot (frame, a, b, p, 0, message, index);
       else if (age < _conclave_cluster_view_dot_life_ns (conclave_event_store_str (frame->store, message->kind),
                                                          frame->scale))
-        add_dot (frame, a, b, 1, 0, message);  /* an election's message, resting at the receiver */
+        add_dot (frame, a, b, 1, 0, message, index);  /* an election's message, resting at the receiver */
       break;
     case CONCLAVE_MESSAGE_DROPPED:
       {
@@ -377,9 +380,9 @@ collect_message (const ConclaveMessage *message,
         double fall = (age - at * frame->travel_ns) / (double) FALL_NS;
 
         if (p < at)
-          add_dot (frame, a, b, p, 0, message);
+          add_dot (frame, a, b, p, 0, message, index);
         else if (fall < 1)
-          add_dot (frame, a, b, at, MAX (fall, 0.01), message);
+          add_dot (frame, a, b, at, MAX (fall, 0.01), message, index);
       }
       break;
     case CONCLAVE_MESSAGE_LOST:
@@ -387,7 +390,7 @@ collect_message (const ConclaveMessage *message,
         double fall = (frame->now_ns - message->recv_ns) / (double) FALL_NS;
 
         if (fall >= 0 && fall < 1)
-          add_dot (frame, a, b, 0.9, MAX (fall, 0.01), message);
+          add_dot (frame, a, b, 0.9, MAX (fall, 0.01), message, index);
       }
       break;
     default:
@@ -568,8 +571,11 @@ paint_dots (ConclaveClusterView *self,
       GdkRGBA fill = dot->failed ? failed : *conclave_kind_colors_lookup (colors, dot->kind);
       GdkRGBA ring = { dark ? 0 : 1, dark ? 0 : 1, dark ? 0 : 1, dot->alpha * 0.9 };
 
+      ConclaveDotHit hit = { dot->x, dot->y, dot->message };
+
       fill.alpha *= dot->alpha;
       append_dot (snapshot, dot->x, dot->y, radius, &fill, &ring);
+      g_array_append_val (self->dot_hits, hit);
       if (dot->failed)
         append_cross (snapshot, dot->x + radius * 2.2, dot->y - radius * 2.2, radius * 0.8, &fill);
     }
@@ -584,6 +590,27 @@ paint_dots (ConclaveClusterView *self,
   for (guint i = dots->len; i-- > 0;)
     if (!g_array_index (dots, Dot, i).election)
       draw_dot_label (self, snapshot, store, &g_array_index (dots, Dot, i), &fg, taken);
+}
+
+guint64
+_conclave_cluster_view_message_at (ConclaveClusterView *self,
+                                   double               x,
+                                   double               y)
+{
+  double best = _conclave_cluster_view_dot_radius (self) + 4;
+  guint64 found = G_MAXUINT64;
+
+  for (guint i = 0; i < self->dot_hits->len; i++)
+    {
+      const ConclaveDotHit *hit = &g_array_index (self->dot_hits, ConclaveDotHit, i);
+
+      if (hypot (hit->x - x, hit->y - y) < best)
+        {
+          best = hypot (hit->x - x, hit->y - y);
+          found = hit->message;
+        }
+    }
+  return found;
 }
 
 void
@@ -602,6 +629,7 @@ _conclave_cluster_view_draw_messages (ConclaveClusterView *self,
   frame.scale = conclave_cluster_get_tempo (view_cluster (self));
   frame.travel_ns = conclave_tempo_flight_ns (frame.scale);
   frame.dots = dots;
+  g_array_set_size (self->dot_hits, 0);
   conclave_matcher_foreach_in_range (matcher, now_ns - 2 * frame.travel_ns - FALL_NS, now_ns + 1,
                                      collect_message, &frame);
   self->n_drawn_messages = dots->len;

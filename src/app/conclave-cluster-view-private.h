@@ -34,6 +34,13 @@ typedef struct {
   ConclaveSpotKind  kind;
 } ConclaveSpot;
 
+/* Where a message's dot was drawn this frame (a click explains it). */
+typedef struct {
+  double  x;
+  double  y;
+  guint64 message;
+} ConclaveDotHit;
+
 /* Two nodes that exchanged a message recently (key and value at once). */
 typedef struct {
   ConclaveNode *src;
@@ -56,6 +63,7 @@ struct _ConclaveClusterView
   guint64          links_next_message;
   gint64           links_from_ns;
   GArray          *pending_links;    /* message indices whose receiver was not known yet */
+  GArray          *dot_hits;         /* ConclaveDotHit: the message dots of the last frame */
   GHashTable      *ended_at;         /* ConclaveNode* (ref) → gint64*: a child first drawn ended */
 
   PangoLayout     *layout;
@@ -83,6 +91,11 @@ view_cluster (ConclaveClusterView *self)
 }
 
 void                _conclave_cluster_view_init_input     (ConclaveClusterView *self);
+/* The message whose dot of the last frame is nearest (x, y) within its
+ * radius and a little more; G_MAXUINT64 if none. */
+guint64             _conclave_cluster_view_message_at     (ConclaveClusterView *self,
+                                                           double               x,
+                                                           double               y);
 void                _conclave_cluster_view_ensure_ticking (ConclaveClusterView *self);
 const ConclaveSpot *_conclave_cluster_view_spot_for_node  (ConclaveClusterView *self,
                                                            ConclaveNode        *node);

@@ -311,6 +311,7 @@ conclave_cluster_view_finalize (GObject *object)
   g_hash_table_unref (self->ended_at);
   g_hash_table_unref (self->links);
   g_array_unref (self->pending_links);
+  g_array_unref (self->dot_hits);
   g_free (self->description);
   G_OBJECT_CLASS (conclave_cluster_view_parent_class)->finalize (object);
 }
@@ -343,6 +344,7 @@ conclave_cluster_view_init (ConclaveClusterView *self)
   self->ended_at = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
   self->links = _conclave_cluster_view_new_links ();
   self->pending_links = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->dot_hits = g_array_new (FALSE, FALSE, sizeof (ConclaveDotHit));
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);

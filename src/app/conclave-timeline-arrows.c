@@ -59,6 +59,8 @@ collect_arrow (const ConclaveMessage *message,
 
   if (message->state == CONCLAVE_MESSAGE_UNSENT || src < 0)
     return TRUE;
+  if (frame->lit_only != NULL && !conclave_causal_highlight_message_lit (frame->lit_only, message, index))
+    return TRUE;
   if ((message->state == CONCLAVE_MESSAGE_UNHEARD || message->state == CONCLAVE_MESSAGE_NOT_READ) &&
       !conclave_session_get_show_unheard (frame->self->session))
     return TRUE;

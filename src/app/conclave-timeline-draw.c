@@ -485,6 +485,7 @@ draw_plot (ConclaveTimelineFrame *frame)
   _conclave_timeline_draw_leader_bands (frame);
   _conclave_timeline_draw_arrows (frame);
   _conclave_timeline_draw_markers (frame);
+  _conclave_timeline_draw_causal (frame);
   _conclave_timeline_draw_focus (frame);
   _conclave_timeline_draw_story (frame);
   _conclave_timeline_draw_now (frame);

@@ -59,6 +59,7 @@ typedef struct {
   GArray             *arrows;
   ConclaveKindColors *kind_colors;
   cairo_t            *cr;
+  ConclaveCausalHighlight *lit_only;    /* non-NULL: draw only the messages it lights */
 } ConclaveTimelineFrame;
 
 /* x of a step (logical), of a time, of an event (its step if it has one). */
@@ -85,6 +86,8 @@ void           _conclave_timeline_draw_binned_note  (ConclaveTimelineFrame *fram
 void           _conclave_timeline_draw_markers      (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_focus        (ConclaveTimelineFrame *frame);
+/* A message's causes or effects: the rest veiled (conclave-timeline-causal.c). */
+void           _conclave_timeline_draw_causal       (ConclaveTimelineFrame *frame);
 /* The election's moments (conclave-timeline-story.c). */
 void           _conclave_timeline_draw_story        (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_time_axis    (ConclaveTimelineFrame *frame);

@@ -40,6 +40,8 @@ struct _ConclaveTimeline
 
   GArray                *hit_arrows;
   GArray                *hit_markers;
+  GArray                *lit_events;    /* guint64: marks the last frame lit (causes or effects shown) */
+  GArray                *dimmed_events; /* guint64: marks it dimmed */
   GArray                *axis_labels;   /* ConclaveTimelineLabel of the last frame */
   GArray                *bands;
   guint64                focused;       /* the session's focused event (G_MAXUINT64: none) */
@@ -69,6 +71,20 @@ void _conclave_timeline_set_following (ConclaveTimeline *self,
 /* The session's focused event changed (conclave-timeline-focus.c). */
 void _conclave_timeline_focus (gpointer view,
                                guint64  index);
+
+/* Clicking a message explains it (conclave-timeline-causal.c). */
+void    _conclave_timeline_init_pick     (ConclaveTimeline *self);
+void    _conclave_timeline_finalize_pick (ConclaveTimeline *self);
+/* The event under a point of the last frame (see there); the arrow
+ * nearest it within `within` pixels, -1 if none. */
+guint64 _conclave_timeline_event_at      (ConclaveTimeline *self,
+                                          double            x,
+                                          double            y,
+                                          gboolean         *is_marker);
+gint64  _conclave_timeline_arrow_at      (ConclaveTimeline *self,
+                                          double            x,
+                                          double            y,
+                                          double            within);
 
 void _conclave_timeline_draw (ConclaveTimeline *self,
                               GtkSnapshot      *snapshot,

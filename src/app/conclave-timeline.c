@@ -142,6 +142,8 @@ conclave_timeline_set_session (ConclaveTimeline *self,
   g_return_if_fail (self->session == NULL);
 
   self->session = g_object_ref (session);
+  g_signal_connect_object (conclave_session_get_highlight (session), "changed",
+                           G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
   conclave_session_watch (session, self, &watch);
 }
 
@@ -272,18 +274,6 @@ on_scroll (GtkEventControllerScroll *controller,
   return TRUE;
 }
 
-static double
-segment_distance (const ConclaveHitArrow *a,
-                  double                  x,
-                  double                  y)
-{
-  double dx = a->x2 - a->x1, dy = a->y2 - a->y1;
-  double len2 = dx * dx + dy * dy;
-  double t = len2 > 0 ? CLAMP (((x - a->x1) * dx + (y - a->y1) * dy) / len2, 0, 1) : 0;
-
-  return hypot (x - (a->x1 + t * dx), y - (a->y1 + t * dy));
-}
-
 static char *
 describe_message (ConclaveTimeline *self,
                   guint64           index)
@@ -337,38 +327,20 @@ conclave_timeline_describe_at (ConclaveTimeline *self,
                                double            x,
                                double            y)
 {
-  double best = 7;
-  gint64 best_marker = -1, best_arrow = -1;
+  gboolean marker;
+  guint64 event;
+  gint64 arrow;
 
   g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), NULL);
 
   if (timeline_cluster (self) == NULL)
     return NULL;
-  for (guint i = 0; i < self->hit_markers->len; i++)
-    {
-      const ConclaveHitMarker *m = &g_array_index (self->hit_markers, ConclaveHitMarker, i);
-      double d = hypot (m->x - x, m->y - y);
-
-      if (d < best)
-        {
-          best = d;
-          best_marker = i;
-        }
-    }
-  if (best_marker >= 0)
-    return describe_event (self, g_array_index (self->hit_markers, ConclaveHitMarker, best_marker).event);
-  for (guint i = 0; i < self->hit_arrows->len; i++)
-    {
-      double d = segment_distance (&g_array_index (self->hit_arrows, ConclaveHitArrow, i), x, y);
-
-      if (d < best)
-        {
-          best = d;
-          best_arrow = i;
-        }
-    }
-  if (best_arrow >= 0)
-    return describe_message (self, g_array_index (self->hit_arrows, ConclaveHitArrow, best_arrow).message);
+  event = _conclave_timeline_event_at (self, x, y, &marker);
+  if (marker)
+    return describe_event (self, event);
+  arrow = _conclave_timeline_arrow_at (self, x, y, 7);
+  if (arrow >= 0)
+    return describe_message (self, g_array_index (self->hit_arrows, ConclaveHitArrow, arrow).message);
   return NULL;
 }
 
@@ -499,6 +471,7 @@ conclave_timeline_finalize (GObject *object)
   g_array_unref (self->step_times);
   g_array_unref (self->hit_arrows);
   g_array_unref (self->hit_markers);
+  _conclave_timeline_finalize_pick (self);
   g_array_unref (self->bands);
   g_array_unref (self->axis_labels);
   G_OBJECT_CLASS (conclave_timeline_parent_class)->finalize (object);
@@ -595,6 +568,7 @@ conclave_timeline_init (ConclaveTimeline *self)
                                             GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
   g_signal_connect_object (scroll, "scroll", G_CALLBACK (on_scroll), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+  _conclave_timeline_init_pick (self);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

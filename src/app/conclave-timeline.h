@@ -85,6 +85,12 @@ guint    conclave_timeline_count_backward_arrows (ConclaveTimeline *self);
 gboolean conclave_timeline_get_focus_x  (ConclaveTimeline *self,
                                          double           *x);
 
+/* For tests: the events the last frame drew lit and dimmed while a
+ * message's causes or effects were shown (both empty otherwise). */
+void     conclave_timeline_get_lit_events (ConclaveTimeline *self,
+                                           GArray           *lit,
+                                           GArray           *dimmed);
+
 /* For tests: the axis labels the last frame drew, left to right. */
 typedef struct {
   double  x, y, width, height;
