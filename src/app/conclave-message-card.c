@@ -389,6 +389,8 @@ conclave_message_card_dispose (GObject *object)
 {
   ConclaveMessageCard *self = CONCLAVE_MESSAGE_CARD (object);
 
+  if (self->highlight != NULL)
+    g_signal_handlers_disconnect_by_data (self->highlight, self);
   g_clear_object (&self->highlight);
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONCLAVE_TYPE_MESSAGE_CARD);

@@ -455,6 +455,8 @@ conclave_timeline_dispose (GObject *object)
 
   if (timeline_cluster (self) != NULL)
     g_signal_handlers_disconnect_by_data (timeline_cluster (self), self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (conclave_session_get_highlight (self->session), self);
   g_clear_object (&self->session);
   g_clear_object (&self->selected);
   g_clear_object (&self->layout);

@@ -32,6 +32,8 @@ _conclave_window_update_side (ConclaveWindow *self)
 {
   gboolean card = _conclave_window_card_open (self);
 
+  if (self->side_stack == NULL)  /* being disposed */
+    return;
   gtk_stack_set_visible_child_name (self->side_stack, card ? "card" : "inspector");
   gtk_widget_set_visible (GTK_WIDGET (self->side_stack),
                           card || !conclave_session_get_presentation (self->session) ||

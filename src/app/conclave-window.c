@@ -339,6 +339,7 @@ conclave_window_dispose (GObject *object)
     {
       conclave_session_unwatch (self->session, self);
       g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (conclave_session_get_highlight (self->session), self);
     }
   if (window_cluster (self) != NULL)
     g_signal_handlers_disconnect_by_data (window_cluster (self), self);
