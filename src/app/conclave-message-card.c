@@ -129,11 +129,11 @@ show_ends (ConclaveMessageCard   *self,
   g_autofree char *sender = describe_process (store, message->src_proc);
   g_autofree char *receiver = describe_process (store, message->dst_proc);
   g_autofree char *sent = conclave_event_format_time (message->send_ns, origin);
-  g_autofree char *sent_at = g_strdup_printf (_("at %s s"), sent);
+  g_autofree char *sent_at = g_strdup_printf (_("%s s"), sent);
   gboolean arrived = message->state == CONCLAVE_MESSAGE_DELIVERED ||
                      (message->state == CONCLAVE_MESSAGE_DROPPED && message->recv_index != G_MAXUINT64);
   g_autofree char *received = arrived ? conclave_event_format_time (message->recv_ns, origin) : NULL;
-  g_autofree char *received_at = received ? g_strdup_printf (_("at %s s"), received) : NULL;
+  g_autofree char *received_at = received ? g_strdup_printf (_("%s s"), received) : NULL;
   g_autofree char *latency = arrived ? conclave_event_format_duration (message->recv_ns - message->send_ns) : NULL;
 
   set_row (self, ROW_SENDER, sender ? sender : _("Not reported"),
@@ -178,7 +178,9 @@ add_field (ConclaveMessageCard        *self,
   gtk_label_set_selectable (GTK_LABEL (value), TRUE);
   gtk_label_set_wrap (GTK_LABEL (value), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_max_width_chars (GTK_LABEL (value), 14);
+  /* A short value stays whole; a long one (members) wraps at 16. */
+  gtk_label_set_width_chars (GTK_LABEL (value), MIN ((int) g_utf8_strlen (field->value, -1), 16));
+  gtk_label_set_max_width_chars (GTK_LABEL (value), 16);
   gtk_label_set_xalign (GTK_LABEL (value), 1);
   gtk_widget_add_css_class (value, "numeric");
   g_object_set_data (G_OBJECT (row), "value", value);
@@ -232,7 +234,7 @@ show_identity (ConclaveMessageCard   *self,
   gtk_label_set_text (self->title_label, title);
   gtk_label_set_text (self->route_label, conclave_message_kind_meaning (kind));
   gtk_widget_set_visible (GTK_WIDGET (self->route_label), conclave_message_kind_meaning (kind) != NULL);
-  set_row (self, ROW_KIND, kind ? kind : "?", conclave_message_kind_meaning (kind));
+  set_row (self, ROW_KIND, kind ? kind : "?", NULL);
   set_row (self, ROW_LAMPORT, lamport ? lamport : _("None"),
            lamport ? _("The sender’s logical clock when it sent it") : _("A traced program carries no Lamport clock"));
   if (send != NULL)
@@ -374,8 +376,8 @@ add_rows (ConclaveMessageCard *self)
       {
         GtkWidget *value = gtk_label_new (NULL);
 
+        /* Short values, whole on one line; the title and note wrap instead. */
         gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-        gtk_label_set_wrap (GTK_LABEL (value), TRUE);
         gtk_label_set_xalign (GTK_LABEL (value), 1);
         gtk_widget_add_css_class (value, "numeric");
         g_object_set_data (G_OBJECT (action_row), "value", value);

@@ -55,6 +55,7 @@ static const Meaning field_meanings[] = {
 };
 
 static const Meaning kind_meanings[] = {
+  { "data", NULL, N_("What a traced program sent: its own bytes, seen by the trace library") },
   { "hello", NULL, N_("A client greets the server (chapter 1)") },
   { "reply", NULL, N_("The server answers a client; a forked child signs with its own PID (chapter 2)") },
   { "request", NULL, N_("A client asks the pool for the square of a number (chapter 3)") },

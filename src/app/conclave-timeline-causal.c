@@ -114,7 +114,8 @@ veil (ConclaveTimelineFrame *frame)
   double shade = frame->dark ? 0.14 : 0.98;
 
   cairo_set_source_rgba (frame->cr, shade, shade, shade, 0.78);
-  cairo_rectangle (frame->cr, frame->x0 - 6, 0, frame->x1 - frame->x0 + 12, frame->height);
+  /* the lifelines only: the axis below stays readable */
+  cairo_rectangle (frame->cr, frame->x0 - 6, 0, frame->x1 - frame->x0 + 12, frame->y1);
   cairo_fill (frame->cr);
 }
 

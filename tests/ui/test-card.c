@@ -344,6 +344,9 @@ test_program_payload (UiFixture     *f,
   g_assert_cmpstr (conclave_message_card_get_value (card (f), "lamport"), ==, "None");
   g_assert_null (conclave_message_card_get_value (card (f), "field:from"));
   shot (f, "card-5-program");
+  /* A small laptop or projector: 1280×720. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 720);
+  shot (f, "card-6-program-720");
 }
 
 int
