@@ -42,16 +42,6 @@ highlight (UiFixture *f)
   return conclave_session_get_highlight (f->session);
 }
 
-static void
-shot (UiFixture  *f,
-      const char *name)
-{
-  g_autoptr(GdkTexture) texture = NULL;
-
-  ui_test_run_for (400);
-  texture = ui_test_screenshot (GTK_WIDGET (f->window), name);
-}
-
 /* The newest delivered message of `kind` between two processes, or of any
  * kind when NULL; G_MAXUINT64 if none. */
 static guint64
@@ -219,7 +209,7 @@ test_explain (UiFixture     *f,
   g_assert_nonnull (conclave_message_card_get_value (card (f), "field:seqno"));
   g_assert_nonnull (conclave_message_card_get_value (card (f), "field:req"));
   g_assert_null (conclave_message_card_get_value (card (f), "cone"));
-  shot (f, "card-1-post-ack");
+  ui_test_look (f->window, "timeline", "card-1-post-ack");
 
   /* Causes: the slow past of its send, and the message's own ends. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-causes", NULL));
@@ -235,10 +225,8 @@ test_explain (UiFixture     *f,
       g_error ("event %" G_GUINT64_FORMAT " lit wrongly", i);
   assert_views_light (f, past);
   g_assert_nonnull (conclave_message_card_get_value (card (f), "cone"));
-  conclave_window_show_view (f->window, "timeline");
-  shot (f, "card-2-causes-timeline");
-  conclave_window_show_view (f->window, "events");
-  shot (f, "card-3-causes-log");
+  ui_test_look (f->window, "timeline", "card-2-causes-timeline");
+  ui_test_look (f->window, "events", "card-3-causes-log");
 
   /* Escape: first the light, then the card. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.leave-presentation", NULL));
@@ -295,8 +283,7 @@ test_log_row_and_effects (UiFixture     *f,
   if (later_on_sender != G_MAXUINT64)
     g_assert_false (conclave_causal_cone_contains (cone, later_on_sender));
   conclave_session_set_presentation (f->session, TRUE);
-  conclave_window_show_view (f->window, "timeline");
-  shot (f, "card-4-effects-presentation");
+  ui_test_look (f->window, "timeline", "card-4-effects-presentation");
   conclave_session_set_presentation (f->session, FALSE);
 }
 
@@ -343,10 +330,10 @@ test_program_payload (UiFixture     *f,
   g_assert_cmpstr (hex, ==, expected->str);
   g_assert_cmpstr (conclave_message_card_get_value (card (f), "lamport"), ==, "None");
   g_assert_null (conclave_message_card_get_value (card (f), "field:from"));
-  shot (f, "card-5-program");
+  ui_test_look (f->window, "timeline", "card-5-program");
   /* A small laptop or projector: 1280×720. */
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 720);
-  shot (f, "card-6-program-720");
+  ui_test_look (f->window, "timeline", "card-6-program-720");
 }
 
 int
