@@ -231,7 +231,8 @@ update_count (ConclaveEventsView *self)
                                _("Each message’s send is listed above its receive, each process’s "
                                  "events in the order it reported them, everything else by time; "
                                  "a filter keeps this order. "
-                                 "Double-click a row to see it on the timeline."));
+                                 "Click a message’s row to explain it; "
+                                 "double-click a row to see it on the timeline."));
 }
 
 /* The teacher picked a row: the session's focused event, which the

@@ -248,17 +248,17 @@ show_cone (ConclaveMessageCard *self)
 {
   ConclaveHighlightMode mode = conclave_causal_highlight_get_mode (self->highlight);
   const ConclaveCausalCone *cone = conclave_causal_highlight_get_cone (self->highlight);
-  guint64 n = cone ? conclave_causal_cone_get_size (cone) : 0;
+  guint n = cone ? (guint) MIN (conclave_causal_cone_get_size (cone), G_MAXUINT) : 0;
   g_autofree char *text = NULL;
 
   if (mode == CONCLAVE_HIGHLIGHT_CAUSES)
-    text = g_strdup_printf (ngettext ("Lit: %" G_GUINT64_FORMAT " event happened before it was sent. Esc clears.",
-                                      "Lit: %" G_GUINT64_FORMAT " events happened before it was sent. Esc clears.", n), n);
+    text = g_strdup_printf (ngettext ("Lit: %u event happened before it was sent. Esc clears.",
+                                      "Lit: %u events happened before it was sent. Esc clears.", n), n);
   else if (mode == CONCLAVE_HIGHLIGHT_EFFECTS && cone == NULL)
     text = g_strdup (_("It never arrived: nothing follows from it. Esc clears."));
   else if (mode == CONCLAVE_HIGHLIGHT_EFFECTS)
-    text = g_strdup_printf (ngettext ("Lit: %" G_GUINT64_FORMAT " event happened after it arrived. Esc clears.",
-                                      "Lit: %" G_GUINT64_FORMAT " events happened after it arrived. Esc clears.", n), n);
+    text = g_strdup_printf (ngettext ("Lit: %u event happened after it arrived. Esc clears.",
+                                      "Lit: %u events happened after it arrived. Esc clears.", n), n);
   gtk_label_set_text (self->cone_label, text ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->cone_label), text != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.show", TRUE);
