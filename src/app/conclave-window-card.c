@@ -31,13 +31,17 @@ void
 _conclave_window_update_side (ConclaveWindow *self)
 {
   gboolean card = _conclave_window_card_open (self);
+  gboolean inspector;
 
   if (self->side_stack == NULL)  /* being disposed */
     return;
-  gtk_stack_set_visible_child_name (self->side_stack, card ? "card" : "inspector");
-  gtk_widget_set_visible (GTK_WIDGET (self->side_stack),
-                          card || !conclave_session_get_presentation (self->session) ||
-                          conclave_session_get_selected (self->session) != NULL);
+  inspector = !conclave_session_get_presentation (self->session) ||
+              conclave_session_get_selected (self->session) != NULL;
+  gtk_widget_set_visible (self->inspector, inspector);
+  /* a stack shows no hidden child */
+  if (card || inspector)
+    gtk_stack_set_visible_child_name (self->side_stack, card ? "card" : "inspector");
+  gtk_widget_set_visible (GTK_WIDGET (self->side_stack), card || inspector);
 }
 
 gboolean
