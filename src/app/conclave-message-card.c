@@ -54,6 +54,8 @@ struct _ConclaveMessageCard
   AdwActionRow        *rows[N_ROWS];
   GPtrArray           *field_rows;     /* AdwActionRow*, in fields_group */
   GPtrArray           *field_keys;     /* char*, one per field row */
+  guint64              shown_message;  /* what the rows show: matcher index … */
+  guint8               shown_state;    /* … and its state then */
 
   GtkLabel            *title_label;
   GtkLabel            *route_label;
@@ -278,8 +280,10 @@ refresh (ConclaveMessageCard *self)
 
   if (cluster != NULL && index != G_MAXUINT64)
     message = conclave_matcher_get_message (conclave_cluster_get_matcher (cluster), index);
+  self->shown_message = message ? index : G_MAXUINT64;
   if (message == NULL)
     return;
+  self->shown_state = message->state;
   store = conclave_cluster_get_store (cluster);
   send = conclave_event_store_get (store, message->send_index);
   kind = conclave_event_store_str (store, message->kind);
@@ -289,10 +293,21 @@ refresh (ConclaveMessageCard *self)
   show_cone (self);
 }
 
+/* A batch: only a message whose fate changed (it arrived, was lost) is
+ * shown again, so a selection in the card survives. */
 static void
 on_session_changed (gpointer view)
 {
-  refresh (view);
+  ConclaveMessageCard *self = view;
+  ConclaveCluster *cluster = conclave_session_get_cluster (self->session);
+  const ConclaveMessage *message = NULL;
+
+  if (cluster != NULL && self->shown_message != G_MAXUINT64)
+    message = conclave_matcher_get_message (conclave_cluster_get_matcher (cluster), self->shown_message);
+  if (message != NULL && message->state != self->shown_state)
+    refresh (self);
+  else if (conclave_causal_highlight_get_mode (self->highlight) != CONCLAVE_HIGHLIGHT_NONE)
+    show_cone (self);
 }
 
 void
@@ -441,5 +456,6 @@ conclave_message_card_init (ConclaveMessageCard *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->field_rows = g_ptr_array_new ();
   self->field_keys = g_ptr_array_new_with_free_func (g_free);
+  self->shown_message = G_MAXUINT64;
   add_rows (self);
 }
