@@ -22,6 +22,7 @@ struct _ConclaveCausalHighlight
   ConclaveCausalCone   *cone;
   guint64               cone_end;      /* the store's end when the cone was made */
   gint64                cone_made_us;
+  gint64                cone_cost_us;  /* how long making it took */
 };
 
 enum {
@@ -68,6 +69,7 @@ make_cone (ConclaveCausalHighlight *self)
   self->cone = conclave_causal_cone_new (store, conclave_cluster_get_matcher (cluster_of (self)), origin,
                                          self->mode == CONCLAVE_HIGHLIGHT_CAUSES ? CONCLAVE_CAUSAL_PAST
                                                                                   : CONCLAVE_CAUSAL_FUTURE);
+  self->cone_cost_us = g_get_monotonic_time () - self->cone_made_us;
 }
 
 static void
@@ -78,7 +80,8 @@ on_cluster (gpointer         view,
 }
 
 /* New events may join a cone (effects grow in a live run; a late send
- * line adds a cause): made again, not more often than REFRESH_US. */
+ * line adds a cause): made again, not more often than REFRESH_US, nor
+ * than ten times what making it costs (a million events: about 75 ms). */
 static void
 on_changed (gpointer view)
 {
@@ -86,7 +89,7 @@ on_changed (gpointer view)
 
   if (self->mode == CONCLAVE_HIGHLIGHT_NONE || cluster_of (self) == NULL ||
       conclave_event_store_get_end (conclave_cluster_get_store (cluster_of (self))) == self->cone_end ||
-      g_get_monotonic_time () - self->cone_made_us < REFRESH_US)
+      g_get_monotonic_time () - self->cone_made_us < MAX (REFRESH_US, 10 * self->cone_cost_us))
     return;
   make_cone (self);
   g_signal_emit (self, signals[CHANGED], 0);

@@ -171,8 +171,9 @@ static void
 add_field (ConclaveMessageCard        *self,
            const ConclaveMessageField *field)
 {
+  g_autofree char *text = field->cut ? g_strconcat (field->value, "…", NULL) : g_strdup (field->value);
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *value = gtk_label_new (field->value);
+  GtkWidget *value = gtk_label_new (text);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), field->key);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), field->meaning ? field->meaning : "");
@@ -181,7 +182,7 @@ add_field (ConclaveMessageCard        *self,
   gtk_label_set_wrap (GTK_LABEL (value), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
   /* A short value stays whole; a long one (members) wraps at 16. */
-  gtk_label_set_width_chars (GTK_LABEL (value), MIN ((int) g_utf8_strlen (field->value, -1), 16));
+  gtk_label_set_width_chars (GTK_LABEL (value), MIN ((int) g_utf8_strlen (text, -1), 16));
   gtk_label_set_max_width_chars (GTK_LABEL (value), 16);
   gtk_label_set_xalign (GTK_LABEL (value), 1);
   gtk_widget_add_css_class (value, "numeric");
@@ -201,7 +202,7 @@ show_payload (ConclaveMessageCard *self,
 {
   const char *preview = send && conclave_event_preview (send) ? conclave_event_store_str (store, conclave_event_preview (send)) : NULL;
   guint32 length = send ? conclave_event_length (send) : 0;
-  g_autoptr(GPtrArray) fields = conclave_message_fields_parse (kind, preview);
+  g_autoptr(GPtrArray) fields = conclave_message_fields_parse (kind, preview, preview && strlen (preview) < length);
   g_autofree char *hex = preview && fields == NULL ? hex_dump (preview) : NULL;
   g_autofree char *shown = NULL;
 

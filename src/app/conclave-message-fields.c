@@ -126,7 +126,8 @@ valid_key (const char *word,
 
 GPtrArray *
 conclave_message_fields_parse (const char *kind,
-                               const char *payload)
+                               const char *payload,
+                               gboolean    cut)
 {
   g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (field_free);
   const char *p = payload;
@@ -139,7 +140,12 @@ conclave_message_fields_parse (const char *kind,
       ConclaveMessageField *field;
 
       if (eq == NULL || !valid_key (p, eq - p) || memchr (p, ' ', eq - p) != NULL)
-        return NULL;
+        {
+          /* a key cut in half ends a cut payload */
+          if (cut && fields->len > 0 && strchr (p, ' ') == NULL)
+            return g_steal_pointer (&fields);
+          return NULL;
+        }
       /* text= holds spaces and comes last */
       end = strncmp (p, "text=", 5) == 0 ? eq + strlen (eq) : eq + strcspn (eq, " ");
       field = g_new0 (ConclaveMessageField, 1);
@@ -149,5 +155,8 @@ conclave_message_fields_parse (const char *kind,
       g_ptr_array_add (fields, field);
       p = *end == ' ' ? end + 1 : end;
     }
+  /* it ended inside the last value */
+  if (cut && fields->len > 0)
+    ((ConclaveMessageField *) g_ptr_array_index (fields, fields->len - 1))->cut = TRUE;
   return fields->len > 0 ? g_steal_pointer (&fields) : NULL;
 }

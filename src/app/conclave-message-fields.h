@@ -16,13 +16,17 @@ typedef struct {
   char       *key;
   char       *value;
   const char *meaning;   /* translated; NULL when the key is not one conclave-node writes */
+  gboolean    cut;       /* the payload was cut short in this value */
 } ConclaveMessageField;
 
 /* The fields of `payload` in order, each a ConclaveMessageField (freed with
  * the array); NULL when the payload is not key=value words. `text=` takes
- * the rest of the payload, spaces included. */
+ * the rest of the payload, spaces included. `cut`: the payload is only its
+ * first bytes (a long message's preview): a piece of a key at its end is
+ * left out, a value it ends in is marked cut. */
 GPtrArray  *conclave_message_fields_parse (const char *kind,
-                                           const char *payload);
+                                           const char *payload,
+                                           gboolean    cut);
 /* One line on a kind of message conclave-node sends ("heartbeat": the
  * leader is alive …); NULL for a kind it does not send. Translated. */
 const char *conclave_message_kind_meaning (const char *kind);
