@@ -85,7 +85,7 @@ on_released (GtkGestureClick  *gesture,
   index = _conclave_timeline_event_at (self, x, y, NULL);
   store = conclave_cluster_get_store (timeline_cluster (self));
   event = index != G_MAXUINT64 ? conclave_event_store_get (store, index) : NULL;
-  if (event != NULL && CONCLAVE_EVENT_IS_MESSAGE (event->type))
+  if (event != NULL && CONCLAVE_EVENT_IS_MESSAGE (event->type) && event->type != CONCLAVE_EVENT_LOST)
     gtk_widget_activate_action (GTK_WIDGET (self), "win.explain-event", "t", index);
 }
 

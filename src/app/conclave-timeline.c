@@ -322,11 +322,22 @@ describe_event (ConclaveTimeline *self,
                           node ? node : "", pid, time, details);
 }
 
+static gboolean
+message_event (ConclaveTimeline *self,
+               guint64           index)
+{
+  const ConclaveEvent *event = conclave_event_store_get (conclave_cluster_get_store (timeline_cluster (self)), index);
+
+  /* a loss is noted by the controller, no end of the message */
+  return event != NULL && CONCLAVE_EVENT_IS_MESSAGE (event->type) && event->type != CONCLAVE_EVENT_LOST;
+}
+
 char *
 conclave_timeline_describe_at (ConclaveTimeline *self,
                                double            x,
                                double            y)
 {
+  g_autofree char *text = NULL;
   gboolean marker;
   guint64 event;
   gint64 arrow;
@@ -336,12 +347,14 @@ conclave_timeline_describe_at (ConclaveTimeline *self,
   if (timeline_cluster (self) == NULL)
     return NULL;
   event = _conclave_timeline_event_at (self, x, y, &marker);
-  if (marker)
+  if (marker && !message_event (self, event))
     return describe_event (self, event);
-  arrow = _conclave_timeline_arrow_at (self, x, y, 7);
+  text = marker ? describe_event (self, event) : NULL;
+  arrow = marker ? -1 : _conclave_timeline_arrow_at (self, x, y, 7);
   if (arrow >= 0)
-    return describe_message (self, g_array_index (self->hit_arrows, ConclaveHitArrow, arrow).message);
-  return NULL;
+    text = describe_message (self, g_array_index (self->hit_arrows, ConclaveHitArrow, arrow).message);
+  /* Translators: the last line of a message's hover text on the timeline */
+  return text ? g_strconcat (text, "\n", _("Click for its card"), NULL) : NULL;
 }
 
 static gboolean
