@@ -264,7 +264,6 @@ show_cone (ConclaveMessageCard *self)
                                       "Lit: %u events happened after it arrived. Esc clears.", n), n);
   gtk_label_set_text (self->cone_label, text ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->cone_label), text != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.show", TRUE);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->causes_button), mode == CONCLAVE_HIGHLIGHT_CAUSES);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->effects_button), mode == CONCLAVE_HIGHLIGHT_EFFECTS);
 }
