@@ -122,6 +122,8 @@ conclave_causal_highlight_explain_event (ConclaveCausalHighlight *self,
   message = conclave_causal_message_of_event (conclave_cluster_get_matcher (cluster_of (self)), event);
   if (message == G_MAXUINT64)
     return FALSE;
+  if (message == self->message)  /* picked again (in another view): what is lit stays */
+    return TRUE;
   self->message = message;
   self->mode = CONCLAVE_HIGHLIGHT_NONE;
   g_clear_pointer (&self->cone, conclave_causal_cone_free);

@@ -34,8 +34,9 @@ G_DECLARE_FINAL_TYPE (ConclaveCausalHighlight, conclave_causal_highlight, CONCLA
 ConclaveCausalHighlight *conclave_causal_highlight_new        (ConclaveSession         *session);
 
 /* Explains the message the event at store index `event` belongs to (see
- * conclave_causal_message_of_event()); the mode goes back to NONE. FALSE
- * (and nothing changes) when the event is no message's. */
+ * conclave_causal_message_of_event()); the mode goes back to NONE unless
+ * it is the message already explained. FALSE (and nothing changes) when
+ * the event is no message's. */
 gboolean              conclave_causal_highlight_explain_event (ConclaveCausalHighlight *self,
                                                                guint64                  event);
 /* The matcher's index of the message explained; G_MAXUINT64: none. */

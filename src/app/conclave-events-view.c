@@ -344,16 +344,23 @@ inner_list_view (ConclaveEventsView *self)
   return NULL;
 }
 
+/* The newest row while following, else the selected one (picked while
+ * the log was hidden, where a list cannot scroll). */
 static gboolean
-scroll_to_newest (gpointer data)
+scroll_into_view (gpointer data)
 {
   ConclaveEventsView *self = data;
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  guint selected = gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->column_view)));
   GtkWidget *list_view = inner_list_view (self);
 
   self->scroll_id = 0;
-  if (self->following && n > 0 && list_view != NULL && gtk_widget_get_mapped (list_view))
+  if (n == 0 || list_view == NULL || !gtk_widget_get_mapped (list_view))
+    return G_SOURCE_REMOVE;
+  if (self->following)
     gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", n - 1);
+  else if (selected != GTK_INVALID_LIST_POSITION)
+    gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", selected);
   return G_SOURCE_REMOVE;
 }
 
@@ -362,7 +369,15 @@ on_rows_changed (ConclaveEventsView *self)
 {
   update_count (self);
   if (self->following && self->scroll_id == 0)
-    self->scroll_id = g_idle_add (scroll_to_newest, self);
+    self->scroll_id = g_idle_add (scroll_into_view, self);
+}
+
+static void
+on_map (ConclaveEventsView *self)
+{
+  update_count (self);
+  if (self->scroll_id == 0)
+    self->scroll_id = g_idle_add (scroll_into_view, self);
 }
 
 /* A new cluster is a new log: no event of the old run, times from 0. */
@@ -390,11 +405,34 @@ on_cluster_changed (gpointer view)
   conclave_event_list_sync (CONCLAVE_EVENTS_VIEW (view)->list);
 }
 
+/* An event picked elsewhere (a message clicked on the timeline) is
+ * selected here too, and scrolled to, if the filters show it. */
+static void
+on_focused (gpointer view,
+            guint64  index)
+{
+  ConclaveEventsView *self = view;
+  GtkSelectionModel *selection = gtk_column_view_get_model (self->column_view);
+  GtkWidget *list_view = inner_list_view (self);
+  guint position;
+
+  if (index == G_MAXUINT64 || index == conclave_events_view_get_selected_event (self))
+    return;
+  conclave_event_list_sync (self->list);
+  position = conclave_event_list_find (self->list, index);
+  if (position == G_MAXUINT)
+    return;
+  self->following = FALSE;
+  gtk_selection_model_select_item (selection, position, TRUE);
+  if (list_view != NULL)
+    gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", position);
+}
+
 void
 conclave_events_view_set_session (ConclaveEventsView *self,
                                   ConclaveSession    *session)
 {
-  static const ConclaveSessionWatch watch = { set_cluster, NULL, NULL, on_cluster_changed };
+  static const ConclaveSessionWatch watch = { set_cluster, NULL, NULL, on_cluster_changed, on_focused };
 
   g_return_if_fail (CONCLAVE_IS_EVENTS_VIEW (self));
   g_return_if_fail (CONCLAVE_IS_SESSION (session));
@@ -590,8 +628,7 @@ conclave_events_view_init (ConclaveEventsView *self)
   g_signal_connect_object (scroll, "scroll", G_CALLBACK (on_scroll), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self->scroller), scroll);
   /* Rows added while the log was hidden: catch up when it shows. */
-  g_signal_connect_object (self->column_view, "map", G_CALLBACK (on_rows_changed), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->column_view, "map", G_CALLBACK (on_map), self, G_CONNECT_SWAPPED);
   update_node_names (self);
   update_count (self);
 }
