@@ -60,6 +60,7 @@ struct _ConclaveMessageCard
   GtkLabel            *title_label;
   GtkLabel            *route_label;
   GtkLabel            *cone_label;
+  GtkWidget           *cone_box;
   GtkWidget           *causes_button;
   GtkWidget           *effects_button;
   AdwPreferencesGroup *message_group;
@@ -255,15 +256,15 @@ show_cone (ConclaveMessageCard *self)
   g_autofree char *text = NULL;
 
   if (mode == CONCLAVE_HIGHLIGHT_CAUSES)
-    text = g_strdup_printf (ngettext ("Lit: %u event happened before it was sent. Esc clears.",
-                                      "Lit: %u events happened before it was sent. Esc clears.", n), n);
+    text = g_strdup_printf (ngettext ("Lit: %u event happened before it was sent.",
+                                      "Lit: %u events happened before it was sent.", n), n);
   else if (mode == CONCLAVE_HIGHLIGHT_EFFECTS && cone == NULL)
-    text = g_strdup (_("It never arrived: nothing follows from it. Esc clears."));
+    text = g_strdup (_("It never arrived: nothing follows from it."));
   else if (mode == CONCLAVE_HIGHLIGHT_EFFECTS)
-    text = g_strdup_printf (ngettext ("Lit: %u event happened after it arrived. Esc clears.",
-                                      "Lit: %u events happened after it arrived. Esc clears.", n), n);
+    text = g_strdup_printf (ngettext ("Lit: %u event happened after it arrived.",
+                                      "Lit: %u events happened after it arrived.", n), n);
   gtk_label_set_text (self->cone_label, text ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->cone_label), text != NULL);
+  gtk_widget_set_visible (self->cone_box, text != NULL);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->causes_button), mode == CONCLAVE_HIGHLIGHT_CAUSES);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->effects_button), mode == CONCLAVE_HIGHLIGHT_EFFECTS);
 }
@@ -334,7 +335,7 @@ conclave_message_card_get_value (ConclaveMessageCard *self,
   g_return_val_if_fail (CONCLAVE_IS_MESSAGE_CARD (self), NULL);
 
   if (g_strcmp0 (row, "cone") == 0)
-    return gtk_widget_get_visible (GTK_WIDGET (self->cone_label)) ? gtk_label_get_text (self->cone_label) : NULL;
+    return gtk_widget_get_visible (self->cone_box) ? gtk_label_get_text (self->cone_label) : NULL;
   for (guint i = 0; g_str_has_prefix (row, "field:") && i < self->field_keys->len; i++)
     if (g_str_equal (g_ptr_array_index (self->field_keys, i), row + 6))
       return gtk_label_get_text (g_object_get_data (g_ptr_array_index (self->field_rows, i), "value"));
@@ -441,6 +442,7 @@ conclave_message_card_class_init (ConclaveMessageCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveMessageCard, title_label);
   gtk_widget_class_bind_template_child (widget_class, ConclaveMessageCard, route_label);
   gtk_widget_class_bind_template_child (widget_class, ConclaveMessageCard, cone_label);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveMessageCard, cone_box);
   gtk_widget_class_bind_template_child (widget_class, ConclaveMessageCard, causes_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveMessageCard, effects_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveMessageCard, message_group);

@@ -177,6 +177,24 @@ assert_views_light (UiFixture  *f,
     g_assert_false (g_hash_table_contains (lit, GSIZE_TO_POINTER (g_array_index (off, guint64, i) + 1)));
 }
 
+static void
+assert_nothing_dimmed (UiFixture *f)
+{
+  g_autoptr(GArray) on = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GArray) off = g_array_new (FALSE, FALSE, sizeof (guint64));
+
+  conclave_window_show_view (f->window, "timeline");
+  ui_test_run_for (300);
+  conclave_timeline_get_lit_events (CONCLAVE_TIMELINE (conclave_window_get_view_widget (f->window, "timeline")), on, off);
+  g_assert_cmpuint (off->len, ==, 0);
+  conclave_window_show_view (f->window, "events");
+  ui_test_run_for (300);
+  conclave_events_view_list_shown_rows (CONCLAVE_EVENTS_VIEW (conclave_window_get_view_widget (f->window, "events")),
+                                        on, off);
+  g_assert_cmpuint (on->len, >, 0);
+  g_assert_cmpuint (off->len, ==, 0);
+}
+
 /* The side panel's crossfade is over: the inspector is back alone. */
 static gboolean
 card_gone (gpointer data)
@@ -228,7 +246,14 @@ test_explain (UiFixture     *f,
   ui_test_look (f->window, "timeline", "card-2-causes-timeline");
   ui_test_look (f->window, "events", "card-3-causes-log");
 
+  /* The Clear button: the whole picture again, nothing dimmed. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.clear-causes", NULL));
+  g_assert_cmpint (conclave_causal_highlight_get_mode (highlight (f)), ==, CONCLAVE_HIGHLIGHT_NONE);
+  g_assert_null (conclave_message_card_get_value (card (f), "cone"));
+  assert_nothing_dimmed (f);
+
   /* Escape: first the light, then the card. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-causes", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.leave-presentation", NULL));
   g_assert_cmpint (conclave_causal_highlight_get_mode (highlight (f)), ==, CONCLAVE_HIGHLIGHT_NONE);
   g_assert_cmpuint (conclave_causal_highlight_get_message (highlight (f)), ==, index);
