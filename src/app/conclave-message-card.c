@@ -255,7 +255,9 @@ show_cone (ConclaveMessageCard *self)
   guint n = cone ? (guint) MIN (conclave_causal_cone_get_size (cone), G_MAXUINT) : 0;
   g_autofree char *text = NULL;
 
-  if (mode == CONCLAVE_HIGHLIGHT_CAUSES)
+  if (mode == CONCLAVE_HIGHLIGHT_CAUSES && cone == NULL)
+    text = g_strdup (_("Its send is no longer kept, so its causes are not known."));
+  else if (mode == CONCLAVE_HIGHLIGHT_CAUSES)
     text = g_strdup_printf (ngettext ("Lit: %u event happened before it was sent.",
                                       "Lit: %u events happened before it was sent.", n), n);
   else if (mode == CONCLAVE_HIGHLIGHT_EFFECTS && cone == NULL)
