@@ -13,6 +13,7 @@
 
 #include "conclave-event-format.h"
 #include "conclave-message-card.h"
+#include "conclave-protocol.h"
 #include "conclave-message-fields.h"
 
 typedef enum {
@@ -203,7 +204,10 @@ show_payload (ConclaveMessageCard *self,
 {
   const char *preview = send && conclave_event_preview (send) ? conclave_event_store_str (store, conclave_event_preview (send)) : NULL;
   guint32 length = send ? conclave_event_length (send) : 0;
-  g_autoptr(GPtrArray) fields = conclave_message_fields_parse (kind, preview, preview && strlen (preview) < length);
+  /* A preview is the payload's first CONCLAVE_PREVIEW_MAX bytes; the
+   * length counts the whole datagram (conclave-node's header too). */
+  gboolean cut = preview != NULL && strlen (preview) >= CONCLAVE_PREVIEW_MAX && strlen (preview) < length;
+  g_autoptr(GPtrArray) fields = conclave_message_fields_parse (kind, preview, cut);
   g_autofree char *hex = preview && fields == NULL ? hex_dump (preview) : NULL;
   g_autofree char *shown = NULL;
 
@@ -211,7 +215,7 @@ show_payload (ConclaveMessageCard *self,
   for (guint i = 0; fields != NULL && i < fields->len; i++)
     add_field (self, g_ptr_array_index (fields, i));
   gtk_widget_set_visible (GTK_WIDGET (self->fields_group), fields != NULL);
-  if (preview != NULL && strlen (preview) < length)
+  if (cut)
     /* Translators: how much of the payload the card shows: "the first 64 of 122 bytes; …" */
     shown = g_strdup_printf (_("The first %u of %u bytes, as reported; a byte that is not printable shows as “.”"),
                              (guint) strlen (preview), length);
@@ -336,6 +340,9 @@ conclave_message_card_get_value (ConclaveMessageCard *self,
 {
   g_return_val_if_fail (CONCLAVE_IS_MESSAGE_CARD (self), NULL);
 
+  if (g_strcmp0 (row, "payload") == 0)
+    return gtk_widget_get_visible (GTK_WIDGET (self->payload_group))
+           ? adw_preferences_group_get_description (self->payload_group) : NULL;
   if (g_strcmp0 (row, "cone") == 0)
     return gtk_widget_get_visible (self->cone_box) ? gtk_label_get_text (self->cone_label) : NULL;
   for (guint i = 0; g_str_has_prefix (row, "field:") && i < self->field_keys->len; i++)

@@ -24,7 +24,8 @@ void        conclave_message_card_set_session (ConclaveMessageCard *self,
                                                ConclaveSession     *session);
 /* For tests: the text a row shows now, by id ("kind", "sender",
  * "receiver", "sent", "received", "latency", "lamport", "transport",
- * "text", "hex", "cone", or "field:KEY" for a payload field's value);
+ * "text", "hex", "cone", "payload" (how much of it is shown), or
+ * "field:KEY" for a payload field's value);
  * NULL when that row is not shown. */
 const char *conclave_message_card_get_value   (ConclaveMessageCard *self,
                                                const char          *row);

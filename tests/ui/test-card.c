@@ -12,13 +12,15 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "conclave-causal-highlight.h"
+#include "conclave-cluster-view-private.h"
 #include "conclave-event-format.h"
 #include "conclave-events-view.h"
 #include "conclave-message-card.h"
-#include "conclave-timeline.h"
+#include "conclave-timeline-private.h"
 #include "ui-test-utils.h"
 
 #define SERVER_LINE "/usr/bin/python3 {examples}/udp_server.py --port {port}"
@@ -361,6 +363,65 @@ test_program_payload (UiFixture     *f,
   ui_test_look (f->window, "timeline", "card-6-program-720");
 }
 
+static gboolean
+dots_drawn (gpointer data)
+{
+  UiFixture *f = data;
+  ConclaveClusterView *view = CONCLAVE_CLUSTER_VIEW (conclave_window_get_view_widget (f->window, "cluster"));
+
+  return view->dot_hits->len > 0;
+}
+
+/* Where a click lands: a dot in flight in the cluster view and the middle
+ * of an arrow on the timeline name their own message, and the card that
+ * opens for it shows that message. */
+static void
+test_click_targets (UiFixture     *f,
+                    gconstpointer  data)
+{
+  ConclaveClusterView *view = CONCLAVE_CLUSTER_VIEW (conclave_window_get_view_widget (f->window, "cluster"));
+  ConclaveTimeline *timeline = CONCLAVE_TIMELINE (conclave_window_get_view_widget (f->window, "timeline"));
+  ConclaveMatcher *matcher;
+  const ConclaveMessage *m;
+  ConclaveDotHit dot;
+  guint arrows = 0;
+
+  ui_test_start_chapter (f->app, "chapter-1", 1.0);
+  g_assert_true (ui_test_wait (dots_drawn, f, 20000));
+  dot = g_array_index (view->dot_hits, ConclaveDotHit, 0);
+  g_assert_cmpuint (_conclave_cluster_view_message_at (view, dot.x, dot.y), ==, dot.message);
+  g_assert_cmpuint (_conclave_cluster_view_message_at (view, dot.x + 60, dot.y + 60), ==, G_MAXUINT64);
+  matcher = conclave_cluster_get_matcher (cluster (f));
+  m = conclave_matcher_get_message (matcher, dot.message);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.explain-event", "t",
+                                             m->recv_index != G_MAXUINT64 ? m->recv_index : m->send_index));
+  g_assert_cmpuint (conclave_causal_highlight_get_message (highlight (f)), ==, dot.message);
+  g_assert_cmpstr (conclave_message_card_get_value (card (f), "kind"), ==,
+                   conclave_event_store_str (conclave_cluster_get_store (cluster (f)), m->kind));
+  /* a short payload is all there (the datagram's length counts the header too) */
+  g_assert_true (g_str_has_prefix (conclave_message_card_get_value (card (f), "payload"), "All of it"));
+
+  ui_test_activate (f->app, "freeze-all", NULL);
+  ui_test_look (f->window, "timeline", "card-7-chapter-1");
+  for (guint i = 0; i < timeline->hit_arrows->len; i++)
+    {
+      const ConclaveHitArrow *a = &g_array_index (timeline->hit_arrows, ConclaveHitArrow, i);
+      const ConclaveMessage *shown = conclave_matcher_get_message (matcher, a->message);
+      gboolean marker;
+      guint64 event;
+
+      if (hypot (a->x2 - a->x1, a->y2 - a->y1) < 40 || shown == NULL)
+        continue;
+      event = _conclave_timeline_event_at (timeline, (a->x1 + a->x2) / 2, (a->y1 + a->y2) / 2, &marker);
+      if (marker)
+        continue;  /* another message's end drawn there */
+      g_assert_true (event == shown->recv_index || (shown->recv_index == G_MAXUINT64 && event == shown->send_index));
+      arrows++;
+    }
+  g_test_message ("%u arrows picked by their middle", arrows);
+  g_assert_cmpuint (arrows, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -369,6 +430,7 @@ main (int   argc,
   g_test_add ("/card/explain-and-causes", UiFixture, NULL, ui_fixture_set_up, test_explain, ui_fixture_tear_down);
   g_test_add ("/card/log-row-and-effects", UiFixture, NULL, ui_fixture_set_up, test_log_row_and_effects,
               ui_fixture_tear_down);
+  g_test_add ("/card/click-targets", UiFixture, NULL, ui_fixture_set_up, test_click_targets, ui_fixture_tear_down);
   g_test_add ("/card/program-payload", UiFixture, NULL, ui_fixture_set_up, test_program_payload, ui_fixture_tear_down);
   return g_test_run ();
 }
