@@ -49,6 +49,7 @@ test_meaning_per_kind (void)
   g_assert_cmpstr (field (vote, 2)->key, ==, "last");
   g_assert_cmpstr (field (ack, 3)->meaning, !=, field (vote, 2)->meaning);
   g_assert_cmpstr (field (ack, 1)->meaning, ==, field (vote, 1)->meaning);  /* term: the same everywhere */
+  g_assert_cmpstr (field (ack, 0)->meaning, !=, field (vote, 0)->meaning);  /* from: a candidate in a vote request */
 }
 
 /* A preview of a long append stops after 64 bytes, in a key or a value:
