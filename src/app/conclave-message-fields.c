@@ -24,7 +24,7 @@ static const Meaning field_meanings[] = {
   { NULL, "id", N_("The sender’s identifier (in a bully election the highest wins)") },
   { "append-ack", "view", N_("The member asks for the current view (it has not got it yet)") },
   { "vote-request", "from", N_("The candidate asking for a vote") },
-  { "election", "from", N_("The node that passes the election on") },
+  { "election", "from", N_("The node that calls the election or passes it on") },
   { "post", "from", N_("The client posting") },
   { NULL, "from", N_("The node that sent it") },
   { NULL, "term", N_("The sender’s term: the election round it believes is current; a higher term wins") },
