@@ -402,7 +402,7 @@ _conclave_timeline_prepare_painter (ConclaveTimeline *self)
   ConclaveTimelinePainter *painter = self->painter;
   ConclaveNode *parent = self->selected ? conclave_node_get_parent (self->selected) : NULL;
 
-  painter->cluster = timeline_cluster (self);
+  conclave_timeline_painter_set_cluster (painter, timeline_cluster (self));
   painter->story = self->session ? conclave_session_get_story (self->session) : NULL;
   /* A child's row is its parent's. */
   painter->selected = parent ? parent : self->selected;
@@ -423,7 +423,7 @@ conclave_timeline_snapshot (GtkWidget   *widget,
   cairo_t *cr;
 
   _conclave_timeline_prepare_painter (self);
-  if (self->painter->cluster == NULL || width < 80)
+  if (self->painter->store == NULL || width < 80)
     {
       memset (&self->painter->stats, 0, sizeof self->painter->stats);
       return;

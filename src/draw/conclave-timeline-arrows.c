@@ -28,7 +28,7 @@ row_for_address (ConclaveTimelineFrame *frame,
   ConclaveNode *node;
   ConclaveProcessInfo *process;
 
-  if (send == NULL)
+  if (send == NULL || frame->painter->cluster == NULL)
     return -1;
   node = conclave_cluster_lookup_address (frame->painter->cluster, conclave_event_dst (send));
   process = node ? conclave_event_store_find_process (frame->store, conclave_node_get_pid (node)) : NULL;

@@ -17,7 +17,7 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
-#include "conclave-cluster-models.h"
+#include "conclave-causal.h"
 #include "conclave-drawing.h"
 #include "conclave-palette.h"
 #include "conclave-timeline-frame.h"
@@ -145,7 +145,7 @@ order_causally (ConclaveTimelineFrame *frame)
     }
   if (frame->marks->len < 2 || hi - lo > MAX_CAUSAL_SPAN)
     return;
-  order = conclave_cluster_causal_order (frame->painter->cluster, lo, hi + 1);
+  order = conclave_causal_order (frame->store, frame->matcher, lo, hi + 1);
   rank = g_hash_table_new (g_direct_hash, g_direct_equal);
   for (guint i = 0; i < frame->marks->len; i++)
     g_hash_table_insert (rank, GSIZE_TO_POINTER ((gsize) g_array_index (frame->marks, ConclaveTimelineMark, i).index),
@@ -451,8 +451,8 @@ frame_init (ConclaveTimelineFrame   *frame,
 {
   memset (frame, 0, sizeof *frame);
   frame->painter = self;
-  frame->store = conclave_cluster_get_store (self->cluster);
-  frame->matcher = conclave_cluster_get_matcher (self->cluster);
+  frame->store = self->store;
+  frame->matcher = self->matcher;
   frame->now = now_ns;
   frame->width = width;
   frame->height = height;
@@ -513,10 +513,10 @@ conclave_timeline_painter_draw (ConclaveTimelinePainter *self,
   g_return_if_fail (cr != NULL);
 
   memset (&self->stats, 0, sizeof self->stats);
-  if (self->cluster == NULL || width < 80)
+  if (self->store == NULL || width < 80)
     return;
   ensure_layouts (self);
-  conclave_timeline_rows_update (self->rows, self->cluster);
+  conclave_timeline_rows_update (self->rows, self->store, self->cluster);
   frame_init (&frame, self, width, height, t_end, now);
   frame.n_rows = conclave_timeline_rows_get_n (self->rows);
   frame.x0 = _conclave_timeline_gutter_width (&frame) + 10;

@@ -176,6 +176,20 @@ _conclave_timeline_draw_axis_caption (ConclaveTimelineFrame *frame)
   conclave_draw_layout (frame->cr, frame->painter->small_layout);
 }
 
+/* A recording has no node models: the PID of the last process drawn on
+ * the row (one export, one frame: the scan is once). */
+static gint
+recorded_pid (ConclaveTimelineFrame *frame,
+              guint                  row)
+{
+  guint n = conclave_event_store_get_n_processes (frame->store);
+
+  for (guint32 proc = n; proc >= 1; proc--)
+    if (conclave_timeline_rows_for_proc (frame->painter->rows, proc) == (int) row)
+      return conclave_event_store_get_process (frame->store, proc)->pid;
+  return 0;
+}
+
 /* The gutter holds "name · PID" of each row; it also takes the row labels'
  * text, so both are made by one function. */
 static char *
@@ -193,6 +207,8 @@ row_label (ConclaveTimelineFrame *frame,
       child = conclave_event_store_get_process (frame->store, conclave_timeline_rows_get_lane_proc (self->rows, i));
       return child ? g_strdup_printf ("  ↳ %d", child->pid) : g_strdup ("  ↳");
     }
+  if (self->cluster == NULL)
+    return conclave_format_node_label (name, recorded_pid (frame, i));
   node = conclave_cluster_lookup (self->cluster, name);
   return conclave_format_node_label (name, node ? conclave_cluster_get_program_pid (self->cluster, node) : 0);
 }

@@ -1,6 +1,6 @@
 /* conclave-timeline-leaders.c — leader periods as a thick band on the
  * leader's lifeline, drawn from the core's leader intervals
- * (conclave_cluster_get_leaders): from the state event that made a process
+ * (conclave_leaders, the cluster's or a recording's): from the state event that made a process
  * leader to the moment it stopped (crash, step-down, a newer term
  * elsewhere). Scrolled back before a crash, the old leader's row carries
  * the band and the new one's does not.
@@ -10,7 +10,6 @@
  */
 #include "config.h"
 
-#include "conclave-cluster-models.h"
 #include "conclave-timeline-frame.h"
 
 typedef struct {
@@ -57,7 +56,7 @@ _conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame)
   self->last_x1 = frame->x1;
   self->last_t_end = frame->t_end;
   _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_LEADER, 0.55);
-  conclave_leaders_foreach_in_range (conclave_cluster_get_leaders (self->cluster),
+  conclave_leaders_foreach_in_range (self->leaders,
                                      frame->t_start, frame->t_end + 1, draw_band, &draw);
   cairo_fill (frame->cr);
 }

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include "conclave-cluster-models.h"
 #include "conclave-timeline-frame.h"
 
 ConclaveTimelinePainter *
@@ -40,6 +41,32 @@ conclave_timeline_painter_free (ConclaveTimelinePainter *self)
   g_clear_object (&self->small_layout);
   g_clear_object (&self->context);
   g_free (self);
+}
+
+void
+conclave_timeline_painter_set_cluster (ConclaveTimelinePainter *self,
+                                       ConclaveCluster         *cluster)
+{
+  g_return_if_fail (self != NULL);
+
+  self->cluster = cluster;
+  self->store = cluster ? conclave_cluster_get_store (cluster) : NULL;
+  self->matcher = cluster ? conclave_cluster_get_matcher (cluster) : NULL;
+  self->leaders = cluster ? conclave_cluster_get_leaders (cluster) : NULL;
+}
+
+void
+conclave_timeline_painter_set_recording (ConclaveTimelinePainter *self,
+                                         ConclaveEventStore      *store,
+                                         ConclaveMatcher         *matcher,
+                                         ConclaveLeaders         *leaders)
+{
+  g_return_if_fail (self != NULL);
+
+  self->cluster = NULL;
+  self->store = store;
+  self->matcher = matcher;
+  self->leaders = leaders;
 }
 
 void

@@ -19,6 +19,7 @@
 #include <pango/pango.h>
 
 #include "conclave-cluster.h"
+#include "conclave-leaders.h"
 #include "conclave-election-story.h"
 #include "conclave-palette.h"
 #include "conclave-timeline-rows.h"
@@ -65,8 +66,12 @@ typedef struct {
 } ConclaveHitMarker;
 
 typedef struct {
-  /* What to show: set by the owner before a frame. */
-  ConclaveCluster       *cluster;       /* NULL: nothing */
+  /* What to show: set by the owner before a frame (set_cluster or
+   * set_recording, then these). */
+  ConclaveCluster       *cluster;       /* NULL for a recording */
+  ConclaveEventStore    *store;         /* NULL: nothing */
+  ConclaveMatcher       *matcher;
+  ConclaveLeaders       *leaders;
   ConclaveElectionStory *story;         /* NULL: no election markers */
   ConclaveNode          *selected;      /* its row is highlighted */
   guint64                focused;       /* ringed (G_MAXUINT64: none) */
@@ -107,6 +112,15 @@ typedef struct {
 
 ConclaveTimelinePainter *conclave_timeline_painter_new          (void);
 void                     conclave_timeline_painter_free         (ConclaveTimelinePainter *self);
+/* Shows a live cluster (NULL: nothing); borrowed, not referenced. */
+void                     conclave_timeline_painter_set_cluster  (ConclaveTimelinePainter *self,
+                                                                 ConclaveCluster         *cluster);
+/* Shows a recording read without a cluster (conclave-run --replay);
+ * borrowed. */
+void                     conclave_timeline_painter_set_recording (ConclaveTimelinePainter *self,
+                                                                  ConclaveEventStore      *store,
+                                                                  ConclaveMatcher         *matcher,
+                                                                  ConclaveLeaders         *leaders);
 /* A new cluster is a new picture: no row, no origin of the old one. */
 void                     conclave_timeline_painter_reset        (ConclaveTimelinePainter *self);
 /* Text in this context's font (the widget's, or a file's); the layouts are
