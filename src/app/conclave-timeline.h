@@ -74,4 +74,11 @@ const ConclaveTimelineBand *conclave_timeline_get_bands (ConclaveTimeline *self,
 double   conclave_timeline_time_to_x     (ConclaveTimeline *self,
                                           gint64            time_ns);
 
+/* Writes an SVG, PDF or PNG (by the name) of what the timeline shows now,
+ * or of the whole run (real time, fitted to a slide's width). */
+gboolean conclave_timeline_export (ConclaveTimeline  *self,
+                                   const char        *path,
+                                   gboolean           whole_run,
+                                   GError           **error);
+
 G_END_DECLS
