@@ -120,14 +120,20 @@ suggested_name (ConclaveWindow *self,
   return g_strdup_printf ("%s-%s.%s", scenario ? scenario->id : "conclave", what, extension);
 }
 
-/* A name without a known extension gets the first one the chooser offered. */
+/* A name without a known extension gets the one of the filter chosen, or
+ * the first the chooser offered. */
 static char *
 chosen_path (GtkFileChooser *chooser,
              const char     *extension)
 {
   g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
+  GtkFileFilter *filter = gtk_file_chooser_get_filter (chooser);
+  const char *filtered = filter ? g_object_get_data (G_OBJECT (filter), "extension") : NULL;
   char *path = file ? g_file_get_path (file) : NULL;
   char *with;
+
+  if (filtered != NULL)
+    extension = filtered;
 
   if (path == NULL || conclave_export_format_for_path (path) != CONCLAVE_EXPORT_NONE)
     return path;
@@ -158,12 +164,14 @@ on_image_chosen (GtkNativeDialog *dialog,
 static void
 add_filter (GtkFileChooser *chooser,
             const char     *name,
-            const char     *pattern)
+            const char     *extension)
 {
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *pattern = g_strconcat ("*.", extension, NULL);
 
   gtk_file_filter_set_name (filter, name);
   gtk_file_filter_add_pattern (filter, pattern);
+  g_object_set_data (G_OBJECT (filter), "extension", (gpointer) extension);
   gtk_file_chooser_add_filter (chooser, filter);
 }
 
@@ -194,9 +202,9 @@ export_image_dialog (GtkWidget  *widget,
 
   /* Translators: in the Export Image dialog: which view becomes the picture */
   gtk_file_chooser_add_choice (chooser, "view", _("Picture of"), views, labels);
-  add_filter (chooser, _("SVG image (for slides, with text)"), "*.svg");
-  add_filter (chooser, _("PDF document"), "*.pdf");
-  add_filter (chooser, _("PNG image"), "*.png");
+  add_filter (chooser, _("SVG image (for slides, with text)"), "svg");
+  add_filter (chooser, _("PDF document"), "pdf");
+  add_filter (chooser, _("PNG image"), "png");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_image_chosen), self, 0);
   /* No gtk_file_chooser_set_choice (): GTK 4.8 ignores it, the first
    * option stays chosen. */
@@ -225,7 +233,7 @@ export_shiviz_dialog (GtkWidget  *widget,
   g_autofree char *name = suggested_name (self, "run", "shiviz");
   GtkFileChooserNative *dialog = save_chooser (self, _("Export for ShiViz"), name);
 
-  add_filter (GTK_FILE_CHOOSER (dialog), _("ShiViz logs"), "*.shiviz");
+  add_filter (GTK_FILE_CHOOSER (dialog), _("ShiViz logs"), "shiviz");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_shiviz_chosen), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }

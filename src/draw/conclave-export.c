@@ -240,6 +240,7 @@ conclave_export_timeline (ConclaveTimelinePainter *painter,
 
   g_return_val_if_fail (painter != NULL, FALSE);
 
+  painter->file = TRUE;
   return conclave_export_picture (path, width, height, 2, draw_timeline, &draw, error);
 }
 

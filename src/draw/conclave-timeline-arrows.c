@@ -323,9 +323,13 @@ _conclave_timeline_draw_binned_note (ConclaveTimelineFrame *frame)
 
   if (frame->painter->stats.binned == 0)
     return;
-  text = g_strdup_printf (_("%u messages in view: bars show how many each process sent (above) "
-                            "and received (below); zoom in for single arrows"),
-                          frame->painter->stats.binned);
+  if (frame->painter->file)
+    text = g_strdup_printf (_("%u messages: bars show how many each process sent (above) and received (below)"),
+                            frame->painter->stats.binned);
+  else
+    text = g_strdup_printf (_("%u messages in view: bars show how many each process sent (above) "
+                              "and received (below); zoom in for single arrows"),
+                            frame->painter->stats.binned);
   pango_layout_set_text (frame->painter->small_layout, text, -1);
   pango_layout_get_pixel_size (frame->painter->small_layout, &w, &h);
   /* On a plate, so it stays readable over the bars. */

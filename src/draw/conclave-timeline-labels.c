@@ -279,7 +279,8 @@ _conclave_timeline_draw_now (ConclaveTimelineFrame *frame)
 {
   double x;
 
-  if (!frame->painter->real_time || frame->now > frame->t_end)
+  /* A whole run ends where the recording does: no present to mark. */
+  if (!frame->painter->real_time || frame->now > frame->t_end || frame->painter->fit_start > 0)
     return;
   x = _conclave_timeline_time_x (frame, frame->now);
   _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_FAILED, 0.6);

@@ -83,6 +83,7 @@ typedef struct {
   double                 ns_per_px;     /* real-time zoom */
   double                 step_px;       /* logical zoom */
   gint64                 fit_start;     /* real time: if > 0, ns_per_px is chosen so the plot starts here */
+  gboolean               file;          /* for a file: no zooming to suggest */
 
   /* Kept between frames. */
   ConclaveTimelineRows  *rows;
