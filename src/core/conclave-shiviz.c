@@ -4,6 +4,8 @@
  * Clocks are dense arrays over the store's processes. A send's clock is
  * kept only until its last receive has been written (a broadcast has
  * several), so memory grows with the messages in flight, not with the run.
+ * A forked child starts from its parent's clock at the fork, when the fork
+ * was written first (it nearly always is: the order falls back on time).
  */
 #include "config.h"
 
@@ -26,6 +28,7 @@ typedef struct {
   GHashTable         *send_of;    /* receive (or drop) index → send index + 1 */
   GHashTable         *receivers;  /* send index → its number of receives */
   GHashTable         *sent;       /* send index → SentClock* */
+  GHashTable         *forked;     /* child PID → its parent's clock at the fork */
   GString            *out;
 } ShiViz;
 
@@ -173,6 +176,17 @@ keep_send (ShiViz        *self,
   g_hash_table_insert (self->sent, GSIZE_TO_POINTER ((gsize) index), sent);
 }
 
+/* A child's first event: it happened after its parent's fork. */
+static guint32 *
+new_clock (ShiViz   *self,
+           guint32   proc)
+{
+  ConclaveProcessInfo *info = conclave_event_store_get_process (self->store, proc);
+  guint32 *parent = info ? g_hash_table_lookup (self->forked, GINT_TO_POINTER (info->pid)) : NULL;
+
+  return parent ? g_memdup2 (parent, (self->n_procs + 1) * sizeof (guint32)) : g_new0 (guint32, self->n_procs + 1);
+}
+
 static void
 write_event (ShiViz              *self,
              const ConclaveEvent *event,
@@ -183,12 +197,15 @@ write_event (ShiViz              *self,
   if (event->proc > self->n_procs)
     return;
   if (self->clocks[event->proc] == NULL)
-    self->clocks[event->proc] = g_new0 (guint32, self->n_procs + 1);
+    self->clocks[event->proc] = new_clock (self, event->proc);
   clock = self->clocks[event->proc];
   merge_send (self, clock, index);
   clock[event->proc]++;
   if (event->type == CONCLAVE_EVENT_SEND)
     keep_send (self, clock, index);
+  if (event->type == CONCLAVE_EVENT_FORK)
+    g_hash_table_insert (self->forked, GINT_TO_POINTER (conclave_event_fork_child (event)),
+                         g_memdup2 (clock, (self->n_procs + 1) * sizeof (guint32)));
   append_description (self, event);
   append_clock (self, event->proc);
 }
@@ -206,6 +223,7 @@ shiviz_clear (ShiViz *self)
   g_hash_table_unref (self->send_of);
   g_hash_table_unref (self->receivers);
   g_hash_table_unref (self->sent);
+  g_hash_table_unref (self->forked);
   g_string_free (self->out, TRUE);
 }
 
@@ -227,6 +245,7 @@ conclave_shiviz_write (ConclaveEventStore *store,
   self.send_of = g_hash_table_new (NULL, NULL);
   self.receivers = g_hash_table_new (NULL, NULL);
   self.sent = g_hash_table_new_full (NULL, NULL, NULL, sent_clock_free);
+  self.forked = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self.out = g_string_new ("# ShiViz parser RE: " CONCLAVE_SHIVIZ_REGEX "\n"
                            "# Written by Conclave " PACKAGE_VERSION ": paste this file as the log and the line above "
                            "(after \"RE: \") as the parser regular expression.\n");

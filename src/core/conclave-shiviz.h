@@ -4,7 +4,8 @@
  * Two lines per event: what happened, then the process ("s1/4711") and its
  * vector clock as JSON. Clocks come from happened-before of the matched
  * messages: a process's own entry grows by one per event, and a receive
- * (or a drop at the receiver) first merges its send's clock. Events are
+ * (or a drop at the receiver) first merges its send's clock, and a forked
+ * child starts from its parent's clock at the fork. Events are
  * written in causal order (conclave-causal.h), so every send is written
  * before its receives. The file's first line is a comment with the
  * regular expression to paste into ShiViz.

@@ -1,7 +1,8 @@
 /* test-shiviz.c — the ShiViz export's vector clocks against the matcher's
  * pairs, on crafted events whose times disagree with causality: a receive
  * stamped before its send, a receive whose line arrives before its send's,
- * a broadcast heard by two, a drop at the receiver, a chain of three. */
+ * a broadcast heard by two, a drop at the receiver, a chain of three, a
+ * forked child. */
 #include "matcher-fixture.h"
 #include "shiviz-check.h"
 
@@ -104,11 +105,43 @@ test_drop_at_receiver (Fixture *f, gconstpointer data)
   g_rmdir (dir);
 }
 
+/* A server forks a child that answers: the answer knows of the fork. */
+static void
+test_forked_child (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("conclave-shiviz-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "run.shiviz", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) hosts = NULL;
+  g_autofree char *host = NULL;
+  ConclaveEvent fork = { .type = CONCLAVE_EVENT_FORK, .time_ns = 110 * US, .num = 11 };
+  guint64 index, answer;
+
+  add (f, CONCLAVE_EVENT_SEND, 20, 100, 1);    /* the client asks */
+  add (f, CONCLAVE_EVENT_RECV, 10, 105, 1);    /* the server hears */
+  fork.proc = proc (f, 10, "n10");
+  index = conclave_event_store_get_end (f->store);
+  conclave_event_store_append (f->store, &fork, 1);
+  conclave_matcher_feed (f->matcher, index, index + 1);
+  proc (f, 11, "n10");
+  add (f, CONCLAVE_EVENT_SEND, 11, 120, 2);    /* the child answers */
+  answer = add (f, CONCLAVE_EVENT_RECV, 20, 130, 2);
+  g_assert_true (conclave_shiviz_write (f->store, f->matcher, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (shiviz_check (path, f->store, f->matcher), ==, 2);
+  hosts = shiviz_read (path);
+  /* The client's answer knows the server's receive and fork (2 events). */
+  g_assert_cmpint (shiviz_entry (shiviz_clock_of (hosts, f->store, answer, &host), "n10/10"), ==, 2);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/shiviz/clocks-follow-messages", Fixture, NULL, setup, test_clocks_follow_messages, teardown);
   g_test_add ("/shiviz/drop-at-receiver", Fixture, NULL, setup, test_drop_at_receiver, teardown);
+  g_test_add ("/shiviz/forked-child", Fixture, NULL, setup, test_forked_child, teardown);
   return g_test_run ();
 }
