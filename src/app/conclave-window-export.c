@@ -77,11 +77,11 @@ export_image (ConclaveWindow  *self,
 }
 
 static void
-export_image_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
+export_image_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
 {
-  ConclaveWindow *self = CONCLAVE_WINDOW (widget);
+  ConclaveWindow *self = user_data;
   const char *path = g_variant_get_string (parameter, NULL);
   g_autoptr(GError) error = NULL;
 
@@ -90,11 +90,11 @@ export_image_action (GtkWidget  *widget,
 }
 
 static void
-export_shiviz_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+export_shiviz_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
 {
-  ConclaveWindow *self = CONCLAVE_WINDOW (widget);
+  ConclaveWindow *self = user_data;
   ConclaveCluster *cluster = window_cluster (self);
   const char *path = g_variant_get_string (parameter, NULL);
   g_autoptr(GError) error = NULL;
@@ -189,11 +189,11 @@ save_chooser (ConclaveWindow *self,
 }
 
 static void
-export_image_dialog (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
+export_image_dialog (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
 {
-  ConclaveWindow *self = CONCLAVE_WINDOW (widget);
+  ConclaveWindow *self = user_data;
   static const char *views[] = { "timeline", "timeline-run", "cluster", NULL };
   const char *labels[] = { _("Timeline, as shown"), _("Timeline, the whole run"), _("Cluster view"), NULL };
   g_autofree char *name = suggested_name (self, "picture", "svg");
@@ -225,11 +225,11 @@ on_shiviz_chosen (GtkNativeDialog *dialog,
 }
 
 static void
-export_shiviz_dialog (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+export_shiviz_dialog (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
 {
-  ConclaveWindow *self = CONCLAVE_WINDOW (widget);
+  ConclaveWindow *self = user_data;
   g_autofree char *name = suggested_name (self, "run", "shiviz");
   GtkFileChooserNative *dialog = save_chooser (self, _("Export for ShiViz"), name);
 
@@ -241,10 +241,6 @@ export_shiviz_dialog (GtkWidget  *widget,
 void
 _conclave_window_class_init_export (GtkWidgetClass *widget_class)
 {
-  gtk_widget_class_install_action (widget_class, "win.export-image", "s", export_image_action);
-  gtk_widget_class_install_action (widget_class, "win.export-image-dialog", NULL, export_image_dialog);
-  gtk_widget_class_install_action (widget_class, "win.export-shiviz", "s", export_shiviz_action);
-  gtk_widget_class_install_action (widget_class, "win.export-shiviz-dialog", NULL, export_shiviz_dialog);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export-image-dialog", NULL);
 }
 
@@ -255,16 +251,23 @@ change_view (GSimpleAction *action,
 {
   const char *view = g_variant_get_string (value, NULL);
 
+  /* One of three, or nothing changes. */
   if (g_str_equal (view, "timeline") || g_str_equal (view, "timeline-run") || g_str_equal (view, "cluster"))
     g_simple_action_set_state (action, value);
 }
 
+/* In the window's action map, not the widget class's: so they are on the
+ * bus too (org.gtk.Actions on the window's object path), like app.save-trace. */
 void
 _conclave_window_init_export (ConclaveWindow *self)
 {
-  g_autoptr(GSimpleAction) view = g_simple_action_new_stateful ("export-view", G_VARIANT_TYPE_STRING,
-                                                                g_variant_new_string ("timeline"));
+  static const GActionEntry entries[] = {
+    { "export-image", export_image_action, "s" },
+    { "export-image-dialog", export_image_dialog },
+    { "export-shiviz", export_shiviz_action, "s" },
+    { "export-shiviz-dialog", export_shiviz_dialog },
+    { "export-view", NULL, "s", "'timeline'", change_view },
+  };
 
-  g_signal_connect (view, "change-state", G_CALLBACK (change_view), NULL);
-  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (view));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
 }
