@@ -23,7 +23,7 @@ conclave_export_format_for_path (const char *path)
     return CONCLAVE_EXPORT_PDF;
   if (g_str_has_suffix (lower, ".png"))
     return CONCLAVE_EXPORT_PNG;
-  if (g_str_has_suffix (lower, ".shiviz") || g_str_has_suffix (lower, ".log"))
+  if (g_str_has_suffix (lower, ".shiviz"))
     return CONCLAVE_EXPORT_SHIVIZ;
   return CONCLAVE_EXPORT_NONE;
 }
