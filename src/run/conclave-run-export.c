@@ -20,9 +20,14 @@ conclave_run_export (const ConclaveRunView *view,
 {
   g_autoptr(ConclaveTimelinePainter) painter = NULL;
   g_autoptr(ConclaveElectionStory) story = NULL;
+  gboolean ok;
 
   if (conclave_export_format_for_path (path) == CONCLAVE_EXPORT_SHIVIZ)
-    return conclave_shiviz_write (view->store, view->matcher, path, error);
+    {
+      if ((ok = conclave_shiviz_write (view->store, view->matcher, path, error)))
+        g_print ("ShiViz log written to %s\n", path);
+      return ok;
+    }
   painter = conclave_timeline_painter_new ();
   if (view->cluster != NULL)
     conclave_timeline_painter_set_cluster (painter, view->cluster);
@@ -32,5 +37,8 @@ conclave_run_export (const ConclaveRunView *view,
   conclave_election_story_update (story);
   painter->story = story;
   painter->show_unheard = TRUE;
-  return conclave_export_timeline_run (painter, path, EXPORT_WIDTH, error);
+  if ((ok = conclave_export_timeline_run (painter, path, EXPORT_WIDTH, error)))
+    g_print ("Timeline (%u messages drawn one by one, %u in bars) written to %s\n",
+             painter->stats.arrows, painter->stats.binned, path);
+  return ok;
 }
