@@ -27,6 +27,7 @@ typedef struct {
   char              **hosts;      /* per process: "s1/4711" */
   GHashTable         *send_of;    /* receive (or drop) index → send index + 1 */
   GHashTable         *receivers;  /* send index → its number of receives */
+  GHashTable         *first_to;   /* send index → the process of its first receive */
   GHashTable         *sent;       /* send index → SentClock* */
   GHashTable         *forked;     /* child PID → its parent's clock at the fork */
   GString            *out;
@@ -58,6 +59,9 @@ index_messages (ShiViz *self)
         continue;
       g_hash_table_insert (self->send_of, GSIZE_TO_POINTER ((gsize) message->recv_index),
                            GSIZE_TO_POINTER ((gsize) message->send_index + 1));
+      if (!g_hash_table_contains (self->first_to, GSIZE_TO_POINTER ((gsize) message->send_index)))
+        g_hash_table_insert (self->first_to, GSIZE_TO_POINTER ((gsize) message->send_index),
+                             GUINT_TO_POINTER (conclave_event_store_get (self->store, message->recv_index)->proc));
       count = g_hash_table_lookup (self->receivers, GSIZE_TO_POINTER ((gsize) message->send_index));
       g_hash_table_insert (self->receivers, GSIZE_TO_POINTER ((gsize) message->send_index),
                            GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
@@ -99,9 +103,35 @@ host_of (ShiViz   *self,
   return self->hosts[proc];
 }
 
+static const char *host_of (ShiViz *self, guint32 proc);
+
+/* "to s2/4711" (and how many more heard it), "from s1/4710". */
+static void
+append_peer (ShiViz              *self,
+             const ConclaveEvent *event,
+             guint64              index)
+{
+  gpointer key = GSIZE_TO_POINTER ((gsize) index);
+  gsize send;
+  guint32 to;
+  guint more;
+
+  if (event->type == CONCLAVE_EVENT_SEND && (to = GPOINTER_TO_UINT (g_hash_table_lookup (self->first_to, key))) != 0)
+    {
+      more = GPOINTER_TO_UINT (g_hash_table_lookup (self->receivers, key)) - 1;
+      g_string_append_printf (self->out, " to %s", host_of (self, to));
+      if (more > 0)
+        g_string_append_printf (self->out, " and %u more", more);
+    }
+  else if ((send = GPOINTER_TO_SIZE (g_hash_table_lookup (self->send_of, key))) != 0)
+    g_string_append_printf (self->out, " from %s",
+                            host_of (self, conclave_event_store_get (self->store, send - 1)->proc));
+}
+
 static void
 append_description (ShiViz              *self,
-                    const ConclaveEvent *event)
+                    const ConclaveEvent *event,
+                    guint64              index)
 {
   const char *what = NULL;
   gsize start = self->out->len;
@@ -113,6 +143,8 @@ append_description (ShiViz              *self,
   g_string_append (self->out, conclave_event_type_to_string (event->type));
   if (what != NULL && *what != '\0')
     g_string_append_printf (self->out, " %s", what);
+  if (conclave_event_type_is_message (event->type))
+    append_peer (self, event, index);
   if (event->type == CONCLAVE_EVENT_STATE && conclave_event_state_term (event) > 0)
     g_string_append_printf (self->out, " term %" G_GINT64_FORMAT, conclave_event_state_term (event));
   /* One line: the event's own text may hold anything. */
@@ -206,7 +238,7 @@ write_event (ShiViz              *self,
   if (event->type == CONCLAVE_EVENT_FORK)
     g_hash_table_insert (self->forked, GINT_TO_POINTER (conclave_event_fork_child (event)),
                          g_memdup2 (clock, (self->n_procs + 1) * sizeof (guint32)));
-  append_description (self, event);
+  append_description (self, event, index);
   append_clock (self, event->proc);
 }
 
@@ -222,6 +254,7 @@ shiviz_clear (ShiViz *self)
   g_free (self->hosts);
   g_hash_table_unref (self->send_of);
   g_hash_table_unref (self->receivers);
+  g_hash_table_unref (self->first_to);
   g_hash_table_unref (self->sent);
   g_hash_table_unref (self->forked);
   g_string_free (self->out, TRUE);
@@ -244,6 +277,7 @@ conclave_shiviz_write (ConclaveEventStore *store,
   self.hosts = g_new0 (char *, self.n_procs + 1);
   self.send_of = g_hash_table_new (NULL, NULL);
   self.receivers = g_hash_table_new (NULL, NULL);
+  self.first_to = g_hash_table_new (NULL, NULL);
   self.sent = g_hash_table_new_full (NULL, NULL, NULL, sent_clock_free);
   self.forked = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self.out = g_string_new ("# ShiViz parser RE: " CONCLAVE_SHIVIZ_REGEX "\n"

@@ -49,6 +49,7 @@ test_clocks_follow_messages (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) hosts = NULL;
   g_autofree char *host = NULL;
+  g_autofree char *text = NULL;
   guint64 c_recv;
 
   add (f, CONCLAVE_EVENT_SEND, 10, 100, 1);   /* A → B, B's clock behind */
@@ -63,6 +64,12 @@ test_clocks_follow_messages (Fixture *f, gconstpointer data)
   g_assert_true (conclave_shiviz_write (f->store, f->matcher, path, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (shiviz_check (path, f->store, f->matcher), ==, 5);
+
+  /* Each message names its peer; the broadcast how many heard it. */
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\nsend vote to n20/20\nn10/10 {"));
+  g_assert_nonnull (strstr (text, "\nrecv vote from n10/10\nn20/20 {"));
+  g_assert_nonnull (strstr (text, "\nsend vote to n30/30 and 1 more\nn40/40 {"));
 
   /* C's last receive knows of A's first send through B: transitively. */
   hosts = shiviz_read (path);
