@@ -1,14 +1,14 @@
-/* conclave-timeline-frame.h — one frame of the timeline, shared by the
- * files that draw it: conclave-timeline-draw.c (collecting the visible
+/* conclave-timeline-frame.h — one frame of the timeline painter, shared by
+ * the files that draw it: conclave-timeline-draw.c (collecting the visible
  * range, layout, lifelines, the frame itself), conclave-timeline-arrows.c
  * (messages, binned when too many), conclave-timeline-marks.c (events and
  * leader periods) and conclave-timeline-labels.c (axis, gutter, notes).
- * Private to the timeline; a frame lives for one snapshot only.
+ * Private to the painter; a frame lives for one drawing only.
  */
 #pragma once
 
 #include "conclave-palette.h"
-#include "conclave-timeline-private.h"
+#include "conclave-timeline-painter.h"
 
 G_BEGIN_DECLS
 
@@ -39,7 +39,7 @@ typedef struct {
 } ConclaveTimelineArrow;
 
 typedef struct {
-  ConclaveTimeline   *self;
+  ConclaveTimelinePainter *painter;
   ConclaveEventStore *store;
   ConclaveMatcher    *matcher;
   gint64              now;
@@ -55,7 +55,7 @@ typedef struct {
   guint               n_steps;
   double              step_origin;      /* logical: x of step 0 */
   gboolean            dark;
-  GdkRGBA             fg;
+  ConclaveRgba        fg;
   GArray             *arrows;
   ConclaveKindColors *kind_colors;
   cairo_t            *cr;
@@ -71,7 +71,7 @@ double         _conclave_timeline_event_x           (ConclaveTimelineFrame *fram
                                                      gint64                 time_ns);
 
 /* Colours and names, looked up once per frame. */
-const GdkRGBA *_conclave_timeline_kind_color        (ConclaveTimelineFrame *frame,
+const ConclaveRgba *_conclave_timeline_kind_color       (ConclaveTimelineFrame *frame,
                                                      guint32                kind);
 void           _conclave_timeline_set_palette       (ConclaveTimelineFrame *frame,
                                                      ConclaveColor          color,
@@ -90,11 +90,11 @@ void           _conclave_timeline_draw_story        (ConclaveTimelineFrame *fram
 void           _conclave_timeline_draw_time_axis    (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_step_axis    (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_axis_caption (ConclaveTimelineFrame *frame);
-double         _conclave_timeline_gutter_width      (ConclaveTimeline      *self,
-                                                     ConclaveTimelineFrame *frame);
+double         _conclave_timeline_gutter_width      (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_gutter       (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_status       (ConclaveTimelineFrame *frame,
                                                      const char            *text);
 void           _conclave_timeline_draw_now          (ConclaveTimelineFrame *frame);
+void           _conclave_timeline_label_clear       (gpointer               label);
 
 G_END_DECLS
