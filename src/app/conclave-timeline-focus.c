@@ -15,7 +15,7 @@ gather_time (const ConclaveEvent *event,
              guint64              index,
              gpointer             user_data)
 {
-  if (_conclave_timeline_is_marked (event->type))
+  if (conclave_timeline_painter_is_step (event->type))
     g_array_append_val ((GArray *) user_data, event->time_ns);
   return TRUE;
 }

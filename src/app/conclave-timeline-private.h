@@ -36,8 +36,6 @@ void _conclave_timeline_set_following (ConclaveTimeline *self,
 /* Sets what the painter shows from the session and the widget's style. */
 void _conclave_timeline_prepare_painter (ConclaveTimeline *self);
 /* The session's focused event changed (conclave-timeline-focus.c). */
-/* Whether an event of this type is a step (a dot) on the timeline. */
-gboolean _conclave_timeline_is_marked (guint16 type);
 void _conclave_timeline_focus (gpointer view,
                                guint64  index);
 

@@ -34,7 +34,7 @@ typedef struct {
  * where the process died (its "exited" by a signal), not also where the
  * controller sent the signal. */
 gboolean
-_conclave_timeline_is_marked (guint16 type)
+conclave_timeline_painter_is_step (guint16 type)
 {
   switch (type)
     {
@@ -87,7 +87,7 @@ collect_mark (const ConclaveEvent *event,
   Collect *collect = user_data;
   ConclaveTimelineMark mark;
 
-  if (!_conclave_timeline_is_marked (event->type))
+  if (!conclave_timeline_painter_is_step (event->type))
     return TRUE;
   mark.row = event_row (collect->frame, event);
   if (mark.row < 0)

@@ -137,6 +137,9 @@ void                     conclave_timeline_painter_draw         (ConclaveTimelin
                                                                  double                   height,
                                                                  gint64                   t_end,
                                                                  gint64                   now);
+/* Whether an event of this type is drawn on a lifeline (a step of the
+ * logical layout). */
+gboolean                 conclave_timeline_painter_is_step      (guint16                  type);
 /* Where a time lies on the last frame's real-time axis. */
 double                   conclave_timeline_painter_time_to_x    (ConclaveTimelinePainter *self,
                                                                  gint64                   time_ns);
