@@ -63,6 +63,12 @@ conclave_timeline_export (ConclaveTimeline  *self,
     }
   if (whole_run)
     return conclave_export_timeline_run (painter, path, RUN_WIDTH, error);
-  return conclave_export_timeline (painter, path, MAX (width, 400), MAX (height, 200),
+  /* Not on screen (another view is shown): a window's size. */
+  if (width < 80 || height < 80)
+    {
+      width = 1200;
+      height = 500;
+    }
+  return conclave_export_timeline (painter, path, width, height,
                                    self->following ? now : self->t_end, now, error);
 }

@@ -278,5 +278,6 @@ _conclave_window_update_actions (ConclaveWindow *self)
                                  conclave_session_get_presentation (self->session));
   update_tempo_widgets (self);
   _conclave_window_update_group_actions (self);
+  _conclave_window_update_export_actions (self);
 }
 

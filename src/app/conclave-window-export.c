@@ -256,6 +256,21 @@ change_view (GSimpleAction *action,
     g_simple_action_set_state (action, value);
 }
 
+/* Something to export once there is a class (from _update_actions). */
+void
+_conclave_window_update_export_actions (ConclaveWindow *self)
+{
+  static const char * const names[] = { "export-image", "export-image-dialog", "export-shiviz", "export-shiviz-dialog" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), names[i]);
+
+      if (G_IS_SIMPLE_ACTION (action))
+        g_simple_action_set_enabled (G_SIMPLE_ACTION (action), window_cluster (self) != NULL);
+    }
+}
+
 /* In the window's action map, not the widget class's: so they are on the
  * bus too (org.gtk.Actions on the window's object path), like app.save-trace. */
 void
