@@ -13,7 +13,7 @@
 
 #include "conclave-cluster-view-private.h"
 #include "conclave-drawing.h"
-#include "conclave-palette.h"
+#include "conclave-palette-widget.h"
 #include "conclave-roles.h"
 #include "conclave-tempo.h"
 
@@ -222,7 +222,7 @@ _conclave_cluster_view_draw_links (ConclaveClusterView *self,
       g_ptr_array_sort (links, compare_links);
       g_ptr_array_set_size (links, MAX_LINKS);
     }
-  conclave_palette_widget_fg (GTK_WIDGET (self), &fg);
+  conclave_palette_widget_fg_gdk (GTK_WIDGET (self), &fg);
   for (guint i = 0; i < links->len; i++)
     {
       const ConclaveLink *link = g_ptr_array_index (links, i);
@@ -563,12 +563,12 @@ paint_dots (ConclaveClusterView *self,
   g_autoptr(GArray) taken = NULL;
   GdkRGBA failed, fg;
 
-  conclave_palette_get (CONCLAVE_COLOR_FAILED, dark, &failed);
-  conclave_palette_widget_fg (GTK_WIDGET (self), &fg);
+  conclave_palette_get_gdk (CONCLAVE_COLOR_FAILED, dark, &failed);
+  conclave_palette_widget_fg_gdk (GTK_WIDGET (self), &fg);
   for (guint i = 0; i < dots->len; i += every)
     {
       const Dot *dot = &g_array_index (dots, Dot, i);
-      GdkRGBA fill = dot->failed ? failed : *conclave_kind_colors_lookup (colors, dot->kind);
+      GdkRGBA fill = dot->failed ? failed : conclave_rgba_to_gdk (conclave_kind_colors_lookup (colors, dot->kind));
       GdkRGBA ring = { dark ? 0 : 1, dark ? 0 : 1, dark ? 0 : 1, dot->alpha * 0.9 };
 
       ConclaveDotHit hit = { dot->x, dot->y, dot->message };

@@ -17,7 +17,7 @@
 #include "conclave-cluster-view.h"
 #include "conclave-cluster-view-private.h"
 #include "conclave-drawing.h"
-#include "conclave-palette.h"
+#include "conclave-palette-widget.h"
 
 G_DEFINE_FINAL_TYPE (ConclaveClusterView, conclave_cluster_view, GTK_TYPE_WIDGET)
 

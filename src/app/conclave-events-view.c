@@ -12,7 +12,7 @@
 #include "conclave-event-item.h"
 #include "conclave-event-list.h"
 #include "conclave-events-view.h"
-#include "conclave-palette.h"
+#include "conclave-palette-widget.h"
 
 typedef enum {
   COLUMN_TIME,
@@ -70,7 +70,7 @@ kind_attributes (ConclaveEventStore  *store,
   const char *kind;
   PangoAttrList *attrs;
   PangoAttribute *color, *weight;
-  GdkRGBA rgba;
+  ConclaveRgba rgba;
 
   if (!CONCLAVE_EVENT_IS_MESSAGE (event->type) || conclave_event_kind (event) == 0)
     return NULL;

@@ -163,6 +163,7 @@ leave_presentation (GtkWidget *widget, const char *action, GVariant *parameter)
 void
 _conclave_window_class_init_actions (GtkWidgetClass *widget_class)
 {
+  _conclave_window_class_init_export (widget_class);
   gtk_widget_class_install_action (widget_class, "win.new-class", NULL, new_class);
   gtk_widget_class_install_action (widget_class, "win.crash-selected", NULL, crash_selected);
   gtk_widget_class_install_action (widget_class, "win.stop-selected", NULL, stop_selected);
@@ -190,6 +191,7 @@ _conclave_window_init_actions (ConclaveWindow *self)
   g_action_map_add_action (G_ACTION_MAP (self), unheard);
   g_action_map_add_action (G_ACTION_MAP (self), layout);
   g_action_map_add_action (G_ACTION_MAP (self), election);
+  _conclave_window_init_export (self);
   g_signal_connect_object (self->tempo_adjustment, "value-changed",
                            G_CALLBACK (on_tempo_scale_changed), self, 0);
   update_tempo_widgets (self);
@@ -280,5 +282,6 @@ _conclave_window_update_actions (ConclaveWindow *self)
   _conclave_window_update_card_actions (self);
   update_tempo_widgets (self);
   _conclave_window_update_group_actions (self);
+  _conclave_window_update_export_actions (self);
 }
 

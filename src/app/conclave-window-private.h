@@ -64,6 +64,10 @@ window_cluster (ConclaveWindow *self)
 void _conclave_window_class_init_actions (GtkWidgetClass *widget_class);
 void _conclave_window_class_init_group   (GtkWidgetClass *widget_class);
 void _conclave_window_init_actions       (ConclaveWindow *self);
+/* Export Image…, Export for ShiViz… (conclave-window-export.c). */
+void _conclave_window_class_init_export  (GtkWidgetClass *widget_class);
+void _conclave_window_init_export        (ConclaveWindow *self);
+void _conclave_window_update_export_actions (ConclaveWindow *self);
 /* Owns every enabled state and action state; call after any change. */
 void _conclave_window_update_actions     (ConclaveWindow *self);
 /* The banner says what the session's banner state says. */

@@ -6,6 +6,7 @@
  *   conclave-run --node s1=exec:"python3 server.py --id 1" --leader-pattern 'leader is (?<leader>\d+)'
  *                --input c1=posts.txt --summary-json summary.json
  *   conclave-run --replay out.jsonl --summary-json summary.json
+ *   conclave-run --replay out.jsonl --export run.svg   (.pdf, .png, .shiviz)
  *
  * Runs a scenario (or a list of nodes) on the same core the window uses,
  * applies a fault schedule (or seeded chaos), writes a trace, and prints a
@@ -23,6 +24,7 @@
 #include "conclave-display-text.h"
 #include "conclave-group-stats.h"
 #include "conclave-replay.h"
+#include "conclave-run-export.h"
 #include "conclave-run-summary.h"
 #include "conclave-supervisor.h"
 
@@ -330,6 +332,7 @@ typedef struct {
   GStrv             inputs;
   char             *summary_json;
   char             *replay;
+  char             *export;
   double            tempo;
   gboolean          list;
   guint             duration_ms;
@@ -352,6 +355,7 @@ options_clear (Options *o)
   g_strfreev (o->inputs);
   g_free (o->summary_json);
   g_free (o->replay);
+  g_free (o->export);
   g_clear_pointer (&o->scenario, conclave_scenario_unref);
   g_clear_pointer (&o->nodes, g_ptr_array_unref);
   g_clear_pointer (&o->faults, g_ptr_array_unref);
@@ -456,6 +460,7 @@ parse (Options *o, int *argc, char ***argv)
     { "input", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &o->inputs, "Feed FILE's lines to NAME's stdin", "NAME=FILE" },
     { "summary-json", 0, 0, G_OPTION_ARG_FILENAME, &o->summary_json, "Write the summary to FILE as JSON", "FILE" },
     { "replay", 0, 0, G_OPTION_ARG_FILENAME, &o->replay, "Run the core over a recorded trace (no processes) and summarise it", "FILE" },
+    { "export", 0, 0, G_OPTION_ARG_FILENAME, &o->export, "Write the whole run's timeline to FILE.svg, .pdf or .png, or a ShiViz log to FILE.shiviz", "FILE" },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &o->list, "List the built-in scenarios", NULL },
     { NULL }
   };
@@ -484,6 +489,9 @@ parse (Options *o, int *argc, char ***argv)
   for (guint i = 0; o->inputs && o->inputs[i]; i++)
     if (strchr (o->inputs[i], '=') == NULL || o->inputs[i][0] == '=')
       return usage_error ((message = g_strdup_printf ("--input %s: expected NAME=FILE", o->inputs[i])));
+  if (o->export && !conclave_run_export_known (o->export))
+    return usage_error ((message = g_strdup_printf ("--export %s: expected a name ending in .svg, .pdf, .png or .shiviz",
+                                                    o->export)));
   if (o->replay && (*argc > 1 || o->node_specs || o->fault_specs || o->chaos_seed || o->inputs || o->trace))
     return usage_error ("--replay runs a recording: no scenario, --node, --fault, --chaos, --input or --trace");
   if (o->replay)
@@ -630,7 +638,8 @@ report (Run *run, Options *o)
   violations = print_summary (&view, conclave_cluster_get_checker (run->cluster));
   if (any_node_failed (run->cluster))
     run->start_failed = TRUE;
-  if (o->summary_json && !conclave_run_write_summary_json (&view, o->summary_json, &error))
+  if ((o->summary_json && !conclave_run_write_summary_json (&view, o->summary_json, &error)) ||
+      (o->export && !conclave_run_export (&view, o->export, &error)))
     {
       g_printerr ("conclave-run: %s\n", error->message);
       run->start_failed = TRUE;
@@ -668,8 +677,9 @@ replay (Options *o)
     g_printerr ("conclave-run: the recording declared %u messages lost, the replay %u\n",
                 conclave_replay_get_recorded_losses (replay), conclave_replay_get_losses (replay));
   violations = print_summary (conclave_replay_get_view (replay), NULL);
-  if (o->summary_json &&
-      !conclave_run_write_summary_json (conclave_replay_get_view (replay), o->summary_json, &error))
+  if ((o->summary_json &&
+       !conclave_run_write_summary_json (conclave_replay_get_view (replay), o->summary_json, &error)) ||
+      (o->export && !conclave_run_export (conclave_replay_get_view (replay), o->export, &error)))
     {
       g_printerr ("conclave-run: %s\n", error->message);
       return 1;

@@ -403,9 +403,9 @@ test_click_targets (UiFixture     *f,
 
   ui_test_activate (f->app, "freeze-all", NULL);
   ui_test_look (f->window, "timeline", "card-7-chapter-1");
-  for (guint i = 0; i < timeline->hit_arrows->len; i++)
+  for (guint i = 0; i < timeline->painter->hit_arrows->len; i++)
     {
-      const ConclaveHitArrow *a = &g_array_index (timeline->hit_arrows, ConclaveHitArrow, i);
+      const ConclaveHitArrow *a = &g_array_index (timeline->painter->hit_arrows, ConclaveHitArrow, i);
       const ConclaveMessage *shown = conclave_matcher_get_message (matcher, a->message);
       gboolean marker;
       guint64 event;

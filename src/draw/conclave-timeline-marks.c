@@ -1,6 +1,7 @@
 /* conclave-timeline-marks.c — the timeline's events on their lifelines:
  * sockets, forks (a dotted line down to the child), exits, crashes,
- * pauses, group states, deliveries, violations. Only events of the
+ * pauses, group states, deliveries, violations, and the focused event
+ * (picked in the event log) ringed. Only events of the
  * visible range, already collected by the frame (leader periods: see
  * conclave-timeline-leaders.c).
  */
@@ -11,7 +12,6 @@
 #include <string.h>
 
 #include "conclave-drawing.h"
-#include "conclave-event-format.h"
 #include "conclave-palette.h"
 #include "conclave-timeline-frame.h"
 
@@ -129,7 +129,7 @@ draw_fork (ConclaveTimelineFrame *frame,
            double                 y)
 {
   ConclaveProcessInfo *child = conclave_event_store_find_process (frame->store, conclave_event_fork_child (event));
-  int row = child ? conclave_timeline_rows_for_proc (frame->self->rows, child->index) : -1;
+  int row = child ? conclave_timeline_rows_for_proc (frame->painter->rows, child->index) : -1;
   double dots[] = { 1, 3 };
 
   if (row < 0)
@@ -151,18 +151,18 @@ draw_socket_label (ConclaveTimelineFrame *frame,
   guint32 op_id = conclave_event_socket_op (event);
   const char *op = op_id ? conclave_event_store_str (frame->store, op_id) : NULL;
 
-  if (op == NULL || frame->self->real_time || frame->self->step_px < 30)
+  if (op == NULL || frame->painter->real_time || frame->painter->step_px < 30)
     return;
-  pango_layout_set_text (frame->self->small_layout, op, -1);
+  pango_layout_set_text (frame->painter->small_layout, op, -1);
   conclave_draw_set_color (frame->cr, &frame->fg, 0.7);
   cairo_move_to (frame->cr, x + 4, y + 1);
-  pango_cairo_show_layout (frame->cr, frame->self->small_layout);
+  conclave_draw_layout (frame->cr, frame->painter->small_layout);
 }
 
 void
 _conclave_timeline_draw_markers (ConclaveTimelineFrame *frame)
 {
-  ConclaveTimeline *self = frame->self;
+  ConclaveTimelinePainter *self = frame->painter;
   double r = MAX (self->line_height * 0.32, 4);
   /* With thousands of events in view, message ends are just noise. */
   gboolean message_ends = frame->marks->len <= 1500;
@@ -191,5 +191,33 @@ _conclave_timeline_draw_markers (ConclaveTimelineFrame *frame)
       hit.event = mark->index;
       g_array_append_val (self->hit_markers, hit);
       self->stats.markers++;
+    }
+}
+
+/* The event picked in the event log, ringed. */
+void
+_conclave_timeline_draw_focus (ConclaveTimelineFrame *frame)
+{
+  ConclaveTimelinePainter *self = frame->painter;
+  double r = MAX (self->line_height * 0.7, 8);
+
+  self->focus_drawn = FALSE;
+  if (self->focused == G_MAXUINT64)
+    return;
+  for (guint i = 0; i < frame->marks->len; i++)
+    {
+      const ConclaveTimelineMark *mark = &g_array_index (frame->marks, ConclaveTimelineMark, i);
+
+      if (mark->index != self->focused)
+        continue;
+      self->focus_x = _conclave_timeline_event_x (frame, mark->index, mark->time_ns);
+      self->focus_drawn = self->focus_x >= frame->x0 && self->focus_x <= frame->x1;
+      _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_SELECTION, 0.35);
+      cairo_arc (frame->cr, self->focus_x, frame->row_y[mark->row], r, 0, 2 * G_PI);
+      cairo_fill_preserve (frame->cr);
+      _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_PAUSED, 1);
+      cairo_set_line_width (frame->cr, self->presentation ? 3.5 : 2.5);
+      cairo_stroke (frame->cr);
+      return;
     }
 }

@@ -1,6 +1,6 @@
 /* conclave-timeline-leaders.c — leader periods as a thick band on the
  * leader's lifeline, drawn from the core's leader intervals
- * (conclave_cluster_get_leaders): from the state event that made a process
+ * (conclave_leaders, the cluster's or a recording's): from the state event that made a process
  * leader to the moment it stopped (crash, step-down, a newer term
  * elsewhere). Scrolled back before a crash, the old leader's row carries
  * the band and the new one's does not.
@@ -10,7 +10,6 @@
  */
 #include "config.h"
 
-#include "conclave-cluster-models.h"
 #include "conclave-timeline-frame.h"
 
 typedef struct {
@@ -25,7 +24,7 @@ draw_band (const ConclaveLeaderInterval *interval,
   BandDraw *draw = user_data;
   ConclaveTimelineFrame *frame = draw->frame;
   ConclaveTimelineBand band;
-  int row = conclave_timeline_rows_for_proc (frame->self->rows, interval->proc);
+  int row = conclave_timeline_rows_for_proc (frame->painter->rows, interval->proc);
   gint64 end_ns = interval->end_ns == CONCLAVE_LEADER_OPEN ? frame->now : interval->end_ns;
 
   if (row < 0)
@@ -42,14 +41,14 @@ draw_band (const ConclaveLeaderInterval *interval,
     return TRUE;
   cairo_rectangle (frame->cr, band.x_start, band.y - draw->half,
                    MAX (band.x_end - band.x_start, 1), 2 * draw->half);
-  g_array_append_val (frame->self->bands, band);
+  g_array_append_val (frame->painter->bands, band);
   return TRUE;
 }
 
 void
 _conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame)
 {
-  ConclaveTimeline *self = frame->self;
+  ConclaveTimelinePainter *self = frame->painter;
   BandDraw draw = { frame, self->presentation ? 4.5 : 3 };
 
   g_array_set_size (self->bands, 0);
@@ -57,27 +56,16 @@ _conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame)
   self->last_x1 = frame->x1;
   self->last_t_end = frame->t_end;
   _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_LEADER, 0.55);
-  conclave_leaders_foreach_in_range (conclave_cluster_get_leaders (timeline_cluster (self)),
+  conclave_leaders_foreach_in_range (self->leaders,
                                      frame->t_start, frame->t_end + 1, draw_band, &draw);
   cairo_fill (frame->cr);
 }
 
-const ConclaveTimelineBand *
-conclave_timeline_get_bands (ConclaveTimeline *self,
-                             guint            *n_bands)
-{
-  g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), NULL);
-  g_return_val_if_fail (n_bands != NULL, NULL);
-
-  *n_bands = self->bands->len;
-  return (const ConclaveTimelineBand *) self->bands->data;
-}
-
 double
-conclave_timeline_time_to_x (ConclaveTimeline *self,
-                             gint64            time_ns)
+conclave_timeline_painter_time_to_x (ConclaveTimelinePainter *self,
+                                     gint64                   time_ns)
 {
-  g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), 0);
+  g_return_val_if_fail (self != NULL, 0);
 
   return CLAMP (self->last_x1 - (self->last_t_end - time_ns) / self->ns_per_px,
                 self->last_x0, self->last_x1);

@@ -5,7 +5,14 @@
  * process, the one after a restart, or the program a wrapper forked (the
  * core folds the wrapper into it: one program, one row). Lanes are given
  * out once, when a process is first seen, and never move.
+ *
+ * A recording opened without a cluster (conclave-run --replay --export)
+ * has no node models: there a process forked by a process of its own node
+ * is a child, as the replay's summary names it, and a node is a server when
+ * its role says so.
  */
+#include <string.h>
+
 #include "conclave-timeline-rows.h"
 
 typedef struct {
@@ -94,13 +101,22 @@ lanes_of (ConclaveTimelineRows *self,
   return lanes;
 }
 
-/* The core's answer, never re-derived here (one owner per fact). */
+/* The core's answer, never re-derived here (one owner per fact), unless
+ * there is no cluster (a recording). */
 static gboolean
-is_child (ConclaveCluster *cluster,
-          guint32          proc)
+is_child (ConclaveEventStore  *store,
+          ConclaveCluster     *cluster,
+          ConclaveProcessInfo *process)
 {
-  ConclaveNode *node = conclave_cluster_node_for_proc (cluster, proc);
+  ConclaveNode *node;
+  ConclaveProcessInfo *parent;
 
+  if (cluster == NULL)
+    {
+      parent = process->ppid > 0 ? conclave_event_store_find_process (store, process->ppid) : NULL;
+      return parent != NULL && parent != process && parent->node == process->node;
+    }
+  node = conclave_cluster_node_for_proc (cluster, process->index);
   return node != NULL && conclave_node_get_kind (node) == CONCLAVE_NODE_KIND_CHILD;
 }
 
@@ -136,11 +152,11 @@ take_lane (ConclaveTimelineRows *self,
 /* FALSE when the process has not said who it is yet (no hello). */
 static gboolean
 place (ConclaveTimelineRows *self,
+       ConclaveEventStore   *store,
        ConclaveCluster      *cluster,
        guint32               proc,
        gboolean             *new_lane)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
   ConclaveProcessInfo *process = conclave_event_store_get_process (store, proc);
   ProcPlace *slot;
 
@@ -150,16 +166,16 @@ place (ConclaveTimelineRows *self,
     g_array_set_size (self->places, proc + 1);
   slot = &g_array_index (self->places, ProcPlace, proc);
   slot->node = process->node;
-  slot->lane = is_child (cluster, proc) ? take_lane (self, store, process) : 0;
+  slot->lane = is_child (store, cluster, process) ? take_lane (self, store, process) : 0;
   *new_lane |= slot->lane >= 1;
   return TRUE;
 }
 
 static gboolean
 place_new_processes (ConclaveTimelineRows *self,
+                     ConclaveEventStore   *store,
                      ConclaveCluster      *cluster)
 {
-  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
   /* Process indices start at 1; 0 is the controller. */
   guint end = conclave_event_store_get_n_processes (store) + 1;
   g_autoptr(GArray) still = g_array_new (FALSE, FALSE, sizeof (guint32));
@@ -169,7 +185,7 @@ place_new_processes (ConclaveTimelineRows *self,
     {
       guint32 proc = g_array_index (self->pending, guint32, i);
 
-      if (!place (self, cluster, proc, &new_lane))
+      if (!place (self, store, cluster, proc, &new_lane))
         g_array_append_val (still, proc);
     }
   for (guint32 proc = MAX (self->n_procs, 1); proc < end; proc++)
@@ -179,7 +195,7 @@ place_new_processes (ConclaveTimelineRows *self,
           end = proc;   /* not there yet: look again next time */
           break;
         }
-      if (!place (self, cluster, proc, &new_lane))
+      if (!place (self, store, cluster, proc, &new_lane))
         g_array_append_val (still, proc);
     }
   self->n_procs = MAX (self->n_procs, end);
@@ -204,12 +220,10 @@ add_row (ConclaveTimelineRows *self,
 
 static void
 add_node_rows (ConclaveTimelineRows *self,
-               ConclaveIntern       *intern,
-               ConclaveNode         *node)
+               guint32               name,
+               gboolean              server)
 {
-  guint32 name = conclave_intern_add (intern, conclave_node_get_name (node));
   NodeLanes *lanes = g_hash_table_lookup (self->lanes, GUINT_TO_POINTER (name));
-  gboolean server = conclave_node_is_server (node);
 
   add_row (self, name, 0, server);
   for (guint lane = 1; lanes != NULL && lane < lanes->lane_procs->len; lane++)
@@ -232,7 +246,45 @@ rebuild_rows (ConclaveTimelineRows *self,
         g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
 
         if (conclave_node_is_server (node) == (pass == 0))
-          add_node_rows (self, intern, node);
+          add_node_rows (self, conclave_intern_add (intern, conclave_node_get_name (node)),
+                         conclave_node_is_server (node));
+      }
+}
+
+static gboolean
+role_is_server (ConclaveEventStore  *store,
+                ConclaveProcessInfo *process)
+{
+  const char *role = conclave_event_store_str (store, process->role);
+
+  return role != NULL && g_str_has_suffix (role, "server");
+}
+
+/* A recording: the nodes of the placed processes, servers first, each in
+ * the order its first process came. */
+static void
+rebuild_rows_from_store (ConclaveTimelineRows *self,
+                         ConclaveEventStore   *store)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  g_array_set_size (self->rows, 0);
+  g_hash_table_remove_all (self->row_of);
+  for (int pass = 0; pass < 2; pass++)
+    for (guint32 proc = 1; proc < self->places->len; proc++)
+      {
+        const ProcPlace *slot = &g_array_index (self->places, ProcPlace, proc);
+        ConclaveProcessInfo *process = conclave_event_store_get_process (store, proc);
+        gboolean server;
+
+        if (slot->node == 0 || slot->lane != 0 || process == NULL ||
+            g_hash_table_contains (seen, GUINT_TO_POINTER (slot->node)))
+          continue;
+        server = role_is_server (store, process);
+        if (server != (pass == 0))
+          continue;
+        g_hash_table_add (seen, GUINT_TO_POINTER (slot->node));
+        add_node_rows (self, slot->node, server);
       }
 }
 
@@ -254,15 +306,19 @@ nodes_signature (ConclaveCluster *cluster)
 
 void
 conclave_timeline_rows_update (ConclaveTimelineRows *self,
+                               ConclaveEventStore   *store,
                                ConclaveCluster      *cluster)
 {
-  gboolean new_lanes = place_new_processes (self, cluster);
-  guint signature = nodes_signature (cluster);
+  gboolean new_lanes = place_new_processes (self, store, cluster);
+  guint signature = cluster ? nodes_signature (cluster) : self->n_procs;
 
   if (new_lanes || signature != self->signature || self->rows->len == 0)
     {
       self->signature = signature;
-      rebuild_rows (self, cluster);
+      if (cluster != NULL)
+        rebuild_rows (self, cluster);
+      else
+        rebuild_rows_from_store (self, store);
     }
 }
 

@@ -24,8 +24,10 @@ typedef struct _ConclaveTimelineRows ConclaveTimelineRows;
 ConclaveTimelineRows      *conclave_timeline_rows_new      (void);
 void                       conclave_timeline_rows_free     (ConclaveTimelineRows *self);
 void                       conclave_timeline_rows_clear    (ConclaveTimelineRows *self);
-/* Catches up with new processes and with nodes added or removed. */
+/* Catches up with new processes and with nodes added or removed; cluster
+ * NULL for a recording (the store's processes alone). */
 void                       conclave_timeline_rows_update   (ConclaveTimelineRows *self,
+                                                            ConclaveEventStore   *store,
                                                             ConclaveCluster      *cluster);
 guint                      conclave_timeline_rows_get_n    (ConclaveTimelineRows *self);
 const ConclaveTimelineRow *conclave_timeline_rows_get      (ConclaveTimelineRows *self,

@@ -3,7 +3,8 @@
  * Collect: the events of the visible range (store range query), in time
  * order; in the logical layout, the latest N of them become N steps, in
  * causal order (a send before its receive, as the event log lists). Lay
- * out: rows, then x for a time or an event. Draw, into one cairo node:
+ * out: rows, then x for a time or an event. Draw, into the cairo context
+ * the owner gives (the widget's snapshot node or a file):
  * row backgrounds and lifelines here; arrows, markers and labels in their
  * own files (conclave-timeline-frame.h). Must never look outside the
  * visible range, except the process table for lifelines (one entry per
@@ -13,11 +14,11 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <pango/pangocairo.h>
 #include <string.h>
 
-#include "conclave-cluster-models.h"
+#include "conclave-causal.h"
 #include "conclave-drawing.h"
-#include "conclave-event-format.h"
 #include "conclave-palette.h"
 #include "conclave-timeline-frame.h"
 
@@ -32,8 +33,8 @@ typedef struct {
  * layout): what a process did, and what was done to it. A crash shows once,
  * where the process died (its "exited" by a signal), not also where the
  * controller sent the signal. */
-static gboolean
-is_marked (guint16 type)
+gboolean
+conclave_timeline_painter_is_step (guint16 type)
 {
   switch (type)
     {
@@ -62,10 +63,10 @@ static int
 event_row (ConclaveTimelineFrame *frame,
            const ConclaveEvent   *event)
 {
-  int row = conclave_timeline_rows_for_proc (frame->self->rows, event->proc);
+  int row = conclave_timeline_rows_for_proc (frame->painter->rows, event->proc);
 
   if (row < 0 && CONCLAVE_EVENT_IS_CONTROLLER (event->type) && conclave_event_node (event) != 0)
-    row = conclave_timeline_rows_for_node (frame->self->rows, conclave_event_node (event));
+    row = conclave_timeline_rows_for_node (frame->painter->rows, conclave_event_node (event));
   /* The checker's violations belong to nobody: draw each on the lifeline
    * of the event that caused it. */
   if (row < 0 && event->type == CONCLAVE_EVENT_VIOLATION)
@@ -86,7 +87,7 @@ collect_mark (const ConclaveEvent *event,
   Collect *collect = user_data;
   ConclaveTimelineMark mark;
 
-  if (!is_marked (event->type))
+  if (!conclave_timeline_painter_is_step (event->type))
     return TRUE;
   mark.row = event_row (collect->frame, event);
   if (mark.row < 0)
@@ -144,7 +145,7 @@ order_causally (ConclaveTimelineFrame *frame)
     }
   if (frame->marks->len < 2 || hi - lo > MAX_CAUSAL_SPAN)
     return;
-  order = conclave_cluster_causal_order (timeline_cluster (frame->self), lo, hi + 1);
+  order = conclave_causal_order (frame->store, frame->matcher, lo, hi + 1);
   rank = g_hash_table_new (g_direct_hash, g_direct_equal);
   for (guint i = 0; i < frame->marks->len; i++)
     g_hash_table_insert (rank, GSIZE_TO_POINTER ((gsize) g_array_index (frame->marks, ConclaveTimelineMark, i).index),
@@ -169,7 +170,7 @@ order_causally (ConclaveTimelineFrame *frame)
 static void
 collect_logical (ConclaveTimelineFrame *frame)
 {
-  ConclaveTimeline *self = frame->self;
+  ConclaveTimelinePainter *self = frame->painter;
   guint needed = MAX (2, (guint) ((frame->x1 - frame->x0) / self->step_px) + 1);
   gint64 oldest = conclave_event_store_get_min_time (frame->store);
   gint64 span = MAX (self->logical_span, 1000000);
@@ -219,24 +220,24 @@ double
 _conclave_timeline_step_x (ConclaveTimelineFrame *frame,
                            double                 step)
 {
-  return frame->step_origin + step * frame->self->step_px;
+  return frame->step_origin + step * frame->painter->step_px;
 }
 
 double
 _conclave_timeline_time_x (ConclaveTimelineFrame *frame,
                            gint64                 time_ns)
 {
-  GArray *times = frame->self->step_times;
+  GArray *times = frame->painter->step_times;
   guint lo = 0, hi;
 
-  if (frame->self->real_time)
-    return CLAMP (frame->x1 - (frame->t_end - time_ns) / frame->self->ns_per_px, frame->x0, frame->x1);
+  if (frame->painter->real_time)
+    return CLAMP (frame->x1 - (frame->t_end - time_ns) / frame->painter->ns_per_px, frame->x0, frame->x1);
   if (frame->n_steps == 0)
     return frame->x1;
   if (time_ns <= g_array_index (times, gint64, 0))
-    return MAX (_conclave_timeline_step_x (frame, 0) - frame->self->step_px / 2, frame->x0);
+    return MAX (_conclave_timeline_step_x (frame, 0) - frame->painter->step_px / 2, frame->x0);
   if (time_ns > g_array_index (times, gint64, frame->n_steps - 1))
-    return MIN (_conclave_timeline_step_x (frame, frame->n_steps - 1) + frame->self->step_px, frame->x1);
+    return MIN (_conclave_timeline_step_x (frame, frame->n_steps - 1) + frame->painter->step_px, frame->x1);
   /* The first step at or after time_ns, halfway from the one before. */
   hi = frame->n_steps - 1;
   while (lo < hi)
@@ -260,7 +261,7 @@ _conclave_timeline_event_x (ConclaveTimelineFrame *frame,
 {
   gpointer step;
 
-  if (!frame->self->real_time &&
+  if (!frame->painter->real_time &&
       g_hash_table_lookup_extended (frame->step_of, GSIZE_TO_POINTER ((gsize) index), NULL, &step))
     return _conclave_timeline_step_x (frame, GPOINTER_TO_UINT (step) - 1);
   return _conclave_timeline_time_x (frame, time_ns);
@@ -269,8 +270,8 @@ _conclave_timeline_event_x (ConclaveTimelineFrame *frame,
 static void
 layout_rows (ConclaveTimelineFrame *frame)
 {
-  ConclaveTimelineRows *rows = frame->self->rows;
-  double line = frame->self->line_height;
+  ConclaveTimelineRows *rows = frame->painter->rows;
+  double line = frame->painter->line_height;
   double total = 0, unit, y;
 
   frame->n_rows = conclave_timeline_rows_get_n (rows);
@@ -290,7 +291,7 @@ layout_rows (ConclaveTimelineFrame *frame)
     }
 }
 
-const GdkRGBA *
+const ConclaveRgba *
 _conclave_timeline_kind_color (ConclaveTimelineFrame *frame,
                                guint32                kind)
 {
@@ -302,7 +303,7 @@ _conclave_timeline_set_palette (ConclaveTimelineFrame *frame,
                                 ConclaveColor          color,
                                 double                 alpha)
 {
-  GdkRGBA rgba;
+  ConclaveRgba rgba;
 
   conclave_palette_get (color, frame->dark, &rgba);
   conclave_draw_set_color (frame->cr, &rgba, alpha);
@@ -320,12 +321,8 @@ _conclave_timeline_node_name (ConclaveTimelineFrame *frame,
 static void
 draw_row_backgrounds (ConclaveTimelineFrame *frame)
 {
-  ConclaveTimeline *self = frame->self;
+  ConclaveTimelinePainter *self = frame->painter;
   const char *selected = self->selected ? conclave_node_get_name (self->selected) : NULL;
-  ConclaveNode *parent = self->selected ? conclave_node_get_parent (self->selected) : NULL;
-
-  if (parent != NULL)
-    selected = conclave_node_get_name (parent);
   for (guint i = 0; i < frame->n_rows; i++)
     {
       const ConclaveTimelineRow *row = conclave_timeline_rows_get (self->rows, i);
@@ -382,7 +379,7 @@ lifeline_end_x (ConclaveTimelineFrame      *frame,
 static void
 draw_lifelines (ConclaveTimelineFrame *frame)
 {
-  ConclaveTimeline *self = frame->self;
+  ConclaveTimelinePainter *self = frame->painter;
   guint n = conclave_event_store_get_n_processes (frame->store);
   double width = self->presentation ? 3.5 : 2.5;
   g_autofree const ConclaveTimelineMark **ends = collect_ends (frame, n);
@@ -420,41 +417,52 @@ draw_lifelines (ConclaveTimelineFrame *frame)
           g_autofree char *pid = g_strdup_printf ("%d", process->pid);
 
           pango_layout_set_text (self->small_layout, pid, -1);
-          cairo_move_to (frame->cr, xa + 3, frame->row_y[row] - frame->self->line_height * 0.95);
-          pango_cairo_show_layout (frame->cr, self->small_layout);
+          cairo_move_to (frame->cr, xa + 3, frame->row_y[row] - frame->painter->line_height * 0.95);
+          conclave_draw_layout (frame->cr, self->small_layout);
         }
     }
 }
 
+/* Without a widget's context (a file), GNOME's interface font. */
 static void
-ensure_layouts (ConclaveTimeline *self)
+ensure_layouts (ConclaveTimelinePainter *self)
 {
   if (self->layout != NULL)
     return;
-  self->layout = conclave_palette_layout_new (GTK_WIDGET (self), 1.0, FALSE);
-  self->small_layout = conclave_palette_layout_new (GTK_WIDGET (self), 0.8, FALSE);
+  if (self->context == NULL)
+    {
+      g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Cantarell, Sans 11");
+
+      self->context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+      pango_context_set_font_description (self->context, font);
+    }
+  self->layout = conclave_palette_layout_new (self->context, 1.0, FALSE);
+  self->small_layout = conclave_palette_layout_new (self->context, 0.8, FALSE);
   self->line_height = conclave_palette_line_height (self->layout);
 }
 
 static void
-frame_init (ConclaveTimelineFrame *frame,
-            ConclaveTimeline      *self,
-            gint64                 now_ns)
+frame_init (ConclaveTimelineFrame   *frame,
+            ConclaveTimelinePainter *self,
+            double                   width,
+            double                   height,
+            gint64                   t_end,
+            gint64                   now_ns)
 {
   memset (frame, 0, sizeof *frame);
-  frame->self = self;
-  frame->store = conclave_cluster_get_store (timeline_cluster (self));
-  frame->matcher = conclave_cluster_get_matcher (timeline_cluster (self));
+  frame->painter = self;
+  frame->store = self->store;
+  frame->matcher = self->matcher;
   frame->now = now_ns;
-  frame->width = gtk_widget_get_width (GTK_WIDGET (self));
-  frame->height = gtk_widget_get_height (GTK_WIDGET (self));
-  frame->dark = conclave_palette_is_dark ();
-  conclave_palette_widget_fg (GTK_WIDGET (self), &frame->fg);
+  frame->width = width;
+  frame->height = height;
+  frame->dark = self->dark;
+  frame->fg = self->fg;
   frame->marks = g_array_new (FALSE, FALSE, sizeof (ConclaveTimelineMark));
   frame->arrows = g_array_new (FALSE, FALSE, sizeof (ConclaveTimelineArrow));
   frame->step_of = g_hash_table_new (g_direct_hash, g_direct_equal);
   frame->kind_colors = conclave_kind_colors_new (frame->store, frame->dark);
-  frame->t_end = self->following ? now_ns : self->t_end;
+  frame->t_end = t_end;
   if (self->origin_ns == 0 && conclave_event_store_get_end (frame->store) > 0)
     self->origin_ns = conclave_event_store_get_min_time (frame->store);
 }
@@ -476,8 +484,8 @@ draw_plot (ConclaveTimelineFrame *frame)
   cairo_save (frame->cr);
   cairo_rectangle (frame->cr, frame->x0 - 6, 0, frame->x1 - frame->x0 + 12, frame->height);
   cairo_clip (frame->cr);
-  g_array_set_size (frame->self->axis_labels, 0);
-  if (frame->self->real_time)
+  g_array_set_size (frame->painter->axis_labels, 0);
+  if (frame->painter->real_time)
     _conclave_timeline_draw_time_axis (frame);
   else if (frame->n_steps > 0)
     _conclave_timeline_draw_step_axis (frame);
@@ -493,25 +501,34 @@ draw_plot (ConclaveTimelineFrame *frame)
 }
 
 void
-_conclave_timeline_draw (ConclaveTimeline *self,
-                         GtkSnapshot      *snapshot,
-                         gint64            now_ns)
+conclave_timeline_painter_draw (ConclaveTimelinePainter *self,
+                                cairo_t                 *cr,
+                                double                   width,
+                                double                   height,
+                                gint64                   t_end,
+                                gint64                   now)
 {
   ConclaveTimelineFrame frame;
 
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (cr != NULL);
+
   memset (&self->stats, 0, sizeof self->stats);
-  if (timeline_cluster (self) == NULL || gtk_widget_get_width (GTK_WIDGET (self)) < 80)
+  if (self->store == NULL || width < 80)
     return;
   ensure_layouts (self);
-  conclave_timeline_rows_update (self->rows, timeline_cluster (self));
-  frame_init (&frame, self, now_ns);
+  conclave_timeline_rows_update (self->rows, self->store, self->cluster);
+  frame_init (&frame, self, width, height, t_end, now);
   frame.n_rows = conclave_timeline_rows_get_n (self->rows);
-  frame.x0 = _conclave_timeline_gutter_width (self, &frame) + 10;
+  frame.x0 = _conclave_timeline_gutter_width (&frame) + 10;
   frame.x1 = frame.width - 16;
   frame.y0 = self->line_height * 0.4;
   frame.y1 = frame.height - self->line_height * 1.4;
   layout_rows (&frame);
   self->stats.rows = frame.n_rows;
+  /* A whole run in one picture: the zoom that fits it. */
+  if (self->real_time && self->fit_start > 0 && t_end > self->fit_start)
+    self->ns_per_px = (t_end - self->fit_start) / MAX (frame.x1 - frame.x0, 1.0);
   if (self->real_time)
     {
       frame.t_start = frame.t_end - (gint64) ((frame.x1 - frame.x0) * self->ns_per_px);
@@ -520,7 +537,8 @@ _conclave_timeline_draw (ConclaveTimeline *self,
   else
     collect_logical (&frame);
 
-  frame.cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, frame.width, frame.height));
+  frame.cr = cr;
+  cairo_save (cr);
   if (frame.n_rows == 0)
     _conclave_timeline_draw_status (&frame, _("Each process gets a lifeline here as soon as it starts."));
   else
@@ -531,6 +549,6 @@ _conclave_timeline_draw (ConclaveTimeline *self,
       _conclave_timeline_draw_axis_caption (&frame);
       _conclave_timeline_draw_binned_note (&frame);
     }
-  cairo_destroy (frame.cr);
+  cairo_restore (cr);
   frame_clear (&frame);
 }

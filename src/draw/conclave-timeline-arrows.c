@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "conclave-drawing.h"
-#include "conclave-event-format.h"
 #include "conclave-palette.h"
 #include "conclave-timeline-frame.h"
 
@@ -29,11 +28,11 @@ row_for_address (ConclaveTimelineFrame *frame,
   ConclaveNode *node;
   ConclaveProcessInfo *process;
 
-  if (send == NULL)
+  if (send == NULL || frame->painter->cluster == NULL)
     return -1;
-  node = conclave_cluster_lookup_address (timeline_cluster (frame->self), conclave_event_dst (send));
+  node = conclave_cluster_lookup_address (frame->painter->cluster, conclave_event_dst (send));
   process = node ? conclave_event_store_find_process (frame->store, conclave_node_get_pid (node)) : NULL;
-  return process ? conclave_timeline_rows_for_proc (frame->self->rows, process->index) : -1;
+  return process ? conclave_timeline_rows_for_proc (frame->painter->rows, process->index) : -1;
 }
 
 static gboolean
@@ -51,18 +50,18 @@ collect_arrow (const ConclaveMessage *message,
                gpointer               user_data)
 {
   ConclaveTimelineFrame *frame = user_data;
-  int src = conclave_timeline_rows_for_proc (frame->self->rows, message->src_proc);
-  int dst = message->dst_proc ? conclave_timeline_rows_for_proc (frame->self->rows, message->dst_proc)
+  int src = conclave_timeline_rows_for_proc (frame->painter->rows, message->src_proc);
+  int dst = message->dst_proc ? conclave_timeline_rows_for_proc (frame->painter->rows, message->dst_proc)
                               : row_for_address (frame, message);
   ConclaveTimelineArrow arrow = { 0, };
   double ys, yd;
 
   if (message->state == CONCLAVE_MESSAGE_UNSENT || src < 0)
     return TRUE;
-  if (frame->lit_only != NULL && !conclave_causal_highlight_message_lit (frame->lit_only, message, index))
+  if (frame->lit_only != NULL && !frame->lit_only->message_lit (frame->lit_only->data, message, index))
     return TRUE;
   if ((message->state == CONCLAVE_MESSAGE_UNHEARD || message->state == CONCLAVE_MESSAGE_NOT_READ) &&
-      !conclave_session_get_show_unheard (frame->self->session))
+      !frame->painter->show_unheard)
     return TRUE;
   ys = frame->row_y[src];
   yd = dst >= 0 ? frame->row_y[dst] : ys + (frame->row_h[src]);
@@ -82,7 +81,7 @@ collect_arrow (const ConclaveMessage *message,
       arrow.style = CONCLAVE_TIMELINE_ARROW_SOLID;
       break;
     case CONCLAVE_MESSAGE_IN_FLIGHT:
-      arrow.x2 = frame->self->real_time ? _conclave_timeline_time_x (frame, frame->now) : frame->x1;
+      arrow.x2 = frame->painter->real_time ? _conclave_timeline_time_x (frame, frame->now) : frame->x1;
       arrow.y2 = ys + (yd - ys) * 0.5;
       arrow.style = CONCLAVE_TIMELINE_ARROW_DASHED;
       break;
@@ -93,8 +92,8 @@ collect_arrow (const ConclaveMessage *message,
       break;
     case CONCLAVE_MESSAGE_LOST:
     default:
-      arrow.x2 = frame->self->real_time ? _conclave_timeline_time_x (frame, message->recv_ns)
-                                        : MIN (arrow.x1 + 2 * frame->self->step_px, frame->x1);
+      arrow.x2 = frame->painter->real_time ? _conclave_timeline_time_x (frame, message->recv_ns)
+                                        : MIN (arrow.x1 + 2 * frame->painter->step_px, frame->x1);
       arrow.y2 = ys + (yd - ys) * 0.6;
       /* Nobody listened, or nobody read: no alarm, only lost is red. */
       arrow.style = message->state == CONCLAVE_MESSAGE_UNHEARD || message->state == CONCLAVE_MESSAGE_NOT_READ
@@ -139,7 +138,7 @@ draw_arrow_group (ConclaveTimelineFrame *frame,
 {
   cairo_t *cr = frame->cr;
   const ConclaveTimelineArrow *first = &g_array_index (frame->arrows, ConclaveTimelineArrow, from);
-  double head = MAX (frame->self->line_height * 0.42, 5);
+  double head = MAX (frame->painter->line_height * 0.42, 5);
   double dashes[] = { 4, 3 };
 
   arrow_color (frame, first, 0.95);
@@ -185,16 +184,16 @@ draw_lost_marks (ConclaveTimelineFrame *frame)
       if (a->style != CONCLAVE_TIMELINE_ARROW_LOST)
         continue;
       _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_FAILED, 1);
-      pango_layout_set_text (frame->self->layout, "?", -1);
-      cairo_move_to (frame->cr, a->x2 + 2, a->y2 - frame->self->line_height / 2);
-      pango_cairo_show_layout (frame->cr, frame->self->layout);
+      pango_layout_set_text (frame->painter->layout, "?", -1);
+      cairo_move_to (frame->cr, a->x2 + 2, a->y2 - frame->painter->line_height / 2);
+      conclave_draw_layout (frame->cr, frame->painter->layout);
     }
 }
 
 static void
 draw_arrow_labels (ConclaveTimelineFrame *frame)
 {
-  ConclaveTimeline *self = frame->self;
+  ConclaveTimelinePainter *self = frame->painter;
   /* Name the kind on each arrow while they are few and wide apart. */
   if (self->real_time || self->step_px < 34 || frame->arrows->len > 80)
     return;
@@ -210,20 +209,20 @@ draw_arrow_labels (ConclaveTimelineFrame *frame)
       pango_layout_get_pixel_size (self->small_layout, &w, &h);
       arrow_color (frame, a, 1);
       cairo_move_to (frame->cr, (a->x1 + a->x2) / 2 + 3, (a->y1 + a->y2) / 2 - h);
-      pango_cairo_show_layout (frame->cr, self->small_layout);
+      conclave_draw_layout (frame->cr, self->small_layout);
     }
 }
 
 static void
 remember_arrows (ConclaveTimelineFrame *frame)
 {
-  g_array_set_size (frame->self->hit_arrows, 0);
+  g_array_set_size (frame->painter->hit_arrows, 0);
   for (guint i = 0; i < frame->arrows->len; i++)
     {
       const ConclaveTimelineArrow *a = &g_array_index (frame->arrows, ConclaveTimelineArrow, i);
       ConclaveHitArrow hit = { a->x1, a->y1, a->x2, a->y2, a->message };
 
-      g_array_append_val (frame->self->hit_arrows, hit);
+      g_array_append_val (frame->painter->hit_arrows, hit);
     }
 }
 
@@ -284,14 +283,14 @@ draw_binned (ConclaveTimelineFrame *frame)
       cairo_line_to (frame->cr, a->x2, a->y2);
     }
   cairo_stroke (frame->cr);
-  frame->self->stats.binned = frame->arrows->len;
-  frame->self->stats.bins = used;
+  frame->painter->stats.binned = frame->arrows->len;
+  frame->painter->stats.bins = used;
 }
 
 void
 _conclave_timeline_draw_arrows (ConclaveTimelineFrame *frame)
 {
-  ConclaveTimeline *self = frame->self;
+  ConclaveTimelinePainter *self = frame->painter;
   guint from = 0;
 
   conclave_matcher_foreach_in_range (frame->matcher, frame->t_start, frame->t_end + 1,
@@ -324,18 +323,22 @@ _conclave_timeline_draw_binned_note (ConclaveTimelineFrame *frame)
   g_autofree char *text = NULL;
   int w, h;
 
-  if (frame->self->stats.binned == 0)
+  if (frame->painter->stats.binned == 0)
     return;
-  text = g_strdup_printf (_("%u messages in view: bars show how many each process sent (above) "
-                            "and received (below); zoom in for single arrows"),
-                          frame->self->stats.binned);
-  pango_layout_set_text (frame->self->small_layout, text, -1);
-  pango_layout_get_pixel_size (frame->self->small_layout, &w, &h);
+  if (frame->painter->file)
+    text = g_strdup_printf (_("%u messages: bars show how many each process sent (above) and received (below)"),
+                            frame->painter->stats.binned);
+  else
+    text = g_strdup_printf (_("%u messages in view: bars show how many each process sent (above) "
+                              "and received (below); zoom in for single arrows"),
+                            frame->painter->stats.binned);
+  pango_layout_set_text (frame->painter->small_layout, text, -1);
+  pango_layout_get_pixel_size (frame->painter->small_layout, &w, &h);
   /* On a plate, so it stays readable over the bars. */
   cairo_set_source_rgba (frame->cr, frame->dark ? 0.12 : 1, frame->dark ? 0.12 : 1, frame->dark ? 0.12 : 1, 0.9);
   conclave_draw_rounded_rect (frame->cr, frame->x1 - w - 8, frame->y0, w + 8, h + 4, 4);
   cairo_fill (frame->cr);
   conclave_draw_set_color (frame->cr, &frame->fg, 0.85);
   cairo_move_to (frame->cr, frame->x1 - w - 4, frame->y0 + 2);
-  pango_cairo_show_layout (frame->cr, frame->self->small_layout);
+  conclave_draw_layout (frame->cr, frame->painter->small_layout);
 }

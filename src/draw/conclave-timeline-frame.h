@@ -1,14 +1,14 @@
-/* conclave-timeline-frame.h — one frame of the timeline, shared by the
- * files that draw it: conclave-timeline-draw.c (collecting the visible
+/* conclave-timeline-frame.h — one frame of the timeline painter, shared by
+ * the files that draw it: conclave-timeline-draw.c (collecting the visible
  * range, layout, lifelines, the frame itself), conclave-timeline-arrows.c
  * (messages, binned when too many), conclave-timeline-marks.c (events and
  * leader periods) and conclave-timeline-labels.c (axis, gutter, notes).
- * Private to the timeline; a frame lives for one snapshot only.
+ * Private to the painter; a frame lives for one drawing only.
  */
 #pragma once
 
 #include "conclave-palette.h"
-#include "conclave-timeline-private.h"
+#include "conclave-timeline-painter.h"
 
 G_BEGIN_DECLS
 
@@ -39,7 +39,7 @@ typedef struct {
 } ConclaveTimelineArrow;
 
 typedef struct {
-  ConclaveTimeline   *self;
+  ConclaveTimelinePainter *painter;
   ConclaveEventStore *store;
   ConclaveMatcher    *matcher;
   gint64              now;
@@ -55,11 +55,11 @@ typedef struct {
   guint               n_steps;
   double              step_origin;      /* logical: x of step 0 */
   gboolean            dark;
-  GdkRGBA             fg;
+  ConclaveRgba        fg;
   GArray             *arrows;
   ConclaveKindColors *kind_colors;
   cairo_t            *cr;
-  ConclaveCausalHighlight *lit_only;    /* non-NULL: draw only the messages it lights */
+  const ConclaveTimelineLit *lit_only;  /* non-NULL: draw only the messages it lights */
 } ConclaveTimelineFrame;
 
 /* x of a step (logical), of a time, of an event (its step if it has one). */
@@ -72,7 +72,7 @@ double         _conclave_timeline_event_x           (ConclaveTimelineFrame *fram
                                                      gint64                 time_ns);
 
 /* Colours and names, looked up once per frame. */
-const GdkRGBA *_conclave_timeline_kind_color        (ConclaveTimelineFrame *frame,
+const ConclaveRgba *_conclave_timeline_kind_color       (ConclaveTimelineFrame *frame,
                                                      guint32                kind);
 void           _conclave_timeline_set_palette       (ConclaveTimelineFrame *frame,
                                                      ConclaveColor          color,
@@ -86,18 +86,19 @@ void           _conclave_timeline_draw_binned_note  (ConclaveTimelineFrame *fram
 void           _conclave_timeline_draw_markers      (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_leader_bands (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_focus        (ConclaveTimelineFrame *frame);
-/* A message's causes or effects: the rest veiled (conclave-timeline-causal.c). */
+/* A message's causes or effects: the rest veiled (conclave-timeline-causal.c);
+ * nothing unless the painter's `lit` is set. */
 void           _conclave_timeline_draw_causal       (ConclaveTimelineFrame *frame);
 /* The election's moments (conclave-timeline-story.c). */
 void           _conclave_timeline_draw_story        (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_time_axis    (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_step_axis    (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_axis_caption (ConclaveTimelineFrame *frame);
-double         _conclave_timeline_gutter_width      (ConclaveTimeline      *self,
-                                                     ConclaveTimelineFrame *frame);
+double         _conclave_timeline_gutter_width      (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_gutter       (ConclaveTimelineFrame *frame);
 void           _conclave_timeline_draw_status       (ConclaveTimelineFrame *frame,
                                                      const char            *text);
 void           _conclave_timeline_draw_now          (ConclaveTimelineFrame *frame);
+void           _conclave_timeline_label_clear       (gpointer               label);
 
 G_END_DECLS

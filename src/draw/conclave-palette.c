@@ -4,10 +4,10 @@
  * Kinds the chapters use get fixed colours, distinct within a chapter;
  * any other kind hashes into a palette, so a student's own protocol still
  * gets stable colours. Must never allocate per call: views ask per message.
+ * GTK-free: the widgets, the exports and the headless runner share it.
  */
 #include "conclave-palette.h"
 
-#include <adwaita.h>
 #include <string.h>
 
 typedef struct {
@@ -74,16 +74,30 @@ static const char * const others[] = {
   "#8db600", "#654522", "#e25822", "#2b3d26",
 };
 
+/* "#rrggbb": the only form the tables above use. */
+static void
+parse_hex (const char   *color,
+           ConclaveRgba *rgba)
+{
+  guint32 value;
+
+  g_assert (color[0] == '#' && strlen (color) == 7);
+  value = (guint32) g_ascii_strtoull (color + 1, NULL, 16);
+  rgba->red = ((value >> 16) & 0xff) / 255.0f;
+  rgba->green = ((value >> 8) & 0xff) / 255.0f;
+  rgba->blue = (value & 0xff) / 255.0f;
+  rgba->alpha = 1;
+}
+
 /* On a dark background a dark colour is mixed with white until it reads. */
 static void
-kind_rgba (const char *color,
-           gboolean    dark,
-           GdkRGBA    *rgba)
+kind_rgba (const char   *color,
+           gboolean      dark,
+           ConclaveRgba *rgba)
 {
-  gboolean ok = gdk_rgba_parse (rgba, color);
   double luminance;
 
-  g_assert (ok);
+  parse_hex (color, rgba);
   luminance = 0.2126 * rgba->red + 0.7152 * rgba->green + 0.0722 * rgba->blue;
   if (dark && luminance < 0.45)
     {
@@ -96,19 +110,17 @@ kind_rgba (const char *color,
 }
 
 static void
-parse_pair (const Pair *pair,
-            gboolean    dark,
-            GdkRGBA    *rgba)
+parse_pair (const Pair   *pair,
+            gboolean      dark,
+            ConclaveRgba *rgba)
 {
-  gboolean ok = gdk_rgba_parse (rgba, dark ? pair->dark : pair->light);
-
-  g_assert (ok);
+  parse_hex (dark ? pair->dark : pair->light, rgba);
 }
 
 void
 conclave_palette_get (ConclaveColor color,
                       gboolean      dark,
-                      GdkRGBA      *rgba)
+                      ConclaveRgba      *rgba)
 {
   g_return_if_fail (color < CONCLAVE_N_COLORS);
   parse_pair (&fixed[color], dark, rgba);
@@ -117,7 +129,7 @@ conclave_palette_get (ConclaveColor color,
 void
 conclave_palette_kind (const char *kind,
                        gboolean    dark,
-                       GdkRGBA    *rgba)
+                       ConclaveRgba *rgba)
 {
   if (kind == NULL || *kind == '\0')
     {
@@ -136,7 +148,7 @@ conclave_palette_kind (const char *kind,
 void
 conclave_palette_kind_text (const char *kind,
                             gboolean    dark,
-                            GdkRGBA    *rgba)
+                            ConclaveRgba *rgba)
 {
   double luminance;
 
@@ -152,25 +164,11 @@ conclave_palette_kind_text (const char *kind,
     }
 }
 
-void
-conclave_palette_widget_fg (GtkWidget *widget,
-                            GdkRGBA   *rgba)
-{
-  /* gtk_widget_get_color() is 4.10; this is the 4.8 way. */
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), rgba);
-}
-
-gboolean
-conclave_palette_is_dark (void)
-{
-  return adw_style_manager_get_dark (adw_style_manager_get_default ());
-}
-
 struct _ConclaveKindColors
 {
   ConclaveEventStore *store;
   gboolean            dark;
-  GHashTable         *colors;   /* kind id → GdkRGBA* */
+  GHashTable         *colors;   /* kind id → ConclaveRgba* */
 };
 
 ConclaveKindColors *
@@ -192,15 +190,15 @@ conclave_kind_colors_free (ConclaveKindColors *self)
   g_free (self);
 }
 
-const GdkRGBA *
+const ConclaveRgba *
 conclave_kind_colors_lookup (ConclaveKindColors *self,
                              guint32             kind)
 {
-  GdkRGBA *color = g_hash_table_lookup (self->colors, GUINT_TO_POINTER (kind));
+  ConclaveRgba *color = g_hash_table_lookup (self->colors, GUINT_TO_POINTER (kind));
 
   if (color == NULL)
     {
-      color = g_new (GdkRGBA, 1);
+      color = g_new (ConclaveRgba, 1);
       conclave_palette_kind (conclave_event_store_str (self->store, kind), self->dark, color);
       g_hash_table_insert (self->colors, GUINT_TO_POINTER (kind), color);
     }
@@ -208,11 +206,11 @@ conclave_kind_colors_lookup (ConclaveKindColors *self,
 }
 
 PangoLayout *
-conclave_palette_layout_new (GtkWidget *widget,
-                             double     scale,
-                             gboolean   bold)
+conclave_palette_layout_new (PangoContext *context,
+                             double        scale,
+                             gboolean      bold)
 {
-  PangoLayout *layout = gtk_widget_create_pango_layout (widget, NULL);
+  PangoLayout *layout = pango_layout_new (context);
   g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
 
   if (scale != 1.0)

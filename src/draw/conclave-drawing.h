@@ -1,18 +1,40 @@
 /* conclave-drawing.h — small cairo shapes the views share: arrows, crosses,
- * the leader's crown, the pause mark.
+ * the leader's crown, the pause mark; and text, which an SVG export
+ * collects as real text instead of glyph outlines.
  *
  * Plain functions on a cairo_t the caller set up; they never choose colours
- * (that is the palette's job) and never fill the background.
+ * (that is the palette's job) and never fill the background. GTK-free.
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include "conclave-palette.h"
 
 G_BEGIN_DECLS
 
-void conclave_draw_set_color    (cairo_t       *cr,
-                                 const GdkRGBA *rgba,
-                                 double         alpha);
+void conclave_draw_set_color    (cairo_t            *cr,
+                                 const ConclaveRgba *rgba,
+                                 double              alpha);
+/* The layout with its top left at the current point, in the source colour:
+ * pango_cairo_show_layout, unless a text sink is set on cr. */
+void conclave_draw_layout       (cairo_t     *cr,
+                                 PangoLayout *layout);
+
+/* Where an SVG export collects text: each line of a layout, its baseline's
+ * start in device units, the font and the colour. */
+typedef void (*ConclaveTextSink) (gpointer                    user_data,
+                                  const char                 *text,
+                                  double                      x,
+                                  double                      y,
+                                  const PangoFontDescription *font,
+                                  double                      size_px,
+                                  const ConclaveRgba         *color);
+
+void conclave_draw_set_text_sink (cairo_t          *cr,
+                                  ConclaveTextSink  sink,
+                                  gpointer          user_data);
 /* A line from (x1,y1) to (x2,y2) ending in a filled head of size `head`. */
 void conclave_draw_arrow        (cairo_t *cr,
                                  double   x1,

@@ -2,13 +2,14 @@
  * the timeline: a thin vertical line at the moment and a label at the
  * top ("s1 crashed", "heartbeat timeout at s3", "s3 candidate, term 2",
  * "s3 elected, term 2"), labels that would overlap stacked below each
- * other. Reads the session's election story; never the store directly.
+ * other. Reads the election story it is given; never the store directly.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "conclave-drawing.h"
 #include "conclave-election-story.h"
 #include "conclave-timeline-frame.h"
 
@@ -39,7 +40,7 @@ draw_entry (ConclaveTimelineFrame    *frame,
             double                    x,
             double                   *taken_until)
 {
-  ConclaveTimeline *self = frame->self;
+  ConclaveTimelinePainter *self = frame->painter;
   g_autofree char *text = conclave_election_story_describe (story, entry);
   PangoLayout *layout = self->small_layout;
   double pad = 3, line_h, lx;
@@ -70,7 +71,7 @@ draw_entry (ConclaveTimelineFrame    *frame,
       cairo_fill (frame->cr);
       cairo_set_source_rgb (frame->cr, 1, 1, 1);
       cairo_move_to (frame->cr, lx + pad, y + pad);
-      pango_cairo_show_layout (frame->cr, layout);
+      conclave_draw_layout (frame->cr, layout);
     }
   cairo_restore (frame->cr);
 }
@@ -78,8 +79,8 @@ draw_entry (ConclaveTimelineFrame    *frame,
 void
 _conclave_timeline_draw_story (ConclaveTimelineFrame *frame)
 {
-  ConclaveTimeline *self = frame->self;
-  ConclaveElectionStory *story = self->session ? conclave_session_get_story (self->session) : NULL;
+  ConclaveTimelinePainter *self = frame->painter;
+  ConclaveElectionStory *story = self->story;
   double taken_until[LABEL_LINES];
   guint n;
 

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "conclave-drawing.h"
-#include "conclave-event-format.h"
 #include "conclave-palette.h"
 #include "conclave-timeline-frame.h"
 
@@ -45,8 +44,8 @@ label_width (ConclaveTimelineFrame *frame,
 {
   int w;
 
-  pango_layout_set_text (frame->self->small_layout, text, -1);
-  pango_layout_get_pixel_size (frame->self->small_layout, &w, NULL);
+  pango_layout_set_text (frame->painter->small_layout, text, -1);
+  pango_layout_get_pixel_size (frame->painter->small_layout, &w, NULL);
   return w;
 }
 
@@ -62,8 +61,8 @@ axis_label (ConclaveTimelineFrame *frame,
   ConclaveTimelineLabel label;
   int w, h;
 
-  pango_layout_set_text (frame->self->small_layout, text, -1);
-  pango_layout_get_pixel_size (frame->self->small_layout, &w, &h);
+  pango_layout_set_text (frame->painter->small_layout, text, -1);
+  pango_layout_get_pixel_size (frame->painter->small_layout, &w, &h);
   /* Inside the plot's clip (draw_plot): a label half cut off reads wrong. */
   label.x = CLAMP (x - w / 2.0, frame->x0 - 6, frame->x1 + 6 - w);
   if (label.x < *right + 8)
@@ -72,17 +71,17 @@ axis_label (ConclaveTimelineFrame *frame,
   label.width = w;
   label.height = h;
   label.text = g_strdup (text);
-  g_array_append_val (frame->self->axis_labels, label);
+  g_array_append_val (frame->painter->axis_labels, label);
   *right = label.x + w;
   cairo_move_to (frame->cr, label.x, label.y);
-  pango_cairo_show_layout (frame->cr, frame->self->small_layout);
+  conclave_draw_layout (frame->cr, frame->painter->small_layout);
 }
 
 static const char *
 axis_caption (ConclaveTimelineFrame *frame)
 {
   /* Translators: the timeline's axis caption in the Logical layout: steps are event numbers */
-  return frame->self->real_time ? _("time") : _("event no.");
+  return frame->painter->real_time ? _("time") : _("event no.");
 }
 
 /* The first label starts right of the caption (a wide gutter word). */
@@ -107,7 +106,7 @@ grid_line (ConclaveTimelineFrame *frame,
 void
 _conclave_timeline_draw_time_axis (ConclaveTimelineFrame *frame)
 {
-  ConclaveTimeline *self = frame->self;
+  ConclaveTimelinePainter *self = frame->painter;
   double interval = nice_interval (80 * self->ns_per_px / 1e9);
   double right = caption_right (frame);
   double first;
@@ -138,7 +137,7 @@ _conclave_timeline_draw_time_axis (ConclaveTimelineFrame *frame)
 void
 _conclave_timeline_draw_step_axis (ConclaveTimelineFrame *frame)
 {
-  ConclaveTimeline *self = frame->self;
+  ConclaveTimelinePainter *self = frame->painter;
   const ConclaveTimelineMark *last = &g_array_index (frame->marks, ConclaveTimelineMark, frame->n_steps - 1);
   g_autofree char *widest = g_strdup_printf ("#%" G_GUINT64_FORMAT, last->index + 1);
   guint every = MAX (1, (guint) ceil ((label_width (frame, widest) + 24) / self->step_px));
@@ -171,10 +170,24 @@ _conclave_timeline_draw_axis_caption (ConclaveTimelineFrame *frame)
 {
   const char *text = axis_caption (frame);
 
-  pango_layout_set_text (frame->self->small_layout, text, -1);
+  pango_layout_set_text (frame->painter->small_layout, text, -1);
   conclave_draw_set_color (frame->cr, &frame->fg, 0.55);
   cairo_move_to (frame->cr, 8, frame->y1 + 2);
-  pango_cairo_show_layout (frame->cr, frame->self->small_layout);
+  conclave_draw_layout (frame->cr, frame->painter->small_layout);
+}
+
+/* A recording has no node models: the PID of the last process drawn on
+ * the row (one export, one frame: the scan is once). */
+static gint
+recorded_pid (ConclaveTimelineFrame *frame,
+              guint                  row)
+{
+  guint n = conclave_event_store_get_n_processes (frame->store);
+
+  for (guint32 proc = n; proc >= 1; proc--)
+    if (conclave_timeline_rows_for_proc (frame->painter->rows, proc) == (int) row)
+      return conclave_event_store_get_process (frame->store, proc)->pid;
+  return 0;
 }
 
 /* The gutter holds "name · PID" of each row; it also takes the row labels'
@@ -183,7 +196,7 @@ static char *
 row_label (ConclaveTimelineFrame *frame,
            guint                  i)
 {
-  ConclaveTimeline *self = frame->self;
+  ConclaveTimelinePainter *self = frame->painter;
   const ConclaveTimelineRow *row = conclave_timeline_rows_get (self->rows, i);
   const char *name = _conclave_timeline_node_name (frame, row->node);
   ConclaveNode *node;
@@ -194,14 +207,16 @@ row_label (ConclaveTimelineFrame *frame,
       child = conclave_event_store_get_process (frame->store, conclave_timeline_rows_get_lane_proc (self->rows, i));
       return child ? g_strdup_printf ("  ↳ %d", child->pid) : g_strdup ("  ↳");
     }
-  node = conclave_cluster_lookup (timeline_cluster (self), name);
-  return conclave_format_node_label (name, node ? conclave_cluster_get_program_pid (timeline_cluster (self), node) : 0);
+  if (self->cluster == NULL)
+    return conclave_format_node_label (name, recorded_pid (frame, i));
+  node = conclave_cluster_lookup (self->cluster, name);
+  return conclave_format_node_label (name, node ? conclave_cluster_get_program_pid (self->cluster, node) : 0);
 }
 
 double
-_conclave_timeline_gutter_width (ConclaveTimeline      *self,
-                                 ConclaveTimelineFrame *frame)
+_conclave_timeline_gutter_width (ConclaveTimelineFrame *frame)
 {
+  ConclaveTimelinePainter *self = frame->painter;
   int widest = 0;
 
   for (guint i = 0; i < frame->n_rows; i++)
@@ -219,7 +234,7 @@ _conclave_timeline_gutter_width (ConclaveTimeline      *self,
 void
 _conclave_timeline_draw_gutter (ConclaveTimelineFrame *frame)
 {
-  ConclaveTimeline *self = frame->self;
+  ConclaveTimelinePainter *self = frame->painter;
 
   cairo_save (frame->cr);
   cairo_rectangle (frame->cr, 0, 0, frame->x0 - 10, frame->height);
@@ -238,7 +253,7 @@ _conclave_timeline_draw_gutter (ConclaveTimelineFrame *frame)
       else
         conclave_draw_set_color (frame->cr, &frame->fg, 0.95);
       cairo_move_to (frame->cr, 8, frame->row_y[i] - h / 2.0);
-      pango_cairo_show_layout (frame->cr, layout);
+      conclave_draw_layout (frame->cr, layout);
     }
   cairo_restore (frame->cr);
   conclave_draw_set_color (frame->cr, &frame->fg, 0.15);
@@ -252,11 +267,11 @@ _conclave_timeline_draw_status (ConclaveTimelineFrame *frame,
 {
   int w, h;
 
-  pango_layout_set_text (frame->self->layout, text, -1);
-  pango_layout_get_pixel_size (frame->self->layout, &w, &h);
+  pango_layout_set_text (frame->painter->layout, text, -1);
+  pango_layout_get_pixel_size (frame->painter->layout, &w, &h);
   conclave_draw_set_color (frame->cr, &frame->fg, 0.55);
   cairo_move_to (frame->cr, (frame->width - w) / 2, (frame->height - h) / 2);
-  pango_cairo_show_layout (frame->cr, frame->self->layout);
+  conclave_draw_layout (frame->cr, frame->painter->layout);
 }
 
 void
@@ -264,7 +279,8 @@ _conclave_timeline_draw_now (ConclaveTimelineFrame *frame)
 {
   double x;
 
-  if (!frame->self->real_time || frame->now > frame->t_end)
+  /* A whole run ends where the recording does: no present to mark. */
+  if (!frame->painter->real_time || frame->now > frame->t_end || frame->painter->fit_start > 0)
     return;
   x = _conclave_timeline_time_x (frame, frame->now);
   _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_FAILED, 0.6);
@@ -278,15 +294,4 @@ _conclave_timeline_label_clear (gpointer data)
   ConclaveTimelineLabel *label = data;
 
   g_clear_pointer (&label->text, g_free);
-}
-
-const ConclaveTimelineLabel *
-conclave_timeline_get_axis_labels (ConclaveTimeline *self,
-                                   guint            *n_labels)
-{
-  g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), NULL);
-  g_return_val_if_fail (n_labels != NULL, NULL);
-
-  *n_labels = self->axis_labels->len;
-  return (const ConclaveTimelineLabel *) self->axis_labels->data;
 }
