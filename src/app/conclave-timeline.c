@@ -34,11 +34,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static gint64
-now_ns (void)
-{
-  return g_get_monotonic_time () * 1000;
-}
+/* The session's moment: the present, or the scrubber's time. */
+#define now_ns() (self->session != NULL ? conclave_session_get_now_ns (self->session) : g_get_monotonic_time () * 1000)
 
 static gboolean
 on_tick (GtkWidget     *widget,
@@ -401,7 +398,9 @@ static void
 conclave_timeline_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
 {
-  _conclave_timeline_draw (CONCLAVE_TIMELINE (widget), snapshot, now_ns ());
+  ConclaveTimeline *self = CONCLAVE_TIMELINE (widget);
+
+  _conclave_timeline_draw (self, snapshot, now_ns ());
 }
 
 static void

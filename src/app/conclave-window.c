@@ -15,6 +15,7 @@
 #include "conclave-events-view.h"
 #include "conclave-inspector.h"
 #include "conclave-kind-legend.h"
+#include "conclave-open.h"
 #include "conclave-save.h"
 #include "conclave-timeline.h"
 #include "conclave-welcome-page.h"
@@ -424,6 +425,7 @@ conclave_window_init (ConclaveWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   label_dropdown (self->add_server_button, _("Choose the Server’s Role"));
   label_dropdown (self->add_client_button, _("Choose the Client’s Role"));
+  conclave_open_accept_drops (self, GTK_WIDGET (self));
   g_signal_connect_object (self->view_stack, "notify::visible-child-name",
                            G_CALLBACK (on_view_changed), self, G_CONNECT_SWAPPED);
 }

@@ -1,0 +1,268 @@
+/* test-replay.c — a recording in the window: chapter 4 runs live, its
+ * leader is crashed, the class is saved and opened again. The replay has
+ * the live run's events, messages and leaders; scrubbing to before the
+ * crash shows the crashed leader alive and leading, after it crashed; the
+ * replay runs no process and offers nothing that would start one; a cut
+ * file opens up to the cut and says which line; a missing file says so.
+ * Scrubbing back in a live class shows the past while the class goes on,
+ * and Live returns to it.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "conclave-leaders.h"
+#include "conclave-matcher.h"
+#include "conclave-session.h"
+#include "ui-test-utils.h"
+
+static ConclaveCluster *
+cluster (UiFixture *f)
+{
+  return conclave_session_get_cluster (f->session);
+}
+
+typedef struct {
+  UiFixture    *f;
+  ConclaveNode *old;
+  guint64       term;
+  ConclaveNode *leader;
+} LeaderWait;
+
+static gboolean
+new_leader (gpointer data)
+{
+  LeaderWait *w = data;
+  const char *names[] = { "s1", "s2", "s3" };
+
+  w->leader = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      ConclaveNode *node = conclave_cluster_lookup (cluster (w->f), names[i]);
+
+      if (node != NULL && node != w->old && conclave_node_is_leader (node) &&
+          conclave_node_get_state (node) == CONCLAVE_NODE_RUNNING && conclave_node_get_term (node) > w->term)
+        w->leader = node;
+    }
+  return w->leader != NULL && conclave_node_get_n_delivered (w->leader) > 0;
+}
+
+/* What a store holds, to compare a replay with the live run. */
+typedef struct {
+  guint64  events;   /* but losses: the replay's matcher makes its own */
+  guint64  sends;
+  guint64  receives;
+  guint64  messages;
+  guint64  delivered;
+  GString *leaders;  /* "s1@1 s2@2 " */
+} Counts;
+
+static void
+count (ConclaveCluster *c, Counts *counts)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (c);
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (c);
+  g_autoptr(ConclaveLeaders) leaders = conclave_leaders_new (store);
+
+  memset (counts, 0, sizeof *counts);
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+      counts->events += e->type != CONCLAVE_EVENT_LOST;
+      counts->sends += e->type == CONCLAVE_EVENT_SEND;
+      counts->receives += e->type == CONCLAVE_EVENT_RECV;
+    }
+  counts->messages = conclave_matcher_get_n_messages (matcher);
+  counts->delivered = conclave_matcher_count_state (matcher, CONCLAVE_MESSAGE_DELIVERED);
+  counts->leaders = g_string_new (NULL);
+  conclave_leaders_feed (leaders, conclave_event_store_get_first (store), conclave_event_store_get_end (store));
+  for (guint i = 0; i < conclave_leaders_get_n_intervals (leaders); i++)
+    {
+      const ConclaveLeaderInterval *l = conclave_leaders_get_interval (leaders, i);
+      g_string_append_printf (counts->leaders, "%s@%" G_GINT64_FORMAT " ",
+                              conclave_event_store_str (store, l->node), l->term);
+    }
+}
+
+static void
+on_notice (ConclaveSession *session, const char *text, GPtrArray *notices)
+{
+  g_ptr_array_add (notices, g_strdup (text));
+}
+
+/* The moment the teacher crashed `name`, in the shown cluster's store. */
+static gint64
+crash_time (ConclaveCluster *c, const char *name)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (c);
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+      if (e->type == CONCLAVE_EVENT_CRASH && g_strcmp0 (conclave_event_store_str (store, e->s[0]), name) == 0)
+        return e->time_ns;
+    }
+  return 0;
+}
+
+/* Runs chapter 4 live until a second leader replaced the crashed first;
+ * returns the crashed one's name. */
+static char *
+run_and_crash (UiFixture *f)
+{
+  LeaderWait w = { f, NULL, 0, NULL };
+
+  ui_test_start_chapter (f->app, "chapter-4", 0.2);
+  if (!ui_test_wait (new_leader, &w, 30000))
+    ui_test_describe_nodes (cluster (f));
+  g_assert_nonnull (w.leader);
+  w.old = w.leader;
+  w.term = conclave_node_get_term (w.leader);
+  ui_test_activate (f->app, "crash-node", g_variant_new_string (conclave_node_get_name (w.old)));
+  if (!ui_test_wait (new_leader, &w, 30000))
+    ui_test_describe_nodes (cluster (f));
+  g_assert_nonnull (w.leader);
+  ui_test_run_for (300);
+  return g_strdup (conclave_node_get_name (w.old));
+}
+
+static void
+assert_same (const Counts *live, const Counts *replay)
+{
+  g_test_message ("live: %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " messages, leaders %s",
+                  live->events, live->messages, live->leaders->str);
+  g_test_message ("replay: %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " messages, leaders %s",
+                  replay->events, replay->messages, replay->leaders->str);
+  g_assert_cmpuint (replay->events, ==, live->events);
+  g_assert_cmpuint (replay->sends, ==, live->sends);
+  g_assert_cmpuint (replay->receives, ==, live->receives);
+  g_assert_cmpuint (replay->messages, ==, live->messages);
+  g_assert_cmpuint (replay->delivered, ==, live->delivered);
+  g_assert_cmpstr (replay->leaders->str, ==, live->leaders->str);
+  g_assert_cmpuint (live->delivered, >, 0);
+}
+
+/* Scrubbing to just before the crash shows the crashed leader alive and
+ * leading; to the crash's end, crashed. */
+static void
+assert_scrubs_over_crash (UiFixture *f, const char *crashed)
+{
+  gint64 crash = crash_time (cluster (f), crashed);
+  ConclaveNode *node;
+
+  g_assert_cmpint (crash, >, 0);
+  conclave_session_seek (f->session, crash - 1);
+  g_assert_cmpint (conclave_session_get_now_ns (f->session), ==, crash - 1);
+  node = conclave_cluster_lookup (cluster (f), crashed);
+  g_assert_nonnull (node);
+  g_assert_cmpint (conclave_node_get_state (node), ==, CONCLAVE_NODE_RUNNING);
+  g_assert_true (conclave_node_is_leader (node));
+  ui_test_look (f->window, "timeline", "replay-before-crash");
+
+  conclave_session_seek (f->session, crash + 2 * G_TIME_SPAN_SECOND * 1000);
+  node = conclave_cluster_lookup (cluster (f), crashed);
+  g_assert_nonnull (node);
+  g_assert_cmpint (conclave_node_get_state (node), ==, CONCLAVE_NODE_CRASHED);
+  g_assert_false (conclave_node_is_leader (node));
+  ui_test_look (f->window, "timeline", "replay-after-crash");
+}
+
+/* The first `lines` whole lines of path and half of the next. */
+static char *
+cut_copy (const char *path, const char *dir, guint lines)
+{
+  g_autofree char *text = NULL;
+  char *cut = g_build_filename (dir, "cut.jsonl", NULL);
+  const char *end;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &text, &length, NULL));
+  end = text;
+  for (guint i = 0; i < lines; i++)
+    end = strchr (end, '\n') + 1;
+  end += (strchr (end, '\n') - end) / 2;
+  g_assert_true (g_file_set_contents (cut, text, end - text, NULL));
+  return cut;
+}
+
+static void
+test_round_trip (UiFixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("conclave-replay-XXXXXX", NULL);
+  g_autofree char *gz = g_build_filename (dir, "class.jsonl.gz", NULL);
+  g_autofree char *plain = g_build_filename (dir, "class.jsonl", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no-such.jsonl", NULL);
+  g_autofree char *crashed = run_and_crash (f);
+  g_autofree char *cut = NULL;
+  g_autoptr(GPtrArray) notices = g_ptr_array_new_with_free_func (g_free);
+  ConclaveCluster *live = cluster (f);
+  Counts at_save, replayed;
+  gint64 start, end;
+
+  ui_test_activate (f->app, "save-trace", g_variant_new_string (gz));
+  count (live, &at_save);
+  ui_test_activate (f->app, "save-trace", g_variant_new_string (plain));
+
+  ui_test_activate (f->app, "open-trace", g_variant_new_string (gz));
+  g_assert_true (conclave_session_is_replay (f->session));
+  g_assert_true (cluster (f) != live);
+  g_assert_true (conclave_cluster_is_replay (cluster (f)));
+  g_assert_null (conclave_session_get_replay_problem (f->session));
+  ui_test_run_for (300);
+  count (cluster (f), &replayed);
+  assert_same (&at_save, &replayed);
+  g_string_free (at_save.leaders, TRUE);
+  g_string_free (replayed.leaders, TRUE);
+
+  /* It shows the end of the recording; nothing can be added or crashed. */
+  g_assert_true (conclave_session_get_time_range (f->session, &start, &end));
+  g_assert_cmpint (conclave_session_get_now_ns (f->session), ==, end);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->app), "add-server"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->app), "crash-node"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->app), "start-scenario"));
+  ui_test_look (f->window, "timeline", "replay-opened");
+  assert_scrubs_over_crash (f, crashed);
+
+  /* Cut mid-line: opens up to the cut, and says which line. */
+  g_signal_connect (f->session, "notice", G_CALLBACK (on_notice), notices);
+  cut = cut_copy (plain, dir, 101);
+  ui_test_activate (f->app, "open-trace", g_variant_new_string (cut));
+  g_assert_true (conclave_session_is_replay (f->session));
+  g_assert_nonnull (conclave_session_get_replay_problem (f->session));
+  g_test_message ("%s", conclave_session_get_replay_problem (f->session));
+  g_assert_nonnull (strstr (conclave_session_get_replay_problem (f->session), "cut.jsonl:102:"));
+  /* The header and 100 events came before the cut (the replay's own
+   * losses may stand in for recorded ones). */
+  g_assert_cmpuint (conclave_event_store_get_end (conclave_cluster_get_store (cluster (f))), >=, 80);
+  g_assert_cmpuint (conclave_event_store_get_end (conclave_cluster_get_store (cluster (f))), <=, 100);
+  g_assert_cmpuint (notices->len, ==, 1);
+  ui_test_look (f->window, "events", "replay-damaged");
+
+  /* Missing: a notice that says so; the recording stays. */
+  ui_test_activate (f->app, "open-trace", g_variant_new_string (missing));
+  g_assert_cmpuint (notices->len, ==, 2);
+  g_test_message ("%s", (char *) notices->pdata[1]);
+  g_assert_nonnull (strstr (notices->pdata[1], "no-such.jsonl"));
+  g_assert_true (conclave_session_is_replay (f->session));
+  g_signal_handlers_disconnect_by_func (f->session, on_notice, notices);
+
+  /* New Class: live again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-class", NULL));
+  g_assert_false (conclave_session_is_replay (f->session));
+  g_assert_false (conclave_cluster_is_replay (cluster (f)));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->app), "add-server"));
+
+  g_unlink (gz);
+  g_unlink (plain);
+  g_unlink (cut);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ui_test_init (&argc, &argv);
+  g_test_add ("/replay/round-trip", UiFixture, NULL, ui_fixture_set_up, test_round_trip, ui_fixture_tear_down);
+  return g_test_run ();
+}
