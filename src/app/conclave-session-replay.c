@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "conclave-leaders.h"
 #include "conclave-session-private.h"
 #include "conclave-trace-file.h"
 
@@ -259,7 +260,101 @@ conclave_session_seek (ConclaveSession *self,
   _conclave_session_cluster_changed (self);
 }
 
+/* ---- moments to step and jump to ---------------------------------------------- */
+
+static gboolean
+is_moment (ConclaveEventStore *store, const ConclaveEvent *e, ConclaveMoment kind)
+{
+  switch (kind)
+    {
+    case CONCLAVE_MOMENT_EVENT:
+      return TRUE;
+    case CONCLAVE_MOMENT_CRASH:
+      return e->type == CONCLAVE_EVENT_EXITED && conclave_event_exited_signal (e) != 0;
+    case CONCLAVE_MOMENT_VIOLATION:
+      return e->type == CONCLAVE_EVENT_VIOLATION;
+    case CONCLAVE_MOMENT_ELECTION:
+    default:
+      return FALSE;
+    }
+}
+
+/* An election ends when someone starts to lead: the leader intervals'
+ * starts, from the one owner of who led when. */
+static gboolean
+next_election (ConclaveEventStore *store, gint64 after_ns, gint64 *time_ns)
+{
+  g_autoptr(ConclaveLeaders) leaders = conclave_leaders_new (store);
+  gboolean found = FALSE;
+
+  conclave_leaders_feed (leaders, conclave_event_store_get_first (store), conclave_event_store_get_end (store));
+  for (guint i = 0; i < conclave_leaders_get_n_intervals (leaders); i++)
+    {
+      const ConclaveLeaderInterval *l = conclave_leaders_get_interval (leaders, i);
+      if (l->start_ns > after_ns && (!found || l->start_ns < *time_ns))
+        {
+          *time_ns = l->start_ns;
+          found = TRUE;
+        }
+    }
+  return found;
+}
+
+gboolean
+conclave_session_find_moment (ConclaveSession *self,
+                              ConclaveMoment   kind,
+                              gboolean         forward,
+                              gint64          *time_ns)
+{
+  ConclaveEventStore *store;
+  ConclaveCluster *shown;
+  guint64 first, end, p;
+
+  g_return_val_if_fail (CONCLAVE_IS_SESSION (self), FALSE);
+
+  if ((store = source (self)) == NULL)
+    return FALSE;
+  first = conclave_event_store_get_first (store);
+  end = conclave_event_store_get_end (store);
+  shown = self->recording != NULL ? self->cluster : self->past;
+  p = shown != NULL ? MAX (conclave_cluster_get_replay_position (shown), first) : end;
+  if (kind == CONCLAVE_MOMENT_ELECTION && forward)
+    return next_election (store, conclave_session_get_now_ns (self), time_ns);
+  if (forward)
+    {
+      for (guint64 i = p; i < end; i++)
+        if (is_moment (store, conclave_event_store_get (store, i), kind))
+          return (*time_ns = conclave_event_store_get (store, i)->time_ns), TRUE;
+      return FALSE;
+    }
+  /* Back: to just before the newest shown one (it and its equals go). */
+  for (guint64 i = p; i > first; i--)
+    if (is_moment (store, conclave_event_store_get (store, i - 1), kind))
+      return (*time_ns = conclave_event_store_get (store, i - 1)->time_ns - 1), TRUE;
+  return FALSE;
+}
+
 /* ---- opening a recording ---------------------------------------------------- */
+
+/* The reader names the file by its path ("/home/…/class.jsonl:57: why");
+ * the teacher knows it by its name ("class.jsonl, line 57: why"). */
+static char *
+name_problem (const char *path, const char *name, const char *problem)
+{
+  gsize n = strlen (path);
+  guint line;
+  char *rest;
+
+  if (problem == NULL)
+    return g_strdup (_("unreadable lines"));
+  if (strncmp (problem, path, n) != 0 || problem[n] != ':')
+    return g_strdup (problem);
+  line = (guint) g_ascii_strtoull (problem + n + 1, &rest, 10);
+  if (rest == problem + n + 1 || rest[0] != ':')
+    return g_strdup (problem);
+  /* Translators: a damaged recording: "class.jsonl, line 57: not JSON: …". */
+  return g_strdup_printf (_("%s, line %u: %s"), name, line, g_strchug (rest + 1));
+}
 
 gboolean
 conclave_session_open_trace (ConclaveSession *self,
@@ -287,7 +382,7 @@ conclave_session_open_trace (ConclaveSession *self,
   _conclave_session_drop_cluster (self);
   self->cluster = cluster;
   self->recording = g_steal_pointer (&store);
-  self->recording_problem = n_bad > 0 ? g_steal_pointer (&problem) : NULL;
+  self->recording_problem = n_bad > 0 ? name_problem (path, title, problem) : NULL;
   _conclave_session_connect (self, cluster);
   conclave_cluster_replay_to (cluster, conclave_event_store_get_end (self->recording));
   self->cursor_ns = conclave_event_store_get_max_time (self->recording);

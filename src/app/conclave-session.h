@@ -198,4 +198,17 @@ void             conclave_session_seek             (ConclaveSession *self,
 /* Live: back to the present. */
 void             conclave_session_follow           (ConclaveSession *self);
 
+typedef enum {
+  CONCLAVE_MOMENT_EVENT,      /* any event */
+  CONCLAVE_MOMENT_CRASH,      /* a process ended by a signal */
+  CONCLAVE_MOMENT_ELECTION,   /* someone started to lead (forward only) */
+  CONCLAVE_MOMENT_VIOLATION,  /* the checker flagged a broken rule */
+} ConclaveMoment;
+/* Where the scrubber goes to show the next such moment (forward) or to
+ * hide the newest one shown (back); FALSE when there is none. */
+gboolean         conclave_session_find_moment      (ConclaveSession *self,
+                                                    ConclaveMoment   kind,
+                                                    gboolean         forward,
+                                                    gint64          *time_ns);
+
 G_END_DECLS

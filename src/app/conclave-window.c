@@ -17,6 +17,7 @@
 #include "conclave-kind-legend.h"
 #include "conclave-open.h"
 #include "conclave-save.h"
+#include "conclave-scrubber.h"
 #include "conclave-timeline.h"
 #include "conclave-welcome-page.h"
 #include "conclave-window-private.h"
@@ -242,6 +243,7 @@ bind_session (ConclaveWindow *self)
   conclave_charts_set_session (CONCLAVE_CHARTS (self->charts), self->session);
   conclave_events_view_set_session (CONCLAVE_EVENTS_VIEW (self->event_log), self->session);
   conclave_inspector_set_session (CONCLAVE_INSPECTOR (self->inspector), self->session);
+  conclave_scrubber_set_session (CONCLAVE_SCRUBBER (self->scrubber), self->session);
   conclave_session_watch (self->session, self, &watch);
   g_signal_connect_object (self->session, "notice", G_CALLBACK (on_notice), self, 0);
   g_signal_connect_object (self->session, "notify::n-violations",
@@ -369,6 +371,7 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   g_type_ensure (CONCLAVE_TYPE_EVENTS_VIEW);
   g_type_ensure (CONCLAVE_TYPE_INSPECTOR);
   g_type_ensure (CONCLAVE_TYPE_KIND_LEGEND);
+  g_type_ensure (CONCLAVE_TYPE_SCRUBBER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/conclave/Conclave/conclave-window.ui");
@@ -396,6 +399,7 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, timeline_tools);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, scrubber);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, charts);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, event_log);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, inspector);

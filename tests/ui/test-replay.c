@@ -13,6 +13,7 @@
 
 #include "conclave-leaders.h"
 #include "conclave-matcher.h"
+#include "conclave-scrubber.h"
 #include "conclave-session.h"
 #include "ui-test-utils.h"
 
@@ -142,6 +143,44 @@ assert_same (const Counts *live, const Counts *replay)
   g_assert_cmpuint (live->delivered, >, 0);
 }
 
+static ConclaveScrubber *
+find_scrubber (GtkWidget *widget)
+{
+  if (CONCLAVE_IS_SCRUBBER (widget))
+    return CONCLAVE_SCRUBBER (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      ConclaveScrubber *found = find_scrubber (child);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The scrubber's slider, shown, and a slider to assistive technologies. */
+static GtkRange *
+slider (UiFixture *f)
+{
+  ConclaveScrubber *scrubber = find_scrubber (GTK_WIDGET (f->window));
+  GtkRange *range;
+
+  g_assert_nonnull (scrubber);
+  range = conclave_scrubber_get_range (scrubber);
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (range)));
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (range)), ==, GTK_ACCESSIBLE_ROLE_SLIDER);
+  return range;
+}
+
+/* Drags the slider to time_ns (its value: seconds since the first event). */
+static void
+drag_to (UiFixture *f, gint64 time_ns)
+{
+  gint64 start, end;
+
+  g_assert_true (conclave_session_get_time_range (f->session, &start, &end));
+  gtk_range_set_value (slider (f), (time_ns - start) / 1e9);
+}
+
 /* Scrubbing to just before the crash shows the crashed leader alive and
  * leading; to the crash's end, crashed. */
 static void
@@ -151,20 +190,50 @@ assert_scrubs_over_crash (UiFixture *f, const char *crashed)
   ConclaveNode *node;
 
   g_assert_cmpint (crash, >, 0);
-  conclave_session_seek (f->session, crash - 1);
-  g_assert_cmpint (conclave_session_get_now_ns (f->session), ==, crash - 1);
+  drag_to (f, crash - G_TIME_SPAN_MILLISECOND * 1000);
+  g_assert_cmpint (ABS (conclave_session_get_now_ns (f->session) - crash + G_TIME_SPAN_MILLISECOND * 1000), <, 1000);
   node = conclave_cluster_lookup (cluster (f), crashed);
   g_assert_nonnull (node);
   g_assert_cmpint (conclave_node_get_state (node), ==, CONCLAVE_NODE_RUNNING);
   g_assert_true (conclave_node_is_leader (node));
   ui_test_look (f->window, "timeline", "replay-before-crash");
 
-  conclave_session_seek (f->session, crash + 2 * G_TIME_SPAN_SECOND * 1000);
+  drag_to (f, crash + 2 * G_TIME_SPAN_SECOND * 1000);
   node = conclave_cluster_lookup (cluster (f), crashed);
   g_assert_nonnull (node);
   g_assert_cmpint (conclave_node_get_state (node), ==, CONCLAVE_NODE_CRASHED);
   g_assert_false (conclave_node_is_leader (node));
   ui_test_look (f->window, "timeline", "replay-after-crash");
+}
+
+static guint64
+shown_events (UiFixture *f)
+{
+  return conclave_event_store_get_end (conclave_cluster_get_store (cluster (f)));
+}
+
+/* From the start: Next Crash shows the crashed node crashed; the arrows'
+ * steps show one more event, then one fewer. */
+static void
+assert_jumps (UiFixture *f, const char *crashed)
+{
+  GtkWidget *scrubber = GTK_WIDGET (find_scrubber (GTK_WIDGET (f->window)));
+  gint64 start, end;
+  guint64 before;
+
+  g_assert_true (conclave_session_get_time_range (f->session, &start, &end));
+  drag_to (f, start);
+  g_assert_cmpint (conclave_node_get_state (conclave_cluster_lookup (cluster (f), crashed)), !=, CONCLAVE_NODE_CRASHED);
+  g_assert_true (gtk_widget_activate_action (scrubber, "scrub.jump", "i", CONCLAVE_MOMENT_CRASH));
+  g_assert_cmpint (conclave_node_get_state (conclave_cluster_lookup (cluster (f), crashed)), ==, CONCLAVE_NODE_CRASHED);
+  g_assert_cmpint (conclave_session_get_now_ns (f->session), >, crash_time (cluster (f), crashed));
+
+  before = shown_events (f);
+  g_assert_true (gtk_widget_activate_action (scrubber, "scrub.next-event", NULL));
+  g_assert_cmpuint (shown_events (f), >, before);
+  before = shown_events (f);
+  g_assert_true (gtk_widget_activate_action (scrubber, "scrub.previous-event", NULL));
+  g_assert_cmpuint (shown_events (f), <, before);
 }
 
 /* The first `lines` whole lines of path and half of the next. */
@@ -220,8 +289,10 @@ test_round_trip (UiFixture *f, gconstpointer data)
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->app), "add-server"));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->app), "crash-node"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->app), "start-scenario"));
+  g_assert_cmpfloat (gtk_range_get_value (slider (f)), ==, (end - start) / 1e9);
   ui_test_look (f->window, "timeline", "replay-opened");
   assert_scrubs_over_crash (f, crashed);
+  assert_jumps (f, crashed);
 
   /* Cut mid-line: opens up to the cut, and says which line. */
   g_signal_connect (f->session, "notice", G_CALLBACK (on_notice), notices);
@@ -230,7 +301,7 @@ test_round_trip (UiFixture *f, gconstpointer data)
   g_assert_true (conclave_session_is_replay (f->session));
   g_assert_nonnull (conclave_session_get_replay_problem (f->session));
   g_test_message ("%s", conclave_session_get_replay_problem (f->session));
-  g_assert_nonnull (strstr (conclave_session_get_replay_problem (f->session), "cut.jsonl:102:"));
+  g_assert_nonnull (strstr (conclave_session_get_replay_problem (f->session), "cut.jsonl, line 102: "));
   /* The header and 100 events came before the cut (the replay's own
    * losses may stand in for recorded ones). */
   g_assert_cmpuint (conclave_event_store_get_end (conclave_cluster_get_store (cluster (f))), >=, 80);
@@ -246,6 +317,18 @@ test_round_trip (UiFixture *f, gconstpointer data)
   g_assert_true (conclave_session_is_replay (f->session));
   g_signal_handlers_disconnect_by_func (f->session, on_notice, notices);
 
+  /* `conclave FILE` (GApplication's open) shows it too. */
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (gz);
+    g_autofree char *title = NULL;
+
+    /* (The test's application is registered without HANDLES_OPEN.) */
+    G_APPLICATION_GET_CLASS (f->app)->open (G_APPLICATION (f->app), &file, 1, "");
+    g_object_get (cluster (f), "title", &title, NULL);
+    g_assert_cmpstr (title, ==, "class.jsonl.gz");
+    g_assert_null (conclave_session_get_replay_problem (f->session));
+  }
+
   /* New Class: live again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-class", NULL));
   g_assert_false (conclave_session_is_replay (f->session));
@@ -258,11 +341,78 @@ test_round_trip (UiFixture *f, gconstpointer data)
   g_rmdir (dir);
 }
 
+static gboolean
+some_events (gpointer data)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster (data));
+
+  return conclave_event_store_get_end (store) > 200;
+}
+
+static guint64
+n_events (ConclaveCluster *c)
+{
+  return conclave_event_store_get_end (conclave_cluster_get_store (c));
+}
+
+typedef struct {
+  ConclaveCluster *c;
+  guint64          above;
+} Grows;
+
+static gboolean
+grows (gpointer data)
+{
+  Grows *g = data;
+
+  return n_events (g->c) > g->above;
+}
+
+/* Scrubbing back in a live class shows the past; the class goes on
+ * meanwhile, and Live shows it again. */
+static void
+test_live_scrub (UiFixture *f, gconstpointer data)
+{
+  ConclaveCluster *live;
+  ConclaveCluster *past;
+  gint64 start, end;
+  guint64 shown;
+  Grows g;
+
+  ui_test_start_chapter (f->app, "chapter-1", 0.2);
+  g_assert_true (ui_test_wait (some_events, f, 30000));
+  live = cluster (f);
+  g_assert_true (conclave_session_is_following (f->session));
+  g_assert_true (conclave_session_get_time_range (f->session, &start, &end));
+  drag_to (f, start + (end - start) / 2);
+  g_assert_false (conclave_session_is_following (f->session));
+  past = cluster (f);
+  g_assert_true (past != live);
+  g_assert_true (conclave_cluster_is_replay (past));
+  shown = n_events (past);
+  g_assert_cmpuint (shown, >, 0);
+  g_assert_cmpuint (shown, <, n_events (live));
+  for (guint64 i = 0; i < shown; i++)
+    g_assert_cmpint (conclave_event_store_get (conclave_cluster_get_store (past), i)->time_ns, <=,
+                     start + (end - start) / 2);
+  /* The processes go on; the past stays where it is. */
+  g = (Grows) { live, n_events (live) };
+  g_assert_true (ui_test_wait (grows, &g, 10000));
+  g_assert_cmpuint (n_events (past), ==, shown);
+  g_assert_true (ui_test_node_running (live, "s1"));
+  ui_test_look (f->window, "timeline", "replay-live-past");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (find_scrubber (GTK_WIDGET (f->window))), "scrub.live", NULL));
+  g_assert_true (conclave_session_is_following (f->session));
+  g_assert_true (cluster (f) == live);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   ui_test_init (&argc, &argv);
   g_test_add ("/replay/round-trip", UiFixture, NULL, ui_fixture_set_up, test_round_trip, ui_fixture_tear_down);
+  g_test_add ("/replay/live-scrub", UiFixture, NULL, ui_fixture_set_up, test_live_scrub, ui_fixture_tear_down);
   return g_test_run ();
 }
