@@ -49,6 +49,13 @@ conclave_session_is_replay (ConclaveSession *self)
   return self->recording != NULL;
 }
 
+ConclaveCluster *
+conclave_session_get_live_cluster (ConclaveSession *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_SESSION (self), NULL);
+  return self->recording == NULL ? self->cluster : NULL;
+}
+
 gboolean
 conclave_session_is_following (ConclaveSession *self)
 {

@@ -181,6 +181,9 @@ gboolean         conclave_session_open_trace       (ConclaveSession *self,
 /* Showing a recording (no process runs; new_cluster goes back to live). */
 gboolean         conclave_session_is_replay        (ConclaveSession *self);
 const char      *conclave_session_get_replay_problem (ConclaveSession *self);
+/* The class whose processes run, also while the past is shown; NULL
+ * while a recording is. */
+ConclaveCluster *conclave_session_get_live_cluster (ConclaveSession *self);
 /* Live and showing the present (not scrubbed back, not a recording). */
 gboolean         conclave_session_is_following     (ConclaveSession *self);
 /* The moment the views show as "now": the present (the monotonic clock)
