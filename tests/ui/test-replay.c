@@ -36,17 +36,8 @@ static gboolean
 new_leader (gpointer data)
 {
   LeaderWait *w = data;
-  const char *names[] = { "s1", "s2", "s3" };
 
-  w->leader = NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      ConclaveNode *node = conclave_cluster_lookup (cluster (w->f), names[i]);
-
-      if (node != NULL && node != w->old && conclave_node_is_leader (node) &&
-          conclave_node_get_state (node) == CONCLAVE_NODE_RUNNING && conclave_node_get_term (node) > w->term)
-        w->leader = node;
-    }
+  w->leader = ui_test_find_new_leader (cluster (w->f), w->old, w->term);
   return w->leader != NULL && conclave_node_get_n_delivered (w->leader) > 0;
 }
 
@@ -241,6 +232,50 @@ assert_jumps (UiFixture *f, const char *crashed)
   g_assert_cmpuint (shown_events (f), <, before);
 }
 
+typedef struct {
+  ConclaveSession *session;
+  gint64           beyond;
+} Moved;
+
+static gboolean
+moved_beyond (gpointer data)
+{
+  Moved *m = data;
+
+  return conclave_session_get_now_ns (m->session) > m->beyond;
+}
+
+/* Space plays at the chosen speed from the moment shown, and pauses. */
+static void
+assert_plays (UiFixture *f)
+{
+  ConclaveScrubber *scrubber = find_scrubber (GTK_WIDGET (f->window));
+  gint64 start, end, t0, wall0, paused;
+  Moved m = { f->session, 0 };
+  double speed;
+
+  g_assert_true (conclave_session_get_time_range (f->session, &start, &end));
+  drag_to (f, start);
+  conclave_scrubber_set_speed (scrubber, 0.5);
+  g_assert_cmpfloat (conclave_scrubber_get_speed (scrubber), ==, 0.5);
+  t0 = conclave_session_get_now_ns (f->session);
+  wall0 = g_get_monotonic_time ();
+  m.beyond = t0 + 200 * G_TIME_SPAN_MILLISECOND * 1000;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scrubber), "scrub.play", NULL));
+  g_assert_true (conclave_scrubber_get_playing (scrubber));
+  g_assert_true (ui_test_wait (moved_beyond, &m, 5000));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scrubber), "scrub.play", NULL));
+  g_assert_false (conclave_scrubber_get_playing (scrubber));
+  /* At half speed: the recording moved about half as far as the clock. */
+  speed = (conclave_session_get_now_ns (f->session) - t0) / 1e3 / (g_get_monotonic_time () - wall0);
+  g_test_message ("played at %.2f× the wall clock", speed);
+  g_assert_cmpfloat (speed, >, 0.25);
+  g_assert_cmpfloat (speed, <=, 0.55);
+  paused = conclave_session_get_now_ns (f->session);
+  ui_test_run_for (200);
+  g_assert_cmpint (conclave_session_get_now_ns (f->session), ==, paused);
+}
+
 /* The first `lines` whole lines of path and half of the next. */
 static char *
 cut_copy (const char *path, const char *dir, guint lines)
@@ -299,6 +334,7 @@ test_round_trip (UiFixture *f, gconstpointer data)
   ui_test_look (f->window, "timeline", "replay-opened");
   assert_scrubs_over_crash (f, crashed);
   assert_jumps (f, crashed);
+  assert_plays (f);
 
   /* Cut mid-line: opens up to the cut, and says which line. */
   g_signal_connect (f->session, "notice", G_CALLBACK (on_notice), notices);
