@@ -621,7 +621,8 @@ conclave_cluster_shutdown (ConclaveCluster *self)
   _conclave_cluster_cancel_timers (self);
   /* "exited" comes within kill_all: nothing may start again then. */
   g_hash_table_remove_all (self->restarting);
-  if (self->supervisor)
+  /* A replay started nothing (and sweeping /proc for orphans is slow). */
+  if (self->supervisor && !self->replay)
     conclave_supervisor_kill_all (self->supervisor);
   conclave_cluster_stop_trace (self);
 }
