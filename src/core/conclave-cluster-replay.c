@@ -167,6 +167,22 @@ spawned (ConclaveCluster *self, const ConclaveEvent *e)
   conclave_node_set_state (node, CONCLAVE_NODE_STARTING);
 }
 
+/* Live, a process's connection closes when it ends; the timeline ends
+ * its lifeline there. A recording has no connections: the end it
+ * records says it. */
+static void
+disconnect (ConclaveCluster *self, ConclaveNode *node)
+{
+  for (guint i = 1; i < self->procs->len; i++)
+    {
+      ConclaveNode *of = g_array_index (self->procs, ProcEntry, i).node;
+      ConclaveProcessInfo *info = conclave_event_store_get_process (self->store, i);
+
+      if (info != NULL && of != NULL && (of == node || conclave_node_get_parent (of) == node))
+        info->connected = FALSE;
+    }
+}
+
 static void
 exited (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
 {
@@ -174,6 +190,7 @@ exited (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
   if (e->len != 0 && conclave_node_get_pid (node) != (gint) e->len)
     return;
   _conclave_cluster_node_ended (self, node, e->num, (gint) e->lc);
+  disconnect (self, node);
   if (g_hash_table_remove (self->removing, conclave_node_get_name (node)))
     _conclave_cluster_remove_now (self, node);
 }
@@ -254,6 +271,11 @@ process_event (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
   node = e->type == CONCLAVE_EVENT_EXIT ? conclave_cluster_node_for_proc (self, e->proc) : NULL;
   if (node != NULL && conclave_node_get_kind (node) == CONCLAVE_NODE_KIND_CHILD)
     _conclave_cluster_child_ended (self, node, e->num, 0);
+  if (e->type == CONCLAVE_EVENT_EXIT && e->proc != 0)
+    conclave_event_store_get_process (self->store, e->proc)->connected = FALSE;
+  else if (e->type == CONCLAVE_EVENT_REAP && (node = conclave_cluster_lookup_pid (self, conclave_event_reap_child (e))) != NULL &&
+           conclave_node_get_kind (node) == CONCLAVE_NODE_KIND_CHILD)
+    disconnect (self, node);
 }
 
 static void

@@ -38,6 +38,21 @@ c1_crashed (ConclaveCluster *cluster)
   return c1 != NULL && conclave_node_get_state (c1) == CONCLAVE_NODE_CRASHED;
 }
 
+/* c1's process, as the store knows it (NULL before it said hello). */
+static ConclaveProcessInfo *
+c1_process (ConclaveCluster *cluster)
+{
+  ConclaveNode *c1 = conclave_cluster_lookup (cluster, "c1");
+
+  return conclave_event_store_find_process (conclave_cluster_get_store (cluster), conclave_node_get_pid (c1));
+}
+
+static gboolean
+c1_disconnected (ConclaveCluster *cluster)
+{
+  return c1_crashed (cluster) && !c1_process (cluster)->connected;
+}
+
 static void
 assert_same_events (ConclaveEventStore *live, ConclaveEventStore *replay)
 {
@@ -112,7 +127,7 @@ test_chapter_2 (void)
   conclave_cluster_set_tempo (live, 0.05);
   wait_until (live, five_replies, 20, "replies");
   g_assert_true (conclave_cluster_crash (live, "c1"));
-  wait_until (live, c1_crashed, 10, "c1 to crash");
+  wait_until (live, c1_disconnected, 10, "c1 to crash and its connection to close");
   conclave_cluster_shutdown (live);
   store = conclave_cluster_get_store (live);
 
@@ -131,6 +146,8 @@ test_chapter_2 (void)
       g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (live), i);
       assert_same_node (node, conclave_cluster_lookup (replay, conclave_node_get_name (node)));
     }
+  /* Its lifeline ends where it crashed. */
+  g_assert_false (c1_process (replay)->connected);
   /* A replay runs nothing: commands fail. */
   g_assert_false (conclave_cluster_crash (replay, "s1"));
 
@@ -139,6 +156,7 @@ test_chapter_2 (void)
   g_assert_no_error (error);
   conclave_cluster_replay_to (before, crash_index (store));
   g_assert_cmpint (conclave_node_get_state (conclave_cluster_lookup (before, "c1")), ==, CONCLAVE_NODE_RUNNING);
+  g_assert_true (c1_process (before)->connected);
   g_assert_cmpuint (conclave_cluster_get_replay_position (before), ==, crash_index (store));
   conclave_cluster_replay_to (before, G_MAXUINT64);
   g_assert_cmpint (conclave_node_get_state (conclave_cluster_lookup (before, "c1")), ==, CONCLAVE_NODE_CRASHED);
