@@ -100,6 +100,8 @@ update (ConclaveScrubber *self)
   update_label (self, at, total);
   gtk_widget_set_visible (self->live_button, !replay);
   gtk_widget_set_sensitive (self->live_button, !following);
+  /* At the present there is nothing ahead to play or jump to. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), !following);
   for (guint i = 0; i < G_N_ELEMENTS (self->jump_buttons); i++)
     gtk_widget_set_sensitive (self->jump_buttons[i], !following);
 }

@@ -171,9 +171,12 @@ set_cluster (gpointer         view,
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (cluster, "notify::frozen", G_CALLBACK (_conclave_window_update_actions),
                                self, G_CONNECT_SWAPPED);
-      self->faults = g_object_ref (conclave_cluster_get_faults (cluster));
-      g_signal_connect_object (self->faults, "changed", G_CALLBACK (_conclave_window_update_actions), self,
-                               G_CONNECT_SWAPPED);
+      /* A recording's faults were, and cannot be changed. */
+      if (!conclave_cluster_is_replay (cluster))
+        self->faults = g_object_ref (conclave_cluster_get_faults (cluster));
+      if (self->faults != NULL)
+        g_signal_connect_object (self->faults, "changed", G_CALLBACK (_conclave_window_update_actions), self,
+                                 G_CONNECT_SWAPPED);
     }
   conclave_inspector_set_faults (CONCLAVE_INSPECTOR (self->inspector), self->faults);
   conclave_cluster_view_set_faults (CONCLAVE_CLUSTER_VIEW (self->cluster_view), self->faults);
