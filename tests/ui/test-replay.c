@@ -373,6 +373,28 @@ test_round_trip (UiFixture *f, gconstpointer data)
     g_assert_null (conclave_session_get_replay_problem (f->session));
   }
 
+  /* Dropped onto the window (its drop target, as a drag would end). */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->window));
+    g_autoptr(GFile) file = g_file_new_for_path (plain);
+    g_auto(GValue) value = G_VALUE_INIT;
+    g_autofree char *title = NULL;
+    gboolean dropped = FALSE;
+
+    g_value_init (&value, G_TYPE_FILE);
+    g_value_set_object (&value, file);
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+        if (GTK_IS_DROP_TARGET (controller))
+          g_signal_emit_by_name (controller, "drop", &value, 10.0, 10.0, &dropped);
+      }
+    g_assert_true (dropped);
+    g_object_get (cluster (f), "title", &title, NULL);
+    g_assert_cmpstr (title, ==, "class.jsonl");
+    g_assert_true (conclave_session_is_replay (f->session));
+  }
+
   /* New Class: live again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-class", NULL));
   g_assert_false (conclave_session_is_replay (f->session));
