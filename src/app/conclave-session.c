@@ -231,7 +231,7 @@ conclave_session_get_child_linger_ns (ConclaveSession *self)
 
   g_return_val_if_fail (CONCLAVE_IS_SESSION (self), 0);
 
-  tempo = self->cluster != NULL ? conclave_cluster_get_tempo (self->cluster) : 1.0;
+  tempo = self->cluster != NULL && self->recording == NULL ? conclave_cluster_get_tempo (self->cluster) : 1.0;
   return (gint64) (CHILD_LINGER_MS * MIN (tempo, 1.0)) * 1000000;
 }
 
@@ -401,9 +401,10 @@ conclave_session_new_cluster (ConclaveSession *self)
   g_return_val_if_fail (CONCLAVE_IS_SESSION (self), FALSE);
 
   /* The tempo the teacher chose carries over to the next chapter. */
-  tempo = self->cluster != NULL ? conclave_cluster_get_tempo (self->cluster)
+  tempo = self->cluster != NULL && self->recording == NULL ? conclave_cluster_get_tempo (self->cluster)
           : self->settings != NULL ? g_settings_get_double (self->settings, "tempo") : 1.0;
-  old = self->cluster != NULL ? g_object_ref (self->cluster) : NULL;
+  /* The one the views show (the past, while the class is scrubbed back). */
+  old = conclave_session_get_cluster (self) != NULL ? g_object_ref (conclave_session_get_cluster (self)) : NULL;
   _conclave_session_forget_picture (self);
   _conclave_session_drop_cluster (self);
   open_cluster (self, tempo);
@@ -430,7 +431,7 @@ conclave_session_close (ConclaveSession *self)
 
   if (self->cluster == NULL)
     return;
-  old = g_object_ref (self->cluster);
+  old = g_object_ref (conclave_session_get_cluster (self));
   _conclave_session_forget_picture (self);
   _conclave_session_drop_cluster (self);
   tell_about (self, FACT_CLUSTER, old);

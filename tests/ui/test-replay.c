@@ -485,6 +485,14 @@ test_live_scrub (UiFixture *f, gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (find_scrubber (GTK_WIDGET (f->window))), "scrub.live", NULL));
   g_assert_true (conclave_session_is_following (f->session));
   g_assert_true (cluster (f) == live);
+
+  /* Scrubbed back, a new class starts live and clean. */
+  drag_to (f, start + (end - start) / 2);
+  g_assert_false (conclave_session_is_following (f->session));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-class", NULL));
+  g_assert_true (conclave_session_is_following (f->session));
+  g_assert_false (conclave_cluster_is_replay (cluster (f)));
+  g_assert_cmpuint (n_events (cluster (f)), ==, 0);   /* (the old class had hundreds) */
 }
 
 int
