@@ -32,8 +32,8 @@ typedef struct {
  * layout): what a process did, and what was done to it. A crash shows once,
  * where the process died (its "exited" by a signal), not also where the
  * controller sent the signal. */
-static gboolean
-is_marked (guint16 type)
+gboolean
+_conclave_timeline_is_marked (guint16 type)
 {
   switch (type)
     {
@@ -86,7 +86,7 @@ collect_mark (const ConclaveEvent *event,
   Collect *collect = user_data;
   ConclaveTimelineMark mark;
 
-  if (!is_marked (event->type))
+  if (!_conclave_timeline_is_marked (event->type))
     return TRUE;
   mark.row = event_row (collect->frame, event);
   if (mark.row < 0)

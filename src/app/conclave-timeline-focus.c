@@ -10,34 +10,44 @@
 
 #include "conclave-timeline-frame.h"
 
-typedef struct {
-  guint  left;
-  gint64 time_ns;
-} Later;
-
 static gboolean
-count_down (const ConclaveEvent *event,
-            guint64              index,
-            gpointer             user_data)
+gather_time (const ConclaveEvent *event,
+             guint64              index,
+             gpointer             user_data)
 {
-  Later *later = user_data;
-
-  later->time_ns = MAX (later->time_ns, event->time_ns);
-  return --later->left > 0;
+  if (_conclave_timeline_is_marked (event->type))
+    g_array_append_val ((GArray *) user_data, event->time_ns);
+  return TRUE;
 }
 
-/* Logical layout: the time of about `steps` events after time_ns (the
- * right edge that shows them after the picked one), looking at most 10 s on. */
+static int
+compare_times (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 ta = *(const gint64 *) a, tb = *(const gint64 *) b;
+
+  return ta < tb ? -1 : ta > tb;
+}
+
+/* Logical layout: the time of the `steps`-th step after time_ns (the right
+ * edge that shows them after the picked one), looking at most 10 s on.
+ * Counted in time order, as the layout places them, never in the order
+ * the lines arrived: under load one process's lines come in a burst after
+ * the others', and counting arrivals then reached far past `steps` steps,
+ * scrolling the picked event out on the left. */
 static gint64
 time_of_later_event (ConclaveTimeline *self,
                      gint64            time_ns,
                      guint             steps)
 {
-  Later later = { MAX (steps, 1), time_ns };
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   conclave_event_store_foreach_in_range (conclave_cluster_get_store (timeline_cluster (self)), time_ns,
-                                         time_ns + 10 * G_TIME_SPAN_SECOND * 1000, count_down, &later);
-  return later.time_ns;
+                                         time_ns + 10 * G_TIME_SPAN_SECOND * 1000, gather_time, times);
+  if (times->len == 0)
+    return time_ns;
+  g_array_sort (times, compare_times);
+  return g_array_index (times, gint64, MIN (MAX (steps, 1), times->len) - 1);
 }
 
 void

@@ -67,6 +67,8 @@ void _conclave_timeline_label_clear (gpointer label);
 void _conclave_timeline_set_following (ConclaveTimeline *self,
                                        gboolean          following);
 /* The session's focused event changed (conclave-timeline-focus.c). */
+/* Whether an event of this type is a step (a dot) on the timeline. */
+gboolean _conclave_timeline_is_marked (guint16 type);
 void _conclave_timeline_focus (gpointer view,
                                guint64  index);
 

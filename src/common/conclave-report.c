@@ -642,11 +642,18 @@ creport_read_commands (CReportCommandFunc cb, void *data)
   return ret;
 }
 
+/* However slowly the controller reads, a process never waits longer than
+ * this at exit. */
+#define DRAIN_CAP_NS (10LL * 1000 * 1000 * 1000)
+
 void
 creport_drain (int ms)
 {
   int saved = errno;
-  int64_t deadline = creport_now_ns () + (int64_t) ms * 1000000;
+  int64_t start = creport_now_ns ();
+  int64_t idle_ns = (int64_t) ms * 1000000;
+  int64_t deadline = start + idle_ns;
+  size_t before = (size_t) -1;
 
   for (;;)
     {
@@ -661,6 +668,12 @@ creport_drain (int ms)
       fd = state == CHAN_OPEN ? chan_fd : -1;
       lock_leave ();
       now = creport_now_ns ();
+      /* A controller that is taking lines, however slowly (a loaded
+       * machine, a sanitizer build), gets them all; one that takes
+       * nothing for `ms` (stopped, gone) is given up on. */
+      if (left < before)
+        deadline = now + idle_ns < start + DRAIN_CAP_NS ? now + idle_ns : start + DRAIN_CAP_NS;
+      before = left;
       if (left == 0 || now >= deadline)
         break;
       if (fd >= 0)

@@ -112,10 +112,11 @@ int  creport_read_commands (CReportCommandFunc cb, void *data);
  * or now and then). */
 void creport_flush (void);
 
-/* At exit: flush, and wait at most `ms` for the controller to take what is
- * still queued (a slow controller would otherwise lose the process's last
- * lines unseen and uncounted). Returns at once when nothing is queued or
- * nobody listens. The one place the reporter ever waits. */
+/* At exit: flush, and wait for the controller to take what is still queued
+ * (a slow controller would otherwise lose the process's last lines unseen
+ * and uncounted): as long as it keeps taking lines, up to 10 s in all, and
+ * at most `ms` once it takes nothing. Returns at once when nothing is
+ * queued or nobody listens. The one place the reporter ever waits. */
 void creport_drain (int ms);
 
 /* Batching on (1) or off (0, the default): with it, an event is written

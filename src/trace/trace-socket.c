@@ -87,8 +87,9 @@ trace_start (void)
   inside = 0;
 }
 
-/* The longest a process waits at exit for the controller to take its last
- * lines: bounded, so a stopped controller delays an exit by this at most. */
+/* The longest a process waits at exit for a controller that takes none of
+ * its last lines: a stopped controller delays an exit by this at most (one
+ * that keeps reading gets them all, up to 10 s; see creport_drain). */
 #define TRACE_EXIT_DRAIN_MS 500
 
 __attribute__ ((destructor)) static void

@@ -91,7 +91,20 @@ trace_test_wait_paired (ConclaveCluster *cluster, guint64 delivered, gboolean al
 {
   Paired p = { delivered, all };
 
-  trace_test_wait (cluster, is_paired, &p, seconds, "every receive paired with its send");
+  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_TIME_SPAN_SECOND);
+  guint64 counts[5];
+
+  while (!is_paired (cluster, &p) && g_get_monotonic_time () <= deadline)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  if (is_paired (cluster, &p))
+    return;
+  /* Say what is missing: the figures tell a slow machine from a lost line. */
+  conclave_matcher_count (conclave_cluster_get_matcher (cluster), counts);
+  g_error ("Timed out after %.1f s waiting for every receive paired with its send: "
+           "%" G_GUINT64_FORMAT " delivered of %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
+           " unsent, %" G_GUINT64_FORMAT " in flight, %" G_GUINT64_FORMAT " lines lost",
+           seconds, counts[CONCLAVE_MESSAGE_DELIVERED], delivered, counts[CONCLAVE_MESSAGE_UNSENT],
+           counts[CONCLAVE_MESSAGE_IN_FLIGHT], lines_lost (cluster));
 }
 
 static gboolean
