@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 
+#include "conclave-inspector.h"
 #include "conclave-leaders.h"
 #include "conclave-matcher.h"
 #include "conclave-save.h"
@@ -174,6 +175,12 @@ drag_to (UiFixture *f, gint64 time_ns)
   gtk_range_set_value (slider (f), (time_ns - start) / 1e9);
 }
 
+static const char *
+inspector_value (UiFixture *f, const char *row)
+{
+  return conclave_inspector_get_value (CONCLAVE_INSPECTOR (conclave_window_get_view_widget (f->window, "inspector")), row);
+}
+
 /* Scrubbing to just before the crash shows the crashed leader alive and
  * leading; to the crash's end, crashed. */
 static void
@@ -189,6 +196,12 @@ assert_scrubs_over_crash (UiFixture *f, const char *crashed)
   g_assert_nonnull (node);
   g_assert_cmpint (conclave_node_get_state (node), ==, CONCLAVE_NODE_RUNNING);
   g_assert_true (conclave_node_is_leader (node));
+  /* The inspector says what it was then. */
+  conclave_session_set_selected (f->session, node);
+  ui_test_run_for (100);
+  g_test_message ("%s before its crash: %s, %s", crashed, inspector_value (f, "state"), inspector_value (f, "group-role"));
+  g_assert_cmpstr (inspector_value (f, "group-role"), ==, "leader");
+  g_assert_cmpstr (inspector_value (f, "state"), ==, "Running");   /* (the tests run untranslated) */
   ui_test_look (f->window, "timeline", "replay-before-crash");
 
   drag_to (f, crash + 2 * G_TIME_SPAN_SECOND * 1000);
@@ -196,6 +209,11 @@ assert_scrubs_over_crash (UiFixture *f, const char *crashed)
   g_assert_nonnull (node);
   g_assert_cmpint (conclave_node_get_state (node), ==, CONCLAVE_NODE_CRASHED);
   g_assert_false (conclave_node_is_leader (node));
+  g_assert_true (conclave_session_get_selected (f->session) == node);
+  ui_test_run_for (100);
+  g_test_message ("%s after its crash: %s, %s", crashed, inspector_value (f, "state"), inspector_value (f, "group-role"));
+  g_assert_cmpstr (inspector_value (f, "group-role"), !=, "leader");
+  g_assert_cmpstr (inspector_value (f, "state"), !=, "Running");
   ui_test_look (f->window, "timeline", "replay-after-crash");
 }
 
