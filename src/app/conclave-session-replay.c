@@ -381,6 +381,14 @@ conclave_session_open_trace (ConclaveSession *self,
   if (!conclave_trace_load (store, path, &n_bad, &problem, error))
     return FALSE;
   title = g_filename_display_basename (path);
+  /* Nothing to show: the class on screen stays. */
+  if (conclave_event_store_get_end (store) == conclave_event_store_get_first (store))
+    {
+      g_autofree char *why = name_problem (path, title, problem);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("it holds no events (%s)"), why);
+      return FALSE;
+    }
   if ((cluster = conclave_cluster_new_replay (store, title, error)) == NULL)
     return FALSE;
   old = conclave_session_get_cluster (self) ? g_object_ref (conclave_session_get_cluster (self)) : NULL;

@@ -377,6 +377,20 @@ test_round_trip (UiFixture *f, gconstpointer data)
   g_test_message ("%s", (char *) notices->pdata[1]);
   g_assert_nonnull (strstr (notices->pdata[1], "no-such.jsonl"));
   g_assert_true (conclave_session_is_replay (f->session));
+
+  /* Not a recording at all: a notice, and the recording stays. */
+  {
+    g_autofree char *junk = g_build_filename (dir, "junk.jsonl", NULL);
+
+    g_assert_true (g_file_set_contents (junk, "\x89PNG\r\n\x1a\nnot a trace\n", -1, NULL));
+    ui_test_activate (f->app, "open-trace", g_variant_new_string (junk));
+    g_assert_cmpuint (notices->len, ==, 3);
+    g_test_message ("%s", (char *) notices->pdata[2]);
+    g_assert_nonnull (strstr (notices->pdata[2], "junk.jsonl, line 1: "));
+    g_assert_true (conclave_session_is_replay (f->session));
+    g_assert_cmpuint (shown_events (f), >, 0);
+    g_unlink (junk);
+  }
   g_signal_handlers_disconnect_by_func (f->session, on_notice, notices);
 
   /* `conclave FILE` (GApplication's open) shows it too. */
