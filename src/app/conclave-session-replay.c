@@ -196,8 +196,9 @@ replace_shown (ConclaveSession *self, guint64 end, GError **error)
   _conclave_session_connect (self, cluster);
   conclave_cluster_replay_to (cluster, end);
   set_story (self);
-  restore (self, places, selected);
   _conclave_session_tell_cluster (self, old);
+  /* Once the views look at the new cluster: its nodes, where they were. */
+  restore (self, places, selected);
   return TRUE;
 }
 
@@ -233,8 +234,9 @@ conclave_session_follow (ConclaveSession *self)
   _conclave_session_forget_picture (self);
   _conclave_session_leave_replay (self);
   set_story (self);
-  restore (self, places, selected);
   _conclave_session_tell_cluster (self, old);
+  /* Once the views look at the new cluster: its nodes, where they were. */
+  restore (self, places, selected);
   _conclave_session_cluster_changed (self);
 }
 

@@ -466,6 +466,19 @@ grows (gpointer data)
   return n_events (g->c) > g->above;
 }
 
+static void
+assert_placed (UiFixture *f, ConclaveCluster *c)
+{
+  ConclaveNode *s1 = conclave_cluster_lookup (c, "s1");
+  double x = 0, y = 0;
+
+  g_assert_nonnull (s1);
+  g_assert_true (conclave_session_get_position (f->session, s1, &x, &y));
+  g_assert_cmpfloat (x, ==, 0.125);
+  g_assert_cmpfloat (y, ==, 0.75);
+  g_assert_true (conclave_session_get_selected (f->session) == s1);
+}
+
 /* Scrubbing back in a live class shows the past; the class goes on
  * meanwhile, and Live shows it again. */
 static void
@@ -482,9 +495,13 @@ test_live_scrub (UiFixture *f, gconstpointer data)
   live = cluster (f);
   g_assert_true (conclave_session_is_following (f->session));
   g_assert_true (conclave_session_get_time_range (f->session, &start, &end));
+  /* Where the teacher put s1, and that it is selected, stay. */
+  conclave_session_set_position (f->session, conclave_cluster_lookup (live, "s1"), 0.125, 0.75);
+  conclave_session_set_selected (f->session, conclave_cluster_lookup (live, "s1"));
   drag_to (f, start + (end - start) / 2);
   g_assert_false (conclave_session_is_following (f->session));
   past = cluster (f);
+  assert_placed (f, past);
   g_assert_true (past != live);
   g_assert_true (conclave_cluster_is_replay (past));
   shown = n_events (past);
@@ -517,6 +534,7 @@ test_live_scrub (UiFixture *f, gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (find_scrubber (GTK_WIDGET (f->window))), "scrub.live", NULL));
   g_assert_true (conclave_session_is_following (f->session));
   g_assert_true (cluster (f) == live);
+  assert_placed (f, live);
 
   /* Scrubbed back, a new class starts live and clean. */
   drag_to (f, start + (end - start) / 2);
