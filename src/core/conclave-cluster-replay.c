@@ -289,10 +289,12 @@ feed_one (ConclaveCluster *self, const ConclaveEvent *recorded)
       lost (self, &e);
       return;
     }
-  if (e.type >= CONCLAVE_EVENT_SPAWN)
+  /* The controller's own, and the checker's verdicts; everything else a
+   * process said (an ERROR too: a line of its that was malformed). */
+  if (CONCLAVE_EVENT_IS_CONTROLLER (e.type) || e.type == CONCLAVE_EVENT_VIOLATION)
     {
       e.proc = own_proc (self, recorded->proc);
-      if (CONCLAVE_EVENT_IS_CONTROLLER (e.type))
+      if (e.type != CONCLAVE_EVENT_VIOLATION)
         controller (self, &e);
     }
   else

@@ -79,6 +79,18 @@ assert_same_events (ConclaveEventStore *live, ConclaveEventStore *replay)
     }
   g_test_message ("%" G_GUINT64_FORMAT " events alike", n);
   g_assert_cmpuint (n, >, 50);
+  /* Each process said as many lines, as many of them malformed. */
+  for (guint i = 1; i < conclave_event_store_get_n_processes (live); i++)
+    {
+      ConclaveProcessInfo *p = conclave_event_store_get_process (live, i);
+      ConclaveProcessInfo *q = conclave_event_store_find_process (replay, p->pid);
+
+      g_assert_nonnull (q);
+      g_assert_cmpuint (q->lines, ==, p->lines);
+      g_assert_cmpuint (q->errors, ==, p->errors);
+      g_assert_cmpint (q->ppid, ==, p->ppid);
+      g_assert_cmpint (q->first_ns, ==, p->first_ns);
+    }
 }
 
 static void
