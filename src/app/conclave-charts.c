@@ -169,7 +169,7 @@ on_cluster_changed (gpointer view)
   if (cluster_of (self) == NULL)
     return;
   conclave_session_read_new_events (cluster_of (self), &self->next_index, read_event, self);
-  forget_old (self, g_get_monotonic_time () * 1000);
+  forget_old (self, conclave_session_get_now_ns (self->session));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -527,7 +527,7 @@ conclave_charts_snapshot (GtkWidget   *widget,
   conclave_palette_widget_fg (widget, &chart.fg);
   chart.x0 = chart.line * 4;
   chart.x1 = width - chart.line * 3.5;
-  chart.now = g_get_monotonic_time () * 1000;
+  chart.now = conclave_session_get_now_ns (self->session);
   chart.cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   draw_rates (&chart, chart.line * 0.5, height * 0.62);
   draw_leader_strip (&chart, height * 0.62 + chart.line * 1.6, height - chart.line * 0.4);

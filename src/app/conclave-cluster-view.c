@@ -131,7 +131,7 @@ set_cluster (gpointer         view,
       g_signal_connect_object (cluster, "node-removed", G_CALLBACK (on_node_removed), self, 0);
       g_signal_connect_object (cluster, "items-changed", G_CALLBACK (on_nodes_changed), self,
                                G_CONNECT_SWAPPED);
-      self->links_from_ns = g_get_monotonic_time () * 1000;
+      self->links_from_ns = conclave_session_get_now_ns (self->session);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -229,7 +229,7 @@ conclave_cluster_view_snapshot (GtkWidget   *widget,
                                 GtkSnapshot *snapshot)
 {
   ConclaveClusterView *self = CONCLAVE_CLUSTER_VIEW (widget);
-  gint64 now_ns = g_get_monotonic_time () * 1000;
+  gint64 now_ns = self->session ? conclave_session_get_now_ns (self->session) : g_get_monotonic_time () * 1000;
 
   clear_spots (self);
   self->animating = FALSE;

@@ -56,7 +56,7 @@ _conclave_timeline_focus (gpointer view,
 {
   ConclaveTimeline *self = view;
   const ConclaveEvent *event;
-  gint64 now = g_get_monotonic_time () * 1000;
+  gint64 now = conclave_session_get_now_ns (self->session);
   double width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 200);
 
   self->painter->focused = index;

@@ -33,11 +33,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static gint64
-now_ns (void)
-{
-  return g_get_monotonic_time () * 1000;
-}
+/* The session's moment: the present, or the scrubber's time. */
+#define now_ns() (self->session != NULL ? conclave_session_get_now_ns (self->session) : g_get_monotonic_time () * 1000)
 
 static gboolean
 on_tick (GtkWidget     *widget,

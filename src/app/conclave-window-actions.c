@@ -227,7 +227,8 @@ update_app_actions (ConclaveWindow *self,
   static const char * const node_actions[] = {
     "crash-node", "stop-node", "pause-node", "resume-node", "restart-node", "remove-node",
   };
-  gboolean has_cluster = window_cluster (self) != NULL;
+  /* A recording runs no process: nothing to add, crash or pace. */
+  gboolean has_cluster = window_cluster (self) != NULL && !conclave_session_is_replay (self->session);
   gboolean has_nodes = has_cluster && g_list_model_get_n_items (G_LIST_MODEL (window_cluster (self))) > 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (node_actions); i++)
@@ -236,7 +237,7 @@ update_app_actions (ConclaveWindow *self,
   app_action_set_enabled (app, "add-client", has_cluster);
   app_action_set_enabled (app, "add-server-role", has_cluster);
   app_action_set_enabled (app, "add-client-role", has_cluster);
-  app_action_set_enabled (app, "start-scenario", has_cluster);
+  app_action_set_enabled (app, "start-scenario", window_cluster (self) != NULL);
   app_action_set_enabled (app, "run-program", has_cluster);
   app_action_set_enabled (app, "partition", has_nodes);
   app_action_set_enabled (app, "heal", has_cluster);
@@ -261,11 +262,14 @@ _conclave_window_update_actions (ConclaveWindow *self)
   ConclaveNodeState state = selected ? conclave_node_get_state (selected) : CONCLAVE_NODE_EXITED;
   gboolean alive = state == CONCLAVE_NODE_STARTING || state == CONCLAVE_NODE_RUNNING ||
                    state == CONCLAVE_NODE_PAUSED;
-  gboolean top_level = selected != NULL && conclave_node_get_parent (selected) == NULL;
+  gboolean live = self->session != NULL && !conclave_session_is_replay (self->session);
+  gboolean top_level = live && selected != NULL && conclave_node_get_parent (selected) == NULL;
   gboolean has_nodes = window_cluster (self) && g_list_model_get_n_items (G_LIST_MODEL (window_cluster (self))) > 0;
 
   if (self->session == NULL)  /* still being built */
     return;
+  gtk_widget_set_visible (self->tempo_button, live);
+  gtk_widget_set_visible (self->freeze_button, live);
   if (app != NULL)
     update_app_actions (self, G_ACTION_MAP (app));
   gtk_widget_action_set_enabled (widget, "win.new-class", has_nodes);
@@ -274,8 +278,8 @@ _conclave_window_update_actions (ConclaveWindow *self)
   gtk_widget_action_set_enabled (widget, "win.pause-selected", top_level && alive);
   gtk_widget_action_set_enabled (widget, "win.restart-selected", top_level);
   gtk_widget_action_set_enabled (widget, "win.remove-selected", top_level);
-  gtk_widget_action_set_enabled (widget, "win.tempo-faster", window_cluster (self) != NULL);
-  gtk_widget_action_set_enabled (widget, "win.tempo-slower", window_cluster (self) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.tempo-faster", live && window_cluster (self) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.tempo-slower", live && window_cluster (self) != NULL);
   gtk_widget_action_set_enabled (widget, "win.leave-presentation",
                                  conclave_session_get_presentation (self->session) ||
                                  _conclave_window_card_open (self));

@@ -52,6 +52,7 @@ struct _ConclaveWindow
   AdwStatusPage        *error_page;
   GtkPaned             *side_paned;
   GtkPaned             *main_paned;
+  GtkWidget            *scrubber;
 };
 
 /* The session holds the cluster; the window only asks. */

@@ -15,7 +15,9 @@
 #include "conclave-events-view.h"
 #include "conclave-inspector.h"
 #include "conclave-kind-legend.h"
+#include "conclave-open.h"
 #include "conclave-save.h"
+#include "conclave-scrubber.h"
 #include "conclave-timeline.h"
 #include "conclave-welcome-page.h"
 #include "conclave-window-private.h"
@@ -169,9 +171,12 @@ set_cluster (gpointer         view,
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (cluster, "notify::frozen", G_CALLBACK (_conclave_window_update_actions),
                                self, G_CONNECT_SWAPPED);
-      self->faults = g_object_ref (conclave_cluster_get_faults (cluster));
-      g_signal_connect_object (self->faults, "changed", G_CALLBACK (_conclave_window_update_actions), self,
-                               G_CONNECT_SWAPPED);
+      /* A recording's faults were, and cannot be changed. */
+      if (!conclave_cluster_is_replay (cluster))
+        self->faults = g_object_ref (conclave_cluster_get_faults (cluster));
+      if (self->faults != NULL)
+        g_signal_connect_object (self->faults, "changed", G_CALLBACK (_conclave_window_update_actions), self,
+                                 G_CONNECT_SWAPPED);
     }
   conclave_inspector_set_faults (CONCLAVE_INSPECTOR (self->inspector), self->faults);
   conclave_cluster_view_set_faults (CONCLAVE_CLUSTER_VIEW (self->cluster_view), self->faults);
@@ -241,6 +246,7 @@ bind_session (ConclaveWindow *self)
   conclave_events_view_set_session (CONCLAVE_EVENTS_VIEW (self->event_log), self->session);
   conclave_inspector_set_session (CONCLAVE_INSPECTOR (self->inspector), self->session);
   _conclave_window_init_card (self);
+  conclave_scrubber_set_session (CONCLAVE_SCRUBBER (self->scrubber), self->session);
   conclave_session_watch (self->session, self, &watch);
   g_signal_connect_object (self->session, "notice", G_CALLBACK (on_notice), self, 0);
   g_signal_connect_object (self->session, "notify::n-violations",
@@ -369,6 +375,7 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   g_type_ensure (CONCLAVE_TYPE_EVENTS_VIEW);
   g_type_ensure (CONCLAVE_TYPE_INSPECTOR);
   g_type_ensure (CONCLAVE_TYPE_KIND_LEGEND);
+  g_type_ensure (CONCLAVE_TYPE_SCRUBBER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/conclave/Conclave/conclave-window.ui");
@@ -396,6 +403,7 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, timeline_tools);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, scrubber);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, charts);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, event_log);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, inspector);
@@ -428,6 +436,7 @@ conclave_window_init (ConclaveWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   label_dropdown (self->add_server_button, _("Choose the Server’s Role"));
   label_dropdown (self->add_client_button, _("Choose the Client’s Role"));
+  conclave_open_accept_drops (self, GTK_WIDGET (self));
   g_signal_connect_object (self->view_stack, "notify::visible-child-name",
                            G_CALLBACK (on_view_changed), self, G_CONNECT_SWAPPED);
 }

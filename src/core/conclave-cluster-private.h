@@ -53,10 +53,26 @@ struct _ConclaveCluster {
   ConclaveTraceRecorder *recorder;    /* NULL when not recording */
   GRegex                *leader_pattern; /* a program's "I lead" line; NULL: none */
   GHashTable            *folded;      /* proc index → Folded: children that never touched a socket */
+
+  /* A replay (conclave-cluster-replay.c): no process, events from a recording. */
+  gboolean               replay;
+  ConclaveEventStore    *source;      /* the recording's events */
+  guint64                source_next; /* the next source event to feed */
+  GHashTable            *strings;     /* source string id → ours */
+  gint64                 last_expiry; /* the recorded loss moment already expired */
+  GArray                *pending;     /* translated events not yet in the store */
 };
 
 
 void _conclave_cluster_queue_changed (ConclaveCluster *self);
+/* One event of a process (proc set) into the models, not yet the store. */
+void _conclave_cluster_take          (ConclaveCluster *self, const ConclaveEvent *e);
+/* Messages in flight too long at now_ns become lost. */
+void _conclave_cluster_expire        (ConclaveCluster *self, gint64 now_ns);
+/* A top-level node's process ended: state, leadership, children. */
+void _conclave_cluster_node_ended    (ConclaveCluster *self, ConclaveNode *node, gint code, gint signum);
+/* conclave-cluster-replay.c: the replay's fields, freed. */
+void _conclave_cluster_replay_clear  (ConclaveCluster *self);
 /* Feeds events [first, end of store) to the matcher and the checker. */
 void _conclave_cluster_digest        (ConclaveCluster *self, guint64 first);
 /* Appends one controller event (spawn, crash, …) about `node` to the store. */
