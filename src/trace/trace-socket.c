@@ -10,6 +10,7 @@
 
 #include "trace-confine.h"
 #include "trace-fault.h"
+#include "trace-hold.h"
 #include "trace-report.h"
 #include "conclave-report.h"
 
@@ -301,6 +302,8 @@ close (int fd)
   creport_fd_closing (fd);
   if (is_traced (kind))
     trace_fd_addrs (fd, &addrs);
+  if (kind == TRACE_FD_UDP)
+    trace_hold_forget_fd (fd);
   trace_fd_forget (fd);
   rc = REAL (close) (fd);
   saved = errno;
@@ -340,6 +343,7 @@ fork (void)
       /* The child: its own dice, its own connection, saying who its parent is. */
       inside = 0;
       trace_fault_after_fork ();
+      trace_hold_after_fork ();
       creport_after_fork ();
       creport_flush ();
     }

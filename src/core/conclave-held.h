@@ -1,0 +1,39 @@
+/* conclave-held.h — one message a receiver holds (step mode): an item of
+ * the hold queue (ConclaveHold), as the queue panel lists it.
+ *
+ * Immutable: what the `held` event said, the receiving node and the
+ * message's id as the release command names it. Never sends anything.
+ */
+#pragma once
+
+#include <glib-object.h>
+#include "conclave-event-store.h"
+
+G_BEGIN_DECLS
+
+#define CONCLAVE_TYPE_HELD (conclave_held_get_type ())
+G_DECLARE_FINAL_TYPE (ConclaveHeld, conclave_held, CONCLAVE, HELD, GObject)
+
+/* `e` is the HELD event at `index` of `store`; `node` the receiver's name. */
+ConclaveHeld *conclave_held_new            (ConclaveEventStore  *store,
+                                            const ConclaveEvent *e,
+                                            guint64              index,
+                                            const char          *node);
+/* The held event's index in the store: the id the release calls take. */
+guint64       conclave_held_get_index      (ConclaveHeld *self);
+guint32       conclave_held_get_proc       (ConclaveHeld *self);
+guint64       conclave_held_get_key        (ConclaveHeld *self);
+gboolean      conclave_held_get_key_is_hash (ConclaveHeld *self);
+gint64        conclave_held_get_time_ns    (ConclaveHeld *self);
+/* The receiving node. */
+const char   *conclave_held_get_node       (ConclaveHeld *self);
+const char   *conclave_held_get_kind       (ConclaveHeld *self);
+const char   *conclave_held_get_src        (ConclaveHeld *self);
+const char   *conclave_held_get_dst        (ConclaveHeld *self);
+const char   *conclave_held_get_preview    (ConclaveHeld *self);
+/* "PID:N" (conclave-node's id) or the payload hash in 16 hex digits. */
+const char   *conclave_held_get_message_id (ConclaveHeld *self);
+/* A chunk of a TCP stream: released only in order, never reordered. */
+gboolean      conclave_held_is_stream      (ConclaveHeld *self);
+
+G_END_DECLS

@@ -1,0 +1,43 @@
+/* trace-hold.h — step mode inside an unmodified program.
+ *
+ * While the controller holds the node, a receive on a datagram socket reads
+ * what the kernel has into the shim's queue (each reported as `held`) and
+ * waits (a non-blocking call fails with EAGAIN) until the controller
+ * releases a datagram for that socket: then it returns that one, reported
+ * as `recv`, as if it had just arrived. Released datagrams of one socket
+ * come in the order they were released. Losing the controller, or lifting
+ * the hold, releases everything held in queue order: nothing is kept
+ * forever. A signal ends the wait with EINTR, as it would end the real
+ * call. Streams are never held here (TCP keeps its order by itself).
+ */
+#pragma once
+
+#include "conclave-command.h"
+#include "trace-confine.h"
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+/* One datagram handed to the program (data is the caller's to free). */
+typedef struct {
+  unsigned char *data;
+  size_t         len;
+  TraceSockaddr  from;
+  socklen_t      from_len;
+} TraceHeld;
+
+/* 1 if a receive on datagram socket fd must go through the queue. */
+int  trace_hold_wanted     (int fd);
+/* Waits for a released datagram for fd (see above): 1 with *out filled
+ * (reported as received; MSG_PEEK leaves it queued), 0 if fd is not held
+ * (any more) and nothing is queued for it (take the ordinary path), -1
+ * with errno set (EAGAIN, EINTR). `nonblock`: the call must not wait. */
+int  trace_hold_receive    (int fd, int nonblock, int peek, TraceHeld *out);
+/* A `hold` or `release` command (under the command lock). */
+void trace_hold_apply      (const CCommand *cmd);
+/* The controller is gone: release everything, hold nothing more. */
+void trace_hold_lift       (void);
+/* fd is being closed: what it held goes (reported as dropped). */
+void trace_hold_forget_fd  (int fd);
+/* In a forked child: the queue is the parent's. */
+void trace_hold_after_fork (void);
