@@ -1,0 +1,124 @@
+/* test-trace-hold.c — step mode on an unmodified Python program under the
+ * trace shim, through a real ConclaveCluster: datagrams that arrive while
+ * it is held are read into the shim's queue (a non-blocking receive gets
+ * EAGAIN, a blocking one waits); the program then gets exactly what the
+ * teacher released, in the order released: a dropped one never, a
+ * duplicated one twice. */
+#include "trace-test-util.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define PYTHON "/usr/bin/python3"
+
+static void
+send_datagrams (guint port, const char * const *texts)
+{
+  struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons (port) };
+  int fd = socket (AF_INET, SOCK_DGRAM, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  to.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  for (guint i = 0; texts[i] != NULL; i++)
+    g_assert_cmpint (sendto (fd, texts[i], strlen (texts[i]), 0, (struct sockaddr *) &to, sizeof to),
+                     ==, (ssize_t) strlen (texts[i]));
+  close (fd);
+}
+
+static gboolean
+holds (ConclaveCluster *cluster, gpointer data)
+{
+  return conclave_hold_get_n_held (conclave_cluster_get_hold (cluster)) >= GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+printed (ConclaveCluster *cluster, gpointer data)
+{
+  g_autofree char *out = trace_test_node_stdout (conclave_cluster_lookup (cluster, "s1"));
+
+  return strstr (out, data) != NULL;
+}
+
+/* The held message whose payload preview is `text`. */
+static guint64
+held_index (ConclaveCluster *cluster, const char *text)
+{
+  GListModel *queue = G_LIST_MODEL (conclave_cluster_get_hold (cluster));
+
+  for (guint i = 0; i < g_list_model_get_n_items (queue); i++)
+    {
+      g_autoptr(ConclaveHeld) held = g_list_model_get_item (queue, i);
+
+      if (g_str_equal (conclave_held_get_preview (held), text))
+        return conclave_held_get_index (held);
+    }
+  g_error ("%s is not held", text);
+}
+
+static void
+release (ConclaveCluster *cluster, const char *text, ConclaveRelease action)
+{
+  g_assert_true (conclave_hold_release (conclave_cluster_get_hold (cluster), held_index (cluster, text), action));
+}
+
+static void
+test_python_held (void)
+{
+  ConclaveCluster *cluster = trace_test_cluster ();
+  ConclaveHold *hold = conclave_cluster_get_hold (cluster);
+  g_autofree char *script = trace_test_source ("held_receiver.py");
+  const char *argv[] = { PYTHON, script, "{port}", NULL };
+  const char *texts[] = { "one", "two", "three", "four", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  ConclaveNode *s1;
+  GListModel *queue = G_LIST_MODEL (hold);
+
+  conclave_hold_set_all (hold, TRUE);
+  s1 = conclave_cluster_add_program (cluster, "s1", argv, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  trace_test_wait_bound (cluster, "s1", 20);
+  send_datagrams (conclave_cluster_get_base_port (cluster), texts);
+  g_assert_true (conclave_cluster_send_input (cluster, "s1", "go", &error));
+  g_assert_no_error (error);
+
+  /* all four read into the queue, in arrival order; the program got none */
+  trace_test_wait (cluster, holds, GUINT_TO_POINTER (4), 20, "four held datagrams");
+  trace_test_wait (cluster, printed, "held\n", 20, "the non-blocking receive to fail");
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(ConclaveHeld) held = g_list_model_get_item (queue, i);
+
+      g_assert_cmpstr (conclave_held_get_preview (held), ==, texts[i]);
+      g_assert_cmpstr (conclave_held_get_node (held), ==, "s1");
+      g_assert_true (conclave_held_get_key_is_hash (held));
+    }
+  g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_RECV, NULL, s1), ==, 0);
+  g_assert_null (strstr (trace_test_node_stdout (s1), "one"));
+
+  /* reordered, one dropped, one doubled */
+  release (cluster, "two", CONCLAVE_RELEASE_DELIVER);
+  trace_test_wait (cluster, printed, "held\ntwo\n", 20, "the second datagram first");
+  release (cluster, "one", CONCLAVE_RELEASE_DELIVER);
+  release (cluster, "three", CONCLAVE_RELEASE_DROP);
+  release (cluster, "four", CONCLAVE_RELEASE_DUPLICATE);
+  g_assert_cmpuint (g_list_model_get_n_items (queue), ==, 0);
+  trace_test_wait_ended (cluster, "s1", 20);
+  g_assert_cmpint (conclave_node_get_exit_code (s1), ==, 0);
+  out = trace_test_node_stdout (s1);
+  g_assert_cmpstr (out, ==, "bound\nheld\ntwo\none\nfour\nfour\n");
+  g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_RECV, NULL, s1), ==, 4);
+  g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_HELD, NULL, s1), ==, 4);
+  g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_DROP, NULL, s1), ==, 1);
+  trace_test_finish (cluster);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/trace/hold/python", test_python_held);
+  return g_test_run ();
+}
