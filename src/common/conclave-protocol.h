@@ -18,6 +18,8 @@
 /* The key chapter 4's group datagrams are authenticated with (random per
  * cluster); see PROTOCOL.md, "Data plane". */
 #define CONCLAVE_ENV_GROUP_KEY "CONCLAVE_GROUP_KEY"
+/* "1": step mode from the first message on (as the `hold` command). */
+#define CONCLAVE_ENV_HOLD "CONCLAVE_HOLD"
 
 /* Longest control line, newline included. */
 #define CONCLAVE_MAX_LINE 65536

@@ -164,6 +164,9 @@ conclave_hold_set_all (ConclaveHold *self, gboolean all)
   if (self->all == !!all)
     return;
   self->all = !!all;
+  /* a node started from now on holds from its first message, not from
+   * whenever it reads the command */
+  conclave_supervisor_setenv (self->cluster->supervisor, CONCLAVE_ENV_HOLD, all ? "1" : NULL);
   nodes = G_LIST_MODEL (self->cluster);
   for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
     {

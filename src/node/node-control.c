@@ -51,6 +51,7 @@ node_control_init (GError **error)
   faults.drop = 0.0;
   faults.delay_ms = 0;
   g_clear_pointer (&faults.isolate, g_strfreev);
+  node_hold_init ();
   if (env == NULL || *env == '\0')
     return TRUE;
   return parse_tempo (env, &tempo, error);

@@ -8,6 +8,7 @@
  */
 #include "node-hold.h"
 
+#include "conclave-protocol.h"
 #include "node-report.h"
 
 #include <stdio.h>
@@ -178,7 +179,13 @@ node_hold_forget_fd (int fd)
 void
 node_hold_after_fork (void)
 {
-  /* The messages stay the parent's: free our copies without a word. */
+  /* The messages stay the parent's: free our copies without a word. The
+   * hold itself stays as it is, as the controller last set it. */
   g_queue_clear_full (&queue, held_free);
-  holding = FALSE;
+}
+
+void
+node_hold_init (void)
+{
+  holding = g_strcmp0 (g_getenv (CONCLAVE_ENV_HOLD), "1") == 0;
 }

@@ -15,6 +15,8 @@
 #include "conclave-command.h"
 #include "node-net.h"
 
+/* Holds from the start if CONCLAVE_HOLD is "1". */
+void     node_hold_init       (void);
 gboolean node_hold_on         (void);
 /* Keeps a message (`data`, `len` bytes as it arrived on `link`) that
  * would be handed to func now, and reports it as held. */

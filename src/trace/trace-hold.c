@@ -209,7 +209,14 @@ trace_hold_after_fork (void)
   while ((e = unlink_first (&ready, any, NULL)) != NULL)
     free (e);
   queued = 0;
-  holding = 0;
+}
+
+void
+trace_hold_init (void)
+{
+  const char *env = getenv (CONCLAVE_ENV_HOLD);
+
+  __atomic_store_n (&holding, env != NULL && strcmp (env, "1") == 0, __ATOMIC_RELAXED);
 }
 
 /* ---- receiving ----------------------------------------------------------- */

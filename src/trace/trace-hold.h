@@ -26,6 +26,8 @@ typedef struct {
   socklen_t      from_len;
 } TraceHeld;
 
+/* Holds from the start if CONCLAVE_HOLD is "1" (at the library's start). */
+void trace_hold_init       (void);
 /* 1 if a receive on datagram socket fd must go through the queue. */
 int  trace_hold_wanted     (int fd);
 /* Waits for a released datagram for fd (see above): 1 with *out filled
@@ -39,5 +41,5 @@ void trace_hold_apply      (const CCommand *cmd);
 void trace_hold_lift       (void);
 /* fd is being closed: what it held goes (reported as dropped). */
 void trace_hold_forget_fd  (int fd);
-/* In a forked child: the queue is the parent's. */
+/* In a forked child: the queue is the parent's (the hold stays as set). */
 void trace_hold_after_fork (void);

@@ -83,6 +83,7 @@ trace_start (void)
   inside = 1;
   read_command_line (program, sizeof program);
   creport_set_batching (1);
+  trace_hold_init ();
   creport_init ("exec", program);
   creport_flush ();
   inside = 0;
