@@ -13,6 +13,7 @@
 #include "conclave-charts.h"
 #include "conclave-cluster-view.h"
 #include "conclave-events-view.h"
+#include "conclave-hold-panel.h"
 #include "conclave-inspector.h"
 #include "conclave-kind-legend.h"
 #include "conclave-save.h"
@@ -169,6 +170,10 @@ set_cluster (gpointer         view,
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (cluster, "notify::frozen", G_CALLBACK (_conclave_window_update_actions),
                                self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (conclave_cluster_get_hold (cluster), "notify::all",
+                               G_CALLBACK (_conclave_window_update_actions), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (conclave_cluster_get_hold (cluster), "items-changed",
+                               G_CALLBACK (_conclave_window_update_actions), self, G_CONNECT_SWAPPED);
       self->faults = g_object_ref (conclave_cluster_get_faults (cluster));
       g_signal_connect_object (self->faults, "changed", G_CALLBACK (_conclave_window_update_actions), self,
                                G_CONNECT_SWAPPED);
@@ -241,6 +246,10 @@ bind_session (ConclaveWindow *self)
   conclave_charts_set_session (CONCLAVE_CHARTS (self->charts), self->session);
   conclave_events_view_set_session (CONCLAVE_EVENTS_VIEW (self->event_log), self->session);
   conclave_inspector_set_session (CONCLAVE_INSPECTOR (self->inspector), self->session);
+  conclave_hold_panel_set_session (CONCLAVE_HOLD_PANEL (gtk_widget_get_template_child (GTK_WIDGET (self),
+                                                                                     CONCLAVE_TYPE_WINDOW,
+                                                                                     "hold_panel")),
+                                   self->session);
   conclave_session_watch (self->session, self, &watch);
   g_signal_connect_object (self->session, "notice", G_CALLBACK (on_notice), self, 0);
   g_signal_connect_object (self->session, "notify::n-violations",
@@ -368,6 +377,7 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   g_type_ensure (CONCLAVE_TYPE_EVENTS_VIEW);
   g_type_ensure (CONCLAVE_TYPE_INSPECTOR);
   g_type_ensure (CONCLAVE_TYPE_KIND_LEGEND);
+  g_type_ensure (CONCLAVE_TYPE_HOLD_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/conclave/Conclave/conclave-window.ui");
@@ -387,6 +397,9 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_adjustment);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_scale);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, freeze_button);
+  /* step mode: found by name (gtk_widget_get_template_child), no field */
+  gtk_widget_class_bind_template_child_full (widget_class, "hold_panel", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "hold_queue_button", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, presentation_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, stack);

@@ -1,0 +1,152 @@
+/* conclave-step-actions.c — see the header. A release the queue refuses
+ * (it is gone, or it would reorder a TCP stream) is told as a notice,
+ * never silently ignored. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "conclave-step-actions.h"
+
+static ConclaveHold *
+hold_of (gpointer user_data)
+{
+  ConclaveCluster *cluster = conclave_session_get_cluster (CONCLAVE_SESSION (user_data));
+
+  return cluster != NULL ? conclave_cluster_get_hold (cluster) : NULL;
+}
+
+static void
+refused (gpointer user_data, ConclaveHold *hold, guint64 index)
+{
+  ConclaveHeld *held = hold != NULL ? conclave_hold_lookup (hold, index) : NULL;
+
+  if (held != NULL && conclave_held_is_stream (held))
+    conclave_session_notice (CONCLAVE_SESSION (user_data),
+                             _("A TCP stream keeps its order: release its oldest held chunk first"));
+  else
+    conclave_session_notice (CONCLAVE_SESSION (user_data), _("That message is no longer held"));
+}
+
+static void
+release (gpointer user_data, GVariant *parameter, ConclaveRelease how)
+{
+  ConclaveHold *hold = hold_of (user_data);
+  guint64 index = g_variant_get_uint64 (parameter);
+
+  if (hold == NULL || !conclave_hold_release (hold, index, how))
+    refused (user_data, hold, index);
+}
+
+static void
+deliver_message (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  release (user_data, parameter, CONCLAVE_RELEASE_DELIVER);
+}
+
+static void
+drop_message (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  release (user_data, parameter, CONCLAVE_RELEASE_DROP);
+}
+
+static void
+duplicate_message (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  release (user_data, parameter, CONCLAVE_RELEASE_DUPLICATE);
+}
+
+static void
+later_message (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  release (user_data, parameter, CONCLAVE_RELEASE_LATER);
+}
+
+static void
+release_next (gpointer user_data, ConclaveRelease how)
+{
+  ConclaveHold *hold = hold_of (user_data);
+
+  if (hold == NULL || conclave_hold_get_n_held (hold) == 0)
+    conclave_session_notice (CONCLAVE_SESSION (user_data), _("No message is held"));
+  else if (!conclave_hold_release_next (hold, how))
+    conclave_session_notice (CONCLAVE_SESSION (user_data), _("The oldest held message could not be released"));
+}
+
+static void
+deliver_next (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  release_next (user_data, CONCLAVE_RELEASE_DELIVER);
+}
+
+static void
+drop_next (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  release_next (user_data, CONCLAVE_RELEASE_DROP);
+}
+
+static void
+toggle_hold (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_autoptr(GVariant) state = g_action_get_state (G_ACTION (action));
+
+  g_action_change_state (G_ACTION (action), g_variant_new_boolean (!g_variant_get_boolean (state)));
+}
+
+static void
+change_hold (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  ConclaveHold *hold = hold_of (user_data);
+
+  if (hold == NULL)
+    return;
+  conclave_hold_set_all (hold, g_variant_get_boolean (value));
+  g_simple_action_set_state (action, value);
+}
+
+static const GActionEntry entries[] = {
+  { "hold-messages", toggle_hold, NULL, "false", change_hold },
+  { "deliver-next", deliver_next },
+  { "drop-next", drop_next },
+  { "deliver-message", deliver_message, "t" },
+  { "drop-message", drop_message, "t" },
+  { "duplicate-message", duplicate_message, "t" },
+  { "later-message", later_message, "t" },
+};
+
+void
+conclave_step_actions_add (GtkApplication *app, ConclaveSession *session)
+{
+  const char *hold_keys[] = { "h", NULL };
+  const char *next_keys[] = { "n", NULL };
+
+  g_return_if_fail (GTK_IS_APPLICATION (app));
+  g_return_if_fail (CONCLAVE_IS_SESSION (session));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), session);
+  gtk_application_set_accels_for_action (app, "app.hold-messages", hold_keys);
+  gtk_application_set_accels_for_action (app, "app.deliver-next", next_keys);
+}
+
+static void
+set_enabled (GActionMap *app, const char *name, gboolean enabled)
+{
+  GAction *action = g_action_map_lookup_action (app, name);
+
+  if (G_IS_SIMPLE_ACTION (action))
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+void
+conclave_step_actions_update (GActionMap *app, ConclaveCluster *cluster)
+{
+  ConclaveHold *hold = cluster != NULL ? conclave_cluster_get_hold (cluster) : NULL;
+  gboolean any = hold != NULL && conclave_hold_get_n_held (hold) > 0;
+  GAction *action = g_action_map_lookup_action (app, "hold-messages");
+
+  set_enabled (app, "hold-messages", hold != NULL);
+  set_enabled (app, "deliver-next", any);
+  set_enabled (app, "drop-next", any);
+  if (G_IS_SIMPLE_ACTION (action))
+    g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                               g_variant_new_boolean (hold != NULL && conclave_hold_get_all (hold)));
+}

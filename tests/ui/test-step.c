@@ -1,0 +1,176 @@
+/* test-step.c — step mode in the window, through the application's
+ * actions as a teacher's clicks (or D-Bus) reach them: hold every message,
+ * save the trace, deliver the oldest, save again: the second trace has
+ * exactly one more receive, and it is the message that was held first.
+ * The queue panel lists what is held. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "conclave-hold-panel.h"
+#include "conclave-session.h"
+#include "conclave-trace-file.h"
+#include "ui-test-utils.h"
+
+static ConclaveCluster *
+cluster (UiFixture *f)
+{
+  return conclave_session_get_cluster (f->session);
+}
+
+static ConclaveHold *
+hold (UiFixture *f)
+{
+  return conclave_cluster_get_hold (cluster (f));
+}
+
+static gboolean
+a_reply (gpointer data)
+{
+  return ui_test_n_delivered (cluster (data)) >= 1;
+}
+
+static gboolean
+two_held (gpointer data)
+{
+  return conclave_hold_get_n_held (hold (data)) >= 2;
+}
+
+static gboolean
+nothing_held (gpointer data)
+{
+  return conclave_hold_get_n_held (hold (data)) == 0;
+}
+
+/* Receives in the store of the given key (0: any). */
+static guint
+count_recvs (ConclaveEventStore *store, guint64 key)
+{
+  guint n = 0;
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+
+      n += e->type == CONCLAVE_EVENT_RECV && (key == 0 || e->key == key);
+    }
+  return n;
+}
+
+typedef struct {
+  UiFixture *f;
+  guint      recvs;
+} Before;
+
+static gboolean
+one_more_recv (gpointer data)
+{
+  Before *b = data;
+
+  return count_recvs (conclave_cluster_get_store (cluster (b->f)), 0) > b->recvs;
+}
+
+/* Receives in a saved trace: of any key, and of `key`. */
+static guint
+recvs_in_file (const char *path, guint64 key, guint *of_key)
+{
+  g_autoptr(ConclaveEventStore) store = conclave_event_store_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (conclave_trace_load (store, path, NULL, NULL, &error));
+  g_assert_no_error (error);
+  *of_key = count_recvs (store, key);
+  return count_recvs (store, 0);
+}
+
+static GtkWidget *
+find_list_box (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_BOX (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_list_box (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Rows of the queue panel's list. */
+static guint
+panel_rows (UiFixture *f)
+{
+  GtkWidget *panel = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), CONCLAVE_TYPE_WINDOW,
+                                                                "hold_panel"));
+  GtkWidget *list = find_list_box (panel);
+  guint n = 0;
+
+  g_assert_nonnull (list);
+  while (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), (int) n) != NULL)
+    n++;
+  return n;
+}
+
+static void
+test_hold_deliver_next (UiFixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("conclave-step-XXXXXX", NULL);
+  g_autofree char *first = g_build_filename (dir, "held.jsonl", NULL);
+  g_autofree char *second = g_build_filename (dir, "released.jsonl", NULL);
+  g_autoptr(GVariant) state = NULL;
+  g_autoptr(ConclaveHeld) oldest = NULL;
+  guint recvs_first, recvs_second, of_key_first, of_key_second;
+  GtkMenuButton *queue_button;
+  Before before = { f, 0 };
+
+  ui_test_start_chapter (f->app, "chapter-1", 0.5);
+  g_assert_true (ui_test_wait (a_reply, f, 30000));
+
+  ui_test_activate (f->app, "hold-messages", NULL);
+  state = g_action_group_get_action_state (G_ACTION_GROUP (f->app), "hold-messages");
+  g_assert_true (g_variant_get_boolean (state));
+  g_assert_true (conclave_hold_get_all (hold (f)));
+  g_assert_true (ui_test_wait (two_held, f, 30000));
+  g_assert_cmpuint (panel_rows (f), ==, conclave_hold_get_n_held (hold (f)));
+  queue_button = GTK_MENU_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (f->window), CONCLAVE_TYPE_WINDOW,
+                                                                 "hold_queue_button"));
+  gtk_menu_button_popup (queue_button);
+  ui_test_run_for (300);
+  ui_test_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (queue_button)), "step-queue");
+  gtk_menu_button_popdown (queue_button);
+
+  oldest = g_list_model_get_item (G_LIST_MODEL (hold (f)), 0);
+  ui_test_activate (f->app, "save-trace", g_variant_new_string (first));
+  before.recvs = count_recvs (conclave_cluster_get_store (cluster (f)), 0);
+  ui_test_activate (f->app, "deliver-next", NULL);
+  g_assert_true (ui_test_wait (one_more_recv, &before, 10000));
+  ui_test_activate (f->app, "save-trace", g_variant_new_string (second));
+
+  recvs_first = recvs_in_file (first, conclave_held_get_key (oldest), &of_key_first);
+  recvs_second = recvs_in_file (second, conclave_held_get_key (oldest), &of_key_second);
+  g_assert_cmpuint (recvs_second, ==, recvs_first + 1);
+  g_assert_cmpuint (of_key_first, ==, 0);
+  g_assert_cmpuint (of_key_second, ==, 1);
+  g_assert_null (conclave_hold_lookup (hold (f), conclave_held_get_index (oldest)));
+
+  /* lifted: whatever is still held is delivered */
+  ui_test_activate (f->app, "hold-messages", NULL);
+  g_assert_false (conclave_hold_get_all (hold (f)));
+  g_assert_true (ui_test_wait (nothing_held, f, 10000));
+  g_unlink (first);
+  g_unlink (second);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char *argv[])
+{
+  ui_test_init (&argc, &argv);
+  g_test_add ("/step/hold-deliver-next", UiFixture, NULL, ui_fixture_set_up, test_hold_deliver_next,
+              ui_fixture_tear_down);
+  return g_test_run ();
+}
