@@ -100,6 +100,9 @@ void                _conclave_cluster_view_draw_links     (ConclaveClusterView *
 void                _conclave_cluster_view_draw_nodes     (ConclaveClusterView *self,
                                                            GtkSnapshot         *snapshot,
                                                            gint64               now_ns);
+/* conclave-cluster-view-held.c: step mode's held messages at their door */
+void                _conclave_cluster_view_draw_held      (ConclaveClusterView *self,
+                                                           GtkSnapshot         *snapshot);
 void                _conclave_cluster_view_draw_messages  (ConclaveClusterView *self,
                                                            GtkSnapshot         *snapshot,
                                                            gint64               now_ns);

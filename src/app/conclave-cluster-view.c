@@ -242,6 +242,7 @@ conclave_cluster_view_snapshot (GtkWidget   *widget,
   _conclave_cluster_view_draw_nodes (self, snapshot, now_ns);
   _conclave_cluster_view_draw_timers (self, snapshot, now_ns);
   _conclave_cluster_view_draw_messages (self, snapshot, now_ns);
+  _conclave_cluster_view_draw_held (self, snapshot);
   _conclave_cluster_view_forget_ended (self);
   if (self->animating)
     _conclave_cluster_view_ensure_ticking (self);

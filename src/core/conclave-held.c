@@ -8,6 +8,7 @@ struct _ConclaveHeld
   guint64  key;
   gint64   time_ns;
   guint32  proc;
+  guint32  src_address;
   gboolean key_is_hash;
   gboolean stream;
   char    *node;
@@ -57,6 +58,7 @@ conclave_held_new (ConclaveEventStore *store, const ConclaveEvent *e, guint64 in
   self->key = e->key;
   self->time_ns = e->time_ns;
   self->proc = e->proc;
+  self->src_address = conclave_event_src (e);
   self->key_is_hash = (e->flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH) != 0;
   self->stream = e->proto == CONCLAVE_PROTO_TCP;
   self->node = g_strdup (node ? node : "");
@@ -81,6 +83,7 @@ conclave_held_new (ConclaveEventStore *store, const ConclaveEvent *e, guint64 in
 
 GETTER (guint64, index, index)
 GETTER (guint32, proc, proc)
+GETTER (guint32, src_address, src_address)
 GETTER (guint64, key, key)
 GETTER (gboolean, key_is_hash, key_is_hash)
 GETTER (gint64, time_ns, time_ns)

@@ -22,6 +22,8 @@ ConclaveHeld *conclave_held_new            (ConclaveEventStore  *store,
 /* The held event's index in the store: the id the release calls take. */
 guint64       conclave_held_get_index      (ConclaveHeld *self);
 guint32       conclave_held_get_proc       (ConclaveHeld *self);
+/* The sender's address, interned (for conclave_cluster_lookup_address). */
+guint32       conclave_held_get_src_address (ConclaveHeld *self);
 guint64       conclave_held_get_key        (ConclaveHeld *self);
 gboolean      conclave_held_get_key_is_hash (ConclaveHeld *self);
 gint64        conclave_held_get_time_ns    (ConclaveHeld *self);

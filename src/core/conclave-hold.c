@@ -220,6 +220,17 @@ conclave_hold_lookup (ConclaveHold *self, guint64 index)
   return find (self, index, &position) ? self->items->pdata[position] : NULL;
 }
 
+ConclaveHeld *
+conclave_hold_find_key (ConclaveHold *self, guint64 key)
+{
+  g_return_val_if_fail (CONCLAVE_IS_HOLD (self), NULL);
+
+  for (guint i = 0; i < self->items->len; i++)
+    if (conclave_held_get_key (self->items->pdata[i]) == key)
+      return self->items->pdata[i];
+  return NULL;
+}
+
 guint
 conclave_hold_get_n_held (ConclaveHold *self)
 {

@@ -45,5 +45,8 @@ gboolean      conclave_hold_release     (ConclaveHold *self, guint64 index, Conc
 /* The same for the oldest held message; FALSE if none is held. */
 gboolean      conclave_hold_release_next (ConclaveHold *self, ConclaveRelease action);
 guint         conclave_hold_get_n_held  (ConclaveHold *self);
+/* The oldest held message with this key (a message id or payload hash),
+ * or NULL: how a view finds where an in-flight message waits. */
+ConclaveHeld *conclave_hold_find_key    (ConclaveHold *self, guint64 key);
 
 G_END_DECLS

@@ -143,6 +143,7 @@ test_hold_deliver_next (UiFixture *f, gconstpointer data)
   ui_test_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (queue_button)), "step-queue");
   gtk_menu_button_popdown (queue_button);
 
+  ui_test_look (f->window, "timeline", "step-timeline");
   oldest = g_list_model_get_item (G_LIST_MODEL (hold (f)), 0);
   ui_test_activate (f->app, "save-trace", g_variant_new_string (first));
   before.recvs = count_recvs (conclave_cluster_get_store (cluster (f)), 0);

@@ -1,0 +1,89 @@
+/* conclave-cluster-view-held.c — messages held by their receiver (step
+ * mode), drawn waiting at its door: an open ring in the kind's colour on
+ * the line from the sender, just outside the receiver, several in a queue
+ * one behind the other. Reads the cluster's hold queue, keeps nothing.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "conclave-cluster-view-private.h"
+#include "conclave-palette.h"
+
+#define DOOR   0.86   /* how far along the line from the sender a held message waits */
+#define QUEUE  2.6    /* the distance between two waiting at one door, in radii */
+
+static const ConclaveSpot *
+spot_of (ConclaveClusterView *self, ConclaveNode *node)
+{
+  for (; node != NULL; node = conclave_node_get_parent (node))
+    {
+      const ConclaveSpot *spot = _conclave_cluster_view_spot_for_node (self, node);
+
+      if (spot != NULL)
+        return spot;
+    }
+  return NULL;
+}
+
+static void
+append_ring (GtkSnapshot *snapshot, double x, double y, double radius, const GdkRGBA *color, const GdkRGBA *inside)
+{
+  graphene_rect_t rect = GRAPHENE_RECT_INIT (x - radius, y - radius, 2 * radius, 2 * radius);
+  float widths[4] = { 2, 2, 2, 2 };
+  GdkRGBA colors[4] = { *color, *color, *color, *color };
+  GskRoundedRect circle;
+
+  gsk_rounded_rect_init_from_rect (&circle, &rect, radius);
+  gtk_snapshot_push_rounded_clip (snapshot, &circle);
+  gtk_snapshot_append_color (snapshot, inside, &rect);
+  gtk_snapshot_pop (snapshot);
+  gtk_snapshot_append_border (snapshot, &circle, widths, colors);
+}
+
+/* How many held messages wait at this door before the one at `position`. */
+static guint
+ahead_of (GListModel *queue, guint position, ConclaveHeld *held)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < position; i++)
+    {
+      g_autoptr(ConclaveHeld) other = g_list_model_get_item (queue, i);
+
+      n += conclave_held_get_proc (other) == conclave_held_get_proc (held)
+           && conclave_held_get_src_address (other) == conclave_held_get_src_address (held);
+    }
+  return n;
+}
+
+void
+_conclave_cluster_view_draw_held (ConclaveClusterView *self, GtkSnapshot *snapshot)
+{
+  ConclaveCluster *cluster = view_cluster (self);
+  GListModel *queue = G_LIST_MODEL (conclave_cluster_get_hold (cluster));
+  double radius = _conclave_cluster_view_dot_radius (self);
+  gboolean dark = conclave_palette_is_dark ();
+  GdkRGBA inside = { dark ? 0.1 : 1, dark ? 0.1 : 1, dark ? 0.1 : 1, 1 };
+
+  for (guint i = 0; i < g_list_model_get_n_items (queue); i++)
+    {
+      g_autoptr(ConclaveHeld) held = g_list_model_get_item (queue, i);
+      const ConclaveSpot *to = spot_of (self, conclave_cluster_node_for_proc (cluster, conclave_held_get_proc (held)));
+      const ConclaveSpot *from = spot_of (self, conclave_cluster_lookup_address (cluster,
+                                                                                conclave_held_get_src_address (held)));
+      double dx, dy, len, back;
+      GdkRGBA color;
+
+      if (to == NULL || from == NULL || to == from)
+        continue;
+      dx = to->x - from->x;
+      dy = to->y - from->y;
+      len = MAX (hypot (dx, dy), 1);
+      back = to->r + radius * (1.6 + QUEUE * ahead_of (queue, i, held));
+      if (back > len * DOOR)
+        back = len * DOOR;
+      conclave_palette_kind (conclave_held_get_kind (held), dark, &color);
+      append_ring (snapshot, to->x - dx / len * back, to->y - dy / len * back, radius, &color, &inside);
+    }
+}
