@@ -26,21 +26,6 @@ spot_of (ConclaveClusterView *self, ConclaveNode *node)
   return NULL;
 }
 
-static void
-append_ring (GtkSnapshot *snapshot, double x, double y, double radius, const GdkRGBA *color, const GdkRGBA *inside)
-{
-  graphene_rect_t rect = GRAPHENE_RECT_INIT (x - radius, y - radius, 2 * radius, 2 * radius);
-  float widths[4] = { 2, 2, 2, 2 };
-  GdkRGBA colors[4] = { *color, *color, *color, *color };
-  GskRoundedRect circle;
-
-  gsk_rounded_rect_init_from_rect (&circle, &rect, radius);
-  gtk_snapshot_push_rounded_clip (snapshot, &circle);
-  gtk_snapshot_append_color (snapshot, inside, &rect);
-  gtk_snapshot_pop (snapshot);
-  gtk_snapshot_append_border (snapshot, &circle, widths, colors);
-}
-
 /* How many held messages wait at this door before the one at `position`. */
 static guint
 ahead_of (GListModel *queue, guint position, ConclaveHeld *held)
@@ -84,6 +69,8 @@ _conclave_cluster_view_draw_held (ConclaveClusterView *self, GtkSnapshot *snapsh
       if (back > len * DOOR)
         back = len * DOOR;
       conclave_palette_kind (conclave_held_get_kind (held), dark, &color);
-      append_ring (snapshot, to->x - dx / len * back, to->y - dy / len * back, radius, &color, &inside);
+      /* open: the kind's colour only in the ring, not yet received */
+      _conclave_cluster_view_append_dot (snapshot, to->x - dx / len * back, to->y - dy / len * back, radius,
+                                         &inside, &color);
     }
 }

@@ -500,13 +500,13 @@ node_caption_rects (ConclaveClusterView *self)
 
 /* A dot is a circle with a thin ring in the background colour, so it stays
  * visible where it crosses a link or a node. */
-static void
-append_dot (GtkSnapshot   *snapshot,
-            double         x,
-            double         y,
-            double         radius,
-            const GdkRGBA *fill,
-            const GdkRGBA *ring)
+void
+_conclave_cluster_view_append_dot (GtkSnapshot   *snapshot,
+                                   double         x,
+                                   double         y,
+                                   double         radius,
+                                   const GdkRGBA *fill,
+                                   const GdkRGBA *ring)
 {
   graphene_rect_t rect = GRAPHENE_RECT_INIT (x - radius, y - radius, 2 * radius, 2 * radius);
   float widths[4] = { 1.5, 1.5, 1.5, 1.5 };
@@ -569,7 +569,7 @@ paint_dots (ConclaveClusterView *self,
       GdkRGBA ring = { dark ? 0 : 1, dark ? 0 : 1, dark ? 0 : 1, dot->alpha * 0.9 };
 
       fill.alpha *= dot->alpha;
-      append_dot (snapshot, dot->x, dot->y, radius, &fill, &ring);
+      _conclave_cluster_view_append_dot (snapshot, dot->x, dot->y, radius, &fill, &ring);
       if (dot->failed)
         append_cross (snapshot, dot->x + radius * 2.2, dot->y - radius * 2.2, radius * 0.8, &fill);
     }

@@ -100,6 +100,13 @@ void                _conclave_cluster_view_draw_links     (ConclaveClusterView *
 void                _conclave_cluster_view_draw_nodes     (ConclaveClusterView *self,
                                                            GtkSnapshot         *snapshot,
                                                            gint64               now_ns);
+/* A message's dot: a circle with a thin ring (conclave-cluster-view-messages.c). */
+void                _conclave_cluster_view_append_dot     (GtkSnapshot         *snapshot,
+                                                           double               x,
+                                                           double               y,
+                                                           double               radius,
+                                                           const GdkRGBA       *fill,
+                                                           const GdkRGBA       *ring);
 /* conclave-cluster-view-held.c: step mode's held messages at their door */
 void                _conclave_cluster_view_draw_held      (ConclaveClusterView *self,
                                                            GtkSnapshot         *snapshot);

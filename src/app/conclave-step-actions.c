@@ -27,61 +27,48 @@ refused (gpointer user_data, ConclaveHold *hold, guint64 index)
     conclave_session_notice (CONCLAVE_SESSION (user_data), _("That message is no longer held"));
 }
 
+/* What each release action does, by its name. */
+static const struct {
+  const char     *name;
+  ConclaveRelease how;
+} releases[] = {
+  { "deliver-message", CONCLAVE_RELEASE_DELIVER }, { "drop-message", CONCLAVE_RELEASE_DROP },
+  { "duplicate-message", CONCLAVE_RELEASE_DUPLICATE }, { "later-message", CONCLAVE_RELEASE_LATER },
+  { "deliver-next", CONCLAVE_RELEASE_DELIVER }, { "drop-next", CONCLAVE_RELEASE_DROP },
+};
+
+static ConclaveRelease
+how_of (GSimpleAction *action)
+{
+  const char *name = g_action_get_name (G_ACTION (action));
+
+  for (guint i = 0; i < G_N_ELEMENTS (releases); i++)
+    if (g_str_equal (name, releases[i].name))
+      return releases[i].how;
+  g_return_val_if_reached (CONCLAVE_RELEASE_DELIVER);
+}
+
+/* deliver-message, drop-message, duplicate-message, later-message */
 static void
-release (gpointer user_data, GVariant *parameter, ConclaveRelease how)
+release_message (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   ConclaveHold *hold = hold_of (user_data);
   guint64 index = g_variant_get_uint64 (parameter);
 
-  if (hold == NULL || !conclave_hold_release (hold, index, how))
+  if (hold == NULL || !conclave_hold_release (hold, index, how_of (action)))
     refused (user_data, hold, index);
 }
 
+/* deliver-next, drop-next: the oldest held message */
 static void
-deliver_message (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  release (user_data, parameter, CONCLAVE_RELEASE_DELIVER);
-}
-
-static void
-drop_message (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  release (user_data, parameter, CONCLAVE_RELEASE_DROP);
-}
-
-static void
-duplicate_message (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  release (user_data, parameter, CONCLAVE_RELEASE_DUPLICATE);
-}
-
-static void
-later_message (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  release (user_data, parameter, CONCLAVE_RELEASE_LATER);
-}
-
-static void
-release_next (gpointer user_data, ConclaveRelease how)
+release_next (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   ConclaveHold *hold = hold_of (user_data);
 
   if (hold == NULL || conclave_hold_get_n_held (hold) == 0)
     conclave_session_notice (CONCLAVE_SESSION (user_data), _("No message is held"));
-  else if (!conclave_hold_release_next (hold, how))
+  else if (!conclave_hold_release_next (hold, how_of (action)))
     conclave_session_notice (CONCLAVE_SESSION (user_data), _("The oldest held message could not be released"));
-}
-
-static void
-deliver_next (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  release_next (user_data, CONCLAVE_RELEASE_DELIVER);
-}
-
-static void
-drop_next (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  release_next (user_data, CONCLAVE_RELEASE_DROP);
 }
 
 static void
@@ -105,12 +92,12 @@ change_hold (GSimpleAction *action, GVariant *value, gpointer user_data)
 
 static const GActionEntry entries[] = {
   { "hold-messages", toggle_hold, NULL, "false", change_hold },
-  { "deliver-next", deliver_next },
-  { "drop-next", drop_next },
-  { "deliver-message", deliver_message, "t" },
-  { "drop-message", drop_message, "t" },
-  { "duplicate-message", duplicate_message, "t" },
-  { "later-message", later_message, "t" },
+  { "deliver-next", release_next },
+  { "drop-next", release_next },
+  { "deliver-message", release_message, "t" },
+  { "drop-message", release_message, "t" },
+  { "duplicate-message", release_message, "t" },
+  { "later-message", release_message, "t" },
 };
 
 void
