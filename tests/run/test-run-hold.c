@@ -33,16 +33,25 @@ run_clear (Run *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
+static int run_scenario (Run *run, const char *id, const char *duration, const char *tempo,
+                         const char * const *extra);
+
 /* chapter-1 for 2 s at tempo 0.1 with `extra` (NULL-terminated); returns
  * conclave-run's exit status. */
 static int
 run_chapter_1 (Run *run, const char * const *extra)
 {
+  return run_scenario (run, "chapter-1", "2s", "0.1", extra);
+}
+
+static int
+run_scenario (Run *run, const char *id, const char *duration, const char *tempo, const char * const *extra)
+{
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) p = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
-  const char *base[] = { g_getenv ("CONCLAVE_RUN_PROGRAM"), "chapter-1", "--duration", "2s", "--tempo", "0.1" };
+  const char *base[] = { g_getenv ("CONCLAVE_RUN_PROGRAM"), id, "--duration", duration, "--tempo", tempo };
 
   run->dir = g_dir_make_tmp ("conclave-hold-XXXXXX", NULL);
   run->summary = g_build_filename (run->dir, "summary.json", NULL);
@@ -167,11 +176,51 @@ test_release_every (void)
   g_assert_cmpuint (recvs, <=, 2000 / PACE_MS + 1);
 }
 
+/* The split vote preset: once everything is held and the leader crashed,
+ * both survivors stand in one term and nobody leads while it is held. */
+static void
+test_split_vote (void)
+{
+  g_auto(Run) run = { 0 };
+  const char *none[] = { NULL };
+  g_autoptr(ConclaveEventStore) store = conclave_event_store_new ();
+  g_autoptr(GHashTable) first_term = g_hash_table_new (NULL, NULL);  /* proc → its first candidate term */
+  g_autoptr(GError) error = NULL;
+  gboolean crashed = FALSE, tie = FALSE;
+
+  g_assert_cmpint (run_scenario (&run, "chapter-4-split-vote", "2500ms", "0.2", none), ==, 0);
+  g_assert_true (conclave_trace_load (store, run.trace, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (guint64 i = 0; i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+      const char *role;
+      gint64 term;
+
+      crashed |= e->type == CONCLAVE_EVENT_CRASH;
+      if (!crashed || e->type != CONCLAVE_EVENT_STATE)
+        continue;
+      role = conclave_event_store_str (store, conclave_event_state_role (e));
+      g_assert_cmpstr (role, !=, "leader");  /* nobody wins while everything waits */
+      term = conclave_event_state_term (e);
+      if (g_strcmp0 (role, "candidate") != 0 || g_hash_table_contains (first_term, GUINT_TO_POINTER (e->proc)))
+        continue;
+      /* a second candidate in a term another one stood in first: a tie */
+      for (GList *l = g_hash_table_get_values (first_term); l != NULL; l = g_list_delete_link (l, l))
+        tie |= GPOINTER_TO_SIZE (l->data) == (gsize) term;
+      g_hash_table_insert (first_term, GUINT_TO_POINTER (e->proc), GSIZE_TO_POINTER ((gsize) term));
+    }
+  g_assert_true (crashed);
+  g_assert_cmpuint (g_hash_table_size (first_term), ==, 2);
+  g_assert_true (tie);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/run/hold/held-receives-nothing", test_held_receives_nothing);
   g_test_add_func ("/run/hold/release-every", test_release_every);
+  g_test_add_func ("/run/hold/split-vote", test_split_vote);
   return g_test_run ();
 }
