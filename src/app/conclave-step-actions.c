@@ -103,15 +103,30 @@ static const GActionEntry entries[] = {
 void
 conclave_step_actions_add (GtkApplication *app, ConclaveSession *session)
 {
-  const char *hold_keys[] = { "h", NULL };
-  const char *next_keys[] = { "n", NULL };
-
   g_return_if_fail (GTK_IS_APPLICATION (app));
   g_return_if_fail (CONCLAVE_IS_SESSION (session));
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), session);
-  gtk_application_set_accels_for_action (app, "app.hold-messages", hold_keys);
-  gtk_application_set_accels_for_action (app, "app.deliver-next", next_keys);
+}
+
+/* Plain letters, so not application accelerators (those come first, and
+ * would eat an H typed into the search or the input line): a shortcut of
+ * the window, in the bubble phase, after the focused entry had the key. */
+void
+conclave_step_actions_add_shortcuts (GtkWidget *window)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  g_return_if_fail (GTK_IS_WIDGET (window));
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_BUBBLE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_h, 0),
+                                                          gtk_named_action_new ("app.hold-messages")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_n, 0),
+                                                          gtk_named_action_new ("app.deliver-next")));
+  gtk_widget_add_controller (window, controller);
 }
 
 static void

@@ -13,10 +13,11 @@
 
 G_BEGIN_DECLS
 
-/* Adds the actions to `app` (they act on `session`'s cluster) and their
- * accelerators. */
+/* Adds the actions to `app` (they act on `session`'s cluster). */
 void conclave_step_actions_add    (GtkApplication  *app,
                                    ConclaveSession *session);
+/* H and N in `window` (never while an entry there has the key). */
+void conclave_step_actions_add_shortcuts (GtkWidget      *window);
 /* Enabled states and hold-messages' state, from `cluster` (may be NULL):
  * for the window's one _update_actions(). */
 void conclave_step_actions_update (GActionMap      *app,

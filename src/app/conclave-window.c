@@ -14,6 +14,7 @@
 #include "conclave-cluster-view.h"
 #include "conclave-events-view.h"
 #include "conclave-hold-panel.h"
+#include "conclave-step-actions.h"
 #include "conclave-inspector.h"
 #include "conclave-kind-legend.h"
 #include "conclave-save.h"
@@ -251,6 +252,7 @@ bind_session (ConclaveWindow *self)
                                                                                      "hold_panel")),
                                    self->session);
   conclave_session_watch (self->session, self, &watch);
+  conclave_step_actions_add_shortcuts (GTK_WIDGET (self));
   g_signal_connect_object (self->session, "notice", G_CALLBACK (on_notice), self, 0);
   g_signal_connect_object (self->session, "notify::n-violations",
                            G_CALLBACK (_conclave_window_update_banner), self, G_CONNECT_SWAPPED);
