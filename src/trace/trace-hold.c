@@ -250,6 +250,11 @@ drain_kernel (int fd)
           free (e);
           return;
         }
+      {
+        Entry *fit = realloc (e, sizeof *e + (size_t) n);  /* keep only what came */
+
+        e = fit != NULL ? fit : e;
+      }
       e->fd = fd;
       e->len = (size_t) n;
       e->hash = creport_hash (e->data, e->len);

@@ -7,6 +7,7 @@
 #include "trace-test-util.h"
 
 #include <arpa/inet.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -115,10 +116,46 @@ test_python_held (void)
   trace_test_finish (cluster);
 }
 
+static gboolean
+ended (ConclaveCluster *cluster, gpointer name)
+{
+  ConclaveNode *node = conclave_cluster_lookup (cluster, name);
+
+  return node != NULL && conclave_node_get_state (node) >= CONCLAVE_NODE_EXITED;
+}
+
+/* Blocked in a held receive, the program still gets its signals: Ctrl+C
+ * (SIGINT) ends the wait, as it would end the real call, and Python's
+ * KeyboardInterrupt ends the program. */
+static void
+test_signal_ends_wait (void)
+{
+  ConclaveCluster *cluster = trace_test_cluster ();
+  g_autofree char *script = trace_test_source ("held_receiver.py");
+  const char *argv[] = { PYTHON, script, "{port}", NULL };
+  const char *texts[] = { "one", NULL };
+  g_autoptr(GError) error = NULL;
+  ConclaveNode *s1;
+
+  conclave_hold_set_all (conclave_cluster_get_hold (cluster), TRUE);
+  s1 = conclave_cluster_add_program (cluster, "s1", argv, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  trace_test_wait_bound (cluster, "s1", 20);
+  send_datagrams (conclave_cluster_get_base_port (cluster), texts);
+  g_assert_true (conclave_cluster_send_input (cluster, "s1", "go", &error));
+  trace_test_wait (cluster, holds, GUINT_TO_POINTER (1), 20, "the datagram held");
+  trace_test_wait (cluster, printed, "held\n", 20, "the program to wait in its blocking receive");
+  g_assert_cmpint (kill (conclave_node_get_pid (s1), SIGINT), ==, 0);
+  trace_test_wait (cluster, ended, "s1", 20, "Ctrl+C to end the program");
+  g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_RECV, NULL, s1), ==, 0);
+  trace_test_finish (cluster);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/trace/hold/python", test_python_held);
+  g_test_add_func ("/trace/hold/signal-ends-wait", test_signal_ends_wait);
   return g_test_run ();
 }
