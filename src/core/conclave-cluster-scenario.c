@@ -153,6 +153,12 @@ apply_fault (ConclaveCluster *self, const ConclaveScenarioFault *f, guint due_ms
       conclave_faults_heal (self->faults);
       return;
     }
+  /* hold:all is the window's Hold Messages: nodes started later hold too */
+  if ((f->action == CONCLAVE_FAULT_HOLD || f->action == CONCLAVE_FAULT_RELEASE) && g_strcmp0 (f->target, "all") == 0)
+    {
+      conclave_hold_set_all (self->hold, f->action == CONCLAVE_FAULT_HOLD);
+      return;
+    }
   if (g_strcmp0 (f->target, "all") == 0)
     {
       g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);

@@ -161,8 +161,11 @@ conclave_hold_set_all (ConclaveHold *self, gboolean all)
 
   g_return_if_fail (CONCLAVE_IS_HOLD (self));
 
-  if (self->all == !!all)
+  if (self->all == !!all && (all || g_hash_table_size (self->nodes) == 0))
     return;
+  /* off is off everywhere: what was held one node at a time goes too */
+  if (!all)
+    g_hash_table_remove_all (self->nodes);
   self->all = !!all;
   /* a node started from now on holds from its first message, not from
    * whenever it reads the command */

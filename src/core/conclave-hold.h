@@ -30,6 +30,7 @@ typedef enum {
 /* Properties: all (boolean, read-write): every node holds. */
 
 gboolean      conclave_hold_get_all     (ConclaveHold *self);
+/* FALSE also lifts the holds of single nodes: nothing stays held. */
 void          conclave_hold_set_all     (ConclaveHold *self, gboolean all);
 /* One top-level node holds (or not) whatever `all` says; FALSE if there
  * is no such node. */

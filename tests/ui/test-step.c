@@ -211,11 +211,104 @@ test_hold_deliver_next (UiFixture *f, gconstpointer data)
   g_rmdir (dir);
 }
 
+/* Running servers in `role`; *term their term if they share one, else 0. */
+static guint
+servers_in_role (UiFixture *f, const char *role, guint64 *term)
+{
+  GListModel *nodes = G_LIST_MODEL (cluster (f));
+  guint n = 0;
+
+  *term = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
+
+      if (conclave_node_get_state (node) != CONCLAVE_NODE_RUNNING
+          || g_strcmp0 (conclave_node_get_group_role (node), role) != 0)
+        continue;
+      *term = n == 0 || *term == conclave_node_get_term (node) ? conclave_node_get_term (node) : G_MAXUINT64;
+      n++;
+    }
+  if (*term == G_MAXUINT64)
+    *term = 0;
+  return n;
+}
+
+static gboolean
+tied (gpointer data)
+{
+  guint64 term;
+
+  return servers_in_role (data, "candidate", &term) == 2 && term > 0;
+}
+
+/* Both candidates hold a vote request (the other's). */
+static gboolean
+requests_held (gpointer data)
+{
+  GListModel *queue = G_LIST_MODEL (hold (data));
+  const char *first = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (queue); i++)
+    {
+      g_autoptr(ConclaveHeld) held = g_list_model_get_item (queue, i);
+
+      if (!g_str_equal (conclave_held_get_kind (held), "vote-request"))
+        continue;
+      if (first != NULL && !g_str_equal (first, conclave_held_get_node (held)))
+        return TRUE;
+      first = conclave_held_get_node (held);
+    }
+  return FALSE;
+}
+
+static gboolean
+one_leader (gpointer data)
+{
+  guint64 term;
+
+  return servers_in_role (data, "leader", &term) == 1;
+}
+
+/* The split vote preset by hand: the leader crashed with everything held,
+ * both survivors stand in one term; delivering their vote requests gets
+ * each a refusal and nobody leads; H lets the timeouts break the tie. */
+static void
+test_split_vote (UiFixture *f, gconstpointer data)
+{
+  GListModel *queue;
+  guint delivered = 0;
+  guint64 term;
+
+  ui_test_start_chapter (f->app, "chapter-4-split-vote", 1.0);
+  g_assert_true (ui_test_wait (tied, f, 30000));
+  g_assert_true (conclave_hold_get_all (hold (f)));
+  g_assert_true (ui_test_wait (requests_held, f, 10000));
+  queue = G_LIST_MODEL (hold (f));
+  for (guint i = g_list_model_get_n_items (queue); i-- > 0;)
+    {
+      g_autoptr(ConclaveHeld) held = g_list_model_get_item (queue, i);
+
+      if (g_str_equal (conclave_held_get_kind (held), "vote-request"))
+        {
+          ui_test_activate (f->app, "deliver-message", g_variant_new_uint64 (conclave_held_get_index (held)));
+          delivered++;
+        }
+    }
+  g_assert_cmpuint (delivered, >=, 2);
+  ui_test_run_for (300);
+  g_assert_cmpuint (servers_in_role (f, "leader", &term), ==, 0);
+  ui_test_look (f->window, "timeline", "step-split-vote");
+  press (f, GDK_KEY_h);
+  g_assert_true (ui_test_wait (one_leader, f, 30000));
+}
+
 int
 main (int argc, char *argv[])
 {
   ui_test_init (&argc, &argv);
   g_test_add ("/step/hold-deliver-next", UiFixture, NULL, ui_fixture_set_up, test_hold_deliver_next,
               ui_fixture_tear_down);
+  g_test_add ("/step/split-vote", UiFixture, NULL, ui_fixture_set_up, test_split_vote, ui_fixture_tear_down);
   return g_test_run ();
 }
