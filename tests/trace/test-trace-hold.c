@@ -97,7 +97,9 @@ test_python_held (void)
       g_assert_true (conclave_held_get_key_is_hash (held));
     }
   g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_RECV, NULL, s1), ==, 0);
-  g_assert_null (strstr (trace_test_node_stdout (s1), "one"));
+  out = trace_test_node_stdout (s1);
+  g_assert_null (strstr (out, "one"));
+  g_clear_pointer (&out, g_free);
 
   /* reordered, one dropped, one doubled */
   release (cluster, "two", CONCLAVE_RELEASE_DELIVER);
