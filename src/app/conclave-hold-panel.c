@@ -56,6 +56,8 @@ make_row (gpointer item, gpointer user_data)
   gtk_widget_set_tooltip_text (label, conclave_held_get_preview (held));
   gtk_box_append (GTK_BOX (row), label);
   gtk_box_append (GTK_BOX (row), action_button ("mail-send-symbolic", _("Deliver"), "app.deliver-message", index));
+  if (conclave_held_get_key (held) == 0)  /* bytes of a stream: only ever delivered */
+    return row;
   gtk_box_append (GTK_BOX (row), action_button ("edit-delete-symbolic", _("Drop"), "app.drop-message", index));
   gtk_box_append (GTK_BOX (row), action_button ("edit-copy-symbolic", _("Duplicate"), "app.duplicate-message", index));
   if (!conclave_held_is_stream (held))  /* a stream is never reordered */

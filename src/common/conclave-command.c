@@ -439,6 +439,8 @@ read_step_member (Reader *r, CCommand *cmd, const char *key, int *known)
     return read_id (r, cmd);
   if (strcmp (key, "hash") == 0)
     return read_hash (r, cmd);
+  if (strcmp (key, "off") == 0)
+    return (cmd->has_off = 1, read_ranged (r, &cmd->off, 0, 9007199254740992.0, "off must be a stream offset"));
   if (strcmp (key, "src") == 0)
     return peek (r) == '"' ? read_string (r, cmd->src, sizeof cmd->src, "src is too long")
                            : fail (r, "src must be a string");
@@ -510,8 +512,8 @@ classify (Reader *r, CCommand *cmd)
     return fail (r, "hold needs on: true or false");
   if (cmd->type == CCOMMAND_RELEASE && cmd->action == 0)
     return fail (r, "release needs an action");
-  if (cmd->type == CCOMMAND_RELEASE && cmd->has_id == cmd->has_hash)
-    return fail (r, "release needs an id or a hash (one of them)");
+  if (cmd->type == CCOMMAND_RELEASE && cmd->has_id + cmd->has_hash + cmd->has_off != 1)
+    return fail (r, "release needs an id, a hash or an offset (one of them)");
   return 1;
 }
 

@@ -53,7 +53,7 @@ typedef struct {
   int    has_on;
   int    on;
   /* release: `action` required, and the held message by `id` or `hash`
-   * (one of them), `src` optional (the sender's address: of two held
+   * or `off` (one of them), `src` optional (the sender's address: of two held
    * datagrams with one payload hash, the one from there) */
   CCommandRelease action;
   int    has_id;
@@ -61,6 +61,8 @@ typedef struct {
   unsigned long id_n;
   int    has_hash;
   unsigned long long hash;     /* 16 hex digits */
+  int    has_off;
+  double off;                  /* a TCP chunk's stream offset (trace shim) */
   char   src[CCOMMAND_NAME_MAX];  /* "" if absent */
 } CCommand;
 

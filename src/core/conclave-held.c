@@ -7,6 +7,7 @@ struct _ConclaveHeld
   guint64  index;
   guint64  key;
   gint64   time_ns;
+  gint64   offset;
   guint32  proc;
   guint32  src_address;
   gboolean key_is_hash;
@@ -61,12 +62,15 @@ conclave_held_new (ConclaveEventStore *store, const ConclaveEvent *e, guint64 in
   self->src_address = conclave_event_src (e);
   self->key_is_hash = (e->flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH) != 0;
   self->stream = e->proto == CONCLAVE_PROTO_TCP;
+  self->offset = (e->flags & CONCLAVE_EVENT_FLAG_HAS_OFFSET) ? conclave_event_offset (e) : -1;
   self->node = g_strdup (node ? node : "");
   self->kind = g_strdup (conclave_event_store_str (store, conclave_event_kind (e)) ?: "data");
   self->src = g_strdup (conclave_event_store_str (store, conclave_event_src (e)) ?: "");
   self->dst = g_strdup (conclave_event_store_str (store, conclave_event_dst (e)) ?: "");
   self->preview = g_strdup (conclave_event_store_str (store, conclave_event_preview (e)) ?: "");
-  if (self->key_is_hash)
+  if (self->key == 0 && self->offset >= 0)
+    self->message_id = g_strdup_printf ("+%" G_GINT64_FORMAT, self->offset);
+  else if (self->key_is_hash)
     self->message_id = g_strdup_printf ("%016" G_GINT64_MODIFIER "x", self->key);
   else
     self->message_id = g_strdup_printf ("%u:%u", (guint) (self->key >> 32), (guint) (self->key & 0xffffffffu));
@@ -87,6 +91,7 @@ GETTER (guint32, src_address, src_address)
 GETTER (guint64, key, key)
 GETTER (gboolean, key_is_hash, key_is_hash)
 GETTER (gint64, time_ns, time_ns)
+GETTER (gint64, offset, offset)
 GETTER (const char *, node, node)
 GETTER (const char *, kind, kind)
 GETTER (const char *, src, src)

@@ -33,9 +33,13 @@ const char   *conclave_held_get_kind       (ConclaveHeld *self);
 const char   *conclave_held_get_src        (ConclaveHeld *self);
 const char   *conclave_held_get_dst        (ConclaveHeld *self);
 const char   *conclave_held_get_preview    (ConclaveHeld *self);
-/* "PID:N" (conclave-node's id) or the payload hash in 16 hex digits. */
+/* A trace shim's TCP chunk (no id, no hash): its stream offset; else -1. */
+gint64        conclave_held_get_offset     (ConclaveHeld *self);
+/* "PID:N" (conclave-node's id), the payload hash in 16 hex digits, or a
+ * chunk's "+OFFSET". */
 const char   *conclave_held_get_message_id (ConclaveHeld *self);
-/* A chunk of a TCP stream: released only in order, never reordered. */
+/* A message on a TCP stream: released only in order, never reordered;
+ * a shim's chunk (offset >= 0) is only ever delivered. */
 gboolean      conclave_held_is_stream      (ConclaveHeld *self);
 
 G_END_DECLS

@@ -110,8 +110,16 @@ release_command (ConclaveHeld *held, ConclaveRelease action)
   json_builder_add_string_value (builder, CONCLAVE_CMD_RELEASE);
   json_builder_set_member_name (builder, "action");
   json_builder_add_string_value (builder, action_word (action));
-  json_builder_set_member_name (builder, conclave_held_get_key_is_hash (held) ? "hash" : "id");
-  json_builder_add_string_value (builder, conclave_held_get_message_id (held));
+  if (conclave_held_get_key (held) == 0)
+    {
+      json_builder_set_member_name (builder, "off");
+      json_builder_add_int_value (builder, conclave_held_get_offset (held));
+    }
+  else
+    {
+      json_builder_set_member_name (builder, conclave_held_get_key_is_hash (held) ? "hash" : "id");
+      json_builder_add_string_value (builder, conclave_held_get_message_id (held));
+    }
   json_builder_set_member_name (builder, "src");
   json_builder_add_string_value (builder, conclave_held_get_src (held));
   json_builder_end_object (builder);
@@ -137,11 +145,26 @@ top_node_of (ConclaveHold *self, guint32 proc)
   return node;
 }
 
+static void remove_at (ConclaveHold *self, guint position);
+
+/* The node stops holding and delivers everything: its chunks, whose
+ * receives name no key, leave the queue now. */
+static void
+forget_chunks (ConclaveHold *self, const char *name)
+{
+  for (guint i = self->items->len; i-- > 0;)
+    if (conclave_held_get_key (self->items->pdata[i]) == 0
+        && g_str_equal (conclave_held_get_node (self->items->pdata[i]), name))
+      remove_at (self, i);
+}
+
 static void
 tell_node (ConclaveHold *self, const char *name)
 {
   g_autofree char *line = hold_command (conclave_hold_is_held (self, name));
 
+  if (!conclave_hold_is_held (self, name))
+    forget_chunks (self, name);
   conclave_cluster_send_command (self->cluster, name, line);
 }
 
@@ -281,6 +304,9 @@ conclave_hold_release (ConclaveHold *self, guint64 index, ConclaveRelease action
   held = g_object_ref (self->items->pdata[position]);
   if (conclave_held_is_stream (held) && (action == CONCLAVE_RELEASE_LATER || !is_oldest_of_stream (self, position)))
     return FALSE;
+  /* a shim's chunk is bytes of the stream: never dropped or doubled */
+  if (conclave_held_get_key (held) == 0 && action != CONCLAVE_RELEASE_DELIVER)
+    return FALSE;
   line = release_command (held, action);
   if (!conclave_control_server_send (self->cluster->server, conn_of (self, conclave_held_get_proc (held)), line))
     return FALSE;
@@ -291,6 +317,8 @@ conclave_hold_release (ConclaveHold *self, guint64 index, ConclaveRelease action
       g_list_model_items_changed (G_LIST_MODEL (self), self->items->len - 1, 0, 1);
       return TRUE;
     }
+  if (conclave_held_get_key (held) == 0)
+    return TRUE;  /* a chunk may arrive in several receives: nothing to count */
   pending = (Pending) { conclave_held_get_proc (held), conclave_held_get_key (held),
                         action == CONCLAVE_RELEASE_DUPLICATE ? 2 : 1 };
   g_array_append_val (self->pending, pending);
@@ -322,6 +350,8 @@ held (ConclaveHold *self, const ConclaveEvent *e, guint64 index)
 static void
 released (ConclaveHold *self, const ConclaveEvent *e)
 {
+  if (e->key == 0)
+    return;  /* chunks leave the queue when released or lifted */
   for (guint i = 0; i < self->pending->len; i++)
     {
       Pending *p = &g_array_index (self->pending, Pending, i);

@@ -31,6 +31,11 @@ typedef struct Entry {
   struct Entry *next;
   int           fd;
   int           copies;   /* ready: deliveries left (2 for a duplicate) */
+  int           stream;   /* a TCP chunk */
+  int           end;      /* a stream's end (error: its errno, 0 for EOF) */
+  int           error;
+  int64_t       off;      /* a chunk's stream offset */
+  size_t        taken;    /* a chunk's bytes the program has had */
   uint64_t      hash;
   char          src[TRACE_ADDR_MAX];
   char          dst[TRACE_ADDR_MAX];
@@ -54,6 +59,16 @@ append (Entry **list, Entry *e)
   e->next = NULL;
   while (*list != NULL)
     list = &(*list)->next;
+  *list = e;
+}
+
+/* Back where it was taken from: before every entry of its fd. */
+static void
+append_front (Entry **list, Entry *e)
+{
+  while (*list != NULL && (*list)->fd != e->fd)
+    list = &(*list)->next;
+  e->next = *list;
   *list = e;
 }
 
@@ -83,7 +98,11 @@ named_by (const Entry *e, const void *data)
 {
   const CCommand *cmd = data;
 
-  return cmd->has_hash && e->hash == cmd->hash && (cmd->src[0] == '\0' || strcmp (cmd->src, e->src) == 0);
+  if (cmd->src[0] != '\0' && strcmp (cmd->src, e->src) != 0)
+    return 0;
+  if (e->stream)
+    return cmd->has_off && !e->end && (double) e->off == cmd->off;
+  return cmd->has_hash && e->hash == cmd->hash;
 }
 
 static int
@@ -98,7 +117,8 @@ static void
 report (const Entry *e, Report what)
 {
   struct iovec iov = { (void *) e->data, e->len };
-  TraceMsg msg = { TRACE_FD_UDP, e->src, e->dst, &iov, 1, e->len, -1, 0 };
+  TraceMsg msg = { e->stream ? TRACE_FD_TCP : TRACE_FD_UDP, e->src, e->dst, &iov, 1, e->len,
+                   e->stream ? e->off : -1, 0 };
 
   if (what == REPORT_HELD)
     trace_report_held (&msg);
@@ -130,6 +150,14 @@ release (const CCommand *cmd)
 
   pthread_mutex_lock (&lock);
   e = unlink_first (&held, named_by, cmd);
+  if (e != NULL && e->stream && cmd->action != CCOMMAND_RELEASE_DELIVER)
+    {
+      /* a stream's bytes are never dropped, doubled or reordered */
+      append_front (&held, e);
+      pthread_mutex_unlock (&lock);
+      trace_report_log (CONCLAVE_LEVEL_WARNING, "a TCP chunk can only be delivered, in order");
+      return;
+    }
   if (e != NULL && cmd->action == CCOMMAND_RELEASE_LATER)
     append (&held, e);
   else if (e != NULL && cmd->action == CCOMMAND_RELEASE_DROP)
@@ -192,7 +220,8 @@ trace_hold_forget_fd (int fd)
       pthread_mutex_unlock (&lock);
       if (e == NULL)
         return;
-      report (e, REPORT_DROPPED);
+      if (!e->end)
+        report (e, REPORT_DROPPED);
       free (e);
     }
 }
@@ -227,6 +256,59 @@ trace_hold_wanted (int fd)
   return __atomic_load_n (&holding, __ATOMIC_RELAXED) || __atomic_load_n (&queued, __ATOMIC_RELAXED) > 0;
 }
 
+static void
+enqueue (Entry *e)
+{
+  pthread_mutex_lock (&lock);
+  append (&held, e);
+  queued++;
+  pthread_mutex_unlock (&lock);
+}
+
+/* Reads what the kernel has for stream fd into the queue, a chunk a read;
+ * the stream's end (or error) waits there behind them. */
+static void
+drain_stream (int fd)
+{
+  TraceFdAddrs addrs;
+
+  trace_fd_addrs (fd, &addrs);
+  for (;;)
+    {
+      Entry *e = calloc (1, sizeof *e + DATAGRAM_MAX);
+      ssize_t n;
+
+      if (e == NULL)
+        return;
+      n = REAL (recv) (fd, e->data, DATAGRAM_MAX, MSG_DONTWAIT);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        {
+          free (e);
+          return;
+        }
+      e->fd = fd;
+      e->stream = 1;
+      memcpy (e->src, addrs.peer, sizeof e->src);
+      memcpy (e->dst, addrs.local, sizeof e->dst);
+      if (n <= 0)
+        {
+          e->end = 1;
+          e->error = n < 0 ? errno : 0;
+          enqueue (e);
+          return;
+        }
+      {
+        Entry *fit = realloc (e, sizeof *e + (size_t) n);
+
+        e = fit != NULL ? fit : e;
+      }
+      e->len = (size_t) n;
+      e->off = (int64_t) trace_fd_advance (fd, 0, (size_t) n);
+      report (e, REPORT_HELD);
+      enqueue (e);
+    }
+}
+
 /* Reads every datagram the kernel has for fd into the queue (a fault may
  * eat one on the way, as in an ordinary receive). */
 static void
@@ -237,7 +319,7 @@ drain_kernel (int fd)
   trace_fd_addrs (fd, &addrs);
   for (;;)
     {
-      Entry *e = malloc (sizeof *e + DATAGRAM_MAX);
+      Entry *e = calloc (1, sizeof *e + DATAGRAM_MAX);
       ssize_t n;
       TraceVerdict verdict;
 
@@ -270,16 +352,33 @@ drain_kernel (int fd)
           continue;
         }
       report (e, REPORT_HELD);
-      pthread_mutex_lock (&lock);
-      append (&held, e);
-      queued++;
-      pthread_mutex_unlock (&lock);
+      enqueue (e);
     }
 }
 
-/* The first ready datagram of fd, copied or taken; 1 if there was one. */
+/* A piece of a released chunk (at most `want` bytes), as the program
+ * gets it: reported as received at its own offset. Under the lock. */
+static void
+take_piece (Entry *e, size_t want, int peek, TraceHeld *out)
+{
+  size_t n = e->len - e->taken < want ? e->len - e->taken : want;
+  struct iovec iov = { e->data + e->taken, n };
+  TraceMsg msg = { TRACE_FD_TCP, e->src, e->dst, &iov, 1, n, e->off + (int64_t) e->taken, 0 };
+
+  out->len = n;
+  out->data = malloc (n ? n : 1);
+  if (out->data != NULL)
+    memcpy (out->data, e->data + e->taken, n);
+  if (peek || e->end)
+    return;
+  trace_report_recv (&msg);
+  e->taken += n;
+}
+
+/* The first ready datagram (or chunk, or a stream's end) of fd, copied
+ * or taken; 1 if there was one. */
 static int
-take_ready (int fd, int peek, TraceHeld *out)
+take_ready (int fd, size_t want, int peek, TraceHeld *out)
 {
   Entry *e;
   int last = 0;
@@ -287,23 +386,45 @@ take_ready (int fd, int peek, TraceHeld *out)
   pthread_mutex_lock (&lock);
   for (e = ready; e != NULL && e->fd != fd; e = e->next)
     ;
-  if (e != NULL && !peek && --e->copies == 0)
+  /* a stream's end goes once everything before it has */
+  if (e == NULL)
     {
-      unlink_first (&ready, on_fd, &fd);
-      queued--;
-      last = 1;
+      Entry **list = &held;
+
+      while (*list != NULL && (*list)->fd != fd)
+        list = &(*list)->next;
+      if (*list != NULL && (*list)->end)
+        {
+          e = *list;
+          *list = e->next;
+          e->copies = 1;
+          append (&ready, e);
+        }
     }
   if (e != NULL)
     {
-      out->len = e->len;
       out->from = e->from;
       out->from_len = e->from_len;
-      out->data = malloc (e->len ? e->len : 1);
-      if (out->data != NULL)
-        memcpy (out->data, e->data, e->len);
-      /* under the lock: a duplicate's other copy may be taken meanwhile */
-      if (!peek)
-        report (e, REPORT_RECEIVED);
+      out->end = e->end;
+      out->error = e->error;
+      if (e->stream)
+        take_piece (e, want, peek, out);
+      else
+        {
+          out->len = e->len;
+          out->data = malloc (e->len ? e->len : 1);
+          if (out->data != NULL)
+            memcpy (out->data, e->data, e->len);
+          /* under the lock: a duplicate's other copy may be taken meanwhile */
+          if (!peek)
+            report (e, REPORT_RECEIVED);
+        }
+      last = !peek && (e->stream ? e->end || e->taken == e->len : --e->copies == 0);
+      if (last)
+        {
+          unlink_first (&ready, on_fd, &fd);
+          queued--;
+        }
     }
   pthread_mutex_unlock (&lock);
   if (last)
@@ -332,7 +453,10 @@ static int
 wait_a_little (int fd)
 {
   struct pollfd fds[2] = { { fd, POLLIN, 0 }, { creport_fd (), POLLIN, 0 } };
-  int n = poll (fds, fds[1].fd >= 0 ? 2 : 1, WAIT_MS);
+  int n;
+
+  creport_flush ();  /* what was just held goes out before we wait (batching) */
+  n = poll (fds, fds[1].fd >= 0 ? 2 : 1, WAIT_MS);
 
   if (n < 0 && errno == EINTR)
     return -1;
@@ -341,17 +465,17 @@ wait_a_little (int fd)
 }
 
 int
-trace_hold_receive (int fd, int nonblock, int peek, TraceHeld *out)
+trace_hold_receive (int fd, int stream, size_t want, int nonblock, int peek, TraceHeld *out)
 {
   for (;;)
     {
-      if (take_ready (fd, peek, out))
+      if (take_ready (fd, want, peek, out))
         return 1;
       if (!__atomic_load_n (&holding, __ATOMIC_RELAXED) && nothing_for (fd))
         return 0;
       if (__atomic_load_n (&holding, __ATOMIC_RELAXED))
-        drain_kernel (fd);
-      if (take_ready (fd, peek, out))
+        (stream ? drain_stream : drain_kernel) (fd);
+      if (take_ready (fd, want, peek, out))
         return 1;
       if (nonblock)
         {

@@ -8,7 +8,10 @@
  * come in the order they were released. Losing the controller, or lifting
  * the hold, releases everything held in queue order: nothing is kept
  * forever. A signal ends the wait with EINTR, as it would end the real
- * call. Streams are never held here (TCP keeps its order by itself).
+ * call. On a TCP stream each read from the kernel is one held chunk, with
+ * its stream offset; chunks are released only in order and only
+ * delivered (the controller sees to it), possibly over several receives,
+ * and the stream's end waits behind them.
  */
 #pragma once
 
@@ -24,17 +27,20 @@ typedef struct {
   size_t         len;
   TraceSockaddr  from;
   socklen_t      from_len;
+  int            end;       /* a stream's end: the receive returns 0 (error 0) or -1 */
+  int            error;
 } TraceHeld;
 
 /* Holds from the start if CONCLAVE_HOLD is "1" (at the library's start). */
 void trace_hold_init       (void);
-/* 1 if a receive on datagram socket fd must go through the queue. */
+/* 1 if a receive on socket fd must go through the queue. */
 int  trace_hold_wanted     (int fd);
 /* Waits for a released datagram for fd (see above): 1 with *out filled
  * (reported as received; MSG_PEEK leaves it queued), 0 if fd is not held
  * (any more) and nothing is queued for it (take the ordinary path), -1
- * with errno set (EAGAIN, EINTR). `nonblock`: the call must not wait. */
-int  trace_hold_receive    (int fd, int nonblock, int peek, TraceHeld *out);
+ * with errno set (EAGAIN, EINTR). `nonblock`: the call must not wait.
+ * `stream`: fd is TCP, and at most `want` bytes are taken. */
+int  trace_hold_receive    (int fd, int stream, size_t want, int nonblock, int peek, TraceHeld *out);
 /* A `hold` or `release` command (under the command lock). */
 void trace_hold_apply      (const CCommand *cmd);
 /* The controller is gone: release everything, hold nothing more. */

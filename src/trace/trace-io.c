@@ -404,6 +404,8 @@ hand_over (TraceHeld *h, const struct iovec *iov, size_t iovcnt, int flags,
   if (msg_flags != NULL)
     *msg_flags = done < h->len ? MSG_TRUNC : 0;
   free (h->data);
+  if (h->end)  /* a stream's end, held behind its last chunk */
+    return h->error != 0 ? (errno = h->error, -1) : 0;
   return (flags & MSG_TRUNC) ? (ssize_t) h->len : (ssize_t) done;
 }
 
@@ -416,13 +418,14 @@ held_receive (Op *op, const struct iovec *iov, size_t iovcnt, int flags,
   TraceHeld h;
   int rc;
 
-  if (op->kind != TRACE_FD_UDP || !op->active)
+  if (!op->active)
     return 0;
   trace_fault_poll ();  /* a hold sent on hello is read before the first receive */
   if (!trace_hold_wanted (op->fd))
     return 0;
   op_before_wait (op);
-  rc = trace_hold_receive (op->fd, !would_block (op->fd, flags), (flags & MSG_PEEK) != 0, &h);
+  rc = trace_hold_receive (op->fd, op->kind == TRACE_FD_TCP, iov_total (iov, iovcnt),
+                           !would_block (op->fd, flags), (flags & MSG_PEEK) != 0, &h);
   if (rc == 0)
     return 0;
   *result = rc < 0 ? -1 : hand_over (&h, iov, iovcnt, flags, addr, addr_len, msg_flags);
@@ -504,10 +507,10 @@ recv (int fd, void *buf, size_t len, int flags)
   if (!op_begin (&op, fd, trace_fd_classify (fd)))
     return REAL (recv) (fd, buf, len, flags);
   op_payload (&op, &iov, 1, 0);
+  HELD_RECEIVE (&op, &iov, 1, flags, NULL, NULL, NULL);
   if (op.kind == TRACE_FD_TCP)
     TRACED_RECV (&op, flags, REAL (recv) (fd, buf, len, flags));
   /* recv is recvfrom without an address: ask for one to report it. */
-  HELD_RECEIVE (&op, &iov, 1, flags, NULL, NULL, NULL);
   source_init (&src, NULL, NULL);
   TRACED_RECV (&op, flags, recvfrom_noting (&op, &src, buf, len, flags));
 }
@@ -522,9 +525,9 @@ read (int fd, void *buf, size_t len)
   if (!op_begin (&op, fd, trace_fd_kind (fd)))
     return REAL (read) (fd, buf, len);
   op_payload (&op, &iov, 1, 0);
+  HELD_RECEIVE (&op, &iov, 1, 0, NULL, NULL, NULL);
   if (op.kind == TRACE_FD_TCP)
     TRACED_RECV (&op, 0, REAL (read) (fd, buf, len));
-  HELD_RECEIVE (&op, &iov, 1, 0, NULL, NULL, NULL);
   source_init (&src, NULL, NULL);
   TRACED_RECV (&op, 0, recvfrom_noting (&op, &src, buf, len, 0));
 }

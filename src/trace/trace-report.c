@@ -111,7 +111,8 @@ trace_report_held (const TraceMsg *msg)
   char preview[CONCLAVE_PREVIEW_MAX];
   CReportMsg m;
 
-  to_report (msg, 1, preview, &m);
+  /* as a receive: a datagram by its hash, a TCP chunk by its offset */
+  to_report (msg, msg->off < 0, preview, &m);
   creport_held (&m);
 }
 

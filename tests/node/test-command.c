@@ -181,6 +181,12 @@ test_hold_and_release (void)
   g_assert_cmphex (cmd.hash, ==, 0x00ff00ff00ff00ffULL);
   g_assert_cmpstr (cmd.src, ==, "127.0.0.1:4000");
 
+  g_assert_true (parse ("{\"cmd\":\"release\",\"action\":\"deliver\",\"off\":1234,\"src\":\"127.0.0.1:5\"}", &error));
+  g_assert_true (cmd.has_off);
+  g_assert_cmpfloat (cmd.off, ==, 1234);
+  g_assert_false (parse ("{\"cmd\":\"release\",\"action\":\"deliver\",\"off\":-1}", &error));
+  g_assert_false (parse ("{\"cmd\":\"release\",\"action\":\"deliver\",\"off\":3,\"hash\":\"0000000000000001\"}", &error));
+
   /* rejected whole: no on, not a boolean, unknown action, no key, both keys, bad id, bad hash */
   g_assert_false (parse ("{\"cmd\":\"hold\"}", &error));
   g_assert_false (parse ("{\"cmd\":\"hold\",\"on\":1}", &error));

@@ -42,6 +42,31 @@ printed (ConclaveCluster *cluster, gpointer data)
   return strstr (out, data) != NULL;
 }
 
+typedef struct {
+  ConclaveEventType type;
+  ConclaveNode     *node;
+  guint             n;
+} Count;
+
+static gboolean
+counted (ConclaveCluster *cluster, gpointer data)
+{
+  Count *c = data;
+
+  return trace_test_count_events (cluster, c->type, NULL, c->node) >= c->n;
+}
+
+/* Waits until the node reported n events of type (its last lines may come
+ * after its exit was seen), then says it reported exactly n. */
+static void
+assert_reported (ConclaveCluster *cluster, ConclaveNode *node, ConclaveEventType type, guint n)
+{
+  Count c = { type, node, n };
+
+  trace_test_wait (cluster, counted, &c, 10, "the node's reports");
+  g_assert_cmpuint (trace_test_count_events (cluster, type, NULL, node), ==, n);
+}
+
 /* The held message whose payload preview is `text`. */
 static guint64
 held_index (ConclaveCluster *cluster, const char *text)
@@ -112,9 +137,65 @@ test_python_held (void)
   g_assert_cmpint (conclave_node_get_exit_code (s1), ==, 0);
   out = trace_test_node_stdout (s1);
   g_assert_cmpstr (out, ==, "bound\nheld\ntwo\none\nfour\nfour\n");
-  g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_RECV, NULL, s1), ==, 4);
-  g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_HELD, NULL, s1), ==, 4);
-  g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_DROP, NULL, s1), ==, 1);
+  assert_reported (cluster, s1, CONCLAVE_EVENT_RECV, 4);
+  assert_reported (cluster, s1, CONCLAVE_EVENT_HELD, 4);
+  assert_reported (cluster, s1, CONCLAVE_EVENT_DROP, 1);
+  trace_test_finish (cluster);
+}
+
+/* A TCP stream, held: each read from the kernel one chunk. They go only in
+ * order and only delivered (never dropped or doubled), a chunk over as
+ * many receives as the program makes, and the stream's end after them. */
+static void
+test_tcp_chunks (void)
+{
+  ConclaveCluster *cluster = trace_test_cluster ();
+  ConclaveHold *hold = conclave_cluster_get_hold (cluster);
+  g_autofree char *script = trace_test_source ("held_stream.py");
+  const char *argv[] = { PYTHON, script, "{port}", NULL };
+  struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons (conclave_cluster_get_base_port (cluster)) };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConclaveHeld) first = NULL;
+  g_autoptr(ConclaveHeld) second = NULL;
+  g_autofree char *out = NULL;
+  ConclaveNode *s1;
+  int fd;
+
+  conclave_hold_set_all (hold, TRUE);
+  s1 = conclave_cluster_add_program (cluster, "s1", argv, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  trace_test_wait (cluster, printed, "listening\n", 20, "the server to listen");
+  fd = socket (AF_INET, SOCK_STREAM, 0);
+  to.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (connect (fd, (struct sockaddr *) &to, sizeof to), ==, 0);
+  g_assert_cmpint (write (fd, "abc", 3), ==, 3);
+  trace_test_wait (cluster, holds, GUINT_TO_POINTER (1), 20, "the first chunk held");
+  g_assert_cmpint (write (fd, "de", 2), ==, 2);
+  trace_test_wait (cluster, holds, GUINT_TO_POINTER (2), 20, "the second chunk held");
+  close (fd);
+
+  first = g_list_model_get_item (G_LIST_MODEL (hold), 0);
+  second = g_list_model_get_item (G_LIST_MODEL (hold), 1);
+  g_assert_true (conclave_held_is_stream (first));
+  g_assert_cmpint (conclave_held_get_offset (first), ==, 0);
+  g_assert_cmpint (conclave_held_get_offset (second), ==, 3);
+  /* out of order, dropped, doubled or put back: refused */
+  g_assert_false (conclave_hold_release (hold, conclave_held_get_index (second), CONCLAVE_RELEASE_DELIVER));
+  g_assert_false (conclave_hold_release (hold, conclave_held_get_index (first), CONCLAVE_RELEASE_DROP));
+  g_assert_false (conclave_hold_release (hold, conclave_held_get_index (first), CONCLAVE_RELEASE_DUPLICATE));
+  g_assert_false (conclave_hold_release (hold, conclave_held_get_index (first), CONCLAVE_RELEASE_LATER));
+  out = trace_test_node_stdout (s1);
+  g_assert_null (strstr (out, "ab"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_true (conclave_hold_release (hold, conclave_held_get_index (first), CONCLAVE_RELEASE_DELIVER));
+  trace_test_wait (cluster, printed, "ab\nc\n", 20, "the first chunk, in two receives");
+  g_assert_true (conclave_hold_release (hold, conclave_held_get_index (second), CONCLAVE_RELEASE_DELIVER));
+  trace_test_wait_ended (cluster, "s1", 20);
+  out = trace_test_node_stdout (s1);
+  g_assert_cmpstr (out, ==, "listening\nab\nc\nde\nend\n");
+  assert_reported (cluster, s1, CONCLAVE_EVENT_HELD, 2);
+  assert_reported (cluster, s1, CONCLAVE_EVENT_RECV, 3);
   trace_test_finish (cluster);
 }
 
@@ -159,5 +240,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/trace/hold/python", test_python_held);
   g_test_add_func ("/trace/hold/signal-ends-wait", test_signal_ends_wait);
+  g_test_add_func ("/trace/hold/tcp-chunks", test_tcp_chunks);
   return g_test_run ();
 }
