@@ -49,7 +49,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static Entry *held;       /* oldest first */
 static Entry *ready;      /* released first, first */
 static int    holding;
-static int    queued;     /* entries in either list: a quick "nothing here" */
+static int    queued;     /* entries in either list: a quick "nothing here" (atomic) */
 
 /* ---- lists (under the lock) ---------------------------------------------- */
 
@@ -161,7 +161,7 @@ release (const CCommand *cmd)
   if (e != NULL && cmd->action == CCOMMAND_RELEASE_LATER)
     append (&held, e);
   else if (e != NULL && cmd->action == CCOMMAND_RELEASE_DROP)
-    queued--;
+    __atomic_sub_fetch (&queued, 1, __ATOMIC_RELAXED);
   else if (e != NULL)
     {
       e->copies = cmd->action == CCOMMAND_RELEASE_DUPLICATE ? 2 : 1;
@@ -169,7 +169,7 @@ release (const CCommand *cmd)
     }
   pthread_mutex_unlock (&lock);
   if (e == NULL)
-    trace_report_log (CONCLAVE_LEVEL_WARNING, "asked to release a datagram that is not held");
+    trace_report_log (CONCLAVE_LEVEL_WARNING, "asked to release a message that is not held");
   else if (cmd->action == CCOMMAND_RELEASE_DROP)
     {
       report (e, REPORT_DROPPED);
@@ -190,8 +190,8 @@ trace_hold_apply (const CCommand *cmd)
   if (!cmd->on)
     release_all_locked ();
   pthread_mutex_unlock (&lock);
-  trace_report_log (CONCLAVE_LEVEL_INFO, cmd->on ? "holding every arriving datagram"
-                                                 : "no longer holding datagrams");
+  trace_report_log (CONCLAVE_LEVEL_INFO, cmd->on ? "holding every arriving message"
+                                                 : "no longer holding messages");
 }
 
 void
@@ -216,7 +216,7 @@ trace_hold_forget_fd (int fd)
       if ((e = unlink_first (&held, on_fd, &fd)) == NULL)
         e = unlink_first (&ready, on_fd, &fd);
       if (e != NULL)
-        queued--;
+        __atomic_sub_fetch (&queued, 1, __ATOMIC_RELAXED);
       pthread_mutex_unlock (&lock);
       if (e == NULL)
         return;
@@ -261,7 +261,7 @@ enqueue (Entry *e)
 {
   pthread_mutex_lock (&lock);
   append (&held, e);
-  queued++;
+  __atomic_add_fetch (&queued, 1, __ATOMIC_RELAXED);
   pthread_mutex_unlock (&lock);
 }
 
@@ -423,7 +423,7 @@ take_ready (int fd, size_t want, int peek, TraceHeld *out)
       if (last)
         {
           unlink_first (&ready, on_fd, &fd);
-          queued--;
+          __atomic_sub_fetch (&queued, 1, __ATOMIC_RELAXED);
         }
     }
   pthread_mutex_unlock (&lock);
