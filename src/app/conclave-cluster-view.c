@@ -308,6 +308,7 @@ conclave_cluster_view_finalize (GObject *object)
   ConclaveClusterView *self = CONCLAVE_CLUSTER_VIEW (object);
 
   g_array_unref (self->spots);
+  g_array_unref (self->held_spots);
   g_hash_table_unref (self->spot_by_node);
   g_hash_table_unref (self->ended_at);
   g_hash_table_unref (self->links);
@@ -340,6 +341,7 @@ static void
 conclave_cluster_view_init (ConclaveClusterView *self)
 {
   self->spots = g_array_new (FALSE, FALSE, sizeof (ConclaveSpot));
+  self->held_spots = g_array_new (FALSE, FALSE, sizeof (ConclaveHeldSpot));
   self->spot_by_node = g_hash_table_new (NULL, NULL);
   self->ended_at = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
   self->links = _conclave_cluster_view_new_links ();

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "conclave-cluster-view-private.h"
 #include "conclave-hold-panel.h"
 #include "conclave-session.h"
 #include "conclave-trace-file.h"
@@ -154,6 +155,56 @@ press (UiFixture *f, guint keyval)
   g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, GTK_WIDGET (f->window), NULL));
 }
 
+typedef struct {
+  UiFixture *f;
+  guint64    key;
+} Dropped;
+
+static gboolean
+dropped_by_hand (gpointer data)
+{
+  Dropped *d = data;
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster (d->f));
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+
+      if (e->type == CONCLAVE_EVENT_DROP && (e->flags & CONCLAVE_EVENT_FLAG_BY_HAND) && e->key == d->key)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A held ring in the cluster view: where it was drawn is where a click
+ * finds it, and its menu drops that very message. */
+static void
+drop_by_its_menu (UiFixture *f)
+{
+  ConclaveClusterView *view = CONCLAVE_CLUSTER_VIEW (gtk_widget_get_template_child (GTK_WIDGET (f->window),
+                                                                                   CONCLAVE_TYPE_WINDOW,
+                                                                                   "cluster_view"));
+  ConclaveHeldSpot spot;
+  g_autoptr(GMenuModel) menu = NULL;
+  g_autoptr(GVariant) target = NULL;
+  g_autofree char *action = NULL;
+  Dropped d = { f, 0 };
+
+  g_assert_cmpuint (view->held_spots->len, >=, 1);
+  spot = g_array_index (view->held_spots, ConclaveHeldSpot, 0);
+  g_assert_true (_conclave_cluster_view_held_at (view, spot.x + spot.r * 0.5, spot.y)->index == spot.index);
+  g_assert_null (_conclave_cluster_view_held_at (view, spot.x + spot.r * 4, spot.y + spot.r * 4));
+  menu = _conclave_cluster_view_held_menu (view, spot.index);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 4);  /* datagrams: all four */
+  g_assert_true (g_menu_model_get_item_attribute (menu, 1, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+  g_assert_cmpstr (action, ==, "app.drop-message");
+  target = g_menu_model_get_item_attribute_value (menu, 1, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_UINT64);
+  g_assert_cmpuint (g_variant_get_uint64 (target), ==, spot.index);
+  d.key = conclave_held_get_key (conclave_hold_lookup (hold (f), spot.index));
+  ui_test_activate (f->app, "drop-message", target);
+  g_assert_true (ui_test_wait (dropped_by_hand, &d, 10000));
+}
+
 static void
 test_hold_deliver_next (UiFixture *f, gconstpointer data)
 {
@@ -196,6 +247,9 @@ test_hold_deliver_next (UiFixture *f, gconstpointer data)
   g_assert_cmpuint (of_key_first, ==, 0);
   g_assert_cmpuint (of_key_second, ==, 1);
   g_assert_null (conclave_hold_lookup (hold (f), conclave_held_get_index (oldest)));
+
+  ui_test_look (f->window, "timeline", "step-before-drop");
+  drop_by_its_menu (f);
 
   /* N delivers the oldest too */
   before.recvs = count_recvs (conclave_cluster_get_store (cluster (f)), 0);
