@@ -265,6 +265,33 @@ enqueue (Entry *e)
   pthread_mutex_unlock (&lock);
 }
 
+/* An entry for fd with room for the longest read; its ends named. */
+static Entry *
+entry_new (int fd, const TraceFdAddrs *addrs, int stream)
+{
+  Entry *e = calloc (1, sizeof *e + DATAGRAM_MAX);
+
+  if (e == NULL)
+    return NULL;
+  e->fd = fd;
+  e->stream = stream;
+  e->from_len = sizeof e->from;
+  memcpy (e->src, addrs->peer, sizeof e->src);
+  memcpy (e->dst, addrs->local, sizeof e->dst);
+  return e;
+}
+
+/* The entry cut to the n bytes that came. */
+static Entry *
+entry_fit (Entry *e, ssize_t n)
+{
+  Entry *fit = realloc (e, sizeof *e + (size_t) n);
+
+  e = fit != NULL ? fit : e;
+  e->len = (size_t) n;
+  return e;
+}
+
 /* Reads what the kernel has for stream fd into the queue, a chunk a read;
  * the stream's end (or error) waits there behind them. */
 static void
@@ -275,7 +302,7 @@ drain_stream (int fd)
   trace_fd_addrs (fd, &addrs);
   for (;;)
     {
-      Entry *e = calloc (1, sizeof *e + DATAGRAM_MAX);
+      Entry *e = entry_new (fd, &addrs, 1);
       ssize_t n;
 
       if (e == NULL)
@@ -286,10 +313,6 @@ drain_stream (int fd)
           free (e);
           return;
         }
-      e->fd = fd;
-      e->stream = 1;
-      memcpy (e->src, addrs.peer, sizeof e->src);
-      memcpy (e->dst, addrs.local, sizeof e->dst);
       if (n <= 0)
         {
           e->end = 1;
@@ -297,12 +320,7 @@ drain_stream (int fd)
           enqueue (e);
           return;
         }
-      {
-        Entry *fit = realloc (e, sizeof *e + (size_t) n);
-
-        e = fit != NULL ? fit : e;
-      }
-      e->len = (size_t) n;
+      e = entry_fit (e, n);
       e->off = (int64_t) trace_fd_advance (fd, 0, (size_t) n);
       report (e, REPORT_HELD);
       enqueue (e);
@@ -319,29 +337,21 @@ drain_kernel (int fd)
   trace_fd_addrs (fd, &addrs);
   for (;;)
     {
-      Entry *e = calloc (1, sizeof *e + DATAGRAM_MAX);
+      Entry *e = entry_new (fd, &addrs, 0);
       ssize_t n;
       TraceVerdict verdict;
 
       if (e == NULL)
         return;
-      e->from_len = sizeof e->from;
       n = REAL (recvfrom) (fd, e->data, DATAGRAM_MAX, MSG_DONTWAIT, &e->from.sa, &e->from_len);
       if (n < 0)
         {
           free (e);
           return;
         }
-      {
-        Entry *fit = realloc (e, sizeof *e + (size_t) n);  /* keep only what came */
-
-        e = fit != NULL ? fit : e;
-      }
-      e->fd = fd;
-      e->len = (size_t) n;
+      e = entry_fit (e, n);
       e->hash = creport_hash (e->data, e->len);
       trace_addr_format (&e->from.sa, e->from_len, e->src);
-      memcpy (e->dst, addrs.local, sizeof e->dst);
       if ((verdict = trace_fault_judge (e->src)) != TRACE_PASS)
         {
           struct iovec iov = { e->data, e->len };
