@@ -17,6 +17,7 @@
 #include "conclave-preferences-window.h"
 #include "conclave-save.h"
 #include "conclave-session.h"
+#include "conclave-step-actions.h"
 #include "conclave-window.h"
 
 struct _ConclaveApplication
@@ -359,6 +360,7 @@ conclave_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self),
                                            app_accels[i].action,
                                            app_accels[i].accels);
+  conclave_step_actions_add (GTK_APPLICATION (self), self->session);
 }
 
 static void

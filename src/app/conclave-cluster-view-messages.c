@@ -503,13 +503,13 @@ node_caption_rects (ConclaveClusterView *self)
 
 /* A dot is a circle with a thin ring in the background colour, so it stays
  * visible where it crosses a link or a node. */
-static void
-append_dot (GtkSnapshot   *snapshot,
-            double         x,
-            double         y,
-            double         radius,
-            const GdkRGBA *fill,
-            const GdkRGBA *ring)
+void
+_conclave_cluster_view_append_dot (GtkSnapshot   *snapshot,
+                                   double         x,
+                                   double         y,
+                                   double         radius,
+                                   const GdkRGBA *fill,
+                                   const GdkRGBA *ring)
 {
   graphene_rect_t rect = GRAPHENE_RECT_INIT (x - radius, y - radius, 2 * radius, 2 * radius);
   float widths[4] = { 1.5, 1.5, 1.5, 1.5 };
@@ -574,7 +574,7 @@ paint_dots (ConclaveClusterView *self,
       ConclaveDotHit hit = { dot->x, dot->y, dot->message };
 
       fill.alpha *= dot->alpha;
-      append_dot (snapshot, dot->x, dot->y, radius, &fill, &ring);
+      _conclave_cluster_view_append_dot (snapshot, dot->x, dot->y, radius, &fill, &ring);
       g_array_append_val (self->dot_hits, hit);
       if (dot->failed)
         append_cross (snapshot, dot->x + radius * 2.2, dot->y - radius * 2.2, radius * 0.8, &fill);

@@ -242,6 +242,7 @@ conclave_cluster_view_snapshot (GtkWidget   *widget,
   _conclave_cluster_view_draw_nodes (self, snapshot, now_ns);
   _conclave_cluster_view_draw_timers (self, snapshot, now_ns);
   _conclave_cluster_view_draw_messages (self, snapshot, now_ns);
+  _conclave_cluster_view_draw_held (self, snapshot);
   _conclave_cluster_view_forget_ended (self);
   if (self->animating)
     _conclave_cluster_view_ensure_ticking (self);
@@ -307,6 +308,7 @@ conclave_cluster_view_finalize (GObject *object)
   ConclaveClusterView *self = CONCLAVE_CLUSTER_VIEW (object);
 
   g_array_unref (self->spots);
+  g_array_unref (self->held_spots);
   g_hash_table_unref (self->spot_by_node);
   g_hash_table_unref (self->ended_at);
   g_hash_table_unref (self->links);
@@ -340,6 +342,7 @@ static void
 conclave_cluster_view_init (ConclaveClusterView *self)
 {
   self->spots = g_array_new (FALSE, FALSE, sizeof (ConclaveSpot));
+  self->held_spots = g_array_new (FALSE, FALSE, sizeof (ConclaveHeldSpot));
   self->spot_by_node = g_hash_table_new (NULL, NULL);
   self->ended_at = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
   self->links = _conclave_cluster_view_new_links ();

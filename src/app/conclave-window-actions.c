@@ -15,6 +15,7 @@
 #include "conclave-charts.h"
 #include "conclave-events-view.h"
 #include "conclave-run-dialog.h"
+#include "conclave-step-actions.h"
 #include "conclave-tempo.h"
 #include "conclave-timeline.h"
 #include "conclave-window-private.h"
@@ -247,6 +248,7 @@ update_app_actions (ConclaveWindow *self,
   app_action_set_enabled (app, "freeze-all", has_nodes);
   app_action_set_state (app, "freeze-all",
                         g_variant_new_boolean (has_cluster && conclave_cluster_get_frozen (window_cluster (self))));
+  conclave_step_actions_update (app, has_cluster ? window_cluster (self) : NULL);  /* a recording holds nothing */
   app_action_set_state (app, "presentation-mode",
                         g_variant_new_boolean (conclave_session_get_presentation (self->session)));
   app_action_set_state (app, "set-tempo",

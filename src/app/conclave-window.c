@@ -13,6 +13,8 @@
 #include "conclave-charts.h"
 #include "conclave-cluster-view.h"
 #include "conclave-events-view.h"
+#include "conclave-hold-panel.h"
+#include "conclave-step-actions.h"
 #include "conclave-inspector.h"
 #include "conclave-kind-legend.h"
 #include "conclave-open.h"
@@ -171,6 +173,10 @@ set_cluster (gpointer         view,
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (cluster, "notify::frozen", G_CALLBACK (_conclave_window_update_actions),
                                self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (conclave_cluster_get_hold (cluster), "notify::all",
+                               G_CALLBACK (_conclave_window_update_actions), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (conclave_cluster_get_hold (cluster), "items-changed",
+                               G_CALLBACK (_conclave_window_update_actions), self, G_CONNECT_SWAPPED);
       /* A recording's faults were, and cannot be changed. */
       if (!conclave_cluster_is_replay (cluster))
         self->faults = g_object_ref (conclave_cluster_get_faults (cluster));
@@ -247,7 +253,12 @@ bind_session (ConclaveWindow *self)
   conclave_inspector_set_session (CONCLAVE_INSPECTOR (self->inspector), self->session);
   _conclave_window_init_card (self);
   conclave_scrubber_set_session (CONCLAVE_SCRUBBER (self->scrubber), self->session);
+  conclave_hold_panel_set_session (CONCLAVE_HOLD_PANEL (gtk_widget_get_template_child (GTK_WIDGET (self),
+                                                                                     CONCLAVE_TYPE_WINDOW,
+                                                                                     "hold_panel")),
+                                   self->session);
   conclave_session_watch (self->session, self, &watch);
+  conclave_step_actions_add_shortcuts (GTK_WIDGET (self));
   g_signal_connect_object (self->session, "notice", G_CALLBACK (on_notice), self, 0);
   g_signal_connect_object (self->session, "notify::n-violations",
                            G_CALLBACK (_conclave_window_update_banner), self, G_CONNECT_SWAPPED);
@@ -376,6 +387,7 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   g_type_ensure (CONCLAVE_TYPE_INSPECTOR);
   g_type_ensure (CONCLAVE_TYPE_KIND_LEGEND);
   g_type_ensure (CONCLAVE_TYPE_SCRUBBER);
+  g_type_ensure (CONCLAVE_TYPE_HOLD_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/conclave/Conclave/conclave-window.ui");
@@ -395,6 +407,9 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_adjustment);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_scale);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, freeze_button);
+  /* step mode: found by name (gtk_widget_get_template_child), no field */
+  gtk_widget_class_bind_template_child_full (widget_class, "hold_panel", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "hold_queue_button", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, presentation_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, stack);

@@ -7,6 +7,7 @@
 #include "conclave-supervisor.h"
 #include "conclave-checker.h"
 #include "conclave-faults.h"
+#include "conclave-hold.h"
 #include "conclave-trace-file.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,7 @@ struct _ConclaveCluster {
   GHashTable            *exec_cwd;    /* name → working directory of a traced program */
   GHashTable            *addr_owner;  /* interned address → name of the top-level node that has it */
   ConclaveFaults        *faults;
+  ConclaveHold          *hold;        /* step mode: who holds, what is held */
 
   double                 tempo;
   guint                  base_port;
@@ -134,6 +136,11 @@ void     _conclave_cluster_note_address     (ConclaveCluster *self, ConclaveNode
 
 void     _conclave_cluster_node_added       (ConclaveCluster *self, ConclaveNode *node);
 char    *_conclave_cluster_tempo_command    (double tempo);
+
+/* conclave-hold.c: made once the control server exists. */
+ConclaveHold   *_conclave_hold_new      (ConclaveCluster *cluster);
+/* Events [first, end) of the store: hellos, held messages, their ends. */
+void            _conclave_hold_feed     (ConclaveHold *self, guint64 first, guint64 end);
 
 ConclaveFaults *_conclave_faults_new    (ConclaveCluster *cluster);
 void            _conclave_faults_forget (ConclaveFaults *self, const char *name);

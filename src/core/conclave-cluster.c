@@ -111,6 +111,7 @@ _conclave_cluster_digest (ConclaveCluster *self, guint64 first)
   guint64 end = conclave_event_store_get_end (self->store);
 
   conclave_matcher_feed (self->matcher, first, end);
+  _conclave_hold_feed (self->hold, first, end);
   /* A recording brings its own verdicts: judging it again would say each twice. */
   if (self->replay)
     announce_violations (self, first);
@@ -625,6 +626,7 @@ conclave_cluster_new (GError **error)
     return NULL;
   g_signal_connect_object (self->server, "events", G_CALLBACK (on_events), self, 0);
   g_signal_connect_object (self->server, "closed", G_CALLBACK (_conclave_cluster_on_closed), self, 0);
+  self->hold = _conclave_hold_new (self);
   self->supervisor = conclave_supervisor_new (conclave_control_server_get_path (self->server));
   g_signal_connect_object (self->supervisor, "spawned", G_CALLBACK (on_spawned), self, 0);
   g_signal_connect_object (self->supervisor, "output", G_CALLBACK (on_output), self, 0);
@@ -676,6 +678,7 @@ conclave_cluster_finalize (GObject *object)
   g_hash_table_unref (self->exec_cwd);
   g_hash_table_unref (self->addr_owner);
   g_clear_object (&self->faults);
+  g_clear_object (&self->hold);
   g_array_unref (self->procs);
   g_free (self->title);
   g_clear_pointer (&self->leader_pattern, g_regex_unref);

@@ -12,6 +12,7 @@
 #include "conclave-event-store.h"
 #include "conclave-checker.h"
 #include "conclave-faults.h"
+#include "conclave-hold.h"
 #include "conclave-matcher.h"
 #include "conclave-node.h"
 #include "conclave-scenario.h"
@@ -110,6 +111,8 @@ gboolean            conclave_cluster_set_leader_pattern (ConclaveCluster *self,
 const char         *conclave_cluster_get_leader_pattern (ConclaveCluster *self);
 /* The one owner of drop, delay and isolation settings (see conclave-faults.h). */
 ConclaveFaults     *conclave_cluster_get_faults     (ConclaveCluster *self);
+/* Step mode: which nodes hold arriving messages, the queue of held ones. */
+ConclaveHold       *conclave_cluster_get_hold       (ConclaveCluster *self);
 /* The top-level node that bound or connected a socket on `address` (an
  * interned "127.0.0.1:10001", as a send's destination holds it) most
  * recently, or NULL. */

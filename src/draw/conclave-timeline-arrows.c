@@ -44,6 +44,26 @@ dropped_at_receiver (ConclaveTimelineFrame *frame,
   return drop != NULL && (drop->flags & CONCLAVE_EVENT_FLAG_DIR_RECV) != 0;
 }
 
+/* Held by its receiver (step mode): the arrow reaches the receiver's row
+ * where it arrived, and waits there with an open head. */
+static gboolean
+held_arrow (ConclaveTimelineFrame *frame, const ConclaveMessage *message, ConclaveTimelineArrow *arrow)
+{
+  ConclaveCluster *cluster = frame->painter->cluster;
+  ConclaveHeld *held;
+  int row;
+
+  if (cluster == NULL || conclave_hold_get_n_held (conclave_cluster_get_hold (cluster)) == 0
+      || (held = conclave_hold_find_key (conclave_cluster_get_hold (cluster), message->key)) == NULL
+      || (row = conclave_timeline_rows_for_proc (frame->painter->rows, conclave_held_get_proc (held))) < 0)
+    return FALSE;
+  arrow->x2 = _conclave_timeline_event_x (frame, conclave_held_get_index (held), conclave_held_get_time_ns (held));
+  arrow->y2 = frame->row_y[row];
+  arrow->dst_row = row;
+  arrow->style = CONCLAVE_TIMELINE_ARROW_HELD;
+  return TRUE;
+}
+
 static gboolean
 collect_arrow (const ConclaveMessage *message,
                guint64                index,
@@ -81,6 +101,8 @@ collect_arrow (const ConclaveMessage *message,
       arrow.style = CONCLAVE_TIMELINE_ARROW_SOLID;
       break;
     case CONCLAVE_MESSAGE_IN_FLIGHT:
+      if (held_arrow (frame, message, &arrow))
+        break;
       arrow.x2 = frame->painter->real_time ? _conclave_timeline_time_x (frame, frame->now) : frame->x1;
       arrow.y2 = ys + (yd - ys) * 0.5;
       arrow.style = CONCLAVE_TIMELINE_ARROW_DASHED;
@@ -160,7 +182,8 @@ draw_arrow_group (ConclaveTimelineFrame *frame,
 
       if (a->style == CONCLAVE_TIMELINE_ARROW_FAILED)
         conclave_draw_cross (cr, a->x2, a->y2, head * 0.6);
-      else if (a->style == CONCLAVE_TIMELINE_ARROW_SOLID || a->style == CONCLAVE_TIMELINE_ARROW_DASHED)
+      else if (a->style == CONCLAVE_TIMELINE_ARROW_SOLID || a->style == CONCLAVE_TIMELINE_ARROW_DASHED
+               || a->style == CONCLAVE_TIMELINE_ARROW_HELD)
         {
           double len = MAX (hypot (a->x2 - a->x1, a->y2 - a->y1), 1);
           double ux = (a->x2 - a->x1) / len, uy = (a->y2 - a->y1) / len;
@@ -171,7 +194,11 @@ draw_arrow_group (ConclaveTimelineFrame *frame,
           cairo_close_path (cr);
         }
     }
-  cairo_fill (cr);
+  /* a held message's head is open: it has not been received yet */
+  if (first->style == CONCLAVE_TIMELINE_ARROW_HELD)
+    cairo_stroke (cr);
+  else
+    cairo_fill (cr);
 }
 
 static void

@@ -41,6 +41,7 @@ conclave_timeline_painter_is_step (guint16 type)
     case CONCLAVE_EVENT_SEND:
     case CONCLAVE_EVENT_RECV:
     case CONCLAVE_EVENT_DROP:
+    case CONCLAVE_EVENT_HELD:
     case CONCLAVE_EVENT_HELLO:
     case CONCLAVE_EVENT_SOCKET:
     case CONCLAVE_EVENT_FORK:

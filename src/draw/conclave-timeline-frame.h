@@ -23,6 +23,7 @@ typedef struct {
 typedef enum {
   CONCLAVE_TIMELINE_ARROW_SOLID,
   CONCLAVE_TIMELINE_ARROW_DASHED,   /* in flight */
+  CONCLAVE_TIMELINE_ARROW_HELD,     /* held by its receiver (step mode): ends in an open head there */
   CONCLAVE_TIMELINE_ARROW_FAILED,   /* dropped: ends in a cross */
   CONCLAVE_TIMELINE_ARROW_LOST,     /* lost: dashed, ends in a question mark */
   CONCLAVE_TIMELINE_ARROW_UNHEARD,  /* unheard or not read: dashed, quiet grey, no mark */

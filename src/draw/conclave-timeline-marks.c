@@ -68,6 +68,11 @@ marker_shape (ConclaveTimelineFrame *frame,
       cairo_arc (cr, x, y, r * 0.55, 0, 2 * G_PI);
       cairo_fill (cr);
       break;
+    case CONCLAVE_EVENT_HELD:  /* arrived, not yet received: an open ring */
+      conclave_draw_set_color (cr, _conclave_timeline_kind_color (frame, conclave_event_kind (event)), 1);
+      cairo_arc (cr, x, y, r * 0.55, 0, 2 * G_PI);
+      cairo_stroke (cr);
+      break;
     case CONCLAVE_EVENT_HELLO:
     case CONCLAVE_EVENT_SOCKET:
       conclave_draw_set_color (cr, &frame->fg, 0.8);

@@ -25,6 +25,7 @@
 #include "conclave-group-stats.h"
 #include "conclave-replay.h"
 #include "conclave-run-export.h"
+#include "conclave-run-hold.h"
 #include "conclave-run-summary.h"
 #include "conclave-supervisor.h"
 
@@ -335,6 +336,9 @@ typedef struct {
   char             *export;
   double            tempo;
   gboolean          list;
+  gboolean          hold;
+  char             *release_every_text;
+  guint             release_every_ms;
   guint             duration_ms;
   guint64           seed;
   guint64           retention;
@@ -356,6 +360,7 @@ options_clear (Options *o)
   g_free (o->summary_json);
   g_free (o->replay);
   g_free (o->export);
+  g_free (o->release_every_text);
   g_clear_pointer (&o->scenario, conclave_scenario_unref);
   g_clear_pointer (&o->nodes, g_ptr_array_unref);
   g_clear_pointer (&o->faults, g_ptr_array_unref);
@@ -461,6 +466,9 @@ parse (Options *o, int *argc, char ***argv)
     { "summary-json", 0, 0, G_OPTION_ARG_FILENAME, &o->summary_json, "Write the summary to FILE as JSON", "FILE" },
     { "replay", 0, 0, G_OPTION_ARG_FILENAME, &o->replay, "Run the core over a recorded trace (no processes) and summarise it", "FILE" },
     { "export", 0, 0, G_OPTION_ARG_FILENAME, &o->export, "Write the whole run's timeline to FILE.svg, .pdf or .png, or a ShiViz log to FILE.shiviz", "FILE" },
+    { "hold", 0, 0, G_OPTION_ARG_NONE, &o->hold, "Step mode: every node holds each message that arrives", NULL },
+    { "release-every", 0, 0, G_OPTION_ARG_STRING, &o->release_every_text,
+      "With --hold: deliver the oldest held message every TIME (500ms, 1s)", "TIME" },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &o->list, "List the built-in scenarios", NULL },
     { NULL }
   };
@@ -481,6 +489,10 @@ parse (Options *o, int *argc, char ***argv)
   if (o->duration_text && !parse_duration (o->duration_text, &o->duration_ms))
     return usage_error ((message = g_strdup_printf ("--duration %s: expected a time like 10s, 500ms or 2m",
                                                     o->duration_text)));
+  if (o->release_every_text && (!o->hold || !parse_duration (o->release_every_text, &o->release_every_ms)
+                                || o->release_every_ms == 0))
+    return usage_error ((message = g_strdup_printf ("--release-every %s: expected --hold and a time like 500ms or 1s",
+                                                    o->release_every_text)));
   if (o->chaos_seed && !g_ascii_string_to_unsigned (o->chaos_seed, 10, 0, G_MAXUINT32, &o->seed, NULL))
     return usage_error ((message = g_strdup_printf ("--chaos %s: expected a number from 0 to %u",
                                                     o->chaos_seed, G_MAXUINT32)));
@@ -584,6 +596,8 @@ run_cluster (Run *run, Options *o)
     conclave_cluster_set_tempo (run->cluster, o->tempo);
   g_log_set_handler ("Conclave", G_LOG_LEVEL_MESSAGE, print_core_message, NULL);
   schedule_faults (run, o->faults);
+  if (o->hold)
+    conclave_run_hold_start (run->cluster, o->release_every_ms);
   g_print ("Control channel: %s\n", conclave_cluster_get_control_path (run->cluster));
   start_nodes (run, o);
   if (!run->start_failed)
@@ -635,6 +649,8 @@ report (Run *run, Options *o)
   if (run->chaos)
     g_print ("Chaos (seed %" G_GUINT64_FORMAT "): %u disruptions\n", o->seed, conclave_chaos_get_n_steps (run->chaos));
   g_clear_pointer (&run->chaos, conclave_chaos_free);
+  if (o->hold)
+    conclave_run_hold_print (run->cluster);
   violations = print_summary (&view, conclave_cluster_get_checker (run->cluster));
   if (any_node_failed (run->cluster))
     run->start_failed = TRUE;
