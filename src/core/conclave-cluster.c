@@ -506,6 +506,7 @@ conclave_cluster_set_tempo (ConclaveCluster *self, double tempo)
   self->tempo = tempo;
   /* Five classroom heartbeats: long enough for any election's news. */
   conclave_checker_set_grace (self->checker, (gint64) (5e9 * tempo));
+  conclave_checker_set_tempo (self->checker, tempo);
   g_ascii_dtostr (value, sizeof value, tempo);
   conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_TEMPO, value);
   line = _conclave_cluster_tempo_command (tempo);
