@@ -626,6 +626,7 @@ conclave_cluster_new (GError **error)
   g_signal_connect_object (self->server, "events", G_CALLBACK (on_events), self, 0);
   g_signal_connect_object (self->server, "closed", G_CALLBACK (_conclave_cluster_on_closed), self, 0);
   self->supervisor = conclave_supervisor_new (conclave_control_server_get_path (self->server));
+  self->keeper = conclave_keeper_new (conclave_control_server_get_path (self->server));
   g_signal_connect_object (self->supervisor, "spawned", G_CALLBACK (on_spawned), self, 0);
   g_signal_connect_object (self->supervisor, "output", G_CALLBACK (on_output), self, 0);
   g_signal_connect_object (self->supervisor, "exited", G_CALLBACK (on_exited), self, 0);
@@ -649,6 +650,7 @@ conclave_cluster_dispose (GObject *object)
   if (self->server)
     conclave_control_server_close (self->server);
   g_clear_object (&self->supervisor);
+  g_clear_pointer (&self->keeper, conclave_keeper_free);
   g_clear_object (&self->server);
   if (self->nodes)
     g_ptr_array_set_size (self->nodes, 0);

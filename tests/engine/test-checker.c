@@ -56,16 +56,24 @@ add (Fixture *f, ConclaveEventType type, guint who, gint64 t, gint num,
   return conclave_checker_feed (f->checker, first, conclave_event_store_get_end (f->store));
 }
 
-static const char *
-last_violation (Fixture *f)
+static const ConclaveEvent *
+last_violation_event (Fixture *f)
 {
   for (guint64 i = conclave_event_store_get_end (f->store); i-- > 0;)
     {
       const ConclaveEvent *e = conclave_event_store_get (f->store, i);
       if (e->type == CONCLAVE_EVENT_VIOLATION)
-        return conclave_event_store_str (f->store, conclave_event_violation_what (e));
+        return e;
     }
   return NULL;
+}
+
+static const char *
+last_violation (Fixture *f)
+{
+  const ConclaveEvent *e = last_violation_event (f);
+
+  return e ? conclave_event_store_str (f->store, conclave_event_violation_what (e)) : NULL;
 }
 
 static void
@@ -152,13 +160,9 @@ test_lost_post (Fixture *f, gconstpointer data)
 static const char *
 last_violation_text (Fixture *f)
 {
-  for (guint64 i = conclave_event_store_get_end (f->store); i-- > 0;)
-    {
-      const ConclaveEvent *e = conclave_event_store_get (f->store, i);
-      if (e->type == CONCLAVE_EVENT_VIOLATION)
-        return conclave_event_store_str (f->store, conclave_event_violation_text (e));
-    }
-  return NULL;
+  const ConclaveEvent *e = last_violation_event (f);
+
+  return e ? conclave_event_store_str (f->store, conclave_event_violation_text (e)) : NULL;
 }
 
 /* Liveness: with a majority up, no leader (or no answer to posts) for the
