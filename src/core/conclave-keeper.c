@@ -14,12 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* In each controller's runtime directory: "PID START-TIME" of the
- * controller, so the next one can tell it is gone. */
+/* In each controller's runtime directory: "PID START-TIME PID-NAMESPACE"
+ * of the controller, so the next one can tell it is gone. */
 #define OWNER_FILE "controller"
 #define SOCKET_NAME "control.sock"   /* conclave-control-server.c's */
-/* A directory without an owner file may be a controller just starting. */
-#define YOUNG_S 60
 #define MAX_TAGGED 4096
 #define KILL_ROUNDS 20
 
@@ -28,55 +26,48 @@ struct _ConclaveKeeper {
   GSubprocess *process;
 };
 
+/* "pid:[4026531836]": a pid means something only in its own namespace. */
+static char *
+pid_namespace (void)
+{
+  return g_file_read_link ("/proc/self/ns/pid", NULL) ?: g_strdup ("?");
+}
+
 static void
 write_owner (const char *dir)
 {
   g_autofree char *path = g_build_filename (dir, OWNER_FILE, NULL);
+  g_autofree char *ns = pid_namespace ();
   g_autofree char *text = NULL;
   ConclaveProcStat me;
 
   if (!conclave_proc_stat_read (getpid (), &me))
     return;
-  text = g_strdup_printf ("%d %" G_GUINT64_FORMAT "\n", me.pid, me.start_time);
+  text = g_strdup_printf ("%d %" G_GUINT64_FORMAT " %s\n", me.pid, me.start_time, ns);
   g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL);
 }
 
-/* Whether a socket (of this network namespace) is bound at path: a dead
- * controller's socket file stays, its socket does not. */
-static gboolean
-socket_bound (const char *path)
-{
-  g_autofree char *table = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents ("/proc/net/unix", &table, NULL, NULL))
-    return TRUE;  /* cannot tell: keep it */
-  lines = g_strsplit (table, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_suffix (lines[i], path) && strlen (lines[i]) > strlen (path)
-        && lines[i][strlen (lines[i]) - strlen (path) - 1] == ' ')
-      return TRUE;
-  return FALSE;
-}
-
-/* A directory without an owner file (an older Conclave, or one starting
- * right now) is alive while it is young or its socket is bound. */
+/* Dead only when it says who it was, in our pid namespace, and that
+ * process is gone. Without the file (an older Conclave, or one starting
+ * right now) or from another namespace (a sandbox) we cannot tell: alive. */
 static gboolean
 owner_alive (const char *dir)
 {
   g_autofree char *path = g_build_filename (dir, OWNER_FILE, NULL);
-  g_autofree char *socket_path = g_build_filename (dir, SOCKET_NAME, NULL);
+  g_autofree char *ns = pid_namespace ();
   g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
   ConclaveProcStat st;
-  GStatBuf buf;
-  guint64 start = 0;
-  gint pid = 0;
+  guint64 pid, start;
 
   if (!g_file_get_contents (path, &text, NULL, NULL))
-    return (g_stat (dir, &buf) == 0 && (time (NULL) - buf.st_mtime) < YOUNG_S) || socket_bound (socket_path);
-  if (sscanf (text, "%d %" G_GUINT64_FORMAT, &pid, &start) != 2)
-    return FALSE;
-  return conclave_proc_stat_read (pid, &st) && st.start_time == start;
+    return TRUE;
+  fields = g_strsplit (g_strstrip (text), " ", 3);
+  if (g_strv_length (fields) != 3 || strcmp (fields[2], ns) != 0
+      || !g_ascii_string_to_unsigned (fields[0], 10, 1, G_MAXINT, &pid, NULL)
+      || !g_ascii_string_to_unsigned (fields[1], 10, 0, G_MAXUINT64, &start, NULL))
+    return TRUE;
+  return conclave_proc_stat_read ((gint) pid, &st) && st.start_time == start;
 }
 
 /* SIGKILL to the tagged processes, until none is left or the rounds are
