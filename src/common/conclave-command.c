@@ -145,11 +145,13 @@ string_char (Reader *r, char out[4])
 
 /* Reads a string into out (NULL: skip it). One that does not fit in `size`
  * bytes with its NUL is an error (`too_long`), or, with too_long NULL (keys
- * and command names, which match nothing once that long), cut short. */
+ * and command names, which match nothing once that long), cut short after
+ * the last whole character that fits (a prefix, never a splice). */
 static int
 read_string (Reader *r, char *out, size_t size, const char *too_long)
 {
   size_t o = 0;
+  int cut = 0;
 
   if (!expect (r, '"'))
     return 0;
@@ -164,7 +166,9 @@ read_string (Reader *r, char *out, size_t size, const char *too_long)
         return 0;
       if (out != NULL && o + n >= size && too_long != NULL)
         return fail (r, too_long);
-      if (out != NULL && o + n < size)
+      if (out != NULL && o + n >= size)
+        cut = 1;
+      if (out != NULL && !cut)
         memcpy (out + o, c, n), o += n;
     }
   r->p++;
@@ -194,6 +198,9 @@ read_number (Reader *r, double *out)
   skip_ws (r);
   if (peek (r) == '-')
     negative = 1, r->p++;
+  /* JSON has no leading zeros (json-glib would read 010 as octal). */
+  if (peek (r) == '0' && r->p + 1 < r->end && r->p[1] >= '0' && r->p[1] <= '9')
+    return fail (r, "a number with a leading zero");
   if (!read_digits (r, &value, &n))
     return fail (r, "expected a number");
   if (peek (r) == '.')

@@ -3,7 +3,9 @@
  * Keeps only what the promises need: each server's current role and term,
  * each term's leader, who isolates whom, each sequence number's post and
  * each server's delivered requests. Never looks back through the store:
- * every event is seen once, in the order it arrived.
+ * every event is seen once, in the order it arrived. Liveness too: a
+ * group with a majority up that goes without a leader, or whose clients
+ * post and hear nothing back, for several election timeouts is stalled.
  */
 #include "conclave-checker.h"
 
@@ -18,6 +20,7 @@ typedef struct {
   gint64   term;
   guint32  election;    /* interned algorithm */
   gint64   since_ns;    /* leader since */
+  guint32  timeout_ms;  /* its election timeout at tempo 1, 0: not reported */
   GHashTable *isolates; /* interned names it cannot reach */
   GHashTable *delivered;/* interned req → seqno (GINT) */
 } Server;
@@ -40,7 +43,20 @@ struct _ConclaveChecker {
    * oldest events retention drops; a reset keeps them. */
   guint       n_violations;
   GArray     *kinds;        /* Kind, in the order first seen */
+  /* Liveness: since when (0: not now) the group has had no live leader
+   * and a client's post has waited, and whether that stall was reported. */
+  double      tempo;
+  gint64      leaderless_ns;
+  gint64      waiting_ns;
+  gint64      last_post_ns;
+  gboolean    stall_reported;
 };
+
+/* A group is stalled after this many election timeouts without progress,
+ * and never sooner than this many graces (30 heartbeats in the cluster):
+ * bully and ring have short timeouts, but an election takes several. */
+#define STALL_TIMEOUTS 5
+#define STALL_GRACES   6
 
 typedef struct {
   const char *what;         /* a literal: "two-leaders" … */
@@ -71,6 +87,7 @@ conclave_checker_new (ConclaveEventStore *store)
   self->out = g_array_new (FALSE, FALSE, sizeof (ConclaveEvent));
   self->kinds = g_array_new (FALSE, FALSE, sizeof (Kind));
   self->grace_ns = G_GINT64_CONSTANT (3000000000);
+  self->tempo = 1.0;
   return self;
 }
 
@@ -99,6 +116,17 @@ conclave_checker_reset (ConclaveChecker *self)
   g_hash_table_remove_all (self->slots);
   g_hash_table_remove_all (self->acked);
   g_hash_table_remove_all (self->split);
+  self->leaderless_ns = 0;
+  self->waiting_ns = 0;
+  self->last_post_ns = 0;
+  self->stall_reported = FALSE;
+}
+
+void
+conclave_checker_set_tempo (ConclaveChecker *self, double tempo)
+{
+  g_return_if_fail (self != NULL && tempo > 0);
+  self->tempo = tempo;
 }
 
 void
@@ -218,6 +246,8 @@ check_state (ConclaveChecker *self, const ConclaveEvent *e, guint64 index)
     return;
   s->term = conclave_event_state_term (e);
   s->election = e->s[3];
+  if (conclave_event_state_timeout_ms (e) > 0)
+    s->timeout_ms = conclave_event_state_timeout_ms (e);
   if (leader && !s->leader)
     s->since_ns = e->time_ns;
   s->leader = leader;
@@ -278,6 +308,7 @@ check_acked (ConclaveChecker *self, const ConclaveEvent *e, guint64 index)
   Slot *slot = g_hash_table_lookup (self->slots, GINT_TO_POINTER (e->num));
 
   g_hash_table_insert (self->acked, GUINT_TO_POINTER (e->s[0]), GINT_TO_POINTER (e->num));
+  self->waiting_ns = 0;  /* served: a post waiting from now on starts a new wait */
   if (slot != NULL && slot->req != e->s[0])
     violation (self, "lost-post", e->time_ns, index,
                "a client was told %s is safe at sequence number %d, but the log holds %s there",
@@ -321,6 +352,17 @@ node_event (ConclaveChecker *self, const ConclaveEvent *e)
     }
 }
 
+/* A client sent a post: the group owes it an answer from now on. */
+static void
+note_post (ConclaveChecker *self, const ConclaveEvent *e)
+{
+  if (g_strcmp0 (conclave_event_store_str (self->store, conclave_event_kind (e)), "post") != 0)
+    return;
+  if (self->waiting_ns == 0)
+    self->waiting_ns = e->time_ns;
+  self->last_post_ns = e->time_ns;
+}
+
 static void
 flush (ConclaveChecker *self)
 {
@@ -347,6 +389,7 @@ conclave_checker_feed (ConclaveChecker *self, guint64 first, guint64 end)
         case CONCLAVE_EVENT_STATE: check_state (self, e, i); break;
         case CONCLAVE_EVENT_DELIVER: check_deliver (self, e, i); break;
         case CONCLAVE_EVENT_ACKED: check_acked (self, e, i); break;
+        case CONCLAVE_EVENT_SEND: note_post (self, e); break;
         case CONCLAVE_EVENT_EXITED:
         case CONCLAVE_EVENT_CRASH:
         case CONCLAVE_EVENT_PAUSE:
@@ -361,6 +404,89 @@ conclave_checker_feed (ConclaveChecker *self, guint64 first, guint64 end)
     }
   flush (self);
   return self->n_violations - before;
+}
+
+/* Servers of the group (they report an election) up, and whether some live
+ * leader is among them; a server counts as up when it is alive, awake and
+ * reaches a majority of the group (itself included). */
+static guint
+count_up (ConclaveChecker *self, guint *n_servers, gboolean *has_leader, guint32 *timeout_ms)
+{
+  g_autoptr(GPtrArray) awake = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+  guint up = 0;
+
+  *n_servers = 0;
+  *has_leader = FALSE;
+  *timeout_ms = 0;
+  g_hash_table_iter_init (&iter, self->servers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Server *s = value;
+
+      if (s->election == 0)
+        continue;
+      (*n_servers)++;
+      *timeout_ms = MAX (*timeout_ms, s->timeout_ms);
+      if (s->alive && !s->paused)
+        g_ptr_array_add (awake, s);
+      *has_leader |= s->leader && s->alive && !s->paused;
+    }
+  for (guint i = 0; i < awake->len; i++)
+    {
+      guint reach = 0;
+
+      for (guint j = 0; j < awake->len; j++)
+        reach += can_reach (awake->pdata[i], awake->pdata[j]);
+      up += reach > *n_servers / 2;
+    }
+  return up;
+}
+
+/* Liveness: with a majority up, no leader or no answer to a waiting post
+ * for STALL_TIMEOUTS election timeouts (at least STALL_GRACES graces) is a
+ * stalled group, reported once until it moves again. */
+static void
+check_stalled (ConclaveChecker *self, gint64 now_ns)
+{
+  guint n_servers, up;
+  gboolean has_leader;
+  guint32 timeout_ms;
+  gint64 limit_ns, since_ns;
+
+  up = count_up (self, &n_servers, &has_leader, &timeout_ms);
+  limit_ns = MAX ((gint64) (STALL_TIMEOUTS * timeout_ms * 1e6 * self->tempo), STALL_GRACES * self->grace_ns);
+  if (has_leader)
+    self->leaderless_ns = 0;
+  else if (self->leaderless_ns == 0)
+    self->leaderless_ns = now_ns;
+  /* A post nobody retries any more (its client is gone) waits for no one. */
+  if (self->waiting_ns != 0 && now_ns - self->last_post_ns > limit_ns)
+    self->waiting_ns = 0;
+  if (n_servers == 0 || up <= n_servers / 2)
+    {
+      /* Nobody promises progress without a majority: the clocks start
+       * again once it is back. */
+      self->leaderless_ns = has_leader ? 0 : now_ns;
+      self->waiting_ns = self->waiting_ns ? now_ns : 0;
+      return;
+    }
+  since_ns = self->leaderless_ns ? self->leaderless_ns : self->waiting_ns;
+  if (since_ns == 0)
+    {
+      self->stall_reported = FALSE;  /* it moves: a later stall is news */
+      return;
+    }
+  if (self->stall_reported || now_ns - since_ns < limit_ns)
+    return;
+  self->stall_reported = TRUE;
+  if (self->leaderless_ns != 0)
+    violation (self, "stalled", now_ns, 0, "no leader for %.1f s while %u of %u servers are up",
+               (now_ns - since_ns) / 1e9, up, n_servers);
+  else
+    violation (self, "stalled", now_ns, 0, "no post acknowledged for %.1f s while %u of %u servers are up",
+               (now_ns - since_ns) / 1e9, up, n_servers);
 }
 
 /* Bully and ring promise one leader; two at once for longer than the news
@@ -399,6 +525,7 @@ conclave_checker_tick (ConclaveChecker *self, gint64 now_ns)
                    str (self, a->node), str (self, b->node),
                    can_reach (a, b) ? "and can reach each other" : "on opposite sides of a partition");
       }
+  check_stalled (self, now_ns);
   flush (self);
   return self->n_violations - before;
 }

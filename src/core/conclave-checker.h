@@ -3,7 +3,9 @@
  * At most one leader per term (raft); no split brain among nodes that can
  * reach each other (bully, ring); log agreement (the same post at the same
  * sequence number on every server); no duplicates (a request delivered
- * once per server); no loss (an acknowledged post is never replaced).
+ * once per server); no loss (an acknowledged post is never replaced);
+ * progress (a group with a majority up is not left without a leader, nor
+ * its clients without answers, for several election timeouts: "stalled").
  * A broken promise becomes a VIOLATION event in the store, pointing (key)
  * at the event that broke it. Plain data, fed like the matcher.
  */
@@ -23,7 +25,8 @@ guint            conclave_checker_feed         (ConclaveChecker    *self,
                                                 guint64             first,
                                                 guint64             end);
 /* Two leaders that stay leaders together longer than `grace_ns` are split
- * brain; call now and then. Returns violations appended. */
+ * brain, a group without progress for long is stalled; call now and then.
+ * Returns violations appended. */
 guint            conclave_checker_tick         (ConclaveChecker    *self,
                                                 gint64              now_ns);
 /* Forgets every server, term and sequence number (a new run starts; the
@@ -31,6 +34,9 @@ guint            conclave_checker_tick         (ConclaveChecker    *self,
 void             conclave_checker_reset        (ConclaveChecker    *self);
 void             conclave_checker_set_grace    (ConclaveChecker    *self,
                                                 gint64              grace_ns);
+/* The cluster's tempo: election timeouts are reported at tempo 1. */
+void             conclave_checker_set_tempo    (ConclaveChecker    *self,
+                                                double              tempo);
 /* Violations found since the checker was made, whatever the store still
  * holds (a reset does not forget them): the verdict. */
 guint            conclave_checker_get_n_violations (ConclaveChecker *self);

@@ -208,6 +208,18 @@ conclave_cluster_add_program (ConclaveCluster *self, const char *name, const cha
   return node;
 }
 
+/* A crash takes every process of the node, also those that detached
+ * from its process group (setsid, a double fork): the keeper finds them. */
+static gboolean
+crash_node (ConclaveCluster *self, const char *name)
+{
+  gint pid = conclave_supervisor_get_pid (self->supervisor, name);
+  gboolean ok = conclave_supervisor_crash (self->supervisor, name);
+
+  conclave_keeper_kill_node (self->keeper, name, pid);
+  return ok;
+}
+
 gboolean
 _conclave_cluster_signal_node (ConclaveCluster *self, const char *name, ConclaveEventType type)
 {
@@ -220,7 +232,7 @@ _conclave_cluster_signal_node (ConclaveCluster *self, const char *name, Conclave
     {
     case CONCLAVE_EVENT_CRASH:
       g_hash_table_add (self->crashing, g_strdup (name));
-      ok = conclave_supervisor_crash (self->supervisor, name);
+      ok = crash_node (self, name);
       break;
     case CONCLAVE_EVENT_STOP: ok = conclave_supervisor_stop (self->supervisor, name); break;
     case CONCLAVE_EVENT_PAUSE: ok = conclave_supervisor_pause (self->supervisor, name); break;
@@ -322,7 +334,7 @@ conclave_cluster_restart (ConclaveCluster *self, const char *name, GError **erro
     {
       /* Same name and arguments, new PID, once the old one is gone. */
       g_hash_table_add (self->restarting, g_strdup (name));
-      return conclave_supervisor_crash (self->supervisor, name);
+      return crash_node (self, name);
     }
   return _conclave_cluster_spawn_node (self, node, error);
 }
@@ -340,8 +352,9 @@ conclave_cluster_remove (ConclaveCluster *self, const char *name)
   if (conclave_supervisor_is_running (self->supervisor, name))
     {
       g_hash_table_add (self->removing, g_strdup (name));
-      return conclave_supervisor_crash (self->supervisor, name);
+      return crash_node (self, name);
     }
+  conclave_keeper_kill_node (self->keeper, name, 0);  /* what it left running */
   _conclave_cluster_remove_now (self, node);
   return TRUE;
 }

@@ -6,6 +6,7 @@
 #include "conclave-control-server.h"
 #include "conclave-supervisor.h"
 #include "conclave-checker.h"
+#include "conclave-keeper.h"
 #include "conclave-faults.h"
 #include "conclave-hold.h"
 #include "conclave-trace-file.h"
@@ -28,6 +29,7 @@ struct _ConclaveCluster {
   ConclaveMatcher       *matcher;
   ConclaveChecker       *checker;
   ConclaveSupervisor    *supervisor;
+  ConclaveKeeper        *keeper;      /* ends what a node detaches */
   ConclaveScenario      *scenario;
   char                  *title;
 

@@ -507,6 +507,7 @@ conclave_cluster_set_tempo (ConclaveCluster *self, double tempo)
   self->tempo = tempo;
   /* Five classroom heartbeats: long enough for any election's news. */
   conclave_checker_set_grace (self->checker, (gint64) (5e9 * tempo));
+  conclave_checker_set_tempo (self->checker, tempo);
   g_ascii_dtostr (value, sizeof value, tempo);
   conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_TEMPO, value);
   line = _conclave_cluster_tempo_command (tempo);
@@ -628,6 +629,7 @@ conclave_cluster_new (GError **error)
   g_signal_connect_object (self->server, "closed", G_CALLBACK (_conclave_cluster_on_closed), self, 0);
   self->hold = _conclave_hold_new (self);
   self->supervisor = conclave_supervisor_new (conclave_control_server_get_path (self->server));
+  self->keeper = conclave_keeper_new (conclave_control_server_get_path (self->server));
   g_signal_connect_object (self->supervisor, "spawned", G_CALLBACK (on_spawned), self, 0);
   g_signal_connect_object (self->supervisor, "output", G_CALLBACK (on_output), self, 0);
   g_signal_connect_object (self->supervisor, "exited", G_CALLBACK (on_exited), self, 0);
@@ -651,6 +653,7 @@ conclave_cluster_dispose (GObject *object)
   if (self->server)
     conclave_control_server_close (self->server);
   g_clear_object (&self->supervisor);
+  g_clear_pointer (&self->keeper, conclave_keeper_free);
   g_clear_object (&self->server);
   if (self->nodes)
     g_ptr_array_set_size (self->nodes, 0);

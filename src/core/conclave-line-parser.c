@@ -215,18 +215,20 @@ store_string (ConclaveLineParser *self, ConclaveEvent *event, ConclaveLineSlot s
         event->flags |= CONCLAVE_EVENT_FLAG_KEY_IS_HASH;
       event->key = key;
       return TRUE;
+    /* Flags only where they mean something (as the writer writes them):
+     * a send that says "isolated" must not read back as a different event. */
     case SLOT_DIR:
-      if (str_eq (v, CONCLAVE_DIR_RECV))
+      if (str_eq (v, CONCLAVE_DIR_RECV) && event->type == CONCLAVE_EVENT_DROP)
         event->flags |= CONCLAVE_EVENT_FLAG_DIR_RECV;
-      else if (!str_eq (v, CONCLAVE_DIR_SEND))
+      else if (!str_eq (v, CONCLAVE_DIR_RECV) && !str_eq (v, CONCLAVE_DIR_SEND))
         return FALSE;
       return TRUE;
     case SLOT_REASON:
-      if (str_eq (v, CONCLAVE_REASON_ISOLATED))
+      if (str_eq (v, CONCLAVE_REASON_ISOLATED) && event->type == CONCLAVE_EVENT_DROP)
         event->flags |= CONCLAVE_EVENT_FLAG_ISOLATED;
-      else if (str_eq (v, CONCLAVE_REASON_UNHEARD))
+      else if (str_eq (v, CONCLAVE_REASON_UNHEARD) && event->type == CONCLAVE_EVENT_LOST)
         event->flags |= CONCLAVE_EVENT_FLAG_UNHEARD;
-      else if (str_eq (v, CONCLAVE_REASON_NOT_READ))
+      else if (str_eq (v, CONCLAVE_REASON_NOT_READ) && event->type == CONCLAVE_EVENT_LOST)
         event->flags |= CONCLAVE_EVENT_FLAG_NOT_READ;
       else if (str_eq (v, CONCLAVE_REASON_HELD))
         event->flags |= CONCLAVE_EVENT_FLAG_BY_HAND;

@@ -6,8 +6,9 @@
  * answers, it waits for that one's `coordinator`, and starts again if none
  * comes. A server that hears from a lower one, or follows a lower leader,
  * takes over: that is the bullying. An entry is safe once every live
- * member holds it. Across a partition both sides elect a leader: split
- * brain, which the checker shows.
+ * member and a majority of all servers hold it. Across a partition both
+ * sides elect a leader: split brain, which the checker shows; only the
+ * majority's can acknowledge posts.
  */
 #include "node-group-server.h"
 
@@ -207,7 +208,7 @@ const GroupElection group_election_bully = {
   .name = "bully",
   .leader_lost = bully_leader_lost,
   .handle = bully_handle,
-  .committed = group_all_live_have,
+  .committed = group_all_live_and_majority_have,
   .follow = bully_follow,
   .leader_tick = NULL,
   .leader_timeout = bully_leader_timeout,

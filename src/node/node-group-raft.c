@@ -127,19 +127,6 @@ raft_handle (GroupServer *s, GroupMember *from, const char *kind, const GroupMsg
   return TRUE;
 }
 
-static gboolean
-raft_committed (GroupServer *s, guint64 index)
-{
-  GHashTableIter iter;
-  gpointer value;
-  guint n = 1;
-
-  g_hash_table_iter_init (&iter, s->members);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    n += ((GroupMember *) value)->match_index >= index ? 1 : 0;
-  return n >= group_majority (s);
-}
-
 /* Check quorum: a leader cut off from the majority steps down. */
 static void
 raft_leader_tick (GroupServer *s)
@@ -198,7 +185,7 @@ const GroupElection group_election_raft = {
   .name = "raft",
   .leader_lost = raft_leader_lost,
   .handle = raft_handle,
-  .committed = raft_committed,
+  .committed = group_majority_have,
   .follow = raft_follow,
   .leader_tick = raft_leader_tick,
   .leader_timeout = raft_leader_timeout,

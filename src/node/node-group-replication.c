@@ -6,8 +6,9 @@
  * leader) matches its own log, and says where to resume otherwise: that
  * repairs gaps and drops, and catches up a restarted or lagging follower.
  * An entry is delivered once the election's rule calls it safe (majority
- * for raft, every live member for bully and ring), in index order, by
- * every server. Never acknowledges a post before that.
+ * for raft; for bully and ring every live member and a majority too), in
+ * index order, by every server. Never acknowledges a post before that, and
+ * never overwrites a safe entry with another leader's.
  */
 #include "node-group-server.h"
 
@@ -48,6 +49,29 @@ group_all_live_have (GroupServer *s, guint64 index)
     if (((GroupMember *) value)->in_view && ((GroupMember *) value)->match_index < index)
       return FALSE;
   return TRUE;
+}
+
+gboolean
+group_majority_have (GroupServer *s, guint64 index)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 1;  /* we hold it */
+
+  g_hash_table_iter_init (&iter, s->members);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    n += ((GroupMember *) value)->match_index >= index ? 1 : 0;
+  return n >= group_majority (s);
+}
+
+/* Bully and ring: every live member, as the lecture says, and a majority
+ * of all the servers, so that a leader cut off with a minority (both
+ * sides of a partition elect one) never acknowledges what the majority's
+ * leader will overwrite when the partition heals. */
+gboolean
+group_all_live_and_majority_have (GroupServer *s, guint64 index)
+{
+  return group_all_live_have (s, index) && group_majority_have (s, index);
 }
 
 void
@@ -218,8 +242,10 @@ resume_hint (GroupServer *s, guint64 prev)
   return i - 1;
 }
 
-/* Stores the entry at prev + 1 unless we hold it already. */
-void
+/* Stores the entry at prev + 1 unless we hold it already; FALSE when it
+ * would replace an entry that is safe here (delivered, perhaps
+ * acknowledged): that one stays, whoever sends another. */
+gboolean
 group_store_entry (GroupServer *s, guint64 index, const GroupMsg *msg)
 {
   const GroupEntry *have = group_log_get (s->log, index);
@@ -228,7 +254,12 @@ group_store_entry (GroupServer *s, guint64 index, const GroupMsg *msg)
   e.term = group_msg_get_u64 (msg, "eterm", 0);
   e.leader = (char *) group_msg_get (msg, "elead");
   if (have != NULL && have->term == e.term && g_strcmp0 (have->leader, e.leader) == 0)
-    return;
+    return TRUE;
+  if (have != NULL && index <= group_log_commit_index (s->log))
+    {
+      printf ("Kept safe entry #%" G_GUINT64_FORMAT ": %s's log does not have it\n", index, e.leader);
+      return FALSE;
+    }
   if (have != NULL && group_log_truncate (s->log, index) > 0)
     printf ("Undid delivered posts from #%" G_GUINT64_FORMAT " on: another leader's log wins\n", index);
   e.seq = group_msg_get_u64 (msg, "seq", 0);
@@ -237,6 +268,7 @@ group_store_entry (GroupServer *s, guint64 index, const GroupMsg *msg)
   e.client = e.seq > 0 ? (char *) group_msg_get (msg, "client") : NULL;
   e.text = (char *) (group_msg_get (msg, "text") ?: "");
   group_log_append (s->log, &e);
+  return TRUE;
 }
 
 gboolean
@@ -272,8 +304,11 @@ group_on_append (GroupServer *s, GroupMember *m, const char *kind, const GroupMs
       return;
     }
   upto = prev;
-  if (append)
-    group_store_entry (s, ++upto, msg);
+  if (append && !group_store_entry (s, ++upto, msg))
+    {
+      send_ack (s, m, FALSE, group_log_commit_index (s->log), FALSE);
+      return;
+    }
   group_commit_to (s, MIN (group_msg_get_u64 (msg, "commit", 0), upto));
   send_ack (s, m, TRUE, upto, vid != NULL && g_strcmp0 (vid, s->view_id) != 0);
 }

@@ -174,6 +174,9 @@ void         group_replicate       (GroupServer *s, GroupMember *m);
 void         group_replicate_all   (GroupServer *s, gboolean probe_absent);
 /* Bully and ring: every member in the view holds entry `index`. */
 gboolean     group_all_live_have   (GroupServer *s, guint64 index);
+/* A majority of all the servers (group_majority), us included, hold it. */
+gboolean     group_majority_have   (GroupServer *s, guint64 index);
+gboolean     group_all_live_and_majority_have (GroupServer *s, guint64 index);
 /* New entries to every member in the view, then count what is safe. */
 void         group_push_entries    (GroupServer *s);
 void         group_on_append       (GroupServer *s, GroupMember *m, const char *kind, const GroupMsg *msg);
@@ -181,7 +184,7 @@ void         group_on_append       (GroupServer *s, GroupMember *m, const char *
 void         group_send_entry      (GroupServer *s, GroupMember *m, const char *kind, guint64 index);
 gboolean     group_valid_entry     (const GroupMsg *msg);
 /* Stores the entry of msg at index (replacing a conflicting one). */
-void         group_store_entry     (GroupServer *s, guint64 index, const GroupMsg *msg);
+gboolean     group_store_entry     (GroupServer *s, guint64 index, const GroupMsg *msg);
 void         group_on_append_ack   (GroupServer *s, GroupMember *m, const GroupMsg *msg);
 void         group_advance_commit  (GroupServer *s);
 void         group_commit_to       (GroupServer *s, guint64 index);

@@ -4,8 +4,10 @@
  * posts (it was down, or joined late). Before it serves, it asks every
  * member where its log ends (`sync`, answered by `sync-ack`), and takes
  * the entries after its own safe prefix from the member whose log is the
- * most recent (`fetch`, answered by `catch-up` entries). A post that was
- * acknowledged was on every live member, so it is on that one too. Raft
+ * most recent (`fetch`, answered by `catch-up` entries). It chooses only
+ * once a majority of all servers (itself included) answered: a post that
+ * was acknowledged is on a majority, so on one of them, and on the most
+ * recent log. A leader without a majority waits, and serves nothing. Raft
  * needs none of this: its vote already chose a complete log.
  */
 #include "node-group-server.h"
@@ -72,6 +74,7 @@ choose_source (GroupServer *s)
   GroupMember *best = NULL;
   guint64 term = group_log_last_term (s->log), last = group_log_last_index (s->log);
   gboolean waiting = FALSE;
+  guint answered = 1;  /* us */
   GHashTableIter iter;
   gpointer value;
 
@@ -81,6 +84,7 @@ choose_source (GroupServer *s)
       GroupMember *m = value;
 
       waiting |= m->in_view && !m->synced;
+      answered += m->synced;
       if (m->synced && more_recent (m->sync_term, m->sync_last, term, last))
         {
           best = m;
@@ -88,7 +92,8 @@ choose_source (GroupServer *s)
           last = m->sync_last;
         }
     }
-  if (waiting && creport_now_ns () - s->sync_started_ns < beats_ns (s, GROUP_DETECT_BEATS))
+  if (answered < group_majority (s)
+      || (waiting && creport_now_ns () - s->sync_started_ns < beats_ns (s, GROUP_DETECT_BEATS)))
     return;
   if (best == NULL)
     {

@@ -56,16 +56,24 @@ add (Fixture *f, ConclaveEventType type, guint who, gint64 t, gint num,
   return conclave_checker_feed (f->checker, first, conclave_event_store_get_end (f->store));
 }
 
-static const char *
-last_violation (Fixture *f)
+static const ConclaveEvent *
+last_violation_event (Fixture *f)
 {
   for (guint64 i = conclave_event_store_get_end (f->store); i-- > 0;)
     {
       const ConclaveEvent *e = conclave_event_store_get (f->store, i);
       if (e->type == CONCLAVE_EVENT_VIOLATION)
-        return conclave_event_store_str (f->store, conclave_event_violation_what (e));
+        return e;
     }
   return NULL;
+}
+
+static const char *
+last_violation (Fixture *f)
+{
+  const ConclaveEvent *e = last_violation_event (f);
+
+  return e ? conclave_event_store_str (f->store, conclave_event_violation_what (e)) : NULL;
 }
 
 static void
@@ -149,6 +157,58 @@ test_lost_post (Fixture *f, gconstpointer data)
   g_assert_cmpstr (last_violation (f), ==, "lost-post");
 }
 
+static const char *
+last_violation_text (Fixture *f)
+{
+  const ConclaveEvent *e = last_violation_event (f);
+
+  return e ? conclave_event_store_str (f->store, conclave_event_violation_text (e)) : NULL;
+}
+
+/* Liveness: with a majority up, no leader (or no answer to posts) for the
+ * limit (here six graces: no election timeout was reported) is stalled,
+ * once per stall; without a majority nothing is promised. */
+static void
+test_stalled (Fixture *f, gconstpointer data)
+{
+  for (guint i = 0; i < 3; i++)
+    add (f, CONCLAVE_EVENT_STATE, i, 1 * S, 1, "follower", NULL, "raft");
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 1 * S), ==, 0);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 6 * S + S / 2), ==, 0);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 7 * S + S / 10), ==, 1);
+  g_assert_cmpstr (last_violation (f), ==, "stalled");
+  g_assert_cmpstr (last_violation_text (f), ==, "no leader for 6.1 s while 3 of 3 servers are up");
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 8 * S), ==, 0);  /* reported once */
+
+  /* A leader: the group moves again, for as long as one leads. */
+  add (f, CONCLAVE_EVENT_STATE, 1, 9 * S, 2, "leader", "s2", "raft");
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 9 * S), ==, 0);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 20 * S), ==, 0);
+
+  /* Two of three crashed: no majority, no promise, however long. */
+  add (f, CONCLAVE_EVENT_CRASH, 9, 21 * S, 0, "s2", NULL, NULL);
+  add (f, CONCLAVE_EVENT_CRASH, 9, 21 * S, 0, "s3", NULL, NULL);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 21 * S), ==, 0);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 30 * S), ==, 0);
+
+  /* Back with a leader, but a client's post waits and waits. */
+  add (f, CONCLAVE_EVENT_SPAWN, 9, 31 * S, 0, "s2", NULL, NULL);
+  add (f, CONCLAVE_EVENT_STATE, 1, 31 * S, 3, "leader", "s2", "raft");
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 31 * S), ==, 0);
+  for (gint64 t = 31; t <= 37; t++)
+    add (f, CONCLAVE_EVENT_SEND, 3, t * S, 0, "post", NULL, NULL);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 36 * S + S / 2), ==, 0);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 37 * S + S / 2), ==, 1);
+  g_assert_cmpstr (last_violation_text (f), ==, "no post acknowledged for 6.5 s while 2 of 3 servers are up");
+  add (f, CONCLAVE_EVENT_ACKED, 3, 38 * S, 1, "c1:1", NULL, NULL);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 50 * S), ==, 0);
+
+  /* A post nobody retries (its client is gone) is no stall. */
+  add (f, CONCLAVE_EVENT_SEND, 3, 51 * S, 0, "post", NULL, NULL);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 60 * S), ==, 0);
+  g_assert_cmpuint (conclave_checker_get_n_violations (f->checker), ==, 2);
+}
+
 static void
 test_reset (Fixture *f, gconstpointer data)
 {
@@ -168,6 +228,7 @@ main (int argc, char *argv[])
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
   ADD ("/checker/raft-terms", test_raft_terms);
   ADD ("/checker/split-brain", test_split_brain);
+  ADD ("/checker/stalled", test_stalled);
   ADD ("/checker/paused-or-crashed-leader", test_paused_or_crashed_leader);
   ADD ("/checker/resumed-leader", test_resumed_leader);
   ADD ("/checker/log-agreement-and-duplicates", test_log_agreement_and_duplicates);
