@@ -264,6 +264,10 @@ conclave_cluster_start_scenario (ConclaveCluster *self, ConclaveScenario *scenar
   if (self->nodes->len == 0 && !_conclave_cluster_ports_free (self->base_port))
     conclave_cluster_set_base_port (self, _conclave_cluster_choose_base_port ());
   conclave_cluster_clear (self);
+  /* A LAN scenario brings its LAN; any other runs on the network chosen. */
+  if (scenario->network == CONCLAVE_NETWORK_LAN &&
+      !conclave_cluster_set_network (self, CONCLAVE_NETWORK_LAN, error))
+    return FALSE;
   g_clear_pointer (&self->scenario, conclave_scenario_unref);
   self->scenario = conclave_scenario_ref (scenario);
   _conclave_cluster_set_title (self, scenario->title);

@@ -49,7 +49,7 @@ static const char * const special_targets[] = { "leader", "random-server", "all"
  * of their own (the lecture's scripts); {examples}: where those scripts are. */
 static const char * const known_placeholders[] = { "port", "group_port", "port2", "port3", "examples", NULL };
 
-static const char * const scenario_fields[] = { "id", "title", "description", "tempo", "leader_pattern", "nodes", "faults", NULL };
+static const char * const scenario_fields[] = { "id", "title", "description", "tempo", "leader_pattern", "network", "nodes", "faults", NULL };
 static const char * const node_fields[] = { "name", "role", "args", "start_ms", NULL };
 static const char * const fault_fields[] = { "at_ms", "action", "target", "value", NULL };
 
@@ -467,7 +467,7 @@ load_header (ConclaveScenarioJson  *json,
              GError               **error)
 {
   const char *what = "the scenario";
-  const char *id, *title, *description, *pattern;
+  const char *id, *title, *description, *pattern, *network;
   gboolean has_tempo;
   g_autoptr(GRegex) regex = NULL;
 
@@ -477,12 +477,16 @@ load_header (ConclaveScenarioJson  *json,
       !_conclave_scenario_json_get_string (json, root, "description", what, FALSE, &description, error) ||
       !_conclave_scenario_json_get_number (json, root, "tempo", what, &scenario->tempo, &has_tempo, error) ||
       !_conclave_scenario_json_get_string (json, root, "leader_pattern", what, FALSE, &pattern, error) ||
+      !_conclave_scenario_json_get_string (json, root, "network", what, FALSE, &network, error) ||
       !check_header (json, scenario, root, id, title, has_tempo, error))
     return FALSE;
   if (pattern != NULL && *pattern != '\0' && (regex = g_regex_new (pattern, 0, 0, NULL)) == NULL)
     return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, root, "leader_pattern"),
                                          error, "leader_pattern “%s” is not a regular expression", pattern);
   scenario->leader_pattern = pattern != NULL && *pattern != '\0' ? g_strdup (pattern) : NULL;
+  if (network != NULL && !conclave_network_from_string (network, &scenario->network))
+    return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, root, "network"),
+                                         error, "network “%s” is neither “loopback” nor “lan”", network);
 
   scenario->id = g_strdup (id);
   scenario->title = g_strdup (title);

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include "conclave-lan.h"
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -51,6 +52,7 @@ typedef struct {
   char      *description;
   double     tempo;
   char      *leader_pattern;  /* "leader_pattern": a program's own leader line, NULL if none */
+  ConclaveNetwork network;    /* "network": "lan" makes every node its own host */
   GPtrArray *nodes;   /* ConclaveScenarioNode* */
   GPtrArray *faults;  /* ConclaveScenarioFault*, sorted by at_ms */
 } ConclaveScenario;

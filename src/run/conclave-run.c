@@ -330,6 +330,7 @@ typedef struct {
   GStrv             inputs;
   char             *summary_json;
   char             *replay;
+  char             *network;
   double            tempo;
   gboolean          list;
   guint             duration_ms;
@@ -345,6 +346,7 @@ options_clear (Options *o)
 {
   g_free (o->duration_text);
   g_free (o->trace);
+  g_free (o->network);
   g_strfreev (o->node_specs);
   g_strfreev (o->fault_specs);
   g_free (o->chaos_seed);
@@ -456,6 +458,8 @@ parse (Options *o, int *argc, char ***argv)
     { "input", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &o->inputs, "Feed FILE's lines to NAME's stdin", "NAME=FILE" },
     { "summary-json", 0, 0, G_OPTION_ARG_FILENAME, &o->summary_json, "Write the summary to FILE as JSON", "FILE" },
     { "replay", 0, 0, G_OPTION_ARG_FILENAME, &o->replay, "Run the core over a recorded trace (no processes) and summarise it", "FILE" },
+    { "network", 0, 0, G_OPTION_ARG_STRING, &o->network,
+      "loopback (default), or lan: every node its own host on a bridge, 10.77.0.0/24", "NETWORK" },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &o->list, "List the built-in scenarios", NULL },
     { NULL }
   };
@@ -481,6 +485,8 @@ parse (Options *o, int *argc, char ***argv)
                                                     o->chaos_seed, G_MAXUINT32)));
   if (o->leader_pattern && !check_pattern (o->leader_pattern, &message))
     return usage_error (message);
+  if (o->network && !conclave_network_from_string (o->network, &(ConclaveNetwork) { 0 }))
+    return usage_error ((message = g_strdup_printf ("--network %s: expected loopback or lan", o->network)));
   for (guint i = 0; o->inputs && o->inputs[i]; i++)
     if (strchr (o->inputs[i], '=') == NULL || o->inputs[i][0] == '=')
       return usage_error ((message = g_strdup_printf ("--input %s: expected NAME=FILE", o->inputs[i])));
@@ -560,8 +566,12 @@ static int
 run_cluster (Run *run, Options *o)
 {
   g_autoptr(GError) error = NULL;
+  ConclaveNetwork network = CONCLAVE_NETWORK_LOOPBACK;
 
+  if (o->network)
+    conclave_network_from_string (o->network, &network);
   if ((run->cluster = conclave_cluster_new (&error)) == NULL ||
+      !conclave_cluster_set_network (run->cluster, network, &error) ||
       (o->trace && !conclave_cluster_start_trace (run->cluster, o->trace, &error)))
     {
       g_printerr ("conclave-run: %s\n", error->message);

@@ -10,6 +10,7 @@
 #include "trace-fd.h"
 #include "trace-real.h"
 #include "trace-report.h"
+#include "conclave-protocol.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,9 +18,26 @@
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define LOOPBACK_BROADCAST 0x7FFFFFFFu  /* 127.255.255.255 */
+
+/* On Conclave's LAN every node is a host with its own interface: a
+ * broadcast or a multicast group works there as on any LAN, so nothing is
+ * rewritten. Read once; the environment does not change under us. */
+static int
+on_lan (void)
+{
+  static int lan = -1;
+
+  if (lan < 0)
+    {
+      const char *network = getenv (CONCLAVE_ENV_NETWORK);
+      lan = network != NULL && strcmp (network, "lan") == 0;
+    }
+  return lan;
+}
 
 static unsigned
 loopback_index (void)
@@ -79,7 +97,7 @@ trace_confine_bind (int fd, const struct sockaddr *addr, socklen_t len, TraceSoc
   char from_text[TRACE_ADDR_MAX];
   int saved = errno;
 
-  if (!trace_addr_ipv4 (addr, len, &v4) || !trace_addr_looks_broadcast (v4.sin_addr.s_addr))
+  if (on_lan () || !trace_addr_ipv4 (addr, len, &v4) || !trace_addr_looks_broadcast (v4.sin_addr.s_addr))
     {
       errno = saved;
       return addr;
@@ -101,7 +119,7 @@ trace_confine_dest (int fd, const struct sockaddr *to, socklen_t len, TraceSocka
   char from_text[TRACE_ADDR_MAX], to_text[TRACE_ADDR_MAX];
   int saved = errno;
 
-  if (!trace_addr_ipv4 (to, len, &v4))
+  if (on_lan () || !trace_addr_ipv4 (to, len, &v4))
     return to;
   if (trace_addr_is_multicast (v4.sin_addr.s_addr))
     {
@@ -203,7 +221,7 @@ trace_confine_sockopt (int fd, int level, int name, const void *value, socklen_t
 {
   static const int one = 1;
 
-  if (value == NULL || level != IPPROTO_IP)
+  if (value == NULL || level != IPPROTO_IP || on_lan ())
     return value;
   switch (name)
     {
