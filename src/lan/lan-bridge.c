@@ -63,9 +63,10 @@ make_namespaces (void)
 
   if (unshare (CLONE_NEWUSER | CLONE_NEWNET) != 0)
     {
-      lan_say ("error The kernel refused a user and network namespace (%s): "
-               "unprivileged user namespaces are off here, or a sandbox forbids them.",
-               strerror (errno));
+      int error = errno;
+      lan_say ("error The kernel refused a user namespace (%s): %s.", strerror (error),
+               error == ENOSPC ? "the limit in /proc/sys/user/max_user_namespaces is 0 or reached"
+                               : "unprivileged user namespaces are turned off here, or a sandbox forbids them");
       return -1;
     }
   snprintf (map, sizeof map, "%u %u 1\n", (unsigned) uid, (unsigned) uid);

@@ -1,0 +1,379 @@
+/* test-lan.c — `--network lan`: three student-style programs, each on its
+ * own host, learn three distinct own addresses (UDP connect to 8.8.8.8),
+ * their host names (the node names) and each other's addresses by name;
+ * all three bind 0.0.0.0:10001 without SO_REUSEADDR; one broadcast to
+ * 255.255.255.255, one to 10.77.0.255 and one multicast reach all three,
+ * each paired by the matcher as one send with three receives, with no
+ * rewrite reported. And a SIGKILL of conclave-run leaves no process and no
+ * network namespace behind. Skips where the kernel allows no user
+ * namespace (the reason is the one the kernel gave). */
+#include "conclave-matcher.h"
+#include "trace-test-util.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PYTHON "/usr/bin/python3"
+#define PORT "10001"
+#define N_PEERS 3
+
+static const char * const names[N_PEERS] = { "s1", "s2", "s3" };
+
+/* A cluster on the LAN, or NULL with the test skipped where none can be. */
+static ConclaveCluster *
+lan_cluster (void)
+{
+  g_autoptr(ConclaveCluster) cluster = trace_test_cluster ();
+  g_autoptr(GError) error = NULL;
+
+  if (!conclave_cluster_set_network (cluster, CONCLAVE_NETWORK_LAN, &error))
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+      g_test_skip (error->message);
+      conclave_cluster_shutdown (cluster);
+      return NULL;
+    }
+  g_assert_cmpint (conclave_cluster_get_network (cluster), ==, CONCLAVE_NETWORK_LAN);
+  return g_steal_pointer (&cluster);
+}
+
+static gboolean
+all_say (ConclaveCluster *cluster, gpointer word)
+{
+  for (guint i = 0; i < N_PEERS; i++)
+    {
+      g_autofree char *out = trace_test_node_stdout (conclave_cluster_lookup (cluster, names[i]));
+      if (strstr (out, word) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+start_peers (ConclaveCluster *cluster)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "lan", "lan_peer.py", NULL);
+
+  for (guint i = 0; i < N_PEERS; i++)
+    {
+      const char *argv[] = { PYTHON, script, "--port", PORT, "--peer", names[(i + 1) % N_PEERS], NULL };
+      g_autoptr(GError) error = NULL;
+
+      g_assert_nonnull (conclave_cluster_add_program (cluster, names[i], argv, NULL, TRUE, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* Its "me …" line says its host name, its own IP and its peer's. */
+static void
+check_identity (ConclaveCluster *cluster, guint i, const char *out)
+{
+  ConclaveLan *lan = conclave_cluster_get_lan (cluster);
+  const char *peer = names[(i + 1) % N_PEERS];
+  g_autofree char *expected = g_strdup_printf ("me %s ip %s peer %s at %s\n", names[i],
+                                               conclave_lan_get_address (lan, names[i]),
+                                               peer, conclave_lan_get_address (lan, peer));
+
+  g_assert_true (g_str_has_prefix (conclave_lan_get_address (lan, names[i]), "10.77.0."));
+  for (guint j = 0; j < i; j++)
+    g_assert_cmpstr (conclave_lan_get_address (lan, names[j]), !=, conclave_lan_get_address (lan, names[i]));
+  g_assert_nonnull (strstr (out, expected));
+}
+
+/* Each got each of s1's three datagrams once, from s1's own address. */
+static void
+check_received (ConclaveCluster *cluster, const char *out)
+{
+  const char *from = conclave_lan_get_address (conclave_cluster_get_lan (cluster), "s1");
+
+  for (const char * const *kind = (const char * const []) { "B255", "BSUB", "MCAST", NULL }; *kind; kind++)
+    {
+      g_autofree char *line = g_strdup_printf ("got %s from s1 via %s\n", *kind, from);
+      const char *at = strstr (out, line);
+
+      g_assert_nonnull (at);
+      g_assert_null (strstr (at + 1, line));
+    }
+}
+
+/* The matcher: each of s1's three group sends, three receives, one per node. */
+static void
+check_fan_out (ConclaveCluster *cluster)
+{
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (cluster);
+  ConclaveNode *s1 = conclave_cluster_lookup (cluster, "s1");
+  g_autoptr(GHashTable) per_send = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer value;
+
+  for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
+    {
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveNode *to = conclave_cluster_node_for_proc (cluster, m->dst_proc);
+      guint seen;
+
+      g_assert_true (conclave_cluster_node_for_proc (cluster, m->src_proc) == s1);
+      g_assert_cmpint (m->state, ==, CONCLAVE_MESSAGE_DELIVERED);
+      g_assert_cmpint (m->recv_ns, >, m->send_ns);
+      seen = GPOINTER_TO_UINT (g_hash_table_lookup (per_send, &m->send_index));
+      for (guint n = 0; n < N_PEERS; n++)
+        if (to == conclave_cluster_lookup (cluster, names[n]))
+          {
+            g_assert_false (seen & (1u << n));   /* never twice to one node */
+            seen |= 1u << n;
+          }
+      g_hash_table_insert (per_send, g_memdup2 (&m->send_index, sizeof m->send_index), GUINT_TO_POINTER (seen));
+    }
+  g_assert_cmpuint (g_hash_table_size (per_send), ==, 3);
+  g_hash_table_iter_init (&iter, per_send);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_assert_cmpuint (GPOINTER_TO_UINT (value), ==, (1u << N_PEERS) - 1);
+}
+
+static void
+test_hosts (void)
+{
+  g_autoptr(ConclaveCluster) cluster = lan_cluster ();
+  g_autoptr(GError) error = NULL;
+
+  if (cluster == NULL)
+    return;
+  start_peers (cluster);
+  trace_test_wait (cluster, all_say, "ready\n", 20, "every peer bound");
+  g_assert_true (conclave_cluster_send_input (cluster, "s1", "go", &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < N_PEERS; i++)
+    trace_test_wait_ended (cluster, names[i], 20);
+  trace_test_wait_paired (cluster, 3 * N_PEERS, TRUE, 10);
+  for (guint i = 0; i < N_PEERS; i++)
+    {
+      g_autofree char *out = trace_test_node_stdout (conclave_cluster_lookup (cluster, names[i]));
+
+      g_test_message ("%s:\n%s", names[i], out);
+      check_identity (cluster, i, out);
+      check_received (cluster, out);
+    }
+  check_fan_out (cluster);
+  /* Real broadcast and multicast: nothing was rewritten. */
+  g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_REWRITE, NULL, NULL), ==, 0);
+  trace_test_finish (g_steal_pointer (&cluster));
+}
+
+/* --- SIGKILL of the controller ------------------------------------------ */
+
+typedef struct {
+  gint    pid;
+  gint    ppid;
+  guint64 start;     /* field 22 of /proc/PID/stat: tells a reused pid apart */
+  char   *netns;     /* "net:[…]" */
+} Proc;
+
+static void
+proc_clear (gpointer data)
+{
+  g_free (((Proc *) data)->netns);
+}
+
+/* ppid, state and start time from /proc/PID/stat; FALSE if it is gone. */
+static gboolean
+read_stat (gint pid, gint *ppid, char *state, guint64 *start)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (after = strrchr (text, ')')) == NULL)
+    return FALSE;
+  fields = g_strsplit (after + 2, " ", 0);
+  if (g_strv_length (fields) < 20)
+    return FALSE;
+  *state = fields[0][0];
+  *ppid = atoi (fields[1]);
+  *start = g_ascii_strtoull (fields[19], NULL, 10);
+  return TRUE;
+}
+
+static char *
+netns_of (gint pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/ns/net", pid);
+
+  return g_file_read_link (path, NULL);
+}
+
+/* Every living descendant of `root`. */
+static GArray *
+descendants (gint root)
+{
+  g_autoptr(GHashTable) family = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) all = g_array_new (FALSE, TRUE, sizeof (Proc));
+  GArray *found = g_array_new (FALSE, TRUE, sizeof (Proc));
+  g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
+  gboolean grew = TRUE;
+  const char *name;
+
+  g_array_set_clear_func (found, proc_clear);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      Proc p = { atoi (name), 0, 0, NULL };
+      char state;
+
+      if (p.pid > 0 && read_stat (p.pid, &p.ppid, &state, &p.start) && state != 'Z')
+        g_array_append_val (all, p);
+    }
+  g_hash_table_add (family, GINT_TO_POINTER (root));
+  while (grew)
+    {
+      grew = FALSE;
+      for (guint i = 0; i < all->len; i++)
+        {
+          Proc *p = &g_array_index (all, Proc, i);
+          if (!g_hash_table_contains (family, GINT_TO_POINTER (p->pid)) &&
+              g_hash_table_contains (family, GINT_TO_POINTER (p->ppid)))
+            {
+              g_hash_table_add (family, GINT_TO_POINTER (p->pid));
+              g_array_append_val (found, ((Proc) { p->pid, p->ppid, p->start, netns_of (p->pid) }));
+              grew = TRUE;
+            }
+        }
+    }
+  return found;
+}
+
+static gboolean
+still_alive (const Proc *p)
+{
+  gint ppid;
+  char state;
+  guint64 start;
+
+  return read_stat (p->pid, &ppid, &state, &start) && state != 'Z' && start == p->start;
+}
+
+/* How many of `procs` live, and how many processes anywhere are in one of
+ * the network namespaces they were in (other than ours). */
+static guint
+survivors (GArray *procs, const char *ours)
+{
+  g_autoptr(GHashTable) spaces = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  for (guint i = 0; i < procs->len; i++)
+    {
+      const Proc *p = &g_array_index (procs, Proc, i);
+      n += still_alive (p);
+      if (p->netns != NULL && g_strcmp0 (p->netns, ours) != 0)
+        g_hash_table_add (spaces, p->netns);
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *space = atoi (name) > 0 ? netns_of (atoi (name)) : NULL;
+      n += space != NULL && g_hash_table_contains (spaces, space);
+    }
+  return n;
+}
+
+static GSubprocess *
+start_run (char **line)
+{
+  const char *argv[] = { g_getenv ("CONCLAVE_RUN_PROGRAM"), "--network", "lan", "-d", "60s",
+                         "-n", "s1=exec:/bin/sleep 60", "-n", "s2=exec:/bin/sleep 60", NULL };
+  g_autoptr(GError) error = NULL;
+  GSubprocess *run = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
+  g_autoptr(GDataInputStream) out = NULL;
+
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (run));
+  /* "Running nodes for …" comes once every node was spawned. */
+  while ((*line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL)) != NULL &&
+         !g_str_has_prefix (*line, "Running") && strstr (*line, "No LAN") == NULL)
+    g_free (*line);
+  return run;
+}
+
+static void
+test_sigkill (void)
+{
+  g_autofree char *line = NULL;
+  g_autoptr(GSubprocess) run = start_run (&line);
+  g_autofree char *ours = netns_of (getpid ());
+  g_autoptr(GArray) procs = NULL;
+  g_autoptr(GHashTable) spaces = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 deadline;
+  guint left;
+
+  g_assert_nonnull (line);
+  if (strstr (line, "No LAN") != NULL)
+    {
+      g_test_skip (line);
+      g_subprocess_wait (run, NULL, NULL);
+      return;
+    }
+  procs = descendants (atoi (g_subprocess_get_identifier (run)));
+  /* The helper, one host per node, the two nodes: four namespaces of its own. */
+  g_assert_cmpuint (procs->len, >=, 5);
+  for (guint i = 0; i < procs->len; i++)
+    if (g_array_index (procs, Proc, i).netns != NULL)
+      g_hash_table_add (spaces, g_array_index (procs, Proc, i).netns);
+  g_hash_table_remove (spaces, ours);
+  g_assert_cmpuint (g_hash_table_size (spaces), ==, 3);
+
+  g_subprocess_send_signal (run, SIGKILL);
+  g_assert_true (g_subprocess_wait (run, NULL, NULL));
+  deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  while ((left = survivors (procs, ours)) > 0 && g_get_monotonic_time () < deadline)
+    g_usleep (10000);
+  g_assert_cmpuint (left, ==, 0);
+}
+
+/* --- where the kernel refuses ------------------------------------------ */
+
+/* In a user namespace whose limit of nested ones is 0, `--network lan`
+ * fails at once with one sentence holding the kernel's reason. */
+static void
+test_refused (void)
+{
+  g_autofree char *script = g_strdup_printf ("echo 0 > /proc/sys/user/max_user_namespaces || exit 77; "
+                                             "exec '%s' --network lan -d 1s -n 's1=exec:/bin/true'",
+                                             g_getenv ("CONCLAVE_RUN_PROGRAM"));
+  const char *argv[] = { "unshare", "-rU", "/bin/sh", "-c", script, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  gint status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error))
+    {
+      g_test_skip_printf ("unshare (util-linux) cannot run: %s", error->message);
+      return;
+    }
+  if (!g_spawn_check_wait_status (status, NULL) && strstr (err, "No LAN") == NULL)
+    {
+      g_test_skip_printf ("no user namespace to limit here: %s", g_strstrip (err));
+      return;
+    }
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+  /* One line, the kernel's own word for it, and no node was started. */
+  g_assert_true (g_str_has_prefix (err, "conclave-run: No LAN on this machine: The kernel refused a user namespace ("));
+  g_assert_nonnull (strstr (err, g_strerror (ENOSPC)));
+  g_assert_cmpint (strchr (err, '\n') - err, ==, strlen (err) - 1);
+  g_assert_null (strstr (out, "Running"));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/lan/hosts", test_hosts);
+  g_test_add_func ("/lan/sigkill", test_sigkill);
+  g_test_add_func ("/lan/refused", test_refused);
+  return g_test_run ();
+}
