@@ -4,9 +4,78 @@
  * runs inside its own host there (conclave_lan_wrap_argv); the nodes learn
  * it from CONCLAVE_NETWORK=lan. The network only changes while no node
  * runs: a running node cannot move between hosts.
+ *
+ * Isolation and partitions (conclave-faults.c, the one owner) are also
+ * made real cuts there: hosts that cannot talk go on different bridges,
+ * so a program that bypasses the shim (static, Go) is cut off too. Hosts
+ * with the same set of cut peers share a bridge: exact for an isolated
+ * node and for a partition into sides; a cut that is not (A–B cut, C
+ * talking to both) separates more than asked at the network, while the
+ * shim still applies the exact lists and reports the drops. Drop
+ * probabilities and delays stay with the shim and conclave-node (this
+ * kernel has no netem).
  */
 #include "conclave-cluster-private.h"
 #include "conclave-protocol.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The peers `name` cannot talk with, either way, as "a,b,": a key that is
+ * equal for the hosts of one side. */
+static char *
+cut_set (ConclaveCluster *self, const char * const *hosts, const char *name)
+{
+  g_autoptr(GString) key = g_string_new (NULL);
+
+  for (guint i = 0; hosts[i] != NULL; i++)
+    {
+      const char * const *mine = conclave_faults_get_isolated (self->faults, name);
+      const char * const *theirs = conclave_faults_get_isolated (self->faults, hosts[i]);
+
+      if ((mine != NULL && g_strv_contains (mine, hosts[i])) ||
+          (theirs != NULL && g_strv_contains (theirs, name)))
+        g_string_append_printf (key, "%s,", hosts[i]);
+    }
+  return g_string_free (g_steal_pointer (&key), FALSE);
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Every host onto the bridge of its side: the uncut on 0, the others on
+ * 1, 2 … in name order, so the same faults give the same bridges. */
+static void
+apply_cuts (ConclaveCluster *self)
+{
+  g_autofree const char **hosts = conclave_lan_list_hosts (self->lan);
+  g_autoptr(GHashTable) sides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint next = 1;
+
+  qsort (hosts, g_strv_length ((char **) hosts), sizeof *hosts, compare_names);
+  g_hash_table_insert (sides, g_strdup (""), GUINT_TO_POINTER (0));
+  for (guint i = 0; hosts[i] != NULL; i++)
+    {
+      g_autofree char *key = cut_set (self, hosts, hosts[i]);
+      g_autoptr(GError) error = NULL;
+      gpointer side;
+
+      if (!g_hash_table_lookup_extended (sides, key, NULL, &side))
+        g_hash_table_insert (sides, g_strdup (key), (side = GUINT_TO_POINTER (next++)));
+      if (!conclave_lan_set_segment (self->lan, hosts[i], GPOINTER_TO_UINT (side), &error))
+        g_warning ("%s", error->message);
+    }
+}
+
+static void
+on_faults_changed (ConclaveCluster *self)
+{
+  if (self->lan != NULL)
+    apply_cuts (self);
+}
 
 static gboolean
 any_running (ConclaveCluster *self)
@@ -33,12 +102,14 @@ conclave_cluster_set_network (ConclaveCluster *self, ConclaveNetwork network, GE
       return FALSE;
     }
   g_clear_object (&self->lan);
+  g_signal_handlers_disconnect_by_func (self->faults, on_faults_changed, self);
   if (network == CONCLAVE_NETWORK_LAN)
     {
       dir = g_path_get_dirname (conclave_control_server_get_path (self->server));
       self->lan = conclave_lan_new (dir, error);
       if (self->lan == NULL)
         return FALSE;
+      g_signal_connect_object (self->faults, "changed", G_CALLBACK (on_faults_changed), self, G_CONNECT_SWAPPED);
     }
   conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_NETWORK,
                               self->lan != NULL ? conclave_network_to_string (network) : NULL);
@@ -63,8 +134,13 @@ GStrv
 _conclave_cluster_host_argv (ConclaveCluster *self, ConclaveNode *node, GError **error)
 {
   const char * const *argv = conclave_node_get_argv (node);
+  GStrv wrapped;
 
   if (self->lan == NULL)
     return g_strdupv ((char **) argv);
-  return conclave_lan_wrap_argv (self->lan, conclave_node_get_name (node), argv, error);
+  wrapped = conclave_lan_wrap_argv (self->lan, conclave_node_get_name (node), argv, error);
+  /* A new host joins its side of a partition already in force. */
+  if (wrapped != NULL)
+    apply_cuts (self);
+  return wrapped;
 }

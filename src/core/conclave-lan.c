@@ -30,6 +30,7 @@
 typedef struct {
   char *address;
   GPid  pid;
+  guint segment;   /* which bridge its link is on (0: the one with .1) */
 } Host;
 
 struct _ConclaveLan
@@ -244,21 +245,31 @@ free_number (ConclaveLan *self)
   return 0;
 }
 
-static GPid
-ask_for_host (ConclaveLan *self, const char *name, guint number, GError **error)
+/* Sends "VERB NAME ARG" and returns what follows "VERB NAME " in the
+ * answer; NULL with the helper's sentence as the error. */
+static char *
+ask (ConclaveLan *self, const char *verb, const char *name, guint arg, const char *reply, GError **error)
 {
-  g_autofree char *request = g_strdup_printf ("add %s %u\n", name, number);
+  g_autofree char *request = g_strdup_printf ("%s %s %u\n", verb, name, arg);
   g_autofree char *answer = NULL;
-  g_autofree char *ok = g_strdup_printf ("host %s ", name);
+  g_autofree char *ok = g_strdup_printf ("%s %s ", reply, name);
   g_autofree char *failed = g_strdup_printf ("error %s ", name);
 
   if (!send_line (self, request, error) || (answer = read_line (self, error)) == NULL)
-    return 0;
+    return NULL;
   if (g_str_has_prefix (answer, ok))
-    return atoi (answer + strlen (ok));
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "No host for %s on the LAN: %s", name,
+    return g_strdup (answer + strlen (ok));
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The LAN: %s: %s", name,
                g_str_has_prefix (answer, failed) ? answer + strlen (failed) : answer);
-  return 0;
+  return NULL;
+}
+
+static GPid
+ask_for_host (ConclaveLan *self, const char *name, guint number, GError **error)
+{
+  g_autofree char *pid = ask (self, "add", name, number, "host", error);
+
+  return pid != NULL ? atoi (pid) : 0;
 }
 
 const char *
@@ -309,6 +320,44 @@ conclave_lan_lookup_address (ConclaveLan *self, const char *address)
 {
   g_return_val_if_fail (CONCLAVE_IS_LAN (self), NULL);
   return g_hash_table_lookup (self->by_address, address);
+}
+
+gboolean
+conclave_lan_set_segment (ConclaveLan *self, const char *name, guint segment, GError **error)
+{
+  Host *host;
+  g_autofree char *done = NULL;
+
+  g_return_val_if_fail (CONCLAVE_IS_LAN (self), FALSE);
+  host = g_hash_table_lookup (self->hosts, name);
+  if (host == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s has no host on the LAN", name);
+      return FALSE;
+    }
+  if (host->segment == segment)
+    return TRUE;
+  if ((done = ask (self, "segment", name, segment, "segment", error)) == NULL)
+    return FALSE;
+  host->segment = segment;
+  return TRUE;
+}
+
+guint
+conclave_lan_get_segment (ConclaveLan *self, const char *name)
+{
+  Host *host;
+
+  g_return_val_if_fail (CONCLAVE_IS_LAN (self), 0);
+  host = g_hash_table_lookup (self->hosts, name);
+  return host != NULL ? host->segment : 0;
+}
+
+const char **
+conclave_lan_list_hosts (ConclaveLan *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_LAN (self), NULL);
+  return (const char **) g_hash_table_get_keys_as_array (self->hosts, NULL);
 }
 
 GPid

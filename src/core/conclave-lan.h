@@ -44,6 +44,15 @@ const char  *conclave_lan_lookup_address (ConclaveLan *self, const char *address
 /* argv that runs `argv` inside `name`'s host (made if need be). */
 GStrv        conclave_lan_wrap_argv      (ConclaveLan *self, const char *name,
                                           const char * const *argv, GError **error);
+/* A real cut: hosts on different segments (bridges) reach nothing of each
+ * other; 0 is the one with the bridge address. FALSE with error if
+ * `name` has no host or its link could not move. */
+gboolean     conclave_lan_set_segment    (ConclaveLan *self, const char *name, guint segment,
+                                          GError **error);
+guint        conclave_lan_get_segment    (ConclaveLan *self, const char *name);
+/* The node names that have a host, NULL-terminated (g_free the array, not
+ * the strings). */
+const char **conclave_lan_list_hosts     (ConclaveLan *self);
 /* The process holding `name`'s namespaces (0 if none) and the helper's. */
 GPid         conclave_lan_get_host_pid   (ConclaveLan *self, const char *name);
 GPid         conclave_lan_get_helper_pid (ConclaveLan *self);

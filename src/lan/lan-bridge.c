@@ -7,6 +7,10 @@
  *   ← "add NAME N"                     a host for node NAME at LAN_PREFIX N
  *   → "host NAME PID"                  PID holds its namespaces (join with `enter`)
  *     "error NAME SENTENCE"
+ *   ← "segment NAME K"                 its link moves to bridge K (0: br0, the
+ *                                      one with LAN_BRIDGE): hosts on different
+ *                                      bridges cannot reach each other at all
+ *   → "segment NAME K"                 or "error NAME SENTENCE"
  *   ← "del NAME"                       the host goes (no reply)
  * A host is a child that made network, UTS (hostname NAME) and mount
  * namespaces (HOSTS bind-mounted on /etc/hosts) and then only waits; a veth
@@ -36,9 +40,11 @@
 typedef struct {
   char  name[64];
   pid_t pid;
+  int   number;     /* of its address, and of its veth cvN */
 } Host;
 
 static Host hosts[MAX_HOSTS];
+static unsigned char bridges[MAX_HOSTS];   /* bridge K made (br0 always is) */
 
 static int
 write_file (const char *path, const char *text)
@@ -250,7 +256,34 @@ add_host (const char *name, int number, const char *hosts_file)
     }
   snprintf (slot->name, sizeof slot->name, "%s", name);
   slot->pid = pid;
+  slot->number = number;
   lan_say ("host %s %d", name, (int) pid);
+}
+
+/* A partition: the host's link on another bridge, made on first use. */
+static void
+segment_host (const char *name, int segment)
+{
+  Host *host = find_host (name);
+  char commands[256];
+  int at = 0;
+
+  if (host == NULL || segment < 0 || segment >= MAX_HOSTS)
+    {
+      lan_say ("error %s No such host, or no such segment.", name);
+      return;
+    }
+  if (segment > 0 && !bridges[segment])
+    at = snprintf (commands, sizeof commands,
+                   "link add br%d type bridge mcast_snooping 0\nlink set br%d up\n", segment, segment);
+  snprintf (commands + at, sizeof commands - (size_t) at, "link set cv%d master br%d\n", host->number, segment);
+  if (lan_ip (0, commands) != 0)
+    {
+      lan_say ("error %s Its link could not be moved (see the ip error above).", name);
+      return;
+    }
+  bridges[segment] = 1;
+  lan_say ("segment %s %d", name, segment);
 }
 
 static void
@@ -285,6 +318,8 @@ lan_bridge_main (int argc, char **argv)
     {
       if (sscanf (line, "add %63s %d", name, &number) == 2)
         add_host (name, number, hosts_file);
+      else if (sscanf (line, "segment %63s %d", name, &number) == 2)
+        segment_host (name, number);
       else if (sscanf (line, "del %63s", name) == 1)
         remove_host (name);
     }

@@ -54,14 +54,19 @@ all_say (ConclaveCluster *cluster, gpointer word)
   return TRUE;
 }
 
+/* With `untraced`, each peer runs without the trace library (as a static
+ * or Go program would): `env` drops LD_PRELOAD before python starts. */
 static void
-start_peers (ConclaveCluster *cluster)
+start_peers (ConclaveCluster *cluster, gboolean untraced)
 {
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "lan", "lan_peer.py", NULL);
 
   for (guint i = 0; i < N_PEERS; i++)
     {
-      const char *argv[] = { PYTHON, script, "--port", PORT, "--peer", names[(i + 1) % N_PEERS], NULL };
+      const char *traced[] = { PYTHON, script, "--port", PORT, "--peer", names[(i + 1) % N_PEERS], NULL };
+      const char *bare[] = { "/usr/bin/env", "-u", "LD_PRELOAD", PYTHON, script, "--port", PORT,
+                             "--peer", names[(i + 1) % N_PEERS], NULL };
+      const char * const *argv = untraced ? bare : traced;
       g_autoptr(GError) error = NULL;
 
       g_assert_nonnull (conclave_cluster_add_program (cluster, names[i], argv, NULL, TRUE, &error));
@@ -143,7 +148,7 @@ test_hosts (void)
 
   if (cluster == NULL)
     return;
-  start_peers (cluster);
+  start_peers (cluster, FALSE);
   trace_test_wait (cluster, all_say, "ready\n", 20, "every peer bound");
   g_assert_true (conclave_cluster_send_input (cluster, "s1", "go", &error));
   g_assert_no_error (error);
@@ -161,6 +166,63 @@ test_hosts (void)
   check_fan_out (cluster);
   /* Real broadcast and multicast: nothing was rewritten. */
   g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_REWRITE, NULL, NULL), ==, 0);
+  trace_test_finish (g_steal_pointer (&cluster));
+}
+
+/* --- a cut in the network ----------------------------------------------- */
+
+/* Its "got" lines: how many, and how many from `sender`. */
+static guint
+count_got (ConclaveCluster *cluster, const char *name, const char *sender, guint *from_sender)
+{
+  g_autofree char *out = trace_test_node_stdout (conclave_cluster_lookup (cluster, name));
+  g_autofree char *mark = g_strdup_printf (" from %s via", sender);
+  g_auto(GStrv) lines = g_strsplit (out, "\n", 0);
+  guint got = 0;
+
+  *from_sender = 0;
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "got "))
+      {
+        got++;
+        *from_sender += strstr (lines[i], mark) != NULL;
+      }
+  return got;
+}
+
+/* s3 isolated: programs without the shim are cut off by the network
+ * itself. s3's three datagrams go first and reach only s3; then s1's
+ * reach s1 and s2 and never s3. */
+static void
+test_isolate (void)
+{
+  g_autoptr(ConclaveCluster) cluster = lan_cluster ();
+  g_autoptr(GError) error = NULL;
+  guint from;
+
+  if (cluster == NULL)
+    return;
+  start_peers (cluster, TRUE);
+  trace_test_wait (cluster, all_say, "ready\n", 20, "every peer bound");
+  g_assert_true (conclave_faults_isolate (conclave_cluster_get_faults (cluster), "s3"));
+  g_assert_cmpuint (conclave_lan_get_segment (conclave_cluster_get_lan (cluster), "s3"), !=,
+                    conclave_lan_get_segment (conclave_cluster_get_lan (cluster), "s1"));
+  g_assert_true (conclave_cluster_send_input (cluster, "s3", "go", &error));
+  trace_test_wait_ended (cluster, "s3", 20);
+  g_assert_true (conclave_cluster_send_input (cluster, "s1", "go", &error));
+  g_assert_no_error (error);
+  trace_test_wait_ended (cluster, "s1", 20);
+  trace_test_wait_ended (cluster, "s2", 20);
+  g_assert_cmpuint (count_got (cluster, "s3", "s3", &from), ==, 3);
+  g_assert_cmpuint (from, ==, 3);
+  g_assert_cmpuint (count_got (cluster, "s1", "s1", &from), ==, 3);
+  g_assert_cmpuint (from, ==, 3);
+  g_assert_cmpuint (count_got (cluster, "s2", "s1", &from), ==, 3);
+  g_assert_cmpuint (from, ==, 3);
+  /* Healed, every host is on one bridge again. */
+  conclave_faults_heal (conclave_cluster_get_faults (cluster));
+  for (guint i = 0; i < N_PEERS; i++)
+    g_assert_cmpuint (conclave_lan_get_segment (conclave_cluster_get_lan (cluster), names[i]), ==, 0);
   trace_test_finish (g_steal_pointer (&cluster));
 }
 
@@ -373,6 +435,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/lan/hosts", test_hosts);
+  g_test_add_func ("/lan/isolate", test_isolate);
   g_test_add_func ("/lan/sigkill", test_sigkill);
   g_test_add_func ("/lan/refused", test_refused);
   return g_test_run ();
