@@ -184,8 +184,10 @@ _conclave_window_init_actions (ConclaveWindow *self)
   g_autoptr(GAction) layout = g_settings_create_action (self->settings, "timeline-layout");
   g_autoptr(GAction) election = _conclave_window_election_action_new (self);
   g_autoptr(GAction) unheard = g_settings_create_action (self->settings, "show-unheard");
+  g_autoptr(GAction) network = _conclave_window_network_action_new (self);
 
   g_action_map_add_action (G_ACTION_MAP (self), unheard);
+  g_action_map_add_action (G_ACTION_MAP (self), network);
   g_action_map_add_action (G_ACTION_MAP (self), layout);
   g_action_map_add_action (G_ACTION_MAP (self), election);
   g_signal_connect_object (self->tempo_adjustment, "value-changed",
@@ -276,5 +278,6 @@ _conclave_window_update_actions (ConclaveWindow *self)
                                  conclave_session_get_presentation (self->session));
   update_tempo_widgets (self);
   _conclave_window_update_group_actions (self);
+  _conclave_window_update_network (self);
 }
 

@@ -74,5 +74,8 @@ void _conclave_window_update_group_actions (ConclaveWindow *self);
 void _conclave_window_update_election    (ConclaveWindow *self);
 /* win.election: the running election, or the choice for the next start. */
 GAction *_conclave_window_election_action_new (ConclaveWindow *self);
+/* win.network: "loopback" or "lan", the cluster's (conclave-window-network.c). */
+GAction *_conclave_window_network_action_new (ConclaveWindow *self);
+void _conclave_window_update_network     (ConclaveWindow *self);
 
 G_END_DECLS
