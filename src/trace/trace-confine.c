@@ -10,7 +10,6 @@
 #include "trace-fd.h"
 #include "trace-real.h"
 #include "trace-report.h"
-#include "conclave-protocol.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,26 +17,9 @@
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define LOOPBACK_BROADCAST 0x7FFFFFFFu  /* 127.255.255.255 */
-
-/* On Conclave's LAN every node is a host with its own interface: a
- * broadcast or a multicast group works there as on any LAN, so nothing is
- * rewritten. Read once; the environment does not change under us. */
-static int
-on_lan (void)
-{
-  static int lan = -1;
-
-  if (lan < 0)
-    {
-      const char *network = getenv (CONCLAVE_ENV_NETWORK);
-      lan = network != NULL && strcmp (network, "lan") == 0;
-    }
-  return lan;
-}
 
 static unsigned
 loopback_index (void)
@@ -97,7 +79,7 @@ trace_confine_bind (int fd, const struct sockaddr *addr, socklen_t len, TraceSoc
   char from_text[TRACE_ADDR_MAX];
   int saved = errno;
 
-  if (on_lan () || !trace_addr_ipv4 (addr, len, &v4) || !trace_addr_looks_broadcast (v4.sin_addr.s_addr))
+  if (trace_addr_on_lan () || !trace_addr_ipv4 (addr, len, &v4) || !trace_addr_looks_broadcast (v4.sin_addr.s_addr))
     {
       errno = saved;
       return addr;
@@ -119,7 +101,7 @@ trace_confine_dest (int fd, const struct sockaddr *to, socklen_t len, TraceSocka
   char from_text[TRACE_ADDR_MAX], to_text[TRACE_ADDR_MAX];
   int saved = errno;
 
-  if (on_lan () || !trace_addr_ipv4 (to, len, &v4))
+  if (trace_addr_on_lan () || !trace_addr_ipv4 (to, len, &v4))
     return to;
   if (trace_addr_is_multicast (v4.sin_addr.s_addr))
     {
@@ -221,7 +203,7 @@ trace_confine_sockopt (int fd, int level, int name, const void *value, socklen_t
 {
   static const int one = 1;
 
-  if (value == NULL || level != IPPROTO_IP || on_lan ())
+  if (value == NULL || level != IPPROTO_IP || trace_addr_on_lan ())
     return value;
   switch (name)
     {

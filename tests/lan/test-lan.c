@@ -90,6 +90,30 @@ check_identity (ConclaveCluster *cluster, guint i, const char *out)
   g_assert_nonnull (strstr (out, expected));
 }
 
+/* The trace says where it bound: 0.0.0.0 on its host is its own address
+ * there (where the others send), not 127.0.0.1. */
+static void
+check_bound (ConclaveCluster *cluster, guint i)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  ConclaveNode *node = conclave_cluster_lookup (cluster, names[i]);
+  g_autofree char *expected = g_strdup_printf ("%s:" PORT, conclave_lan_get_address (conclave_cluster_get_lan (cluster),
+                                                                                      names[i]));
+  guint binds = 0;
+
+  for (guint64 k = conclave_event_store_get_first (store); k < conclave_event_store_get_end (store); k++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, k);
+
+      if (e->type != CONCLAVE_EVENT_SOCKET || conclave_cluster_node_for_proc (cluster, e->proc) != node ||
+          g_strcmp0 (conclave_event_store_str (store, conclave_event_socket_op (e)), "bind") != 0)
+        continue;
+      g_assert_cmpstr (conclave_event_store_str (store, conclave_event_socket_local (e)), ==, expected);
+      binds++;
+    }
+  g_assert_cmpuint (binds, ==, 1);
+}
+
 /* Each got each of s1's three datagrams once, from s1's own address. */
 static void
 check_received (ConclaveCluster *cluster, const char *out)
@@ -162,6 +186,7 @@ test_hosts (void)
       g_test_message ("%s:\n%s", names[i], out);
       check_identity (cluster, i, out);
       check_received (cluster, out);
+      check_bound (cluster, i);
     }
   check_fan_out (cluster);
   /* Real broadcast and multicast: nothing was rewritten. */
