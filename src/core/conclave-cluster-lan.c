@@ -21,29 +21,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The peers `name` cannot talk with, either way, as "a,b,": a key that is
- * equal for the hosts of one side. */
-static char *
-cut_set (ConclaveCluster *self, const char * const *hosts, const char *name)
-{
-  g_autoptr(GString) key = g_string_new (NULL);
-
-  for (guint i = 0; hosts[i] != NULL; i++)
-    {
-      const char * const *mine = conclave_faults_get_isolated (self->faults, name);
-      const char * const *theirs = conclave_faults_get_isolated (self->faults, hosts[i]);
-
-      if ((mine != NULL && g_strv_contains (mine, hosts[i])) ||
-          (theirs != NULL && g_strv_contains (theirs, name)))
-        g_string_append_printf (key, "%s,", hosts[i]);
-    }
-  return g_string_free (g_steal_pointer (&key), FALSE);
-}
-
 static gint
 compare_names (gconstpointer a, gconstpointer b)
 {
   return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static gboolean
+isolated (ConclaveCluster *self, const char *a, const char *b)
+{
+  const char * const *list = conclave_faults_get_isolated (self->faults, a);
+
+  return list != NULL && g_strv_contains (list, b);
+}
+
+/* The hosts that host `host`'s nodes cannot talk with, either way, as
+ * "h1,h2,": a key that is equal for the hosts of one side. Nodes sharing
+ * a host cannot be cut at the network (the shim still cuts them). */
+static char *
+cut_set (ConclaveCluster *self, const char *host)
+{
+  g_autoptr(GPtrArray) cut = g_ptr_array_new ();
+  g_autoptr(GString) key = g_string_new (NULL);
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      const char *a = conclave_node_get_name (self->nodes->pdata[i]);
+
+      if (!g_str_equal (conclave_lan_get_host (self->lan, a), host))
+        continue;
+      for (guint j = 0; j < self->nodes->len; j++)
+        {
+          const char *b = conclave_node_get_name (self->nodes->pdata[j]);
+          const char *other = conclave_lan_get_host (self->lan, b);
+
+          if (!g_str_equal (other, host) && (isolated (self, a, b) || isolated (self, b, a)) &&
+              !g_ptr_array_find_with_equal_func (cut, other, g_str_equal, NULL))
+            g_ptr_array_add (cut, (gpointer) other);
+        }
+    }
+  g_ptr_array_sort (cut, compare_names);
+  for (guint i = 0; i < cut->len; i++)
+    g_string_append_printf (key, "%s,", (const char *) cut->pdata[i]);
+  return g_string_free (g_steal_pointer (&key), FALSE);
 }
 
 /* Every host onto the bridge of its side: the uncut on 0, the others on
@@ -59,7 +79,7 @@ apply_cuts (ConclaveCluster *self)
   g_hash_table_insert (sides, g_strdup (""), GUINT_TO_POINTER (0));
   for (guint i = 0; hosts[i] != NULL; i++)
     {
-      g_autofree char *key = cut_set (self, hosts, hosts[i]);
+      g_autofree char *key = cut_set (self, hosts[i]);
       g_autoptr(GError) error = NULL;
       gpointer side;
 

@@ -276,6 +276,11 @@ conclave_cluster_start_scenario (ConclaveCluster *self, ConclaveScenario *scenar
   if (scenario->leader_pattern != NULL &&
       !conclave_cluster_set_leader_pattern (self, scenario->leader_pattern, error))
     return FALSE;
+  /* Every node on its host before the first starts: each finds all the
+   * others by name from the beginning. */
+  for (guint i = 0; self->lan != NULL && i < scenario->nodes->len; i++)
+    conclave_lan_set_host (self->lan, ((ConclaveScenarioNode *) scenario->nodes->pdata[i])->name,
+                           ((ConclaveScenarioNode *) scenario->nodes->pdata[i])->host);
 
   for (guint i = 0; i < scenario->nodes->len; i++)
     {

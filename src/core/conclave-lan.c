@@ -42,8 +42,10 @@ struct _ConclaveLan
   int from_helper;            /* its stdout */
   GString *pending;           /* read, not yet a whole line */
   char *hosts_file;
-  GHashTable *hosts;          /* name → Host */
-  GHashTable *by_address;     /* address → name (the key of `hosts`) */
+  char *resolv_file;          /* no name server: a name that is no node fails at once */
+  GHashTable *hosts;          /* host name → Host */
+  GHashTable *by_address;     /* address → host name */
+  GHashTable *placed;         /* node → host name, for nodes sharing a host */
   guint next_number;
 };
 
@@ -54,6 +56,15 @@ host_free (Host *host)
 {
   g_free (host->address);
   g_free (host);
+}
+
+/* A node's host is its own, named like it, unless it was placed on another. */
+static const char *
+host_of (ConclaveLan *self, const char *node)
+{
+  const char *host = g_hash_table_lookup (self->placed, node);
+
+  return host != NULL ? host : node;
 }
 
 char *
@@ -168,7 +179,8 @@ start_helper (ConclaveLan *self, GError **error)
   g_autofree char *first = NULL;
 
   g_subprocess_launcher_set_child_setup (launcher, helper_setup, GINT_TO_POINTER (getpid ()), NULL);
-  self->helper = g_subprocess_launcher_spawn (launcher, error, program, "bridge", self->hosts_file, NULL);
+  self->helper = g_subprocess_launcher_spawn (launcher, error, program, "bridge", self->hosts_file,
+                                              self->resolv_file, NULL);
   if (self->helper == NULL)
     return FALSE;
   self->helper_pid = atoi (g_subprocess_get_identifier (self->helper));
@@ -202,7 +214,18 @@ write_hosts (ConclaveLan *self, GError **error)
 
   g_hash_table_iter_init (&iter, self->hosts);
   while (g_hash_table_iter_next (&iter, &name, &value))
-    g_string_append_printf (text, "%s\t%s\n", ((Host *) value)->address, (const char *) name);
+    {
+      GHashTableIter nodes;
+      gpointer node, host;
+
+      /* The host's name, then the nodes placed on it. */
+      g_string_append_printf (text, "%s\t%s", ((Host *) value)->address, (const char *) name);
+      g_hash_table_iter_init (&nodes, self->placed);
+      while (g_hash_table_iter_next (&nodes, &node, &host))
+        if (g_str_equal (host, name) && !g_str_equal (node, name))
+          g_string_append_printf (text, " %s", (const char *) node);
+      g_string_append_c (text, '\n');
+    }
   /* In place, then cut: a reader never sees it empty, the inode stays. */
   fd = open (self->hosts_file, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
   ok = fd >= 0 && pwrite (fd, text->str, text->len, 0) == (ssize_t) text->len
@@ -223,7 +246,11 @@ conclave_lan_new (const char *dir, GError **error)
   g_return_val_if_fail (dir != NULL, NULL);
 
   self->hosts_file = g_build_filename (dir, "hosts", NULL);
-  if (!write_hosts (self, error) || !start_helper (self, error))
+  self->resolv_file = g_build_filename (dir, "resolv.conf", NULL);
+  /* No "nameserver": the resolver asks 127.0.0.1 on the host, where none
+   * listens, and gives up at once (a name server outside is unreachable). */
+  if (!g_file_set_contents (self->resolv_file, "# Conclave's LAN: every name is in /etc/hosts\n", -1, error) ||
+      !write_hosts (self, error) || !start_helper (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -272,15 +299,38 @@ ask_for_host (ConclaveLan *self, const char *name, guint number, GError **error)
   return pid != NULL ? atoi (pid) : 0;
 }
 
-const char *
-conclave_lan_add_host (ConclaveLan *self, const char *name, GError **error)
+void
+conclave_lan_set_host (ConclaveLan *self, const char *node, const char *host)
 {
+  g_return_if_fail (CONCLAVE_IS_LAN (self));
+  g_return_if_fail (node != NULL);
+
+  if (host == NULL || g_str_equal (host, node))
+    g_hash_table_remove (self->placed, node);
+  else
+    g_hash_table_insert (self->placed, g_strdup (node), g_strdup (host));
+  if (g_hash_table_contains (self->hosts, host_of (self, node)))
+    write_hosts (self, NULL);   /* the node's name joins its line */
+}
+
+const char *
+conclave_lan_get_host (ConclaveLan *self, const char *node)
+{
+  g_return_val_if_fail (CONCLAVE_IS_LAN (self), NULL);
+  return host_of (self, node);
+}
+
+const char *
+conclave_lan_add_host (ConclaveLan *self, const char *node, GError **error)
+{
+  const char *name;
   Host *host;
   guint number;
 
   g_return_val_if_fail (CONCLAVE_IS_LAN (self), NULL);
-  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (node != NULL, NULL);
 
+  name = host_of (self, node);
   host = g_hash_table_lookup (self->hosts, name);
   if (host != NULL)
     return host->address;
@@ -306,12 +356,12 @@ conclave_lan_add_host (ConclaveLan *self, const char *name, GError **error)
 }
 
 const char *
-conclave_lan_get_address (ConclaveLan *self, const char *name)
+conclave_lan_get_address (ConclaveLan *self, const char *node)
 {
   Host *host;
 
   g_return_val_if_fail (CONCLAVE_IS_LAN (self), NULL);
-  host = g_hash_table_lookup (self->hosts, name);
+  host = g_hash_table_lookup (self->hosts, host_of (self, node));
   return host != NULL ? host->address : NULL;
 }
 
@@ -361,12 +411,12 @@ conclave_lan_list_hosts (ConclaveLan *self)
 }
 
 GPid
-conclave_lan_get_host_pid (ConclaveLan *self, const char *name)
+conclave_lan_get_host_pid (ConclaveLan *self, const char *node)
 {
   Host *host;
 
   g_return_val_if_fail (CONCLAVE_IS_LAN (self), 0);
-  host = g_hash_table_lookup (self->hosts, name);
+  host = g_hash_table_lookup (self->hosts, host_of (self, node));
   return host != NULL ? host->pid : 0;
 }
 
@@ -409,6 +459,8 @@ conclave_lan_dispose (GObject *object)
   g_clear_object (&self->helper);
   if (self->hosts_file != NULL)
     g_unlink (self->hosts_file);
+  if (self->resolv_file != NULL)
+    g_unlink (self->resolv_file);
   G_OBJECT_CLASS (conclave_lan_parent_class)->dispose (object);
 }
 
@@ -419,8 +471,10 @@ conclave_lan_finalize (GObject *object)
 
   g_hash_table_unref (self->by_address);
   g_hash_table_unref (self->hosts);
+  g_hash_table_unref (self->placed);
   g_string_free (self->pending, TRUE);
   g_free (self->hosts_file);
+  g_free (self->resolv_file);
   G_OBJECT_CLASS (conclave_lan_parent_class)->finalize (object);
 }
 
@@ -438,6 +492,7 @@ conclave_lan_init (ConclaveLan *self)
 {
   self->hosts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) host_free);
   self->by_address = g_hash_table_new (g_str_hash, g_str_equal);
+  self->placed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pending = g_string_new (NULL);
   self->from_helper = -1;
   self->next_number = FIRST_HOST;

@@ -34,27 +34,34 @@ G_DECLARE_FINAL_TYPE (ConclaveLan, conclave_lan, CONCLAVE, LAN, GObject)
  * reason where no user namespace can be made (a sandbox, a kernel with
  * them turned off). */
 ConclaveLan *conclave_lan_new            (const char *dir, GError **error);
-/* The host of node `name`, made on first use and kept across restarts:
- * its address, "10.77.0.2" …; NULL with error if it cannot be made. */
-const char  *conclave_lan_add_host       (ConclaveLan *self, const char *name, GError **error);
-/* The address of `name`'s host, or NULL if it has none. */
-const char  *conclave_lan_get_address    (ConclaveLan *self, const char *name);
-/* The node whose host has `address` ("10.77.0.2", no port), or NULL. */
+/* Puts `node` on host `host` (NULL: a host of its own, named like the
+ * node, the default), before it first starts: several nodes may share one
+ * host (a lecture's client and server on 127.0.0.1). Every node's name
+ * resolves to its host's address. */
+void         conclave_lan_set_host       (ConclaveLan *self, const char *node, const char *host);
+/* The name of `node`'s host (its own name unless placed). */
+const char  *conclave_lan_get_host       (ConclaveLan *self, const char *node);
+/* The host of `node`, made on first use and kept across restarts: its
+ * address, "10.77.0.2" …; NULL with error if it cannot be made. */
+const char  *conclave_lan_add_host       (ConclaveLan *self, const char *node, GError **error);
+/* The address of `node`'s host, or NULL if it has none. */
+const char  *conclave_lan_get_address    (ConclaveLan *self, const char *node);
+/* The host that has `address` ("10.77.0.2", no port), or NULL. */
 const char  *conclave_lan_lookup_address (ConclaveLan *self, const char *address);
-/* argv that runs `argv` inside `name`'s host (made if need be). */
-GStrv        conclave_lan_wrap_argv      (ConclaveLan *self, const char *name,
+/* argv that runs `argv` inside `node`'s host (made if need be). */
+GStrv        conclave_lan_wrap_argv      (ConclaveLan *self, const char *node,
                                           const char * const *argv, GError **error);
 /* A real cut: hosts on different segments (bridges) reach nothing of each
- * other; 0 is the one with the bridge address. FALSE with error if
- * `name` has no host or its link could not move. */
-gboolean     conclave_lan_set_segment    (ConclaveLan *self, const char *name, guint segment,
+ * other; 0 is the one with the bridge address. FALSE with error if there
+ * is no host `host` or its link could not move. */
+gboolean     conclave_lan_set_segment    (ConclaveLan *self, const char *host, guint segment,
                                           GError **error);
-guint        conclave_lan_get_segment    (ConclaveLan *self, const char *name);
-/* The node names that have a host, NULL-terminated (g_free the array, not
- * the strings). */
+guint        conclave_lan_get_segment    (ConclaveLan *self, const char *host);
+/* The names of the hosts made so far, NULL-terminated (g_free the array,
+ * not the strings). */
 const char **conclave_lan_list_hosts     (ConclaveLan *self);
-/* The process holding `name`'s namespaces (0 if none) and the helper's. */
-GPid         conclave_lan_get_host_pid   (ConclaveLan *self, const char *name);
+/* The process holding `node`'s host's namespaces (0 if none) and the helper's. */
+GPid         conclave_lan_get_host_pid   (ConclaveLan *self, const char *node);
 GPid         conclave_lan_get_helper_pid (ConclaveLan *self);
 
 /* Path of conclave-lan: $CONCLAVE_LAN_PROGRAM, the build tree, the install dir. */

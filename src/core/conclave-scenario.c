@@ -50,7 +50,7 @@ static const char * const special_targets[] = { "leader", "random-server", "all"
 static const char * const known_placeholders[] = { "port", "group_port", "port2", "port3", "examples", NULL };
 
 static const char * const scenario_fields[] = { "id", "title", "description", "tempo", "leader_pattern", "network", "nodes", "faults", NULL };
-static const char * const node_fields[] = { "name", "role", "args", "start_ms", NULL };
+static const char * const node_fields[] = { "name", "role", "args", "start_ms", "host", NULL };
 static const char * const fault_fields[] = { "at_ms", "action", "target", "value", NULL };
 
 /* --- plain data ----------------------------------------------------------- */
@@ -61,6 +61,7 @@ scenario_node_free (ConclaveScenarioNode *node)
   g_free (node->name);
   g_free (node->role);
   g_strfreev (node->args);
+  g_free (node->host);
   g_free (node);
 }
 
@@ -323,7 +324,7 @@ load_node (ConclaveScenarioJson  *json,
 {
   g_autoptr(ConclaveScenarioNode) node = g_new0 (ConclaveScenarioNode, 1);
   g_autofree char *what = g_strdup_printf ("node %u", index + 1);
-  const char *name, *role;
+  const char *name, *role, *host;
 
   if (!_conclave_scenario_json_check_fields (json, object, node_fields, what, error) ||
       !_conclave_scenario_json_get_string (json, object, "name", what, TRUE, &name, error) ||
@@ -338,8 +339,14 @@ load_node (ConclaveScenarioJson  *json,
   node->name = g_strdup (name);
   node->role = g_strdup (role);
   if (!load_args (json, object, what, node, error) ||
-      !_conclave_scenario_json_get_ms (json, object, "start_ms", what, FALSE, &node->start_ms, error))
+      !_conclave_scenario_json_get_ms (json, object, "start_ms", what, FALSE, &node->start_ms, error) ||
+      !_conclave_scenario_json_get_string (json, object, "host", what, FALSE, &host, error))
     return FALSE;
+  if (host != NULL && !is_valid_name (host))
+    return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, object, "host"),
+                                         error, "host “%s” of %s is no name: a lower-case letter, then "
+                                         "letters, digits or '-'", host, what);
+  node->host = g_strdup (host);
 
   g_ptr_array_add (scenario->nodes, g_steal_pointer (&node));
   return TRUE;

@@ -36,6 +36,7 @@ typedef struct {
   char  *role;      /* conclave-node role, or "exec" */
   char **args;      /* may contain {port} and {group_port} */
   guint  start_ms;  /* started this long after the scenario */
+  char  *host;      /* "host": on the LAN, the host it shares with others; NULL: its own */
 } ConclaveScenarioNode;
 
 typedef struct {

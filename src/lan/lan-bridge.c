@@ -1,4 +1,4 @@
-/* lan-bridge.c — `conclave-lan bridge HOSTS`: the LAN's switch and its hosts.
+/* lan-bridge.c — `conclave-lan bridge HOSTS [RESOLV]`: the LAN's switch and its hosts.
  *
  * Makes a user namespace (our own uid mapped to itself) with a network
  * namespace holding the bridge br0 (LAN_BRIDGE/24), then serves the
@@ -13,11 +13,13 @@
  *   → "segment NAME K"                 or "error NAME SENTENCE"
  *   ← "del NAME"                       the host goes (no reply)
  * A host is a child that made network, UTS (hostname NAME) and mount
- * namespaces (HOSTS bind-mounted on /etc/hosts) and then only waits; a veth
+ * namespaces (HOSTS bind-mounted on /etc/hosts, RESOLV on /etc/resolv.conf:
+ * a name that is no node fails at once instead of waiting for a name
+ * server the LAN cannot reach) and then only waits; a veth
  * joins its eth0 to the bridge. Everything dies with us: the hosts by
  * PR_SET_PDEATHSIG, the namespaces with their last process. We die with
  * the controller (PR_SET_PDEATHSIG, and its end of our stdin closing).
- * Never writes a file: the controller owns HOSTS.
+ * Never writes a file: the controller owns HOSTS and RESOLV.
  */
 #include "lan.h"
 
@@ -44,6 +46,7 @@ typedef struct {
 } Host;
 
 static Host hosts[MAX_HOSTS];
+static const char *resolv_file;   /* NULL: the machine's stays */
 static unsigned char bridges[MAX_HOSTS];   /* bridge K made (br0 always is) */
 
 static int
@@ -148,8 +151,9 @@ host_main (const char *name, const char *hosts_file, pid_t helper, int tell)
   else if (sethostname (name, strlen (name)) != 0)
     snprintf (note, sizeof note, "no host name (%s)", strerror (errno));
   else if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0
-           || mount (hosts_file, "/etc/hosts", NULL, MS_BIND, NULL) != 0)
-    snprintf (note, sizeof note, "no hosts file on /etc/hosts (%s)", strerror (errno));
+           || mount (hosts_file, "/etc/hosts", NULL, MS_BIND, NULL) != 0
+           || (resolv_file != NULL && mount (resolv_file, "/etc/resolv.conf", NULL, MS_BIND, NULL) != 0))
+    snprintf (note, sizeof note, "no hosts files on /etc (%s)", strerror (errno));
   if (write (tell, note, strlen (note)) < 0)
     _exit (1);
   close (tell);
@@ -177,7 +181,7 @@ start_host (const char *name, const char *hosts_file, char *note, size_t size)
   n = pid > 0 ? read (fds[0], note, size - 1) : -1;
   close (fds[0]);
   note[n > 0 ? n : 0] = '\0';
-  if (pid > 0 && strcmp (note, "ok") != 0 && strncmp (note, "no hosts", 8) != 0)
+  if (pid > 0 && strcmp (note, "ok") != 0 && strncmp (note, "no hosts files", 14) != 0)
     {
       kill (pid, SIGKILL);
       waitpid (pid, NULL, 0);
@@ -302,6 +306,8 @@ int
 lan_bridge_main (int argc, char **argv)
 {
   const char *hosts_file = argv[1];
+
+  resolv_file = argc > 2 ? argv[2] : NULL;
   char line[256];
   char name[64];
   int number;

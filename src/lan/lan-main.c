@@ -1,4 +1,4 @@
-/* lan-main.c — conclave-lan: `bridge HOSTS` (the helper) or `enter PID …`.
+/* lan-main.c — conclave-lan: `bridge HOSTS [RESOLV]` (the helper) or `enter PID …`.
  *
  * Started by the controller (core/conclave-lan.c), never by a user. It
  * must never be installed setuid: everything it does is allowed to an
@@ -29,7 +29,7 @@ main (int argc, char **argv)
     return lan_bridge_main (argc - 1, argv + 1);
   if (argc >= 4 && strcmp (argv[1], "enter") == 0)
     return lan_enter_main (argc - 1, argv + 1);
-  fprintf (stderr, "usage: conclave-lan bridge HOSTS-FILE | enter PID PROGRAM [ARG…]\n"
+  fprintf (stderr, "usage: conclave-lan bridge HOSTS-FILE [RESOLV-FILE] | enter PID PROGRAM [ARG…]\n"
                    "(started by Conclave for --network lan)\n");
   return 2;
 }

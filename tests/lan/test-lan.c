@@ -194,6 +194,64 @@ test_hosts (void)
   trace_test_finish (g_steal_pointer (&cluster));
 }
 
+/* --- hosts shared ---------------------------------------------------------- */
+
+/* Chapter 1's server and client talk over 127.0.0.1: on one host "h1" they
+ * still do in LAN mode; a third node on its own host finds both by name
+ * at h1's address, and h1 by its own name. */
+static const char shared_scenario[] =
+  "{\"id\": \"shared\", \"title\": \"Shared host\", \"network\": \"lan\", \"tempo\": 0.05,\n"
+  " \"nodes\": [\n"
+  "  {\"name\": \"s1\", \"role\": \"udp-server\", \"args\": [\"--port\", \"{port}\"], \"host\": \"h1\"},\n"
+  "  {\"name\": \"c1\", \"role\": \"udp-client\", \"args\": [\"--port\", \"{port}\", \"--count\", \"3\"],"
+  " \"host\": \"h1\", \"start_ms\": 300},\n"
+  "  {\"name\": \"s2\", \"role\": \"exec\", \"args\": [\"/bin/sh\", \"-c\","
+  " \"hostname; for n in s1 c1 h1 s2; do echo $n $(getent hosts $n | cut -d' ' -f1); done\"]}]}\n";
+
+static gboolean
+delivered_at_least (ConclaveCluster *cluster, gpointer n)
+{
+  guint64 counts[5];
+
+  trace_test_count (cluster, counts);
+  return counts[CONCLAVE_MESSAGE_DELIVERED] >= GPOINTER_TO_UINT (n);
+}
+
+static void
+test_shared_host (void)
+{
+  g_autoptr(ConclaveCluster) cluster = trace_test_cluster ();
+  g_autoptr(ConclaveScenario) scenario = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL, *expected = NULL;
+  ConclaveLan *lan;
+
+  scenario = conclave_scenario_new_from_data (shared_scenario, strlen (shared_scenario), "shared.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (scenario->nodes->pdata[0] ? ((ConclaveScenarioNode *) scenario->nodes->pdata[0])->host : NULL, ==, "h1");
+  if (!conclave_cluster_start_scenario (cluster, scenario, &error))
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+      g_test_skip (error->message);
+      trace_test_finish (g_steal_pointer (&cluster));
+      return;
+    }
+  lan = conclave_cluster_get_lan (cluster);
+  g_assert_nonnull (lan);
+  /* Three requests, three replies, over h1's own loopback. */
+  trace_test_wait (cluster, delivered_at_least, GUINT_TO_POINTER (6), 20, "chapter 1 on a shared host");
+  trace_test_wait_ended (cluster, "s2", 20);
+  g_assert_cmpstr (conclave_lan_get_host (lan, "c1"), ==, "h1");
+  g_assert_cmpstr (conclave_lan_get_address (lan, "s1"), ==, conclave_lan_get_address (lan, "c1"));
+  g_assert_cmpstr (conclave_lan_get_address (lan, "s2"), !=, conclave_lan_get_address (lan, "s1"));
+  out = trace_test_node_stdout (conclave_cluster_lookup (cluster, "s2"));
+  expected = g_strdup_printf ("s2\ns1 %s\nc1 %s\nh1 %s\ns2 %s\n",
+                              conclave_lan_get_address (lan, "s1"), conclave_lan_get_address (lan, "c1"),
+                              conclave_lan_get_address (lan, "h1"), conclave_lan_get_address (lan, "s2"));
+  g_assert_cmpstr (out, ==, expected);
+  trace_test_finish (g_steal_pointer (&cluster));
+}
+
 /* --- a cut in the network ----------------------------------------------- */
 
 /* Its "got" lines: how many, and how many from `sender`. */
@@ -460,6 +518,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/lan/hosts", test_hosts);
+  g_test_add_func ("/lan/shared-host", test_shared_host);
   g_test_add_func ("/lan/isolate", test_isolate);
   g_test_add_func ("/lan/sigkill", test_sigkill);
   g_test_add_func ("/lan/refused", test_refused);
