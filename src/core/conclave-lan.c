@@ -127,8 +127,11 @@ read_line (ConclaveLan *self, GError **error)
       gint64 left = (deadline - g_get_monotonic_time ()) / G_TIME_SPAN_MILLISECOND;
       char chunk[512];
       ssize_t n;
+      int ready = left > 0 ? poll (&pfd, 1, (int) left) : 0;
 
-      if (left <= 0 || poll (&pfd, 1, (int) left) == 0)
+      if (ready < 0 && errno == EINTR)
+        continue;
+      if (ready == 0)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                        "The LAN helper did not answer within %d s", HELPER_TIMEOUT_MS / 1000);
