@@ -561,6 +561,24 @@ start_nodes (Run *run, Options *o)
     feed_inputs (run, o);
 }
 
+/* On the LAN, where each node is: "LAN 10.77.0.0/24: s1 10.77.0.2, …". */
+static void
+print_hosts (ConclaveCluster *cluster)
+{
+  ConclaveLan *lan = conclave_cluster_get_lan (cluster);
+  g_autoptr(GString) line = g_string_new ("LAN 10.77.0.0/24 (bridge " CONCLAVE_LAN_BRIDGE_ADDRESS "):");
+
+  for (guint i = 0; lan != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (cluster)); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (cluster), i);
+      const char *address = conclave_lan_get_address (lan, conclave_node_get_name (node));
+
+      g_string_append_printf (line, "%s %s %s", i ? "," : "", conclave_node_get_name (node), address ? address : "-");
+    }
+  if (lan != NULL)
+    g_print ("%s\n", line->str);
+}
+
 /* -1 once it ran (or failed to start a node), else the exit status 1. */
 static int
 run_cluster (Run *run, Options *o)
@@ -594,6 +612,7 @@ run_cluster (Run *run, Options *o)
                o->scenario ? o->scenario->id : "nodes", o->duration_ms / 1000.0,
                conclave_cluster_get_tempo (run->cluster), conclave_cluster_get_base_port (run->cluster),
                conclave_cluster_get_base_port (run->cluster) + 1);
+      print_hosts (run->cluster);
       g_timeout_add (o->duration_ms, on_timeout, run);
       if (o->chaos_seed)
         run->chaos = conclave_chaos_new (run->cluster, (guint32) o->seed);

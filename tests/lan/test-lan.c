@@ -427,7 +427,7 @@ survivors (GArray *procs, const char *ours)
 }
 
 static GSubprocess *
-start_run (char **line)
+start_run (char **line, char **hosts)
 {
   const char *argv[] = { g_getenv ("CONCLAVE_RUN_PROGRAM"), "--network", "lan", "-d", "60s",
                          "-n", "s1=exec:/bin/sleep 60", "-n", "s2=exec:/bin/sleep 60", NULL };
@@ -441,14 +441,17 @@ start_run (char **line)
   while ((*line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL)) != NULL &&
          !g_str_has_prefix (*line, "Running") && strstr (*line, "No LAN") == NULL)
     g_free (*line);
+  /* Then where each node is. */
+  if (*line != NULL && g_str_has_prefix (*line, "Running"))
+    *hosts = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL);
   return run;
 }
 
 static void
 test_sigkill (void)
 {
-  g_autofree char *line = NULL;
-  g_autoptr(GSubprocess) run = start_run (&line);
+  g_autofree char *line = NULL, *hosts = NULL;
+  g_autoptr(GSubprocess) run = start_run (&line, &hosts);
   g_autofree char *ours = netns_of (getpid ());
   g_autoptr(GArray) procs = NULL;
   g_autoptr(GHashTable) spaces = g_hash_table_new (g_str_hash, g_str_equal);
@@ -462,6 +465,7 @@ test_sigkill (void)
       g_subprocess_wait (run, NULL, NULL);
       return;
     }
+  g_assert_cmpstr (hosts, ==, "LAN 10.77.0.0/24 (bridge 10.77.0.1): s1 10.77.0.2, s2 10.77.0.3");
   procs = descendants (atoi (g_subprocess_get_identifier (run)));
   /* The helper, one host per node, the two nodes: four namespaces of its own. */
   g_assert_cmpuint (procs->len, >=, 5);
