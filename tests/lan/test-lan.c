@@ -309,6 +309,52 @@ test_isolate (void)
   trace_test_finish (g_steal_pointer (&cluster));
 }
 
+/* A course project's group (tests/trace/course_peer.py: discovery by
+ * broadcast and multicast, the highest id leads) without the trace
+ * library, p3 isolated before it starts: split brain in their own words,
+ * p1 and p2 follow 2, p3 follows itself alone. */
+static void
+test_split_brain (void)
+{
+  g_autoptr(ConclaveCluster) cluster = lan_cluster ();
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "trace", "course_peer.py", NULL);
+
+  if (cluster == NULL)
+    return;
+  for (guint id = 1; id <= 3; id++)
+    {
+      g_autofree char *name = g_strdup_printf ("p%u", id);
+      g_autofree char *number = g_strdup_printf ("%u", id);
+      const char *argv[] = { "/usr/bin/env", "-u", "LD_PRELOAD", PYTHON, script, "--id", number,
+                             "--rounds", "6", "--interval", "0.05", "--linger", "0.5", NULL };
+      g_autoptr(GError) error = NULL;
+
+      g_assert_nonnull (conclave_cluster_add_program (cluster, name, argv, NULL, TRUE, &error));
+      g_assert_no_error (error);
+    }
+  /* Before python has even started: the cut is made at once. */
+  g_assert_true (conclave_faults_isolate (conclave_cluster_get_faults (cluster), "p3"));
+  for (guint id = 1; id <= 3; id++)
+    {
+      g_autofree char *name = g_strdup_printf ("p%u", id);
+      g_autofree char *out = NULL, *expected = NULL;
+
+      trace_test_wait_ended (cluster, name, 30);
+      out = trace_test_node_stdout (conclave_cluster_lookup (cluster, name));
+      g_test_message ("%s:\n%s", name, out);
+      expected = g_strdup_printf ("peer %u: final leader is %u, %u members,", id, id == 3 ? 3 : 2, id == 3 ? 1 : 2);
+      g_assert_nonnull (strstr (out, expected));
+      g_free (expected);
+      /* Its own IP, learnt the usual way, is its host's. */
+      expected = g_strdup_printf ("peer %u: my IP is %s,", id,
+                                  conclave_lan_get_address (conclave_cluster_get_lan (cluster), name));
+      g_assert_nonnull (strstr (out, expected));
+      /* Never anyone else's leader on the way either. */
+      g_assert_null (strstr (out, id == 3 ? "leader is 2" : "leader is 3"));
+    }
+  trace_test_finish (g_steal_pointer (&cluster));
+}
+
 /* --- SIGKILL of the controller ------------------------------------------ */
 
 typedef struct {
@@ -524,6 +570,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/lan/hosts", test_hosts);
   g_test_add_func ("/lan/shared-host", test_shared_host);
   g_test_add_func ("/lan/isolate", test_isolate);
+  g_test_add_func ("/lan/split-brain", test_split_brain);
   g_test_add_func ("/lan/sigkill", test_sigkill);
   g_test_add_func ("/lan/refused", test_refused);
   return g_test_run ();
