@@ -1,12 +1,23 @@
-/* test-lan.c — `--network lan`: three student-style programs, each on its
- * own host, learn three distinct own addresses (UDP connect to 8.8.8.8),
- * their host names (the node names) and each other's addresses by name;
- * all three bind 0.0.0.0:10001 without SO_REUSEADDR; one broadcast to
- * 255.255.255.255, one to 10.77.0.255 and one multicast reach all three,
- * each paired by the matcher as one send with three receives, with no
- * rewrite reported. And a SIGKILL of conclave-run leaves no process and no
- * network namespace behind. Skips where the kernel allows no user
- * namespace (the reason is the one the kernel gave). */
+/* test-lan.c — `--network lan`, every node its own host, checked on real
+ * programs:
+ * hosts         three student-style programs learn three distinct own
+ *               addresses (UDP connect to 8.8.8.8), their host names (the
+ *               node names) and each other's addresses by name; all bind
+ *               0.0.0.0:10001 without SO_REUSEADDR (and the trace says
+ *               each bound its own address); one broadcast to
+ *               255.255.255.255, one to 10.77.0.255 and one multicast reach
+ *               all three, each paired as one send with three receives, and
+ *               no rewrite is reported;
+ * shared-host   chapter 1 over 127.0.0.1 works with server and client on
+ *               one host; names resolve to the host's address;
+ * isolate,      isolation is a cut in the network: programs without the
+ * split-brain   trace library reach only their own side, and a group
+ *               elects two leaders;
+ * sigkill       a SIGKILL of conclave-run leaves no process and no network
+ *               namespace behind;
+ * refused       where the kernel allows no user namespace, one sentence
+ *               with its reason.
+ * Skips where the kernel allows no user namespace. */
 #include "conclave-matcher.h"
 #include "trace-test-util.h"
 
