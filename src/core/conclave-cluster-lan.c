@@ -66,28 +66,44 @@ cut_set (ConclaveCluster *self, const char *host)
   return g_string_free (g_steal_pointer (&key), FALSE);
 }
 
-/* Every host onto the bridge of its side: the uncut on 0, the others on
- * 1, 2 … in name order, so the same faults give the same bridges. */
+/* Every host onto the bridge of its side: the largest side (on a tie,
+ * the one of the first name) stays on the switch's bridge 0, the others
+ * get 1, 2 … in name order, so the same faults give the same bridges. */
 static void
 apply_cuts (ConclaveCluster *self)
 {
   g_autofree const char **hosts = conclave_lan_list_hosts (self->lan);
-  g_autoptr(GHashTable) sides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n = g_strv_length ((char **) hosts);
+  g_autofree char **keys = g_new0 (char *, n + 1);
+  g_autoptr(GHashTable) sizes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) sides = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *largest = NULL;
   guint next = 1;
 
-  qsort (hosts, g_strv_length ((char **) hosts), sizeof *hosts, compare_names);
-  g_hash_table_insert (sides, g_strdup (""), GUINT_TO_POINTER (0));
-  for (guint i = 0; hosts[i] != NULL; i++)
+  qsort (hosts, n, sizeof *hosts, compare_names);
+  for (guint i = 0; i < n; i++)
     {
-      g_autofree char *key = cut_set (self, hosts[i]);
+      keys[i] = cut_set (self, hosts[i]);
+      g_hash_table_insert (sizes, keys[i], GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (sizes, keys[i])) + 1));
+    }
+  for (guint i = 0; i < n; i++)
+    if (largest == NULL || GPOINTER_TO_UINT (g_hash_table_lookup (sizes, keys[i])) >
+                            GPOINTER_TO_UINT (g_hash_table_lookup (sizes, largest)))
+      largest = keys[i];
+  if (largest != NULL)
+    g_hash_table_insert (sides, (gpointer) largest, GUINT_TO_POINTER (0));
+  for (guint i = 0; i < n; i++)
+    {
       g_autoptr(GError) error = NULL;
       gpointer side;
 
-      if (!g_hash_table_lookup_extended (sides, key, NULL, &side))
-        g_hash_table_insert (sides, g_strdup (key), (side = GUINT_TO_POINTER (next++)));
+      if (!g_hash_table_lookup_extended (sides, keys[i], NULL, &side))
+        g_hash_table_insert (sides, keys[i], (side = GUINT_TO_POINTER (next++)));
       if (!conclave_lan_set_segment (self->lan, hosts[i], GPOINTER_TO_UINT (side), &error))
         g_warning ("%s", error->message);
     }
+  for (guint i = 0; i < n; i++)
+    g_free (keys[i]);
 }
 
 static void
