@@ -13,9 +13,11 @@
 #include <glib/gi18n.h>
 
 #include "conclave-application.h"
+#include "conclave-open.h"
 #include "conclave-preferences-window.h"
 #include "conclave-save.h"
 #include "conclave-session.h"
+#include "conclave-step-actions.h"
 #include "conclave-window.h"
 
 struct _ConclaveApplication
@@ -169,6 +171,19 @@ save_trace_dialog (GSimpleAction *action, GVariant *parameter, gpointer user_dat
   conclave_save_choose (main_window (user_data), FALSE);
 }
 
+/* open-trace names the file (D-Bus, tests); open-trace-dialog asks. */
+static void
+open_trace (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  conclave_open_trace (session (user_data), g_variant_get_string (parameter, NULL));
+}
+
+static void
+open_trace_dialog (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  conclave_open_choose (main_window (user_data));
+}
+
 static void
 set_tempo (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -287,6 +302,8 @@ static const GActionEntry app_entries[] = {
   { "start-scenario", start_scenario, "s" },
   { "save-trace", save_trace, "s" },
   { "save-trace-dialog", save_trace_dialog },
+  { "open-trace", open_trace, "s" },
+  { "open-trace-dialog", open_trace_dialog },
   { "set-tempo", set_tempo, "d", "1.0" },
   { "freeze-all", toggle_state, NULL, "false", change_freeze_all },
   { "presentation-mode", toggle_state, NULL, "false", change_presentation_mode },
@@ -304,6 +321,7 @@ static const struct {
   { "app.add-client", { "<Control><Shift>c", NULL } },
   { "app.run-program", { "<Control><Shift>r", NULL } },
   { "app.save-trace-dialog", { "<Control>s", NULL } },
+  { "app.open-trace-dialog", { "<Control>o", NULL } },
   { "app.start-scenario('chapter-1')", { "<Control>1", NULL } },
   { "app.start-scenario('chapter-2')", { "<Control>2", NULL } },
   { "app.start-scenario('chapter-3')", { "<Control>3", NULL } },
@@ -342,12 +360,30 @@ conclave_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self),
                                            app_accels[i].action,
                                            app_accels[i].accels);
+  conclave_step_actions_add (GTK_APPLICATION (self), self->session);
 }
 
 static void
 conclave_application_activate (GApplication *app)
 {
   gtk_window_present (conclave_application_get_window (CONCLAVE_APPLICATION (app)));
+}
+
+/* `conclave FILE`: the recording is shown (the first one, if several). */
+static void
+conclave_application_open (GApplication  *app,
+                           GFile        **files,
+                           int            n_files,
+                           const char    *hint)
+{
+  ConclaveApplication *self = CONCLAVE_APPLICATION (app);
+  g_autofree char *path = n_files > 0 ? g_file_get_path (files[0]) : NULL;
+
+  gtk_window_present (conclave_application_get_window (self));
+  if (path != NULL)
+    conclave_open_trace (self->session, path);
+  else if (n_files > 0)
+    conclave_session_notice (self->session, _("Recordings can only be opened from local files"));
 }
 
 static void
@@ -377,6 +413,7 @@ conclave_application_class_init (ConclaveApplicationClass *klass)
 
   app_class->startup = conclave_application_startup;
   app_class->activate = conclave_application_activate;
+  app_class->open = conclave_application_open;
   app_class->shutdown = conclave_application_shutdown;
 }
 

@@ -15,7 +15,7 @@
 #include "conclave-charts.h"
 #include "conclave-cluster-models.h"
 #include "conclave-drawing.h"
-#include "conclave-palette.h"
+#include "conclave-palette-widget.h"
 
 #define SECONDS    60
 #define N_BINS     64
@@ -169,7 +169,7 @@ on_cluster_changed (gpointer view)
   if (cluster_of (self) == NULL)
     return;
   conclave_session_read_new_events (cluster_of (self), &self->next_index, read_event, self);
-  forget_old (self, g_get_monotonic_time () * 1000);
+  forget_old (self, conclave_session_get_now_ns (self->session));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -239,7 +239,7 @@ typedef struct {
   ConclaveCharts     *self;
   ConclaveEventStore *store;
   cairo_t            *cr;
-  GdkRGBA             fg;
+  ConclaveRgba        fg;
   gboolean            dark;
   double              x0, x1;
   gint64              now;
@@ -301,7 +301,7 @@ draw_kind_area (Chart  *chart,
   gint64 now_second = chart->now / NS_PER_S;
   ConclaveCharts *self = chart->self;
   double scale = (bottom - top) / max;
-  GdkRGBA color;
+  ConclaveRgba color;
 
   conclave_palette_kind (conclave_event_store_str (chart->store, g_array_index (self->kinds, guint32, slot)),
                          chart->dark, &color);
@@ -344,7 +344,7 @@ draw_legend (Chart  *chart,
   for (guint slot = 0; slot < self->kinds->len; slot++)
     {
       const char *name = conclave_event_store_str (chart->store, g_array_index (self->kinds, guint32, slot));
-      GdkRGBA color;
+      ConclaveRgba color;
       int w;
 
       conclave_palette_kind (name, chart->dark, &color);
@@ -418,7 +418,7 @@ draw_term (Chart                        *chart,
   double xb = time_x (chart, open ? chart->now : term->end_ns);
   g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (term->term, 0));
   g_autofree char *label = g_strdup_printf (_("term %s"), number);
-  GdkRGBA leader;
+  ConclaveRgba leader;
   int w;
 
   conclave_palette_get (CONCLAVE_COLOR_LEADER, chart->dark, &leader);
@@ -467,7 +467,7 @@ draw_leader_strip (Chart  *chart,
   double rows_top = top + chart->line * 1.4;
   double h = n ? MIN ((bottom - rows_top) / n, chart->line * 1.6) : 0;
   Strip strip = { chart, rows_top, h };
-  GdkRGBA leader;
+  ConclaveRgba leader;
 
   show_text (chart, self->layout, _("Leader"), chart->x0, top, 0.9);
   if (n == 0)
@@ -504,8 +504,8 @@ ensure_layouts (ConclaveCharts *self)
 {
   if (self->layout != NULL)
     return;
-  self->layout = conclave_palette_layout_new (GTK_WIDGET (self), 1.0, TRUE);
-  self->small_layout = conclave_palette_layout_new (GTK_WIDGET (self), 0.85, FALSE);
+  self->layout = conclave_palette_widget_layout (GTK_WIDGET (self), 1.0, TRUE);
+  self->small_layout = conclave_palette_widget_layout (GTK_WIDGET (self), 0.85, FALSE);
 }
 
 static void
@@ -527,7 +527,7 @@ conclave_charts_snapshot (GtkWidget   *widget,
   conclave_palette_widget_fg (widget, &chart.fg);
   chart.x0 = chart.line * 4;
   chart.x1 = width - chart.line * 3.5;
-  chart.now = g_get_monotonic_time () * 1000;
+  chart.now = conclave_session_get_now_ns (self->session);
   chart.cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   draw_rates (&chart, chart.line * 0.5, height * 0.62);
   draw_leader_strip (&chart, height * 0.62 + chart.line * 1.6, height - chart.line * 0.4);

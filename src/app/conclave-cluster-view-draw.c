@@ -10,7 +10,7 @@
 
 #include "conclave-cluster-view-private.h"
 #include "conclave-drawing.h"
-#include "conclave-palette.h"
+#include "conclave-palette-widget.h"
 #include "conclave-roles.h"
 
 gboolean
@@ -67,8 +67,8 @@ spot_fill (const ConclaveSpot *spot,
     [CONCLAVE_SPOT_CHILD] = CONCLAVE_COLOR_CHILD,
   };
 
-  conclave_palette_get (_conclave_cluster_view_node_alive (spot->node) ? by_kind[spot->kind] : CONCLAVE_COLOR_CRASHED,
-                        dark, fill);
+  conclave_palette_get_gdk (_conclave_cluster_view_node_alive (spot->node) ? by_kind[spot->kind] : CONCLAVE_COLOR_CRASHED,
+                            dark, fill);
   if (conclave_node_get_state (spot->node) == CONCLAVE_NODE_EXITED)
     fill->alpha = 0.55;
 }
@@ -229,7 +229,7 @@ draw_fault_line (ConclaveClusterView *self,
 
   if (text == NULL)
     return;
-  conclave_palette_get (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &failed);
+  conclave_palette_get_gdk (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &failed);
   append_centered (snapshot, self->small_layout, text, spot->x, y, &failed);
 }
 
@@ -254,7 +254,7 @@ draw_why (ConclaveClusterView *self,
   if (entry == NULL || entry->why == 0)
     return FALSE;
   text = g_strdup_printf ("“%s”", conclave_event_store_str (conclave_cluster_get_store (view_cluster (self)), entry->why));
-  conclave_palette_get (CONCLAVE_COLOR_LEADER, conclave_palette_is_dark (), &leader);
+  conclave_palette_get_gdk (CONCLAVE_COLOR_LEADER, conclave_palette_is_dark (), &leader);
   append_centered (snapshot, self->small_layout, text, spot->x, y, &leader);
   return TRUE;
 }
@@ -335,7 +335,7 @@ draw_decorations (ConclaveClusterView *self,
                   gint64               now_ns,
                   gboolean             dark)
 {
-  GdkRGBA failed, paused, leader, server;
+  ConclaveRgba failed, paused, leader, server;
 
   conclave_palette_get (CONCLAVE_COLOR_FAILED, dark, &failed);
   conclave_palette_get (CONCLAVE_COLOR_PAUSED, dark, &paused);
@@ -403,8 +403,8 @@ _conclave_cluster_view_draw_nodes (ConclaveClusterView *self,
   gboolean dark = conclave_palette_is_dark ();
   GdkRGBA fg, selection, outline = { 0, 0, 0, dark ? 0.5 : 0.25 };
 
-  conclave_palette_widget_fg (GTK_WIDGET (self), &fg);
-  conclave_palette_get (CONCLAVE_COLOR_SELECTION, dark, &selection);
+  conclave_palette_widget_fg_gdk (GTK_WIDGET (self), &fg);
+  conclave_palette_get_gdk (CONCLAVE_COLOR_SELECTION, dark, &selection);
   if (self->presentation)
     outline.alpha = 0.8;
   for (guint i = 0; i < self->spots->len; i++)

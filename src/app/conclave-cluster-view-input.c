@@ -1,7 +1,8 @@
 /* conclave-cluster-view-input.c — pointer, touch and menu handling of the
- * cluster view: click selects, drag moves, right-click or long-press opens
- * Crash / Stop / Pause–Resume / Restart / Remove (a child: Crash), hovering
- * shows a tooltip unless the menu is open.
+ * cluster view: click selects (on a message's dot: explains it), drag
+ * moves, right-click or long-press opens Crash / Stop / Pause–Resume /
+ * Restart / Remove (a child: Crash), hovering shows a tooltip unless the
+ * menu is open.
  *
  * The menu activates the application's actions with the node's name; the
  * view never signals a process itself.
@@ -64,15 +65,10 @@ child_menu (ConclaveNode *child)
 }
 
 static void
-popup_menu (ConclaveClusterView *self,
-            const ConclaveSpot  *spot)
+show_menu (ConclaveClusterView *self, GMenuModel *model, double x, double y, double r)
 {
-  g_autoptr(GMenuModel) model = NULL;
-  GdkRectangle rect;
+  GdkRectangle rect = { (int) (x - r), (int) (y - r), (int) (2 * r), (int) (2 * r) };
 
-  if (spot->kind == CONCLAVE_SPOT_CHILD && !_conclave_cluster_view_node_alive (spot->node))
-    return;
-  model = spot->kind == CONCLAVE_SPOT_CHILD ? child_menu (spot->node) : node_menu (spot->node);
   if (self->menu == NULL)
     {
       self->menu = gtk_popover_menu_new_from_model (NULL);
@@ -80,12 +76,35 @@ popup_menu (ConclaveClusterView *self,
       gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), TRUE);
     }
   gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->menu), model);
-  rect.x = spot->x - spot->r;
-  rect.y = spot->y - spot->r;
-  rect.width = rect.height = 2 * spot->r;
   gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &rect);
   gtk_popover_popup (GTK_POPOVER (self->menu));
   gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
+}
+
+static void
+popup_menu (ConclaveClusterView *self,
+            const ConclaveSpot  *spot)
+{
+  g_autoptr(GMenuModel) model = NULL;
+
+  if (spot->kind == CONCLAVE_SPOT_CHILD && !_conclave_cluster_view_node_alive (spot->node))
+    return;
+  model = spot->kind == CONCLAVE_SPOT_CHILD ? child_menu (spot->node) : node_menu (spot->node);
+  show_menu (self, model, spot->x, spot->y, spot->r);
+}
+
+/* A held message (step mode) under the pointer: its menu, by any click. */
+static gboolean
+popup_held_menu (ConclaveClusterView *self, double x, double y)
+{
+  const ConclaveHeldSpot *spot = _conclave_cluster_view_held_at (self, x, y);
+  g_autoptr(GMenuModel) model = NULL;
+
+  if (spot == NULL)
+    return FALSE;
+  model = _conclave_cluster_view_held_menu (self, spot->index);
+  show_menu (self, model, spot->x, spot->y, spot->r);
+  return TRUE;
 }
 
 static void
@@ -99,6 +118,22 @@ select_at (ConclaveClusterView *self,
   conclave_session_set_selected (self->session, spot ? spot->node : NULL);
 }
 
+/* A message's dot: the window explains it (its receive, else its send). */
+static void
+explain_at (ConclaveClusterView *self,
+            double               x,
+            double               y)
+{
+  guint64 index = _conclave_cluster_view_message_at (self, x, y);
+  const ConclaveMessage *message = index != G_MAXUINT64 && view_cluster (self) != NULL
+    ? conclave_matcher_get_message (conclave_cluster_get_matcher (view_cluster (self)), index) : NULL;
+
+  if (message == NULL)
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.explain-event", "t",
+                              message->recv_index != G_MAXUINT64 ? message->recv_index : message->send_index);
+}
+
 static void
 on_pressed (GtkGestureClick     *gesture,
             int                  n_press,
@@ -110,8 +145,15 @@ on_pressed (GtkGestureClick     *gesture,
   GdkEvent *event = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (gesture));
   const ConclaveSpot *spot;
 
+  if (popup_held_menu (self, x, y))
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      return;
+    }
   select_at (self, x, y);
   spot = _conclave_cluster_view_spot_at (self, x, y);
+  if (spot == NULL && button == GDK_BUTTON_PRIMARY)
+    explain_at (self, x, y);
   if (spot != NULL && (button == GDK_BUTTON_SECONDARY ||
                        (event != NULL && gdk_event_triggers_context_menu (event))))
     {

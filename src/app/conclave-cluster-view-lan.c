@@ -14,7 +14,7 @@
 #include <math.h>
 
 #include "conclave-cluster-view-private.h"
-#include "conclave-palette.h"
+#include "conclave-palette-widget.h"
 
 /* A straight stroke of `width` from (x1, y1) to (x2, y2). */
 static void
@@ -89,7 +89,7 @@ draw_cable (ConclaveClusterView *self,
       append_segment (snapshot, spot->x, spot->y, port_x, port_y, width, &cable);
       return;
     }
-  conclave_palette_get (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &failed);
+  conclave_palette_get_gdk (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &failed);
   append_segment (snapshot, spot->x, spot->y, mx, my, width, &cable);
   append_segment (snapshot, mx, my, port_x, port_y, width, &faint);
   append_segment (snapshot, mx - bar * cos (angle + G_PI / 2), my - bar * sin (angle + G_PI / 2),
@@ -124,7 +124,7 @@ _conclave_cluster_view_draw_lan (ConclaveClusterView *self,
   if (hosts->len == 0)
     return;
   mean_y /= hosts->len;
-  conclave_palette_widget_fg (GTK_WIDGET (self), &fg);
+  conclave_palette_widget_fg_gdk (GTK_WIDGET (self), &fg);
   /* Between the servers' and the clients' columns, or right of the one
    * column there is: where the layout leaves room. */
   cx = right - left > 16 * line ? (left + right) / 2 : right + 10 * line;

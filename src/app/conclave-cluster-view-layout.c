@@ -15,7 +15,7 @@
 
 #include "conclave-cluster-view-private.h"
 #include "conclave-drawing.h"
-#include "conclave-palette.h"
+#include "conclave-palette-widget.h"
 #include "conclave-roles.h"
 
 /* Children sit on an arc beside their parent, on the side facing the
@@ -55,9 +55,9 @@ ensure_layouts (ConclaveClusterView *self)
     }
   else
     {
-      self->layout = conclave_palette_layout_new (GTK_WIDGET (self), 1.0, FALSE);
-      self->bold_layout = conclave_palette_layout_new (GTK_WIDGET (self), 1.15, TRUE);
-      self->small_layout = conclave_palette_layout_new (GTK_WIDGET (self), 0.8, FALSE);
+      self->layout = conclave_palette_widget_layout (GTK_WIDGET (self), 1.0, FALSE);
+      self->bold_layout = conclave_palette_widget_layout (GTK_WIDGET (self), 1.15, TRUE);
+      self->small_layout = conclave_palette_widget_layout (GTK_WIDGET (self), 0.8, FALSE);
     }
   self->line_height = conclave_palette_line_height (self->layout);
 }

@@ -13,7 +13,7 @@
 
 #include "conclave-cluster-view-private.h"
 #include "conclave-drawing.h"
-#include "conclave-palette.h"
+#include "conclave-palette-widget.h"
 #include "conclave-roles.h"
 #include "conclave-tempo.h"
 
@@ -222,7 +222,7 @@ _conclave_cluster_view_draw_links (ConclaveClusterView *self,
       g_ptr_array_sort (links, compare_links);
       g_ptr_array_set_size (links, MAX_LINKS);
     }
-  conclave_palette_widget_fg (GTK_WIDGET (self), &fg);
+  conclave_palette_widget_fg_gdk (GTK_WIDGET (self), &fg);
   for (guint i = 0; i < links->len; i++)
     {
       const ConclaveLink *link = g_ptr_array_index (links, i);
@@ -254,6 +254,7 @@ typedef struct {
   guint32  preview;   /* the sender's, interned; 0 if none */
   gboolean failed;
   gboolean election;  /* a vote or an election message: labelled always */
+  guint64  message;
 } Dot;
 
 typedef struct {
@@ -321,7 +322,8 @@ add_dot (MessageFrame          *frame,
          const ConclaveSpot    *b,
          double                 p,
          double                 fall,
-         const ConclaveMessage *message)
+         const ConclaveMessage *message,
+         guint64                index)
 {
   double dx = b->x - a->x, dy = b->y - a->y;
   double len = MAX (hypot (dx, dy), 1);
@@ -337,6 +339,7 @@ add_dot (MessageFrame          *frame,
   dot.preview = preview_of (frame->store, message);
   dot.failed = fall > 0 || message->state == CONCLAVE_MESSAGE_LOST;
   dot.election = is_election_kind (conclave_event_store_str (frame->store, message->kind));
+  dot.message = index;
   g_array_append_val (frame->dots, dot);
 }
 
@@ -366,10 +369,10 @@ collect_message (const ConclaveMessage *message,
     case CONCLAVE_MESSAGE_DELIVERED:
     case CONCLAVE_MESSAGE_IN_FLIGHT:
       if (p < 1)
-        add_dot (frame, a, b, p, 0, message);
+        add_dot (frame, a, b, p, 0, message, index);
       else if (age < _conclave_cluster_view_dot_life_ns (conclave_event_store_str (frame->store, message->kind),
                                                          frame->scale))
-        add_dot (frame, a, b, 1, 0, message);  /* an election's message, resting at the receiver */
+        add_dot (frame, a, b, 1, 0, message, index);  /* an election's message, resting at the receiver */
       break;
     case CONCLAVE_MESSAGE_DROPPED:
       {
@@ -377,9 +380,9 @@ collect_message (const ConclaveMessage *message,
         double fall = (age - at * frame->travel_ns) / (double) FALL_NS;
 
         if (p < at)
-          add_dot (frame, a, b, p, 0, message);
+          add_dot (frame, a, b, p, 0, message, index);
         else if (fall < 1)
-          add_dot (frame, a, b, at, MAX (fall, 0.01), message);
+          add_dot (frame, a, b, at, MAX (fall, 0.01), message, index);
       }
       break;
     case CONCLAVE_MESSAGE_LOST:
@@ -387,7 +390,7 @@ collect_message (const ConclaveMessage *message,
         double fall = (frame->now_ns - message->recv_ns) / (double) FALL_NS;
 
         if (fall >= 0 && fall < 1)
-          add_dot (frame, a, b, 0.9, MAX (fall, 0.01), message);
+          add_dot (frame, a, b, 0.9, MAX (fall, 0.01), message, index);
       }
       break;
     default:
@@ -500,13 +503,13 @@ node_caption_rects (ConclaveClusterView *self)
 
 /* A dot is a circle with a thin ring in the background colour, so it stays
  * visible where it crosses a link or a node. */
-static void
-append_dot (GtkSnapshot   *snapshot,
-            double         x,
-            double         y,
-            double         radius,
-            const GdkRGBA *fill,
-            const GdkRGBA *ring)
+void
+_conclave_cluster_view_append_dot (GtkSnapshot   *snapshot,
+                                   double         x,
+                                   double         y,
+                                   double         radius,
+                                   const GdkRGBA *fill,
+                                   const GdkRGBA *ring)
 {
   graphene_rect_t rect = GRAPHENE_RECT_INIT (x - radius, y - radius, 2 * radius, 2 * radius);
   float widths[4] = { 1.5, 1.5, 1.5, 1.5 };
@@ -560,16 +563,19 @@ paint_dots (ConclaveClusterView *self,
   g_autoptr(GArray) taken = NULL;
   GdkRGBA failed, fg;
 
-  conclave_palette_get (CONCLAVE_COLOR_FAILED, dark, &failed);
-  conclave_palette_widget_fg (GTK_WIDGET (self), &fg);
+  conclave_palette_get_gdk (CONCLAVE_COLOR_FAILED, dark, &failed);
+  conclave_palette_widget_fg_gdk (GTK_WIDGET (self), &fg);
   for (guint i = 0; i < dots->len; i += every)
     {
       const Dot *dot = &g_array_index (dots, Dot, i);
-      GdkRGBA fill = dot->failed ? failed : *conclave_kind_colors_lookup (colors, dot->kind);
+      GdkRGBA fill = dot->failed ? failed : conclave_rgba_to_gdk (conclave_kind_colors_lookup (colors, dot->kind));
       GdkRGBA ring = { dark ? 0 : 1, dark ? 0 : 1, dark ? 0 : 1, dot->alpha * 0.9 };
 
+      ConclaveDotHit hit = { dot->x, dot->y, dot->message };
+
       fill.alpha *= dot->alpha;
-      append_dot (snapshot, dot->x, dot->y, radius, &fill, &ring);
+      _conclave_cluster_view_append_dot (snapshot, dot->x, dot->y, radius, &fill, &ring);
+      g_array_append_val (self->dot_hits, hit);
       if (dot->failed)
         append_cross (snapshot, dot->x + radius * 2.2, dot->y - radius * 2.2, radius * 0.8, &fill);
     }
@@ -584,6 +590,27 @@ paint_dots (ConclaveClusterView *self,
   for (guint i = dots->len; i-- > 0;)
     if (!g_array_index (dots, Dot, i).election)
       draw_dot_label (self, snapshot, store, &g_array_index (dots, Dot, i), &fg, taken);
+}
+
+guint64
+_conclave_cluster_view_message_at (ConclaveClusterView *self,
+                                   double               x,
+                                   double               y)
+{
+  double best = _conclave_cluster_view_dot_radius (self) + 4;
+  guint64 found = G_MAXUINT64;
+
+  for (guint i = 0; i < self->dot_hits->len; i++)
+    {
+      const ConclaveDotHit *hit = &g_array_index (self->dot_hits, ConclaveDotHit, i);
+
+      if (hypot (hit->x - x, hit->y - y) < best)
+        {
+          best = hypot (hit->x - x, hit->y - y);
+          found = hit->message;
+        }
+    }
+  return found;
 }
 
 void
@@ -602,6 +629,7 @@ _conclave_cluster_view_draw_messages (ConclaveClusterView *self,
   frame.scale = conclave_cluster_get_tempo (view_cluster (self));
   frame.travel_ns = conclave_tempo_flight_ns (frame.scale);
   frame.dots = dots;
+  g_array_set_size (self->dot_hits, 0);
   conclave_matcher_foreach_in_range (matcher, now_ns - 2 * frame.travel_ns - FALL_NS, now_ns + 1,
                                      collect_message, &frame);
   self->n_drawn_messages = dots->len;

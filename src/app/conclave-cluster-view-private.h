@@ -34,6 +34,20 @@ typedef struct {
   ConclaveSpotKind  kind;
 } ConclaveSpot;
 
+/* Where a message's dot was drawn this frame (a click explains it). */
+typedef struct {
+  double  x;
+  double  y;
+  guint64 message;
+} ConclaveDotHit;
+/* Where a held message (step mode) was drawn this frame. */
+typedef struct {
+  double  x;
+  double  y;
+  double  r;
+  guint64 index;   /* its held event: the id the release actions take */
+} ConclaveHeldSpot;
+
 /* Two nodes that exchanged a message recently (key and value at once). */
 typedef struct {
   ConclaveNode *src;
@@ -51,11 +65,13 @@ struct _ConclaveClusterView
   gboolean         presentation;
 
   GArray          *spots;            /* ConclaveSpot, this frame */
+  GArray          *held_spots;       /* ConclaveHeldSpot: held messages drawn this frame */
   GHashTable      *spot_by_node;     /* ConclaveNode* → index in spots */
   GHashTable      *links;            /* ConclaveLink* set */
   guint64          links_next_message;
   gint64           links_from_ns;
   GArray          *pending_links;    /* message indices whose receiver was not known yet */
+  GArray          *dot_hits;         /* ConclaveDotHit: the message dots of the last frame */
   GHashTable      *ended_at;         /* ConclaveNode* (ref) → gint64*: a child first drawn ended */
 
   PangoLayout     *layout;
@@ -83,6 +99,11 @@ view_cluster (ConclaveClusterView *self)
 }
 
 void                _conclave_cluster_view_init_input     (ConclaveClusterView *self);
+/* The message whose dot of the last frame is nearest (x, y) within its
+ * radius and a little more; G_MAXUINT64 if none. */
+guint64             _conclave_cluster_view_message_at     (ConclaveClusterView *self,
+                                                           double               x,
+                                                           double               y);
 void                _conclave_cluster_view_ensure_ticking (ConclaveClusterView *self);
 const ConclaveSpot *_conclave_cluster_view_spot_for_node  (ConclaveClusterView *self,
                                                            ConclaveNode        *node);
@@ -100,6 +121,23 @@ void                _conclave_cluster_view_draw_links     (ConclaveClusterView *
 void                _conclave_cluster_view_draw_nodes     (ConclaveClusterView *self,
                                                            GtkSnapshot         *snapshot,
                                                            gint64               now_ns);
+/* A message's dot: a circle with a thin ring (conclave-cluster-view-messages.c). */
+void                _conclave_cluster_view_append_dot     (GtkSnapshot         *snapshot,
+                                                           double               x,
+                                                           double               y,
+                                                           double               radius,
+                                                           const GdkRGBA       *fill,
+                                                           const GdkRGBA       *ring);
+/* conclave-cluster-view-held.c: step mode's held messages at their door */
+void                _conclave_cluster_view_draw_held      (ConclaveClusterView *self,
+                                                           GtkSnapshot         *snapshot);
+/* The held message drawn at (x, y) this frame, or NULL. */
+const ConclaveHeldSpot *_conclave_cluster_view_held_at    (ConclaveClusterView *self,
+                                                           double               x,
+                                                           double               y);
+/* Its menu: Deliver, Drop, Duplicate, Deliver Later (a stream's: fewer). */
+GMenuModel         *_conclave_cluster_view_held_menu      (ConclaveClusterView *self,
+                                                           guint64              index);
 void                _conclave_cluster_view_draw_messages  (ConclaveClusterView *self,
                                                            GtkSnapshot         *snapshot,
                                                            gint64               now_ns);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "conclave-cluster-view-private.h"
-#include "conclave-palette.h"
+#include "conclave-palette-widget.h"
 
 #define MAX_SIDES 6
 
@@ -167,7 +167,7 @@ draw_divider (ConclaveClusterView *self,
     }
   if (best_gap <= 0)
     return;
-  conclave_palette_get (CONCLAVE_COLOR_FAILED, dark, &failed);
+  conclave_palette_get_gdk (CONCLAVE_COLOR_FAILED, dark, &failed);
   failed.alpha = 0.7;
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (cx[0] + cos (best_angle) * best_at,

@@ -17,7 +17,7 @@
 
 #include "conclave-cluster-view-private.h"
 #include "conclave-drawing.h"
-#include "conclave-palette.h"
+#include "conclave-palette-widget.h"
 
 static gboolean
 is_follower (ConclaveNode *node)
@@ -97,7 +97,7 @@ draw_ring (ConclaveClusterView *self,
   double radius = spot->r + (self->presentation ? 10 : 7);
   double width = self->presentation ? 6 : 4;
   double extent = radius + width + 2;
-  GdkRGBA running, out;
+  ConclaveRgba running, out;
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (spot->x - extent, spot->y - extent,
                                                                           2 * extent, 2 * extent));
 

@@ -17,7 +17,7 @@
 #include "conclave-cluster-view.h"
 #include "conclave-cluster-view-private.h"
 #include "conclave-drawing.h"
-#include "conclave-palette.h"
+#include "conclave-palette-widget.h"
 
 G_DEFINE_FINAL_TYPE (ConclaveClusterView, conclave_cluster_view, GTK_TYPE_WIDGET)
 
@@ -131,7 +131,7 @@ set_cluster (gpointer         view,
       g_signal_connect_object (cluster, "node-removed", G_CALLBACK (on_node_removed), self, 0);
       g_signal_connect_object (cluster, "items-changed", G_CALLBACK (on_nodes_changed), self,
                                G_CONNECT_SWAPPED);
-      self->links_from_ns = g_get_monotonic_time () * 1000;
+      self->links_from_ns = conclave_session_get_now_ns (self->session);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -229,7 +229,7 @@ conclave_cluster_view_snapshot (GtkWidget   *widget,
                                 GtkSnapshot *snapshot)
 {
   ConclaveClusterView *self = CONCLAVE_CLUSTER_VIEW (widget);
-  gint64 now_ns = g_get_monotonic_time () * 1000;
+  gint64 now_ns = self->session ? conclave_session_get_now_ns (self->session) : g_get_monotonic_time () * 1000;
 
   clear_spots (self);
   self->animating = FALSE;
@@ -243,6 +243,7 @@ conclave_cluster_view_snapshot (GtkWidget   *widget,
   _conclave_cluster_view_draw_nodes (self, snapshot, now_ns);
   _conclave_cluster_view_draw_timers (self, snapshot, now_ns);
   _conclave_cluster_view_draw_messages (self, snapshot, now_ns);
+  _conclave_cluster_view_draw_held (self, snapshot);
   _conclave_cluster_view_forget_ended (self);
   if (self->animating)
     _conclave_cluster_view_ensure_ticking (self);
@@ -308,10 +309,12 @@ conclave_cluster_view_finalize (GObject *object)
   ConclaveClusterView *self = CONCLAVE_CLUSTER_VIEW (object);
 
   g_array_unref (self->spots);
+  g_array_unref (self->held_spots);
   g_hash_table_unref (self->spot_by_node);
   g_hash_table_unref (self->ended_at);
   g_hash_table_unref (self->links);
   g_array_unref (self->pending_links);
+  g_array_unref (self->dot_hits);
   g_free (self->description);
   G_OBJECT_CLASS (conclave_cluster_view_parent_class)->finalize (object);
 }
@@ -340,10 +343,12 @@ static void
 conclave_cluster_view_init (ConclaveClusterView *self)
 {
   self->spots = g_array_new (FALSE, FALSE, sizeof (ConclaveSpot));
+  self->held_spots = g_array_new (FALSE, FALSE, sizeof (ConclaveHeldSpot));
   self->spot_by_node = g_hash_table_new (NULL, NULL);
   self->ended_at = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
   self->links = _conclave_cluster_view_new_links ();
   self->pending_links = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->dot_hits = g_array_new (FALSE, FALSE, sizeof (ConclaveDotHit));
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);

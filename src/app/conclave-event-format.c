@@ -126,6 +126,7 @@ conclave_event_format_type (const ConclaveEvent *event)
     [CONCLAVE_EVENT_LOST] = N_("lost"),
     [CONCLAVE_EVENT_VIOLATION] = N_("violation"),
     [CONCLAVE_EVENT_OUTPUT] = N_("output"),
+    [CONCLAVE_EVENT_HELD] = N_("held"),
   };
 
   if (event->type >= CONCLAVE_EVENT_N_TYPES || names[event->type] == NULL)
@@ -169,7 +170,8 @@ format_message (ConclaveEventStore  *store,
   if (event->type == CONCLAVE_EVENT_DROP)
     {
       g_string_append (text, "  ");
-      g_string_append (text, event->flags & CONCLAVE_EVENT_FLAG_ISOLATED
+      g_string_append (text, event->flags & CONCLAVE_EVENT_FLAG_BY_HAND ? _("(dropped from the hold queue)")
+                             : event->flags & CONCLAVE_EVENT_FLAG_ISOLATED
                              ? _("(isolated from the receiver)") : _("(fault injected)"));
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
@@ -250,6 +252,7 @@ format_details (ConclaveEventStore  *store,
     case CONCLAVE_EVENT_RECV:
     case CONCLAVE_EVENT_DROP:
     case CONCLAVE_EVENT_LOST:
+    case CONCLAVE_EVENT_HELD:
       return format_message (store, event);
     case CONCLAVE_EVENT_FORK:
       return g_strdup_printf (_("forked child %d"), conclave_event_fork_child (event));

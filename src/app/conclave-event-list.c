@@ -472,13 +472,6 @@ retire (ConclaveEventList *self,
   g_list_model_items_changed (G_LIST_MODEL (self), 0, removed + cut, kept);
 }
 
-gboolean
-conclave_event_list_get_causal (ConclaveEventList *self)
-{
-  g_return_val_if_fail (CONCLAVE_IS_EVENT_LIST (self), FALSE);
-  return TRUE;
-}
-
 guint
 conclave_event_list_find (ConclaveEventList *self,
                           guint64            index)

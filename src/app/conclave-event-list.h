@@ -32,8 +32,6 @@ void               conclave_event_list_set_filter   (ConclaveEventList    *self,
 gboolean           conclave_event_list_get_scanning (ConclaveEventList    *self);
 /* Catches up with the store (the events view calls it once per frame). */
 void               conclave_event_list_sync         (ConclaveEventList    *self);
-/* TRUE: listed in causal order (filtered or not, so always). */
-gboolean           conclave_event_list_get_causal   (ConclaveEventList    *self);
 /* The position of the event at store index `index`, G_MAXUINT if not listed. */
 guint              conclave_event_list_find         (ConclaveEventList    *self,
                                                      guint64               index);

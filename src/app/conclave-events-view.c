@@ -12,7 +12,7 @@
 #include "conclave-event-item.h"
 #include "conclave-event-list.h"
 #include "conclave-events-view.h"
-#include "conclave-palette.h"
+#include "conclave-palette-widget.h"
 
 typedef enum {
   COLUMN_TIME,
@@ -40,6 +40,7 @@ struct _ConclaveEventsView
   GtkScrolledWindow *scroller;
   GtkColumnView     *column_view;
   GtkLabel          *order_label;
+  GHashTable        *bound;        /* GtkListItem* → its label, every cell bound now */
 };
 
 G_DEFINE_FINAL_TYPE (ConclaveEventsView, conclave_events_view, GTK_TYPE_WIDGET)
@@ -69,7 +70,7 @@ kind_attributes (ConclaveEventStore  *store,
   const char *kind;
   PangoAttrList *attrs;
   PangoAttribute *color, *weight;
-  GdkRGBA rgba;
+  ConclaveRgba rgba;
 
   if (!CONCLAVE_EVENT_IS_MESSAGE (event->type) || conclave_event_kind (event) == 0)
     return NULL;
@@ -98,7 +99,51 @@ setup_cell (GtkSignalListItemFactory *factory,
     gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   if (column == COLUMN_TIME || column == COLUMN_PID)
     gtk_widget_add_css_class (label, "numeric");
+  g_object_set_data (G_OBJECT (label), "first-column", GINT_TO_POINTER (column == COLUMN_TIME));
   gtk_list_item_set_child (list_item, label);
+}
+
+/* While a message's causes or effects are lit, the other rows are dimmed. */
+static gboolean
+cell_lit (ConclaveEventsView *self,
+          GtkListItem        *list_item)
+{
+  ConclaveEventItem *item = gtk_list_item_get_item (list_item);
+  const ConclaveEvent *event = item ? conclave_event_item_get_event (item) : NULL;
+
+  return self->session == NULL || event == NULL ||
+         conclave_causal_highlight_event_lit (conclave_session_get_highlight (self->session), event->proc,
+                                              conclave_event_item_get_index (item));
+}
+
+static void
+dim_cell (ConclaveEventsView *self,
+          GtkListItem        *list_item,
+          GtkLabel           *label)
+{
+  if (cell_lit (self, list_item))
+    gtk_widget_remove_css_class (GTK_WIDGET (label), "causal-dimmed");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (label), "causal-dimmed");
+}
+
+static void
+on_highlight_changed (ConclaveEventsView *self)
+{
+  GHashTableIter iter;
+  gpointer item, label;
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &item, &label))
+    dim_cell (self, item, label);
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             ConclaveEventsView       *self)
+{
+  g_hash_table_remove (self->bound, list_item);
 }
 
 static void
@@ -140,6 +185,8 @@ bind_cell (GtkSignalListItemFactory *factory,
     }
   gtk_label_set_text (label, text);
   gtk_label_set_attributes (label, attrs);
+  g_hash_table_insert (self->bound, list_item, label);
+  dim_cell (self, list_item, label);
   if (conclave_event_in_category (event, CONCLAVE_EVENT_CATEGORY_PROBLEMS))
     gtk_widget_add_css_class (GTK_WIDGET (label), "error");
   else
@@ -158,6 +205,7 @@ add_column (ConclaveEventsView *self,
   g_object_set_data (G_OBJECT (factory), "column", GINT_TO_POINTER (column));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
   g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cell), self, 0);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_cell), self, 0);
   view_column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_resizable (view_column, TRUE);
   if (width > 0)
@@ -183,7 +231,8 @@ update_count (ConclaveEventsView *self)
                                _("Each message’s send is listed above its receive, each process’s "
                                  "events in the order it reported them, everything else by time; "
                                  "a filter keeps this order. "
-                                 "Double-click a row to see it on the timeline."));
+                                 "Click a message’s row to explain it; "
+                                 "double-click a row to see it on the timeline."));
 }
 
 /* The teacher picked a row: the session's focused event, which the
@@ -192,9 +241,15 @@ static void
 on_selection_changed (ConclaveEventsView *self)
 {
   guint64 index = conclave_events_view_get_selected_event (self);
+  ConclaveEventStore *store = cluster_of (self) ? conclave_cluster_get_store (cluster_of (self)) : NULL;
+  const ConclaveEvent *event = store && index != G_MAXUINT64 ? conclave_event_store_get (store, index) : NULL;
 
-  if (index != G_MAXUINT64 && self->session != NULL)
-    conclave_session_set_focused_event (self->session, index);
+  if (index == G_MAXUINT64 || self->session == NULL)
+    return;
+  conclave_session_set_focused_event (self->session, index);
+  /* A message's row opens its card. */
+  if (event != NULL && CONCLAVE_EVENT_IS_MESSAGE (event->type))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.explain-event", "t", index);
 }
 
 /* A row activated (double-click, Enter): the timeline, showing it. */
@@ -289,16 +344,23 @@ inner_list_view (ConclaveEventsView *self)
   return NULL;
 }
 
+/* The newest row while following, else the selected one (picked while
+ * the log was hidden, where a list cannot scroll). */
 static gboolean
-scroll_to_newest (gpointer data)
+scroll_into_view (gpointer data)
 {
   ConclaveEventsView *self = data;
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  guint selected = gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->column_view)));
   GtkWidget *list_view = inner_list_view (self);
 
   self->scroll_id = 0;
-  if (self->following && n > 0 && list_view != NULL && gtk_widget_get_mapped (list_view))
+  if (n == 0 || list_view == NULL || !gtk_widget_get_mapped (list_view))
+    return G_SOURCE_REMOVE;
+  if (self->following)
     gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", n - 1);
+  else if (selected != GTK_INVALID_LIST_POSITION)
+    gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", selected);
   return G_SOURCE_REMOVE;
 }
 
@@ -307,7 +369,15 @@ on_rows_changed (ConclaveEventsView *self)
 {
   update_count (self);
   if (self->following && self->scroll_id == 0)
-    self->scroll_id = g_idle_add (scroll_to_newest, self);
+    self->scroll_id = g_idle_add (scroll_into_view, self);
+}
+
+static void
+on_map (ConclaveEventsView *self)
+{
+  update_count (self);
+  if (self->scroll_id == 0)
+    self->scroll_id = g_idle_add (scroll_into_view, self);
 }
 
 /* A new cluster is a new log: no event of the old run, times from 0. */
@@ -335,18 +405,67 @@ on_cluster_changed (gpointer view)
   conclave_event_list_sync (CONCLAVE_EVENTS_VIEW (view)->list);
 }
 
+/* An event picked elsewhere (a message clicked on the timeline) is
+ * selected here too, and scrolled to, if the filters show it. */
+static void
+on_focused (gpointer view,
+            guint64  index)
+{
+  ConclaveEventsView *self = view;
+  GtkSelectionModel *selection = gtk_column_view_get_model (self->column_view);
+  GtkWidget *list_view = inner_list_view (self);
+  guint position;
+
+  if (index == G_MAXUINT64 || index == conclave_events_view_get_selected_event (self))
+    return;
+  conclave_event_list_sync (self->list);
+  position = conclave_event_list_find (self->list, index);
+  if (position == G_MAXUINT)
+    return;
+  self->following = FALSE;
+  gtk_selection_model_select_item (selection, position, TRUE);
+  if (list_view != NULL)
+    gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", position);
+}
+
 void
 conclave_events_view_set_session (ConclaveEventsView *self,
                                   ConclaveSession    *session)
 {
-  static const ConclaveSessionWatch watch = { set_cluster, NULL, NULL, on_cluster_changed };
+  static const ConclaveSessionWatch watch = { set_cluster, NULL, NULL, on_cluster_changed, on_focused };
 
   g_return_if_fail (CONCLAVE_IS_EVENTS_VIEW (self));
   g_return_if_fail (CONCLAVE_IS_SESSION (session));
   g_return_if_fail (self->session == NULL);
 
   self->session = g_object_ref (session);
+  g_signal_connect_object (conclave_session_get_highlight (session), "changed",
+                           G_CALLBACK (on_highlight_changed), self, G_CONNECT_SWAPPED);
   conclave_session_watch (session, self, &watch);
+}
+
+void
+conclave_events_view_list_shown_rows (ConclaveEventsView *self,
+                                      GArray             *lit,
+                                      GArray             *dimmed)
+{
+  GHashTableIter iter;
+  gpointer item, label;
+
+  g_return_if_fail (CONCLAVE_IS_EVENTS_VIEW (self));
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &item, &label))
+    {
+      ConclaveEventItem *event = gtk_list_item_get_item (item);
+      guint64 index = event ? conclave_event_item_get_index (event) : G_MAXUINT64;
+      GArray *into = gtk_widget_has_css_class (label, "causal-dimmed") ? dimmed : lit;
+
+      /* one entry per row, from its first column */
+      if (index != G_MAXUINT64 && into != NULL &&
+          GPOINTER_TO_INT (g_object_get_data (G_OBJECT (gtk_list_item_get_child (item)), "first-column")))
+        g_array_append_val (into, index);
+    }
 }
 
 void
@@ -425,6 +544,8 @@ conclave_events_view_dispose (GObject *object)
   if (cluster_of (self) != NULL)
     g_signal_handlers_disconnect_by_data (cluster_of (self), self);
   conclave_event_list_set_cluster (self->list, NULL);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (conclave_session_get_highlight (self->session), self);
   g_clear_object (&self->session);
   g_clear_handle_id (&self->scroll_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONCLAVE_TYPE_EVENTS_VIEW);
@@ -433,6 +554,7 @@ conclave_events_view_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->list);
   g_clear_object (&self->node_names);
+  g_clear_pointer (&self->bound, g_hash_table_unref);
   G_OBJECT_CLASS (conclave_events_view_parent_class)->dispose (object);
 }
 
@@ -475,6 +597,7 @@ conclave_events_view_init (ConclaveEventsView *self)
   g_autoptr(GtkSingleSelection) selection = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->bound = g_hash_table_new (NULL, NULL);
   self->following = TRUE;
   self->list = conclave_event_list_new ();
   self->node_names = gtk_string_list_new (NULL);
@@ -505,8 +628,7 @@ conclave_events_view_init (ConclaveEventsView *self)
   g_signal_connect_object (scroll, "scroll", G_CALLBACK (on_scroll), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self->scroller), scroll);
   /* Rows added while the log was hidden: catch up when it shows. */
-  g_signal_connect_object (self->column_view, "map", G_CALLBACK (on_rows_changed), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->column_view, "map", G_CALLBACK (on_map), self, G_CONNECT_SWAPPED);
   update_node_names (self);
   update_count (self);
 }

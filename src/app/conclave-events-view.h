@@ -24,6 +24,11 @@ void        conclave_events_view_focus_search (ConclaveEventsView *self);
 gboolean    conclave_events_view_select_event (ConclaveEventsView *self,
                                                guint64             index);
 guint64     conclave_events_view_get_selected_event (ConclaveEventsView *self);
+/* For tests: the store indices of the rows on screen now, by whether they
+ * are drawn lit or dimmed (a message's causes or effects shown). */
+void        conclave_events_view_list_shown_rows (ConclaveEventsView *self,
+                                                  GArray             *lit,
+                                                  GArray             *dimmed);
 /* For tests: the model the column view shows. */
 GListModel *conclave_events_view_get_model    (ConclaveEventsView *self);
 

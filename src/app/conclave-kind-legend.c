@@ -10,7 +10,7 @@
 #include <adwaita.h>
 
 #include "conclave-kind-legend.h"
-#include "conclave-palette.h"
+#include "conclave-palette-widget.h"
 
 struct _ConclaveKindLegend
 {
@@ -28,7 +28,7 @@ G_DEFINE_FINAL_TYPE (ConclaveKindLegend, conclave_kind_legend, GTK_TYPE_WIDGET)
 static char *
 kind_markup (const char *kind)
 {
-  GdkRGBA color;
+  ConclaveRgba color;
   g_autofree char *escaped = g_markup_escape_text (kind, -1);
 
   conclave_palette_kind (kind, conclave_palette_is_dark (), &color);

@@ -33,11 +33,21 @@ recorded_election (ConclaveEventStore *store)
   return NULL;
 }
 
+/* What a save keeps: the live class (all of it, also while its past is
+ * shown), or the recording on screen as far as it is shown. */
+static ConclaveCluster *
+kept_cluster (ConclaveSession *session)
+{
+  ConclaveCluster *live = conclave_session_get_live_cluster (session);
+
+  return live != NULL ? live : conclave_session_get_cluster (session);
+}
+
 gboolean
 conclave_save_trace (ConclaveSession *session,
                      const char      *path)
 {
-  ConclaveCluster *cluster = conclave_session_get_cluster (session);
+  ConclaveCluster *cluster = kept_cluster (session);
   ConclaveEventStore *store = cluster ? conclave_cluster_get_store (cluster) : NULL;
   ConclaveScenario *scenario = cluster ? conclave_cluster_get_scenario (cluster) : NULL;
   g_autoptr(GError) error = NULL;
@@ -70,10 +80,11 @@ conclave_save_trace (ConclaveSession *session,
 gboolean
 conclave_save_is_unsaved (ConclaveSession *session)
 {
-  ConclaveCluster *cluster = conclave_session_get_cluster (session);
+  ConclaveCluster *cluster = conclave_session_get_live_cluster (session);
   ConclaveEventStore *store = cluster ? conclave_cluster_get_store (cluster) : NULL;
   gsize saved;
 
+  /* An opened recording is kept already. */
   if (store == NULL || conclave_event_store_get_end (store) == conclave_event_store_get_first (store))
     return FALSE;
   saved = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (cluster), SAVED_END));
@@ -133,7 +144,7 @@ on_chosen (GtkNativeDialog *dialog,
 static char *
 suggested_name (ConclaveSession *session)
 {
-  ConclaveCluster *cluster = conclave_session_get_cluster (session);
+  ConclaveCluster *cluster = kept_cluster (session);
   ConclaveScenario *scenario = cluster ? conclave_cluster_get_scenario (cluster) : NULL;
 
   return g_strdup_printf ("%s.jsonl.gz", scenario ? scenario->id : "conclave");

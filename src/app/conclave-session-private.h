@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "conclave-causal-highlight.h"
 #include "conclave-election-story.h"
 #include "conclave-faults.h"
 #include "conclave-session.h"
@@ -36,6 +37,27 @@ struct _ConclaveSession
   gboolean         dirty;
   GPtrArray       *watchers;      /* Watcher*, owned */
   char            *working_folder; /* where programs run: chosen, else where we started */
+  ConclaveCausalHighlight *highlight; /* the message explained and its cone; made when first asked */
+
+  /* conclave-session-replay.c */
+  ConclaveEventStore *recording;  /* an opened trace: `cluster` replays it; NULL: live */
+  char            *recording_problem; /* the first damaged line of it, NULL: none */
+  ConclaveCluster *past;          /* live, scrubbed back: the live store replayed up to the cursor */
+  gint64           cursor_ns;     /* the moment shown; G_MAXINT64: the present (live) */
 };
+
+/* conclave-session.c */
+void _conclave_session_connect         (ConclaveSession *self,
+                                        ConclaveCluster *cluster);
+void _conclave_session_cluster_changed (ConclaveSession *self);
+void _conclave_session_forget_picture  (ConclaveSession *self);
+/* The cluster (live or replayed) ends: its processes are shut down. */
+void _conclave_session_drop_cluster    (ConclaveSession *self);
+/* Every view hears that another cluster is shown; old: the one before. */
+void _conclave_session_tell_cluster    (ConclaveSession *self,
+                                        ConclaveCluster *old);
+/* conclave-session-replay.c: back to a live session (the recording and the
+ * past are dropped, the cursor follows the present). */
+void _conclave_session_leave_replay    (ConclaveSession *self);
 
 G_END_DECLS

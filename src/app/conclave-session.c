@@ -91,6 +91,13 @@ tell_about (ConclaveSession *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[props[fact]]);
 }
 
+void
+_conclave_session_tell_cluster (ConclaveSession *self,
+                                ConclaveCluster *old)
+{
+  tell_about (self, FACT_CLUSTER, old);
+}
+
 static void
 tell (ConclaveSession *self,
       Fact             fact)
@@ -140,8 +147,8 @@ on_update (GdkFrameClock   *clock,
     tell (self, FACT_CHANGED);
 }
 
-static void
-on_cluster_changed (ConclaveSession *self)
+void
+_conclave_session_cluster_changed (ConclaveSession *self)
 {
   self->dirty = TRUE;
   if (self->clock != NULL)
@@ -164,7 +171,7 @@ conclave_session_set_frame_clock (ConclaveSession *self,
   if (clock != NULL)
     self->update_id = g_signal_connect (clock, "update", G_CALLBACK (on_update), self);
   if (self->dirty)
-    on_cluster_changed (self);
+    _conclave_session_cluster_changed (self);
 }
 
 /* ---- the banner ---------------------------------------------------------- */
@@ -224,7 +231,7 @@ conclave_session_get_child_linger_ns (ConclaveSession *self)
 
   g_return_val_if_fail (CONCLAVE_IS_SESSION (self), 0);
 
-  tempo = self->cluster != NULL ? conclave_cluster_get_tempo (self->cluster) : 1.0;
+  tempo = self->cluster != NULL && self->recording == NULL ? conclave_cluster_get_tempo (self->cluster) : 1.0;
   return (gint64) (CHILD_LINGER_MS * MIN (tempo, 1.0)) * 1000000;
 }
 
@@ -250,7 +257,8 @@ on_node_state (ConclaveNode    *node,
   g_autofree char *why = NULL;
   g_autofree char *text = NULL;
 
-  if (self->cluster == NULL || conclave_node_get_state (node) != CONCLAVE_NODE_EXITED ||
+  if (self->cluster == NULL || conclave_cluster_is_replay (self->cluster) ||
+      conclave_node_get_state (node) != CONCLAVE_NODE_EXITED ||
       conclave_node_get_exit_code (node) == 0)
     return;
   why = conclave_cluster_explain_failure (self->cluster, node);
@@ -291,13 +299,14 @@ on_node_removed (ConclaveCluster *cluster,
 }
 
 static void
-apply_limits (ConclaveSession *self)
+apply_limits_to (ConclaveSession *self,
+                 ConclaveCluster *cluster)
 {
-  if (self->cluster == NULL || self->settings == NULL)
+  if (cluster == NULL || self->settings == NULL)
     return;
-  conclave_event_store_set_retention (conclave_cluster_get_store (self->cluster),
+  conclave_event_store_set_retention (conclave_cluster_get_store (cluster),
                                       g_settings_get_uint (self->settings, "retention-events"));
-  conclave_matcher_set_loss_timeout (conclave_cluster_get_matcher (self->cluster),
+  conclave_matcher_set_loss_timeout (conclave_cluster_get_matcher (cluster),
                                      (gint64) g_settings_get_uint (self->settings, "loss-timeout-ms")
                                      * G_TIME_SPAN_MILLISECOND * 1000);
 }
@@ -308,9 +317,12 @@ on_settings_changed (GSettings       *settings,
                      ConclaveSession *self)
 {
   if (g_str_equal (key, "retention-events") || g_str_equal (key, "loss-timeout-ms"))
-    apply_limits (self);
+    {
+      apply_limits_to (self, self->cluster);
+      apply_limits_to (self, self->past);
+    }
   else if (g_str_equal (key, "show-unheard"))
-    on_cluster_changed (self);   /* the views draw again, with or without them */
+    _conclave_session_cluster_changed (self);   /* the views draw again, with or without them */
 }
 
 gboolean
@@ -320,9 +332,10 @@ conclave_session_get_show_unheard (ConclaveSession *self)
   return self->settings == NULL || g_settings_get_boolean (self->settings, "show-unheard");
 }
 
-static void
-drop_cluster (ConclaveSession *self)
+void
+_conclave_session_drop_cluster (ConclaveSession *self)
 {
+  _conclave_session_leave_replay (self);
   if (self->cluster == NULL)
     return;
   g_signal_handlers_disconnect_by_data (self->cluster, self);
@@ -348,18 +361,26 @@ open_cluster (ConclaveSession *self,
     conclave_cluster_set_base_port (self->cluster, self->base_port);
   self->story = conclave_election_story_new (conclave_cluster_get_store (self->cluster));
   conclave_cluster_set_tempo (self->cluster, tempo);
-  apply_limits (self);
-  g_signal_connect_object (self->cluster, "changed", G_CALLBACK (on_cluster_changed), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->cluster, "node-added", G_CALLBACK (on_node_added), self, 0);
-  g_signal_connect_object (self->cluster, "node-removed", G_CALLBACK (on_node_removed), self, 0);
-  g_signal_connect_object (self->cluster, "violation", G_CALLBACK (on_violation), self,
-                           G_CONNECT_SWAPPED);
+  _conclave_session_connect (self, self->cluster);
   return TRUE;
 }
 
-static void
-forget_picture (ConclaveSession *self)
+/* The session hears what a cluster it shows says (live, or a replay). */
+void
+_conclave_session_connect (ConclaveSession *self,
+                           ConclaveCluster *cluster)
+{
+  apply_limits_to (self, cluster);
+  g_signal_connect_object (cluster, "changed", G_CALLBACK (_conclave_session_cluster_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (cluster, "node-added", G_CALLBACK (on_node_added), self, 0);
+  g_signal_connect_object (cluster, "node-removed", G_CALLBACK (on_node_removed), self, 0);
+  g_signal_connect_object (cluster, "violation", G_CALLBACK (on_violation), self,
+                           G_CONNECT_SWAPPED);
+}
+
+void
+_conclave_session_forget_picture (ConclaveSession *self)
 {
   g_hash_table_remove_all (self->positions);
   conclave_session_set_selected (self, NULL);
@@ -380,11 +401,12 @@ conclave_session_new_cluster (ConclaveSession *self)
   g_return_val_if_fail (CONCLAVE_IS_SESSION (self), FALSE);
 
   /* The tempo the teacher chose carries over to the next chapter. */
-  tempo = self->cluster != NULL ? conclave_cluster_get_tempo (self->cluster)
+  tempo = self->cluster != NULL && self->recording == NULL ? conclave_cluster_get_tempo (self->cluster)
           : self->settings != NULL ? g_settings_get_double (self->settings, "tempo") : 1.0;
-  old = self->cluster != NULL ? g_object_ref (self->cluster) : NULL;
-  forget_picture (self);
-  drop_cluster (self);
+  /* The one the views show (the past, while the class is scrubbed back). */
+  old = conclave_session_get_cluster (self) != NULL ? g_object_ref (conclave_session_get_cluster (self)) : NULL;
+  _conclave_session_forget_picture (self);
+  _conclave_session_drop_cluster (self);
   open_cluster (self, tempo);
   tell_about (self, FACT_CLUSTER, old);
   return self->cluster != NULL;
@@ -409,9 +431,9 @@ conclave_session_close (ConclaveSession *self)
 
   if (self->cluster == NULL)
     return;
-  old = g_object_ref (self->cluster);
-  forget_picture (self);
-  drop_cluster (self);
+  old = g_object_ref (conclave_session_get_cluster (self));
+  _conclave_session_forget_picture (self);
+  _conclave_session_drop_cluster (self);
   tell_about (self, FACT_CLUSTER, old);
 }
 
@@ -419,7 +441,7 @@ ConclaveCluster *
 conclave_session_get_cluster (ConclaveSession *self)
 {
   g_return_val_if_fail (CONCLAVE_IS_SESSION (self), NULL);
-  return self->cluster;
+  return self->past != NULL ? self->past : self->cluster;
 }
 
 const char *
@@ -545,6 +567,16 @@ conclave_session_read_new_events (ConclaveCluster          *cluster,
   *next = end;
 }
 
+ConclaveCausalHighlight *
+conclave_session_get_highlight (ConclaveSession *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_SESSION (self), NULL);
+
+  if (self->highlight == NULL)
+    self->highlight = conclave_causal_highlight_new (self);
+  return self->highlight;
+}
+
 guint64
 conclave_session_get_focused_event (ConclaveSession *self)
 {
@@ -573,9 +605,10 @@ conclave_session_dispose (GObject *object)
 
   conclave_session_set_frame_clock (self, NULL);
   g_ptr_array_set_size (self->watchers, 0);
+  g_clear_object (&self->highlight);
   g_clear_object (&self->selected);
   g_hash_table_remove_all (self->positions);
-  drop_cluster (self);
+  _conclave_session_drop_cluster (self);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (conclave_session_parent_class)->dispose (object);
 }
@@ -603,7 +636,7 @@ conclave_session_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_CLUSTER:
-      g_value_set_object (value, self->cluster);
+      g_value_set_object (value, conclave_session_get_cluster (self));
       break;
     case PROP_SELECTED:
       g_value_set_object (value, self->selected);
@@ -687,6 +720,7 @@ conclave_session_init (ConclaveSession *self)
 {
   self->violation = G_MAXUINT64;
   self->focused_event = G_MAXUINT64;
+  self->cursor_ns = G_MAXINT64;
   self->working_folder = g_get_current_dir ();
   self->watchers = g_ptr_array_new_with_free_func (watcher_free);
   self->positions = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);

@@ -14,6 +14,7 @@
 
 #include <gtk/gtk.h>
 
+#include "conclave-causal-highlight.h"
 #include "conclave-cluster.h"
 #include "conclave-election-story.h"
 #include "conclave-faults.h"
@@ -78,6 +79,10 @@ void             conclave_session_set_position     (ConclaveSession *self,
 guint64          conclave_session_get_focused_event (ConclaveSession *self);
 void             conclave_session_set_focused_event (ConclaveSession *self,
                                                      guint64          index);
+
+/* The message being explained and its lit causes or effects (the message
+ * card sets it; the timeline and event log dim by it). */
+ConclaveCausalHighlight *conclave_session_get_highlight (ConclaveSession *self);
 
 guint64          conclave_session_get_violation    (ConclaveSession *self);
 guint            conclave_session_get_n_violations (ConclaveSession *self);
@@ -169,5 +174,49 @@ void             conclave_session_set_tempo        (ConclaveSession        *self
 void             conclave_session_set_frozen       (ConclaveSession        *self,
                                                     gboolean                frozen);
 /* What the teacher set per node, for the current cluster (NULL without one). */
+
+/* Replay and the moment shown (conclave-session-replay.c). */
+/* Opens a recording (JSON Lines, gzip when it is): the class on screen
+ * ends and the recording is shown, through the same views, at its end.
+ * A damaged file opens up to the damage (get_replay_problem says which
+ * line and why, a notice too); FALSE with error when it cannot be read. */
+gboolean         conclave_session_open_trace       (ConclaveSession *self,
+                                                    const char      *path,
+                                                    GError         **error);
+/* Showing a recording (no process runs; new_cluster goes back to live). */
+gboolean         conclave_session_is_replay        (ConclaveSession *self);
+const char      *conclave_session_get_replay_problem (ConclaveSession *self);
+/* The class whose processes run, also while the past is shown; NULL
+ * while a recording is. */
+ConclaveCluster *conclave_session_get_live_cluster (ConclaveSession *self);
+/* Live and showing the present (not scrubbed back, not a recording). */
+gboolean         conclave_session_is_following     (ConclaveSession *self);
+/* The moment the views show as "now": the present (the monotonic clock)
+ * while following, else the scrubber's time. */
+gint64           conclave_session_get_now_ns       (ConclaveSession *self);
+/* The times one can scrub between (live: up to the present); FALSE:
+ * nothing recorded yet. */
+gboolean         conclave_session_get_time_range   (ConclaveSession *self,
+                                                    gint64          *start_ns,
+                                                    gint64          *end_ns);
+/* Shows the state at time_ns: every event up to it, nothing after. Live,
+ * the processes go on meanwhile; a time at or past the present follows it. */
+void             conclave_session_seek             (ConclaveSession *self,
+                                                    gint64           time_ns);
+/* Live: back to the present. */
+void             conclave_session_follow           (ConclaveSession *self);
+
+typedef enum {
+  CONCLAVE_MOMENT_EVENT,      /* any event */
+  CONCLAVE_MOMENT_CRASH,      /* a process ended by a signal */
+  CONCLAVE_MOMENT_ELECTION,   /* someone started to lead (forward only) */
+  CONCLAVE_MOMENT_VIOLATION,  /* the checker flagged a broken rule */
+} ConclaveMoment;
+/* Where the scrubber goes to show the next such moment (forward) or to
+ * hide the newest one shown (back); FALSE when there is none. */
+gboolean         conclave_session_find_moment      (ConclaveSession *self,
+                                                    ConclaveMoment   kind,
+                                                    gboolean         forward,
+                                                    gint64          *time_ns);
 
 G_END_DECLS

@@ -1,6 +1,6 @@
 /* conclave-timeline-focus.c — the event picked in the event log, on the
  * timeline: the session's focused event scrolls into view (the timeline
- * stops following the present) and is drawn with a ring. Also the tests'
+ * stops following the present); the painter rings it. Also the tests'
  * check that no arrow of the last frame runs backwards.
  *
  * Must never change the session: the log sets the focus, the timeline
@@ -8,14 +8,14 @@
  */
 #include "config.h"
 
-#include "conclave-timeline-frame.h"
+#include "conclave-timeline-private.h"
 
 static gboolean
 gather_time (const ConclaveEvent *event,
              guint64              index,
              gpointer             user_data)
 {
-  if (_conclave_timeline_is_marked (event->type))
+  if (conclave_timeline_painter_is_step (event->type))
     g_array_append_val ((GArray *) user_data, event->time_ns);
   return TRUE;
 }
@@ -56,10 +56,10 @@ _conclave_timeline_focus (gpointer view,
 {
   ConclaveTimeline *self = view;
   const ConclaveEvent *event;
-  gint64 now = g_get_monotonic_time () * 1000;
+  gint64 now = conclave_session_get_now_ns (self->session);
   double width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 200);
 
-  self->focused = index;
+  self->painter->focused = index;
   event = timeline_cluster (self) ? conclave_event_store_get (conclave_cluster_get_store (timeline_cluster (self)), index) : NULL;
   if (event == NULL)
     {
@@ -67,40 +67,13 @@ _conclave_timeline_focus (gpointer view,
       return;
     }
   /* The event about two thirds across, what followed it to its right. */
-  if (self->real_time)
-    self->t_end = event->time_ns + (gint64) (width / 3 * self->ns_per_px);
+  if (self->painter->real_time)
+    self->t_end = event->time_ns + (gint64) (width / 3 * self->painter->ns_per_px);
   else
-    self->t_end = time_of_later_event (self, event->time_ns, (guint) (width / 3 / self->step_px));
+    self->t_end = time_of_later_event (self, event->time_ns, (guint) (width / 3 / self->painter->step_px));
   self->t_end = MIN (self->t_end, now);
   _conclave_timeline_set_following (self, FALSE);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-void
-_conclave_timeline_draw_focus (ConclaveTimelineFrame *frame)
-{
-  ConclaveTimeline *self = frame->self;
-  double r = MAX (self->line_height * 0.7, 8);
-
-  self->focus_drawn = FALSE;
-  if (self->focused == G_MAXUINT64)
-    return;
-  for (guint i = 0; i < frame->marks->len; i++)
-    {
-      const ConclaveTimelineMark *mark = &g_array_index (frame->marks, ConclaveTimelineMark, i);
-
-      if (mark->index != self->focused)
-        continue;
-      self->focus_x = _conclave_timeline_event_x (frame, mark->index, mark->time_ns);
-      self->focus_drawn = self->focus_x >= frame->x0 && self->focus_x <= frame->x1;
-      _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_SELECTION, 0.35);
-      cairo_arc (frame->cr, self->focus_x, frame->row_y[mark->row], r, 0, 2 * G_PI);
-      cairo_fill_preserve (frame->cr);
-      _conclave_timeline_set_palette (frame, CONCLAVE_COLOR_PAUSED, 1);
-      cairo_set_line_width (frame->cr, self->presentation ? 3.5 : 2.5);
-      cairo_stroke (frame->cr);
-      return;
-    }
 }
 
 gboolean
@@ -110,8 +83,8 @@ conclave_timeline_get_focus_x (ConclaveTimeline *self,
   g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), FALSE);
 
   if (x != NULL)
-    *x = self->focus_x;
-  return self->focus_drawn;
+    *x = self->painter->focus_x;
+  return self->painter->focus_drawn;
 }
 
 guint
@@ -121,9 +94,9 @@ conclave_timeline_count_backward_arrows (ConclaveTimeline *self)
 
   g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), 0);
 
-  for (guint i = 0; i < self->hit_arrows->len; i++)
+  for (guint i = 0; i < self->painter->hit_arrows->len; i++)
     {
-      const ConclaveHitArrow *arrow = &g_array_index (self->hit_arrows, ConclaveHitArrow, i);
+      const ConclaveHitArrow *arrow = &g_array_index (self->painter->hit_arrows, ConclaveHitArrow, i);
 
       n += arrow->x2 < arrow->x1 - 0.5;
     }

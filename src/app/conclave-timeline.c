@@ -14,12 +14,11 @@
 #include <math.h>
 
 #include "conclave-event-format.h"
+#include "conclave-palette-widget.h"
 #include "conclave-timeline-private.h"
 
-#define NS_PER_PX_DEFAULT  (10.0 * 1000 * 1000)     /* 10 ms per pixel */
 #define NS_PER_PX_MIN      1000.0                   /* 1 µs per pixel */
 #define NS_PER_PX_MAX      (1000.0 * 1000 * 1000)   /* 1 s per pixel */
-#define STEP_PX_DEFAULT    30.0
 #define STEP_PX_MIN        4.0
 #define STEP_PX_MAX        160.0
 
@@ -34,11 +33,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static gint64
-now_ns (void)
-{
-  return g_get_monotonic_time () * 1000;
-}
+/* The session's moment: the present, or the scrubber's time. */
+#define now_ns() (self->session != NULL ? conclave_session_get_now_ns (self->session) : g_get_monotonic_time () * 1000)
 
 static gboolean
 on_tick (GtkWidget     *widget,
@@ -47,7 +43,7 @@ on_tick (GtkWidget     *widget,
 {
   ConclaveTimeline *self = CONCLAVE_TIMELINE (widget);
 
-  if (!self->following || !self->real_time || timeline_cluster (self) == NULL)
+  if (!self->following || !self->painter->real_time || timeline_cluster (self) == NULL)
     {
       self->tick_id = 0;
       return G_SOURCE_REMOVE;
@@ -59,7 +55,7 @@ on_tick (GtkWidget     *widget,
 static void
 update_ticking (ConclaveTimeline *self)
 {
-  gboolean want = self->following && self->real_time && timeline_cluster (self) != NULL &&
+  gboolean want = self->following && self->painter->real_time && timeline_cluster (self) != NULL &&
                   gtk_widget_get_mapped (GTK_WIDGET (self));
 
   if (want && self->tick_id == 0)
@@ -98,8 +94,7 @@ set_cluster (gpointer         view,
 
   if (old != NULL)
     g_signal_handlers_disconnect_by_data (old, self);
-  conclave_timeline_rows_clear (self->rows);
-  self->origin_ns = 0;
+  conclave_timeline_painter_reset (self->painter);
   if (cluster != NULL)
     {
       g_signal_connect_object (cluster, "items-changed", G_CALLBACK (on_cluster_changed), self,
@@ -125,7 +120,7 @@ set_presentation (gpointer view,
 {
   ConclaveTimeline *self = view;
 
-  self->presentation = presentation;
+  self->painter->presentation = presentation;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -142,6 +137,8 @@ conclave_timeline_set_session (ConclaveTimeline *self,
   g_return_if_fail (self->session == NULL);
 
   self->session = g_object_ref (session);
+  g_signal_connect_object (conclave_session_get_highlight (session), "changed",
+                           G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
   conclave_session_watch (session, self, &watch);
 }
 
@@ -152,12 +149,12 @@ conclave_timeline_set_real_time (ConclaveTimeline *self,
   g_return_if_fail (CONCLAVE_IS_TIMELINE (self));
 
   real_time = !!real_time;
-  if (self->real_time == real_time)
+  if (self->painter->real_time == real_time)
     return;
-  self->real_time = real_time;
+  self->painter->real_time = real_time;
   /* The event picked in the log stays in view in the other layout. */
-  if (!self->following && self->focused != G_MAXUINT64)
-    _conclave_timeline_focus (self, self->focused);
+  if (!self->following && self->painter->focused != G_MAXUINT64)
+    _conclave_timeline_focus (self, self->painter->focused);
   update_ticking (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REAL_TIME]);
@@ -167,7 +164,7 @@ gboolean
 conclave_timeline_get_real_time (ConclaveTimeline *self)
 {
   g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), FALSE);
-  return self->real_time;
+  return self->painter->real_time;
 }
 
 void
@@ -177,10 +174,10 @@ conclave_timeline_zoom (ConclaveTimeline *self,
   g_return_if_fail (CONCLAVE_IS_TIMELINE (self));
   g_return_if_fail (factor > 0);
 
-  if (self->real_time)
-    self->ns_per_px = CLAMP (self->ns_per_px / factor, NS_PER_PX_MIN, NS_PER_PX_MAX);
+  if (self->painter->real_time)
+    self->painter->ns_per_px = CLAMP (self->painter->ns_per_px / factor, NS_PER_PX_MIN, NS_PER_PX_MAX);
   else
-    self->step_px = CLAMP (self->step_px * factor, STEP_PX_MIN, STEP_PX_MAX);
+    self->painter->step_px = CLAMP (self->painter->step_px * factor, STEP_PX_MIN, STEP_PX_MAX);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -207,7 +204,7 @@ static void
 scroll_logical (ConclaveTimeline *self,
                 double            steps)
 {
-  GArray *times = self->step_times;
+  GArray *times = self->painter->step_times;
   gint64 end = self->following ? now_ns () : self->t_end;
 
   if (times->len == 0)
@@ -233,14 +230,14 @@ conclave_timeline_scroll (ConclaveTimeline *self,
 {
   g_return_if_fail (CONCLAVE_IS_TIMELINE (self));
 
-  if (!self->real_time)
+  if (!self->painter->real_time)
     scroll_logical (self, steps);
   else
     {
       gint64 end = self->following ? now_ns () : self->t_end;
       double width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 100);
 
-      self->t_end = end + (gint64) (steps * width / 10 * self->ns_per_px);
+      self->t_end = end + (gint64) (steps * width / 10 * self->painter->ns_per_px);
       _conclave_timeline_set_following (self, self->t_end >= now_ns ());
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -251,7 +248,7 @@ conclave_timeline_get_stats (ConclaveTimeline      *self,
                              ConclaveTimelineStats *stats)
 {
   g_return_if_fail (CONCLAVE_IS_TIMELINE (self));
-  *stats = self->stats;
+  *stats = self->painter->stats;
 }
 
 static gboolean
@@ -268,20 +265,8 @@ on_scroll (GtkEventControllerScroll *controller,
       return TRUE;
     }
   /* The wheel moves through time: down (or right) is later. */
-  conclave_timeline_scroll (self, (fabs (dx) > fabs (dy) ? dx : dy) * (self->real_time ? 1 : 3));
+  conclave_timeline_scroll (self, (fabs (dx) > fabs (dy) ? dx : dy) * (self->painter->real_time ? 1 : 3));
   return TRUE;
-}
-
-static double
-segment_distance (const ConclaveHitArrow *a,
-                  double                  x,
-                  double                  y)
-{
-  double dx = a->x2 - a->x1, dy = a->y2 - a->y1;
-  double len2 = dx * dx + dy * dy;
-  double t = len2 > 0 ? CLAMP (((x - a->x1) * dx + (y - a->y1) * dy) / len2, 0, 1) : 0;
-
-  return hypot (x - (a->x1 + t * dx), y - (a->y1 + t * dy));
 }
 
 static char *
@@ -303,7 +288,7 @@ describe_message (ConclaveTimeline *self,
   src = conclave_event_store_get_process (store, message->src_proc);
   dst = message->dst_proc ? conclave_event_store_get_process (store, message->dst_proc) : NULL;
   details = send ? conclave_event_format_details (store, send) : g_strdup ("");
-  sent = conclave_event_format_time (message->send_ns, self->origin_ns);
+  sent = conclave_event_format_time (message->send_ns, self->painter->origin_ns);
   took = conclave_event_format_duration (message->recv_ns > message->send_ns ? message->recv_ns - message->send_ns : 0);
   /* Translators: hover text of an arrow: details, then "PID 12 → PID 13 · delivered", then "sent at 1.2 s, took 191.6 ms" */
   return g_strdup_printf (_("%s\nPID %d → PID %d · %s\nsent at %s s, took %s"),
@@ -325,11 +310,21 @@ describe_event (ConclaveTimeline *self,
   if (event == NULL)
     return NULL;
   details = conclave_event_format_details (store, event);
-  time = conclave_event_format_time (event->time_ns, self->origin_ns);
+  time = conclave_event_format_time (event->time_ns, self->painter->origin_ns);
   node = conclave_event_format_node (store, event, &pid);
   /* Translators: hover text of an event: "receive — s1 (PID 12) at 3.000001 s\ndetails" */
   return g_strdup_printf (_("%s — %s (PID %d) at %s s\n%s"), conclave_event_format_type (event),
                           node ? node : "", pid, time, details);
+}
+
+static gboolean
+message_event (ConclaveTimeline *self,
+               guint64           index)
+{
+  const ConclaveEvent *event = conclave_event_store_get (conclave_cluster_get_store (timeline_cluster (self)), index);
+
+  /* a loss is noted by the controller, no end of the message */
+  return event != NULL && CONCLAVE_EVENT_IS_MESSAGE (event->type) && event->type != CONCLAVE_EVENT_LOST;
 }
 
 char *
@@ -337,39 +332,24 @@ conclave_timeline_describe_at (ConclaveTimeline *self,
                                double            x,
                                double            y)
 {
-  double best = 7;
-  gint64 best_marker = -1, best_arrow = -1;
+  g_autofree char *text = NULL;
+  gboolean marker;
+  guint64 event;
+  gint64 arrow;
 
   g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), NULL);
 
   if (timeline_cluster (self) == NULL)
     return NULL;
-  for (guint i = 0; i < self->hit_markers->len; i++)
-    {
-      const ConclaveHitMarker *m = &g_array_index (self->hit_markers, ConclaveHitMarker, i);
-      double d = hypot (m->x - x, m->y - y);
-
-      if (d < best)
-        {
-          best = d;
-          best_marker = i;
-        }
-    }
-  if (best_marker >= 0)
-    return describe_event (self, g_array_index (self->hit_markers, ConclaveHitMarker, best_marker).event);
-  for (guint i = 0; i < self->hit_arrows->len; i++)
-    {
-      double d = segment_distance (&g_array_index (self->hit_arrows, ConclaveHitArrow, i), x, y);
-
-      if (d < best)
-        {
-          best = d;
-          best_arrow = i;
-        }
-    }
-  if (best_arrow >= 0)
-    return describe_message (self, g_array_index (self->hit_arrows, ConclaveHitArrow, best_arrow).message);
-  return NULL;
+  event = _conclave_timeline_event_at (self, x, y, &marker);
+  if (marker && !message_event (self, event))
+    return describe_event (self, event);
+  text = marker ? describe_event (self, event) : NULL;
+  arrow = marker ? -1 : _conclave_timeline_arrow_at (self, x, y, 7);
+  if (arrow >= 0)
+    text = describe_message (self, g_array_index (self->painter->hit_arrows, ConclaveHitArrow, arrow).message);
+  /* Translators: the last line of a message's hover text on the timeline */
+  return text ? g_strconcat (text, "\n", _("Click for its card"), NULL) : NULL;
 }
 
 static gboolean
@@ -397,11 +377,43 @@ scroll_binding (GtkWidget *widget,
   return TRUE;
 }
 
+/* What the painter shows: the session's, in this widget's style. */
+void
+_conclave_timeline_prepare_painter (ConclaveTimeline *self)
+{
+  ConclaveTimelinePainter *painter = self->painter;
+  ConclaveNode *parent = self->selected ? conclave_node_get_parent (self->selected) : NULL;
+
+  conclave_timeline_painter_set_cluster (painter, timeline_cluster (self));
+  painter->story = self->session ? conclave_session_get_story (self->session) : NULL;
+  /* A child's row is its parent's. */
+  painter->selected = parent ? parent : self->selected;
+  painter->show_unheard = self->session == NULL || conclave_session_get_show_unheard (self->session);
+  painter->lit = _conclave_timeline_lit (self);
+  painter->dark = conclave_palette_is_dark ();
+  conclave_palette_widget_fg (GTK_WIDGET (self), &painter->fg);
+  if (painter->context == NULL)
+    conclave_timeline_painter_set_context (painter, gtk_widget_get_pango_context (GTK_WIDGET (self)));
+}
+
 static void
 conclave_timeline_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
 {
-  _conclave_timeline_draw (CONCLAVE_TIMELINE (widget), snapshot, now_ns ());
+  ConclaveTimeline *self = CONCLAVE_TIMELINE (widget);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  gint64 now = now_ns ();
+  cairo_t *cr;
+
+  _conclave_timeline_prepare_painter (self);
+  if (self->painter->store == NULL || width < 80)
+    {
+      memset (&self->painter->stats, 0, sizeof self->painter->stats);
+      return;
+    }
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  conclave_timeline_painter_draw (self->painter, cr, width, height, self->following ? now : self->t_end, now);
+  cairo_destroy (cr);
 }
 
 static void
@@ -411,8 +423,7 @@ conclave_timeline_css_changed (GtkWidget         *widget,
   ConclaveTimeline *self = CONCLAVE_TIMELINE (widget);
 
   GTK_WIDGET_CLASS (conclave_timeline_parent_class)->css_changed (widget, change);
-  g_clear_object (&self->layout);
-  g_clear_object (&self->small_layout);
+  conclave_timeline_painter_set_context (self->painter, gtk_widget_get_pango_context (widget));
   gtk_widget_queue_draw (widget);
 }
 
@@ -447,11 +458,11 @@ conclave_timeline_list_rows (ConclaveTimeline *self)
   if (timeline_cluster (self) == NULL)
     return g_strv_builder_end (builder);
   store = conclave_cluster_get_store (timeline_cluster (self));
-  for (guint i = 0; i < conclave_timeline_rows_get_n (self->rows); i++)
+  for (guint i = 0; i < conclave_timeline_rows_get_n (self->painter->rows); i++)
     {
-      const ConclaveTimelineRow *row = conclave_timeline_rows_get (self->rows, i);
+      const ConclaveTimelineRow *row = conclave_timeline_rows_get (self->painter->rows, i);
       const char *name = conclave_event_store_str (store, row->node);
-      guint32 proc = row->lane ? conclave_timeline_rows_get_lane_proc (self->rows, i) : 0;
+      guint32 proc = row->lane ? conclave_timeline_rows_get_lane_proc (self->painter->rows, i) : 0;
       ConclaveProcessInfo *info = proc ? conclave_event_store_get_process (store, proc) : NULL;
 
       g_autofree char *lane = row->lane ? g_strdup_printf ("%s/%d", name, info ? info->pid : 0) : NULL;
@@ -466,14 +477,44 @@ conclave_timeline_row_of_proc (ConclaveTimeline *self,
                                guint32           proc)
 {
   g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), -1);
-  return conclave_timeline_rows_for_proc (self->rows, proc);
+  return conclave_timeline_rows_for_proc (self->painter->rows, proc);
+}
+
+const ConclaveTimelineLabel *
+conclave_timeline_get_axis_labels (ConclaveTimeline *self,
+                                   guint            *n_labels)
+{
+  g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), NULL);
+  g_return_val_if_fail (n_labels != NULL, NULL);
+
+  *n_labels = self->painter->axis_labels->len;
+  return (const ConclaveTimelineLabel *) self->painter->axis_labels->data;
+}
+
+const ConclaveTimelineBand *
+conclave_timeline_get_bands (ConclaveTimeline *self,
+                             guint            *n_bands)
+{
+  g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), NULL);
+  g_return_val_if_fail (n_bands != NULL, NULL);
+
+  *n_bands = self->painter->bands->len;
+  return (const ConclaveTimelineBand *) self->painter->bands->data;
+}
+
+double
+conclave_timeline_time_to_x (ConclaveTimeline *self,
+                             gint64            time_ns)
+{
+  g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), 0);
+  return conclave_timeline_painter_time_to_x (self->painter, time_ns);
 }
 
 gint64
 conclave_timeline_get_origin (ConclaveTimeline *self)
 {
   g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), 0);
-  return self->origin_ns;
+  return self->painter->origin_ns;
 }
 
 static void
@@ -483,10 +524,10 @@ conclave_timeline_dispose (GObject *object)
 
   if (timeline_cluster (self) != NULL)
     g_signal_handlers_disconnect_by_data (timeline_cluster (self), self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (conclave_session_get_highlight (self->session), self);
   g_clear_object (&self->session);
   g_clear_object (&self->selected);
-  g_clear_object (&self->layout);
-  g_clear_object (&self->small_layout);
   G_OBJECT_CLASS (conclave_timeline_parent_class)->dispose (object);
 }
 
@@ -495,12 +536,7 @@ conclave_timeline_finalize (GObject *object)
 {
   ConclaveTimeline *self = CONCLAVE_TIMELINE (object);
 
-  conclave_timeline_rows_free (self->rows);
-  g_array_unref (self->step_times);
-  g_array_unref (self->hit_arrows);
-  g_array_unref (self->hit_markers);
-  g_array_unref (self->bands);
-  g_array_unref (self->axis_labels);
+  conclave_timeline_painter_free (self->painter);
   G_OBJECT_CLASS (conclave_timeline_parent_class)->finalize (object);
 }
 
@@ -515,7 +551,7 @@ conclave_timeline_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_REAL_TIME:
-      g_value_set_boolean (value, self->real_time);
+      g_value_set_boolean (value, self->painter->real_time);
       break;
     case PROP_FOLLOWING:
       g_value_set_boolean (value, self->following);
@@ -578,23 +614,14 @@ conclave_timeline_init (ConclaveTimeline *self)
 {
   GtkEventController *scroll;
 
-  self->rows = conclave_timeline_rows_new ();
-  self->step_times = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->hit_arrows = g_array_new (FALSE, FALSE, sizeof (ConclaveHitArrow));
-  self->hit_markers = g_array_new (FALSE, FALSE, sizeof (ConclaveHitMarker));
-  self->bands = g_array_new (FALSE, FALSE, sizeof (ConclaveTimelineBand));
-  self->axis_labels = g_array_new (FALSE, FALSE, sizeof (ConclaveTimelineLabel));
-  g_array_set_clear_func (self->axis_labels, _conclave_timeline_label_clear);
+  self->painter = conclave_timeline_painter_new ();
   self->following = TRUE;
-  self->focused = G_MAXUINT64;
-  self->ns_per_px = NS_PER_PX_DEFAULT;
-  self->step_px = STEP_PX_DEFAULT;
-  self->logical_span = G_TIME_SPAN_SECOND * 1000;
 
   scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES |
                                             GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
   g_signal_connect_object (scroll, "scroll", G_CALLBACK (on_scroll), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+  _conclave_timeline_init_pick (self);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

@@ -4,15 +4,15 @@
  * an arrow from each send to its receive, lost and dropped messages and
  * crashes marked. Two layouts: logical (each event one step, in causal order)
  * and real time. Follows the present until the user scrolls back; zooms;
- * hovering shows the details. Reads only the visible time range through the
- * store's and the matcher's range queries, and bins arrows when too many
- * are visible to draw one by one.
+ * hovering shows the details. The drawing itself is the GTK-free painter's
+ * (draw/conclave-timeline-painter.h), which exports share.
  */
 #pragma once
 
 #include <gtk/gtk.h>
 
 #include "conclave-session.h"
+#include "conclave-timeline-painter.h"
 
 G_BEGIN_DECLS
 
@@ -38,15 +38,6 @@ void     conclave_timeline_scroll        (ConclaveTimeline *self,
                                           double            steps);
 
 /* What the last frame drew (tests and the benchmark). */
-typedef struct {
-  guint arrows;       /* drawn one by one */
-  guint binned;       /* messages drawn as bins */
-  guint bins;
-  guint markers;
-  guint rows;
-  guint lifelines;
-} ConclaveTimelineStats;
-
 void     conclave_timeline_get_stats     (ConclaveTimeline      *self,
                                           ConclaveTimelineStats *stats);
 /* Tooltip text at a point of the last frame, NULL if nothing is there. */
@@ -63,19 +54,6 @@ char    *conclave_timeline_describe_at   (ConclaveTimeline *self,
                                           double            x,
                                           double            y);
 
-/* For tests: the leader bands the last frame drew (see
- * conclave-timeline-leaders.c), and where a time lies on the last frame's
- * real-time axis. end_ns is G_MAXINT64 while the process still leads. */
-typedef struct {
-  gint    pid;
-  gint64  term;
-  gint64  start_ns;
-  gint64  end_ns;
-  double  x_start;
-  double  x_end;
-  double  y;
-} ConclaveTimelineBand;
-
 /* For tests: arrows of the last frame that point back in x (a receive
  * drawn left of its send). */
 guint    conclave_timeline_count_backward_arrows (ConclaveTimeline *self);
@@ -85,12 +63,15 @@ guint    conclave_timeline_count_backward_arrows (ConclaveTimeline *self);
 gboolean conclave_timeline_get_focus_x  (ConclaveTimeline *self,
                                          double           *x);
 
-/* For tests: the axis labels the last frame drew, left to right. */
-typedef struct {
-  double  x, y, width, height;
-  char   *text;
-} ConclaveTimelineLabel;
+/* For tests: the events the last frame drew lit and dimmed while a
+ * message's causes or effects were shown (both empty otherwise). */
+void     conclave_timeline_get_lit_events (ConclaveTimeline *self,
+                                           GArray           *lit,
+                                           GArray           *dimmed);
 
+/* For tests: the axis labels the last frame drew, left to right; the
+ * leader bands it drew (see draw/conclave-timeline-leaders.c); where a time
+ * lies on its real-time axis. */
 const ConclaveTimelineLabel *conclave_timeline_get_axis_labels (ConclaveTimeline *self,
                                                                 guint            *n_labels);
 
@@ -98,5 +79,12 @@ const ConclaveTimelineBand *conclave_timeline_get_bands (ConclaveTimeline *self,
                                                          guint            *n_bands);
 double   conclave_timeline_time_to_x     (ConclaveTimeline *self,
                                           gint64            time_ns);
+
+/* Writes an SVG, PDF or PNG (by the name) of what the timeline shows now,
+ * or of the whole run (real time, fitted to a slide's width). */
+gboolean conclave_timeline_export (ConclaveTimeline  *self,
+                                   const char        *path,
+                                   gboolean           whole_run,
+                                   GError           **error);
 
 G_END_DECLS

@@ -145,8 +145,8 @@ add_chapters (ConclaveWelcomePage *self)
       GtkWidget *button;
 
       /* Chapter 4's elections are one card; the choice on the card picks
-       * which of them starts. */
-      if (g_str_has_prefix (ids[i], "chapter-4-"))
+       * which of them starts. (Its step-mode presets have cards of their own.) */
+      if (g_str_equal (ids[i], "chapter-4-bully") || g_str_equal (ids[i], "chapter-4-ring"))
         continue;
       chapter_4 |= g_str_equal (ids[i], "chapter-4");
       scenario = conclave_scenario_lookup (ids[i], &error);

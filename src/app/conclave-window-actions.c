@@ -15,6 +15,7 @@
 #include "conclave-charts.h"
 #include "conclave-events-view.h"
 #include "conclave-run-dialog.h"
+#include "conclave-step-actions.h"
 #include "conclave-tempo.h"
 #include "conclave-timeline.h"
 #include "conclave-window-private.h"
@@ -152,15 +153,18 @@ follow_present (GtkWidget *widget, const char *action, GVariant *parameter)
   conclave_timeline_follow (CONCLAVE_TIMELINE (CONCLAVE_WINDOW (widget)->timeline));
 }
 
+/* Escape: a lit message first, its card next, presentation mode last. */
 static void
 leave_presentation (GtkWidget *widget, const char *action, GVariant *parameter)
 {
-  conclave_session_set_presentation (CONCLAVE_WINDOW (widget)->session, FALSE);
+  if (!_conclave_window_card_escape (CONCLAVE_WINDOW (widget)))
+    conclave_session_set_presentation (CONCLAVE_WINDOW (widget)->session, FALSE);
 }
 
 void
 _conclave_window_class_init_actions (GtkWidgetClass *widget_class)
 {
+  _conclave_window_class_init_export (widget_class);
   gtk_widget_class_install_action (widget_class, "win.new-class", NULL, new_class);
   gtk_widget_class_install_action (widget_class, "win.crash-selected", NULL, crash_selected);
   gtk_widget_class_install_action (widget_class, "win.stop-selected", NULL, stop_selected);
@@ -190,6 +194,7 @@ _conclave_window_init_actions (ConclaveWindow *self)
   g_action_map_add_action (G_ACTION_MAP (self), network);
   g_action_map_add_action (G_ACTION_MAP (self), layout);
   g_action_map_add_action (G_ACTION_MAP (self), election);
+  _conclave_window_init_export (self);
   g_signal_connect_object (self->tempo_adjustment, "value-changed",
                            G_CALLBACK (on_tempo_scale_changed), self, 0);
   update_tempo_widgets (self);
@@ -225,7 +230,8 @@ update_app_actions (ConclaveWindow *self,
   static const char * const node_actions[] = {
     "crash-node", "stop-node", "pause-node", "resume-node", "restart-node", "remove-node",
   };
-  gboolean has_cluster = window_cluster (self) != NULL;
+  /* A recording runs no process: nothing to add, crash or pace. */
+  gboolean has_cluster = window_cluster (self) != NULL && !conclave_session_is_replay (self->session);
   gboolean has_nodes = has_cluster && g_list_model_get_n_items (G_LIST_MODEL (window_cluster (self))) > 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (node_actions); i++)
@@ -234,7 +240,7 @@ update_app_actions (ConclaveWindow *self,
   app_action_set_enabled (app, "add-client", has_cluster);
   app_action_set_enabled (app, "add-server-role", has_cluster);
   app_action_set_enabled (app, "add-client-role", has_cluster);
-  app_action_set_enabled (app, "start-scenario", has_cluster);
+  app_action_set_enabled (app, "start-scenario", window_cluster (self) != NULL);
   app_action_set_enabled (app, "run-program", has_cluster);
   app_action_set_enabled (app, "partition", has_nodes);
   app_action_set_enabled (app, "heal", has_cluster);
@@ -244,6 +250,7 @@ update_app_actions (ConclaveWindow *self,
   app_action_set_enabled (app, "freeze-all", has_nodes);
   app_action_set_state (app, "freeze-all",
                         g_variant_new_boolean (has_cluster && conclave_cluster_get_frozen (window_cluster (self))));
+  conclave_step_actions_update (app, has_cluster ? window_cluster (self) : NULL);  /* a recording holds nothing */
   app_action_set_state (app, "presentation-mode",
                         g_variant_new_boolean (conclave_session_get_presentation (self->session)));
   app_action_set_state (app, "set-tempo",
@@ -259,11 +266,14 @@ _conclave_window_update_actions (ConclaveWindow *self)
   ConclaveNodeState state = selected ? conclave_node_get_state (selected) : CONCLAVE_NODE_EXITED;
   gboolean alive = state == CONCLAVE_NODE_STARTING || state == CONCLAVE_NODE_RUNNING ||
                    state == CONCLAVE_NODE_PAUSED;
-  gboolean top_level = selected != NULL && conclave_node_get_parent (selected) == NULL;
+  gboolean live = self->session != NULL && !conclave_session_is_replay (self->session);
+  gboolean top_level = live && selected != NULL && conclave_node_get_parent (selected) == NULL;
   gboolean has_nodes = window_cluster (self) && g_list_model_get_n_items (G_LIST_MODEL (window_cluster (self))) > 0;
 
   if (self->session == NULL)  /* still being built */
     return;
+  gtk_widget_set_visible (self->tempo_button, live);
+  gtk_widget_set_visible (self->freeze_button, live);
   if (app != NULL)
     update_app_actions (self, G_ACTION_MAP (app));
   gtk_widget_action_set_enabled (widget, "win.new-class", has_nodes);
@@ -272,12 +282,15 @@ _conclave_window_update_actions (ConclaveWindow *self)
   gtk_widget_action_set_enabled (widget, "win.pause-selected", top_level && alive);
   gtk_widget_action_set_enabled (widget, "win.restart-selected", top_level);
   gtk_widget_action_set_enabled (widget, "win.remove-selected", top_level);
-  gtk_widget_action_set_enabled (widget, "win.tempo-faster", window_cluster (self) != NULL);
-  gtk_widget_action_set_enabled (widget, "win.tempo-slower", window_cluster (self) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.tempo-faster", live && window_cluster (self) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.tempo-slower", live && window_cluster (self) != NULL);
   gtk_widget_action_set_enabled (widget, "win.leave-presentation",
-                                 conclave_session_get_presentation (self->session));
+                                 conclave_session_get_presentation (self->session) ||
+                                 _conclave_window_card_open (self));
+  _conclave_window_update_card_actions (self);
   update_tempo_widgets (self);
   _conclave_window_update_group_actions (self);
   _conclave_window_update_network (self);
+  _conclave_window_update_export_actions (self);
 }
 

@@ -219,7 +219,8 @@ heal (GtkWidget *widget, const char *action, GVariant *parameter)
 void
 _conclave_window_update_group_actions (ConclaveWindow *self)
 {
-  gboolean has_nodes = window_cluster (self) && g_list_model_get_n_items (G_LIST_MODEL (window_cluster (self))) > 1;
+  gboolean has_nodes = window_cluster (self) && g_list_model_get_n_items (G_LIST_MODEL (window_cluster (self))) > 1
+                       && !conclave_session_is_replay (self->session);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.partition", has_nodes);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.heal",

@@ -47,9 +47,12 @@ struct _ConclaveWindow
   GtkWidget            *charts;
   GtkWidget            *event_log;
   GtkWidget            *inspector;
+  GtkStack             *side_stack;
+  GtkWidget            *message_card;
   AdwStatusPage        *error_page;
   GtkPaned             *side_paned;
   GtkPaned             *main_paned;
+  GtkWidget            *scrubber;
 };
 
 /* The session holds the cluster; the window only asks. */
@@ -62,6 +65,10 @@ window_cluster (ConclaveWindow *self)
 void _conclave_window_class_init_actions (GtkWidgetClass *widget_class);
 void _conclave_window_class_init_group   (GtkWidgetClass *widget_class);
 void _conclave_window_init_actions       (ConclaveWindow *self);
+/* Export Image…, Export for ShiViz… (conclave-window-export.c). */
+void _conclave_window_class_init_export  (GtkWidgetClass *widget_class);
+void _conclave_window_init_export        (ConclaveWindow *self);
+void _conclave_window_update_export_actions (ConclaveWindow *self);
 /* Owns every enabled state and action state; call after any change. */
 void _conclave_window_update_actions     (ConclaveWindow *self);
 /* The banner says what the session's banner state says. */
@@ -72,6 +79,15 @@ ConclaveNode *_conclave_window_selected  (ConclaveWindow *self);
 void _conclave_window_update_group_actions (ConclaveWindow *self);
 /* The election menu follows the running group (or hides). */
 void _conclave_window_update_election    (ConclaveWindow *self);
+/* The message card (conclave-window-card.c): the side panel shows it or
+ * the inspector; Escape clears its light, then closes it (FALSE: nothing
+ * to do). */
+void     _conclave_window_class_init_card      (GtkWidgetClass *widget_class);
+void     _conclave_window_init_card            (ConclaveWindow *self);
+gboolean _conclave_window_card_open            (ConclaveWindow *self);
+void     _conclave_window_update_side          (ConclaveWindow *self);
+gboolean _conclave_window_card_escape          (ConclaveWindow *self);
+void     _conclave_window_update_card_actions  (ConclaveWindow *self);
 /* win.election: the running election, or the choice for the next start. */
 GAction *_conclave_window_election_action_new (ConclaveWindow *self);
 /* win.network: "loopback" or "lan", the cluster's (conclave-window-network.c). */

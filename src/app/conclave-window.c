@@ -13,9 +13,13 @@
 #include "conclave-charts.h"
 #include "conclave-cluster-view.h"
 #include "conclave-events-view.h"
+#include "conclave-hold-panel.h"
+#include "conclave-step-actions.h"
 #include "conclave-inspector.h"
 #include "conclave-kind-legend.h"
+#include "conclave-open.h"
 #include "conclave-save.h"
+#include "conclave-scrubber.h"
 #include "conclave-timeline.h"
 #include "conclave-welcome-page.h"
 #include "conclave-window-private.h"
@@ -169,9 +173,16 @@ set_cluster (gpointer         view,
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (cluster, "notify::frozen", G_CALLBACK (_conclave_window_update_actions),
                                self, G_CONNECT_SWAPPED);
-      self->faults = g_object_ref (conclave_cluster_get_faults (cluster));
-      g_signal_connect_object (self->faults, "changed", G_CALLBACK (_conclave_window_update_actions), self,
-                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (conclave_cluster_get_hold (cluster), "notify::all",
+                               G_CALLBACK (_conclave_window_update_actions), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (conclave_cluster_get_hold (cluster), "items-changed",
+                               G_CALLBACK (_conclave_window_update_actions), self, G_CONNECT_SWAPPED);
+      /* A recording's faults were, and cannot be changed. */
+      if (!conclave_cluster_is_replay (cluster))
+        self->faults = g_object_ref (conclave_cluster_get_faults (cluster));
+      if (self->faults != NULL)
+        g_signal_connect_object (self->faults, "changed", G_CALLBACK (_conclave_window_update_actions), self,
+                                 G_CONNECT_SWAPPED);
     }
   conclave_inspector_set_faults (CONCLAVE_INSPECTOR (self->inspector), self->faults);
   conclave_cluster_view_set_faults (CONCLAVE_CLUSTER_VIEW (self->cluster_view), self->faults);
@@ -186,8 +197,7 @@ set_cluster (gpointer         view,
 static void
 update_inspector (ConclaveWindow *self)
 {
-  gtk_widget_set_visible (self->inspector, !conclave_session_get_presentation (self->session) ||
-                                           conclave_session_get_selected (self->session) != NULL);
+  _conclave_window_update_side (self);
 }
 
 static void
@@ -241,7 +251,14 @@ bind_session (ConclaveWindow *self)
   conclave_charts_set_session (CONCLAVE_CHARTS (self->charts), self->session);
   conclave_events_view_set_session (CONCLAVE_EVENTS_VIEW (self->event_log), self->session);
   conclave_inspector_set_session (CONCLAVE_INSPECTOR (self->inspector), self->session);
+  _conclave_window_init_card (self);
+  conclave_scrubber_set_session (CONCLAVE_SCRUBBER (self->scrubber), self->session);
+  conclave_hold_panel_set_session (CONCLAVE_HOLD_PANEL (gtk_widget_get_template_child (GTK_WIDGET (self),
+                                                                                     CONCLAVE_TYPE_WINDOW,
+                                                                                     "hold_panel")),
+                                   self->session);
   conclave_session_watch (self->session, self, &watch);
+  conclave_step_actions_add_shortcuts (GTK_WIDGET (self));
   g_signal_connect_object (self->session, "notice", G_CALLBACK (on_notice), self, 0);
   g_signal_connect_object (self->session, "notify::n-violations",
                            G_CALLBACK (_conclave_window_update_banner), self, G_CONNECT_SWAPPED);
@@ -339,6 +356,7 @@ conclave_window_dispose (GObject *object)
     {
       conclave_session_unwatch (self->session, self);
       g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (conclave_session_get_highlight (self->session), self);
     }
   if (window_cluster (self) != NULL)
     g_signal_handlers_disconnect_by_data (window_cluster (self), self);
@@ -368,6 +386,8 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   g_type_ensure (CONCLAVE_TYPE_EVENTS_VIEW);
   g_type_ensure (CONCLAVE_TYPE_INSPECTOR);
   g_type_ensure (CONCLAVE_TYPE_KIND_LEGEND);
+  g_type_ensure (CONCLAVE_TYPE_SCRUBBER);
+  g_type_ensure (CONCLAVE_TYPE_HOLD_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/conclave/Conclave/conclave-window.ui");
@@ -387,6 +407,9 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_adjustment);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, tempo_scale);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, freeze_button);
+  /* step mode: found by name (gtk_widget_get_template_child), no field */
+  gtk_widget_class_bind_template_child_full (widget_class, "hold_panel", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "hold_queue_button", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, presentation_button);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, stack);
@@ -395,15 +418,19 @@ conclave_window_class_init (ConclaveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, timeline_tools);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, scrubber);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, charts);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, event_log);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, inspector);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, side_stack);
+  gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, message_card);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, side_paned);
   gtk_widget_class_bind_template_child (widget_class, ConclaveWindow, main_paned);
   gtk_widget_class_bind_template_callback (widget_class, on_view_changed);
 
   _conclave_window_class_init_actions (widget_class);
+  _conclave_window_class_init_card (widget_class);
 }
 
 /* AdwSplitButton names its arrow only by a tooltip; screen readers need a
@@ -424,6 +451,7 @@ conclave_window_init (ConclaveWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   label_dropdown (self->add_server_button, _("Choose the Server’s Role"));
   label_dropdown (self->add_client_button, _("Choose the Client’s Role"));
+  conclave_open_accept_drops (self, GTK_WIDGET (self));
   g_signal_connect_object (self->view_stack, "notify::visible-child-name",
                            G_CALLBACK (on_view_changed), self, G_CONNECT_SWAPPED);
 }
@@ -529,6 +557,7 @@ conclave_window_get_view_widget (ConclaveWindow *self,
     { "charts", self->charts },
     { "events", self->event_log },
     { "inspector", self->inspector },
+    { "message-card", self->message_card },
     { "welcome", self->welcome_page },
     { "cluster-legend", self->cluster_legend },
     { "timeline-legend", self->timeline_legend },

@@ -24,6 +24,6 @@ main (int   argc,
       g_printerr ("conclave: %s\n", error->message);
       return 1;
     }
-  app = conclave_application_new (G_APPLICATION_DEFAULT_FLAGS);
+  app = conclave_application_new (G_APPLICATION_HANDLES_OPEN);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

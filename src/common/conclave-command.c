@@ -343,6 +343,112 @@ read_ranged (Reader *r, double *out, double min, double max, const char *why)
 }
 
 static int
+read_bool (Reader *r, int *has, int *out)
+{
+  if (peek (r) == 't')
+    return *has = 1, *out = 1, skip_literal (r, "true");
+  if (peek (r) == 'f')
+    return *has = 1, *out = 0, skip_literal (r, "false");
+  return fail (r, "on must be true or false");
+}
+
+static int
+read_action (Reader *r, CCommand *cmd)
+{
+  static const char *const names[] = { NULL, CONCLAVE_ACTION_DELIVER, CONCLAVE_ACTION_DROP,
+                                        CONCLAVE_ACTION_DUPLICATE, CONCLAVE_ACTION_LATER };
+  char word[16];
+
+  if (peek (r) != '"' || !read_string (r, word, sizeof word, NULL))
+    return fail (r, "action must be deliver, drop, duplicate or later");
+  for (int i = 1; i < 5; i++)
+    if (strcmp (word, names[i]) == 0)
+      return cmd->action = (CCommandRelease) i, 1;
+  return fail (r, "action must be deliver, drop, duplicate or later");
+}
+
+/* Decimal digits at *p up to `max` (no sign, at least one digit). */
+static int
+parse_decimal (const char **p, unsigned long max, unsigned long *out)
+{
+  unsigned long v = 0;
+  const char *s = *p;
+
+  if (*s < '0' || *s > '9')
+    return 0;
+  for (; *s >= '0' && *s <= '9'; s++)
+    {
+      v = v * 10 + (unsigned long) (*s - '0');
+      if (v > max)
+        return 0;
+    }
+  *p = s;
+  *out = v;
+  return 1;
+}
+
+/* A message id "PID:N", as conclave-node writes it. */
+static int
+read_id (Reader *r, CCommand *cmd)
+{
+  char text[32];
+  const char *p = text;
+
+  if (peek (r) != '"' || !read_string (r, text, sizeof text, NULL)
+      || !parse_decimal (&p, 0x7fffffffUL, &cmd->id_pid) || *p++ != ':'
+      || !parse_decimal (&p, 0xffffffffUL, &cmd->id_n) || *p != '\0' || cmd->id_pid == 0)
+    return fail (r, "id must be a message id PID:N");
+  cmd->has_id = 1;
+  return 1;
+}
+
+/* A payload hash: 16 hex digits. */
+static int
+read_hash (Reader *r, CCommand *cmd)
+{
+  char text[32];
+  unsigned long long v = 0;
+
+  if (peek (r) != '"' || !read_string (r, text, sizeof text, NULL) || strlen (text) != 16)
+    return fail (r, "hash must be 16 hex digits");
+  for (int i = 0; i < 16; i++)
+    {
+      char c = text[i];
+      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+      if (d < 0)
+        return fail (r, "hash must be 16 hex digits");
+      v = v << 4 | (unsigned long long) d;
+    }
+  cmd->hash = v;
+  cmd->has_hash = 1;
+  return 1;
+}
+
+/* Members of hold and release. */
+static int
+read_step_member (Reader *r, CCommand *cmd, const char *key, int *known)
+{
+  *known = 1;
+  if (strcmp (key, "on") == 0)
+    return read_bool (r, &cmd->has_on, &cmd->on);
+  if (strcmp (key, "action") == 0)
+    return read_action (r, cmd);
+  if (strcmp (key, "id") == 0)
+    return read_id (r, cmd);
+  if (strcmp (key, "hash") == 0)
+    return read_hash (r, cmd);
+  if (strcmp (key, "off") == 0)
+    return (cmd->has_off = 1, read_ranged (r, &cmd->off, 0, 9007199254740992.0, "off must be a stream offset"));
+  if (strcmp (key, "src") == 0)
+    return peek (r) == '"' ? read_string (r, cmd->src, sizeof cmd->src, "src is too long")
+                           : fail (r, "src must be a string");
+  *known = 0;
+  return 1;
+}
+
+static int
 read_member (Reader *r, void *data)
 {
   CCommand *cmd = data;
@@ -367,6 +473,12 @@ read_member (Reader *r, void *data)
   if (strcmp (key, "text") == 0)
     return peek (r) == '"' ? (cmd->has_text = 1, read_string (r, cmd->text, sizeof cmd->text, "text is too long"))
                            : fail (r, "text must be a string");
+  {
+    int known, ok = read_step_member (r, cmd, key, &known);
+
+    if (known)
+      return ok;
+  }
   return skip_value (r, 1);
 }
 
@@ -388,10 +500,20 @@ classify (Reader *r, CCommand *cmd)
     cmd->type = CCOMMAND_TEMPO;
   else if (strcmp (cmd->cmd, CONCLAVE_CMD_POST) == 0)
     cmd->type = CCOMMAND_POST;
+  else if (strcmp (cmd->cmd, CONCLAVE_CMD_HOLD) == 0)
+    cmd->type = CCOMMAND_HOLD;
+  else if (strcmp (cmd->cmd, CONCLAVE_CMD_RELEASE) == 0)
+    cmd->type = CCOMMAND_RELEASE;
   else
     cmd->type = CCOMMAND_OTHER;
   if (cmd->type == CCOMMAND_TEMPO && !(cmd->scale > 0))
     return fail (r, "scale must be a number above 0 and at most 1000");
+  if (cmd->type == CCOMMAND_HOLD && !cmd->has_on)
+    return fail (r, "hold needs on: true or false");
+  if (cmd->type == CCOMMAND_RELEASE && cmd->action == 0)
+    return fail (r, "release needs an action");
+  if (cmd->type == CCOMMAND_RELEASE && cmd->has_id + cmd->has_hash + cmd->has_off != 1)
+    return fail (r, "release needs an id, a hash or an offset (one of them)");
   return 1;
 }
 

@@ -2,7 +2,8 @@
  *
  * Used by conclave-node and by the trace shim alike, so it is plain libc:
  * no GLib, no allocation, no locale (numbers are read by hand). It knows
- * every command of PROTOCOL.md ({"cmd":"fault",…}, "tempo", "post"); an
+ * every command of PROTOCOL.md ({"cmd":"fault",…}, "tempo", "post",
+ * "hold", "release"); an
  * unknown command parses (as CCOMMAND_OTHER) and is for the caller to
  * ignore. Malformed input is rejected whole with a reason: a caller never
  * sees half a command, so nothing is ever half-applied.
@@ -22,7 +23,16 @@ typedef enum {
   CCOMMAND_FAULT,
   CCOMMAND_TEMPO,
   CCOMMAND_POST,
+  CCOMMAND_HOLD,
+  CCOMMAND_RELEASE,
 } CCommandType;
+
+typedef enum {
+  CCOMMAND_RELEASE_DELIVER = 1,
+  CCOMMAND_RELEASE_DROP,
+  CCOMMAND_RELEASE_DUPLICATE,
+  CCOMMAND_RELEASE_LATER,
+} CCommandRelease;
 
 typedef struct {
   CCommandType type;
@@ -39,6 +49,21 @@ typedef struct {
   /* post: optional */
   int    has_text;
   char   text[CCOMMAND_TEXT_MAX];
+  /* hold: `on` required (true or false) */
+  int    has_on;
+  int    on;
+  /* release: `action` required, and the held message by `id` or `hash`
+   * or `off` (one of them), `src` optional (the sender's address: of two held
+   * datagrams with one payload hash, the one from there) */
+  CCommandRelease action;
+  int    has_id;
+  unsigned long id_pid;        /* "PID:N" */
+  unsigned long id_n;
+  int    has_hash;
+  unsigned long long hash;     /* 16 hex digits */
+  int    has_off;
+  double off;                  /* a TCP chunk's stream offset (trace shim) */
+  char   src[CCOMMAND_NAME_MAX];  /* "" if absent */
 } CCommand;
 
 /* Reads one line of `len` bytes (it may hold NUL bytes: they reject it).

@@ -21,6 +21,8 @@
 /* The key chapter 4's group datagrams are authenticated with (random per
  * cluster); see PROTOCOL.md, "Data plane". */
 #define CONCLAVE_ENV_GROUP_KEY "CONCLAVE_GROUP_KEY"
+/* "1": step mode from the first message on (as the `hold` command). */
+#define CONCLAVE_ENV_HOLD "CONCLAVE_HOLD"
 
 /* Longest control line, newline included. */
 #define CONCLAVE_MAX_LINE 65536
@@ -52,6 +54,8 @@
 #define CONCLAVE_EV_REWRITE  "rewrite"
 #define CONCLAVE_EV_LOG      "log"
 #define CONCLAVE_EV_OVERFLOW "overflow"
+/* Step mode: a datagram arrived and waits in the receiver's hold queue. */
+#define CONCLAVE_EV_HELD     "held"
 
 /* Event names the controller adds to traces. */
 #define CONCLAVE_EV_SPAWN     "spawn"
@@ -72,12 +76,22 @@
 #define CONCLAVE_CMD_FAULT "fault"
 #define CONCLAVE_CMD_TEMPO "tempo"
 #define CONCLAVE_CMD_POST  "post"
+/* Step mode: hold arriving messages (`on`), release one held message. */
+#define CONCLAVE_CMD_HOLD    "hold"
+#define CONCLAVE_CMD_RELEASE "release"
+/* The `action` of a release. */
+#define CONCLAVE_ACTION_DELIVER   "deliver"
+#define CONCLAVE_ACTION_DROP      "drop"
+#define CONCLAVE_ACTION_DUPLICATE "duplicate"
+#define CONCLAVE_ACTION_LATER     "later"
 
 /* Words some fields take: `dir` and `reason` of a drop, `level` of a log. */
 #define CONCLAVE_DIR_SEND          "send"
 #define CONCLAVE_DIR_RECV          "recv"
 #define CONCLAVE_REASON_FAULT      "fault"
 #define CONCLAVE_REASON_ISOLATED   "isolated"
+/* drop: the teacher dropped it from the hold queue (step mode) */
+#define CONCLAVE_REASON_HELD       "held"
 /* lost: why a datagram arrived nowhere */
 #define CONCLAVE_REASON_LOST       "lost"
 #define CONCLAVE_REASON_UNHEARD    "unheard"

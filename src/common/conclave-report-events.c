@@ -119,6 +119,24 @@ creport_drop (const CReportMsg *msg, int at_receiver, int isolated)
 }
 
 void
+creport_held (const CReportMsg *msg)
+{
+  if (msg != NULL)
+    WRITE_EVENT (CONCLAVE_EV_HELD, msg->t, message_fields (f, msg));
+}
+
+void
+creport_drop_held (const CReportMsg *msg)
+{
+  if (msg != NULL)
+    WRITE_EVENT (CONCLAVE_EV_DROP, msg->t, {
+      message_fields (f, msg);
+      cjson_member_str (f, "dir", CONCLAVE_DIR_RECV);
+      cjson_member_str (f, "reason", CONCLAVE_REASON_HELD);
+    });
+}
+
+void
 creport_socket (const char *op, const char *proto, const char *local, const char *peer)
 {
   WRITE_EVENT (CONCLAVE_EV_SOCKET, 0, {

@@ -66,6 +66,10 @@ void creport_recv    (const CReportMsg *msg);
 /* A fault ate it: at the receiver (else the sender), because of a
  * partition (else the drop probability). */
 void creport_drop    (const CReportMsg *msg, int at_receiver, int isolated);
+/* Step mode: it arrived and waits in the hold queue (`held`); the teacher
+ * dropped it from there (a `drop` at the receiver, reason `held`). */
+void creport_held    (const CReportMsg *msg);
+void creport_drop_held (const CReportMsg *msg);
 
 /* op: bind listen connect accept close; proto: udp tcp; peer may be NULL. */
 void creport_socket  (const char *op, const char *proto, const char *local, const char *peer);

@@ -3,7 +3,9 @@
  *
  * Part of ConclaveCluster (see conclave-cluster.c). Asks the supervisor to
  * act and records what it asked for; the models change when the processes
- * report, never here on a guess.
+ * report, never here on a guess. What a node's end does to its model (its
+ * state, its leadership, its children) once the end is known, live or
+ * recorded, is here too.
  */
 #include "config.h"
 
@@ -365,4 +367,32 @@ conclave_cluster_send_command (ConclaveCluster *self, const char *name, const ch
         any |= conclave_control_server_send (self->server, entry->conn, json_line);
     }
   return any;
+}
+
+/* ---- ends ---------------------------------------------------------------- */
+
+static void
+end_children (ConclaveCluster *self, ConclaveNode *node, gint signum)
+{
+  GListModel *children = conclave_node_get_children (node);
+
+  for (guint i = 0; i < g_list_model_get_n_items (children); i++)
+    {
+      g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i);
+      _conclave_cluster_child_ended (self, child, signum ? -1 : 0, signum);
+    }
+}
+
+/* A top-level node's process ended (live: its exit was seen; replay: the
+ * recording says so). */
+void
+_conclave_cluster_node_ended (ConclaveCluster *self, ConclaveNode *node, gint code, gint signum)
+{
+  conclave_node_set_exit (node, code, signum);
+  conclave_node_set_state (node, signum != 0 ? CONCLAVE_NODE_CRASHED : CONCLAVE_NODE_EXITED);
+  /* A dead server leads nobody (its last term and view stay to be read). */
+  if (*conclave_node_get_group_role (node) != '\0')
+    conclave_node_set_group_state (node, NULL, conclave_node_get_term (node), NULL,
+                                   conclave_node_get_view (node));
+  end_children (self, node, signum);
 }

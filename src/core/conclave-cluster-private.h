@@ -8,6 +8,7 @@
 #include "conclave-checker.h"
 #include "conclave-faults.h"
 #include "conclave-lan.h"
+#include "conclave-hold.h"
 #include "conclave-trace-file.h"
 
 G_BEGIN_DECLS
@@ -44,6 +45,7 @@ struct _ConclaveCluster {
   GHashTable            *addr_owner;  /* interned address → name of the top-level node that has it */
   ConclaveFaults        *faults;
   ConclaveLan           *lan;         /* NULL on loopback */
+  ConclaveHold          *hold;        /* step mode: who holds, what is held */
 
   double                 tempo;
   guint                  base_port;
@@ -55,10 +57,26 @@ struct _ConclaveCluster {
   ConclaveTraceRecorder *recorder;    /* NULL when not recording */
   GRegex                *leader_pattern; /* a program's "I lead" line; NULL: none */
   GHashTable            *folded;      /* proc index → Folded: children that never touched a socket */
+
+  /* A replay (conclave-cluster-replay.c): no process, events from a recording. */
+  gboolean               replay;
+  ConclaveEventStore    *source;      /* the recording's events */
+  guint64                source_next; /* the next source event to feed */
+  GHashTable            *strings;     /* source string id → ours */
+  gint64                 last_expiry; /* the recorded loss moment already expired */
+  GArray                *pending;     /* translated events not yet in the store */
 };
 
 
 void _conclave_cluster_queue_changed (ConclaveCluster *self);
+/* One event of a process (proc set) into the models, not yet the store. */
+void _conclave_cluster_take          (ConclaveCluster *self, const ConclaveEvent *e);
+/* Messages in flight too long at now_ns become lost. */
+void _conclave_cluster_expire        (ConclaveCluster *self, gint64 now_ns);
+/* A top-level node's process ended: state, leadership, children. */
+void _conclave_cluster_node_ended    (ConclaveCluster *self, ConclaveNode *node, gint code, gint signum);
+/* conclave-cluster-replay.c: the replay's fields, freed. */
+void _conclave_cluster_replay_clear  (ConclaveCluster *self);
 /* Feeds events [first, end of store) to the matcher and the checker. */
 void _conclave_cluster_digest        (ConclaveCluster *self, guint64 first);
 /* Appends one controller event (spawn, crash, …) about `node` to the store. */
@@ -122,6 +140,11 @@ void     _conclave_cluster_note_address     (ConclaveCluster *self, ConclaveNode
 
 void     _conclave_cluster_node_added       (ConclaveCluster *self, ConclaveNode *node);
 char    *_conclave_cluster_tempo_command    (double tempo);
+
+/* conclave-hold.c: made once the control server exists. */
+ConclaveHold   *_conclave_hold_new      (ConclaveCluster *cluster);
+/* Events [first, end) of the store: hellos, held messages, their ends. */
+void            _conclave_hold_feed     (ConclaveHold *self, guint64 first, guint64 end);
 
 ConclaveFaults *_conclave_faults_new    (ConclaveCluster *cluster);
 void            _conclave_faults_forget (ConclaveFaults *self, const char *name);

@@ -59,6 +59,8 @@ apply_fault_to (ConclaveCluster *self, const ConclaveScenarioFault *f, ConclaveN
     case CONCLAVE_FAULT_HEAL: conclave_faults_rejoin (self->faults, name); break;
     case CONCLAVE_FAULT_DROP: conclave_faults_set_drop (self->faults, name, f->value); break;
     case CONCLAVE_FAULT_DELAY: conclave_faults_set_delay (self->faults, name, (guint) f->value); break;
+    case CONCLAVE_FAULT_HOLD: conclave_hold_set_node (self->hold, name, TRUE); break;
+    case CONCLAVE_FAULT_RELEASE: conclave_hold_set_node (self->hold, name, FALSE); break;
     default: break;
     }
 }
@@ -72,6 +74,7 @@ fault_doing (ConclaveFaultAction action)
   static const char * const doing[] = {
     "crashing", "stopping", "pausing", "resuming", "restarting",
     "isolating", "healing", "dropping messages of", "delaying messages of",
+    "holding the messages of", "releasing the messages of",
   };
 
   return (guint) action < G_N_ELEMENTS (doing) ? doing[action] : "applying the fault to";
@@ -148,6 +151,12 @@ apply_fault (ConclaveCluster *self, const ConclaveScenarioFault *f, guint due_ms
   if (f->action == CONCLAVE_FAULT_HEAL && (f->target == NULL || g_strcmp0 (f->target, "all") == 0))
     {
       conclave_faults_heal (self->faults);
+      return;
+    }
+  /* hold:all is the window's Hold Messages: nodes started later hold too */
+  if ((f->action == CONCLAVE_FAULT_HOLD || f->action == CONCLAVE_FAULT_RELEASE) && g_strcmp0 (f->target, "all") == 0)
+    {
+      conclave_hold_set_all (self->hold, f->action == CONCLAVE_FAULT_HOLD);
       return;
     }
   if (g_strcmp0 (f->target, "all") == 0)

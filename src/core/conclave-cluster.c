@@ -111,7 +111,11 @@ _conclave_cluster_digest (ConclaveCluster *self, guint64 first)
   guint64 end = conclave_event_store_get_end (self->store);
 
   conclave_matcher_feed (self->matcher, first, end);
-  if (conclave_checker_feed (self->checker, first, end) > 0)
+  _conclave_hold_feed (self->hold, first, end);
+  /* A recording brings its own verdicts: judging it again would say each twice. */
+  if (self->replay)
+    announce_violations (self, first);
+  else if (conclave_checker_feed (self->checker, first, end) > 0)
     announce_violations (self, end);
   _conclave_cluster_queue_changed (self);
 }
@@ -254,6 +258,26 @@ count_event (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
   _conclave_cluster_mark_dirty (self, node);
 }
 
+/* What one event of a process (its proc already known) tells the models:
+ * the same for a live line and for a recorded one. */
+void
+_conclave_cluster_take (ConclaveCluster *self, const ConclaveEvent *e)
+{
+  if (e->proc != 0)
+    {
+      ConclaveProcessInfo *info = conclave_event_store_get_process (self->store, e->proc);
+      info->lines++;
+      info->last_ns = MAX (info->last_ns, e->time_ns);
+      if (e->type == CONCLAVE_EVENT_ERROR)
+        info->errors++;
+      else if (e->type == CONCLAVE_EVENT_OVERFLOW && e->s[0] != 0)
+        info->lines_lost += (guint64) MAX (e->num, 0);
+    }
+  if (e->proc != 0 && (e->type == CONCLAVE_EVENT_SOCKET || CONCLAVE_EVENT_IS_MESSAGE (e->type)))
+    _conclave_cluster_networked (self, e->proc);
+  count_event (self, conclave_cluster_node_for_proc (self, e->proc), e);
+}
+
 static void
 on_events (ConclaveControlServer *server, ConclaveEventBatch *batch, ConclaveCluster *self)
 {
@@ -281,19 +305,7 @@ on_events (ConclaveControlServer *server, ConclaveEventBatch *batch, ConclaveClu
       else
         e->proc = 0;  /* spoke before saying hello: the controller's own row */
 
-      if (e->proc != 0)
-        {
-          ConclaveProcessInfo *info = conclave_event_store_get_process (self->store, e->proc);
-          info->lines++;
-          info->last_ns = MAX (info->last_ns, e->time_ns);
-          if (e->type == CONCLAVE_EVENT_ERROR)
-            info->errors++;
-          else if (e->type == CONCLAVE_EVENT_OVERFLOW && e->s[0] != 0)
-            info->lines_lost += (guint64) MAX (e->num, 0);
-        }
-      if (e->proc != 0 && (e->type == CONCLAVE_EVENT_SOCKET || CONCLAVE_EVENT_IS_MESSAGE (e->type)))
-        _conclave_cluster_networked (self, e->proc);
-      count_event (self, conclave_cluster_node_for_proc (self, e->proc), e);
+      _conclave_cluster_take (self, e);
       events[kept++] = *e;
     }
 
@@ -305,16 +317,34 @@ static gboolean
 expire_tick (gpointer data)
 {
   ConclaveCluster *self = data;
-  guint64 first = conclave_event_store_get_end (self->store);
   gint64 now_ns = g_get_monotonic_time () * 1000;
-  guint n = conclave_matcher_expire (self->matcher, now_ns);
-  guint64 before_tick = conclave_event_store_get_end (self->store);
+  guint64 before_tick;
 
+  _conclave_cluster_expire (self, now_ns);
+  before_tick = conclave_event_store_get_end (self->store);
   if (conclave_checker_tick (self->checker, now_ns) > 0)
     {
       announce_violations (self, before_tick);
       _conclave_cluster_queue_changed (self);
     }
+  /* Ended children whose connection is gone but whose exit we never saw. */
+  for (guint i = 1; i < self->procs->len; i++)
+    {
+      ProcEntry *entry = &g_array_index (self->procs, ProcEntry, i);
+      ConclaveProcessInfo *info = conclave_event_store_get_process (self->store, i);
+      if (entry->conn == 0 && entry->node && info && conclave_node_get_kind (entry->node) == CONCLAVE_NODE_KIND_CHILD &&
+          conclave_node_get_state (entry->node) < CONCLAVE_NODE_EXITED && kill (info->pid, 0) < 0 && errno == ESRCH)
+        _conclave_cluster_child_ended (self, entry->node, 0, 0);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Messages in flight too long at now_ns are lost; their senders count it. */
+void
+_conclave_cluster_expire (ConclaveCluster *self, gint64 now_ns)
+{
+  guint64 first = conclave_event_store_get_end (self->store);
+  guint n = conclave_matcher_expire (self->matcher, now_ns);
 
   if (n > 0)
     {
@@ -333,16 +363,6 @@ expire_tick (gpointer data)
         }
       _conclave_cluster_queue_changed (self);
     }
-  /* Ended children whose connection is gone but whose exit we never saw. */
-  for (guint i = 1; i < self->procs->len; i++)
-    {
-      ProcEntry *entry = &g_array_index (self->procs, ProcEntry, i);
-      ConclaveProcessInfo *info = conclave_event_store_get_process (self->store, i);
-      if (entry->conn == 0 && entry->node && info && conclave_node_get_kind (entry->node) == CONCLAVE_NODE_KIND_CHILD &&
-          conclave_node_get_state (entry->node) < CONCLAVE_NODE_EXITED && kill (info->pid, 0) < 0 && errno == ESRCH)
-        _conclave_cluster_child_ended (self, entry->node, 0, 0);
-    }
-  return G_SOURCE_CONTINUE;
 }
 
 /* ---- controller events --------------------------------------------------- */
@@ -403,19 +423,6 @@ on_output (ConclaveSupervisor *sup, const char *name, gint stream, const char *l
 }
 
 static void
-end_children (ConclaveCluster *self, ConclaveNode *node, gint signum)
-{
-  GListModel *children = conclave_node_get_children (node);
-
-  for (guint i = 0; i < g_list_model_get_n_items (children); i++)
-    {
-      g_autoptr(ConclaveNode) child = g_list_model_get_item (children, i);
-      _conclave_cluster_child_ended (self, child, signum ? -1 : 0, signum);
-    }
-}
-
-
-static void
 on_exited (ConclaveSupervisor *sup, const char *name, gint pid, gint code, gint signum, ConclaveCluster *self)
 {
   ConclaveNode *node = conclave_cluster_lookup (self, name);
@@ -423,13 +430,7 @@ on_exited (ConclaveSupervisor *sup, const char *name, gint pid, gint code, gint 
 
   if (node == NULL || conclave_node_get_pid (node) != pid)
     return;
-  conclave_node_set_exit (node, code, signum);
-  conclave_node_set_state (node, signum != 0 ? CONCLAVE_NODE_CRASHED : CONCLAVE_NODE_EXITED);
-  /* A dead server leads nobody (its last term and view stay to be read). */
-  if (*conclave_node_get_group_role (node) != '\0')
-    conclave_node_set_group_state (node, NULL, conclave_node_get_term (node), NULL,
-                                   conclave_node_get_view (node));
-  end_children (self, node, signum);
+  _conclave_cluster_node_ended (self, node, code, signum);
   _conclave_cluster_record (self, CONCLAVE_EVENT_EXITED, node, code, (guint32) signum, NULL);
   g_hash_table_remove (self->crashing, name);
   _conclave_cluster_mark_dirty (self, node);
@@ -594,7 +595,8 @@ conclave_cluster_shutdown (ConclaveCluster *self)
   _conclave_cluster_cancel_timers (self);
   /* "exited" comes within kill_all: nothing may start again then. */
   g_hash_table_remove_all (self->restarting);
-  if (self->supervisor)
+  /* A replay started nothing (and sweeping /proc for orphans is slow). */
+  if (self->supervisor && !self->replay)
     conclave_supervisor_kill_all (self->supervisor);
   conclave_cluster_stop_trace (self);
 }
@@ -624,6 +626,7 @@ conclave_cluster_new (GError **error)
     return NULL;
   g_signal_connect_object (self->server, "events", G_CALLBACK (on_events), self, 0);
   g_signal_connect_object (self->server, "closed", G_CALLBACK (_conclave_cluster_on_closed), self, 0);
+  self->hold = _conclave_hold_new (self);
   self->supervisor = conclave_supervisor_new (conclave_control_server_get_path (self->server));
   g_signal_connect_object (self->supervisor, "spawned", G_CALLBACK (on_spawned), self, 0);
   g_signal_connect_object (self->supervisor, "output", G_CALLBACK (on_output), self, 0);
@@ -676,9 +679,11 @@ conclave_cluster_finalize (GObject *object)
   g_hash_table_unref (self->exec_cwd);
   g_hash_table_unref (self->addr_owner);
   g_clear_object (&self->faults);
+  g_clear_object (&self->hold);
   g_array_unref (self->procs);
   g_free (self->title);
   g_clear_pointer (&self->leader_pattern, g_regex_unref);
+  _conclave_cluster_replay_clear (self);
   G_OBJECT_CLASS (conclave_cluster_parent_class)->finalize (object);
 }
 

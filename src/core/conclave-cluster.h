@@ -13,6 +13,7 @@
 #include "conclave-checker.h"
 #include "conclave-faults.h"
 #include "conclave-lan.h"
+#include "conclave-hold.h"
 #include "conclave-matcher.h"
 #include "conclave-node.h"
 #include "conclave-scenario.h"
@@ -111,6 +112,8 @@ gboolean            conclave_cluster_set_leader_pattern (ConclaveCluster *self,
 const char         *conclave_cluster_get_leader_pattern (ConclaveCluster *self);
 /* The one owner of drop, delay and isolation settings (see conclave-faults.h). */
 ConclaveFaults     *conclave_cluster_get_faults     (ConclaveCluster *self);
+/* Step mode: which nodes hold arriving messages, the queue of held ones. */
+ConclaveHold       *conclave_cluster_get_hold       (ConclaveCluster *self);
 /* The top-level node that bound or connected a socket on `address` (an
  * interned "127.0.0.1:10001", as a send's destination holds it) most
  * recently, or NULL. */
@@ -154,6 +157,24 @@ char               *conclave_find_trace_library     (void);
 /* Where the lecture's Python examples are: $CONCLAVE_EXAMPLES_DIR, the build
  * tree, PKGDATADIR/examples/python. */
 char               *conclave_find_examples_dir      (void);
+
+/* Replay (conclave-cluster-replay.c): a cluster that runs no process and
+ * shows a recording, the events of `source` (a loaded trace, or a live
+ * cluster's store) fed through the path a live line takes, so its nodes,
+ * messages and store are the recording's up to the last event fed.
+ * Commands to nodes fail (there are none running). title: what the
+ * window calls it (the file's name). */
+ConclaveCluster    *conclave_cluster_new_replay     (ConclaveEventStore *source,
+                                                     const char         *title,
+                                                     GError            **error);
+gboolean            conclave_cluster_is_replay      (ConclaveCluster *self);
+ConclaveEventStore *conclave_cluster_get_replay_source (ConclaveCluster *self);
+/* Feeds the source's events up to `end` (an absolute source index, not
+ * included; never back: a replay goes forward only); returns how many. */
+guint64             conclave_cluster_replay_to      (ConclaveCluster *self,
+                                                     guint64          end);
+/* The next source index to feed: everything before it was. */
+guint64             conclave_cluster_get_replay_position (ConclaveCluster *self);
 
 /* Kills every process and waits until they ended (at most 2 s, running no
  * main loop: no other source runs meanwhile); "exited" is handled before it

@@ -38,6 +38,7 @@ static const char * const type_names[CONCLAVE_EVENT_N_TYPES] = {
   [CONCLAVE_EVENT_LOST] = CONCLAVE_EV_LOST,
   [CONCLAVE_EVENT_VIOLATION] = CONCLAVE_EV_VIOLATION,
   [CONCLAVE_EVENT_OUTPUT] = CONCLAVE_EV_OUTPUT,
+  [CONCLAVE_EVENT_HELD] = CONCLAVE_EV_HELD,
 };
 
 const char *
@@ -63,7 +64,7 @@ gboolean
 conclave_event_type_is_message (ConclaveEventType type)
 {
   return type == CONCLAVE_EVENT_SEND || type == CONCLAVE_EVENT_RECV ||
-         type == CONCLAVE_EVENT_DROP || type == CONCLAVE_EVENT_LOST;
+         type == CONCLAVE_EVENT_DROP || type == CONCLAVE_EVENT_LOST || type == CONCLAVE_EVENT_HELD;
 }
 
 static gboolean

@@ -43,6 +43,8 @@ typedef enum {
   CONCLAVE_EVENT_LOST,
   CONCLAVE_EVENT_VIOLATION,
   CONCLAVE_EVENT_OUTPUT,     /* a line a node printed (controller: from its pipes) */
+  /* reported by processes (step mode): it arrived and waits to be released */
+  CONCLAVE_EVENT_HELD,
   CONCLAVE_EVENT_N_TYPES
 } ConclaveEventType;
 
@@ -61,6 +63,7 @@ typedef enum {
   CONCLAVE_EVENT_FLAG_HAS_OFFSET  = 1 << 4, /* send/recv: num is a stream offset */
   CONCLAVE_EVENT_FLAG_UNHEARD     = 1 << 5, /* lost: no socket was bound at dst */
   CONCLAVE_EVENT_FLAG_NOT_READ    = 1 << 6, /* lost: bound, but never read there */
+  CONCLAVE_EVENT_FLAG_BY_HAND     = 1 << 7, /* drop: reason held (dropped from the hold queue) */
 } ConclaveEventFlags;
 
 /* Field use per type (s0..s3 are interned string ids, 0 = absent):
@@ -69,7 +72,8 @@ typedef enum {
  *  HELLO           role      node      program   -         ppid       pid    v       -
  *  SOCKET          op        local     peer      -         -          -      -       -
  *  SEND/RECV/DROP  kind      src       dst       preview   offset     len    lc      id or hash
- *  DROP            (also: flags DIR_RECV, ISOLATED)
+ *  HELD            (as RECV: it arrived and waits in the receiver's hold queue)
+ *  DROP            (also: flags DIR_RECV, ISOLATED, BY_HAND)
  *  FORK            -         -         -         -         child      -      -       -
  *  REAP            -         -         -         -         child      code   signal  -
  *  EXIT            -         -         -         -         code       -      -       -
@@ -118,7 +122,8 @@ G_STATIC_ASSERT (sizeof (ConclaveEvent) == 56);
  * interned id (conclave_event_store_str), 0 when absent. */
 #define CONCLAVE_EVENT_IS_CONTROLLER(t) (((t) >= CONCLAVE_EVENT_SPAWN && (t) <= CONCLAVE_EVENT_FAULT) || (t) == CONCLAVE_EVENT_OUTPUT)
 #define CONCLAVE_EVENT_IS_MESSAGE(t) \
-  ((t) == CONCLAVE_EVENT_SEND || (t) == CONCLAVE_EVENT_RECV || (t) == CONCLAVE_EVENT_DROP || (t) == CONCLAVE_EVENT_LOST)
+  ((t) == CONCLAVE_EVENT_SEND || (t) == CONCLAVE_EVENT_RECV || (t) == CONCLAVE_EVENT_DROP || (t) == CONCLAVE_EVENT_LOST \
+   || (t) == CONCLAVE_EVENT_HELD)
 
 #define CONCLAVE_EVENT_FIELD(ret, name, expr, check)                    \
   static inline ret conclave_event_##name (const ConclaveEvent *e)      \
@@ -127,7 +132,7 @@ G_STATIC_ASSERT (sizeof (ConclaveEvent) == 56);
     return (ret) (expr);                                                \
   }
 
-/* send, recv, drop, lost */
+/* send, recv, drop, lost, held */
 CONCLAVE_EVENT_FIELD (guint32, kind,     e->s[0], CONCLAVE_EVENT_IS_MESSAGE (e->type))
 CONCLAVE_EVENT_FIELD (guint32, src,      e->s[1], CONCLAVE_EVENT_IS_MESSAGE (e->type))
 CONCLAVE_EVENT_FIELD (guint32, dst,      e->s[2], CONCLAVE_EVENT_IS_MESSAGE (e->type))

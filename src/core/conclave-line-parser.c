@@ -89,7 +89,8 @@ fields_for (ConclaveEventType type)
     case CONCLAVE_EVENT_SOCKET: return socket_fields;
     case CONCLAVE_EVENT_SEND:
     case CONCLAVE_EVENT_RECV:
-    case CONCLAVE_EVENT_DROP: return message_fields;
+    case CONCLAVE_EVENT_DROP:
+    case CONCLAVE_EVENT_HELD: return message_fields;
     case CONCLAVE_EVENT_LOST: return lost_fields;
     case CONCLAVE_EVENT_FORK: return fork_fields;
     case CONCLAVE_EVENT_REAP: return reap_fields;
@@ -227,6 +228,8 @@ store_string (ConclaveLineParser *self, ConclaveEvent *event, ConclaveLineSlot s
         event->flags |= CONCLAVE_EVENT_FLAG_UNHEARD;
       else if (str_eq (v, CONCLAVE_REASON_NOT_READ))
         event->flags |= CONCLAVE_EVENT_FLAG_NOT_READ;
+      else if (str_eq (v, CONCLAVE_REASON_HELD))
+        event->flags |= CONCLAVE_EVENT_FLAG_BY_HAND;
       return TRUE;
     case SLOT_LEVEL:
       if (str_eq (v, CONCLAVE_LEVEL_WARNING))

@@ -131,6 +131,8 @@ append_slot (GString *out, const ConclaveEvent *e, ConclaveIntern *intern, const
         g_string_append (out, (e->flags & CONCLAVE_EVENT_FLAG_UNHEARD) ? "\"" CONCLAVE_REASON_UNHEARD "\""
                               : (e->flags & CONCLAVE_EVENT_FLAG_NOT_READ) ? "\"" CONCLAVE_REASON_NOT_READ "\""
                               : "\"" CONCLAVE_REASON_LOST "\"");
+      else if (e->flags & CONCLAVE_EVENT_FLAG_BY_HAND)
+        g_string_append (out, "\"" CONCLAVE_REASON_HELD "\"");
       else
         g_string_append (out, (e->flags & CONCLAVE_EVENT_FLAG_ISOLATED) ? "\"" CONCLAVE_REASON_ISOLATED "\"" : "\"" CONCLAVE_REASON_FAULT "\"");
       return e->type == CONCLAVE_EVENT_DROP || e->type == CONCLAVE_EVENT_LOST;

@@ -130,6 +130,8 @@ struct _ConclaveMatcher {
   guint               in_flight_head;
   gint64              loss_timeout_ns;
   guint64             counts[CONCLAVE_MESSAGE_N_STATES];
+  GHashTable         *held;      /* guint64 key → guint count: held (step mode), in flight, never lost */
+  GHashTable         *held_at;   /* guint64 key mixed with the receiving proc → guint count */
 };
 
 static inline guint
@@ -162,6 +164,14 @@ queue_pop (GArray **queue)
   queue_remove (queue, 0, 1);
   return v;
 }
+
+/* conclave-matcher-held.c: messages a receiver holds (step mode). */
+void       _conclave_matcher_held_init      (ConclaveMatcher       *self);
+/* A HELD event, or a receive or a drop at the receiver that may end one. */
+void       _conclave_matcher_held_feed      (ConclaveMatcher       *self,
+                                             const ConclaveEvent   *e);
+gboolean   _conclave_matcher_key_is_held    (ConclaveMatcher       *self,
+                                             guint64                key);
 
 /* conclave-matcher-group.c: broadcast and multicast. */
 gboolean   _conclave_matcher_has_expired    (const ConclaveMessage *m);

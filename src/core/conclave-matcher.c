@@ -74,6 +74,7 @@ conclave_matcher_new (ConclaveEventStore *store)
   self->in_flight = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->keys = g_array_new (FALSE, FALSE, sizeof (KeyAge));
   self->loss_timeout_ns = 2 * G_TIME_SPAN_SECOND * 1000;
+  _conclave_matcher_held_init (self);
   return self;
 }
 
@@ -89,6 +90,8 @@ conclave_matcher_free (ConclaveMatcher *self)
   _conclave_matcher_streams_free (self->streams);
   g_array_unref (self->in_flight);
   g_array_unref (self->keys);
+  g_hash_table_unref (self->held);
+  g_hash_table_unref (self->held_at);
   g_free (self);
 }
 
@@ -381,6 +384,7 @@ conclave_matcher_feed (ConclaveMatcher *self, guint64 first, guint64 end)
         }
       if (e == NULL || e->key == 0)
         continue;
+      _conclave_matcher_held_feed (self, e);
       switch (e->type)
         {
         case CONCLAVE_EVENT_SEND: feed_send (self, e, i); changed++; break;
@@ -420,6 +424,12 @@ forget_old_keys (ConclaveMatcher *self, gint64 now_ns)
       w = g_hash_table_lookup (self->waiting, &age.key);
       if (w == NULL)
         continue;
+      if (_conclave_matcher_key_is_held (self, w->key))
+        {
+          /* a held broadcast's other receivers pair with it on release */
+          g_array_append_val (self->keys, ((KeyAge) { age.key, conclave_event_store_get_end (self->store) - 1 }));
+          continue;
+        }
       drop_retired (self, &w->sends);
       drop_retired (self, &w->recvs);
       if (_conclave_matcher_group_trim (w, now_ns - 2 * self->loss_timeout_ns) == 0 && w->sends == NULL && w->recvs == NULL)
@@ -468,6 +478,7 @@ guint
 conclave_matcher_expire (ConclaveMatcher *self, gint64 now_ns)
 {
   GArray *lost = g_array_new (FALSE, FALSE, sizeof (ConclaveEvent));
+  g_autoptr(GArray) held = g_array_new (FALSE, FALSE, sizeof (guint64));
   guint n;
 
   g_return_val_if_fail (self != NULL, 0);
@@ -485,6 +496,12 @@ conclave_matcher_expire (ConclaveMatcher *self, gint64 now_ns)
       self->in_flight_head++;
       if (m->state != CONCLAVE_MESSAGE_IN_FLIGHT)
         continue;
+      if (_conclave_matcher_key_is_held (self, m->key))
+        {
+          /* Held by the receiver: still in flight, looked at again later. */
+          g_array_append_val (held, mi);
+          continue;
+        }
       send = conclave_event_store_get (self->store, m->send_index);
       fate = fate_of (self, m, send);
       _conclave_matcher_set_state (self, m, fate, FALSE);
@@ -504,6 +521,7 @@ conclave_matcher_expire (ConclaveMatcher *self, gint64 now_ns)
       g_array_append_val (lost, event);
     }
   compact_in_flight (self);
+  g_array_append_vals (self->in_flight, held->data, held->len);
 
   forget_old_keys (self, now_ns);
   _conclave_matcher_streams_forget (self->streams, now_ns, self->loss_timeout_ns);

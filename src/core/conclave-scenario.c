@@ -33,6 +33,8 @@ static const char * const action_names[] = {
   [CONCLAVE_FAULT_HEAL] = "heal",
   [CONCLAVE_FAULT_DROP] = "drop",
   [CONCLAVE_FAULT_DELAY] = "delay",
+  [CONCLAVE_FAULT_HOLD] = "hold",
+  [CONCLAVE_FAULT_RELEASE] = "release",
 };
 
 /* The roles of conclave-node, and "exec" for any program (args = argv). */

@@ -29,6 +29,8 @@ typedef enum {
   CONCLAVE_FAULT_HEAL,
   CONCLAVE_FAULT_DROP,       /* value = probability */
   CONCLAVE_FAULT_DELAY,      /* value = ms */
+  CONCLAVE_FAULT_HOLD,       /* step mode: the node holds every arriving message */
+  CONCLAVE_FAULT_RELEASE,    /* it stops holding and delivers what it held */
 } ConclaveFaultAction;
 
 typedef struct {

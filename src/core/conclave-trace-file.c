@@ -109,7 +109,7 @@ process_for_line (ConclaveEventStore *store, ConclaveLineParser *parser, Conclav
 
   if (e->type == CONCLAVE_EVENT_HELLO)
     pid = (gint) e->len;
-  else if (e->type >= CONCLAVE_EVENT_SPAWN)
+  else if (e->type >= CONCLAVE_EVENT_SPAWN && e->type <= CONCLAVE_EVENT_OUTPUT)
     return 0;  /* the controller's own events */
   if (pid <= 0)
     return 0;

@@ -7,6 +7,7 @@
 #include "node-child.h"
 
 #include "conclave-report.h"
+#include "node-hold.h"
 #include "node-loop.h"
 #include "node-report.h"
 #include "node-roles.h"
@@ -66,6 +67,7 @@ run_child (pid_t parent, NodeChildMain child_main, gpointer data)
   reaped_func = NULL;
   creport_after_fork ();
   node_loop_after_fork ();
+  node_hold_after_fork ();
   exit (node_finish (child_main (data)));
 }
 

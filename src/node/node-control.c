@@ -9,6 +9,7 @@
 
 #include "conclave-command.h"
 #include "conclave-protocol.h"
+#include "node-hold.h"
 #include "node-loop.h"
 #include "node-report.h"
 
@@ -50,6 +51,7 @@ node_control_init (GError **error)
   faults.drop = 0.0;
   faults.delay_ms = 0;
   g_clear_pointer (&faults.isolate, g_strfreev);
+  node_hold_init ();
   if (env == NULL || *env == '\0')
     return TRUE;
   return parse_tempo (env, &tempo, error);
@@ -133,6 +135,8 @@ node_control_apply (const char *line, size_t len, GError **error)
     apply_tempo (&cmd);
   else if (cmd.type == CCOMMAND_POST && post_func != NULL)
     post_func (cmd.has_text ? cmd.text : NULL, post_data);
+  else if (cmd.type == CCOMMAND_HOLD || cmd.type == CCOMMAND_RELEASE)
+    node_hold_apply (&cmd);
   return TRUE;  /* unknown commands are ignored, as the protocol says */
 }
 
@@ -146,4 +150,10 @@ node_control_handle_line (const char *line, size_t len, void *unused)
       fprintf (stderr, "Ignored a bad command from the controller: %s\n", error->message);
       node_report_log (CONCLAVE_LEVEL_WARNING, "ignored a bad command: %s", error->message);
     }
+}
+
+void
+node_control_channel_closed (void)
+{
+  node_hold_lift ();
 }

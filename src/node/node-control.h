@@ -29,6 +29,9 @@ void     node_control_set_post_func (NodePostFunc func, gpointer data);
 /* Handles one command line (a creport_read_commands callback). */
 void     node_control_handle_line (const char *line, size_t len, void *unused);
 
+/* The controller went away: nothing stays held (step mode). */
+void     node_control_channel_closed (void);
+
 /* Applies one command line (len bytes); FALSE with error if it was
  * rejected, and then nothing changed. */
 gboolean node_control_apply (const char *line, size_t len, GError **error);

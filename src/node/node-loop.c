@@ -230,7 +230,8 @@ handle_control (short revents)
   if (revents & POLLOUT)
     creport_flush ();
   if (revents & (POLLIN | POLLHUP | POLLERR))
-    creport_read_commands (node_control_handle_line, NULL);
+    if (creport_read_commands (node_control_handle_line, NULL) < 0)
+      node_control_channel_closed ();
 }
 
 static void

@@ -10,6 +10,7 @@
 #include "conclave-protocol.h"
 #include "conclave-report.h"
 #include "node-control.h"
+#include "node-hold.h"
 #include "node-loop.h"
 #include "node-report.h"
 
@@ -183,6 +184,7 @@ node_net_close (NodeLink *link)
       mine = g_list_prepend (mine, l->data);
   for (GList *l = mine; l != NULL; l = l->next)
     node_loop_cancel (((Delayed *) l->data)->timer);
+  node_hold_forget_fd (link->fd);
   node_report_socket ("close", proto_name (link->proto), &link->local,
                       link->proto == NODE_PROTO_TCP ? &link->peer : NULL);
   close (link->fd);
@@ -191,7 +193,7 @@ node_net_close (NodeLink *link)
 
 /* ---- reporting ---- */
 
-typedef enum { REPORT_SEND, REPORT_RECV, REPORT_DROP } ReportWhat;
+typedef enum { REPORT_SEND, REPORT_RECV, REPORT_DROP, REPORT_HELD, REPORT_DROP_HELD } ReportWhat;
 
 /* `isolated`: only for a drop (a partition, else the drop probability). */
 static void
@@ -216,6 +218,10 @@ report_named (ReportWhat what, NodeProto proto, const char *src, const char *dst
     creport_send (&report);
   else if (what == REPORT_RECV)
     creport_recv (&report);
+  else if (what == REPORT_HELD)
+    creport_held (&report);
+  else if (what == REPORT_DROP_HELD)
+    creport_drop_held (&report);
   else
     creport_drop (&report, incoming, isolated);
 }
@@ -397,6 +403,23 @@ deliver (const NodeLink *link, const NodeWireMsg *msg, gsize len, NodeMsgFunc fu
   func (link, msg, data);
 }
 
+void
+node_net_deliver_wire (const NodeLink *link, const char *data, gsize len,
+                       NodeMsgFunc func, gpointer user_data)
+{
+  NodeWireMsg msg;
+
+  if (node_wire_parse (data, len, &msg))
+    deliver (link, &msg, wire_length (link, len), func, user_data);
+}
+
+void
+node_net_report_held (const NodeLink *link, const NodeWireMsg *msg, gsize len, gboolean dropped)
+{
+  report_message (dropped ? REPORT_DROP_HELD : REPORT_HELD, link, FALSE, msg,
+                  wire_length (link, len), 0, FALSE);
+}
+
 static void
 fire_receive (gpointer p)
 {
@@ -449,6 +472,11 @@ receive (const NodeLink *link, const char *data, gsize len, NodeMsgFunc func, gp
   if (node_control_should_drop ())
     {
       report_drop (link, FALSE, &msg, wire_length (link, len), FALSE);
+      return;
+    }
+  if (node_hold_on ())
+    {
+      node_hold_keep (link, data, len, func, user_data);
       return;
     }
   if (node_control_delay_ms () == 0)

@@ -76,6 +76,15 @@ gboolean node_net_unix_send  (int fd, const char *src, const char *dst,
 void     node_net_unix_read  (int fd, const char *src, const char *dst, int max,
                               NodeMsgFunc func, gpointer data);
 
+/* Step mode (node-hold): hands a held message (as it arrived on link) to
+ * func now, reported as received; reports one as held, or as dropped from
+ * the hold queue (`dropped`). `len` as it arrived (a TCP line without its
+ * newline). */
+void     node_net_deliver_wire (const NodeLink *link, const char *data, gsize len,
+                                NodeMsgFunc func, gpointer user_data);
+void     node_net_report_held  (const NodeLink *link, const NodeWireMsg *msg, gsize len,
+                                gboolean dropped);
+
 /* Quits the loop with `code` once every delayed outgoing message has left
  * (at once if none is waiting). */
 void     node_net_quit_when_sent (int code);

@@ -6,6 +6,7 @@
  *   conclave-run --node s1=exec:"python3 server.py --id 1" --leader-pattern 'leader is (?<leader>\d+)'
  *                --input c1=posts.txt --summary-json summary.json
  *   conclave-run --replay out.jsonl --summary-json summary.json
+ *   conclave-run --replay out.jsonl --export run.svg   (.pdf, .png, .shiviz)
  *
  * Runs a scenario (or a list of nodes) on the same core the window uses,
  * applies a fault schedule (or seeded chaos), writes a trace, and prints a
@@ -23,6 +24,8 @@
 #include "conclave-display-text.h"
 #include "conclave-group-stats.h"
 #include "conclave-replay.h"
+#include "conclave-run-export.h"
+#include "conclave-run-hold.h"
 #include "conclave-run-summary.h"
 #include "conclave-supervisor.h"
 
@@ -331,8 +334,12 @@ typedef struct {
   char             *summary_json;
   char             *replay;
   char             *network;
+  char             *export;
   double            tempo;
   gboolean          list;
+  gboolean          hold;
+  char             *release_every_text;
+  guint             release_every_ms;
   guint             duration_ms;
   guint64           seed;
   guint64           retention;
@@ -354,6 +361,8 @@ options_clear (Options *o)
   g_strfreev (o->inputs);
   g_free (o->summary_json);
   g_free (o->replay);
+  g_free (o->export);
+  g_free (o->release_every_text);
   g_clear_pointer (&o->scenario, conclave_scenario_unref);
   g_clear_pointer (&o->nodes, g_ptr_array_unref);
   g_clear_pointer (&o->faults, g_ptr_array_unref);
@@ -460,6 +469,10 @@ parse (Options *o, int *argc, char ***argv)
     { "replay", 0, 0, G_OPTION_ARG_FILENAME, &o->replay, "Run the core over a recorded trace (no processes) and summarise it", "FILE" },
     { "network", 0, 0, G_OPTION_ARG_STRING, &o->network,
       "loopback (default), or lan: every node its own host on a bridge, 10.77.0.0/24", "NETWORK" },
+    { "export", 0, 0, G_OPTION_ARG_FILENAME, &o->export, "Write the whole run's timeline to FILE.svg, .pdf or .png, or a ShiViz log to FILE.shiviz", "FILE" },
+    { "hold", 0, 0, G_OPTION_ARG_NONE, &o->hold, "Step mode: every node holds each message that arrives", NULL },
+    { "release-every", 0, 0, G_OPTION_ARG_STRING, &o->release_every_text,
+      "With --hold: deliver the oldest held message every TIME (500ms, 1s)", "TIME" },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &o->list, "List the built-in scenarios", NULL },
     { NULL }
   };
@@ -480,6 +493,10 @@ parse (Options *o, int *argc, char ***argv)
   if (o->duration_text && !parse_duration (o->duration_text, &o->duration_ms))
     return usage_error ((message = g_strdup_printf ("--duration %s: expected a time like 10s, 500ms or 2m",
                                                     o->duration_text)));
+  if (o->release_every_text && (!o->hold || !parse_duration (o->release_every_text, &o->release_every_ms)
+                                || o->release_every_ms == 0))
+    return usage_error ((message = g_strdup_printf ("--release-every %s: expected --hold and a time like 500ms or 1s",
+                                                    o->release_every_text)));
   if (o->chaos_seed && !g_ascii_string_to_unsigned (o->chaos_seed, 10, 0, G_MAXUINT32, &o->seed, NULL))
     return usage_error ((message = g_strdup_printf ("--chaos %s: expected a number from 0 to %u",
                                                     o->chaos_seed, G_MAXUINT32)));
@@ -490,6 +507,9 @@ parse (Options *o, int *argc, char ***argv)
   for (guint i = 0; o->inputs && o->inputs[i]; i++)
     if (strchr (o->inputs[i], '=') == NULL || o->inputs[i][0] == '=')
       return usage_error ((message = g_strdup_printf ("--input %s: expected NAME=FILE", o->inputs[i])));
+  if (o->export && !conclave_run_export_known (o->export))
+    return usage_error ((message = g_strdup_printf ("--export %s: expected a name ending in .svg, .pdf, .png or .shiviz",
+                                                    o->export)));
   if (o->replay && (*argc > 1 || o->node_specs || o->fault_specs || o->chaos_seed || o->inputs || o->trace))
     return usage_error ("--replay runs a recording: no scenario, --node, --fault, --chaos, --input or --trace");
   if (o->replay)
@@ -604,6 +624,8 @@ run_cluster (Run *run, Options *o)
     conclave_cluster_set_tempo (run->cluster, o->tempo);
   g_log_set_handler ("Conclave", G_LOG_LEVEL_MESSAGE, print_core_message, NULL);
   schedule_faults (run, o->faults);
+  if (o->hold)
+    conclave_run_hold_start (run->cluster, o->release_every_ms);
   g_print ("Control channel: %s\n", conclave_cluster_get_control_path (run->cluster));
   start_nodes (run, o);
   if (!run->start_failed)
@@ -656,10 +678,13 @@ report (Run *run, Options *o)
   if (run->chaos)
     g_print ("Chaos (seed %" G_GUINT64_FORMAT "): %u disruptions\n", o->seed, conclave_chaos_get_n_steps (run->chaos));
   g_clear_pointer (&run->chaos, conclave_chaos_free);
+  if (o->hold)
+    conclave_run_hold_print (run->cluster);
   violations = print_summary (&view, conclave_cluster_get_checker (run->cluster));
   if (any_node_failed (run->cluster))
     run->start_failed = TRUE;
-  if (o->summary_json && !conclave_run_write_summary_json (&view, o->summary_json, &error))
+  if ((o->summary_json && !conclave_run_write_summary_json (&view, o->summary_json, &error)) ||
+      (o->export && !conclave_run_export (&view, o->export, &error)))
     {
       g_printerr ("conclave-run: %s\n", error->message);
       run->start_failed = TRUE;
@@ -697,8 +722,9 @@ replay (Options *o)
     g_printerr ("conclave-run: the recording declared %u messages lost, the replay %u\n",
                 conclave_replay_get_recorded_losses (replay), conclave_replay_get_losses (replay));
   violations = print_summary (conclave_replay_get_view (replay), NULL);
-  if (o->summary_json &&
-      !conclave_run_write_summary_json (conclave_replay_get_view (replay), o->summary_json, &error))
+  if ((o->summary_json &&
+       !conclave_run_write_summary_json (conclave_replay_get_view (replay), o->summary_json, &error)) ||
+      (o->export && !conclave_run_export (conclave_replay_get_view (replay), o->export, &error)))
     {
       g_printerr ("conclave-run: %s\n", error->message);
       return 1;

@@ -8,6 +8,7 @@
 #include "trace-fault.h"
 
 #include "trace-addr.h"
+#include "trace-hold.h"
 #include "trace-report.h"
 #include "conclave-command.h"
 #include "conclave-protocol.h"
@@ -166,6 +167,8 @@ trace_fault_apply (const char *line, size_t len)
       trace_report_log (CONCLAVE_LEVEL_INFO, "faults: drop %.2f, delay %u ms, %d isolated",
                         cmd.drop, (unsigned) cmd.delay_ms, cmd.n_addrs);
     }
+  else if (cmd.type == CCOMMAND_HOLD || cmd.type == CCOMMAND_RELEASE)
+    trace_hold_apply (&cmd);
   pthread_mutex_unlock (&parse_lock);
   return ok;
 }
@@ -184,5 +187,13 @@ trace_fault_poll (void)
   if (now < __atomic_load_n (&next_poll_ns, __ATOMIC_RELAXED))
     return;
   __atomic_store_n (&next_poll_ns, now + POLL_INTERVAL_NS, __ATOMIC_RELAXED);
-  creport_read_commands (on_command, NULL);
+  trace_fault_poll_now ();
+}
+
+void
+trace_fault_poll_now (void)
+{
+  /* The controller went away: nothing held may wait for it. */
+  if (creport_read_commands (on_command, NULL) < 0)
+    trace_hold_lift ();
 }

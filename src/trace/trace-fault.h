@@ -18,6 +18,8 @@ typedef enum {
 
 /* Reads and applies waiting commands if it is time to look again. */
 void         trace_fault_poll  (void);
+/* Reads and applies waiting commands now. */
+void         trace_fault_poll_now (void);
 /* What becomes of one message to or from `peer` ("a.b.c.d:port"). */
 TraceVerdict trace_fault_judge (const char *peer);
 /* The added delay in ms (0: none). */

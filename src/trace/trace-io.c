@@ -13,11 +13,13 @@
 
 #include "trace-confine.h"
 #include "trace-fault.h"
+#include "trace-hold.h"
 #include "trace-report.h"
 #include "conclave-report.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -376,6 +378,67 @@ op_received (Op *op, ssize_t n, int flags)
     return op_finish (op, n_, error_);                                  \
   } while (0)
 
+/* ---- held receives (step mode) ------------------------------------------- */
+
+/* Copies a released datagram into the program's buffers as the kernel
+ * would: cut to fit (unless MSG_TRUNC asks for the real length), the
+ * source cut to the program's address buffer. Returns the call's result. */
+static ssize_t
+hand_over (TraceHeld *h, const struct iovec *iov, size_t iovcnt, int flags,
+           struct sockaddr *addr, socklen_t *addr_len, int *msg_flags)
+{
+  size_t done = 0;
+
+  for (size_t i = 0; i < iovcnt && done < h->len; i++)
+    {
+      size_t n = iov[i].iov_len < h->len - done ? iov[i].iov_len : h->len - done;
+
+      memcpy (iov[i].iov_base, h->data + done, n);
+      done += n;
+    }
+  if (addr != NULL && addr_len != NULL)
+    {
+      memcpy (addr, &h->from, h->from_len < *addr_len ? h->from_len : *addr_len);
+      *addr_len = h->from_len;
+    }
+  if (msg_flags != NULL)
+    *msg_flags = done < h->len ? MSG_TRUNC : 0;
+  free (h->data);
+  if (h->end)  /* a stream's end, held behind its last chunk */
+    return h->error != 0 ? (errno = h->error, -1) : 0;
+  return (flags & MSG_TRUNC) ? (ssize_t) h->len : (ssize_t) done;
+}
+
+/* A receive on a held datagram socket. 1 if it was answered (*result,
+ * errno set), 0 to take the ordinary path. */
+static int
+held_receive (Op *op, const struct iovec *iov, size_t iovcnt, int flags,
+              struct sockaddr *addr, socklen_t *addr_len, int *msg_flags, ssize_t *result)
+{
+  TraceHeld h;
+  int rc;
+
+  if (!op->active)
+    return 0;
+  trace_fault_poll ();  /* a hold sent on hello is read before the first receive */
+  if (!trace_hold_wanted (op->fd))
+    return 0;
+  op_before_wait (op);
+  rc = trace_hold_receive (op->fd, op->kind == TRACE_FD_TCP, iov_total (iov, iovcnt),
+                           !would_block (op->fd, flags), (flags & MSG_PEEK) != 0, &h);
+  if (rc == 0)
+    return 0;
+  *result = rc < 0 ? -1 : hand_over (&h, iov, iovcnt, flags, addr, addr_len, msg_flags);
+  return 1;
+}
+
+#define HELD_RECEIVE(op, iov, iovcnt, flags, addr, addr_len, msg_flags)                 \
+  do {                                                                                  \
+    ssize_t r_;                                                                         \
+    if (held_receive (op, iov, iovcnt, flags, addr, addr_len, msg_flags, &r_))          \
+      return op_finish (op, r_, errno);                                                 \
+  } while (0)
+
 /* The source address of a receive, for the report: the kernel always fills
  * our own buffer, and the program gets what it would have got, the address
  * cut to its buffer's size and the full length in *len (or nothing, if it
@@ -430,6 +493,7 @@ recvfrom (int fd, void *buf, size_t len, int flags, struct sockaddr *from, sockl
     return REAL (recvfrom) (fd, buf, len, flags, from, fromlen);
   source_init (&src, from, fromlen);
   op_payload (&op, &iov, 1, 0);
+  HELD_RECEIVE (&op, &iov, 1, flags, src.addr, src.len, NULL);
   TRACED_RECV (&op, flags, recvfrom_noting (&op, &src, buf, len, flags));
 }
 
@@ -443,6 +507,7 @@ recv (int fd, void *buf, size_t len, int flags)
   if (!op_begin (&op, fd, trace_fd_classify (fd)))
     return REAL (recv) (fd, buf, len, flags);
   op_payload (&op, &iov, 1, 0);
+  HELD_RECEIVE (&op, &iov, 1, flags, NULL, NULL, NULL);
   if (op.kind == TRACE_FD_TCP)
     TRACED_RECV (&op, flags, REAL (recv) (fd, buf, len, flags));
   /* recv is recvfrom without an address: ask for one to report it. */
@@ -460,6 +525,7 @@ read (int fd, void *buf, size_t len)
   if (!op_begin (&op, fd, trace_fd_kind (fd)))
     return REAL (read) (fd, buf, len);
   op_payload (&op, &iov, 1, 0);
+  HELD_RECEIVE (&op, &iov, 1, 0, NULL, NULL, NULL);
   if (op.kind == TRACE_FD_TCP)
     TRACED_RECV (&op, 0, REAL (read) (fd, buf, len));
   source_init (&src, NULL, NULL);
@@ -516,10 +582,18 @@ TRACE_EXPORT ssize_t
 recvmsg (int fd, struct msghdr *msg, int flags)
 {
   Op op;
+  ssize_t held;
 
   if (msg == NULL || !op_begin (&op, fd, trace_fd_classify (fd)))
     return REAL (recvmsg) (fd, msg, flags);
   op_payload (&op, msg->msg_iov, msg->msg_iovlen, 0);
+  if (held_receive (&op, msg->msg_iov, msg->msg_iovlen, flags, msg->msg_name,
+                    msg->msg_name ? &msg->msg_namelen : NULL, &msg->msg_flags, &held))
+    {
+      if (held >= 0)
+        msg->msg_controllen = 0;  /* no ancillary data comes with a held datagram */
+      return op_finish (&op, held, errno);
+    }
   TRACED_RECV (&op, flags, recvmsg_with_source (fd, msg, flags, &op));
 }
 

@@ -106,6 +106,27 @@ trace_report_drop (const TraceMsg *msg, int at_receiver, int isolated)
 }
 
 void
+trace_report_held (const TraceMsg *msg)
+{
+  char preview[CONCLAVE_PREVIEW_MAX];
+  CReportMsg m;
+
+  /* as a receive: a datagram by its hash, a TCP chunk by its offset */
+  to_report (msg, msg->off < 0, preview, &m);
+  creport_held (&m);
+}
+
+void
+trace_report_drop_held (const TraceMsg *msg)
+{
+  char preview[CONCLAVE_PREVIEW_MAX];
+  CReportMsg m;
+
+  to_report (msg, 1, preview, &m);
+  creport_drop_held (&m);
+}
+
+void
 trace_report_socket (const char *op, TraceFdKind kind, const char *local, const char *peer)
 {
   creport_socket (op, kind == TRACE_FD_TCP ? "tcp" : "udp", local ? local : "", peer);

@@ -31,6 +31,9 @@ void trace_report_recv    (const TraceMsg *msg);
 /* A fault ate it: at the receiver (else the sender), because of a
  * partition (else the drop probability). */
 void trace_report_drop    (const TraceMsg *msg, int at_receiver, int isolated);
+/* Step mode: a datagram waits in the hold queue; the teacher dropped one. */
+void trace_report_held    (const TraceMsg *msg);
+void trace_report_drop_held (const TraceMsg *msg);
 void trace_report_socket  (const char *op, TraceFdKind kind, const char *local, const char *peer);
 void trace_report_rewrite (const char *what, const char *from, const char *to);
 void trace_report_fork    (long child);

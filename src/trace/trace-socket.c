@@ -10,6 +10,7 @@
 
 #include "trace-confine.h"
 #include "trace-fault.h"
+#include "trace-hold.h"
 #include "trace-report.h"
 #include "conclave-report.h"
 
@@ -82,6 +83,7 @@ trace_start (void)
   inside = 1;
   read_command_line (program, sizeof program);
   creport_set_batching (1);
+  trace_hold_init ();
   creport_init ("exec", program);
   creport_flush ();
   inside = 0;
@@ -302,6 +304,8 @@ close (int fd)
   creport_fd_closing (fd);
   if (is_traced (kind))
     trace_fd_addrs (fd, &addrs);
+  if (kind == TRACE_FD_UDP)
+    trace_hold_forget_fd (fd);
   trace_fd_forget (fd);
   rc = REAL (close) (fd);
   saved = errno;
@@ -341,6 +345,7 @@ fork (void)
       /* The child: its own dice, its own connection, saying who its parent is. */
       inside = 0;
       trace_fault_after_fork ();
+      trace_hold_after_fork ();
       creport_after_fork ();
       creport_flush ();
     }

@@ -8,39 +8,7 @@
  * order, ties by arrival.
  */
 #include "conclave-causal.h"
-#include "matcher-fixture.h"
-
-#include <string.h>
-
-#define US (G_GINT64_CONSTANT (1000))
-
-static guint32
-proc (Fixture *f, gint pid)
-{
-  ConclaveProcessInfo *info = conclave_event_store_find_process (f->store, pid);
-
-  return (info ? info : conclave_event_store_add_process (f->store, pid))->index;
-}
-
-/* Appends one event and feeds the matcher; returns its index. */
-static guint64
-add (Fixture *f, ConclaveEventType type, gint pid, gint64 t_us, guint32 id)
-{
-  ConclaveIntern *intern = conclave_event_store_get_intern (f->store);
-  ConclaveEvent e = {
-    .type = type, .proc = proc (f, pid), .time_ns = t_us * US, .proto = CONCLAVE_PROTO_UDP,
-    .key = id ? ((guint64) 1 << 32) | id : 0,
-    .s = { conclave_intern_add (intern, "data"), conclave_intern_add (intern, "127.0.0.1:1"),
-           conclave_intern_add (intern, "127.0.0.1:2") },
-  };
-  guint64 index = conclave_event_store_get_end (f->store);
-
-  if (type == CONCLAVE_EVENT_LOG)
-    memset (e.s, 0, sizeof e.s);
-  conclave_event_store_append (f->store, &e, 1);
-  conclave_matcher_feed (f->matcher, index, index + 1);
-  return index;
-}
+#include "causal-fixture.h"
 
 /* The order as a list of store indices, checked against `expected`. */
 static void

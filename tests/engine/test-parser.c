@@ -149,7 +149,7 @@ check_process_accessors (Fixture *f, guint64 *seen)
 static void
 check_message_accessors (Fixture *f, guint64 *seen)
 {
-  const char *types[] = { "send", "recv", "drop" };
+  const char *types[] = { "send", "recv", "drop", "held" };
   ConclaveEvent b;
   const ConclaveEvent *e;
 
@@ -168,6 +168,12 @@ check_message_accessors (Fixture *f, guint64 *seen)
       g_assert_cmpuint (conclave_event_lamport (e), ==, 44);
       g_assert_cmpint (conclave_event_offset (e), ==, 55);
     }
+  /* a drop from the hold queue (step mode): reason held, at the receiver */
+  e = parsed (f, "{\"ev\":\"drop\",\"t\":1,\"proto\":\"udp\",\"src\":\"S\",\"dst\":\"D\",\"len\":3,"
+                 "\"id\":\"7:8\",\"dir\":\"recv\",\"reason\":\"held\"}", &b, seen);
+  g_assert_true (e->flags & CONCLAVE_EVENT_FLAG_BY_HAND);
+  g_assert_true (e->flags & CONCLAVE_EVENT_FLAG_DIR_RECV);
+  g_assert_false (e->flags & CONCLAVE_EVENT_FLAG_ISOLATED);
   e = parsed (f, "{\"ev\":\"lost\",\"t\":1,\"src\":\"S\",\"dst\":\"D\",\"kind\":\"K\",\"preview\":\"V\"}",
               &b, seen);
   g_assert_cmpstr (str (f, conclave_event_kind (e)), ==, "K");

@@ -155,6 +155,51 @@ test_limits (void)
   g_assert_cmpstr (cmd.text, ==, long_text);
 }
 
+static void
+test_hold_and_release (void)
+{
+  const char *error;
+
+  g_assert_true (parse ("{\"cmd\":\"hold\",\"on\":true}", &error));
+  g_assert_cmpint (cmd.type, ==, CCOMMAND_HOLD);
+  g_assert_true (cmd.on);
+  g_assert_true (parse ("{\"on\":false,\"cmd\":\"hold\"}", &error));
+  g_assert_false (cmd.on);
+
+  g_assert_true (parse ("{\"cmd\":\"release\",\"action\":\"duplicate\",\"id\":\"4242:17\"}", &error));
+  g_assert_cmpint (cmd.type, ==, CCOMMAND_RELEASE);
+  g_assert_cmpint (cmd.action, ==, CCOMMAND_RELEASE_DUPLICATE);
+  g_assert_true (cmd.has_id);
+  g_assert_cmpuint (cmd.id_pid, ==, 4242);
+  g_assert_cmpuint (cmd.id_n, ==, 17);
+  g_assert_false (cmd.has_hash);
+
+  g_assert_true (parse ("{\"cmd\":\"release\",\"action\":\"later\",\"hash\":\"00ff00ff00ff00fF\","
+                        "\"src\":\"127.0.0.1:4000\"}", &error));
+  g_assert_cmpint (cmd.action, ==, CCOMMAND_RELEASE_LATER);
+  g_assert_true (cmd.has_hash);
+  g_assert_cmphex (cmd.hash, ==, 0x00ff00ff00ff00ffULL);
+  g_assert_cmpstr (cmd.src, ==, "127.0.0.1:4000");
+
+  g_assert_true (parse ("{\"cmd\":\"release\",\"action\":\"deliver\",\"off\":1234,\"src\":\"127.0.0.1:5\"}", &error));
+  g_assert_true (cmd.has_off);
+  g_assert_cmpfloat (cmd.off, ==, 1234);
+  g_assert_false (parse ("{\"cmd\":\"release\",\"action\":\"deliver\",\"off\":-1}", &error));
+  g_assert_false (parse ("{\"cmd\":\"release\",\"action\":\"deliver\",\"off\":3,\"hash\":\"0000000000000001\"}", &error));
+
+  /* rejected whole: no on, not a boolean, unknown action, no key, both keys, bad id, bad hash */
+  g_assert_false (parse ("{\"cmd\":\"hold\"}", &error));
+  g_assert_false (parse ("{\"cmd\":\"hold\",\"on\":1}", &error));
+  g_assert_false (parse ("{\"cmd\":\"release\",\"action\":\"eat\",\"id\":\"1:2\"}", &error));
+  g_assert_false (parse ("{\"cmd\":\"release\",\"action\":\"drop\"}", &error));
+  g_assert_false (parse ("{\"cmd\":\"release\",\"action\":\"drop\",\"id\":\"1:2\",\"hash\":\"0000000000000001\"}", &error));
+  g_assert_false (parse ("{\"cmd\":\"release\",\"action\":\"drop\",\"id\":\"0:2\"}", &error));
+  g_assert_false (parse ("{\"cmd\":\"release\",\"action\":\"drop\",\"id\":\"12:x\"}", &error));
+  g_assert_false (parse ("{\"cmd\":\"release\",\"action\":\"drop\",\"hash\":\"00000000000000g1\"}", &error));
+  g_assert_nonnull (error);
+  g_assert_cmpint (cmd.type, ==, CCOMMAND_OTHER);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -164,5 +209,6 @@ main (int argc, char **argv)
   g_test_add_func ("/command/rejected", test_rejected);
   g_test_add_func ("/command/nul", test_nul);
   g_test_add_func ("/command/limits", test_limits);
+  g_test_add_func ("/command/hold-and-release", test_hold_and_release);
   return g_test_run ();
 }

@@ -320,17 +320,8 @@ static gboolean
 new_leader (gpointer data)
 {
   LeaderWait *w = data;
-  const char *names[] = { "s1", "s2", "s3" };
 
-  w->leader = NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      ConclaveNode *node = conclave_cluster_lookup (conclave_session_get_cluster (w->f->session), names[i]);
-
-      if (node != NULL && node != w->old && conclave_node_is_leader (node) &&
-          conclave_node_get_state (node) == CONCLAVE_NODE_RUNNING && conclave_node_get_term (node) > w->term)
-        w->leader = node;
-    }
+  w->leader = ui_test_find_new_leader (conclave_session_get_cluster (w->f->session), w->old, w->term);
   return w->leader != NULL;
 }
 

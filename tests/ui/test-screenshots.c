@@ -5,7 +5,7 @@
  * still has to look at them. */
 #include "config.h"
 
-#include "conclave-palette.h"
+#include "conclave-palette-widget.h"
 #include "conclave-render.h"
 #include "ui-test-utils.h"
 
@@ -162,7 +162,7 @@ test_unheard (Fixture       *f,
   conclave_window_show_view (f->window, "timeline");
   ui_test_run_for (800);
   texture = ui_test_screenshot (GTK_WIDGET (f->window), "unheard");
-  conclave_palette_get (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &red);
+  conclave_palette_get_gdk (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &red);
   conclave_render_inspect (texture, &red, 8, &n_colors, &n_red);
   g_test_message ("unheard: %u colours, %u pixels of alarm red", n_colors, n_red);
   g_assert_cmpuint (n_colors, >=, 40);

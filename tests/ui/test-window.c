@@ -13,7 +13,7 @@
 #include "conclave-event-format.h"
 #include "conclave-events-view.h"
 #include "conclave-inspector.h"
-#include "conclave-palette.h"
+#include "conclave-palette-widget.h"
 #include "conclave-render.h"
 #include "conclave-timeline.h"
 #include "ui-test-utils.h"
@@ -120,7 +120,7 @@ assert_drew_server (GtkWidget  *widget,
   g_assert_true (ui_test_wait (shown, widget, 3000));
   texture = conclave_render_widget (widget, NULL);
   g_assert_nonnull (texture);
-  conclave_palette_get (CONCLAVE_COLOR_SERVER, conclave_palette_is_dark (), &server);
+  conclave_palette_get_gdk (CONCLAVE_COLOR_SERVER, conclave_palette_is_dark (), &server);
   conclave_render_inspect (texture, &server, 6, &n_colors, &n_server);
   g_test_message ("%s: %u colours, %u server-coloured pixels", what, n_colors, n_server);
   g_assert_cmpuint (n_colors, >=, 20);
@@ -221,7 +221,7 @@ test_crash (Fixture       *f,
   /* Greyed out in the cluster view. */
   g_assert_true (ui_test_wait (shown, conclave_window_get_view_widget (f->window, "cluster"), 3000));
   texture = conclave_render_widget (conclave_window_get_view_widget (f->window, "cluster"), NULL);
-  conclave_palette_get (CONCLAVE_COLOR_CRASHED, conclave_palette_is_dark (), &crashed);
+  conclave_palette_get_gdk (CONCLAVE_COLOR_CRASHED, conclave_palette_is_dark (), &crashed);
   conclave_render_inspect (texture, &crashed, 6, NULL, &n_crashed);
   g_assert_cmpuint (n_crashed, >=, 1000);
 }
@@ -513,7 +513,7 @@ test_dropped (Fixture       *f,
 
   g_assert_true (ui_test_wait (shown, timeline, 3000));
   texture = conclave_render_widget (timeline, NULL);
-  conclave_palette_get (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &failed);
+  conclave_palette_get_gdk (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &failed);
   conclave_render_inspect (texture, &failed, 20, NULL, &n_failed);
   g_test_message ("%u dropped, %u red pixels on the timeline", n_dropped (f), n_failed);
   g_assert_cmpuint (n_failed, >=, 30);

@@ -272,3 +272,22 @@ ui_test_open_run_dialog (ConclaveApplication *app)
   g_assert_true (ui_test_wait (run_dialog_found, &found, 5000));
   return found;
 }
+
+ConclaveNode *
+ui_test_find_new_leader (ConclaveCluster *cluster,
+                         ConclaveNode    *old,
+                         guint64          term)
+{
+  const char *names[] = { "s1", "s2", "s3" };
+  ConclaveNode *leader = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      ConclaveNode *node = conclave_cluster_lookup (cluster, names[i]);
+
+      if (node != NULL && node != old && conclave_node_is_leader (node) &&
+          conclave_node_get_state (node) == CONCLAVE_NODE_RUNNING && conclave_node_get_term (node) > term)
+        leader = node;
+    }
+  return leader;
+}

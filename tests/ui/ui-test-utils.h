@@ -33,6 +33,11 @@ gboolean        ui_test_node_running (ConclaveCluster *cluster,
 /* Says, in test messages, what each node is doing and its last output:
  * for a failing wait. */
 void            ui_test_describe_nodes (ConclaveCluster *cluster);
+/* A running leader among s1, s2 and s3, other than `old`, in a term
+ * above `term`; NULL if there is none. */
+ConclaveNode   *ui_test_find_new_leader (ConclaveCluster *cluster,
+                                         ConclaveNode    *old,
+                                         guint64          term);
 /* Messages the matcher has seen delivered. */
 guint64         ui_test_n_delivered  (ConclaveCluster *cluster);
 

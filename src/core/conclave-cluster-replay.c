@@ -1,0 +1,328 @@
+/* conclave-cluster-replay.c — a cluster that shows a recording.
+ *
+ * Part of ConclaveCluster. A replay runs no process: the events of a
+ * recording (a trace loaded into a store, or the live cluster's own store
+ * when the teacher scrubs back) go through the path a live line takes —
+ * hello makes the process and its node, every event counts on the node
+ * models, the matcher pairs sends and receives, "changed" once per turn —
+ * and the controller's recorded events (spawn, exited, pause, output) set
+ * the node models as the supervisor's signals did live. Fed up to a chosen
+ * event, the cluster is the recording's state at that moment. Never reads
+ * a clock: a recorded loss expires the matcher at its own time.
+ */
+#include "config.h"
+
+#include "conclave-cluster-private.h"
+#include "conclave-protocol.h"
+
+#include <string.h>
+
+#define BATCH 4096
+
+void
+_conclave_cluster_replay_clear (ConclaveCluster *self)
+{
+  g_clear_object (&self->source);
+  g_clear_pointer (&self->strings, g_hash_table_unref);
+  g_clear_pointer (&self->pending, g_array_unref);
+}
+
+ConclaveCluster *
+conclave_cluster_new_replay (ConclaveEventStore *source,
+                             const char         *title,
+                             GError            **error)
+{
+  ConclaveCluster *self;
+
+  g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (source), NULL);
+
+  if ((self = conclave_cluster_new (error)) == NULL)
+    return NULL;
+  /* Its losses are the recording's, at the recording's times. */
+  g_clear_handle_id (&self->expire_id, g_source_remove);
+  self->replay = TRUE;
+  self->source = g_object_ref (source);
+  self->source_next = conclave_event_store_get_first (source);
+  self->strings = g_hash_table_new (NULL, NULL);
+  self->pending = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), BATCH);
+  self->last_expiry = G_MININT64;
+  _conclave_cluster_set_title (self, title);
+  return self;
+}
+
+gboolean
+conclave_cluster_is_replay (ConclaveCluster *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
+  return self->replay;
+}
+
+ConclaveEventStore *
+conclave_cluster_get_replay_source (ConclaveCluster *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+  return self->source;
+}
+
+guint64
+conclave_cluster_get_replay_position (ConclaveCluster *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), 0);
+  return self->source_next;
+}
+
+/* ---- from the source's strings and processes to ours ----------------------- */
+
+static guint32
+own_string (ConclaveCluster *self, guint32 id)
+{
+  gpointer ours;
+  const char *text;
+
+  if (id == 0)
+    return 0;
+  if (g_hash_table_lookup_extended (self->strings, GUINT_TO_POINTER (id), NULL, &ours))
+    return GPOINTER_TO_UINT (ours);
+  text = conclave_event_store_str (self->source, id);
+  ours = GUINT_TO_POINTER (text ? conclave_intern_add (conclave_event_store_get_intern (self->store), text) : 0);
+  g_hash_table_insert (self->strings, GUINT_TO_POINTER (id), ours);
+  return GPOINTER_TO_UINT (ours);
+}
+
+static void
+translate (ConclaveCluster *self, ConclaveEvent *e)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (e->s); i++)
+    e->s[i] = own_string (self, e->s[i]);
+  if (e->type == CONCLAVE_EVENT_STATE)
+    e->len = own_string (self, e->len);   /* why: a string id there */
+}
+
+/* The source's process number is the connection it spoke on: a recorded
+ * process says hello once, as a live one does on its connection. One
+ * whose hello the recording lost is introduced from its table entry. */
+static void
+introduce (ConclaveCluster *self, guint32 conn, gint64 time_ns)
+{
+  ConclaveProcessInfo *info = conclave_event_store_get_process (self->source, conn);
+  ConclaveEvent hello = { 0 };
+
+  if (info == NULL)
+    return;
+  hello.type = CONCLAVE_EVENT_HELLO;
+  hello.time_ns = time_ns;
+  hello.s[0] = own_string (self, info->role);
+  hello.s[1] = own_string (self, info->node);
+  hello.s[2] = own_string (self, info->program);
+  hello.len = (guint32) info->pid;
+  hello.num = info->ppid;
+  _conclave_cluster_handle_hello (self, &hello, conn);
+}
+
+static guint32
+own_proc (ConclaveCluster *self, guint32 conn)
+{
+  gpointer proc;
+
+  if (conn == 0 || !g_hash_table_lookup_extended (self->conn_proc, GUINT_TO_POINTER (conn), NULL, &proc))
+    return 0;
+  return GPOINTER_TO_UINT (proc);
+}
+
+/* ---- the controller's events ---------------------------------------------- */
+
+/* "…/conclave-node,group-server,--port,…": the role; a program's is exec. */
+static char *
+role_of (const char *argv)
+{
+  g_auto(GStrv) parts = g_strsplit (argv ? argv : "", ",", 3);
+  g_autofree char *program = parts[0] ? g_path_get_basename (parts[0]) : NULL;
+
+  if (program != NULL && g_str_equal (program, "conclave-node") && parts[1] != NULL)
+    return g_strdup (parts[1]);
+  return g_strdup ("exec");
+}
+
+static void
+spawned (ConclaveCluster *self, const ConclaveEvent *e)
+{
+  const char *name = conclave_event_store_str (self->store, e->s[0]);
+  const char *argv = conclave_event_store_str (self->store, e->s[2]);
+  ConclaveNode *node;
+
+  if (name == NULL)
+    return;
+  if ((node = conclave_cluster_lookup (self, name)) == NULL)
+    {
+      g_autofree char *role = role_of (argv);
+      g_auto(GStrv) args = g_strsplit (argv ? argv : "", ",", -1);
+      gboolean server = g_str_has_suffix (role, "server") || (g_str_equal (role, "exec") && name[0] == 's');
+
+      node = conclave_node_new (name, role, server ? CONCLAVE_NODE_KIND_SERVER : CONCLAVE_NODE_KIND_CLIENT);
+      conclave_node_set_argv (node, (const char * const *) args);
+      _conclave_cluster_add_top_level (self, node);
+    }
+  conclave_node_set_pid (node, (gint) e->len);
+  conclave_node_set_exit (node, 0, 0);
+  conclave_node_set_state (node, CONCLAVE_NODE_STARTING);
+}
+
+/* Live, a process's connection closes when it ends; the timeline ends
+ * its lifeline there. A recording has no connections: the end it
+ * records says it. */
+static void
+disconnect (ConclaveCluster *self, ConclaveNode *node)
+{
+  for (guint i = 1; i < self->procs->len; i++)
+    {
+      ConclaveNode *of = g_array_index (self->procs, ProcEntry, i).node;
+      ConclaveProcessInfo *info = conclave_event_store_get_process (self->store, i);
+
+      if (info != NULL && of != NULL && (of == node || conclave_node_get_parent (of) == node))
+        info->connected = FALSE;
+    }
+}
+
+static void
+exited (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
+{
+  /* An earlier process's end (the trace reader keeps no pid for it: 0). */
+  if (e->len != 0 && conclave_node_get_pid (node) != (gint) e->len)
+    return;
+  _conclave_cluster_node_ended (self, node, e->num, (gint) e->lc);
+  disconnect (self, node);
+  if (g_hash_table_remove (self->removing, conclave_node_get_name (node)))
+    _conclave_cluster_remove_now (self, node);
+}
+
+static void
+controller (ConclaveCluster *self, const ConclaveEvent *e)
+{
+  const char *name = conclave_event_store_str (self->store, e->s[0]);
+  ConclaveNode *node = name ? conclave_cluster_lookup (self, name) : NULL;
+  ConclaveNodeState state = node ? conclave_node_get_state (node) : CONCLAVE_NODE_EXITED;
+
+  if (e->type == CONCLAVE_EVENT_SPAWN)
+    spawned (self, e);
+  else if (node == NULL)
+    return;
+  else if (e->type == CONCLAVE_EVENT_EXITED)
+    exited (self, node, e);
+  else if (e->type == CONCLAVE_EVENT_PAUSE && state < CONCLAVE_NODE_EXITED)
+    conclave_node_set_state (node, CONCLAVE_NODE_PAUSED);
+  else if (e->type == CONCLAVE_EVENT_RESUME && state == CONCLAVE_NODE_PAUSED)
+    conclave_node_set_state (node, CONCLAVE_NODE_RUNNING);
+  else if (e->type == CONCLAVE_EVENT_REMOVE && state >= CONCLAVE_NODE_EXITED)
+    _conclave_cluster_remove_now (self, node);
+  else if (e->type == CONCLAVE_EVENT_REMOVE)
+    g_hash_table_add (self->removing, g_strdup (name));
+  else if (e->type == CONCLAVE_EVENT_OUTPUT)
+    conclave_node_append_output (node,
+                                 g_strcmp0 (conclave_event_store_str (self->store, e->s[1]), CONCLAVE_STREAM_STDERR) == 0
+                                 ? CONCLAVE_OUTPUT_STDERR : CONCLAVE_OUTPUT_STDOUT,
+                                 conclave_event_store_str (self->store, e->s[3]) ?: "");
+  _conclave_cluster_mark_dirty (self, node);
+}
+
+/* ---- feeding ---------------------------------------------------------------- */
+
+static void
+flush (ConclaveCluster *self)
+{
+  guint64 first = conclave_event_store_get_end (self->store);
+
+  if (self->pending->len == 0)
+    return;
+  conclave_event_store_append (self->store, (const ConclaveEvent *) (gpointer) self->pending->data,
+                               self->pending->len);
+  g_array_set_size (self->pending, 0);
+  _conclave_cluster_digest (self, first);
+}
+
+/* A recorded loss is a moment the live matcher expired messages: ours
+ * expires then too, and makes its own loss events (the recorded ones of
+ * that moment are their copies). */
+static void
+lost (ConclaveCluster *self, const ConclaveEvent *e)
+{
+  if (e->time_ns == self->last_expiry)
+    return;
+  self->last_expiry = e->time_ns;
+  flush (self);
+  _conclave_cluster_expire (self, e->time_ns);
+}
+
+/* A process's own events, as the live cluster's reader takes them. */
+static void
+process_event (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
+{
+  ConclaveNode *node;
+
+  if (conn != 0 && !g_hash_table_contains (self->conn_proc, GUINT_TO_POINTER (conn)))
+    {
+      if (e->type == CONCLAVE_EVENT_HELLO)
+        _conclave_cluster_handle_hello (self, e, conn);
+      else
+        introduce (self, conn, e->time_ns);
+    }
+  e->proc = own_proc (self, conn);
+  _conclave_cluster_take (self, e);
+  /* A child's own "exit" is the end a live connection's close tells. */
+  node = e->type == CONCLAVE_EVENT_EXIT ? conclave_cluster_node_for_proc (self, e->proc) : NULL;
+  if (node != NULL && conclave_node_get_kind (node) == CONCLAVE_NODE_KIND_CHILD)
+    _conclave_cluster_child_ended (self, node, e->num, 0);
+  if (e->type == CONCLAVE_EVENT_EXIT && e->proc != 0)
+    conclave_event_store_get_process (self->store, e->proc)->connected = FALSE;
+  else if (e->type == CONCLAVE_EVENT_REAP && (node = conclave_cluster_lookup_pid (self, conclave_event_reap_child (e))) != NULL &&
+           conclave_node_get_kind (node) == CONCLAVE_NODE_KIND_CHILD)
+    disconnect (self, node);
+}
+
+static void
+feed_one (ConclaveCluster *self, const ConclaveEvent *recorded)
+{
+  ConclaveEvent e = *recorded;
+
+  translate (self, &e);
+  if (e.type == CONCLAVE_EVENT_LOST)
+    {
+      lost (self, &e);
+      return;
+    }
+  /* The controller's own, and the checker's verdicts; everything else a
+   * process said (an ERROR too: a line of its that was malformed). */
+  if (CONCLAVE_EVENT_IS_CONTROLLER (e.type) || e.type == CONCLAVE_EVENT_VIOLATION)
+    {
+      e.proc = own_proc (self, recorded->proc);
+      if (e.type != CONCLAVE_EVENT_VIOLATION)
+        controller (self, &e);
+    }
+  else
+    process_event (self, &e, recorded->proc);
+  g_array_append_val (self->pending, e);
+  if (self->pending->len == BATCH)
+    flush (self);
+}
+
+guint64
+conclave_cluster_replay_to (ConclaveCluster *self,
+                            guint64          end)
+{
+  guint64 from;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), 0);
+  g_return_val_if_fail (self->replay, 0);
+
+  from = MAX (self->source_next, conclave_event_store_get_first (self->source));
+  end = MIN (end, conclave_event_store_get_end (self->source));
+  for (guint64 i = from; i < end; i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (self->source, i);
+
+      if (e != NULL)
+        feed_one (self, e);
+    }
+  flush (self);
+  self->source_next = MAX (self->source_next, end);
+  return end > from ? end - from : 0;
+}

@@ -1,0 +1,183 @@
+/* test-cluster-replay.c — a replay cluster (conclave_cluster_new_replay)
+ * fed a live cluster's store is that cluster: the same events in the same
+ * order with the same strings, the same messages, the same nodes with the
+ * same PIDs, states and counters, the forked children too; fed only up
+ * to a moment, it is the cluster as it was then (a crashed client still
+ * running before its crash). Real conclave-node processes, chapter 2.
+ */
+#include "conclave-cluster.h"
+
+#include <string.h>
+
+typedef gboolean (*Condition) (ConclaveCluster *cluster);
+
+static void
+wait_until (ConclaveCluster *cluster, Condition cond, double seconds, const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_TIME_SPAN_SECOND);
+
+  while (!cond (cluster))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out after %.1f s waiting for %s", seconds, what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static gboolean
+five_replies (ConclaveCluster *cluster)
+{
+  return conclave_matcher_count_state (conclave_cluster_get_matcher (cluster), CONCLAVE_MESSAGE_DELIVERED) >= 10;
+}
+
+static gboolean
+c1_crashed (ConclaveCluster *cluster)
+{
+  ConclaveNode *c1 = conclave_cluster_lookup (cluster, "c1");
+
+  return c1 != NULL && conclave_node_get_state (c1) == CONCLAVE_NODE_CRASHED;
+}
+
+/* c1's process, as the store knows it (NULL before it said hello). */
+static ConclaveProcessInfo *
+c1_process (ConclaveCluster *cluster)
+{
+  ConclaveNode *c1 = conclave_cluster_lookup (cluster, "c1");
+
+  return conclave_event_store_find_process (conclave_cluster_get_store (cluster), conclave_node_get_pid (c1));
+}
+
+static gboolean
+c1_disconnected (ConclaveCluster *cluster)
+{
+  return c1_crashed (cluster) && !c1_process (cluster)->connected;
+}
+
+static void
+assert_same_events (ConclaveEventStore *live, ConclaveEventStore *replay)
+{
+  guint64 r = 0, n = 0;
+
+  for (guint64 i = 0; i < conclave_event_store_get_end (live); i++)
+    {
+      const ConclaveEvent *a = conclave_event_store_get (live, i);
+      const ConclaveEvent *b;
+
+      if (a->type == CONCLAVE_EVENT_LOST)
+        continue;   /* the replay's matcher makes its own */
+      while ((b = conclave_event_store_get (replay, r++)) != NULL && b->type == CONCLAVE_EVENT_LOST)
+        ;
+      g_assert_nonnull (b);
+      g_assert_cmpint (b->type, ==, a->type);
+      g_assert_cmpint (b->time_ns, ==, a->time_ns);
+      for (guint s = 0; s < G_N_ELEMENTS (a->s); s++)
+        g_assert_cmpstr (conclave_event_store_str (replay, b->s[s]), ==, conclave_event_store_str (live, a->s[s]));
+      if (a->proc != 0)
+        g_assert_cmpint (conclave_event_store_get_process (replay, b->proc)->pid, ==,
+                         conclave_event_store_get_process (live, a->proc)->pid);
+      n++;
+    }
+  g_test_message ("%" G_GUINT64_FORMAT " events alike", n);
+  g_assert_cmpuint (n, >, 50);
+  /* Each process said as many lines, as many of them malformed. */
+  for (guint i = 1; i < conclave_event_store_get_n_processes (live); i++)
+    {
+      ConclaveProcessInfo *p = conclave_event_store_get_process (live, i);
+      ConclaveProcessInfo *q = conclave_event_store_find_process (replay, p->pid);
+
+      g_assert_nonnull (q);
+      g_assert_cmpuint (q->lines, ==, p->lines);
+      g_assert_cmpuint (q->errors, ==, p->errors);
+      g_assert_cmpint (q->ppid, ==, p->ppid);
+      g_assert_cmpint (q->first_ns, ==, p->first_ns);
+    }
+}
+
+static void
+assert_same_node (ConclaveNode *live, ConclaveNode *replay)
+{
+  const ConclaveNodeCounters *a = conclave_node_get_counters (live);
+  const ConclaveNodeCounters *b = conclave_node_get_counters (replay);
+
+  g_assert_nonnull (replay);
+  g_assert_cmpstr (conclave_node_get_role (replay), ==, conclave_node_get_role (live));
+  g_assert_cmpint (conclave_node_get_kind (replay), ==, conclave_node_get_kind (live));
+  g_assert_cmpint (conclave_node_get_pid (replay), ==, conclave_node_get_pid (live));
+  g_assert_cmpint (conclave_node_get_state (replay), ==, conclave_node_get_state (live));
+  g_assert_cmpuint (b->sent, ==, a->sent);
+  g_assert_cmpuint (b->received, ==, a->received);
+  g_assert_cmpuint (g_list_model_get_n_items (conclave_node_get_children (replay)), ==,
+                    g_list_model_get_n_items (conclave_node_get_children (live)));
+}
+
+/* The index of the CRASH event about c1. */
+static guint64
+crash_index (ConclaveEventStore *store)
+{
+  for (guint64 i = 0; i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+      if (e->type == CONCLAVE_EVENT_CRASH && g_strcmp0 (conclave_event_store_str (store, e->s[0]), "c1") == 0)
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_chapter_2 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConclaveScenario) scenario = conclave_scenario_lookup ("chapter-2", &error);
+  g_autoptr(ConclaveCluster) live = conclave_cluster_new (&error);
+  g_autoptr(ConclaveCluster) replay = NULL;
+  g_autoptr(ConclaveCluster) before = NULL;
+  ConclaveEventStore *store;
+  ConclaveMatcher *a, *b;
+
+  g_assert_no_error (error);
+  g_assert_true (conclave_cluster_start_scenario (live, scenario, &error));
+  conclave_cluster_set_tempo (live, 0.05);
+  wait_until (live, five_replies, 20, "replies");
+  g_assert_true (conclave_cluster_crash (live, "c1"));
+  wait_until (live, c1_disconnected, 10, "c1 to crash and its connection to close");
+  conclave_cluster_shutdown (live);
+  store = conclave_cluster_get_store (live);
+
+  replay = conclave_cluster_new_replay (store, "class.jsonl", &error);
+  g_assert_no_error (error);
+  g_assert_true (conclave_cluster_is_replay (replay));
+  g_assert_cmpuint (conclave_cluster_replay_to (replay, G_MAXUINT64), ==, conclave_event_store_get_end (store));
+  assert_same_events (store, conclave_cluster_get_store (replay));
+  a = conclave_cluster_get_matcher (live);
+  b = conclave_cluster_get_matcher (replay);
+  g_assert_cmpuint (conclave_matcher_count_state (b, CONCLAVE_MESSAGE_DELIVERED), ==,
+                    conclave_matcher_count_state (a, CONCLAVE_MESSAGE_DELIVERED));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (replay)), ==, g_list_model_get_n_items (G_LIST_MODEL (live)));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (live)); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (live), i);
+      assert_same_node (node, conclave_cluster_lookup (replay, conclave_node_get_name (node)));
+    }
+  /* Its lifeline ends where it crashed. */
+  g_assert_false (c1_process (replay)->connected);
+  /* A replay runs nothing: commands fail. */
+  g_assert_false (conclave_cluster_crash (replay, "s1"));
+
+  /* Up to the crash: c1 runs. */
+  before = conclave_cluster_new_replay (store, NULL, &error);
+  g_assert_no_error (error);
+  conclave_cluster_replay_to (before, crash_index (store));
+  g_assert_cmpint (conclave_node_get_state (conclave_cluster_lookup (before, "c1")), ==, CONCLAVE_NODE_RUNNING);
+  g_assert_true (c1_process (before)->connected);
+  g_assert_cmpuint (conclave_cluster_get_replay_position (before), ==, crash_index (store));
+  conclave_cluster_replay_to (before, G_MAXUINT64);
+  g_assert_cmpint (conclave_node_get_state (conclave_cluster_lookup (before, "c1")), ==, CONCLAVE_NODE_CRASHED);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cluster-replay/chapter-2", test_chapter_2);
+  return g_test_run ();
+}
