@@ -16,25 +16,6 @@
 #include "conclave-cluster-view-private.h"
 #include "conclave-palette-widget.h"
 
-/* A straight stroke of `width` from (x1, y1) to (x2, y2). */
-static void
-append_segment (GtkSnapshot   *snapshot,
-                double         x1,
-                double         y1,
-                double         x2,
-                double         y2,
-                double         width,
-                const GdkRGBA *color)
-{
-  double length = hypot (x2 - x1, y2 - y1);
-
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x1, y1));
-  gtk_snapshot_rotate (snapshot, atan2 (y2 - y1, x2 - x1) * 180 / G_PI);
-  gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (0, -width / 2, length, width));
-  gtk_snapshot_restore (snapshot);
-}
-
 /* The switch: a box with its name and address. */
 static void
 draw_switch (ConclaveClusterView   *self,
@@ -86,14 +67,16 @@ draw_cable (ConclaveClusterView *self,
   faint.alpha = 0.08;
   if (!cut)
     {
-      append_segment (snapshot, spot->x, spot->y, port_x, port_y, width, &cable);
+      _conclave_cluster_view_append_line (snapshot, spot->x, spot->y, port_x, port_y, width, &cable);
       return;
     }
   conclave_palette_get_gdk (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &failed);
-  append_segment (snapshot, spot->x, spot->y, mx, my, width, &cable);
-  append_segment (snapshot, mx, my, port_x, port_y, width, &faint);
-  append_segment (snapshot, mx - bar * cos (angle + G_PI / 2), my - bar * sin (angle + G_PI / 2),
-                  mx + bar * cos (angle + G_PI / 2), my + bar * sin (angle + G_PI / 2), 2 * width, &failed);
+  _conclave_cluster_view_append_line (snapshot, spot->x, spot->y, mx, my, width, &cable);
+  _conclave_cluster_view_append_line (snapshot, mx, my, port_x, port_y, width, &faint);
+  /* The cut: a short red bar across the cable, halfway. */
+  _conclave_cluster_view_append_line (snapshot, mx - bar * cos (angle + G_PI / 2), my - bar * sin (angle + G_PI / 2),
+                                      mx + bar * cos (angle + G_PI / 2), my + bar * sin (angle + G_PI / 2),
+                                      2 * width, &failed);
 }
 
 void
