@@ -322,7 +322,7 @@ test_isolate (void)
 
 /* A course project's group (tests/trace/course_peer.py: discovery by
  * broadcast and multicast, the highest id leads) without the trace
- * library, p3 isolated before it starts: split brain in their own words,
+ * library, p3 isolated before any starts: split brain in their own words,
  * p1 and p2 follow 2, p3 follows itself alone. */
 static void
 test_split_brain (void)
@@ -335,16 +335,18 @@ test_split_brain (void)
   for (guint id = 1; id <= 3; id++)
     {
       g_autofree char *name = g_strdup_printf ("p%u", id);
-      g_autofree char *number = g_strdup_printf ("%u", id);
-      const char *argv[] = { "/usr/bin/env", "-u", "LD_PRELOAD", PYTHON, script, "--id", number,
-                             "--rounds", "6", "--interval", "0.05", "--linger", "0.5", NULL };
+      /* Each starts on "go": p3 only once it is cut off. */
+      g_autofree char *command = g_strdup_printf ("read go && exec /usr/bin/env -u LD_PRELOAD " PYTHON " '%s' --id %u"
+                                                  " --rounds 6 --interval 0.05 --linger 0.5", script, id);
+      const char *argv[] = { "/bin/sh", "-c", command, NULL };
       g_autoptr(GError) error = NULL;
 
       g_assert_nonnull (conclave_cluster_add_program (cluster, name, argv, NULL, TRUE, &error));
       g_assert_no_error (error);
     }
-  /* Before python has even started: the cut is made at once. */
   g_assert_true (conclave_faults_isolate (conclave_cluster_get_faults (cluster), "p3"));
+  for (const char * const *name = (const char * const []) { "p1", "p2", "p3", NULL }; *name; name++)
+    g_assert_true (conclave_cluster_send_input (cluster, *name, "go", NULL));
   for (guint id = 1; id <= 3; id++)
     {
       g_autofree char *name = g_strdup_printf ("p%u", id);
