@@ -274,6 +274,19 @@ draw_name (ConclaveClusterView *self,
                    spot->x, spot->y - name_height / 2.0, &white);
 }
 
+/* On the LAN each node is a host: its address goes beside its role. */
+static char *
+host_role_line (ConclaveClusterView *self,
+                ConclaveNode        *node)
+{
+  ConclaveLan *lan = view_cluster (self) ? conclave_cluster_get_lan (view_cluster (self)) : NULL;
+  const char *address = lan ? conclave_lan_get_address (lan, conclave_node_get_name (node)) : NULL;
+  g_autofree char *role = role_line (node);
+
+  /* Translators: a node's role and its host's address on Conclave's LAN, "UDP server · 10.77.0.2" */
+  return address ? g_strdup_printf (_("%s · %s"), role, address) : g_steal_pointer (&role);
+}
+
 static void
 draw_labels (ConclaveClusterView *self,
              GtkSnapshot         *snapshot,
@@ -305,7 +318,7 @@ draw_labels (ConclaveClusterView *self,
   if (conclave_node_get_state (spot->node) != CONCLAVE_NODE_CRASHED)
     draw_name (self, snapshot, spot);
   append_centered (snapshot, self->layout, state, spot->x, spot->y + spot->r + 0.25 * line, fg);
-  role = role_line (spot->node);
+  role = host_role_line (self, spot->node);
   append_centered (snapshot, self->small_layout, role, spot->x, spot->y + spot->r + 1.25 * line, &dim);
   if (draw_why (self, snapshot, spot, spot->y + spot->r + 2.1 * line))
     draw_fault_line (self, snapshot, spot, spot->y + spot->r + 2.95 * line);

@@ -186,14 +186,14 @@ append_stroke (GtkSnapshot   *snapshot,
   gtk_snapshot_restore (snapshot);
 }
 
-static void
-append_line (GtkSnapshot   *snapshot,
-             double         x1,
-             double         y1,
-             double         x2,
-             double         y2,
-             double         width,
-             const GdkRGBA *color)
+void
+_conclave_cluster_view_append_line (GtkSnapshot   *snapshot,
+                                    double         x1,
+                                    double         y1,
+                                    double         x2,
+                                    double         y2,
+                                    double         width,
+                                    const GdkRGBA *color)
 {
   append_stroke (snapshot, x1, y1, x2, y2, width, color, FALSE);
 }
@@ -242,7 +242,7 @@ _conclave_cluster_view_draw_links (ConclaveClusterView *self,
           continue;
         }
       color.alpha = (self->presentation ? 0.3 : 0.14) + 0.3 * fresh;
-      append_line (snapshot, a->x, a->y, b->x, b->y, width, &color);
+      _conclave_cluster_view_append_line (snapshot, a->x, a->y, b->x, b->y, width, &color);
     }
 }
 
@@ -530,8 +530,8 @@ append_cross (GtkSnapshot   *snapshot,
               double         r,
               const GdkRGBA *color)
 {
-  append_line (snapshot, x - r, y - r, x + r, y + r, 2, color);
-  append_line (snapshot, x + r, y - r, x - r, y + r, 2, color);
+  _conclave_cluster_view_append_line (snapshot, x - r, y - r, x + r, y + r, 2, color);
+  _conclave_cluster_view_append_line (snapshot, x + r, y - r, x - r, y + r, 2, color);
 }
 
 double

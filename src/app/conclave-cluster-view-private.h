@@ -175,6 +175,17 @@ void                _conclave_cluster_view_forget_ended   (ConclaveClusterView *
 /* Sizes this frame: a message's dot and a link's width, in pixels. */
 double              _conclave_cluster_view_dot_radius     (ConclaveClusterView *self);
 double              _conclave_cluster_view_line_width     (ConclaveClusterView *self);
+/* A straight stroke of `width` from (x1, y1) to (x2, y2) (-messages.c). */
+void                _conclave_cluster_view_append_line    (GtkSnapshot         *snapshot,
+                                                           double               x1,
+                                                           double               y1,
+                                                           double               x2,
+                                                           double               y2,
+                                                           double               width,
+                                                           const GdkRGBA       *color);
+/* On Conclave's LAN: the switch and a cable to each host (-lan.c). */
+void                _conclave_cluster_view_draw_lan       (ConclaveClusterView *self,
+                                                           GtkSnapshot         *snapshot);
 /* How long a message's dot stays on the canvas at this timer scale. */
 gint64              _conclave_cluster_view_dot_life_ns    (const char          *kind,
                                                            double               scale);

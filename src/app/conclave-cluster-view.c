@@ -238,6 +238,7 @@ conclave_cluster_view_snapshot (GtkWidget   *widget,
     return;
   _conclave_cluster_view_layout (self);
   _conclave_cluster_view_draw_sides (self, snapshot);
+  _conclave_cluster_view_draw_lan (self, snapshot);
   _conclave_cluster_view_draw_links (self, snapshot, now_ns);
   _conclave_cluster_view_draw_nodes (self, snapshot, now_ns);
   _conclave_cluster_view_draw_timers (self, snapshot, now_ns);

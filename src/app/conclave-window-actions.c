@@ -188,8 +188,10 @@ _conclave_window_init_actions (ConclaveWindow *self)
   g_autoptr(GAction) layout = g_settings_create_action (self->settings, "timeline-layout");
   g_autoptr(GAction) election = _conclave_window_election_action_new (self);
   g_autoptr(GAction) unheard = g_settings_create_action (self->settings, "show-unheard");
+  g_autoptr(GAction) network = _conclave_window_network_action_new (self);
 
   g_action_map_add_action (G_ACTION_MAP (self), unheard);
+  g_action_map_add_action (G_ACTION_MAP (self), network);
   g_action_map_add_action (G_ACTION_MAP (self), layout);
   g_action_map_add_action (G_ACTION_MAP (self), election);
   _conclave_window_init_export (self);
@@ -288,6 +290,7 @@ _conclave_window_update_actions (ConclaveWindow *self)
   _conclave_window_update_card_actions (self);
   update_tempo_widgets (self);
   _conclave_window_update_group_actions (self);
+  _conclave_window_update_network (self);
   _conclave_window_update_export_actions (self);
 }
 

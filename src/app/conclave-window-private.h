@@ -90,5 +90,8 @@ gboolean _conclave_window_card_escape          (ConclaveWindow *self);
 void     _conclave_window_update_card_actions  (ConclaveWindow *self);
 /* win.election: the running election, or the choice for the next start. */
 GAction *_conclave_window_election_action_new (ConclaveWindow *self);
+/* win.network: "loopback" or "lan", the cluster's (conclave-window-network.c). */
+GAction *_conclave_window_network_action_new (ConclaveWindow *self);
+void _conclave_window_update_network     (ConclaveWindow *self);
 
 G_END_DECLS

@@ -13,6 +13,9 @@
 #define CONCLAVE_ENV_CONTROL "CONCLAVE_CONTROL"
 #define CONCLAVE_ENV_NODE    "CONCLAVE_NODE"
 #define CONCLAVE_ENV_TEMPO   "CONCLAVE_TEMPO"
+/* "lan" when every node is its own host (--network lan): the shim then
+ * reports but rewrites no address. */
+#define CONCLAVE_ENV_NETWORK "CONCLAVE_NETWORK"
 /* Where chapter 4 servers keep their term, vote and log across a restart. */
 #define CONCLAVE_ENV_STATE_DIR "CONCLAVE_STATE_DIR"
 /* The key chapter 4's group datagrams are authenticated with (random per

@@ -112,11 +112,14 @@ _conclave_cluster_spawn_node (ConclaveCluster *self, ConclaveNode *node, GError 
 {
   const char *name = conclave_node_get_name (node);
   g_auto(GStrv) env = NULL;
+  g_auto(GStrv) argv = NULL;
   gint pid;
 
   if (g_strcmp0 (conclave_node_get_role (node), "exec") == 0 && (env = traced_env (error)) == NULL)
     return FALSE;
-  pid = conclave_supervisor_spawn_with_env (self->supervisor, name, conclave_node_get_argv (node),
+  if ((argv = _conclave_cluster_host_argv (self, node, error)) == NULL)
+    return FALSE;
+  pid = conclave_supervisor_spawn_with_env (self->supervisor, name, (const char * const *) argv,
                                             g_hash_table_lookup (self->exec_cwd, name),
                                             (const char * const *) env, error);
   return pid > 0;

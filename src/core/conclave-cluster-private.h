@@ -8,6 +8,7 @@
 #include "conclave-checker.h"
 #include "conclave-keeper.h"
 #include "conclave-faults.h"
+#include "conclave-lan.h"
 #include "conclave-hold.h"
 #include "conclave-trace-file.h"
 
@@ -45,6 +46,7 @@ struct _ConclaveCluster {
   GHashTable            *exec_cwd;    /* name → working directory of a traced program */
   GHashTable            *addr_owner;  /* interned address → name of the top-level node that has it */
   ConclaveFaults        *faults;
+  ConclaveLan           *lan;         /* NULL on loopback */
   ConclaveHold          *hold;        /* step mode: who holds, what is held */
 
   double                 tempo;
@@ -91,6 +93,8 @@ void     _conclave_cluster_mark_dirty     (ConclaveCluster *self, ConclaveNode *
 void     _conclave_cluster_add_top_level  (ConclaveCluster *self, ConclaveNode *node);
 void     _conclave_cluster_remove_now     (ConclaveCluster *self, ConclaveNode *node);
 gboolean _conclave_cluster_spawn_node     (ConclaveCluster *self, ConclaveNode *node, GError **error);
+/* The node's argv, run inside its host in LAN mode (conclave-cluster-lan.c). */
+GStrv    _conclave_cluster_host_argv      (ConclaveCluster *self, ConclaveNode *node, GError **error);
 gboolean _conclave_cluster_signal_node    (ConclaveCluster *self, const char *name, ConclaveEventType type);
 void     _conclave_cluster_cancel_timers  (ConclaveCluster *self);
 void     _conclave_cluster_set_title      (ConclaveCluster *self, const char *title);

@@ -273,6 +273,10 @@ conclave_cluster_start_scenario (ConclaveCluster *self, ConclaveScenario *scenar
   if (self->nodes->len == 0 && !_conclave_cluster_ports_free (self->base_port))
     conclave_cluster_set_base_port (self, _conclave_cluster_choose_base_port ());
   conclave_cluster_clear (self);
+  /* A LAN scenario brings its LAN; any other runs on the network chosen. */
+  if (scenario->network == CONCLAVE_NETWORK_LAN &&
+      !conclave_cluster_set_network (self, CONCLAVE_NETWORK_LAN, error))
+    return FALSE;
   g_clear_pointer (&self->scenario, conclave_scenario_unref);
   self->scenario = conclave_scenario_ref (scenario);
   _conclave_cluster_set_title (self, scenario->title);
@@ -281,6 +285,11 @@ conclave_cluster_start_scenario (ConclaveCluster *self, ConclaveScenario *scenar
   if (scenario->leader_pattern != NULL &&
       !conclave_cluster_set_leader_pattern (self, scenario->leader_pattern, error))
     return FALSE;
+  /* Every node on its host before the first starts: each finds all the
+   * others by name from the beginning. */
+  for (guint i = 0; self->lan != NULL && i < scenario->nodes->len; i++)
+    conclave_lan_set_host (self->lan, ((ConclaveScenarioNode *) scenario->nodes->pdata[i])->name,
+                           ((ConclaveScenarioNode *) scenario->nodes->pdata[i])->host);
 
   for (guint i = 0; i < scenario->nodes->len; i++)
     {

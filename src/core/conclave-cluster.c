@@ -648,8 +648,9 @@ conclave_cluster_dispose (GObject *object)
     conclave_cluster_shutdown (self);
   g_clear_handle_id (&self->changed_id, g_source_remove);
   g_clear_handle_id (&self->expire_id, g_source_remove);
-  /* Before the control server removes the directory around it. */
+  /* Before the control server removes the directory around them. */
   _conclave_cluster_remove_state_dir (self);
+  g_clear_object (&self->lan);
   if (self->server)
     conclave_control_server_close (self->server);
   g_clear_object (&self->supervisor);

@@ -12,6 +12,7 @@
 #include "conclave-event-store.h"
 #include "conclave-checker.h"
 #include "conclave-faults.h"
+#include "conclave-lan.h"
 #include "conclave-hold.h"
 #include "conclave-matcher.h"
 #include "conclave-node.h"
@@ -117,6 +118,16 @@ ConclaveHold       *conclave_cluster_get_hold       (ConclaveCluster *self);
  * interned "127.0.0.1:10001", as a send's destination holds it) most
  * recently, or NULL. */
 ConclaveNode       *conclave_cluster_lookup_address (ConclaveCluster *self, guint32 address);
+
+/* Network: loopback (the default) or a LAN where every node is its own
+ * host (conclave-lan.h); changes only while no node runs, FALSE with
+ * error otherwise or where the kernel allows no LAN. */
+gboolean            conclave_cluster_set_network    (ConclaveCluster *self,
+                                                     ConclaveNetwork  network,
+                                                     GError         **error);
+ConclaveNetwork     conclave_cluster_get_network    (ConclaveCluster *self);
+/* The LAN in LAN mode (addresses of the hosts), else NULL. */
+ConclaveLan        *conclave_cluster_get_lan        (ConclaveCluster *self);
 
 /* Scenarios */
 gboolean            conclave_cluster_start_scenario (ConclaveCluster *self,

@@ -51,8 +51,8 @@ static const char * const special_targets[] = { "leader", "random-server", "all"
  * of their own (the lecture's scripts); {examples}: where those scripts are. */
 static const char * const known_placeholders[] = { "port", "group_port", "port2", "port3", "examples", NULL };
 
-static const char * const scenario_fields[] = { "id", "title", "description", "tempo", "leader_pattern", "nodes", "faults", NULL };
-static const char * const node_fields[] = { "name", "role", "args", "start_ms", NULL };
+static const char * const scenario_fields[] = { "id", "title", "description", "tempo", "leader_pattern", "network", "nodes", "faults", NULL };
+static const char * const node_fields[] = { "name", "role", "args", "start_ms", "host", NULL };
 static const char * const fault_fields[] = { "at_ms", "action", "target", "value", NULL };
 
 /* --- plain data ----------------------------------------------------------- */
@@ -63,6 +63,7 @@ scenario_node_free (ConclaveScenarioNode *node)
   g_free (node->name);
   g_free (node->role);
   g_strfreev (node->args);
+  g_free (node->host);
   g_free (node);
 }
 
@@ -325,7 +326,7 @@ load_node (ConclaveScenarioJson  *json,
 {
   g_autoptr(ConclaveScenarioNode) node = g_new0 (ConclaveScenarioNode, 1);
   g_autofree char *what = g_strdup_printf ("node %u", index + 1);
-  const char *name, *role;
+  const char *name, *role, *host;
 
   if (!_conclave_scenario_json_check_fields (json, object, node_fields, what, error) ||
       !_conclave_scenario_json_get_string (json, object, "name", what, TRUE, &name, error) ||
@@ -340,8 +341,14 @@ load_node (ConclaveScenarioJson  *json,
   node->name = g_strdup (name);
   node->role = g_strdup (role);
   if (!load_args (json, object, what, node, error) ||
-      !_conclave_scenario_json_get_ms (json, object, "start_ms", what, FALSE, &node->start_ms, error))
+      !_conclave_scenario_json_get_ms (json, object, "start_ms", what, FALSE, &node->start_ms, error) ||
+      !_conclave_scenario_json_get_string (json, object, "host", what, FALSE, &host, error))
     return FALSE;
+  if (host != NULL && !is_valid_name (host))
+    return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, object, "host"),
+                                         error, "host “%s” of %s is no name: a lower-case letter, then "
+                                         "letters, digits or '-'", host, what);
+  node->host = g_strdup (host);
 
   g_ptr_array_add (scenario->nodes, g_steal_pointer (&node));
   return TRUE;
@@ -469,7 +476,7 @@ load_header (ConclaveScenarioJson  *json,
              GError               **error)
 {
   const char *what = "the scenario";
-  const char *id, *title, *description, *pattern;
+  const char *id, *title, *description, *pattern, *network;
   gboolean has_tempo;
   g_autoptr(GRegex) regex = NULL;
 
@@ -479,12 +486,16 @@ load_header (ConclaveScenarioJson  *json,
       !_conclave_scenario_json_get_string (json, root, "description", what, FALSE, &description, error) ||
       !_conclave_scenario_json_get_number (json, root, "tempo", what, &scenario->tempo, &has_tempo, error) ||
       !_conclave_scenario_json_get_string (json, root, "leader_pattern", what, FALSE, &pattern, error) ||
+      !_conclave_scenario_json_get_string (json, root, "network", what, FALSE, &network, error) ||
       !check_header (json, scenario, root, id, title, has_tempo, error))
     return FALSE;
   if (pattern != NULL && *pattern != '\0' && (regex = g_regex_new (pattern, 0, 0, NULL)) == NULL)
     return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, root, "leader_pattern"),
                                          error, "leader_pattern “%s” is not a regular expression", pattern);
   scenario->leader_pattern = pattern != NULL && *pattern != '\0' ? g_strdup (pattern) : NULL;
+  if (network != NULL && !conclave_network_from_string (network, &scenario->network))
+    return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, root, "network"),
+                                         error, "network “%s” is neither “loopback” nor “lan”", network);
 
   scenario->id = g_strdup (id);
   scenario->title = g_strdup (title);

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include "conclave-lan.h"
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -37,6 +38,7 @@ typedef struct {
   char  *role;      /* conclave-node role, or "exec" */
   char **args;      /* may contain {port} and {group_port} */
   guint  start_ms;  /* started this long after the scenario */
+  char  *host;      /* "host": on the LAN, the host it shares with others; NULL: its own */
 } ConclaveScenarioNode;
 
 typedef struct {
@@ -53,6 +55,7 @@ typedef struct {
   char      *description;
   double     tempo;
   char      *leader_pattern;  /* "leader_pattern": a program's own leader line, NULL if none */
+  ConclaveNetwork network;    /* "network": "lan" makes every node its own host */
   GPtrArray *nodes;   /* ConclaveScenarioNode* */
   GPtrArray *faults;  /* ConclaveScenarioFault*, sorted by at_ms */
 } ConclaveScenario;

@@ -333,6 +333,7 @@ typedef struct {
   GStrv             inputs;
   char             *summary_json;
   char             *replay;
+  char             *network;
   char             *export;
   double            tempo;
   gboolean          list;
@@ -352,6 +353,7 @@ options_clear (Options *o)
 {
   g_free (o->duration_text);
   g_free (o->trace);
+  g_free (o->network);
   g_strfreev (o->node_specs);
   g_strfreev (o->fault_specs);
   g_free (o->chaos_seed);
@@ -465,6 +467,8 @@ parse (Options *o, int *argc, char ***argv)
     { "input", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &o->inputs, "Feed FILE's lines to NAME's stdin", "NAME=FILE" },
     { "summary-json", 0, 0, G_OPTION_ARG_FILENAME, &o->summary_json, "Write the summary to FILE as JSON", "FILE" },
     { "replay", 0, 0, G_OPTION_ARG_FILENAME, &o->replay, "Run the core over a recorded trace (no processes) and summarise it", "FILE" },
+    { "network", 0, 0, G_OPTION_ARG_STRING, &o->network,
+      "loopback (default), or lan: every node its own host on a bridge, 10.77.0.0/24", "NETWORK" },
     { "export", 0, 0, G_OPTION_ARG_FILENAME, &o->export, "Write the whole run's timeline to FILE.svg, .pdf or .png, or a ShiViz log to FILE.shiviz", "FILE" },
     { "hold", 0, 0, G_OPTION_ARG_NONE, &o->hold, "Step mode: every node holds each message that arrives", NULL },
     { "release-every", 0, 0, G_OPTION_ARG_STRING, &o->release_every_text,
@@ -498,6 +502,8 @@ parse (Options *o, int *argc, char ***argv)
                                                     o->chaos_seed, G_MAXUINT32)));
   if (o->leader_pattern && !check_pattern (o->leader_pattern, &message))
     return usage_error (message);
+  if (o->network && !conclave_network_from_string (o->network, &(ConclaveNetwork) { 0 }))
+    return usage_error ((message = g_strdup_printf ("--network %s: expected loopback or lan", o->network)));
   for (guint i = 0; o->inputs && o->inputs[i]; i++)
     if (strchr (o->inputs[i], '=') == NULL || o->inputs[i][0] == '=')
       return usage_error ((message = g_strdup_printf ("--input %s: expected NAME=FILE", o->inputs[i])));
@@ -575,13 +581,35 @@ start_nodes (Run *run, Options *o)
     feed_inputs (run, o);
 }
 
+/* On the LAN, where each node is: "LAN 10.77.0.0/24: s1 10.77.0.2, …". */
+static void
+print_hosts (ConclaveCluster *cluster)
+{
+  ConclaveLan *lan = conclave_cluster_get_lan (cluster);
+  g_autoptr(GString) line = g_string_new ("LAN 10.77.0.0/24 (bridge " CONCLAVE_LAN_BRIDGE_ADDRESS "):");
+
+  for (guint i = 0; lan != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (cluster)); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (cluster), i);
+      const char *address = conclave_lan_get_address (lan, conclave_node_get_name (node));
+
+      g_string_append_printf (line, "%s %s %s", i ? "," : "", conclave_node_get_name (node), address ? address : "-");
+    }
+  if (lan != NULL)
+    g_print ("%s\n", line->str);
+}
+
 /* -1 once it ran (or failed to start a node), else the exit status 1. */
 static int
 run_cluster (Run *run, Options *o)
 {
   g_autoptr(GError) error = NULL;
+  ConclaveNetwork network = CONCLAVE_NETWORK_LOOPBACK;
 
+  if (o->network)
+    conclave_network_from_string (o->network, &network);
   if ((run->cluster = conclave_cluster_new (&error)) == NULL ||
+      !conclave_cluster_set_network (run->cluster, network, &error) ||
       (o->trace && !conclave_cluster_start_trace (run->cluster, o->trace, &error)))
     {
       g_printerr ("conclave-run: %s\n", error->message);
@@ -606,6 +634,7 @@ run_cluster (Run *run, Options *o)
                o->scenario ? o->scenario->id : "nodes", o->duration_ms / 1000.0,
                conclave_cluster_get_tempo (run->cluster), conclave_cluster_get_base_port (run->cluster),
                conclave_cluster_get_base_port (run->cluster) + 1);
+      print_hosts (run->cluster);
       g_timeout_add (o->duration_ms, on_timeout, run);
       if (o->chaos_seed)
         run->chaos = conclave_chaos_new (run->cluster, (guint32) o->seed);

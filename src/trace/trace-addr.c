@@ -10,7 +10,10 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "conclave-protocol.h"
 
 #define MAX_BROADCASTS 16
 
@@ -19,6 +22,41 @@ static in_addr_t broadcasts[MAX_BROADCASTS];
 static int n_broadcasts;
 static in_addr_t locals[MAX_BROADCASTS];
 static int n_locals;
+
+static void load_broadcasts (void);
+
+int
+trace_addr_on_lan (void)
+{
+  static int lan = -1;
+
+  if (lan < 0)
+    {
+      const char *network = getenv (CONCLAVE_ENV_NETWORK);
+      lan = network != NULL && strcmp (network, "lan") == 0;
+    }
+  return lan;
+}
+
+/* What 0.0.0.0 is reported as (host order): 127.0.0.1, or on Conclave's
+ * LAN the host's own address, where the others reach it. */
+static uint32_t
+wildcard (void)
+{
+  static uint32_t own;
+
+  if (!trace_addr_on_lan ())
+    return INADDR_LOOPBACK;
+  if (own == 0)
+    {
+      pthread_once (&broadcasts_once, load_broadcasts);
+      own = INADDR_LOOPBACK;
+      for (int i = 0; i < n_locals && own == INADDR_LOOPBACK; i++)
+        if ((ntohl (locals[i]) >> 24) != 127)
+          own = ntohl (locals[i]);
+    }
+  return own;
+}
 
 static size_t
 put_uint (char *out, unsigned value)
@@ -41,7 +79,7 @@ format_v4 (uint32_t addr_be, uint16_t port_be, char *out)
   size_t o = 0;
 
   if (a == INADDR_ANY)
-    a = INADDR_LOOPBACK;
+    a = wildcard ();
   for (int shift = 24; shift >= 0; shift -= 8)
     {
       o += put_uint (out + o, (a >> shift) & 0xFF);

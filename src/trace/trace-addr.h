@@ -3,7 +3,9 @@
  * "a.b.c.d:port" for IPv4 (also for IPv4-mapped IPv6), "[v6]:port"
  * otherwise. The wildcard address becomes the loopback address: a server
  * bound to 0.0.0.0 is reached at 127.0.0.1, and sender and receiver must
- * name the same two ends for the controller to pair their messages.
+ * name the same two ends for the controller to pair their messages. On
+ * Conclave's LAN (CONCLAVE_NETWORK=lan) it becomes the host's own address
+ * instead, the one the other hosts send to.
  * Plain libc; never reports, never calls a wrapper.
  */
 #pragma once
@@ -31,6 +33,9 @@ int    trace_addr_is_broadcast (in_addr_t addr_be);
  * (192.168.1.255), which may not exist here. Meant for sockets that set
  * SO_BROADCAST and for bind. */
 int    trace_addr_looks_broadcast (in_addr_t addr_be);
+
+/* 1 when CONCLAVE_NETWORK=lan: every node its own host, nothing rewritten. */
+int    trace_addr_on_lan (void);
 
 /* 1 for 224.0.0.0/4. */
 int    trace_addr_is_multicast (in_addr_t addr_be);

@@ -79,7 +79,7 @@ trace_confine_bind (int fd, const struct sockaddr *addr, socklen_t len, TraceSoc
   char from_text[TRACE_ADDR_MAX];
   int saved = errno;
 
-  if (!trace_addr_ipv4 (addr, len, &v4) || !trace_addr_looks_broadcast (v4.sin_addr.s_addr))
+  if (trace_addr_on_lan () || !trace_addr_ipv4 (addr, len, &v4) || !trace_addr_looks_broadcast (v4.sin_addr.s_addr))
     {
       errno = saved;
       return addr;
@@ -101,7 +101,7 @@ trace_confine_dest (int fd, const struct sockaddr *to, socklen_t len, TraceSocka
   char from_text[TRACE_ADDR_MAX], to_text[TRACE_ADDR_MAX];
   int saved = errno;
 
-  if (!trace_addr_ipv4 (to, len, &v4))
+  if (trace_addr_on_lan () || !trace_addr_ipv4 (to, len, &v4))
     return to;
   if (trace_addr_is_multicast (v4.sin_addr.s_addr))
     {
@@ -203,7 +203,7 @@ trace_confine_sockopt (int fd, int level, int name, const void *value, socklen_t
 {
   static const int one = 1;
 
-  if (value == NULL || level != IPPROTO_IP)
+  if (value == NULL || level != IPPROTO_IP || trace_addr_on_lan ())
     return value;
   switch (name)
     {

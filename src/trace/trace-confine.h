@@ -7,7 +7,9 @@
  * So a classroom's programs find each other on one machine, even in a
  * sandbox that has only `lo`, and never flood the LAN. Each kind of
  * rewrite is reported once per socket. Applies whether or not a controller
- * is listening: it is a safety rule, not a report.
+ * is listening: it is a safety rule, not a report. With
+ * CONCLAVE_NETWORK=lan (every node its own host, --network lan) it
+ * rewrites nothing.
  */
 #pragma once
 

@@ -218,6 +218,8 @@ static const Bad bad_files[] = {
   { "drop without value", "{\"id\": \"x\", \"title\": \"T\",\n " NODES_OK ",\n \"faults\": [\n  {\"at_ms\": 1, \"action\": \"heal\"},\n  {\"at_ms\": 1, \"action\": \"drop\", \"target\": \"s1\"}]}\n", 5, "needs a value" },
   { "drop above 1", "{\"id\": \"x\", \"title\": \"T\",\n " NODES_OK ",\n \"faults\": [\n  {\"at_ms\": 1, \"action\": \"drop\", \"target\": \"s1\", \"value\": 1.5}]}\n", 4, "between 0 and 1" },
   { "value not a number", "{\"id\": \"x\", \"title\": \"T\",\n " NODES_OK ",\n \"faults\": [\n  {\"at_ms\": 1, \"action\": \"delay\", \"target\": \"s1\",\n   \"value\": \"fast\"}]}\n", 5, "must be a number" },
+  { "unknown network", "{\"id\": \"x\", \"title\": \"T\",\n " NODES_OK ",\n \"network\": \"wan\"}\n", 3, "network “wan”" },
+  { "bad host", "{\"id\": \"x\", \"title\": \"T\", \"nodes\": [\n {\"name\": \"s1\", \"role\": \"udp-server\",\n  \"host\": \"Host 1\"}]}\n", 3, "host “Host 1”" },
   { "value on crash", "{\"id\": \"x\", \"title\": \"T\",\n " NODES_OK ",\n \"faults\": [\n  {\"at_ms\": 1, \"action\": \"crash\", \"target\": \"s1\", \"value\": 1}]}\n", 4, "takes no value" },
 };
 

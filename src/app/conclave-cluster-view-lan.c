@@ -1,0 +1,125 @@
+/* conclave-cluster-view-lan.c — Conclave's LAN in the cluster view: the
+ * bridge drawn as a switch under the nodes, a cable from it to every
+ * host, cut (a red bar, the far half faint) where isolation or a
+ * partition put the host on a bridge of its own. Each node's address is
+ * in its role line (conclave-cluster-view-draw.c).
+ *
+ * Reads the cluster's LAN (the core owns addresses and segments); draws
+ * before the nodes, so a name or a crown is never covered. Never changes
+ * the network. Nothing is drawn on loopback.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "conclave-cluster-view-private.h"
+#include "conclave-palette-widget.h"
+
+/* The switch: a box with its name and address. */
+static void
+draw_switch (ConclaveClusterView   *self,
+             GtkSnapshot           *snapshot,
+             const graphene_rect_t *box,
+             const GdkRGBA         *fg)
+{
+  /* Translators: the LAN's bridge drawn as a network switch, with its address */
+  g_autofree char *label = g_strdup_printf (_("switch · %s"), CONCLAVE_LAN_BRIDGE_ADDRESS);
+  GdkRGBA fill = *fg, edge = *fg;
+  GskRoundedRect rounded;
+  int width, height;
+
+  fill.alpha = 0.10;
+  edge.alpha = 0.45;
+  gsk_rounded_rect_init_from_rect (&rounded, box, box->size.height / 4);
+  gtk_snapshot_append_border (snapshot, &rounded, (float[4]) { 1, 1, 1, 1 },
+                              (GdkRGBA[4]) { edge, edge, edge, edge });
+  gtk_snapshot_push_rounded_clip (snapshot, &rounded);
+  gtk_snapshot_append_color (snapshot, &fill, box);
+  gtk_snapshot_pop (snapshot);
+  pango_layout_set_text (self->small_layout, label, -1);
+  pango_layout_get_pixel_size (self->small_layout, &width, &height);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (box->origin.x + (box->size.width - width) / 2,
+                                                          box->origin.y + (box->size.height - height) / 2));
+  gtk_snapshot_append_layout (snapshot, self->small_layout, fg);
+  gtk_snapshot_restore (snapshot);
+}
+
+/* From the host to its port on the switch; cut halfway if it is on
+ * another bridge than the switch's. */
+static void
+draw_cable (ConclaveClusterView *self,
+            GtkSnapshot         *snapshot,
+            const ConclaveSpot  *spot,
+            double               port_x,
+            double               port_y,
+            gboolean             cut,
+            const GdkRGBA       *fg)
+{
+  double width = _conclave_cluster_view_line_width (self);
+  double mx = (spot->x + port_x) / 2, my = (spot->y + port_y) / 2;
+  double angle = atan2 (port_y - spot->y, port_x - spot->x);
+  double bar = 0.45 * self->line_height;
+  GdkRGBA cable = *fg, faint = *fg, failed;
+
+  cable.alpha = self->presentation ? 0.45 : 0.3;
+  faint.alpha = 0.08;
+  if (!cut)
+    {
+      _conclave_cluster_view_append_line (snapshot, spot->x, spot->y, port_x, port_y, width, &cable);
+      return;
+    }
+  conclave_palette_get_gdk (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &failed);
+  _conclave_cluster_view_append_line (snapshot, spot->x, spot->y, mx, my, width, &cable);
+  _conclave_cluster_view_append_line (snapshot, mx, my, port_x, port_y, width, &faint);
+  /* The cut: a short red bar across the cable, halfway. */
+  _conclave_cluster_view_append_line (snapshot, mx - bar * cos (angle + G_PI / 2), my - bar * sin (angle + G_PI / 2),
+                                      mx + bar * cos (angle + G_PI / 2), my + bar * sin (angle + G_PI / 2),
+                                      2 * width, &failed);
+}
+
+void
+_conclave_cluster_view_draw_lan (ConclaveClusterView *self,
+                                 GtkSnapshot         *snapshot)
+{
+  ConclaveLan *lan = view_cluster (self) ? conclave_cluster_get_lan (view_cluster (self)) : NULL;
+  g_autoptr(GPtrArray) hosts = g_ptr_array_new ();
+  double left = G_MAXDOUBLE, right = -G_MAXDOUBLE, mean_y = 0, line = self->line_height;
+  double cx;
+  graphene_rect_t box;
+  GdkRGBA fg;
+
+  if (lan == NULL)
+    return;
+  for (guint i = 0; i < self->spots->len; i++)
+    {
+      ConclaveSpot *spot = &g_array_index (self->spots, ConclaveSpot, i);
+
+      if (spot->kind == CONCLAVE_SPOT_CHILD ||
+          conclave_lan_get_address (lan, conclave_node_get_name (spot->node)) == NULL)
+        continue;
+      g_ptr_array_add (hosts, spot);
+      left = MIN (left, spot->x);
+      right = MAX (right, spot->x);
+      mean_y += spot->y;
+    }
+  if (hosts->len == 0)
+    return;
+  mean_y /= hosts->len;
+  conclave_palette_widget_fg_gdk (GTK_WIDGET (self), &fg);
+  /* Between the servers' and the clients' columns, or right of the one
+   * column there is: where the layout leaves room. */
+  cx = right - left > 16 * line ? (left + right) / 2 : right + 10 * line;
+  box = GRAPHENE_RECT_INIT (cx - 5 * line, mean_y - 0.8 * line, 10 * line, 1.6 * line);
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      const ConclaveSpot *spot = hosts->pdata[i];
+      const char *host = conclave_lan_get_host (lan, conclave_node_get_name (spot->node));
+      /* Into the side of the box that faces the host. */
+      double port_x = spot->x < cx ? box.origin.x : box.origin.x + box.size.width;
+
+      draw_cable (self, snapshot, spot, port_x, mean_y, conclave_lan_get_segment (lan, host) != 0, &fg);
+    }
+  draw_switch (self, snapshot, &box, &fg);
+}
