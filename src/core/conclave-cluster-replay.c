@@ -226,17 +226,23 @@ controller (ConclaveCluster *self, const ConclaveEvent *e)
 
 /* ---- feeding ---------------------------------------------------------------- */
 
+/* Live, the matcher forgets old keys at every expiry tick; a replay has
+ * no ticks between its recorded losses, so it forgets after each batch,
+ * at the batch's last moment (or a long class would keep every key). */
 static void
 flush (ConclaveCluster *self)
 {
   guint64 first = conclave_event_store_get_end (self->store);
+  gint64 last_ns;
 
   if (self->pending->len == 0)
     return;
+  last_ns = g_array_index (self->pending, ConclaveEvent, self->pending->len - 1).time_ns;
   conclave_event_store_append (self->store, (const ConclaveEvent *) (gpointer) self->pending->data,
                                self->pending->len);
   g_array_set_size (self->pending, 0);
   _conclave_cluster_digest (self, first);
+  conclave_matcher_tidy (self->matcher, last_ns);
 }
 
 /* A recorded loss is a moment the live matcher expired messages: ours

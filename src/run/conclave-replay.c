@@ -38,12 +38,18 @@ feed_models (ConclaveReplay *self)
   self->fed = end;
 }
 
+/* Between recorded losses the matcher forgets old keys after each batch,
+ * as the live one did at its expiry ticks. */
 static void
 flush (ConclaveReplay *self)
 {
+  gint64 last_ns = self->batch->len > 0 ? g_array_index (self->batch, ConclaveEvent, self->batch->len - 1).time_ns : 0;
+
   conclave_event_store_append (self->store, (ConclaveEvent *) (gpointer) self->batch->data, self->batch->len);
   g_array_set_size (self->batch, 0);
   feed_models (self);
+  if (last_ns != 0)
+    conclave_matcher_tidy (self->matcher, last_ns);
 }
 
 /* The recorded losses of one expiry share its moment: the first one
