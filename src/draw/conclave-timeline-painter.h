@@ -87,6 +87,7 @@ typedef struct {
   gboolean               presentation;
   gboolean               real_time;
   gboolean               show_unheard;
+  gboolean               scrubbed;      /* now is a past moment shown: a cursor with its time */
   gboolean               dark;
   ConclaveRgba           fg;            /* text and lines */
   double                 ns_per_px;     /* real-time zoom */
