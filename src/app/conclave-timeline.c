@@ -448,6 +448,13 @@ conclave_timeline_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (conclave_timeline_parent_class)->unmap (widget);
 }
 
+double
+conclave_timeline_get_cursor_x (ConclaveTimeline *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), -1);
+  return self->painter->cursor_x;
+}
+
 GStrv
 conclave_timeline_list_rows (ConclaveTimeline *self)
 {

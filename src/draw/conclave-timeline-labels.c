@@ -289,6 +289,7 @@ draw_cursor (ConclaveTimelineFrame *frame)
   if (frame->now > frame->t_end || frame->now < frame->t_start)
     return;
   x = round (_conclave_timeline_time_x (frame, frame->now));
+  frame->painter->cursor_x = x;
   conclave_draw_set_color (frame->cr, &frame->fg, 0.85);
   cairo_rectangle (frame->cr, x - 1, frame->y0, 2, frame->y1 - frame->y0);
   cairo_fill (frame->cr);
