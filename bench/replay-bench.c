@@ -8,7 +8,9 @@
  * times (mean, p95, worst) and resident bytes per event. Figures, not a
  * test:
  *
- *   ninja -C _build bench/replay-bench && _build/bench/replay-bench [EVENTS]
+ *   ninja -C _build bench/replay-bench && _build/bench/replay-bench [EVENTS [KEEP.jsonl.gz]]
+ *
+ * With KEEP the recording stays there (for `conclave-run --replay KEEP`).
  */
 #include "config.h"
 
@@ -207,7 +209,7 @@ main (int argc, char *argv[])
 {
   guint n_events = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 1000000;
   g_autofree char *dir = g_dir_make_tmp ("conclave-replay-bench-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "class.jsonl.gz", NULL);
+  g_autofree char *path = argc > 2 ? g_strdup (argv[2]) : g_build_filename (dir, "class.jsonl.gz", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(ConclaveEventStore) recording = conclave_event_store_new ();
   g_autoptr(ConclaveCluster) shown = NULL;
@@ -245,7 +247,8 @@ main (int argc, char *argv[])
   scrub (recording, &shown, "forward", forward);
   scrub (recording, &shown, "random", random_seek);
   g_print ("resident after scrubbing: %.1f bytes/event\n", (double) (rss_bytes () - rss_before) / n);
-  g_unlink (path);
+  if (argc <= 2)
+    g_unlink (path);
   g_rmdir (dir);
   return 0;
 }
