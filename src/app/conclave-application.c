@@ -175,7 +175,7 @@ save_trace_dialog (GSimpleAction *action, GVariant *parameter, gpointer user_dat
 static void
 open_trace (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  conclave_open_trace (session (user_data), g_variant_get_string (parameter, NULL));
+  conclave_open_trace_asking (main_window (user_data), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -381,7 +381,7 @@ conclave_application_open (GApplication  *app,
 
   gtk_window_present (conclave_application_get_window (self));
   if (path != NULL)
-    conclave_open_trace (self->session, path);
+    conclave_open_trace_asking (main_window (self), path);
   else if (n_files > 0)
     conclave_session_notice (self->session, _("Recordings can only be opened from local files"));
 }

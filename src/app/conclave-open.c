@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "conclave-open.h"
+#include "conclave-save.h"
 
 gboolean
 conclave_open_trace (ConclaveSession *session,
@@ -28,6 +29,26 @@ conclave_open_trace (ConclaveSession *session,
   return FALSE;
 }
 
+static void
+open_now (ConclaveWindow *window,
+          gpointer        path)
+{
+  conclave_open_trace (conclave_window_get_session (window), path);
+}
+
+void
+conclave_open_trace_asking (ConclaveWindow *window,
+                            const char     *path)
+{
+  g_return_if_fail (CONCLAVE_IS_WINDOW (window));
+  g_return_if_fail (path != NULL);
+
+  conclave_save_ask_before (window,
+                            _("This class ran for more than a minute. Unless it is saved, "
+                              "its recording is lost when another recording is opened."),
+                            open_now, g_strdup (path), g_free);
+}
+
 /* A file that is not on this machine (a phone, an FTP share) cannot be
  * read as a path. */
 static gboolean
@@ -42,7 +63,8 @@ open_file (ConclaveWindow *window,
       conclave_session_notice (session, _("Recordings can only be opened from local files"));
       return FALSE;
     }
-  return conclave_open_trace (session, path);
+  conclave_open_trace_asking (window, path);
+  return TRUE;
 }
 
 static void

@@ -18,6 +18,10 @@ G_BEGIN_DECLS
  * a notice saying why, when it cannot be read. */
 gboolean conclave_open_trace         (ConclaveSession *session,
                                       const char      *path);
+/* The same, once the teacher was asked whether to save an unsaved class
+ * of more than a minute (conclave_save_ask_before). */
+void     conclave_open_trace_asking  (ConclaveWindow  *window,
+                                      const char      *path);
 /* The file chooser for *Open…*. */
 void     conclave_open_choose        (ConclaveWindow  *window);
 /* A recording dropped onto the widget is opened. */

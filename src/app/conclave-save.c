@@ -121,6 +121,24 @@ close_soon (ConclaveWindow *window)
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_now, g_object_ref (window), g_object_unref);
 }
 
+/* What waits for the teacher's answer: run once the class was saved or
+ * discarded, never after Cancel. */
+typedef struct {
+  ConclaveSaveThen then;
+  gpointer         data;
+  GDestroyNotify   destroy;
+} Then;
+
+static void
+then_free (gpointer data)
+{
+  Then *then = data;
+
+  if (then->destroy != NULL)
+    then->destroy (then->data);
+  g_free (then);
+}
+
 static void
 on_chosen (GtkNativeDialog *dialog,
            int              response,
@@ -128,14 +146,14 @@ on_chosen (GtkNativeDialog *dialog,
 {
   g_autoptr(GFile) file = NULL;
   g_autofree char *path = NULL;
-  gboolean close_after = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "close-after"));
+  Then *then = g_object_get_data (G_OBJECT (dialog), "then");
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
   if (file != NULL && (path = g_file_get_path (file)) == NULL)
     conclave_session_notice (conclave_window_get_session (window), _("Recordings can only be saved to local files"));
-  if (path != NULL && conclave_save_trace (conclave_window_get_session (window), path) && close_after)
-    close_soon (window);
+  if (path != NULL && conclave_save_trace (conclave_window_get_session (window), path) && then != NULL)
+    then->then (window, then->data);
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
 }
@@ -150,9 +168,9 @@ suggested_name (ConclaveSession *session)
   return g_strdup_printf ("%s.jsonl.gz", scenario ? scenario->id : "conclave");
 }
 
-void
-conclave_save_choose (ConclaveWindow *window,
-                      gboolean        close_after)
+static void
+choose_then (ConclaveWindow *window,
+             Then           *then)
 {
   g_autofree char *name = suggested_name (conclave_window_get_session (window));
   GtkFileChooserNative *dialog;
@@ -162,38 +180,73 @@ conclave_save_choose (ConclaveWindow *window,
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
   add_filter (GTK_FILE_CHOOSER (dialog));
-  g_object_set_data (G_OBJECT (dialog), "close-after", GINT_TO_POINTER (close_after));
+  g_object_set_data_full (G_OBJECT (dialog), "then", then, then ? then_free : NULL);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_chosen), window, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
-/* ---- before closing ---------------------------------------------------------- */
+static void
+close_then (ConclaveWindow *window,
+            gpointer        data)
+{
+  g_object_set_data (G_OBJECT (window), DISCARDED, GINT_TO_POINTER (TRUE));
+  close_soon (window);
+}
+
+void
+conclave_save_choose (ConclaveWindow *window,
+                      gboolean        close_after)
+{
+  Then *then = NULL;
+
+  if (close_after)
+    {
+      then = g_new0 (Then, 1);
+      then->then = close_then;
+    }
+  choose_then (window, then);
+}
+
+/* ---- before the class on screen goes ------------------------------------------ */
 
 static void
 on_answer (AdwMessageDialog *dialog,
            const char       *response,
            ConclaveWindow   *window)
 {
+  Then *then = g_object_steal_data (G_OBJECT (dialog), "then");
+
+  if (then == NULL)
+    return;   /* answered already */
   if (g_str_equal (response, "save"))
-    conclave_save_choose (window, TRUE);
+    choose_then (window, g_steal_pointer (&then));
   else if (g_str_equal (response, "discard"))
-    {
-      g_object_set_data (G_OBJECT (window), DISCARDED, GINT_TO_POINTER (TRUE));
-      close_soon (window);
-    }
+    then->then (window, then->data);
+  g_clear_pointer (&then, then_free);
 }
 
 gboolean
-conclave_save_ask_on_close (ConclaveWindow *window)
+conclave_save_ask_before (ConclaveWindow   *window,
+                          const char       *body,
+                          ConclaveSaveThen  then,
+                          gpointer          data,
+                          GDestroyNotify    destroy)
 {
+  Then *waiting;
   GtkWidget *dialog;
 
-  if (g_object_get_data (G_OBJECT (window), DISCARDED) != NULL ||
-      !conclave_save_is_unsaved (conclave_window_get_session (window)))
-    return FALSE;
-  dialog = adw_message_dialog_new (GTK_WINDOW (window), _("Save the Recording?"),
-                                   _("This class ran for more than a minute. Unless it is saved, "
-                                     "its recording is lost when the window closes."));
+  g_return_val_if_fail (CONCLAVE_IS_WINDOW (window), FALSE);
+
+  if (!conclave_save_is_unsaved (conclave_window_get_session (window)))
+    {
+      then (window, data);
+      if (destroy != NULL)
+        destroy (data);
+      return FALSE;
+    }
+  waiting = g_new0 (Then, 1);
+  *waiting = (Then) { then, data, destroy };
+  dialog = adw_message_dialog_new (GTK_WINDOW (window), _("Save the Recording?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "discard", _("_Discard"),
@@ -205,7 +258,20 @@ conclave_save_ask_on_close (ConclaveWindow *window)
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "then", waiting, then_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_answer), window, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   return TRUE;
+}
+
+gboolean
+conclave_save_ask_on_close (ConclaveWindow *window)
+{
+  if (g_object_get_data (G_OBJECT (window), DISCARDED) != NULL ||
+      !conclave_save_is_unsaved (conclave_window_get_session (window)))
+    return FALSE;
+  return conclave_save_ask_before (window,
+                                   _("This class ran for more than a minute. Unless it is saved, "
+                                     "its recording is lost when the window closes."),
+                                   close_then, NULL, NULL);
 }

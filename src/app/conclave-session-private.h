@@ -44,6 +44,8 @@ struct _ConclaveSession
   char            *recording_problem; /* the first damaged line of it, NULL: none */
   ConclaveCluster *past;          /* live, scrubbed back: the live store replayed up to the cursor */
   gint64           cursor_ns;     /* the moment shown; G_MAXINT64: the present (live) */
+  guint64          live_violation;    /* the live banner's, kept while the past is shown */
+  guint            live_n_violations;
 };
 
 /* conclave-session.c */

@@ -177,6 +177,12 @@ replace_shown (ConclaveSession *self, guint64 end, GError **error)
 
   if (old != NULL)
     g_object_get (old, "title", &title, NULL);
+  /* Into the past of a live class: its banner waits for the present. */
+  if (self->recording == NULL && self->past == NULL)
+    {
+      self->live_violation = self->violation;
+      self->live_n_violations = self->n_violations;
+    }
   if ((cluster = conclave_cluster_new_replay (source (self), title, error)) == NULL)
     return FALSE;
   places = remember_places (self);
@@ -233,6 +239,10 @@ conclave_session_follow (ConclaveSession *self)
   selected = selected_name (self);
   _conclave_session_forget_picture (self);
   _conclave_session_leave_replay (self);
+  self->violation = self->live_violation;
+  self->n_violations = self->live_n_violations;
+  g_object_notify (G_OBJECT (self), "violation");
+  g_object_notify (G_OBJECT (self), "n-violations");
   set_story (self);
   _conclave_session_tell_cluster (self, old);
   /* Once the views look at the new cluster: its nodes, where they were. */

@@ -176,10 +176,20 @@ conclave_session_set_frame_clock (ConclaveSession *self,
 
 /* ---- the banner ---------------------------------------------------------- */
 
+/* The banner speaks of the cluster shown (its index is into that one's
+ * store); a live class's verdicts while its past is shown wait for the
+ * return to the present. */
 static void
-on_violation (ConclaveSession *self,
-              guint64          index)
+on_violation (ConclaveCluster *cluster,
+              guint64          index,
+              ConclaveSession *self)
 {
+  if (cluster != conclave_session_get_cluster (self))
+    {
+      self->live_violation = index;
+      self->live_n_violations++;
+      return;
+    }
   self->violation = index;
   self->n_violations++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIOLATION]);
@@ -375,8 +385,7 @@ _conclave_session_connect (ConclaveSession *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (cluster, "node-added", G_CALLBACK (on_node_added), self, 0);
   g_signal_connect_object (cluster, "node-removed", G_CALLBACK (on_node_removed), self, 0);
-  g_signal_connect_object (cluster, "violation", G_CALLBACK (on_violation), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (cluster, "violation", G_CALLBACK (on_violation), self, 0);
 }
 
 void
@@ -718,6 +727,7 @@ conclave_session_class_init (ConclaveSessionClass *klass)
 static void
 conclave_session_init (ConclaveSession *self)
 {
+  self->live_violation = G_MAXUINT64;
   self->violation = G_MAXUINT64;
   self->focused_event = G_MAXUINT64;
   self->cursor_ns = G_MAXINT64;

@@ -389,6 +389,7 @@ _conclave_timeline_prepare_painter (ConclaveTimeline *self)
   /* A child's row is its parent's. */
   painter->selected = parent ? parent : self->selected;
   painter->show_unheard = self->session == NULL || conclave_session_get_show_unheard (self->session);
+  painter->scrubbed = self->session != NULL && !conclave_session_is_following (self->session);
   painter->lit = _conclave_timeline_lit (self);
   painter->dark = conclave_palette_is_dark ();
   conclave_palette_widget_fg (GTK_WIDGET (self), &painter->fg);
@@ -445,6 +446,13 @@ conclave_timeline_unmap (GtkWidget *widget)
       self->tick_id = 0;
     }
   GTK_WIDGET_CLASS (conclave_timeline_parent_class)->unmap (widget);
+}
+
+double
+conclave_timeline_get_cursor_x (ConclaveTimeline *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_TIMELINE (self), -1);
+  return self->painter->cursor_x;
 }
 
 GStrv

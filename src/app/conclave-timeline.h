@@ -54,6 +54,9 @@ char    *conclave_timeline_describe_at   (ConclaveTimeline *self,
                                           double            x,
                                           double            y);
 
+/* For tests: where the last frame drew the moment shown while the session
+ * is scrubbed (a recording, or a live class's past); -1: not drawn. */
+double   conclave_timeline_get_cursor_x  (ConclaveTimeline *self);
 /* For tests: arrows of the last frame that point back in x (a receive
  * drawn left of its send). */
 guint    conclave_timeline_count_backward_arrows (ConclaveTimeline *self);

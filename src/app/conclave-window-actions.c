@@ -15,6 +15,7 @@
 #include "conclave-charts.h"
 #include "conclave-events-view.h"
 #include "conclave-run-dialog.h"
+#include "conclave-save.h"
 #include "conclave-step-actions.h"
 #include "conclave-tempo.h"
 #include "conclave-timeline.h"
@@ -103,13 +104,20 @@ remove_selected (GtkWidget *widget, const char *action, GVariant *parameter)
   selected_command (CONCLAVE_WINDOW (widget), CONCLAVE_SESSION_COMMAND_REMOVE);
 }
 
+/* Back to the welcome page with a clean picture. */
+static void
+new_class_now (ConclaveWindow *self, gpointer data)
+{
+  conclave_session_new_cluster (self->session);
+}
+
 static void
 new_class (GtkWidget *widget, const char *action, GVariant *parameter)
 {
-  ConclaveWindow *self = CONCLAVE_WINDOW (widget);
-
-  /* Back to the welcome page with a clean picture. */
-  conclave_session_new_cluster (self->session);
+  conclave_save_ask_before (CONCLAVE_WINDOW (widget),
+                            _("This class ran for more than a minute. Unless it is saved, "
+                              "its recording is lost when a new class starts."),
+                            new_class_now, NULL, NULL);
 }
 
 static void

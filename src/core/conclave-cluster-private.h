@@ -67,6 +67,7 @@ struct _ConclaveCluster {
   GHashTable            *strings;     /* source string id → ours */
   gint64                 last_expiry; /* the recorded loss moment already expired */
   GArray                *pending;     /* translated events not yet in the store */
+  GArray                *shifts;      /* Shift: where our index stops being the source's + a constant */
 };
 
 

@@ -19,12 +19,20 @@
 
 #define BATCH 4096
 
+/* From source index `from` on (to the next shift), ours is source + by:
+ * they part only where the recorded losses give way to our matcher's. */
+typedef struct {
+  guint64 from;
+  gint64  by;
+} Shift;
+
 void
 _conclave_cluster_replay_clear (ConclaveCluster *self)
 {
   g_clear_object (&self->source);
   g_clear_pointer (&self->strings, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_array_unref);
+  g_clear_pointer (&self->shifts, g_array_unref);
 }
 
 ConclaveCluster *
@@ -45,6 +53,7 @@ conclave_cluster_new_replay (ConclaveEventStore *source,
   self->source_next = conclave_event_store_get_first (source);
   self->strings = g_hash_table_new (NULL, NULL);
   self->pending = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), BATCH);
+  self->shifts = g_array_new (FALSE, FALSE, sizeof (Shift));
   self->last_expiry = G_MININT64;
   _conclave_cluster_set_title (self, title);
   return self;
@@ -226,17 +235,23 @@ controller (ConclaveCluster *self, const ConclaveEvent *e)
 
 /* ---- feeding ---------------------------------------------------------------- */
 
+/* Live, the matcher forgets old keys at every expiry tick; a replay has
+ * no ticks between its recorded losses, so it forgets after each batch,
+ * at the batch's last moment (or a long class would keep every key). */
 static void
 flush (ConclaveCluster *self)
 {
   guint64 first = conclave_event_store_get_end (self->store);
+  gint64 last_ns;
 
   if (self->pending->len == 0)
     return;
+  last_ns = g_array_index (self->pending, ConclaveEvent, self->pending->len - 1).time_ns;
   conclave_event_store_append (self->store, (const ConclaveEvent *) (gpointer) self->pending->data,
                                self->pending->len);
   g_array_set_size (self->pending, 0);
   _conclave_cluster_digest (self, first);
+  conclave_matcher_tidy (self->matcher, last_ns);
 }
 
 /* A recorded loss is a moment the live matcher expired messages: ours
@@ -278,8 +293,60 @@ process_event (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
     disconnect (self, node);
 }
 
+/* ---- source indices to ours ---------------------------------------------------- */
+
+static guint64
+own_next (ConclaveCluster *self)
+{
+  return conclave_event_store_get_end (self->store) + self->pending->len;
+}
+
 static void
-feed_one (ConclaveCluster *self, const ConclaveEvent *recorded)
+note_shift (ConclaveCluster *self, guint64 source_index)
+{
+  gint64 by = (gint64) own_next (self) - (gint64) source_index;
+
+  if (self->shifts->len == 0 || g_array_index (self->shifts, Shift, self->shifts->len - 1).by != by)
+    g_array_append_val (self->shifts, ((Shift) { source_index, by }));
+}
+
+guint64
+conclave_cluster_replay_own_index (ConclaveCluster *self,
+                                   guint64          source_index)
+{
+  guint lo = 0, hi;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), G_MAXUINT64);
+
+  if (!self->replay || source_index >= self->source_next || self->shifts->len == 0 ||
+      source_index < g_array_index (self->shifts, Shift, 0).from)
+    return G_MAXUINT64;
+  /* The last shift at or before it. */
+  hi = self->shifts->len;
+  while (hi - lo > 1)
+    {
+      guint mid = (lo + hi) / 2;
+      if (g_array_index (self->shifts, Shift, mid).from <= source_index)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return (guint64) ((gint64) source_index + g_array_index (self->shifts, Shift, lo).by);
+}
+
+/* A verdict's cause (its key) is an index of the store it was made in:
+ * ours is where that event went here. A trace file keeps no cause (0):
+ * the verdict itself is what there is to show. */
+static void
+own_cause (ConclaveCluster *self, ConclaveEvent *e, guint64 source_index)
+{
+  guint64 cause = e->key != 0 && e->key < source_index ? conclave_cluster_replay_own_index (self, e->key) : G_MAXUINT64;
+
+  e->key = cause != G_MAXUINT64 ? cause : own_next (self);
+}
+
+static void
+feed_one (ConclaveCluster *self, const ConclaveEvent *recorded, guint64 source_index)
 {
   ConclaveEvent e = *recorded;
 
@@ -289,6 +356,7 @@ feed_one (ConclaveCluster *self, const ConclaveEvent *recorded)
       lost (self, &e);
       return;
     }
+
   /* The controller's own, and the checker's verdicts; everything else a
    * process said (an ERROR too: a line of its that was malformed). */
   if (CONCLAVE_EVENT_IS_CONTROLLER (e.type) || e.type == CONCLAVE_EVENT_VIOLATION)
@@ -299,6 +367,9 @@ feed_one (ConclaveCluster *self, const ConclaveEvent *recorded)
     }
   else
     process_event (self, &e, recorded->proc);
+  if (e.type == CONCLAVE_EVENT_VIOLATION)
+    own_cause (self, &e, source_index);
+  note_shift (self, source_index);
   g_array_append_val (self->pending, e);
   if (self->pending->len == BATCH)
     flush (self);
@@ -320,7 +391,10 @@ conclave_cluster_replay_to (ConclaveCluster *self,
       const ConclaveEvent *e = conclave_event_store_get (self->source, i);
 
       if (e != NULL)
-        feed_one (self, e);
+        {
+          feed_one (self, e, i);
+          self->source_next = i + 1;
+        }
     }
   flush (self);
   self->source_next = MAX (self->source_next, end);

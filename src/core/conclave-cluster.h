@@ -175,6 +175,10 @@ guint64             conclave_cluster_replay_to      (ConclaveCluster *self,
                                                      guint64          end);
 /* The next source index to feed: everything before it was. */
 guint64             conclave_cluster_get_replay_position (ConclaveCluster *self);
+/* Where the source's event at source_index went in the replay's store
+ * (G_MAXUINT64: not fed yet); a recorded verdict's cause is told so. */
+guint64             conclave_cluster_replay_own_index (ConclaveCluster *self,
+                                                       guint64          source_index);
 
 /* Kills every process and waits until they ended (at most 2 s, running no
  * main loop: no other source runs meanwhile); "exited" is handled before it

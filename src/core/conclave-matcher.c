@@ -474,6 +474,33 @@ fate_flags (ConclaveMessageState fate)
          : fate == CONCLAVE_MESSAGE_NOT_READ ? CONCLAVE_EVENT_FLAG_NOT_READ : 0;
 }
 
+/* What an expiry forgets besides the messages it declares lost. */
+static void
+forget_old (ConclaveMatcher *self, gint64 now_ns)
+{
+  forget_old_keys (self, now_ns);
+  _conclave_matcher_streams_forget (self->streams, now_ns, self->loss_timeout_ns);
+  if (now_ns - self->trimmed_ns >= self->loss_timeout_ns)
+    {
+      _conclave_matcher_ports_trim (self->ports, now_ns - 4 * self->loss_timeout_ns);
+      self->trimmed_ns = now_ns;
+    }
+}
+
+void
+conclave_matcher_tidy (ConclaveMatcher *self, gint64 now_ns)
+{
+  g_return_if_fail (self != NULL);
+
+  /* The answered ones leave the head of the in-flight queue; the first
+   * one still in flight stays, however old: a loss is the recording's. */
+  while (self->in_flight_head < self->in_flight->len &&
+         _conclave_matcher_message_at (self, g_array_index (self->in_flight, guint64, self->in_flight_head))->state != CONCLAVE_MESSAGE_IN_FLIGHT)
+    self->in_flight_head++;
+  compact_in_flight (self);
+  forget_old (self, now_ns);
+}
+
 guint
 conclave_matcher_expire (ConclaveMatcher *self, gint64 now_ns)
 {
@@ -523,13 +550,7 @@ conclave_matcher_expire (ConclaveMatcher *self, gint64 now_ns)
   compact_in_flight (self);
   g_array_append_vals (self->in_flight, held->data, held->len);
 
-  forget_old_keys (self, now_ns);
-  _conclave_matcher_streams_forget (self->streams, now_ns, self->loss_timeout_ns);
-  if (now_ns - self->trimmed_ns >= self->loss_timeout_ns)
-    {
-      _conclave_matcher_ports_trim (self->ports, now_ns - 4 * self->loss_timeout_ns);
-      self->trimmed_ns = now_ns;
-    }
+  forget_old (self, now_ns);
   n = lost->len;
   /* The matcher is fed only sends, receives and drops: LOST events pass by. */
   conclave_event_store_append (self->store, (ConclaveEvent *) (gpointer) lost->data, n);

@@ -60,6 +60,11 @@ guint                  conclave_matcher_feed             (ConclaveMatcher    *se
  * NOT_READ). Returns how many. */
 guint                  conclave_matcher_expire           (ConclaveMatcher    *self,
                                                           gint64              now_ns);
+/* What an expiry forgets at now_ns (keys nothing waits on any more, quiet
+ * streams, old ports, answered messages), declaring nothing lost: for a
+ * replay, whose losses are the recording's, between them. */
+void                   conclave_matcher_tidy             (ConclaveMatcher    *self,
+                                                          gint64              now_ns);
 void                   conclave_matcher_set_loss_timeout (ConclaveMatcher    *self,
                                                           gint64              timeout_ns);
 /* Messages ever made (one past the newest index), and the oldest index the

@@ -515,6 +515,7 @@ conclave_timeline_painter_draw (ConclaveTimelinePainter *self,
   g_return_if_fail (cr != NULL);
 
   memset (&self->stats, 0, sizeof self->stats);
+  self->cursor_x = -1;
   if (self->store == NULL || width < 80)
     return;
   ensure_layouts (self);

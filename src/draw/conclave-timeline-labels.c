@@ -274,11 +274,46 @@ _conclave_timeline_draw_status (ConclaveTimelineFrame *frame,
   conclave_draw_layout (frame->cr, frame->painter->layout);
 }
 
+/* Scrubbed: the moment shown, a line in the foreground colour with its
+ * time from the first event ("1:02.5", as the scrubber says it) in a box
+ * at its top, in both layouts. Not drawn once scrolled past it. */
+static void
+draw_cursor (ConclaveTimelineFrame *frame)
+{
+  double seconds = MAX (frame->now - frame->painter->origin_ns, 0) / 1e9;
+  int minutes = (int) (seconds / 60);
+  char text[32];
+  double x, box_x;
+  int w, h;
+
+  if (frame->now > frame->t_end || frame->now < frame->t_start)
+    return;
+  x = round (_conclave_timeline_time_x (frame, frame->now));
+  frame->painter->cursor_x = x;
+  conclave_draw_set_color (frame->cr, &frame->fg, 0.85);
+  cairo_rectangle (frame->cr, x - 1, frame->y0, 2, frame->y1 - frame->y0);
+  cairo_fill (frame->cr);
+  g_snprintf (text, sizeof text, "%d:%04.1f", minutes, seconds - minutes * 60);
+  pango_layout_set_text (frame->painter->small_layout, text, -1);
+  pango_layout_get_pixel_size (frame->painter->small_layout, &w, &h);
+  box_x = CLAMP (x - w / 2.0 - 3, frame->x0, frame->x1 - w - 6);
+  cairo_rectangle (frame->cr, box_x, frame->y0, w + 6, h + 2);
+  cairo_fill (frame->cr);
+  conclave_draw_set_color (frame->cr, &(ConclaveRgba) { frame->dark ? 0 : 1, frame->dark ? 0 : 1, frame->dark ? 0 : 1, 1 }, 1);
+  cairo_move_to (frame->cr, box_x + 3, frame->y0 + 1);
+  conclave_draw_layout (frame->cr, frame->painter->small_layout);
+}
+
 void
 _conclave_timeline_draw_now (ConclaveTimelineFrame *frame)
 {
   double x;
 
+  if (frame->painter->scrubbed)
+    {
+      draw_cursor (frame);
+      return;
+    }
   /* A whole run ends where the recording does: no present to mark. */
   if (!frame->painter->real_time || frame->now > frame->t_end || frame->painter->fit_start > 0)
     return;

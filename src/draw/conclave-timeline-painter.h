@@ -87,6 +87,7 @@ typedef struct {
   gboolean               presentation;
   gboolean               real_time;
   gboolean               show_unheard;
+  gboolean               scrubbed;      /* now is a past moment shown: a cursor with its time */
   gboolean               dark;
   ConclaveRgba           fg;            /* text and lines */
   double                 ns_per_px;     /* real-time zoom */
@@ -114,6 +115,7 @@ typedef struct {
   GArray                *dimmed_events; /* guint64: marks veiled */
   gboolean               focus_drawn;   /* the focused event was in view, at focus_x */
   double                 focus_x;
+  double                 cursor_x;      /* where the scrubbed moment was drawn; -1: not drawn */
   double                 last_x0;       /* the plot's left and right edge */
   double                 last_x1;
   gint64                 last_t_end;

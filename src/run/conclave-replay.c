@@ -1,13 +1,15 @@
 /* conclave-replay.c — the core run over a recording (see conclave-replay.h).
  *
- * Events go into the store in batches, each batch fed to the matcher and
- * the leader intervals as the live cluster fed them. A recorded `lost`
- * marks a moment the live matcher expired messages: the replay flushes
- * what came before and lets its own matcher expire then, skipping the
- * recorded copies. Never starts a process, never writes a file.
+ * The trace is read into a store (the recording), then replayed by the
+ * core's replay cluster (conclave_cluster_new_replay), the one replay the
+ * window scrubs too: its store, matcher and leader intervals are what the
+ * summary reads. A recorded `lost` marks a moment the live matcher
+ * expired messages; the replay's matcher expires then and writes its own.
+ * Never starts a process, never writes the file.
  */
 #include "config.h"
 
+#include "conclave-cluster-models.h"
 #include "conclave-replay.h"
 
 #include <string.h>
@@ -15,13 +17,10 @@
 #define BATCH 4096
 
 struct _ConclaveReplay {
-  ConclaveEventStore  *store;
-  ConclaveMatcher     *matcher;
-  ConclaveLeaders     *leaders;
+  ConclaveEventStore  *recording;
+  ConclaveCluster     *cluster;
   ConclaveRunView      view;
   ConclaveTraceHeader  header;
-  GArray              *batch;
-  guint64              fed;       /* events the models have seen */
   guint                n_bad;
   char                *first_problem;
   guint                recorded_losses;
@@ -29,59 +28,41 @@ struct _ConclaveReplay {
 };
 
 static void
-feed_models (ConclaveReplay *self)
+read_all (ConclaveEventStore *store, ConclaveTraceReader *reader)
 {
-  guint64 end = conclave_event_store_get_end (self->store);
-
-  conclave_matcher_feed (self->matcher, self->fed, end);
-  conclave_leaders_feed (self->leaders, self->fed, end);
-  self->fed = end;
-}
-
-static void
-flush (ConclaveReplay *self)
-{
-  conclave_event_store_append (self->store, (ConclaveEvent *) (gpointer) self->batch->data, self->batch->len);
-  g_array_set_size (self->batch, 0);
-  feed_models (self);
-}
-
-/* The recorded losses of one expiry share its moment: the first one
- * makes the matcher expire, the others are its copies. */
-static void
-expire_at (ConclaveReplay *self, gint64 *last_expiry, const ConclaveEvent *lost)
-{
-  guint64 before;
-
-  self->recorded_losses++;
-  if (lost->time_ns == *last_expiry)
-    return;
-  *last_expiry = lost->time_ns;
-  flush (self);
-  before = conclave_event_store_get_end (self->store);
-  self->losses += conclave_matcher_expire (self->matcher, lost->time_ns);
-  if (conclave_event_store_get_end (self->store) > before)
-    feed_models (self);
-}
-
-static void
-read_all (ConclaveReplay *self, ConclaveTraceReader *reader)
-{
-  gint64 last_expiry = G_MININT64;
+  g_autoptr(GArray) batch = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), BATCH);
   ConclaveEvent e;
 
   while (conclave_trace_reader_next (reader, &e))
     {
-      if (e.type == CONCLAVE_EVENT_LOST)
+      g_array_append_val (batch, e);
+      if (batch->len == BATCH)
         {
-          expire_at (self, &last_expiry, &e);
-          continue;
+          conclave_event_store_append (store, (ConclaveEvent *) (gpointer) batch->data, batch->len);
+          g_array_set_size (batch, 0);
         }
-      g_array_append_val (self->batch, e);
-      if (self->batch->len == BATCH)
-        flush (self);
     }
-  flush (self);
+  conclave_event_store_append (store, (ConclaveEvent *) (gpointer) batch->data, batch->len);
+}
+
+static guint
+count_losses (ConclaveEventStore *store)
+{
+  guint n = 0;
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    n += conclave_event_store_get (store, i)->type == CONCLAVE_EVENT_LOST;
+  return n;
+}
+
+static void
+keep_header (ConclaveReplay *self, const ConclaveTraceHeader *header)
+{
+  self->header.format = header->format;
+  self->header.scenario = g_strdup (header->scenario);
+  self->header.election = g_strdup (header->election);
+  self->header.version = g_strdup (header->version);
+  self->header.tempo = header->tempo;
 }
 
 ConclaveReplay *
@@ -89,25 +70,27 @@ conclave_replay_new (const char *path, GError **error)
 {
   g_autoptr(ConclaveEventStore) store = conclave_event_store_new ();
   g_autoptr(ConclaveTraceReader) reader = conclave_trace_reader_new (store, path, error);
-  const ConclaveTraceHeader *header;
+  g_autofree char *title = g_path_get_basename (path);
+  ConclaveCluster *cluster;
   ConclaveReplay *self;
 
   if (reader == NULL)
     return NULL;
+  read_all (store, reader);
+  if ((cluster = conclave_cluster_new_replay (store, title, error)) == NULL)
+    return NULL;
   self = g_new0 (ConclaveReplay, 1);
-  self->store = g_steal_pointer (&store);
-  self->matcher = conclave_matcher_new (self->store);
-  self->leaders = conclave_leaders_new (self->store);
-  self->batch = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), BATCH);
-  read_all (self, reader);
+  self->recording = g_steal_pointer (&store);
+  self->cluster = cluster;
   conclave_trace_reader_finish (reader, &self->n_bad, &self->first_problem);
-  header = conclave_trace_reader_get_header (reader);
-  self->header.format = header->format;
-  self->header.scenario = g_strdup (header->scenario);
-  self->header.election = g_strdup (header->election);
-  self->header.version = g_strdup (header->version);
-  self->header.tempo = header->tempo;
-  self->view = (ConclaveRunView) { self->store, self->matcher, self->leaders, NULL };
+  keep_header (self, conclave_trace_reader_get_header (reader));
+  conclave_cluster_replay_to (cluster, G_MAXUINT64);
+  self->recorded_losses = count_losses (self->recording);
+  self->losses = count_losses (conclave_cluster_get_store (cluster));
+  /* How each process ended is read from the events (cluster NULL): the
+   * runner's kills at its shutdown came after the live summary. */
+  self->view = (ConclaveRunView) { conclave_cluster_get_store (cluster), conclave_cluster_get_matcher (cluster),
+                                   conclave_cluster_get_leaders (cluster), NULL };
   return self;
 }
 
@@ -116,10 +99,8 @@ conclave_replay_free (ConclaveReplay *self)
 {
   if (self == NULL)
     return;
-  conclave_leaders_free (self->leaders);
-  conclave_matcher_free (self->matcher);
-  g_object_unref (self->store);
-  g_array_unref (self->batch);
+  g_object_unref (self->cluster);
+  g_object_unref (self->recording);
   conclave_trace_header_clear (&self->header);
   g_free (self->first_problem);
   g_free (self);

@@ -1,10 +1,11 @@
 /* conclave-replay.h — the core run over a recording, for
  * `conclave-run --replay FILE`.
  *
- * A trace is read event by event into a fresh store whose matcher and
- * leader intervals are fed as the live cluster fed them; where the live
- * matcher declared messages lost (the recorded `lost` events), the replay's
- * matcher is asked to expire at that moment and writes its own `lost`
+ * A trace is read into a store and replayed by the core's replay cluster
+ * (conclave_cluster_new_replay, the replay the window shows): its matcher
+ * and leader intervals are fed as the live cluster fed them; where the
+ * live matcher declared messages lost (the recorded `lost` events), the
+ * replay's matcher expires at that moment and writes its own `lost`
  * events instead, so every count is the core's answer, not a copy of the
  * file's. Starts no process; never writes the file.
  */

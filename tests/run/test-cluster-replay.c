@@ -4,6 +4,9 @@
  * same PIDs, states and counters, the forked children too; fed only up
  * to a moment, it is the cluster as it was then (a crashed client still
  * running before its crash). Real conclave-node processes, chapter 2.
+ * Where the replay's matcher declares more losses than were recorded, its
+ * indices part from the source's: every event is still found where it
+ * went, and a verdict's cause points at the same event.
  */
 #include "conclave-cluster.h"
 
@@ -174,10 +177,93 @@ test_chapter_2 (void)
   g_assert_cmpint (conclave_node_get_state (conclave_cluster_lookup (before, "c1")), ==, CONCLAVE_NODE_CRASHED);
 }
 
+#define SEC (G_GINT64_CONSTANT (1000000000))
+
+/* Two sends never received, one loss recorded at 10 s (our matcher
+ * declares both), then a state (the cause) and its verdict, and a verdict
+ * from a file (no cause). */
+static ConclaveEventStore *
+source_with_losses (guint64 *cause)
+{
+  ConclaveEventStore *store = conclave_event_store_new ();
+  ConclaveIntern *intern = conclave_event_store_get_intern (store);
+  ConclaveProcessInfo *info = conclave_event_store_add_process (store, 4242);
+  guint32 role = conclave_intern_add (intern, "group-server"), node = conclave_intern_add (intern, "s1");
+  guint32 kind = conclave_intern_add (intern, "heartbeat"), addr = conclave_intern_add (intern, "127.0.0.1:7001");
+  ConclaveEvent events[] = {
+    { .type = CONCLAVE_EVENT_HELLO, .time_ns = 1 * SEC, .proc = info->index, .s = { role, node }, .len = 4242 },
+    { .type = CONCLAVE_EVENT_SEND, .time_ns = 2 * SEC, .proc = info->index, .key = 0x109280000001, .s = { kind, addr, addr } },
+    { .type = CONCLAVE_EVENT_SEND, .time_ns = 3 * SEC, .proc = info->index, .key = 0x109280000002, .s = { kind, addr, addr } },
+    { .type = CONCLAVE_EVENT_LOST, .time_ns = 10 * SEC, .proc = info->index, .key = 0x109280000001, .s = { kind, addr, addr } },
+    { .type = CONCLAVE_EVENT_STATE, .time_ns = 11 * SEC, .proc = info->index, .key = 1,
+      .s = { conclave_intern_add (intern, "leader"), node } },
+    { .type = CONCLAVE_EVENT_VIOLATION, .time_ns = 12 * SEC, .key = 4,
+      .s = { conclave_intern_add (intern, "split-brain"), 0, 0, conclave_intern_add (intern, "two leaders") } },
+    { .type = CONCLAVE_EVENT_VIOLATION, .time_ns = 13 * SEC,
+      .s = { conclave_intern_add (intern, "split-brain"), 0, 0, conclave_intern_add (intern, "from a file") } },
+  };
+
+  info->node = node;
+  info->role = role;
+  conclave_event_store_append (store, events, G_N_ELEMENTS (events));
+  *cause = 4;
+  return store;
+}
+
+static void
+test_indices_part (void)
+{
+  guint64 cause;
+  g_autoptr(ConclaveEventStore) source = source_with_losses (&cause);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConclaveCluster) replay = conclave_cluster_new_replay (source, NULL, &error);
+  ConclaveEventStore *ours;
+  const ConclaveEvent *verdict, *first_verdict = NULL, *late_verdict = NULL;
+  guint64 first_at = 0, late_at = 0, losses = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (conclave_cluster_replay_own_index (replay, 0), ==, G_MAXUINT64);  /* not fed yet */
+  conclave_cluster_replay_to (replay, G_MAXUINT64);
+  ours = conclave_cluster_get_store (replay);
+  for (guint64 i = 0; i < conclave_event_store_get_end (ours); i++)
+    losses += conclave_event_store_get (ours, i)->type == CONCLAVE_EVENT_LOST;
+  g_assert_cmpuint (losses, ==, 2);   /* one recorded, both ours */
+  g_assert_cmpuint (conclave_event_store_get_end (ours), ==, conclave_event_store_get_end (source) + 1);
+  /* Every event but the recorded loss is where the map says, the same. */
+  for (guint64 i = 0; i < conclave_event_store_get_end (source); i++)
+    {
+      const ConclaveEvent *a = conclave_event_store_get (source, i);
+      guint64 at = conclave_cluster_replay_own_index (replay, i);
+      const ConclaveEvent *b = conclave_event_store_get (ours, at);
+
+      if (a->type == CONCLAVE_EVENT_LOST)
+        continue;
+      g_assert_nonnull (b);
+      g_assert_cmpint (b->type, ==, a->type);
+      g_assert_cmpint (b->time_ns, ==, a->time_ns);
+      if (a->type == CONCLAVE_EVENT_VIOLATION && first_verdict == NULL)
+        first_verdict = b, first_at = at;
+      else if (a->type == CONCLAVE_EVENT_VIOLATION)
+        late_verdict = b, late_at = at;
+    }
+  g_assert_cmpuint (conclave_cluster_replay_own_index (replay, 5), !=, 5);  /* they did part */
+  /* The verdict's cause: the same state, at our index. */
+  verdict = first_verdict;
+  g_assert_nonnull (verdict);
+  g_assert_cmpuint (verdict->key, ==, conclave_cluster_replay_own_index (replay, cause));
+  g_assert_cmpint (conclave_event_store_get (ours, verdict->key)->type, ==, CONCLAVE_EVENT_STATE);
+  g_assert_cmpint (conclave_event_store_get (ours, verdict->key)->time_ns, ==, 11 * SEC);
+  g_assert_cmpuint (first_at, >, verdict->key);
+  /* No cause recorded: the verdict itself. */
+  g_assert_nonnull (late_verdict);
+  g_assert_cmpuint (late_verdict->key, ==, late_at);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cluster-replay/chapter-2", test_chapter_2);
+  g_test_add_func ("/cluster-replay/indices-part", test_indices_part);
   return g_test_run ();
 }

@@ -2,7 +2,8 @@
  * the whole store, plain and gzip-compressed, with a header; both files
  * load back to the same events and the same messages as the live store
  * held when it was saved; the teacher is told where it went, or why not;
- * a short class closes without a question.
+ * a short class closes without a question; a long one asks before it is
+ * closed, replaced by an opened recording or by a new class.
  */
 #include "config.h"
 
@@ -207,6 +208,16 @@ question (ConclaveWindow *window)
   return NULL;
 }
 
+/* As its button does: the answer, then the dialog closes. */
+static void
+answer (ConclaveWindow *window, const char *response)
+{
+  AdwMessageDialog *dialog = question (window);
+
+  adw_message_dialog_response (dialog, response);
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
 static gboolean
 asked (gpointer window)
 {
@@ -250,14 +261,14 @@ test_ask_before_close (void)
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (ui_test_wait (asked, window, 5000));
   ui_test_screenshot (GTK_WIDGET (question (window)), "keep-ask-before-close");
-  adw_message_dialog_response (question (window), "cancel");
+  answer (window, "cancel");
   ui_test_run_for (200);
   g_assert_nonnull (gtk_application_get_windows (GTK_APPLICATION (app)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
 
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (ui_test_wait (asked, window, 5000));
-  adw_message_dialog_response (question (window), "discard");
+  answer (window, "discard");
   g_assert_true (ui_test_wait (window_gone, app, 5000));
 }
 
@@ -289,6 +300,7 @@ test_save_before_close (void)
 {
   ConclaveApplication *app = NULL;
   ConclaveWindow *window = ui_test_window_new (&app);
+  ConclaveSession *session = conclave_window_get_session (window);
   g_autofree char *dir = g_dir_make_tmp ("conclave-keep-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "conclave.jsonl.gz", NULL);
   g_autofree char *was = g_get_current_dir ();
@@ -299,18 +311,20 @@ test_save_before_close (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (g_chdir (dir), ==, 0);
-  make_long_class (conclave_window_get_session (window));
+  make_long_class (session);
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (ui_test_wait (asked, window, 5000));
-  adw_message_dialog_response (question (window), "save");
+  answer (window, "save");
   g_assert_true (ui_test_wait (choosing, NULL, 5000));
-  g_signal_connect (conclave_window_get_session (window), "notice", G_CALLBACK (on_notice), notices);
+  g_signal_connect (session, "notice", G_CALLBACK (on_notice), notices);
   ui_test_run_for (300);  /* the folder loads */
   /* What it suggests, where it suggests it: the folder we are in. */
   gtk_widget_activate (gtk_dialog_get_widget_for_response (GTK_DIALOG (file_chooser ()), GTK_RESPONSE_ACCEPT));
   g_assert_true (ui_test_wait (window_gone, app, 5000));
   g_assert_cmpuint (notices->len, ==, 1);
   g_test_message ("%s", (char *) notices->pdata[0]);
+  /* The application's session outlives this window and its test. */
+  g_signal_handlers_disconnect_by_data (session, notices);
   g_assert_true (conclave_trace_load (store, path, &bad, &problem, &error));
   g_assert_no_error (error);
   g_test_message ("%u bad: %s", bad, problem);
@@ -321,6 +335,137 @@ test_save_before_close (void)
   g_rmdir (dir);
 }
 
+/* A recording of three log lines, to open over the class on screen. */
+static char *
+write_recording (const char *dir)
+{
+  g_autoptr(ConclaveEventStore) store = conclave_event_store_new ();
+  guint32 text = conclave_intern_add (conclave_event_store_get_intern (store), "recorded");
+  ConclaveEvent lines[3] = {
+    { .type = CONCLAVE_EVENT_LOG, .time_ns = 1000, .s[3] = text },
+    { .type = CONCLAVE_EVENT_LOG, .time_ns = 2000, .s[3] = text },
+    { .type = CONCLAVE_EVENT_LOG, .time_ns = 3000, .s[3] = text },
+  };
+  ConclaveTraceHeader header = { .format = 1 };
+  char *path = g_build_filename (dir, "recorded.jsonl", NULL);
+  g_autoptr(GError) error = NULL;
+
+  conclave_event_store_append (store, lines, 3);
+  g_assert_true (conclave_trace_save (store, path, &header, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static guint64
+n_events (ConclaveSession *session)
+{
+  return conclave_event_store_get_end (conclave_cluster_get_store (conclave_session_get_cluster (session)));
+}
+
+/* Opening a recording over a long unsaved class asks: Cancel keeps the
+ * class, Discard opens the recording. */
+static void
+test_ask_before_open (void)
+{
+  ConclaveApplication *app = NULL;
+  ConclaveWindow *window = ui_test_window_new (&app);
+  ConclaveSession *session = conclave_window_get_session (window);
+  g_autofree char *dir = g_dir_make_tmp ("conclave-keep-XXXXXX", NULL);
+  g_autofree char *recording = write_recording (dir);
+
+  make_long_class (session);
+  ui_test_activate (app, "open-trace", g_variant_new_string (recording));
+  g_assert_true (ui_test_wait (asked, window, 5000));
+  ui_test_screenshot (GTK_WIDGET (question (window)), "keep-ask-before-open");
+  g_assert_false (conclave_session_is_replay (session));
+  answer (window, "cancel");
+  ui_test_run_for (200);
+  g_assert_false (conclave_session_is_replay (session));
+  g_assert_cmpuint (n_events (session), ==, 3);   /* the long class, still on screen */
+  g_assert_true (conclave_save_is_unsaved (session));
+
+  ui_test_activate (app, "open-trace", g_variant_new_string (recording));
+  g_assert_true (ui_test_wait (asked, window, 5000));
+  answer (window, "discard");
+  g_assert_true (conclave_session_is_replay (session));
+  g_assert_cmpuint (n_events (session), ==, 3);
+  g_assert_cmpint (conclave_event_store_get_min_time (conclave_cluster_get_store (conclave_session_get_cluster (session))), ==, 1000);
+  /* A recording is kept already: opening another asks nothing. */
+  ui_test_activate (app, "open-trace", g_variant_new_string (recording));
+  ui_test_run_for (200);
+  g_assert_null (question (window));
+  ui_test_window_free (app, window);
+  g_unlink (recording);
+  g_rmdir (dir);
+}
+
+/* Save in the question before opening: the class is written, then the
+ * recording opens. */
+static void
+test_save_before_open (void)
+{
+  ConclaveApplication *app = NULL;
+  ConclaveWindow *window = ui_test_window_new (&app);
+  ConclaveSession *session = conclave_window_get_session (window);
+  g_autofree char *dir = g_dir_make_tmp ("conclave-keep-XXXXXX", NULL);
+  g_autofree char *recording = write_recording (dir);
+  g_autofree char *saved = g_build_filename (dir, "conclave.jsonl.gz", NULL);
+  g_autofree char *was = g_get_current_dir ();
+  g_autoptr(ConclaveEventStore) store = conclave_event_store_new ();
+  guint bad = 99;
+
+  g_assert_cmpint (g_chdir (dir), ==, 0);
+  make_long_class (session);
+  ui_test_activate (app, "open-trace", g_variant_new_string (recording));
+  g_assert_true (ui_test_wait (asked, window, 5000));
+  answer (window, "save");
+  g_assert_true (ui_test_wait (choosing, NULL, 5000));
+  g_assert_false (conclave_session_is_replay (session));
+  ui_test_run_for (300);  /* the folder loads */
+  gtk_widget_activate (gtk_dialog_get_widget_for_response (GTK_DIALOG (file_chooser ()), GTK_RESPONSE_ACCEPT));
+  g_assert_true (ui_test_wait ((UiCondition) conclave_session_is_replay, session, 5000));
+  g_assert_true (conclave_trace_load (store, saved, &bad, NULL, NULL));
+  g_assert_cmpuint (bad, ==, 0);
+  g_assert_cmpuint (conclave_event_store_get_end (store), ==, 3);
+  g_assert_cmpint (conclave_event_store_get_min_time (conclave_cluster_get_store (conclave_session_get_cluster (session))), ==, 1000);
+  g_assert_cmpint (g_chdir (was), ==, 0);
+  ui_test_window_free (app, window);
+  g_unlink (saved);
+  g_unlink (recording);
+  g_rmdir (dir);
+}
+
+static gboolean
+has_nodes (gpointer session)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (conclave_session_get_cluster (session))) > 0;
+}
+
+/* New Class over a long unsaved class asks; Discard starts the new one. */
+static void
+test_ask_before_new_class (void)
+{
+  ConclaveApplication *app = NULL;
+  ConclaveWindow *window = ui_test_window_new (&app);
+  ConclaveSession *session = conclave_window_get_session (window);
+
+  ui_test_start_chapter (app, "chapter-1", 0.05);
+  g_assert_true (ui_test_wait (has_nodes, session, 10000));
+  make_long_class (session);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-class", NULL));
+  g_assert_true (ui_test_wait (asked, window, 5000));
+  answer (window, "cancel");
+  ui_test_run_for (200);
+  g_assert_true (has_nodes (session));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-class", NULL));
+  g_assert_true (ui_test_wait (asked, window, 5000));
+  answer (window, "discard");
+  g_assert_false (has_nodes (session));
+  g_assert_false (conclave_save_is_unsaved (session));
+  ui_test_window_free (app, window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -329,5 +474,8 @@ main (int   argc,
   g_test_add ("/keep/save-trace", UiFixture, NULL, ui_fixture_set_up, test_save_trace, ui_fixture_tear_down);
   g_test_add_func ("/keep/ask-before-close", test_ask_before_close);
   g_test_add_func ("/keep/save-before-close", test_save_before_close);
+  g_test_add_func ("/keep/ask-before-open", test_ask_before_open);
+  g_test_add_func ("/keep/save-before-open", test_save_before_open);
+  g_test_add_func ("/keep/ask-before-new-class", test_ask_before_new_class);
   return g_test_run ();
 }

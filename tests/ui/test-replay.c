@@ -5,11 +5,14 @@
  * replay runs no process and offers nothing that would start one; a cut
  * file opens up to the cut and says which line; a missing file says so.
  * Scrubbing back in a live class shows the past while the class goes on,
- * and Live returns to it.
+ * and Live returns to it. Scrubbed, the timeline draws the moment shown
+ * where its axis says that time is, and the violation banner's Show the
+ * Cause selects the verdict in the event log of the moment shown.
  */
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 
 #include "conclave-inspector.h"
 #include "conclave-leaders.h"
@@ -18,6 +21,8 @@
 #include "conclave-trace-file.h"
 #include "conclave-scrubber.h"
 #include "conclave-session.h"
+#include "conclave-timeline.h"
+#include "conclave-events-view.h"
 #include "ui-test-utils.h"
 
 static ConclaveCluster *
@@ -545,6 +550,100 @@ test_live_scrub (UiFixture *f, gconstpointer data)
   g_assert_cmpuint (n_events (cluster (f)), ==, 0);   /* (the old class had hundreds) */
 }
 
+#define SEC (G_GINT64_CONSTANT (1000000000))
+
+/* Ten seconds of s1 and s2 talking, a verdict at 6 s (a file keeps no
+ * cause). */
+static char *
+write_class_with_verdict (const char *dir)
+{
+  g_autoptr(ConclaveEventStore) store = conclave_event_store_new ();
+  ConclaveIntern *intern = conclave_event_store_get_intern (store);
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (ConclaveEvent));
+  guint32 kind = conclave_intern_add (intern, "heartbeat"), program = conclave_intern_add (intern, "/usr/bin/conclave-node,group-server");
+  guint32 procs[2], names[2], addrs[2];
+  ConclaveTraceHeader header = { .format = 1, .tempo = 1 };
+  char *path = g_build_filename (dir, "verdict.jsonl", NULL);
+  g_autoptr(GError) error = NULL;
+
+  for (guint n = 0; n < 2; n++)
+    {
+      g_autofree char *name = g_strdup_printf ("s%u", n + 1);
+      g_autofree char *addr = g_strdup_printf ("127.0.0.1:%u", 7001 + n);
+      ConclaveProcessInfo *info = conclave_event_store_add_process (store, 5000 + n);
+
+      names[n] = info->node = conclave_intern_add (intern, name);
+      info->role = conclave_intern_add (intern, "group-server");
+      procs[n] = info->index;
+      addrs[n] = conclave_intern_add (intern, addr);
+      g_array_append_val (events, ((ConclaveEvent) { .type = CONCLAVE_EVENT_SPAWN, .time_ns = SEC + n, .s = { names[n], 0, program }, .len = 5000 + n }));
+      g_array_append_val (events, ((ConclaveEvent) { .type = CONCLAVE_EVENT_HELLO, .time_ns = SEC + 10 + n, .proc = procs[n],
+                                                      .s = { info->role, names[n] }, .len = 5000 + n, .num = 1 }));
+    }
+  for (guint i = 0; i < 20; i++)
+    {
+      gint64 t = 2 * SEC + i * SEC / 2;
+      ConclaveEvent send = { .type = CONCLAVE_EVENT_SEND, .time_ns = t, .proc = procs[i % 2], .proto = CONCLAVE_PROTO_UDP,
+                             .key = ((guint64) (5000 + i % 2) << 32) | (i + 1), .s = { kind, addrs[i % 2], addrs[1 - i % 2] } };
+      ConclaveEvent recv = send;
+
+      recv.type = CONCLAVE_EVENT_RECV;
+      recv.proc = procs[1 - i % 2];
+      recv.time_ns = t + SEC / 10;
+      g_array_append_val (events, send);
+      g_array_append_val (events, recv);
+      if (i == 8)
+        g_array_append_val (events, ((ConclaveEvent) { .type = CONCLAVE_EVENT_VIOLATION, .time_ns = 6 * SEC + 1,
+                                                        .s = { conclave_intern_add (intern, "split-brain"), 0, 0,
+                                                               conclave_intern_add (intern, "two leaders at once") } }));
+    }
+  conclave_event_store_append (store, (ConclaveEvent *) events->data, events->len);
+  g_assert_true (conclave_trace_save (store, path, &header, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+test_cursor_and_cause (UiFixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("conclave-replay-XXXXXX", NULL);
+  g_autofree char *path = write_class_with_verdict (dir);
+  ConclaveTimeline *timeline = CONCLAVE_TIMELINE (conclave_window_get_view_widget (f->window, "timeline"));
+  ConclaveEventsView *log = CONCLAVE_EVENTS_VIEW (conclave_window_get_view_widget (f->window, "events"));
+  const ConclaveEvent *verdict;
+  double x;
+
+  ui_test_activate (f->app, "open-trace", g_variant_new_string (path));
+  g_assert_true (conclave_session_is_replay (f->session));
+  conclave_timeline_set_real_time (timeline, TRUE);
+  conclave_session_seek (f->session, 7 * SEC);
+  ui_test_look (f->window, "timeline", "replay-cursor");
+  /* The line is where the axis puts 7 s. */
+  x = conclave_timeline_get_cursor_x (timeline);
+  g_test_message ("cursor at %.1f px", x);
+  g_assert_cmpfloat (x, >, 0);
+  g_assert_cmpfloat (fabs (x - round (conclave_timeline_time_to_x (timeline, 7 * SEC))), <, 1);
+  conclave_session_seek (f->session, 4 * SEC);
+  ui_test_look (f->window, "timeline", "replay-cursor-back");
+  g_assert_cmpfloat (fabs (conclave_timeline_get_cursor_x (timeline) - round (conclave_timeline_time_to_x (timeline, 4 * SEC))), <, 1);
+  /* 4 s: no verdict yet, nothing to show. */
+  g_assert_cmpuint (conclave_session_get_violation (f->session), ==, G_MAXUINT64);
+
+  /* Past it: Show the Cause selects the verdict (no cause in a file) in
+   * the log of the moment shown. */
+  conclave_session_seek (f->session, 8 * SEC);
+  g_assert_cmpuint (conclave_session_get_violation (f->session), !=, G_MAXUINT64);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-violation", NULL));
+  ui_test_run_for (200);
+  verdict = conclave_event_store_get (conclave_cluster_get_store (cluster (f)), conclave_events_view_get_selected_event (log));
+  g_assert_nonnull (verdict);
+  g_assert_cmpint (verdict->type, ==, CONCLAVE_EVENT_VIOLATION);
+  g_assert_cmpint (verdict->time_ns, ==, 6 * SEC + 1);
+  ui_test_look (f->window, "events", "replay-show-cause");
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -552,5 +651,6 @@ main (int   argc,
   ui_test_init (&argc, &argv);
   g_test_add ("/replay/round-trip", UiFixture, NULL, ui_fixture_set_up, test_round_trip, ui_fixture_tear_down);
   g_test_add ("/replay/live-scrub", UiFixture, NULL, ui_fixture_set_up, test_live_scrub, ui_fixture_tear_down);
+  g_test_add ("/replay/cursor-and-cause", UiFixture, NULL, ui_fixture_set_up, test_cursor_and_cause, ui_fixture_tear_down);
   return g_test_run ();
 }
