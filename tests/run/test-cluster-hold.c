@@ -5,25 +5,11 @@
 #include "conclave-checker.h"
 #include "conclave-cluster.h"
 #include "conclave-scenario.h"
+#include "cluster-test-wait.h"
 
 #include <string.h>
 
 #define LOSS_TIMEOUT_NS (200 * G_TIME_SPAN_MILLISECOND * 1000)
-
-typedef gboolean (*Condition) (ConclaveCluster *cluster, gpointer data);
-
-static void
-wait_for (ConclaveCluster *cluster, Condition cond, gpointer data, double seconds, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_TIME_SPAN_SECOND);
-
-  while (!cond (cluster, data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out after %.1f s waiting for %s", seconds, what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
 
 static guint32
 proc_of (ConclaveCluster *cluster, const char *name)

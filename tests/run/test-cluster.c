@@ -2,6 +2,7 @@
  * core: conclave-node processes, the control channel, the store, the
  * matcher and the node models. */
 #include "conclave-cluster.h"
+#include "cluster-test-wait.h"
 #include "conclave-trace-file.h"
 
 #include <glib/gstdio.h>
@@ -10,22 +11,6 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-typedef gboolean (*Condition) (ConclaveCluster *cluster, gpointer data);
-
-/* Runs the main loop until cond holds, or fails after `seconds`. */
-static void
-wait_for (ConclaveCluster *cluster, Condition cond, gpointer data, double seconds, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_TIME_SPAN_SECOND);
-
-  while (!cond (cluster, data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out after %.1f s waiting for %s", seconds, what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
 
 static ConclaveCluster *
 start (const char *scenario_id)
