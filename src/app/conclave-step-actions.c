@@ -152,3 +152,28 @@ conclave_step_actions_update (GActionMap *app, ConclaveCluster *cluster)
     g_simple_action_set_state (G_SIMPLE_ACTION (action),
                                g_variant_new_boolean (hold != NULL && conclave_hold_get_all (hold)));
 }
+
+static void
+add_item (GMenu *menu, const char *label, const char *action, guint64 index)
+{
+  g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+  g_menu_item_set_action_and_target_value (item, action, g_variant_new_uint64 (index));
+  g_menu_append_item (menu, item);
+}
+
+GMenuModel *
+conclave_step_actions_held_menu (ConclaveHold *hold, guint64 index)
+{
+  ConclaveHeld *held = hold != NULL ? conclave_hold_lookup (hold, index) : NULL;
+  GMenu *menu = g_menu_new ();
+
+  add_item (menu, _("Deliver"), "app.deliver-message", index);
+  if (held != NULL && conclave_held_get_key (held) == 0)  /* bytes of a stream: only delivered */
+    return G_MENU_MODEL (menu);
+  add_item (menu, _("Drop"), "app.drop-message", index);
+  add_item (menu, _("Duplicate"), "app.duplicate-message", index);
+  if (held == NULL || !conclave_held_is_stream (held))
+    add_item (menu, _("Deliver Later"), "app.later-message", index);
+  return G_MENU_MODEL (menu);
+}

@@ -7,10 +7,12 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <math.h>
 
 #include "conclave-cluster-view-private.h"
 #include "conclave-hold-panel.h"
 #include "conclave-session.h"
+#include "conclave-timeline-private.h"
 #include "conclave-trace-file.h"
 #include "ui-test-utils.h"
 
@@ -205,6 +207,95 @@ drop_by_its_menu (UiFixture *f)
   g_assert_true (ui_test_wait (dropped_by_hand, &d, 10000));
 }
 
+static ConclaveTimeline *
+timeline_of (UiFixture *f)
+{
+  return CONCLAVE_TIMELINE (gtk_widget_get_template_child (GTK_WIDGET (f->window), CONCLAVE_TYPE_WINDOW, "timeline"));
+}
+
+/* An arrow the timeline's last frame drew for a held message: its open
+ * head is where the arrow ends. NULL if none. */
+static const ConclaveHitArrow *
+held_arrow_drawn (UiFixture *f, guint64 *held_index)
+{
+  ConclaveTimeline *timeline = timeline_of (f);
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (cluster (f));
+
+  for (guint i = 0; i < timeline->painter->hit_arrows->len; i++)
+    {
+      const ConclaveHitArrow *a = &g_array_index (timeline->painter->hit_arrows, ConclaveHitArrow, i);
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, a->message);
+      ConclaveHeld *held = m != NULL && m->state == CONCLAVE_MESSAGE_IN_FLIGHT
+                           ? conclave_hold_find_key (hold (f), m->key) : NULL;
+
+      if (held != NULL && hypot (a->x2 - a->x1, a->y2 - a->y1) > 20)
+        {
+          *held_index = conclave_held_get_index (held);
+          return a;
+        }
+    }
+  return NULL;
+}
+
+static gboolean
+held_arrow_in_view (gpointer data)
+{
+  guint64 index;
+
+  return held_arrow_drawn (data, &index) != NULL;
+}
+
+typedef struct {
+  UiFixture *f;
+  guint64    key;
+} Doubled;
+
+static gboolean
+received_twice (gpointer data)
+{
+  Doubled *d = data;
+
+  return count_recvs (conclave_cluster_get_store (cluster (d->f)), d->key) >= 2;
+}
+
+/* A held arrow on the timeline: a click on its open head finds that very
+ * message (its tail does not), its menu offers what the ring's does, and
+ * its Duplicate delivers that message twice. */
+static void
+duplicate_by_timeline_menu (UiFixture *f)
+{
+  ConclaveTimeline *timeline = timeline_of (f);
+  const ConclaveHitArrow *arrow;
+  ConclaveHitArrow a;
+  GMenuModel *menu;
+  g_autoptr(GVariant) target = NULL;
+  g_autofree char *action = NULL;
+  guint64 index;
+  Doubled d = { f, 0 };
+
+  g_assert_true (ui_test_wait (held_arrow_in_view, f, 10000));
+  arrow = held_arrow_drawn (f, &index);
+  a = *arrow;
+  g_assert_cmpuint (_conclave_timeline_held_at (timeline, a.x2 + 2, a.y2 - 2), ==, index);
+  g_assert_cmpuint (_conclave_timeline_held_at (timeline, a.x1, a.y1), !=, index);
+  g_assert_true (_conclave_timeline_popup_held_menu (timeline, a.x2, a.y2));
+  ui_test_run_for (300);
+  g_assert_true (gtk_widget_get_visible (timeline->menu));
+  ui_test_screenshot (timeline->menu, "step-timeline-menu");  /* a popover is its own surface */
+  menu = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (timeline->menu));
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 4);  /* a datagram: all four */
+  g_assert_true (g_menu_model_get_item_attribute (menu, 2, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+  g_assert_cmpstr (action, ==, "app.duplicate-message");
+  target = g_menu_model_get_item_attribute_value (menu, 2, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_UINT64);
+  g_assert_cmpuint (g_variant_get_uint64 (target), ==, index);
+  d.key = conclave_held_get_key (conclave_hold_lookup (hold (f), index));
+  g_assert_cmpuint (count_recvs (conclave_cluster_get_store (cluster (f)), d.key), ==, 0);
+  ui_test_activate (f->app, "duplicate-message", target);
+  gtk_popover_popdown (GTK_POPOVER (timeline->menu));
+  g_assert_true (ui_test_wait (received_twice, &d, 10000));
+  g_assert_cmpuint (count_recvs (conclave_cluster_get_store (cluster (f)), d.key), ==, 2);
+}
+
 static void
 test_hold_deliver_next (UiFixture *f, gconstpointer data)
 {
@@ -250,6 +341,7 @@ test_hold_deliver_next (UiFixture *f, gconstpointer data)
 
   ui_test_look (f->window, "timeline", "step-before-drop");
   drop_by_its_menu (f);
+  duplicate_by_timeline_menu (f);
 
   /* N delivers the oldest too */
   before.recvs = count_recvs (conclave_cluster_get_store (cluster (f)), 0);
