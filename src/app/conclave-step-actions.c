@@ -177,3 +177,17 @@ conclave_step_actions_held_menu (ConclaveHold *hold, guint64 index)
     add_item (menu, _("Deliver Later"), "app.later-message", index);
   return G_MENU_MODEL (menu);
 }
+
+void
+conclave_step_actions_popup (GtkWidget **popover, GtkWidget *parent, GMenuModel *model, const GdkRectangle *at)
+{
+  if (*popover == NULL)
+    {
+      *popover = gtk_popover_menu_new_from_model (NULL);
+      gtk_widget_set_parent (*popover, parent);
+      gtk_popover_set_has_arrow (GTK_POPOVER (*popover), TRUE);
+    }
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (*popover), model);
+  gtk_popover_set_pointing_to (GTK_POPOVER (*popover), at);
+  gtk_popover_popup (GTK_POPOVER (*popover));
+}

@@ -109,15 +109,7 @@ _conclave_timeline_popup_held_menu (ConclaveTimeline *self, double x, double y)
   if (index == G_MAXUINT64)
     return FALSE;
   model = conclave_step_actions_held_menu (conclave_cluster_get_hold (timeline_cluster (self)), index);
-  if (self->menu == NULL)
-    {
-      self->menu = gtk_popover_menu_new_from_model (NULL);
-      gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
-      gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), TRUE);
-    }
-  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->menu), model);
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &rect);
-  gtk_popover_popup (GTK_POPOVER (self->menu));
+  conclave_step_actions_popup (&self->menu, GTK_WIDGET (self), model, &rect);
   return TRUE;
 }
 
