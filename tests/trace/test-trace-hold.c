@@ -193,6 +193,41 @@ test_recvmmsg_held (void)
   trace_test_finish (cluster);
 }
 
+/* Every receive call of a C program is held alike: read, recvmsg, recv
+ * and recvfrom each get the one the teacher released, in the order
+ * released. */
+static void
+test_every_call_held (void)
+{
+  ConclaveCluster *cluster = trace_test_cluster ();
+  g_autofree char *port = g_strdup_printf ("%u", conclave_cluster_get_base_port (cluster));
+  const char *argv[] = { g_getenv ("CONCLAVE_TRACE_EXERCISE"), "held-calls", port, NULL };
+  const char *texts[] = { "one", "two", "three", "four", NULL };
+  const char *order[] = { "four", "two", "one", "three" };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  ConclaveNode *s1;
+
+  g_assert_nonnull (argv[0]);
+  conclave_hold_set_all (conclave_cluster_get_hold (cluster), TRUE);
+  s1 = conclave_cluster_add_program (cluster, "s1", argv, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  trace_test_wait (cluster, printed, "bound\n", 20, "the program to bind");
+  send_datagrams (conclave_cluster_get_base_port (cluster), texts);
+  g_assert_true (conclave_cluster_send_input (cluster, "s1", "go", &error));
+  g_assert_no_error (error);
+  trace_test_wait (cluster, holds, GUINT_TO_POINTER (4), 20, "four held datagrams");
+  trace_test_wait (cluster, printed, "held\n", 20, "the non-blocking recvmsg to fail");
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    release (cluster, order[i], CONCLAVE_RELEASE_DELIVER);
+  trace_test_wait_ended (cluster, "s1", 20);
+  g_assert_cmpint (conclave_node_get_exit_code (s1), ==, 0);
+  out = trace_test_node_stdout (s1);
+  g_assert_cmpstr (out, ==, "bound\nheld\nread: four\nrecvmsg: two\nrecv: one\nrecvfrom: three\n");
+  assert_reported (cluster, s1, CONCLAVE_EVENT_RECV, 4);
+  trace_test_finish (cluster);
+}
+
 /* A TCP stream, held: each read from the kernel one chunk. They go only in
  * order and only delivered (never dropped or doubled), a chunk over as
  * many receives as the program makes, and the stream's end after them. */
@@ -290,6 +325,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/trace/hold/python", test_python_held);
   g_test_add_func ("/trace/hold/recvmmsg", test_recvmmsg_held);
+  g_test_add_func ("/trace/hold/every-call", test_every_call_held);
   g_test_add_func ("/trace/hold/signal-ends-wait", test_signal_ends_wait);
   g_test_add_func ("/trace/hold/tcp-chunks", test_tcp_chunks);
   return g_test_run ();
