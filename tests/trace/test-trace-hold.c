@@ -143,20 +143,16 @@ test_python_held (void)
   trace_test_finish (cluster);
 }
 
-/* The same with a C program that receives in batches (recvmmsg): held
- * like recvmsg, each datagram filled in with its source, in the order
- * released, a dropped one never, a duplicated one twice. */
-static void
-test_recvmmsg_held (void)
+/* Starts trace-exercise MODE (held from its start) as s1 and sends it
+ * one, two, three, four: returns once all four wait in the shim's queue
+ * and its non-blocking receive found nothing. */
+static ConclaveNode *
+start_held_exercise (ConclaveCluster *cluster, const char *mode, const char *extra)
 {
-  ConclaveCluster *cluster = trace_test_cluster ();
   g_autofree char *port = g_strdup_printf ("%u", conclave_cluster_get_base_port (cluster));
-  const char *argv[] = { g_getenv ("CONCLAVE_TRACE_EXERCISE"), "mmsg-receiver", port, "4", NULL };
+  const char *argv[] = { g_getenv ("CONCLAVE_TRACE_EXERCISE"), mode, port, extra, NULL };
   const char *texts[] = { "one", "two", "three", "four", NULL };
   g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GString) received = g_string_new (NULL);
   ConclaveNode *s1;
 
   g_assert_nonnull (argv[0]);
@@ -169,8 +165,22 @@ test_recvmmsg_held (void)
   g_assert_true (conclave_cluster_send_input (cluster, "s1", "go", &error));
   g_assert_no_error (error);
   trace_test_wait (cluster, holds, GUINT_TO_POINTER (4), 20, "four held datagrams");
-  trace_test_wait (cluster, printed, "held\n", 20, "the non-blocking recvmmsg to fail");
+  trace_test_wait (cluster, printed, "held\n", 20, "the non-blocking receive to fail");
   g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_RECV, NULL, s1), ==, 0);
+  return s1;
+}
+
+/* The same with a C program that receives in batches (recvmmsg): held
+ * like recvmsg, each datagram filled in with its source, in the order
+ * released, a dropped one never, a duplicated one twice. */
+static void
+test_recvmmsg_held (void)
+{
+  ConclaveCluster *cluster = trace_test_cluster ();
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) received = g_string_new (NULL);
+  ConclaveNode *s1 = start_held_exercise (cluster, "mmsg-receiver", "4");
 
   /* one released: the waiting batch returns it alone */
   release (cluster, "two", CONCLAVE_RELEASE_DELIVER);
@@ -200,24 +210,10 @@ static void
 test_every_call_held (void)
 {
   ConclaveCluster *cluster = trace_test_cluster ();
-  g_autofree char *port = g_strdup_printf ("%u", conclave_cluster_get_base_port (cluster));
-  const char *argv[] = { g_getenv ("CONCLAVE_TRACE_EXERCISE"), "held-calls", port, NULL };
-  const char *texts[] = { "one", "two", "three", "four", NULL };
   const char *order[] = { "four", "two", "one", "three" };
-  g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
-  ConclaveNode *s1;
+  ConclaveNode *s1 = start_held_exercise (cluster, "held-calls", NULL);
 
-  g_assert_nonnull (argv[0]);
-  conclave_hold_set_all (conclave_cluster_get_hold (cluster), TRUE);
-  s1 = conclave_cluster_add_program (cluster, "s1", argv, NULL, TRUE, &error);
-  g_assert_no_error (error);
-  trace_test_wait (cluster, printed, "bound\n", 20, "the program to bind");
-  send_datagrams (conclave_cluster_get_base_port (cluster), texts);
-  g_assert_true (conclave_cluster_send_input (cluster, "s1", "go", &error));
-  g_assert_no_error (error);
-  trace_test_wait (cluster, holds, GUINT_TO_POINTER (4), 20, "four held datagrams");
-  trace_test_wait (cluster, printed, "held\n", 20, "the non-blocking recvmsg to fail");
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     release (cluster, order[i], CONCLAVE_RELEASE_DELIVER);
   trace_test_wait_ended (cluster, "s1", 20);
