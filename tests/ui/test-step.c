@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "conclave-checker.h"
 #include "conclave-cluster-view-private.h"
 #include "conclave-hold-panel.h"
 #include "conclave-session.h"
@@ -449,6 +450,117 @@ test_split_vote (UiFixture *f, gconstpointer data)
   g_assert_true (ui_test_wait (one_leader, f, 30000));
 }
 
+typedef struct {
+  UiFixture    *f;
+  ConclaveNode *old;      /* the paused leader */
+  guint64       term;     /* its term when paused */
+  guint64       newer;    /* the new leader's term */
+  char         *leader;   /* the new leader's name */
+} Stale;
+
+static gboolean
+leader_paused (gpointer data)
+{
+  Stale *st = data;
+  GListModel *nodes = G_LIST_MODEL (cluster (st->f));
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
+
+      if (conclave_node_get_state (node) == CONCLAVE_NODE_PAUSED)
+        {
+          st->old = node;  /* the cluster keeps it */
+          st->term = conclave_node_get_term (node);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+newer_leader (gpointer data)
+{
+  Stale *st = data;
+  GListModel *nodes = G_LIST_MODEL (cluster (st->f));
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
+
+      if (node != st->old && conclave_node_get_state (node) == CONCLAVE_NODE_RUNNING
+          && g_strcmp0 (conclave_node_get_group_role (node), "leader") == 0 && conclave_node_get_term (node) > st->term)
+        {
+          st->newer = conclave_node_get_term (node);
+          g_free (st->leader);
+          st->leader = g_strdup (conclave_node_get_name (node));
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* The new leader's heartbeat, held by the old one: its id, else G_MAXUINT64. */
+static guint64
+held_heartbeat (Stale *st)
+{
+  GListModel *queue = G_LIST_MODEL (hold (st->f));
+
+  for (guint i = 0; i < g_list_model_get_n_items (queue); i++)
+    {
+      g_autoptr(ConclaveHeld) held = g_list_model_get_item (queue, i);
+      ConclaveNode *src = conclave_cluster_lookup_address (cluster (st->f), conclave_held_get_src_address (held));
+
+      if (g_str_equal (conclave_held_get_node (held), conclave_node_get_name (st->old))
+          && g_str_equal (conclave_held_get_kind (held), "heartbeat")
+          && src != NULL && g_str_equal (conclave_node_get_name (src), st->leader))
+        return conclave_held_get_index (held);
+    }
+  return G_MAXUINT64;
+}
+
+static gboolean
+heartbeat_held (gpointer data)
+{
+  return held_heartbeat (data) != G_MAXUINT64;
+}
+
+static gboolean
+stepped_down (gpointer data)
+{
+  Stale *st = data;
+
+  return g_strcmp0 (conclave_node_get_group_role (st->old), "follower") == 0;
+}
+
+/* The stale leader preset by hand: resumed, the old leader still leads
+ * its old term; the new leader's heartbeat it held, delivered from the
+ * queue, makes it follow the newer term; no term ever had two leaders. */
+static void
+test_stale_leader (UiFixture *f, gconstpointer data)
+{
+  Stale st = { f, NULL, 0, 0, NULL };
+
+  ui_test_start_chapter (f->app, "chapter-4-stale-leader", 0.5);
+  g_assert_true (ui_test_wait (leader_paused, &st, 30000));
+  g_assert_cmpstr (conclave_node_get_group_role (st.old), ==, "leader");
+  g_assert_true (conclave_hold_is_held (hold (f), conclave_node_get_name (st.old)));
+  g_assert_true (ui_test_wait (newer_leader, &st, 30000));
+
+  ui_test_activate (f->app, "resume-node", g_variant_new_string (conclave_node_get_name (st.old)));
+  g_assert_true (ui_test_wait (heartbeat_held, &st, 10000));
+  g_assert_cmpstr (conclave_node_get_group_role (st.old), ==, "leader");  /* stale */
+  g_assert_cmpuint (conclave_node_get_term (st.old), ==, st.term);
+  ui_test_look (f->window, "timeline", "step-stale-leader");
+
+  ui_test_activate (f->app, "deliver-message", g_variant_new_uint64 (held_heartbeat (&st)));
+  g_assert_true (ui_test_wait (stepped_down, &st, 10000));
+  g_assert_cmpuint (conclave_node_get_term (st.old), >=, st.newer);
+  ui_test_look (f->window, "timeline", "step-stale-leader-stepped-down");
+  g_assert_cmpuint (conclave_checker_get_n_violations (conclave_cluster_get_checker (cluster (f))), ==, 0);
+  g_free (st.leader);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -456,5 +568,6 @@ main (int argc, char *argv[])
   g_test_add ("/step/hold-deliver-next", UiFixture, NULL, ui_fixture_set_up, test_hold_deliver_next,
               ui_fixture_tear_down);
   g_test_add ("/step/split-vote", UiFixture, NULL, ui_fixture_set_up, test_split_vote, ui_fixture_tear_down);
+  g_test_add ("/step/stale-leader", UiFixture, NULL, ui_fixture_set_up, test_stale_leader, ui_fixture_tear_down);
   return g_test_run ();
 }
