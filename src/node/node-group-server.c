@@ -495,7 +495,12 @@ forgive_own_sleep (GroupServer *s, gint64 now)
     return;
   g_hash_table_iter_init (&iter, s->members);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    ((GroupMember *) value)->heard_ns += slept;
+    {
+      GroupMember *m = value;
+
+      /* never into the future: what it said after we woke is recent already */
+      m->heard_ns = MIN (m->heard_ns + slept, now);
+    }
 }
 
 static void
