@@ -250,7 +250,9 @@ test_stale_leader (void)
   gint64 until;
 
   g_assert_no_error (error);
-  scenario->tempo = 0.3;  /* its times follow, as with conclave-run --tempo */
+  /* its times follow, as with conclave-run --tempo; the stale leader
+   * gives up by itself after three heartbeats (1.5 s here) */
+  scenario->tempo = 0.5;
   g_assert_true (conclave_cluster_start_scenario (cluster, scenario, &error));
   g_assert_no_error (error);
   wait_for (cluster, leader_paused, &st, 20, "the preset to pause the leader");
