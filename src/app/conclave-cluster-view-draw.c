@@ -155,6 +155,37 @@ append_centered (GtkSnapshot   *snapshot,
   gtk_snapshot_restore (snapshot);
 }
 
+/* The same, cut with an ellipsis to `room` pixels: a line under a node
+ * that would run into the line under its neighbour. Returns its height. */
+static int
+append_centered_within (GtkSnapshot   *snapshot,
+                        PangoLayout   *layout,
+                        const char    *text,
+                        double         x,
+                        double         y,
+                        double         room,
+                        const GdkRGBA *color)
+{
+  int width, height;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  if (width > room)
+    {
+      pango_layout_set_width (layout, (int) (room * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      pango_layout_get_pixel_size (layout, &width, NULL);
+    }
+  pango_layout_get_pixel_size (layout, NULL, &height);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (x - width / 2.0), round (y)));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+  pango_layout_set_width (layout, -1);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_NONE);
+  return height;
+}
+
 static void
 append_shape (GtkSnapshot        *snapshot,
               const ConclaveSpot *spot,
@@ -233,9 +264,28 @@ draw_fault_line (ConclaveClusterView *self,
   append_centered (snapshot, self->small_layout, text, spot->x, y, &failed);
 }
 
+/* How wide a line under a node may be before it meets the line under a
+ * neighbour beside it (two candidates side by side both say why). */
+static double
+room_beside (ConclaveClusterView *self, const ConclaveSpot *spot)
+{
+  double room = G_MAXDOUBLE;
+
+  for (guint i = 0; i < self->spots->len; i++)
+    {
+      const ConclaveSpot *other = &g_array_index (self->spots, ConclaveSpot, i);
+
+      if (other != spot && other->kind != CONCLAVE_SPOT_CHILD && fabs (other->y - spot->y) < 4 * self->line_height)
+        room = MIN (room, fabs (other->x - spot->x) - self->line_height);
+    }
+  return MAX (room, 8 * self->line_height);
+}
+
 /* Why a candidate stood, in its own words ("no heartbeat from s2 for
- * 1.2 s"), from the session's election story. FALSE when there is none. */
-static gboolean
+ * 1.2 s"), from the session's election story, cut to the room beside it
+ * (the timeline's moments say it in full). The height drawn, 0 when there
+ * is none. */
+static double
 draw_why (ConclaveClusterView *self,
           GtkSnapshot         *snapshot,
           const ConclaveSpot  *spot,
@@ -248,15 +298,14 @@ draw_why (ConclaveClusterView *self,
 
   if (story == NULL || g_strcmp0 (conclave_node_get_group_role (spot->node), "candidate") != 0 ||
       !_conclave_cluster_view_node_alive (spot->node))
-    return FALSE;
+    return 0;
   entry = conclave_election_story_candidacy (story, conclave_node_get_name (spot->node),
                                              conclave_node_get_term (spot->node));
   if (entry == NULL || entry->why == 0)
-    return FALSE;
+    return 0;
   text = g_strdup_printf ("“%s”", conclave_event_store_str (conclave_cluster_get_store (view_cluster (self)), entry->why));
   conclave_palette_get_gdk (CONCLAVE_COLOR_LEADER, conclave_palette_is_dark (), &leader);
-  append_centered (snapshot, self->small_layout, text, spot->x, y, &leader);
-  return TRUE;
+  return append_centered_within (snapshot, self->small_layout, text, spot->x, y, room_beside (self, spot), &leader);
 }
 
 /* The name inside the node, white on its fill. */
@@ -298,6 +347,7 @@ draw_labels (ConclaveClusterView *self,
                                                                   : conclave_node_get_pid (spot->node));
   g_autofree char *role = NULL;
   double line = self->line_height;
+  double room;
 
   dim.alpha *= self->presentation ? 0.85 : 0.65;
   if (spot->kind == CONCLAVE_SPOT_CHILD)
@@ -317,13 +367,12 @@ draw_labels (ConclaveClusterView *self,
   /* A crashed node's name goes over its cross, in draw_decorations. */
   if (conclave_node_get_state (spot->node) != CONCLAVE_NODE_CRASHED)
     draw_name (self, snapshot, spot);
-  append_centered (snapshot, self->layout, state, spot->x, spot->y + spot->r + 0.25 * line, fg);
+  room = room_beside (self, spot);
+  append_centered_within (snapshot, self->layout, state, spot->x, spot->y + spot->r + 0.25 * line, room, fg);
   role = host_role_line (self, spot->node);
-  append_centered (snapshot, self->small_layout, role, spot->x, spot->y + spot->r + 1.25 * line, &dim);
-  if (draw_why (self, snapshot, spot, spot->y + spot->r + 2.1 * line))
-    draw_fault_line (self, snapshot, spot, spot->y + spot->r + 2.95 * line);
-  else
-    draw_fault_line (self, snapshot, spot, spot->y + spot->r + 2.1 * line);
+  append_centered_within (snapshot, self->small_layout, role, spot->x, spot->y + spot->r + 1.25 * line, room, &dim);
+  draw_fault_line (self, snapshot, spot,
+                   spot->y + spot->r + 2.1 * line + draw_why (self, snapshot, spot, spot->y + spot->r + 2.1 * line));
 }
 
 /* Crosses, pause badges, crowns and candidate rings (a partition's sides

@@ -12,6 +12,7 @@
 
 #include "conclave-cluster-view-private.h"
 #include "conclave-palette-widget.h"
+#include "conclave-step-actions.h"
 
 #define DOOR   0.86   /* how far along the line from the sender a held message waits */
 #define QUEUE  2.6    /* the distance between two waiting at one door, in radii */
@@ -98,27 +99,8 @@ _conclave_cluster_view_held_at (ConclaveClusterView *self, double x, double y)
   return NULL;
 }
 
-static void
-add_item (GMenu *menu, const char *label, const char *action, guint64 index)
-{
-  g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
-
-  g_menu_item_set_action_and_target_value (item, action, g_variant_new_uint64 (index));
-  g_menu_append_item (menu, item);
-}
-
 GMenuModel *
 _conclave_cluster_view_held_menu (ConclaveClusterView *self, guint64 index)
 {
-  ConclaveHeld *held = conclave_hold_lookup (conclave_cluster_get_hold (view_cluster (self)), index);
-  GMenu *menu = g_menu_new ();
-
-  add_item (menu, _("Deliver"), "app.deliver-message", index);
-  if (held != NULL && conclave_held_get_key (held) == 0)  /* bytes of a stream: only delivered */
-    return G_MENU_MODEL (menu);
-  add_item (menu, _("Drop"), "app.drop-message", index);
-  add_item (menu, _("Duplicate"), "app.duplicate-message", index);
-  if (held == NULL || !conclave_held_is_stream (held))
-    add_item (menu, _("Deliver Later"), "app.later-message", index);
-  return G_MENU_MODEL (menu);
+  return conclave_step_actions_held_menu (conclave_cluster_get_hold (view_cluster (self)), index);
 }

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "conclave-cluster-view-private.h"
+#include "conclave-step-actions.h"
 #include "conclave-roles.h"
 
 static GMenuItem *
@@ -69,15 +70,7 @@ show_menu (ConclaveClusterView *self, GMenuModel *model, double x, double y, dou
 {
   GdkRectangle rect = { (int) (x - r), (int) (y - r), (int) (2 * r), (int) (2 * r) };
 
-  if (self->menu == NULL)
-    {
-      self->menu = gtk_popover_menu_new_from_model (NULL);
-      gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
-      gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), TRUE);
-    }
-  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->menu), model);
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &rect);
-  gtk_popover_popup (GTK_POPOVER (self->menu));
+  conclave_step_actions_popup (&self->menu, GTK_WIDGET (self), model, &rect);
   gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
 }
 

@@ -33,12 +33,49 @@ action_button (const char *icon, const char *tooltip, const char *action, guint6
   return button;
 }
 
-static char *
-describe (ConclaveHeld *held)
+/* The sender by its node's name where the cluster knows its address. */
+static const char *
+sender_of (ConclaveHoldPanel *self, ConclaveHeld *held)
 {
-  /* Translators: a held message: "s2 ← 127.0.0.1:10001 heartbeat (4242:7)" */
-  return g_strdup_printf (_("%s ← %s %s (%s)"), conclave_held_get_node (held), conclave_held_get_src (held),
-                          conclave_held_get_kind (held), conclave_held_get_message_id (held));
+  ConclaveCluster *cluster = conclave_session_get_cluster (self->session);
+  ConclaveNode *node = cluster ? conclave_cluster_lookup_address (cluster, conclave_held_get_src_address (held)) : NULL;
+
+  return node != NULL ? conclave_node_get_name (node) : conclave_held_get_src (held);
+}
+
+static GtkWidget *
+row_label (const char *text, gboolean detail)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (detail)
+    {
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_add_css_class (label, "caption");
+    }
+  return label;
+}
+
+/* What it is, from whom to whom, and below it the message's id and text. */
+static GtkWidget *
+describe (ConclaveHoldPanel *self, ConclaveHeld *held)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  /* Translators: a held message: its kind, sender and receiver, "vote-request: s3 → s2" */
+  g_autofree char *title = g_strdup_printf (_("%s: %s → %s"), conclave_held_get_kind (held),
+                                            sender_of (self, held), conclave_held_get_node (held));
+  const char *preview = conclave_held_get_preview (held);
+  g_autofree char *detail = g_strdup_printf ("%s%s%s", conclave_held_get_message_id (held),
+                                             preview && *preview ? " · " : "", preview ? preview : "");
+
+  gtk_box_append (GTK_BOX (box), row_label (title, FALSE));
+  gtk_box_append (GTK_BOX (box), row_label (detail, TRUE));
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (box, preview);
+  return box;
 }
 
 static GtkWidget *
@@ -47,14 +84,8 @@ make_row (gpointer item, gpointer user_data)
   ConclaveHeld *held = item;
   guint64 index = conclave_held_get_index (held);
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  g_autofree char *text = describe (held);
-  GtkWidget *label = gtk_label_new (text);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_widget_set_hexpand (label, TRUE);
-  gtk_widget_set_tooltip_text (label, conclave_held_get_preview (held));
-  gtk_box_append (GTK_BOX (row), label);
+  gtk_box_append (GTK_BOX (row), describe (user_data, held));
   gtk_box_append (GTK_BOX (row), action_button ("mail-send-symbolic", _("Deliver"), "app.deliver-message", index));
   if (conclave_held_get_key (held) == 0)  /* bytes of a stream: only ever delivered */
     return row;
@@ -73,7 +104,7 @@ set_cluster (gpointer view, ConclaveCluster *old)
   ConclaveCluster *cluster = conclave_session_get_cluster (self->session);
 
   gtk_list_box_bind_model (self->list, cluster ? G_LIST_MODEL (conclave_cluster_get_hold (cluster)) : NULL,
-                           make_row, NULL, NULL);
+                           make_row, self, NULL);
 }
 
 void

@@ -152,3 +152,42 @@ conclave_step_actions_update (GActionMap *app, ConclaveCluster *cluster)
     g_simple_action_set_state (G_SIMPLE_ACTION (action),
                                g_variant_new_boolean (hold != NULL && conclave_hold_get_all (hold)));
 }
+
+static void
+add_item (GMenu *menu, const char *label, const char *action, guint64 index)
+{
+  g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+  g_menu_item_set_action_and_target_value (item, action, g_variant_new_uint64 (index));
+  g_menu_append_item (menu, item);
+}
+
+GMenuModel *
+conclave_step_actions_held_menu (ConclaveHold *hold, guint64 index)
+{
+  ConclaveHeld *held = hold != NULL ? conclave_hold_lookup (hold, index) : NULL;
+  GMenu *menu = g_menu_new ();
+
+  add_item (menu, _("Deliver"), "app.deliver-message", index);
+  if (held != NULL && conclave_held_get_key (held) == 0)  /* bytes of a stream: only delivered */
+    return G_MENU_MODEL (menu);
+  add_item (menu, _("Drop"), "app.drop-message", index);
+  add_item (menu, _("Duplicate"), "app.duplicate-message", index);
+  if (held == NULL || !conclave_held_is_stream (held))
+    add_item (menu, _("Deliver Later"), "app.later-message", index);
+  return G_MENU_MODEL (menu);
+}
+
+void
+conclave_step_actions_popup (GtkWidget **popover, GtkWidget *parent, GMenuModel *model, const GdkRectangle *at)
+{
+  if (*popover == NULL)
+    {
+      *popover = gtk_popover_menu_new_from_model (NULL);
+      gtk_widget_set_parent (*popover, parent);
+      gtk_popover_set_has_arrow (GTK_POPOVER (*popover), TRUE);
+    }
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (*popover), model);
+  gtk_popover_set_pointing_to (GTK_POPOVER (*popover), at);
+  gtk_popover_popup (GTK_POPOVER (*popover));
+}

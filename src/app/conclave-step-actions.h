@@ -22,5 +22,17 @@ void conclave_step_actions_add_shortcuts (GtkWidget      *window);
  * for the window's one _update_actions(). */
 void conclave_step_actions_update (GActionMap      *app,
                                    ConclaveCluster *cluster);
+/* A held message's menu, wherever it is drawn (a ring in the cluster view,
+ * an open arrow head on the timeline): Deliver, Drop, Duplicate, Deliver
+ * Later; a TCP stream's only what keeps its order. */
+GMenuModel *conclave_step_actions_held_menu (ConclaveHold *hold,
+                                             guint64       index);
+/* Opens `model` in *popover (made on first use, a child of `parent`, which
+ * unparents it in dispose and presents it in size_allocate) pointing at
+ * `at`. */
+void        conclave_step_actions_popup     (GtkWidget          **popover,
+                                             GtkWidget           *parent,
+                                             GMenuModel          *model,
+                                             const GdkRectangle  *at);
 
 G_END_DECLS

@@ -25,6 +25,8 @@ struct _ConclaveTimeline
   /* While a message is explained: what the painter draws lit, from the
    * session's highlight (conclave-timeline-pick.c). */
   ConclaveTimelineLit      lit;
+  /* A held message's menu (step mode; conclave-timeline-pick.c), or NULL. */
+  GtkWidget               *menu;
 };
 
 /* The session holds the cluster; the view only asks. */
@@ -56,5 +58,20 @@ gint64  _conclave_timeline_arrow_at      (ConclaveTimeline *self,
                                           double            x,
                                           double            y,
                                           double            within);
+/* The held message (step mode) whose open head the last frame drew
+ * nearest the point, within a few pixels: its id (the store index of its
+ * `held` event), else G_MAXUINT64. */
+guint64 _conclave_timeline_held_at       (ConclaveTimeline *self,
+                                          double            x,
+                                          double            y);
+/* Opens the menu of the held message at the point; FALSE if none is there. */
+gboolean _conclave_timeline_popup_held_menu (ConclaveTimeline *self,
+                                             double            x,
+                                             double            y);
+/* Keeps the held message's menu where it points (the widget's size_allocate). */
+void    _conclave_timeline_size_allocate (GtkWidget        *widget,
+                                          int               width,
+                                          int               height,
+                                          int               baseline);
 
 G_END_DECLS

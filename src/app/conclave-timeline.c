@@ -536,6 +536,7 @@ conclave_timeline_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (conclave_session_get_highlight (self->session), self);
   g_clear_object (&self->session);
   g_clear_object (&self->selected);
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
   G_OBJECT_CLASS (conclave_timeline_parent_class)->dispose (object);
 }
 
@@ -598,6 +599,7 @@ conclave_timeline_class_init (ConclaveTimelineClass *klass)
   object_class->get_property = conclave_timeline_get_property;
   object_class->set_property = conclave_timeline_set_property;
   widget_class->snapshot = conclave_timeline_snapshot;
+  widget_class->size_allocate = _conclave_timeline_size_allocate;
   widget_class->css_changed = conclave_timeline_css_changed;
   widget_class->map = conclave_timeline_map;
   widget_class->unmap = conclave_timeline_unmap;

@@ -19,6 +19,8 @@ struct _ConclaveWelcomePage
 
 G_DEFINE_FINAL_TYPE (ConclaveWelcomePage, conclave_welcome_page, GTK_TYPE_WIDGET)
 
+#define CARD_LINES 4
+
 static GtkWidget *
 make_label (const char *text,
             const char *css_class,
@@ -65,7 +67,17 @@ make_chapter_button (const char *id,
     gtk_box_append (GTK_BOX (box), make_label (caption, "chapter-caption", FALSE));
   gtk_box_append (GTK_BOX (box), make_label (title, "title-3", TRUE));
   if (description != NULL && *description != '\0')
-    gtk_box_append (GTK_BOX (box), make_label (description, "dim-label", TRUE));
+    {
+      /* A step-mode preset's steps are long: on the card its start, as
+       * tall as the others (the grid's rows are one height); all of it
+       * in the tooltip. */
+      GtkWidget *text = make_label (description, "dim-label", TRUE);
+
+      gtk_label_set_lines (GTK_LABEL (text), CARD_LINES);
+      gtk_label_set_ellipsize (GTK_LABEL (text), PANGO_ELLIPSIZE_END);
+      gtk_box_append (GTK_BOX (box), text);
+      gtk_widget_set_tooltip_text (button, description);
+    }
   gtk_widget_set_valign (box, GTK_ALIGN_START);
 
   gtk_button_set_child (GTK_BUTTON (button), box);

@@ -8,8 +8,9 @@
  * answers), and only to a candidate whose log is at least as recent as its
  * own; a majority of all known servers makes a leader. A leader that has
  * not heard from a majority for 3 heartbeats steps down, so a cut-off
- * minority never pretends to lead. Entries are safe once a majority holds
- * them.
+ * minority never pretends to lead (time it spent paused itself does not
+ * count: see forgive_own_sleep in node-group-server.c). Entries are safe
+ * once a majority holds them.
  */
 #include "node-group-server.h"
 

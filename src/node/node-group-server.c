@@ -478,12 +478,39 @@ on_session_expired (const char *client, gpointer data)
   node_report_log ("info", "session of %s expired", client);
 }
 
+/* A tick far later than its period: this process slept (paused by the
+ * teacher, stopped by SIGSTOP). Its sleep is not the others' silence —
+ * what they said meanwhile waits in its socket — so the time asleep is
+ * not counted, as a raft on logical ticks would not count it. Else a
+ * resumed leader gives up at once and the class never sees a stale one. */
+static void
+forgive_own_sleep (GroupServer *s, gint64 now)
+{
+  gint64 period = (gint64) (node_control_scale_ms (s->heartbeat_ms) * 1e6);
+  gint64 slept = now - s->tick_ns - period;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (s->tick_ns == 0 || slept < 2 * period)
+    return;
+  g_hash_table_iter_init (&iter, s->members);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GroupMember *m = value;
+
+      /* never into the future: what it said after we woke is recent already */
+      m->heard_ns = MIN (m->heard_ns + slept, now);
+    }
+}
+
 static void
 on_tick (gpointer data)
 {
   GroupServer *s = data;
   gint64 now = creport_now_ns ();
 
+  forgive_own_sleep (s, now);
+  s->tick_ns = now;
   s->ticks++;
   if (s->role == GROUP_LEADER)
     {

@@ -112,6 +112,7 @@ struct _GroupServer {
   double               timeout_ms;     /* its silence, ms at tempo 1; 0: none runs (reported) */
   char                *why;            /* why we stood as candidate (reported) */
   guint64              ticks;
+  gint64               tick_ns;        /* when the last tick ran */
   GHashTable          *waiting;        /* req → GroupWaiting*: the leader acknowledges these */
 
   /* a bully/ring leader's catch-up (node-group-sync.c) */

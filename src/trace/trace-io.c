@@ -597,6 +597,40 @@ recvmsg (int fd, struct msghdr *msg, int flags)
   TRACED_RECV (&op, flags, recvmsg_with_source (fd, msg, flags, &op));
 }
 
+/* A batch on a held socket: the first datagram waits as recvmsg would,
+ * the rest are only those already released (as with MSG_WAITFORONE), so
+ * the program sees each one when the teacher releases it. 1 if answered
+ * (*result, errno set), 0 to take the ordinary path. */
+static int
+held_receive_batch (Op *op, struct mmsghdr *vec, unsigned int n, int flags, int *result)
+{
+  int got = 0;
+
+  for (unsigned int i = 0; i < n; i++)
+    {
+      struct msghdr *m = &vec[i].msg_hdr;
+      ssize_t r;
+
+      if (!held_receive (op, m->msg_iov, m->msg_iovlen, i == 0 ? flags : flags | MSG_DONTWAIT,
+                         m->msg_name, m->msg_name ? &m->msg_namelen : NULL, &m->msg_flags, &r))
+        break;
+      if (r < 0)
+        {
+          *result = got > 0 ? got : -1;
+          if (got > 0)
+            errno = 0;
+          return 1;
+        }
+      m->msg_controllen = 0;  /* no ancillary data comes with a held datagram */
+      vec[i].msg_len = (unsigned int) r;
+      got++;
+      if (flags & MSG_PEEK)
+        break;  /* a peek would only see the same one again */
+    }
+  *result = got;
+  return got > 0;
+}
+
 TRACE_EXPORT int
 recvmmsg (int fd, struct mmsghdr *vec, unsigned int n, int flags, struct timespec *timeout)
 {
@@ -605,6 +639,8 @@ recvmmsg (int fd, struct mmsghdr *vec, unsigned int n, int flags, struct timespe
 
   if (vec == NULL || !op_begin (&op, fd, trace_fd_classify (fd)))
     return REAL (recvmmsg) (fd, vec, n, flags, timeout);
+  if (op.kind == TRACE_FD_UDP && n > 0 && held_receive_batch (&op, vec, n, flags, &rc))
+    return (int) op_finish (&op, rc, errno);
   op_before_wait (&op);
   rc = REAL (recvmmsg) (fd, vec, n, flags, timeout);
   error = errno;

@@ -3,7 +3,7 @@
  * it is held are read into the shim's queue (a non-blocking receive gets
  * EAGAIN, a blocking one waits); the program then gets exactly what the
  * teacher released, in the order released: a dropped one never, a
- * duplicated one twice. */
+ * duplicated one twice. The same for a C program's recvmmsg batches. */
 #include "trace-test-util.h"
 
 #include <arpa/inet.h>
@@ -143,6 +143,87 @@ test_python_held (void)
   trace_test_finish (cluster);
 }
 
+/* Starts trace-exercise MODE (held from its start) as s1 and sends it
+ * one, two, three, four: returns once all four wait in the shim's queue
+ * and its non-blocking receive found nothing. */
+static ConclaveNode *
+start_held_exercise (ConclaveCluster *cluster, const char *mode, const char *extra)
+{
+  g_autofree char *port = g_strdup_printf ("%u", conclave_cluster_get_base_port (cluster));
+  const char *argv[] = { g_getenv ("CONCLAVE_TRACE_EXERCISE"), mode, port, extra, NULL };
+  const char *texts[] = { "one", "two", "three", "four", NULL };
+  g_autoptr(GError) error = NULL;
+  ConclaveNode *s1;
+
+  g_assert_nonnull (argv[0]);
+  conclave_hold_set_all (conclave_cluster_get_hold (cluster), TRUE);
+  s1 = conclave_cluster_add_program (cluster, "s1", argv, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  /* its bind may wait in the shim's batch while it reads stdin: ask it */
+  trace_test_wait (cluster, printed, "bound\n", 20, "the program to bind");
+  send_datagrams (conclave_cluster_get_base_port (cluster), texts);
+  g_assert_true (conclave_cluster_send_input (cluster, "s1", "go", &error));
+  g_assert_no_error (error);
+  trace_test_wait (cluster, holds, GUINT_TO_POINTER (4), 20, "four held datagrams");
+  trace_test_wait (cluster, printed, "held\n", 20, "the non-blocking receive to fail");
+  g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_RECV, NULL, s1), ==, 0);
+  return s1;
+}
+
+/* The same with a C program that receives in batches (recvmmsg): held
+ * like recvmsg, each datagram filled in with its source, in the order
+ * released, a dropped one never, a duplicated one twice. */
+static void
+test_recvmmsg_held (void)
+{
+  ConclaveCluster *cluster = trace_test_cluster ();
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) received = g_string_new (NULL);
+  ConclaveNode *s1 = start_held_exercise (cluster, "mmsg-receiver", "4");
+
+  /* one released: the waiting batch returns it alone */
+  release (cluster, "two", CONCLAVE_RELEASE_DELIVER);
+  trace_test_wait (cluster, printed, "held\ntwo\n-\n", 20, "a batch of the second datagram");
+  release (cluster, "one", CONCLAVE_RELEASE_DELIVER);
+  release (cluster, "three", CONCLAVE_RELEASE_DROP);
+  release (cluster, "four", CONCLAVE_RELEASE_DUPLICATE);
+  trace_test_wait_ended (cluster, "s1", 20);
+  g_assert_cmpint (conclave_node_get_exit_code (s1), ==, 0);
+  out = trace_test_node_stdout (s1);
+  g_test_message ("%s", out);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (!g_str_equal (lines[i], "-"))
+      g_string_append_printf (received, "%s\n", lines[i]);
+  g_assert_cmpstr (received->str, ==, "bound\nheld\ntwo\none\nfour\nfour\n\n");
+  assert_reported (cluster, s1, CONCLAVE_EVENT_RECV, 4);
+  assert_reported (cluster, s1, CONCLAVE_EVENT_HELD, 4);
+  assert_reported (cluster, s1, CONCLAVE_EVENT_DROP, 1);
+  trace_test_finish (cluster);
+}
+
+/* Every receive call of a C program is held alike: read, recvmsg, recv
+ * and recvfrom each get the one the teacher released, in the order
+ * released. */
+static void
+test_every_call_held (void)
+{
+  ConclaveCluster *cluster = trace_test_cluster ();
+  const char *order[] = { "four", "two", "one", "three" };
+  g_autofree char *out = NULL;
+  ConclaveNode *s1 = start_held_exercise (cluster, "held-calls", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    release (cluster, order[i], CONCLAVE_RELEASE_DELIVER);
+  trace_test_wait_ended (cluster, "s1", 20);
+  g_assert_cmpint (conclave_node_get_exit_code (s1), ==, 0);
+  out = trace_test_node_stdout (s1);
+  g_assert_cmpstr (out, ==, "bound\nheld\nread: four\nrecvmsg: two\nrecv: one\nrecvfrom: three\n");
+  assert_reported (cluster, s1, CONCLAVE_EVENT_RECV, 4);
+  trace_test_finish (cluster);
+}
+
 /* A TCP stream, held: each read from the kernel one chunk. They go only in
  * order and only delivered (never dropped or doubled), a chunk over as
  * many receives as the program makes, and the stream's end after them. */
@@ -239,6 +320,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/trace/hold/python", test_python_held);
+  g_test_add_func ("/trace/hold/recvmmsg", test_recvmmsg_held);
+  g_test_add_func ("/trace/hold/every-call", test_every_call_held);
   g_test_add_func ("/trace/hold/signal-ends-wait", test_signal_ends_wait);
   g_test_add_func ("/trace/hold/tcp-chunks", test_tcp_chunks);
   return g_test_run ();

@@ -6,6 +6,7 @@
  * that closes the channel's descriptor behind the shim's back. */
 #include "trace-test-util.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <poll.h>
@@ -386,6 +387,77 @@ test_controller_stopped (void)
   check_controller_gone (SIGSTOP);
 }
 
+/* A line of the program's output, without its newline. */
+static char *
+read_line (GDataInputStream *out)
+{
+  g_autoptr(GError) error = NULL;
+  char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return line;
+}
+
+/* Datagrams held in the shim (CONCLAVE_HOLD: from the start) when the
+ * controller is killed: the program receives every one, in the order
+ * they came, and ends normally; nothing is kept forever. */
+static void
+test_controller_killed_while_holding (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("trace-ctl-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "control.sock", NULL);
+  g_autofree char *preload = preload_variable ();
+  guint port = trace_test_free_port ();
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  const char *argv[] = { exercise (), "mmsg-receiver", port_text, "4", NULL };
+  const char *texts[] = { "one", "two", "three", "four" };
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) program = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GString) received = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons (port) };
+  int ready, status, fd = socket (AF_INET, SOCK_DGRAM, 0);
+  pid_t controller = start_controller (path, &ready);
+  char *line;
+
+  g_subprocess_launcher_setenv (launcher, "LD_PRELOAD", preload + strlen ("LD_PRELOAD="), TRUE);
+  g_subprocess_launcher_setenv (launcher, "CONCLAVE_CONTROL", path, TRUE);
+  g_subprocess_launcher_setenv (launcher, "CONCLAVE_HOLD", "1", TRUE);
+  program = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (program));
+  /* connected from its start (the shim's constructor) */
+  g_assert_cmpstr ((line = read_line (out)), ==, "bound");
+  g_free (line);
+  to.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    g_assert_cmpint (sendto (fd, texts[i], strlen (texts[i]), 0, (struct sockaddr *) &to, sizeof to), ==,
+                     (ssize_t) strlen (texts[i]));
+  close (fd);
+  g_assert_true (g_output_stream_write_all (g_subprocess_get_stdin_pipe (program), "go\n", 3, NULL, NULL, &error));
+  g_assert_no_error (error);
+  /* all four in the shim's queue, none handed over */
+  g_assert_cmpstr ((line = read_line (out)), ==, "held");
+  g_free (line);
+
+  kill (controller, SIGKILL);
+  g_assert_cmpint (waitpid (controller, &status, 0), ==, controller);
+  while ((line = read_line (out)) != NULL)
+    {
+      if (!g_str_equal (line, "-"))
+        g_string_append_printf (received, "%s\n", line);
+      g_free (line);
+    }
+  g_assert_cmpstr (received->str, ==, "one\ntwo\nthree\nfour\n");
+  g_assert_true (g_subprocess_wait (program, NULL, &error));
+  g_assert_true (g_subprocess_get_successful (program));
+  close (ready);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* ---- the program closes the channel's fd itself ------------------------------ */
 
 static void
@@ -422,6 +494,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/trace/shim/broadcast-namespace", test_broadcast_namespace);
   g_test_add_func ("/trace/shim/controller-killed", test_controller_killed);
   g_test_add_func ("/trace/shim/controller-stopped", test_controller_stopped);
+  g_test_add_func ("/trace/shim/controller-killed-while-holding", test_controller_killed_while_holding);
   g_test_add_func ("/trace/shim/channel-fd-closed", test_channel_fd_closed);
   return g_test_run ();
 }

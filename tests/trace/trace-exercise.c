@@ -553,6 +553,84 @@ udp_receiver (uint16_t port)
   return 0;
 }
 
+/* For the step mode test: binds UDP PORT, waits for a line on stdin, tries
+ * one recvmmsg with MSG_DONTWAIT ("held" if nothing came), then receives
+ * COUNT datagrams with blocking recvmmsg calls of up to 4: a line per
+ * datagram (its text, and the source if it is not 127.0.0.1), "-" after
+ * each call. */
+static int
+mmsg_receiver (uint16_t port, int count)
+{
+  struct sockaddr_in at = loopback (port), from[4];
+  char buf[4][64], line[16];
+  struct iovec iov[4];
+  struct mmsghdr v[4];
+  int fd = socket (AF_INET, SOCK_DGRAM, 0);
+  int got = 0, n;
+
+  CHECK (bind (fd, (struct sockaddr *) &at, sizeof at) == 0);
+  printf ("bound\n");
+  CHECK (fgets (line, sizeof line, stdin) != NULL);
+  for (int i = 0; i < 4; i++)
+    {
+      iov[i] = (struct iovec) { buf[i], sizeof buf[i] };
+      memset (&v[i], 0, sizeof v[i]);
+      v[i].msg_hdr.msg_iov = &iov[i];
+      v[i].msg_hdr.msg_iovlen = 1;
+    }
+  n = recvmmsg (fd, v, 4, MSG_DONTWAIT, NULL);
+  printf ("%s\n", n < 0 && errno == EAGAIN ? "held" : "not held");
+  while (got < count)
+    {
+      for (int i = 0; i < 4; i++)
+        {
+          v[i].msg_hdr.msg_name = &from[i];
+          v[i].msg_hdr.msg_namelen = sizeof from[i];
+        }
+      n = recvmmsg (fd, v, 4, 0, NULL);
+      CHECK (n > 0);
+      for (int i = 0; i < n; i++)
+        printf ("%.*s%s\n", (int) v[i].msg_len, buf[i],
+                v[i].msg_hdr.msg_namelen == sizeof from[i] && from[i].sin_addr.s_addr == htonl (INADDR_LOOPBACK)
+                ? "" : " (no source)");
+      printf ("-\n");
+      got += n;
+    }
+  return 0;
+}
+
+/* For the step mode test: binds UDP PORT, waits for a line on stdin, tries
+ * one recvmsg with MSG_DONTWAIT ("held" if nothing came), then receives
+ * one datagram each with read, recvmsg, recv and recvfrom, blocking: a
+ * line per call, "CALL: TEXT". */
+static int
+held_calls (uint16_t port)
+{
+  struct sockaddr_in at = loopback (port), from;
+  socklen_t from_len = sizeof from;
+  char buf[64], line[16];
+  struct iovec iov = { buf, sizeof buf };
+  struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov, .msg_iovlen = 1 };
+  int fd = socket (AF_INET, SOCK_DGRAM, 0);
+  ssize_t n;
+
+  CHECK (bind (fd, (struct sockaddr *) &at, sizeof at) == 0);
+  printf ("bound\n");
+  CHECK (fgets (line, sizeof line, stdin) != NULL);
+  n = recvmsg (fd, &msg, MSG_DONTWAIT);
+  printf ("%s\n", n < 0 && errno == EAGAIN ? "held" : "not held");
+  CHECK ((n = read (fd, buf, sizeof buf)) > 0);
+  printf ("read: %.*s\n", (int) n, buf);
+  msg.msg_namelen = sizeof from;
+  CHECK ((n = recvmsg (fd, &msg, 0)) > 0);
+  printf ("recvmsg: %.*s%s\n", (int) n, buf, from.sin_addr.s_addr == htonl (INADDR_LOOPBACK) ? "" : " (no source)");
+  CHECK ((n = recv (fd, buf, sizeof buf, 0)) > 0);
+  printf ("recv: %.*s\n", (int) n, buf);
+  CHECK ((n = recvfrom (fd, buf, sizeof buf, 0, (struct sockaddr *) &from, &from_len)) > 0);
+  printf ("recvfrom: %.*s\n", (int) n, buf);
+  return 0;
+}
+
 /* The program closes every descriptor behind the shim's back, as a daemon
  * might: the numbers come back as its own sockets, and must carry only its
  * own data. */
@@ -599,6 +677,10 @@ main (int argc, char *argv[])
     return udp_sender ((uint16_t) atoi (argv[2]), atol (argv[3]), atol (argv[4]));
   if (argc >= 3 && strcmp (argv[1], "udp-receiver") == 0)
     return udp_receiver ((uint16_t) atoi (argv[2]));
+  if (argc >= 3 && strcmp (argv[1], "held-calls") == 0)
+    return held_calls ((uint16_t) atoi (argv[2]));
+  if (argc >= 4 && strcmp (argv[1], "mmsg-receiver") == 0)
+    return mmsg_receiver ((uint16_t) atoi (argv[2]), atoi (argv[3]));
   if (argc >= 2 && strcmp (argv[1], "close-all") == 0)
     return close_all ();
   if (argc >= 2 && strcmp (argv[1], "all") == 0)
@@ -610,6 +692,6 @@ main (int argc, char *argv[])
       return 0;
     }
   fprintf (stderr, "usage: %s all | close-all | pingpong N | broadcast-check SHIM | broadcast-send PORT |"
-           " udp-sender PORT COUNT INTERVAL_MS | udp-receiver PORT\n", argv[0]);
+           " udp-sender PORT COUNT INTERVAL_MS | udp-receiver PORT | mmsg-receiver PORT COUNT | held-calls PORT\n", argv[0]);
   return 1;
 }

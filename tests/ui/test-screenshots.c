@@ -1,9 +1,13 @@
 /* test-screenshots.c — pictures of what the class sees, saved under the
  * build directory (tests/ui/screenshots/): the welcome page, every
  * built-in chapter running, the events and charts views, and presentation
- * mode. Each picture must show something (not a blank window); a person
- * still has to look at them. */
+ * mode; step mode's preset cards, held messages and their panel, also in
+ * German (run with LANGUAGE=de, see meson.build). Each picture must show
+ * something (not a blank window); a person still has to look at them. */
 #include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
 
 #include "conclave-palette-widget.h"
 #include "conclave-render.h"
@@ -186,6 +190,91 @@ test_presentation (Fixture       *f,
   g_assert_false (conclave_session_get_presentation (f->session));
 }
 
+/* "NAME" or, in another language, "NAME-LANG". */
+static char *
+named (const char *name)
+{
+  const char *language = g_getenv ("LANGUAGE");
+
+  return language != NULL && *language != '\0' ? g_strdup_printf ("%s-%s", name, language) : g_strdup (name);
+}
+
+static void
+save_named (Fixture *f, const char *name)
+{
+  g_autofree char *full = named (name);
+
+  save (f, full);
+}
+
+static GtkWidget *
+find_scrolled (GtkWidget *widget)
+{
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_scrolled (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static ConclaveHold *
+hold_of (Fixture *f)
+{
+  return conclave_cluster_get_hold (conclave_session_get_cluster (f->session));
+}
+
+static gboolean
+several_held (gpointer data)
+{
+  return conclave_hold_get_n_held (hold_of (data)) >= 4;
+}
+
+/* The queue panel open over the window: the panel alone (a popover is its
+ * own surface) and the window under it. */
+static void
+save_queue (Fixture *f, const char *name)
+{
+  GtkMenuButton *button = GTK_MENU_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (f->window), CONCLAVE_TYPE_WINDOW,
+                                                                          "hold_queue_button"));
+  g_autofree char *panel = g_strconcat (name, "-panel", NULL);
+  g_autofree char *full = named (panel);
+
+  gtk_menu_button_popup (button);
+  ui_test_run_for (500);
+  g_object_unref (ui_test_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (button)), full));
+  save_named (f, name);
+  gtk_menu_button_popdown (button);
+}
+
+/* Step mode as the class sees it: the presets' cards at the end of the
+ * welcome page, a split vote's held messages in the cluster view, the
+ * timeline and the queue panel, then in presentation mode. */
+static void
+test_step_mode (Fixture       *f,
+                gconstpointer  data)
+{
+  GtkWidget *welcome = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), CONCLAVE_TYPE_WINDOW,
+                                                                  "welcome_page"));
+  GtkAdjustment *scroll = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (find_scrolled (welcome)));
+
+  gtk_adjustment_set_value (scroll, gtk_adjustment_get_upper (scroll) - gtk_adjustment_get_page_size (scroll));
+  ui_test_run_for (300);
+  save_named (f, "welcome-step-presets");
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "start-scenario", g_variant_new_string ("chapter-4-split-vote"));
+  g_assert_true (ui_test_wait (several_held, f, 30000));
+  conclave_window_show_view (f->window, "timeline");
+  save_queue (f, "step-split-vote");
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "presentation-mode", NULL);
+  ui_test_run_for (800);
+  save_queue (f, "step-split-vote-presentation");
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "presentation-mode", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -193,6 +282,11 @@ main (int   argc,
   g_auto(GStrv) ids = NULL;
 
   ui_test_init (&argc, &argv);
+  /* the build's translations, for a run in another language */
+  bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_test_add ("/screenshots/step-mode", Fixture, NULL, fixture_set_up, test_step_mode, fixture_tear_down);
   ids = conclave_scenario_list_builtin ();
   g_test_add ("/screenshots/welcome", Fixture, NULL, fixture_set_up, test_welcome, fixture_tear_down);
   for (guint i = 0; ids[i] != NULL; i++)

@@ -7,10 +7,13 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <math.h>
 
+#include "conclave-checker.h"
 #include "conclave-cluster-view-private.h"
 #include "conclave-hold-panel.h"
 #include "conclave-session.h"
+#include "conclave-timeline-private.h"
 #include "conclave-trace-file.h"
 #include "ui-test-utils.h"
 
@@ -205,6 +208,95 @@ drop_by_its_menu (UiFixture *f)
   g_assert_true (ui_test_wait (dropped_by_hand, &d, 10000));
 }
 
+static ConclaveTimeline *
+timeline_of (UiFixture *f)
+{
+  return CONCLAVE_TIMELINE (gtk_widget_get_template_child (GTK_WIDGET (f->window), CONCLAVE_TYPE_WINDOW, "timeline"));
+}
+
+/* An arrow the timeline's last frame drew for a held message: its open
+ * head is where the arrow ends. NULL if none. */
+static const ConclaveHitArrow *
+held_arrow_drawn (UiFixture *f, guint64 *held_index)
+{
+  ConclaveTimeline *timeline = timeline_of (f);
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (cluster (f));
+
+  for (guint i = 0; i < timeline->painter->hit_arrows->len; i++)
+    {
+      const ConclaveHitArrow *a = &g_array_index (timeline->painter->hit_arrows, ConclaveHitArrow, i);
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, a->message);
+      ConclaveHeld *held = m != NULL && m->state == CONCLAVE_MESSAGE_IN_FLIGHT
+                           ? conclave_hold_find_key (hold (f), m->key) : NULL;
+
+      if (held != NULL && hypot (a->x2 - a->x1, a->y2 - a->y1) > 20)
+        {
+          *held_index = conclave_held_get_index (held);
+          return a;
+        }
+    }
+  return NULL;
+}
+
+static gboolean
+held_arrow_in_view (gpointer data)
+{
+  guint64 index;
+
+  return held_arrow_drawn (data, &index) != NULL;
+}
+
+typedef struct {
+  UiFixture *f;
+  guint64    key;
+} Doubled;
+
+static gboolean
+received_twice (gpointer data)
+{
+  Doubled *d = data;
+
+  return count_recvs (conclave_cluster_get_store (cluster (d->f)), d->key) >= 2;
+}
+
+/* A held arrow on the timeline: a click on its open head finds that very
+ * message (its tail does not), its menu offers what the ring's does, and
+ * its Duplicate delivers that message twice. */
+static void
+duplicate_by_timeline_menu (UiFixture *f)
+{
+  ConclaveTimeline *timeline = timeline_of (f);
+  const ConclaveHitArrow *arrow;
+  ConclaveHitArrow a;
+  GMenuModel *menu;
+  g_autoptr(GVariant) target = NULL;
+  g_autofree char *action = NULL;
+  guint64 index;
+  Doubled d = { f, 0 };
+
+  g_assert_true (ui_test_wait (held_arrow_in_view, f, 10000));
+  arrow = held_arrow_drawn (f, &index);
+  a = *arrow;
+  g_assert_cmpuint (_conclave_timeline_held_at (timeline, a.x2 + 2, a.y2 - 2), ==, index);
+  g_assert_cmpuint (_conclave_timeline_held_at (timeline, a.x1, a.y1), !=, index);
+  g_assert_true (_conclave_timeline_popup_held_menu (timeline, a.x2, a.y2));
+  ui_test_run_for (300);
+  g_assert_true (gtk_widget_get_visible (timeline->menu));
+  ui_test_screenshot (timeline->menu, "step-timeline-menu");  /* a popover is its own surface */
+  menu = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (timeline->menu));
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 4);  /* a datagram: all four */
+  g_assert_true (g_menu_model_get_item_attribute (menu, 2, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+  g_assert_cmpstr (action, ==, "app.duplicate-message");
+  target = g_menu_model_get_item_attribute_value (menu, 2, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_UINT64);
+  g_assert_cmpuint (g_variant_get_uint64 (target), ==, index);
+  d.key = conclave_held_get_key (conclave_hold_lookup (hold (f), index));
+  g_assert_cmpuint (count_recvs (conclave_cluster_get_store (cluster (f)), d.key), ==, 0);
+  ui_test_activate (f->app, "duplicate-message", target);
+  gtk_popover_popdown (GTK_POPOVER (timeline->menu));
+  g_assert_true (ui_test_wait (received_twice, &d, 10000));
+  g_assert_cmpuint (count_recvs (conclave_cluster_get_store (cluster (f)), d.key), ==, 2);
+}
+
 static void
 test_hold_deliver_next (UiFixture *f, gconstpointer data)
 {
@@ -250,6 +342,7 @@ test_hold_deliver_next (UiFixture *f, gconstpointer data)
 
   ui_test_look (f->window, "timeline", "step-before-drop");
   drop_by_its_menu (f);
+  duplicate_by_timeline_menu (f);
 
   /* N delivers the oldest too */
   before.recvs = count_recvs (conclave_cluster_get_store (cluster (f)), 0);
@@ -357,6 +450,118 @@ test_split_vote (UiFixture *f, gconstpointer data)
   g_assert_true (ui_test_wait (one_leader, f, 30000));
 }
 
+typedef struct {
+  UiFixture    *f;
+  ConclaveNode *old;      /* the paused leader */
+  guint64       term;     /* its term when paused */
+  guint64       newer;    /* the new leader's term */
+  char         *leader;   /* the new leader's name */
+} Stale;
+
+static gboolean
+leader_paused (gpointer data)
+{
+  Stale *st = data;
+  GListModel *nodes = G_LIST_MODEL (cluster (st->f));
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
+
+      if (conclave_node_get_state (node) == CONCLAVE_NODE_PAUSED)
+        {
+          st->old = node;  /* the cluster keeps it */
+          st->term = conclave_node_get_term (node);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+newer_leader (gpointer data)
+{
+  Stale *st = data;
+  GListModel *nodes = G_LIST_MODEL (cluster (st->f));
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (nodes, i);
+
+      if (node != st->old && conclave_node_get_state (node) == CONCLAVE_NODE_RUNNING
+          && g_strcmp0 (conclave_node_get_group_role (node), "leader") == 0 && conclave_node_get_term (node) > st->term)
+        {
+          st->newer = conclave_node_get_term (node);
+          g_free (st->leader);
+          st->leader = g_strdup (conclave_node_get_name (node));
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* The new leader's heartbeat, held by the old one: its id, else G_MAXUINT64. */
+static guint64
+held_heartbeat (Stale *st)
+{
+  GListModel *queue = G_LIST_MODEL (hold (st->f));
+
+  for (guint i = 0; i < g_list_model_get_n_items (queue); i++)
+    {
+      g_autoptr(ConclaveHeld) held = g_list_model_get_item (queue, i);
+      ConclaveNode *src = conclave_cluster_lookup_address (cluster (st->f), conclave_held_get_src_address (held));
+
+      if (g_str_equal (conclave_held_get_node (held), conclave_node_get_name (st->old))
+          && g_str_equal (conclave_held_get_kind (held), "heartbeat")
+          && src != NULL && g_str_equal (conclave_node_get_name (src), st->leader))
+        return conclave_held_get_index (held);
+    }
+  return G_MAXUINT64;
+}
+
+static gboolean
+heartbeat_held (gpointer data)
+{
+  return held_heartbeat (data) != G_MAXUINT64;
+}
+
+static gboolean
+stepped_down (gpointer data)
+{
+  Stale *st = data;
+
+  return g_strcmp0 (conclave_node_get_group_role (st->old), "follower") == 0
+         && conclave_node_get_term (st->old) >= st->newer;
+}
+
+/* The stale leader preset by hand: resumed, the old leader still leads
+ * its old term; the new leader's heartbeat it held, delivered from the
+ * queue, makes it follow the newer term; no term ever had two leaders. */
+static void
+test_stale_leader (UiFixture *f, gconstpointer data)
+{
+  Stale st = { f, NULL, 0, 0, NULL };
+
+  ui_test_start_chapter (f->app, "chapter-4-stale-leader", 1.0);  /* the class's tempo: 3 s to deliver */
+  conclave_window_show_view (f->window, "timeline");
+  g_assert_true (ui_test_wait (leader_paused, &st, 30000));
+  g_assert_cmpstr (conclave_node_get_group_role (st.old), ==, "leader");
+  g_assert_true (conclave_hold_is_held (hold (f), conclave_node_get_name (st.old)));
+  g_assert_true (ui_test_wait (newer_leader, &st, 30000));
+
+  ui_test_activate (f->app, "resume-node", g_variant_new_string (conclave_node_get_name (st.old)));
+  g_assert_true (ui_test_wait (heartbeat_held, &st, 10000));
+  g_assert_cmpstr (conclave_node_get_group_role (st.old), ==, "leader");  /* stale */
+  g_assert_cmpuint (conclave_node_get_term (st.old), ==, st.term);
+  g_object_unref (ui_test_screenshot (GTK_WIDGET (f->window), "step-stale-leader"));
+
+  ui_test_activate (f->app, "deliver-message", g_variant_new_uint64 (held_heartbeat (&st)));
+  g_assert_true (ui_test_wait (stepped_down, &st, 10000));
+  ui_test_look (f->window, "timeline", "step-stale-leader-stepped-down");
+  g_assert_cmpuint (conclave_checker_get_n_violations (conclave_cluster_get_checker (cluster (f))), ==, 0);
+  g_free (st.leader);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -364,5 +569,6 @@ main (int argc, char *argv[])
   g_test_add ("/step/hold-deliver-next", UiFixture, NULL, ui_fixture_set_up, test_hold_deliver_next,
               ui_fixture_tear_down);
   g_test_add ("/step/split-vote", UiFixture, NULL, ui_fixture_set_up, test_split_vote, ui_fixture_tear_down);
+  g_test_add ("/step/stale-leader", UiFixture, NULL, ui_fixture_set_up, test_stale_leader, ui_fixture_tear_down);
   return g_test_run ();
 }
