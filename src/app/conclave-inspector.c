@@ -305,8 +305,9 @@ update (ConclaveInspector *self)
   set_value (self, ROW_PPID, conclave_node_get_ppid (self->node) > 0 ? ppid : NULL);
   set_value (self, ROW_CHILDREN, children);
   set_value (self, ROW_ADDRESSES, addresses_text);
-  /* Children are the server's business: no controls of their own. */
-  gtk_widget_set_visible (self->buttons, parent == NULL);
+  /* Children are the server's business: no controls of their own; a
+   * recording runs no process to control. */
+  gtk_widget_set_visible (self->buttons, parent == NULL && (self->session == NULL || !conclave_session_is_replay (self->session)));
   update_state (self);
   update_group (self);
   update_delivered (self);
@@ -467,6 +468,8 @@ conclave_inspector_get_value (ConclaveInspector *self,
 
   if (g_strcmp0 (row, "state") == 0)
     return gtk_label_get_text (self->state_label);
+  if (g_strcmp0 (row, "controls") == 0)
+    return gtk_widget_get_visible (self->buttons) ? "shown" : NULL;
   if (g_strcmp0 (row, "isolated") == 0)
     return conclave_fault_editor_get_isolated (CONCLAVE_FAULT_EDITOR (self->fault_editor));
   if (g_strcmp0 (row, "delivered") == 0)

@@ -27,7 +27,8 @@ ConclaveNode *conclave_inspector_get_node (ConclaveInspector *self);
 void          conclave_inspector_set_faults (ConclaveInspector *self,
                                              ConclaveFaults    *faults);
 /* For tests: the text of a value row ("pid", "ppid", "state", "posts" …),
- * or all the output shown ("output"); NULL for an unknown row or one not
+ * or all the output shown ("output"), or "shown" while the node's controls
+ * are ("controls"); NULL for an unknown row or one not
  * shown (a counter that does not apply to the node's role). */
 const char   *conclave_inspector_get_value (ConclaveInspector *self,
                                             const char        *row);

@@ -207,6 +207,8 @@ assert_scrubs_over_crash (UiFixture *f, const char *crashed)
   g_test_message ("%s before its crash: %s, %s", crashed, inspector_value (f, "state"), inspector_value (f, "group-role"));
   g_assert_cmpstr (inspector_value (f, "group-role"), ==, "leader");
   g_assert_cmpstr (inspector_value (f, "state"), ==, "Running");   /* (the tests run untranslated) */
+  /* A recording runs no process: no crash, stop or pause buttons. */
+  g_assert_null (inspector_value (f, "controls"));
   ui_test_look (f->window, "timeline", "replay-before-crash");
 
   drag_to (f, crash + 2 * G_TIME_SPAN_SECOND * 1000);

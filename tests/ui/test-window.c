@@ -173,6 +173,8 @@ test_chapter_2 (Fixture       *f,
   g_assert_true (ui_test_wait (children_did_work, f, 5000));
   g_test_message ("s1 sent: %s; received: %s",
                   inspector_value (f, "sent"), inspector_value (f, "received"));
+  /* A live server has its crash, stop and pause buttons. */
+  g_assert_cmpstr (inspector_value (f, "controls"), ==, "shown");
 }
 
 typedef struct {
