@@ -215,13 +215,49 @@ acked_at_least (ConclaveCluster *cluster, gpointer data)
 }
 
 void
-group_test_check_logs (ConclaveCluster *cluster)
+group_test_check_posts_kept (ConclaveCluster *cluster, double seconds)
 {
-  group_test_wait_acks (cluster, 3, 10);
+  group_test_wait_acks (cluster, 3, seconds);
   conclave_cluster_pause (cluster, "c1");
   conclave_cluster_pause (cluster, "c2");
-  group_test_wait (cluster, group_test_logs_agree, NULL, 10, "every server to hold every acknowledged post");
+  group_test_wait (cluster, group_test_logs_agree, NULL, seconds, "every server to hold every acknowledged post");
+  g_assert_cmpuint (group_test_violations (cluster, "lost-post"), ==, 0);
+  g_assert_cmpuint (group_test_violations (cluster, "log-disagreement"), ==, 0);
+  g_assert_cmpuint (group_test_violations (cluster, "duplicate"), ==, 0);
+}
+
+void
+group_test_check_logs (ConclaveCluster *cluster)
+{
+  group_test_check_posts_kept (cluster, 10);
   g_assert_cmpuint (group_test_violations (cluster, NULL), ==, 0);
+}
+
+void
+group_test_partition (ConclaveCluster *cluster, const char * const *a, const char * const *b)
+{
+  ConclaveFaults *faults = conclave_cluster_get_faults (cluster);
+
+  for (guint i = 0; a[i]; i++)
+    for (guint j = 0; b[j]; j++)
+      {
+        conclave_faults_set_isolated_from (faults, a[i], b[j], TRUE);
+        conclave_faults_set_isolated_from (faults, b[j], a[i], TRUE);
+      }
+}
+
+guint
+group_test_count_after (ConclaveCluster *cluster, guint32 proc, ConclaveEventType type, gint64 since_ns)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  guint n = 0;
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+      n += e->type == type && e->proc == proc && e->time_ns > since_ns;
+    }
+  return n;
 }
 
 void

@@ -54,6 +54,16 @@ void             group_test_wait_acks    (ConclaveCluster *cluster, guint n, dou
 /* Every running server has delivered every acknowledged post, and they
  * all hold the same requests at the same sequence numbers, each once. */
 gboolean         group_test_logs_agree   (ConclaveCluster *cluster, gpointer unused);
+/* Posts go on until three more are acknowledged, then the clients pause:
+ * every server comes to hold every acknowledged post, and no post was lost,
+ * disagreed on or delivered twice (split brain may have been reported). */
+void             group_test_check_posts_kept (ConclaveCluster *cluster, double seconds);
+/* Cut every node of `a` off from every node of `b`, both ways. */
+void             group_test_partition    (ConclaveCluster *cluster, const char * const *a,
+                                          const char * const *b);
+/* Events of `type` by process `proc` after since_ns. */
+guint            group_test_count_after  (ConclaveCluster *cluster, guint32 proc, ConclaveEventType type,
+                                          gint64 since_ns);
 /* A few more posts, then the clients pause: every server must come to
  * hold every acknowledged post, and the checker must have seen nothing. */
 void             group_test_check_logs   (ConclaveCluster *cluster);

@@ -217,19 +217,6 @@ test_replication (gconstpointer data)
 /* ---- partitions ---- */
 
 static void
-partition (ConclaveCluster *cluster, const char * const *a, const char * const *b)
-{
-  ConclaveFaults *faults = conclave_cluster_get_faults (cluster);
-
-  for (guint i = 0; a[i]; i++)
-    for (guint j = 0; b[j]; j++)
-      {
-        conclave_faults_set_isolated_from (faults, a[i], b[j], TRUE);
-        conclave_faults_set_isolated_from (faults, b[j], a[i], TRUE);
-      }
-}
-
-static void
 heal (ConclaveCluster *cluster)
 {
   conclave_faults_heal (conclave_cluster_get_faults (cluster));
@@ -247,20 +234,6 @@ count_sent_after (ConclaveCluster *cluster, guint32 proc, const char *kind, gint
       const ConclaveEvent *e = conclave_event_store_get (store, i);
       n += (e->type == CONCLAVE_EVENT_SEND || e->type == CONCLAVE_EVENT_DROP) && e->proc == proc
            && e->time_ns > since_ns && g_strcmp0 (conclave_event_store_str (store, conclave_event_kind (e)), kind) == 0;
-    }
-  return n;
-}
-
-static guint
-count_after (ConclaveCluster *cluster, guint32 proc, ConclaveEventType type, gint64 since_ns)
-{
-  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
-  guint n = 0;
-
-  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
-    {
-      const ConclaveEvent *e = conclave_event_store_get (store, i);
-      n += e->type == type && e->proc == proc && e->time_ns > since_ns;
     }
   return n;
 }
@@ -305,14 +278,14 @@ test_raft_partition (void)
     }
   majority[0] = others[0];
   majority[1] = others[1];
-  partition (cluster, minority, majority);
+  group_test_partition (cluster, minority, majority);
   w.since_ns = last_event_of (cluster, CONCLAVE_EVENT_FAULT).time_ns;
   group_test_wait_acks (cluster, 4, 10);  /* c2, through the majority's new leader */
   group_test_wait (cluster, minority_stuck, &w, 10, "the cut-off leader to step down");
   /* The minority acknowledged nothing and delivered nothing new. */
   g_assert_cmpuint (count_sent_after (cluster, old_proc, "post-ack", w.since_ns + grace), ==, 0);
-  g_assert_cmpuint (count_after (cluster, old_proc, CONCLAVE_EVENT_DELIVER, w.since_ns + grace), ==, 0);
-  g_assert_cmpuint (count_after (cluster, w.c1, CONCLAVE_EVENT_ACKED, w.since_ns + grace), ==, 0);
+  g_assert_cmpuint (group_test_count_after (cluster, old_proc, CONCLAVE_EVENT_DELIVER, w.since_ns + grace), ==, 0);
+  g_assert_cmpuint (group_test_count_after (cluster, w.c1, CONCLAVE_EVENT_ACKED, w.since_ns + grace), ==, 0);
 
   heal (cluster);
   group_test_wait_settled (cluster, 10);

@@ -26,21 +26,6 @@ last_fault_ns (ConclaveCluster *cluster)
   return 0;
 }
 
-/* Events of `type` by process `proc` after since_ns. */
-static guint
-count_after (ConclaveCluster *cluster, guint32 proc, ConclaveEventType type, gint64 since_ns)
-{
-  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
-  guint n = 0;
-
-  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
-    {
-      const ConclaveEvent *e = conclave_event_store_get (store, i);
-      n += e->type == type && e->proc == proc && e->time_ns > since_ns;
-    }
-  return n;
-}
-
 /* Posts c1 sent (or lost to a fault) after since_ns. */
 typedef struct {
   guint32 c1;
@@ -61,19 +46,6 @@ c1_tried (ConclaveCluster *cluster, gpointer data)
            && e->time_ns > t->since_ns && g_strcmp0 (conclave_event_store_str (store, conclave_event_kind (e)), "post") == 0;
     }
   return n >= 6;
-}
-
-static void
-partition (ConclaveCluster *cluster, const char * const *a, const char * const *b)
-{
-  ConclaveFaults *faults = conclave_cluster_get_faults (cluster);
-
-  for (guint i = 0; a[i]; i++)
-    for (guint j = 0; b[j]; j++)
-      {
-        conclave_faults_set_isolated_from (faults, a[i], b[j], TRUE);
-        conclave_faults_set_isolated_from (faults, b[j], a[i], TRUE);
-      }
 }
 
 static gboolean
@@ -102,7 +74,7 @@ test_heal (gconstpointer data)
     }
   old_proc = group_test_proc (cluster, old);
   c1 = group_test_proc (cluster, "c1");
-  partition (cluster, minority, majority);
+  group_test_partition (cluster, minority, majority);
   since = last_fault_ns (cluster) + grace;
   group_test_wait (cluster, split_brain_seen, NULL, 10, "both sides to have a leader");
   group_test_wait_acks (cluster, 4, 10);  /* c2's, through the majority's leader */
@@ -111,22 +83,16 @@ test_heal (gconstpointer data)
     group_test_wait (cluster, c1_tried, &tries, 10, "c1 to post again and again");
   }
   g_test_message ("c1: %u acknowledged, %s: %u delivered since the partition",
-                  count_after (cluster, c1, CONCLAVE_EVENT_ACKED, since), old,
-                  count_after (cluster, old_proc, CONCLAVE_EVENT_DELIVER, since));
+                  group_test_count_after (cluster, c1, CONCLAVE_EVENT_ACKED, since), old,
+                  group_test_count_after (cluster, old_proc, CONCLAVE_EVENT_DELIVER, since));
   /* The cut-off leader still leads, but serves nothing. */
   g_assert_true (conclave_node_is_leader (conclave_cluster_lookup (cluster, old)));
-  g_assert_cmpuint (count_after (cluster, c1, CONCLAVE_EVENT_ACKED, since), ==, 0);
-  g_assert_cmpuint (count_after (cluster, old_proc, CONCLAVE_EVENT_DELIVER, since), ==, 0);
+  g_assert_cmpuint (group_test_count_after (cluster, c1, CONCLAVE_EVENT_ACKED, since), ==, 0);
+  g_assert_cmpuint (group_test_count_after (cluster, old_proc, CONCLAVE_EVENT_DELIVER, since), ==, 0);
 
   conclave_faults_heal (conclave_cluster_get_faults (cluster));
   group_test_wait_settled (cluster, 15);
-  group_test_wait_acks (cluster, 3, 15);
-  conclave_cluster_pause (cluster, "c1");
-  conclave_cluster_pause (cluster, "c2");
-  group_test_wait (cluster, group_test_logs_agree, NULL, 15, "every server to hold every acknowledged post");
-  g_assert_cmpuint (group_test_violations (cluster, "lost-post"), ==, 0);
-  g_assert_cmpuint (group_test_violations (cluster, "log-disagreement"), ==, 0);
-  g_assert_cmpuint (group_test_violations (cluster, "duplicate"), ==, 0);
+  group_test_check_posts_kept (cluster, 15);
   group_test_finish (cluster);
 }
 
@@ -155,13 +121,7 @@ test_restart (gconstpointer data)
   g_assert_true (conclave_cluster_restart (cluster, old, &error));
   g_assert_no_error (error);
   group_test_wait_settled (cluster, 15);
-  group_test_wait_acks (cluster, 3, 15);
-  conclave_cluster_pause (cluster, "c1");
-  conclave_cluster_pause (cluster, "c2");
-  group_test_wait (cluster, group_test_logs_agree, NULL, 15, "every server to hold every acknowledged post");
-  g_assert_cmpuint (group_test_violations (cluster, "lost-post"), ==, 0);
-  g_assert_cmpuint (group_test_violations (cluster, "log-disagreement"), ==, 0);
-  g_assert_cmpuint (group_test_violations (cluster, "duplicate"), ==, 0);
+  group_test_check_posts_kept (cluster, 15);
   group_test_finish (cluster);
 }
 
