@@ -1,7 +1,7 @@
 /* node-group-client.c — chapter 4: a client of the server group.
  *
  * Finds the leader by asking the group port (`discover`; the answer is a
- * `redirect` naming the leader and its port), posts one message at a time
+ * `redirect` naming the leader and its port, and on a LAN its host), posts one message at a time
  * at a tempo-scaled pace, and waits for `post-ack`. Without an answer in
  * time it asks again who leads and sends the same request id again, so the
  * group can tell a retry from a new post. Request ids are "<name>:<n>";
@@ -255,9 +255,11 @@ on_redirect (Client *c, const NodeLink *link, const GroupMsg *msg)
 {
   const char *leader = group_msg_get (msg, "leader");
   guint64 port = group_msg_get_u64 (msg, "port", 0);
+  struct sockaddr_in addr;
   gboolean changed;
 
-  if (!group_msg_valid_name (leader) || port == 0 || port > 65535)
+  if (!group_msg_valid_name (leader) || port == 0 || port > 65535
+      || !group_net_peer_addr (group_msg_get (msg, "host"), (guint16) port, &addr))
     return;
   changed = g_strcmp0 (leader, c->leader) != 0;
   if (!changed && strcmp (group_msg_get (msg, "from"), leader) != 0)
@@ -266,7 +268,7 @@ on_redirect (Client *c, const NodeLink *link, const GroupMsg *msg)
     printf ("%s says %s leads\n", group_msg_get (msg, "from"), leader);
   g_free (c->leader);
   c->leader = g_strdup (leader);
-  node_net_loopback ((guint16) port, &c->leader_addr);
+  c->leader_addr = addr;
   /* The post went to someone else, or nowhere yet: send it where it belongs. */
   if (c->req != NULL && changed && c->redirects++ < REDIRECTS_PER_TRY)
     send_post (c);
@@ -332,6 +334,7 @@ node_group_client_main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   GroupDiscovery discovery;
   Client c = { 0 };
+  char where[NODE_ADDR_LEN];
   int code;
 
   node_options_allow_any_port ();
@@ -362,7 +365,8 @@ node_group_client_main (int argc, char **argv)
   node_net_set_sender_func (group_net_sender);
   node_wire_set_key (node_wire_group_key ());
   open_counter (&c);
-  printf ("Client %s up at 127.0.0.1:%u\n", c.name, (unsigned) ntohs (c.link.local.sin_port));
+  node_addr_format (&c.link.local, where);
+  printf ("Client %s up at %s\n", c.name, where);
   node_loop_add_fd (c.link.fd, POLLIN, on_readable, &c);
   node_control_set_post_func (on_post_command, &c);
   pump (&c);  /* the first post asks who leads */

@@ -10,6 +10,7 @@
 #include "node-group-server.h"
 
 #include "conclave-report.h"
+#include "node-group-net.h"
 #include "node-report.h"
 #include "node-roles.h"
 
@@ -46,21 +47,26 @@ group_held_free (gpointer data)
 
 /* ---- where the leader is ---- */
 
-/* Adds leader= and port= to payload; FALSE if we know no leader's address. */
+/* Adds leader=, port= and (not on 127.0.0.1) host= to payload; FALSE if
+ * we know no leader's address. */
 static gboolean
 add_leader (GroupServer *s, GString *payload)
 {
   GroupMember *m = group_find_member (s, s->leader);
-  guint16 port;
+  const struct sockaddr_in *addr;
+  char host[INET_ADDRSTRLEN];
+  const char *text;
 
   if (s->role == GROUP_LEADER)
-    port = ntohs (s->link.local.sin_port);
+    addr = &s->link.local;
   else if (m != NULL && m->reachable)
-    port = ntohs (m->addr.sin_port);
+    addr = &m->addr;
   else
     return FALSE;
   group_msg_add (payload, "leader", s->leader);
-  group_msg_add_u64 (payload, "port", port);
+  group_msg_add_u64 (payload, "port", ntohs (addr->sin_port));
+  if ((text = group_net_host_text (addr, host)) != NULL)
+    group_msg_add (payload, "host", text);
   return TRUE;
 }
 

@@ -37,7 +37,8 @@ static const GOptionEntry entries[] = {
   { "election", 'e', 0, G_OPTION_ARG_STRING, &opt_election,
     "How the leader is chosen: raft (default), bully or ring", "ALGORITHM" },
   { "discovery", 0, 0, G_OPTION_ARG_STRING, &opt_discovery,
-    "broadcast (" CONCLAVE_GROUP_BROADCAST ", default) or multicast (" CONCLAVE_GROUP_MULTICAST " on lo)", "HOW" },
+    "broadcast (" CONCLAVE_GROUP_BROADCAST ", on a LAN the subnet's, default) or multicast ("
+    CONCLAVE_GROUP_MULTICAST " on lo, on a LAN on the host's interface)", "HOW" },
   { "name", 0, 0, G_OPTION_ARG_STRING, &opt_name,
     "This server's name (default $CONCLAVE_NODE, else s<pid>)", "NAME" },
   { "id", 0, 0, G_OPTION_ARG_INT, &opt_id,
@@ -575,6 +576,7 @@ boot (GroupServer *s)
 {
   GHashTableIter iter;
   gpointer key, value;
+  char where[NODE_ADDR_LEN];
 
   /* Servers we knew before a restart: their addresses come with their answers. */
   g_hash_table_iter_init (&iter, group_log_members (s->log));
@@ -582,8 +584,9 @@ boot (GroupServer *s)
     group_learn (s, key, GPOINTER_TO_UINT (value), NULL);
   /* What we know to be safe is delivered again by this new process. */
   group_commit_to (s, group_log_commit_index (s->log));
-  printf ("Server %s (id %u, %s election) up at 127.0.0.1:%u, group port %d\n", s->name, s->id,
-          s->election->name, (unsigned) ntohs (s->link.local.sin_port), opt_group_port);
+  node_addr_format (&s->link.local, where);
+  printf ("Server %s (id %u, %s election) up at %s, group port %d\n", s->name, s->id,
+          s->election->name, where, opt_group_port);
   group_report_state (s);
   node_loop_add_fd (s->link.fd, POLLIN, on_own_readable, s);
   node_loop_add_fd (s->group_fd, POLLIN, on_group_readable, s);

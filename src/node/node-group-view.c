@@ -2,7 +2,8 @@
  *
  * A new server announces itself on the group port; every server answers
  * it (so the newcomer learns where everyone is); the leader puts it in the
- * view and tells every member (`view`, with names, ids and ports). The
+ * view and tells every member (`view`, with names, ids and ports, and on a
+ * LAN the hosts' addresses). The
  * leader also takes out whoever fell silent. Followers hold the leader's
  * view; the ring election goes round it. Never trusts a view entry it
  * cannot read.
@@ -11,6 +12,7 @@
 
 #include "conclave-report.h"
 #include "node-control.h"
+#include "node-group-net.h"
 #include "node-net.h"
 
 #include <arpa/inet.h>
@@ -90,21 +92,31 @@ recompute_view (GroupServer *s)
   set_view (s, names);
 }
 
+/* ",name:id:port", and ":host" when it is not 127.0.0.1. */
+static void
+add_member (GString *list, const char *name, guint id, const struct sockaddr_in *addr)
+{
+  char host[INET_ADDRSTRLEN];
+  const char *text = group_net_host_text (addr, host);
+
+  g_string_append_printf (list, "%s%s:%u:%u", list->len > 0 ? "," : "", name, id,
+                          (unsigned) ntohs (addr->sin_port));
+  if (text != NULL)
+    g_string_append_printf (list, ":%s", text);
+}
+
 void
 group_send_view (GroupServer *s, GroupMember *to)
 {
   GString *payload = group_payload (s);
   GString *list = g_string_new (NULL);
-  char port[16];
 
-  g_string_append_printf (list, "%s:%u:%u", s->name, s->id, (unsigned) ntohs (s->link.local.sin_port));
+  add_member (list, s->name, s->id, &s->link.local);
   for (guint i = 0; i < s->view->len; i++)
     {
       GroupMember *m = group_find_member (s, s->view->pdata[i]);
-      if (m == NULL)
-        continue;
-      g_snprintf (port, sizeof port, "%u", (unsigned) ntohs (m->addr.sin_port));
-      g_string_append_printf (list, ",%s:%u:%s", m->name, m->id, port);
+      if (m != NULL)
+        add_member (list, m->name, m->id, &m->addr);
     }
   group_msg_add (payload, "vid", s->view_id);
   group_msg_add (payload, "members", list->str);
@@ -155,7 +167,8 @@ group_maintain_view (GroupServer *s)
     group_view_changed (s);
 }
 
-/* "s1:1:40001,s2:2:40002" from the leader: the members and where they are. */
+/* "s1:1:40001,s2:2:40002" from the leader (on a LAN
+ * "s1:1:40001:10.77.0.2,…"): the members and where they are. */
 void
 group_on_view (GroupServer *s, GroupMember *from, const GroupMsg *msg)
 {
@@ -174,16 +187,16 @@ group_on_view (GroupServer *s, GroupMember *from, const GroupMsg *msg)
     ((GroupMember *) value)->in_view = ((GroupMember *) value)->suspected = FALSE;
   for (guint i = 0; items[i] != NULL; i++)
     {
-      g_auto(GStrv) f = g_strsplit (items[i], ":", 3);
+      g_auto(GStrv) f = g_strsplit (items[i], ":", 4);
       guint64 id, port;
       struct sockaddr_in addr;
       GroupMember *m;
 
-      if (g_strv_length (f) != 3 || !group_msg_valid_name (f[0])
+      if (g_strv_length (f) < 3 || !group_msg_valid_name (f[0])
           || !g_ascii_string_to_unsigned (f[1], 10, 0, G_MAXUINT, &id, NULL)
-          || !g_ascii_string_to_unsigned (f[2], 10, 1, 65535, &port, NULL))
+          || !g_ascii_string_to_unsigned (f[2], 10, 1, 65535, &port, NULL)
+          || !group_net_peer_addr (f[3], (guint16) port, &addr))
         continue;
-      node_net_loopback ((guint16) port, &addr);
       if ((m = group_learn (s, f[0], (guint) id, &addr)) != NULL)
         m->in_view = TRUE;
       g_ptr_array_add (names, g_strdup (f[0]));

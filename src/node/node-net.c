@@ -84,14 +84,15 @@ local_address (int fd, struct sockaddr_in *local)
   getsockname (fd, (struct sockaddr *) local, &len);
 }
 
-/* socket() + bind() on 127.0.0.1:port; -1 with error on failure. */
+/* socket() + bind() on host:port; -1 with error on failure. */
 static int
-open_bound (int type, guint16 port, struct sockaddr_in *local, GError **error)
+open_bound (int type, struct in_addr host, guint16 port, struct sockaddr_in *local, GError **error)
 {
   int fd = socket (AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   int one = 1;
 
   node_net_loopback (port, local);
+  local->sin_addr = host;
   if (fd < 0)
     return fail (error, "create a socket for", local), -1;
   if (type == SOCK_STREAM)
@@ -110,13 +111,22 @@ open_bound (int type, guint16 port, struct sockaddr_in *local, GError **error)
 int
 node_net_udp_open (guint16 port, struct sockaddr_in *local, GError **error)
 {
-  return open_bound (SOCK_DGRAM, port, local, error);
+  struct in_addr lo = { htonl (INADDR_LOOPBACK) };
+
+  return open_bound (SOCK_DGRAM, lo, port, local, error);
+}
+
+int
+node_net_udp_open_at (struct in_addr host, guint16 port, struct sockaddr_in *local, GError **error)
+{
+  return open_bound (SOCK_DGRAM, host, port, local, error);
 }
 
 int
 node_net_tcp_listen (guint16 port, struct sockaddr_in *local, GError **error)
 {
-  int fd = open_bound (SOCK_STREAM, port, local, error);
+  struct in_addr lo = { htonl (INADDR_LOOPBACK) };
+  int fd = open_bound (SOCK_STREAM, lo, port, local, error);
 
   if (fd < 0)
     return -1;

@@ -3,7 +3,8 @@
  * Every role sends and receives through here, so every message is stamped
  * (node-wire), run through the fault settings (drop, delay) at send and at
  * receive, and reported as send/recv/drop; garbage is counted and reported.
- * Only 127.0.0.1 is ever used. Nothing here may block for long or abort on
+ * Only 127.0.0.1 is ever used, but for chapter 4's group on a LAN
+ * (node-group-net: the host's own address). Nothing here may block for long or abort on
  * anything a peer does.
  */
 #pragma once
@@ -33,6 +34,8 @@ void     node_net_loopback   (guint16 port, struct sockaddr_in *addr);
 
 /* A non-blocking UDP socket bound to 127.0.0.1:port (0: any free port). */
 int      node_net_udp_open   (guint16 port, struct sockaddr_in *local, GError **error);
+/* The same bound to host:port (a LAN host's own address). */
+int      node_net_udp_open_at (struct in_addr host, guint16 port, struct sockaddr_in *local, GError **error);
 /* A TCP socket listening on 127.0.0.1:port. */
 int      node_net_tcp_listen (guint16 port, struct sockaddr_in *local, GError **error);
 gboolean node_net_tcp_connect (guint16 port, NodeLink *link, GError **error);
