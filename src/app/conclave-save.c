@@ -54,6 +54,7 @@ conclave_save_trace (ConclaveSession *session,
   g_autofree char *text = NULL;
   g_autofree char *name = NULL;
   ConclaveTraceHeader header = { 0 };
+  g_autoptr(GPtrArray) hosts = cluster ? conclave_cluster_list_hosts (cluster) : NULL;
 
   if (store == NULL)
     {
@@ -63,6 +64,8 @@ conclave_save_trace (ConclaveSession *session,
   header.scenario = scenario ? scenario->id : NULL;
   header.tempo = conclave_cluster_get_tempo (cluster);
   header.election = (char *) recorded_election (store);
+  header.network = hosts != NULL ? (char *) conclave_network_to_string (CONCLAVE_NETWORK_LAN) : NULL;
+  header.hosts = hosts;
   if (!conclave_trace_save (store, path, &header, &error))
     {
       text = g_strdup_printf (_("Could not save the recording: %s"), error->message);

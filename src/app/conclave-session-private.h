@@ -42,6 +42,7 @@ struct _ConclaveSession
   /* conclave-session-replay.c */
   ConclaveEventStore *recording;  /* an opened trace: `cluster` replays it; NULL: live */
   char            *recording_problem; /* the first damaged line of it, NULL: none */
+  GPtrArray       *recording_hosts;   /* its header's LAN hosts (ConclaveTraceHost), NULL: loopback */
   ConclaveCluster *past;          /* live, scrubbed back: the live store replayed up to the cursor */
   gint64           cursor_ns;     /* the moment shown; G_MAXINT64: the present (live) */
   guint64          live_violation;    /* the live banner's, kept while the past is shown */

@@ -39,6 +39,7 @@ _conclave_session_leave_replay (ConclaveSession *self)
     }
   g_clear_object (&self->recording);
   g_clear_pointer (&self->recording_problem, g_free);
+  g_clear_pointer (&self->recording_hosts, g_ptr_array_unref);
   self->cursor_ns = G_MAXINT64;
 }
 
@@ -68,6 +69,17 @@ conclave_session_get_replay_problem (ConclaveSession *self)
 {
   g_return_val_if_fail (CONCLAVE_IS_SESSION (self), NULL);
   return self->recording_problem;
+}
+
+/* A replay shows the hosts of the LAN the events ran on: the recording's
+ * header's, or the live class's. */
+static void
+give_hosts (ConclaveSession *self, ConclaveCluster *replay)
+{
+  g_autoptr(GPtrArray) live = self->recording == NULL && self->cluster != NULL
+                              ? conclave_cluster_list_hosts (self->cluster) : NULL;
+
+  conclave_cluster_set_recorded_hosts (replay, self->recording != NULL ? self->recording_hosts : live);
 }
 
 /* The events the moments come from: the recording, or the live store. */
@@ -185,6 +197,7 @@ replace_shown (ConclaveSession *self, guint64 end, GError **error)
     }
   if ((cluster = conclave_cluster_new_replay (source (self), title, error)) == NULL)
     return FALSE;
+  give_hosts (self, cluster);
   places = remember_places (self);
   selected = selected_name (self);
   _conclave_session_forget_picture (self);
@@ -384,13 +397,14 @@ conclave_session_open_trace (ConclaveSession *self,
   g_autofree char *problem = NULL;
   g_autofree char *title = NULL;
   g_autoptr(ConclaveCluster) old = NULL;
+  g_auto(ConclaveTraceHeader) header = { 0 };
   ConclaveCluster *cluster;
   guint n_bad = 0;
 
   g_return_val_if_fail (CONCLAVE_IS_SESSION (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (!conclave_trace_load (store, path, &n_bad, &problem, error))
+  if (!conclave_trace_load_with_header (store, path, &header, &n_bad, &problem, error))
     return FALSE;
   title = g_filename_display_basename (path);
   /* Nothing to show: the class on screen stays. */
@@ -410,6 +424,8 @@ conclave_session_open_trace (ConclaveSession *self,
   self->cluster = cluster;
   self->recording = g_steal_pointer (&store);
   self->recording_problem = n_bad > 0 ? name_problem (path, title, problem) : NULL;
+  self->recording_hosts = g_steal_pointer (&header.hosts);
+  give_hosts (self, cluster);
   _conclave_session_connect (self, cluster);
   conclave_cluster_replay_to (cluster, conclave_event_store_get_end (self->recording));
   self->cursor_ns = conclave_event_store_get_max_time (self->recording);

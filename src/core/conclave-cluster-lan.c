@@ -17,6 +17,7 @@
  */
 #include "conclave-cluster-private.h"
 #include "conclave-protocol.h"
+#include "conclave-trace-file.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -179,4 +180,55 @@ _conclave_cluster_host_argv (ConclaveCluster *self, ConclaveNode *node, GError *
   if (wrapped != NULL)
     apply_cuts (self);
   return wrapped;
+}
+
+GPtrArray *
+conclave_cluster_list_hosts (ConclaveCluster *self)
+{
+  GPtrArray *hosts;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), NULL);
+  if (self->lan == NULL)
+    return NULL;
+  hosts = g_ptr_array_new_with_free_func (conclave_trace_host_free);
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      const char *name = conclave_node_get_name (self->nodes->pdata[i]);
+      const char *address = conclave_lan_get_address (self->lan, name);
+
+      if (address != NULL)
+        g_ptr_array_add (hosts, conclave_trace_host_new (name, conclave_lan_get_host (self->lan, name), address));
+    }
+  return hosts;
+}
+
+void
+conclave_cluster_set_recorded_hosts (ConclaveCluster *self, GPtrArray *hosts)
+{
+  g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
+  g_return_if_fail (self->replay);
+
+  g_clear_object (&self->lan);
+  if (hosts == NULL || hosts->len == 0)
+    return;
+  self->lan = conclave_lan_new_recorded ();
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      const ConclaveTraceHost *h = hosts->pdata[i];
+      conclave_lan_record_host (self->lan, h->node, h->host, h->address);
+    }
+}
+
+void
+_conclave_cluster_lan_forget (ConclaveCluster *self, const char *name)
+{
+  const char *host;
+  gboolean shared = FALSE;
+
+  if (self->lan == NULL)
+    return;
+  host = conclave_lan_get_host (self->lan, name);
+  for (guint i = 0; i < self->nodes->len && !shared; i++)
+    shared = g_str_equal (conclave_lan_get_host (self->lan, conclave_node_get_name (self->nodes->pdata[i])), host);
+  conclave_lan_remove_node (self->lan, name, shared);
 }

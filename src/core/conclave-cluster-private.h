@@ -96,6 +96,9 @@ void     _conclave_cluster_remove_now     (ConclaveCluster *self, ConclaveNode *
 gboolean _conclave_cluster_spawn_node     (ConclaveCluster *self, ConclaveNode *node, GError **error);
 /* The node's argv, run inside its host in LAN mode (conclave-cluster-lan.c). */
 GStrv    _conclave_cluster_host_argv      (ConclaveCluster *self, ConclaveNode *node, GError **error);
+/* conclave-cluster-lan.c: a node left the cluster (self->nodes): its
+ * host goes unless another node still lives there. */
+void     _conclave_cluster_lan_forget     (ConclaveCluster *self, const char *name);
 gboolean _conclave_cluster_signal_node    (ConclaveCluster *self, const char *name, ConclaveEventType type);
 void     _conclave_cluster_cancel_timers  (ConclaveCluster *self);
 void     _conclave_cluster_set_title      (ConclaveCluster *self, const char *title);

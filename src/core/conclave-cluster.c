@@ -172,6 +172,7 @@ _conclave_cluster_remove_now (ConclaveCluster *self, ConclaveNode *node)
   _conclave_faults_forget (self->faults, conclave_node_get_name (node));
   g_hash_table_remove (self->by_name, conclave_node_get_name (node));
   g_ptr_array_remove_index (self->nodes, position);
+  _conclave_cluster_lan_forget (self, conclave_node_get_name (node));
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
   g_signal_emit (self, signals[NODE_REMOVED], 0, node);
   g_object_unref (node);

@@ -126,8 +126,16 @@ gboolean            conclave_cluster_set_network    (ConclaveCluster *self,
                                                      ConclaveNetwork  network,
                                                      GError         **error);
 ConclaveNetwork     conclave_cluster_get_network    (ConclaveCluster *self);
-/* The LAN in LAN mode (addresses of the hosts), else NULL. */
+/* The LAN in LAN mode (addresses of the hosts), else NULL; a replay's is
+ * the recorded one (conclave_cluster_set_recorded_hosts). */
 ConclaveLan        *conclave_cluster_get_lan        (ConclaveCluster *self);
+/* Where every node with a host is (ConclaveTraceHost, for a trace's
+ * header), or NULL on loopback. */
+GPtrArray          *conclave_cluster_list_hosts     (ConclaveCluster *self);
+/* A replay only: the recording's LAN from its header's hosts
+ * (ConclaveTraceHost; NULL or empty: loopback). */
+void                conclave_cluster_set_recorded_hosts (ConclaveCluster *self,
+                                                         GPtrArray       *hosts);
 
 /* Scenarios */
 gboolean            conclave_cluster_start_scenario (ConclaveCluster *self,

@@ -4,7 +4,8 @@
  * request, waiting at most HELPER_TIMEOUT_MS for each answer (a host takes
  * a few milliseconds). Owns the hosts file that every host sees as
  * /etc/hosts: rewritten in place (the hosts bind-mount its inode), never
- * replaced. It must never signal anything but the helper it started, nor
+ * replaced. A recorded LAN (a recording's) has neither: only names and
+ * addresses. It must never signal anything but the helper it started, nor
  * leave the hosts file behind.
  */
 #include "conclave-lan.h"
@@ -215,6 +216,8 @@ write_hosts (ConclaveLan *self, GError **error)
   int fd;
   gboolean ok;
 
+  if (self->hosts_file == NULL)
+    return TRUE;   /* recorded: no host reads it */
   g_hash_table_iter_init (&iter, self->hosts);
   while (g_hash_table_iter_next (&iter, &name, &value))
     {
@@ -256,6 +259,31 @@ conclave_lan_new (const char *dir, GError **error)
       !write_hosts (self, error) || !start_helper (self, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+ConclaveLan *
+conclave_lan_new_recorded (void)
+{
+  return g_object_new (CONCLAVE_TYPE_LAN, NULL);
+}
+
+void
+conclave_lan_record_host (ConclaveLan *self, const char *node, const char *host, const char *address)
+{
+  const char *name;
+  Host *h;
+
+  g_return_if_fail (CONCLAVE_IS_LAN (self));
+  g_return_if_fail (self->helper == NULL && node != NULL && address != NULL);
+
+  conclave_lan_set_host (self, node, host);
+  name = host_of (self, node);
+  if (g_hash_table_contains (self->hosts, name))
+    return;
+  h = g_new0 (Host, 1);
+  h->address = g_strdup (address);
+  g_hash_table_insert (self->hosts, g_strdup (name), h);
+  g_hash_table_insert (self->by_address, h->address, (gpointer) g_intern_string (name));
 }
 
 /* --- hosts -------------------------------------------------------------- */
@@ -337,6 +365,11 @@ conclave_lan_add_host (ConclaveLan *self, const char *node, GError **error)
   host = g_hash_table_lookup (self->hosts, name);
   if (host != NULL)
     return host->address;
+  if (self->helper == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "A recorded LAN makes no host");
+      return NULL;
+    }
   number = free_number (self);
   if (number == 0)
     {
@@ -375,6 +408,35 @@ conclave_lan_lookup_address (ConclaveLan *self, const char *address)
   return g_hash_table_lookup (self->by_address, address);
 }
 
+void
+conclave_lan_remove_node (ConclaveLan *self, const char *node, gboolean keep_host)
+{
+  g_autofree char *name = NULL;
+  Host *host;
+
+  g_return_if_fail (CONCLAVE_IS_LAN (self));
+  g_return_if_fail (node != NULL);
+
+  name = g_strdup (host_of (self, node));
+  host = g_hash_table_lookup (self->hosts, name);
+  g_hash_table_remove (self->placed, node);
+  if (host != NULL && !keep_host)
+    {
+      g_autofree char *line = g_strdup_printf ("del %s\n", name);
+      g_autoptr(GError) error = NULL;
+
+      if (self->helper != NULL && !send_line (self, line, &error))
+        g_warning ("The LAN helper did not hear that %s goes: %s", name, error->message);
+      g_hash_table_remove (self->by_address, host->address);
+      g_hash_table_remove (self->hosts, name);
+    }
+  /* Nobody left whose ARP cache could hold an old host's address: the
+   * next class starts at .2 again. */
+  if (g_hash_table_size (self->hosts) == 0)
+    self->next_number = FIRST_HOST;
+  write_hosts (self, NULL);
+}
+
 gboolean
 conclave_lan_set_segment (ConclaveLan *self, const char *name, guint segment, GError **error)
 {
@@ -388,8 +450,11 @@ conclave_lan_set_segment (ConclaveLan *self, const char *name, guint segment, GE
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s has no host on the LAN", name);
       return FALSE;
     }
-  if (host->segment == segment)
-    return TRUE;
+  if (host->segment == segment || self->helper == NULL)
+    {
+      host->segment = segment;
+      return TRUE;
+    }
   if ((done = ask (self, "segment", name, segment, "segment", error)) == NULL)
     return FALSE;
   host->segment = segment;

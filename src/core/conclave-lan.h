@@ -34,6 +34,13 @@ G_DECLARE_FINAL_TYPE (ConclaveLan, conclave_lan, CONCLAVE, LAN, GObject)
  * reason where no user namespace can be made (a sandbox, a kernel with
  * them turned off). */
 ConclaveLan *conclave_lan_new            (const char *dir, GError **error);
+/* A LAN as a recording remembers it (conclave_lan_record_host): hosts
+ * and addresses, no helper, no namespace. Nothing can run on it; its
+ * segments are numbers only. */
+ConclaveLan *conclave_lan_new_recorded   (void);
+/* Where `node` ran: on `host` (NULL: its own) at `address`. */
+void         conclave_lan_record_host    (ConclaveLan *self, const char *node, const char *host,
+                                          const char *address);
 /* Puts `node` on host `host` (NULL: a host of its own, named like the
  * node, the default), before it first starts: several nodes may share one
  * host (a lecture's client and server on 127.0.0.1). Every node's name
@@ -48,6 +55,12 @@ const char  *conclave_lan_add_host       (ConclaveLan *self, const char *node, G
 const char  *conclave_lan_get_address    (ConclaveLan *self, const char *node);
 /* The host that has `address` ("10.77.0.2", no port), or NULL. */
 const char  *conclave_lan_lookup_address (ConclaveLan *self, const char *address);
+/* `node` is gone: its name leaves the hosts file and, unless `keep_host`
+ * (another node still lives there), its host goes too: the helper kills
+ * the host's process, its namespaces and link die with it, its address
+ * is no longer looked up (and handed out again only after every other
+ * free one). */
+void         conclave_lan_remove_node    (ConclaveLan *self, const char *node, gboolean keep_host);
 /* argv that runs `argv` inside `node`'s host (made if need be). */
 GStrv        conclave_lan_wrap_argv      (ConclaveLan *self, const char *node,
                                           const char * const *argv, GError **error);

@@ -172,14 +172,58 @@ fold_quiet_children (ConclaveEventStore *store, guint first_proc)
 #define HEADER_KEY "conclave_trace"
 #define HEADER_FORMAT 1
 
+ConclaveTraceHost *
+conclave_trace_host_new (const char *node, const char *host, const char *address)
+{
+  ConclaveTraceHost *self = g_new0 (ConclaveTraceHost, 1);
+
+  self->node = g_strdup (node);
+  self->host = g_strdup (host ? host : node);
+  self->address = g_strdup (address);
+  return self;
+}
+
+void
+conclave_trace_host_free (gpointer host)
+{
+  ConclaveTraceHost *self = host;
+
+  g_free (self->node);
+  g_free (self->host);
+  g_free (self->address);
+  g_free (self);
+}
+
 void
 conclave_trace_header_clear (ConclaveTraceHeader *header)
 {
   g_clear_pointer (&header->scenario, g_free);
   g_clear_pointer (&header->election, g_free);
   g_clear_pointer (&header->version, g_free);
+  g_clear_pointer (&header->network, g_free);
+  g_clear_pointer (&header->hosts, g_ptr_array_unref);
   header->tempo = 0;
   header->format = 0;
+}
+
+void
+conclave_trace_header_copy (ConclaveTraceHeader *dst, const ConclaveTraceHeader *src)
+{
+  dst->format = src->format;
+  dst->scenario = g_strdup (src->scenario);
+  dst->tempo = src->tempo;
+  dst->election = g_strdup (src->election);
+  dst->version = g_strdup (src->version);
+  dst->network = g_strdup (src->network);
+  dst->hosts = NULL;
+  for (guint i = 0; src->hosts != NULL && i < src->hosts->len; i++)
+    {
+      const ConclaveTraceHost *h = src->hosts->pdata[i];
+
+      if (dst->hosts == NULL)
+        dst->hosts = g_ptr_array_new_with_free_func (conclave_trace_host_free);
+      g_ptr_array_add (dst->hosts, conclave_trace_host_new (h->node, h->host, h->address));
+    }
 }
 
 static void
@@ -189,6 +233,52 @@ add_string_member (JsonBuilder *b, const char *name, const char *value)
     return;
   json_builder_set_member_name (b, name);
   json_builder_add_string_value (b, value);
+}
+
+/* "hosts": [{"node": "s1", "host": "s1", "address": "10.77.0.2"}, …] */
+static void
+add_hosts (JsonBuilder *b, GPtrArray *hosts)
+{
+  if (hosts == NULL)
+    return;
+  json_builder_set_member_name (b, "hosts");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      const ConclaveTraceHost *h = hosts->pdata[i];
+
+      json_builder_begin_object (b);
+      add_string_member (b, "node", h->node);
+      add_string_member (b, "host", h->host);
+      add_string_member (b, "address", h->address);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+/* The hosts a header names; entries without a node or address are left out. */
+static GPtrArray *
+read_hosts (JsonObject *o)
+{
+  JsonNode *node = json_object_get_member (o, "hosts");
+  JsonArray *array = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  GPtrArray *hosts;
+
+  if (array == NULL)
+    return NULL;
+  hosts = g_ptr_array_new_with_free_func (conclave_trace_host_free);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *h = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *name = h ? json_object_get_string_member_with_default (h, "node", NULL) : NULL;
+      const char *address = h ? json_object_get_string_member_with_default (h, "address", NULL) : NULL;
+
+      if (name != NULL && address != NULL)
+        g_ptr_array_add (hosts, conclave_trace_host_new (name, json_object_get_string_member_with_default (h, "host", NULL),
+                                                         address));
+    }
+  return hosts;
 }
 
 char *
@@ -209,6 +299,8 @@ conclave_trace_header_to_line (const ConclaveTraceHeader *header)
       json_builder_add_double_value (b, header->tempo);
     }
   add_string_member (b, "election", header->election);
+  add_string_member (b, "network", header->network);
+  add_hosts (b, header->hosts);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   json_generator_set_root (generator, root);
@@ -238,6 +330,8 @@ read_header (const char *line, gsize len, ConclaveTraceHeader *header)
   header->election = g_strdup (json_object_get_string_member_with_default (o, "election", NULL));
   header->version = g_strdup (json_object_get_string_member_with_default (o, "version", NULL));
   header->tempo = json_object_get_double_member_with_default (o, "tempo", 0);
+  header->network = g_strdup (json_object_get_string_member_with_default (o, "network", NULL));
+  header->hosts = read_hosts (o);
   return TRUE;
 }
 
@@ -501,6 +595,17 @@ conclave_trace_load (ConclaveEventStore *store,
                      char              **first_problem,
                      GError            **error)
 {
+  return conclave_trace_load_with_header (store, path, NULL, n_bad, first_problem, error);
+}
+
+gboolean
+conclave_trace_load_with_header (ConclaveEventStore  *store,
+                                 const char          *path,
+                                 ConclaveTraceHeader *header,
+                                 guint               *n_bad,
+                                 char               **first_problem,
+                                 GError             **error)
+{
   g_autoptr(ConclaveTraceReader) reader = conclave_trace_reader_new (store, path, error);
   g_autoptr(GArray) batch = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), 4096);
   ConclaveEvent e;
@@ -518,5 +623,10 @@ conclave_trace_load (ConclaveEventStore *store,
     }
   conclave_event_store_append (store, (ConclaveEvent *) (gpointer) batch->data, batch->len);
   conclave_trace_reader_finish (reader, n_bad, first_problem);
+  if (header != NULL)
+    {
+      conclave_trace_header_clear (header);
+      conclave_trace_header_copy (header, conclave_trace_reader_get_header (reader));
+    }
   return TRUE;
 }

@@ -4,7 +4,8 @@
  * plus the controller's events (PROTOCOL.md). Written while running, read
  * back into a store for replay. A damaged line is counted and reported with
  * its line number; the rest of the file still loads. A saved trace starts
- * with a header line (scenario, tempo, election, Conclave's version) and
+ * with a header line (scenario, tempo, election, Conclave's version, and
+ * on a LAN the network and where each node ran) and
  * is gzip-compressed when its name ends in `.gz`; readers take both, and
  * traces without a header.
  */
@@ -31,17 +32,31 @@ ConclaveTraceRecorder *conclave_trace_recorder_new  (ConclaveEventStore *store,
                                                      GError            **error);
 void                   conclave_trace_recorder_free (ConclaveTraceRecorder *self);
 
+/* Where a node ran on Conclave's LAN. */
+typedef struct {
+  char *node;
+  char *host;         /* its host's name (the node's own unless shared) */
+  char *address;      /* "10.77.0.2" */
+} ConclaveTraceHost;
+
+ConclaveTraceHost *conclave_trace_host_new  (const char *node, const char *host, const char *address);
+void               conclave_trace_host_free (gpointer host);
+
 /* What a saved trace says about itself (its first line). Any field may be
  * NULL / 0 (a trace written while running has no header). */
 typedef struct {
-  guint   format;     /* 1; 0: the trace had no header */
-  char   *scenario;   /* scenario id, "chapter-2" */
-  double  tempo;
-  char   *election;   /* the group's: "raft", "bully", "ring" */
-  char   *version;    /* Conclave's, PACKAGE_VERSION when writing */
+  guint      format;     /* 1; 0: the trace had no header */
+  char      *scenario;   /* scenario id, "chapter-2" */
+  double     tempo;
+  char      *election;   /* the group's: "raft", "bully", "ring" */
+  char      *version;    /* Conclave's, PACKAGE_VERSION when writing */
+  char      *network;    /* "lan"; NULL: loopback */
+  GPtrArray *hosts;      /* of ConclaveTraceHost, on a LAN; NULL: none */
 } ConclaveTraceHeader;
 
 void     conclave_trace_header_clear   (ConclaveTraceHeader *header);
+/* A deep copy of src into dst (which holds nothing). */
+void     conclave_trace_header_copy    (ConclaveTraceHeader *dst, const ConclaveTraceHeader *src);
 /* The header as one JSON line, without its newline. */
 char    *conclave_trace_header_to_line (const ConclaveTraceHeader *header);
 
@@ -81,8 +96,17 @@ gboolean conclave_trace_load   (ConclaveEventStore *store,
                                 guint              *n_bad,
                                 char              **first_problem,
                                 GError            **error);
+/* The same, and its header into `header` (cleared first; format 0 if it
+ * had none). */
+gboolean conclave_trace_load_with_header (ConclaveEventStore  *store,
+                                          const char          *path,
+                                          ConclaveTraceHeader *header,
+                                          guint               *n_bad,
+                                          char               **first_problem,
+                                          GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConclaveTraceRecorder, conclave_trace_recorder_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConclaveTraceReader, conclave_trace_reader_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ConclaveTraceHeader, conclave_trace_header_clear)
 
 G_END_DECLS

@@ -11,7 +11,10 @@
  *                                      one with LAN_BRIDGE): hosts on different
  *                                      bridges cannot reach each other at all
  *   → "segment NAME K"                 or "error NAME SENTENCE"
- *   ← "del NAME"                       the host goes (no reply)
+ *   ← "del NAME"                       the host goes (no reply): its link
+ *                                      first (at once, so its cvN can be made
+ *                                      again), then its process and with it
+ *                                      its namespaces
  * A host is a child that made network, UTS (hostname NAME) and mount
  * namespaces (HOSTS bind-mounted on /etc/hosts, RESOLV on /etc/resolv.conf:
  * a name that is no node fails at once instead of waiting for a name
@@ -294,9 +297,14 @@ static void
 remove_host (const char *name)
 {
   Host *host = find_host (name);
+  char commands[64];
 
   if (host == NULL)
     return;
+  /* A dying namespace lets go of its devices later, in the kernel's own
+   * time: cvN is deleted now (its peer eth0 with it). */
+  snprintf (commands, sizeof commands, "link del cv%d\n", host->number);
+  lan_ip (0, commands);
   kill (host->pid, SIGKILL);
   waitpid (host->pid, NULL, 0);
   host->pid = 0;

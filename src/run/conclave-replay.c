@@ -55,16 +55,6 @@ count_losses (ConclaveEventStore *store)
   return n;
 }
 
-static void
-keep_header (ConclaveReplay *self, const ConclaveTraceHeader *header)
-{
-  self->header.format = header->format;
-  self->header.scenario = g_strdup (header->scenario);
-  self->header.election = g_strdup (header->election);
-  self->header.version = g_strdup (header->version);
-  self->header.tempo = header->tempo;
-}
-
 ConclaveReplay *
 conclave_replay_new (const char *path, GError **error)
 {
@@ -83,7 +73,8 @@ conclave_replay_new (const char *path, GError **error)
   self->recording = g_steal_pointer (&store);
   self->cluster = cluster;
   conclave_trace_reader_finish (reader, &self->n_bad, &self->first_problem);
-  keep_header (self, conclave_trace_reader_get_header (reader));
+  conclave_trace_header_copy (&self->header, conclave_trace_reader_get_header (reader));
+  conclave_cluster_set_recorded_hosts (cluster, self->header.hosts);
   conclave_cluster_replay_to (cluster, G_MAXUINT64);
   self->recorded_losses = count_losses (self->recording);
   self->losses = count_losses (conclave_cluster_get_store (cluster));

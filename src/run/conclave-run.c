@@ -581,22 +581,29 @@ start_nodes (Run *run, Options *o)
     feed_inputs (run, o);
 }
 
-/* On the LAN, where each node is: "LAN 10.77.0.0/24: s1 10.77.0.2, …". */
+/* On the LAN, where each node is: "LAN 10.77.0.0/24: s1 10.77.0.2, …"
+ * (ConclaveTraceHost; NULL: loopback, nothing said). */
 static void
-print_hosts (ConclaveCluster *cluster)
+print_hosts (GPtrArray *hosts)
 {
-  ConclaveLan *lan = conclave_cluster_get_lan (cluster);
   g_autoptr(GString) line = g_string_new ("LAN 10.77.0.0/24 (bridge " CONCLAVE_LAN_BRIDGE_ADDRESS "):");
 
-  for (guint i = 0; lan != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (cluster)); i++)
+  if (hosts == NULL)
+    return;
+  for (guint i = 0; i < hosts->len; i++)
     {
-      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (cluster), i);
-      const char *address = conclave_lan_get_address (lan, conclave_node_get_name (node));
-
-      g_string_append_printf (line, "%s %s %s", i ? "," : "", conclave_node_get_name (node), address ? address : "-");
+      const ConclaveTraceHost *h = hosts->pdata[i];
+      g_string_append_printf (line, "%s %s %s", i ? "," : "", h->node, h->address);
     }
-  if (lan != NULL)
-    g_print ("%s\n", line->str);
+  g_print ("%s\n", line->str);
+}
+
+static void
+print_cluster_hosts (ConclaveCluster *cluster)
+{
+  g_autoptr(GPtrArray) hosts = conclave_cluster_list_hosts (cluster);
+
+  print_hosts (hosts);
 }
 
 /* -1 once it ran (or failed to start a node), else the exit status 1. */
@@ -634,7 +641,7 @@ run_cluster (Run *run, Options *o)
                o->scenario ? o->scenario->id : "nodes", o->duration_ms / 1000.0,
                conclave_cluster_get_tempo (run->cluster), conclave_cluster_get_base_port (run->cluster),
                conclave_cluster_get_base_port (run->cluster) + 1);
-      print_hosts (run->cluster);
+      print_cluster_hosts (run->cluster);
       g_timeout_add (o->duration_ms, on_timeout, run);
       if (o->chaos_seed)
         run->chaos = conclave_chaos_new (run->cluster, (guint32) o->seed);
@@ -680,6 +687,8 @@ report (Run *run, Options *o)
   g_clear_pointer (&run->chaos, conclave_chaos_free);
   if (o->hold)
     conclave_run_hold_print (run->cluster);
+  /* Again: nodes started late have their hosts now. */
+  print_cluster_hosts (run->cluster);
   violations = print_summary (&view, conclave_cluster_get_checker (run->cluster));
   if (any_node_failed (run->cluster))
     run->start_failed = TRUE;
@@ -716,6 +725,7 @@ replay (Options *o)
     g_print (" (%s, tempo %.2f%s%s, Conclave %s)", header->scenario, header->tempo,
              header->election ? ", election " : "", header->election ?: "", header->version ?: "?");
   g_print ("…\n");
+  print_hosts (header->hosts);
   if ((bad = conclave_replay_get_problems (replay, &problem)) > 0)
     g_printerr ("conclave-run: %u damaged lines skipped, the first: %s\n", bad, problem);
   if (conclave_replay_get_losses (replay) != conclave_replay_get_recorded_losses (replay))
