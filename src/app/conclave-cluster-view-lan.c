@@ -1,8 +1,11 @@
 /* conclave-cluster-view-lan.c — Conclave's LAN in the cluster view: the
  * bridge drawn as a switch under the nodes, a cable from it to every
  * host, cut (a red bar, the far half faint) where isolation or a
- * partition put the host on a bridge of its own. Each node's address is
- * in its role line (conclave-cluster-view-draw.c).
+ * partition put the host on a bridge of its own; and the way a message
+ * between two hosts takes: down its sender's cable, through the switch,
+ * up the receiver's. Each node's address is in its role line
+ * (conclave-cluster-view-draw.c). A recording's LAN (replays) is drawn
+ * the same, without cuts (a recording's faults are not shown).
  *
  * Reads the cluster's LAN (the core owns addresses and segments); draws
  * before the nodes, so a name or a crown is never covered. Never changes
@@ -16,7 +19,8 @@
 #include "conclave-cluster-view-private.h"
 #include "conclave-palette-widget.h"
 
-/* The switch: a box with its name and address. */
+/* The switch: a flat box the messages cross, its name and address above
+ * it (where a passing dot does not cover them). */
 static void
 draw_switch (ConclaveClusterView   *self,
              GtkSnapshot           *snapshot,
@@ -39,9 +43,10 @@ draw_switch (ConclaveClusterView   *self,
   gtk_snapshot_pop (snapshot);
   pango_layout_set_text (self->small_layout, label, -1);
   pango_layout_get_pixel_size (self->small_layout, &width, &height);
+  self->lan_label = GRAPHENE_RECT_INIT (box->origin.x + (box->size.width - width) / 2,
+                                        box->origin.y - height - 2, width, height);
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (box->origin.x + (box->size.width - width) / 2,
-                                                          box->origin.y + (box->size.height - height) / 2));
+  gtk_snapshot_translate (snapshot, &self->lan_label.origin);
   gtk_snapshot_append_layout (snapshot, self->small_layout, fg);
   gtk_snapshot_restore (snapshot);
 }
@@ -79,6 +84,47 @@ draw_cable (ConclaveClusterView *self,
                                       2 * width, &failed);
 }
 
+/* The address of the node's host (a child's: its top-level node's), or NULL. */
+static const char *
+address_of (ConclaveLan *lan, ConclaveNode *node)
+{
+  while (conclave_node_get_parent (node) != NULL)
+    node = conclave_node_get_parent (node);
+  return conclave_lan_get_address (lan, conclave_node_get_name (node));
+}
+
+/* Where a cable from (x, y) meets the switch: the side of the box that
+ * faces it, halfway up. */
+static graphene_point_t
+port_for (const graphene_rect_t *box, double x)
+{
+  double cx = box->origin.x + box->size.width / 2;
+
+  return GRAPHENE_POINT_INIT (x < cx ? box->origin.x : box->origin.x + box->size.width,
+                              box->origin.y + box->size.height / 2);
+}
+
+gboolean
+_conclave_cluster_view_lan_route (ConclaveClusterView *self,
+                                  const ConclaveSpot  *a,
+                                  const ConclaveSpot  *b,
+                                  graphene_point_t     via[3])
+{
+  ConclaveLan *lan = self->lan_shown ? conclave_cluster_get_lan (view_cluster (self)) : NULL;
+  const char *from = lan ? address_of (lan, a->node) : NULL;
+  const char *to = lan ? address_of (lan, b->node) : NULL;
+
+  if (from == NULL || to == NULL || g_str_equal (from, to))
+    return FALSE;
+  if (via != NULL)
+    {
+      via[0] = port_for (&self->lan_box, a->x);
+      graphene_rect_get_center (&self->lan_box, &via[1]);
+      via[2] = port_for (&self->lan_box, b->x);
+    }
+  return TRUE;
+}
+
 void
 _conclave_cluster_view_draw_lan (ConclaveClusterView *self,
                                  GtkSnapshot         *snapshot)
@@ -90,6 +136,7 @@ _conclave_cluster_view_draw_lan (ConclaveClusterView *self,
   graphene_rect_t box;
   GdkRGBA fg;
 
+  self->lan_shown = FALSE;
   if (lan == NULL)
     return;
   for (guint i = 0; i < self->spots->len; i++)
@@ -111,15 +158,27 @@ _conclave_cluster_view_draw_lan (ConclaveClusterView *self,
   /* Between the servers' and the clients' columns, or right of the one
    * column there is: where the layout leaves room. */
   cx = right - left > 16 * line ? (left + right) / 2 : right + 10 * line;
-  box = GRAPHENE_RECT_INIT (cx - 5 * line, mean_y - 0.8 * line, 10 * line, 1.6 * line);
+  box = GRAPHENE_RECT_INIT (cx - 5 * line, mean_y - 0.5 * line, 10 * line, 1.0 * line);
   for (guint i = 0; i < hosts->len; i++)
     {
       const ConclaveSpot *spot = hosts->pdata[i];
       const char *host = conclave_lan_get_host (lan, conclave_node_get_name (spot->node));
-      /* Into the side of the box that faces the host. */
-      double port_x = spot->x < cx ? box.origin.x : box.origin.x + box.size.width;
+      graphene_point_t port = port_for (&box, spot->x);
 
-      draw_cable (self, snapshot, spot, port_x, mean_y, conclave_lan_get_segment (lan, host) != 0, &fg);
+      draw_cable (self, snapshot, spot, port.x, port.y, conclave_lan_get_segment (lan, host) != 0, &fg);
     }
   draw_switch (self, snapshot, &box, &fg);
+  self->lan_shown = TRUE;
+  self->lan_box = box;
+}
+
+gboolean
+conclave_cluster_view_get_switch_area (ConclaveClusterView *self,
+                                       graphene_rect_t     *area)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER_VIEW (self), FALSE);
+
+  if (self->lan_shown)
+    *area = self->lan_box;
+  return self->lan_shown;
 }

@@ -1,7 +1,9 @@
 /* conclave-cluster-view-messages.c — what moves in the cluster view: links
  * between nodes that exchanged messages (kept up to date per batch from the
  * matcher's new messages), and a dot per message of the last moment
- * travelling from sender to receiver, falling away when dropped or lost.
+ * travelling from sender to receiver (on Conclave's LAN between two hosts:
+ * by the switch, reached at half its flight), falling away when dropped
+ * or lost.
  * Messages are read with the matcher's range query over that moment only,
  * and drawn as render nodes (cheap), never as one big cairo image.
  */
@@ -233,7 +235,8 @@ _conclave_cluster_view_draw_links (ConclaveClusterView *self,
       double width = _conclave_cluster_view_line_width (self);
       GdkRGBA color = fg;
 
-      if (a == NULL || b == NULL || a == b)
+      /* Between two hosts of the LAN the cables are the link. */
+      if (a == NULL || b == NULL || a == b || _conclave_cluster_view_lan_route (self, a, b, NULL))
         continue;
       if (!_conclave_cluster_view_node_alive (a->node) || !_conclave_cluster_view_node_alive (b->node))
         {
@@ -316,6 +319,64 @@ preview_of (ConclaveEventStore    *store,
   return send != NULL && CONCLAVE_EVENT_IS_MESSAGE (send->type) ? conclave_event_preview (send) : 0;
 }
 
+/* The point at fraction f (0 to 1) of the way along a polyline, by length. */
+static graphene_point_t
+along (const graphene_point_t *points,
+       guint                   n,
+       double                  f)
+{
+  double total = 0, left;
+
+  for (guint i = 1; i < n; i++)
+    total += graphene_point_distance (&points[i - 1], &points[i], NULL, NULL);
+  left = f * total;
+  for (guint i = 1; i < n; i++)
+    {
+      double leg = graphene_point_distance (&points[i - 1], &points[i], NULL, NULL);
+
+      if (left <= leg && leg > 0)
+        return GRAPHENE_POINT_INIT (points[i - 1].x + (points[i].x - points[i - 1].x) * left / leg,
+                                    points[i - 1].y + (points[i].y - points[i - 1].y) * left / leg);
+      left -= leg;
+    }
+  return points[n - 1];
+}
+
+/* Where the spot's edge faces `toward`. */
+static graphene_point_t
+edge_towards (const ConclaveSpot     *spot,
+              const graphene_point_t *toward)
+{
+  double dx = toward->x - spot->x, dy = toward->y - spot->y;
+  double len = MAX (hypot (dx, dy), 1);
+
+  return GRAPHENE_POINT_INIT (spot->x + dx / len * spot->r, spot->y + dy / len * spot->r);
+}
+
+/* Where a dot is at p of its flight from a to b: straight, or on the LAN
+ * down a's cable to the switch (half the flight), then up b's. */
+static graphene_point_t
+flight_point (ConclaveClusterView *self,
+              const ConclaveSpot  *a,
+              const ConclaveSpot  *b,
+              double               p)
+{
+  graphene_point_t via[3];
+  graphene_point_t at_b = GRAPHENE_POINT_INIT (b->x, b->y), at_a = GRAPHENE_POINT_INIT (a->x, a->y);
+
+  if (_conclave_cluster_view_lan_route (self, a, b, via))
+    {
+      graphene_point_t down[3] = { edge_towards (a, &via[0]), via[0], via[1] };
+      graphene_point_t up[3] = { via[1], via[2], edge_towards (b, &via[2]) };
+
+      return p < 0.5 ? along (down, 3, 2 * p) : along (up, 3, 2 * p - 1);
+    }
+  {
+    graphene_point_t line[2] = { edge_towards (a, &at_b), edge_towards (b, &at_a) };
+    return along (line, 2, p);
+  }
+}
+
 static void
 add_dot (MessageFrame          *frame,
          const ConclaveSpot    *a,
@@ -325,15 +386,11 @@ add_dot (MessageFrame          *frame,
          const ConclaveMessage *message,
          guint64                index)
 {
-  double dx = b->x - a->x, dy = b->y - a->y;
-  double len = MAX (hypot (dx, dy), 1);
-  double ux = dx / len, uy = dy / len;
-  double x1 = a->x + ux * a->r, y1 = a->y + uy * a->r;
-  double x2 = b->x - ux * b->r, y2 = b->y - uy * b->r;
+  graphene_point_t at = flight_point (frame->self, a, b, p);
   Dot dot;
 
-  dot.x = x1 + (x2 - x1) * p;
-  dot.y = y1 + (y2 - y1) * p + fall * fall * frame->self->line_height * 6;
+  dot.x = at.x;
+  dot.y = at.y + fall * fall * frame->self->line_height * 6;
   dot.alpha = 1 - fall * 0.9;
   dot.kind = message->kind;
   dot.preview = preview_of (frame->store, message);
@@ -469,8 +526,8 @@ draw_dot_label (ConclaveClusterView *self,
 }
 
 /* Where each node and the lines beside it (state, role; a child's PID)
- * roughly are, so a kind label does not cover them; a generous width is
- * cheaper than measuring. */
+ * roughly are, and the switch's name on the LAN, so a kind label does not
+ * cover them; a generous width is cheaper than measuring. */
 static GArray *
 node_caption_rects (ConclaveClusterView *self)
 {
@@ -498,6 +555,8 @@ node_caption_rects (ConclaveClusterView *self)
       else
         g_array_append_val (rects, caption);
     }
+  if (self->lan_shown)
+    g_array_append_val (rects, self->lan_label);
   return rects;
 }
 
@@ -590,6 +649,26 @@ paint_dots (ConclaveClusterView *self,
   for (guint i = dots->len; i-- > 0;)
     if (!g_array_index (dots, Dot, i).election)
       draw_dot_label (self, snapshot, store, &g_array_index (dots, Dot, i), &fg, taken);
+}
+
+gboolean
+conclave_cluster_view_get_message_point (ConclaveClusterView *self,
+                                         guint64              message,
+                                         graphene_point_t    *point)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER_VIEW (self), FALSE);
+
+  for (guint i = 0; i < self->dot_hits->len; i++)
+    {
+      const ConclaveDotHit *hit = &g_array_index (self->dot_hits, ConclaveDotHit, i);
+
+      if (hit->message == message)
+        {
+          *point = GRAPHENE_POINT_INIT (hit->x, hit->y);
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 guint64

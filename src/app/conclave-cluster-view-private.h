@@ -73,6 +73,9 @@ struct _ConclaveClusterView
   GArray          *pending_links;    /* message indices whose receiver was not known yet */
   GArray          *dot_hits;         /* ConclaveDotHit: the message dots of the last frame */
   GHashTable      *ended_at;         /* ConclaveNode* (ref) → gint64*: a child first drawn ended */
+  gboolean         lan_shown;        /* the LAN's switch was drawn this frame, at lan_box */
+  graphene_rect_t  lan_box;
+  graphene_rect_t  lan_label;        /* its name and address, above it */
 
   PangoLayout     *layout;
   PangoLayout     *bold_layout;
@@ -186,6 +189,13 @@ void                _conclave_cluster_view_append_line    (GtkSnapshot         *
 /* On Conclave's LAN: the switch and a cable to each host (-lan.c). */
 void                _conclave_cluster_view_draw_lan       (ConclaveClusterView *self,
                                                            GtkSnapshot         *snapshot);
+/* A message between two hosts of the LAN goes by the switch: a's port on
+ * it, its middle, b's port (via, may be NULL); FALSE when it goes
+ * straight (loopback, or both on one host). After draw_lan, this frame. */
+gboolean            _conclave_cluster_view_lan_route      (ConclaveClusterView *self,
+                                                           const ConclaveSpot  *a,
+                                                           const ConclaveSpot  *b,
+                                                           graphene_point_t     via[3]);
 /* How long a message's dot stays on the canvas at this timer scale. */
 gint64              _conclave_cluster_view_dot_life_ns    (const char          *kind,
                                                            double               scale);

@@ -36,5 +36,13 @@ gboolean         conclave_cluster_view_get_node_area (ConclaveClusterView *self,
                                                       graphene_rect_t     *area);
 /* Messages drawn in flight in the last frame (for tests and the benchmark). */
 guint            conclave_cluster_view_get_n_drawn_messages (ConclaveClusterView *self);
+/* Where the message's dot was drawn in the last frame; FALSE if it was not
+ * (or was left out of a crowd). For tests. */
+gboolean         conclave_cluster_view_get_message_point (ConclaveClusterView *self,
+                                                          guint64              message,
+                                                          graphene_point_t    *point);
+/* Where the LAN's switch was drawn in the last frame; FALSE on loopback. */
+gboolean         conclave_cluster_view_get_switch_area (ConclaveClusterView *self,
+                                                        graphene_rect_t     *area);
 
 G_END_DECLS

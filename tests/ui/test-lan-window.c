@@ -4,15 +4,21 @@
  * then run on hosts of their own, and the cluster view shows each with
  * its address beside its role and a cable to the switch
  * (screenshots/lan-window.png); isolating s2 cuts its cable
- * (lan-window-cut.png) and moves its host off the switch. While they
- * run, choosing loopback is refused and the menu still says "lan"; once
- * they are gone it is taken. Skipped where the kernel allows no user
+ * (lan-window-cut.png) and moves its host off the switch. A broadcast
+ * from s1, seen from the past (the scrubber): its dot to s2 goes down
+ * s1's cable, is at the switch at half its flight, and comes up s2's
+ * (lan-window-flight.png: near its end), never straight across. While they run,
+ * choosing loopback is refused and the menu still says "lan"; once they
+ * are gone it is taken. Skipped where the kernel allows no user
  * namespace (the toast says why).
  */
 #include "ui-test-utils.h"
 
+#include "conclave-cluster-view.h"
 #include "conclave-session.h"
+#include "conclave-tempo.h"
 
+#include <math.h>
 #include <string.h>
 
 #define PYTHON "/usr/bin/python3"
@@ -58,6 +64,180 @@ start_peer (ConclaveCluster *cluster, const char *name, const char *peer, gboole
   g_assert_no_error (error);
 }
 
+/* The first delivered message from node `from` to node `to` in the
+ * cluster shown; G_MAXUINT64 if none. */
+static guint64
+find_message (ConclaveCluster *cluster, const char *from, const char *to)
+{
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (cluster);
+
+  for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
+    {
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveNode *src = conclave_cluster_node_for_proc (cluster, m->src_proc);
+      ConclaveNode *dst = m->dst_proc ? conclave_cluster_node_for_proc (cluster, m->dst_proc) : NULL;
+
+      if (src != NULL && dst != NULL && g_str_equal (conclave_node_get_name (src), from) &&
+          g_str_equal (conclave_node_get_name (dst), to) && m->state == CONCLAVE_MESSAGE_DELIVERED)
+        return i;
+    }
+  return G_MAXUINT64;
+}
+
+static gboolean
+s1_reached_s2 (gpointer data)
+{
+  return find_message (data, "s1", "s2") != G_MAXUINT64;
+}
+
+static graphene_point_t
+centre_of (ConclaveClusterView *view, ConclaveCluster *cluster, const char *name)
+{
+  graphene_rect_t area;
+  graphene_point_t centre;
+
+  g_assert_true (conclave_cluster_view_get_node_area (view, conclave_cluster_lookup (cluster, name), &area));
+  graphene_rect_get_center (&area, &centre);
+  return centre;
+}
+
+/* Distance from p to the segment a–b. */
+static double
+to_segment (graphene_point_t p, graphene_point_t a, graphene_point_t b)
+{
+  double dx = b.x - a.x, dy = b.y - a.y;
+  double t = CLAMP (((p.x - a.x) * dx + (p.y - a.y) * dy) / MAX (dx * dx + dy * dy, 1e-9), 0, 1);
+
+  return hypot (p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+}
+
+typedef struct {
+  ConclaveSession *session;
+  gint64           time_ns;
+} Moment;
+
+static gboolean
+moment_past (gpointer data)
+{
+  Moment *moment = data;
+  gint64 start_ns, end_ns;
+
+  return conclave_session_get_time_range (moment->session, &start_ns, &end_ns) && end_ns > moment->time_ns;
+}
+
+/* Shows the moment `fraction` into the flight of s1's first datagram to
+ * s2 and returns where its dot is drawn. */
+static graphene_point_t
+dot_at (UiFixture *f, ConclaveClusterView *view, gint64 send_ns, double fraction)
+{
+  ConclaveCluster *shown = conclave_session_get_cluster (f->session);
+  Moment moment = { f->session, send_ns + (gint64) (fraction * conclave_tempo_flight_ns (conclave_cluster_get_tempo (shown))) };
+  graphene_point_t point;
+  guint64 index;
+
+  /* A moment of the past: the scrubber cannot show the future. */
+  g_assert_true (ui_test_wait (moment_past, &moment, 5000));
+  conclave_session_seek (f->session, moment.time_ns);
+  ui_test_run_for (100);
+  shown = conclave_session_get_cluster (f->session);
+  g_assert_false (conclave_session_is_following (f->session));
+  g_assert_cmpint (conclave_cluster_get_network (shown), ==, CONCLAVE_NETWORK_LAN);
+  index = find_message (shown, "s1", "s2");
+  if (index == G_MAXUINT64)
+    {
+      /* Not received yet at that moment: in flight, its receiver unknown. */
+      ConclaveMatcher *matcher = conclave_cluster_get_matcher (shown);
+      for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
+        if (conclave_matcher_get_message (matcher, i)->send_ns == send_ns)
+          index = i;
+    }
+  g_assert_cmpuint (index, !=, G_MAXUINT64);
+  g_assert_true (conclave_cluster_view_get_message_point (view, index, &point));
+  return point;
+}
+
+/* The colour at the middle of `name`'s cable to the switch, as the
+ * window shows it (texture: the window, at its size). */
+static void
+cable_middle (ConclaveClusterView *view, ConclaveCluster *cluster, const char *name, GdkTexture *texture,
+              guchar rgb[3])
+{
+  graphene_rect_t box;
+  graphene_point_t node = centre_of (view, cluster, name), centre, middle, in_window;
+  guchar pixel[4];
+  double port_x;
+
+  g_assert_true (conclave_cluster_view_get_switch_area (view, &box));
+  graphene_rect_get_center (&box, &centre);
+  port_x = node.x < centre.x ? box.origin.x : box.origin.x + box.size.width;
+  middle = GRAPHENE_POINT_INIT ((node.x + port_x) / 2, (node.y + centre.y) / 2);
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (view), GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (view))),
+                                           &middle, &in_window));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, gtk_widget_get_width (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (view)))));
+  /* GDK_MEMORY_DEFAULT: B, G, R, A (premultiplied; opaque here) */
+  {
+    g_autofree guchar *data = g_malloc ((gsize) gdk_texture_get_width (texture) * gdk_texture_get_height (texture) * 4);
+    gsize stride = (gsize) gdk_texture_get_width (texture) * 4;
+    gsize at = (gsize) round (in_window.y) * stride + (gsize) round (in_window.x) * 4;
+
+    gdk_texture_download (texture, data, stride);
+    memcpy (pixel, data + at, 4);
+  }
+  rgb[0] = pixel[2];
+  rgb[1] = pixel[1];
+  rgb[2] = pixel[0];
+}
+
+/* A red bar across the isolated host's cable, halfway; none on the others. */
+static void
+check_cut (UiFixture *f, ConclaveCluster *cluster)
+{
+  ConclaveClusterView *view = CONCLAVE_CLUSTER_VIEW (conclave_window_get_view_widget (f->window, "cluster"));
+  g_autoptr(GdkTexture) texture = ui_test_screenshot (GTK_WIDGET (f->window), "lan-window-cut");
+  guchar cut[3], whole[3];
+
+  cable_middle (view, cluster, "s2", texture, cut);
+  cable_middle (view, cluster, "s1", texture, whole);
+  g_test_message ("cable middles: s2 %u,%u,%u, s1 %u,%u,%u", cut[0], cut[1], cut[2], whole[0], whole[1], whole[2]);
+  g_assert_cmpint (cut[0], >, 150);
+  g_assert_cmpint (cut[1], <, 100);
+  g_assert_cmpint (cut[2], <, 100);
+  g_assert_false (whole[0] > 150 && whole[1] < 100 && whole[2] < 100);
+}
+
+/* Down s1's cable, through the switch at half its flight, up s2's. */
+static void
+check_flight (UiFixture *f, ConclaveCluster *cluster)
+{
+  ConclaveClusterView *view = CONCLAVE_CLUSTER_VIEW (conclave_window_get_view_widget (f->window, "cluster"));
+  const ConclaveMessage *m;
+  graphene_point_t s1, s2, middle, quarter, late, port_in, port_out, centre;
+  graphene_rect_t box;
+
+  g_assert_true (conclave_cluster_send_input (cluster, "s1", "go", NULL));
+  g_assert_true (ui_test_wait (s1_reached_s2, cluster, 10000));
+  m = conclave_matcher_get_message (conclave_cluster_get_matcher (cluster), find_message (cluster, "s1", "s2"));
+  middle = dot_at (f, view, m->send_ns, 0.5);
+  g_assert_true (conclave_cluster_view_get_switch_area (view, &box));
+  graphene_rect_get_center (&box, &centre);
+  s1 = centre_of (view, conclave_session_get_cluster (f->session), "s1");
+  s2 = centre_of (view, conclave_session_get_cluster (f->session), "s2");
+  /* At half its flight the dot is at the switch, far from the straight
+   * line's middle. */
+  g_assert_cmpfloat (graphene_point_distance (&middle, &centre, NULL, NULL), <, 2);
+  g_assert_cmpfloat (to_segment (centre, s1, s2), >, 40);
+  /* A quarter in: on s1's cable; three quarters: on s2's. */
+  port_in = GRAPHENE_POINT_INIT (s1.x < centre.x ? box.origin.x : box.origin.x + box.size.width, centre.y);
+  port_out = GRAPHENE_POINT_INIT (s2.x < centre.x ? box.origin.x : box.origin.x + box.size.width, centre.y);
+  quarter = dot_at (f, view, m->send_ns, 0.25);
+  late = dot_at (f, view, m->send_ns, 0.8);
+  ui_test_look (f->window, "timeline", "lan-window-flight");
+  g_assert_cmpfloat (to_segment (quarter, s1, port_in), <, 2);
+  g_assert_cmpfloat (to_segment (late, port_out, s2), <, 2);
+  g_assert_false (graphene_rect_contains_point (&box, &quarter));
+  conclave_session_follow (f->session);
+}
+
 static void
 test_switch (UiFixture *f, gconstpointer data)
 {
@@ -90,8 +270,11 @@ test_switch (UiFixture *f, gconstpointer data)
   ui_test_look (f->window, "timeline", "lan-window");
   g_assert_true (conclave_faults_isolate (conclave_cluster_get_faults (cluster), "s2"));
   g_assert_cmpuint (conclave_lan_get_segment (conclave_cluster_get_lan (cluster), "s2"), !=, 0);
-  ui_test_look (f->window, "timeline", "lan-window-cut");
+  conclave_window_show_view (f->window, "timeline");
+  ui_test_run_for (300);
+  check_cut (f, cluster);
   conclave_faults_heal (conclave_cluster_get_faults (cluster));
+  check_flight (f, cluster);
 
   conclave_cluster_clear (cluster);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.network", "s", "loopback");
