@@ -125,13 +125,46 @@ _conclave_cluster_view_lan_route (ConclaveClusterView *self,
   return TRUE;
 }
 
+static int
+compare_left (gconstpointer a,
+              gconstpointer b)
+{
+  const ConclaveSpot *x = *(ConclaveSpot * const *) a, *y = *(ConclaveSpot * const *) b;
+
+  return (x->x - x->r > y->x - y->r) - (x->x - x->r < y->x - y->r);
+}
+
+/* Where the switch goes across: in the middle of the widest empty band
+ * between the hosts (the servers' and the clients' columns) if it is
+ * `width` wide, else right of them all: never over a node. */
+static double
+switch_x (GPtrArray *hosts,
+          double     width)
+{
+  double edge = -G_MAXDOUBLE, best = 0, at = 0;
+
+  g_ptr_array_sort (hosts, compare_left);
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      const ConclaveSpot *spot = hosts->pdata[i];
+
+      if (i > 0 && spot->x - spot->r - edge > best)
+        {
+          best = spot->x - spot->r - edge;
+          at = edge + best / 2;
+        }
+      edge = MAX (edge, spot->x + spot->r);
+    }
+  return best >= width ? at : edge + width / 2 + width / 6;
+}
+
 void
 _conclave_cluster_view_draw_lan (ConclaveClusterView *self,
                                  GtkSnapshot         *snapshot)
 {
   ConclaveLan *lan = view_cluster (self) ? conclave_cluster_get_lan (view_cluster (self)) : NULL;
   g_autoptr(GPtrArray) hosts = g_ptr_array_new ();
-  double left = G_MAXDOUBLE, right = -G_MAXDOUBLE, mean_y = 0, line = self->line_height;
+  double mean_y = 0, line = self->line_height;
   double cx;
   graphene_rect_t box;
   GdkRGBA fg;
@@ -147,17 +180,13 @@ _conclave_cluster_view_draw_lan (ConclaveClusterView *self,
           conclave_lan_get_address (lan, conclave_node_get_name (spot->node)) == NULL)
         continue;
       g_ptr_array_add (hosts, spot);
-      left = MIN (left, spot->x);
-      right = MAX (right, spot->x);
       mean_y += spot->y;
     }
   if (hosts->len == 0)
     return;
   mean_y /= hosts->len;
   conclave_palette_widget_fg_gdk (GTK_WIDGET (self), &fg);
-  /* Between the servers' and the clients' columns, or right of the one
-   * column there is: where the layout leaves room. */
-  cx = right - left > 16 * line ? (left + right) / 2 : right + 10 * line;
+  cx = switch_x (hosts, 10 * line + 2 * line);
   box = GRAPHENE_RECT_INIT (cx - 5 * line, mean_y - 0.5 * line, 10 * line, 1.0 * line);
   for (guint i = 0; i < hosts->len; i++)
     {

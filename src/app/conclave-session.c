@@ -405,18 +405,25 @@ gboolean
 conclave_session_new_cluster (ConclaveSession *self)
 {
   g_autoptr(ConclaveCluster) old = NULL;
+  g_autoptr(GError) error = NULL;
+  ConclaveNetwork network;
   double tempo;
 
   g_return_val_if_fail (CONCLAVE_IS_SESSION (self), FALSE);
 
-  /* The tempo the teacher chose carries over to the next chapter. */
+  /* The tempo the teacher chose carries over to the next chapter, and so
+   * does the network (the LAN chosen in the menu). */
   tempo = self->cluster != NULL && self->recording == NULL ? conclave_cluster_get_tempo (self->cluster)
           : self->settings != NULL ? g_settings_get_double (self->settings, "tempo") : 1.0;
+  network = self->cluster != NULL && self->recording == NULL ? conclave_cluster_get_network (self->cluster)
+            : CONCLAVE_NETWORK_LOOPBACK;
   /* The one the views show (the past, while the class is scrubbed back). */
   old = conclave_session_get_cluster (self) != NULL ? g_object_ref (conclave_session_get_cluster (self)) : NULL;
   _conclave_session_forget_picture (self);
   _conclave_session_drop_cluster (self);
   open_cluster (self, tempo);
+  if (self->cluster != NULL && !conclave_cluster_set_network (self->cluster, network, &error))
+    conclave_session_notice (self, error->message);
   tell_about (self, FACT_CLUSTER, old);
   return self->cluster != NULL;
 }

@@ -9,15 +9,19 @@
  * s1's cable, is at the switch at half its flight, and comes up s2's
  * (lan-window-flight.png: near its end), never straight across. While they run,
  * choosing loopback is refused and the menu still says "lan"; once they
- * are gone it is taken. Skipped where the kernel allows no user
- * namespace (the toast says why).
+ * are gone it is taken. Chapter 4 on the LAN, saved and opened again:
+ * the recording shows the same hosts at the same addresses and the
+ * switch (lan-window-chapter-4.png, lan-window-recording.png). Skipped
+ * where the kernel allows no user namespace (the toast says why).
  */
 #include "ui-test-utils.h"
 
 #include "conclave-cluster-view.h"
+#include "conclave-save.h"
 #include "conclave-session.h"
 #include "conclave-tempo.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -282,11 +286,75 @@ test_switch (UiFixture *f, gconstpointer data)
   g_assert_cmpstr (network_state (f->window), ==, "loopback");
 }
 
+static gboolean
+acked_a_few (gpointer data)
+{
+  ConclaveCluster *cluster = data;
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  guint acked = 0;
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    acked += conclave_event_store_get (store, i)->type == CONCLAVE_EVENT_ACKED;
+  return acked >= 3;
+}
+
+static const char * const group[] = { "s1", "s2", "s3", "c1", "c2", NULL };
+
+/* Chapter 4 on the LAN, then its recording: the same hosts, the switch. */
+static void
+test_recording (UiFixture *f, gconstpointer data)
+{
+  ConclaveCluster *live = conclave_session_get_cluster (f->session);
+  ConclaveClusterView *view = CONCLAVE_CLUSTER_VIEW (conclave_window_get_view_widget (f->window, "cluster"));
+  g_autofree char *dir = g_dir_make_tmp ("lan-window-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "chapter-4.jsonl", NULL);
+  g_autoptr(GHashTable) addresses = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(GError) error = NULL;
+  ConclaveCluster *shown;
+  graphene_rect_t box;
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.network", "s", "lan");
+  if (conclave_cluster_get_network (live) != CONCLAVE_NETWORK_LAN)
+    {
+      g_test_skip ("the kernel allows no user namespace here");
+      return;
+    }
+  ui_test_start_chapter (f->app, "chapter-4", 0.2);
+  live = conclave_session_get_cluster (f->session);
+  g_assert_cmpint (conclave_cluster_get_network (live), ==, CONCLAVE_NETWORK_LAN);
+  if (!ui_test_wait (acked_a_few, live, 30000))
+    ui_test_describe_nodes (live);
+  g_assert_true (acked_a_few (live));
+  ui_test_look (f->window, "timeline", "lan-window-chapter-4");
+  for (guint i = 0; group[i] != NULL; i++)
+    g_hash_table_insert (addresses, (gpointer) group[i],
+                         g_strdup (conclave_lan_get_address (conclave_cluster_get_lan (live), group[i])));
+  g_assert_true (conclave_save_trace (f->session, path));
+
+  g_assert_true (conclave_session_open_trace (f->session, path, &error));
+  g_assert_no_error (error);
+  shown = conclave_session_get_cluster (f->session);
+  g_assert_true (conclave_session_is_replay (f->session));
+  g_assert_cmpint (conclave_cluster_get_network (shown), ==, CONCLAVE_NETWORK_LAN);
+  for (guint i = 0; group[i] != NULL; i++)
+    {
+      const char *address = g_hash_table_lookup (addresses, group[i]);
+
+      g_assert_nonnull (address);
+      g_assert_cmpstr (conclave_lan_get_address (conclave_cluster_get_lan (shown), group[i]), ==, address);
+    }
+  ui_test_look (f->window, "timeline", "lan-window-recording");
+  g_assert_true (conclave_cluster_view_get_switch_area (view, &box));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   ui_test_init (&argc, &argv);
   g_test_add ("/lan-window/switch", UiFixture, NULL, ui_fixture_set_up, test_switch, ui_fixture_tear_down);
+  g_test_add ("/lan-window/recording", UiFixture, NULL, ui_fixture_set_up, test_recording, ui_fixture_tear_down);
   return g_test_run ();
 }
