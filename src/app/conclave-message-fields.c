@@ -31,7 +31,7 @@ static const Meaning field_meanings[] = {
   { NULL, "leader", N_("The leader, as the sender knows it") },
   { NULL, "reply", N_("An answer to an announce, sent to the newcomer only") },
   { NULL, "vid", N_("The view’s identifier: which list of members this is") },
-  { NULL, "members", N_("The live members, each as name:identifier:port") },
+  { NULL, "members", N_("The live members, each as name:identifier:port (on a LAN :address too)") },
   { NULL, "prev", N_("Index of the last log entry the leader believes the member holds") },
   { NULL, "pterm", N_("Term in which the entry before this one was written (the member checks its log matches)") },
   { NULL, "plead", N_("Leader that wrote the entry before this one") },
@@ -54,6 +54,7 @@ static const Meaning field_meanings[] = {
   { NULL, "first", N_("First log index asked for") },
   { NULL, "upto", N_("Last log index asked for") },
   { NULL, "port", N_("The leader’s port: send posts there") },
+  { NULL, "host", N_("The leader’s address on the LAN: send posts there") },
   { NULL, "seqno", N_("Position in the log at which the post was delivered") },
 };
 
