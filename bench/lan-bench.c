@@ -12,6 +12,7 @@
 #include "conclave-cluster.h"
 
 #include <arpa/inet.h>
+#include <locale.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,6 +195,7 @@ main (int argc, char *argv[])
   double lan[RUNS], loopback[RUNS];
   g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
 
+  setlocale (LC_ALL, "");
   if (argc == 3 && g_str_equal (argv[1], "echo"))
     return echo_main (argv[2]);
   if (argc == 5 && g_str_equal (argv[1], "ping"))
