@@ -3,8 +3,9 @@
  * The main menu's choice between all nodes on this machine's loopback and
  * every node its own host on Conclave's LAN (core/conclave-lan.h). The
  * cluster owns the setting; this only asks it and says why it refused
- * (nodes still running, or a kernel that allows no user namespace). It
- * never keeps a copy of the setting.
+ * (nodes still running, or a kernel that allows no user namespace). A
+ * recording (or the past) shows the network it ran on and cannot change
+ * it. It never keeps a copy of the setting.
  */
 #include "conclave-window-private.h"
 
@@ -20,7 +21,9 @@ on_network_change_state (GSimpleAction *action,
   g_autoptr(GError) error = NULL;
   ConclaveNetwork network;
 
-  if (cluster == NULL || !conclave_network_from_string (g_variant_get_string (value, NULL), &network))
+  /* A recording's network (or the past's) was: it cannot change. */
+  if (cluster == NULL || conclave_cluster_is_replay (cluster) ||
+      !conclave_network_from_string (g_variant_get_string (value, NULL), &network))
     return;
   if (!conclave_cluster_set_network (cluster, network, &error))
     conclave_window_toast (self, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY)
@@ -50,6 +53,6 @@ _conclave_window_update_network (ConclaveWindow *self)
     {
       g_simple_action_set_state (G_SIMPLE_ACTION (action),
                                  g_variant_new_string (conclave_network_to_string (network)));
-      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), cluster != NULL);
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), cluster != NULL && !conclave_cluster_is_replay (cluster));
     }
 }

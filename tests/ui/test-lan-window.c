@@ -345,6 +345,11 @@ test_recording (UiFixture *f, gconstpointer data)
     }
   ui_test_look (f->window, "timeline", "lan-window-recording");
   g_assert_true (conclave_cluster_view_get_switch_area (view, &box));
+  /* The menu says where it ran, and cannot move a recording. */
+  g_assert_cmpstr (network_state (f->window), ==, "lan");
+  g_assert_false (g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (f->window), "network")));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.network", "s", "loopback");
+  g_assert_cmpint (conclave_cluster_get_network (conclave_session_get_cluster (f->session)), ==, CONCLAVE_NETWORK_LAN);
   g_unlink (path);
   g_rmdir (dir);
 }
