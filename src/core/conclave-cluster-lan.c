@@ -177,6 +177,22 @@ node_at (ConclaveCluster *self, guint32 address)
   return node != NULL ? node : owner != NULL ? conclave_cluster_lookup (self, owner) : NULL;
 }
 
+/* Whether `node`'s program reports its sends: its process said hello as
+ * itself. The wrapper that puts it on its host (`conclave-lan enter`) says
+ * hello first; a static program it execs never says anything more. */
+static gboolean
+reports_sends (ConclaveCluster *self, ConclaveNode *node)
+{
+  guint32 proc = _conclave_cluster_proc_of_node (self, node);
+  ConclaveProcessInfo *info = proc != 0 ? conclave_event_store_get_process (self->store, proc) : NULL;
+  const char *program = info != NULL ? conclave_event_store_str (self->store, info->program) : NULL;
+  const char *wrapper = program != NULL ? strstr (program, "conclave-lan enter ") : NULL;
+
+  /* "conclave-lan enter …", or with the directory ("/…/conclave-lan enter …"). */
+  return program != NULL && !(wrapper != NULL && (wrapper == program || wrapper[-1] == '/') &&
+                               memchr (program, ' ', (gsize) (wrapper - program)) == NULL);
+}
+
 /* A datagram the network dropped as it left or came into `host`. A
  * traced sender reported its send: the drop pairs with it at the
  * receiver. A sender that reports nothing (static) gets its own drop. */
@@ -187,22 +203,20 @@ on_lan_drop (ConclaveLan *lan, const char *host, gboolean at_receiver, const cha
   guint64 first = conclave_event_store_get_end (self->store);
   ConclaveEvent e;
   ConclaveNode *sender, *receiver;
-  guint32 sender_proc;
 
   if (conclave_line_parser_parse (parser, line, strlen (line), &e, NULL) != CONCLAVE_PARSE_OK ||
       e.type != CONCLAVE_EVENT_DROP)
     return;
   sender = at_receiver ? node_at (self, conclave_event_src (&e)) : sole_node (self, host);
   receiver = at_receiver ? sole_node (self, host) : node_at (self, conclave_event_dst (&e));
-  sender_proc = _conclave_cluster_proc_of_node (self, sender);
   e.flags &= ~CONCLAVE_EVENT_FLAG_DIR_RECV;
-  if (at_receiver || sender_proc != 0)
+  if (at_receiver || reports_sends (self, sender))
     {
       e.flags |= CONCLAVE_EVENT_FLAG_DIR_RECV;
       e.proc = _conclave_cluster_proc_of_node (self, receiver);
     }
   else
-    e.proc = sender_proc;
+    e.proc = _conclave_cluster_proc_of_node (self, sender);
   _conclave_cluster_take (self, &e);
   conclave_event_store_append (self->store, &e, 1);
   _conclave_cluster_digest (self, first);
