@@ -326,7 +326,7 @@ test_delay (void)
       g_assert_cmpint (g_array_index (delays, gint64, i), >=, delay_us);
       g_assert_cmpint (g_array_index (delays, gint64, i), <, delay_us + margin_us);
     }
-  g_test_message ("one-way delay of the first: %" G_GINT64_FORMAT " µs", g_array_index (delays, gint64, 0));
+  g_test_message ("one-way delay of the first: %" G_GINT64_FORMAT " us", g_array_index (delays, gint64, 0));
   g_assert_cmpuint (count_drops (cluster, 0, &unused), ==, 0);
   trace_test_finish (g_steal_pointer (&cluster));
 }
