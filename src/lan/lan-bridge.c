@@ -17,7 +17,7 @@
  *   ← "del NAME"                       the host goes (no reply)
  * "ready" says the network applies drop and delay; "ready nofaults
  * SENTENCE" that it cannot (the shim and conclave-node then do). The
- * network's drops go as lines "drop FROM TO send|recv JSON" to EVENTS
+ * network's drops go as lines "drop HOST send|recv JSON" to EVENTS
  * (a pipe's fd), JSON the protocol's `drop` line.
  * A host is a child that made network, UTS (hostname NAME) and mount
  * namespaces (HOSTS bind-mounted on /etc/hosts, RESOLV on /etc/resolv.conf:

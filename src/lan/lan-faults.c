@@ -32,7 +32,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define LAN_MAX_LINKS   256        /* host numbers: 2 … 254 */
@@ -62,15 +61,6 @@ static int       home = -1;   /* our own network namespace (the bridge's) */
 static uint64_t  dice = 0x9E3779B97F4A7C15ULL;
 static char     *packet_buf;
 static size_t    packet_buf_size;
-
-static int64_t
-now_ns (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static uint32_t
 roll (void)
@@ -153,7 +143,7 @@ hold (int number, uint32_t id, int64_t release_ns)
 
 /* "CNV1 [#mac ]PID:N LC KIND …": conclave-node's header (PROTOCOL.md). */
 static void
-read_node_header (const char *p, size_t len, CReportMsg *m, char *kind, size_t kind_size)
+read_node_header (const char *p, size_t len, CReportMsg *m, char kind[32])
 {
   char text[160];
   char *at = text;
@@ -165,10 +155,11 @@ read_node_header (const char *p, size_t len, CReportMsg *m, char *kind, size_t k
     return;
   at += 5;
   if (*at == '#')
-    at += strcspn (at, " ") + 1;
+    at += strcspn (at, " ");
+  if (*at == ' ')
+    at++;
   if (sscanf (at, "%lu:%lu %lu %31s%n", &pid, &n, &lc, kind, &used) != 4 || used <= 0 || pid == 0)
     return;
-  (void) kind_size;
   m->id_pid = (pid_t) pid;
   m->id_n = (uint32_t) n;
   m->lc = (uint32_t) lc;
@@ -198,8 +189,8 @@ report (const LinkFault *host, int at_receiver, const unsigned char *ip, size_t 
   m.payload_len = len - header - 8;
   m.len = m.payload_len;
   m.off = -1;
-  m.t = now_ns ();
-  read_node_header (m.payload, m.payload_len, &m, kind, sizeof kind);
+  m.t = creport_now_ns ();
+  read_node_header (m.payload, m.payload_len, &m, kind);
   if (m.id_pid == 0)
     {
       m.has_hash = 1;
@@ -232,7 +223,7 @@ static void
 judge (int number, uint32_t id, int incoming, const unsigned char *ip, size_t len)
 {
   LinkFault *host = &links[number];
-  int64_t now = now_ns ();
+  int64_t now = creport_now_ns ();
   int64_t delay = (int64_t) host->delay_ms * 1000000;
   int64_t *last = &host->last_release[incoming];
 
@@ -294,7 +285,7 @@ lan_faults_start (int fd, char *error, size_t size)
 {
   struct mnl_socket *probe;
 
-  dice ^= (uint64_t) now_ns () ^ ((uint64_t) getpid () << 32);
+  dice ^= (uint64_t) creport_now_ns () ^ ((uint64_t) getpid () << 32);
   home = open ("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   packet_buf_size = 0xffff + (MNL_SOCKET_BUFFER_SIZE / 2);
   packet_buf = malloc (packet_buf_size);
@@ -346,7 +337,7 @@ lan_faults_timeout_ms (void)
     return -1;
   for (size_t i = 0; i < held_len; i++)
     first = held[i].release_ns < first ? held[i].release_ns : first;
-  left = first - now_ns ();
+  left = first - creport_now_ns ();
   return left <= 0 ? 0 : (int) ((left + 999999) / 1000000);
 }
 
@@ -356,7 +347,7 @@ lan_faults_timeout_ms (void)
 void
 lan_faults_release (void)
 {
-  int64_t now = now_ns ();
+  int64_t now = creport_now_ns ();
   size_t kept = 0;
 
   for (size_t i = 0; i < held_len; i++)
