@@ -11,8 +11,9 @@
  *                                     datagrams "n=N t=NS" to HOST (N counts
  *                                     on across batches)
  *   lan-udp echo PORT                 sends every datagram back
- *   lan-udp ping HOST PORT COUNT      COUNT round trips, one at a time;
- *                                     prints "rtt MEDIAN_US MIN_US MAX_US"
+ *   lan-udp ping HOST PORT COUNT      for every line on stdin, COUNT round
+ *                                     trips one at a time; prints "rtt
+ *                                     MEDIAN_US MIN_US MAX_US (GOT of COUNT)"
  *
  * CLOCK_MONOTONIC is one clock for every namespace, so a one-way delay
  * is measured by the receiver. Plain libc, nothing else.
@@ -160,29 +161,44 @@ compare (const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
+static void
+ping_round (int fd, const struct sockaddr_in *to, int count, long long *rtt)
+{
+  struct pollfd pfd = { fd, POLLIN, 0 };
+  char buf[64];
+  int got = 0;
+
+  for (int i = 0; i < count; i++)
+    {
+      long long start = now_ns ();
+      int n = snprintf (buf, sizeof buf, "ping %d", i);
+
+      sendto (fd, buf, (size_t) n, 0, (const struct sockaddr *) to, sizeof *to);
+      if (poll (&pfd, 1, 1000) > 0 && recv (fd, buf, sizeof buf, 0) > 0)
+        rtt[got++] = (now_ns () - start) / 1000;
+    }
+  if (got == 0)
+    {
+      printf ("rtt none (0 of %d)\n", count);
+      return;
+    }
+  qsort (rtt, (size_t) got, sizeof *rtt, compare);
+  printf ("rtt %lld %lld %lld (%d of %d)\n", rtt[got / 2], rtt[0], rtt[got - 1], got, count);
+}
+
 static int
 do_ping (const char *host, int port, int count)
 {
   struct sockaddr_in to = address_of (host, port);
   int fd = udp_socket (0);
-  struct pollfd pfd = { fd, POLLIN, 0 };
   long long *rtt = calloc ((size_t) count, sizeof *rtt);
-  char buf[64];
-  int got = 0;
+  char line[64];
 
-  for (int i = 0; i < count && rtt != NULL; i++)
-    {
-      long long start = now_ns ();
-      int n = snprintf (buf, sizeof buf, "ping %d", i);
-
-      sendto (fd, buf, (size_t) n, 0, (struct sockaddr *) &to, sizeof to);
-      if (poll (&pfd, 1, 1000) > 0 && recv (fd, buf, sizeof buf, 0) > 0)
-        rtt[got++] = (now_ns () - start) / 1000;
-    }
-  if (got == 0)
+  if (rtt == NULL)
     return 1;
-  qsort (rtt, (size_t) got, sizeof *rtt, compare);
-  printf ("rtt %lld %lld %lld (%d of %d)\n", rtt[got / 2], rtt[0], rtt[got - 1], got, count);
+  while (fgets (line, sizeof line, stdin) != NULL)
+    ping_round (fd, &to, count, rtt);
+  free (rtt);
   return 0;
 }
 
