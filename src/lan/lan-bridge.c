@@ -16,7 +16,8 @@
  *   → "fault NAME ok"                  or "error NAME SENTENCE"
  *   ← "del NAME"                       the host goes (no reply)
  * "ready" says the network applies drop and delay; "ready nofaults
- * SENTENCE" that it cannot (the shim and conclave-node then do). The
+ * SENTENCE" that it cannot (the shim and conclave-node then do), also
+ * when CONCLAVE_LAN_FAULTS=off asks for that. The
  * network's drops go as lines "drop HOST send|recv JSON" to EVENTS
  * (a pipe's fd), JSON the protocol's `drop` line.
  * A host is a child that made network, UTS (hostname NAME) and mount
@@ -322,7 +323,13 @@ start_faults (const char *events)
 {
 #ifdef HAVE_LAN_FAULTS
   char error[256] = "";
+  const char *wanted = getenv ("CONCLAVE_LAN_FAULTS");
 
+  if (wanted != NULL && strcmp (wanted, "off") == 0)
+    {
+      lan_say ("ready nofaults CONCLAVE_LAN_FAULTS=off turned them off");
+      return;
+    }
   if (lan_faults_start (events != NULL ? atoi (events) : -1, error, sizeof error) == 0)
     {
       faults_on = 1;

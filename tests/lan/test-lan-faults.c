@@ -12,7 +12,10 @@
  * delay        80 ms at the sender and 40 ms at the receiver: each one-way
  *              delay is at least 120 ms and under 220 ms, and the order
  *              of 50 back-to-back datagrams is kept;
- * partition    an isolated receiver gets nothing from a static sender.
+ * partition    an isolated receiver gets nothing from a static sender;
+ * fallback     where the network cannot (CONCLAVE_LAN_FAULTS=off stands in
+ *              for a kernel that refuses), the cluster says so once and
+ *              the shim drops the traced sender's datagrams itself.
  * Skips where the kernel allows no user namespace, or no nftables queue.
  */
 #include "conclave-matcher.h"
@@ -77,6 +80,16 @@ wait_says (ConclaveCluster *cluster, const char *name, const char *text)
   trace_test_wait (cluster, says, what, 20, text);
 }
 
+static gboolean
+python_said_hello (ConclaveCluster *cluster, gpointer unused)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  ConclaveProcessInfo *info = conclave_event_store_find_process (store,
+                                                                 conclave_node_get_pid (conclave_cluster_lookup (cluster, "s1")));
+
+  return info != NULL && g_str_has_prefix (conclave_event_store_str (store, info->program) ?: "", "python3");
+}
+
 /* s2 receives (static); s1 sends `count` a batch (static), or once and
  * ends (python through the trace library, whose reports are batched until
  * it waits on a socket or ends); s2 ready when this returns. */
@@ -87,8 +100,8 @@ start_pair (ConclaveCluster *cluster, guint count, guint idle_ms, gboolean trace
   g_autofree char *n = g_strdup_printf ("%u", count);
   g_autofree char *idle = g_strdup_printf ("%u", idle_ms);
   g_autofree char *script = g_strdup_printf ("import socket, sys\n"
-                                             "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                                              "sys.stdin.readline()\n"
+                                             "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                                              "for i in range(%u):\n"
                                              "    s.sendto(b'py %%d' %% i, ('s2', " PORT "))\n"
                                              "print('sent', flush=True)\n", count);
@@ -99,6 +112,10 @@ start_pair (ConclaveCluster *cluster, guint count, guint idle_ms, gboolean trace
   add (cluster, "s2", receiver);
   add (cluster, "s1", traced_sender ? python : sender);
   wait_says (cluster, "s2", "ready\n");
+  /* Fault commands go to the program, not to the wrapper before it; the
+   * program's first socket call (after "go") reads them. */
+  if (traced_sender)
+    trace_test_wait (cluster, python_said_hello, NULL, 20, "python's hello");
 }
 
 static void
@@ -349,6 +366,47 @@ test_partition (void)
   trace_test_finish (g_steal_pointer (&cluster));
 }
 
+/* --- where the network cannot ------------------------------------------ */
+
+static void
+test_fallback (void)
+{
+  g_autoptr(ConclaveCluster) cluster = trace_test_cluster ();
+  g_autoptr(GError) error = NULL;
+  ConclaveNode *s1;
+  guint at_receiver, n = 20;
+  gboolean ok;
+
+  g_setenv ("CONCLAVE_LAN_FAULTS", "off", TRUE);
+  g_test_expect_message ("Conclave", G_LOG_LEVEL_MESSAGE,
+                         "On this LAN each program drops and delays its own datagrams, as on loopback: "
+                         "CONCLAVE_LAN_FAULTS=off turned them off.");
+  ok = conclave_cluster_set_network (cluster, CONCLAVE_NETWORK_LAN, &error);
+  g_unsetenv ("CONCLAVE_LAN_FAULTS");
+  if (!ok)
+    {
+      g_test_skip (error->message);
+      conclave_cluster_shutdown (cluster);
+      return;
+    }
+  g_test_assert_expected_messages ();
+  g_assert_nonnull (conclave_lan_get_faults_refused (conclave_cluster_get_lan (cluster)));
+  start_pair (cluster, n, 1000, TRUE);
+  s1 = conclave_cluster_lookup (cluster, "s1");
+  g_assert_true (conclave_faults_set_drop (conclave_cluster_get_faults (cluster), "s1", 1.0));
+  go (cluster);
+  trace_test_wait_ended (cluster, "s1", 20);
+  trace_test_wait (cluster, dropped_at_least, GUINT_TO_POINTER (n), 20, "every datagram dropped by the shim");
+  /* The shim ate them before they left: no send, n drops at the sender. */
+  g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_SEND, NULL, s1), ==, 0);
+  g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_DROP, NULL, s1), ==, n);
+  g_assert_cmpuint (count_drops (cluster, CONCLAVE_EVENT_FLAG_DIR_RECV, &at_receiver), ==, n);
+  g_assert_cmpuint (at_receiver, ==, 0);
+  trace_test_wait_ended (cluster, "s2", 20);
+  g_assert_cmpuint (read_got (cluster, NULL, NULL), ==, 0);
+  trace_test_finish (g_steal_pointer (&cluster));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -358,5 +416,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/lan-faults/drop-30", test_drop_30);
   g_test_add_func ("/lan-faults/delay", test_delay);
   g_test_add_func ("/lan-faults/partition", test_partition);
+  g_test_add_func ("/lan-faults/fallback", test_fallback);
   return g_test_run ();
 }
