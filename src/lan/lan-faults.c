@@ -358,6 +358,23 @@ lan_faults_release (void)
   held_len = kept;
 }
 
+/* Every datagram of host `number` we hold or the kernel still queues for
+ * us goes on now, in order: removing the table or closing the queue
+ * would drop them. */
+static void
+let_go (int number)
+{
+  size_t kept = 0;
+
+  lan_faults_read (mnl_socket_get_fd (links[number].queue));
+  for (size_t i = 0; i < held_len; i++)
+    if (held[i].number == number)
+      verdict (number, held[i].id, NF_ACCEPT);
+    else
+      held[kept++] = held[i];
+  held_len = kept;
+}
+
 /* The host's table and queue, made or taken away, inside its namespace. */
 static int
 switch_host (LinkFault *link, pid_t pid, int on, char *error, size_t size)
@@ -373,8 +390,10 @@ switch_host (LinkFault *link, pid_t pid, int on, char *error, size_t size)
     }
   if (!on)
     {
+      /* Before the table goes: the kernel drops what a vanishing hook queued. */
+      let_go ((int) (link - links));
       lan_nft_remove ();
-      mnl_socket_close (link->queue);   /* what it held, the kernel lets go */
+      mnl_socket_close (link->queue);
       link->queue = NULL;
     }
   else if ((link->queue = open_queue (error, size)) == NULL || lan_nft_add (error, size) != 0)

@@ -12,6 +12,8 @@
  * delay        80 ms at the sender and 40 ms at the receiver: each one-way
  *              delay is at least 120 ms and under 220 ms, and the order
  *              of 50 back-to-back datagrams is kept;
+ * lifted       a delay lifted while 20 datagrams are held: all arrive at
+ *              once, in order;
  * partition    an isolated receiver gets nothing from a static sender;
  * fallback     where the network cannot (CONCLAVE_LAN_FAULTS=off stands in
  *              for a kernel that refuses), the cluster says so once and
@@ -348,6 +350,34 @@ test_delay (void)
   trace_test_finish (g_steal_pointer (&cluster));
 }
 
+/* The delay lifted while datagrams are held: they go on at once, in
+ * order, none lost (closing the queue would have dropped them). */
+static void
+test_lifted (void)
+{
+  g_autoptr(ConclaveCluster) cluster = fault_cluster ();
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (gint));
+  g_autoptr(GArray) delays = g_array_new (FALSE, FALSE, sizeof (gint64));
+  const guint n = 20;
+
+  if (cluster == NULL)
+    return;
+  start_pair (cluster, n, 5000, FALSE);
+  g_assert_true (conclave_faults_set_delay (conclave_cluster_get_faults (cluster), "s1", 3000));
+  go (cluster);
+  wait_says (cluster, "s1", "sent 20\n");
+  g_assert_cmpuint (read_got (cluster, NULL, NULL), ==, 0);
+  g_assert_true (conclave_faults_set_delay (conclave_cluster_get_faults (cluster), "s1", 0));
+  trace_test_wait_ended (cluster, "s2", 20);
+  g_assert_cmpuint (read_got (cluster, numbers, delays), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpint (g_array_index (numbers, gint, i), ==, (gint) i);
+      g_assert_cmpint (g_array_index (delays, gint64, i), <, 3000000);
+    }
+  trace_test_finish (g_steal_pointer (&cluster));
+}
+
 /* --- a cut ---------------------------------------------------------------- */
 
 static void
@@ -415,6 +445,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/lan-faults/paired", test_paired);
   g_test_add_func ("/lan-faults/drop-30", test_drop_30);
   g_test_add_func ("/lan-faults/delay", test_delay);
+  g_test_add_func ("/lan-faults/lifted", test_lifted);
   g_test_add_func ("/lan-faults/partition", test_partition);
   g_test_add_func ("/lan-faults/fallback", test_fallback);
   return g_test_run ();
