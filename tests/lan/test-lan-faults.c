@@ -319,33 +319,40 @@ test_drop_30 (void)
 
 /* --- delay ---------------------------------------------------------------- */
 
+/* s2 got datagrams 0 … n-1, in order, each delayed in [least, most) µs. */
+static void
+check_arrived (ConclaveCluster *cluster, guint n, gint64 least_us, gint64 most_us)
+{
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (gint));
+  g_autoptr(GArray) delays = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  trace_test_wait_ended (cluster, "s2", 20);
+  g_assert_cmpuint (read_got (cluster, numbers, delays), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpint (g_array_index (numbers, gint, i), ==, (gint) i);   /* in order */
+      g_assert_cmpint (g_array_index (delays, gint64, i), >=, least_us);
+      g_assert_cmpint (g_array_index (delays, gint64, i), <, most_us);
+    }
+  g_test_message ("one-way delay of the first: %" G_GINT64_FORMAT " us", g_array_index (delays, gint64, 0));
+}
+
 static void
 test_delay (void)
 {
   g_autoptr(ConclaveCluster) cluster = fault_cluster ();
-  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (gint));
-  g_autoptr(GArray) delays = g_array_new (FALSE, FALSE, sizeof (gint64));
-  const guint n = 50;
   const gint64 delay_us = 120000, margin_us = 100000;
   ConclaveFaults *faults;
   guint unused;
 
   if (cluster == NULL)
     return;
-  start_pair (cluster, n, 5000, FALSE);
+  start_pair (cluster, 50, 5000, FALSE);
   faults = conclave_cluster_get_faults (cluster);
   g_assert_true (conclave_faults_set_delay (faults, "s1", 80));
   g_assert_true (conclave_faults_set_delay (faults, "s2", 40));
   go (cluster);
-  trace_test_wait_ended (cluster, "s2", 20);
-  g_assert_cmpuint (read_got (cluster, numbers, delays), ==, n);
-  for (guint i = 0; i < n; i++)
-    {
-      g_assert_cmpint (g_array_index (numbers, gint, i), ==, (gint) i);   /* in order */
-      g_assert_cmpint (g_array_index (delays, gint64, i), >=, delay_us);
-      g_assert_cmpint (g_array_index (delays, gint64, i), <, delay_us + margin_us);
-    }
-  g_test_message ("one-way delay of the first: %" G_GINT64_FORMAT " us", g_array_index (delays, gint64, 0));
+  check_arrived (cluster, 50, delay_us, delay_us + margin_us);
   g_assert_cmpuint (count_drops (cluster, 0, &unused), ==, 0);
   trace_test_finish (g_steal_pointer (&cluster));
 }
@@ -356,25 +363,16 @@ static void
 test_lifted (void)
 {
   g_autoptr(ConclaveCluster) cluster = fault_cluster ();
-  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (gint));
-  g_autoptr(GArray) delays = g_array_new (FALSE, FALSE, sizeof (gint64));
-  const guint n = 20;
 
   if (cluster == NULL)
     return;
-  start_pair (cluster, n, 5000, FALSE);
+  start_pair (cluster, 20, 5000, FALSE);
   g_assert_true (conclave_faults_set_delay (conclave_cluster_get_faults (cluster), "s1", 3000));
   go (cluster);
   wait_says (cluster, "s1", "sent 20\n");
   g_assert_cmpuint (read_got (cluster, NULL, NULL), ==, 0);
   g_assert_true (conclave_faults_set_delay (conclave_cluster_get_faults (cluster), "s1", 0));
-  trace_test_wait_ended (cluster, "s2", 20);
-  g_assert_cmpuint (read_got (cluster, numbers, delays), ==, n);
-  for (guint i = 0; i < n; i++)
-    {
-      g_assert_cmpint (g_array_index (numbers, gint, i), ==, (gint) i);
-      g_assert_cmpint (g_array_index (delays, gint64, i), <, 3000000);
-    }
+  check_arrived (cluster, 20, 0, 3000000);
   trace_test_finish (g_steal_pointer (&cluster));
 }
 
