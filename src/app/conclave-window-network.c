@@ -29,6 +29,9 @@ on_network_change_state (GSimpleAction *action,
     conclave_window_toast (self, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY)
                                  ? _("Stop every node first: a running node cannot move to another network")
                                  : error->message);
+  else if (network == CONCLAVE_NETWORK_LAN &&
+           conclave_lan_get_faults_refused (conclave_cluster_get_lan (cluster)) != NULL)
+    conclave_window_toast (self, _("Drops and delays stay with each program on this LAN: the network cannot apply them here"));
   _conclave_window_update_network (self);
 }
 

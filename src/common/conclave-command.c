@@ -471,6 +471,8 @@ read_member (Reader *r, void *data)
     return read_ranged (r, &cmd->drop, 0, 1, "drop must be a number from 0 to 1");
   if (strcmp (key, "delay_ms") == 0)
     return read_ranged (r, &cmd->delay_ms, 0, 600000, "delay_ms must be a number from 0 to 600000");
+  if (strcmp (key, "by_network") == 0)
+    return read_bool (r, &cmd->has_by_network, &cmd->by_network);
   if (strcmp (key, "scale") == 0)
     return read_ranged (r, &cmd->scale, 0, 1000, "scale must be a number above 0 and at most 1000");
   if (strcmp (key, "isolate") == 0)

@@ -44,6 +44,10 @@ typedef struct {
   char   isolate[CCOMMAND_MAX_NAMES][CCOMMAND_NAME_MAX];
   int    n_addrs;              /* the same nodes' addresses (for the shim) */
   char   addrs[CCOMMAND_MAX_NAMES][CCOMMAND_NAME_MAX];
+  /* the LAN drops and delays this node's datagrams itself: apply drop
+   * and delay to TCP only (optional, false when absent) */
+  int    has_by_network;
+  int    by_network;
   /* tempo: required, above 0 and at most 1000 */
   double scale;
   /* post: optional */

@@ -118,6 +118,24 @@ creport_drop (const CReportMsg *msg, int at_receiver, int isolated)
     });
 }
 
+size_t
+creport_format_drop (char *buf, size_t size, const CReportMsg *msg, int at_receiver, int isolated)
+{
+  char fields[CONCLAVE_PREVIEW_MAX * 6 + 512];
+  CJsonBuf f;
+  int n;
+
+  cjson_init (&f, fields, sizeof fields);
+  message_fields (&f, msg);
+  cjson_member_str (&f, "dir", at_receiver ? CONCLAVE_DIR_RECV : CONCLAVE_DIR_SEND);
+  cjson_member_str (&f, "reason", isolated ? CONCLAVE_REASON_ISOLATED : CONCLAVE_REASON_FAULT);
+  if (f.full)
+    return 0;
+  n = snprintf (buf, size, "{\"ev\":\"%s\",\"seq\":0,\"t\":%lld,%s}", CONCLAVE_EV_DROP,
+                (long long) msg->t, fields);
+  return n > 0 && (size_t) n < size ? (size_t) n : 0;
+}
+
 void
 creport_held (const CReportMsg *msg)
 {

@@ -70,6 +70,10 @@ void creport_drop    (const CReportMsg *msg, int at_receiver, int isolated);
  * dropped it from there (a `drop` at the receiver, reason `held`). */
 void creport_held    (const CReportMsg *msg);
 void creport_drop_held (const CReportMsg *msg);
+/* The `drop` line (seq 0, no newline) into buf, for a reporter that is no
+ * connected process (conclave-lan speaks for the network through the
+ * controller); 0 if it did not fit. Needs no connection. */
+size_t creport_format_drop (char *buf, size_t size, const CReportMsg *msg, int at_receiver, int isolated);
 
 /* op: bind listen connect accept close; proto: udp tcp; peer may be NULL. */
 void creport_socket  (const char *op, const char *proto, const char *local, const char *peer);

@@ -11,14 +11,23 @@
  * with the same set of cut peers share a bridge: exact for an isolated
  * node and for a partition into sides; a cut that is not (A–B cut, C
  * talking to both) separates more than asked at the network, while the
- * shim still applies the exact lists and reports the drops. Drop
- * probabilities and delays stay with the shim and conclave-node (this
- * kernel has no netem).
+ * shim still applies the exact lists and reports the drops.
+ *
+ * Drop probabilities and delays of a node alone on its host are applied
+ * on that host's link too (conclave_lan_set_faults), where the kernel
+ * lets us; the node's processes are then told (`by_network` in their
+ * fault command) to leave them to the network for datagrams. Each
+ * datagram the network drops comes back as a `drop` event here, made to
+ * pair as the shim's would: at the receiver with the send a traced
+ * sender reported, or as the sender's own drop where it reported none
+ * (a static program).
  */
 #include "conclave-cluster-private.h"
+#include "conclave-line-parser.h"
 #include "conclave-protocol.h"
 #include "conclave-trace-file.h"
 
+#include <glib/gi18n.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,11 +116,121 @@ apply_cuts (ConclaveCluster *self)
     g_free (keys[i]);
 }
 
+/* --- drop and delay on the links ------------------------------------------ */
+
+/* The node that is alone on `host`, or NULL (none, or several). */
+static ConclaveNode *
+sole_node (ConclaveCluster *self, const char *host)
+{
+  ConclaveNode *found = NULL;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    if (g_str_equal (conclave_lan_get_host (self->lan, conclave_node_get_name (self->nodes->pdata[i])), host))
+      {
+        if (found != NULL)
+          return NULL;
+        found = self->nodes->pdata[i];
+      }
+  return found;
+}
+
+gboolean
+_conclave_cluster_network_faults (ConclaveCluster *self, const char *name)
+{
+  return self->lan != NULL && conclave_lan_get_faults_refused (self->lan) == NULL &&
+         conclave_lan_get_address (self->lan, name) != NULL &&
+         sole_node (self, conclave_lan_get_host (self->lan, name)) == conclave_cluster_lookup (self, name);
+}
+
+/* Every host's link gets its sole node's drop and delay (none where
+ * several share it: their shims keep applying them). */
+static void
+apply_link_faults (ConclaveCluster *self)
+{
+  g_autofree const char **hosts = NULL;
+
+  if (conclave_lan_get_faults_refused (self->lan) != NULL)
+    return;
+  hosts = conclave_lan_list_hosts (self->lan);
+  for (guint i = 0; hosts[i] != NULL; i++)
+    {
+      ConclaveNode *node = sole_node (self, hosts[i]);
+      const char *name = node != NULL ? conclave_node_get_name (node) : NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (!conclave_lan_set_faults (self->lan, hosts[i], name ? conclave_faults_get_drop (self->faults, name) : 0,
+                                    name ? conclave_faults_get_delay (self->faults, name) : 0, &error))
+        g_warning ("%s", error->message);
+    }
+}
+
+/* The top-level node whose host has `address` ("10.77.0.3:40000"): its
+ * sole node, or whoever reported that address (a socket event). */
+static ConclaveNode *
+node_at (ConclaveCluster *self, guint32 address)
+{
+  const char *text = conclave_event_store_str (self->store, address);
+  g_autofree char *ip = text != NULL ? g_strndup (text, strcspn (text, ":")) : NULL;
+  const char *host = ip != NULL ? conclave_lan_lookup_address (self->lan, ip) : NULL;
+  ConclaveNode *node = host != NULL ? sole_node (self, host) : NULL;
+  const char *owner = node == NULL ? g_hash_table_lookup (self->addr_owner, GUINT_TO_POINTER (address)) : NULL;
+
+  return node != NULL ? node : owner != NULL ? conclave_cluster_lookup (self, owner) : NULL;
+}
+
+/* Whether `node`'s program reports its sends: its process said hello as
+ * itself. The wrapper that puts it on its host (`conclave-lan enter`) says
+ * hello first; a static program it execs never says anything more. */
+static gboolean
+reports_sends (ConclaveCluster *self, ConclaveNode *node)
+{
+  guint32 proc = _conclave_cluster_proc_of_node (self, node);
+  ConclaveProcessInfo *info = proc != 0 ? conclave_event_store_get_process (self->store, proc) : NULL;
+  const char *program = info != NULL ? conclave_event_store_str (self->store, info->program) : NULL;
+  const char *wrapper = program != NULL ? strstr (program, "conclave-lan enter ") : NULL;
+
+  /* "conclave-lan enter …", or with the directory ("/…/conclave-lan enter …"). */
+  return program != NULL && !(wrapper != NULL && (wrapper == program || wrapper[-1] == '/') &&
+                               memchr (program, ' ', (gsize) (wrapper - program)) == NULL);
+}
+
+/* A datagram the network dropped as it left or came into `host`. A
+ * traced sender reported its send: the drop pairs with it at the
+ * receiver. A sender that reports nothing (static) gets its own drop. */
+static void
+on_lan_drop (ConclaveLan *lan, const char *host, gboolean at_receiver, const char *line, ConclaveCluster *self)
+{
+  g_autoptr(ConclaveLineParser) parser = conclave_line_parser_new (conclave_event_store_get_intern (self->store));
+  guint64 first = conclave_event_store_get_end (self->store);
+  ConclaveEvent e;
+  ConclaveNode *sender, *receiver;
+
+  if (conclave_line_parser_parse (parser, line, strlen (line), &e, NULL) != CONCLAVE_PARSE_OK ||
+      e.type != CONCLAVE_EVENT_DROP)
+    return;
+  sender = at_receiver ? node_at (self, conclave_event_src (&e)) : sole_node (self, host);
+  receiver = at_receiver ? sole_node (self, host) : node_at (self, conclave_event_dst (&e));
+  e.flags &= ~CONCLAVE_EVENT_FLAG_DIR_RECV;
+  if (at_receiver || reports_sends (self, sender))
+    {
+      e.flags |= CONCLAVE_EVENT_FLAG_DIR_RECV;
+      e.proc = _conclave_cluster_proc_of_node (self, receiver);
+    }
+  else
+    e.proc = _conclave_cluster_proc_of_node (self, sender);
+  _conclave_cluster_take (self, &e);
+  conclave_event_store_append (self->store, &e, 1);
+  _conclave_cluster_digest (self, first);
+}
+
 static void
 on_faults_changed (ConclaveCluster *self)
 {
   if (self->lan != NULL)
-    apply_cuts (self);
+    {
+      apply_cuts (self);
+      apply_link_faults (self);
+    }
 }
 
 static gboolean
@@ -146,6 +265,10 @@ conclave_cluster_set_network (ConclaveCluster *self, ConclaveNetwork network, GE
       self->lan = conclave_lan_new (dir, error);
       if (self->lan == NULL)
         return FALSE;
+      if (conclave_lan_get_faults_refused (self->lan) != NULL)
+        g_message (_("On this LAN each program drops and delays its own datagrams, as on loopback: %s."),
+                   conclave_lan_get_faults_refused (self->lan));
+      g_signal_connect_object (self->lan, "drop", G_CALLBACK (on_lan_drop), self, 0);
       g_signal_connect_object (self->faults, "changed", G_CALLBACK (on_faults_changed), self, G_CONNECT_SWAPPED);
     }
   conclave_supervisor_setenv (self->supervisor, CONCLAVE_ENV_NETWORK,
@@ -176,9 +299,13 @@ _conclave_cluster_host_argv (ConclaveCluster *self, ConclaveNode *node, GError *
   if (self->lan == NULL)
     return g_strdupv ((char **) argv);
   wrapped = conclave_lan_wrap_argv (self->lan, conclave_node_get_name (node), argv, error);
-  /* A new host joins its side of a partition already in force. */
+  /* A new host joins its side of a partition already in force, and its
+   * node's drop and delay. */
   if (wrapped != NULL)
-    apply_cuts (self);
+    {
+      apply_cuts (self);
+      apply_link_faults (self);
+    }
   return wrapped;
 }
 

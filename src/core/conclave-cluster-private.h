@@ -94,6 +94,9 @@ void     _conclave_cluster_mark_dirty     (ConclaveCluster *self, ConclaveNode *
 void     _conclave_cluster_add_top_level  (ConclaveCluster *self, ConclaveNode *node);
 void     _conclave_cluster_remove_now     (ConclaveCluster *self, ConclaveNode *node);
 gboolean _conclave_cluster_spawn_node     (ConclaveCluster *self, ConclaveNode *node, GError **error);
+/* TRUE when the LAN applies `name`'s drop and delay to its datagrams on
+ * its host's link (conclave-cluster-lan.c). */
+gboolean _conclave_cluster_network_faults (ConclaveCluster *self, const char *name);
 /* The node's argv, run inside its host in LAN mode (conclave-cluster-lan.c). */
 GStrv    _conclave_cluster_host_argv      (ConclaveCluster *self, ConclaveNode *node, GError **error);
 /* conclave-cluster-lan.c: a node left the cluster (self->nodes): its

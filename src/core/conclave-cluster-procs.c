@@ -311,6 +311,10 @@ _conclave_cluster_handle_hello (ConclaveCluster *self, ConclaveEvent *e, guint32
       e->proc = info->index;
       if (self->tempo != 1.0)
         send_tempo (self, conn);
+      /* The program a wrapper exec'd (`conclave-lan enter`, `sh -c exec`):
+       * what was told to the wrapper went with it. */
+      if (named != NULL && conclave_node_get_pid (named) == pid)
+        _conclave_faults_node_started (self->faults, name);
       return;
     }
   info = conclave_event_store_add_process (self->store, pid);

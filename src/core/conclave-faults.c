@@ -82,6 +82,7 @@ add_isolated_addresses (ConclaveFaults     *self,
 
 static char *
 fault_command (ConclaveFaults *self,
+               const char     *name,
                const Settings *settings)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -101,6 +102,12 @@ fault_command (ConclaveFaults *self,
     json_builder_add_string_value (builder, settings->isolate[i]);
   json_builder_end_array (builder);
   add_isolated_addresses (self, builder, (const char * const *) settings->isolate);
+  /* --network lan: the host's link drops and delays its datagrams. */
+  if (_conclave_cluster_network_faults (self->cluster, name))
+    {
+      json_builder_set_member_name (builder, "by_network");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
@@ -114,7 +121,7 @@ send_settings (ConclaveFaults *self,
 {
   const Settings *settings = lookup (self, name);
   ConclaveNode *node = conclave_cluster_lookup (self->cluster, name);
-  g_autofree char *line = fault_command (self, settings);
+  g_autofree char *line = fault_command (self, name, settings);
   g_autofree char *isolated = NULL;
 
   g_assert (node != NULL);

@@ -5,8 +5,11 @@
  * a few milliseconds). Owns the hosts file that every host sees as
  * /etc/hosts: rewritten in place (the hosts bind-mount its inode), never
  * replaced. A recorded LAN (a recording's) has neither: only names and
- * addresses. It must never signal anything but the helper it started, nor
- * leave the hosts file behind.
+ * addresses. The helper's reports of datagrams the network dropped come on
+ * a pipe of their own and go out as the "drop" signal, untouched: what
+ * they mean for the event store is the cluster's business. It must never
+ * signal anything but the helper it started, nor leave the hosts file
+ * behind.
  */
 #include "conclave-lan.h"
 
@@ -15,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
+#include <glib-unix.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -27,6 +31,7 @@
 #define HELPER_TIMEOUT_MS 10000
 #define FIRST_HOST 2
 #define LAST_HOST 254
+#define HELPER_EVENTS_FD 3
 
 typedef struct {
   char *address;
@@ -48,7 +53,14 @@ struct _ConclaveLan
   GHashTable *by_address;     /* address → host name */
   GHashTable *placed;         /* node → host name, for nodes sharing a host */
   guint next_number;
+  int events;                 /* the helper's drop reports (a pipe), -1: none */
+  guint events_id;
+  GString *events_pending;
+  char *faults_refused;       /* why the network cannot drop or delay; NULL: it can */
 };
+
+enum { SIGNAL_DROP, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (ConclaveLan, conclave_lan, G_TYPE_OBJECT)
 
@@ -161,6 +173,71 @@ send_line (ConclaveLan *self, const char *line, GError **error)
          && g_output_stream_flush (to, NULL, error);
 }
 
+/* --- the network's drops ---------------------------------------------- */
+
+/* "drop HOST send|recv JSON": emitted as "drop" (HOST, at_receiver, JSON). */
+static void
+take_event (ConclaveLan *self, const char *line)
+{
+  g_auto(GStrv) words = g_strsplit (line, " ", 4);
+
+  if (g_strv_length (words) == 4 && g_str_equal (words[0], "drop") && g_hash_table_contains (self->hosts, words[1]))
+    g_signal_emit (self, signals[SIGNAL_DROP], 0, words[1], g_str_equal (words[2], "recv"), words[3]);
+}
+
+static gboolean
+on_events (int fd, GIOCondition condition, gpointer data)
+{
+  ConclaveLan *self = data;
+  char chunk[8192];
+  ssize_t n;
+  char *newline;
+
+  while ((n = read (fd, chunk, sizeof chunk)) > 0)
+    g_string_append_len (self->events_pending, chunk, n);
+  while ((newline = memchr (self->events_pending->str, '\n', self->events_pending->len)) != NULL)
+    {
+      *newline = '\0';
+      take_event (self, self->events_pending->str);
+      g_string_erase (self->events_pending, 0, (gssize) (newline - self->events_pending->str) + 1);
+    }
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+    {
+      self->events_id = 0;
+      return G_SOURCE_REMOVE;   /* the helper ended */
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+const char *
+conclave_lan_get_faults_refused (ConclaveLan *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_LAN (self), NULL);
+  return self->faults_refused;
+}
+
+gboolean
+conclave_lan_set_faults (ConclaveLan *self, const char *name, double drop, guint delay_ms, GError **error)
+{
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *request = NULL, *answer = NULL, *ok = NULL;
+
+  g_return_val_if_fail (CONCLAVE_IS_LAN (self), FALSE);
+  if (self->faults_refused != NULL || !g_hash_table_contains (self->hosts, name))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "No faults in the network for %s", name);
+      return FALSE;
+    }
+  request = g_strdup_printf ("fault %s %s %u\n", name, g_ascii_formatd (number, sizeof number, "%.9f", drop), delay_ms);
+  ok = g_strdup_printf ("fault %s ok", name);
+  if (!send_line (self, request, error) || (answer = read_line (self, error)) == NULL)
+    return FALSE;
+  if (g_str_equal (answer, ok))
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The LAN: %s", answer);
+  return FALSE;
+}
+
 /* --- starting the helper ------------------------------------------------ */
 
 static void
@@ -182,11 +259,23 @@ start_helper (ConclaveLan *self, GError **error)
   g_autofree char *program = conclave_find_lan_program ();
   g_autofree char *first = NULL;
 
+  int pipe[2];
+
+  if (!g_unix_open_pipe (pipe, FD_CLOEXEC, error))
+    return FALSE;
+  /* Its drop reports come on their own pipe, so they never cross an answer. */
+  g_subprocess_launcher_take_fd (launcher, pipe[1], HELPER_EVENTS_FD);
   g_subprocess_launcher_set_child_setup (launcher, helper_setup, GINT_TO_POINTER (getpid ()), NULL);
   self->helper = g_subprocess_launcher_spawn (launcher, error, program, "bridge", self->hosts_file,
-                                              self->resolv_file, NULL);
+                                              self->resolv_file, G_STRINGIFY (HELPER_EVENTS_FD), NULL);
   if (self->helper == NULL)
-    return FALSE;
+    {
+      close (pipe[0]);
+      return FALSE;
+    }
+  self->events = pipe[0];
+  g_unix_set_fd_nonblocking (self->events, TRUE, NULL);
+  self->events_id = g_unix_fd_add (self->events, G_IO_IN | G_IO_HUP | G_IO_ERR, on_events, self);
   self->helper_pid = atoi (g_subprocess_get_identifier (self->helper));
   self->from_helper = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (self->helper)));
   first = read_line (self, error);
@@ -198,7 +287,9 @@ start_helper (ConclaveLan *self, GError **error)
                    "No LAN on this machine: %s", first + strlen ("error "));
       return FALSE;
     }
-  if (g_strcmp0 (first, "ready") != 0)
+  if (g_str_has_prefix (first, "ready nofaults "))
+    self->faults_refused = g_strdup (first + strlen ("ready nofaults "));
+  else if (g_strcmp0 (first, "ready") != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The LAN helper said “%s”", first);
       return FALSE;
@@ -522,6 +613,10 @@ conclave_lan_dispose (GObject *object)
 
   /* Its hosts die with it (PR_SET_PDEATHSIG), their namespaces with them;
    * GLib reaps it. */
+  g_clear_handle_id (&self->events_id, g_source_remove);
+  if (self->events >= 0)
+    close (self->events);
+  self->events = -1;
   if (self->helper != NULL && g_subprocess_get_identifier (self->helper) != NULL)
     g_subprocess_force_exit (self->helper);
   g_clear_object (&self->helper);
@@ -541,6 +636,8 @@ conclave_lan_finalize (GObject *object)
   g_hash_table_unref (self->hosts);
   g_hash_table_unref (self->placed);
   g_string_free (self->pending, TRUE);
+  g_string_free (self->events_pending, TRUE);
+  g_free (self->faults_refused);
   g_free (self->hosts_file);
   g_free (self->resolv_file);
   G_OBJECT_CLASS (conclave_lan_parent_class)->finalize (object);
@@ -553,6 +650,8 @@ conclave_lan_class_init (ConclaveLanClass *klass)
 
   object_class->dispose = conclave_lan_dispose;
   object_class->finalize = conclave_lan_finalize;
+  signals[SIGNAL_DROP] = g_signal_new ("drop", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                       G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
 }
 
 static void
@@ -563,5 +662,7 @@ conclave_lan_init (ConclaveLan *self)
   self->placed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pending = g_string_new (NULL);
   self->from_helper = -1;
+  self->events = -1;
+  self->events_pending = g_string_new (NULL);
   self->next_number = FIRST_HOST;
 }

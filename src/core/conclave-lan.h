@@ -5,7 +5,9 @@
  * and mount namespaces with a veth on the bridge, 10.77.0.N, hostname =
  * node name, a hosts file naming every node on /etc/hosts), and wraps a
  * node's argv so that it execs inside its host. Needs no root; everything
- * dies with the controller. Knows nothing of events, faults or widgets.
+ * dies with the controller. Knows nothing of events, fault settings or
+ * widgets: it applies what it is told to a host and passes the helper's
+ * drop reports on as they are.
  */
 #pragma once
 
@@ -76,6 +78,21 @@ const char **conclave_lan_list_hosts     (ConclaveLan *self);
 /* The process holding `node`'s host's namespaces (0 if none) and the helper's. */
 GPid         conclave_lan_get_host_pid   (ConclaveLan *self, const char *node);
 GPid         conclave_lan_get_helper_pid (ConclaveLan *self);
+
+/* Drop and delay on the links: NULL if the network applies them (each
+ * host's datagrams queued in its namespace, see src/lan/lan-faults.c),
+ * else the kernel's (or the build's) reason why not; then the shim and
+ * conclave-node apply them as on loopback. */
+const char  *conclave_lan_get_faults_refused (ConclaveLan *self);
+/* The datagrams host `host` sends to and gets from the LAN are dropped
+ * with probability `drop` and delayed by `delay_ms` each way (0, 0:
+ * untouched, no rule at all). FALSE with error where the network cannot.
+ * Each dropped one is told by the signal "drop" (const char *host,
+ * gboolean at_receiver, const char *line): `line` a protocol `drop` event
+ * line (PROTOCOL.md), `at_receiver` whether it was eaten as it came into
+ * `host` (else as it left). */
+gboolean     conclave_lan_set_faults     (ConclaveLan *self, const char *host, double drop, guint delay_ms,
+                                          GError **error);
 
 /* Path of conclave-lan: $CONCLAVE_LAN_PROGRAM, the build tree, the install dir. */
 char        *conclave_find_lan_program   (void);

@@ -265,9 +265,18 @@ feed_send (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
 
       for (guint i = 0; i < n; i++)
         {
+          const ConclaveEvent *early;
+
           mi = queue_pop (&w->recvs);
           m = _conclave_matcher_message_at (self, mi);
+          early = conclave_event_store_get (self->store, m->recv_index);
           _conclave_matcher_fill_send (m, e, index);
+          /* A drop at the receiver (the LAN's) may come before the send. */
+          if (early != NULL && early->type == CONCLAVE_EVENT_DROP)
+            {
+              _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DROPPED, FALSE);
+              continue;
+            }
           _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
           w->last_delivered = mi;
         }
@@ -337,8 +346,18 @@ feed_drop (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
           _conclave_matcher_group_receive (self, w, g, e, index, CONCLAVE_MESSAGE_DROPPED);
           return;
         }
-      if (queue_len (w->sends) == 0)
+      if (queue_len (w->sends) == 0 && (e->flags & CONCLAVE_EVENT_FLAG_BY_HAND))
         return;
+      if (queue_len (w->sends) == 0)
+        {
+          /* Eaten on the way and told before the sender told its send
+           * (the LAN reports apart from the processes): wait for it. */
+          mi = _conclave_matcher_message_new (self, &m);
+          _conclave_matcher_fill_recv (m, e, index);
+          _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_UNSENT, TRUE);
+          queue_push (&w->recvs, mi);
+          return;
+        }
       mi = queue_pop (&w->sends);
       m = _conclave_matcher_message_at (self, mi);
     }

@@ -1,4 +1,4 @@
-/* lan-bridge.c — `conclave-lan bridge HOSTS [RESOLV]`: the LAN's switch and its hosts.
+/* lan-bridge.c — `conclave-lan bridge HOSTS [RESOLV [EVENTS]]`: the LAN's switch and its hosts.
  *
  * Makes a user namespace (our own uid mapped to itself) with a network
  * namespace holding the bridge br0 (LAN_BRIDGE/24), then serves the
@@ -11,10 +11,18 @@
  *                                      one with LAN_BRIDGE): hosts on different
  *                                      bridges cannot reach each other at all
  *   → "segment NAME K"                 or "error NAME SENTENCE"
+ *   ← "fault NAME DROP DELAY_MS"       datagrams from and to its host dropped with
+ *                                      probability DROP, delayed DELAY_MS (lan-faults.c)
+ *   → "fault NAME ok"                  or "error NAME SENTENCE"
  *   ← "del NAME"                       the host goes (no reply): its link
  *                                      first (at once, so its cvN can be made
  *                                      again), then its process and with it
  *                                      its namespaces
+ * "ready" says the network applies drop and delay; "ready nofaults
+ * SENTENCE" that it cannot (the shim and conclave-node then do), also
+ * when CONCLAVE_LAN_FAULTS=off asks for that. The
+ * network's drops go as lines "drop HOST send|recv JSON" to EVENTS
+ * (a pipe's fd), JSON the protocol's `drop` line.
  * A host is a child that made network, UTS (hostname NAME) and mount
  * namespaces (HOSTS bind-mounted on /etc/hosts, RESOLV on /etc/resolv.conf:
  * a name that is no node fails at once instead of waiting for a name
@@ -28,6 +36,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
@@ -51,6 +60,7 @@ typedef struct {
 static Host hosts[MAX_HOSTS];
 static const char *resolv_file;   /* NULL: the machine's stays */
 static unsigned char bridges[MAX_HOSTS];   /* bridge K made (br0 always is) */
+static int faults_on;                      /* the links drop and delay (lan-faults.c) */
 
 static int
 write_file (const char *path, const char *text)
@@ -308,6 +318,125 @@ remove_host (const char *name)
   kill (host->pid, SIGKILL);
   waitpid (host->pid, NULL, 0);
   host->pid = 0;
+#ifdef HAVE_LAN_FAULTS
+  if (faults_on)
+    lan_faults_forget (host->number);
+#endif
+}
+
+/* Drop and delay on the links: "ready" if the network applies them,
+ * "ready nofaults SENTENCE" if it cannot (then the shim does). */
+static void
+start_faults (const char *events)
+{
+#ifdef HAVE_LAN_FAULTS
+  char error[256] = "";
+  const char *wanted = getenv ("CONCLAVE_LAN_FAULTS");
+
+  if (wanted != NULL && strcmp (wanted, "off") == 0)
+    {
+      lan_say ("ready nofaults CONCLAVE_LAN_FAULTS=off turned them off");
+      return;
+    }
+  if (lan_faults_start (events != NULL ? atoi (events) : -1, error, sizeof error) == 0)
+    {
+      faults_on = 1;
+      lan_say ("ready");
+      return;
+    }
+  lan_say ("ready nofaults %s", error);
+#else
+  (void) events;
+  lan_say ("ready nofaults this build of Conclave has no nftables support");
+#endif
+}
+
+static void
+set_faults (const char *name, double drop, unsigned delay_ms)
+{
+  Host *host = find_host (name);
+#ifdef HAVE_LAN_FAULTS
+  char error[256] = "";
+
+  if (host != NULL && faults_on && lan_faults_set (name, host->number, host->pid, drop, delay_ms, error, sizeof error) == 0)
+    {
+      lan_say ("fault %s ok", name);
+      return;
+    }
+  lan_say ("error %s %s", name, host == NULL ? "No such host." : !faults_on ? "No faults in the network here." : error);
+#else
+  (void) drop;
+  (void) delay_ms;
+  lan_say ("error %s %s", name, host == NULL ? "No such host." : "No faults in the network here.");
+#endif
+}
+
+static void
+obey (const char *line, const char *hosts_file)
+{
+  char name[64];
+  int number;
+  double drop;
+  unsigned delay_ms;
+
+  if (sscanf (line, "add %63s %d", name, &number) == 2)
+    add_host (name, number, hosts_file);
+  else if (sscanf (line, "segment %63s %d", name, &number) == 2)
+    segment_host (name, number);
+  else if (sscanf (line, "fault %63s %lf %u", name, &drop, &delay_ms) == 3)
+    set_faults (name, drop, delay_ms);
+  else if (sscanf (line, "del %63s", name) == 1)
+    remove_host (name);
+}
+
+/* Lines from the controller, and the queue between them. 0 when the
+ * controller closed our stdin. */
+/* Lines from the controller, and the queues between them. 0 when the
+ * controller closed our stdin. */
+static int
+serve (const char *hosts_file)
+{
+  static char buf[4096];
+  static size_t len;
+  struct pollfd fds[1 + MAX_HOSTS] = { { STDIN_FILENO, POLLIN, 0 } };
+  int queues[MAX_HOSTS];
+  int n_queues = 0;
+  int timeout = -1;
+  char *newline;
+  ssize_t n;
+
+#ifdef HAVE_LAN_FAULTS
+  n_queues = faults_on ? lan_faults_fds (queues, MAX_HOSTS) : 0;
+  timeout = faults_on ? lan_faults_timeout_ms () : -1;
+#endif
+  for (int i = 0; i < n_queues; i++)
+    fds[1 + i] = (struct pollfd) { queues[i], POLLIN, 0 };
+  if (poll (fds, (nfds_t) (1 + n_queues), timeout) < 0 && errno != EINTR)
+    return 0;
+#ifdef HAVE_LAN_FAULTS
+  for (int i = 0; i < n_queues; i++)
+    if (fds[1 + i].revents & POLLIN)
+      lan_faults_read (fds[1 + i].fd);
+  if (faults_on)
+    lan_faults_release ();
+#endif
+  if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
+    return 1;
+  n = read (STDIN_FILENO, buf + len, sizeof buf - 1 - len);
+  if (n <= 0)
+    return n < 0 && errno == EINTR;
+  len += (size_t) n;
+  buf[len] = '\0';
+  while ((newline = strchr (buf, '\n')) != NULL)
+    {
+      *newline = '\0';
+      obey (buf, hosts_file);
+      len -= (size_t) (newline + 1 - buf);
+      memmove (buf, newline + 1, len + 1);
+    }
+  if (len == sizeof buf - 1)
+    len = 0;   /* no request is this long: forget it */
+  return 1;
 }
 
 int
@@ -315,11 +444,7 @@ lan_bridge_main (int argc, char **argv)
 {
   const char *hosts_file = argv[1];
 
-  resolv_file = argc > 2 ? argv[2] : NULL;
-  char line[256];
-  char name[64];
-  int number;
-
+  resolv_file = argc > 2 && argv[2][0] != '\0' ? argv[2] : NULL;
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (make_namespaces () != 0)
     return 1;
@@ -327,16 +452,9 @@ lan_bridge_main (int argc, char **argv)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (make_bridge () != 0)
     return 1;
-  lan_say ("ready");
-  while (fgets (line, sizeof line, stdin) != NULL)
-    {
-      if (sscanf (line, "add %63s %d", name, &number) == 2)
-        add_host (name, number, hosts_file);
-      else if (sscanf (line, "segment %63s %d", name, &number) == 2)
-        segment_host (name, number);
-      else if (sscanf (line, "del %63s", name) == 1)
-        remove_host (name);
-    }
+  start_faults (argc > 3 ? argv[3] : NULL);
+  while (serve (hosts_file))
+    ;
   /* The controller is gone or let go of us: the hosts die with us. */
   return 0;
 }

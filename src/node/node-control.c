@@ -20,6 +20,7 @@ typedef struct {
   double drop;
   guint delay_ms;
   GStrv isolate;
+  gboolean by_network;   /* the LAN drops and delays our datagrams */
 } Faults;
 
 static double tempo = 1.0;
@@ -70,15 +71,15 @@ node_control_scale_ms (double ms)
 }
 
 gboolean
-node_control_should_drop (void)
+node_control_should_drop (gboolean datagram)
 {
-  return faults.drop > 0.0 && g_random_double () < faults.drop;
+  return !(datagram && faults.by_network) && faults.drop > 0.0 && g_random_double () < faults.drop;
 }
 
 guint
-node_control_delay_ms (void)
+node_control_delay_ms (gboolean datagram)
 {
-  return faults.delay_ms;
+  return datagram && faults.by_network ? 0 : faults.delay_ms;
 }
 
 gboolean
@@ -104,10 +105,12 @@ apply_fault (const CCommand *cmd)
     g_strv_builder_add (builder, cmd->isolate[i]);
   faults.drop = cmd->drop;
   faults.delay_ms = (guint) cmd->delay_ms;
+  faults.by_network = cmd->by_network;
   g_strfreev (faults.isolate);
   faults.isolate = g_strv_builder_end (builder);
-  printf ("Fault settings: drop %.2f, delay %u ms, isolated from %u node(s)\n",
-          faults.drop, faults.delay_ms, g_strv_length (faults.isolate));
+  printf ("Fault settings: drop %.2f, delay %u ms, isolated from %u node(s)%s\n",
+          faults.drop, faults.delay_ms, g_strv_length (faults.isolate),
+          faults.by_network ? " (the LAN drops and delays datagrams)" : "");
 }
 
 static void

@@ -18,9 +18,10 @@ double   node_control_tempo    (void);
 /* A protocol time (at tempo 1.0) scaled by the current tempo. */
 double   node_control_scale_ms (double ms);
 
-/* Fault decisions, one per message. */
-gboolean node_control_should_drop (void);
-guint    node_control_delay_ms    (void);
+/* Fault decisions, one per message; a `datagram` (UDP) meets neither
+ * when the LAN drops and delays them itself (`by_network`). */
+gboolean node_control_should_drop (gboolean datagram);
+guint    node_control_delay_ms    (gboolean datagram);
 gboolean node_control_isolated    (const char *node);
 
 /* Role hook for the `post` command (clients). */

@@ -278,7 +278,7 @@ static void
 delay (Delayed *d, NodeTimerFunc fire)
 {
   delayed = g_list_prepend (delayed, d);
-  d->timer = node_loop_add_timer (node_control_delay_ms (), fire, d, delayed_free);
+  d->timer = node_loop_add_timer (node_control_delay_ms (d->link.proto == NODE_PROTO_UDP), fire, d, delayed_free);
 }
 
 /* ---- sending ---- */
@@ -375,12 +375,12 @@ node_net_send_to (const NodeLink *link, const char *peer_node, const char *kind,
       report_drop (link, TRUE, &msg, g_bytes_get_size (wire), TRUE);
       return;
     }
-  if (node_control_should_drop ())
+  if (node_control_should_drop (link->proto == NODE_PROTO_UDP))
     {
       report_drop (link, TRUE, &msg, g_bytes_get_size (wire), FALSE);
       return;
     }
-  if (node_control_delay_ms () == 0)
+  if (node_control_delay_ms (link->proto == NODE_PROTO_UDP) == 0)
     {
       transmit (link, &msg, wire);
       return;
@@ -479,7 +479,7 @@ receive (const NodeLink *link, const char *data, gsize len, NodeMsgFunc func, gp
       report_drop (link, FALSE, &msg, wire_length (link, len), TRUE);
       return;
     }
-  if (node_control_should_drop ())
+  if (node_control_should_drop (link->proto == NODE_PROTO_UDP))
     {
       report_drop (link, FALSE, &msg, wire_length (link, len), FALSE);
       return;
@@ -489,7 +489,7 @@ receive (const NodeLink *link, const char *data, gsize len, NodeMsgFunc func, gp
       node_hold_keep (link, data, len, func, user_data);
       return;
     }
-  if (node_control_delay_ms () == 0)
+  if (node_control_delay_ms (link->proto == NODE_PROTO_UDP) == 0)
     {
       deliver (link, &msg, wire_length (link, len), func, user_data);
       return;

@@ -615,6 +615,8 @@ run_cluster (Run *run, Options *o)
 
   if (o->network)
     conclave_network_from_string (o->network, &network);
+  /* Before the network: the LAN may say how it applies faults. */
+  g_log_set_handler ("Conclave", G_LOG_LEVEL_MESSAGE, print_core_message, NULL);
   if ((run->cluster = conclave_cluster_new (&error)) == NULL ||
       !conclave_cluster_set_network (run->cluster, network, &error) ||
       (o->trace && !conclave_cluster_start_trace (run->cluster, o->trace, &error)))
@@ -629,7 +631,6 @@ run_cluster (Run *run, Options *o)
   g_unix_signal_add (SIGTERM, on_signal, run);
   if (o->tempo > 0)
     conclave_cluster_set_tempo (run->cluster, o->tempo);
-  g_log_set_handler ("Conclave", G_LOG_LEVEL_MESSAGE, print_core_message, NULL);
   schedule_faults (run, o->faults);
   if (o->hold)
     conclave_run_hold_start (run->cluster, o->release_every_ms);

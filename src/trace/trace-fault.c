@@ -26,6 +26,7 @@
 static uint32_t drop_threshold;   /* drop if a 32-bit die is below it; 0 = never */
 static int      drop_always;      /* drop == 1.0 */
 static unsigned delay_ms;
+static int      by_network;       /* the LAN drops and delays datagrams itself */
 static int      n_isolated;
 static char     isolated[CCOMMAND_MAX_NAMES][TRACE_ADDR_MAX];
 
@@ -105,12 +106,14 @@ is_isolated (const char *peer)
 }
 
 TraceVerdict
-trace_fault_judge (const char *peer)
+trace_fault_judge (const char *peer, int datagram)
 {
   uint32_t threshold = __atomic_load_n (&drop_threshold, __ATOMIC_RELAXED);
 
   if (is_isolated (peer))
     return TRACE_ISOLATED;
+  if (datagram && __atomic_load_n (&by_network, __ATOMIC_RELAXED))
+    return TRACE_PASS;
   if (__atomic_load_n (&drop_always, __ATOMIC_RELAXED))
     return TRACE_DROP;
   if (threshold != 0 && roll () < threshold)
@@ -119,8 +122,10 @@ trace_fault_judge (const char *peer)
 }
 
 unsigned
-trace_fault_delay_ms (void)
+trace_fault_delay_ms (int datagram)
 {
+  if (datagram && __atomic_load_n (&by_network, __ATOMIC_RELAXED))
+    return 0;
   return __atomic_load_n (&delay_ms, __ATOMIC_RELAXED);
 }
 
@@ -146,6 +151,7 @@ set_faults (const CCommand *cmd)
   __atomic_store_n (&drop_always, cmd->drop >= 1.0, __ATOMIC_RELAXED);
   __atomic_store_n (&drop_threshold, (uint32_t) (cmd->drop * 4294967295.0), __ATOMIC_RELAXED);
   __atomic_store_n (&delay_ms, (unsigned) cmd->delay_ms, __ATOMIC_RELAXED);
+  __atomic_store_n (&by_network, cmd->by_network, __ATOMIC_RELAXED);
 }
 
 int
@@ -164,8 +170,9 @@ trace_fault_apply (const char *line, size_t len)
     {
       set_faults (&cmd);
       /* The program's output must not change: this goes to the controller. */
-      trace_report_log (CONCLAVE_LEVEL_INFO, "faults: drop %.2f, delay %u ms, %d isolated",
-                        cmd.drop, (unsigned) cmd.delay_ms, cmd.n_addrs);
+      trace_report_log (CONCLAVE_LEVEL_INFO, "faults: drop %.2f, delay %u ms, %d isolated%s",
+                        cmd.drop, (unsigned) cmd.delay_ms, cmd.n_addrs,
+                        cmd.by_network ? "; the LAN drops and delays datagrams" : "");
     }
   else if (cmd.type == CCOMMAND_HOLD || cmd.type == CCOMMAND_RELEASE)
     trace_hold_apply (&cmd);

@@ -20,10 +20,12 @@ typedef enum {
 void         trace_fault_poll  (void);
 /* Reads and applies waiting commands now. */
 void         trace_fault_poll_now (void);
-/* What becomes of one message to or from `peer` ("a.b.c.d:port"). */
-TraceVerdict trace_fault_judge (const char *peer);
-/* The added delay in ms (0: none). */
-unsigned     trace_fault_delay_ms (void);
+/* What becomes of one message to or from `peer` ("a.b.c.d:port"); a
+ * `datagram` (UDP) meets no dice when the LAN drops them itself
+ * (`by_network`, --network lan): isolation still applies. */
+TraceVerdict trace_fault_judge (const char *peer, int datagram);
+/* The added delay in ms (0: none; none for a datagram the LAN delays). */
+unsigned     trace_fault_delay_ms (int datagram);
 /* Sleeps ms milliseconds, resuming after signals. */
 void         trace_fault_sleep (unsigned ms);
 /* Applies one command line (len bytes) now; 0 if it was rejected (and

@@ -352,7 +352,7 @@ drain_kernel (int fd)
       e = entry_fit (e, n);
       e->hash = creport_hash (e->data, e->len);
       trace_addr_format (&e->from.sa, e->from_len, e->src);
-      if ((verdict = trace_fault_judge (e->src)) != TRACE_PASS)
+      if ((verdict = trace_fault_judge (e->src, 1)) != TRACE_PASS)
         {
           struct iovec iov = { e->data, e->len };
           TraceMsg msg = { TRACE_FD_UDP, e->src, e->dst, &iov, 1, e->len, -1, 0 };

@@ -130,13 +130,13 @@ op_send_faulted (Op *op)
     return 0;
   trace_fault_poll ();
   op_ends (op, 1);
-  verdict = trace_fault_judge (op->msg.dst);
+  verdict = trace_fault_judge (op->msg.dst, op->kind == TRACE_FD_UDP);
   if (verdict != TRACE_PASS)
     {
       trace_report_drop (&op->msg, 0, verdict == TRACE_ISOLATED);
       return 1;
     }
-  if ((delay = trace_fault_delay_ms ()) > 0)
+  if ((delay = trace_fault_delay_ms (op->kind == TRACE_FD_UDP)) > 0)
     trace_fault_sleep (delay);
   /* Taken before the real call: a send never looks later than its receive. */
   op->msg.t = creport_now_ns ();
@@ -344,12 +344,12 @@ op_received (Op *op, ssize_t n, int flags)
   op_ends (op, 0);
   op->msg.len = (size_t) n;
   /* A stream cannot lose bytes in the middle: faults on TCP act at the sender. */
-  if (op->kind == TRACE_FD_UDP && (verdict = trace_fault_judge (op->msg.src)) != TRACE_PASS)
+  if (op->kind == TRACE_FD_UDP && (verdict = trace_fault_judge (op->msg.src, 1)) != TRACE_PASS)
     {
       trace_report_drop (&op->msg, 1, verdict == TRACE_ISOLATED);
       return would_block (op->fd, flags) ? RECV_AGAIN : RECV_EATEN;
     }
-  if ((delay = trace_fault_delay_ms ()) > 0 && would_block (op->fd, flags))
+  if ((delay = trace_fault_delay_ms (op->kind == TRACE_FD_UDP)) > 0 && would_block (op->fd, flags))
     trace_fault_sleep (delay);
   if (op->kind == TRACE_FD_TCP)
     op->msg.off = (int64_t) trace_fd_advance (op->fd, 0, (size_t) n);
