@@ -129,6 +129,7 @@ bench_ingest (guint writers, double seconds, guint64 events, guint64 retention)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ConclaveCluster) cluster = conclave_cluster_new (&error);
+  g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
   ConclaveEventStore *store;
   int pipefd[2];
   gint64 start_ns, until_ns, end_ns, deadline;
@@ -151,8 +152,12 @@ bench_ingest (guint writers, double seconds, guint64 events, guint64 retention)
   start_ns = mono_ns ();
   until_ns = start_ns + (gint64) (seconds * 1e9);
   for (guint i = 0; i < writers; i++)
-    if (fork () == 0)
-      run_writer (conclave_cluster_get_control_path (cluster), i, until_ns, events / writers, pipefd[1]);
+    {
+      pid_t pid = fork ();
+      if (pid == 0)
+        run_writer (conclave_cluster_get_control_path (cluster), i, until_ns, events / writers, pipefd[1]);
+      g_array_append_val (pids, pid);
+    }
   close (pipefd[1]);
 
   /* Run the controller until every writer reported and every line is in. */
@@ -179,8 +184,9 @@ bench_ingest (guint writers, double seconds, guint64 events, guint64 retention)
   rss = proc_status_bytes ("VmRSS:");
   hwm = proc_status_bytes ("VmHWM:");
   ingested = conclave_event_store_get_end (store);
-  while (waitpid (-1, NULL, 0) > 0)
-    ;
+  /* Only the writers: the cluster's keeper lives as long as the cluster. */
+  for (guint i = 0; i < pids->len; i++)
+    waitpid (g_array_index (pids, pid_t, i), NULL, 0);
 
   stored = 0;
   seq_lost = 0;
