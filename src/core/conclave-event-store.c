@@ -8,6 +8,7 @@
  * front. Only the main thread touches the store.
  */
 #include "conclave-event-store.h"
+#include "conclave-pages.h"
 
 #include <string.h>
 
@@ -33,6 +34,14 @@ struct _ConclaveEventStore {
   GPtrArray      *processes;   /* ConclaveProcessInfo*; [0] is the controller */
   GHashTable     *by_pid;      /* pid → ConclaveProcessInfo* (the newest with that pid) */
 };
+
+/* Chunks come and go in order, a million events at a time: mapped pages,
+ * never holes in the heap (see conclave-pages.h). */
+static void
+chunk_free (gpointer chunk)
+{
+  conclave_pages_free (chunk, sizeof (Chunk));
+}
 
 G_DEFINE_FINAL_TYPE (ConclaveEventStore, conclave_event_store, G_TYPE_OBJECT)
 
@@ -69,7 +78,7 @@ conclave_event_store_init (ConclaveEventStore *self)
   ConclaveProcessInfo *controller;
 
   self->intern = conclave_intern_new ();
-  self->chunks = g_ptr_array_new_with_free_func (g_free);
+  self->chunks = g_ptr_array_new_with_free_func (chunk_free);
   self->processes = g_ptr_array_new_with_free_func (g_free);
   self->by_pid = g_hash_table_new (NULL, NULL);
   self->retention = 2000000;
@@ -124,7 +133,7 @@ chunk_for_append (ConclaveEventStore *self)
     return self->chunks->pdata[self->chunks->len - 1];
   if (self->chunks->len > 0)
     prev_running = ((Chunk *) self->chunks->pdata[self->chunks->len - 1])->running_max_ns;
-  chunk = g_malloc (sizeof (Chunk));
+  chunk = conclave_pages_alloc (sizeof (Chunk));
   chunk->min_ns = G_MAXINT64;
   chunk->max_ns = 0;
   chunk->running_max_ns = prev_running;

@@ -86,6 +86,27 @@ ConclaveMessageState  _conclave_matcher_ports_fate     (ConclaveMatcherPorts *se
 void                  _conclave_matcher_ports_trim     (ConclaveMatcherPorts *self,
                                                         gint64                before_ns);
 
+/* conclave-matcher-delivered.c: id key → the message that last delivered
+ * it (NONE if none kept), for a broadcast's next receiver or a duplicate. */
+typedef struct _ConclaveMatcherDelivered ConclaveMatcherDelivered;
+typedef gboolean (*ConclaveMatcherKeepFunc) (const ConclaveMessage *m, gpointer user_data);
+
+ConclaveMatcherDelivered *_conclave_matcher_delivered_new    (void);
+void                      _conclave_matcher_delivered_free   (ConclaveMatcherDelivered *self);
+guint64                   _conclave_matcher_delivered_lookup (ConclaveMatcherDelivered *self,
+                                                              ConclaveMatcher          *matcher,
+                                                              guint64                   key);
+void                      _conclave_matcher_delivered_set    (ConclaveMatcherDelivered *self,
+                                                              ConclaveMatcher          *matcher,
+                                                              guint64                   key,
+                                                              guint64                   index);
+/* Keeps the entries whose (live) message keep() says to keep. */
+void                      _conclave_matcher_delivered_sweep  (ConclaveMatcherDelivered *self,
+                                                              ConclaveMatcher          *matcher,
+                                                              ConclaveMatcherKeepFunc   keep,
+                                                              gpointer                  user_data);
+guint                     _conclave_matcher_delivered_size   (ConclaveMatcherDelivered *self);
+
 /* ---- the matcher's state, for its files (never outside them) ------------ */
 
 /* A hashed send to a broadcast or multicast address. */
@@ -100,11 +121,12 @@ typedef struct {
   gint64  last_ns;
 } Cursor;
 
-/* Most keys are one message paired at once: the queues exist only while
- * something waits, and the key is the hash table's key too. */
+/* A key something waits on: it exists only while something does (a send
+ * for its receive, a receive for its send, a group send for its receivers),
+ * and the key is the hash table's key too. Most keys are one message
+ * paired at once: theirs is gone again in the same batch. */
 typedef struct {
   guint64 key;
-  guint64 last_delivered; /* message with the newest receive, for duplicate pairing */
   GArray *sends;   /* guint64 message indices waiting for a receive, oldest first (NULL: none) */
   GArray *recvs;   /* guint64 message indices (UNSENT) waiting for a send (NULL: none) */
   GArray *group;   /* GroupSend, oldest first (NULL until the first) */
@@ -122,11 +144,11 @@ struct _ConclaveMatcher {
   guint64             first_chunk;
   ConclaveMessage     retired;  /* what a retired index reads and writes */
   guint64             n_messages;
-  GHashTable         *waiting;  /* guint64 key → Waiting* */
+  GHashTable         *waiting;  /* guint64 key → Waiting*, only while something waits */
+  ConclaveMatcherDelivered *delivered; /* id key → its last delivered message */
+  gint64              swept_ns;  /* when waiting and delivered were last swept */
   ConclaveMatcherStreams *streams;
   GArray             *in_flight; /* guint64 message index, in send order */
-  GArray             *keys;      /* KeyAge: keys in the order they were first seen */
-  guint               keys_head;
   guint               in_flight_head;
   gint64              loss_timeout_ns;
   guint64             counts[CONCLAVE_MESSAGE_N_STATES];

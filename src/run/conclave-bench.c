@@ -21,6 +21,7 @@
 #include "conclave-line-parser.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -224,6 +225,8 @@ bench_ingest (guint writers, double seconds, guint64 events, guint64 retention)
   g_print ("  real RSS             %.1f MiB (peak %.1f, %.1f before the writers): %.1f bytes per event ingested\n",
            (double) rss / 1048576.0, (double) hwm / 1048576.0, (double) rss_before / 1048576.0,
            (double) (rss - MIN (rss, rss_before)) / (double) MAX (ingested, 1));
+  if (g_getenv ("BENCH_MALLOC_STATS"))
+    malloc_stats ();
   conclave_cluster_shutdown (cluster);
 }
 
