@@ -74,7 +74,7 @@ struct _ConclaveControlServer {
   GCond               drained;
   GHashTable         *connections; /* id → Connection* (fds used by send) */
   GHashTable         *lineages;    /* id → Lineage*, until the main thread saw it close */
-  GArray             *pending;     /* ConclaveEvent; NULL until the reader has some */
+  GArray             *pending;     /* ConclaveEvent */
   GArray             *closed;      /* guint32 */
   GSource            *idle_source; /* pending delivery; holds no ref on us */
   GMainContext       *context;
@@ -117,20 +117,19 @@ deliver_batch (gpointer data)
   ConclaveEventBatch batch;
 
   g_mutex_lock (&self->lock);
-  events = g_steal_pointer (&self->pending);
+  events = self->pending;
   closed = self->closed;
+  self->pending = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), 4096);
   self->closed = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_clear_pointer (&self->idle_source, g_source_unref);
   g_cond_broadcast (&self->drained);
   g_mutex_unlock (&self->lock);
 
   g_object_ref (self);
-  if (events != NULL && events->len > 0)
-    {
-      batch.events = (const ConclaveEvent *) (gconstpointer) events->data;
-      batch.n_events = events->len;
-      g_signal_emit (self, signals[EVENTS], 0, &batch);
-    }
+  batch.events = (const ConclaveEvent *) (gconstpointer) events->data;
+  batch.n_events = events->len;
+  if (batch.n_events > 0)
+    g_signal_emit (self, signals[EVENTS], 0, &batch);
   for (guint i = 0; i < closed->len; i++)
     {
       g_signal_emit (self, signals[CLOSED], 0, g_array_index (closed, guint32, i));
@@ -471,13 +470,8 @@ publish (ConclaveControlServer *self, GArray *batch, GArray *closed_now)
 {
   guint lines = 0;
 
-  while (self->pending != NULL && self->pending->len > PENDING_MAX && !g_atomic_int_get (&self->quit))
+  while (self->pending->len > PENDING_MAX && !g_atomic_int_get (&self->quit))
     g_cond_wait (&self->drained, &self->lock);
-  /* Made here, not by the main thread: it grows by megabytes in the
-   * reader's malloc arena, away from the main thread's long-lived blocks
-   * (grown among them, its freed copies left megabytes of holes there). */
-  if (self->pending == NULL)
-    self->pending = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), 4096);
 
   for (guint i = 0; i < batch->len; i++)
     {
@@ -725,7 +719,7 @@ conclave_control_server_finalize (GObject *object)
 
   g_hash_table_unref (self->connections);
   g_hash_table_unref (self->lineages);
-  g_clear_pointer (&self->pending, g_array_unref);
+  g_array_unref (self->pending);
   g_array_unref (self->closed);
   if (self->listen_fd >= 0)
     close (self->listen_fd);
@@ -770,5 +764,6 @@ conclave_control_server_init (ConclaveControlServer *self)
   self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
   self->lineages = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->max_connections = CONCLAVE_CONTROL_MAX_CONNECTIONS;
+  self->pending = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), 4096);
   self->closed = g_array_new (FALSE, FALSE, sizeof (guint32));
 }

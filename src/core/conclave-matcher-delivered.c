@@ -5,75 +5,112 @@
  * receiver, a duplicate) makes a new message sharing that send: the matcher
  * must find the last delivered message of every id seen in the last two
  * loss timeouts, at up to a million messages a second. A GHashTable of
- * per-key structs cost ~100 bytes a key; this table costs 4 bytes a slot
- * (plus a bit), at most 3/4 full: open addressing with linear probing over
- * the low 32 bits of message indices (the full index is the one below
- * n_messages with those bits; the table never holds one 2^32 messages old,
- * see sweep). The key is not stored: it is the message's own key, read
- * from the matcher's message table.
+ * per-key structs cost ~100 bytes a key; this costs 5.3 bytes a slot, at
+ * most 7/8 of them used: open addressing with linear probing over buckets
+ * of 12 slots in a cache line, a tag byte per slot (0 empty, else 7 bits of
+ * the key's hash, so a probe rarely reads a message) and the low 32 bits of
+ * the message index (the full index is the one below n_messages with those
+ * bits; no generation lives 2^32 messages). The key is not stored: it is
+ * the message's own key.
  *
- * Entries whose message the store's retention retired cannot be compared
- * (their key is gone): lookups step over them, and a sweep (one probe
- * cluster at a time, survivors put back in order) removes them with the
- * old ones. Only id keys come here (payload hashes pair FIFO, never twice).
- * Never pairs anything itself.
+ * Entries are never removed one by one: they go in generations. New ones
+ * go to the newest; a lookup asks the newest first (a newer entry hides an
+ * older one of its key); a generation goes whole once its newest entry is
+ * old enough, or its messages were all retired by the store's retention.
+ * Only id keys come here (payload hashes pair FIFO, never twice). Never
+ * pairs anything itself.
  */
 #include "conclave-matcher-private.h"
 #include "conclave-pages.h"
 
-#include <string.h>
-
 #define NONE G_MAXUINT64
-#define MIN_SLOTS 1024u
+#define BUCKET_SLOTS 12
+#define MIN_BUCKETS 64u
+
+/* One cache line: a probe costs one miss. */
+typedef struct {
+  guint8  tags[BUCKET_SLOTS];   /* 0: empty (and so are the rest), else tag (key) */
+  guint32 slots[BUCKET_SLOTS];  /* low 32 bits of a message index */
+  guint32 pad;
+} Bucket;
+
+G_STATIC_ASSERT (sizeof (Bucket) == 64);
+
+typedef struct {
+  Bucket  *buckets;      /* mapped pages */
+  guint    mask;         /* number of buckets - 1 (a power of two) */
+  guint    n;            /* used slots */
+  gint64   first_ns;     /* time of the first entry's receive */
+  gint64   newest_ns;    /* time of the newest entry's receive */
+  guint64  newest_index; /* the highest message index in it */
+} Generation;
+
+/* Where an entry is, or where the probe for a key ended (tags[slot] 0). */
+typedef struct {
+  Bucket *bucket;
+  guint   slot;
+} Place;
 
 struct _ConclaveMatcherDelivered {
-  guint32 *slots;   /* low 32 bits of a message index; mapped pages */
-  guint32 *used;    /* one bit per slot, after the slots in the same pages */
-  guint    mask;    /* number of slots - 1 (a power of two) */
-  guint    n;       /* used slots */
+  GPtrArray *generations;  /* Generation*, oldest first; the last takes new entries */
 };
 
-static gboolean
-is_used (const ConclaveMatcherDelivered *self, guint i)
+static guint64
+hash (guint64 key)
 {
-  return (self->used[i >> 5] >> (i & 31)) & 1;
-}
-
-static void
-set_used (ConclaveMatcherDelivered *self, guint i, gboolean used)
-{
-  if (used)
-    self->used[i >> 5] |= 1u << (i & 31);
-  else
-    self->used[i >> 5] &= ~(1u << (i & 31));
+  return key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
 }
 
 static guint
-home (const ConclaveMatcherDelivered *self, guint64 key)
+home (const Generation *g, guint64 h)
 {
-  return (guint) ((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32) & self->mask;
+  return (guint) (h >> 32) & g->mask;
 }
 
-static gsize
-pages_size (guint n_slots)
+static guint8
+tag (guint64 h)
 {
-  return (gsize) n_slots * sizeof (guint32) + (n_slots + 31) / 32 * sizeof (guint32);
+  return (guint8) (h >> 24) | 1;  /* never 0 (empty); bits apart from home's */
 }
 
-/* Grown and shrunk a few megabytes at a time: mapped pages, zero-filled. */
+/* Mapped pages, zero-filled: the tags say empty. */
+static Generation *
+generation_new (guint n_buckets)
+{
+  Generation *g = g_new0 (Generation, 1);
+
+  g->buckets = conclave_pages_alloc (n_buckets * sizeof (Bucket));
+  g->mask = n_buckets - 1;
+  g->first_ns = G_MAXINT64;
+  g->newest_ns = G_MININT64;
+  return g;
+}
+
 static void
-alloc_slots (ConclaveMatcherDelivered *self, guint n_slots)
+generation_free (gpointer data)
 {
-  self->slots = conclave_pages_alloc (pages_size (n_slots));
-  self->used = self->slots + n_slots;
-  self->mask = n_slots - 1;
-  self->n = 0;
+  Generation *g = data;
+
+  conclave_pages_free (g->buckets, (g->mask + 1) * sizeof (Bucket));
+  g_free (g);
 }
 
-static void
-free_slots (ConclaveMatcherDelivered *self)
+static gboolean
+is_full (const Generation *g)
 {
-  conclave_pages_free (self->slots, pages_size (self->mask + 1));
+  return (g->n + 1) * 8 > (g->mask + 1) * BUCKET_SLOTS * 7;
+}
+
+/* A table that holds n entries at most 7/8 full (buckets of 12 probe
+ * short even so). */
+static guint
+buckets_for (guint n)
+{
+  guint buckets = MIN_BUCKETS;
+
+  while (buckets * BUCKET_SLOTS / 8 * 7 < n)
+    buckets *= 2;
+  return buckets;
 }
 
 ConclaveMatcherDelivered *
@@ -81,7 +118,8 @@ _conclave_matcher_delivered_new (void)
 {
   ConclaveMatcherDelivered *self = g_new0 (ConclaveMatcherDelivered, 1);
 
-  alloc_slots (self, MIN_SLOTS);
+  self->generations = g_ptr_array_new_with_free_func (generation_free);
+  g_ptr_array_add (self->generations, generation_new (MIN_BUCKETS));
   return self;
 }
 
@@ -90,162 +128,162 @@ _conclave_matcher_delivered_free (ConclaveMatcherDelivered *self)
 {
   if (self == NULL)
     return;
-  free_slots (self);
+  g_ptr_array_unref (self->generations);
   g_free (self);
 }
 
-/* The message index whose low 32 bits slot i holds. */
+/* The message index whose low 32 bits a slot holds. */
 static guint64
-index_at (const ConclaveMatcherDelivered *self, ConclaveMatcher *matcher, guint i)
+index_of (guint32 low, ConclaveMatcher *matcher)
 {
   guint64 end = conclave_matcher_get_n_messages (matcher);
-  guint64 full = (end & ~(guint64) G_MAXUINT32) | self->slots[i];
+  guint64 full = (end & ~(guint64) G_MAXUINT32) | low;
 
   return full >= end ? full - ((guint64) G_MAXUINT32 + 1) : full;
 }
 
-/* The live message slot i names, or NULL when the retention retired it. */
-static const ConclaveMessage *
-message_at (const ConclaveMatcherDelivered *self, ConclaveMatcher *matcher, guint i, guint64 *index)
+static guint64
+index_at (Place p, ConclaveMatcher *matcher)
 {
-  *index = index_at (self, matcher, i);
-  return conclave_matcher_get_message (matcher, *index);
+  return index_of (p.bucket->slots[p.slot], matcher);
+}
+
+/* Entries fill a bucket in order and are never removed: the first empty
+ * slot on a key's way ends its probe. */
+static Place
+find (const Generation *g, ConclaveMatcher *matcher, guint64 key, guint64 h)
+{
+  guint8 t = tag (h);
+
+  for (guint b = home (g, h);; b = (b + 1) & g->mask)
+    {
+      Bucket *bucket = &g->buckets[b];
+
+      for (guint i = 0; i < BUCKET_SLOTS; i++)
+        {
+          const ConclaveMessage *m;
+
+          if (bucket->tags[i] == 0)
+            return (Place) { bucket, i };
+          if (bucket->tags[i] != t)
+            continue;
+          m = conclave_matcher_get_message (matcher, index_of (bucket->slots[i], matcher));
+          if (m != NULL && m->key == key)
+            return (Place) { bucket, i };
+        }
+    }
 }
 
 guint64
 _conclave_matcher_delivered_lookup (ConclaveMatcherDelivered *self, ConclaveMatcher *matcher, guint64 key)
 {
-  for (guint i = home (self, key); is_used (self, i); i = (i + 1) & self->mask)
-    {
-      guint64 index;
-      const ConclaveMessage *m = message_at (self, matcher, i, &index);
+  guint64 h = hash (key);
 
-      if (m != NULL && m->key == key)
-        return index;
+  for (guint k = self->generations->len; k-- > 0;)
+    {
+      Place p = find (self->generations->pdata[k], matcher, key, h);
+
+      if (p.bucket->tags[p.slot] != 0)
+        return index_at (p, matcher);
     }
   return NONE;
 }
 
-/* Puts index in the first free slot from its key's home on (no check for
- * an entry of the same key: the caller knows there is none). */
 static void
-put (ConclaveMatcherDelivered *self, guint64 key, guint64 index)
+put (Generation *g, guint64 h, Place p, guint64 index, gint64 time_ns)
 {
-  guint i = home (self, key);
-
-  while (is_used (self, i))
-    i = (i + 1) & self->mask;
-  self->slots[i] = (guint32) index;
-  set_used (self, i, TRUE);
-  self->n++;
+  if (p.bucket->tags[p.slot] == 0)
+    g->n++;
+  p.bucket->tags[p.slot] = tag (h);
+  p.bucket->slots[p.slot] = (guint32) index;
+  g->first_ns = MIN (g->first_ns, time_ns);
+  g->newest_ns = MAX (g->newest_ns, time_ns);
+  g->newest_index = MAX (g->newest_index, index);
 }
 
-/* A table of n_slots with every live entry of the old one. */
+/* Calls func for every live entry of g. */
 static void
-rehash (ConclaveMatcherDelivered *self, ConclaveMatcher *matcher, guint n_slots)
+foreach_entry (const Generation *g, ConclaveMatcher *matcher,
+               void (*func) (const ConclaveMessage *m, guint64 index, gpointer data), gpointer data)
 {
-  ConclaveMatcherDelivered old = *self;
+  for (guint b = 0; b <= g->mask; b++)
+    for (guint i = 0; i < BUCKET_SLOTS && g->buckets[b].tags[i] != 0; i++)
+      {
+        guint64 index = index_of (g->buckets[b].slots[i], matcher);
+        const ConclaveMessage *m = conclave_matcher_get_message (matcher, index);
 
-  alloc_slots (self, n_slots);
-  for (guint i = 0; i <= old.mask; i++)
-    {
-      guint64 index;
-      const ConclaveMessage *m = is_used (&old, i) ? message_at (&old, matcher, i, &index) : NULL;
-
-      if (m != NULL)
-        put (self, m->key, index);
-    }
-  free_slots (&old);
+        if (m != NULL)
+          func (m, index, data);
+      }
 }
 
 void
-_conclave_matcher_delivered_set (ConclaveMatcherDelivered *self, ConclaveMatcher *matcher, guint64 key, guint64 index)
+_conclave_matcher_delivered_set (ConclaveMatcherDelivered *self, ConclaveMatcher *matcher, guint64 key,
+                                 guint64 index, gint64 time_ns)
 {
-  guint i;
+  Generation *g = self->generations->pdata[self->generations->len - 1];
+  guint64 h = hash (key);
+  Place p = find (g, matcher, key, h);
 
-  for (i = home (self, key); is_used (self, i); i = (i + 1) & self->mask)
+  /* Full: a new generation twice the size (rehashing would read the key
+   * of every entry, a cache miss each). */
+  if (p.bucket->tags[p.slot] == 0 && is_full (g))
     {
-      guint64 old;
-      const ConclaveMessage *m = message_at (self, matcher, i, &old);
-
-      if (m != NULL && m->key == key)
-        {
-          self->slots[i] = (guint32) index;
-          return;
-        }
+      g = generation_new ((g->mask + 1) * 2);
+      g_ptr_array_add (self->generations, g);
+      p = find (g, matcher, key, h);
     }
-  if ((self->n + 1) * 4 > (self->mask + 1) * 3)
-    {
-      rehash (self, matcher, (self->mask + 1) * 2);
-      put (self, key, index);
-      return;
-    }
-  self->slots[i] = (guint32) index;
-  set_used (self, i, TRUE);
-  self->n++;
+  put (g, h, p, index, time_ns);
 }
 
-/* One probe cluster [start, start + len): its entries that stay are put
- * back in their order, which lands each at or before where it was. */
-static void
-sweep_cluster (ConclaveMatcherDelivered *self, ConclaveMatcher *matcher, guint start, guint len,
-               ConclaveMatcherKeepFunc keep, gpointer user_data, GArray *stay)
-{
-  g_array_set_size (stay, 0);
-  for (guint k = 0; k < len; k++)
-    {
-      guint i = (start + k) & self->mask;
-      guint64 index;
-      const ConclaveMessage *m = message_at (self, matcher, i, &index);
+typedef struct {
+  ConclaveMatcherDelivered *self;
+  ConclaveMatcher          *matcher;
+  ConclaveMatcherKeepFunc   keep;
+  gpointer                  user_data;
+  gint64                    time_ns;
+} Keep;
 
-      if (m != NULL && keep (m, user_data))
-        g_array_append_val (stay, index);
-      set_used (self, i, FALSE);
-      self->n--;
-    }
-  for (guint k = 0; k < stay->len; k++)
-    {
-      guint64 index = g_array_index (stay, guint64, k);
-      put (self, conclave_matcher_get_message (matcher, index)->key, index);
-    }
+/* A going generation's entry keep() wants, and no newer one hides, stays
+ * in the newest. */
+static void
+keep_entry (const ConclaveMessage *m, guint64 index, gpointer data)
+{
+  Keep *k = data;
+
+  if (k->keep (m, k->user_data) && _conclave_matcher_delivered_lookup (k->self, k->matcher, m->key) == NONE)
+    _conclave_matcher_delivered_set (k->self, k->matcher, m->key, index, k->time_ns);
 }
 
 void
-_conclave_matcher_delivered_sweep (ConclaveMatcherDelivered *self, ConclaveMatcher *matcher,
-                                   ConclaveMatcherKeepFunc keep, gpointer user_data)
+_conclave_matcher_delivered_age (ConclaveMatcherDelivered *self, ConclaveMatcher *matcher, gint64 now_ns,
+                                 gint64 generation_ns, gint64 before_ns,
+                                 ConclaveMatcherKeepFunc keep, gpointer user_data)
 {
-  g_autoptr(GArray) stay = g_array_new (FALSE, FALSE, sizeof (guint64));
-  guint n_slots = self->mask + 1, start = 0, k = 0;
+  Generation *newest = self->generations->pdata[self->generations->len - 1];
 
-  if (self->n == 0)
-    return;
-  /* Start after a free slot, so no cluster wraps past the start. */
-  while (is_used (self, start))
-    start = (start + 1) & self->mask;
-  while (k < n_slots)
+  /* Sized for as many as the last one took: it seldom grows. */
+  if (newest->n > 0 && now_ns - newest->first_ns >= generation_ns)
+    g_ptr_array_add (self->generations, generation_new (buckets_for (newest->n)));
+  while (self->generations->len > 1)
     {
-      guint len = 0;
+      Generation *oldest = self->generations->pdata[0];
 
-      while (k < n_slots && !is_used (self, (start + k) & self->mask))
-        k++;
-      while (k + len < n_slots && is_used (self, (start + k + len) & self->mask))
-        len++;
-      if (len > 0)
-        sweep_cluster (self, matcher, start + k, len, keep, user_data, stay);
-      k += len;
-    }
-  if (n_slots > MIN_SLOTS && self->n * 8 < n_slots)
-    {
-      guint want = MIN_SLOTS;
-
-      while (want < self->n * 2)
-        want *= 2;
-      rehash (self, matcher, want);
+      if (oldest->newest_ns >= before_ns && conclave_matcher_get_message (matcher, oldest->newest_index) != NULL)
+        break;
+      g_ptr_array_steal_index (self->generations, 0);
+      if (keep != NULL)
+        foreach_entry (oldest, matcher, keep_entry, &(Keep) { self, matcher, keep, user_data, oldest->newest_ns });
+      generation_free (oldest);
     }
 }
 
 guint
 _conclave_matcher_delivered_size (ConclaveMatcherDelivered *self)
 {
-  return self->n;
+  guint n = 0;
+
+  for (guint k = 0; k < self->generations->len; k++)
+    n += ((Generation *) self->generations->pdata[k])->n;
+  return n;
 }

@@ -96,13 +96,20 @@ void                      _conclave_matcher_delivered_free   (ConclaveMatcherDel
 guint64                   _conclave_matcher_delivered_lookup (ConclaveMatcherDelivered *self,
                                                               ConclaveMatcher          *matcher,
                                                               guint64                   key);
+/* time_ns: the receive's (an entry's age is its newest receive's). */
 void                      _conclave_matcher_delivered_set    (ConclaveMatcherDelivered *self,
                                                               ConclaveMatcher          *matcher,
                                                               guint64                   key,
-                                                              guint64                   index);
-/* Keeps the entries whose (live) message keep() says to keep. */
-void                      _conclave_matcher_delivered_sweep  (ConclaveMatcherDelivered *self,
+                                                              guint64                   index,
+                                                              gint64                    time_ns);
+/* Opens a new generation when the newest took entries for generation_ns;
+ * drops the oldest ones whose entries are all older than before_ns, or
+ * retired, but for those keep() (when not NULL) says to keep. */
+void                      _conclave_matcher_delivered_age    (ConclaveMatcherDelivered *self,
                                                               ConclaveMatcher          *matcher,
+                                                              gint64                    now_ns,
+                                                              gint64                    generation_ns,
+                                                              gint64                    before_ns,
                                                               ConclaveMatcherKeepFunc   keep,
                                                               gpointer                  user_data);
 guint                     _conclave_matcher_delivered_size   (ConclaveMatcherDelivered *self);
@@ -140,6 +147,7 @@ struct _ConclaveMatcher {
   gboolean            knows_sockets; /* a socket was reported: unheard can be told */
   gint64              trimmed_ns;
   GPtrArray          *chunks;   /* ConclaveMessage[MSG_CHUNK_SIZE], from first_chunk on */
+  ConclaveMessage    *spare;    /* the last chunk retired, for the next (no page faults) */
   GArray             *chunk_ends; /* guint64 per chunk: the store's end when its newest message was made */
   guint64             first_chunk;
   ConclaveMessage     retired;  /* what a retired index reads and writes */

@@ -87,6 +87,7 @@ conclave_matcher_free (ConclaveMatcher *self)
     return;
   _conclave_matcher_ports_free (self->ports);
   g_ptr_array_unref (self->chunks);
+  g_clear_pointer (&self->spare, chunk_free);
   g_array_unref (self->chunk_ends);
   g_hash_table_unref (self->waiting);
   _conclave_matcher_delivered_free (self->delivered);
@@ -131,7 +132,15 @@ retire_messages (ConclaveMatcher *self)
     n++;
   if (n == 0)
     return;
-  g_ptr_array_remove_range (self->chunks, 0, n);
+  for (guint i = 0; i < n; i++)
+    {
+      ConclaveMessage *old = g_ptr_array_steal_index (self->chunks, 0);
+
+      if (self->spare == NULL)
+        self->spare = old;
+      else
+        chunk_free (old);
+    }
   g_array_remove_range (self->chunk_ends, 0, n);
   self->first_chunk += n;
 }
@@ -145,7 +154,8 @@ _conclave_matcher_message_new (ConclaveMatcher *self, ConclaveMessage **out)
 
   if ((index >> MSG_CHUNK_BITS) - self->first_chunk >= self->chunks->len)
     {
-      g_ptr_array_add (self->chunks, conclave_pages_alloc (MSG_CHUNK_SIZE * sizeof (ConclaveMessage)));
+      g_ptr_array_add (self->chunks, self->spare != NULL ? g_steal_pointer (&self->spare)
+                                                          : conclave_pages_alloc (MSG_CHUNK_SIZE * sizeof (ConclaveMessage)));
       g_array_append_val (self->chunk_ends, end);
     }
   g_array_index (self->chunk_ends, guint64, self->chunk_ends->len - 1) = end;
@@ -211,8 +221,10 @@ waiting_for (ConclaveMatcher *self, guint64 key)
     }
   else
     {
-      w = g_new0 (Waiting, 1);
-      w->key = key;
+      /* Made and freed again for nearly every message: malloc, not calloc
+       * (glibc's calloc bypasses the per-thread cache free fills). */
+      w = g_new (Waiting, 1);
+      *w = (Waiting) { .key = key };
       g_hash_table_insert (self->waiting, &w->key, w);
     }
   return w;
@@ -231,7 +243,7 @@ static void
 delivered (ConclaveMatcher *self, const ConclaveEvent *e, guint64 mi)
 {
   if (!is_hashed (e))
-    _conclave_matcher_delivered_set (self->delivered, self, e->key, mi);
+    _conclave_matcher_delivered_set (self->delivered, self, e->key, mi, e->time_ns);
 }
 
 void
@@ -427,14 +439,13 @@ typedef struct {
   gint64           before_ns;  /* forget what was first seen before it */
 } Sweep;
 
-/* A delivered id stays twice the loss timeout after its send, so a late
- * broadcast receiver or duplicate still finds it; a held one stays. */
+/* A delivered id stays twice the loss timeout after its receive, so a
+ * late broadcast receiver or duplicate still finds it; a held one stays
+ * (its other receivers pair with it on release). */
 static gboolean
-keep_delivered (const ConclaveMessage *m, gpointer data)
+keep_held (const ConclaveMessage *m, gpointer data)
 {
-  Sweep *sweep = data;
-
-  return m->send_ns >= sweep->before_ns || _conclave_matcher_key_is_held (sweep->self, m->key);
+  return _conclave_matcher_key_is_held (data, m->key);
 }
 
 /* A key's queues go when only retired messages are left in them, its
@@ -453,18 +464,21 @@ forget_waiting (gpointer key, gpointer value, gpointer data)
   return _conclave_matcher_group_trim (w, sweep->before_ns) == 0 && w->sends == NULL && w->recvs == NULL;
 }
 
-/* Twice a loss timeout, swept at least every half of one: what nothing
- * can pair with any more goes. */
+/* What nothing can pair with any more goes: delivered ids twice the loss
+ * timeout after their receive (give or take half a timeout, the length of
+ * a generation), waiting keys when a sweep, at most every half timeout,
+ * finds them done. */
 static void
 forget_old_keys (ConclaveMatcher *self, gint64 now_ns)
 {
   Sweep sweep = { self, now_ns - 2 * self->loss_timeout_ns };
 
+  _conclave_matcher_delivered_age (self->delivered, self, now_ns, self->loss_timeout_ns / 2, sweep.before_ns,
+                                   g_hash_table_size (self->held) > 0 ? keep_held : NULL, self);
   if (now_ns - self->swept_ns < self->loss_timeout_ns / 2)
     return;
   self->swept_ns = now_ns;
   g_hash_table_foreach_remove (self->waiting, forget_waiting, &sweep);
-  _conclave_matcher_delivered_sweep (self->delivered, self, keep_delivered, &sweep);
 }
 
 static void
