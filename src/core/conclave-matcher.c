@@ -5,7 +5,9 @@
  * batches) still pairs, and payload hashes pair first-in first-out. A send
  * that already has a receive can pair again: broadcast and duplicates make
  * a new message sharing the send. Loss is decided by a FIFO of in-flight
- * messages in send order, so expiry never scans everything.
+ * messages in send order, so expiry never scans everything. A key's queues
+ * exist only while something waits on it; which message last delivered an
+ * id (for a send that pairs again) is in conclave-matcher-delivered.c.
  *
  * Payload hashes are keyed on the two ports, not the address text: on one
  * machine "0.0.0.0", "127.0.0.1" and the program's own LAN address reach
@@ -436,12 +438,12 @@ conclave_matcher_feed (ConclaveMatcher *self, guint64 first, guint64 end)
 
 typedef struct {
   ConclaveMatcher *self;
-  gint64           before_ns;  /* forget what was first seen before it */
+  gint64           before_ns;  /* group sends before it can pair with nothing more */
 } Sweep;
 
-/* A delivered id stays twice the loss timeout after its receive, so a
- * late broadcast receiver or duplicate still finds it; a held one stays
- * (its other receivers pair with it on release). */
+/* A delivered id goes twice the loss timeout after its receive (a late
+ * broadcast receiver or duplicate still finds it until then), but a held
+ * one stays: its other receivers pair with it on release. */
 static gboolean
 keep_held (const ConclaveMessage *m, gpointer data)
 {
