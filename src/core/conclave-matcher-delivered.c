@@ -262,7 +262,8 @@ _conclave_matcher_delivered_age (ConclaveMatcherDelivered *self, ConclaveMatcher
 {
   Generation *newest = self->generations->pdata[self->generations->len - 1];
 
-  /* Sized for as many as the last one took: it seldom grows. */
+  /* Sized for as many as the last one took: it seldom fills (a full one
+   * is followed at once by one twice its size). */
   if (newest->n > 0 && now_ns - newest->first_ns >= generation_ns)
     g_ptr_array_add (self->generations, generation_new (buckets_for (newest->n)));
   while (self->generations->len > 1)

@@ -10,7 +10,8 @@
  * receiver's socket was bound, and why a message that never arrived did
  * not: nobody was bound there (unheard), nobody read (not read), or lost.
  * Broadcast and multicast pairing is in conclave-matcher-group.c. The
- * ports never touch messages.
+ * ports never touch messages. Which message last delivered an id is in
+ * conclave-matcher-delivered.c, a compact table kept in generations.
  */
 #pragma once
 
