@@ -13,6 +13,7 @@
 #include "conclave-control-server.h"
 #include "conclave-supervisor.h"
 #include "conclave-cluster-private.h"
+#include "conclave-pages.h"
 #include "conclave-trace-file.h"
 #include "conclave-protocol.h"
 
@@ -724,6 +725,9 @@ static void
 conclave_cluster_class_init (ConclaveClusterClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  /* A cluster keeps millions of events: malloc must give back (conclave-pages.h). */
+  conclave_pages_set_malloc_policy ();
 
   object_class->dispose = conclave_cluster_dispose;
   object_class->finalize = conclave_cluster_finalize;

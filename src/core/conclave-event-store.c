@@ -8,6 +8,7 @@
  * front. Only the main thread touches the store.
  */
 #include "conclave-event-store.h"
+#include "conclave-pages.h"
 
 #include <string.h>
 
@@ -25,6 +26,7 @@ struct _ConclaveEventStore {
   GObject         parent_instance;
   ConclaveIntern *intern;
   GPtrArray      *chunks;      /* Chunk*; chunks->pdata[0] holds index first_chunk*CHUNK_SIZE */
+  Chunk          *spare;       /* the last chunk retention let go, for the next (no page faults) */
   guint64         first_chunk; /* absolute number of chunks->pdata[0] */
   guint64         end;         /* one past the newest event */
   guint64         retention;
@@ -33,6 +35,14 @@ struct _ConclaveEventStore {
   GPtrArray      *processes;   /* ConclaveProcessInfo*; [0] is the controller */
   GHashTable     *by_pid;      /* pid → ConclaveProcessInfo* (the newest with that pid) */
 };
+
+/* Chunks come and go in order, a million events at a time: mapped pages,
+ * never holes in the heap (see conclave-pages.h). */
+static void
+chunk_free (gpointer chunk)
+{
+  conclave_pages_free (chunk, sizeof (Chunk));
+}
 
 G_DEFINE_FINAL_TYPE (ConclaveEventStore, conclave_event_store, G_TYPE_OBJECT)
 
@@ -45,6 +55,7 @@ conclave_event_store_finalize (GObject *object)
   ConclaveEventStore *self = CONCLAVE_EVENT_STORE (object);
 
   g_ptr_array_unref (self->chunks);
+  g_clear_pointer (&self->spare, chunk_free);
   g_ptr_array_unref (self->processes);
   g_hash_table_unref (self->by_pid);
   conclave_intern_free (self->intern);
@@ -69,7 +80,7 @@ conclave_event_store_init (ConclaveEventStore *self)
   ConclaveProcessInfo *controller;
 
   self->intern = conclave_intern_new ();
-  self->chunks = g_ptr_array_new_with_free_func (g_free);
+  self->chunks = g_ptr_array_new_with_free_func (chunk_free);
   self->processes = g_ptr_array_new_with_free_func (g_free);
   self->by_pid = g_hash_table_new (NULL, NULL);
   self->retention = 2000000;
@@ -107,7 +118,12 @@ apply_retention (ConclaveEventStore *self)
   /* The newest chunk is partly filled: never drop it. */
   while (self->chunks->len > keep_chunks)
     {
-      g_ptr_array_remove_index (self->chunks, 0);
+      Chunk *old = g_ptr_array_steal_index (self->chunks, 0);
+
+      if (self->spare == NULL)
+        self->spare = old;
+      else
+        chunk_free (old);
       self->first_chunk++;
     }
   if (self->chunks->len > 0)
@@ -124,7 +140,7 @@ chunk_for_append (ConclaveEventStore *self)
     return self->chunks->pdata[self->chunks->len - 1];
   if (self->chunks->len > 0)
     prev_running = ((Chunk *) self->chunks->pdata[self->chunks->len - 1])->running_max_ns;
-  chunk = g_malloc (sizeof (Chunk));
+  chunk = self->spare != NULL ? g_steal_pointer (&self->spare) : conclave_pages_alloc (sizeof (Chunk));
   chunk->min_ns = G_MAXINT64;
   chunk->max_ns = 0;
   chunk->running_max_ns = prev_running;

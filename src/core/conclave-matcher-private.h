@@ -10,7 +10,8 @@
  * receiver's socket was bound, and why a message that never arrived did
  * not: nobody was bound there (unheard), nobody read (not read), or lost.
  * Broadcast and multicast pairing is in conclave-matcher-group.c. The
- * ports never touch messages.
+ * ports never touch messages. Which message last delivered an id is in
+ * conclave-matcher-delivered.c, a compact table kept in generations.
  */
 #pragma once
 
@@ -86,6 +87,34 @@ ConclaveMessageState  _conclave_matcher_ports_fate     (ConclaveMatcherPorts *se
 void                  _conclave_matcher_ports_trim     (ConclaveMatcherPorts *self,
                                                         gint64                before_ns);
 
+/* conclave-matcher-delivered.c: id key → the message that last delivered
+ * it (NONE if none kept), for a broadcast's next receiver or a duplicate. */
+typedef struct _ConclaveMatcherDelivered ConclaveMatcherDelivered;
+typedef gboolean (*ConclaveMatcherKeepFunc) (const ConclaveMessage *m, gpointer user_data);
+
+ConclaveMatcherDelivered *_conclave_matcher_delivered_new    (void);
+void                      _conclave_matcher_delivered_free   (ConclaveMatcherDelivered *self);
+guint64                   _conclave_matcher_delivered_lookup (ConclaveMatcherDelivered *self,
+                                                              ConclaveMatcher          *matcher,
+                                                              guint64                   key);
+/* time_ns: the receive's (an entry's age is its newest receive's). */
+void                      _conclave_matcher_delivered_set    (ConclaveMatcherDelivered *self,
+                                                              ConclaveMatcher          *matcher,
+                                                              guint64                   key,
+                                                              guint64                   index,
+                                                              gint64                    time_ns);
+/* Opens a new generation when the newest took entries for generation_ns;
+ * drops the oldest ones whose entries are all older than before_ns, or
+ * retired, but for those keep() (when not NULL) says to keep. */
+void                      _conclave_matcher_delivered_age    (ConclaveMatcherDelivered *self,
+                                                              ConclaveMatcher          *matcher,
+                                                              gint64                    now_ns,
+                                                              gint64                    generation_ns,
+                                                              gint64                    before_ns,
+                                                              ConclaveMatcherKeepFunc   keep,
+                                                              gpointer                  user_data);
+guint                     _conclave_matcher_delivered_size   (ConclaveMatcherDelivered *self);
+
 /* ---- the matcher's state, for its files (never outside them) ------------ */
 
 /* A hashed send to a broadcast or multicast address. */
@@ -100,11 +129,12 @@ typedef struct {
   gint64  last_ns;
 } Cursor;
 
-/* Most keys are one message paired at once: the queues exist only while
- * something waits, and the key is the hash table's key too. */
+/* A key something waits on: it exists only while something does (a send
+ * for its receive, a receive for its send, a group send for its receivers),
+ * and the key is the hash table's key too. Most keys are one message
+ * paired at once: theirs is gone again in the same batch. */
 typedef struct {
   guint64 key;
-  guint64 last_delivered; /* message with the newest receive, for duplicate pairing */
   GArray *sends;   /* guint64 message indices waiting for a receive, oldest first (NULL: none) */
   GArray *recvs;   /* guint64 message indices (UNSENT) waiting for a send (NULL: none) */
   GArray *group;   /* GroupSend, oldest first (NULL until the first) */
@@ -118,15 +148,16 @@ struct _ConclaveMatcher {
   gboolean            knows_sockets; /* a socket was reported: unheard can be told */
   gint64              trimmed_ns;
   GPtrArray          *chunks;   /* ConclaveMessage[MSG_CHUNK_SIZE], from first_chunk on */
+  ConclaveMessage    *spare;    /* the last chunk retired, for the next (no page faults) */
   GArray             *chunk_ends; /* guint64 per chunk: the store's end when its newest message was made */
   guint64             first_chunk;
   ConclaveMessage     retired;  /* what a retired index reads and writes */
   guint64             n_messages;
-  GHashTable         *waiting;  /* guint64 key → Waiting* */
+  GHashTable         *waiting;  /* guint64 key → Waiting*, only while something waits */
+  ConclaveMatcherDelivered *delivered; /* id key → its last delivered message */
+  gint64              swept_ns;  /* when waiting and delivered were last swept */
   ConclaveMatcherStreams *streams;
   GArray             *in_flight; /* guint64 message index, in send order */
-  GArray             *keys;      /* KeyAge: keys in the order they were first seen */
-  guint               keys_head;
   guint               in_flight_head;
   gint64              loss_timeout_ns;
   guint64             counts[CONCLAVE_MESSAGE_N_STATES];

@@ -5,7 +5,9 @@
  * batches) still pairs, and payload hashes pair first-in first-out. A send
  * that already has a receive can pair again: broadcast and duplicates make
  * a new message sharing the send. Loss is decided by a FIFO of in-flight
- * messages in send order, so expiry never scans everything.
+ * messages in send order, so expiry never scans everything. A key's queues
+ * exist only while something waits on it; which message last delivered an
+ * id (for a send that pairs again) is in conclave-matcher-delivered.c.
  *
  * Payload hashes are keyed on the two ports, not the address text: on one
  * machine "0.0.0.0", "127.0.0.1" and the program's own LAN address reach
@@ -22,6 +24,7 @@
  * their key is looked at again.
  */
 #include "conclave-matcher-private.h"
+#include "conclave-pages.h"
 
 #include <string.h>
 
@@ -29,11 +32,12 @@
 #define MSG_CHUNK_BITS 12
 #define MSG_CHUNK_SIZE (1u << MSG_CHUNK_BITS)
 
-typedef struct {
-  guint64 key;
-  guint64 event;    /* the event it was (last) seen at: its time is the key's age */
-} KeyAge;
-
+/* Message chunks, like the store's, are mapped pages (see conclave-pages.h). */
+static void
+chunk_free (gpointer chunk)
+{
+  conclave_pages_free (chunk, MSG_CHUNK_SIZE * sizeof (ConclaveMessage));
+}
 
 static void
 waiting_free (gpointer data)
@@ -67,12 +71,12 @@ conclave_matcher_new (ConclaveEventStore *store)
 
   self->store = store;
   self->ports = _conclave_matcher_ports_new (store);
-  self->chunks = g_ptr_array_new_with_free_func (g_free);
+  self->chunks = g_ptr_array_new_with_free_func (chunk_free);
   self->chunk_ends = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->waiting = g_hash_table_new_full (_conclave_matcher_key_hash, _conclave_matcher_key_equal, NULL, waiting_free);
+  self->delivered = _conclave_matcher_delivered_new ();
   self->streams = _conclave_matcher_streams_new ();
   self->in_flight = g_array_new (FALSE, FALSE, sizeof (guint64));
-  self->keys = g_array_new (FALSE, FALSE, sizeof (KeyAge));
   self->loss_timeout_ns = 2 * G_TIME_SPAN_SECOND * 1000;
   _conclave_matcher_held_init (self);
   return self;
@@ -85,11 +89,12 @@ conclave_matcher_free (ConclaveMatcher *self)
     return;
   _conclave_matcher_ports_free (self->ports);
   g_ptr_array_unref (self->chunks);
+  g_clear_pointer (&self->spare, chunk_free);
   g_array_unref (self->chunk_ends);
   g_hash_table_unref (self->waiting);
+  _conclave_matcher_delivered_free (self->delivered);
   _conclave_matcher_streams_free (self->streams);
   g_array_unref (self->in_flight);
-  g_array_unref (self->keys);
   g_hash_table_unref (self->held);
   g_hash_table_unref (self->held_at);
   g_free (self);
@@ -129,7 +134,15 @@ retire_messages (ConclaveMatcher *self)
     n++;
   if (n == 0)
     return;
-  g_ptr_array_remove_range (self->chunks, 0, n);
+  for (guint i = 0; i < n; i++)
+    {
+      ConclaveMessage *old = g_ptr_array_steal_index (self->chunks, 0);
+
+      if (self->spare == NULL)
+        self->spare = old;
+      else
+        chunk_free (old);
+    }
   g_array_remove_range (self->chunk_ends, 0, n);
   self->first_chunk += n;
 }
@@ -143,7 +156,8 @@ _conclave_matcher_message_new (ConclaveMatcher *self, ConclaveMessage **out)
 
   if ((index >> MSG_CHUNK_BITS) - self->first_chunk >= self->chunks->len)
     {
-      g_ptr_array_add (self->chunks, g_new (ConclaveMessage, MSG_CHUNK_SIZE));
+      g_ptr_array_add (self->chunks, self->spare != NULL ? g_steal_pointer (&self->spare)
+                                                          : conclave_pages_alloc (MSG_CHUNK_SIZE * sizeof (ConclaveMessage)));
       g_array_append_val (self->chunk_ends, end);
     }
   g_array_index (self->chunk_ends, guint64, self->chunk_ends->len - 1) = end;
@@ -198,7 +212,7 @@ drop_retired (ConclaveMatcher *self, GArray **queue)
 
 /* The key's queues, without retired messages. */
 static Waiting *
-waiting_for (ConclaveMatcher *self, guint64 key, guint64 index)
+waiting_for (ConclaveMatcher *self, guint64 key)
 {
   Waiting *w = g_hash_table_lookup (self->waiting, &key);
 
@@ -209,13 +223,29 @@ waiting_for (ConclaveMatcher *self, guint64 key, guint64 index)
     }
   else
     {
-      w = g_new0 (Waiting, 1);
-      w->key = key;
-      w->last_delivered = NONE;
+      /* Made and freed again for nearly every message: malloc, not calloc
+       * (glibc's calloc bypasses the per-thread cache free fills). */
+      w = g_new (Waiting, 1);
+      *w = (Waiting) { .key = key };
       g_hash_table_insert (self->waiting, &w->key, w);
-      g_array_append_val (self->keys, ((KeyAge) { key, index }));
     }
   return w;
+}
+
+/* Nothing waits on the key any more: it goes (what was delivered last is
+ * in the delivered table). */
+static gboolean
+waiting_is_empty (const Waiting *w)
+{
+  return w->sends == NULL && w->recvs == NULL && !_conclave_matcher_has_group (w);
+}
+
+/* An id key's newest delivered message, for a later receive of it. */
+static void
+delivered (ConclaveMatcher *self, const ConclaveEvent *e, guint64 mi)
+{
+  if (!is_hashed (e))
+    _conclave_matcher_delivered_set (self->delivered, self, e->key, mi, e->time_ns);
 }
 
 void
@@ -245,9 +275,8 @@ _conclave_matcher_fill_recv (ConclaveMessage *m, const ConclaveEvent *e, guint64
 /* ---- datagrams ------------------------------------------------------------ */
 
 static void
-feed_send (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
+feed_send (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 index)
 {
-  Waiting *w = waiting_for (self, effective_key (self, e), index);
   ConclaveMessage *m;
   guint64 mi;
 
@@ -278,7 +307,7 @@ feed_send (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
               continue;
             }
           _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
-          w->last_delivered = mi;
+          delivered (self, e, mi);
         }
       return;
     }
@@ -287,12 +316,11 @@ feed_send (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
 }
 
 static void
-feed_recv (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
+feed_recv (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 index)
 {
-  Waiting *w = waiting_for (self, effective_key (self, e), index);
   GroupSend *g = _conclave_matcher_has_group (w) ? _conclave_matcher_next_group_send (self, w, e) : NULL;
   ConclaveMessage *m, *sent;
-  guint64 mi;
+  guint64 mi, last;
 
   if (g != NULL && (queue_len (w->sends) == 0 || g->send_ns <= _conclave_matcher_message_at (self, g_array_index (w->sends, guint64, 0))->send_ns))
     {
@@ -307,16 +335,17 @@ feed_recv (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
         m->flags |= CONCLAVE_MESSAGE_FLAG_LATE;
       _conclave_matcher_fill_recv (m, e, index);
       _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
-      w->last_delivered = mi;
+      delivered (self, e, mi);
       return;
     }
 
+  last = is_hashed (e) ? NONE : _conclave_matcher_delivered_lookup (self->delivered, self, e->key);
   mi = _conclave_matcher_message_new (self, &m);
   _conclave_matcher_fill_recv (m, e, index);
-  if (w->last_delivered != NONE && !is_retired (self, w->last_delivered) && !(e->flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH))
+  if (last != NONE)
     {
       /* Its send was already paired: a broadcast's next receiver, or a duplicate. */
-      sent = _conclave_matcher_message_at (self, w->last_delivered);
+      sent = _conclave_matcher_message_at (self, last);
       _conclave_matcher_fill_send (m, conclave_event_store_get (self->store, sent->send_index) ?: &(ConclaveEvent) {
                    .key = sent->key, .time_ns = sent->send_ns, .proc = sent->src_proc, .s = { sent->kind } },
                  sent->send_index);
@@ -330,9 +359,8 @@ feed_recv (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
 }
 
 static void
-feed_drop (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
+feed_drop (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 index)
 {
-  Waiting *w = waiting_for (self, effective_key (self, e), index);
   ConclaveMessage *m;
   guint64 mi;
 
@@ -375,6 +403,20 @@ feed_drop (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
   _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DROPPED, FALSE);
 }
 
+static void
+feed_datagram (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
+{
+  Waiting *w = waiting_for (self, effective_key (self, e));
+
+  if (e->type == CONCLAVE_EVENT_SEND)
+    feed_send (self, w, e, index);
+  else if (e->type == CONCLAVE_EVENT_RECV)
+    feed_recv (self, w, e, index);
+  else
+    feed_drop (self, w, e, index);
+  if (waiting_is_empty (w))
+    g_hash_table_remove (self->waiting, &w->key);
+}
 
 guint
 conclave_matcher_feed (ConclaveMatcher *self, guint64 first, guint64 end)
@@ -404,63 +446,60 @@ conclave_matcher_feed (ConclaveMatcher *self, guint64 first, guint64 end)
       if (e == NULL || e->key == 0)
         continue;
       _conclave_matcher_held_feed (self, e);
-      switch (e->type)
+      if (e->type == CONCLAVE_EVENT_SEND || e->type == CONCLAVE_EVENT_RECV || e->type == CONCLAVE_EVENT_DROP)
         {
-        case CONCLAVE_EVENT_SEND: feed_send (self, e, i); changed++; break;
-        case CONCLAVE_EVENT_RECV: feed_recv (self, e, i); changed++; break;
-        case CONCLAVE_EVENT_DROP: feed_drop (self, e, i); changed++; break;
-        default: break;
+          feed_datagram (self, e, i);
+          changed++;
         }
     }
   return changed;
 }
 
-/* Seen twice the loss timeout ago, or at an event the store let go. */
-static gboolean
-key_is_old (ConclaveMatcher *self, const KeyAge *age, gint64 now_ns)
-{
-  const ConclaveEvent *e = conclave_event_store_get (self->store, age->event);
+typedef struct {
+  ConclaveMatcher *self;
+  gint64           before_ns;  /* group sends before it can pair with nothing more */
+} Sweep;
 
-  return e == NULL || now_ns - e->time_ns >= 2 * self->loss_timeout_ns;
+/* A delivered id goes twice the loss timeout after its receive (a late
+ * broadcast receiver or duplicate still finds it until then), but a held
+ * one stays: its other receivers pair with it on release. */
+static gboolean
+keep_held (const ConclaveMessage *m, gpointer data)
+{
+  return _conclave_matcher_key_is_held (data, m->key);
 }
 
-/* A key's queues are kept for twice the loss timeout after it was first
- * seen, so a late broadcast receiver still finds its send; then forgotten,
- * unless something is still waiting. */
+/* A key's queues go when only retired messages are left in them, its
+ * group sends twice the loss timeout after they were sent; a held key's
+ * stay (a held broadcast's other receivers pair with it on release). */
+static gboolean
+forget_waiting (gpointer key, gpointer value, gpointer data)
+{
+  Sweep *sweep = data;
+  Waiting *w = value;
+
+  if (_conclave_matcher_key_is_held (sweep->self, w->key))
+    return FALSE;
+  drop_retired (sweep->self, &w->sends);
+  drop_retired (sweep->self, &w->recvs);
+  return _conclave_matcher_group_trim (w, sweep->before_ns) == 0 && w->sends == NULL && w->recvs == NULL;
+}
+
+/* What nothing can pair with any more goes: delivered ids twice the loss
+ * timeout after their receive (give or take half a timeout, the length of
+ * a generation), waiting keys when a sweep, at most every half timeout,
+ * finds them done. */
 static void
 forget_old_keys (ConclaveMatcher *self, gint64 now_ns)
 {
-  guint end = self->keys->len;  /* a key put back waits for the next round */
+  Sweep sweep = { self, now_ns - 2 * self->loss_timeout_ns };
 
-  while (self->keys_head < end)
-    {
-      KeyAge age = g_array_index (self->keys, KeyAge, self->keys_head);
-      Waiting *w;
-
-      if (!key_is_old (self, &age, now_ns))
-        break;
-      self->keys_head++;
-      w = g_hash_table_lookup (self->waiting, &age.key);
-      if (w == NULL)
-        continue;
-      if (_conclave_matcher_key_is_held (self, w->key))
-        {
-          /* a held broadcast's other receivers pair with it on release */
-          g_array_append_val (self->keys, ((KeyAge) { age.key, conclave_event_store_get_end (self->store) - 1 }));
-          continue;
-        }
-      drop_retired (self, &w->sends);
-      drop_retired (self, &w->recvs);
-      if (_conclave_matcher_group_trim (w, now_ns - 2 * self->loss_timeout_ns) == 0 && w->sends == NULL && w->recvs == NULL)
-        g_hash_table_remove (self->waiting, &age.key);
-      else
-        g_array_append_val (self->keys, ((KeyAge) { age.key, conclave_event_store_get_end (self->store) - 1 }));
-    }
-  if (self->keys_head > 4096 && self->keys_head * 2 > self->keys->len)
-    {
-      g_array_remove_range (self->keys, 0, self->keys_head);
-      self->keys_head = 0;
-    }
+  _conclave_matcher_delivered_age (self->delivered, self, now_ns, self->loss_timeout_ns / 2, sweep.before_ns,
+                                   g_hash_table_size (self->held) > 0 ? keep_held : NULL, self);
+  if (now_ns - self->swept_ns < self->loss_timeout_ns / 2)
+    return;
+  self->swept_ns = now_ns;
+  g_hash_table_foreach_remove (self->waiting, forget_waiting, &sweep);
 }
 
 static void

@@ -11,7 +11,8 @@
  * resident size (/proc/self/status: VmRSS now, VmHWM the peak) per event
  * ingested, beyond what the process held before the writers started. With
  * --retention N the store keeps the newest N events (default: all), and
- * everything fed by it must keep no more.
+ * everything fed by it must keep no more. CONCLAVE_BENCH_MALLOC_STATS=1
+ * also prints glibc's malloc_stats() (heap kept vs. in use) to stderr.
  */
 #include "config.h"
 
@@ -21,6 +22,7 @@
 #include "conclave-line-parser.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -37,6 +39,15 @@ mono_ns (void)
 {
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* CPU time of the calling thread, in ns. */
+static gint64
+thread_cpu_ns (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
   return (gint64) ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
@@ -129,15 +140,17 @@ bench_ingest (guint writers, double seconds, guint64 events, guint64 retention)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ConclaveCluster) cluster = conclave_cluster_new (&error);
+  g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
   ConclaveEventStore *store;
   int pipefd[2];
   gint64 start_ns, until_ns, end_ns, deadline;
   guint64 written = 0, stored, seq_lost;
   struct rusage before, after;
-  double cpu_s, wall_s;
+  double cpu_s, wall_s, main_s;
+  gint64 main_cpu_ns;
   guint64 counts[5];
   gsize memory;
-  guint64 rss_before, rss, hwm, ingested;
+  guint64 rss_before, rss, hwm, ingested, live_messages;
 
   if (cluster == NULL)
     g_error ("%s", error->message);
@@ -148,11 +161,16 @@ bench_ingest (guint writers, double seconds, guint64 events, guint64 retention)
 
   rss_before = proc_status_bytes ("VmRSS:");
   getrusage (RUSAGE_SELF, &before);
+  main_cpu_ns = thread_cpu_ns ();
   start_ns = mono_ns ();
   until_ns = start_ns + (gint64) (seconds * 1e9);
   for (guint i = 0; i < writers; i++)
-    if (fork () == 0)
-      run_writer (conclave_cluster_get_control_path (cluster), i, until_ns, events / writers, pipefd[1]);
+    {
+      pid_t pid = fork ();
+      if (pid == 0)
+        run_writer (conclave_cluster_get_control_path (cluster), i, until_ns, events / writers, pipefd[1]);
+      g_array_append_val (pids, pid);
+    }
   close (pipefd[1]);
 
   /* Run the controller until every writer reported and every line is in. */
@@ -176,11 +194,13 @@ bench_ingest (guint writers, double seconds, guint64 events, guint64 retention)
     g_main_context_iteration (NULL, TRUE);
   end_ns = mono_ns ();
   getrusage (RUSAGE_SELF, &after);
+  main_s = (double) (thread_cpu_ns () - main_cpu_ns) / 1e9;
   rss = proc_status_bytes ("VmRSS:");
   hwm = proc_status_bytes ("VmHWM:");
   ingested = conclave_event_store_get_end (store);
-  while (waitpid (-1, NULL, 0) > 0)
-    ;
+  /* Only the writers: the cluster's keeper lives as long as the cluster. */
+  for (guint i = 0; i < pids->len; i++)
+    waitpid (g_array_index (pids, pid_t, i), NULL, 0);
 
   stored = 0;
   seq_lost = 0;
@@ -193,6 +213,9 @@ bench_ingest (guint writers, double seconds, guint64 events, guint64 retention)
         stored++;
     }
   conclave_matcher_count (conclave_cluster_get_matcher (cluster), counts);
+  /* Kept, not ever made: the retention retires the old ones. */
+  live_messages = conclave_matcher_get_n_messages (conclave_cluster_get_matcher (cluster)) -
+                  conclave_matcher_get_first_message (conclave_cluster_get_matcher (cluster));
   memory = conclave_event_store_get_memory (store);
   wall_s = (double) (end_ns - start_ns) / 1e9;
   cpu_s = (double) (after.ru_utime.tv_sec - before.ru_utime.tv_sec + after.ru_stime.tv_sec - before.ru_stime.tv_sec) +
@@ -206,18 +229,22 @@ bench_ingest (guint writers, double seconds, guint64 events, guint64 retention)
            seq_lost + (written > ingested ? written - ingested : 0), seq_lost,
            (gint64) written - (gint64) ingested);
   g_print ("  events/s stored      %.0f\n", (double) ingested / wall_s);
-  g_print ("  controller CPU       %.2f s, %.2f us per event (parser thread + main thread)\n",
-           cpu_s, cpu_s * 1e6 / (double) MAX (ingested, 1));
+  g_print ("  controller CPU       %.2f s, %.2f us per event (parser thread %.2f + main thread %.2f)\n",
+           cpu_s, cpu_s * 1e6 / (double) MAX (ingested, 1), (cpu_s - main_s) * 1e6 / (double) MAX (ingested, 1),
+           main_s * 1e6 / (double) MAX (ingested, 1));
   g_print ("  bytes per event      %.1f (store %.1f MiB incl. strings and process table)\n",
            (double) memory / (double) MAX (stored, 1), (double) memory / 1048576.0);
   g_print ("  messages paired      %" G_GUINT64_FORMAT " delivered, %" G_GUINT64_FORMAT " in flight"
            " (+%" G_GSIZE_FORMAT " bytes a message in the matcher, %.1f per event)\n",
            counts[CONCLAVE_MESSAGE_DELIVERED], counts[CONCLAVE_MESSAGE_IN_FLIGHT], sizeof (ConclaveMessage),
-           (double) (conclave_matcher_get_n_messages (conclave_cluster_get_matcher (cluster)) * sizeof (ConclaveMessage)) /
-           (double) MAX (stored, 1));
-  g_print ("  real RSS             %.1f MiB (peak %.1f, %.1f before the writers): %.1f bytes per event ingested\n",
+           (double) (live_messages * sizeof (ConclaveMessage)) / (double) MAX (stored, 1));
+  g_print ("  real RSS             %.1f MiB (peak %.1f, %.1f before the writers): %.1f bytes per event ingested,"
+           " %.1f per event kept\n",
            (double) rss / 1048576.0, (double) hwm / 1048576.0, (double) rss_before / 1048576.0,
-           (double) (rss - MIN (rss, rss_before)) / (double) MAX (ingested, 1));
+           (double) (rss - MIN (rss, rss_before)) / (double) MAX (ingested, 1),
+           (double) (rss - MIN (rss, rss_before)) / (double) MAX (stored, 1));
+  if (g_getenv ("CONCLAVE_BENCH_MALLOC_STATS"))
+    malloc_stats ();
   conclave_cluster_shutdown (cluster);
 }
 
