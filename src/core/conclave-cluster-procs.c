@@ -110,12 +110,15 @@ prune_ended_children (ConclaveNode *parent)
     }
 }
 
+/* How a child ended, once known: its exit, its parent's reap, its
+ * parent's end; it replaces a guess (child_gone). */
 void
 _conclave_cluster_child_ended (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum)
 {
   ConclaveNode *parent = conclave_node_get_parent (child);
 
-  if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED)
+  if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED &&
+      !g_hash_table_remove (self->guessed, conclave_node_get_name (child)))
     return;
   /* Crashed by the teacher (SIGKILL by its PID): its connection may end
    * before its parent's reap says how. */
@@ -126,6 +129,19 @@ _conclave_cluster_child_ended (ConclaveCluster *self, ConclaveNode *child, gint 
   _conclave_cluster_mark_dirty (self, parent);
   if (parent != NULL)
     prune_ended_children (parent);
+}
+
+/* A child whose connection closed and whose process is gone, without a
+ * word on how (killed: no "exit" came): ended, as it is, until its
+ * parent's reap or end says how. A recording has no connections; the
+ * reap or the end it records says it there, so both say the same. */
+void
+_conclave_cluster_child_gone (ConclaveCluster *self, ConclaveNode *child)
+{
+  if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED)
+    return;
+  _conclave_cluster_child_ended (self, child, 0, 0);
+  g_hash_table_add (self->guessed, g_strdup (conclave_node_get_name (child)));
 }
 
 static ConclaveNode *
@@ -429,6 +445,6 @@ _conclave_cluster_on_closed (ConclaveControlServer *server, guint conn, Conclave
   /* A child whose connection ends has ended (its parent's reap may say how). */
   if (entry->node && conclave_node_get_kind (entry->node) == CONCLAVE_NODE_KIND_CHILD &&
       kill (info->pid, 0) < 0 && errno == ESRCH)
-    _conclave_cluster_child_ended (self, entry->node, 0, 0);
+    _conclave_cluster_child_gone (self, entry->node);
   _conclave_cluster_queue_changed (self);
 }

@@ -282,10 +282,6 @@ process_event (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
     }
   e->proc = own_proc (self, conn);
   _conclave_cluster_take (self, e);
-  /* A child's own "exit" is the end a live connection's close tells. */
-  node = e->type == CONCLAVE_EVENT_EXIT ? conclave_cluster_node_for_proc (self, e->proc) : NULL;
-  if (node != NULL && conclave_node_get_kind (node) == CONCLAVE_NODE_KIND_CHILD)
-    _conclave_cluster_child_ended (self, node, e->num, 0);
   if (e->type == CONCLAVE_EVENT_EXIT && e->proc != 0)
     conclave_event_store_get_process (self->store, e->proc)->connected = FALSE;
   else if (e->type == CONCLAVE_EVENT_REAP && (node = conclave_cluster_lookup_pid (self, conclave_event_reap_child (e))) != NULL &&
@@ -335,8 +331,8 @@ conclave_cluster_replay_own_index (ConclaveCluster *self,
 }
 
 /* A verdict's cause (its key) is an index of the store it was made in:
- * ours is where that event went here. A trace file keeps no cause (0):
- * the verdict itself is what there is to show. */
+ * ours is where that event went here. Without one (0: a file written
+ * before causes were kept) the verdict itself is what there is to show. */
 static void
 own_cause (ConclaveCluster *self, ConclaveEvent *e, guint64 source_index)
 {
