@@ -122,7 +122,10 @@ conclave_trace_recorder_free (ConclaveTraceRecorder *self)
   g_free (self);
 }
 
-/* The process a loaded line belongs to: by pid, created on first sight. */
+/* The process a loaded line belongs to: by pid, created on first sight.
+ * The controller's own events are about the node's process of the time,
+ * as the live cluster recorded them, once it said hello (a spawn's is
+ * not known yet); they are not its lines. */
 static guint32
 process_for_line (ConclaveEventStore *store, ConclaveLineParser *parser, ConclaveEvent *e)
 {
@@ -132,11 +135,11 @@ process_for_line (ConclaveEventStore *store, ConclaveLineParser *parser, Conclav
 
   if (e->type == CONCLAVE_EVENT_HELLO)
     pid = (gint) e->len;
-  else if (e->type >= CONCLAVE_EVENT_SPAWN && e->type <= CONCLAVE_EVENT_OUTPUT)
-    return 0;  /* the controller's own events */
   if (pid <= 0)
     return 0;
   info = conclave_event_store_find_process (store, pid);
+  if (e->type >= CONCLAVE_EVENT_SPAWN && e->type <= CONCLAVE_EVENT_OUTPUT)
+    return info != NULL ? info->index : 0;
   /* A second hello from the same pid and parent is an exec: the same
    * process, the same row (as the live cluster has it). */
   if (info == NULL || (e->type == CONCLAVE_EVENT_HELLO && info->first_ns != 0 && info->ppid != e->num))

@@ -4,8 +4,10 @@
  * crashed (not "running"), the losses told apart as live (unheard, not
  * read), the leader the crash ended "crashed" and the one leading at the
  * end "leading" (not "exited" by the runner's kills at its shutdown), the
- * same number of events. The JSON summaries are the same file. One meson
- * test per chapter: they run in parallel.
+ * same number of events; and with a restart and a pause, the crashed
+ * process "crashed" (not "replaced"), its successor running, the paused
+ * server paused. The JSON summaries are the same file. One meson test
+ * per case: they run in parallel.
  */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -13,15 +15,19 @@
 #include <string.h>
 
 typedef struct {
+  const char *name;
   const char *scenario;
-  const char *args[8];   /* duration, tempo and the crash */
+  const char *args[12];  /* duration, tempo and the faults */
 } Chapter;
 
 static const Chapter chapters[] = {
-  { "chapter-1", { "--duration", "3s", "--tempo", "0.5", "--fault", "1500ms:crash:s1", NULL } },
-  { "chapter-2", { "--duration", "3s", "--tempo", "0.5", "--fault", "1500ms:crash:s1", NULL } },
-  { "chapter-3", { "--duration", "4s", "--tempo", "0.25", "--fault", "2500ms:crash:s1", NULL } },
-  { "chapter-4", { "--duration", "7s", "--tempo", "0.2", "--fault", "3s:crash:leader", NULL } },
+  { "chapter-1", "chapter-1", { "--duration", "3s", "--tempo", "0.5", "--fault", "1500ms:crash:s1", NULL } },
+  { "chapter-2", "chapter-2", { "--duration", "3s", "--tempo", "0.5", "--fault", "1500ms:crash:s1", NULL } },
+  { "chapter-3", "chapter-3", { "--duration", "4s", "--tempo", "0.25", "--fault", "2500ms:crash:s1", NULL } },
+  { "chapter-4", "chapter-4", { "--duration", "7s", "--tempo", "0.2", "--fault", "3s:crash:leader", NULL } },
+  /* The crashed client started again, the server paused. */
+  { "restart", "chapter-1", { "--duration", "3s", "--tempo", "0.5", "--fault", "1s:crash:c1",
+                              "--fault", "1800ms:restart:c1", "--fault", "2500ms:pause:s1", NULL } },
 };
 
 static void G_GNUC_NULL_TERMINATED
@@ -79,6 +85,20 @@ load_json (JsonParser *parser, const char *path)
 /* The live summary shows the crash: the node (chapter 4: the leader), and
  * for a forking server every child alive then, crashed; in chapter 4 the
  * crashed leader's term ended "crashed", and a later leader leads. */
+/* How the row of `node` (the n-th of that name) ended. */
+static const char *
+end_of (JsonArray *procs, const char *node, guint n)
+{
+  for (guint i = 0; i < json_array_get_length (procs); i++)
+    {
+      JsonObject *p = json_array_get_object_element (procs, i);
+
+      if (g_str_equal (json_object_get_string_member (p, "node"), node) && n-- == 0)
+        return json_object_get_string_member (p, "end");
+    }
+  return NULL;
+}
+
 static void
 check_crash_shown (const Chapter *c, JsonObject *summary)
 {
@@ -97,6 +117,12 @@ check_crash_shown (const Chapter *c, JsonObject *summary)
       children_crashed += was_crashed && strchr (node, '/') != NULL;
     }
   g_assert_cmpuint (crashed, ==, 1);
+  if (g_str_equal (c->name, "restart"))
+    {
+      g_assert_cmpstr (end_of (procs, "c1", 0), ==, "crashed (signal 9)");
+      g_assert_cmpstr (end_of (procs, "c1", 1), ==, "running");
+      g_assert_cmpstr (end_of (procs, "s1", 0), ==, "paused");
+    }
   if (g_str_equal (c->scenario, "chapter-2") || g_str_equal (c->scenario, "chapter-3"))
     g_assert_cmpuint (children_crashed, >=, 1);
   if (!g_str_equal (c->scenario, "chapter-4"))
@@ -149,7 +175,7 @@ main (int argc, char **argv)
   g_assert_nonnull (g_getenv ("CONCLAVE_RUN_PROGRAM"));
   for (guint i = 0; i < G_N_ELEMENTS (chapters); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/run-replay/%s", chapters[i].scenario);
+      g_autofree char *path = g_strdup_printf ("/run-replay/%s", chapters[i].name);
       g_test_add_data_func (path, &chapters[i], test_replay_chapter);
     }
   return g_test_run ();
