@@ -195,7 +195,7 @@ disconnect (ConclaveCluster *self, ConclaveNode *node)
 static void
 exited (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
 {
-  /* An earlier process's end (the trace reader keeps no pid for it: 0). */
+  /* An earlier process's end (0: a file from before exited kept a pid). */
   if (e->len != 0 && conclave_node_get_pid (node) != (gint) e->len)
     return;
   _conclave_cluster_node_ended (self, node, e->num, (gint) e->lc);
