@@ -141,6 +141,7 @@ void     _conclave_cluster_on_closed        (ConclaveControlServer *server, guin
 /* A child ended: kept visible a moment so the class sees it go. */
 void     _conclave_cluster_child_ended      (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum);
 void     _conclave_cluster_child_gone       (ConclaveCluster *self, ConclaveNode *child);
+void     _conclave_cluster_child_gone_as    (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum);
 void     _conclave_cluster_note_address     (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e);
 
 void     _conclave_cluster_node_added       (ConclaveCluster *self, ConclaveNode *node);

@@ -131,17 +131,28 @@ _conclave_cluster_child_ended (ConclaveCluster *self, ConclaveNode *child, gint 
     prune_ended_children (parent);
 }
 
-/* A child whose connection closed and whose process is gone, without a
- * word on how (killed: no "exit" came): ended, as it is, until its
- * parent's reap or end says how. A recording has no connections; the
- * reap or the end it records says it there, so both say the same. */
+/* A child gone without a word on how: ended as said, until its parent's
+ * reap or end says how (a replay: as the recording says it was). */
+void
+_conclave_cluster_child_gone_as (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum)
+{
+  if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED)
+    return;
+  _conclave_cluster_child_ended (self, child, code, signum);
+  g_hash_table_add (self->guessed, g_strdup (conclave_node_get_name (child)));
+}
+
+/* Live: a child whose connection closed and whose process is gone, no
+ * "exit" having come (a traced program's child, a killed one). A
+ * recording has no connections: it gets an "exited" saying so. */
 void
 _conclave_cluster_child_gone (ConclaveCluster *self, ConclaveNode *child)
 {
   if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED)
     return;
-  _conclave_cluster_child_ended (self, child, 0, 0);
-  g_hash_table_add (self->guessed, g_strdup (conclave_node_get_name (child)));
+  _conclave_cluster_child_gone_as (self, child, 0, 0);
+  _conclave_cluster_record (self, CONCLAVE_EVENT_EXITED, child, conclave_node_get_exit_code (child),
+                            (guint32) conclave_node_get_exit_signal (child), NULL);
 }
 
 static ConclaveNode *

@@ -204,6 +204,16 @@ exited (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
     _conclave_cluster_remove_now (self, node);
 }
 
+/* A child the live cluster saw go, without a word on how. */
+static void
+child_gone (ConclaveCluster *self, const ConclaveEvent *e)
+{
+  ConclaveNode *child = conclave_cluster_lookup_pid (self, conclave_event_exited_pid (e));
+
+  if (child != NULL && conclave_node_get_kind (child) == CONCLAVE_NODE_KIND_CHILD)
+    _conclave_cluster_child_gone_as (self, child, conclave_event_exited_code (e), (gint) conclave_event_exited_signal (e));
+}
+
 static void
 controller (ConclaveCluster *self, const ConclaveEvent *e)
 {
@@ -213,6 +223,8 @@ controller (ConclaveCluster *self, const ConclaveEvent *e)
 
   if (e->type == CONCLAVE_EVENT_SPAWN)
     spawned (self, e);
+  else if (node == NULL && e->type == CONCLAVE_EVENT_EXITED)
+    child_gone (self, e);
   else if (node == NULL)
     return;
   else if (e->type == CONCLAVE_EVENT_EXITED)
