@@ -249,6 +249,13 @@ conclave_cluster_view_snapshot (GtkWidget   *widget,
     _conclave_cluster_view_ensure_ticking (self);
 }
 
+guint
+conclave_cluster_view_get_n_links (ConclaveClusterView *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER_VIEW (self), 0);
+  return g_hash_table_size (self->links);
+}
+
 GskRenderNode *
 conclave_cluster_view_render_now (ConclaveClusterView *self)
 {

@@ -36,6 +36,8 @@ gboolean         conclave_cluster_view_get_node_area (ConclaveClusterView *self,
                                                       graphene_rect_t     *area);
 /* Messages drawn in flight in the last frame (for tests and the benchmark). */
 guint            conclave_cluster_view_get_n_drawn_messages (ConclaveClusterView *self);
+/* Pairs of nodes with a line between them (who talked to whom). */
+guint            conclave_cluster_view_get_n_links (ConclaveClusterView *self);
 /* What it shows at the session's moment, drawn now (not its last frame,
  * which a moment just scrubbed to has not had yet): for Export Image. */
 GskRenderNode   *conclave_cluster_view_render_now (ConclaveClusterView *self);

@@ -155,5 +155,7 @@ void            _conclave_hold_feed     (ConclaveHold *self, guint64 first, guin
 ConclaveFaults *_conclave_faults_new    (ConclaveCluster *cluster);
 void            _conclave_faults_forget (ConclaveFaults *self, const char *name);
 void            _conclave_faults_node_started (ConclaveFaults *self, const char *name);
+void            _conclave_faults_restore (ConclaveFaults *self, const char *name, double drop, guint delay_ms,
+                                          const char *isolated);
 
 G_END_DECLS

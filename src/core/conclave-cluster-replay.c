@@ -5,8 +5,9 @@
  * when the teacher scrubs back) go through the path a live line takes —
  * hello makes the process and its node, every event counts on the node
  * models, the matcher pairs sends and receives, "changed" once per turn —
- * and the controller's recorded events (spawn, exited, pause, output) set
- * the node models as the supervisor's signals did live. Fed up to a chosen
+ * and the controller's recorded events (spawn, exited, pause, output,
+ * fault) set the node models and fault settings as the supervisor's
+ * signals and the teacher's faults did live. Fed up to a chosen
  * event, the cluster is the recording's state at that moment. Never reads
  * a clock: a recorded loss expires the matcher at its own time.
  */
@@ -237,6 +238,10 @@ controller (ConclaveCluster *self, const ConclaveEvent *e)
     _conclave_cluster_remove_now (self, node);
   else if (e->type == CONCLAVE_EVENT_REMOVE)
     g_hash_table_add (self->removing, g_strdup (name));
+  else if (e->type == CONCLAVE_EVENT_FAULT)
+    _conclave_faults_restore (self->faults, name, conclave_event_fault_drop_permille (e) / 1000.0,
+                              (guint) MAX (conclave_event_fault_delay_ms (e), 0),
+                              conclave_event_store_str (self->store, conclave_event_fault_isolate (e)));
   else if (e->type == CONCLAVE_EVENT_OUTPUT)
     conclave_node_append_output (node,
                                  g_strcmp0 (conclave_event_store_str (self->store, e->s[1]), CONCLAVE_STREAM_STDERR) == 0

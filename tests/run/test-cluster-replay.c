@@ -8,6 +8,7 @@
  * indices part from the source's: every event is still found where it
  * went, and a verdict's cause points at the same event, also after the
  * store went through a trace file (saved or recorded, damaged or old).
+ * The faults the teacher set are the replay's at their moment.
  */
 #include "conclave-cluster.h"
 #include "conclave-trace-file.h"
@@ -419,6 +420,83 @@ test_cause_in_file (void)
   g_rmdir (dir);
 }
 
+/* s1 and s2 up; at 5 s s1 is cut off from s2, loses 30 % and waits 50 ms;
+ * at 8 s s1 restarts (its new process gets the settings again: live
+ * records that FAULT too); at 9 s healed. */
+static ConclaveEventStore *
+source_with_faults (void)
+{
+  ConclaveEventStore *store = conclave_event_store_new ();
+  ConclaveIntern *intern = conclave_event_store_get_intern (store);
+  guint32 s1 = conclave_intern_add (intern, "s1"), s2 = conclave_intern_add (intern, "s2");
+  guint32 role = conclave_intern_add (intern, "udp-server");
+  guint32 argv = conclave_intern_add (intern, "/usr/bin/conclave-node,udp-server");
+  guint32 p1 = conclave_event_store_add_process (store, 501)->index, p2 = conclave_event_store_add_process (store, 502)->index;
+  guint32 p3 = conclave_event_store_add_process (store, 503)->index;
+  ConclaveEvent events[] = {
+    { .type = CONCLAVE_EVENT_SPAWN, .time_ns = 1 * SEC, .s = { s1, 0, argv }, .len = 501 },
+    { .type = CONCLAVE_EVENT_HELLO, .time_ns = 1 * SEC + 1, .proc = p1, .s = { role, s1 }, .len = 501, .num = 1 },
+    { .type = CONCLAVE_EVENT_SPAWN, .time_ns = 2 * SEC, .s = { s2, 0, argv }, .len = 502 },
+    { .type = CONCLAVE_EVENT_HELLO, .time_ns = 2 * SEC + 1, .proc = p2, .s = { role, s2 }, .len = 502, .num = 1 },
+    { .type = CONCLAVE_EVENT_FAULT, .time_ns = 5 * SEC, .proc = p1, .s = { s1, s2 }, .num = 50, .lc = 300, .len = 501 },
+    { .type = CONCLAVE_EVENT_CRASH, .time_ns = 7 * SEC, .proc = p1, .s = { s1 }, .len = 501 },
+    { .type = CONCLAVE_EVENT_EXITED, .time_ns = 7 * SEC + 1, .proc = p1, .s = { s1 }, .num = -1, .lc = 9, .len = 501 },
+    { .type = CONCLAVE_EVENT_SPAWN, .time_ns = 8 * SEC, .s = { s1, 0, argv }, .len = 503 },
+    { .type = CONCLAVE_EVENT_HELLO, .time_ns = 8 * SEC + 1, .proc = p3, .s = { role, s1 }, .len = 503, .num = 1 },
+    { .type = CONCLAVE_EVENT_FAULT, .time_ns = 8 * SEC + 2, .proc = p3, .s = { s1, s2 }, .num = 50, .lc = 300, .len = 503 },
+    { .type = CONCLAVE_EVENT_FAULT, .time_ns = 9 * SEC, .proc = p3, .s = { s1 }, .num = 0, .lc = 0, .len = 503 },
+  };
+
+  conclave_event_store_append (store, events, G_N_ELEMENTS (events));
+  return store;
+}
+
+static guint
+count_type (ConclaveEventStore *store, ConclaveEventType type)
+{
+  guint n = 0;
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    n += conclave_event_store_get (store, i)->type == type;
+  return n;
+}
+
+/* The cluster view and inspector of a replay show the faults of the
+ * moment, as live did: cut off, loss and delay while they lasted, none
+ * before or after; nothing is recorded anew (the restart's own FAULT is
+ * the recording's). */
+static void
+test_faults_of_the_moment (void)
+{
+  g_autoptr(ConclaveEventStore) source = source_with_faults ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConclaveCluster) replay = conclave_cluster_new_replay (source, NULL, &error);
+  ConclaveFaults *faults;
+  const char * const *isolated;
+
+  g_assert_no_error (error);
+  faults = conclave_cluster_get_faults (replay);
+  conclave_cluster_replay_to (replay, 4);   /* before the fault */
+  g_assert_null (conclave_faults_get_isolated (faults, "s1"));
+  g_assert_false (conclave_faults_is_partitioned (faults));
+  conclave_cluster_replay_to (replay, 5);   /* the fault */
+  isolated = conclave_faults_get_isolated (faults, "s1");
+  g_assert_nonnull (isolated);
+  g_assert_cmpstr (isolated[0], ==, "s2");
+  g_assert_null (isolated[1]);
+  g_assert_true (conclave_faults_is_partitioned (faults));
+  g_assert_cmpfloat (conclave_faults_get_drop (faults, "s1"), ==, 0.3);
+  g_assert_cmpuint (conclave_faults_get_delay (faults, "s1"), ==, 50);
+  conclave_cluster_replay_to (replay, 10);  /* restarted: the same */
+  g_assert_cmpfloat (conclave_faults_get_drop (faults, "s1"), ==, 0.3);
+  g_assert_true (conclave_faults_is_partitioned (faults));
+  conclave_cluster_replay_to (replay, G_MAXUINT64);  /* healed */
+  g_assert_null (conclave_faults_get_isolated (faults, "s1"));
+  g_assert_cmpfloat (conclave_faults_get_drop (faults, "s1"), ==, 0);
+  g_assert_false (conclave_faults_is_partitioned (faults));
+  g_assert_cmpuint (count_type (conclave_cluster_get_store (replay), CONCLAVE_EVENT_FAULT), ==, 3);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -426,5 +504,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/cluster-replay/chapter-2", test_chapter_2);
   g_test_add_func ("/cluster-replay/indices-part", test_indices_part);
   g_test_add_func ("/cluster-replay/cause-in-file", test_cause_in_file);
+  g_test_add_func ("/cluster-replay/faults-of-the-moment", test_faults_of_the_moment);
   return g_test_run ();
 }

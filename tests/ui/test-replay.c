@@ -5,7 +5,7 @@
  * replay runs no process and offers nothing that would start one; a cut
  * file opens up to the cut and says which line; a missing file says so.
  * Scrubbing back in a live class shows the past while the class goes on,
- * and Live returns to it. Scrubbed, the timeline draws the moment shown
+ * and Live returns to it; the faults shown are the moment's. Scrubbed, the timeline draws the moment shown
  * where its axis says that time is, and the violation banner's Show the
  * Cause selects the verdict's cause kept in the file (the verdict itself
  * in a file without causes) in the event log of the moment shown.
@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "conclave-cluster-view.h"
 #include "conclave-inspector.h"
 #include "conclave-leaders.h"
 #include "conclave-matcher.h"
@@ -553,6 +554,63 @@ test_live_scrub (UiFixture *f, gconstpointer data)
   g_assert_cmpuint (n_events (cluster (f)), ==, 0);   /* (the old class had hundreds) */
 }
 
+/* When the first FAULT was recorded in c's store; 0: none. */
+static gint64
+fault_time (ConclaveCluster *c)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (c);
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    if (conclave_event_store_get (store, i)->type == CONCLAVE_EVENT_FAULT)
+      return conclave_event_store_get (store, i)->time_ns;
+  return 0;
+}
+
+static gboolean
+partitioned (ConclaveCluster *c)
+{
+  return conclave_faults_is_partitioned (conclave_cluster_get_faults (c));
+}
+
+/* Scrubbed back, the cluster view shows the partition of the moment: none
+ * before the teacher cut s1 off, s1 cut off after (the live class's
+ * faults are the present's); and the lines of who talked to whom. */
+static void
+test_faults_scrubbed (UiFixture *f, gconstpointer data)
+{
+  const char *minority[] = { "s1", NULL };
+  ConclaveClusterView *view = CONCLAVE_CLUSTER_VIEW (conclave_window_get_view_widget (f->window, "cluster"));
+  ConclaveCluster *live;
+  guint links;
+  gint64 cut;
+  Grows g;
+
+  ui_test_start_chapter (f->app, "chapter-1", 0.2);
+  g_assert_true (ui_test_wait (some_events, f, 30000));
+  live = cluster (f);
+  ui_test_activate (f->app, "partition", g_variant_new_strv (minority, -1));
+  g_assert_true (partitioned (live));
+  cut = fault_time (live);
+  g_assert_cmpint (cut, >, 0);
+  g = (Grows) { live, n_events (live) + 20 };
+  g_assert_true (ui_test_wait (grows, &g, 10000));
+
+  links = conclave_cluster_view_get_n_links (view);
+  g_assert_cmpuint (links, >=, 1);
+  drag_to (f, cut - 100 * G_TIME_SPAN_MILLISECOND * 1000);
+  g_assert_true (cluster (f) != live);
+  g_assert_false (partitioned (cluster (f)));
+  /* Who had talked to whom by then, as live drew it. */
+  ui_test_run_for (100);
+  g_assert_cmpuint (conclave_cluster_view_get_n_links (view), ==, links);
+  ui_test_look (f->window, "timeline", "replay-before-partition");
+  drag_to (f, cut + 100 * G_TIME_SPAN_MILLISECOND * 1000);
+  g_assert_true (partitioned (cluster (f)));
+  g_assert_cmpstr (conclave_faults_get_isolated (conclave_cluster_get_faults (cluster (f)), "s1")[0], ==, "c1");
+  ui_test_look (f->window, "timeline", "replay-partition-past");
+  g_assert_true (partitioned (live));
+}
+
 #define SEC (G_GINT64_CONSTANT (1000000000))
 
 /* Ten seconds of s1 and s2 talking, a verdict at 6 s whose cause is the
@@ -692,6 +750,7 @@ main (int   argc,
   ui_test_init (&argc, &argv);
   g_test_add ("/replay/round-trip", UiFixture, NULL, ui_fixture_set_up, test_round_trip, ui_fixture_tear_down);
   g_test_add ("/replay/live-scrub", UiFixture, NULL, ui_fixture_set_up, test_live_scrub, ui_fixture_tear_down);
+  g_test_add ("/replay/faults-scrubbed", UiFixture, NULL, ui_fixture_set_up, test_faults_scrubbed, ui_fixture_tear_down);
   g_test_add ("/replay/cursor-and-cause", UiFixture, NULL, ui_fixture_set_up, test_cursor_and_cause, ui_fixture_tear_down);
   return g_test_run ();
 }
