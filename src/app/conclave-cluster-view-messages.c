@@ -25,6 +25,7 @@
 #define SHOWN_DOTS       400     /* drawn; past that an even sample */
 #define MAX_PENDING      1024
 #define MAX_LINKS        150
+#define RECENT_LINK_MESSAGES 20000   /* a fresh picture learns its links from these */
 #define MAX_PREVIEW_CHARS 16     /* on a dot's label */
 #define MAX_LABELLED_DOTS 16     /* more and the labels are a blur (they never overlap) */
 
@@ -126,10 +127,16 @@ _conclave_cluster_view_forget_node (ConclaveClusterView *self,
 
   if (node == NULL)
     {
+      ConclaveMatcher *matcher = view_cluster (self) ? conclave_cluster_get_matcher (view_cluster (self)) : NULL;
+      guint64 end = matcher ? conclave_matcher_get_n_messages (matcher) : 0;
+      guint64 first = matcher ? conclave_matcher_get_first_message (matcher) : 0;
+
       g_hash_table_remove_all (self->links);
       g_array_set_size (self->pending_links, 0);
-      self->links_next_message = view_cluster (self)
-        ? conclave_matcher_get_n_messages (conclave_cluster_get_matcher (view_cluster (self))) : 0;
+      /* A moment scrubbed to comes with its past: the links live had drawn
+       * by then (those of its latest messages; a bound keeps a scrub back
+       * through a long class quick). */
+      self->links_next_message = end - MIN (end - first, RECENT_LINK_MESSAGES);
       return;
     }
   g_hash_table_iter_init (&iter, self->links);

@@ -249,6 +249,25 @@ conclave_cluster_view_snapshot (GtkWidget   *widget,
     _conclave_cluster_view_ensure_ticking (self);
 }
 
+guint
+conclave_cluster_view_get_n_links (ConclaveClusterView *self)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER_VIEW (self), 0);
+  return g_hash_table_size (self->links);
+}
+
+GskRenderNode *
+conclave_cluster_view_render_now (ConclaveClusterView *self)
+{
+  GtkSnapshot *snapshot;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER_VIEW (self), NULL);
+
+  snapshot = gtk_snapshot_new ();
+  conclave_cluster_view_snapshot (GTK_WIDGET (self), snapshot);
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
 static void
 conclave_cluster_view_size_allocate (GtkWidget *widget,
                                      int        width,

@@ -44,5 +44,10 @@ gboolean         conclave_cluster_view_get_message_point (ConclaveClusterView *s
 /* Where the LAN's switch was drawn in the last frame; FALSE on loopback. */
 gboolean         conclave_cluster_view_get_switch_area (ConclaveClusterView *self,
                                                         graphene_rect_t     *area);
+/* Pairs of nodes with a line between them (who talked to whom). */
+guint            conclave_cluster_view_get_n_links (ConclaveClusterView *self);
+/* What it shows at the session's moment, drawn now (not its last frame,
+ * which a moment just scrubbed to has not had yet): for Export Image. */
+GskRenderNode   *conclave_cluster_view_render_now (ConclaveClusterView *self);
 
 G_END_DECLS

@@ -82,6 +82,25 @@ give_hosts (ConclaveSession *self, ConclaveCluster *replay)
   conclave_cluster_set_recorded_hosts (replay, self->recording != NULL ? self->recording_hosts : live);
 }
 
+ConclaveCluster *
+conclave_session_dup_whole_cluster (ConclaveSession *self)
+{
+  ConclaveCluster *whole;
+
+  g_return_val_if_fail (CONCLAVE_IS_SESSION (self), NULL);
+
+  /* Live, or a recording shown to its end: the cluster there is. */
+  if (self->cluster == NULL || self->recording == NULL ||
+      conclave_cluster_get_replay_position (self->cluster) >= conclave_event_store_get_end (self->recording))
+    return self->cluster != NULL ? g_object_ref (self->cluster) : NULL;
+  if ((whole = conclave_cluster_new_replay (self->recording, NULL, NULL)) != NULL)
+    {
+      give_hosts (self, whole);
+      conclave_cluster_replay_to (whole, G_MAXUINT64);
+    }
+  return whole;
+}
+
 /* The events the moments come from: the recording, or the live store. */
 static ConclaveEventStore *
 source (ConclaveSession *self)

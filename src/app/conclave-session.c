@@ -158,6 +158,13 @@ _conclave_session_cluster_changed (ConclaveSession *self)
 }
 
 void
+conclave_session_catch_up (ConclaveSession *self)
+{
+  g_return_if_fail (CONCLAVE_IS_SESSION (self));
+  on_update (self->clock, self);
+}
+
+void
 conclave_session_set_frame_clock (ConclaveSession *self,
                                   GdkFrameClock   *clock)
 {

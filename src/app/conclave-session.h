@@ -93,6 +93,9 @@ void             conclave_session_dismiss_banner   (ConclaveSession *self);
  * window's); without one, as soon as the cluster changed. */
 void             conclave_session_set_frame_clock  (ConclaveSession *self,
                                                     GdkFrameClock   *clock);
+/* The views take what changed now, not at the next frame: before a
+ * picture of them is taken outside a frame (Export Image). */
+void             conclave_session_catch_up         (ConclaveSession *self);
 void             conclave_session_notice           (ConclaveSession *self,
                                                     const char      *text);
 
@@ -189,6 +192,10 @@ const char      *conclave_session_get_replay_problem (ConclaveSession *self);
 /* The class whose processes run, also while the past is shown; NULL
  * while a recording is. */
 ConclaveCluster *conclave_session_get_live_cluster (ConclaveSession *self);
+/* The whole class, for a picture of the whole run while a moment is
+ * shown: the live cluster, or the recording replayed to its end (a new
+ * reference; NULL without a class). */
+ConclaveCluster *conclave_session_dup_whole_cluster (ConclaveSession *self);
 /* Live and showing the present (not scrubbed back, not a recording). */
 gboolean         conclave_session_is_following     (ConclaveSession *self);
 /* The moment the views show as "now": the present (the monotonic clock)

@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "conclave-cluster-view.h"
 #include "conclave-export.h"
 #include "conclave-shiviz.h"
 #include "conclave-timeline.h"
@@ -37,18 +38,16 @@ notice (ConclaveWindow *self,
   conclave_session_notice (self->session, text);
 }
 
+/* The cluster view drawn afresh: a widget's paintable would give its
+ * last frame, which a moment scrubbed to a moment ago has not had. */
 static void
-draw_widget (cairo_t  *cr,
-             double    width,
-             double    height,
-             gpointer  user_data)
+draw_cluster_view (cairo_t  *cr,
+                   double    width,
+                   double    height,
+                   gpointer  user_data)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (user_data);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderNode) node = conclave_cluster_view_render_now (user_data);
 
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
   if (node != NULL)
     gsk_render_node_draw (node, cr);
 }
@@ -68,10 +67,12 @@ export_image (ConclaveWindow  *self,
 {
   g_autofree char *view = export_view (self);
 
+  /* The views draw the moment shown now, not at their next frame. */
+  conclave_session_catch_up (self->session);
   if (g_str_equal (view, "cluster"))
     return conclave_export_picture (path, MAX (gtk_widget_get_width (self->cluster_view), 200),
                                     MAX (gtk_widget_get_height (self->cluster_view), 200), 2,
-                                    draw_widget, self->cluster_view, error);
+                                    draw_cluster_view, self->cluster_view, error);
   return conclave_timeline_export (CONCLAVE_TIMELINE (self->timeline), path,
                                    g_str_equal (view, "timeline-run"), error);
 }

@@ -185,7 +185,9 @@ set_cluster (gpointer         view,
                                  G_CONNECT_SWAPPED);
     }
   conclave_inspector_set_faults (CONCLAVE_INSPECTOR (self->inspector), self->faults);
-  conclave_cluster_view_set_faults (CONCLAVE_CLUSTER_VIEW (self->cluster_view), self->faults);
+  /* Drawn as they were at the moment shown (a replay keeps them). */
+  conclave_cluster_view_set_faults (CONCLAVE_CLUSTER_VIEW (self->cluster_view),
+                                    cluster ? conclave_cluster_get_faults (cluster) : NULL);
   update_page (self);
   update_title (self);
   _conclave_window_update_election (self);

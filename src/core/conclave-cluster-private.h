@@ -40,6 +40,7 @@ struct _ConclaveCluster {
   GArray                *procs;       /* ProcEntry by proc index */
   GHashTable            *dirty;       /* ConclaveNode set, flushed per batch */
   GHashTable            *crashing;    /* names we killed on purpose */
+  GHashTable            *guessed;     /* children ended by a guess (gone, nothing said how) */
   GHashTable            *restarting;  /* names to start again once they exited */
   GHashTable            *removing;    /* names to forget once they exited */
   GPtrArray             *timers;      /* scenario start/fault sources */
@@ -145,6 +146,8 @@ void     _conclave_cluster_networked        (ConclaveCluster *self, guint32 proc
 void     _conclave_cluster_on_closed        (ConclaveControlServer *server, guint conn, ConclaveCluster *self);
 /* A child ended: kept visible a moment so the class sees it go. */
 void     _conclave_cluster_child_ended      (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum);
+void     _conclave_cluster_child_gone       (ConclaveCluster *self, ConclaveNode *child);
+void     _conclave_cluster_child_gone_as    (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum);
 void     _conclave_cluster_note_address     (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e);
 
 void     _conclave_cluster_node_added       (ConclaveCluster *self, ConclaveNode *node);
@@ -158,5 +161,7 @@ void            _conclave_hold_feed     (ConclaveHold *self, guint64 first, guin
 ConclaveFaults *_conclave_faults_new    (ConclaveCluster *cluster);
 void            _conclave_faults_forget (ConclaveFaults *self, const char *name);
 void            _conclave_faults_node_started (ConclaveFaults *self, const char *name);
+void            _conclave_faults_restore (ConclaveFaults *self, const char *name, double drop, guint delay_ms,
+                                          const char *isolated);
 
 G_END_DECLS

@@ -110,12 +110,15 @@ prune_ended_children (ConclaveNode *parent)
     }
 }
 
+/* How a child ended, once known: its exit, its parent's reap, its
+ * parent's end; it replaces a guess (child_gone). */
 void
 _conclave_cluster_child_ended (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum)
 {
   ConclaveNode *parent = conclave_node_get_parent (child);
 
-  if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED)
+  if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED &&
+      !g_hash_table_remove (self->guessed, conclave_node_get_name (child)))
     return;
   /* Crashed by the teacher (SIGKILL by its PID): its connection may end
    * before its parent's reap says how. */
@@ -126,6 +129,30 @@ _conclave_cluster_child_ended (ConclaveCluster *self, ConclaveNode *child, gint 
   _conclave_cluster_mark_dirty (self, parent);
   if (parent != NULL)
     prune_ended_children (parent);
+}
+
+/* A child gone without a word on how: ended as said, until its parent's
+ * reap or end says how (a replay: as the recording says it was). */
+void
+_conclave_cluster_child_gone_as (ConclaveCluster *self, ConclaveNode *child, gint code, gint signum)
+{
+  if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED)
+    return;
+  _conclave_cluster_child_ended (self, child, code, signum);
+  g_hash_table_add (self->guessed, g_strdup (conclave_node_get_name (child)));
+}
+
+/* Live: a child whose connection closed and whose process is gone, no
+ * "exit" having come (a traced program's child, a killed one). A
+ * recording has no connections: it gets an "exited" saying so. */
+void
+_conclave_cluster_child_gone (ConclaveCluster *self, ConclaveNode *child)
+{
+  if (conclave_node_get_state (child) >= CONCLAVE_NODE_EXITED)
+    return;
+  _conclave_cluster_child_gone_as (self, child, 0, 0);
+  _conclave_cluster_record (self, CONCLAVE_EVENT_EXITED, child, conclave_node_get_exit_code (child),
+                            (guint32) conclave_node_get_exit_signal (child), NULL);
 }
 
 static ConclaveNode *
@@ -433,6 +460,6 @@ _conclave_cluster_on_closed (ConclaveControlServer *server, guint conn, Conclave
   /* A child whose connection ends has ended (its parent's reap may say how). */
   if (entry->node && conclave_node_get_kind (entry->node) == CONCLAVE_NODE_KIND_CHILD &&
       kill (info->pid, 0) < 0 && errno == ESRCH)
-    _conclave_cluster_child_ended (self, entry->node, 0, 0);
+    _conclave_cluster_child_gone (self, entry->node);
   _conclave_cluster_queue_changed (self);
 }

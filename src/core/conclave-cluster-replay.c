@@ -5,8 +5,9 @@
  * when the teacher scrubs back) go through the path a live line takes —
  * hello makes the process and its node, every event counts on the node
  * models, the matcher pairs sends and receives, "changed" once per turn —
- * and the controller's recorded events (spawn, exited, pause, output) set
- * the node models as the supervisor's signals did live. Fed up to a chosen
+ * and the controller's recorded events (spawn, exited, pause, output,
+ * fault) set the node models and fault settings as the supervisor's
+ * signals and the teacher's faults did live. Fed up to a chosen
  * event, the cluster is the recording's state at that moment. Never reads
  * a clock: a recorded loss expires the matcher at its own time.
  */
@@ -195,13 +196,23 @@ disconnect (ConclaveCluster *self, ConclaveNode *node)
 static void
 exited (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
 {
-  /* An earlier process's end (the trace reader keeps no pid for it: 0). */
+  /* An earlier process's end (0: a file from before exited kept a pid). */
   if (e->len != 0 && conclave_node_get_pid (node) != (gint) e->len)
     return;
   _conclave_cluster_node_ended (self, node, e->num, (gint) e->lc);
   disconnect (self, node);
   if (g_hash_table_remove (self->removing, conclave_node_get_name (node)))
     _conclave_cluster_remove_now (self, node);
+}
+
+/* A child the live cluster saw go, without a word on how. */
+static void
+child_gone (ConclaveCluster *self, const ConclaveEvent *e)
+{
+  ConclaveNode *child = conclave_cluster_lookup_pid (self, conclave_event_exited_pid (e));
+
+  if (child != NULL && conclave_node_get_kind (child) == CONCLAVE_NODE_KIND_CHILD)
+    _conclave_cluster_child_gone_as (self, child, conclave_event_exited_code (e), (gint) conclave_event_exited_signal (e));
 }
 
 static void
@@ -213,6 +224,8 @@ controller (ConclaveCluster *self, const ConclaveEvent *e)
 
   if (e->type == CONCLAVE_EVENT_SPAWN)
     spawned (self, e);
+  else if (node == NULL && e->type == CONCLAVE_EVENT_EXITED)
+    child_gone (self, e);
   else if (node == NULL)
     return;
   else if (e->type == CONCLAVE_EVENT_EXITED)
@@ -225,6 +238,10 @@ controller (ConclaveCluster *self, const ConclaveEvent *e)
     _conclave_cluster_remove_now (self, node);
   else if (e->type == CONCLAVE_EVENT_REMOVE)
     g_hash_table_add (self->removing, g_strdup (name));
+  else if (e->type == CONCLAVE_EVENT_FAULT)
+    _conclave_faults_restore (self->faults, name, conclave_event_fault_drop_permille (e) / 1000.0,
+                              (guint) MAX (conclave_event_fault_delay_ms (e), 0),
+                              conclave_event_store_str (self->store, conclave_event_fault_isolate (e)));
   else if (e->type == CONCLAVE_EVENT_OUTPUT)
     conclave_node_append_output (node,
                                  g_strcmp0 (conclave_event_store_str (self->store, e->s[1]), CONCLAVE_STREAM_STDERR) == 0
@@ -282,10 +299,6 @@ process_event (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
     }
   e->proc = own_proc (self, conn);
   _conclave_cluster_take (self, e);
-  /* A child's own "exit" is the end a live connection's close tells. */
-  node = e->type == CONCLAVE_EVENT_EXIT ? conclave_cluster_node_for_proc (self, e->proc) : NULL;
-  if (node != NULL && conclave_node_get_kind (node) == CONCLAVE_NODE_KIND_CHILD)
-    _conclave_cluster_child_ended (self, node, e->num, 0);
   if (e->type == CONCLAVE_EVENT_EXIT && e->proc != 0)
     conclave_event_store_get_process (self->store, e->proc)->connected = FALSE;
   else if (e->type == CONCLAVE_EVENT_REAP && (node = conclave_cluster_lookup_pid (self, conclave_event_reap_child (e))) != NULL &&
@@ -335,8 +348,8 @@ conclave_cluster_replay_own_index (ConclaveCluster *self,
 }
 
 /* A verdict's cause (its key) is an index of the store it was made in:
- * ours is where that event went here. A trace file keeps no cause (0):
- * the verdict itself is what there is to show. */
+ * ours is where that event went here. Without one (0: a file written
+ * before causes were kept) the verdict itself is what there is to show. */
 static void
 own_cause (ConclaveCluster *self, ConclaveEvent *e, guint64 source_index)
 {

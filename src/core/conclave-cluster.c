@@ -265,6 +265,8 @@ count_event (ConclaveCluster *self, ConclaveNode *node, const ConclaveEvent *e)
 void
 _conclave_cluster_take (ConclaveCluster *self, const ConclaveEvent *e)
 {
+  ConclaveNode *node;
+
   if (e->proc != 0)
     {
       ConclaveProcessInfo *info = conclave_event_store_get_process (self->store, e->proc);
@@ -278,6 +280,11 @@ _conclave_cluster_take (ConclaveCluster *self, const ConclaveEvent *e)
   if (e->proc != 0 && (e->type == CONCLAVE_EVENT_SOCKET || CONCLAVE_EVENT_IS_MESSAGE (e->type)))
     _conclave_cluster_networked (self, e->proc);
   count_event (self, conclave_cluster_node_for_proc (self, e->proc), e);
+  /* A child's own "exit" says how it ended (before its connection closes;
+   * a recording has only this). */
+  if (e->type == CONCLAVE_EVENT_EXIT && (node = conclave_cluster_node_for_proc (self, e->proc)) != NULL &&
+      conclave_node_get_kind (node) == CONCLAVE_NODE_KIND_CHILD)
+    _conclave_cluster_child_ended (self, node, e->num, 0);
 }
 
 static void
@@ -336,7 +343,7 @@ expire_tick (gpointer data)
       ConclaveProcessInfo *info = conclave_event_store_get_process (self->store, i);
       if (entry->conn == 0 && entry->node && info && conclave_node_get_kind (entry->node) == CONCLAVE_NODE_KIND_CHILD &&
           conclave_node_get_state (entry->node) < CONCLAVE_NODE_EXITED && kill (info->pid, 0) < 0 && errno == ESRCH)
-        _conclave_cluster_child_ended (self, entry->node, 0, 0);
+        _conclave_cluster_child_gone (self, entry->node);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -679,6 +686,7 @@ conclave_cluster_finalize (GObject *object)
   g_hash_table_unref (self->folded);
   g_hash_table_unref (self->dirty);
   g_hash_table_unref (self->crashing);
+  g_hash_table_unref (self->guessed);
   g_hash_table_unref (self->restarting);
   g_hash_table_unref (self->removing);
   g_hash_table_unref (self->exec_cwd);
@@ -771,6 +779,7 @@ conclave_cluster_init (ConclaveCluster *self)
   self->folded = g_hash_table_new_full (NULL, NULL, NULL, _conclave_cluster_folded_free);
   self->dirty = g_hash_table_new (NULL, NULL);
   self->crashing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->guessed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->restarting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->removing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->exec_cwd = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

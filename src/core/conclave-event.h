@@ -186,6 +186,7 @@ CONCLAVE_EVENT_FIELD (guint32, spawn_argv,       e->s[2], e->type == CONCLAVE_EV
 CONCLAVE_EVENT_FIELD (gint,    spawn_pid,        e->len,  e->type == CONCLAVE_EVENT_SPAWN)
 CONCLAVE_EVENT_FIELD (gint32,  exited_code,      e->num,  e->type == CONCLAVE_EVENT_EXITED)
 CONCLAVE_EVENT_FIELD (guint32, exited_signal,    e->lc,   e->type == CONCLAVE_EVENT_EXITED)
+CONCLAVE_EVENT_FIELD (gint,    exited_pid,       e->len,  e->type == CONCLAVE_EVENT_EXITED)
 CONCLAVE_EVENT_FIELD (guint32, fault_isolate,    e->s[1], e->type == CONCLAVE_EVENT_FAULT)
 CONCLAVE_EVENT_FIELD (gint32,  fault_delay_ms,   e->num,  e->type == CONCLAVE_EVENT_FAULT)
 CONCLAVE_EVENT_FIELD (guint32, fault_drop_permille, e->lc, e->type == CONCLAVE_EVENT_FAULT)

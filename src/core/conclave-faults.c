@@ -127,9 +127,14 @@ send_settings (ConclaveFaults *self,
   g_assert (node != NULL);
   if (settings->isolate != NULL)
     isolated = g_strjoinv (",", settings->isolate);
-  _conclave_cluster_record (self->cluster, CONCLAVE_EVENT_FAULT, node, (gint32) settings->delay_ms,
-                            (guint32) (settings->drop * 1000.0 + 0.5), isolated);
-  conclave_cluster_send_command (self->cluster, name, line);
+  /* A replay's settings come from the recording's FAULTs: no process to
+   * tell, nothing new to record. */
+  if (!conclave_cluster_is_replay (self->cluster))
+    {
+      _conclave_cluster_record (self->cluster, CONCLAVE_EVENT_FAULT, node, (gint32) settings->delay_ms,
+                                (guint32) (settings->drop * 1000.0 + 0.5), isolated);
+      conclave_cluster_send_command (self->cluster, name, line);
+    }
   g_signal_emit (self, signals[CHANGED], 0, name);
   return TRUE;
 }
@@ -416,6 +421,25 @@ conclave_faults_rejoin (ConclaveFaults *self,
         send_settings (self, names->pdata[i]);
     }
   return TRUE;
+}
+
+/* A recorded FAULT (a replay): the node's settings as they were then. */
+void
+_conclave_faults_restore (ConclaveFaults *self,
+                          const char     *name,
+                          double          drop,
+                          guint           delay_ms,
+                          const char     *isolated)
+{
+  g_auto(GStrv) peers = isolated && *isolated ? g_strsplit (isolated, ",", -1) : NULL;
+  Settings *settings = edit (self, name);
+
+  if (settings == NULL)
+    return;
+  settings->drop = CLAMP (drop, 0.0, 1.0);
+  settings->delay_ms = delay_ms;
+  set_list (settings, (const char * const *) peers);
+  send_settings (self, name);
 }
 
 /* A node that is gone (or a new class) starts again without faults: its

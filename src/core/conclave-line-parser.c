@@ -69,7 +69,7 @@ static const ConclaveLineField spawn_fields[] = {
 static const ConclaveLineField node_fields[] = { { "node", SLOT_S0, K_STR, TRUE }, END };
 static const ConclaveLineField exited_fields[] = {
   { "node", SLOT_S0, K_STR, TRUE }, { "code", SLOT_NUM, K_INT, FALSE },
-  { "signal", SLOT_LC, K_UINT, FALSE }, END };
+  { "signal", SLOT_LC, K_UINT, FALSE }, { "pid", SLOT_LEN, K_UINT, FALSE }, END };
 static const ConclaveLineField fault_fields[] = {
   { "node", SLOT_S0, K_STR, TRUE }, { "isolate", SLOT_S1, K_STRV, FALSE },
   { "delay_ms", SLOT_NUM, K_INT, FALSE }, { "drop", SLOT_PERMILLE, K_NUMBER, FALSE }, END };
@@ -78,7 +78,8 @@ static const ConclaveLineField output_fields[] = {
   { "node", SLOT_S0, K_STR, TRUE }, { "stream", SLOT_S1, K_STR, TRUE },
   { "text", SLOT_S3, K_STR, TRUE }, { "pid", SLOT_LEN, K_UINT, FALSE }, END };
 static const ConclaveLineField violation_fields[] = {
-  { "what", SLOT_S0, K_STR, TRUE }, { "text", SLOT_S3, K_STR, FALSE }, END };
+  { "what", SLOT_S0, K_STR, TRUE }, { "text", SLOT_S3, K_STR, FALSE },
+  { "cause", SLOT_KEY_INT, K_UINT63, FALSE }, END };
 
 static const ConclaveLineField *
 fields_for (ConclaveEventType type)

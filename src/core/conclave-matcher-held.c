@@ -32,9 +32,8 @@ add (GHashTable *table, guint64 key, gint delta)
         g_hash_table_remove (table, &key);
       return;
     }
-  if (stored == NULL)
-    stored = g_memdup2 (&key, sizeof key);
-  g_hash_table_replace (table, stored, GINT_TO_POINTER (count));
+  /* A new key each time: replacing frees the one stored. */
+  g_hash_table_replace (table, g_memdup2 (&key, sizeof key), GINT_TO_POINTER (count));
 }
 
 void

@@ -4,7 +4,8 @@
  * same parser the control channel uses, so a trace says exactly what the
  * live channel said. Processes are rebuilt from each line's node and pid.
  * A saved trace begins with one header line (PROTOCOL.md, "Trace files");
- * a file may be gzip-compressed. Never writes to a store it reads into
+ * a file may be gzip-compressed. A verdict keeps its cause as a count of
+ * event lines back, read again into the store index of that event. Never writes to a store it reads into
  * anything but the events of the file.
  */
 #include "config.h"
@@ -18,6 +19,43 @@
 #include <gio/gio.h>
 #include <string.h>
 
+/* Event i of the store as one line (no newline) of a file whose first
+ * event is file_first. A verdict's cause (an index of the store) is
+ * written as how many events back it is, so it holds in any file that
+ * keeps both; a cause before the file's first event is not written. */
+static void
+append_event_line (GString *out, ConclaveEventStore *store, guint64 i, guint64 file_first)
+{
+  const ConclaveEvent *e = conclave_event_store_get (store, i);
+  ConclaveProcessInfo *info = e->proc ? conclave_event_store_get_process (store, e->proc) : NULL;
+  ConclaveEvent verdict;
+
+  if (e->type == CONCLAVE_EVENT_VIOLATION)
+    {
+      verdict = *e;
+      verdict.key = e->key >= file_first && e->key < i ? i - e->key : 0;
+      e = &verdict;
+    }
+  conclave_event_to_json_line (e, conclave_event_store_get_intern (store),
+                               info ? conclave_event_store_str (store, info->node) : NULL,
+                               info ? info->pid : 0, out);
+}
+
+static void
+write_range (FILE *out, ConclaveEventStore *store, guint64 first, guint64 end, guint64 file_first, GString *scratch)
+{
+  for (guint64 i = first; i < end; i++)
+    {
+      if (conclave_event_store_get (store, i) == NULL)
+        continue;
+      g_string_truncate (scratch, 0);
+      append_event_line (scratch, store, i, file_first);
+      g_string_append_c (scratch, '\n');
+      fwrite (scratch->str, 1, scratch->len, out);
+    }
+  fflush (out);
+}
+
 void
 conclave_trace_write (FILE               *out,
                       ConclaveEventStore *store,
@@ -25,28 +63,12 @@ conclave_trace_write (FILE               *out,
                       guint64             end,
                       GString            *scratch)
 {
-  ConclaveIntern *intern = conclave_event_store_get_intern (store);
-
-  for (guint64 i = first; i < end; i++)
-    {
-      const ConclaveEvent *e = conclave_event_store_get (store, i);
-      ConclaveProcessInfo *info;
-
-      if (e == NULL)
-        continue;
-      info = e->proc ? conclave_event_store_get_process (store, e->proc) : NULL;
-      g_string_truncate (scratch, 0);
-      conclave_event_to_json_line (e, intern,
-                                   info ? conclave_event_store_str (store, info->node) : NULL,
-                                   info ? info->pid : 0, scratch);
-      g_string_append_c (scratch, '\n');
-      fwrite (scratch->str, 1, scratch->len, out);
-    }
-  fflush (out);
+  write_range (out, store, first, end, first, scratch);
 }
 
 struct _ConclaveTraceRecorder {
   ConclaveEventStore *store;
+  guint64             file_first;   /* the store's index of the file's first event */
   gulong              appended_id;
   FILE               *out;
   GString            *line;
@@ -58,7 +80,7 @@ on_appended (ConclaveEventStore    *store,
              guint                  n,
              ConclaveTraceRecorder *self)
 {
-  conclave_trace_write (self->out, store, first, first + n, self->line);
+  write_range (self->out, store, first, first + n, self->file_first, self->line);
 }
 
 ConclaveTraceRecorder *
@@ -81,6 +103,7 @@ conclave_trace_recorder_new (ConclaveEventStore *store,
     }
   self = g_new0 (ConclaveTraceRecorder, 1);
   self->store = g_object_ref (store);
+  self->file_first = conclave_event_store_get_end (store);
   self->out = out;
   self->line = g_string_sized_new (512);
   self->appended_id = g_signal_connect (store, "appended", G_CALLBACK (on_appended), self);
@@ -99,7 +122,10 @@ conclave_trace_recorder_free (ConclaveTraceRecorder *self)
   g_free (self);
 }
 
-/* The process a loaded line belongs to: by pid, created on first sight. */
+/* The process a loaded line belongs to: by pid, created on first sight.
+ * The controller's own events are about the node's process of the time,
+ * as the live cluster recorded them, once it said hello (a spawn's is
+ * not known yet); they are not its lines. */
 static guint32
 process_for_line (ConclaveEventStore *store, ConclaveLineParser *parser, ConclaveEvent *e)
 {
@@ -109,11 +135,11 @@ process_for_line (ConclaveEventStore *store, ConclaveLineParser *parser, Conclav
 
   if (e->type == CONCLAVE_EVENT_HELLO)
     pid = (gint) e->len;
-  else if (e->type >= CONCLAVE_EVENT_SPAWN && e->type <= CONCLAVE_EVENT_OUTPUT)
-    return 0;  /* the controller's own events */
   if (pid <= 0)
     return 0;
   info = conclave_event_store_find_process (store, pid);
+  if (e->type >= CONCLAVE_EVENT_SPAWN && e->type <= CONCLAVE_EVENT_OUTPUT)
+    return info != NULL ? info->index : 0;
   /* A second hello from the same pid and parent is an exec: the same
    * process, the same row (as the live cluster has it). */
   if (info == NULL || (e->type == CONCLAVE_EVENT_HELLO && info->first_ns != 0 && info->ppid != e->num))
@@ -349,19 +375,15 @@ flush_text (GOutputStream *out, GString *text, GError **error)
 static gboolean
 write_events (GOutputStream *out, ConclaveEventStore *store, const ConclaveTraceHeader *header, GError **error)
 {
-  ConclaveIntern *intern = conclave_event_store_get_intern (store);
   g_autoptr(GString) text = g_string_sized_new (1 << 17);
-  g_autofree char *first = conclave_trace_header_to_line (header);
+  g_autofree char *head = conclave_trace_header_to_line (header);
+  guint64 first = conclave_event_store_get_first (store);
 
-  g_string_append (text, first);
+  g_string_append (text, head);
   g_string_append_c (text, '\n');
-  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+  for (guint64 i = first; i < conclave_event_store_get_end (store); i++)
     {
-      const ConclaveEvent *e = conclave_event_store_get (store, i);
-      ConclaveProcessInfo *info = e->proc ? conclave_event_store_get_process (store, e->proc) : NULL;
-
-      conclave_event_to_json_line (e, intern, info ? conclave_event_store_str (store, info->node) : NULL,
-                                   info ? info->pid : 0, text);
+      append_event_line (text, store, i, first);
       g_string_append_c (text, '\n');
       if (text->len >= (1 << 16) && !flush_text (out, text, error))
         return FALSE;
@@ -419,6 +441,9 @@ struct _ConclaveTraceReader {
   char                *first_problem;
   guint                first_proc;
   ConclaveTraceHeader  header;
+  guint64              base;      /* the store's index of the first event read */
+  guint64              n_lines;   /* event lines so far, damaged ones too */
+  GArray              *damaged;   /* guint64: which event lines were damaged */
 };
 
 /* The file, decompressed when it starts with gzip's magic bytes. */
@@ -469,6 +494,8 @@ conclave_trace_reader_new (ConclaveEventStore *store,
   self->path = g_strdup (path);
   self->buffer = g_byte_array_sized_new (1 << 17);
   self->first_proc = conclave_event_store_get_n_processes (store);
+  self->base = conclave_event_store_get_end (store);
+  self->damaged = g_array_new (FALSE, FALSE, sizeof (guint64));
   return self;
 }
 
@@ -525,6 +552,28 @@ next_line (ConclaveTraceReader *self, gsize *len)
     }
 }
 
+/* A verdict's cause, written as how many event lines back it is, to the
+ * store index that line's event goes to; 0 (no cause) when it is not in
+ * the file or its line was damaged. */
+static guint64
+cause_index (ConclaveTraceReader *self, guint64 line, guint64 back)
+{
+  guint64 cause, skipped = 0;
+
+  if (back == 0 || back > line)
+    return 0;
+  cause = line - back;
+  for (guint i = 0; i < self->damaged->len; i++)
+    {
+      guint64 bad = g_array_index (self->damaged, guint64, i);
+
+      if (bad == cause)
+        return 0;
+      skipped += bad < cause;
+    }
+  return self->base + cause - skipped;
+}
+
 gboolean
 conclave_trace_reader_next (ConclaveTraceReader *self,
                             ConclaveEvent       *e)
@@ -544,9 +593,14 @@ conclave_trace_reader_next (ConclaveTraceReader *self,
         {
           if (self->n_bad++ == 0)
             self->first_problem = g_strdup_printf ("%s:%u: %s", self->path, self->number, reason);
+          g_array_append_val (self->damaged, self->n_lines);
+          self->n_lines++;
           continue;
         }
+      if (e->type == CONCLAVE_EVENT_VIOLATION)
+        e->key = cause_index (self, self->n_lines, e->key);
       e->proc = process_for_line (self->store, self->parser, e);
+      self->n_lines++;
       return TRUE;
     }
   return FALSE;
@@ -585,6 +639,7 @@ conclave_trace_reader_free (ConclaveTraceReader *self)
   g_byte_array_unref (self->buffer);
   g_free (self->first_problem);
   conclave_trace_header_clear (&self->header);
+  g_array_unref (self->damaged);
   g_free (self);
 }
 

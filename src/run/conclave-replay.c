@@ -2,8 +2,8 @@
  *
  * The trace is read into a store (the recording), then replayed by the
  * core's replay cluster (conclave_cluster_new_replay), the one replay the
- * window scrubs too: its store, matcher and leader intervals are what the
- * summary reads. A recorded `lost` marks a moment the live matcher
+ * window scrubs too: its nodes, store, matcher and leader intervals are
+ * what the summary reads, as the live summary read the live cluster's. A recorded `lost` marks a moment the live matcher
  * expired messages; the replay's matcher expires then and writes its own.
  * Never starts a process, never writes the file.
  */
@@ -12,6 +12,7 @@
 #include "conclave-cluster-models.h"
 #include "conclave-replay.h"
 
+#include <signal.h>
 #include <string.h>
 
 #define BATCH 4096
@@ -55,6 +56,47 @@ count_losses (ConclaveEventStore *store)
   return n;
 }
 
+/* An end no one asked for: no crash, stop, restart or removal of the
+ * node since it was spawned. */
+static gboolean
+unasked_end (ConclaveEventStore *store, guint64 exited)
+{
+  guint32 node = conclave_event_node (conclave_event_store_get (store, exited));
+
+  for (guint64 i = exited; i-- > conclave_event_store_get_first (store);)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+
+      if (!CONCLAVE_EVENT_IS_CONTROLLER (e->type) || conclave_event_node (e) != node)
+        continue;
+      if (e->type == CONCLAVE_EVENT_SPAWN)
+        return TRUE;
+      if (e->type == CONCLAVE_EVENT_CRASH || e->type == CONCLAVE_EVENT_STOP ||
+          e->type == CONCLAVE_EVENT_RESTART || e->type == CONCLAVE_EVENT_REMOVE)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Where the class ended: a trace conclave-run wrote before it stopped the
+ * recording at its summary ends with the kills of its shutdown (SIGKILL,
+ * unasked, after the summary), which the live summary never saw. */
+static guint64
+end_of_class (ConclaveEventStore *store)
+{
+  guint64 end = conclave_event_store_get_end (store);
+
+  while (end > conclave_event_store_get_first (store))
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, end - 1);
+
+      if (e->type != CONCLAVE_EVENT_EXITED || conclave_event_exited_signal (e) != SIGKILL || !unasked_end (store, end - 1))
+        break;
+      end--;
+    }
+  return end;
+}
+
 ConclaveReplay *
 conclave_replay_new (const char *path, GError **error)
 {
@@ -75,13 +117,11 @@ conclave_replay_new (const char *path, GError **error)
   conclave_trace_reader_finish (reader, &self->n_bad, &self->first_problem);
   conclave_trace_header_copy (&self->header, conclave_trace_reader_get_header (reader));
   conclave_cluster_set_recorded_hosts (cluster, self->header.hosts);
-  conclave_cluster_replay_to (cluster, G_MAXUINT64);
+  conclave_cluster_replay_to (cluster, end_of_class (self->recording));
   self->recorded_losses = count_losses (self->recording);
   self->losses = count_losses (conclave_cluster_get_store (cluster));
-  /* How each process ended is read from the events (cluster NULL): the
-   * runner's kills at its shutdown came after the live summary. */
-  self->view = (ConclaveRunView) { conclave_cluster_get_store (cluster), conclave_cluster_get_matcher (cluster),
-                                   conclave_cluster_get_leaders (cluster), NULL };
+  /* The replay cluster's nodes, as the live summary read the live one's. */
+  self->view = conclave_run_view_of_cluster (cluster);
   return self;
 }
 
@@ -127,88 +167,4 @@ guint
 conclave_replay_get_losses (ConclaveReplay *self)
 {
   return self->losses;
-}
-
-/* ---- how the live cluster named and judged processes ---------------------- */
-
-/* A child: forked by a process of the same node that the store knows. */
-static ConclaveProcessInfo *
-parent_of (ConclaveEventStore *store, ConclaveProcessInfo *info)
-{
-  ConclaveProcessInfo *parent = info->ppid > 0 ? conclave_event_store_find_process (store, info->ppid) : NULL;
-
-  return parent != NULL && parent != info ? parent : NULL;
-}
-
-char *
-conclave_replay_process_name (ConclaveEventStore *store, ConclaveProcessInfo *info)
-{
-  ConclaveProcessInfo *parent = parent_of (store, info);
-  const char *node = conclave_event_store_str (store, info->node) ?: "";
-
-  if (parent != NULL)
-    {
-      g_autofree char *above = conclave_replay_process_name (store, parent);
-      return g_strdup_printf ("%s/%d", above, info->pid);
-    }
-  return g_strdup (node);
-}
-
-/* The controller's `exited` for a top-level process, as the live summary
- * saw it: one the teacher asked for (crash, stop, remove, restart) or one
- * it did on its own (no signal). The runner's kills at shutdown (SIGKILL,
- * unasked, after its summary) are not. */
-static char *
-recorded_end (ConclaveEventStore *store, ConclaveProcessInfo *info, gint64 until_ns)
-{
-  gboolean asked = FALSE;
-
-  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
-    {
-      const ConclaveEvent *e = conclave_event_store_get (store, i);
-
-      if (!CONCLAVE_EVENT_IS_CONTROLLER (e->type) || conclave_event_node (e) != info->node ||
-          e->time_ns < info->first_ns || e->time_ns >= until_ns)
-        continue;
-      if (e->type == CONCLAVE_EVENT_CRASH || e->type == CONCLAVE_EVENT_STOP ||
-          e->type == CONCLAVE_EVENT_REMOVE || e->type == CONCLAVE_EVENT_RESTART)
-        asked = TRUE;
-      else if (e->type == CONCLAVE_EVENT_EXITED && conclave_event_exited_signal (e) > 0 && asked)
-        return g_strdup_printf ("crashed (signal %u)", conclave_event_exited_signal (e));
-      else if (e->type == CONCLAVE_EVENT_EXITED && conclave_event_exited_signal (e) == 0)
-        return g_strdup_printf ("exited (%d)", conclave_event_exited_code (e));
-    }
-  return NULL;
-}
-
-char *
-conclave_replay_process_end (ConclaveEventStore *store, ConclaveProcessInfo *info)
-{
-  const char *state = "running";
-  ConclaveProcessInfo *next = NULL;
-  char *end;
-
-  if (parent_of (store, info) != NULL)
-    return g_strdup (state);
-  /* A later process of the same node is its restart. */
-  for (guint i = info->index + 1; next == NULL && i < conclave_event_store_get_n_processes (store); i++)
-    {
-      ConclaveProcessInfo *other = conclave_event_store_get_process (store, i);
-      if (other->node == info->node && parent_of (store, other) == NULL)
-        next = other;
-    }
-  if ((end = recorded_end (store, info, next ? next->first_ns : G_MAXINT64)) != NULL)
-    return end;
-  if (next != NULL)
-    return g_strdup ("replaced");
-  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
-    {
-      const ConclaveEvent *e = conclave_event_store_get (store, i);
-
-      if (e->type == CONCLAVE_EVENT_PAUSE && conclave_event_node (e) == info->node)
-        state = "paused";
-      else if (e->type == CONCLAVE_EVENT_RESUME && conclave_event_node (e) == info->node)
-        state = "running";
-    }
-  return g_strdup (state);
 }

@@ -32,16 +32,6 @@ guint                  conclave_replay_get_problems (ConclaveReplay *self,
 guint                  conclave_replay_get_recorded_losses (ConclaveReplay *self);
 guint                  conclave_replay_get_losses   (ConclaveReplay *self);
 
-/* A process's row name as the live cluster named it: its node, or
- * "node/pid" for a child forked by a process of the same node. */
-char                  *conclave_replay_process_name (ConclaveEventStore  *store,
-                                                     ConclaveProcessInfo *info);
-/* How a process ended that no exit or reap event tells of: "replaced"
- * when its node was started again, else its node's last state as the
- * controller recorded it ("paused", "running"). */
-char                  *conclave_replay_process_end  (ConclaveEventStore  *store,
-                                                     ConclaveProcessInfo *info);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConclaveReplay, conclave_replay_free)
 
 G_END_DECLS

@@ -10,7 +10,6 @@
 
 #include "conclave-run-summary.h"
 #include "conclave-cluster-models.h"
-#include "conclave-replay.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -96,8 +95,6 @@ conclave_run_process_end (const ConclaveRunView *view, ConclaveProcessInfo *info
     return g_strdup_printf ("crashed (signal %d)", sum->signum);
   if (sum->ended)
     return g_strdup_printf ("exited (%d)", sum->code);
-  if (view->cluster == NULL)
-    return conclave_replay_process_end (view->store, info);
   if (!current && node && conclave_node_get_kind (node) != CONCLAVE_NODE_KIND_CHILD)
     return g_strdup ("replaced");
   return g_strdup (node ? conclave_node_state_to_string (conclave_node_get_state (node)) : "-");
@@ -121,8 +118,6 @@ conclave_run_foreach_process (const ConclaveRunView *view, ConclaveRunProcessFun
       end = conclave_run_process_end (view, info, &sum[i]);
       if (node != NULL)
         name = g_strdup (conclave_node_get_name (node));
-      else if (view->cluster == NULL)
-        name = conclave_replay_process_name (store, info);
       else
         name = g_strdup (conclave_event_store_str (store, info->node) ?: "");
       func (info, name, end, &sum[i], data);
@@ -160,6 +155,22 @@ conclave_run_count_kinds (const ConclaveRunView *view, ConclaveKindCounts *total
   return kinds;
 }
 
+static gint
+compare_names (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+const char **
+conclave_run_sorted_kinds (GHashTable *kinds)
+{
+  guint n = 0;
+  const char **names = (const char **) g_hash_table_get_keys_as_array (kinds, &n);
+
+  g_qsort_with_data (names, (gint) n, sizeof (char *), compare_names, NULL);
+  return names;
+}
+
 /* ---- JSON ------------------------------------------------------------------ */
 
 static void
@@ -187,16 +198,13 @@ add_messages (JsonBuilder *b, const ConclaveRunView *view)
 {
   ConclaveKindCounts total;
   g_autoptr(GHashTable) kinds = conclave_run_count_kinds (view, &total);
-  g_autofree gpointer *names = NULL;
-  guint n = 0;
+  g_autofree const char **names = conclave_run_sorted_kinds (kinds);
 
   json_builder_set_member_name (b, "totals");
   add_counts (b, &total);
   json_builder_set_member_name (b, "by_kind");
   json_builder_begin_object (b);
-  names = g_hash_table_get_keys_as_array (kinds, &n);
-  g_qsort_with_data (names, (gint) n, sizeof (gpointer), (GCompareDataFunc) g_strcmp0, NULL);
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; names[i] != NULL; i++)
     {
       json_builder_set_member_name (b, names[i]);
       add_counts (b, g_hash_table_lookup (kinds, names[i]));

@@ -13,9 +13,9 @@
 
 G_BEGIN_DECLS
 
-/* What a summary is read from: a live cluster's store and models, or a
- * replay's (cluster NULL: how each process ended is read from the events
- * alone, see conclave-replay.h). */
+/* What a summary is read from: a cluster's store and models, the live
+ * one's or a replay's (see conclave-replay.h), which has its node models
+ * too: both summaries are read alike. */
 typedef struct {
   ConclaveEventStore *store;
   ConclaveMatcher    *matcher;
@@ -23,7 +23,7 @@ typedef struct {
   ConclaveCluster    *cluster;
 } ConclaveRunView;
 
-/* The view of a live cluster. */
+/* The view of a cluster, live or replay. */
 ConclaveRunView      conclave_run_view_of_cluster    (ConclaveCluster *cluster);
 
 typedef struct {
@@ -65,6 +65,9 @@ void                 conclave_run_foreach_process    (const ConclaveRunView *vie
 GHashTable          *conclave_run_count_kinds        (const ConclaveRunView *view,
                                                       ConclaveKindCounts    *total);
 guint64              conclave_kind_counts_sent       (const ConclaveKindCounts *k);
+/* The kinds of conclave_run_count_kinds in alphabetical order (a live
+ * run and its replay list them alike), NULL-terminated; g_free it. */
+const char         **conclave_run_sorted_kinds       (GHashTable            *kinds);
 /* Writes the JSON summary; FALSE with error if the file cannot be written. */
 gboolean             conclave_run_write_summary_json (const ConclaveRunView *view,
                                                       const char      *path,

@@ -208,15 +208,13 @@ print_messages (const ConclaveRunView *view)
 {
   ConclaveKindCounts total;
   g_autoptr(GHashTable) kinds = conclave_run_count_kinds (view, &total);
-  GHashTableIter iter;
-  gpointer key, value;
+  g_autofree const char **names = conclave_run_sorted_kinds (kinds);
 
   /* unheard: nobody was bound at the destination; not read: bound, never read. */
   g_print ("\nMessages\n  %-12s %9s %9s %9s %9s %9s %9s %9s\n", "kind", "sent", "delivered", "dropped", "lost",
            "unheard", "not read", "in flight");
-  g_hash_table_iter_init (&iter, kinds);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    print_kind_counts (key, value);
+  for (guint i = 0; names[i] != NULL; i++)
+    print_kind_counts (names[i], g_hash_table_lookup (kinds, names[i]));
   print_kind_counts ("all", &total);
 }
 
@@ -683,6 +681,9 @@ report (Run *run, Options *o)
   g_autoptr(GError) error = NULL;
   guint violations;
 
+  /* The trace ends where the summary looks: the kills at shutdown are
+   * not the class's, and a replay of the trace prints this summary. */
+  conclave_cluster_stop_trace (run->cluster);
   if (run->chaos)
     g_print ("Chaos (seed %" G_GUINT64_FORMAT "): %u disruptions\n", o->seed, conclave_chaos_get_n_steps (run->chaos));
   g_clear_pointer (&run->chaos, conclave_chaos_free);

@@ -1,5 +1,5 @@
 /* test-matcher.c — sends and receives into messages: order, duplicates,
- * broadcast, drops, loss and late arrival, payload hashes. */
+ * broadcast, drops, loss and late arrival, payload hashes, held copies. */
 #include "matcher-fixture.h"
 
 static void
@@ -230,6 +230,32 @@ test_obeys_retention (Fixture *f, gconstpointer data)
   g_assert_cmpuint (counts[CONCLAVE_MESSAGE_DELIVERED], ==, n_pairs - n_pairs / 10);
 }
 
+/* Messages the matcher gave up on: lost, unheard or not read. */
+static guint64
+n_given_up (Fixture *f)
+{
+  return conclave_matcher_count_state (f->matcher, CONCLAVE_MESSAGE_LOST)
+         + conclave_matcher_count_state (f->matcher, CONCLAVE_MESSAGE_UNHEARD)
+         + conclave_matcher_count_state (f->matcher, CONCLAVE_MESSAGE_NOT_READ);
+}
+
+/* Step mode: a broadcast held by two receivers is in flight, never lost,
+ * until each releases it; then both copies are delivered. */
+static void
+test_held_twice (Fixture *f, gconstpointer data)
+{
+  feed (f, CONCLAVE_EVENT_SEND, 1, 10 * MS, 0x100000009, 0);
+  feed (f, CONCLAVE_EVENT_HELD, 2, 11 * MS, 0x100000009, 0);
+  feed (f, CONCLAVE_EVENT_HELD, 3, 11 * MS, 0x100000009, 0);
+  conclave_matcher_expire (f->matcher, 100000 * MS);
+  g_assert_cmpuint (n_given_up (f), ==, 0);
+  feed (f, CONCLAVE_EVENT_RECV, 2, 100001 * MS, 0x100000009, 0);
+  conclave_matcher_expire (f->matcher, 200000 * MS);   /* one is still held at 3 */
+  g_assert_cmpuint (n_given_up (f), ==, 0);
+  feed (f, CONCLAVE_EVENT_RECV, 3, 200001 * MS, 0x100000009, 0);
+  g_assert_cmpuint (conclave_matcher_count_state (f->matcher, CONCLAVE_MESSAGE_DELIVERED), ==, 2);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -244,5 +270,6 @@ main (int argc, char *argv[])
   ADD ("/matcher/hash-fifo", test_hash_fifo);
   ADD ("/matcher/range", test_range_and_memory);
   ADD ("/matcher/obeys-retention", test_obeys_retention);
+  ADD ("/matcher/held-twice", test_held_twice);
   return g_test_run ();
 }

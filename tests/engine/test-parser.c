@@ -210,6 +210,9 @@ check_group_accessors (Fixture *f, guint64 *seen)
   e = parsed (f, "{\"ev\":\"violation\",\"t\":1,\"what\":\"split-brain\",\"text\":\"two\"}", &b, seen);
   g_assert_cmpstr (str (f, conclave_event_violation_what (e)), ==, "split-brain");
   g_assert_cmpstr (str (f, conclave_event_violation_text (e)), ==, "two");
+  g_assert_cmpuint (e->key, ==, 0);   /* no cause */
+  e = parsed (f, "{\"ev\":\"violation\",\"t\":1,\"what\":\"stalled\",\"cause\":7}", &b, seen);
+  g_assert_cmpuint (e->key, ==, 7);   /* seven event lines back (the trace reader makes it an index) */
   e = parsed (f, "{\"ev\":\"output\",\"t\":1,\"node\":\"c1\",\"stream\":\"stderr\",\"text\":\"hi there\",\"pid\":42}", &b, seen);
   g_assert_cmpstr (str (f, conclave_event_node (e)), ==, "c1");
   g_assert_cmpstr (str (f, conclave_event_output_stream (e)), ==, "stderr");
@@ -236,10 +239,11 @@ check_controller_accessors (Fixture *f, guint64 *seen)
   g_assert_cmpstr (str (f, conclave_event_node (e)), ==, "s4");
   g_assert_cmpstr (str (f, conclave_event_spawn_argv (e)), ==, "a,b");
   g_assert_cmpint (conclave_event_spawn_pid (e), ==, 321);
-  e = parsed (f, "{\"ev\":\"exited\",\"t\":1,\"node\":\"s5\",\"code\":2,\"signal\":15}", &b, seen);
+  e = parsed (f, "{\"ev\":\"exited\",\"t\":1,\"node\":\"s5\",\"code\":2,\"signal\":15,\"pid\":432}", &b, seen);
   g_assert_cmpstr (str (f, conclave_event_node (e)), ==, "s5");
   g_assert_cmpint (conclave_event_exited_code (e), ==, 2);
   g_assert_cmpuint (conclave_event_exited_signal (e), ==, 15);
+  g_assert_cmpint (conclave_event_exited_pid (e), ==, 432);
   e = parsed (f, "{\"ev\":\"fault\",\"t\":1,\"node\":\"s6\",\"isolate\":[\"s1\",\"s2\"],\"delay_ms\":70,"
                  "\"drop\":0.5}", &b, seen);
   g_assert_cmpstr (str (f, conclave_event_node (e)), ==, "s6");

@@ -6,10 +6,14 @@
  * running before its crash). Real conclave-node processes, chapter 2.
  * Where the replay's matcher declares more losses than were recorded, its
  * indices part from the source's: every event is still found where it
- * went, and a verdict's cause points at the same event.
+ * went, and a verdict's cause points at the same event, also after the
+ * store went through a trace file (saved or recorded, damaged or old).
+ * The faults the teacher set are the replay's at their moment.
  */
 #include "conclave-cluster.h"
+#include "conclave-trace-file.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 typedef gboolean (*Condition) (ConclaveCluster *cluster);
@@ -259,11 +263,247 @@ test_indices_part (void)
   g_assert_cmpuint (late_verdict->key, ==, late_at);
 }
 
+/* The file's lines: the header (if any), then one per event. */
+static GPtrArray *
+file_lines (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *kept = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      g_ptr_array_add (kept, g_strdup (lines[i]));
+  return kept;
+}
+
+static void
+write_lines (const char *path, GPtrArray *lines)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (text, "%s\n", (char *) lines->pdata[i]);
+  g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
+}
+
+/* The first verdict of a loaded file and the event its key names (NULL:
+ * it names none but itself). */
+static const ConclaveEvent *
+loaded_cause (const char *path, ConclaveEventStore **out)
+{
+  ConclaveEventStore *store = conclave_event_store_new ();
+  g_autoptr(GError) error = NULL;
+
+  *out = store;
+  g_assert_true (conclave_trace_load (store, path, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (guint64 i = 0; i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+
+      if (e->type == CONCLAVE_EVENT_VIOLATION)
+        return e->key != 0 && e->key < i ? conclave_event_store_get (store, e->key) : NULL;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+assert_cause_is_state (const ConclaveEvent *cause)
+{
+  g_assert_nonnull (cause);
+  g_assert_cmpint (cause->type, ==, CONCLAVE_EVENT_STATE);
+  g_assert_cmpint (cause->time_ns, ==, 11 * SEC);
+}
+
+static guint32
+copy_string (ConclaveEventStore *to, ConclaveEventStore *from, guint32 id)
+{
+  return id ? conclave_intern_add (conclave_event_store_get_intern (to), conclave_event_store_str (from, id)) : 0;
+}
+
+/* Event i of `from` appended to `to`, with its strings and process. */
+static void
+copy_event (ConclaveEventStore *to, ConclaveEventStore *from, guint64 i)
+{
+  ConclaveEvent e = *conclave_event_store_get (from, i);
+
+  for (guint s = 0; s < G_N_ELEMENTS (e.s); s++)
+    e.s[s] = copy_string (to, from, e.s[s]);
+  if (e.proc != 0)
+    {
+      ConclaveProcessInfo *p = conclave_event_store_get_process (from, e.proc);
+      ConclaveProcessInfo *q = conclave_event_store_find_process (to, p->pid);
+
+      if (q == NULL)
+        {
+          q = conclave_event_store_add_process (to, p->pid);
+          q->node = copy_string (to, from, p->node);
+          q->role = copy_string (to, from, p->role);
+        }
+      e.proc = q->index;
+    }
+  conclave_event_store_append (to, &e, 1);
+}
+
+/* A verdict's cause survives the file: saved, recorded, with a damaged
+ * line before it; a file without causes (or whose cause line broke)
+ * names none, and the replay shows the verdict itself. */
+static void
+test_cause_in_file (void)
+{
+  guint64 cause;
+  g_autoptr(ConclaveEventStore) source = source_with_losses (&cause);
+  g_autofree char *dir = g_dir_make_tmp ("conclave-cause-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "class.jsonl", NULL);
+  g_autofree char *recorded = g_build_filename (dir, "recorded.jsonl", NULL);
+  ConclaveTraceHeader header = { .format = 1, .tempo = 1 };
+  g_autoptr(ConclaveEventStore) loaded = NULL, again = NULL, old = NULL, broken = NULL, live = NULL;
+  g_autoptr(ConclaveCluster) replay = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  ConclaveTraceRecorder *recorder;
+  const ConclaveEvent *verdict = NULL;
+
+  g_assert_true (conclave_trace_save (source, path, &header, &error));
+  g_assert_no_error (error);
+  assert_cause_is_state (loaded_cause (path, &loaded));
+  /* Its replay points at that state, at the replay's own index. */
+  replay = conclave_cluster_new_replay (loaded, NULL, &error);
+  g_assert_no_error (error);
+  conclave_cluster_replay_to (replay, G_MAXUINT64);
+  for (guint64 i = 0; verdict == NULL && i < conclave_event_store_get_end (conclave_cluster_get_store (replay)); i++)
+    if (conclave_event_store_get (conclave_cluster_get_store (replay), i)->type == CONCLAVE_EVENT_VIOLATION)
+      verdict = conclave_event_store_get (conclave_cluster_get_store (replay), i);
+  g_assert_nonnull (verdict);
+  assert_cause_is_state (conclave_event_store_get (conclave_cluster_get_store (replay), verdict->key));
+
+  /* A damaged line before the cause: the cause is still the state. */
+  lines = file_lines (path);
+  g_assert_cmpuint (lines->len, ==, 1 + 7);   /* the header, seven events */
+  g_assert_nonnull (strstr (lines->pdata[6], "\"cause\":1"));   /* the verdict, one event after its cause */
+  g_ptr_array_insert (lines, 2, g_strdup ("{\"ev\":\"send\",\"t\":"));
+  write_lines (path, lines);
+  assert_cause_is_state (loaded_cause (path, &again));
+  /* The cause's own line damaged: no cause. */
+  g_ptr_array_remove_index (lines, 2);
+  g_free (lines->pdata[5]);
+  lines->pdata[5] = g_strdup ("{\"ev\":\"state\",\"t\":11000000000,\"role\":1}");
+  write_lines (path, lines);
+  g_assert_null (loaded_cause (path, &broken));
+  /* An old file (no cause written): none, as before. */
+  g_ptr_array_unref (lines);
+  g_assert_true (conclave_trace_save (source, path, &header, &error));
+  lines = file_lines (path);
+  g_free (lines->pdata[6]);
+  lines->pdata[6] = g_strdup ("{\"ev\":\"violation\",\"t\":12000000000,\"what\":\"split-brain\",\"text\":\"two leaders\"}");
+  write_lines (path, lines);
+  g_assert_null (loaded_cause (path, &old));
+
+  /* Recorded as it happens, from the store's fourth event on: the file
+   * starts there, the cause is still one event back. */
+  live = conclave_event_store_new ();
+  for (guint64 i = 0; i < 3; i++)
+    copy_event (live, source, i);
+  recorder = conclave_trace_recorder_new (live, recorded, &error);
+  g_assert_no_error (error);
+  for (guint64 i = 3; i < conclave_event_store_get_end (source); i++)
+    copy_event (live, source, i);
+  conclave_trace_recorder_free (recorder);
+  g_clear_object (&again);
+  assert_cause_is_state (loaded_cause (recorded, &again));
+
+  g_unlink (path);
+  g_unlink (recorded);
+  g_rmdir (dir);
+}
+
+/* s1 and s2 up; at 5 s s1 is cut off from s2, loses 30 % and waits 50 ms;
+ * at 8 s s1 restarts (its new process gets the settings again: live
+ * records that FAULT too); at 9 s healed. */
+static ConclaveEventStore *
+source_with_faults (void)
+{
+  ConclaveEventStore *store = conclave_event_store_new ();
+  ConclaveIntern *intern = conclave_event_store_get_intern (store);
+  guint32 s1 = conclave_intern_add (intern, "s1"), s2 = conclave_intern_add (intern, "s2");
+  guint32 role = conclave_intern_add (intern, "udp-server");
+  guint32 argv = conclave_intern_add (intern, "/usr/bin/conclave-node,udp-server");
+  guint32 p1 = conclave_event_store_add_process (store, 501)->index, p2 = conclave_event_store_add_process (store, 502)->index;
+  guint32 p3 = conclave_event_store_add_process (store, 503)->index;
+  ConclaveEvent events[] = {
+    { .type = CONCLAVE_EVENT_SPAWN, .time_ns = 1 * SEC, .s = { s1, 0, argv }, .len = 501 },
+    { .type = CONCLAVE_EVENT_HELLO, .time_ns = 1 * SEC + 1, .proc = p1, .s = { role, s1 }, .len = 501, .num = 1 },
+    { .type = CONCLAVE_EVENT_SPAWN, .time_ns = 2 * SEC, .s = { s2, 0, argv }, .len = 502 },
+    { .type = CONCLAVE_EVENT_HELLO, .time_ns = 2 * SEC + 1, .proc = p2, .s = { role, s2 }, .len = 502, .num = 1 },
+    { .type = CONCLAVE_EVENT_FAULT, .time_ns = 5 * SEC, .proc = p1, .s = { s1, s2 }, .num = 50, .lc = 300, .len = 501 },
+    { .type = CONCLAVE_EVENT_CRASH, .time_ns = 7 * SEC, .proc = p1, .s = { s1 }, .len = 501 },
+    { .type = CONCLAVE_EVENT_EXITED, .time_ns = 7 * SEC + 1, .proc = p1, .s = { s1 }, .num = -1, .lc = 9, .len = 501 },
+    { .type = CONCLAVE_EVENT_SPAWN, .time_ns = 8 * SEC, .s = { s1, 0, argv }, .len = 503 },
+    { .type = CONCLAVE_EVENT_HELLO, .time_ns = 8 * SEC + 1, .proc = p3, .s = { role, s1 }, .len = 503, .num = 1 },
+    { .type = CONCLAVE_EVENT_FAULT, .time_ns = 8 * SEC + 2, .proc = p3, .s = { s1, s2 }, .num = 50, .lc = 300, .len = 503 },
+    { .type = CONCLAVE_EVENT_FAULT, .time_ns = 9 * SEC, .proc = p3, .s = { s1 }, .num = 0, .lc = 0, .len = 503 },
+  };
+
+  conclave_event_store_append (store, events, G_N_ELEMENTS (events));
+  return store;
+}
+
+static guint
+count_type (ConclaveEventStore *store, ConclaveEventType type)
+{
+  guint n = 0;
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    n += conclave_event_store_get (store, i)->type == type;
+  return n;
+}
+
+/* The cluster view and inspector of a replay show the faults of the
+ * moment, as live did: cut off, loss and delay while they lasted, none
+ * before or after; nothing is recorded anew (the restart's own FAULT is
+ * the recording's). */
+static void
+test_faults_of_the_moment (void)
+{
+  g_autoptr(ConclaveEventStore) source = source_with_faults ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConclaveCluster) replay = conclave_cluster_new_replay (source, NULL, &error);
+  ConclaveFaults *faults;
+  const char * const *isolated;
+
+  g_assert_no_error (error);
+  faults = conclave_cluster_get_faults (replay);
+  conclave_cluster_replay_to (replay, 4);   /* before the fault */
+  g_assert_null (conclave_faults_get_isolated (faults, "s1"));
+  g_assert_false (conclave_faults_is_partitioned (faults));
+  conclave_cluster_replay_to (replay, 5);   /* the fault */
+  isolated = conclave_faults_get_isolated (faults, "s1");
+  g_assert_nonnull (isolated);
+  g_assert_cmpstr (isolated[0], ==, "s2");
+  g_assert_null (isolated[1]);
+  g_assert_true (conclave_faults_is_partitioned (faults));
+  g_assert_cmpfloat (conclave_faults_get_drop (faults, "s1"), ==, 0.3);
+  g_assert_cmpuint (conclave_faults_get_delay (faults, "s1"), ==, 50);
+  conclave_cluster_replay_to (replay, 10);  /* restarted: the same */
+  g_assert_cmpfloat (conclave_faults_get_drop (faults, "s1"), ==, 0.3);
+  g_assert_true (conclave_faults_is_partitioned (faults));
+  conclave_cluster_replay_to (replay, G_MAXUINT64);  /* healed */
+  g_assert_null (conclave_faults_get_isolated (faults, "s1"));
+  g_assert_cmpfloat (conclave_faults_get_drop (faults, "s1"), ==, 0);
+  g_assert_false (conclave_faults_is_partitioned (faults));
+  g_assert_cmpuint (count_type (conclave_cluster_get_store (replay), CONCLAVE_EVENT_FAULT), ==, 3);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cluster-replay/chapter-2", test_chapter_2);
   g_test_add_func ("/cluster-replay/indices-part", test_indices_part);
+  g_test_add_func ("/cluster-replay/cause-in-file", test_cause_in_file);
+  g_test_add_func ("/cluster-replay/faults-of-the-moment", test_faults_of_the_moment);
   return g_test_run ();
 }

@@ -4,10 +4,13 @@
  * PNG with the servers' colour in it); win.export-shiviz writes the log
  * with its regular expression; the teacher is told where each went; the
  * dialog offers the choice of view and is captured in a screenshot.
+ * Scrubbed back (live or in a recording), a picture is of the moment
+ * shown, the whole run still of the whole run.
  */
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "conclave-palette-widget.h"
@@ -174,10 +177,166 @@ test_export_image (UiFixture *f, gconstpointer data)
   g_signal_handlers_disconnect_by_func (f->session, on_notice, notices);
 }
 
+static gboolean
+both_crashed (gpointer data)
+{
+  ConclaveCluster *cluster = conclave_session_get_cluster (data);
+  ConclaveNode *s1 = conclave_cluster_lookup (cluster, "s1"), *c1 = conclave_cluster_lookup (cluster, "c1");
+
+  return s1 && c1 && conclave_node_get_state (s1) == CONCLAVE_NODE_CRASHED &&
+         conclave_node_get_state (c1) == CONCLAVE_NODE_CRASHED;
+}
+
+/* When the teacher crashed `name`, in the store shown. */
+static gint64
+crash_time (ConclaveSession *session, const char *name)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (conclave_session_get_cluster (session));
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+      if (e->type == CONCLAVE_EVENT_CRASH && g_strcmp0 (conclave_event_store_str (store, e->s[0]), name) == 0)
+        return e->time_ns;
+    }
+  g_assert_not_reached ();
+}
+
+/* How many fills and strokes of the SVG have this colour (cairo writes
+ * them as rgb(R%,G%,B%)), within a step of rounding. */
+static guint
+svg_colour_uses (const char *svg, ConclaveColor color)
+{
+  g_autoptr(GRegex) rgb = g_regex_new ("rgb\\(([0-9.]+)%,([0-9.]+)%,([0-9.]+)%\\)", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  ConclaveRgba want;
+  guint n = 0;
+
+  conclave_palette_get (color, conclave_palette_is_dark (), &want);
+  for (g_regex_match (rgb, svg, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      double c[3];
+
+      for (guint i = 0; i < 3; i++)
+        {
+          g_autofree char *number = g_match_info_fetch (match, i + 1);
+          c[i] = g_ascii_strtod (number, NULL) / 100;
+        }
+      n += fabs (c[0] - want.red) < 0.01 && fabs (c[1] - want.green) < 0.01 && fabs (c[2] - want.blue) < 0.01;
+    }
+  return n;
+}
+
+static char *
+exported (UiFixture *f, const char *view, const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *svg = NULL;
+
+  g_unlink (path);
+  export_as (f, view, path);
+  g_assert_true (g_file_get_contents (path, &svg, NULL, NULL));
+  return svg;
+}
+
+/* The <text> elements of an SVG, in order, one a line. */
+static char *
+svg_texts (const char *svg)
+{
+  g_autoptr(GRegex) text = g_regex_new ("<text [^>]*>([^<]*)</text>", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  GString *all = g_string_new (NULL);
+
+  for (g_regex_match (text, svg, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *word = g_match_info_fetch (match, 1);
+      g_string_append_printf (all, "%s\n", word);
+    }
+  return g_string_free (all, FALSE);
+}
+
+/* Scrubbed back to before s1's crash, Export Image shows that moment:
+ * the cluster view with s1 alive (a server's colour, not a crashed
+ * one's), the timeline around the cursor with the cursor and its time;
+ * the whole run stays the whole run. Live again, s1 is crashed. The
+ * class saved and opened, scrubbed back: the same. */
+static void
+test_export_scrubbed (UiFixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", "screenshots", "export", NULL);
+  g_autofree char *alive = NULL, *crashed = NULL, *moment = NULL, *run_then = NULL, *run_now = NULL;
+  g_autofree char *texts_then = NULL, *texts_now = NULL, *cursor = NULL;
+  gint64 start, end, shown;
+  double seconds;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  ui_test_start_chapter (f->app, "chapter-1", 0.5);
+  g_assert_true (ui_test_wait (some_replies, f->session, 30000));
+  ui_test_activate (f->app, "crash-node", g_variant_new_string ("s1"));
+  ui_test_run_for (300);
+  /* Nothing happens after c1's crash too: the whole run stays put. */
+  ui_test_activate (f->app, "crash-node", g_variant_new_string ("c1"));
+  g_assert_true (ui_test_wait (both_crashed, f->session, 10000));
+  ui_test_run_for (300);
+
+  shown = crash_time (f->session, "s1") - 200 * G_TIME_SPAN_MILLISECOND * 1000;
+  conclave_session_seek (f->session, shown);
+  g_assert_false (conclave_session_is_following (f->session));
+  g_assert_cmpint (conclave_node_get_state (conclave_cluster_lookup (conclave_session_get_cluster (f->session), "s1")),
+                   ==, CONCLAVE_NODE_RUNNING);
+  /* At once, as a teacher who scrubs and presses Ctrl+E. */
+  alive = exported (f, "cluster", dir, "cluster-before-crash.svg");
+  g_test_message ("before the crash: %u server fills, %u crashed", svg_colour_uses (alive, CONCLAVE_COLOR_SERVER),
+                  svg_colour_uses (alive, CONCLAVE_COLOR_CRASHED));
+  g_assert_cmpuint (svg_colour_uses (alive, CONCLAVE_COLOR_SERVER), >, 0);
+  g_assert_cmpuint (svg_colour_uses (alive, CONCLAVE_COLOR_CRASHED), ==, 0);
+  ui_test_look (f->window, "timeline", "export-3-scrubbed");
+  /* The timeline as shown: the cursor at the moment, with its time. */
+  moment = exported (f, "timeline", dir, "timeline-before-crash.svg");
+  g_assert_true (conclave_session_get_time_range (f->session, &start, &end));
+  seconds = (shown - start) / 1e9;
+  cursor = g_strdup_printf (">%d:%04.1f</text>", (int) (seconds / 60), seconds - (int) (seconds / 60) * 60);
+  g_test_message ("the cursor says %s", cursor);
+  g_assert_nonnull (strstr (moment, cursor));
+  /* The whole run, scrubbed or not. */
+  run_then = exported (f, "timeline-run", dir, "run-scrubbed.svg");
+  texts_then = svg_texts (run_then);
+
+  conclave_session_follow (f->session);   /* the scrubber's Live */
+  g_assert_true (conclave_session_is_following (f->session));
+  crashed = exported (f, "cluster", dir, "cluster-live.svg");
+  g_test_message ("live: %u server fills, %u crashed", svg_colour_uses (crashed, CONCLAVE_COLOR_SERVER),
+                  svg_colour_uses (crashed, CONCLAVE_COLOR_CRASHED));
+  g_assert_cmpuint (svg_colour_uses (crashed, CONCLAVE_COLOR_CRASHED), >, 0);
+  g_assert_cmpuint (svg_colour_uses (crashed, CONCLAVE_COLOR_SERVER), <, svg_colour_uses (alive, CONCLAVE_COLOR_SERVER));
+  run_now = exported (f, "timeline-run", dir, "run-live.svg");
+  texts_now = svg_texts (run_now);
+  g_assert_cmpstr (texts_then, ==, texts_now);
+
+  /* The same from the class saved and opened again. */
+  {
+    g_autofree char *trace = g_build_filename (dir, "class.jsonl", NULL);
+    g_autofree char *opened_alive = NULL, *opened_run = NULL, *opened_texts = NULL;
+
+    ui_test_activate (f->app, "save-trace", g_variant_new_string (trace));
+    ui_test_activate (f->app, "open-trace", g_variant_new_string (trace));
+    g_assert_true (conclave_session_is_replay (f->session));
+    conclave_session_seek (f->session, shown);
+    opened_alive = exported (f, "cluster", dir, "recording-before-crash.svg");
+    g_assert_cmpuint (svg_colour_uses (opened_alive, CONCLAVE_COLOR_SERVER), >, 0);
+    g_assert_cmpuint (svg_colour_uses (opened_alive, CONCLAVE_COLOR_CRASHED), ==, 0);
+    opened_run = exported (f, "timeline-run", dir, "recording-run.svg");
+    opened_texts = svg_texts (opened_run);
+    g_assert_cmpstr (opened_texts, ==, texts_now);
+    g_unlink (trace);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
   ui_test_init (&argc, &argv);
   g_test_add ("/export/image", UiFixture, NULL, ui_fixture_set_up, test_export_image, ui_fixture_tear_down);
+  g_test_add ("/export/scrubbed", UiFixture, NULL, ui_fixture_set_up, test_export_scrubbed, ui_fixture_tear_down);
   return g_test_run ();
 }

@@ -5,15 +5,17 @@
  * replay runs no process and offers nothing that would start one; a cut
  * file opens up to the cut and says which line; a missing file says so.
  * Scrubbing back in a live class shows the past while the class goes on,
- * and Live returns to it. Scrubbed, the timeline draws the moment shown
+ * and Live returns to it; the faults shown are the moment's. Scrubbed, the timeline draws the moment shown
  * where its axis says that time is, and the violation banner's Show the
- * Cause selects the verdict in the event log of the moment shown.
+ * Cause selects the verdict's cause kept in the file (the verdict itself
+ * in a file without causes) in the event log of the moment shown.
  */
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "conclave-cluster-view.h"
 #include "conclave-inspector.h"
 #include "conclave-leaders.h"
 #include "conclave-matcher.h"
@@ -552,10 +554,67 @@ test_live_scrub (UiFixture *f, gconstpointer data)
   g_assert_cmpuint (n_events (cluster (f)), ==, 0);   /* (the old class had hundreds) */
 }
 
+/* When the first FAULT was recorded in c's store; 0: none. */
+static gint64
+fault_time (ConclaveCluster *c)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (c);
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    if (conclave_event_store_get (store, i)->type == CONCLAVE_EVENT_FAULT)
+      return conclave_event_store_get (store, i)->time_ns;
+  return 0;
+}
+
+static gboolean
+partitioned (ConclaveCluster *c)
+{
+  return conclave_faults_is_partitioned (conclave_cluster_get_faults (c));
+}
+
+/* Scrubbed back, the cluster view shows the partition of the moment: none
+ * before the teacher cut s1 off, s1 cut off after (the live class's
+ * faults are the present's); and the lines of who talked to whom. */
+static void
+test_faults_scrubbed (UiFixture *f, gconstpointer data)
+{
+  const char *minority[] = { "s1", NULL };
+  ConclaveClusterView *view = CONCLAVE_CLUSTER_VIEW (conclave_window_get_view_widget (f->window, "cluster"));
+  ConclaveCluster *live;
+  guint links;
+  gint64 cut;
+  Grows g;
+
+  ui_test_start_chapter (f->app, "chapter-1", 0.2);
+  g_assert_true (ui_test_wait (some_events, f, 30000));
+  live = cluster (f);
+  ui_test_activate (f->app, "partition", g_variant_new_strv (minority, -1));
+  g_assert_true (partitioned (live));
+  cut = fault_time (live);
+  g_assert_cmpint (cut, >, 0);
+  g = (Grows) { live, n_events (live) + 20 };
+  g_assert_true (ui_test_wait (grows, &g, 10000));
+
+  links = conclave_cluster_view_get_n_links (view);
+  g_assert_cmpuint (links, >=, 1);
+  drag_to (f, cut - 100 * G_TIME_SPAN_MILLISECOND * 1000);
+  g_assert_true (cluster (f) != live);
+  g_assert_false (partitioned (cluster (f)));
+  /* Who had talked to whom by then, as live drew it. */
+  ui_test_run_for (100);
+  g_assert_cmpuint (conclave_cluster_view_get_n_links (view), ==, links);
+  ui_test_look (f->window, "timeline", "replay-before-partition");
+  drag_to (f, cut + 100 * G_TIME_SPAN_MILLISECOND * 1000);
+  g_assert_true (partitioned (cluster (f)));
+  g_assert_cmpstr (conclave_faults_get_isolated (conclave_cluster_get_faults (cluster (f)), "s1")[0], ==, "c1");
+  ui_test_look (f->window, "timeline", "replay-partition-past");
+  g_assert_true (partitioned (live));
+}
+
 #define SEC (G_GINT64_CONSTANT (1000000000))
 
-/* Ten seconds of s1 and s2 talking, a verdict at 6 s (a file keeps no
- * cause). */
+/* Ten seconds of s1 and s2 talking, a verdict at 6 s whose cause is the
+ * send just before it. */
 static char *
 write_class_with_verdict (const char *dir)
 {
@@ -594,8 +653,10 @@ write_class_with_verdict (const char *dir)
       recv.time_ns = t + SEC / 10;
       g_array_append_val (events, send);
       g_array_append_val (events, recv);
+      /* Its cause: the send at 6 s, two events before it. */
       if (i == 8)
         g_array_append_val (events, ((ConclaveEvent) { .type = CONCLAVE_EVENT_VIOLATION, .time_ns = 6 * SEC + 1,
+                                                        .key = events->len - 2,
                                                         .s = { conclave_intern_add (intern, "split-brain"), 0, 0,
                                                                conclave_intern_add (intern, "two leaders at once") } }));
     }
@@ -605,14 +666,46 @@ write_class_with_verdict (const char *dir)
   return path;
 }
 
+/* At 8 s, past the verdict: what Show the Cause selects in the event log. */
+static const ConclaveEvent *
+show_the_cause (UiFixture *f)
+{
+  ConclaveEventsView *log = CONCLAVE_EVENTS_VIEW (conclave_window_get_view_widget (f->window, "events"));
+  const ConclaveEvent *selected;
+
+  conclave_session_seek (f->session, 8 * SEC);
+  g_assert_cmpuint (conclave_session_get_violation (f->session), !=, G_MAXUINT64);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-violation", NULL));
+  ui_test_run_for (200);
+  selected = conclave_event_store_get (conclave_cluster_get_store (cluster (f)), conclave_events_view_get_selected_event (log));
+  g_assert_nonnull (selected);
+  return selected;
+}
+
+/* A copy of the file as it was written before causes were kept. */
+static char *
+without_cause (const char *path, const char *dir)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GRegex) cause = g_regex_new (",\"cause\":[0-9]+", 0, 0, NULL);
+  g_autofree char *old_text = NULL;
+  char *old = g_build_filename (dir, "old.jsonl", NULL);
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"cause\":2}"));
+  old_text = g_regex_replace_literal (cause, text, -1, 0, "", 0, NULL);
+  g_assert_true (g_file_set_contents (old, old_text, -1, NULL));
+  return old;
+}
+
 static void
 test_cursor_and_cause (UiFixture *f, gconstpointer data)
 {
   g_autofree char *dir = g_dir_make_tmp ("conclave-replay-XXXXXX", NULL);
   g_autofree char *path = write_class_with_verdict (dir);
   ConclaveTimeline *timeline = CONCLAVE_TIMELINE (conclave_window_get_view_widget (f->window, "timeline"));
-  ConclaveEventsView *log = CONCLAVE_EVENTS_VIEW (conclave_window_get_view_widget (f->window, "events"));
-  const ConclaveEvent *verdict;
+  g_autofree char *old = NULL;
+  const ConclaveEvent *shown;
   double x;
 
   ui_test_activate (f->app, "open-trace", g_variant_new_string (path));
@@ -631,18 +724,22 @@ test_cursor_and_cause (UiFixture *f, gconstpointer data)
   /* 4 s: no verdict yet, nothing to show. */
   g_assert_cmpuint (conclave_session_get_violation (f->session), ==, G_MAXUINT64);
 
-  /* Past it: Show the Cause selects the verdict (no cause in a file) in
+  /* Past it: Show the Cause selects the verdict's cause, as live did, in
    * the log of the moment shown. */
-  conclave_session_seek (f->session, 8 * SEC);
-  g_assert_cmpuint (conclave_session_get_violation (f->session), !=, G_MAXUINT64);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-violation", NULL));
-  ui_test_run_for (200);
-  verdict = conclave_event_store_get (conclave_cluster_get_store (cluster (f)), conclave_events_view_get_selected_event (log));
-  g_assert_nonnull (verdict);
-  g_assert_cmpint (verdict->type, ==, CONCLAVE_EVENT_VIOLATION);
-  g_assert_cmpint (verdict->time_ns, ==, 6 * SEC + 1);
+  shown = show_the_cause (f);
+  g_assert_cmpint (shown->type, ==, CONCLAVE_EVENT_SEND);
+  g_assert_cmpint (shown->time_ns, ==, 6 * SEC);
   ui_test_look (f->window, "events", "replay-show-cause");
+
+  /* A file written before causes were kept: the verdict itself. */
+  old = without_cause (path, dir);
+  ui_test_activate (f->app, "open-trace", g_variant_new_string (old));
+  g_assert_true (conclave_session_is_replay (f->session));
+  shown = show_the_cause (f);
+  g_assert_cmpint (shown->type, ==, CONCLAVE_EVENT_VIOLATION);
+  g_assert_cmpint (shown->time_ns, ==, 6 * SEC + 1);
   g_unlink (path);
+  g_unlink (old);
   g_rmdir (dir);
 }
 
@@ -653,6 +750,7 @@ main (int   argc,
   ui_test_init (&argc, &argv);
   g_test_add ("/replay/round-trip", UiFixture, NULL, ui_fixture_set_up, test_round_trip, ui_fixture_tear_down);
   g_test_add ("/replay/live-scrub", UiFixture, NULL, ui_fixture_set_up, test_live_scrub, ui_fixture_tear_down);
+  g_test_add ("/replay/faults-scrubbed", UiFixture, NULL, ui_fixture_set_up, test_faults_scrubbed, ui_fixture_tear_down);
   g_test_add ("/replay/cursor-and-cause", UiFixture, NULL, ui_fixture_set_up, test_cursor_and_cause, ui_fixture_tear_down);
   return g_test_run ();
 }
