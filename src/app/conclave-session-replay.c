@@ -183,7 +183,10 @@ replace_shown (ConclaveSession *self, guint64 end, GError **error)
       self->live_violation = self->violation;
       self->live_n_violations = self->n_violations;
     }
-  if ((cluster = conclave_cluster_new_replay (source (self), title, error)) == NULL)
+  /* A replay's own store and moments (the recording's, once opened). */
+  cluster = old != NULL && conclave_cluster_is_replay (old) ? conclave_cluster_new_replay_again (old, error)
+                                                            : conclave_cluster_new_replay (source (self), title, error);
+  if (cluster == NULL)
     return FALSE;
   places = remember_places (self);
   selected = selected_name (self);
@@ -408,10 +411,14 @@ conclave_session_open_trace (ConclaveSession *self,
   /* The class on screen ends (its processes shut down), as a new one would. */
   _conclave_session_drop_cluster (self);
   self->cluster = cluster;
-  self->recording = g_steal_pointer (&store);
   self->recording_problem = n_bad > 0 ? name_problem (path, title, problem) : NULL;
   _conclave_session_connect (self, cluster);
-  conclave_cluster_replay_to (cluster, conclave_event_store_get_end (self->recording));
+  conclave_cluster_replay_to (cluster, conclave_event_store_get_end (store));
+  /* One copy of the events: the replay's store is the recording from now
+   * on (every later replay makes the same events), the file's goes. */
+  conclave_cluster_replay_rebase (cluster);
+  self->recording = g_object_ref (conclave_cluster_get_store (cluster));
+  g_clear_object (&store);
   self->cursor_ns = conclave_event_store_get_max_time (self->recording);
   set_story (self);
   _conclave_session_tell_cluster (self, old);
