@@ -74,6 +74,8 @@ struct _ConclaveCluster {
 };
 
 
+/* conclave_cluster_new, with a keeper only when it runs processes. */
+ConclaveCluster *_conclave_cluster_new (gboolean runs_processes, GError **error);
 void _conclave_cluster_queue_changed (ConclaveCluster *self);
 /* One event of a process (proc set) into the models, not yet the store. */
 void _conclave_cluster_take          (ConclaveCluster *self, const ConclaveEvent *e);

@@ -53,7 +53,7 @@ conclave_cluster_new_replay (ConclaveEventStore *source,
 
   g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (source), NULL);
 
-  if ((self = conclave_cluster_new (error)) == NULL)
+  if ((self = _conclave_cluster_new (FALSE, error)) == NULL)
     return NULL;
   /* Its losses are the recording's, at the recording's times. */
   g_clear_handle_id (&self->expire_id, g_source_remove);
