@@ -6,7 +6,9 @@
  * conclave_cluster_new_replay) fed the recording's events up to T: its
  * nodes, crown, messages in flight, counters and store are what they were
  * then, so every view draws it as it draws a live cluster. Forward is more
- * feeding; back is a fresh replay from the start. Never draws, never
+ * feeding; back is a fresh replay from the start (of the recording as its
+ * first replay made it: the file's store is dropped once that replay is
+ * rebased on its own, so the events are held once). Never draws, never
  * starts a process; the live cluster is never changed by looking back.
  */
 #include "config.h"

@@ -8,7 +8,10 @@
  * and the controller's recorded events (spawn, exited, pause, output) set
  * the node models as the supervisor's signals did live. Fed up to a chosen
  * event, the cluster is the recording's state at that moment. Never reads
- * a clock: a recorded loss expires the matcher at its own time.
+ * a clock: a recorded loss expires the matcher at its own time. Rebased,
+ * a replay's own store is its source, with the moments its matcher
+ * expired at: replayed again from it, the same events come out at the
+ * same indices (the window keeps an opened recording so, once).
  */
 #include "config.h"
 
