@@ -208,20 +208,6 @@ seek (ConclaveCluster **shown, guint64 end)
   return (g_get_monotonic_time () - start) / 1000.0;
 }
 
-static void
-scrub (ConclaveCluster **shown, const char *what, guint64 end, guint64 (*where) (guint, guint64, GRand *))
-{
-  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
-
-  for (guint i = 0; i < N_FRAMES; i++)
-    {
-      double t = seek (shown, where (i, end, rand));
-      g_array_append_val (ms, t);
-    }
-  print_frames (what, ms);
-}
-
 /* A drag moves the scrubber a pixel or so a frame: 1/600 of the
  * recording. Back from the end (the dearest place to go back to), forward
  * from the middle, and jumps anywhere. */
@@ -229,6 +215,23 @@ scrub (ConclaveCluster **shown, const char *what, guint64 end, guint64 (*where) 
 static guint64 back_from_end (guint i, guint64 end, GRand *rand)  { return end - (i + 1) * DRAG_STEP (end); }
 static guint64 on_from_middle (guint i, guint64 end, GRand *rand) { return end / 2 + (i + 1) * DRAG_STEP (end); }
 static guint64 random_seek (guint i, guint64 end, GRand *rand)    { return g_rand_int_range (rand, 0, (gint32) end); }
+
+static void
+scrub (ConclaveCluster **shown, const char *what, guint64 end, guint64 (*where) (guint, guint64, GRand *))
+{
+  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+
+  /* Where the drag starts is no frame of it. */
+  if (where != random_seek)
+    seek (shown, where (0, end, rand) + DRAG_STEP (end) * (where == back_from_end ? 1 : -1));
+  for (guint i = 0; i < N_FRAMES; i++)
+    {
+      double t = seek (shown, where (i, end, rand));
+      g_array_append_val (ms, t);
+    }
+  print_frames (what, ms);
+}
 
 int
 main (int argc, char *argv[])
