@@ -71,6 +71,7 @@ struct _ConclaveCluster {
   GArray                *moments;     /* Moment: where in our store, and when, our matcher expired */
   GArray                *source_moments; /* the source replay's moments (its losses are copies), or NULL */
   guint                  source_moment;  /* the next of them to expire at */
+  GArray                *conn_own;    /* guint32 by source proc: our proc (conn_proc's, 0: not yet) */
 };
 
 

@@ -42,6 +42,7 @@ _conclave_cluster_replay_clear (ConclaveCluster *self)
   g_clear_object (&self->source);
   g_clear_pointer (&self->strings, g_array_unref);
   g_clear_pointer (&self->moments, g_array_unref);
+  g_clear_pointer (&self->conn_own, g_array_unref);
   g_clear_pointer (&self->source_moments, g_array_unref);
   g_clear_pointer (&self->pending, g_array_unref);
   g_clear_pointer (&self->shifts, g_array_unref);
@@ -65,6 +66,7 @@ conclave_cluster_new_replay (ConclaveEventStore *source,
   self->source_next = conclave_event_store_get_first (source);
   self->strings = g_array_new (FALSE, TRUE, sizeof (guint32));
   self->moments = g_array_new (FALSE, FALSE, sizeof (Moment));
+  self->conn_own = g_array_new (FALSE, TRUE, sizeof (guint32));
   self->pending = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), BATCH);
   self->shifts = g_array_new (FALSE, FALSE, sizeof (Shift));
   self->last_expiry = G_MININT64;
@@ -144,13 +146,22 @@ introduce (ConclaveCluster *self, guint32 conn, gint64 time_ns)
   _conclave_cluster_handle_hello (self, &hello, conn);
 }
 
+/* Once a connection has its process, it keeps it (a replay's connections
+ * never close): a dense cache of conn_proc (0: not known yet). */
 static guint32
 own_proc (ConclaveCluster *self, guint32 conn)
 {
   gpointer proc;
 
-  if (conn == 0 || !g_hash_table_lookup_extended (self->conn_proc, GUINT_TO_POINTER (conn), NULL, &proc))
+  if (conn == 0)
     return 0;
+  if (conn < self->conn_own->len && g_array_index (self->conn_own, guint32, conn) != 0)
+    return g_array_index (self->conn_own, guint32, conn);
+  if (!g_hash_table_lookup_extended (self->conn_proc, GUINT_TO_POINTER (conn), NULL, &proc))
+    return 0;
+  if (conn >= self->conn_own->len)
+    g_array_set_size (self->conn_own, conn + 1);
+  g_array_index (self->conn_own, guint32, conn) = GPOINTER_TO_UINT (proc);
   return GPOINTER_TO_UINT (proc);
 }
 
@@ -312,7 +323,7 @@ process_event (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
 {
   ConclaveNode *node;
 
-  if (conn != 0 && !g_hash_table_contains (self->conn_proc, GUINT_TO_POINTER (conn)))
+  if (conn != 0 && own_proc (self, conn) == 0)
     {
       if (e->type == CONCLAVE_EVENT_HELLO)
         _conclave_cluster_handle_hello (self, e, conn);
@@ -459,6 +470,7 @@ conclave_cluster_replay_rebase (ConclaveCluster *self)
   self->source_next = conclave_event_store_get_end (self->store);
   /* Our ids are the source's now; the index map is the identity. */
   g_array_set_size (self->strings, 0);
+  g_array_set_size (self->conn_own, 0);
   g_array_set_size (self->shifts, 0);
   g_array_append_val (self->shifts, ((Shift) { conclave_event_store_get_first (self->store), 0 }));
 }
