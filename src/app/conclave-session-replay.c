@@ -213,19 +213,25 @@ replace_shown (ConclaveSession *self, guint64 end, GError **error)
   return TRUE;
 }
 
-/* The first source index after time_ns, searched from `from` (the shown
- * cluster's position: a scrub moves a little). */
-static guint64
-index_after (ConclaveEventStore *store, guint64 from, gint64 time_ns)
+static gboolean
+found (const ConclaveEvent *event, guint64 index, gpointer user_data)
 {
-  guint64 first = conclave_event_store_get_first (store), end = conclave_event_store_get_end (store);
-  guint64 i = CLAMP (from, first, end);
+  *(guint64 *) user_data = index;
+  return FALSE;
+}
 
-  while (i < end && conclave_event_store_get (store, i)->time_ns <= time_ns)
-    i++;
-  while (i > first && conclave_event_store_get (store, i - 1)->time_ns > time_ns)
-    i--;
-  return i;
+/* The moment time_ns is the events before the first one after it, in
+ * arrival order: events arrive a little out of time order, and a cut
+ * found by walking from where the scrubber was would depend on where
+ * that was. The store's chunk bounds find it without a walk. */
+static guint64
+index_after (ConclaveEventStore *store, gint64 time_ns)
+{
+  guint64 index = conclave_event_store_get_end (store);
+
+  if (time_ns < G_MAXINT64)
+    conclave_event_store_foreach_in_range (store, time_ns + 1, G_MAXINT64, found, &index);
+  return index;
 }
 
 void
@@ -275,7 +281,7 @@ conclave_session_seek (ConclaveSession *self,
     }
   time_ns = CLAMP (time_ns, start, last);
   shown = self->recording != NULL ? self->cluster : self->past;
-  end = index_after (store, shown ? conclave_cluster_get_replay_position (shown) : 0, time_ns);
+  end = index_after (store, time_ns);
   self->cursor_ns = time_ns;
   if (shown == NULL || end < conclave_cluster_get_replay_position (shown))
     replace_shown (self, end, NULL);
