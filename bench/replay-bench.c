@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <malloc.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "conclave-cluster.h"
 #include "conclave-protocol.h"
@@ -169,6 +170,15 @@ print_resident (const char *when, ConclaveCluster *shown, gsize rss_before, guin
            store == source ? 0.0 : (double) conclave_event_store_get_memory (store) / n, messages / n);
 }
 
+static double
+cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static int
 compare_doubles (gconstpointer a, gconstpointer b)
 {
@@ -221,16 +231,21 @@ scrub (ConclaveCluster **shown, const char *what, guint64 end, guint64 (*where) 
 {
   g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  double cpu;
 
   /* Where the drag starts is no frame of it. */
   if (where != random_seek)
     seek (shown, where (0, end, rand) + DRAG_STEP (end) * (where == back_from_end ? 1 : -1));
+  cpu = cpu_ms ();
   for (guint i = 0; i < N_FRAMES; i++)
     {
       double t = seek (shown, where (i, end, rand));
       g_array_append_val (ms, t);
     }
+  cpu = cpu_ms () - cpu;
   print_frames (what, ms);
+  /* The machine may be shared: what the frames cost this thread. */
+  g_print ("%-9s CPU %.1f ms a frame\n", "", cpu / N_FRAMES);
 }
 
 int
