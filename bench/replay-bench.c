@@ -2,11 +2,12 @@
  * 1,000,000-event class (three group servers and two clients: hellos,
  * leader changes, heartbeats and posts, a leader crash and its restart)
  * saved as .jsonl.gz, then opened as the window opens it (trace read into a
- * store, a replay cluster fed to the end) and scrubbed as the scrubber
- * does (forward: more feeding; backward or a random seek before the shown
- * moment: what conclave_session_seek does). Prints the open time, frame
- * times (mean, p95, worst) and resident bytes per event. Figures, not a
- * test:
+ * store, a replay cluster fed to the end and rebased on its own store, the
+ * read store dropped) and scrubbed as the scrubber does (forward: more
+ * feeding; backward or a random seek before the shown moment: a fresh
+ * replay of the kept recording, what conclave_session_seek does). Prints
+ * the open time, frame times (mean, p95, worst) and resident bytes per
+ * event (VmRSS grown, and what holds it). Figures, not a test:
  *
  *   ninja -C _build bench/replay-bench && _build/bench/replay-bench [EVENTS [KEEP.jsonl.gz]]
  *
@@ -17,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <malloc.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "conclave-cluster.h"
 #include "conclave-protocol.h"
@@ -149,6 +151,34 @@ rss_bytes (void)
   return (gsize) g_ascii_strtoull (line + 6, NULL, 10) * 1024;
 }
 
+/* VmRSS grown since before the open, per event, and where the bytes are:
+ * the events (records, chunk tables, strings) of the kept recording and
+ * of the shown replay's store when it is another (scrubbed back), and the
+ * matcher's message table. */
+static void
+print_resident (const char *when, ConclaveCluster *shown, gsize rss_before, guint64 n)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (shown);
+  ConclaveEventStore *source = conclave_cluster_get_replay_source (shown);
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (shown);
+  double messages = (double) (conclave_matcher_get_n_messages (matcher) - conclave_matcher_get_first_message (matcher))
+                    * sizeof (ConclaveMessage);
+
+  g_print ("resident %s: %.1f bytes/event (VmRSS); of it: recording %.1f, shown replay's store %.1f, "
+           "its messages %.1f\n", when, (double) (rss_bytes () - rss_before) / n,
+           (double) conclave_event_store_get_memory (source) / n,
+           store == source ? 0.0 : (double) conclave_event_store_get_memory (store) / n, messages / n);
+}
+
+static double
+cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static int
 compare_doubles (gconstpointer a, gconstpointer b)
 {
@@ -170,39 +200,53 @@ print_frames (const char *what, GArray *ms)
 }
 
 /* What the session does to show index `end`: forward, feed; back, a
- * fresh replay of the recording fed up to it. */
+ * fresh replay of the kept recording (conclave_cluster_new_replay_again)
+ * fed up to it. */
 static double
-seek (ConclaveEventStore *recording, ConclaveCluster **shown, guint64 end)
+seek (ConclaveCluster **shown, guint64 end)
 {
   gint64 start = g_get_monotonic_time ();
 
   if (end < conclave_cluster_get_replay_position (*shown))
     {
-      g_clear_object (shown);
-      *shown = conclave_cluster_new_replay (recording, "class.jsonl.gz", NULL);
+      ConclaveCluster *again = conclave_cluster_new_replay_again (*shown, NULL);
+
+      g_object_unref (*shown);
+      *shown = again;
     }
   conclave_cluster_replay_to (*shown, end);
   return (g_get_monotonic_time () - start) / 1000.0;
 }
 
+/* A drag moves the scrubber a pixel or so a frame: 1/600 of the
+ * recording. Back from the end (the dearest place to go back to), forward
+ * from the middle, and jumps anywhere. */
+#define DRAG_STEP(end) ((end) / 600)
+static guint64 back_from_end (guint i, guint64 end, GRand *rand)  { return end - (i + 1) * DRAG_STEP (end); }
+static guint64 on_from_middle (guint i, guint64 end, GRand *rand) { return end / 2 + (i + 1) * DRAG_STEP (end); }
+static guint64 random_seek (guint i, guint64 end, GRand *rand)    { return g_rand_int_range (rand, 0, (gint32) end); }
+
 static void
-scrub (ConclaveEventStore *recording, ConclaveCluster **shown, const char *what, guint64 (*where) (guint, guint64, GRand *))
+scrub (ConclaveCluster **shown, const char *what, guint64 end, guint64 (*where) (guint, guint64, GRand *))
 {
   g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
-  guint64 end = conclave_event_store_get_end (recording);
+  double cpu;
 
+  /* Where the drag starts is no frame of it. */
+  if (where != random_seek)
+    seek (shown, where (0, end, rand) + DRAG_STEP (end) * (where == back_from_end ? 1 : -1));
+  cpu = cpu_ms ();
   for (guint i = 0; i < N_FRAMES; i++)
     {
-      double t = seek (recording, shown, where (i, end, rand));
+      double t = seek (shown, where (i, end, rand));
       g_array_append_val (ms, t);
     }
+  cpu = cpu_ms () - cpu;
   print_frames (what, ms);
+  /* The machine may be shared: what the frames cost this thread. */
+  g_print ("%-9s CPU %.1f ms a frame\n", "", cpu / N_FRAMES);
 }
-
-static guint64 forward (guint i, guint64 end, GRand *rand)  { return end * (i + 1) / N_FRAMES; }
-static guint64 backward (guint i, guint64 end, GRand *rand) { return end * (N_FRAMES - 1 - i) / N_FRAMES; }
-static guint64 random_seek (guint i, guint64 end, GRand *rand) { return g_rand_int_range (rand, 0, (gint32) end); }
 
 int
 main (int argc, char *argv[])
@@ -211,7 +255,8 @@ main (int argc, char *argv[])
   g_autofree char *dir = g_dir_make_tmp ("conclave-replay-bench-XXXXXX", NULL);
   g_autofree char *path = argc > 2 ? g_strdup (argv[2]) : g_build_filename (dir, "class.jsonl.gz", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(ConclaveEventStore) recording = conclave_event_store_new ();
+  ConclaveEventStore *loaded = conclave_event_store_new ();
+  ConclaveEventStore *kept;
   g_autoptr(ConclaveCluster) shown = NULL;
   ConclaveEventStore *written = conclave_event_store_new ();
   ConclaveTraceHeader header = { .format = 1, .scenario = (char *) "chapter-4", .tempo = 1, .election = (char *) "raft" };
@@ -229,24 +274,27 @@ main (int argc, char *argv[])
   rss_before = rss_bytes ();
 
   start = g_get_monotonic_time ();
-  if (!conclave_trace_load (recording, path, &n_bad, &problem, &error) ||
-      (shown = conclave_cluster_new_replay (recording, "class.jsonl.gz", &error)) == NULL)
+  /* As the window opens it: the file read into a store, a replay fed to
+   * the end and rebased on its own store, the file's store dropped. */
+  if (!conclave_trace_load (loaded, path, &n_bad, &problem, &error) ||
+      (shown = conclave_cluster_new_replay (loaded, "class.jsonl.gz", &error)) == NULL)
     g_error ("%s", error->message);
   conclave_cluster_replay_to (shown, G_MAXUINT64);
-  n = conclave_event_store_get_end (recording);
-  malloc_trim (0);   /* what is held, not what the reader's parsing left free */
+  conclave_cluster_replay_rebase (shown);
+  g_clear_object (&loaded);
+  kept = conclave_cluster_get_store (shown);
+  n = conclave_event_store_get_end (kept);
   g_print ("%" G_GUINT64_FORMAT " events (%u bad lines): opened in %.2f s\n", n, n_bad,
            (g_get_monotonic_time () - start) / 1e6);
+  malloc_trim (0);   /* what is held, not what the reader's parsing left free */
   if (problem != NULL)
     g_print ("first bad line: %s\n", problem);
-  g_print ("resident: %.1f bytes/event (recording store %.1f, the shown replay's store %.1f)\n",
-           (double) (rss_bytes () - rss_before) / n,
-           (double) conclave_event_store_get_memory (recording) / n,
-           (double) conclave_event_store_get_memory (conclave_cluster_get_store (shown)) / n);
-  scrub (recording, &shown, "backward", backward);
-  scrub (recording, &shown, "forward", forward);
-  scrub (recording, &shown, "random", random_seek);
-  g_print ("resident after scrubbing: %.1f bytes/event\n", (double) (rss_bytes () - rss_before) / n);
+  print_resident ("after open", shown, rss_before, n);
+  scrub (&shown, "backward", n, back_from_end);
+  scrub (&shown, "forward", n, on_from_middle);
+  scrub (&shown, "random", n, random_seek);
+  malloc_trim (0);
+  print_resident ("after scrubbing", shown, rss_before, n);
   if (argc <= 2)
     g_unlink (path);
   g_rmdir (dir);

@@ -6,7 +6,9 @@
  * conclave_cluster_new_replay) fed the recording's events up to T: its
  * nodes, crown, messages in flight, counters and store are what they were
  * then, so every view draws it as it draws a live cluster. Forward is more
- * feeding; back is a fresh replay from the start. Never draws, never
+ * feeding; back is a fresh replay from the start (of the recording as its
+ * first replay made it: the file's store is dropped once that replay is
+ * rebased on its own, so the events are held once). Never draws, never
  * starts a process; the live cluster is never changed by looking back.
  */
 #include "config.h"
@@ -214,7 +216,10 @@ replace_shown (ConclaveSession *self, guint64 end, GError **error)
       self->live_violation = self->violation;
       self->live_n_violations = self->n_violations;
     }
-  if ((cluster = conclave_cluster_new_replay (source (self), title, error)) == NULL)
+  /* A replay's own store and moments (the recording's, once opened). */
+  cluster = old != NULL && conclave_cluster_is_replay (old) ? conclave_cluster_new_replay_again (old, error)
+                                                            : conclave_cluster_new_replay (source (self), title, error);
+  if (cluster == NULL)
     return FALSE;
   give_hosts (self, cluster);
   places = remember_places (self);
@@ -240,19 +245,25 @@ replace_shown (ConclaveSession *self, guint64 end, GError **error)
   return TRUE;
 }
 
-/* The first source index after time_ns, searched from `from` (the shown
- * cluster's position: a scrub moves a little). */
-static guint64
-index_after (ConclaveEventStore *store, guint64 from, gint64 time_ns)
+static gboolean
+found (const ConclaveEvent *event, guint64 index, gpointer user_data)
 {
-  guint64 first = conclave_event_store_get_first (store), end = conclave_event_store_get_end (store);
-  guint64 i = CLAMP (from, first, end);
+  *(guint64 *) user_data = index;
+  return FALSE;
+}
 
-  while (i < end && conclave_event_store_get (store, i)->time_ns <= time_ns)
-    i++;
-  while (i > first && conclave_event_store_get (store, i - 1)->time_ns > time_ns)
-    i--;
-  return i;
+/* The moment time_ns is the events before the first one after it, in
+ * arrival order: events arrive a little out of time order, and a cut
+ * found by walking from where the scrubber was would depend on where
+ * that was. The store's chunk bounds find it without a walk. */
+static guint64
+index_after (ConclaveEventStore *store, gint64 time_ns)
+{
+  guint64 index = conclave_event_store_get_end (store);
+
+  if (time_ns < G_MAXINT64)
+    conclave_event_store_foreach_in_range (store, time_ns + 1, G_MAXINT64, found, &index);
+  return index;
 }
 
 void
@@ -302,7 +313,7 @@ conclave_session_seek (ConclaveSession *self,
     }
   time_ns = CLAMP (time_ns, start, last);
   shown = self->recording != NULL ? self->cluster : self->past;
-  end = index_after (store, shown ? conclave_cluster_get_replay_position (shown) : 0, time_ns);
+  end = index_after (store, time_ns);
   self->cursor_ns = time_ns;
   if (shown == NULL || end < conclave_cluster_get_replay_position (shown))
     replace_shown (self, end, NULL);
@@ -441,12 +452,16 @@ conclave_session_open_trace (ConclaveSession *self,
   /* The class on screen ends (its processes shut down), as a new one would. */
   _conclave_session_drop_cluster (self);
   self->cluster = cluster;
-  self->recording = g_steal_pointer (&store);
   self->recording_problem = n_bad > 0 ? name_problem (path, title, problem) : NULL;
   self->recording_hosts = g_steal_pointer (&header.hosts);
   give_hosts (self, cluster);
   _conclave_session_connect (self, cluster);
-  conclave_cluster_replay_to (cluster, conclave_event_store_get_end (self->recording));
+  conclave_cluster_replay_to (cluster, conclave_event_store_get_end (store));
+  /* One copy of the events: the replay's store is the recording from now
+   * on (every later replay makes the same events), the file's goes. */
+  conclave_cluster_replay_rebase (cluster);
+  self->recording = g_object_ref (conclave_cluster_get_store (cluster));
+  g_clear_object (&store);
   self->cursor_ns = conclave_event_store_get_max_time (self->recording);
   set_story (self);
   _conclave_session_tell_cluster (self, old);

@@ -219,7 +219,8 @@ crash_node (ConclaveCluster *self, const char *name)
   gint pid = conclave_supervisor_get_pid (self->supervisor, name);
   gboolean ok = conclave_supervisor_crash (self->supervisor, name);
 
-  conclave_keeper_kill_node (self->keeper, name, pid);
+  if (self->keeper != NULL)   /* none in a replay */
+    conclave_keeper_kill_node (self->keeper, name, pid);
   return ok;
 }
 
@@ -357,7 +358,8 @@ conclave_cluster_remove (ConclaveCluster *self, const char *name)
       g_hash_table_add (self->removing, g_strdup (name));
       return crash_node (self, name);
     }
-  conclave_keeper_kill_node (self->keeper, name, 0);  /* what it left running */
+  if (self->keeper != NULL)   /* none in a replay */
+    conclave_keeper_kill_node (self->keeper, name, 0);  /* what it left running */
   _conclave_cluster_remove_now (self, node);
   return TRUE;
 }

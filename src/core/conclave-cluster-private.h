@@ -65,13 +65,19 @@ struct _ConclaveCluster {
   gboolean               replay;
   ConclaveEventStore    *source;      /* the recording's events */
   guint64                source_next; /* the next source event to feed */
-  GHashTable            *strings;     /* source string id → ours */
+  GArray                *strings;     /* guint32 by source string id: ours (0: not looked up yet) */
   gint64                 last_expiry; /* the recorded loss moment already expired */
   GArray                *pending;     /* translated events not yet in the store */
   GArray                *shifts;      /* Shift: where our index stops being the source's + a constant */
+  GArray                *moments;     /* Moment: where in our store, and when, our matcher expired */
+  GArray                *source_moments; /* the source replay's moments (its losses are copies), or NULL */
+  guint                  source_moment;  /* the next of them to expire at */
+  GArray                *conn_own;    /* guint32 by source proc: our proc (conn_proc's, 0: not yet) */
 };
 
 
+/* conclave_cluster_new, with a keeper only when it runs processes. */
+ConclaveCluster *_conclave_cluster_new (gboolean runs_processes, GError **error);
 void _conclave_cluster_queue_changed (ConclaveCluster *self);
 /* One event of a process (proc set) into the models, not yet the store. */
 void _conclave_cluster_take          (ConclaveCluster *self, const ConclaveEvent *e);

@@ -9,7 +9,10 @@
  * fault) set the node models and fault settings as the supervisor's
  * signals and the teacher's faults did live. Fed up to a chosen
  * event, the cluster is the recording's state at that moment. Never reads
- * a clock: a recorded loss expires the matcher at its own time.
+ * a clock: a recorded loss expires the matcher at its own time. Rebased,
+ * a replay's own store is its source, with the moments its matcher
+ * expired at: replayed again from it, the same events come out at the
+ * same indices (the window keeps an opened recording so, once).
  */
 #include "config.h"
 
@@ -27,11 +30,21 @@ typedef struct {
   gint64  by;
 } Shift;
 
+/* Our matcher expired at time_ns with `index` events in our store: the
+ * losses it declared then are the events from index on. */
+typedef struct {
+  guint64 index;
+  gint64  time_ns;
+} Moment;
+
 void
 _conclave_cluster_replay_clear (ConclaveCluster *self)
 {
   g_clear_object (&self->source);
-  g_clear_pointer (&self->strings, g_hash_table_unref);
+  g_clear_pointer (&self->strings, g_array_unref);
+  g_clear_pointer (&self->moments, g_array_unref);
+  g_clear_pointer (&self->conn_own, g_array_unref);
+  g_clear_pointer (&self->source_moments, g_array_unref);
   g_clear_pointer (&self->pending, g_array_unref);
   g_clear_pointer (&self->shifts, g_array_unref);
 }
@@ -45,14 +58,16 @@ conclave_cluster_new_replay (ConclaveEventStore *source,
 
   g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (source), NULL);
 
-  if ((self = conclave_cluster_new (error)) == NULL)
+  if ((self = _conclave_cluster_new (FALSE, error)) == NULL)
     return NULL;
   /* Its losses are the recording's, at the recording's times. */
   g_clear_handle_id (&self->expire_id, g_source_remove);
   self->replay = TRUE;
   self->source = g_object_ref (source);
   self->source_next = conclave_event_store_get_first (source);
-  self->strings = g_hash_table_new (NULL, NULL);
+  self->strings = g_array_new (FALSE, TRUE, sizeof (guint32));
+  self->moments = g_array_new (FALSE, FALSE, sizeof (Moment));
+  self->conn_own = g_array_new (FALSE, TRUE, sizeof (guint32));
   self->pending = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), BATCH);
   self->shifts = g_array_new (FALSE, FALSE, sizeof (Shift));
   self->last_expiry = G_MININT64;
@@ -83,20 +98,23 @@ conclave_cluster_get_replay_position (ConclaveCluster *self)
 
 /* ---- from the source's strings and processes to ours ----------------------- */
 
+/* Source ids are dense: an array, not a hash table (four per event). */
 static guint32
 own_string (ConclaveCluster *self, guint32 id)
 {
-  gpointer ours;
   const char *text;
+  guint32 ours;
 
   if (id == 0)
     return 0;
-  if (g_hash_table_lookup_extended (self->strings, GUINT_TO_POINTER (id), NULL, &ours))
-    return GPOINTER_TO_UINT (ours);
+  if (id < self->strings->len && (ours = g_array_index (self->strings, guint32, id)) != 0)
+    return ours;
   text = conclave_event_store_str (self->source, id);
-  ours = GUINT_TO_POINTER (text ? conclave_intern_add (conclave_event_store_get_intern (self->store), text) : 0);
-  g_hash_table_insert (self->strings, GUINT_TO_POINTER (id), ours);
-  return GPOINTER_TO_UINT (ours);
+  ours = text ? conclave_intern_add (conclave_event_store_get_intern (self->store), text) : 0;
+  if (id >= self->strings->len)
+    g_array_set_size (self->strings, id + 1);
+  g_array_index (self->strings, guint32, id) = ours;
+  return ours;
 }
 
 static void
@@ -129,13 +147,22 @@ introduce (ConclaveCluster *self, guint32 conn, gint64 time_ns)
   _conclave_cluster_handle_hello (self, &hello, conn);
 }
 
+/* Once a connection has its process, it keeps it (a replay's connections
+ * never close): a dense cache of conn_proc (0: not known yet). */
 static guint32
 own_proc (ConclaveCluster *self, guint32 conn)
 {
   gpointer proc;
 
-  if (conn == 0 || !g_hash_table_lookup_extended (self->conn_proc, GUINT_TO_POINTER (conn), NULL, &proc))
+  if (conn == 0)
     return 0;
+  if (conn < self->conn_own->len && g_array_index (self->conn_own, guint32, conn) != 0)
+    return g_array_index (self->conn_own, guint32, conn);
+  if (!g_hash_table_lookup_extended (self->conn_proc, GUINT_TO_POINTER (conn), NULL, &proc))
+    return 0;
+  if (conn >= self->conn_own->len)
+    g_array_set_size (self->conn_own, conn + 1);
+  g_array_index (self->conn_own, guint32, conn) = GPOINTER_TO_UINT (proc);
   return GPOINTER_TO_UINT (proc);
 }
 
@@ -275,13 +302,36 @@ flush (ConclaveCluster *self)
  * expires then too, and makes its own loss events (the recorded ones of
  * that moment are their copies). */
 static void
+expire_at (ConclaveCluster *self, gint64 time_ns)
+{
+  flush (self);
+  self->last_expiry = time_ns;
+  g_array_append_val (self->moments, ((Moment) { conclave_event_store_get_end (self->store), time_ns }));
+  _conclave_cluster_expire (self, time_ns);
+}
+
+static void
 lost (ConclaveCluster *self, const ConclaveEvent *e)
 {
-  if (e->time_ns == self->last_expiry)
-    return;
-  self->last_expiry = e->time_ns;
-  flush (self);
-  _conclave_cluster_expire (self, e->time_ns);
+  if (e->time_ns != self->last_expiry)
+    expire_at (self, e->time_ns);
+}
+
+/* A replay's store as the source: its losses are its matcher's, declared
+ * at its moments; ours declares them there too (the same ones, at the same
+ * indices), and the copies pass by. */
+static void
+expire_moments (ConclaveCluster *self, guint64 source_index)
+{
+  while (self->source_moments != NULL && self->source_moment < self->source_moments->len)
+    {
+      const Moment *m = &g_array_index (self->source_moments, Moment, self->source_moment);
+
+      if (m->index > source_index)
+        return;
+      expire_at (self, m->time_ns);
+      self->source_moment++;
+    }
 }
 
 /* A process's own events, as the live cluster's reader takes them. */
@@ -290,7 +340,7 @@ process_event (ConclaveCluster *self, ConclaveEvent *e, guint32 conn)
 {
   ConclaveNode *node;
 
-  if (conn != 0 && !g_hash_table_contains (self->conn_proc, GUINT_TO_POINTER (conn)))
+  if (conn != 0 && own_proc (self, conn) == 0)
     {
       if (e->type == CONCLAVE_EVENT_HELLO)
         _conclave_cluster_handle_hello (self, e, conn);
@@ -363,12 +413,13 @@ feed_one (ConclaveCluster *self, const ConclaveEvent *recorded, guint64 source_i
 {
   ConclaveEvent e = *recorded;
 
-  translate (self, &e);
   if (e.type == CONCLAVE_EVENT_LOST)
     {
-      lost (self, &e);
+      if (self->source_moments == NULL)
+        lost (self, &e);
       return;
     }
+  translate (self, &e);
 
   /* The controller's own, and the checker's verdicts; everything else a
    * process said (an ERROR too: a line of its that was malformed). */
@@ -403,13 +454,52 @@ conclave_cluster_replay_to (ConclaveCluster *self,
     {
       const ConclaveEvent *e = conclave_event_store_get (self->source, i);
 
+      expire_moments (self, i);
       if (e != NULL)
         {
           feed_one (self, e, i);
           self->source_next = i + 1;
         }
     }
+  /* At the very end: a moment that declared nothing lost. */
+  if (end == conclave_event_store_get_end (self->source))
+    expire_moments (self, end);
   flush (self);
   self->source_next = MAX (self->source_next, end);
   return end > from ? end - from : 0;
+}
+
+void
+conclave_cluster_replay_rebase (ConclaveCluster *self)
+{
+  g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
+  g_return_if_fail (self->replay);
+
+  flush (self);
+  g_set_object (&self->source, self->store);
+  g_clear_pointer (&self->source_moments, g_array_unref);
+  self->source_moments = g_array_copy (self->moments);
+  self->source_moment = self->source_moments->len;
+  self->source_next = conclave_event_store_get_end (self->store);
+  /* Our ids are the source's now; the index map is the identity. */
+  g_array_set_size (self->strings, 0);
+  g_array_set_size (self->conn_own, 0);
+  g_array_set_size (self->shifts, 0);
+  g_array_append_val (self->shifts, ((Shift) { conclave_event_store_get_first (self->store), 0 }));
+}
+
+ConclaveCluster *
+conclave_cluster_new_replay_again (ConclaveCluster *replay,
+                                   GError         **error)
+{
+  ConclaveCluster *self;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (replay), NULL);
+  g_return_val_if_fail (replay->replay, NULL);
+
+  if ((self = conclave_cluster_new_replay (replay->source, replay->title, error)) == NULL)
+    return NULL;
+  if (replay->source_moments != NULL)
+    self->source_moments = g_array_ref (replay->source_moments);
+  return self;
 }

@@ -629,6 +629,14 @@ set_group_key (ConclaveCluster *self)
 ConclaveCluster *
 conclave_cluster_new (GError **error)
 {
+  return _conclave_cluster_new (TRUE, error);
+}
+
+/* A replay runs no process: it needs no keeper (a process per replay, one
+ * per scrub back). */
+ConclaveCluster *
+_conclave_cluster_new (gboolean runs_processes, GError **error)
+{
   g_autoptr(ConclaveCluster) self = g_object_new (CONCLAVE_TYPE_CLUSTER, NULL);
 
   self->server = conclave_control_server_new (conclave_event_store_get_intern (self->store), error);
@@ -638,7 +646,8 @@ conclave_cluster_new (GError **error)
   g_signal_connect_object (self->server, "closed", G_CALLBACK (_conclave_cluster_on_closed), self, 0);
   self->hold = _conclave_hold_new (self);
   self->supervisor = conclave_supervisor_new (conclave_control_server_get_path (self->server));
-  self->keeper = conclave_keeper_new (conclave_control_server_get_path (self->server));
+  if (runs_processes)
+    self->keeper = conclave_keeper_new (conclave_control_server_get_path (self->server));
   g_signal_connect_object (self->supervisor, "spawned", G_CALLBACK (on_spawned), self, 0);
   g_signal_connect_object (self->supervisor, "output", G_CALLBACK (on_output), self, 0);
   g_signal_connect_object (self->supervisor, "exited", G_CALLBACK (on_exited), self, 0);

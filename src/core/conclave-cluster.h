@@ -188,6 +188,16 @@ guint64             conclave_cluster_get_replay_position (ConclaveCluster *self)
 guint64             conclave_cluster_replay_own_index (ConclaveCluster *self,
                                                        guint64          source_index);
 
+/* Once fed to the end: its own store becomes its source (the recording
+ * loaded into it can go), with the moments its matcher expired at, so a
+ * fresh replay of it (conclave_cluster_new_replay_again) makes the same
+ * events at the same indices, its own losses included. */
+void                conclave_cluster_replay_rebase  (ConclaveCluster *self);
+/* A fresh replay of what `replay` replays (same source, same moments of
+ * loss, same title), at the start. */
+ConclaveCluster    *conclave_cluster_new_replay_again (ConclaveCluster *replay,
+                                                       GError         **error);
+
 /* Kills every process and waits until they ended (at most 2 s, running no
  * main loop: no other source runs meanwhile); "exited" is handled before it
  * returns. Dispose does it too. */

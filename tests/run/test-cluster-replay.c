@@ -9,8 +9,15 @@
  * went, and a verdict's cause points at the same event, also after the
  * store went through a trace file (saved or recorded, damaged or old).
  * The faults the teacher set are the replay's at their moment.
+ * A replay rebased on its own store (what the window keeps of an opened
+ * recording: one copy of the events) and replayed again to any moment is
+ * the replay of the recording to that moment: every node's state, role,
+ * term, leader and counters, the messages in flight, the leader intervals
+ * and every event alike, at many random moments of chapter 4 with its
+ * leader crashed.
  */
 #include "conclave-cluster.h"
+#include "conclave-leaders.h"
 #include "conclave-trace-file.h"
 
 #include <glib/gstdio.h>
@@ -306,6 +313,55 @@ loaded_cause (const char *path, ConclaveEventStore **out)
 
       if (e->type == CONCLAVE_EVENT_VIOLATION)
         return e->key != 0 && e->key < i ? conclave_event_store_get (store, e->key) : NULL;
+
+/* ---- a rebased replay, replayed again, is the recording's replay ---------- */
+
+static gboolean
+led_and_served (ConclaveCluster *cluster)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (cluster)); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (cluster), i);
+      if (g_strcmp0 (conclave_node_get_group_role (node), "leader") == 0 && conclave_node_get_n_delivered (node) > 2)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static const char *leader_name;
+
+static gboolean
+another_led_and_served (ConclaveCluster *cluster)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (cluster)); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (cluster), i);
+      if (g_strcmp0 (conclave_node_get_group_role (node), "leader") == 0 && conclave_node_get_n_delivered (node) > 2 &&
+          g_strcmp0 (conclave_node_get_name (node), leader_name) != 0 && conclave_node_get_state (node) == CONCLAVE_NODE_RUNNING)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+a_loss (ConclaveCluster *cluster)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    if (conclave_event_store_get (store, i)->type == CONCLAVE_EVENT_LOST)
+      return another_led_and_served (cluster);
+  return FALSE;
+}
+
+static char *
+leader_of (ConclaveCluster *cluster)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (cluster)); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (cluster), i);
+      if (g_strcmp0 (conclave_node_get_group_role (node), "leader") == 0)
+        return g_strdup (conclave_node_get_name (node));
     }
   g_assert_not_reached ();
 }
@@ -495,6 +551,164 @@ test_faults_of_the_moment (void)
   g_assert_cmpfloat (conclave_faults_get_drop (faults, "s1"), ==, 0);
   g_assert_false (conclave_faults_is_partitioned (faults));
   g_assert_cmpuint (count_type (conclave_cluster_get_store (replay), CONCLAVE_EVENT_FAULT), ==, 3);
+/* The first index after time_ns. */
+static guint64
+index_after (ConclaveEventStore *store, gint64 time_ns)
+{
+  guint64 i = conclave_event_store_get_first (store);
+
+  while (i < conclave_event_store_get_end (store) && conclave_event_store_get (store, i)->time_ns <= time_ns)
+    i++;
+  return i;
+}
+
+static void
+assert_same_store (ConclaveEventStore *a, ConclaveEventStore *b)
+{
+  g_assert_cmpuint (conclave_event_store_get_end (b), ==, conclave_event_store_get_end (a));
+  for (guint64 i = 0; i < conclave_event_store_get_end (a); i++)
+    {
+      const ConclaveEvent *x = conclave_event_store_get (a, i), *y = conclave_event_store_get (b, i);
+
+      g_assert_cmpint (y->type, ==, x->type);
+      g_assert_cmpint (y->time_ns, ==, x->time_ns);
+      g_assert_cmpuint (y->key, ==, x->key);
+      g_assert_cmpint (y->flags, ==, x->flags);
+      for (guint s = 0; s < G_N_ELEMENTS (x->s); s++)
+        g_assert_cmpstr (conclave_event_store_str (b, y->s[s]), ==, conclave_event_store_str (a, x->s[s]));
+      g_assert_cmpint (y->proc != 0 ? conclave_event_store_get_process (b, y->proc)->pid : 0, ==,
+                       x->proc != 0 ? conclave_event_store_get_process (a, x->proc)->pid : 0);
+    }
+}
+
+/* Every message: its state, times, key and kind; the in-flight ones are
+ * the cluster view's arrows. Returns how many are in flight. */
+static guint
+assert_same_messages (ConclaveCluster *a, ConclaveCluster *b)
+{
+  ConclaveMatcher *x = conclave_cluster_get_matcher (a), *y = conclave_cluster_get_matcher (b);
+  guint in_flight = 0;
+
+  g_assert_cmpuint (conclave_matcher_get_n_messages (y), ==, conclave_matcher_get_n_messages (x));
+  for (guint64 i = conclave_matcher_get_first_message (x); i < conclave_matcher_get_n_messages (x); i++)
+    {
+      const ConclaveMessage *m = conclave_matcher_get_message (x, i), *n = conclave_matcher_get_message (y, i);
+
+      g_assert_cmpint (n->state, ==, m->state);
+      g_assert_cmpint (n->flags, ==, m->flags);
+      g_assert_cmpint (n->send_ns, ==, m->send_ns);
+      g_assert_cmpint (n->recv_ns, ==, m->recv_ns);
+      g_assert_cmpuint (n->key, ==, m->key);
+      g_assert_cmpstr (conclave_event_store_str (conclave_cluster_get_store (b), n->kind), ==,
+                       conclave_event_store_str (conclave_cluster_get_store (a), m->kind));
+      in_flight += m->state == CONCLAVE_MESSAGE_IN_FLIGHT;
+    }
+  for (guint s = 0; s < CONCLAVE_MESSAGE_N_STATES; s++)
+    g_assert_cmpuint (conclave_matcher_count_state (y, s), ==, conclave_matcher_count_state (x, s));
+  return in_flight;
+}
+
+static void
+assert_same_nodes (ConclaveCluster *a, ConclaveCluster *b)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (b)), ==, g_list_model_get_n_items (G_LIST_MODEL (a)));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (a)); i++)
+    {
+      g_autoptr(ConclaveNode) x = g_list_model_get_item (G_LIST_MODEL (a), i);
+      g_autoptr(ConclaveNode) y = g_list_model_get_item (G_LIST_MODEL (b), i);
+
+      g_assert_cmpstr (conclave_node_get_name (y), ==, conclave_node_get_name (x));
+      assert_same_node (x, y);
+      g_assert_cmpstr (conclave_node_get_group_role (y), ==, conclave_node_get_group_role (x));
+      g_assert_cmpuint (conclave_node_get_term (y), ==, conclave_node_get_term (x));
+      g_assert_cmpstr (conclave_node_get_leader (y), ==, conclave_node_get_leader (x));
+      g_assert_cmpmem (conclave_node_get_counters (y), sizeof (ConclaveNodeCounters),
+                       conclave_node_get_counters (x), sizeof (ConclaveNodeCounters));
+    }
+}
+
+static void
+assert_same_leaders (ConclaveEventStore *a, ConclaveEventStore *b)
+{
+  g_autoptr(ConclaveLeaders) x = conclave_leaders_new (a);
+  g_autoptr(ConclaveLeaders) y = conclave_leaders_new (b);
+
+  conclave_leaders_feed (x, conclave_event_store_get_first (a), conclave_event_store_get_end (a));
+  conclave_leaders_feed (y, conclave_event_store_get_first (b), conclave_event_store_get_end (b));
+  g_assert_cmpuint (conclave_leaders_get_n_intervals (y), ==, conclave_leaders_get_n_intervals (x));
+  for (guint i = 0; i < conclave_leaders_get_n_intervals (x); i++)
+    {
+      const ConclaveLeaderInterval *l = conclave_leaders_get_interval (x, i), *m = conclave_leaders_get_interval (y, i);
+
+      g_assert_cmpstr (conclave_event_store_str (b, m->node), ==, conclave_event_store_str (a, l->node));
+      g_assert_cmpint (m->term, ==, l->term);
+      g_assert_cmpint (m->start_ns, ==, l->start_ns);
+      g_assert_cmpint (m->end_ns, ==, l->end_ns);
+      g_assert_cmpint (m->end, ==, l->end);
+    }
+}
+
+static void
+test_again (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConclaveScenario) scenario = conclave_scenario_lookup ("chapter-4", &error);
+  g_autoptr(ConclaveCluster) live = conclave_cluster_new (&error);
+  g_autoptr(ConclaveCluster) opened = NULL;
+  g_autofree char *leader = NULL;
+  ConclaveEventStore *store, *kept;
+  guint64 losses = 0, in_flight = 0, crashed_seen = 0;
+  gint64 start, end;
+
+  g_assert_no_error (error);
+  g_assert_true (conclave_cluster_start_scenario (live, scenario, &error));
+  wait_until (live, led_and_served, 30, "a leader serving posts");
+  leader = leader_of (live);
+  leader_name = leader;
+  g_assert_true (conclave_cluster_crash (live, leader));
+  wait_until (live, a_loss, 30, "another leader serving posts, a message to the crashed one lost");
+  conclave_cluster_shutdown (live);
+  store = conclave_cluster_get_store (live);
+
+  /* Opened as the window opens it: fed to the end, rebased, the file's
+   * store not used again. */
+  opened = conclave_cluster_new_replay (store, "class.jsonl", &error);
+  g_assert_no_error (error);
+  conclave_cluster_replay_to (opened, G_MAXUINT64);
+  conclave_cluster_replay_rebase (opened);
+  kept = conclave_cluster_get_store (opened);
+  for (guint64 i = 0; i < conclave_event_store_get_end (kept); i++)
+    losses += conclave_event_store_get (kept, i)->type == CONCLAVE_EVENT_LOST;
+  g_test_message ("%" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " losses", conclave_event_store_get_end (kept), losses);
+  g_assert_cmpuint (losses, >, 0);   /* the moments of loss are exercised */
+
+  start = conclave_event_store_get_min_time (store);
+  end = conclave_event_store_get_max_time (store);
+  for (guint round = 0; round < 40; round++)
+    {
+      gint64 t = round == 0 ? end : start + (gint64) (g_test_rand_double () * (double) (end - start));
+      g_autoptr(ConclaveCluster) truth = conclave_cluster_new_replay (store, NULL, &error);
+      g_autoptr(ConclaveCluster) again = conclave_cluster_new_replay_again (opened, &error);
+      ConclaveNode *crashed;
+
+      g_assert_no_error (error);
+      conclave_cluster_replay_to (truth, index_after (store, t));
+      /* As a scrubber gets there: part of the way, then the rest. */
+      conclave_cluster_replay_to (again, index_after (kept, t) / 2);
+      conclave_cluster_replay_to (again, index_after (kept, t));
+      assert_same_store (conclave_cluster_get_store (truth), conclave_cluster_get_store (again));
+      assert_same_nodes (truth, again);
+      in_flight += assert_same_messages (truth, again);
+      assert_same_leaders (conclave_cluster_get_store (truth), conclave_cluster_get_store (again));
+      g_assert_cmpuint (conclave_cluster_replay_own_index (again, index_after (kept, t) - 1), ==, index_after (kept, t) - 1);
+      crashed = conclave_cluster_lookup (again, leader);
+      crashed_seen += crashed != NULL && conclave_node_get_state (crashed) == CONCLAVE_NODE_CRASHED;
+    }
+  g_test_message ("%" G_GUINT64_FORMAT " in flight over the moments, the leader crashed at %" G_GUINT64_FORMAT,
+                  in_flight, crashed_seen);
+  g_assert_cmpuint (in_flight, >, 0);
+  g_assert_cmpuint (crashed_seen, >, 0);
+  g_assert_cmpuint (crashed_seen, <, 40);
 }
 
 int
@@ -505,5 +719,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/cluster-replay/indices-part", test_indices_part);
   g_test_add_func ("/cluster-replay/cause-in-file", test_cause_in_file);
   g_test_add_func ("/cluster-replay/faults-of-the-moment", test_faults_of_the_moment);
+  g_test_add_func ("/cluster-replay/again", test_again);
   return g_test_run ();
 }

@@ -5,10 +5,12 @@
  * replay runs no process and offers nothing that would start one; a cut
  * file opens up to the cut and says which line; a missing file says so.
  * Scrubbing back in a live class shows the past while the class goes on,
- * and Live returns to it; the faults shown are the moment's. Scrubbed, the timeline draws the moment shown
- * where its axis says that time is, and the violation banner's Show the
- * Cause selects the verdict's cause kept in the file (the verdict itself
- * in a file without causes) in the event log of the moment shown.
+ * and Live returns to it; the faults shown are the moment's. Scrubbed
+ * anywhere, back or on, the replay is what a replay of the file to that
+ * moment is. Scrubbed, the timeline draws the moment shown where its axis
+ * says that time is, and the violation banner's Show the Cause selects
+ * the verdict's cause kept in the file (the verdict itself in a file
+ * without causes) in the event log of the moment shown.
  */
 #include "config.h"
 
@@ -323,6 +325,87 @@ cut_copy (const char *path, const char *dir, guint lines)
   return cut;
 }
 
+/* The first index after time_ns. */
+static guint64
+index_after (ConclaveEventStore *store, gint64 time_ns)
+{
+  guint64 i = conclave_event_store_get_first (store);
+
+  while (i < conclave_event_store_get_end (store) && conclave_event_store_get (store, i)->time_ns <= time_ns)
+    i++;
+  return i;
+}
+
+/* A moment where the recording's events are out of time order: one at
+ * it comes after one later than it (0 if none). */
+static gint64
+disordered_moment (ConclaveEventStore *store)
+{
+  gint64 latest = G_MININT64;
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    {
+      const ConclaveEvent *e = conclave_event_store_get (store, i);
+
+      if (e->time_ns < latest)
+        return e->time_ns;
+      latest = MAX (latest, e->time_ns);
+    }
+  return 0;
+}
+
+/* Scrubbed anywhere, back or on, the window shows what a replay of the
+ * file to that moment is: the same events, messages in each state, and
+ * every node's state, role, term, leader and counters (the window keeps
+ * the recording as its first replay made it, and goes back by replaying
+ * that). */
+static void
+assert_seeks_are_replays (UiFixture *f, const char *path)
+{
+  g_autoptr(ConclaveEventStore) file = conclave_event_store_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 start, end;
+  guint n_bad = 0;
+
+  g_assert_true (conclave_trace_load (file, path, &n_bad, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (conclave_session_get_time_range (f->session, &start, &end));
+  /* First back from the end to where events came out of order: the same
+   * moment whichever way the scrubber came. */
+  conclave_session_seek (f->session, end);
+  for (guint round = 0; round < 13; round++)
+    {
+      gint64 t = round == 0 && disordered_moment (file) != 0 ? disordered_moment (file)
+                 : start + (gint64) (g_test_rand_double () * (double) (end - start));
+      g_autoptr(ConclaveCluster) truth = conclave_cluster_new_replay (file, NULL, &error);
+      ConclaveMatcher *a = conclave_cluster_get_matcher (truth), *b;
+
+      g_assert_no_error (error);
+      conclave_session_seek (f->session, t);
+      conclave_cluster_replay_to (truth, index_after (file, t));
+      b = conclave_cluster_get_matcher (cluster (f));
+      g_test_message ("%s%.3f s: %" G_GUINT64_FORMAT " events shown, %" G_GUINT64_FORMAT " in the file's replay",
+                      round == 0 ? "out of order at " : "at ", (t - start) / 1e9, shown_events (f), conclave_event_store_get_end (conclave_cluster_get_store (truth)));
+      g_assert_cmpuint (shown_events (f), ==, conclave_event_store_get_end (conclave_cluster_get_store (truth)));
+      for (guint s = 0; s < CONCLAVE_MESSAGE_N_STATES; s++)
+        g_assert_cmpuint (conclave_matcher_count_state (b, s), ==, conclave_matcher_count_state (a, s));
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (cluster (f))), ==, g_list_model_get_n_items (G_LIST_MODEL (truth)));
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (truth)); i++)
+        {
+          g_autoptr(ConclaveNode) x = g_list_model_get_item (G_LIST_MODEL (truth), i);
+          ConclaveNode *y = conclave_cluster_lookup (cluster (f), conclave_node_get_name (x));
+
+          g_assert_nonnull (y);
+          g_assert_cmpint (conclave_node_get_state (y), ==, conclave_node_get_state (x));
+          g_assert_cmpstr (conclave_node_get_group_role (y), ==, conclave_node_get_group_role (x));
+          g_assert_cmpuint (conclave_node_get_term (y), ==, conclave_node_get_term (x));
+          g_assert_cmpstr (conclave_node_get_leader (y), ==, conclave_node_get_leader (x));
+          g_assert_cmpmem (conclave_node_get_counters (y), sizeof (ConclaveNodeCounters),
+                           conclave_node_get_counters (x), sizeof (ConclaveNodeCounters));
+        }
+    }
+}
+
 static void
 test_round_trip (UiFixture *f, gconstpointer data)
 {
@@ -364,6 +447,7 @@ test_round_trip (UiFixture *f, gconstpointer data)
   assert_scrubs_over_crash (f, crashed);
   assert_jumps (f, crashed);
   assert_plays (f);
+  assert_seeks_are_replays (f, gz);
 
   /* Cut mid-line: opens up to the cut, and says which line. */
   g_signal_connect (f->session, "notice", G_CALLBACK (on_notice), notices);
