@@ -313,55 +313,6 @@ loaded_cause (const char *path, ConclaveEventStore **out)
 
       if (e->type == CONCLAVE_EVENT_VIOLATION)
         return e->key != 0 && e->key < i ? conclave_event_store_get (store, e->key) : NULL;
-
-/* ---- a rebased replay, replayed again, is the recording's replay ---------- */
-
-static gboolean
-led_and_served (ConclaveCluster *cluster)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (cluster)); i++)
-    {
-      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (cluster), i);
-      if (g_strcmp0 (conclave_node_get_group_role (node), "leader") == 0 && conclave_node_get_n_delivered (node) > 2)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static const char *leader_name;
-
-static gboolean
-another_led_and_served (ConclaveCluster *cluster)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (cluster)); i++)
-    {
-      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (cluster), i);
-      if (g_strcmp0 (conclave_node_get_group_role (node), "leader") == 0 && conclave_node_get_n_delivered (node) > 2 &&
-          g_strcmp0 (conclave_node_get_name (node), leader_name) != 0 && conclave_node_get_state (node) == CONCLAVE_NODE_RUNNING)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-a_loss (ConclaveCluster *cluster)
-{
-  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
-
-  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
-    if (conclave_event_store_get (store, i)->type == CONCLAVE_EVENT_LOST)
-      return another_led_and_served (cluster);
-  return FALSE;
-}
-
-static char *
-leader_of (ConclaveCluster *cluster)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (cluster)); i++)
-    {
-      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (cluster), i);
-      if (g_strcmp0 (conclave_node_get_group_role (node), "leader") == 0)
-        return g_strdup (conclave_node_get_name (node));
     }
   g_assert_not_reached ();
 }
@@ -551,6 +502,60 @@ test_faults_of_the_moment (void)
   g_assert_cmpfloat (conclave_faults_get_drop (faults, "s1"), ==, 0);
   g_assert_false (conclave_faults_is_partitioned (faults));
   g_assert_cmpuint (count_type (conclave_cluster_get_store (replay), CONCLAVE_EVENT_FAULT), ==, 3);
+}
+
+/* ---- a rebased replay, replayed again, is the recording's replay ---------- */
+
+static gboolean
+led_and_served (ConclaveCluster *cluster)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (cluster)); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (cluster), i);
+      if (g_strcmp0 (conclave_node_get_group_role (node), "leader") == 0 && conclave_node_get_n_delivered (node) > 2)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static const char *leader_name;
+
+static gboolean
+another_led_and_served (ConclaveCluster *cluster)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (cluster)); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (cluster), i);
+      if (g_strcmp0 (conclave_node_get_group_role (node), "leader") == 0 && conclave_node_get_n_delivered (node) > 2 &&
+          g_strcmp0 (conclave_node_get_name (node), leader_name) != 0 && conclave_node_get_state (node) == CONCLAVE_NODE_RUNNING)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+a_loss (ConclaveCluster *cluster)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+
+  for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
+    if (conclave_event_store_get (store, i)->type == CONCLAVE_EVENT_LOST)
+      return another_led_and_served (cluster);
+  return FALSE;
+}
+
+static char *
+leader_of (ConclaveCluster *cluster)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (cluster)); i++)
+    {
+      g_autoptr(ConclaveNode) node = g_list_model_get_item (G_LIST_MODEL (cluster), i);
+      if (g_strcmp0 (conclave_node_get_group_role (node), "leader") == 0)
+        return g_strdup (conclave_node_get_name (node));
+    }
+  g_assert_not_reached ();
+}
+
 /* The first index after time_ns. */
 static guint64
 index_after (ConclaveEventStore *store, gint64 time_ns)
