@@ -7,6 +7,10 @@
  * paired       a traced sender (python) with drop 1: every send is reported
  *              (the shim dropped none), every one pairs with one network
  *              drop at the receiver, same hash;
+ * broadcast    a traced sender's broadcasts, dropped by the network as
+ *              they leave it: each listener (s2, s3) gets one drop per
+ *              send, paired with that send (same key), none without a
+ *              receiver, and nothing arrives;
  * drop-30      drop 0.3: what arrives is within 5 standard deviations of
  *              70 % of 400, and every missing one was reported dropped;
  * delay        80 ms at the sender and 40 ms at the receiver: each one-way
@@ -282,6 +286,99 @@ test_paired (void)
   trace_test_finish (g_steal_pointer (&cluster));
 }
 
+/* --- a broadcast dropped as it leaves: a drop for every receiver ---------- */
+
+static gboolean
+listening (ConclaveCluster *cluster, gpointer unused)
+{
+  for (const char * const *name = (const char * const []) { "s2", "s3", NULL }; *name; name++)
+    if (trace_test_count_events (cluster, CONCLAVE_EVENT_SOCKET, NULL, conclave_cluster_lookup (cluster, *name)) == 0)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+test_broadcast (void)
+{
+  g_autoptr(ConclaveCluster) cluster = fault_cluster ();
+  g_autoptr(GHashTable) copies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const guint n = 10;
+  const char *listen = "import socket\n"
+                       "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                       "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+                       "s.bind(('', " PORT "))\n"
+                       "print('ready', flush=True)\n"
+                       "while True:\n"
+                       "    print('got', s.recv(100), flush=True)\n";
+  g_autofree char *send = g_strdup_printf ("import socket, sys\n"
+                                           "sys.stdin.readline()\n"
+                                           "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                                           "s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)\n"
+                                           "for i in range(%u):\n"
+                                           "    s.sendto(b'bc %%d' %% i, ('10.77.0.255', " PORT "))\n"
+                                           "print('sent', flush=True)\n", n);
+  const char *receiver[] = { PYTHON, "-c", listen, NULL };
+  const char *sender[] = { PYTHON, "-c", send, NULL };
+  ConclaveMatcher *matcher;
+  ConclaveEventStore *store;
+  ConclaveNode *s1, *s2, *s3;
+  guint at_receiver, to_s2 = 0, to_s3 = 0;
+
+  if (cluster == NULL)
+    return;
+  add (cluster, "s2", receiver);
+  add (cluster, "s3", receiver);
+  add (cluster, "s1", sender);
+  wait_says (cluster, "s2", "ready\n");
+  wait_says (cluster, "s3", "ready\n");
+  trace_test_wait (cluster, listening, NULL, 20, "both receivers' sockets reported");
+  trace_test_wait (cluster, python_said_hello, NULL, 20, "python's hello");
+  s1 = conclave_cluster_lookup (cluster, "s1");
+  s2 = conclave_cluster_lookup (cluster, "s2");
+  s3 = conclave_cluster_lookup (cluster, "s3");
+  g_assert_true (conclave_faults_set_drop (conclave_cluster_get_faults (cluster), "s1", 1.0));
+  go (cluster);
+  trace_test_wait_ended (cluster, "s1", 20);
+  trace_test_wait (cluster, s1_sent, GUINT_TO_POINTER (n), 20, "every send reported");
+  trace_test_wait (cluster, dropped_at_least, GUINT_TO_POINTER (2 * n), 20, "every copy reported dropped");
+  g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_SEND, NULL, s1), ==, n);
+  g_assert_cmpuint (count_drops (cluster, CONCLAVE_EVENT_FLAG_DIR_RECV, &at_receiver), ==, 2 * n);
+  g_assert_cmpuint (at_receiver, ==, 2 * n);
+
+  matcher = conclave_cluster_get_matcher (cluster);
+  store = conclave_cluster_get_store (cluster);
+  for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
+    {
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      const ConclaveEvent *sent = conclave_event_store_get (store, m->send_index);
+      const ConclaveEvent *drop = conclave_event_store_get (store, m->recv_index);
+      ConclaveNode *to = conclave_cluster_node_for_proc (cluster, m->dst_proc);
+      g_autofree char *copy = NULL;
+
+      g_assert_cmpint (m->state, ==, CONCLAVE_MESSAGE_DROPPED);
+      g_assert_true (conclave_cluster_node_for_proc (cluster, m->src_proc) == s1);
+      g_assert_true (to == s2 || to == s3);
+      g_assert_cmpint (sent->type, ==, CONCLAVE_EVENT_SEND);
+      g_assert_cmpint (drop->type, ==, CONCLAVE_EVENT_DROP);
+      g_assert_cmpuint (drop->proc, ==, m->dst_proc);
+      g_assert_cmpuint (sent->key, ==, drop->key);
+      g_assert_cmpint (drop->time_ns, >=, sent->time_ns);
+      /* Each send's copy to each receiver once. */
+      copy = g_strdup_printf ("%" G_GUINT64_FORMAT "/%u", sent->key, m->dst_proc);
+      g_assert_true (g_hash_table_add (copies, g_steal_pointer (&copy)));
+      to_s2 += to == s2;
+      to_s3 += to == s3;
+    }
+  g_assert_cmpuint (to_s2, ==, n);
+  g_assert_cmpuint (to_s3, ==, n);
+  for (ConclaveNode * const *to = (ConclaveNode * const []) { s2, s3, NULL }; *to; to++)
+    {
+      g_autofree char *out = trace_test_node_stdout (*to);
+      g_assert_null (strstr (out, "got"));
+    }
+  trace_test_finish (g_steal_pointer (&cluster));
+}
+
 /* --- a share of them ------------------------------------------------------ */
 
 static gboolean
@@ -441,6 +538,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/lan-faults/drop-all", test_drop_all);
   g_test_add_func ("/lan-faults/paired", test_paired);
+  g_test_add_func ("/lan-faults/broadcast", test_broadcast);
   g_test_add_func ("/lan-faults/drop-30", test_drop_30);
   g_test_add_func ("/lan-faults/delay", test_delay);
   g_test_add_func ("/lan-faults/lifted", test_lifted);
