@@ -4,7 +4,8 @@
  * sentence, that drops and delays stay with each program
  * (screenshots/lan-no-faults.png). The same sentence, once, when a
  * scenario's "network": "lan" brings the LAN instead of the menu: shown as
- * the chapter starts, and not again when the LAN is chosen once more.
+ * the chapter starts (lan-no-faults-scenario.png), and not again when
+ * the LAN is chosen once more.
  * Skipped where the kernel allows no user namespace.
  */
 #include "ui-test-utils.h"
@@ -86,6 +87,7 @@ test_scenario (UiFixture *f, gconstpointer data)
   g_assert_cmpint (conclave_cluster_get_network (cluster), ==, CONCLAVE_NETWORK_LAN);
   g_assert_nonnull (conclave_lan_get_faults_refused (conclave_cluster_get_lan (cluster)));
   g_assert_true (ui_test_wait (toast_shown, f->window, 5000));
+  ui_test_look (f->window, "timeline", "lan-no-faults-scenario");
   /* Once: gone after its time, and not back when the LAN is chosen again. */
   g_assert_true (ui_test_wait (toast_gone, f->window, 15000));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.network", "s", "lan");
