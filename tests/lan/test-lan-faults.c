@@ -241,12 +241,35 @@ s1_sent (ConclaveCluster *cluster, gpointer n)
          >= GPOINTER_TO_UINT (n);
 }
 
+/* Message i is `sender`'s send that the network dropped at a receiver:
+ * the send is reported, and the drop that ends it has its key and text.
+ * Returns the drop. */
+static const ConclaveEvent *
+check_dropped_send (ConclaveCluster *cluster, guint64 i, ConclaveNode *sender)
+{
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  const ConclaveMessage *m = conclave_matcher_get_message (conclave_cluster_get_matcher (cluster), i);
+  const ConclaveEvent *send = conclave_event_store_get (store, m->send_index);
+  const ConclaveEvent *drop = conclave_event_store_get (store, m->recv_index);
+
+  g_assert_cmpint (m->state, ==, CONCLAVE_MESSAGE_DROPPED);
+  g_assert_true (conclave_cluster_node_for_proc (cluster, m->src_proc) == sender);
+  g_assert_cmpint (send->type, ==, CONCLAVE_EVENT_SEND);
+  g_assert_cmpint (drop->type, ==, CONCLAVE_EVENT_DROP);
+  g_assert_true (drop->flags & CONCLAVE_EVENT_FLAG_DIR_RECV);
+  g_assert_cmpuint (drop->proc, ==, m->dst_proc);
+  g_assert_cmpuint (send->key, ==, drop->key);
+  g_assert_cmpint (drop->time_ns, >=, send->time_ns);
+  g_assert_cmpstr (conclave_event_store_str (store, conclave_event_preview (send)), ==,
+                   conclave_event_store_str (store, conclave_event_preview (drop)));
+  return drop;
+}
+
 static void
 test_paired (void)
 {
   g_autoptr(ConclaveCluster) cluster = fault_cluster ();
   ConclaveMatcher *matcher;
-  ConclaveEventStore *store;
   ConclaveNode *s1;
   guint at_receiver, n = 30, dropped = 0;
 
@@ -265,20 +288,9 @@ test_paired (void)
   g_assert_cmpuint (at_receiver, ==, n);
 
   matcher = conclave_cluster_get_matcher (cluster);
-  store = conclave_cluster_get_store (cluster);
   for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
-      const ConclaveEvent *send = conclave_event_store_get (store, m->send_index);
-      const ConclaveEvent *drop = conclave_event_store_get (store, m->recv_index);
-
-      g_assert_cmpint (m->state, ==, CONCLAVE_MESSAGE_DROPPED);
-      g_assert_true (conclave_cluster_node_for_proc (cluster, m->src_proc) == s1);
-      g_assert_cmpint (send->type, ==, CONCLAVE_EVENT_SEND);
-      g_assert_cmpint (drop->type, ==, CONCLAVE_EVENT_DROP);
-      g_assert_cmpuint (send->key, ==, drop->key);
-      g_assert_cmpstr (conclave_event_store_str (store, conclave_event_preview (send)), ==,
-                       conclave_event_store_str (store, conclave_event_preview (drop)));
+      check_dropped_send (cluster, i, s1);
       dropped++;
     }
   g_assert_cmpuint (dropped, ==, n);
@@ -320,7 +332,6 @@ test_broadcast (void)
   const char *receiver[] = { PYTHON, "-c", listen, NULL };
   const char *sender[] = { PYTHON, "-c", send, NULL };
   ConclaveMatcher *matcher;
-  ConclaveEventStore *store;
   ConclaveNode *s1, *s2, *s3;
   guint at_receiver, to_s2 = 0, to_s3 = 0;
 
@@ -346,25 +357,15 @@ test_broadcast (void)
   g_assert_cmpuint (at_receiver, ==, 2 * n);
 
   matcher = conclave_cluster_get_matcher (cluster);
-  store = conclave_cluster_get_store (cluster);
   for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
-      const ConclaveEvent *sent = conclave_event_store_get (store, m->send_index);
-      const ConclaveEvent *drop = conclave_event_store_get (store, m->recv_index);
-      ConclaveNode *to = conclave_cluster_node_for_proc (cluster, m->dst_proc);
+      const ConclaveEvent *drop = check_dropped_send (cluster, i, s1);
+      ConclaveNode *to = conclave_cluster_node_for_proc (cluster, drop->proc);
       g_autofree char *copy = NULL;
 
-      g_assert_cmpint (m->state, ==, CONCLAVE_MESSAGE_DROPPED);
-      g_assert_true (conclave_cluster_node_for_proc (cluster, m->src_proc) == s1);
       g_assert_true (to == s2 || to == s3);
-      g_assert_cmpint (sent->type, ==, CONCLAVE_EVENT_SEND);
-      g_assert_cmpint (drop->type, ==, CONCLAVE_EVENT_DROP);
-      g_assert_cmpuint (drop->proc, ==, m->dst_proc);
-      g_assert_cmpuint (sent->key, ==, drop->key);
-      g_assert_cmpint (drop->time_ns, >=, sent->time_ns);
       /* Each send's copy to each receiver once. */
-      copy = g_strdup_printf ("%" G_GUINT64_FORMAT "/%u", sent->key, m->dst_proc);
+      copy = g_strdup_printf ("%" G_GUINT64_FORMAT "/%u", drop->key, drop->proc);
       g_assert_true (g_hash_table_add (copies, g_steal_pointer (&copy)));
       to_s2 += to == s2;
       to_s3 += to == s3;

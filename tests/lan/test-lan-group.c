@@ -533,39 +533,79 @@ count_ends (JsonArray *leaders, const char *end)
   return n;
 }
 
-static void
-test_run (void)
+/* Runs `conclave-run --network lan chapter-4` fast for 5 s with `fault`
+ * and `fault2` (NULL: none), writing trace.jsonl and summary.json into a
+ * new directory (returned; NULL with the test skipped where there is no
+ * LAN). It must end well, with no violation; *out is what it printed. */
+static char *
+run_chapter_4 (const char *fault, const char *fault2, char **out)
 {
   const char *program = g_getenv ("CONCLAVE_RUN_PROGRAM");
   g_autofree char *dir = g_dir_make_tmp ("lan-group-XXXXXX", NULL);
   g_autofree char *trace = g_build_filename (dir, "trace.jsonl", NULL);
   g_autofree char *summary = g_build_filename (dir, "summary.json", NULL);
   const char *argv[] = { program, "--network", "lan", "chapter-4", "--tempo", "0.05", "--duration", "5s",
-                         "--fault", "2500ms:crash:leader", "--trace", trace, "--summary-json", summary, NULL };
-  g_autofree char *out = NULL, *err = NULL;
+                         "--trace", trace, "--summary-json", summary, "--fault", fault,
+                         fault2 ? "--fault" : NULL, fault2, NULL };
+  g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_nonnull (program);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s%s", *out, err);
+  if (strstr (err, "No LAN on this machine") != NULL)
+    {
+      g_test_skip (err);
+      g_rmdir (dir);
+      return NULL;
+    }
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_nonnull (strstr (*out, "Violations:\n  none\n"));
+  return g_steal_pointer (&dir);
+}
+
+static JsonObject *
+load_summary (JsonParser *parser, const char *dir)
+{
+  g_autofree char *summary = g_build_filename (dir, "summary.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_file (parser, summary, &error));
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* Removes what run_chapter_4 wrote. */
+static void
+remove_run (const char *dir)
+{
+  for (const char * const *name = (const char * const []) { "trace.jsonl", "summary.json", NULL }; *name; name++)
+    {
+      g_autofree char *path = g_build_filename (dir, *name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_run (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *dir = run_chapter_4 ("2500ms:crash:leader", NULL, &out);
+  g_autofree char *trace = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GHashTable) traced = NULL;
   JsonObject *root;
   JsonArray *leaders;
-  int status = 0;
 
-  g_assert_nonnull (program);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
-  g_assert_no_error (error);
-  g_test_message ("%s%s", out, err);
-  if (strstr (err, "No LAN on this machine") != NULL)
-    {
-      g_test_skip (err);
-      return;
-    }
-  g_assert_true (WIFEXITED (status));
-  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  if (dir == NULL)
+    return;
+  trace = g_build_filename (dir, "trace.jsonl", NULL);
   g_assert_nonnull (strstr (out, "    crash -> new leader:              median "));
-  g_assert_nonnull (strstr (out, "Violations:\n  none\n"));
-  g_assert_true (json_parser_load_from_file (parser, summary, &error));
-  g_assert_no_error (error);
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = load_summary (parser, dir);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "violations")), ==, 0);
   leaders = json_object_get_array_member (root, "leaders");
   traced = traced_leaders (trace);
@@ -586,9 +626,7 @@ test_run (void)
   g_assert_cmpuint (count_ends (leaders, "crashed"), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (leaders, json_array_get_length (leaders) - 1), "end"),
                    !=, "crashed");
-  g_unlink (trace);
-  g_unlink (summary);
-  g_rmdir (dir);
+  remove_run (dir);
 }
 
 /* Drop events among the trace's lines. */
@@ -617,44 +655,24 @@ traced_drops (const char *path)
 static void
 test_run_drop (void)
 {
-  const char *program = g_getenv ("CONCLAVE_RUN_PROGRAM");
-  g_autofree char *dir = g_dir_make_tmp ("lan-group-XXXXXX", NULL);
-  g_autofree char *trace = g_build_filename (dir, "trace.jsonl", NULL);
-  g_autofree char *summary = g_build_filename (dir, "summary.json", NULL);
-  const char *argv[] = { program, "--network", "lan", "chapter-4", "--tempo", "0.05", "--duration", "5s",
-                         "--fault", "2s:drop:s2:1", "--fault", "3500ms:drop:s2:0",
-                         "--trace", trace, "--summary-json", summary, NULL };
-  g_autofree char *out = NULL, *err = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *dir = run_chapter_4 ("2s:drop:s2:1", "3500ms:drop:s2:0", &out);
+  g_autofree char *trace = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *totals;
   guint drops;
-  int status = 0;
 
-  g_assert_nonnull (program);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
-  g_assert_no_error (error);
-  g_test_message ("%s%s", out, err);
-  if (strstr (err, "No LAN on this machine") != NULL)
-    {
-      g_test_skip (err);
-      return;
-    }
-  g_assert_true (WIFEXITED (status));
-  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
-  g_assert_nonnull (strstr (out, "Violations:\n  none\n"));
-  g_assert_true (json_parser_load_from_file (parser, summary, &error));
-  g_assert_no_error (error);
-  totals = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "totals");
+  if (dir == NULL)
+    return;
+  trace = g_build_filename (dir, "trace.jsonl", NULL);
+  totals = json_object_get_object_member (load_summary (parser, dir), "totals");
   drops = traced_drops (trace);
   g_test_message ("%u drop events, %" G_GINT64_FORMAT " dropped in the summary", drops,
                   json_object_get_int_member (totals, "dropped"));
   /* 1.5 s of s2 cut off at a heartbeat of 50 ms: dozens (a loaded machine, fewer). */
   g_assert_cmpuint (drops, >=, 10);
   g_assert_cmpint (json_object_get_int_member (totals, "dropped"), ==, drops);
-  g_unlink (trace);
-  g_unlink (summary);
-  g_rmdir (dir);
+  remove_run (dir);
 }
 
 int
