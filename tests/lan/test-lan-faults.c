@@ -12,8 +12,9 @@
  *              send, paired with that send (same key), none without a
  *              receiver, and nothing arrives;
  * drop-30      drop 0.3 (batches of 50, which the receiver's socket
- *              buffer holds while it waits for the CPU): what arrives is within 5 standard deviations of
- *              70 % of 400, and every missing one was reported dropped;
+ *              buffer holds while it waits for the CPU): what arrives is
+ *              within 5 standard deviations of 70 % of 400, and every
+ *              missing one was reported dropped;
  * delay        80 ms at the sender and 40 ms at the receiver: each one-way
  *              delay is at least 120 ms and under 220 ms, and the order
  *              of 50 back-to-back datagrams is kept;
