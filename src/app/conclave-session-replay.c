@@ -454,7 +454,8 @@ conclave_session_open_trace (ConclaveSession *self,
   self->cluster = cluster;
   self->recording_problem = n_bad > 0 ? name_problem (path, title, problem) : NULL;
   self->recording_hosts = g_steal_pointer (&header.hosts);
-  give_hosts (self, cluster);
+  /* Not give_hosts: the recording is not this session's yet. */
+  conclave_cluster_set_recorded_hosts (cluster, self->recording_hosts);
   _conclave_session_connect (self, cluster);
   conclave_cluster_replay_to (cluster, conclave_event_store_get_end (store));
   /* One copy of the events: the replay's store is the recording from now
