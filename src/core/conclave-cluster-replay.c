@@ -105,8 +105,9 @@ own_string (ConclaveCluster *self, guint32 id)
   const char *text;
   guint32 ours;
 
-  if (id == 0)
-    return 0;
+  /* A view of the source's events has its strings too. */
+  if (id == 0 || conclave_event_store_get_intern (self->store) == conclave_event_store_get_intern (self->source))
+    return id;
   if (id < self->strings->len && (ours = g_array_index (self->strings, guint32, id)) != 0)
     return ours;
   text = conclave_event_store_str (self->source, id);
@@ -499,7 +500,13 @@ conclave_cluster_new_replay_again (ConclaveCluster *replay,
 
   if ((self = conclave_cluster_new_replay (replay->source, replay->title, error)) == NULL)
     return NULL;
+  /* Rebased: we make the source's events at its indices, so our store
+   * reads them there instead of holding a copy. */
   if (replay->source_moments != NULL)
-    self->source_moments = g_array_ref (replay->source_moments);
+    {
+      self->source_moments = g_array_ref (replay->source_moments);
+      if (conclave_event_store_get_first (replay->source) == 0)
+        conclave_event_store_share (self->store, replay->source);
+    }
   return self;
 }
