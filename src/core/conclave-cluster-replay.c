@@ -106,7 +106,7 @@ own_string (ConclaveCluster *self, guint32 id)
   guint32 ours;
 
   /* A view of the source's events has its strings too. */
-  if (id == 0 || conclave_event_store_get_intern (self->store) == conclave_event_store_get_intern (self->source))
+  if (id == 0 || self->same_strings)
     return id;
   if (id < self->strings->len && (ours = g_array_index (self->strings, guint32, id)) != 0)
     return ours;
@@ -121,6 +121,8 @@ own_string (ConclaveCluster *self, guint32 id)
 static void
 translate (ConclaveCluster *self, ConclaveEvent *e)
 {
+  if (self->same_strings)
+    return;
   for (guint i = 0; i < G_N_ELEMENTS (e->s); i++)
     e->s[i] = own_string (self, e->s[i]);
   if (e->type == CONCLAVE_EVENT_STATE)
@@ -507,6 +509,7 @@ conclave_cluster_new_replay_again (ConclaveCluster *replay,
       self->source_moments = g_array_ref (replay->source_moments);
       if (conclave_event_store_get_first (replay->source) == 0)
         conclave_event_store_share (self->store, replay->source);
+      self->same_strings = conclave_event_store_get_intern (self->store) == conclave_event_store_get_intern (replay->source);
     }
   return self;
 }
