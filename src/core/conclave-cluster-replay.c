@@ -12,7 +12,8 @@
  * a clock: a recorded loss expires the matcher at its own time. Rebased,
  * a replay's own store is its source, with the moments its matcher
  * expired at: replayed again from it, the same events come out at the
- * same indices (the window keeps an opened recording so, once).
+ * same indices (the window keeps an opened recording so, once), and a
+ * replay again reads them there (its store is a view of the source's).
  */
 #include "config.h"
 
