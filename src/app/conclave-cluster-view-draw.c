@@ -138,33 +138,32 @@ _conclave_cluster_view_describe_node (ConclaveNode *node)
 }
 
 static void
-append_centered (GtkSnapshot   *snapshot,
-                 PangoLayout   *layout,
-                 const char    *text,
-                 double         x,
-                 double         y,
-                 const GdkRGBA *color)
+append_centered (ConclaveClusterView *self,
+                 GtkSnapshot         *snapshot,
+                 PangoLayout         *layout,
+                 const char          *text,
+                 double               x,
+                 double               y,
+                 const GdkRGBA       *color)
 {
   int width, height;
 
   pango_layout_set_text (layout, text, -1);
   pango_layout_get_pixel_size (layout, &width, &height);
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (x - width / 2.0), round (y)));
-  gtk_snapshot_append_layout (snapshot, layout, color);
-  gtk_snapshot_restore (snapshot);
+  _conclave_cluster_view_append_text (self, snapshot, layout, round (x - width / 2.0), round (y), color);
 }
 
 /* The same, cut with an ellipsis to `room` pixels: a line under a node
  * that would run into the line under its neighbour. Returns its height. */
 static int
-append_centered_within (GtkSnapshot   *snapshot,
-                        PangoLayout   *layout,
-                        const char    *text,
-                        double         x,
-                        double         y,
-                        double         room,
-                        const GdkRGBA *color)
+append_centered_within (ConclaveClusterView *self,
+                        GtkSnapshot         *snapshot,
+                        PangoLayout         *layout,
+                        const char          *text,
+                        double               x,
+                        double               y,
+                        double               room,
+                        const GdkRGBA       *color)
 {
   int width, height;
 
@@ -177,10 +176,7 @@ append_centered_within (GtkSnapshot   *snapshot,
       pango_layout_get_pixel_size (layout, &width, NULL);
     }
   pango_layout_get_pixel_size (layout, NULL, &height);
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (x - width / 2.0), round (y)));
-  gtk_snapshot_append_layout (snapshot, layout, color);
-  gtk_snapshot_restore (snapshot);
+  _conclave_cluster_view_append_text (self, snapshot, layout, round (x - width / 2.0), round (y), color);
   pango_layout_set_width (layout, -1);
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_NONE);
   return height;
@@ -261,7 +257,7 @@ draw_fault_line (ConclaveClusterView *self,
   if (text == NULL)
     return;
   conclave_palette_get_gdk (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &failed);
-  append_centered (snapshot, self->small_layout, text, spot->x, y, &failed);
+  append_centered (self, snapshot, self->small_layout, text, spot->x, y, &failed);
 }
 
 /* How wide a line under a node may be before it meets the line under a
@@ -305,7 +301,7 @@ draw_why (ConclaveClusterView *self,
     return 0;
   text = g_strdup_printf ("“%s”", conclave_event_store_str (conclave_cluster_get_store (view_cluster (self)), entry->why));
   conclave_palette_get_gdk (CONCLAVE_COLOR_LEADER, conclave_palette_is_dark (), &leader);
-  return append_centered_within (snapshot, self->small_layout, text, spot->x, y, room_beside (self, spot), &leader);
+  return append_centered_within (self, snapshot, self->small_layout, text, spot->x, y, room_beside (self, spot), &leader);
 }
 
 /* The name inside the node, white on its fill. */
@@ -319,7 +315,7 @@ draw_name (ConclaveClusterView *self,
 
   pango_layout_set_text (self->bold_layout, conclave_node_get_name (spot->node), -1);
   pango_layout_get_pixel_size (self->bold_layout, NULL, &name_height);
-  append_centered (snapshot, self->bold_layout, conclave_node_get_name (spot->node),
+  append_centered (self, snapshot, self->bold_layout, conclave_node_get_name (spot->node),
                    spot->x, spot->y - name_height / 2.0, &white);
 }
 
@@ -358,7 +354,7 @@ draw_labels (ConclaveClusterView *self,
       pango_layout_set_text (self->small_layout, pid, -1);
       pango_layout_get_pixel_size (self->small_layout, &width, &height);
       /* Outwards from the parent, so neighbours' labels do not meet. */
-      append_centered (snapshot, self->small_layout, pid,
+      append_centered (self, snapshot, self->small_layout, pid,
                        spot->x + cos (spot->angle) * (spot->r + 3 + width / 2.0),
                        spot->y + sin (spot->angle) * (spot->r + 2 + height / 2.0) - height / 2.0,
                        _conclave_cluster_view_node_alive (spot->node) ? fg : &dim);
@@ -368,9 +364,9 @@ draw_labels (ConclaveClusterView *self,
   if (conclave_node_get_state (spot->node) != CONCLAVE_NODE_CRASHED)
     draw_name (self, snapshot, spot);
   room = room_beside (self, spot);
-  append_centered_within (snapshot, self->layout, state, spot->x, spot->y + spot->r + 0.25 * line, room, fg);
+  append_centered_within (self, snapshot, self->layout, state, spot->x, spot->y + spot->r + 0.25 * line, room, fg);
   role = host_role_line (self, spot->node);
-  append_centered_within (snapshot, self->small_layout, role, spot->x, spot->y + spot->r + 1.25 * line, room, &dim);
+  append_centered_within (self, snapshot, self->small_layout, role, spot->x, spot->y + spot->r + 1.25 * line, room, &dim);
   draw_fault_line (self, snapshot, spot,
                    spot->y + spot->r + 2.1 * line + draw_why (self, snapshot, spot, spot->y + spot->r + 2.1 * line));
 }

@@ -45,10 +45,8 @@ draw_switch (ConclaveClusterView   *self,
   pango_layout_get_pixel_size (self->small_layout, &width, &height);
   self->lan_label = GRAPHENE_RECT_INIT (box->origin.x + (box->size.width - width) / 2,
                                         box->origin.y - height - 2, width, height);
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &self->lan_label.origin);
-  gtk_snapshot_append_layout (snapshot, self->small_layout, fg);
-  gtk_snapshot_restore (snapshot);
+  _conclave_cluster_view_append_text (self, snapshot, self->small_layout,
+                                      self->lan_label.origin.x, self->lan_label.origin.y, fg);
 }
 
 /* From the host to its port on the switch; cut halfway if it is on

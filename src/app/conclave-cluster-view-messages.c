@@ -526,10 +526,7 @@ draw_dot_label (ConclaveClusterView *self,
       return;
   g_array_append_val (taken, rect);
   color.alpha *= dot->alpha * 0.9;
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &rect.origin);
-  gtk_snapshot_append_layout (snapshot, self->small_layout, &color);
-  gtk_snapshot_restore (snapshot);
+  _conclave_cluster_view_append_text (self, snapshot, self->small_layout, rect.origin.x, rect.origin.y, &color);
 }
 
 /* Where each node and the lines beside it (state, role; a child's PID)

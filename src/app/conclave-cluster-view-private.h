@@ -76,6 +76,7 @@ struct _ConclaveClusterView
   gboolean         lan_shown;        /* the LAN's switch was drawn this frame, at lan_box */
   graphene_rect_t  lan_box;
   graphene_rect_t  lan_label;        /* its name and address, above it */
+  GPtrArray       *texts;            /* ConclaveViewText: while drawn for a file, the text kept out of the snapshot */
 
   PangoLayout     *layout;
   PangoLayout     *bold_layout;
@@ -101,6 +102,15 @@ view_cluster (ConclaveClusterView *self)
   return self->session != NULL ? conclave_session_get_cluster (self->session) : NULL;
 }
 
+/* The layout with its top left at (x, y): into the snapshot, or, while the
+ * view is drawn for a file, kept to be drawn there as text (real words in
+ * an SVG or PDF, not glyph outlines). */
+void                _conclave_cluster_view_append_text    (ConclaveClusterView *self,
+                                                           GtkSnapshot         *snapshot,
+                                                           PangoLayout         *layout,
+                                                           double               x,
+                                                           double               y,
+                                                           const GdkRGBA       *color);
 void                _conclave_cluster_view_init_input     (ConclaveClusterView *self);
 /* The message whose dot of the last frame is nearest (x, y) within its
  * radius and a little more; G_MAXUINT64 if none. */

@@ -256,16 +256,74 @@ conclave_cluster_view_get_n_links (ConclaveClusterView *self)
   return g_hash_table_size (self->links);
 }
 
-GskRenderNode *
-conclave_cluster_view_render_now (ConclaveClusterView *self)
+/* A layout drawn for a file: a copy, where and in what colour. */
+typedef struct {
+  PangoLayout *layout;
+  double       x;
+  double       y;
+  GdkRGBA      color;
+} ConclaveViewText;
+
+static void
+view_text_free (gpointer data)
 {
+  ConclaveViewText *text = data;
+
+  g_object_unref (text->layout);
+  g_free (text);
+}
+
+void
+_conclave_cluster_view_append_text (ConclaveClusterView *self,
+                                    GtkSnapshot         *snapshot,
+                                    PangoLayout         *layout,
+                                    double               x,
+                                    double               y,
+                                    const GdkRGBA       *color)
+{
+  ConclaveViewText *text;
+
+  if (self->texts == NULL)
+    {
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+      gtk_snapshot_append_layout (snapshot, layout, color);
+      gtk_snapshot_restore (snapshot);
+      return;
+    }
+  text = g_new (ConclaveViewText, 1);
+  *text = (ConclaveViewText) { pango_layout_copy (layout), x, y, *color };
+  g_ptr_array_add (self->texts, text);
+}
+
+void
+conclave_cluster_view_draw_now (ConclaveClusterView *self,
+                                cairo_t             *cr)
+{
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (view_text_free);
   GtkSnapshot *snapshot;
 
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER_VIEW (self), NULL);
+  g_return_if_fail (CONCLAVE_IS_CLUSTER_VIEW (self));
 
   snapshot = gtk_snapshot_new ();
+  self->texts = texts;
   conclave_cluster_view_snapshot (GTK_WIDGET (self), snapshot);
-  return gtk_snapshot_free_to_node (snapshot);
+  self->texts = NULL;
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node != NULL)
+    gsk_render_node_draw (node, cr);
+  /* The words go on top, as text the file keeps (an SVG's <text>). */
+  for (guint i = 0; i < texts->len; i++)
+    {
+      ConclaveViewText *text = texts->pdata[i];
+
+      cairo_save (cr);
+      cairo_move_to (cr, text->x, text->y);
+      gdk_cairo_set_source_rgba (cr, &text->color);
+      conclave_draw_layout (cr, text->layout);
+      cairo_restore (cr);
+    }
 }
 
 static void

@@ -47,7 +47,9 @@ gboolean         conclave_cluster_view_get_switch_area (ConclaveClusterView *sel
 /* Pairs of nodes with a line between them (who talked to whom). */
 guint            conclave_cluster_view_get_n_links (ConclaveClusterView *self);
 /* What it shows at the session's moment, drawn now (not its last frame,
- * which a moment just scrubbed to has not had yet): for Export Image. */
-GskRenderNode   *conclave_cluster_view_render_now (ConclaveClusterView *self);
+ * which a moment just scrubbed to has not had yet) into cr, its words as
+ * text (real <text> in an SVG): for Export Image. */
+void             conclave_cluster_view_draw_now (ConclaveClusterView *self,
+                                                 cairo_t             *cr);
 
 G_END_DECLS

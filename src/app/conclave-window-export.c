@@ -46,10 +46,7 @@ draw_cluster_view (cairo_t  *cr,
                    double    height,
                    gpointer  user_data)
 {
-  g_autoptr(GskRenderNode) node = conclave_cluster_view_render_now (user_data);
-
-  if (node != NULL)
-    gsk_render_node_draw (node, cr);
+  conclave_cluster_view_draw_now (user_data, cr);
 }
 
 static char *

@@ -5,7 +5,10 @@
  * cluster owns the setting; this only asks it and says why it refused
  * (nodes still running, or a kernel that allows no user namespace). A
  * recording (or the past) shows the network it ran on and cannot change
- * it. It never keeps a copy of the setting.
+ * it. Where the LAN cannot drop or delay, it says so once per window,
+ * whichever way the LAN came (this menu, a scenario's "network": "lan",
+ * a chapter that kept it): the reason is the machine's. It never keeps a
+ * copy of the setting.
  */
 #include "conclave-window-private.h"
 
@@ -29,9 +32,6 @@ on_network_change_state (GSimpleAction *action,
     conclave_window_toast (self, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY)
                                  ? _("Stop every node first: a running node cannot move to another network")
                                  : error->message);
-  else if (network == CONCLAVE_NETWORK_LAN &&
-           conclave_lan_get_faults_refused (conclave_cluster_get_lan (cluster)) != NULL)
-    conclave_window_toast (self, _("Drops and delays stay with each program on this LAN: the network cannot apply them here"));
   _conclave_window_update_network (self);
 }
 
@@ -52,6 +52,12 @@ _conclave_window_update_network (ConclaveWindow *self)
   ConclaveCluster *cluster = window_cluster (self);
   ConclaveNetwork network = cluster != NULL ? conclave_cluster_get_network (cluster) : CONCLAVE_NETWORK_LOOPBACK;
 
+  if (cluster != NULL && !conclave_cluster_is_replay (cluster) && network == CONCLAVE_NETWORK_LAN &&
+      conclave_lan_get_faults_refused (conclave_cluster_get_lan (cluster)) != NULL && !self->told_lan_faults)
+    {
+      self->told_lan_faults = TRUE;
+      conclave_window_toast (self, _("Drops and delays stay with each program on this LAN: the network cannot apply them here"));
+    }
   if (action != NULL)
     {
       g_simple_action_set_state (G_SIMPLE_ACTION (action),

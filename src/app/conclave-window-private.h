@@ -18,6 +18,7 @@ struct _ConclaveWindow
   ConclaveFaults       *faults;          /* of that cluster */
   GSettings            *settings;
   gboolean              updating_tempo;
+  gboolean              told_lan_faults; /* the LAN cannot drop or delay: said (once) */
 
   /* template */
   AdwWindowTitle       *window_title;

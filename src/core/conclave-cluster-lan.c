@@ -194,9 +194,34 @@ reports_sends (ConclaveCluster *self, ConclaveNode *node)
                                memchr (program, ' ', (gsize) (wrapper - program)) == NULL);
 }
 
+/* A broadcast or multicast datagram the network dropped as it left a
+ * traced sender: its send is reported, and every copy is lost. Each
+ * process listening on its port gets the drop of its copy (dir recv), as
+ * when each receiver's shim drops its own. FALSE if `e` is to no group
+ * address, or nobody listens there (then it is one drop, as before). */
+static gboolean
+drop_for_all (ConclaveCluster *self, const ConclaveEvent *e)
+{
+  g_autoptr(GArray) procs = conclave_matcher_list_listeners (self->matcher, conclave_event_dst (e));
+
+  if (procs == NULL || procs->len == 0)
+    return FALSE;
+  for (guint i = 0; i < procs->len; i++)
+    {
+      ConclaveEvent copy = *e;
+
+      copy.flags |= CONCLAVE_EVENT_FLAG_DIR_RECV;
+      copy.proc = g_array_index (procs, guint32, i);
+      _conclave_cluster_take (self, &copy);
+      conclave_event_store_append (self->store, &copy, 1);
+    }
+  return TRUE;
+}
+
 /* A datagram the network dropped as it left or came into `host`. A
  * traced sender reported its send: the drop pairs with it at the
- * receiver. A sender that reports nothing (static) gets its own drop. */
+ * receiver (every receiver of a group datagram dropped as it left). A
+ * sender that reports nothing (static) gets its own drop. */
 static void
 on_lan_drop (ConclaveLan *lan, const char *host, gboolean at_receiver, const char *line, ConclaveCluster *self)
 {
@@ -211,6 +236,11 @@ on_lan_drop (ConclaveLan *lan, const char *host, gboolean at_receiver, const cha
   sender = at_receiver ? node_at (self, conclave_event_src (&e)) : sole_node (self, host);
   receiver = at_receiver ? sole_node (self, host) : node_at (self, conclave_event_dst (&e));
   e.flags &= ~CONCLAVE_EVENT_FLAG_DIR_RECV;
+  if (!at_receiver && reports_sends (self, sender) && drop_for_all (self, &e))
+    {
+      _conclave_cluster_digest (self, first);
+      return;
+    }
   if (at_receiver || reports_sends (self, sender))
     {
       e.flags |= CONCLAVE_EVENT_FLAG_DIR_RECV;

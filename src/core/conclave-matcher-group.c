@@ -119,6 +119,7 @@ group_take_waiting (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, g
     {
       guint64 ri = g_array_index (w->recvs, guint64, i);
       ConclaveMessage *r = _conclave_matcher_message_at (self, ri);
+      const ConclaveEvent *early;
       gboolean seen = FALSE;
 
       for (guint j = 0; j < procs->len && !seen; j++)
@@ -130,8 +131,11 @@ group_take_waiting (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, g
         }
       queue_remove (&w->recvs, i, 1);
       g_array_append_val (procs, r->dst_proc);
+      early = conclave_event_store_get (self->store, r->recv_index);
       _conclave_matcher_fill_send (r, e, index);
-      _conclave_matcher_set_state (self, r, CONCLAVE_MESSAGE_DELIVERED, FALSE);
+      /* A copy the LAN dropped may be told before its send. */
+      _conclave_matcher_set_state (self, r, early != NULL && early->type == CONCLAVE_EVENT_DROP
+                                            ? CONCLAVE_MESSAGE_DROPPED : CONCLAVE_MESSAGE_DELIVERED, FALSE);
       cursor_set (w, r->dst_proc, e->time_ns);
       if (first == NONE)
         first = ri;

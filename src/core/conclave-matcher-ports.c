@@ -254,3 +254,33 @@ _conclave_matcher_ports_trim (ConclaveMatcherPorts *self, gint64 before_ns)
         g_hash_table_iter_remove (&iter);
     }
 }
+
+/* Every process with a socket open on `address`'s port (each once): whom a
+ * broadcast or multicast datagram sent there now reaches. NULL for an
+ * address that is no group. */
+GArray *
+conclave_matcher_list_listeners (ConclaveMatcher *self, guint32 address)
+{
+  GArray *procs;
+  guint16 port;
+  GArray *spans;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (!_conclave_matcher_ports_is_group (self->ports, address))
+    return NULL;
+  procs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  port = _conclave_matcher_ports_port (self->ports, address);
+  spans = port ? spans_at (self->ports, port, FALSE) : NULL;
+  for (guint i = 0; spans != NULL && i < spans->len; i++)
+    {
+      const Span *s = &g_array_index (spans, Span, i);
+      gboolean seen = FALSE;
+
+      for (guint j = 0; j < procs->len && !seen; j++)
+        seen = g_array_index (procs, guint32, j) == s->proc;
+      if (s->closed_ns == G_MAXINT64 && !seen)
+        g_array_append_val (procs, s->proc);
+    }
+  return procs;
+}

@@ -301,12 +301,8 @@ feed_send (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 in
           early = conclave_event_store_get (self->store, m->recv_index);
           _conclave_matcher_fill_send (m, e, index);
           /* A drop at the receiver (the LAN's) may come before the send. */
-          if (early != NULL && early->type == CONCLAVE_EVENT_DROP)
-            {
-              _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DROPPED, FALSE);
-              continue;
-            }
-          _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
+          _conclave_matcher_set_state (self, m, early != NULL && early->type == CONCLAVE_EVENT_DROP
+                                                ? CONCLAVE_MESSAGE_DROPPED : CONCLAVE_MESSAGE_DELIVERED, FALSE);
           delivered (self, e, mi);
         }
       return;
@@ -315,12 +311,32 @@ feed_send (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 in
   queue_push (&w->sends, _conclave_matcher_send_in_flight (self, e, index));
 }
 
+/* A receive (or drop at the receiver) `m` whose send was already paired:
+ * a broadcast's next receiver, or a duplicate. Gives m that send; FALSE
+ * if there is none (hashed keys pair only with a send of their own). */
+static gboolean
+send_paired_before (ConclaveMatcher *self, ConclaveMessage *m, const ConclaveEvent *e)
+{
+  guint64 last = is_hashed (e) ? NONE : _conclave_matcher_delivered_lookup (self->delivered, self, e->key);
+  ConclaveMessage *sent;
+
+  if (last == NONE)
+    return FALSE;
+  sent = _conclave_matcher_message_at (self, last);
+  _conclave_matcher_fill_send (m, conclave_event_store_get (self->store, sent->send_index) ?: &(ConclaveEvent) {
+               .key = sent->key, .time_ns = sent->send_ns, .proc = sent->src_proc, .s = { sent->kind } },
+             sent->send_index);
+  if (sent->dst_proc == e->proc)
+    m->flags |= CONCLAVE_MESSAGE_FLAG_DUPLICATE;
+  return TRUE;
+}
+
 static void
 feed_recv (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 index)
 {
   GroupSend *g = _conclave_matcher_has_group (w) ? _conclave_matcher_next_group_send (self, w, e) : NULL;
-  ConclaveMessage *m, *sent;
-  guint64 mi, last;
+  ConclaveMessage *m;
+  guint64 mi;
 
   if (g != NULL && (queue_len (w->sends) == 0 || g->send_ns <= _conclave_matcher_message_at (self, g_array_index (w->sends, guint64, 0))->send_ns))
     {
@@ -339,18 +355,10 @@ feed_recv (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 in
       return;
     }
 
-  last = is_hashed (e) ? NONE : _conclave_matcher_delivered_lookup (self->delivered, self, e->key);
   mi = _conclave_matcher_message_new (self, &m);
   _conclave_matcher_fill_recv (m, e, index);
-  if (last != NONE)
+  if (send_paired_before (self, m, e))
     {
-      /* Its send was already paired: a broadcast's next receiver, or a duplicate. */
-      sent = _conclave_matcher_message_at (self, last);
-      _conclave_matcher_fill_send (m, conclave_event_store_get (self->store, sent->send_index) ?: &(ConclaveEvent) {
-                   .key = sent->key, .time_ns = sent->send_ns, .proc = sent->src_proc, .s = { sent->kind } },
-                 sent->send_index);
-      if (sent->dst_proc == e->proc)
-        m->flags |= CONCLAVE_MESSAGE_FLAG_DUPLICATE;
       _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, TRUE);
       return;
     }
@@ -378,16 +386,24 @@ feed_drop (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 in
         return;
       if (queue_len (w->sends) == 0)
         {
-          /* Eaten on the way and told before the sender told its send
-           * (the LAN reports apart from the processes): wait for it. */
+          /* A copy of a broadcast another receiver already had; else eaten
+           * on the way and told before the sender told its send (the LAN
+           * reports apart from the processes): wait for it. */
           mi = _conclave_matcher_message_new (self, &m);
           _conclave_matcher_fill_recv (m, e, index);
+          if (send_paired_before (self, m, e))
+            {
+              m->flags &= ~CONCLAVE_MESSAGE_FLAG_DUPLICATE;
+              _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DROPPED, TRUE);
+              return;
+            }
           _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_UNSENT, TRUE);
           queue_push (&w->recvs, mi);
           return;
         }
       mi = queue_pop (&w->sends);
       m = _conclave_matcher_message_at (self, mi);
+      delivered (self, e, mi);
     }
   else
     {

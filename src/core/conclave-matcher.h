@@ -86,6 +86,12 @@ void                   conclave_matcher_count            (ConclaveMatcher    *se
 /* Messages in one state (any ConclaveMessageState). */
 guint64                conclave_matcher_count_state      (ConclaveMatcher      *self,
                                                           ConclaveMessageState  state);
+/* The processes (guint32 each) with a datagram socket open on the port of
+ * `address` (interned): the receivers of a broadcast or multicast sent
+ * there now, joined or not (conclave-matcher-ports.c); NULL where
+ * `address` is no broadcast or multicast address. */
+GArray                *conclave_matcher_list_listeners   (ConclaveMatcher      *self,
+                                                          guint32               address);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConclaveMatcher, conclave_matcher_free)
 

@@ -83,6 +83,39 @@ test_drops (Fixture *f, gconstpointer data)
   g_assert_cmpuint (conclave_matcher_expire (f->matcher, 10000 * MS), ==, 0);
 }
 
+/* An id-keyed broadcast: one receiver has it, the network drops the
+ * others' copies, told after that receive or before the send; each copy
+ * is one message of that send, dropped or delivered, none left unsent. */
+static void
+test_broadcast_copy_dropped (Fixture *f, gconstpointer data)
+{
+  guint64 counts[5];
+
+  feed (f, CONCLAVE_EVENT_SEND, 1, 10 * MS, 0x100000010, 0);
+  feed (f, CONCLAVE_EVENT_RECV, 2, 11 * MS, 0x100000010, 0);
+  feed (f, CONCLAVE_EVENT_DROP, 3, 12 * MS, 0x100000010, CONCLAVE_EVENT_FLAG_DIR_RECV);
+  g_assert_cmpuint (conclave_matcher_get_n_messages (f->matcher), ==, 2);
+  g_assert_cmpint (msg (f, 1)->state, ==, CONCLAVE_MESSAGE_DROPPED);
+  g_assert_cmpuint (msg (f, 1)->dst_proc, ==, 3);
+  g_assert_cmpuint (msg (f, 1)->send_index, ==, msg (f, 0)->send_index);
+  g_assert_false (msg (f, 1)->flags & CONCLAVE_MESSAGE_FLAG_DUPLICATE);
+
+  feed (f, CONCLAVE_EVENT_DROP, 3, 22 * MS, 0x100000011, CONCLAVE_EVENT_FLAG_DIR_RECV);
+  feed (f, CONCLAVE_EVENT_SEND, 1, 20 * MS, 0x100000011, 0);
+  feed (f, CONCLAVE_EVENT_RECV, 2, 23 * MS, 0x100000011, 0);
+  feed (f, CONCLAVE_EVENT_DROP, 4, 24 * MS, 0x100000011, CONCLAVE_EVENT_FLAG_DIR_RECV);
+  g_assert_cmpuint (conclave_matcher_get_n_messages (f->matcher), ==, 5);
+  g_assert_cmpint (msg (f, 2)->state, ==, CONCLAVE_MESSAGE_DROPPED);
+  g_assert_cmpint (msg (f, 3)->state, ==, CONCLAVE_MESSAGE_DELIVERED);
+  g_assert_cmpint (msg (f, 4)->state, ==, CONCLAVE_MESSAGE_DROPPED);
+  for (guint i = 3; i < 5; i++)
+    g_assert_cmpuint (msg (f, i)->send_index, ==, msg (f, 2)->send_index);
+  g_assert_cmpuint (msg (f, 4)->dst_proc, ==, 4);
+  conclave_matcher_count (f->matcher, counts);
+  g_assert_cmpuint (counts[CONCLAVE_MESSAGE_UNSENT], ==, 0);
+  g_assert_cmpuint (counts[CONCLAVE_MESSAGE_DROPPED], ==, 3);
+}
+
 static void
 test_lost_and_late (Fixture *f, gconstpointer data)
 {
@@ -265,6 +298,7 @@ main (int argc, char *argv[])
   ADD ("/matcher/recv-before-send", test_recv_before_send);
   ADD ("/matcher/duplicate-and-broadcast", test_duplicate_and_broadcast);
   ADD ("/matcher/drops", test_drops);
+  ADD ("/matcher/broadcast-copy-dropped", test_broadcast_copy_dropped);
   ADD ("/matcher/lost-and-late", test_lost_and_late);
   ADD ("/matcher/tidy", test_tidy);
   ADD ("/matcher/hash-fifo", test_hash_fifo);

@@ -9,13 +9,27 @@
  * multicast  bully with discovery by multicast across the hosts;
  * run        `conclave-run --network lan chapter-4` with the leader
  *            crashed: the summary's leaders are the state events of the
- *            trace, a new term after the crash, no violation.
+ *            trace, a new term after the crash, no violation;
+ * drop       raft, drop 1 on a follower's link: the network drops its
+ *            group datagrams both ways (the node none: it says it leaves
+ *            them to the LAN, and reports every send), each drop pairs
+ *            once with its send (same id, the sender the drop's source
+ *            address names, the receiver it was dropped for); the cut-off
+ *            follower calls elections in ever higher terms it cannot win
+ *            while the two others keep the leader and acknowledge posts;
+ *            healed, the three settle and no acknowledged post is lost;
+ * delay      a follower's link delayed 100 ms: each leader heartbeat to it
+ *            sent after took at least that from send to receive, those to
+ *            the other follower less;
+ * run-drop   `conclave-run --network lan chapter-4 --fault …:drop:s2:1`:
+ *            the summary's dropped messages are the trace's drop events.
  * Skips where the kernel allows no user namespace. */
 #include "group-test-util.h"
 
 #include "conclave-cluster-models.h"
 #include "conclave-lan.h"
 #include "conclave-leaders.h"
+#include "conclave-matcher.h"
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -235,6 +249,249 @@ test_multicast (void)
   group_test_finish (cluster);
 }
 
+/* --- drop and delay on a follower's link ------------------------------- */
+
+/* A server that follows `leader`, the first in name order. */
+static const char *
+follower_of (const char *leader)
+{
+  for (guint i = 0; servers[i] != NULL; i++)
+    if (!g_str_equal (servers[i], leader))
+      return servers[i];
+  g_assert_not_reached ();
+}
+
+static const char *
+other_follower (const char *leader, const char *follower)
+{
+  for (guint i = 0; servers[i] != NULL; i++)
+    if (!g_str_equal (servers[i], leader) && !g_str_equal (servers[i], follower))
+      return servers[i];
+  g_assert_not_reached ();
+}
+
+/* Dropped messages whose receive end is a drop event, and drop events. */
+static void
+count_paired_drops (ConclaveCluster *cluster, guint *paired, guint *drops)
+{
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (cluster);
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+
+  *paired = 0;
+  *drops = group_test_count (cluster, CONCLAVE_EVENT_DROP);
+  for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
+    {
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      const ConclaveEvent *end = m->state == CONCLAVE_MESSAGE_DROPPED ? conclave_event_store_get (store, m->recv_index) : NULL;
+
+      *paired += end != NULL && end->type == CONCLAVE_EVENT_DROP;
+    }
+}
+
+static gboolean
+drops_all_paired (ConclaveCluster *cluster, gpointer unused)
+{
+  guint paired, drops;
+
+  count_paired_drops (cluster, &paired, &drops);
+  return drops > 0 && paired == drops;
+}
+
+/* The node whose host has the address of `endpoint` ("10.77.0.3:4000"). */
+static ConclaveNode *
+node_at_endpoint (ConclaveCluster *cluster, const char *endpoint)
+{
+  ConclaveLan *lan = conclave_cluster_get_lan (cluster);
+  g_autofree char *ip = g_strndup (endpoint, strcspn (endpoint, ":"));
+  const char *host = conclave_lan_lookup_address (lan, ip);
+
+  for (guint i = 0; host != NULL && everyone[i] != NULL; i++)
+    if (g_str_equal (conclave_lan_get_host (lan, everyone[i]), host))
+      return conclave_cluster_lookup (cluster, everyone[i]);
+  return NULL;
+}
+
+/* Every drop is the network's, on a datagram to or from `cut`, and pairs
+ * once with its send: same id, sent by the node at the drop's source
+ * address, dropped for the process it was going to. */
+static void
+check_drops_paired (ConclaveCluster *cluster, ConclaveNode *cut)
+{
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (cluster);
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+  g_autoptr(GHashTable) copies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint from_cut = 0, to_cut = 0, paired, drops;
+
+  count_paired_drops (cluster, &paired, &drops);
+  g_assert_cmpuint (paired, ==, drops);
+  for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
+    {
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      const ConclaveEvent *send, *drop;
+      ConclaveNode *sender, *receiver;
+      g_autofree char *copy = NULL;
+
+      if (m->state != CONCLAVE_MESSAGE_DROPPED)
+        continue;
+      send = conclave_event_store_get (store, m->send_index);
+      drop = conclave_event_store_get (store, m->recv_index);
+      g_assert_cmpint (send->type, ==, CONCLAVE_EVENT_SEND);
+      g_assert_cmpint (drop->type, ==, CONCLAVE_EVENT_DROP);
+      g_assert_true (drop->flags & CONCLAVE_EVENT_FLAG_DIR_RECV);
+      g_assert_false (drop->flags & CONCLAVE_EVENT_FLAG_KEY_IS_HASH);
+      g_assert_cmpuint (send->key, ==, drop->key);
+      g_assert_cmpuint (send->proc, ==, m->src_proc);
+      g_assert_cmpuint (drop->proc, ==, m->dst_proc);
+      g_assert_cmpint (drop->time_ns, >=, send->time_ns);
+      sender = conclave_cluster_node_for_proc (cluster, m->src_proc);
+      receiver = conclave_cluster_node_for_proc (cluster, m->dst_proc);
+      g_assert_true (node_at_endpoint (cluster, conclave_event_store_str (store, conclave_event_src (drop))) == sender);
+      g_assert_true (sender == cut || receiver == cut);
+      from_cut += sender == cut;
+      to_cut += receiver == cut && sender != cut;
+      copy = g_strdup_printf ("%" G_GUINT64_FORMAT "/%u", drop->key, drop->proc);
+      g_assert_true (g_hash_table_add (copies, g_steal_pointer (&copy)));
+    }
+  g_test_message ("%u drops: %u of %s's datagrams, %u to it", drops, from_cut, conclave_node_get_name (cut), to_cut);
+  g_assert_cmpuint (from_cut, >, 0);
+  g_assert_cmpuint (to_cut, >, 0);
+}
+
+typedef struct {
+  const char *name;
+  guint64     term;
+} TermAbove;
+
+/* The node says it is a candidate in a term above `term`. */
+static gboolean
+calls_election_above (ConclaveCluster *cluster, gpointer data)
+{
+  const TermAbove *t = data;
+  ConclaveNode *node = conclave_cluster_lookup (cluster, t->name);
+
+  return conclave_node_get_term (node) > t->term &&
+         g_strcmp0 (conclave_node_get_group_role (node), "candidate") == 0;
+}
+
+static gboolean
+network_dropped_some (ConclaveCluster *cluster, gpointer n)
+{
+  return group_test_count (cluster, CONCLAVE_EVENT_DROP) >= GPOINTER_TO_UINT (n);
+}
+
+static void
+test_drop (void)
+{
+  g_autoptr(ConclaveScenario) scenario = conclave_scenario_lookup ("chapter-4", NULL);
+  ConclaveCluster *cluster = start_on_lan (scenario);
+  ConclaveFaults *faults;
+  g_autofree char *leader = NULL;
+  ConclaveNode *cut;
+  TermAbove above;
+
+  if (cluster == NULL)
+    return;
+  faults = conclave_cluster_get_faults (cluster);
+  group_test_wait (cluster, all_started, NULL, 10, "every node started");
+  leader = g_strdup (group_test_wait_all_settled (cluster, 3, 10));
+  group_test_wait_acks (cluster, 3, 10);
+  g_assert_cmpuint (group_test_count (cluster, CONCLAVE_EVENT_DROP), ==, 0);
+  above.name = follower_of (leader);
+  cut = conclave_cluster_lookup (cluster, above.name);
+  above.term = conclave_node_get_term (conclave_cluster_lookup (cluster, leader));
+
+  g_assert_true (conclave_faults_set_drop (faults, above.name, 1.0));
+  /* Cut off, it hears no leader and calls an election twice, in vain. */
+  group_test_wait (cluster, calls_election_above, &above, 20, "the cut-off follower calls an election");
+  above.term = conclave_node_get_term (cut);
+  group_test_wait (cluster, calls_election_above, &above, 20, "and, unanswered, another");
+  /* The two others keep their leader and go on acknowledging. */
+  group_test_wait_acks (cluster, 2, 20);
+  g_assert_cmpstr (conclave_node_get_group_role (conclave_cluster_lookup (cluster, leader)), ==, "leader");
+  g_assert_cmpuint (conclave_node_get_term (conclave_cluster_lookup (cluster, leader)), <, above.term);
+  group_test_wait (cluster, network_dropped_some, GUINT_TO_POINTER (10), 20, "the network's drops");
+  /* The node left its datagrams to the network. */
+  g_assert_nonnull (output_line (cluster, above.name, "Fault settings: drop 1.00, delay 0 ms, isolated from 0 node(s) (the LAN drops"));
+
+  g_assert_true (conclave_faults_set_drop (faults, above.name, 0));
+  group_test_wait_all_settled (cluster, 3, 20);
+  group_test_check_logs (cluster);
+  group_test_wait (cluster, drops_all_paired, NULL, 20, "every drop paired with its send");
+  check_drops_paired (cluster, cut);
+  g_assert_cmpuint (group_test_violations (cluster, NULL), ==, 0);
+  group_test_finish (cluster);
+}
+
+typedef struct {
+  guint32 from, to;
+  gint64  since_ns, delay_ns;
+  guint   slow, fast;   /* heartbeats from..to taken ≥ delay_ns, < delay_ns */
+} Beats;
+
+static void
+count_beats (ConclaveCluster *cluster, Beats *b)
+{
+  ConclaveMatcher *matcher = conclave_cluster_get_matcher (cluster);
+  ConclaveEventStore *store = conclave_cluster_get_store (cluster);
+
+  b->slow = b->fast = 0;
+  for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
+    {
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+
+      if (m->state != CONCLAVE_MESSAGE_DELIVERED || m->src_proc != b->from || m->dst_proc != b->to ||
+          m->send_ns < b->since_ns || g_strcmp0 (conclave_event_store_str (store, m->kind), "heartbeat") != 0)
+        continue;
+      if (m->recv_ns - m->send_ns >= b->delay_ns)
+        b->slow++;
+      else
+        b->fast++;
+    }
+}
+
+static gboolean
+enough_beats (ConclaveCluster *cluster, gpointer data)
+{
+  Beats *b = data;
+
+  count_beats (cluster, b);
+  return b->slow + b->fast >= 10;
+}
+
+static void
+test_delay (void)
+{
+  g_autoptr(ConclaveScenario) scenario = conclave_scenario_lookup ("chapter-4", NULL);
+  ConclaveCluster *cluster = start_on_lan (scenario);
+  const char *leader, *slow, *other;
+  Beats to_slow, to_other;
+
+  if (cluster == NULL)
+    return;
+  group_test_wait (cluster, all_started, NULL, 10, "every node started");
+  leader = group_test_wait_all_settled (cluster, 3, 10);
+  slow = follower_of (leader);
+  other = other_follower (leader, slow);
+  g_assert_true (conclave_faults_set_delay (conclave_cluster_get_faults (cluster), slow, 100));
+  to_slow = (Beats) { group_test_proc (cluster, leader), group_test_proc (cluster, slow),
+                      g_get_monotonic_time () * 1000, 100 * G_GINT64_CONSTANT (1000000) };
+  to_other = to_slow;
+  to_other.to = group_test_proc (cluster, other);
+  group_test_wait (cluster, enough_beats, &to_slow, 20, "ten heartbeats to the slow follower");
+  group_test_wait (cluster, enough_beats, &to_other, 20, "ten heartbeats to the other");
+  count_beats (cluster, &to_slow);
+  count_beats (cluster, &to_other);
+  g_test_message ("to %s: %u slow, %u fast; to %s: %u slow, %u fast", slow, to_slow.slow, to_slow.fast,
+                  other, to_other.slow, to_other.fast);
+  g_assert_cmpuint (to_slow.fast, ==, 0);
+  g_assert_cmpuint (to_other.fast, >, to_other.slow);
+  /* Late, but steady: it still follows the same leader. */
+  g_assert_cmpstr (conclave_node_get_leader (conclave_cluster_lookup (cluster, slow)), ==, leader);
+  g_assert_true (conclave_faults_set_delay (conclave_cluster_get_faults (cluster), slow, 0));
+  group_test_check_logs (cluster);
+  group_test_finish (cluster);
+}
+
 /* --- conclave-run ------------------------------------------------------- */
 
 /* The trace's state events that say "leader": node/term → time. */
@@ -276,39 +533,79 @@ count_ends (JsonArray *leaders, const char *end)
   return n;
 }
 
-static void
-test_run (void)
+/* Runs `conclave-run --network lan chapter-4` fast for 5 s with `fault`
+ * and `fault2` (NULL: none), writing trace.jsonl and summary.json into a
+ * new directory (returned; NULL with the test skipped where there is no
+ * LAN). It must end well, with no violation; *out is what it printed. */
+static char *
+run_chapter_4 (const char *fault, const char *fault2, char **out)
 {
   const char *program = g_getenv ("CONCLAVE_RUN_PROGRAM");
   g_autofree char *dir = g_dir_make_tmp ("lan-group-XXXXXX", NULL);
   g_autofree char *trace = g_build_filename (dir, "trace.jsonl", NULL);
   g_autofree char *summary = g_build_filename (dir, "summary.json", NULL);
   const char *argv[] = { program, "--network", "lan", "chapter-4", "--tempo", "0.05", "--duration", "5s",
-                         "--fault", "2500ms:crash:leader", "--trace", trace, "--summary-json", summary, NULL };
-  g_autofree char *out = NULL, *err = NULL;
+                         "--trace", trace, "--summary-json", summary, "--fault", fault,
+                         fault2 ? "--fault" : NULL, fault2, NULL };
+  g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_nonnull (program);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s%s", *out, err);
+  if (strstr (err, "No LAN on this machine") != NULL)
+    {
+      g_test_skip (err);
+      g_rmdir (dir);
+      return NULL;
+    }
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_nonnull (strstr (*out, "Violations:\n  none\n"));
+  return g_steal_pointer (&dir);
+}
+
+static JsonObject *
+load_summary (JsonParser *parser, const char *dir)
+{
+  g_autofree char *summary = g_build_filename (dir, "summary.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_file (parser, summary, &error));
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* Removes what run_chapter_4 wrote. */
+static void
+remove_run (const char *dir)
+{
+  for (const char * const *name = (const char * const []) { "trace.jsonl", "summary.json", NULL }; *name; name++)
+    {
+      g_autofree char *path = g_build_filename (dir, *name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_run (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *dir = run_chapter_4 ("2500ms:crash:leader", NULL, &out);
+  g_autofree char *trace = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GHashTable) traced = NULL;
   JsonObject *root;
   JsonArray *leaders;
-  int status = 0;
 
-  g_assert_nonnull (program);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
-  g_assert_no_error (error);
-  g_test_message ("%s%s", out, err);
-  if (strstr (err, "No LAN on this machine") != NULL)
-    {
-      g_test_skip (err);
-      return;
-    }
-  g_assert_true (WIFEXITED (status));
-  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  if (dir == NULL)
+    return;
+  trace = g_build_filename (dir, "trace.jsonl", NULL);
   g_assert_nonnull (strstr (out, "    crash -> new leader:              median "));
-  g_assert_nonnull (strstr (out, "Violations:\n  none\n"));
-  g_assert_true (json_parser_load_from_file (parser, summary, &error));
-  g_assert_no_error (error);
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = load_summary (parser, dir);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "violations")), ==, 0);
   leaders = json_object_get_array_member (root, "leaders");
   traced = traced_leaders (trace);
@@ -329,9 +626,53 @@ test_run (void)
   g_assert_cmpuint (count_ends (leaders, "crashed"), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (leaders, json_array_get_length (leaders) - 1), "end"),
                    !=, "crashed");
-  g_unlink (trace);
-  g_unlink (summary);
-  g_rmdir (dir);
+  remove_run (dir);
+}
+
+/* Drop events among the trace's lines. */
+static guint
+traced_drops (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      if (*lines[i] == '\0' || strstr (lines[i], "\"drop\"") == NULL)
+        continue;
+      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, NULL));
+      n += g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (json_parser_get_root (parser)),
+                                                                  "ev", ""), "drop") == 0;
+    }
+  return n;
+}
+
+static void
+test_run_drop (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *dir = run_chapter_4 ("2s:drop:s2:1", "3500ms:drop:s2:0", &out);
+  g_autofree char *trace = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *totals;
+  guint drops;
+
+  if (dir == NULL)
+    return;
+  trace = g_build_filename (dir, "trace.jsonl", NULL);
+  totals = json_object_get_object_member (load_summary (parser, dir), "totals");
+  drops = traced_drops (trace);
+  g_test_message ("%u drop events, %" G_GINT64_FORMAT " dropped in the summary", drops,
+                  json_object_get_int_member (totals, "dropped"));
+  /* 1.5 s of s2 cut off at a heartbeat of 50 ms: dozens (a loaded machine, fewer). */
+  g_assert_cmpuint (drops, >=, 10);
+  g_assert_cmpint (json_object_get_int_member (totals, "dropped"), ==, drops);
+  remove_run (dir);
 }
 
 int
@@ -341,5 +682,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/lan-group/failover", test_failover);
   g_test_add_func ("/lan-group/multicast", test_multicast);
   g_test_add_func ("/lan-group/run", test_run);
+  g_test_add_func ("/lan-group/drop", test_drop);
+  g_test_add_func ("/lan-group/delay", test_delay);
+  g_test_add_func ("/lan-group/run-drop", test_run_drop);
   return g_test_run ();
 }

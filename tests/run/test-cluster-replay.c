@@ -23,6 +23,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "store-test-util.h"
+
 typedef gboolean (*Condition) (ConclaveCluster *cluster);
 
 static void
@@ -556,17 +558,6 @@ leader_of (ConclaveCluster *cluster)
   g_assert_not_reached ();
 }
 
-/* The first index after time_ns. */
-static guint64
-index_after (ConclaveEventStore *store, gint64 time_ns)
-{
-  guint64 i = conclave_event_store_get_first (store);
-
-  while (i < conclave_event_store_get_end (store) && conclave_event_store_get (store, i)->time_ns <= time_ns)
-    i++;
-  return i;
-}
-
 static void
 assert_same_store (ConclaveEventStore *a, ConclaveEventStore *b)
 {
@@ -697,18 +688,18 @@ test_again (void)
       ConclaveNode *crashed;
 
       g_assert_no_error (error);
-      conclave_cluster_replay_to (truth, index_after (store, t));
+      conclave_cluster_replay_to (truth, store_index_after (store, t));
       /* As a scrubber gets there: part of the way, then the rest. */
-      conclave_cluster_replay_to (again, index_after (kept, t) / 2);
-      conclave_cluster_replay_to (again, index_after (kept, t));
+      conclave_cluster_replay_to (again, store_index_after (kept, t) / 2);
+      conclave_cluster_replay_to (again, store_index_after (kept, t));
       assert_same_store (conclave_cluster_get_store (truth), conclave_cluster_get_store (again));
       assert_same_nodes (truth, again);
       in_flight += assert_same_messages (truth, again);
       assert_same_leaders (conclave_cluster_get_store (truth), conclave_cluster_get_store (again));
-      g_assert_cmpuint (conclave_cluster_replay_own_index (again, index_after (kept, t) - 1), ==, index_after (kept, t) - 1);
+      g_assert_cmpuint (conclave_cluster_replay_own_index (again, store_index_after (kept, t) - 1), ==, store_index_after (kept, t) - 1);
       /* Its store holds no copy: it reads the recording's records. */
-      g_assert_true (conclave_event_store_get (conclave_cluster_get_store (again), index_after (kept, t) - 1) ==
-                     conclave_event_store_get (kept, index_after (kept, t) - 1));
+      g_assert_true (conclave_event_store_get (conclave_cluster_get_store (again), store_index_after (kept, t) - 1) ==
+                     conclave_event_store_get (kept, store_index_after (kept, t) - 1));
       crashed = conclave_cluster_lookup (again, leader);
       crashed_seen += crashed != NULL && conclave_node_get_state (crashed) == CONCLAVE_NODE_CRASHED;
     }

@@ -16,6 +16,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "summary-test-util.h"
+
 typedef struct {
   const char *name;
   const char *scenario;
@@ -75,16 +77,6 @@ summary_of (const char *out)
 
   g_assert_nonnull (start);
   return start;
-}
-
-static JsonObject *
-load_json (JsonParser *parser, const char *path)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (json_parser_load_from_file (parser, path, &error));
-  g_assert_no_error (error);
-  return json_node_get_object (json_parser_get_root (parser));
 }
 
 /* The live summary shows the crash: the node (chapter 4: the leader), and
@@ -179,7 +171,7 @@ test_replay_chapter (gconstpointer data)
   g_assert_true (g_file_get_contents (live_json, &a, NULL, NULL));
   g_assert_true (g_file_get_contents (replay_json, &b, NULL, NULL));
   g_assert_cmpstr (b, ==, a);
-  check_crash_shown (c, load_json (parser, live_json));
+  check_crash_shown (c, summary_load (parser, live_json));
 
   g_unlink (trace);
   g_unlink (live_json);

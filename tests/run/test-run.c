@@ -10,6 +10,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "summary-test-util.h"
 #include <sys/socket.h>
 #include <unistd.h>
 #include <poll.h>
@@ -401,16 +403,6 @@ run_to_end (const char *first, ...)
   return g_subprocess_get_exit_status (p);
 }
 
-static JsonObject *
-load_summary (JsonParser *parser, const char *path)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (json_parser_load_from_file (parser, path, &error));
-  g_assert_no_error (error);
-  return json_node_get_object (json_parser_get_root (parser));
-}
-
 /* A live run and the replay of its trace: the same summary, compared as
  * parsed JSON (totals, every kind, every process with how it ended, the
  * leaders). A crash mid-run makes "how it ended" differ between rows. */
@@ -431,8 +423,8 @@ test_replay_summary (void)
   g_assert_cmpint (run_to_end ("chapter-2", "--duration", "3s", "--fault", "1500ms:crash:c2",
                                "--trace", trace, "--summary-json", a, NULL), ==, 0);
   g_assert_cmpint (run_to_end ("--replay", trace, "--summary-json", b, NULL), ==, 0);
-  live = load_summary (pa, a);
-  replay = load_summary (pb, b);
+  live = summary_load (pa, a);
+  replay = summary_load (pb, b);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (live, "totals"), "delivered"), >, 0);
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
     {
@@ -481,7 +473,7 @@ test_replay_summary (void)
     g_assert_cmpstr (conclave_trace_reader_get_header (reader)->scenario, ==, "chapter-2");
     g_assert_nonnull (conclave_trace_reader_get_header (reader)->version);
     g_assert_cmpint (run_to_end ("--replay", gz, "--summary-json", c, NULL), ==, 0);
-    again = load_summary (pc, c);
+    again = summary_load (pc, c);
     for (guint i = 0; i < G_N_ELEMENTS (members); i++)
       g_assert_true (json_node_equal (json_object_get_member (live, members[i]),
                                       json_object_get_member (again, members[i])));

@@ -255,6 +255,24 @@ svg_texts (const char *svg)
   return g_string_free (all, FALSE);
 }
 
+/* The cluster view's words are real text in its SVG: each node's name
+ * once, and s1's state line says crashed only after its crash. */
+static void
+assert_cluster_words (const char *svg, gboolean s1_crashed)
+{
+  g_autofree char *texts = svg_texts (svg);
+  g_autofree char *lines = g_strconcat ("\n", texts, NULL);
+
+  g_test_message ("the cluster view's words: %s", texts);
+  g_assert_nonnull (strstr (lines, "\ns1\n"));
+  g_assert_nonnull (strstr (lines, "\nc1\n"));
+  g_assert_null (strstr (strstr (lines, "\ns1\n") + 1, "\ns1\n"));
+  if (s1_crashed)
+    g_assert_nonnull (strstr (lines, "crashed (SIGKILL)"));
+  else
+    g_assert_null (strstr (lines, "crashed"));
+}
+
 /* Scrubbed back to before s1's crash, Export Image shows that moment:
  * the cluster view with s1 alive (a server's colour, not a crashed
  * one's), the timeline around the cursor with the cursor and its time;
@@ -290,6 +308,7 @@ test_export_scrubbed (UiFixture *f, gconstpointer data)
                   svg_colour_uses (alive, CONCLAVE_COLOR_CRASHED));
   g_assert_cmpuint (svg_colour_uses (alive, CONCLAVE_COLOR_SERVER), >, 0);
   g_assert_cmpuint (svg_colour_uses (alive, CONCLAVE_COLOR_CRASHED), ==, 0);
+  assert_cluster_words (alive, FALSE);
   ui_test_look (f->window, "timeline", "export-3-scrubbed");
   /* The timeline as shown: the cursor at the moment, with its time. */
   moment = exported (f, "timeline", dir, "timeline-before-crash.svg");
@@ -309,6 +328,7 @@ test_export_scrubbed (UiFixture *f, gconstpointer data)
                   svg_colour_uses (crashed, CONCLAVE_COLOR_CRASHED));
   g_assert_cmpuint (svg_colour_uses (crashed, CONCLAVE_COLOR_CRASHED), >, 0);
   g_assert_cmpuint (svg_colour_uses (crashed, CONCLAVE_COLOR_SERVER), <, svg_colour_uses (alive, CONCLAVE_COLOR_SERVER));
+  assert_cluster_words (crashed, TRUE);
   run_now = exported (f, "timeline-run", dir, "run-live.svg");
   texts_now = svg_texts (run_now);
   g_assert_cmpstr (texts_then, ==, texts_now);

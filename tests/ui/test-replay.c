@@ -28,6 +28,7 @@
 #include "conclave-timeline.h"
 #include "conclave-events-view.h"
 #include "ui-test-utils.h"
+#include "../run/store-test-util.h"
 
 static ConclaveCluster *
 cluster (UiFixture *f)
@@ -325,17 +326,6 @@ cut_copy (const char *path, const char *dir, guint lines)
   return cut;
 }
 
-/* The first index after time_ns. */
-static guint64
-index_after (ConclaveEventStore *store, gint64 time_ns)
-{
-  guint64 i = conclave_event_store_get_first (store);
-
-  while (i < conclave_event_store_get_end (store) && conclave_event_store_get (store, i)->time_ns <= time_ns)
-    i++;
-  return i;
-}
-
 /* A moment where the recording's events are out of time order: one at
  * it comes after one later than it (0 if none). */
 static gint64
@@ -382,7 +372,7 @@ assert_seeks_are_replays (UiFixture *f, const char *path)
 
       g_assert_no_error (error);
       conclave_session_seek (f->session, t);
-      conclave_cluster_replay_to (truth, index_after (file, t));
+      conclave_cluster_replay_to (truth, store_index_after (file, t));
       b = conclave_cluster_get_matcher (cluster (f));
       g_test_message ("%s%.3f s: %" G_GUINT64_FORMAT " events shown, %" G_GUINT64_FORMAT " in the file's replay",
                       round == 0 ? "out of order at " : "at ", (t - start) / 1e9, shown_events (f), conclave_event_store_get_end (conclave_cluster_get_store (truth)));
