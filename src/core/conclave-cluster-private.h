@@ -66,6 +66,7 @@ struct _ConclaveCluster {
   ConclaveEventStore    *source;      /* the recording's events */
   guint64                source_next; /* the next source event to feed */
   GArray                *strings;     /* guint32 by source string id: ours (0: not looked up yet) */
+  gboolean               same_strings; /* our store's strings are the source's: ids need no mapping */
   gint64                 last_expiry; /* the recorded loss moment already expired */
   GArray                *pending;     /* translated events not yet in the store */
   GArray                *shifts;      /* Shift: where our index stops being the source's + a constant */

@@ -12,7 +12,8 @@
  * a clock: a recorded loss expires the matcher at its own time. Rebased,
  * a replay's own store is its source, with the moments its matcher
  * expired at: replayed again from it, the same events come out at the
- * same indices (the window keeps an opened recording so, once).
+ * same indices (the window keeps an opened recording so, once), and a
+ * replay again reads them there (its store is a view of the source's).
  */
 #include "config.h"
 
@@ -105,8 +106,9 @@ own_string (ConclaveCluster *self, guint32 id)
   const char *text;
   guint32 ours;
 
-  if (id == 0)
-    return 0;
+  /* A view of the source's events has its strings too. */
+  if (id == 0 || self->same_strings)
+    return id;
   if (id < self->strings->len && (ours = g_array_index (self->strings, guint32, id)) != 0)
     return ours;
   text = conclave_event_store_str (self->source, id);
@@ -120,6 +122,8 @@ own_string (ConclaveCluster *self, guint32 id)
 static void
 translate (ConclaveCluster *self, ConclaveEvent *e)
 {
+  if (self->same_strings)
+    return;
   for (guint i = 0; i < G_N_ELEMENTS (e->s); i++)
     e->s[i] = own_string (self, e->s[i]);
   if (e->type == CONCLAVE_EVENT_STATE)
@@ -499,7 +503,14 @@ conclave_cluster_new_replay_again (ConclaveCluster *replay,
 
   if ((self = conclave_cluster_new_replay (replay->source, replay->title, error)) == NULL)
     return NULL;
+  /* Rebased: we make the source's events at its indices, so our store
+   * reads them there instead of holding a copy. */
   if (replay->source_moments != NULL)
-    self->source_moments = g_array_ref (replay->source_moments);
+    {
+      self->source_moments = g_array_ref (replay->source_moments);
+      if (conclave_event_store_get_first (replay->source) == 0)
+        conclave_event_store_share (self->store, replay->source);
+      self->same_strings = conclave_event_store_get_intern (self->store) == conclave_event_store_get_intern (replay->source);
+    }
   return self;
 }

@@ -5,7 +5,10 @@
  * remembers its earliest and latest time; range queries find the first
  * chunk by binary search over the running maximum and stop at the first
  * chunk that starts after the range. Retention drops whole chunks from the
- * front. Only the main thread touches the store.
+ * front. A view (conclave_event_store_share) reads another store's
+ * chunks and strings up to its own end, and copies nothing while what is
+ * appended to it is what that store holds. Only the main thread touches
+ * the store; a store another views is never appended to again.
  */
 #include "conclave-event-store.h"
 #include "conclave-pages.h"
@@ -34,6 +37,8 @@ struct _ConclaveEventStore {
   gint64          max_ns;
   GPtrArray      *processes;   /* ConclaveProcessInfo*; [0] is the controller */
   GHashTable     *by_pid;      /* pid → ConclaveProcessInfo* (the newest with that pid) */
+  ConclaveEventStore *lender;  /* a view's: its strings, and while `shared` its chunks */
+  gboolean        shared;      /* events are lender's (own chunks empty) */
 };
 
 /* Chunks come and go in order, a million events at a time: mapped pages,
@@ -59,6 +64,7 @@ conclave_event_store_finalize (GObject *object)
   g_ptr_array_unref (self->processes);
   g_hash_table_unref (self->by_pid);
   conclave_intern_free (self->intern);
+  g_clear_object (&self->lender);
   G_OBJECT_CLASS (conclave_event_store_parent_class)->finalize (object);
 }
 
@@ -97,17 +103,46 @@ conclave_event_store_new (void)
   return g_object_new (CONCLAVE_TYPE_EVENT_STORE, NULL);
 }
 
+/* A view's strings are its lender's (its own intern only ever holds
+ * "controller", as the lender's did first). */
+static ConclaveIntern *
+intern_of (ConclaveEventStore *self)
+{
+  return self->lender != NULL ? self->lender->intern : self->intern;
+}
+
+static GPtrArray *
+chunks_of (ConclaveEventStore *self)
+{
+  return self->shared ? self->lender->chunks : self->chunks;
+}
+
 ConclaveIntern *
 conclave_event_store_get_intern (ConclaveEventStore *self)
 {
   g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (self), NULL);
-  return self->intern;
+  return intern_of (self);
 }
 
 const char *
 conclave_event_store_str (ConclaveEventStore *self, guint32 id)
 {
-  return conclave_intern_lookup (self->intern, id);
+  return conclave_intern_lookup (intern_of (self), id);
+}
+
+void
+conclave_event_store_share (ConclaveEventStore *self, ConclaveEventStore *base)
+{
+  g_return_if_fail (CONCLAVE_IS_EVENT_STORE (self));
+  g_return_if_fail (CONCLAVE_IS_EVENT_STORE (base));
+  g_return_if_fail (self->end == 0 && self->lender == NULL && base->first_chunk == 0);
+
+  /* A view of a view reads what that one reads. */
+  if (base->shared)
+    base = base->lender;
+  g_return_if_fail (base->lender == NULL);
+  self->lender = g_object_ref (base);
+  self->shared = TRUE;
 }
 
 static void
@@ -148,6 +183,42 @@ chunk_for_append (ConclaveEventStore *self)
   return chunk;
 }
 
+static void
+put (ConclaveEventStore *self, const ConclaveEvent *e)
+{
+  Chunk *chunk = chunk_for_append (self);
+
+  chunk->events[self->end & (CHUNK_SIZE - 1)] = *e;
+  chunk->min_ns = MIN (chunk->min_ns, e->time_ns);
+  chunk->max_ns = MAX (chunk->max_ns, e->time_ns);
+  chunk->running_max_ns = MAX (chunk->running_max_ns, e->time_ns);
+}
+
+static const ConclaveEvent *
+event_at (GPtrArray *chunks, guint64 first_chunk, guint64 index)
+{
+  return &((Chunk *) chunks->pdata[(index >> CHUNK_BITS) - first_chunk])->events[index & (CHUNK_SIZE - 1)];
+}
+
+/* The lender's event at our end is e (no padding in a ConclaveEvent). */
+static gboolean
+lent_is (ConclaveEventStore *self, const ConclaveEvent *e)
+{
+  return self->end < self->lender->end &&
+         memcmp (event_at (self->lender->chunks, 0, self->end), e, sizeof *e) == 0;
+}
+
+/* What we said we held, copied: from here on, our own events. */
+static void
+own_copy (ConclaveEventStore *self)
+{
+  guint64 end = self->end;
+
+  self->shared = FALSE;
+  for (self->end = 0; self->end < end; self->end++)
+    put (self, event_at (self->lender->chunks, 0, self->end));
+}
+
 void
 conclave_event_store_append (ConclaveEventStore  *self,
                              const ConclaveEvent *events,
@@ -162,15 +233,12 @@ conclave_event_store_append (ConclaveEventStore  *self,
   first_new = self->end;
   for (guint i = 0; i < n; i++)
     {
-      Chunk *chunk = chunk_for_append (self);
-      gint64 t = events[i].time_ns;
-
-      chunk->events[self->end & (CHUNK_SIZE - 1)] = events[i];
-      chunk->min_ns = MIN (chunk->min_ns, t);
-      chunk->max_ns = MAX (chunk->max_ns, t);
-      chunk->running_max_ns = MAX (chunk->running_max_ns, t);
-      self->min_ns = MIN (self->min_ns, t);
-      self->max_ns = MAX (self->max_ns, t);
+      if (self->shared && !lent_is (self, &events[i]))
+        own_copy (self);
+      if (!self->shared)
+        put (self, &events[i]);
+      self->min_ns = MIN (self->min_ns, events[i].time_ns);
+      self->max_ns = MAX (self->max_ns, events[i].time_ns);
       self->end++;
     }
   apply_retention (self);
@@ -198,7 +266,7 @@ conclave_event_store_get (ConclaveEventStore *self, guint64 index)
 
   if (index >= self->end || chunk < self->first_chunk)
     return NULL;
-  return &((Chunk *) self->chunks->pdata[chunk - self->first_chunk])->events[index & (CHUNK_SIZE - 1)];
+  return event_at (chunks_of (self), self->first_chunk, index);
 }
 
 void
@@ -209,27 +277,33 @@ conclave_event_store_foreach_in_range (ConclaveEventStore *self,
                                        gpointer            user_data)
 {
   guint lo = 0, hi;
+  GPtrArray *chunks;
 
   g_return_if_fail (CONCLAVE_IS_EVENT_STORE (self));
   g_return_if_fail (func != NULL);
+  chunks = chunks_of (self);
 
   /* First chunk whose running maximum reaches from_ns. */
-  hi = self->chunks->len;
+  hi = chunks->len;
   while (lo < hi)
     {
       guint mid = (lo + hi) / 2;
-      if (((Chunk *) self->chunks->pdata[mid])->running_max_ns < from_ns)
+      if (((Chunk *) chunks->pdata[mid])->running_max_ns < from_ns)
         lo = mid + 1;
       else
         hi = mid;
     }
 
-  for (guint c = lo; c < self->chunks->len; c++)
+  for (guint c = lo; c < chunks->len; c++)
     {
-      Chunk *chunk = self->chunks->pdata[c];
+      Chunk *chunk = chunks->pdata[c];
       guint64 base = (self->first_chunk + c) * CHUNK_SIZE;
-      guint64 n = MIN ((guint64) CHUNK_SIZE, self->end - base);
+      guint64 n;
 
+      /* A view ends inside its lender's chunks. */
+      if (base >= self->end)
+        break;
+      n = MIN ((guint64) CHUNK_SIZE, self->end - base);
       if (chunk->min_ns >= to_ns)
         break;
       if (chunk->max_ns < from_ns)
@@ -272,10 +346,11 @@ conclave_event_store_get_retention (ConclaveEventStore *self)
 gsize
 conclave_event_store_get_memory (ConclaveEventStore *self)
 {
+  /* A view's events and strings are its lender's. */
   return self->chunks->len * sizeof (Chunk) +
          self->chunks->len * sizeof (gpointer) +
          self->processes->len * (sizeof (ConclaveProcessInfo) + sizeof (gpointer)) +
-         conclave_intern_bytes (self->intern);
+         (self->lender != NULL ? 0 : conclave_intern_bytes (self->intern));
 }
 
 ConclaveProcessInfo *

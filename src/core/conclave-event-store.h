@@ -38,6 +38,13 @@ ConclaveEventStore  *conclave_event_store_new             (void);
 ConclaveIntern      *conclave_event_store_get_intern     (ConclaveEventStore *self);
 const char          *conclave_event_store_str             (ConclaveEventStore *self, guint32 id);
 
+/* An empty store becomes a view of `base`'s events: the events appended
+ * to it must be base's at the same indices (a replay of a rebased
+ * recording makes them again), and they are read from base's chunks and
+ * strings, not copied; one that differs makes the view a copy of what it
+ * holds, from there on its own. Its process table stays its own. */
+void                 conclave_event_store_share           (ConclaveEventStore *self,
+                                                           ConclaveEventStore *base);
 /* Appends n events, emits "appended" (first_new, n_new) once. */
 void                 conclave_event_store_append          (ConclaveEventStore  *self,
                                                            const ConclaveEvent *events,

@@ -1,4 +1,5 @@
-/* test-store.c — append, lookup, time ranges (also out of order), retention. */
+/* test-store.c — append, lookup, time ranges (also out of order), retention,
+ * a view of another store's events (shared while equal, copied when not). */
 #include "conclave-event-store.h"
 
 static ConclaveEvent
@@ -110,6 +111,50 @@ test_processes_and_strings (void)
   g_assert_null (conclave_event_store_str (store, 0));
 }
 
+/* A view holds the lender's records (the same memory) while what comes is
+ * the lender's, ends where it ends (a range stops there, inside a chunk),
+ * and copies what it holds when something else comes. */
+static void
+test_view (void)
+{
+  g_autoptr(ConclaveEventStore) base = conclave_event_store_new ();
+  g_autoptr(ConclaveEventStore) view = conclave_event_store_new ();
+  guint32 word = conclave_intern_add (conclave_event_store_get_intern (base), "word");
+  guint calls[2] = { 0, 0 };
+  ConclaveEvent other;
+
+  for (gint64 t = 0; t < 10000; t++)
+    {
+      ConclaveEvent e = event_at (t, (guint32) t % 7);
+      conclave_event_store_append (base, &e, 1);
+    }
+  conclave_event_store_share (view, base);
+  g_assert_cmpstr (conclave_event_store_str (view, word), ==, "word");
+  g_signal_connect (view, "appended", G_CALLBACK (on_appended), calls);
+  conclave_event_store_append (view, conclave_event_store_get (base, 0), 1);
+  for (guint64 i = 1; i < 6000; i++)
+    conclave_event_store_append (view, conclave_event_store_get (base, i), 1);
+  g_assert_cmpuint (calls[0], ==, 6000);
+  g_assert_cmpuint (conclave_event_store_get_end (view), ==, 6000);
+  g_assert_true (conclave_event_store_get (view, 5999) == conclave_event_store_get (base, 5999));
+  g_assert_null (conclave_event_store_get (view, 6000));
+  g_assert_cmpuint (count_range (view, 0, G_MAXINT64), ==, 6000);
+  g_assert_cmpuint (count_range (view, 5990, 7000), ==, 10);
+  g_assert_cmpint (conclave_event_store_get_max_time (view), ==, 5999);
+
+  /* Something else: the view's own from here on, the lender unchanged. */
+  other = event_at (6000, 99);
+  conclave_event_store_append (view, &other, 1);
+  g_assert_cmpuint (conclave_event_store_get_end (view), ==, 6001);
+  g_assert_false (conclave_event_store_get (view, 5999) == conclave_event_store_get (base, 5999));
+  g_assert_cmpint (conclave_event_store_get (view, 5999)->time_ns, ==, 5999);
+  g_assert_cmpuint (conclave_event_store_get (view, 4096)->proc, ==, 4096 % 7);
+  g_assert_cmpuint (conclave_event_store_get (view, 6000)->proc, ==, 99);
+  g_assert_cmpuint (conclave_event_store_get (base, 6000)->proc, ==, 6000 % 7);
+  g_assert_cmpuint (count_range (view, 0, G_MAXINT64), ==, 6001);
+  g_assert_cmpstr (conclave_event_store_str (view, word), ==, "word");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -117,5 +162,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/append-and-range", test_append_and_range);
   g_test_add_func ("/store/retention", test_retention);
   g_test_add_func ("/store/processes-and-strings", test_processes_and_strings);
+  g_test_add_func ("/store/view", test_view);
   return g_test_run ();
 }

@@ -697,6 +697,9 @@ test_again (void)
       in_flight += assert_same_messages (truth, again);
       assert_same_leaders (conclave_cluster_get_store (truth), conclave_cluster_get_store (again));
       g_assert_cmpuint (conclave_cluster_replay_own_index (again, store_index_after (kept, t) - 1), ==, store_index_after (kept, t) - 1);
+      /* Its store holds no copy: it reads the recording's records. */
+      g_assert_true (conclave_event_store_get (conclave_cluster_get_store (again), store_index_after (kept, t) - 1) ==
+                     conclave_event_store_get (kept, store_index_after (kept, t) - 1));
       crashed = conclave_cluster_lookup (again, leader);
       crashed_seen += crashed != NULL && conclave_node_get_state (crashed) == CONCLAVE_NODE_CRASHED;
     }
