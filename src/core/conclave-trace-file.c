@@ -252,13 +252,21 @@ flush_text (GOutputStream *out, GString *text, GError **error)
   return ok;
 }
 
-static gboolean
-write_events (GOutputStream *out, ConclaveEventStore *store, const ConclaveTraceHeader *header, GError **error)
+gboolean
+conclave_trace_save_to_stream (ConclaveEventStore        *store,
+                               GOutputStream             *out,
+                               const ConclaveTraceHeader *header,
+                               GError                   **error)
 {
-  ConclaveIntern *intern = conclave_event_store_get_intern (store);
+  ConclaveIntern *intern;
   g_autoptr(GString) text = g_string_sized_new (1 << 17);
-  g_autofree char *first = conclave_trace_header_to_line (header);
+  g_autofree char *first = NULL;
 
+  g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (store), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (out) && header != NULL, FALSE);
+
+  intern = conclave_event_store_get_intern (store);
+  first = conclave_trace_header_to_line (header);
   g_string_append (text, first);
   g_string_append_c (text, '\n');
   for (guint64 i = conclave_event_store_get_first (store); i < conclave_event_store_get_end (store); i++)
@@ -299,7 +307,7 @@ conclave_trace_save (ConclaveEventStore        *store,
     }
   else
     out = g_object_ref (G_OUTPUT_STREAM (stream));
-  if (!write_events (out, store, header, error))
+  if (!conclave_trace_save_to_stream (store, out, header, error))
     {
       /* Closing would rename the half-written file over the old one. */
       g_autoptr(GCancellable) cancel = g_cancellable_new ();
@@ -327,19 +335,15 @@ struct _ConclaveTraceReader {
   ConclaveTraceHeader  header;
 };
 
-/* The file, decompressed when it starts with gzip's magic bytes. */
+/* The stream, decompressed when it starts with gzip's magic bytes. */
 static GInputStream *
-open_input (const char *path, GError **error)
+open_input (GInputStream *raw, GError **error)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) raw = g_file_read (file, NULL, error);
   g_autoptr(GBufferedInputStream) buffered = NULL;
   gsize n = 0;
   const guchar *peek;
 
-  if (raw == NULL)
-    return NULL;
-  buffered = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (G_INPUT_STREAM (raw), 1 << 16));
+  buffered = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (raw, 1 << 16));
   if (g_buffered_input_stream_fill (buffered, 2, NULL, error) < 0)
     return NULL;
   peek = g_buffered_input_stream_peek_buffer (buffered, &n);
@@ -352,30 +356,51 @@ open_input (const char *path, GError **error)
 }
 
 ConclaveTraceReader *
-conclave_trace_reader_new (ConclaveEventStore *store,
-                           const char         *path,
-                           GError            **error)
+conclave_trace_reader_new_for_stream (ConclaveEventStore *store,
+                                      GInputStream       *stream,
+                                      const char         *name,
+                                      GError            **error)
 {
   g_autoptr(GError) local = NULL;
   ConclaveTraceReader *self;
   GInputStream *in;
 
   g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (store), NULL);
-  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream) && name != NULL, NULL);
 
-  if ((in = open_input (path, &local)) == NULL)
+  if ((in = open_input (stream, &local)) == NULL)
     {
-      g_set_error (error, G_IO_ERROR, local->code, "Cannot open the trace %s: %s", path, local->message);
+      g_set_error (error, G_IO_ERROR, local->code, "Cannot open the trace %s: %s", name, local->message);
       return NULL;
     }
   self = g_new0 (ConclaveTraceReader, 1);
   self->store = g_object_ref (store);
   self->parser = conclave_line_parser_new (conclave_event_store_get_intern (store));
   self->in = in;
-  self->path = g_strdup (path);
+  self->path = g_strdup (name);
   self->buffer = g_byte_array_sized_new (1 << 17);
   self->first_proc = conclave_event_store_get_n_processes (store);
   return self;
+}
+
+ConclaveTraceReader *
+conclave_trace_reader_new (ConclaveEventStore *store,
+                           const char         *path,
+                           GError            **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) raw = NULL;
+  g_autoptr(GError) local = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  file = g_file_new_for_path (path);
+  if ((raw = g_file_read (file, NULL, &local)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, local->code, "Cannot open the trace %s: %s", path, local->message);
+      return NULL;
+    }
+  return conclave_trace_reader_new_for_stream (store, G_INPUT_STREAM (raw), path, error);
 }
 
 /* More of the file into the buffer; FALSE at its end (or where it broke). */
