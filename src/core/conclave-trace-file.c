@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <gio/gio.h>
+#include <math.h>
 #include <string.h>
 
 void
@@ -215,6 +216,35 @@ conclave_trace_header_to_line (const ConclaveTraceHeader *header)
   return json_generator_to_data (generator, NULL);
 }
 
+/* A member's text if it is a string, valid UTF-8 once decoded (json-glib
+ * 1.6 decodes "\351" into one byte); else none. */
+static char *
+header_text (JsonObject *o, const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+  const char *text;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  text = json_node_get_string (node);
+  return g_utf8_validate (text, -1, NULL) ? g_strdup (text) : NULL;
+}
+
+/* A member's value if it is a finite number above 0 (json-glib takes
+ * "-.1" and "1e999"); else 0, as if it were not there. */
+static double
+header_positive (JsonObject *o, const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+  double value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_INT64 && json_node_get_value_type (node) != G_TYPE_DOUBLE))
+    return 0;
+  value = json_node_get_double (node);
+  return isfinite (value) && value > 0 ? value : 0;
+}
+
 /* TRUE when the line is a header (read into `header`, if not NULL). */
 static gboolean
 read_header (const char *line, gsize len, ConclaveTraceHeader *header)
@@ -233,11 +263,11 @@ read_header (const char *line, gsize len, ConclaveTraceHeader *header)
   if (header == NULL)
     return TRUE;
   conclave_trace_header_clear (header);
-  header->format = (guint) json_object_get_int_member_with_default (o, HEADER_KEY, 0);
-  header->scenario = g_strdup (json_object_get_string_member_with_default (o, "scenario", NULL));
-  header->election = g_strdup (json_object_get_string_member_with_default (o, "election", NULL));
-  header->version = g_strdup (json_object_get_string_member_with_default (o, "version", NULL));
-  header->tempo = json_object_get_double_member_with_default (o, "tempo", 0);
+  header->format = (guint) MIN (header_positive (o, HEADER_KEY), G_MAXUINT);
+  header->scenario = header_text (o, "scenario");
+  header->election = header_text (o, "election");
+  header->version = header_text (o, "version");
+  header->tempo = header_positive (o, "tempo");
   return TRUE;
 }
 

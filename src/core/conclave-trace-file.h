@@ -33,7 +33,8 @@ ConclaveTraceRecorder *conclave_trace_recorder_new  (ConclaveEventStore *store,
 void                   conclave_trace_recorder_free (ConclaveTraceRecorder *self);
 
 /* What a saved trace says about itself (its first line). Any field may be
- * NULL / 0 (a trace written while running has no header). */
+ * NULL / 0 (a trace written while running has no header; a member that is
+ * not UTF-8 text, or a tempo that is not a number above 0, is left out). */
 typedef struct {
   guint   format;     /* 1; 0: the trace had no header */
   char   *scenario;   /* scenario id, "chapter-2" */

@@ -3,7 +3,7 @@
  * Any bytes load (damaged lines counted, one problem named when there are
  * any), and what was loaded, saved again with its header, loads back whole:
  * the same number of events and processes, no damaged line, the same
- * header. Both ends are memory streams through the reader's and the
+ * header; a header's text is UTF-8 and its tempo a number above 0, or 0. Both ends are memory streams through the reader's and the
  * saver's own stream entry points, which the file functions use as well:
  * no file is written.
  */
@@ -39,6 +39,12 @@ load (GInputStream *in, Loaded *out, GOutputStream *save_to)
       conclave_event_store_append (store, &e, 1);
     }
   header = conclave_trace_reader_get_header (reader);
+  /* What a header says reaches the window and the terminal: text, and a
+   * tempo that is one (0: none). */
+  g_assert_true (header->scenario == NULL || g_utf8_validate (header->scenario, -1, NULL));
+  g_assert_true (header->election == NULL || g_utf8_validate (header->election, -1, NULL));
+  g_assert_true (header->version == NULL || g_utf8_validate (header->version, -1, NULL));
+  g_assert_true (header->tempo >= 0 && header->tempo < G_MAXDOUBLE);
   out->header.format = header->format;
   out->header.scenario = g_strdup (header->scenario);
   out->header.tempo = header->tempo;
