@@ -502,7 +502,8 @@ conclave_window_toast (ConclaveWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-/* Selects the event at store index `index` in the event log, and its node. */
+/* Selects the event at store index `index` in the event log, and its node:
+ * its process's, or the one a controller event (crash, pause …) names. */
 gboolean
 conclave_window_show_event (ConclaveWindow *self,
                             guint64         index)
@@ -510,6 +511,7 @@ conclave_window_show_event (ConclaveWindow *self,
   ConclaveEventStore *store;
   const ConclaveEvent *event;
   ConclaveNode *node;
+  const char *name;
 
   g_return_val_if_fail (CONCLAVE_IS_WINDOW (self), FALSE);
 
@@ -518,7 +520,11 @@ conclave_window_show_event (ConclaveWindow *self,
   store = conclave_cluster_get_store (window_cluster (self));
   if ((event = conclave_event_store_get (store, index)) == NULL)
     return FALSE;
-  if ((node = conclave_cluster_node_for_proc (window_cluster (self), event->proc)) != NULL)
+  node = conclave_cluster_node_for_proc (window_cluster (self), event->proc);
+  if (node == NULL && event->proc == 0 && CONCLAVE_EVENT_IS_CONTROLLER (event->type) &&
+      (name = conclave_event_store_str (store, conclave_event_node (event))) != NULL)
+    node = conclave_cluster_lookup (window_cluster (self), name);
+  if (node != NULL)
     conclave_session_set_selected (self->session, node);
   conclave_window_show_view (self, "events");
   return conclave_events_view_select_event (CONCLAVE_EVENTS_VIEW (self->event_log), index);

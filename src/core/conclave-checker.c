@@ -5,7 +5,9 @@
  * each server's delivered requests. Never looks back through the store:
  * every event is seen once, in the order it arrived. Liveness too: a
  * group with a majority up that goes without a leader, or whose clients
- * post and hear nothing back, for several election timeouts is stalled.
+ * post and hear nothing back, for several election timeouts is stalled;
+ * its cause is the event that took the last live leader away (or, with
+ * none ever, the group's first state), or the first post left waiting.
  */
 #include "conclave-checker.h"
 
@@ -50,6 +52,12 @@ struct _ConclaveChecker {
   gint64      waiting_ns;
   gint64      last_post_ns;
   gboolean    stall_reported;
+  /* What a stall points at (G_MAXUINT64: nothing yet): the event by which
+   * the last live leader stopped leading (a state, crash, exit or pause),
+   * the group's first state, the send that started the wait. */
+  guint64     leader_lost_event;
+  guint64     first_state_event;
+  guint64     waiting_event;
 };
 
 /* A group is stalled after this many election timeouts without progress,
@@ -88,6 +96,7 @@ conclave_checker_new (ConclaveEventStore *store)
   self->kinds = g_array_new (FALSE, FALSE, sizeof (Kind));
   self->grace_ns = G_GINT64_CONSTANT (3000000000);
   self->tempo = 1.0;
+  self->leader_lost_event = self->first_state_event = self->waiting_event = G_MAXUINT64;
   return self;
 }
 
@@ -120,6 +129,7 @@ conclave_checker_reset (ConclaveChecker *self)
   self->waiting_ns = 0;
   self->last_post_ns = 0;
   self->stall_reported = FALSE;
+  self->leader_lost_event = self->first_state_event = self->waiting_event = G_MAXUINT64;
 }
 
 void
@@ -244,6 +254,10 @@ check_state (ConclaveChecker *self, const ConclaveEvent *e, guint64 index)
 
   if (s == NULL)
     return;
+  if (self->first_state_event == G_MAXUINT64)
+    self->first_state_event = index;
+  if (!leader && s->leader && s->alive && !s->paused)
+    self->leader_lost_event = index;  /* it stepped down */
   s->term = conclave_event_state_term (e);
   s->election = e->s[3];
   if (conclave_event_state_timeout_ms (e) > 0)
@@ -316,7 +330,7 @@ check_acked (ConclaveChecker *self, const ConclaveEvent *e, guint64 index)
 }
 
 static void
-node_event (ConclaveChecker *self, const ConclaveEvent *e)
+node_event (ConclaveChecker *self, const ConclaveEvent *e, guint64 index)
 {
   Server *s = e->s[0] ? g_hash_table_lookup (self->servers, GUINT_TO_POINTER (e->s[0])) : NULL;
 
@@ -326,10 +340,16 @@ node_event (ConclaveChecker *self, const ConclaveEvent *e)
     {
     case CONCLAVE_EVENT_EXITED:
     case CONCLAVE_EVENT_CRASH:
+      if (s->leader && s->alive && !s->paused)
+        self->leader_lost_event = index;
       s->alive = FALSE;
       s->leader = FALSE;
       break;
-    case CONCLAVE_EVENT_PAUSE: s->paused = TRUE; break;
+    case CONCLAVE_EVENT_PAUSE:
+      if (s->leader && s->alive && !s->paused)
+        self->leader_lost_event = index;
+      s->paused = TRUE;
+      break;
     case CONCLAVE_EVENT_RESUME:
       /* Asleep, it could not hear of a new leader: its grace starts now. */
       s->paused = FALSE;
@@ -354,12 +374,15 @@ node_event (ConclaveChecker *self, const ConclaveEvent *e)
 
 /* A client sent a post: the group owes it an answer from now on. */
 static void
-note_post (ConclaveChecker *self, const ConclaveEvent *e)
+note_post (ConclaveChecker *self, const ConclaveEvent *e, guint64 index)
 {
   if (g_strcmp0 (conclave_event_store_str (self->store, conclave_event_kind (e)), "post") != 0)
     return;
   if (self->waiting_ns == 0)
-    self->waiting_ns = e->time_ns;
+    {
+      self->waiting_ns = e->time_ns;
+      self->waiting_event = index;
+    }
   self->last_post_ns = e->time_ns;
 }
 
@@ -389,14 +412,14 @@ conclave_checker_feed (ConclaveChecker *self, guint64 first, guint64 end)
         case CONCLAVE_EVENT_STATE: check_state (self, e, i); break;
         case CONCLAVE_EVENT_DELIVER: check_deliver (self, e, i); break;
         case CONCLAVE_EVENT_ACKED: check_acked (self, e, i); break;
-        case CONCLAVE_EVENT_SEND: note_post (self, e); break;
+        case CONCLAVE_EVENT_SEND: note_post (self, e, i); break;
         case CONCLAVE_EVENT_EXITED:
         case CONCLAVE_EVENT_CRASH:
         case CONCLAVE_EVENT_PAUSE:
         case CONCLAVE_EVENT_RESUME:
         case CONCLAVE_EVENT_SPAWN:
         case CONCLAVE_EVENT_FAULT:
-          node_event (self, e);
+          node_event (self, e, i);
           break;
         default:
           break;
@@ -482,10 +505,12 @@ check_stalled (ConclaveChecker *self, gint64 now_ns)
     return;
   self->stall_reported = TRUE;
   if (self->leaderless_ns != 0)
-    violation (self, "stalled", now_ns, 0, "no leader for %.1f s while %u of %u servers are up",
-               (now_ns - since_ns) / 1e9, up, n_servers);
+    violation (self, "stalled", now_ns,
+               self->leader_lost_event != G_MAXUINT64 ? self->leader_lost_event : self->first_state_event,
+               "no leader for %.1f s while %u of %u servers are up", (now_ns - since_ns) / 1e9, up, n_servers);
   else
-    violation (self, "stalled", now_ns, 0, "no post acknowledged for %.1f s while %u of %u servers are up",
+    violation (self, "stalled", now_ns, self->waiting_event,
+               "no post acknowledged for %.1f s while %u of %u servers are up",
                (now_ns - since_ns) / 1e9, up, n_servers);
 }
 

@@ -4,7 +4,9 @@
  * signals fire as it goes: we map every object, member and array element to
  * its line then, so the scenario checks can say "FILE:LINE: problem" about
  * any value. Also rejects what json-glib lets through: an empty file, two
- * top-level values, a member given twice, text that is not UTF-8.
+ * top-level values, a member given twice, text that is not UTF-8 (before
+ * json-glib decodes escapes, and after: json-glib 1.6 decodes an octal
+ * escape into a single byte).
  * It knows nothing of what a scenario means; it must never accept a file
  * that is not exactly one JSON object.
  */
@@ -181,12 +183,15 @@ _conclave_scenario_json_fail (ConclaveScenarioJson  *json,
                               const char            *format,
                               ...)
 {
+  g_autofree char *raw = NULL;
   g_autofree char *problem = NULL;
   va_list args;
 
   va_start (args, format);
-  problem = g_strdup_vprintf (format, args);
+  raw = g_strdup_vprintf (format, args);
   va_end (args);
+  /* It may quote a member's name, which an escape can make not UTF-8. */
+  problem = g_utf8_make_valid (raw, -1);
 
   if (line > 0)
     g_set_error (error, CONCLAVE_SCENARIO_ERROR, CONCLAVE_SCENARIO_ERROR_INVALID,
@@ -275,6 +280,8 @@ _conclave_scenario_json_get_string (ConclaveScenarioJson  *json,
     return TRUE;
   if (!holds (node, G_TYPE_STRING))
     return fail_type (json, object, name, what, "a string", error);
+  if (!g_utf8_validate (json_node_get_string (node), -1, NULL))
+    return fail_type (json, object, name, what, "UTF-8 text once its escapes are decoded", error);
   *out = json_node_get_string (node);
   return TRUE;
 }
@@ -383,6 +390,10 @@ _conclave_scenario_json_get_element_string (ConclaveScenarioJson  *json,
   if (!holds (node, G_TYPE_STRING))
     return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_element (json, array, index),
                                          error, "%s %u of %s must be a string", what, index + 1, owner);
+  if (!g_utf8_validate (json_node_get_string (node), -1, NULL))
+    return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_element (json, array, index),
+                                         error, "%s %u of %s must be UTF-8 text once its escapes are decoded",
+                                         what, index + 1, owner);
   *out = json_node_get_string (node);
   return TRUE;
 }

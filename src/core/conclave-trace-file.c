@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <gio/gio.h>
+#include <math.h>
 #include <string.h>
 
 /* Event i of the store as one line (no newline) of a file whose first
@@ -282,6 +283,35 @@ add_hosts (JsonBuilder *b, GPtrArray *hosts)
   json_builder_end_array (b);
 }
 
+/* A member's text if it is a string, valid UTF-8 once decoded (json-glib
+ * 1.6 decodes "\351" into one byte); else none. */
+static char *
+header_text (JsonObject *o, const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+  const char *text;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  text = json_node_get_string (node);
+  return g_utf8_validate (text, -1, NULL) ? g_strdup (text) : NULL;
+}
+
+/* A member's value if it is a finite number above 0 (json-glib takes
+ * "-.1" and "1e999"); else 0, as if it were not there. */
+static double
+header_positive (JsonObject *o, const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+  double value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_INT64 && json_node_get_value_type (node) != G_TYPE_DOUBLE))
+    return 0;
+  value = json_node_get_double (node);
+  return isfinite (value) && value > 0 ? value : 0;
+}
+
 /* The hosts a header names; entries without a node or address are left out. */
 static GPtrArray *
 read_hosts (JsonObject *o)
@@ -297,12 +327,12 @@ read_hosts (JsonObject *o)
     {
       JsonNode *element = json_array_get_element (array, i);
       JsonObject *h = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-      const char *name = h ? json_object_get_string_member_with_default (h, "node", NULL) : NULL;
-      const char *address = h ? json_object_get_string_member_with_default (h, "address", NULL) : NULL;
+      g_autofree char *name = h ? header_text (h, "node") : NULL;
+      g_autofree char *address = h ? header_text (h, "address") : NULL;
+      g_autofree char *host = h ? header_text (h, "host") : NULL;
 
       if (name != NULL && address != NULL)
-        g_ptr_array_add (hosts, conclave_trace_host_new (name, json_object_get_string_member_with_default (h, "host", NULL),
-                                                         address));
+        g_ptr_array_add (hosts, conclave_trace_host_new (name, host, address));
     }
   return hosts;
 }
@@ -351,12 +381,12 @@ read_header (const char *line, gsize len, ConclaveTraceHeader *header)
   if (header == NULL)
     return TRUE;
   conclave_trace_header_clear (header);
-  header->format = (guint) json_object_get_int_member_with_default (o, HEADER_KEY, 0);
-  header->scenario = g_strdup (json_object_get_string_member_with_default (o, "scenario", NULL));
-  header->election = g_strdup (json_object_get_string_member_with_default (o, "election", NULL));
-  header->version = g_strdup (json_object_get_string_member_with_default (o, "version", NULL));
-  header->tempo = json_object_get_double_member_with_default (o, "tempo", 0);
-  header->network = g_strdup (json_object_get_string_member_with_default (o, "network", NULL));
+  header->format = (guint) MIN (header_positive (o, HEADER_KEY), G_MAXUINT);
+  header->scenario = header_text (o, "scenario");
+  header->election = header_text (o, "election");
+  header->version = header_text (o, "version");
+  header->tempo = header_positive (o, "tempo");
+  header->network = header_text (o, "network");
   header->hosts = read_hosts (o);
   return TRUE;
 }
@@ -372,13 +402,21 @@ flush_text (GOutputStream *out, GString *text, GError **error)
   return ok;
 }
 
-static gboolean
-write_events (GOutputStream *out, ConclaveEventStore *store, const ConclaveTraceHeader *header, GError **error)
+gboolean
+conclave_trace_save_to_stream (ConclaveEventStore        *store,
+                               GOutputStream             *out,
+                               const ConclaveTraceHeader *header,
+                               GError                   **error)
 {
   g_autoptr(GString) text = g_string_sized_new (1 << 17);
-  g_autofree char *head = conclave_trace_header_to_line (header);
-  guint64 first = conclave_event_store_get_first (store);
+  g_autofree char *head = NULL;
+  guint64 first;
 
+  g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (store), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (out) && header != NULL, FALSE);
+
+  first = conclave_event_store_get_first (store);
+  head = conclave_trace_header_to_line (header);
   g_string_append (text, head);
   g_string_append_c (text, '\n');
   for (guint64 i = first; i < conclave_event_store_get_end (store); i++)
@@ -415,7 +453,7 @@ conclave_trace_save (ConclaveEventStore        *store,
     }
   else
     out = g_object_ref (G_OUTPUT_STREAM (stream));
-  if (!write_events (out, store, header, error))
+  if (!conclave_trace_save_to_stream (store, out, header, error))
     {
       /* Closing would rename the half-written file over the old one. */
       g_autoptr(GCancellable) cancel = g_cancellable_new ();
@@ -446,19 +484,15 @@ struct _ConclaveTraceReader {
   GArray              *damaged;   /* guint64: which event lines were damaged */
 };
 
-/* The file, decompressed when it starts with gzip's magic bytes. */
+/* The stream, decompressed when it starts with gzip's magic bytes. */
 static GInputStream *
-open_input (const char *path, GError **error)
+open_input (GInputStream *raw, GError **error)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) raw = g_file_read (file, NULL, error);
   g_autoptr(GBufferedInputStream) buffered = NULL;
   gsize n = 0;
   const guchar *peek;
 
-  if (raw == NULL)
-    return NULL;
-  buffered = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (G_INPUT_STREAM (raw), 1 << 16));
+  buffered = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (raw, 1 << 16));
   if (g_buffered_input_stream_fill (buffered, 2, NULL, error) < 0)
     return NULL;
   peek = g_buffered_input_stream_peek_buffer (buffered, &n);
@@ -471,32 +505,53 @@ open_input (const char *path, GError **error)
 }
 
 ConclaveTraceReader *
-conclave_trace_reader_new (ConclaveEventStore *store,
-                           const char         *path,
-                           GError            **error)
+conclave_trace_reader_new_for_stream (ConclaveEventStore *store,
+                                      GInputStream       *stream,
+                                      const char         *name,
+                                      GError            **error)
 {
   g_autoptr(GError) local = NULL;
   ConclaveTraceReader *self;
   GInputStream *in;
 
   g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (store), NULL);
-  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream) && name != NULL, NULL);
 
-  if ((in = open_input (path, &local)) == NULL)
+  if ((in = open_input (stream, &local)) == NULL)
     {
-      g_set_error (error, G_IO_ERROR, local->code, "Cannot open the trace %s: %s", path, local->message);
+      g_set_error (error, G_IO_ERROR, local->code, "Cannot open the trace %s: %s", name, local->message);
       return NULL;
     }
   self = g_new0 (ConclaveTraceReader, 1);
   self->store = g_object_ref (store);
   self->parser = conclave_line_parser_new (conclave_event_store_get_intern (store));
   self->in = in;
-  self->path = g_strdup (path);
+  self->path = g_strdup (name);
   self->buffer = g_byte_array_sized_new (1 << 17);
   self->first_proc = conclave_event_store_get_n_processes (store);
   self->base = conclave_event_store_get_end (store);
   self->damaged = g_array_new (FALSE, FALSE, sizeof (guint64));
   return self;
+}
+
+ConclaveTraceReader *
+conclave_trace_reader_new (ConclaveEventStore *store,
+                           const char         *path,
+                           GError            **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) raw = NULL;
+  g_autoptr(GError) local = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  file = g_file_new_for_path (path);
+  if ((raw = g_file_read (file, NULL, &local)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, local->code, "Cannot open the trace %s: %s", path, local->message);
+      return NULL;
+    }
+  return conclave_trace_reader_new_for_stream (store, G_INPUT_STREAM (raw), path, error);
 }
 
 /* More of the file into the buffer; FALSE at its end (or where it broke). */

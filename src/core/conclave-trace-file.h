@@ -12,6 +12,7 @@
 #pragma once
 
 #include <stdio.h>
+#include <gio/gio.h>
 #include "conclave-event-store.h"
 
 G_BEGIN_DECLS
@@ -43,7 +44,8 @@ ConclaveTraceHost *conclave_trace_host_new  (const char *node, const char *host,
 void               conclave_trace_host_free (gpointer host);
 
 /* What a saved trace says about itself (its first line). Any field may be
- * NULL / 0 (a trace written while running has no header). */
+ * NULL / 0 (a trace written while running has no header; a member that is
+ * not UTF-8 text, or a tempo that is not a number above 0, is left out). */
 typedef struct {
   guint      format;     /* 1; 0: the trace had no header */
   char      *scenario;   /* scenario id, "chapter-2" */
@@ -68,6 +70,13 @@ gboolean conclave_trace_save   (ConclaveEventStore        *store,
                                 const ConclaveTraceHeader *header,
                                 GError                   **error);
 
+/* The same into a stream, plain (the caller closes it, compressing or
+ * not): what conclave_trace_save() writes to its file. */
+gboolean conclave_trace_save_to_stream (ConclaveEventStore        *store,
+                                        GOutputStream             *out,
+                                        const ConclaveTraceHeader *header,
+                                        GError                   **error);
+
 /* Reads a trace one event at a time (for a replay that acts between
  * events): each event has its `proc` in the store's process table, which
  * the reader fills; appending the events to the store is the caller's.
@@ -78,6 +87,12 @@ typedef struct _ConclaveTraceReader ConclaveTraceReader;
 ConclaveTraceReader *conclave_trace_reader_new    (ConclaveEventStore  *store,
                                                    const char          *path,
                                                    GError             **error);
+/* The same from a stream (gzip-compressed or not) that `name` stands for
+ * in messages; conclave_trace_reader_new() reads its file through this. */
+ConclaveTraceReader *conclave_trace_reader_new_for_stream (ConclaveEventStore  *store,
+                                                           GInputStream        *stream,
+                                                           const char          *name,
+                                                           GError             **error);
 /* FALSE at the end of the file. */
 gboolean             conclave_trace_reader_next   (ConclaveTraceReader *self,
                                                    ConclaveEvent       *event);

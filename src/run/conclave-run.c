@@ -591,7 +591,10 @@ print_hosts (GPtrArray *hosts)
   for (guint i = 0; i < hosts->len; i++)
     {
       const ConclaveTraceHost *h = hosts->pdata[i];
-      g_string_append_printf (line, "%s %s %s", i ? "," : "", h->node, h->address);
+      g_autofree char *node = conclave_display_text (h->node);
+      g_autofree char *address = conclave_display_text (h->address);
+
+      g_string_append_printf (line, "%s %s %s", i ? "," : "", node, address);
     }
   g_print ("%s\n", line->str);
 }
@@ -724,8 +727,15 @@ replay (Options *o)
   header = conclave_replay_get_header (replay);
   g_print ("Replaying %s", o->replay);
   if (header->scenario)
-    g_print (" (%s, tempo %.2f%s%s, Conclave %s)", header->scenario, header->tempo,
-             header->election ? ", election " : "", header->election ?: "", header->version ?: "?");
+    {
+      /* A file's words reach the terminal escaped, as the summary's do. */
+      g_autofree char *scenario = conclave_display_text (header->scenario);
+      g_autofree char *election = conclave_display_text (header->election ?: "");
+      g_autofree char *version = conclave_display_text (header->version ?: "?");
+
+      g_print (" (%s, tempo %.2f%s%s, Conclave %s)", scenario, header->tempo,
+               header->election ? ", election " : "", election, version);
+    }
   g_print ("…\n");
   print_hosts (header->hosts);
   if ((bad = conclave_replay_get_problems (replay, &problem)) > 0)

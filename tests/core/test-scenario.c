@@ -189,6 +189,11 @@ static const Bad bad_files[] = {
   { "not an object", "\n[1, 2]\n", 1, "object" },
   { "two objects", "{\"id\": \"x\", \"title\": \"T\", " NODES_OK "}\n\n{\"id\": \"y\"}\n", 3, "second" },
   { "not utf-8", "{\"id\": \"x\",\n\"title\": \"T\",\n" NODES_OK ",\n\"description\": \"caf\xe9\"}\n", 4, "UTF-8" },
+  /* json-glib 1.6 decodes an octal escape ("\\351") into one byte, after
+   * the file's text was checked: not UTF-8 once decoded. */
+  { "octal escape", "{\"id\": \"x\",\n\"title\": \"T\",\n" NODES_OK ",\n\"description\": \"caf\\351\"}\n", 4, "“description” of the scenario must be UTF-8 text once its escapes are decoded" },
+  { "octal arg", "{\"id\": \"x\", \"title\": \"T\", \"nodes\": [\n {\"name\": \"s1\", \"role\": \"udp-server\", \"args\": [\n  \"--port\",\n  \"\\352\"]}]}\n", 4, "argument 2 of node “s1” must be UTF-8 text" },
+  { "escaped field name", "{\"id\": \"x\", \"title\": \"T\", \"nodes\": [\n {\"name\": \"s1\", \"role\": \"udp-server\",\n  \"\\351\": 3}]}\n", 3, "unknown field “\xef\xbf\xbd”" },
   { "missing id", "{\n  \"title\": \"T\",\n  " NODES_OK "\n}\n", 1, "no “id”" },
   { "bad id", "{\"title\": \"T\",\n \"id\": \"My Demo\",\n " NODES_OK "}\n", 2, "bad id" },
   { "missing title", "{\"id\": \"x\",\n " NODES_OK "}\n", 1, "no “title”" },

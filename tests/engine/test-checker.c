@@ -157,6 +157,7 @@ test_lost_post (Fixture *f, gconstpointer data)
   g_assert_cmpstr (last_violation (f), ==, "lost-post");
 }
 
+
 static const char *
 last_violation_text (Fixture *f)
 {
@@ -165,12 +166,33 @@ last_violation_text (Fixture *f)
   return e ? conclave_event_store_str (f->store, conclave_event_violation_text (e)) : NULL;
 }
 
+/* The event the last violation points at, and that event's node: its
+ * process's, or the one a controller event names. */
+static const ConclaveEvent *
+last_cause (Fixture *f, const char **node)
+{
+  const ConclaveEvent *v = last_violation_event (f);
+  const ConclaveEvent *e;
+
+  g_assert_nonnull (v);
+  e = conclave_event_store_get (f->store, v->key);
+  g_assert_nonnull (e);
+  if (e->proc != 0)
+    *node = conclave_event_store_str (f->store, conclave_event_store_get_process (f->store, e->proc)->node);
+  else
+    *node = conclave_event_store_str (f->store, conclave_event_node (e));
+  return e;
+}
+
 /* Liveness: with a majority up, no leader (or no answer to posts) for the
  * limit (here six graces: no election timeout was reported) is stalled,
  * once per stall; without a majority nothing is promised. */
 static void
 test_stalled (Fixture *f, gconstpointer data)
 {
+  const ConclaveEvent *cause;
+  const char *node;
+
   for (guint i = 0; i < 3; i++)
     add (f, CONCLAVE_EVENT_STATE, i, 1 * S, 1, "follower", NULL, "raft");
   g_assert_cmpuint (conclave_checker_tick (f->checker, 1 * S), ==, 0);
@@ -178,6 +200,11 @@ test_stalled (Fixture *f, gconstpointer data)
   g_assert_cmpuint (conclave_checker_tick (f->checker, 7 * S + S / 10), ==, 1);
   g_assert_cmpstr (last_violation (f), ==, "stalled");
   g_assert_cmpstr (last_violation_text (f), ==, "no leader for 6.1 s while 3 of 3 servers are up");
+  /* Never led: the cause is where the group began, s1's first state. */
+  cause = last_cause (f, &node);
+  g_assert_cmpint (cause->type, ==, CONCLAVE_EVENT_STATE);
+  g_assert_cmpstr (node, ==, "s1");
+  g_assert_cmpint (cause->time_ns, ==, 1 * S);
   g_assert_cmpuint (conclave_checker_tick (f->checker, 8 * S), ==, 0);  /* reported once */
 
   /* A leader: the group moves again, for as long as one leads. */
@@ -200,6 +227,13 @@ test_stalled (Fixture *f, gconstpointer data)
   g_assert_cmpuint (conclave_checker_tick (f->checker, 36 * S + S / 2), ==, 0);
   g_assert_cmpuint (conclave_checker_tick (f->checker, 37 * S + S / 2), ==, 1);
   g_assert_cmpstr (last_violation_text (f), ==, "no post acknowledged for 6.5 s while 2 of 3 servers are up");
+  /* The cause is the first post left waiting: c1's send at 31 s, not a
+   * later retry. */
+  cause = last_cause (f, &node);
+  g_assert_cmpint (cause->type, ==, CONCLAVE_EVENT_SEND);
+  g_assert_cmpstr (node, ==, "c1");
+  g_assert_cmpint (cause->time_ns, ==, 31 * S);
+  g_assert_cmpstr (conclave_event_store_str (f->store, conclave_event_kind (cause)), ==, "post");
   add (f, CONCLAVE_EVENT_ACKED, 3, 38 * S, 1, "c1:1", NULL, NULL);
   g_assert_cmpuint (conclave_checker_tick (f->checker, 50 * S), ==, 0);
 
@@ -207,6 +241,64 @@ test_stalled (Fixture *f, gconstpointer data)
   add (f, CONCLAVE_EVENT_SEND, 3, 51 * S, 0, "post", NULL, NULL);
   g_assert_cmpuint (conclave_checker_tick (f->checker, 60 * S), ==, 0);
   g_assert_cmpuint (conclave_checker_get_n_violations (f->checker), ==, 2);
+}
+
+/* A stall without a leader points at the event that took the last live
+ * leader away: the latest such event (here a step-down after an earlier
+ * crash), and a pause that did it, not a crash of the paused leader after. */
+static void
+test_stalled_leader_lost (Fixture *f, gconstpointer data)
+{
+  const ConclaveEvent *cause;
+  const char *node;
+
+  add (f, CONCLAVE_EVENT_STATE, 0, 1 * S, 1, "leader", "s1", "raft");
+  add (f, CONCLAVE_EVENT_STATE, 1, 1 * S, 1, "follower", "s1", "raft");
+  add (f, CONCLAVE_EVENT_STATE, 2, 1 * S, 1, "follower", "s1", "raft");
+  add (f, CONCLAVE_EVENT_CRASH, 9, 2 * S, 0, "s1", NULL, NULL);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 2 * S), ==, 0);
+  add (f, CONCLAVE_EVENT_STATE, 1, 3 * S, 2, "leader", "s2", "raft");
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 3 * S), ==, 0);
+  add (f, CONCLAVE_EVENT_STATE, 1, 4 * S, 3, "follower", NULL, "raft");
+  add (f, CONCLAVE_EVENT_STATE, 2, 4 * S + S / 10, 3, "candidate", NULL, "raft");
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 4 * S), ==, 0);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 10 * S + S / 10), ==, 1);
+  g_assert_cmpstr (last_violation_text (f), ==, "no leader for 6.1 s while 2 of 3 servers are up");
+  cause = last_cause (f, &node);
+  g_assert_cmpint (cause->type, ==, CONCLAVE_EVENT_STATE);
+  g_assert_cmpstr (node, ==, "s2");
+  g_assert_cmpint (cause->time_ns, ==, 4 * S);
+  g_assert_cmpstr (conclave_event_store_str (f->store, conclave_event_state_role (cause)), ==, "follower");
+
+  /* s1 back, s3 leads: the group moves. Then s3 is paused (that loses
+   * the leader) and crashes while paused (that loses nothing more). */
+  add (f, CONCLAVE_EVENT_SPAWN, 9, 11 * S, 0, "s1", NULL, NULL);
+  add (f, CONCLAVE_EVENT_STATE, 0, 11 * S, 4, "follower", "s3", "raft");
+  add (f, CONCLAVE_EVENT_STATE, 2, 11 * S, 4, "leader", "s3", "raft");
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 11 * S), ==, 0);
+  add (f, CONCLAVE_EVENT_PAUSE, 9, 12 * S, 0, "s3", NULL, NULL);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 12 * S), ==, 0);
+  add (f, CONCLAVE_EVENT_CRASH, 9, 13 * S, 0, "s3", NULL, NULL);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 13 * S), ==, 0);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 18 * S + S / 5), ==, 1);
+  g_assert_cmpstr (last_violation_text (f), ==, "no leader for 6.2 s while 2 of 3 servers are up");
+  cause = last_cause (f, &node);
+  g_assert_cmpint (cause->type, ==, CONCLAVE_EVENT_PAUSE);
+  g_assert_cmpstr (node, ==, "s3");
+  g_assert_cmpint (cause->time_ns, ==, 12 * S);
+
+  /* A crashed leader, the plainest case: the crash. */
+  add (f, CONCLAVE_EVENT_SPAWN, 9, 19 * S, 0, "s3", NULL, NULL);
+  add (f, CONCLAVE_EVENT_STATE, 1, 19 * S, 5, "leader", "s2", "raft");
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 19 * S), ==, 0);
+  add (f, CONCLAVE_EVENT_CRASH, 9, 20 * S, 0, "s2", NULL, NULL);
+  add (f, CONCLAVE_EVENT_EXITED, 9, 20 * S + S / 100, 0, "s2", NULL, NULL);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 20 * S + S / 2), ==, 0);
+  g_assert_cmpuint (conclave_checker_tick (f->checker, 27 * S), ==, 1);
+  cause = last_cause (f, &node);
+  g_assert_cmpint (cause->type, ==, CONCLAVE_EVENT_CRASH);
+  g_assert_cmpstr (node, ==, "s2");
+  g_assert_cmpint (cause->time_ns, ==, 20 * S);
 }
 
 static void
@@ -229,6 +321,7 @@ main (int argc, char *argv[])
   ADD ("/checker/raft-terms", test_raft_terms);
   ADD ("/checker/split-brain", test_split_brain);
   ADD ("/checker/stalled", test_stalled);
+  ADD ("/checker/stalled-leader-lost", test_stalled_leader_lost);
   ADD ("/checker/paused-or-crashed-leader", test_paused_or_crashed_leader);
   ADD ("/checker/resumed-leader", test_resumed_leader);
   ADD ("/checker/log-agreement-and-duplicates", test_log_agreement_and_duplicates);

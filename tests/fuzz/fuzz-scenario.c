@@ -2,7 +2,8 @@
  *
  * Any bytes give a scenario or an error naming the file, never both and
  * never neither; a scenario that loads has named nodes with a role, each
- * name once, a tempo above 0, valid UTF-8 text and its faults in time order.
+ * name once, a tempo above 0, valid UTF-8 text and its faults in time order;
+ * an error is valid UTF-8 text too.
  */
 #include "fuzz-target.h"
 
@@ -18,12 +19,19 @@ assert_sane (const ConclaveScenario *s)
   g_assert_true (s->tempo > 0);
   g_assert_true (s->title == NULL || g_utf8_validate (s->title, -1, NULL));
   g_assert_true (s->description == NULL || g_utf8_validate (s->description, -1, NULL));
+  g_assert_true (s->id == NULL || g_utf8_validate (s->id, -1, NULL));
+  g_assert_true (s->leader_pattern == NULL || g_utf8_validate (s->leader_pattern, -1, NULL));
   for (guint i = 0; i < s->nodes->len; i++)
     {
       const ConclaveScenarioNode *node = g_ptr_array_index (s->nodes, i);
 
       g_assert_true (node->name != NULL && node->name[0] != '\0');
       g_assert_true (node->role != NULL && node->role[0] != '\0');
+      g_assert_true (g_utf8_validate (node->name, -1, NULL));
+      g_assert_true (g_utf8_validate (node->role, -1, NULL));
+      g_assert_true (node->host == NULL || g_utf8_validate (node->host, -1, NULL));
+      for (guint j = 0; node->args != NULL && node->args[j] != NULL; j++)
+        g_assert_true (g_utf8_validate (node->args[j], -1, NULL));
       if (!g_hash_table_add (names, node->name))
         g_error ("node %s is in the scenario twice", node->name);
     }
@@ -33,6 +41,8 @@ assert_sane (const ConclaveScenario *s)
       const ConclaveScenarioFault *b = g_ptr_array_index (s->faults, i);
 
       g_assert_cmpuint (a->at_ms, <=, b->at_ms);
+      g_assert_true (a->target == NULL || g_utf8_validate (a->target, -1, NULL));
+      g_assert_true (b->target == NULL || g_utf8_validate (b->target, -1, NULL));
     }
 }
 
@@ -49,6 +59,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (scenario != NULL)
     assert_sane (scenario);
   else
-    g_assert_nonnull (strstr (error->message, "fuzz.json"));
+    {
+      g_assert_nonnull (strstr (error->message, "fuzz.json"));
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));  /* the window shows it */
+    }
   return 0;
 }

@@ -140,6 +140,39 @@ test_summary_escapes_control_characters (void)
   g_assert_nonnull (strstr (out, "c1:\\x1b[31mred"));    /* the request, in the violation */
 }
 
+/* A recording's header reaches the terminal escaped too: its scenario,
+ * election, version and LAN hosts, as `conclave-run --replay` names them. */
+static void
+test_replay_header_escaped (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GSubprocess) p = NULL;
+  int fd = g_file_open_tmp ("trace-XXXXXX.jsonl", &path, &error);
+  const char *text =
+    "{\"conclave_trace\":1,\"version\":\"1\\u001b]0;v\\u0007\",\"scenario\":\"chapter\\u001b[2J\",\"tempo\":1,"
+    "\"election\":\"raft\\u001b[31m\",\"network\":\"lan\","
+    "\"hosts\":[{\"node\":\"s\\u001b[31m1\",\"host\":\"s1\",\"address\":\"10.77.0.2\"}]}\n"
+    "{\"ev\":\"hello\",\"seq\":0,\"t\":1,\"v\":1,\"pid\":10,\"ppid\":1,\"node\":\"s1\",\"role\":\"udp-server\"}\n";
+
+  g_assert_no_error (error);
+  g_assert_cmpint (write (fd, text, strlen (text)), ==, (gssize) strlen (text));
+  close (fd);
+  p = spawn_run (&error, "--replay", path, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (p, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s%s", out, err);
+  g_assert_null (strchr (out, '\x1b'));
+  g_assert_null (strchr (err, '\x1b'));
+  g_assert_null (strchr (out, '\x07'));
+  g_assert_nonnull (strstr (out, "chapter\\x1b[2J"));
+  g_assert_nonnull (strstr (out, "raft\\x1b[31m"));
+  g_assert_nonnull (strstr (out, "s\\x1b[31m1 10.77.0.2"));
+  g_unlink (path);
+}
+
 static void
 test_trace_with_damage (void)
 {
@@ -522,6 +555,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/run/replay-summary", test_replay_summary);
   g_test_add_func ("/run/verdict-outlives-retention", test_verdict_outlives_retention);
   g_test_add_func ("/run/summary-escapes-control-characters", test_summary_escapes_control_characters);
+  g_test_add_func ("/run/replay-header-escaped", test_replay_header_escaped);
   g_test_add_func ("/run/ctrl-c", test_ctrl_c);
   g_test_add_func ("/run/no-orphans-on-sigkill", test_no_orphans_on_sigkill);
   return g_test_run ();
