@@ -543,30 +543,6 @@ conclave_cluster_set_base_port (ConclaveCluster *self, guint port)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_PORT]);
 }
 
-/* ---- traces -------------------------------------------------------------- */
-
-gboolean
-conclave_cluster_start_trace (ConclaveCluster *self, const char *path, GError **error)
-{
-  ConclaveTraceRecorder *recorder;
-
-  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  if ((recorder = conclave_trace_recorder_new (self->store, path, error)) == NULL)
-    return FALSE;
-  conclave_cluster_stop_trace (self);
-  self->recorder = recorder;
-  return TRUE;
-}
-
-void
-conclave_cluster_stop_trace (ConclaveCluster *self)
-{
-  g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
-  g_clear_pointer (&self->recorder, conclave_trace_recorder_free);
-}
-
 /* ---- life cycle ---------------------------------------------------------- */
 
 ConclaveEventStore *
