@@ -276,7 +276,10 @@ start_helper (ConclaveLan *self, GError **error)
   self->events = pipe[0];
   g_unix_set_fd_nonblocking (self->events, TRUE, NULL);
   self->events_id = g_unix_fd_add (self->events, G_IO_IN | G_IO_HUP | G_IO_ERR, on_events, self);
-  self->helper_pid = atoi (g_subprocess_get_identifier (self->helper));
+  /* No identifier once it has ended (refused at once, say): its answer is
+   * still in the pipe. */
+  self->helper_pid = g_subprocess_get_identifier (self->helper) != NULL
+                     ? atoi (g_subprocess_get_identifier (self->helper)) : 0;
   self->from_helper = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (self->helper)));
   first = read_line (self, error);
   if (first == NULL)
