@@ -194,6 +194,14 @@ reports_sends (ConclaveCluster *self, ConclaveNode *node)
                                memchr (program, ' ', (gsize) (wrapper - program)) == NULL);
 }
 
+/* A drop the network reported, told to the models and stored. */
+static void
+add_drop (ConclaveCluster *self, const ConclaveEvent *e)
+{
+  _conclave_cluster_take (self, e);
+  conclave_event_store_append (self->store, e, 1);
+}
+
 /* A broadcast or multicast datagram the network dropped as it left a
  * traced sender: its send is reported, and every copy is lost. Each
  * process listening on its port gets the drop of its copy (dir recv), as
@@ -212,8 +220,7 @@ drop_for_all (ConclaveCluster *self, const ConclaveEvent *e)
 
       copy.flags |= CONCLAVE_EVENT_FLAG_DIR_RECV;
       copy.proc = g_array_index (procs, guint32, i);
-      _conclave_cluster_take (self, &copy);
-      conclave_event_store_append (self->store, &copy, 1);
+      add_drop (self, &copy);
     }
   return TRUE;
 }
@@ -225,12 +232,13 @@ drop_for_all (ConclaveCluster *self, const ConclaveEvent *e)
 static void
 on_lan_drop (ConclaveLan *lan, const char *host, gboolean at_receiver, const char *line, ConclaveCluster *self)
 {
-  g_autoptr(ConclaveLineParser) parser = conclave_line_parser_new (conclave_event_store_get_intern (self->store));
   guint64 first = conclave_event_store_get_end (self->store);
   ConclaveEvent e;
   ConclaveNode *sender, *receiver;
 
-  if (conclave_line_parser_parse (parser, line, strlen (line), &e, NULL) != CONCLAVE_PARSE_OK ||
+  if (self->lan_parser == NULL)
+    self->lan_parser = conclave_line_parser_new (conclave_event_store_get_intern (self->store));
+  if (conclave_line_parser_parse (self->lan_parser, line, strlen (line), &e, NULL) != CONCLAVE_PARSE_OK ||
       e.type != CONCLAVE_EVENT_DROP)
     return;
   sender = at_receiver ? node_at (self, conclave_event_src (&e)) : sole_node (self, host);
@@ -248,8 +256,7 @@ on_lan_drop (ConclaveLan *lan, const char *host, gboolean at_receiver, const cha
     }
   else
     e.proc = _conclave_cluster_proc_of_node (self, sender);
-  _conclave_cluster_take (self, &e);
-  conclave_event_store_append (self->store, &e, 1);
+  add_drop (self, &e);
   _conclave_cluster_digest (self, first);
 }
 

@@ -48,6 +48,7 @@ struct _ConclaveCluster {
   GHashTable            *addr_owner;  /* interned address → name of the top-level node that has it */
   ConclaveFaults        *faults;
   ConclaveLan           *lan;         /* NULL on loopback */
+  struct _ConclaveLineParser *lan_parser; /* reads the LAN's drop lines, made at the first */
   ConclaveHold          *hold;        /* step mode: who holds, what is held */
 
   double                 tempo;

@@ -13,6 +13,7 @@
 #include "conclave-control-server.h"
 #include "conclave-supervisor.h"
 #include "conclave-cluster-private.h"
+#include "conclave-line-parser.h"
 #include "conclave-pages.h"
 #include "conclave-trace-file.h"
 #include "conclave-protocol.h"
@@ -645,6 +646,7 @@ conclave_cluster_dispose (GObject *object)
   /* Before the control server removes the directory around them. */
   _conclave_cluster_remove_state_dir (self);
   g_clear_object (&self->lan);
+  g_clear_pointer (&self->lan_parser, conclave_line_parser_free);
   if (self->server)
     conclave_control_server_close (self->server);
   g_clear_object (&self->supervisor);

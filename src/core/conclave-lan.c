@@ -37,6 +37,8 @@ typedef struct {
   char *address;
   GPid  pid;
   guint segment;   /* which bridge its link is on (0: the one with .1) */
+  double drop;     /* what its link drops and delays now (0, 0: clean) */
+  guint delay_ms;
 } Host;
 
 struct _ConclaveLan
@@ -221,19 +223,28 @@ conclave_lan_set_faults (ConclaveLan *self, const char *name, double drop, guint
 {
   char number[G_ASCII_DTOSTR_BUF_SIZE];
   g_autofree char *request = NULL, *answer = NULL, *ok = NULL;
+  Host *host;
 
   g_return_val_if_fail (CONCLAVE_IS_LAN (self), FALSE);
-  if (self->faults_refused != NULL || !g_hash_table_contains (self->hosts, name))
+  host = g_hash_table_lookup (self->hosts, name);
+  if (self->faults_refused != NULL || host == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "No faults in the network for %s", name);
       return FALSE;
     }
+  /* As with segments: the helper is asked only for a change. */
+  if (host->drop == drop && host->delay_ms == delay_ms)
+    return TRUE;
   request = g_strdup_printf ("fault %s %s %u\n", name, g_ascii_formatd (number, sizeof number, "%.9f", drop), delay_ms);
   ok = g_strdup_printf ("fault %s ok", name);
   if (!send_line (self, request, error) || (answer = read_line (self, error)) == NULL)
     return FALSE;
   if (g_str_equal (answer, ok))
-    return TRUE;
+    {
+      host->drop = drop;
+      host->delay_ms = delay_ms;
+      return TRUE;
+    }
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The LAN: %s", answer);
   return FALSE;
 }
