@@ -5,6 +5,7 @@
  * GStringChunk, whose blocks never move. Never frees a string before the end.
  */
 #include "conclave-intern.h"
+#include "conclave-pages.h"
 
 #include <string.h>
 
@@ -29,7 +30,10 @@ conclave_intern_new (void)
 
   g_mutex_init (&self->lock);
   self->ids = g_hash_table_new (g_str_hash, g_str_equal);
-  self->slots = (const char ** volatile *) g_new0 (const char **, N_SLOTS);
+  /* 512 KiB of pointers, almost all NULL for good: mapped pages read as
+   * zero without being written, so only the pages used cost memory (and an
+   * intern made and freed costs no clearing). */
+  self->slots = (const char ** volatile *) conclave_pages_alloc (N_SLOTS * sizeof (const char **));
   self->strings = g_string_chunk_new (CHUNK_BLOCK);
   self->count = 1;  /* 0 is "absent" */
   return self;
@@ -42,7 +46,7 @@ conclave_intern_free (ConclaveIntern *self)
     return;
   for (guint i = 0; i < N_SLOTS && self->slots[i] != NULL; i++)
     g_free ((gpointer) self->slots[i]);
-  g_free ((gpointer) self->slots);
+  conclave_pages_free ((gpointer) self->slots, N_SLOTS * sizeof (const char **));
   g_hash_table_unref (self->ids);
   g_string_chunk_free (self->strings);
   g_mutex_clear (&self->lock);
