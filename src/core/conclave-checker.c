@@ -22,6 +22,7 @@ typedef struct {
   gint64   term;
   guint32  election;    /* interned algorithm */
   gint64   since_ns;    /* leader since */
+  guint64  since_event; /* the event it led (or woke as leader) from */
   guint32  timeout_ms;  /* its election timeout at tempo 1, 0: not reported */
   GHashTable *isolates; /* interned names it cannot reach */
   GHashTable *delivered;/* interned req → seqno (GINT) */
@@ -263,7 +264,10 @@ check_state (ConclaveChecker *self, const ConclaveEvent *e, guint64 index)
   if (conclave_event_state_timeout_ms (e) > 0)
     s->timeout_ms = conclave_event_state_timeout_ms (e);
   if (leader && !s->leader)
-    s->since_ns = e->time_ns;
+    {
+      s->since_ns = e->time_ns;
+      s->since_event = index;
+    }
   s->leader = leader;
   s->alive = TRUE;
   if (!leader || g_strcmp0 (election, "raft") != 0)
@@ -354,6 +358,7 @@ node_event (ConclaveChecker *self, const ConclaveEvent *e, guint64 index)
       /* Asleep, it could not hear of a new leader: its grace starts now. */
       s->paused = FALSE;
       s->since_ns = e->time_ns;
+      s->since_event = index;
       break;
     case CONCLAVE_EVENT_SPAWN: s->alive = TRUE; s->leader = FALSE; s->paused = FALSE; break;
     case CONCLAVE_EVENT_FAULT:
@@ -517,7 +522,8 @@ check_stalled (ConclaveChecker *self, gint64 now_ns)
 /* Bully and ring promise one leader; two at once for longer than the news
  * takes to travel (the grace) is split brain, whether they can reach each
  * other (a bug) or sit on both sides of a partition (the algorithm's limit,
- * which the class is meant to see). Paused and dead leaders do not count. */
+ * which the class is meant to see). Paused and dead leaders do not count.
+ * Its cause is what made the later of the two lead (or wake as leader). */
 guint
 conclave_checker_tick (ConclaveChecker *self, gint64 now_ns)
 {
@@ -546,7 +552,8 @@ conclave_checker_tick (ConclaveChecker *self, gint64 now_ns)
                                 MAX (a->since_ns, b->since_ns));
         if (!g_hash_table_add (self->split, g_steal_pointer (&pair)))
           continue;
-        violation (self, "split-brain", now_ns, 0, "%s and %s both lead %s",
+        violation (self, "split-brain", now_ns, a->since_ns >= b->since_ns ? a->since_event : b->since_event,
+                   "%s and %s both lead %s",
                    str (self, a->node), str (self, b->node),
                    can_reach (a, b) ? "and can reach each other" : "on opposite sides of a partition");
       }

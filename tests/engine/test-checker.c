@@ -76,6 +76,8 @@ last_violation (Fixture *f)
   return e ? conclave_event_store_str (f->store, conclave_event_violation_what (e)) : NULL;
 }
 
+static const ConclaveEvent *last_cause (Fixture *f, const char **node);
+
 static void
 test_raft_terms (Fixture *f, gconstpointer data)
 {
@@ -89,6 +91,9 @@ test_raft_terms (Fixture *f, gconstpointer data)
 static void
 test_split_brain (Fixture *f, gconstpointer data)
 {
+  const ConclaveEvent *cause;
+  const char *node;
+
   add (f, CONCLAVE_EVENT_STATE, 0, 1 * S, 1, "leader", "s1", "bully");
   add (f, CONCLAVE_EVENT_STATE, 2, 2 * S, 2, "leader", "s3", "bully");
   g_assert_cmpuint (conclave_checker_tick (f->checker, 2 * S + S / 2), ==, 0);  /* within the grace */
@@ -99,6 +104,11 @@ test_split_brain (Fixture *f, gconstpointer data)
   add (f, CONCLAVE_EVENT_STATE, 0, 11 * S, 3, "leader", "s1", "bully");
   g_assert_cmpuint (conclave_checker_tick (f->checker, 13 * S), ==, 1);
   g_assert_cmpstr (last_violation (f), ==, "split-brain");
+  /* Its cause is the later leader's claim: s1's at 11 s, not s3's. */
+  cause = last_cause (f, &node);
+  g_assert_cmpint (cause->type, ==, CONCLAVE_EVENT_STATE);
+  g_assert_cmpstr (node, ==, "s1");
+  g_assert_cmpint (cause->time_ns, ==, 11 * S);
   g_assert_cmpuint (conclave_checker_tick (f->checker, 14 * S), ==, 0);  /* reported once */
 }
 
@@ -119,6 +129,9 @@ test_paused_or_crashed_leader (Fixture *f, gconstpointer data)
 static void
 test_resumed_leader (Fixture *f, gconstpointer data)
 {
+  const ConclaveEvent *cause;
+  const char *node;
+
   add (f, CONCLAVE_EVENT_STATE, 0, 1 * S, 1, "leader", "s1", "bully");
   add (f, CONCLAVE_EVENT_PAUSE, 9, 2 * S, 0, "s1", NULL, NULL);
   add (f, CONCLAVE_EVENT_STATE, 2, 3 * S, 2, "leader", "s3", "bully");
@@ -133,6 +146,11 @@ test_resumed_leader (Fixture *f, gconstpointer data)
   g_assert_cmpuint (conclave_checker_tick (f->checker, 30 * S + S / 2), ==, 0);
   g_assert_cmpuint (conclave_checker_tick (f->checker, 32 * S), ==, 1);
   g_assert_cmpstr (last_violation (f), ==, "split-brain");
+  /* s3 woke as leader at 30 s, after s1's claim at 22 s: its waking. */
+  cause = last_cause (f, &node);
+  g_assert_cmpint (cause->type, ==, CONCLAVE_EVENT_RESUME);
+  g_assert_cmpint (cause->time_ns, ==, 30 * S);
+  g_assert_cmpstr (node, ==, "s3");
 }
 
 static void
