@@ -32,7 +32,9 @@ conclave_intern_new (void)
   self->ids = g_hash_table_new (g_str_hash, g_str_equal);
   /* 512 KiB of pointers, almost all NULL for good: mapped pages read as
    * zero without being written, so only the pages used cost memory (and an
-   * intern made and freed costs no clearing). */
+   * intern made and freed costs no clearing). The second-level tables are
+   * mapped too: a leak checker looks for pointers in the heap, not in
+   * mapped pages, so a table there found only from here would look lost. */
   self->slots = (const char ** volatile *) conclave_pages_alloc (N_SLOTS * sizeof (const char **));
   self->strings = g_string_chunk_new (CHUNK_BLOCK);
   self->count = 1;  /* 0 is "absent" */
@@ -45,7 +47,7 @@ conclave_intern_free (ConclaveIntern *self)
   if (self == NULL)
     return;
   for (guint i = 0; i < N_SLOTS && self->slots[i] != NULL; i++)
-    g_free ((gpointer) self->slots[i]);
+    conclave_pages_free ((gpointer) self->slots[i], SLOT_SIZE * sizeof (const char *));
   conclave_pages_free ((gpointer) self->slots, N_SLOTS * sizeof (const char **));
   g_hash_table_unref (self->ids);
   g_string_chunk_free (self->strings);
@@ -96,7 +98,7 @@ conclave_intern_add_len (ConclaveIntern *self, const char *str, gsize len)
     }
   if (self->slots[slot] == NULL)
     {
-      self->slots[slot] = g_new0 (const char *, SLOT_SIZE);
+      self->slots[slot] = conclave_pages_alloc (SLOT_SIZE * sizeof (const char *));
       self->bytes += SLOT_SIZE * sizeof (char *);
     }
   copy = g_string_chunk_insert_len (self->strings, key, (gssize) len);
