@@ -50,7 +50,7 @@ struct _ConclaveMatcherMessages {
   gulong              retiring_id;
   GPtrArray          *chunks;      /* Slot[CHUNK_SIZE], from first_chunk on */
   Slot               *spare;       /* the last chunk retired, for the next */
-  GArray             *bases;       /* guint64 per chunk: the store's end when it was made */
+  GArray             *bases;       /* guint64 per chunk: the first event its first message read (NONE until written) */
   GArray             *ends;        /* guint64 per chunk: the store's end when its newest message was made */
   guint64             first_chunk;
   guint64             n;
@@ -286,6 +286,15 @@ _conclave_matcher_messages_put (ConclaveMatcherMessages *self, guint64 index, co
   clean.pad = 0;
   slot = slot_at (self, index);
   base = base_of (self, index);
+  if (base == NONE)
+    {
+      /* Events are fed after they were stored: the first one written is
+       * the chunk's base, not the store's end. */
+      base = MIN (clean.send_index, clean.recv_index);
+      if (base == NONE)
+        base = conclave_event_store_get_end (self->store);
+      g_array_index (self->bases, guint64, (index >> CHUNK_BITS) - self->first_chunk) = base;
+    }
   if (!encode (self, &clean, base, &compact))
     {
       make_wide (self, index, slot, &clean);
@@ -310,7 +319,7 @@ _conclave_matcher_messages_add (ConclaveMatcherMessages *self, ConclaveMessage *
     {
       g_ptr_array_add (self->chunks, self->spare != NULL ? g_steal_pointer (&self->spare)
                                                           : conclave_pages_alloc (CHUNK_SIZE * sizeof (Slot)));
-      g_array_append_val (self->bases, end);
+      g_array_append_val (self->bases, (guint64) { NONE });
       g_array_append_val (self->ends, end);
     }
   g_array_index (self->ends, guint64, self->ends->len - 1) = end;
