@@ -230,13 +230,14 @@ encode (ConclaveMatcherMessages *self, const ConclaveMessage *m, guint64 base, S
     return FALSE;
   *slot = (Slot) { .send = send, .recv = recv, .recv_kind = kind, .state = m->state, .flags = m->flags,
                    .dst_from_recv = m->dst_proc != 0 };
-  for (guint k = 0; k < 2; k++)
+  /* The kind is the send's, unless it had none and the receive one. */
+  if (m->send_index != NONE && m->recv_index != NONE)
     {
-      slot->kind_from_recv = k;
-      if (decode (self, slot, base, &back) && memcmp (&back, m, sizeof back) == 0)
-        return TRUE;
+      const ConclaveEvent *s = conclave_event_store_get (self->store, m->send_index);
+
+      slot->kind_from_recv = s != NULL && s->s[0] != m->kind;
     }
-  return FALSE;
+  return decode (self, slot, base, &back) && memcmp (&back, m, sizeof back) == 0;
 }
 
 static gboolean
@@ -306,6 +307,15 @@ _conclave_matcher_messages_put (ConclaveMatcherMessages *self, guint64 index, co
   if (reads_before (&compact, base, base)
       && (self->backrefs->len == 0 || g_array_index (self->backrefs, guint64, self->backrefs->len - 1) != index))
     g_array_append_val (self->backrefs, index);
+}
+
+/* Bytes the live messages hold: slots, and the whole ones. */
+gsize
+_conclave_matcher_messages_get_memory (ConclaveMatcherMessages *self)
+{
+  return self->chunks->len * CHUNK_SIZE * sizeof (Slot)
+         + g_hash_table_size (self->wide) * (sizeof (ConclaveMessage) + sizeof (guint64))
+         + self->backrefs->len * sizeof (guint64);
 }
 
 /* A new message, neither sent nor received: m is filled with it. */

@@ -42,6 +42,7 @@ void                     _conclave_matcher_messages_put        (ConclaveMatcherM
 /* A new message, nothing sent or received yet: m is filled with it. */
 guint64                  _conclave_matcher_messages_add        (ConclaveMatcherMessages *self,
                                                                 ConclaveMessage         *m);
+gsize                    _conclave_matcher_messages_get_memory (ConclaveMatcherMessages *self);
 /* Chunks whose messages were all made before first_event go. */
 void                     _conclave_matcher_messages_retire     (ConclaveMatcherMessages *self,
                                                                 guint64                  first_event);

@@ -675,6 +675,13 @@ conclave_matcher_foreach_in_range (ConclaveMatcher    *self,
     }
 }
 
+gsize
+conclave_matcher_get_memory (ConclaveMatcher *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return _conclave_matcher_messages_get_memory (self->messages);
+}
+
 void
 conclave_matcher_count (ConclaveMatcher *self, guint64 counts[5])
 {

@@ -85,6 +85,8 @@ void                   conclave_matcher_foreach_in_range (ConclaveMatcher    *se
                                                           gint64              to_ns,
                                                           ConclaveMessageFunc func,
                                                           gpointer            user_data);
+/* Bytes the message table holds (for the benchmarks). */
+gsize                  conclave_matcher_get_memory       (ConclaveMatcher    *self);
 /* Totals of the first five states (IN_FLIGHT … UNSENT), for summaries. */
 void                   conclave_matcher_count            (ConclaveMatcher    *self,
                                                           guint64             counts[5]);
