@@ -3,7 +3,7 @@
  * Most of a ConclaveMessage is in the events it was made from: key, send
  * time, sender and kind in its send event, receive time and receiver in its
  * receive (or drop) event. A slot keeps the two event indices (relative to
- * its chunk's first event, 28 bits each), the state, the flags and three
+ * its chunk's first event, 27 bits each), the state, the flags and three
  * bits saying which event the kind and receiver came from and whether a
  * loss timeout stands in for the receive time; a message is decoded from
  * its events on every read. Every write checks that its slot decodes to
@@ -72,7 +72,7 @@ _conclave_matcher_messages_new (ConclaveEventStore *store)
 {
   ConclaveMatcherMessages *self = g_new0 (ConclaveMatcherMessages, 1);
 
-  self->store = store;
+  self->store = g_object_ref (store);
   self->chunks = g_ptr_array_new_with_free_func (chunk_free);
   self->bases = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->ends = g_array_new (FALSE, FALSE, sizeof (guint64));
@@ -89,6 +89,7 @@ _conclave_matcher_messages_free (ConclaveMatcherMessages *self)
   if (self == NULL)
     return;
   g_signal_handler_disconnect (self->store, self->retiring_id);
+  g_object_unref (self->store);
   g_ptr_array_unref (self->chunks);
   g_clear_pointer (&self->spare, chunk_free);
   g_array_unref (self->bases);
@@ -407,10 +408,14 @@ on_retiring (ConclaveEventStore *store, guint64 new_first, gpointer data)
   guint n = 0;
 
   _conclave_matcher_messages_retire (self, new_first);
-  for (guint c = 0; c < self->chunks->len && g_array_index (self->bases, guint64, c) < new_first; c++)
+  /* A chunk's base is the oldest event its messages read but the
+   * backrefs': only chunks that begin before the cut are looked through. */
+  for (guint c = 0; c < self->chunks->len; c++)
     {
       guint64 from = (self->first_chunk + c) << CHUNK_BITS, to = MIN (from + CHUNK_SIZE, self->n);
 
+      if (g_array_index (self->bases, guint64, c) >= new_first)
+        continue;
       for (guint64 i = from; i < to; i++)
         widen_if_reading (self, i, new_first);
     }
