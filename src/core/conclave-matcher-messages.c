@@ -355,9 +355,11 @@ forget_wide_before (ConclaveMatcherMessages *self, guint64 first)
         if (*index < first)
           g_hash_table_iter_remove (&iter);
     }
-  while (n < self->backrefs->len && g_array_index (self->backrefs, guint64, n) < first)
-    n++;
-  g_array_remove_range (self->backrefs, 0, n);
+  /* Mostly in index order, not always (an older message written again). */
+  for (guint i = 0; i < self->backrefs->len; i++)
+    if (g_array_index (self->backrefs, guint64, i) >= first)
+      g_array_index (self->backrefs, guint64, n++) = g_array_index (self->backrefs, guint64, i);
+  g_array_set_size (self->backrefs, n);
 }
 
 /* Chunks whose messages were all made before first_event go; the newest
@@ -423,6 +425,8 @@ on_retiring (ConclaveEventStore *store, guint64 new_first, gpointer data)
     {
       guint64 index = g_array_index (self->backrefs, guint64, i);
 
+      if (_conclave_matcher_messages_is_retired (self, index))
+        continue;
       widen_if_reading (self, index, new_first);
       if (slot_at (self, index)->wide)
         continue;

@@ -8,6 +8,8 @@
  * with every receiver for a broadcast or multicast destination. In flight
  * too long → lost, unheard (nobody was bound at the destination) or not
  * read (nobody there read); a late receive still delivers it (flag LATE).
+ * Messages are kept as 8-byte slots naming their events and read back
+ * into a ConclaveMessage the caller owns (conclave-matcher-messages.c).
  * Plain data; no GObject, no signals: the cluster tells observers once per
  * batch.
  */
