@@ -45,6 +45,11 @@ typedef struct {
 
 G_STATIC_ASSERT (sizeof (Slot) == 8);
 
+typedef struct {
+  guint64         index;
+  ConclaveMessage message;
+} Wide;
+
 struct _ConclaveMatcherMessages {
   ConclaveEventStore *store;
   gulong              retiring_id;
@@ -54,7 +59,7 @@ struct _ConclaveMatcherMessages {
   GArray             *ends;        /* guint64 per chunk: the store's end when its newest message was made */
   guint64             first_chunk;
   guint64             n;
-  GHashTable         *wide;        /* guint64 index → ConclaveMessage* */
+  GArray             *wide;        /* Wide, by index: one block, no small allocations to leave holes */
   GArray             *backrefs;    /* guint64 index of compact messages reading an event before their chunk's base */
   GArray             *timeouts;    /* gint64: recv_ns - send_ns of the lost ones */
 };
@@ -76,7 +81,7 @@ _conclave_matcher_messages_new (ConclaveEventStore *store)
   self->chunks = g_ptr_array_new_with_free_func (chunk_free);
   self->bases = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->ends = g_array_new (FALSE, FALSE, sizeof (guint64));
-  self->wide = g_hash_table_new_full (_conclave_matcher_key_hash, _conclave_matcher_key_equal, g_free, g_free);
+  self->wide = g_array_new (FALSE, FALSE, sizeof (Wide));
   self->backrefs = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->timeouts = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->retiring_id = g_signal_connect (store, "retiring", G_CALLBACK (on_retiring), self);
@@ -94,7 +99,7 @@ _conclave_matcher_messages_free (ConclaveMatcherMessages *self)
   g_clear_pointer (&self->spare, chunk_free);
   g_array_unref (self->bases);
   g_array_unref (self->ends);
-  g_hash_table_unref (self->wide);
+  g_array_unref (self->wide);
   g_array_unref (self->backrefs);
   g_array_unref (self->timeouts);
   g_free (self);
@@ -249,11 +254,42 @@ reads_before (const Slot *slot, guint64 base, guint64 first)
   return (si != NONE && si < first) || (ri != NONE && ri < first);
 }
 
-/* Needed by retirement and by the widening before it. */
+/* Where index is in `wide`, or would go. Mostly made in index order. */
+static guint
+wide_find (ConclaveMatcherMessages *self, guint64 index)
+{
+  guint lo = 0, hi = self->wide->len;
+
+  if (hi > 0 && g_array_index (self->wide, Wide, hi - 1).index < index)
+    return hi;
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (self->wide, Wide, mid).index < index)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static gboolean
+wide_has (ConclaveMatcherMessages *self, guint i, guint64 index)
+{
+  return i < self->wide->len && g_array_index (self->wide, Wide, i).index == index;
+}
+
 static void
 make_wide (ConclaveMatcherMessages *self, guint64 index, Slot *slot, const ConclaveMessage *m)
 {
-  g_hash_table_replace (self->wide, g_memdup2 (&index, sizeof index), g_memdup2 (m, sizeof *m));
+  guint i = wide_find (self, index);
+  Wide w = { index, *m };
+
+  if (wide_has (self, i, index))
+    g_array_index (self->wide, Wide, i) = w;
+  else
+    g_array_insert_val (self->wide, i, w);
   *slot = (Slot) { .wide = TRUE, .send = REL_NONE, .recv = REL_NONE };
 }
 
@@ -267,7 +303,10 @@ _conclave_matcher_messages_get (ConclaveMatcherMessages *self, guint64 index, Co
   slot = slot_at (self, index);
   if (slot->wide)
     {
-      *m = *(const ConclaveMessage *) g_hash_table_lookup (self->wide, &index);
+      guint i = wide_find (self, index);
+
+      g_assert (wide_has (self, i, index));
+      *m = g_array_index (self->wide, Wide, i).message;
       return TRUE;
     }
   if (!decode (self, slot, base_of (self, index), m))
@@ -303,7 +342,7 @@ _conclave_matcher_messages_put (ConclaveMatcherMessages *self, guint64 index, co
       return;
     }
   if (slot->wide)
-    g_hash_table_remove (self->wide, &index);
+    g_array_remove_index (self->wide, wide_find (self, index));
   *slot = compact;
   if (reads_before (&compact, base, base)
       && (self->backrefs->len == 0 || g_array_index (self->backrefs, guint64, self->backrefs->len - 1) != index))
@@ -315,7 +354,7 @@ gsize
 _conclave_matcher_messages_get_memory (ConclaveMatcherMessages *self)
 {
   return self->chunks->len * CHUNK_SIZE * sizeof (Slot)
-         + g_hash_table_size (self->wide) * (sizeof (ConclaveMessage) + sizeof (guint64))
+         + self->wide->len * sizeof (Wide)
          + self->backrefs->len * sizeof (guint64);
 }
 
@@ -344,17 +383,9 @@ _conclave_matcher_messages_add (ConclaveMatcherMessages *self, ConclaveMessage *
 static void
 forget_wide_before (ConclaveMatcherMessages *self, guint64 first)
 {
-  GHashTableIter iter;
-  guint64 *index;
   guint n = 0;
 
-  if (g_hash_table_size (self->wide) > 0)
-    {
-      g_hash_table_iter_init (&iter, self->wide);
-      while (g_hash_table_iter_next (&iter, (gpointer *) &index, NULL))
-        if (*index < first)
-          g_hash_table_iter_remove (&iter);
-    }
+  g_array_remove_range (self->wide, 0, wide_find (self, first));
   /* Mostly in index order, not always (an older message written again). */
   for (guint i = 0; i < self->backrefs->len; i++)
     if (g_array_index (self->backrefs, guint64, i) >= first)
