@@ -149,16 +149,11 @@ recv_of (const Slot *slot, guint64 base)
   return slot->recv_kind == RECV_EVENT ? base + slot->recv : NONE;
 }
 
-/* What `slot` says, read from the events (FALSE if one is gone). */
-static gboolean
-decode (ConclaveMatcherMessages *self, const Slot *slot, guint64 base, ConclaveMessage *m)
+/* What `slot` says, given its send and receive events. */
+static void
+decode_from (ConclaveMatcherMessages *self, const Slot *slot, guint64 si, const ConclaveEvent *s,
+             guint64 ri, const ConclaveEvent *r, ConclaveMessage *m)
 {
-  guint64 si = send_of (slot, base), ri = recv_of (slot, base);
-  const ConclaveEvent *s = si != NONE ? conclave_event_store_get (self->store, si) : NULL;
-  const ConclaveEvent *r = ri != NONE ? conclave_event_store_get (self->store, ri) : NULL;
-
-  if ((si != NONE && s == NULL) || (ri != NONE && r == NULL))
-    return FALSE;
   memset (m, 0, sizeof *m);
   m->send_index = si;
   m->recv_index = ri;
@@ -173,6 +168,19 @@ decode (ConclaveMatcherMessages *self, const Slot *slot, guint64 base, ConclaveM
   m->dst_proc = r && slot->dst_from_recv ? r->proc : 0;
   m->state = slot->state;
   m->flags = slot->flags;
+}
+
+/* What `slot` says, read from the events (FALSE if one is gone). */
+static gboolean
+decode (ConclaveMatcherMessages *self, const Slot *slot, guint64 base, ConclaveMessage *m)
+{
+  guint64 si = send_of (slot, base), ri = recv_of (slot, base);
+  const ConclaveEvent *s = si != NONE ? conclave_event_store_get (self->store, si) : NULL;
+  const ConclaveEvent *r = ri != NONE ? conclave_event_store_get (self->store, ri) : NULL;
+
+  if ((si != NONE && s == NULL) || (ri != NONE && r == NULL))
+    return FALSE;
+  decode_from (self, slot, si, s, ri, r, m);
   return TRUE;
 }
 
@@ -216,6 +224,7 @@ encode (ConclaveMatcherMessages *self, const ConclaveMessage *m, guint64 base, S
 {
   gint64 send, recv = 0;
   guint kind = RECV_NONE;
+  const ConclaveEvent *s = NULL, *r = NULL;
   ConclaveMessage back;
 
   if (!rel_of (m->send_index, base, &send))
@@ -236,14 +245,13 @@ encode (ConclaveMatcherMessages *self, const ConclaveMessage *m, guint64 base, S
     return FALSE;
   *slot = (Slot) { .send = send, .recv = recv, .recv_kind = kind, .state = m->state, .flags = m->flags,
                    .dst_from_recv = m->dst_proc != 0 };
+  if ((m->send_index != NONE && (s = conclave_event_store_get (self->store, m->send_index)) == NULL)
+      || (m->recv_index != NONE && (r = conclave_event_store_get (self->store, m->recv_index)) == NULL))
+    return FALSE;
   /* The kind is the send's, unless it had none and the receive one. */
-  if (m->send_index != NONE && m->recv_index != NONE)
-    {
-      const ConclaveEvent *s = conclave_event_store_get (self->store, m->send_index);
-
-      slot->kind_from_recv = s != NULL && s->s[0] != m->kind;
-    }
-  return decode (self, slot, base, &back) && memcmp (&back, m, sizeof back) == 0;
+  slot->kind_from_recv = s != NULL && r != NULL && s->s[0] != m->kind;
+  decode_from (self, slot, m->send_index, s, m->recv_index, r, &back);
+  return memcmp (&back, m, sizeof back) == 0;
 }
 
 static gboolean
