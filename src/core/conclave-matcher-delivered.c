@@ -161,13 +161,13 @@ find (const Generation *g, ConclaveMatcher *matcher, guint64 key, guint64 h)
 
       for (guint i = 0; i < BUCKET_SLOTS; i++)
         {
-          ConclaveMessage m;
+          guint64 k;
 
           if (bucket->tags[i] == 0)
             return (Place) { bucket, i };
           if (bucket->tags[i] != t)
             continue;
-          if (conclave_matcher_get_message (matcher, index_of (bucket->slots[i], matcher), &m) != NULL && m.key == key)
+          if (_conclave_matcher_message_key (matcher, index_of (bucket->slots[i], matcher), &k) && k == key)
             return (Place) { bucket, i };
         }
     }

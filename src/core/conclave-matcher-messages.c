@@ -322,6 +322,53 @@ _conclave_matcher_messages_get (ConclaveMatcherMessages *self, guint64 index, Co
   return TRUE;
 }
 
+/* The state alone, from the slot: no event read. */
+gboolean
+_conclave_matcher_messages_get_state (ConclaveMatcherMessages *self, guint64 index, ConclaveMessageState *state)
+{
+  const Slot *slot;
+
+  if (index >= self->n || _conclave_matcher_messages_is_retired (self, index))
+    return FALSE;
+  slot = slot_at (self, index);
+  if (slot->wide)
+    {
+      ConclaveMessage m;
+
+      _conclave_matcher_messages_get (self, index, &m);
+      *state = m.state;
+    }
+  else
+    *state = slot->state;
+  return TRUE;
+}
+
+/* The key alone: one event read (the delivered table's probe). */
+gboolean
+_conclave_matcher_messages_get_key (ConclaveMatcherMessages *self, guint64 index, guint64 *key)
+{
+  const Slot *slot;
+  const ConclaveEvent *e;
+  guint64 first;
+
+  if (index >= self->n || _conclave_matcher_messages_is_retired (self, index))
+    return FALSE;
+  slot = slot_at (self, index);
+  first = send_of (slot, base_of (self, index));
+  if (first == NONE)
+    first = recv_of (slot, base_of (self, index));
+  if (slot->wide || first == NONE || (e = conclave_event_store_get (self->store, first)) == NULL)
+    {
+      ConclaveMessage m;
+
+      _conclave_matcher_messages_get (self, index, &m);
+      *key = m.key;
+    }
+  else
+    *key = e->key;
+  return TRUE;
+}
+
 void
 _conclave_matcher_messages_put (ConclaveMatcherMessages *self, guint64 index, const ConclaveMessage *m)
 {

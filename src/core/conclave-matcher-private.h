@@ -35,6 +35,13 @@ gboolean                 _conclave_matcher_messages_is_retired (ConclaveMatcherM
 gboolean                 _conclave_matcher_messages_get        (ConclaveMatcherMessages *self,
                                                                 guint64                  index,
                                                                 ConclaveMessage         *m);
+/* Parts of it, reading less (FALSE as _get). */
+gboolean                 _conclave_matcher_messages_get_state  (ConclaveMatcherMessages *self,
+                                                                guint64                  index,
+                                                                ConclaveMessageState    *state);
+gboolean                 _conclave_matcher_messages_get_key    (ConclaveMatcherMessages *self,
+                                                                guint64                  index,
+                                                                guint64                 *key);
 /* Writes m at index (nothing for a retired index). */
 void                     _conclave_matcher_messages_put        (ConclaveMatcherMessages *self,
                                                                 guint64                  index,
@@ -52,6 +59,10 @@ void                     _conclave_matcher_messages_retire     (ConclaveMatcherM
 void             _conclave_matcher_message_get     (ConclaveMatcher     *self,
                                                     guint64              index,
                                                     ConclaveMessage     *m);
+/* The key alone (FALSE for a retired index), for the delivered table. */
+gboolean         _conclave_matcher_message_key     (ConclaveMatcher     *self,
+                                                    guint64              index,
+                                                    guint64             *key);
 void             _conclave_matcher_message_put     (ConclaveMatcher     *self,
                                                     guint64              index,
                                                     const ConclaveMessage *m);

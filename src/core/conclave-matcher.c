@@ -105,6 +105,22 @@ _conclave_matcher_message_get (ConclaveMatcher *self, guint64 index, ConclaveMes
     }
 }
 
+gboolean
+_conclave_matcher_message_key (ConclaveMatcher *self, guint64 index, guint64 *key)
+{
+  return _conclave_matcher_messages_get_key (self->messages, index, key);
+}
+
+/* A retired index reads as LOST, as _conclave_matcher_message_get has it. */
+static ConclaveMessageState
+state_of (ConclaveMatcher *self, guint64 index)
+{
+  ConclaveMessageState state = CONCLAVE_MESSAGE_LOST;
+
+  _conclave_matcher_messages_get_state (self->messages, index, &state);
+  return state;
+}
+
 void
 _conclave_matcher_message_put (ConclaveMatcher *self, guint64 index, const ConclaveMessage *m)
 {
@@ -527,15 +543,9 @@ conclave_matcher_tidy (ConclaveMatcher *self, gint64 now_ns)
 
   /* The answered ones leave the head of the in-flight queue; the first
    * one still in flight stays, however old: a loss is the recording's. */
-  while (self->in_flight_head < self->in_flight->len)
-    {
-      ConclaveMessage m;
-
-      _conclave_matcher_message_get (self, g_array_index (self->in_flight, guint64, self->in_flight_head), &m);
-      if (m.state == CONCLAVE_MESSAGE_IN_FLIGHT)
-        break;
-      self->in_flight_head++;
-    }
+  while (self->in_flight_head < self->in_flight->len
+         && state_of (self, g_array_index (self->in_flight, guint64, self->in_flight_head)) != CONCLAVE_MESSAGE_IN_FLIGHT)
+    self->in_flight_head++;
   compact_in_flight (self);
   forget_old (self, now_ns);
 }
@@ -557,12 +567,15 @@ conclave_matcher_expire (ConclaveMatcher *self, gint64 now_ns)
       ConclaveEvent event = { 0 };
       ConclaveMessageState fate;
 
+      if (state_of (self, mi) != CONCLAVE_MESSAGE_IN_FLIGHT)
+        {
+          self->in_flight_head++;
+          continue;
+        }
       _conclave_matcher_message_get (self, mi, m);
-      if (m->state == CONCLAVE_MESSAGE_IN_FLIGHT && now_ns - m->send_ns < self->loss_timeout_ns)
+      if (now_ns - m->send_ns < self->loss_timeout_ns)
         break;
       self->in_flight_head++;
-      if (m->state != CONCLAVE_MESSAGE_IN_FLIGHT)
-        continue;
       if (_conclave_matcher_key_is_held (self, m->key))
         {
           /* Held by the receiver: still in flight, looked at again later. */
