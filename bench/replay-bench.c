@@ -161,8 +161,7 @@ print_resident (const char *when, ConclaveCluster *shown, gsize rss_before, guin
   ConclaveEventStore *store = conclave_cluster_get_store (shown);
   ConclaveEventStore *source = conclave_cluster_get_replay_source (shown);
   ConclaveMatcher *matcher = conclave_cluster_get_matcher (shown);
-  double messages = (double) (conclave_matcher_get_n_messages (matcher) - conclave_matcher_get_first_message (matcher))
-                    * sizeof (ConclaveMessage);
+  double messages = (double) conclave_matcher_get_memory (matcher);
 
   g_print ("resident %s: %.1f bytes/event (VmRSS); of it: recording %.1f, shown replay's store %.1f, "
            "its messages %.1f\n", when, (double) (rss_bytes () - rss_before) / n,

@@ -41,11 +41,11 @@ cluster_of (ConclaveCausalHighlight *self)
 }
 
 static const ConclaveMessage *
-explained (ConclaveCausalHighlight *self)
+explained (ConclaveCausalHighlight *self, ConclaveMessage *message_data)
 {
   if (self->message == G_MAXUINT64 || cluster_of (self) == NULL)
     return NULL;
-  return conclave_matcher_get_message (conclave_cluster_get_matcher (cluster_of (self)), self->message);
+  return conclave_matcher_get_message (conclave_cluster_get_matcher (cluster_of (self)), self->message, message_data);
 }
 
 /* Causes start from the send, effects from the receive (a message that
@@ -53,7 +53,8 @@ explained (ConclaveCausalHighlight *self)
 static void
 make_cone (ConclaveCausalHighlight *self)
 {
-  const ConclaveMessage *message = explained (self);
+  ConclaveMessage message_data;
+  const ConclaveMessage *message = explained (self, &message_data);
   ConclaveEventStore *store;
   guint64 origin;
 
@@ -185,6 +186,7 @@ conclave_causal_highlight_event_lit (ConclaveCausalHighlight *self,
                                      guint32                  proc,
                                      guint64                  index)
 {
+  ConclaveMessage message_data;
   const ConclaveMessage *message;
 
   g_return_val_if_fail (CONCLAVE_IS_CAUSAL_HIGHLIGHT (self), TRUE);
@@ -193,7 +195,7 @@ conclave_causal_highlight_event_lit (ConclaveCausalHighlight *self,
     return TRUE;
   if (self->cone != NULL && conclave_causal_cone_contains_in (self->cone, proc, index))
     return TRUE;
-  message = explained (self);
+  message = explained (self, &message_data);
   return message != NULL && (message->send_index == index || message->recv_index == index);
 }
 

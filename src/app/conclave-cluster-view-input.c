@@ -118,8 +118,9 @@ explain_at (ConclaveClusterView *self,
             double               y)
 {
   guint64 index = _conclave_cluster_view_message_at (self, x, y);
+  ConclaveMessage message_data;
   const ConclaveMessage *message = index != G_MAXUINT64 && view_cluster (self) != NULL
-    ? conclave_matcher_get_message (conclave_cluster_get_matcher (view_cluster (self)), index) : NULL;
+    ? conclave_matcher_get_message (conclave_cluster_get_matcher (view_cluster (self)), index, &message_data) : NULL;
 
   if (message == NULL)
     return;

@@ -82,7 +82,8 @@ link_message (ConclaveClusterView *self,
               guint64              index)
 {
   ConclaveMatcher *matcher = conclave_cluster_get_matcher (view_cluster (self));
-  const ConclaveMessage *message = conclave_matcher_get_message (matcher, index);
+  ConclaveMessage message_data;
+  const ConclaveMessage *message = conclave_matcher_get_message (matcher, index, &message_data);
   ConclaveNode *src, *dst;
 
   if (message == NULL)

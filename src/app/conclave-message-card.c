@@ -280,13 +280,14 @@ refresh (ConclaveMessageCard *self)
 {
   ConclaveCluster *cluster = conclave_session_get_cluster (self->session);
   guint64 index = conclave_causal_highlight_get_message (self->highlight);
+  ConclaveMessage message_data;
   const ConclaveMessage *message = NULL;
   ConclaveEventStore *store;
   const ConclaveEvent *send;
   const char *kind;
 
   if (cluster != NULL && index != G_MAXUINT64)
-    message = conclave_matcher_get_message (conclave_cluster_get_matcher (cluster), index);
+    message = conclave_matcher_get_message (conclave_cluster_get_matcher (cluster), index, &message_data);
   self->shown_message = message ? index : G_MAXUINT64;
   if (message == NULL)
     return;
@@ -307,10 +308,11 @@ on_session_changed (gpointer view)
 {
   ConclaveMessageCard *self = view;
   ConclaveCluster *cluster = conclave_session_get_cluster (self->session);
+  ConclaveMessage message_data;
   const ConclaveMessage *message = NULL;
 
   if (cluster != NULL && self->shown_message != G_MAXUINT64)
-    message = conclave_matcher_get_message (conclave_cluster_get_matcher (cluster), self->shown_message);
+    message = conclave_matcher_get_message (conclave_cluster_get_matcher (cluster), self->shown_message, &message_data);
   if (message != NULL && message->state != self->shown_state)
     refresh (self);
   else if (conclave_causal_highlight_get_mode (self->highlight) != CONCLAVE_HIGHLIGHT_NONE)

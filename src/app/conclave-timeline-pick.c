@@ -29,6 +29,7 @@ _conclave_timeline_event_at (ConclaveTimeline *self,
                              gboolean         *is_marker)
 {
   ConclaveMatcher *matcher = conclave_cluster_get_matcher (timeline_cluster (self));
+  ConclaveMessage message_data;
   const ConclaveMessage *message;
   double best = 7;
   gint64 found = -1;
@@ -46,7 +47,7 @@ _conclave_timeline_event_at (ConclaveTimeline *self,
     return g_array_index (self->painter->hit_markers, ConclaveHitMarker, found).event;
   found = _conclave_timeline_arrow_at (self, x, y, best);
   message = found >= 0 ? conclave_matcher_get_message (matcher, g_array_index (self->painter->hit_arrows, ConclaveHitArrow,
-                                                                                 found).message) : NULL;
+                                                                                 found).message, &message_data) : NULL;
   if (message == NULL)
     return G_MAXUINT64;
   return message->recv_index != G_MAXUINT64 ? message->recv_index : message->send_index;
@@ -86,7 +87,8 @@ _conclave_timeline_held_at (ConclaveTimeline *self, double x, double y)
   for (guint i = 0; i < self->painter->hit_arrows->len; i++)
     {
       const ConclaveHitArrow *a = &g_array_index (self->painter->hit_arrows, ConclaveHitArrow, i);
-      const ConclaveMessage *m = conclave_matcher_get_message (conclave_cluster_get_matcher (cluster), a->message);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (conclave_cluster_get_matcher (cluster), a->message, &m_data);
       ConclaveHeld *held;
 
       /* the painter ends a held message's arrow at its open head */

@@ -274,7 +274,8 @@ describe_message (ConclaveTimeline *self,
                   guint64           index)
 {
   ConclaveEventStore *store = conclave_cluster_get_store (timeline_cluster (self));
-  const ConclaveMessage *message = conclave_matcher_get_message (conclave_cluster_get_matcher (timeline_cluster (self)), index);
+  ConclaveMessage message_data;
+  const ConclaveMessage *message = conclave_matcher_get_message (conclave_cluster_get_matcher (timeline_cluster (self)), index, &message_data);
   const ConclaveEvent *send = message ? conclave_event_store_get (store, message->send_index) : NULL;
   ConclaveProcessInfo *src, *dst;
   g_autofree char *details = NULL;

@@ -87,7 +87,8 @@ collect_edges (Window *w, ConclaveMatcher *matcher, ConclaveCausalDirection dire
 
   for (guint64 i = conclave_matcher_get_first_message (matcher); i < end; i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
       Edge edge;
 
       if (m == NULL || m->send_index == m->recv_index || !in_window (w, m->send_index) || !in_window (w, m->recv_index))
@@ -298,7 +299,8 @@ conclave_causal_message_of_event (ConclaveMatcher *matcher,
   end = conclave_matcher_get_n_messages (matcher);
   for (guint64 i = conclave_matcher_get_first_message (matcher); i < end; i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
 
       if (m == NULL)
         continue;

@@ -51,7 +51,7 @@ chunk_free (gpointer chunk)
 
 G_DEFINE_FINAL_TYPE (ConclaveEventStore, conclave_event_store, G_TYPE_OBJECT)
 
-enum { APPENDED, N_SIGNALS };
+enum { APPENDED, RETIRING, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
@@ -78,6 +78,9 @@ conclave_event_store_class_init (ConclaveEventStoreClass *klass)
   /* (first_new: guint64, n_new: guint) once per batch. */
   signals[APPENDED] = g_signal_new ("appended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_UINT);
+  /* (new_first: guint64) before retention drops the events before it. */
+  signals[RETIRING] = g_signal_new ("retiring", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
 }
 
 static void
@@ -150,6 +153,9 @@ apply_retention (ConclaveEventStore *self)
 {
   guint64 keep_chunks = MAX (self->retention / CHUNK_SIZE, 2);
 
+  /* Who reads the events about to go keeps what it needs of them first. */
+  if (self->chunks->len > keep_chunks)
+    g_signal_emit (self, signals[RETIRING], 0, (guint64) (self->first_chunk + self->chunks->len - keep_chunks) * CHUNK_SIZE);
   /* The newest chunk is partly filled: never drop it. */
   while (self->chunks->len > keep_chunks)
     {

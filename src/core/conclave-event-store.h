@@ -6,6 +6,8 @@
  * event. Queries by time range use per-chunk bounds, so nothing walks the
  * whole store. Bounded by `retention`: the oldest chunks are dropped and
  * indices stay valid as absolute numbers (conclave_event_store_get_first()).
+ * "retiring" (new_first) is emitted just before the events before new_first
+ * go, while they can still be read.
  */
 #pragma once
 

@@ -161,14 +161,13 @@ find (const Generation *g, ConclaveMatcher *matcher, guint64 key, guint64 h)
 
       for (guint i = 0; i < BUCKET_SLOTS; i++)
         {
-          const ConclaveMessage *m;
+          guint64 k;
 
           if (bucket->tags[i] == 0)
             return (Place) { bucket, i };
           if (bucket->tags[i] != t)
             continue;
-          m = conclave_matcher_get_message (matcher, index_of (bucket->slots[i], matcher));
-          if (m != NULL && m->key == key)
+          if (_conclave_matcher_message_key (matcher, index_of (bucket->slots[i], matcher), &k) && k == key)
             return (Place) { bucket, i };
         }
     }
@@ -210,10 +209,10 @@ foreach_entry (const Generation *g, ConclaveMatcher *matcher,
     for (guint i = 0; i < BUCKET_SLOTS && g->buckets[b].tags[i] != 0; i++)
       {
         guint64 index = index_of (g->buckets[b].slots[i], matcher);
-        const ConclaveMessage *m = conclave_matcher_get_message (matcher, index);
+        ConclaveMessage m;
 
-        if (m != NULL)
-          func (m, index, data);
+        if (conclave_matcher_get_message (matcher, index, &m) != NULL)
+          func (&m, index, data);
       }
 }
 
@@ -270,7 +269,8 @@ _conclave_matcher_delivered_age (ConclaveMatcherDelivered *self, ConclaveMatcher
     {
       Generation *oldest = self->generations->pdata[0];
 
-      if (oldest->newest_ns >= before_ns && conclave_matcher_get_message (matcher, oldest->newest_index) != NULL)
+      if (oldest->newest_ns >= before_ns && oldest->newest_index >= conclave_matcher_get_first_message (matcher)
+          && oldest->newest_index < conclave_matcher_get_n_messages (matcher))
         break;
       g_ptr_array_steal_index (self->generations, 0);
       if (keep != NULL)

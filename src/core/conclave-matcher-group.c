@@ -88,19 +88,23 @@ void
 _conclave_matcher_group_receive (ConclaveMatcher *self, Waiting *w, const GroupSend *g, const ConclaveEvent *e,
                guint64 index, ConclaveMessageState state)
 {
-  ConclaveMessage *first = _conclave_matcher_message_at (self, g->msg), *m = first;
+  ConclaveMessage first, m;
+  guint64 mi = g->msg;
   gboolean is_new = FALSE;
 
-  if (first->state == CONCLAVE_MESSAGE_DELIVERED || first->state == CONCLAVE_MESSAGE_DROPPED)
+  _conclave_matcher_message_get (self, g->msg, &first);
+  m = first;
+  if (first.state == CONCLAVE_MESSAGE_DELIVERED || first.state == CONCLAVE_MESSAGE_DROPPED)
     {
-      _conclave_matcher_message_new (self, &m);  /* chunks never move: `first` stays valid */
-      copy_send (m, first);
+      mi = _conclave_matcher_message_new (self, &m);
+      copy_send (&m, &first);
       is_new = TRUE;
     }
-  else if (_conclave_matcher_has_expired (first))
-    m->flags |= CONCLAVE_MESSAGE_FLAG_LATE;
-  _conclave_matcher_fill_recv (m, e, index);
-  _conclave_matcher_set_state (self, m, state, is_new);
+  else if (_conclave_matcher_has_expired (&first))
+    m.flags |= CONCLAVE_MESSAGE_FLAG_LATE;
+  _conclave_matcher_fill_recv (&m, e, index);
+  _conclave_matcher_set_state (self, mi, &m, state, is_new);
+  _conclave_matcher_message_put (self, mi, &m);
   cursor_set (w, e->proc, g->send_ns);
 }
 
@@ -118,10 +122,11 @@ group_take_waiting (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, g
   for (guint i = 0; i < queue_len (w->recvs);)
     {
       guint64 ri = g_array_index (w->recvs, guint64, i);
-      ConclaveMessage *r = _conclave_matcher_message_at (self, ri);
+      ConclaveMessage message, *r = &message;
       const ConclaveEvent *early;
       gboolean seen = FALSE;
 
+      _conclave_matcher_message_get (self, ri, r);
       for (guint j = 0; j < procs->len && !seen; j++)
         seen = g_array_index (procs, guint32, j) == r->dst_proc;
       if (seen || r->recv_ns < e->time_ns)
@@ -134,8 +139,9 @@ group_take_waiting (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, g
       early = conclave_event_store_get (self->store, r->recv_index);
       _conclave_matcher_fill_send (r, e, index);
       /* A copy the LAN dropped may be told before its send. */
-      _conclave_matcher_set_state (self, r, early != NULL && early->type == CONCLAVE_EVENT_DROP
-                                            ? CONCLAVE_MESSAGE_DROPPED : CONCLAVE_MESSAGE_DELIVERED, FALSE);
+      _conclave_matcher_set_state (self, ri, r, early != NULL && early->type == CONCLAVE_EVENT_DROP
+                                                ? CONCLAVE_MESSAGE_DROPPED : CONCLAVE_MESSAGE_DELIVERED, FALSE);
+      _conclave_matcher_message_put (self, ri, r);
       cursor_set (w, r->dst_proc, e->time_ns);
       if (first == NONE)
         first = ri;

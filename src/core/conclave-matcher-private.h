@@ -1,6 +1,6 @@
 /* conclave-matcher-private.h — what the matcher's files share.
  *
- * The message table lives in conclave-matcher.c; the stream half
+ * The message table lives in conclave-matcher-messages.c; the stream half
  * (conclave-matcher-streams.c) pairs TCP chunks in it. The port table
  * (conclave-matcher-ports.c) knows, from the events, which
  * process had a datagram socket on which port and when, and when each last
@@ -19,12 +19,57 @@
 
 G_BEGIN_DECLS
 
-/* conclave-matcher.c: the message table, for the stream half. */
-ConclaveMessage *_conclave_matcher_message_at      (ConclaveMatcher     *self,
-                                                    guint64              index);
+/* conclave-matcher-messages.c: the message table, 8 bytes a message,
+ * decoded from the events it was made from (see there). Read and written
+ * by copy, never through a pointer into it. */
+typedef struct _ConclaveMatcherMessages ConclaveMatcherMessages;
+
+ConclaveMatcherMessages *_conclave_matcher_messages_new        (ConclaveEventStore      *store);
+void                     _conclave_matcher_messages_free       (ConclaveMatcherMessages *self);
+/* One past the newest index; the oldest index not retired. */
+guint64                  _conclave_matcher_messages_get_n      (ConclaveMatcherMessages *self);
+guint64                  _conclave_matcher_messages_get_first  (ConclaveMatcherMessages *self);
+gboolean                 _conclave_matcher_messages_is_retired (ConclaveMatcherMessages *self,
+                                                                guint64                  index);
+/* FALSE (m untouched) for an index retired or not made yet. */
+gboolean                 _conclave_matcher_messages_get        (ConclaveMatcherMessages *self,
+                                                                guint64                  index,
+                                                                ConclaveMessage         *m);
+/* Parts of it, reading less (FALSE as _get). */
+gboolean                 _conclave_matcher_messages_get_state  (ConclaveMatcherMessages *self,
+                                                                guint64                  index,
+                                                                ConclaveMessageState    *state);
+gboolean                 _conclave_matcher_messages_get_key    (ConclaveMatcherMessages *self,
+                                                                guint64                  index,
+                                                                guint64                 *key);
+/* Writes m at index (nothing for a retired index). */
+void                     _conclave_matcher_messages_put        (ConclaveMatcherMessages *self,
+                                                                guint64                  index,
+                                                                const ConclaveMessage   *m);
+/* A new message, nothing sent or received yet: m is filled with it. */
+guint64                  _conclave_matcher_messages_add        (ConclaveMatcherMessages *self,
+                                                                ConclaveMessage         *m);
+gsize                    _conclave_matcher_messages_get_memory (ConclaveMatcherMessages *self);
+/* Chunks whose messages were all made before first_event go. */
+void                     _conclave_matcher_messages_retire     (ConclaveMatcherMessages *self,
+                                                                guint64                  first_event);
+
+/* conclave-matcher.c: messages for the stream and group halves. A retired
+ * index reads as a lost message with no events, and writes go nowhere. */
+void             _conclave_matcher_message_get     (ConclaveMatcher     *self,
+                                                    guint64              index,
+                                                    ConclaveMessage     *m);
+/* The key alone (FALSE for a retired index), for the delivered table. */
+gboolean         _conclave_matcher_message_key     (ConclaveMatcher     *self,
+                                                    guint64              index,
+                                                    guint64             *key);
+void             _conclave_matcher_message_put     (ConclaveMatcher     *self,
+                                                    guint64              index,
+                                                    const ConclaveMessage *m);
 guint64          _conclave_matcher_message_new     (ConclaveMatcher     *self,
-                                                    ConclaveMessage    **out);
+                                                    ConclaveMessage     *m);
 void             _conclave_matcher_set_state       (ConclaveMatcher     *self,
+                                                    guint64              index,
                                                     ConclaveMessage     *m,
                                                     ConclaveMessageState state,
                                                     gboolean             is_new);
@@ -147,12 +192,7 @@ struct _ConclaveMatcher {
   ConclaveMatcherPorts *ports;
   gboolean            knows_sockets; /* a socket was reported: unheard can be told */
   gint64              trimmed_ns;
-  GPtrArray          *chunks;   /* ConclaveMessage[MSG_CHUNK_SIZE], from first_chunk on */
-  ConclaveMessage    *spare;    /* the last chunk retired, for the next (no page faults) */
-  GArray             *chunk_ends; /* guint64 per chunk: the store's end when its newest message was made */
-  guint64             first_chunk;
-  ConclaveMessage     retired;  /* what a retired index reads and writes */
-  guint64             n_messages;
+  ConclaveMatcherMessages *messages;
   GHashTable         *waiting;  /* guint64 key → Waiting*, only while something waits */
   ConclaveMatcherDelivered *delivered; /* id key → its last delivered message */
   gint64              swept_ns;  /* when waiting and delivered were last swept */

@@ -108,12 +108,13 @@ static void
 pair_again (ConclaveMatcher *matcher, const Chunk *send, const Chunk *recv)
 {
   ConclaveEvent se = chunk_event (send), re = chunk_event (recv);
-  ConclaveMessage *m;
+  ConclaveMessage m;
+  guint64 mi = _conclave_matcher_message_new (matcher, &m);
 
-  _conclave_matcher_message_new (matcher, &m);
-  _conclave_matcher_fill_send (m, &se, send->event);
-  _conclave_matcher_fill_recv (m, &re, recv->event);
-  _conclave_matcher_set_state (matcher, m, CONCLAVE_MESSAGE_DELIVERED, TRUE);
+  _conclave_matcher_fill_send (&m, &se, send->event);
+  _conclave_matcher_fill_recv (&m, &re, recv->event);
+  _conclave_matcher_set_state (matcher, mi, &m, CONCLAVE_MESSAGE_DELIVERED, TRUE);
+  _conclave_matcher_message_put (matcher, mi, &m);
 }
 
 /* Chunks the other side has gone past can pair with nothing more. */
@@ -152,8 +153,12 @@ feed_send (ConclaveMatcherStreams *self, ConclaveMatcher *matcher, const Conclav
       if (r->msg != NONE)
         {
           /* The receive was waiting for its send. */
-          _conclave_matcher_fill_send (_conclave_matcher_message_at (matcher, r->msg), e, index);
-          _conclave_matcher_set_state (matcher, _conclave_matcher_message_at (matcher, r->msg), CONCLAVE_MESSAGE_DELIVERED, FALSE);
+          ConclaveMessage m;
+
+          _conclave_matcher_message_get (matcher, r->msg, &m);
+          _conclave_matcher_fill_send (&m, e, index);
+          _conclave_matcher_set_state (matcher, r->msg, &m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
+          _conclave_matcher_message_put (matcher, r->msg, &m);
           r->msg = NONE;
         }
       else
@@ -183,12 +188,14 @@ feed_recv (ConclaveMatcherStreams *self, ConclaveMatcher *matcher, const Conclav
       if (s->msg != NONE)
         {
           /* The send's own message: in flight (or declared lost) until now. */
-          ConclaveMessage *m = _conclave_matcher_message_at (matcher, s->msg);
+          ConclaveMessage m;
 
-          if (m->state == CONCLAVE_MESSAGE_LOST)
-            m->flags |= CONCLAVE_MESSAGE_FLAG_LATE;
-          _conclave_matcher_fill_recv (m, e, index);
-          _conclave_matcher_set_state (matcher, m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
+          _conclave_matcher_message_get (matcher, s->msg, &m);
+          if (m.state == CONCLAVE_MESSAGE_LOST)
+            m.flags |= CONCLAVE_MESSAGE_FLAG_LATE;
+          _conclave_matcher_fill_recv (&m, e, index);
+          _conclave_matcher_set_state (matcher, s->msg, &m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
+          _conclave_matcher_message_put (matcher, s->msg, &m);
           s->msg = NONE;
         }
       else
@@ -196,11 +203,12 @@ feed_recv (ConclaveMatcherStreams *self, ConclaveMatcher *matcher, const Conclav
     }
   if (!paired)
     {
-      ConclaveMessage *m;
+      ConclaveMessage m;
 
       chunk.msg = _conclave_matcher_message_new (matcher, &m);
-      _conclave_matcher_fill_recv (m, e, index);
-      _conclave_matcher_set_state (matcher, m, CONCLAVE_MESSAGE_UNSENT, TRUE);
+      _conclave_matcher_fill_recv (&m, e, index);
+      _conclave_matcher_set_state (matcher, chunk.msg, &m, CONCLAVE_MESSAGE_UNSENT, TRUE);
+      _conclave_matcher_message_put (matcher, chunk.msg, &m);
     }
   g_array_append_val (st->recvs, chunk);
   st->recv_high = MAX (st->recv_high, chunk.end);

@@ -19,25 +19,16 @@
  *
  * Messages obey the store's retention: a chunk of messages all made before
  * the store's oldest event is retired (indices stay absolute, as in the
- * store). A queue or stream that still names a retired message gets a
- * scratch message whose changes go nowhere; queues drop such entries when
+ * store; the table is conclave-matcher-messages.c, read and written by
+ * copy). A queue or stream that still names a retired message reads a
+ * lost message whose changes go nowhere; queues drop such entries when
  * their key is looked at again.
  */
 #include "conclave-matcher-private.h"
-#include "conclave-pages.h"
 
 #include <string.h>
 
 #define NONE G_MAXUINT64
-#define MSG_CHUNK_BITS 12
-#define MSG_CHUNK_SIZE (1u << MSG_CHUNK_BITS)
-
-/* Message chunks, like the store's, are mapped pages (see conclave-pages.h). */
-static void
-chunk_free (gpointer chunk)
-{
-  conclave_pages_free (chunk, MSG_CHUNK_SIZE * sizeof (ConclaveMessage));
-}
 
 static void
 waiting_free (gpointer data)
@@ -71,8 +62,7 @@ conclave_matcher_new (ConclaveEventStore *store)
 
   self->store = store;
   self->ports = _conclave_matcher_ports_new (store);
-  self->chunks = g_ptr_array_new_with_free_func (chunk_free);
-  self->chunk_ends = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->messages = _conclave_matcher_messages_new (store);
   self->waiting = g_hash_table_new_full (_conclave_matcher_key_hash, _conclave_matcher_key_equal, NULL, waiting_free);
   self->delivered = _conclave_matcher_delivered_new ();
   self->streams = _conclave_matcher_streams_new ();
@@ -88,9 +78,7 @@ conclave_matcher_free (ConclaveMatcher *self)
   if (self == NULL)
     return;
   _conclave_matcher_ports_free (self->ports);
-  g_ptr_array_unref (self->chunks);
-  g_clear_pointer (&self->spare, chunk_free);
-  g_array_unref (self->chunk_ends);
+  _conclave_matcher_messages_free (self->messages);
   g_hash_table_unref (self->waiting);
   _conclave_matcher_delivered_free (self->delivered);
   _conclave_matcher_streams_free (self->streams);
@@ -103,76 +91,53 @@ conclave_matcher_free (ConclaveMatcher *self)
 static gboolean
 is_retired (ConclaveMatcher *self, guint64 index)
 {
-  return (index >> MSG_CHUNK_BITS) < self->first_chunk;
-}
-
-ConclaveMessage *
-_conclave_matcher_message_at (ConclaveMatcher *self, guint64 index)
-{
-  ConclaveMessage *chunk;
-
-  if (G_UNLIKELY (is_retired (self, index)))
-    {
-      memset (&self->retired, 0, sizeof self->retired);
-      self->retired.state = CONCLAVE_MESSAGE_LOST;
-      self->retired.send_index = self->retired.recv_index = NONE;
-      return &self->retired;
-    }
-  chunk = self->chunks->pdata[(index >> MSG_CHUNK_BITS) - self->first_chunk];
-  return &chunk[index & (MSG_CHUNK_SIZE - 1)];
-}
-
-/* Chunks whose messages were all made before the store's oldest event go;
- * the newest chunk stays. */
-static void
-retire_messages (ConclaveMatcher *self)
-{
-  guint64 first_event = conclave_event_store_get_first (self->store);
-  guint n = 0;
-
-  while (n + 1 < self->chunks->len && g_array_index (self->chunk_ends, guint64, n) <= first_event)
-    n++;
-  if (n == 0)
-    return;
-  for (guint i = 0; i < n; i++)
-    {
-      ConclaveMessage *old = g_ptr_array_steal_index (self->chunks, 0);
-
-      if (self->spare == NULL)
-        self->spare = old;
-      else
-        chunk_free (old);
-    }
-  g_array_remove_range (self->chunk_ends, 0, n);
-  self->first_chunk += n;
-}
-
-guint64
-_conclave_matcher_message_new (ConclaveMatcher *self, ConclaveMessage **out)
-{
-  guint64 index = self->n_messages++;
-  guint64 end = conclave_event_store_get_end (self->store);
-  ConclaveMessage *m;
-
-  if ((index >> MSG_CHUNK_BITS) - self->first_chunk >= self->chunks->len)
-    {
-      g_ptr_array_add (self->chunks, self->spare != NULL ? g_steal_pointer (&self->spare)
-                                                          : conclave_pages_alloc (MSG_CHUNK_SIZE * sizeof (ConclaveMessage)));
-      g_array_append_val (self->chunk_ends, end);
-    }
-  g_array_index (self->chunk_ends, guint64, self->chunk_ends->len - 1) = end;
-  m = _conclave_matcher_message_at (self, index);
-  memset (m, 0, sizeof *m);
-  m->send_index = NONE;
-  m->recv_index = NONE;
-  *out = m;
-  return index;
+  return _conclave_matcher_messages_is_retired (self->messages, index);
 }
 
 void
-_conclave_matcher_set_state (ConclaveMatcher *self, ConclaveMessage *m, ConclaveMessageState state, gboolean is_new)
+_conclave_matcher_message_get (ConclaveMatcher *self, guint64 index, ConclaveMessage *m)
 {
-  if (m == &self->retired)
+  if (!_conclave_matcher_messages_get (self->messages, index, m))
+    {
+      memset (m, 0, sizeof *m);
+      m->state = CONCLAVE_MESSAGE_LOST;
+      m->send_index = m->recv_index = NONE;
+    }
+}
+
+gboolean
+_conclave_matcher_message_key (ConclaveMatcher *self, guint64 index, guint64 *key)
+{
+  return _conclave_matcher_messages_get_key (self->messages, index, key);
+}
+
+/* A retired index reads as LOST, as _conclave_matcher_message_get has it. */
+static ConclaveMessageState
+state_of (ConclaveMatcher *self, guint64 index)
+{
+  ConclaveMessageState state = CONCLAVE_MESSAGE_LOST;
+
+  _conclave_matcher_messages_get_state (self->messages, index, &state);
+  return state;
+}
+
+void
+_conclave_matcher_message_put (ConclaveMatcher *self, guint64 index, const ConclaveMessage *m)
+{
+  _conclave_matcher_messages_put (self->messages, index, m);
+}
+
+guint64
+_conclave_matcher_message_new (ConclaveMatcher *self, ConclaveMessage *m)
+{
+  return _conclave_matcher_messages_add (self->messages, m);
+}
+
+void
+_conclave_matcher_set_state (ConclaveMatcher *self, guint64 index, ConclaveMessage *m, ConclaveMessageState state,
+                             gboolean is_new)
+{
+  if (is_retired (self, index))
     return;
   if (!is_new)
     self->counts[m->state]--;
@@ -277,7 +242,7 @@ _conclave_matcher_fill_recv (ConclaveMessage *m, const ConclaveEvent *e, guint64
 static void
 feed_send (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 index)
 {
-  ConclaveMessage *m;
+  ConclaveMessage m;
   guint64 mi;
 
   if (is_hashed (e) && _conclave_matcher_ports_is_group (self->ports, e->s[2]))
@@ -297,12 +262,13 @@ feed_send (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 in
           const ConclaveEvent *early;
 
           mi = queue_pop (&w->recvs);
-          m = _conclave_matcher_message_at (self, mi);
-          early = conclave_event_store_get (self->store, m->recv_index);
-          _conclave_matcher_fill_send (m, e, index);
+          _conclave_matcher_message_get (self, mi, &m);
+          early = conclave_event_store_get (self->store, m.recv_index);
+          _conclave_matcher_fill_send (&m, e, index);
           /* A drop at the receiver (the LAN's) may come before the send. */
-          _conclave_matcher_set_state (self, m, early != NULL && early->type == CONCLAVE_EVENT_DROP
-                                                ? CONCLAVE_MESSAGE_DROPPED : CONCLAVE_MESSAGE_DELIVERED, FALSE);
+          _conclave_matcher_set_state (self, mi, &m, early != NULL && early->type == CONCLAVE_EVENT_DROP
+                                                     ? CONCLAVE_MESSAGE_DROPPED : CONCLAVE_MESSAGE_DELIVERED, FALSE);
+          _conclave_matcher_message_put (self, mi, &m);
           delivered (self, e, mi);
         }
       return;
@@ -318,15 +284,15 @@ static gboolean
 send_paired_before (ConclaveMatcher *self, ConclaveMessage *m, const ConclaveEvent *e)
 {
   guint64 last = is_hashed (e) ? NONE : _conclave_matcher_delivered_lookup (self->delivered, self, e->key);
-  ConclaveMessage *sent;
+  ConclaveMessage sent;
 
   if (last == NONE)
     return FALSE;
-  sent = _conclave_matcher_message_at (self, last);
-  _conclave_matcher_fill_send (m, conclave_event_store_get (self->store, sent->send_index) ?: &(ConclaveEvent) {
-               .key = sent->key, .time_ns = sent->send_ns, .proc = sent->src_proc, .s = { sent->kind } },
-             sent->send_index);
-  if (sent->dst_proc == e->proc)
+  _conclave_matcher_message_get (self, last, &sent);
+  _conclave_matcher_fill_send (m, conclave_event_store_get (self->store, sent.send_index) ?: &(ConclaveEvent) {
+               .key = sent.key, .time_ns = sent.send_ns, .proc = sent.src_proc, .s = { sent.kind } },
+             sent.send_index);
+  if (sent.dst_proc == e->proc)
     m->flags |= CONCLAVE_MESSAGE_FLAG_DUPLICATE;
   return TRUE;
 }
@@ -335,10 +301,12 @@ static void
 feed_recv (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 index)
 {
   GroupSend *g = _conclave_matcher_has_group (w) ? _conclave_matcher_next_group_send (self, w, e) : NULL;
-  ConclaveMessage *m;
+  ConclaveMessage m;
   guint64 mi;
 
-  if (g != NULL && (queue_len (w->sends) == 0 || g->send_ns <= _conclave_matcher_message_at (self, g_array_index (w->sends, guint64, 0))->send_ns))
+  if (g != NULL && queue_len (w->sends) > 0)
+    _conclave_matcher_message_get (self, g_array_index (w->sends, guint64, 0), &m);
+  if (g != NULL && (queue_len (w->sends) == 0 || g->send_ns <= m.send_ns))
     {
       _conclave_matcher_group_receive (self, w, g, e, index, CONCLAVE_MESSAGE_DELIVERED);
       return;
@@ -346,30 +314,33 @@ feed_recv (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 in
   if (queue_len (w->sends) > 0)
     {
       mi = queue_pop (&w->sends);
-      m = _conclave_matcher_message_at (self, mi);
-      if (_conclave_matcher_has_expired (m))
-        m->flags |= CONCLAVE_MESSAGE_FLAG_LATE;
-      _conclave_matcher_fill_recv (m, e, index);
-      _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
+      _conclave_matcher_message_get (self, mi, &m);
+      if (_conclave_matcher_has_expired (&m))
+        m.flags |= CONCLAVE_MESSAGE_FLAG_LATE;
+      _conclave_matcher_fill_recv (&m, e, index);
+      _conclave_matcher_set_state (self, mi, &m, CONCLAVE_MESSAGE_DELIVERED, FALSE);
+      _conclave_matcher_message_put (self, mi, &m);
       delivered (self, e, mi);
       return;
     }
 
   mi = _conclave_matcher_message_new (self, &m);
-  _conclave_matcher_fill_recv (m, e, index);
-  if (send_paired_before (self, m, e))
+  _conclave_matcher_fill_recv (&m, e, index);
+  if (send_paired_before (self, &m, e))
     {
-      _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DELIVERED, TRUE);
+      _conclave_matcher_set_state (self, mi, &m, CONCLAVE_MESSAGE_DELIVERED, TRUE);
+      _conclave_matcher_message_put (self, mi, &m);
       return;
     }
-  _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_UNSENT, TRUE);
+  _conclave_matcher_set_state (self, mi, &m, CONCLAVE_MESSAGE_UNSENT, TRUE);
+  _conclave_matcher_message_put (self, mi, &m);
   queue_push (&w->recvs, mi);
 }
 
 static void
 feed_drop (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 index)
 {
-  ConclaveMessage *m;
+  ConclaveMessage m;
   guint64 mi;
 
   if (e->flags & CONCLAVE_EVENT_FLAG_DIR_RECV)
@@ -390,33 +361,37 @@ feed_drop (ConclaveMatcher *self, Waiting *w, const ConclaveEvent *e, guint64 in
            * on the way and told before the sender told its send (the LAN
            * reports apart from the processes): wait for it. */
           mi = _conclave_matcher_message_new (self, &m);
-          _conclave_matcher_fill_recv (m, e, index);
-          if (send_paired_before (self, m, e))
+          _conclave_matcher_fill_recv (&m, e, index);
+          if (send_paired_before (self, &m, e))
             {
-              m->flags &= ~CONCLAVE_MESSAGE_FLAG_DUPLICATE;
-              _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DROPPED, TRUE);
+              m.flags &= ~CONCLAVE_MESSAGE_FLAG_DUPLICATE;
+              _conclave_matcher_set_state (self, mi, &m, CONCLAVE_MESSAGE_DROPPED, TRUE);
+              _conclave_matcher_message_put (self, mi, &m);
               return;
             }
-          _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_UNSENT, TRUE);
+          _conclave_matcher_set_state (self, mi, &m, CONCLAVE_MESSAGE_UNSENT, TRUE);
+          _conclave_matcher_message_put (self, mi, &m);
           queue_push (&w->recvs, mi);
           return;
         }
       mi = queue_pop (&w->sends);
-      m = _conclave_matcher_message_at (self, mi);
-      delivered (self, e, mi);
+      _conclave_matcher_message_get (self, mi, &m);
     }
   else
     {
       /* Eaten before it left: the sender reports the drop instead of a send. */
       mi = _conclave_matcher_message_new (self, &m);
-      _conclave_matcher_fill_send (m, e, index);
-      _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_IN_FLIGHT, TRUE);
+      _conclave_matcher_fill_send (&m, e, index);
+      _conclave_matcher_set_state (self, mi, &m, CONCLAVE_MESSAGE_IN_FLIGHT, TRUE);
     }
-  m->recv_index = index;
-  m->recv_ns = e->time_ns;
+  m.recv_index = index;
+  m.recv_ns = e->time_ns;
   if (e->flags & CONCLAVE_EVENT_FLAG_DIR_RECV)
-    m->dst_proc = e->proc;
-  _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_DROPPED, FALSE);
+    m.dst_proc = e->proc;
+  _conclave_matcher_set_state (self, mi, &m, CONCLAVE_MESSAGE_DROPPED, FALSE);
+  _conclave_matcher_message_put (self, mi, &m);
+  if (e->flags & CONCLAVE_EVENT_FLAG_DIR_RECV)
+    delivered (self, e, mi);
 }
 
 static void
@@ -441,7 +416,7 @@ conclave_matcher_feed (ConclaveMatcher *self, guint64 first, guint64 end)
 
   g_return_val_if_fail (self != NULL, 0);
 
-  retire_messages (self);
+  _conclave_matcher_messages_retire (self->messages, conclave_event_store_get_first (self->store));
   first = MAX (first, conclave_event_store_get_first (self->store));
   for (guint64 i = first; i < end; i++)
     {
@@ -568,8 +543,8 @@ conclave_matcher_tidy (ConclaveMatcher *self, gint64 now_ns)
 
   /* The answered ones leave the head of the in-flight queue; the first
    * one still in flight stays, however old: a loss is the recording's. */
-  while (self->in_flight_head < self->in_flight->len &&
-         _conclave_matcher_message_at (self, g_array_index (self->in_flight, guint64, self->in_flight_head))->state != CONCLAVE_MESSAGE_IN_FLIGHT)
+  while (self->in_flight_head < self->in_flight->len
+         && state_of (self, g_array_index (self->in_flight, guint64, self->in_flight_head)) != CONCLAVE_MESSAGE_IN_FLIGHT)
     self->in_flight_head++;
   compact_in_flight (self);
   forget_old (self, now_ns);
@@ -587,16 +562,20 @@ conclave_matcher_expire (ConclaveMatcher *self, gint64 now_ns)
   while (self->in_flight_head < self->in_flight->len)
     {
       guint64 mi = g_array_index (self->in_flight, guint64, self->in_flight_head);
-      ConclaveMessage *m = _conclave_matcher_message_at (self, mi);
+      ConclaveMessage message, *m = &message;
       const ConclaveEvent *send;
       ConclaveEvent event = { 0 };
       ConclaveMessageState fate;
 
-      if (m->state == CONCLAVE_MESSAGE_IN_FLIGHT && now_ns - m->send_ns < self->loss_timeout_ns)
+      if (state_of (self, mi) != CONCLAVE_MESSAGE_IN_FLIGHT)
+        {
+          self->in_flight_head++;
+          continue;
+        }
+      _conclave_matcher_message_get (self, mi, m);
+      if (now_ns - m->send_ns < self->loss_timeout_ns)
         break;
       self->in_flight_head++;
-      if (m->state != CONCLAVE_MESSAGE_IN_FLIGHT)
-        continue;
       if (_conclave_matcher_key_is_held (self, m->key))
         {
           /* Held by the receiver: still in flight, looked at again later. */
@@ -605,8 +584,9 @@ conclave_matcher_expire (ConclaveMatcher *self, gint64 now_ns)
         }
       send = conclave_event_store_get (self->store, m->send_index);
       fate = fate_of (self, m, send);
-      _conclave_matcher_set_state (self, m, fate, FALSE);
+      _conclave_matcher_set_state (self, mi, m, fate, FALSE);
       m->recv_ns = m->send_ns + self->loss_timeout_ns;
+      _conclave_matcher_message_put (self, mi, m);
       event.type = CONCLAVE_EVENT_LOST;
       event.time_ns = now_ns;
       event.key = m->key;
@@ -642,11 +622,12 @@ conclave_matcher_set_loss_timeout (ConclaveMatcher *self, gint64 timeout_ns)
 guint64
 _conclave_matcher_send_in_flight (ConclaveMatcher *self, const ConclaveEvent *e, guint64 index)
 {
-  ConclaveMessage *m;
+  ConclaveMessage m;
   guint64 mi = _conclave_matcher_message_new (self, &m);
 
-  _conclave_matcher_fill_send (m, e, index);
-  _conclave_matcher_set_state (self, m, CONCLAVE_MESSAGE_IN_FLIGHT, TRUE);
+  _conclave_matcher_fill_send (&m, e, index);
+  _conclave_matcher_set_state (self, mi, &m, CONCLAVE_MESSAGE_IN_FLIGHT, TRUE);
+  _conclave_matcher_message_put (self, mi, &m);
   g_array_append_val (self->in_flight, mi);
   return mi;
 }
@@ -654,21 +635,21 @@ _conclave_matcher_send_in_flight (ConclaveMatcher *self, const ConclaveEvent *e,
 guint64
 conclave_matcher_get_n_messages (ConclaveMatcher *self)
 {
-  return self->n_messages;
+  return _conclave_matcher_messages_get_n (self->messages);
 }
 
 guint64
 conclave_matcher_get_first_message (ConclaveMatcher *self)
 {
-  return MIN (self->first_chunk << MSG_CHUNK_BITS, self->n_messages);
+  return _conclave_matcher_messages_get_first (self->messages);
 }
 
 const ConclaveMessage *
-conclave_matcher_get_message (ConclaveMatcher *self, guint64 index)
+conclave_matcher_get_message (ConclaveMatcher *self, guint64 index, ConclaveMessage *message)
 {
-  if (index >= self->n_messages || is_retired (self, index))
-    return NULL;
-  return _conclave_matcher_message_at (self, index);
+  g_return_val_if_fail (self != NULL && message != NULL, NULL);
+
+  return _conclave_matcher_messages_get (self->messages, index, message) ? message : NULL;
 }
 
 void
@@ -678,7 +659,8 @@ conclave_matcher_foreach_in_range (ConclaveMatcher    *self,
                                    ConclaveMessageFunc func,
                                    gpointer            user_data)
 {
-  guint64 lo = self->first_chunk << MSG_CHUNK_BITS, hi = self->n_messages;
+  guint64 lo = conclave_matcher_get_first_message (self), hi = conclave_matcher_get_n_messages (self);
+  ConclaveMessage m;
 
   /* Messages are created in arrival order of their first event, which is
    * close to send order; search on send time, then scan while it could
@@ -686,21 +668,31 @@ conclave_matcher_foreach_in_range (ConclaveMatcher    *self,
   while (lo < hi)
     {
       guint64 mid = (lo + hi) / 2;
-      if (_conclave_matcher_message_at (self, mid)->send_ns < from_ns - self->loss_timeout_ns)
+
+      _conclave_matcher_message_get (self, mid, &m);
+      if (m.send_ns < from_ns - self->loss_timeout_ns)
         lo = mid + 1;
       else
         hi = mid;
     }
-  for (guint64 i = lo; i < self->n_messages; i++)
+  for (guint64 i = lo, n = conclave_matcher_get_n_messages (self); i < n; i++)
     {
-      const ConclaveMessage *m = _conclave_matcher_message_at (self, i);
-      gint64 end = m->recv_ns ? m->recv_ns : G_MAXINT64;
+      gint64 end;
 
-      if (m->send_ns >= to_ns && m->send_ns != 0)
+      _conclave_matcher_message_get (self, i, &m);
+      end = m.recv_ns ? m.recv_ns : G_MAXINT64;
+      if (m.send_ns >= to_ns && m.send_ns != 0)
         break;
-      if (end >= from_ns && !func (m, i, user_data))
+      if (end >= from_ns && !func (&m, i, user_data))
         return;
     }
+}
+
+gsize
+conclave_matcher_get_memory (ConclaveMatcher *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return _conclave_matcher_messages_get_memory (self->messages);
 }
 
 void

@@ -8,6 +8,8 @@
  * with every receiver for a broadcast or multicast destination. In flight
  * too long → lost, unheard (nobody was bound at the destination) or not
  * read (nobody there read); a late receive still delivers it (flag LATE).
+ * Messages are kept as 8-byte slots naming their events and read back
+ * into a ConclaveMessage the caller owns (conclave-matcher-messages.c).
  * Plain data; no GObject, no signals: the cluster tells observers once per
  * batch.
  */
@@ -71,15 +73,22 @@ void                   conclave_matcher_set_loss_timeout (ConclaveMatcher    *se
  * store's retention left (older ones: conclave_matcher_get_message() NULL). */
 guint64                conclave_matcher_get_n_messages   (ConclaveMatcher    *self);
 guint64                conclave_matcher_get_first_message (ConclaveMatcher   *self);
+/* Fills `message` with message `index` and returns it, or NULL (message
+ * untouched) if there is none. Messages are decoded from their events, not
+ * kept whole: there is no pointer into the table to hold on to. */
 const ConclaveMessage *conclave_matcher_get_message      (ConclaveMatcher    *self,
-                                                          guint64             index);
-/* Messages whose send or receive time lies in [from_ns, to_ns). */
+                                                          guint64             index,
+                                                          ConclaveMessage    *message);
+/* Messages whose send or receive time lies in [from_ns, to_ns); `message`
+ * is valid during the call only. */
 typedef gboolean (*ConclaveMessageFunc) (const ConclaveMessage *message, guint64 index, gpointer user_data);
 void                   conclave_matcher_foreach_in_range (ConclaveMatcher    *self,
                                                           gint64              from_ns,
                                                           gint64              to_ns,
                                                           ConclaveMessageFunc func,
                                                           gpointer            user_data);
+/* Bytes the message table holds (for the benchmarks). */
+gsize                  conclave_matcher_get_memory       (ConclaveMatcher    *self);
 /* Totals of the first five states (IN_FLIGHT … UNSENT), for summaries. */
 void                   conclave_matcher_count            (ConclaveMatcher    *self,
                                                           guint64             counts[5]);

@@ -51,7 +51,8 @@ index_messages (ShiViz *self)
 
   for (guint64 i = conclave_matcher_get_first_message (self->matcher); i < end; i++)
     {
-      const ConclaveMessage *message = conclave_matcher_get_message (self->matcher, i);
+      ConclaveMessage message_data;
+      const ConclaveMessage *message = conclave_matcher_get_message (self->matcher, i, &message_data);
       gpointer count;
 
       if (message == NULL || message->send_index == G_MAXUINT64 || message->recv_index == G_MAXUINT64 ||

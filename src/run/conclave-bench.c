@@ -151,6 +151,7 @@ bench_ingest (guint writers, double seconds, guint64 events, guint64 retention)
   guint64 counts[5];
   gsize memory;
   guint64 rss_before, rss, hwm, ingested, live_messages;
+  gsize matcher_bytes;
 
   if (cluster == NULL)
     g_error ("%s", error->message);
@@ -216,6 +217,7 @@ bench_ingest (guint writers, double seconds, guint64 events, guint64 retention)
   /* Kept, not ever made: the retention retires the old ones. */
   live_messages = conclave_matcher_get_n_messages (conclave_cluster_get_matcher (cluster)) -
                   conclave_matcher_get_first_message (conclave_cluster_get_matcher (cluster));
+  matcher_bytes = conclave_matcher_get_memory (conclave_cluster_get_matcher (cluster));
   memory = conclave_event_store_get_memory (store);
   wall_s = (double) (end_ns - start_ns) / 1e9;
   cpu_s = (double) (after.ru_utime.tv_sec - before.ru_utime.tv_sec + after.ru_stime.tv_sec - before.ru_stime.tv_sec) +
@@ -235,9 +237,9 @@ bench_ingest (guint writers, double seconds, guint64 events, guint64 retention)
   g_print ("  bytes per event      %.1f (store %.1f MiB incl. strings and process table)\n",
            (double) memory / (double) MAX (stored, 1), (double) memory / 1048576.0);
   g_print ("  messages paired      %" G_GUINT64_FORMAT " delivered, %" G_GUINT64_FORMAT " in flight"
-           " (+%" G_GSIZE_FORMAT " bytes a message in the matcher, %.1f per event)\n",
-           counts[CONCLAVE_MESSAGE_DELIVERED], counts[CONCLAVE_MESSAGE_IN_FLIGHT], sizeof (ConclaveMessage),
-           (double) (live_messages * sizeof (ConclaveMessage)) / (double) MAX (stored, 1));
+           " (+%.1f bytes a message in the matcher, %.1f per event)\n",
+           counts[CONCLAVE_MESSAGE_DELIVERED], counts[CONCLAVE_MESSAGE_IN_FLIGHT],
+           (double) matcher_bytes / (double) MAX (live_messages, 1), (double) matcher_bytes / (double) MAX (stored, 1));
   g_print ("  real RSS             %.1f MiB (peak %.1f, %.1f before the writers): %.1f bytes per event ingested,"
            " %.1f per event kept\n",
            (double) rss / 1048576.0, (double) hwm / 1048576.0, (double) rss_before / 1048576.0,

@@ -143,7 +143,8 @@ conclave_run_count_kinds (const ConclaveRunView *view, ConclaveKindCounts *total
   memset (total, 0, sizeof *total);
   for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
       const char *kind = conclave_event_store_str (store, m->kind) ?: "data";
       ConclaveKindCounts *k = g_hash_table_lookup (kinds, kind);
 

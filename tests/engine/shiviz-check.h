@@ -102,7 +102,8 @@ shiviz_check (const char *path, ConclaveEventStore *store, ConclaveMatcher *matc
 
   for (guint64 m = conclave_matcher_get_first_message (matcher); m < conclave_matcher_get_n_messages (matcher); m++)
     {
-      const ConclaveMessage *message = conclave_matcher_get_message (matcher, m);
+      ConclaveMessage message_data;
+      const ConclaveMessage *message = conclave_matcher_get_message (matcher, m, &message_data);
       g_autofree char *send_host = NULL, *recv_host = NULL;
       JsonObject *sent, *received;
       g_autoptr(GList) members = NULL;

@@ -120,9 +120,12 @@ test_messages (Fixture *f, gconstpointer data)
   guint64 recv_x = add (f, CONCLAVE_EVENT_RECV, 30, 40, 5);
   guint64 send_y = add (f, CONCLAVE_EVENT_SEND, 30, 45, 7);
   guint64 recv_y = add (f, CONCLAVE_EVENT_RECV, 20, 50, 7);
-  const ConclaveMessage *x = conclave_matcher_get_message (f->matcher, conclave_causal_message_of_event (f->matcher, recv_x));
-  const ConclaveMessage *m = conclave_matcher_get_message (f->matcher, conclave_causal_message_of_event (f->matcher, recv_m));
-  const ConclaveMessage *y = conclave_matcher_get_message (f->matcher, conclave_causal_message_of_event (f->matcher, send_y));
+  ConclaveMessage x_data;
+  const ConclaveMessage *x = conclave_matcher_get_message (f->matcher, conclave_causal_message_of_event (f->matcher, recv_x), &x_data);
+  ConclaveMessage m_data;
+  const ConclaveMessage *m = conclave_matcher_get_message (f->matcher, conclave_causal_message_of_event (f->matcher, recv_m), &m_data);
+  ConclaveMessage y_data;
+  const ConclaveMessage *y = conclave_matcher_get_message (f->matcher, conclave_causal_message_of_event (f->matcher, send_y), &y_data);
   g_autoptr(ConclaveCausalCone) past = conclave_causal_cone_new (f->store, f->matcher, recv_m, CONCLAVE_CAUSAL_PAST);
   g_autoptr(ConclaveCausalCone) future = conclave_causal_cone_new (f->store, f->matcher, send_m, CONCLAVE_CAUSAL_FUTURE);
 
@@ -171,10 +174,12 @@ test_broadcast (Fixture *f, gconstpointer data)
   guint64 c_recv = add (f, CONCLAVE_EVENT_RECV, 30, 25, 9);
   guint64 d_log = add (f, CONCLAVE_EVENT_LOG, 40, 30, 0);
   const guint64 future[] = { send, b_recv, c_recv };
+  ConclaveMessage to_c_data;
   const ConclaveMessage *to_c = conclave_matcher_get_message (f->matcher,
-                                                              conclave_causal_message_of_event (f->matcher, c_recv));
+                                                              conclave_causal_message_of_event (f->matcher, c_recv), &to_c_data);
+  ConclaveMessage first_data;
   const ConclaveMessage *first = conclave_matcher_get_message (f->matcher,
-                                                               conclave_causal_message_of_event (f->matcher, send));
+                                                               conclave_causal_message_of_event (f->matcher, send), &first_data);
 
   assert_cone (f, send, CONCLAVE_CAUSAL_FUTURE, future, G_N_ELEMENTS (future));
   g_assert_nonnull (to_c);
@@ -202,7 +207,8 @@ closure (Fixture *f, guint n)
     }
   for (guint64 m = 0; m < conclave_matcher_get_n_messages (f->matcher); m++)
     {
-      const ConclaveMessage *msg = conclave_matcher_get_message (f->matcher, m);
+      ConclaveMessage msg_data;
+      const ConclaveMessage *msg = conclave_matcher_get_message (f->matcher, m, &msg_data);
 
       if (msg->send_index < n && msg->recv_index < n)
         before[msg->send_index * n + msg->recv_index] = TRUE;

@@ -76,13 +76,14 @@ run_feed (Run *run, gint64 tail)
 static GPtrArray *
 messages_of (ConclaveMatcher *matcher, guint64 key)
 {
-  GPtrArray *found = g_ptr_array_new ();
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
 
   for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
       if (m->key == key)
-        g_ptr_array_add (found, (gpointer) m);
+        g_ptr_array_add (found, g_memdup2 (m, sizeof *m));
     }
   return found;
 }

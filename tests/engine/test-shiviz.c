@@ -95,6 +95,7 @@ test_drop_at_receiver (Fixture *f, gconstpointer data)
     .s = { conclave_intern_add (intern, "vote"), conclave_intern_add (intern, "127.0.0.1:1"),
            conclave_intern_add (intern, "127.0.0.1:2") },
   };
+  ConclaveMessage message_data;
   guint64 index;
 
   add (f, CONCLAVE_EVENT_SEND, 10, 100, 9);
@@ -102,7 +103,7 @@ test_drop_at_receiver (Fixture *f, gconstpointer data)
   index = conclave_event_store_get_end (f->store);
   conclave_event_store_append (f->store, &drop, 1);
   conclave_matcher_feed (f->matcher, index, index + 1);
-  g_assert_cmpuint (conclave_matcher_get_message (f->matcher, 0)->recv_index, ==, index);
+  g_assert_cmpuint (conclave_matcher_get_message (f->matcher, 0, &message_data)->recv_index, ==, index);
   g_assert_true (conclave_shiviz_write (f->store, f->matcher, path, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (shiviz_check (path, f->store, f->matcher), ==, 1);

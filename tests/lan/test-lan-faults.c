@@ -259,7 +259,8 @@ static const ConclaveEvent *
 check_dropped_send (ConclaveCluster *cluster, guint64 i, ConclaveNode *sender)
 {
   ConclaveEventStore *store = conclave_cluster_get_store (cluster);
-  const ConclaveMessage *m = conclave_matcher_get_message (conclave_cluster_get_matcher (cluster), i);
+  ConclaveMessage m_data;
+  const ConclaveMessage *m = conclave_matcher_get_message (conclave_cluster_get_matcher (cluster), i, &m_data);
   const ConclaveEvent *send = conclave_event_store_get (store, m->send_index);
   const ConclaveEvent *drop = conclave_event_store_get (store, m->recv_index);
 

@@ -281,7 +281,8 @@ count_paired_drops (ConclaveCluster *cluster, guint *paired, guint *drops)
   *drops = group_test_count (cluster, CONCLAVE_EVENT_DROP);
   for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
       const ConclaveEvent *end = m->state == CONCLAVE_MESSAGE_DROPPED ? conclave_event_store_get (store, m->recv_index) : NULL;
 
       *paired += end != NULL && end->type == CONCLAVE_EVENT_DROP;
@@ -326,7 +327,8 @@ check_drops_paired (ConclaveCluster *cluster, ConclaveNode *cut)
   g_assert_cmpuint (paired, ==, drops);
   for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
       const ConclaveEvent *send, *drop;
       ConclaveNode *sender, *receiver;
       g_autofree char *copy = NULL;
@@ -437,7 +439,8 @@ count_beats (ConclaveCluster *cluster, Beats *b)
   b->slow = b->fast = 0;
   for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
 
       if (m->state != CONCLAVE_MESSAGE_DELIVERED || m->src_proc != b->from || m->dst_proc != b->to ||
           m->send_ns < b->since_ns || g_strcmp0 (conclave_event_store_str (store, m->kind), "heartbeat") != 0)

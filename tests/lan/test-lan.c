@@ -153,7 +153,8 @@ check_fan_out (ConclaveCluster *cluster)
 
   for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
       ConclaveNode *to = conclave_cluster_node_for_proc (cluster, m->dst_proc);
       guint seen;
 

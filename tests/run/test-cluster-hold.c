@@ -79,7 +79,8 @@ messages_in (ConclaveCluster *cluster, guint64 key, ConclaveMessageState state, 
 
   for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
 
       n += m->key == key && m->state == state && (m->flags & flags) == flags;
     }

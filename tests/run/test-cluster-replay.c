@@ -588,7 +588,8 @@ assert_same_messages (ConclaveCluster *a, ConclaveCluster *b)
   g_assert_cmpuint (conclave_matcher_get_n_messages (y), ==, conclave_matcher_get_n_messages (x));
   for (guint64 i = conclave_matcher_get_first_message (x); i < conclave_matcher_get_n_messages (x); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (x, i), *n = conclave_matcher_get_message (y, i);
+      ConclaveMessage m_data, n_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (x, i, &m_data), *n = conclave_matcher_get_message (y, i, &n_data);
 
       g_assert_cmpint (n->state, ==, m->state);
       g_assert_cmpint (n->flags, ==, m->flags);

@@ -64,7 +64,8 @@ count_delivered (ConclaveCluster *cluster, const char *kind)
 
   for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
       n += m->state == CONCLAVE_MESSAGE_DELIVERED && g_strcmp0 (kind_of (cluster, m), kind) == 0;
     }
   return n;
@@ -87,7 +88,8 @@ check_addresses (ConclaveCluster *cluster)
 
   for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
       const ConclaveEvent *send = conclave_event_store_get (store, m->send_index);
       ConclaveNode *owner;
 
@@ -295,7 +297,8 @@ check_chapter_1 (const char *scenario_id)
 
   for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
       const char *kind = kind_of (cluster, m);
 
       if (m->state != CONCLAVE_MESSAGE_DELIVERED)
@@ -354,7 +357,8 @@ test_chapter_2 (void)
 
   for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
       ConclaveProcessInfo *child;
       g_autofree char *says = NULL;
 
@@ -436,7 +440,8 @@ test_chapter_3 (void)
   server_pid = conclave_node_get_pid (conclave_cluster_lookup (cluster, "s1"));
   for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
       ConclaveProcessInfo *worker;
       gint64 x, y, sq;
 

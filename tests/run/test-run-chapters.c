@@ -152,7 +152,8 @@ check_causal (Loaded *l)
     position[g_array_index (order, guint64, i)] = i;
   for (guint64 i = 0; i < conclave_matcher_get_n_messages (l->matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (l->matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (l->matcher, i, &m_data);
 
       if (m->state != CONCLAVE_MESSAGE_DELIVERED || m->send_index == G_MAXUINT64)
         continue;

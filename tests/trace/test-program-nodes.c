@@ -143,7 +143,8 @@ talker (ConclaveCluster *cluster, ConclaveNode *node)
 
   for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
       ConclaveNode *from = m ? conclave_cluster_node_for_proc (cluster, m->src_proc) : NULL;
 
       if (from != NULL && (from == node || conclave_node_get_parent (from) == node))

@@ -105,7 +105,8 @@ check_messages (Run *run, GHashTable *fates)
 {
   for (guint64 i = 0; i < conclave_matcher_get_n_messages (run->matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (run->matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (run->matcher, i, &m_data);
       SendFate *f;
 
       /* Every receive found its send. */

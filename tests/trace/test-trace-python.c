@@ -121,9 +121,10 @@ static void
 foreach_message (ConclaveCluster *cluster, MessageFunc func, gpointer data)
 {
   ConclaveMatcher *matcher = conclave_cluster_get_matcher (cluster);
+  ConclaveMessage message_data;
 
   for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
-    func (cluster, conclave_matcher_get_message (matcher, i), data);
+    func (cluster, conclave_matcher_get_message (matcher, i, &message_data), data);
 }
 
 static void

@@ -55,7 +55,8 @@ newest_delivered (UiFixture  *f,
 
   for (guint64 i = conclave_matcher_get_n_messages (matcher); i-- > conclave_matcher_get_first_message (matcher);)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
 
       if (m != NULL && m->state == CONCLAVE_MESSAGE_DELIVERED && m->src_proc != m->dst_proc &&
           (kind == NULL || g_strcmp0 (conclave_event_store_str (store, m->kind), kind) == 0))
@@ -88,7 +89,8 @@ slow_past (UiFixture *f,
 
   for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
       GArray *sends;
 
       if (m == NULL || m->send_index == G_MAXUINT64 || m->recv_index == G_MAXUINT64 || m->send_index < first)
@@ -209,6 +211,7 @@ test_explain (UiFixture     *f,
               gconstpointer  data)
 {
   ConclaveMatcher *matcher;
+  ConclaveMessage message_data;
   const ConclaveMessage *m;
   g_autoptr(GHashTable) past = NULL;
   guint64 index;
@@ -220,7 +223,7 @@ test_explain (UiFixture     *f,
   ui_test_run_for (300);
   matcher = conclave_cluster_get_matcher (cluster (f));
   index = newest_delivered (f, "post-ack");
-  m = conclave_matcher_get_message (matcher, index);
+  m = conclave_matcher_get_message (matcher, index, &message_data);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.explain-event", "t", m->recv_index));
   ui_test_run_for (200);
@@ -274,6 +277,7 @@ test_log_row_and_effects (UiFixture     *f,
 {
   ConclaveMatcher *matcher;
   ConclaveEventStore *store;
+  ConclaveMessage message_data;
   const ConclaveMessage *m;
   const ConclaveCausalCone *cone;
   guint64 index, later_on_sender = G_MAXUINT64;
@@ -285,7 +289,7 @@ test_log_row_and_effects (UiFixture     *f,
   matcher = conclave_cluster_get_matcher (cluster (f));
   store = conclave_cluster_get_store (cluster (f));
   index = newest_delivered (f, "heartbeat");
-  m = conclave_matcher_get_message (matcher, index);
+  m = conclave_matcher_get_message (matcher, index, &message_data);
 
   conclave_window_show_view (f->window, "events");
   g_assert_true (conclave_events_view_select_event (CONCLAVE_EVENTS_VIEW (conclave_window_get_view_widget (f->window, "events")),
@@ -323,7 +327,8 @@ program_exchanged (gpointer data)
 
   for (guint64 i = 0; matcher != NULL && i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
 
       n += m != NULL && m->state == CONCLAVE_MESSAGE_DELIVERED;
     }
@@ -337,6 +342,7 @@ test_program_payload (UiFixture     *f,
                       gconstpointer  data)
 {
   ConclaveEventStore *store;
+  ConclaveMessage message_data;
   const ConclaveMessage *m;
   const char *preview, *hex;
   g_autoptr(GString) expected = g_string_new (NULL);
@@ -345,7 +351,7 @@ test_program_payload (UiFixture     *f,
   ui_test_activate (f->app, "run-command", g_variant_new_string (CLIENT_LINE));
   g_assert_true (ui_test_wait (program_exchanged, f, 15000));
   store = conclave_cluster_get_store (cluster (f));
-  m = conclave_matcher_get_message (conclave_cluster_get_matcher (cluster (f)), newest_delivered (f, NULL));
+  m = conclave_matcher_get_message (conclave_cluster_get_matcher (cluster (f)), newest_delivered (f, NULL), &message_data);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.explain-event", "t", m->recv_index));
   ui_test_run_for (200);
   preview = conclave_event_store_str (store, conclave_event_preview (conclave_event_store_get (store, m->send_index)));
@@ -382,6 +388,7 @@ test_click_targets (UiFixture     *f,
   ConclaveClusterView *view = CONCLAVE_CLUSTER_VIEW (conclave_window_get_view_widget (f->window, "cluster"));
   ConclaveTimeline *timeline = CONCLAVE_TIMELINE (conclave_window_get_view_widget (f->window, "timeline"));
   ConclaveMatcher *matcher;
+  ConclaveMessage message_data;
   const ConclaveMessage *m;
   ConclaveDotHit dot;
   guint arrows = 0;
@@ -392,7 +399,7 @@ test_click_targets (UiFixture     *f,
   g_assert_cmpuint (_conclave_cluster_view_message_at (view, dot.x, dot.y), ==, dot.message);
   g_assert_cmpuint (_conclave_cluster_view_message_at (view, dot.x + 60, dot.y + 60), ==, G_MAXUINT64);
   matcher = conclave_cluster_get_matcher (cluster (f));
-  m = conclave_matcher_get_message (matcher, dot.message);
+  m = conclave_matcher_get_message (matcher, dot.message, &message_data);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.explain-event", "t",
                                              m->recv_index != G_MAXUINT64 ? m->recv_index : m->send_index));
   g_assert_cmpuint (conclave_causal_highlight_get_message (highlight (f)), ==, dot.message);
@@ -406,7 +413,8 @@ test_click_targets (UiFixture     *f,
   for (guint i = 0; i < timeline->painter->hit_arrows->len; i++)
     {
       const ConclaveHitArrow *a = &g_array_index (timeline->painter->hit_arrows, ConclaveHitArrow, i);
-      const ConclaveMessage *shown = conclave_matcher_get_message (matcher, a->message);
+      ConclaveMessage shown_data;
+      const ConclaveMessage *shown = conclave_matcher_get_message (matcher, a->message, &shown_data);
       gboolean marker;
       guint64 event;
 

@@ -296,7 +296,8 @@ test_causal (Fixture       *f,
   g_assert_cmpuint (f->mirror, ==, g_list_model_get_n_items (G_LIST_MODEL (f->list)));
   for (guint64 m = 0; m < conclave_matcher_get_n_messages (matcher); m++)
     {
-      const ConclaveMessage *message = conclave_matcher_get_message (matcher, m);
+      ConclaveMessage message_data;
+      const ConclaveMessage *message = conclave_matcher_get_message (matcher, m, &message_data);
       guint send, recv;
 
       if (message == NULL || message->recv_index == G_MAXUINT64 ||
@@ -393,7 +394,8 @@ assert_sends_above_receives (Fixture *f)
 
   for (guint64 m = 0; m < conclave_matcher_get_n_messages (matcher); m++)
     {
-      const ConclaveMessage *message = conclave_matcher_get_message (matcher, m);
+      ConclaveMessage message_data;
+      const ConclaveMessage *message = conclave_matcher_get_message (matcher, m, &message_data);
       guint send, recv;
 
       if (message == NULL || message->recv_index == G_MAXUINT64 ||

@@ -77,7 +77,8 @@ find_message (ConclaveCluster *cluster, const char *from, const char *to)
 
   for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
       ConclaveNode *src = conclave_cluster_node_for_proc (cluster, m->src_proc);
       ConclaveNode *dst = m->dst_proc ? conclave_cluster_node_for_proc (cluster, m->dst_proc) : NULL;
 
@@ -151,8 +152,10 @@ dot_at (UiFixture *f, ConclaveClusterView *view, gint64 send_ns, double fraction
     {
       /* Not received yet at that moment: in flight, its receiver unknown. */
       ConclaveMatcher *matcher = conclave_cluster_get_matcher (shown);
+      ConclaveMessage message_data;
+
       for (guint64 i = conclave_matcher_get_first_message (matcher); i < conclave_matcher_get_n_messages (matcher); i++)
-        if (conclave_matcher_get_message (matcher, i)->send_ns == send_ns)
+        if (conclave_matcher_get_message (matcher, i, &message_data)->send_ns == send_ns)
           index = i;
     }
   g_assert_cmpuint (index, !=, G_MAXUINT64);
@@ -214,13 +217,14 @@ static void
 check_flight (UiFixture *f, ConclaveCluster *cluster)
 {
   ConclaveClusterView *view = CONCLAVE_CLUSTER_VIEW (conclave_window_get_view_widget (f->window, "cluster"));
+  ConclaveMessage message_data;
   const ConclaveMessage *m;
   graphene_point_t s1, s2, middle, quarter, late, port_in, port_out, centre;
   graphene_rect_t box;
 
   g_assert_true (conclave_cluster_send_input (cluster, "s1", "go", NULL));
   g_assert_true (ui_test_wait (s1_reached_s2, cluster, 10000));
-  m = conclave_matcher_get_message (conclave_cluster_get_matcher (cluster), find_message (cluster, "s1", "s2"));
+  m = conclave_matcher_get_message (conclave_cluster_get_matcher (cluster), find_message (cluster, "s1", "s2"), &message_data);
   middle = dot_at (f, view, m->send_ns, 0.5);
   g_assert_true (conclave_cluster_view_get_switch_area (view, &box));
   graphene_rect_get_center (&box, &centre);

@@ -37,7 +37,8 @@ n_between (ConclaveCluster *cluster,
     return 0;
   for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
 
       n += m != NULL && m->state == CONCLAVE_MESSAGE_DELIVERED &&
            m->src_proc == src->index && m->dst_proc == dst->index;
@@ -190,7 +191,8 @@ program_proc (ConclaveCluster *cluster,
 
   for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
 
       if (m != NULL && m->state == CONCLAVE_MESSAGE_DELIVERED &&
           conclave_cluster_node_for_proc (cluster, m->src_proc) == node)
@@ -251,7 +253,8 @@ test_wrappers (UiFixture     *f,
   g_assert_cmpint (row_named (rows, "c1"), >=, 0);
   for (guint64 i = 0; i < conclave_matcher_get_n_messages (matcher); i++)
     {
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, i, &m_data);
       int from, to;
 
       if (m == NULL || m->state != CONCLAVE_MESSAGE_DELIVERED)

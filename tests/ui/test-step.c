@@ -225,7 +225,8 @@ held_arrow_drawn (UiFixture *f, guint64 *held_index)
   for (guint i = 0; i < timeline->painter->hit_arrows->len; i++)
     {
       const ConclaveHitArrow *a = &g_array_index (timeline->painter->hit_arrows, ConclaveHitArrow, i);
-      const ConclaveMessage *m = conclave_matcher_get_message (matcher, a->message);
+      ConclaveMessage m_data;
+      const ConclaveMessage *m = conclave_matcher_get_message (matcher, a->message, &m_data);
       ConclaveHeld *held = m != NULL && m->state == CONCLAVE_MESSAGE_IN_FLIGHT
                            ? conclave_hold_find_key (hold (f), m->key) : NULL;
 

@@ -253,7 +253,8 @@ test_causal_log (UiFixture     *f,
   positions = log_positions (f, &n_indices);
   for (guint64 m = 0; m < conclave_matcher_get_n_messages (matcher); m++)
     {
-      const ConclaveMessage *message = conclave_matcher_get_message (matcher, m);
+      ConclaveMessage message_data;
+      const ConclaveMessage *message = conclave_matcher_get_message (matcher, m, &message_data);
 
       if (message == NULL || message->send_index >= n_indices || message->recv_index >= n_indices)
         continue;
