@@ -207,7 +207,7 @@ seek (ConclaveCluster **shown, guint64 end)
 {
   gint64 start = g_get_monotonic_time ();
 
-  if (end < conclave_cluster_get_replay_position (*shown))
+  if (conclave_cluster_replay_needs_again (*shown, end))
     {
       ConclaveCluster *again = conclave_cluster_new_replay_again (*shown, NULL);
 

@@ -23,6 +23,9 @@
 #include <string.h>
 
 #define BATCH 4096
+/* A backward frame restores the checkpoint before it and feeds at most
+ * this many events (~0.15 µs each). */
+#define CHECKPOINT_EVERY 50000
 
 /* From source index `from` on (to the next shift), ours is source + by:
  * they part only where the recorded losses give way to our matcher's. */
@@ -48,6 +51,7 @@ _conclave_cluster_replay_clear (ConclaveCluster *self)
   g_clear_pointer (&self->source_moments, g_array_unref);
   g_clear_pointer (&self->pending, g_array_unref);
   g_clear_pointer (&self->shifts, g_array_unref);
+  g_clear_pointer (&self->checkpoints, _conclave_checkpoints_unref);
 }
 
 ConclaveCluster *
@@ -72,6 +76,7 @@ conclave_cluster_new_replay (ConclaveEventStore *source,
   self->pending = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), BATCH);
   self->shifts = g_array_new (FALSE, FALSE, sizeof (Shift));
   self->last_expiry = G_MININT64;
+  self->checkpoint_every = CHECKPOINT_EVERY;
   _conclave_cluster_set_title (self, title);
   return self;
 }
@@ -452,6 +457,10 @@ conclave_cluster_replay_to (ConclaveCluster *self,
   g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), 0);
   g_return_val_if_fail (self->replay, 0);
 
+  /* A fresh replay again starts at the checkpoint before `end`. */
+  if (self->checkpoints != NULL && self->source_next == 0 && conclave_event_store_get_end (self->store) == 0 &&
+      self->pending->len == 0)
+    _conclave_cluster_checkpoint_restore (self, end);
   from = MAX (self->source_next, conclave_event_store_get_first (self->source));
   end = MIN (end, conclave_event_store_get_end (self->source));
   for (guint64 i = from; i < end; i++)
@@ -490,6 +499,31 @@ conclave_cluster_replay_rebase (ConclaveCluster *self)
   g_array_set_size (self->conn_own, 0);
   g_array_set_size (self->shifts, 0);
   g_array_append_val (self->shifts, ((Shift) { conclave_event_store_get_first (self->store), 0 }));
+  if (self->checkpoints == NULL)
+    _conclave_cluster_checkpoints_make (self);
+}
+
+void
+conclave_cluster_replay_set_checkpoint_every (ConclaveCluster *self,
+                                              guint64          events)
+{
+  g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
+  self->checkpoint_every = events;
+}
+
+gboolean
+conclave_cluster_replay_needs_again (ConclaveCluster *self,
+                                     guint64          end)
+{
+  guint64 i;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), TRUE);
+
+  if (end < self->source_next)
+    return TRUE;
+  /* Forward past a checkpoint well ahead: restoring it feeds less. */
+  i = self->checkpoints != NULL ? _conclave_checkpoints_at_or_before (self->checkpoints, end) : G_MAXUINT64;
+  return i != G_MAXUINT64 && _conclave_checkpoints_get_at (self->checkpoints, (guint) i) > self->source_next + self->checkpoint_every / 2;
 }
 
 ConclaveCluster *
@@ -503,6 +537,9 @@ conclave_cluster_new_replay_again (ConclaveCluster *replay,
 
   if ((self = conclave_cluster_new_replay (replay->source, replay->title, error)) == NULL)
     return NULL;
+  self->checkpoint_every = replay->checkpoint_every;
+  if (replay->checkpoints != NULL)
+    self->checkpoints = _conclave_checkpoints_ref (replay->checkpoints);
   /* Rebased: we make the source's events at its indices, so our store
    * reads them there instead of holding a copy. */
   if (replay->source_moments != NULL)

@@ -19,6 +19,10 @@
 
 G_BEGIN_DECLS
 
+/* Messages are kept in chunks of MSG_CHUNK_SIZE, never moved. */
+#define MSG_CHUNK_BITS 12
+#define MSG_CHUNK_SIZE (1u << MSG_CHUNK_BITS)
+
 /* conclave-matcher.c: the message table, for the stream half. */
 ConclaveMessage *_conclave_matcher_message_at      (ConclaveMatcher     *self,
                                                     guint64              index);
@@ -163,6 +167,7 @@ struct _ConclaveMatcher {
   guint64             counts[CONCLAVE_MESSAGE_N_STATES];
   GHashTable         *held;      /* guint64 key → guint count: held (step mode), in flight, never lost */
   GHashTable         *held_at;   /* guint64 key mixed with the receiving proc → guint count */
+  GPtrArray          *lent;      /* a recording's table whose chunks we read (never write), or NULL */
 };
 
 static inline guint
@@ -195,6 +200,22 @@ queue_pop (GArray **queue)
   queue_remove (queue, 0, 1);
   return v;
 }
+
+/* Copies of the sub-tables' contents into fresh, empty ones (a replay's
+ * checkpoint, conclave-matcher-snapshot.c). */
+void _conclave_matcher_ports_copy      (ConclaveMatcherPorts     *self,
+                                        ConclaveMatcherPorts     *from);
+void _conclave_matcher_streams_copy    (ConclaveMatcherStreams   *self,
+                                        ConclaveMatcherStreams   *from);
+void _conclave_matcher_delivered_copy  (ConclaveMatcherDelivered *self,
+                                        ConclaveMatcherDelivered *from);
+/* Calls func with every message a stream's chunk still waits with. */
+void _conclave_matcher_streams_foreach_open (ConclaveMatcherStreams *self,
+                                             void (*func) (guint64 msg, gpointer data),
+                                             gpointer data);
+/* conclave-matcher-snapshot.c: lets go of chunks lent by a checkpoint's
+ * table before the matcher frees its own. */
+void _conclave_matcher_snapshot_unlend (ConclaveMatcher *self);
 
 /* conclave-matcher-held.c: messages a receiver holds (step mode). */
 void       _conclave_matcher_held_init      (ConclaveMatcher       *self);

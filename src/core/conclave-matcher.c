@@ -29,8 +29,6 @@
 #include <string.h>
 
 #define NONE G_MAXUINT64
-#define MSG_CHUNK_BITS 12
-#define MSG_CHUNK_SIZE (1u << MSG_CHUNK_BITS)
 
 /* Message chunks, like the store's, are mapped pages (see conclave-pages.h). */
 static void
@@ -88,6 +86,7 @@ conclave_matcher_free (ConclaveMatcher *self)
   if (self == NULL)
     return;
   _conclave_matcher_ports_free (self->ports);
+  _conclave_matcher_snapshot_unlend (self);
   g_ptr_array_unref (self->chunks);
   g_clear_pointer (&self->spare, chunk_free);
   g_array_unref (self->chunk_ends);
@@ -130,7 +129,8 @@ retire_messages (ConclaveMatcher *self)
   guint64 first_event = conclave_event_store_get_first (self->store);
   guint n = 0;
 
-  while (n + 1 < self->chunks->len && g_array_index (self->chunk_ends, guint64, n) <= first_event)
+  /* A replay of a whole recording retires nothing (and lent chunks are not ours). */
+  while (self->lent == NULL && n + 1 < self->chunks->len && g_array_index (self->chunk_ends, guint64, n) <= first_event)
     n++;
   if (n == 0)
     return;

@@ -6,53 +6,8 @@
  * "changed" per batch when the cluster flushes. It must never spawn, signal
  * or look at a process itself; the cluster feeds it.
  */
-#include "conclave-node.h"
+#include "conclave-node-private.h"
 
-
-/* Enough for a long demonstration; a chatty node cannot grow us without bound. */
-#define OUTPUT_CAPACITY 5000
-#define DELIVERED_CAPACITY 200
-
-typedef struct {
-  ConclaveOutputStream stream;
-  char *text;
-} OutputLine;
-
-struct _ConclaveNode
-{
-  GObject parent_instance;
-
-  char *name;
-  char *role;
-  ConclaveNodeKind kind;
-  GStrv argv;
-
-  gint pid;
-  gint ppid;
-  ConclaveNodeState state;
-  gint exit_code;
-  gint exit_signal;
-
-  ConclaveNode *parent;      /* weak: a child must not keep its parent alive */
-  GListStore *children;
-  GPtrArray *addresses;      /* NULL-terminated char* */
-
-  ConclaveNodeCounters counters;
-
-  char *group_role;
-  guint64 term;
-  char *leader;
-  GStrv view;
-  guint election_timeout_ms;
-
-  OutputLine *output;        /* ring of OUTPUT_CAPACITY */
-  guint output_start;
-  guint n_output;
-
-  GPtrArray *delivered;      /* ConclaveDeliveredPost*, the newest DELIVERED_CAPACITY */
-
-  gboolean dirty;
-};
 
 G_DEFINE_FINAL_TYPE (ConclaveNode, conclave_node, G_TYPE_OBJECT)
 
@@ -501,6 +456,10 @@ conclave_node_append_output (ConclaveNode         *self,
   g_return_if_fail (CONCLAVE_IS_NODE (self));
   g_return_if_fail (line != NULL);
 
+  /* Made at the first line: most nodes of a big recording print none,
+   * and a replay's checkpoint copies every node. */
+  if (self->output == NULL)
+    self->output = g_new0 (OutputLine, OUTPUT_CAPACITY);
   if (self->n_output < OUTPUT_CAPACITY)
     {
       slot = &self->output[(self->output_start + self->n_output) % OUTPUT_CAPACITY];
@@ -510,11 +469,12 @@ conclave_node_append_output (ConclaveNode         *self,
     {
       /* Full: the oldest line makes room. */
       slot = &self->output[self->output_start];
-      g_free (slot->text);
+      g_ref_string_release (slot->text);
       self->output_start = (self->output_start + 1) % OUTPUT_CAPACITY;
     }
   slot->stream = stream;
-  slot->text = g_strdup (line);
+  /* Shared, not copied, by a checkpoint's clone. */
+  slot->text = g_ref_string_new (line);
 
   g_signal_emit (self, signals[SIGNAL_OUTPUT], 0, (gint) stream, slot->text);
 }
@@ -637,7 +597,7 @@ conclave_node_finalize (GObject *object)
   ConclaveNode *self = CONCLAVE_NODE (object);
 
   for (guint i = 0; i < self->n_output; i++)
-    g_free (self->output[(self->output_start + i) % OUTPUT_CAPACITY].text);
+    g_ref_string_release (self->output[(self->output_start + i) % OUTPUT_CAPACITY].text);
   g_free (self->output);
   g_clear_pointer (&self->delivered, g_ptr_array_unref);
 
@@ -749,5 +709,4 @@ conclave_node_init (ConclaveNode *self)
   self->children = g_list_store_new (CONCLAVE_TYPE_NODE);
   self->addresses = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->addresses, NULL);
-  self->output = g_new0 (OutputLine, OUTPUT_CAPACITY);
 }
