@@ -326,6 +326,38 @@ _conclave_checkpoints_get_at (ConclaveCheckpoints *checkpoints, guint i)
   return ((Checkpoint *) checkpoints->list->pdata[i])->at;
 }
 
+/* Roughly: what each copy holds, but the nodes' shared output lines. */
+static gsize
+checkpoint_bytes (Checkpoint *cp)
+{
+  gsize bytes = sizeof *cp + _conclave_matcher_snapshot_bytes (cp->matcher) +
+                conclave_event_store_get_memory (cp->store) + cp->tables.procs->len * sizeof (ProcEntry) +
+                (cp->shifts->len * 16 + cp->moments->len * 16 + cp->conn_own->len * 4);
+
+  for (guint i = 0; i < cp->tables.nodes->len; i++)
+    {
+      ConclaveNode *node = cp->tables.nodes->pdata[i];
+
+      bytes += 512 + g_list_model_get_n_items (conclave_node_get_children (node)) * 512 +
+               (conclave_node_get_n_output (node) > 0 ? OUTPUT_CAPACITY * sizeof (OutputLine) : 0);
+    }
+  return bytes;
+}
+
+guint
+conclave_cluster_replay_count_checkpoints (ConclaveCluster *self, gsize *bytes)
+{
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), 0);
+
+  if (bytes != NULL)
+    *bytes = 0;
+  if (self->checkpoints == NULL)
+    return 0;
+  for (guint i = 0; bytes != NULL && i < self->checkpoints->list->len; i++)
+    *bytes += checkpoint_bytes (self->checkpoints->list->pdata[i]);
+  return self->checkpoints->list->len;
+}
+
 /* ---- restoring --------------------------------------------------------------------- */
 
 gboolean

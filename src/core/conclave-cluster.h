@@ -204,6 +204,10 @@ ConclaveCluster    *conclave_cluster_new_replay_again (ConclaveCluster *replay,
  * none). */
 void                conclave_cluster_replay_set_checkpoint_every (ConclaveCluster *self,
                                                                   guint64          events);
+/* How many checkpoints its recording has, and the bytes they hold
+ * beyond the shared message table (for tests and the benchmark). */
+guint               conclave_cluster_replay_count_checkpoints (ConclaveCluster *self,
+                                                               gsize           *bytes);
 /* Whether showing source index `end` takes a fresh replay again rather
  * than feeding this one on: it is before this one's position, or a
  * checkpoint well ahead of it is on the way. What the scrubber does. */
