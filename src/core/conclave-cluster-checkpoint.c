@@ -339,7 +339,7 @@ checkpoint_bytes (Checkpoint *cp)
       ConclaveNode *node = cp->tables.nodes->pdata[i];
 
       bytes += 512 + g_list_model_get_n_items (conclave_node_get_children (node)) * 512 +
-               (conclave_node_get_n_output (node) > 0 ? OUTPUT_CAPACITY * sizeof (OutputLine) : 0);
+               conclave_node_get_n_output (node) * sizeof (OutputLine);
     }
   return bytes;
 }

@@ -13,12 +13,13 @@ copy_output (ConclaveNode *copy, ConclaveNode *self)
 {
   if (self->n_output == 0)
     return;
-  copy->output = g_new0 (OutputLine, OUTPUT_CAPACITY);
+  copy->output = g_new0 (OutputLine, self->n_output);
+  copy->output_capacity = self->n_output;
   copy->output_start = 0;
   copy->n_output = self->n_output;
   for (guint i = 0; i < self->n_output; i++)
     {
-      const OutputLine *line = &self->output[(self->output_start + i) % OUTPUT_CAPACITY];
+      const OutputLine *line = &self->output[(self->output_start + i) % self->output_capacity];
 
       copy->output[i].stream = line->stream;
       copy->output[i].text = g_ref_string_acquire (line->text);

@@ -44,7 +44,8 @@ struct _ConclaveNode
   GStrv view;
   guint election_timeout_ms;
 
-  OutputLine *output;        /* ring of OUTPUT_CAPACITY */
+  OutputLine *output;        /* ring of output_capacity, up to OUTPUT_CAPACITY */
+  guint output_capacity;
   guint output_start;
   guint n_output;
 

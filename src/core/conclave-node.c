@@ -446,6 +446,23 @@ conclave_node_set_group_state (ConclaveNode       *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/* The ring grows as lines come, up to OUTPUT_CAPACITY: most nodes of a
+ * big recording print little or nothing, and a replay's checkpoint keeps
+ * a copy of every node (as long as its lines). */
+static void
+grow_output (ConclaveNode *self)
+{
+  guint capacity = MIN (MAX (self->output_capacity * 2, 64), OUTPUT_CAPACITY);
+  OutputLine *ring = g_new0 (OutputLine, capacity);
+
+  for (guint i = 0; i < self->n_output; i++)
+    ring[i] = self->output[(self->output_start + i) % self->output_capacity];
+  g_free (self->output);
+  self->output = ring;
+  self->output_start = 0;
+  self->output_capacity = capacity;
+}
+
 void
 conclave_node_append_output (ConclaveNode         *self,
                              ConclaveOutputStream  stream,
@@ -456,13 +473,11 @@ conclave_node_append_output (ConclaveNode         *self,
   g_return_if_fail (CONCLAVE_IS_NODE (self));
   g_return_if_fail (line != NULL);
 
-  /* Made at the first line: most nodes of a big recording print none,
-   * and a replay's checkpoint copies every node. */
-  if (self->output == NULL)
-    self->output = g_new0 (OutputLine, OUTPUT_CAPACITY);
+  if (self->n_output == self->output_capacity && self->output_capacity < OUTPUT_CAPACITY)
+    grow_output (self);
   if (self->n_output < OUTPUT_CAPACITY)
     {
-      slot = &self->output[(self->output_start + self->n_output) % OUTPUT_CAPACITY];
+      slot = &self->output[(self->output_start + self->n_output) % self->output_capacity];
       self->n_output++;
     }
   else
@@ -470,7 +485,7 @@ conclave_node_append_output (ConclaveNode         *self,
       /* Full: the oldest line makes room. */
       slot = &self->output[self->output_start];
       g_ref_string_release (slot->text);
-      self->output_start = (self->output_start + 1) % OUTPUT_CAPACITY;
+      self->output_start = (self->output_start + 1) % self->output_capacity;
     }
   slot->stream = stream;
   /* Shared, not copied, by a checkpoint's clone. */
@@ -547,7 +562,7 @@ conclave_node_get_output (ConclaveNode         *self,
 
   if (index >= self->n_output)
     return NULL;
-  line = &self->output[(self->output_start + index) % OUTPUT_CAPACITY];
+  line = &self->output[(self->output_start + index) % self->output_capacity];
   if (stream != NULL)
     *stream = line->stream;
   return line->text;
@@ -597,7 +612,7 @@ conclave_node_finalize (GObject *object)
   ConclaveNode *self = CONCLAVE_NODE (object);
 
   for (guint i = 0; i < self->n_output; i++)
-    g_ref_string_release (self->output[(self->output_start + i) % OUTPUT_CAPACITY].text);
+    g_ref_string_release (self->output[(self->output_start + i) % self->output_capacity].text);
   g_free (self->output);
   g_clear_pointer (&self->delivered, g_ptr_array_unref);
 
