@@ -76,7 +76,9 @@ conclave_cluster_new_replay (ConclaveEventStore *source,
   self->pending = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), BATCH);
   self->shifts = g_array_new (FALSE, FALSE, sizeof (Shift));
   self->last_expiry = G_MININT64;
-  self->checkpoint_every = CHECKPOINT_EVERY;
+  /* A test's small recordings get checkpoints too (test-replay). */
+  self->checkpoint_every = g_getenv ("CONCLAVE_REPLAY_CHECKPOINT_EVERY")
+                           ? g_ascii_strtoull (g_getenv ("CONCLAVE_REPLAY_CHECKPOINT_EVERY"), NULL, 10) : CHECKPOINT_EVERY;
   _conclave_cluster_set_title (self, title);
   return self;
 }

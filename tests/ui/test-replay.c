@@ -821,6 +821,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* Scrubbed back, the window restores checkpoints (every 53 events of
+   * these small classes, not 50,000). */
+  g_setenv ("CONCLAVE_REPLAY_CHECKPOINT_EVERY", "53", TRUE);
   ui_test_init (&argc, &argv);
   g_test_add ("/replay/round-trip", UiFixture, NULL, ui_fixture_set_up, test_round_trip, ui_fixture_tear_down);
   g_test_add ("/replay/live-scrub", UiFixture, NULL, ui_fixture_set_up, test_live_scrub, ui_fixture_tear_down);
