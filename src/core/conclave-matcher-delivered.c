@@ -151,6 +151,16 @@ _conclave_matcher_delivered_copy (ConclaveMatcherDelivered *self, ConclaveMatche
     }
 }
 
+gsize
+_conclave_matcher_delivered_bytes (ConclaveMatcherDelivered *self)
+{
+  gsize bytes = sizeof *self;
+
+  for (guint k = 0; k < self->generations->len; k++)
+    bytes += sizeof (Generation) + (((Generation *) self->generations->pdata[k])->mask + 1) * sizeof (Bucket);
+  return bytes;
+}
+
 /* The message index whose low 32 bits a slot holds. */
 static guint64
 index_of (guint32 low, ConclaveMatcher *matcher)

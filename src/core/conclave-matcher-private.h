@@ -209,6 +209,7 @@ void _conclave_matcher_streams_copy    (ConclaveMatcherStreams   *self,
                                         ConclaveMatcherStreams   *from);
 void _conclave_matcher_delivered_copy  (ConclaveMatcherDelivered *self,
                                         ConclaveMatcherDelivered *from);
+gsize _conclave_matcher_delivered_bytes (ConclaveMatcherDelivered *self);
 /* Calls func with every message a stream's chunk still waits with. */
 void _conclave_matcher_streams_foreach_open (ConclaveMatcherStreams *self,
                                              void (*func) (guint64 msg, gpointer data),

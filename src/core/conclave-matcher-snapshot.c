@@ -200,9 +200,10 @@ _conclave_matcher_snapshot_bytes (ConclaveMatcherSnapshot *snapshot)
 {
   ConclaveMatcher *state = snapshot->state;
 
-  return snapshot->saved->len * sizeof (Saved) + state->in_flight->len * sizeof (guint64) +
+  return sizeof *snapshot + sizeof *state + snapshot->saved->len * sizeof (Saved) +
+         state->in_flight->len * sizeof (guint64) + state->chunk_ends->len * sizeof (guint64) +
          g_hash_table_size (state->waiting) * (sizeof (Waiting) + 64) +
-         _conclave_matcher_delivered_size (state->delivered) * 6;
+         _conclave_matcher_delivered_bytes (state->delivered) + 4096;   /* the empty tables' heads */
 }
 
 /* Chunk c of a restored table: the final one's where nothing of it
