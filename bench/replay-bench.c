@@ -238,22 +238,24 @@ static void
 scrub (ConclaveCluster **shown, const char *what, guint64 end, guint64 (*where) (guint, guint64, GRand *))
 {
   g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
-  double cpu;
 
   /* Where the drag starts is no frame of it. */
   if (where != random_seek)
     seek (shown, where (0, end, rand) + DRAG_STEP (end) * (where == back_from_end ? 1 : -1));
-  cpu = cpu_ms ();
   for (guint i = 0; i < N_FRAMES; i++)
     {
+      double c = cpu_ms ();
       double t = seek (shown, where (i, end, rand));
+
+      c = cpu_ms () - c;
       g_array_append_val (ms, t);
+      g_array_append_val (cpu, c);
     }
-  cpu = cpu_ms () - cpu;
   print_frames (what, ms);
   /* The machine may be shared: what the frames cost this thread. */
-  g_print ("%-9s CPU %.1f ms a frame\n", "", cpu / N_FRAMES);
+  print_frames ("  CPU", cpu);
 }
 
 int
