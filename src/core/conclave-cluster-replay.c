@@ -22,10 +22,15 @@
 
 #include <string.h>
 
+/* A batch ends where our index reaches a multiple of BATCH (or at a
+ * moment of loss, or where a feed stops): the matcher forgets old keys
+ * after each, so batches at fixed indices make a replay's forgetting,
+ * and so its state, the same whatever batch it started from. */
 #define BATCH 4096
 /* A backward frame restores the checkpoint before it and feeds at most
- * this many events (~0.15 µs each). */
-#define CHECKPOINT_EVERY 50000
+ * this many events (~0.15 µs each); a multiple of BATCH, so a
+ * checkpoint is taken where every replay ends a batch. */
+#define CHECKPOINT_EVERY (12 * BATCH)
 
 /* From source index `from` on (to the next shift), ours is source + by:
  * they part only where the recorded losses give way to our matcher's. */
@@ -446,7 +451,7 @@ feed_one (ConclaveCluster *self, const ConclaveEvent *recorded, guint64 source_i
     own_cause (self, &e, source_index);
   note_shift (self, source_index);
   g_array_append_val (self->pending, e);
-  if (self->pending->len == BATCH)
+  if (own_next (self) % BATCH == 0)
     flush (self);
 }
 
