@@ -2,12 +2,14 @@
  * 1,000,000-event class (three group servers and two clients: hellos,
  * leader changes, heartbeats and posts, a leader crash and its restart)
  * saved as .jsonl.gz, then opened as the window opens it (trace read into a
- * store, a replay cluster fed to the end and rebased on its own store, the
- * read store dropped) and scrubbed as the scrubber does (forward: more
- * feeding; backward or a random seek before the shown moment: a fresh
- * replay of the kept recording, what conclave_session_seek does). Prints
- * the open time, frame times (mean, p95, worst) and resident bytes per
- * event (VmRSS grown, and what holds it). Figures, not a test:
+ * store, a replay cluster fed to the end and rebased on its own store,
+ * which replays it again once to keep checkpoints, the read store dropped)
+ * and scrubbed as the scrubber does, through the same calls as
+ * conclave_session_seek (forward: more feeding; backward, or far forward
+ * past a checkpoint: a fresh replay of the kept recording, restored from
+ * the checkpoint before the moment and fed on). Prints the open time,
+ * frame times (mean, p95, worst, and CPU) and resident bytes per event
+ * (VmRSS grown, and what holds it). Figures, not a test:
  *
  *   ninja -C _build bench/replay-bench && _build/bench/replay-bench [EVENTS [KEEP.jsonl.gz]]
  *
@@ -163,10 +165,15 @@ print_resident (const char *when, ConclaveCluster *shown, gsize rss_before, guin
   ConclaveMatcher *matcher = conclave_cluster_get_matcher (shown);
   double messages = (double) conclave_matcher_get_memory (matcher);
 
+  gsize checkpoint_bytes;
+  guint checkpoints = conclave_cluster_replay_count_checkpoints (shown, &checkpoint_bytes);
+
   g_print ("resident %s: %.1f bytes/event (VmRSS); of it: recording %.1f, shown replay's store %.1f, "
-           "its messages %.1f\n", when, (double) (rss_bytes () - rss_before) / n,
+           "its messages %.1f (the recording's final table, read but for the chunks its moment changes), "
+           "%u checkpoints %.2f\n", when, (double) (rss_bytes () - rss_before) / n,
            (double) conclave_event_store_get_memory (source) / n,
-           store == source ? 0.0 : (double) conclave_event_store_get_memory (store) / n, messages / n);
+           store == source ? 0.0 : (double) conclave_event_store_get_memory (store) / n, messages / n,
+           checkpoints, (double) checkpoint_bytes / n);
 }
 
 static double
@@ -198,15 +205,16 @@ print_frames (const char *what, GArray *ms)
            g_array_index (ms, double, ms->len - 1), 1000.0 / (sum / ms->len));
 }
 
-/* What the session does to show index `end`: forward, feed; back, a
- * fresh replay of the kept recording (conclave_cluster_new_replay_again)
- * fed up to it. */
+/* What the session does to show index `end` (conclave_session_seek):
+ * forward, feed; back (or far forward past a checkpoint), a fresh replay
+ * of the kept recording (conclave_cluster_new_replay_again), which starts
+ * from the checkpoint before `end` and is fed up to it. */
 static double
 seek (ConclaveCluster **shown, guint64 end)
 {
   gint64 start = g_get_monotonic_time ();
 
-  if (end < conclave_cluster_get_replay_position (*shown))
+  if (conclave_cluster_replay_needs_again (*shown, end))
     {
       ConclaveCluster *again = conclave_cluster_new_replay_again (*shown, NULL);
 
@@ -229,22 +237,24 @@ static void
 scrub (ConclaveCluster **shown, const char *what, guint64 end, guint64 (*where) (guint, guint64, GRand *))
 {
   g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
-  double cpu;
 
   /* Where the drag starts is no frame of it. */
   if (where != random_seek)
     seek (shown, where (0, end, rand) + DRAG_STEP (end) * (where == back_from_end ? 1 : -1));
-  cpu = cpu_ms ();
   for (guint i = 0; i < N_FRAMES; i++)
     {
+      double c = cpu_ms ();
       double t = seek (shown, where (i, end, rand));
+
+      c = cpu_ms () - c;
       g_array_append_val (ms, t);
+      g_array_append_val (cpu, c);
     }
-  cpu = cpu_ms () - cpu;
   print_frames (what, ms);
   /* The machine may be shared: what the frames cost this thread. */
-  g_print ("%-9s CPU %.1f ms a frame\n", "", cpu / N_FRAMES);
+  print_frames ("  CPU", cpu);
 }
 
 int

@@ -315,7 +315,7 @@ conclave_session_seek (ConclaveSession *self,
   shown = self->recording != NULL ? self->cluster : self->past;
   end = index_after (store, time_ns);
   self->cursor_ns = time_ns;
-  if (shown == NULL || end < conclave_cluster_get_replay_position (shown))
+  if (shown == NULL || conclave_cluster_replay_needs_again (shown, end))
     replace_shown (self, end, NULL);
   else
     conclave_cluster_replay_to (shown, end);

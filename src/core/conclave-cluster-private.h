@@ -75,6 +75,8 @@ struct _ConclaveCluster {
   GArray                *source_moments; /* the source replay's moments (its losses are copies), or NULL */
   guint                  source_moment;  /* the next of them to expire at */
   GArray                *conn_own;    /* guint32 by source proc: our proc (conn_proc's, 0: not yet) */
+  struct _ConclaveCheckpoints *checkpoints; /* the recording's, shared by its replays again, or NULL */
+  guint64                checkpoint_every; /* events between checkpoints (conclave-cluster-checkpoint.c) */
 };
 
 
@@ -121,6 +123,19 @@ void     _conclave_cluster_wipe_state     (ConclaveCluster *self);
  * called `names` have bound or connected from. */
 GPtrArray *_conclave_cluster_addresses_of (ConclaveCluster *self, const char * const *names);
 
+/* conclave-cluster-checkpoint.c: a rebased replay's checkpoints, made by
+ * replaying it again to its end; shared by every replay again of it. */
+typedef struct _ConclaveCheckpoints ConclaveCheckpoints;
+void                 _conclave_cluster_checkpoints_make   (ConclaveCluster *self);
+ConclaveCheckpoints *_conclave_checkpoints_ref            (ConclaveCheckpoints *checkpoints);
+void                 _conclave_checkpoints_unref          (ConclaveCheckpoints *checkpoints);
+guint64              _conclave_checkpoints_get_at         (ConclaveCheckpoints *checkpoints, guint i);
+/* The newest checkpoint at or before source index `end`, or G_MAXUINT64. */
+guint64              _conclave_checkpoints_at_or_before   (ConclaveCheckpoints *checkpoints, guint64 end);
+/* A fresh replay again (nothing fed) becomes what it was at the newest
+ * checkpoint at or before `end`. FALSE if there is none. */
+gboolean             _conclave_cluster_checkpoint_restore (ConclaveCluster *self, guint64 end);
+
 /* conclave-cluster-programs.c */
 void          _conclave_cluster_on_output  (ConclaveCluster *self, ConclaveNode *node,
                                             ConclaveOutputStream stream, const char *line);
@@ -138,6 +153,8 @@ void     _conclave_cluster_remove_state_dir (ConclaveCluster *self);
 /* conclave-cluster-procs.c */
 void     _conclave_cluster_proc_entry_clear (gpointer entry);
 void     _conclave_cluster_folded_free      (gpointer folded);
+gpointer      _conclave_cluster_folded_copy     (gpointer folded, ConclaveNode *ancestor);
+ConclaveNode *_conclave_cluster_folded_ancestor (gpointer folded);
 /* GHRFunc: is this folded process folded into `node` (user_data)? */
 gboolean _conclave_cluster_folded_into      (gpointer proc, gpointer folded, gpointer node);
 guint32  _conclave_cluster_proc_of_node     (ConclaveCluster *self, ConclaveNode *node);
@@ -165,6 +182,11 @@ char    *_conclave_cluster_tempo_command    (double tempo);
 ConclaveHold   *_conclave_hold_new      (ConclaveCluster *cluster);
 /* Events [first, end) of the store: hellos, held messages, their ends. */
 void            _conclave_hold_feed     (ConclaveHold *self, guint64 first, guint64 end);
+
+/* A fresh hold or fault table takes `from`'s contents (a replay's
+ * checkpoint keeps one of each; `cluster` NULL there). */
+void            _conclave_hold_copy     (ConclaveHold *self, ConclaveHold *from);
+void            _conclave_faults_copy   (ConclaveFaults *self, ConclaveFaults *from);
 
 ConclaveFaults *_conclave_faults_new    (ConclaveCluster *cluster);
 void            _conclave_faults_forget (ConclaveFaults *self, const char *name);

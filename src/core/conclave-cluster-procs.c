@@ -34,6 +34,22 @@ _conclave_cluster_folded_free (gpointer data)
   g_free (folded);
 }
 
+/* A checkpoint's copy, folded into `ancestor` (the copy of its node). */
+gpointer
+_conclave_cluster_folded_copy (gpointer folded, ConclaveNode *ancestor)
+{
+  Folded *copy = g_memdup2 (folded, sizeof (Folded));
+
+  copy->ancestor = ancestor ? g_object_ref (ancestor) : NULL;
+  return copy;
+}
+
+ConclaveNode *
+_conclave_cluster_folded_ancestor (gpointer folded)
+{
+  return ((Folded *) folded)->ancestor;
+}
+
 gboolean
 _conclave_cluster_folded_into (gpointer proc, gpointer folded, gpointer node)
 {

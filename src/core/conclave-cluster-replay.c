@@ -22,7 +22,15 @@
 
 #include <string.h>
 
+/* A batch ends where our index reaches a multiple of BATCH (or at a
+ * moment of loss, or where a feed stops): the matcher forgets old keys
+ * after each, so batches at fixed indices make a replay's forgetting,
+ * and so its state, the same whatever batch it started from. */
 #define BATCH 4096
+/* A backward frame restores the checkpoint before it and feeds at most
+ * this many events (~0.15 µs each); a multiple of BATCH, so a
+ * checkpoint is taken where every replay ends a batch. */
+#define CHECKPOINT_EVERY (12 * BATCH)
 
 /* From source index `from` on (to the next shift), ours is source + by:
  * they part only where the recorded losses give way to our matcher's. */
@@ -48,6 +56,7 @@ _conclave_cluster_replay_clear (ConclaveCluster *self)
   g_clear_pointer (&self->source_moments, g_array_unref);
   g_clear_pointer (&self->pending, g_array_unref);
   g_clear_pointer (&self->shifts, g_array_unref);
+  g_clear_pointer (&self->checkpoints, _conclave_checkpoints_unref);
 }
 
 ConclaveCluster *
@@ -72,6 +81,9 @@ conclave_cluster_new_replay (ConclaveEventStore *source,
   self->pending = g_array_sized_new (FALSE, FALSE, sizeof (ConclaveEvent), BATCH);
   self->shifts = g_array_new (FALSE, FALSE, sizeof (Shift));
   self->last_expiry = G_MININT64;
+  /* A test's small recordings get checkpoints too (test-replay). */
+  self->checkpoint_every = g_getenv ("CONCLAVE_REPLAY_CHECKPOINT_EVERY")
+                           ? g_ascii_strtoull (g_getenv ("CONCLAVE_REPLAY_CHECKPOINT_EVERY"), NULL, 10) : CHECKPOINT_EVERY;
   _conclave_cluster_set_title (self, title);
   return self;
 }
@@ -439,7 +451,7 @@ feed_one (ConclaveCluster *self, const ConclaveEvent *recorded, guint64 source_i
     own_cause (self, &e, source_index);
   note_shift (self, source_index);
   g_array_append_val (self->pending, e);
-  if (self->pending->len == BATCH)
+  if (own_next (self) % BATCH == 0)
     flush (self);
 }
 
@@ -452,6 +464,10 @@ conclave_cluster_replay_to (ConclaveCluster *self,
   g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), 0);
   g_return_val_if_fail (self->replay, 0);
 
+  /* A fresh replay again starts at the checkpoint before `end`. */
+  if (self->checkpoints != NULL && self->source_next == 0 && conclave_event_store_get_end (self->store) == 0 &&
+      self->pending->len == 0)
+    _conclave_cluster_checkpoint_restore (self, end);
   from = MAX (self->source_next, conclave_event_store_get_first (self->source));
   end = MIN (end, conclave_event_store_get_end (self->source));
   for (guint64 i = from; i < end; i++)
@@ -490,6 +506,31 @@ conclave_cluster_replay_rebase (ConclaveCluster *self)
   g_array_set_size (self->conn_own, 0);
   g_array_set_size (self->shifts, 0);
   g_array_append_val (self->shifts, ((Shift) { conclave_event_store_get_first (self->store), 0 }));
+  if (self->checkpoints == NULL)
+    _conclave_cluster_checkpoints_make (self);
+}
+
+void
+conclave_cluster_replay_set_checkpoint_every (ConclaveCluster *self,
+                                              guint64          events)
+{
+  g_return_if_fail (CONCLAVE_IS_CLUSTER (self));
+  self->checkpoint_every = events;
+}
+
+gboolean
+conclave_cluster_replay_needs_again (ConclaveCluster *self,
+                                     guint64          end)
+{
+  guint64 i;
+
+  g_return_val_if_fail (CONCLAVE_IS_CLUSTER (self), TRUE);
+
+  if (end < self->source_next)
+    return TRUE;
+  /* Forward past a checkpoint well ahead: restoring it feeds less. */
+  i = self->checkpoints != NULL ? _conclave_checkpoints_at_or_before (self->checkpoints, end) : G_MAXUINT64;
+  return i != G_MAXUINT64 && _conclave_checkpoints_get_at (self->checkpoints, (guint) i) > self->source_next + self->checkpoint_every / 2;
 }
 
 ConclaveCluster *
@@ -503,6 +544,9 @@ conclave_cluster_new_replay_again (ConclaveCluster *replay,
 
   if ((self = conclave_cluster_new_replay (replay->source, replay->title, error)) == NULL)
     return NULL;
+  self->checkpoint_every = replay->checkpoint_every;
+  if (replay->checkpoints != NULL)
+    self->checkpoints = _conclave_checkpoints_ref (replay->checkpoints);
   /* Rebased: we make the source's events at its indices, so our store
    * reads them there instead of holding a copy. */
   if (replay->source_moments != NULL)

@@ -191,12 +191,28 @@ guint64             conclave_cluster_replay_own_index (ConclaveCluster *self,
 /* Once fed to the end: its own store becomes its source (the recording
  * loaded into it can go), with the moments its matcher expired at, so a
  * fresh replay of it (conclave_cluster_new_replay_again) makes the same
- * events at the same indices, its own losses included. */
+ * events at the same indices, its own losses included. Replays it again
+ * once, to keep checkpoints on the way (see
+ * conclave_cluster_replay_set_checkpoint_every). */
 void                conclave_cluster_replay_rebase  (ConclaveCluster *self);
 /* A fresh replay of what `replay` replays (same source, same moments of
- * loss, same title), at the start. */
+ * loss, same title, same checkpoints), at the start: its first
+ * conclave_cluster_replay_to starts from the checkpoint before. */
 ConclaveCluster    *conclave_cluster_new_replay_again (ConclaveCluster *replay,
                                                        GError         **error);
+/* Events between a rebased replay's checkpoints (before the rebase; 0:
+ * none). */
+void                conclave_cluster_replay_set_checkpoint_every (ConclaveCluster *self,
+                                                                  guint64          events);
+/* How many checkpoints its recording has, and the bytes they hold
+ * beyond the shared message table (for tests and the benchmark). */
+guint               conclave_cluster_replay_count_checkpoints (ConclaveCluster *self,
+                                                               gsize           *bytes);
+/* Whether showing source index `end` takes a fresh replay again rather
+ * than feeding this one on: it is before this one's position, or a
+ * checkpoint well ahead of it is on the way. What the scrubber does. */
+gboolean            conclave_cluster_replay_needs_again (ConclaveCluster *self,
+                                                         guint64          end);
 
 /* Kills every process and waits until they ended (at most 2 s, running no
  * main loop: no other source runs meanwhile); "exited" is handled before it

@@ -148,6 +148,34 @@ conclave_event_store_share (ConclaveEventStore *self, ConclaveEventStore *base)
   self->shared = TRUE;
 }
 
+gboolean
+conclave_event_store_copy_view (ConclaveEventStore *self, ConclaveEventStore *view)
+{
+  g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (self), FALSE);
+  g_return_val_if_fail (CONCLAVE_IS_EVENT_STORE (view), FALSE);
+
+  if (!view->shared || (self->lender != NULL && (!self->shared || self->lender != view->lender)) ||
+      (self->lender == NULL && self->end != 0))
+    return FALSE;
+  if (self->lender == NULL)
+    conclave_event_store_share (self, view->lender);
+  self->end = view->end;
+  self->min_ns = view->min_ns;
+  self->max_ns = view->max_ns;
+  g_ptr_array_set_size (self->processes, 0);
+  g_hash_table_remove_all (self->by_pid);
+  /* In order: by_pid keeps the newest of a pid, as adding did. */
+  for (guint i = 0; i < view->processes->len; i++)
+    {
+      ConclaveProcessInfo *info = g_memdup2 (view->processes->pdata[i], sizeof (ConclaveProcessInfo));
+
+      g_ptr_array_add (self->processes, info);
+      if (info->pid > 0 && i > 0)
+        g_hash_table_insert (self->by_pid, GINT_TO_POINTER (info->pid), info);
+    }
+  return TRUE;
+}
+
 static void
 apply_retention (ConclaveEventStore *self)
 {

@@ -47,6 +47,12 @@ const char          *conclave_event_store_str             (ConclaveEventStore *s
  * holds, from there on its own. Its process table stays its own. */
 void                 conclave_event_store_share           (ConclaveEventStore *self,
                                                            ConclaveEventStore *base);
+/* `self`, an empty store or a view of the same store as `view`, becomes
+ * what the view `view` is now: its end, times and process table (a
+ * replay's checkpoint keeps its store so, and restores it). FALSE if
+ * `view` is no view (or holds copies). */
+gboolean             conclave_event_store_copy_view       (ConclaveEventStore *self,
+                                                           ConclaveEventStore *view);
 /* Appends n events, emits "appended" (first_new, n_new) once. */
 void                 conclave_event_store_append          (ConclaveEventStore  *self,
                                                            const ConclaveEvent *events,

@@ -442,6 +442,25 @@ _conclave_faults_restore (ConclaveFaults *self,
   send_settings (self, name);
 }
 
+void
+_conclave_faults_copy (ConclaveFaults *self, ConclaveFaults *from)
+{
+  GHashTableIter iter;
+  gpointer name, value;
+
+  g_strfreev (self->minority);
+  self->minority = g_strdupv (from->minority);
+  g_hash_table_iter_init (&iter, from->nodes);
+  while (g_hash_table_iter_next (&iter, &name, &value))
+    {
+      Settings *settings = g_memdup2 (value, sizeof (Settings));
+
+      settings->isolate = g_strdupv (settings->isolate);
+      g_hash_table_insert (self->nodes, g_strdup (name), settings);
+      g_signal_emit (self, signals[CHANGED], 0, name);
+    }
+}
+
 /* A node that is gone (or a new class) starts again without faults: its
  * processes were new ones anyway. */
 void

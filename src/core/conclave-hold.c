@@ -419,6 +419,24 @@ on_closed (ConclaveControlServer *server, guint conn, ConclaveHold *self)
       g_array_remove_index (self->pending, i);
 }
 
+void
+_conclave_hold_copy (ConclaveHold *self, ConclaveHold *from)
+{
+  GHashTableIter iter;
+  gpointer name;
+
+  g_assert (self->items->len == 0);
+  for (guint i = 0; i < from->items->len; i++)
+    g_ptr_array_add (self->items, g_object_ref (from->items->pdata[i]));
+  g_hash_table_iter_init (&iter, from->nodes);
+  while (g_hash_table_iter_next (&iter, &name, NULL))
+    g_hash_table_add (self->nodes, g_strdup (name));
+  g_array_append_vals (self->pending, from->pending->data, from->pending->len);
+  self->all = from->all;
+  if (self->items->len > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, self->items->len);
+}
+
 /* ---- GObject ------------------------------------------------------------- */
 
 static void

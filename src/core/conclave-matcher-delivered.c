@@ -23,6 +23,8 @@
 #include "conclave-matcher-private.h"
 #include "conclave-pages.h"
 
+#include <string.h>
+
 #define NONE G_MAXUINT64
 #define BUCKET_SLOTS 12
 #define MIN_BUCKETS 64u
@@ -130,6 +132,33 @@ _conclave_matcher_delivered_free (ConclaveMatcherDelivered *self)
     return;
   g_ptr_array_unref (self->generations);
   g_free (self);
+}
+
+void
+_conclave_matcher_delivered_copy (ConclaveMatcherDelivered *self, ConclaveMatcherDelivered *from)
+{
+  g_ptr_array_set_size (self->generations, 0);
+  for (guint k = 0; k < from->generations->len; k++)
+    {
+      const Generation *g = from->generations->pdata[k];
+      Generation *copy = generation_new (g->mask + 1);
+      Bucket *buckets = copy->buckets;
+
+      *copy = *g;
+      copy->buckets = buckets;
+      memcpy (copy->buckets, g->buckets, (g->mask + 1) * sizeof (Bucket));
+      g_ptr_array_add (self->generations, copy);
+    }
+}
+
+gsize
+_conclave_matcher_delivered_bytes (ConclaveMatcherDelivered *self)
+{
+  gsize bytes = sizeof *self;
+
+  for (guint k = 0; k < self->generations->len; k++)
+    bytes += sizeof (Generation) + (((Generation *) self->generations->pdata[k])->mask + 1) * sizeof (Bucket);
+  return bytes;
 }
 
 /* The message index whose low 32 bits a slot holds. */

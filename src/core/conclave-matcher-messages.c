@@ -16,6 +16,9 @@
  * Chunks of 4096 slots are mapped pages, retired once all their messages
  * were made before the store's oldest event (indices stay absolute). Reads
  * and writes go through get/put only: never hand out a pointer into it.
+ * A replay's table may read a recording's final one (its lender, a
+ * reference) chunk by chunk, copying a chunk on its first write there: the
+ * lender never changes, whoever reads it.
  */
 #include "conclave-matcher-private.h"
 #include "conclave-pages.h"
@@ -62,6 +65,8 @@ struct _ConclaveMatcherMessages {
   GArray             *wide;        /* Wide, by index: one block, no small allocations to leave holes */
   GArray             *backrefs;    /* guint64 index of compact messages reading an event before their chunk's base */
   GArray             *timeouts;    /* gint64: recv_ns - send_ns of the lost ones */
+  guint               ref_count;
+  ConclaveMatcherMessages *lender; /* whose chunks we read until we write them, or NULL */
 };
 
 static void
@@ -77,24 +82,42 @@ _conclave_matcher_messages_new (ConclaveEventStore *store)
 {
   ConclaveMatcherMessages *self = g_new0 (ConclaveMatcherMessages, 1);
 
-  self->store = g_object_ref (store);
+  self->ref_count = 1;
+  /* NULL for a checkpoint's matcher, which holds no messages. */
+  self->store = store != NULL ? g_object_ref (store) : NULL;
   self->chunks = g_ptr_array_new_with_free_func (chunk_free);
   self->bases = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->ends = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->wide = g_array_new (FALSE, FALSE, sizeof (Wide));
   self->backrefs = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->timeouts = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->retiring_id = g_signal_connect (store, "retiring", G_CALLBACK (on_retiring), self);
+  if (store != NULL)
+    self->retiring_id = g_signal_connect (store, "retiring", G_CALLBACK (on_retiring), self);
+  return self;
+}
+
+ConclaveMatcherMessages *
+_conclave_matcher_messages_ref (ConclaveMatcherMessages *self)
+{
+  self->ref_count++;
   return self;
 }
 
 void
-_conclave_matcher_messages_free (ConclaveMatcherMessages *self)
+_conclave_matcher_messages_unref (ConclaveMatcherMessages *self)
 {
-  if (self == NULL)
+  if (self == NULL || --self->ref_count > 0)
     return;
-  g_signal_handler_disconnect (self->store, self->retiring_id);
-  g_object_unref (self->store);
+  if (self->store != NULL)
+    {
+      g_signal_handler_disconnect (self->store, self->retiring_id);
+      g_object_unref (self->store);
+    }
+  /* The lender's chunks are its own to free. */
+  for (guint c = 0; self->lender != NULL && c < MIN (self->chunks->len, self->lender->chunks->len); c++)
+    if (self->chunks->pdata[c] == self->lender->chunks->pdata[c])
+      self->chunks->pdata[c] = NULL;
+  g_clear_pointer (&self->lender, _conclave_matcher_messages_unref);
   g_ptr_array_unref (self->chunks);
   g_clear_pointer (&self->spare, chunk_free);
   g_array_unref (self->bases);
@@ -129,6 +152,23 @@ slot_at (ConclaveMatcherMessages *self, guint64 index)
   Slot *chunk = self->chunks->pdata[(index >> CHUNK_BITS) - self->first_chunk];
 
   return &chunk[index & (CHUNK_SIZE - 1)];
+}
+
+/* The slot to write: a chunk still the lender's is copied first, so a
+ * lender's table never changes under those who read it. */
+static Slot *
+slot_for_write (ConclaveMatcherMessages *self, guint64 index)
+{
+  guint c = (guint) ((index >> CHUNK_BITS) - self->first_chunk);
+
+  if (self->lender != NULL && c < self->lender->chunks->len && self->chunks->pdata[c] == self->lender->chunks->pdata[c])
+    {
+      Slot *copy = conclave_pages_alloc (CHUNK_SIZE * sizeof (Slot));
+
+      memcpy (copy, self->chunks->pdata[c], CHUNK_SIZE * sizeof (Slot));
+      self->chunks->pdata[c] = copy;
+    }
+  return slot_at (self, index);
 }
 
 static guint64
@@ -380,7 +420,7 @@ _conclave_matcher_messages_put (ConclaveMatcherMessages *self, guint64 index, co
   if (_conclave_matcher_messages_is_retired (self, index))
     return;
   clean.pad = 0;
-  slot = slot_at (self, index);
+  slot = slot_for_write (self, index);
   base = base_of (self, index);
   if (base == NONE)
     {
@@ -431,7 +471,7 @@ _conclave_matcher_messages_add (ConclaveMatcherMessages *self, ConclaveMessage *
   memset (m, 0, sizeof *m);
   m->send_index = NONE;
   m->recv_index = NONE;
-  *slot_at (self, index) = (Slot) { .send = REL_NONE, .recv = REL_NONE };
+  *slot_for_write (self, index) = (Slot) { .send = REL_NONE, .recv = REL_NONE };
   return index;
 }
 
@@ -455,7 +495,8 @@ _conclave_matcher_messages_retire (ConclaveMatcherMessages *self, guint64 first_
 {
   guint n = 0;
 
-  while (n + 1 < self->chunks->len && g_array_index (self->ends, guint64, n) <= first_event)
+  /* A borrowed table is a whole recording's: nothing retires. */
+  while (self->lender == NULL && n + 1 < self->chunks->len && g_array_index (self->ends, guint64, n) <= first_event)
     n++;
   if (n == 0)
     return;
@@ -486,7 +527,7 @@ widen_if_reading (ConclaveMatcherMessages *self, guint64 index, guint64 new_firs
   if (slot->wide || !reads_before (slot, base, new_first))
     return;
   if (decode (self, slot, base, &m))
-    make_wide (self, index, slot, &m);
+    make_wide (self, index, slot_for_write (self, index), &m);
 }
 
 static void
@@ -519,4 +560,49 @@ on_retiring (ConclaveEventStore *store, guint64 new_first, gpointer data)
       g_array_index (self->backrefs, guint64, n++) = index;
     }
   g_array_set_size (self->backrefs, n);
+}
+
+/* ---- a recording's final table, lent to its replays --------------------------------- */
+
+/* A table of from's first n messages as from has them, over store (which
+ * holds the same events at the same indices): it reads from's chunks and
+ * copies each only when it writes to it. */
+ConclaveMatcherMessages *
+_conclave_matcher_messages_lend (ConclaveMatcherMessages *from, ConclaveEventStore *store, guint64 n)
+{
+  ConclaveMatcherMessages *self = _conclave_matcher_messages_new (store);
+  guint n_chunks = (guint) ((n + CHUNK_SIZE - 1) >> CHUNK_BITS);
+  guint i;
+
+  g_return_val_if_fail (from->first_chunk == 0 && n <= from->n, self);
+
+  self->lender = _conclave_matcher_messages_ref (from);
+  for (guint c = 0; c < n_chunks; c++)
+    g_ptr_array_add (self->chunks, from->chunks->pdata[c]);
+  g_array_append_vals (self->bases, from->bases->data, n_chunks);
+  g_array_append_vals (self->ends, from->ends->data, n_chunks);
+  g_array_append_vals (self->wide, from->wide->data, wide_find (from, n));
+  for (i = 0; i < from->backrefs->len; i++)
+    if (g_array_index (from->backrefs, guint64, i) < n)
+      g_array_append_val (self->backrefs, g_array_index (from->backrefs, guint64, i));
+  g_array_append_vals (self->timeouts, from->timeouts->data, from->timeouts->len);
+  self->n = n;
+  return self;
+}
+
+/* Whether both read the same messages. */
+gboolean
+_conclave_matcher_messages_equal (ConclaveMatcherMessages *a, ConclaveMatcherMessages *b)
+{
+  if (a->n != b->n || a->first_chunk != b->first_chunk)
+    return FALSE;
+  for (guint64 i = a->first_chunk << CHUNK_BITS; i < a->n; i++)
+    {
+      ConclaveMessage ma = { 0 }, mb = { 0 };
+
+      if (!_conclave_matcher_messages_get (a, i, &ma) || !_conclave_matcher_messages_get (b, i, &mb)
+          || memcmp (&ma, &mb, sizeof ma) != 0)
+        return FALSE;
+    }
+  return TRUE;
 }

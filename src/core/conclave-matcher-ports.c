@@ -53,6 +53,20 @@ _conclave_matcher_ports_free (ConclaveMatcherPorts *self)
   g_free (self);
 }
 
+void
+_conclave_matcher_ports_copy (ConclaveMatcherPorts *self, ConclaveMatcherPorts *from)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, from->addresses);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (self->addresses, key, value);
+  g_hash_table_iter_init (&iter, from->ports);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (self->ports, key, g_array_copy (value));
+}
+
 /* "a.b.c.d:port", "[v6]:port": the port, and whether the host is a group. */
 static guint
 parse_address (const char *text)

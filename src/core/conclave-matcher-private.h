@@ -25,7 +25,14 @@ G_BEGIN_DECLS
 typedef struct _ConclaveMatcherMessages ConclaveMatcherMessages;
 
 ConclaveMatcherMessages *_conclave_matcher_messages_new        (ConclaveEventStore      *store);
-void                     _conclave_matcher_messages_free       (ConclaveMatcherMessages *self);
+ConclaveMatcherMessages *_conclave_matcher_messages_ref        (ConclaveMatcherMessages *self);
+void                     _conclave_matcher_messages_unref      (ConclaveMatcherMessages *self);
+/* A replay's table reading a recording's final one (see there). */
+ConclaveMatcherMessages *_conclave_matcher_messages_lend       (ConclaveMatcherMessages *from,
+                                                                ConclaveEventStore      *store,
+                                                                guint64                  n);
+gboolean                 _conclave_matcher_messages_equal      (ConclaveMatcherMessages *a,
+                                                                ConclaveMatcherMessages *b);
 /* One past the newest index; the oldest index not retired. */
 guint64                  _conclave_matcher_messages_get_n      (ConclaveMatcherMessages *self);
 guint64                  _conclave_matcher_messages_get_first  (ConclaveMatcherMessages *self);
@@ -235,6 +242,20 @@ queue_pop (GArray **queue)
   queue_remove (queue, 0, 1);
   return v;
 }
+
+/* Copies of the sub-tables' contents into fresh, empty ones (a replay's
+ * checkpoint, conclave-matcher-snapshot.c). */
+void _conclave_matcher_ports_copy      (ConclaveMatcherPorts     *self,
+                                        ConclaveMatcherPorts     *from);
+void _conclave_matcher_streams_copy    (ConclaveMatcherStreams   *self,
+                                        ConclaveMatcherStreams   *from);
+void _conclave_matcher_delivered_copy  (ConclaveMatcherDelivered *self,
+                                        ConclaveMatcherDelivered *from);
+gsize _conclave_matcher_delivered_bytes (ConclaveMatcherDelivered *self);
+/* Calls func with every message a stream's chunk still waits with. */
+void _conclave_matcher_streams_foreach_open (ConclaveMatcherStreams *self,
+                                             void (*func) (guint64 msg, gpointer data),
+                                             gpointer data);
 
 /* conclave-matcher-held.c: messages a receiver holds (step mode). */
 void       _conclave_matcher_held_init      (ConclaveMatcher       *self);

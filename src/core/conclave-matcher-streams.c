@@ -64,6 +64,43 @@ _conclave_matcher_streams_free (ConclaveMatcherStreams *self)
   g_free (self);
 }
 
+void
+_conclave_matcher_streams_copy (ConclaveMatcherStreams *self, ConclaveMatcherStreams *from)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, from->table);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Stream *st = g_memdup2 (value, sizeof (Stream));
+
+      st->sends = g_array_copy (st->sends);
+      st->recvs = g_array_copy (st->recvs);
+      g_hash_table_insert (self->table, g_memdup2 (key, sizeof (guint64)), st);
+    }
+}
+
+/* Calls func for every message a stream's chunk still waits with. */
+void
+_conclave_matcher_streams_foreach_open (ConclaveMatcherStreams *self, void (*func) (guint64 msg, gpointer data),
+                                        gpointer data)
+{
+  GHashTableIter iter;
+  Stream *st;
+
+  g_hash_table_iter_init (&iter, self->table);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &st))
+    for (guint side = 0; side < 2; side++)
+      {
+        GArray *chunks = side == 0 ? st->sends : st->recvs;
+
+        for (guint i = 0; i < chunks->len; i++)
+          if (g_array_index (chunks, Chunk, i).msg != NONE)
+            func (g_array_index (chunks, Chunk, i).msg, data);
+      }
+}
+
 static Stream *
 stream_for (ConclaveMatcherStreams *self, const ConclaveEvent *e)
 {

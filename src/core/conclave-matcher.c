@@ -78,7 +78,7 @@ conclave_matcher_free (ConclaveMatcher *self)
   if (self == NULL)
     return;
   _conclave_matcher_ports_free (self->ports);
-  _conclave_matcher_messages_free (self->messages);
+  _conclave_matcher_messages_unref (self->messages);
   g_hash_table_unref (self->waiting);
   _conclave_matcher_delivered_free (self->delivered);
   _conclave_matcher_streams_free (self->streams);

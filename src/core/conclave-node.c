@@ -6,53 +6,8 @@
  * "changed" per batch when the cluster flushes. It must never spawn, signal
  * or look at a process itself; the cluster feeds it.
  */
-#include "conclave-node.h"
+#include "conclave-node-private.h"
 
-
-/* Enough for a long demonstration; a chatty node cannot grow us without bound. */
-#define OUTPUT_CAPACITY 5000
-#define DELIVERED_CAPACITY 200
-
-typedef struct {
-  ConclaveOutputStream stream;
-  char *text;
-} OutputLine;
-
-struct _ConclaveNode
-{
-  GObject parent_instance;
-
-  char *name;
-  char *role;
-  ConclaveNodeKind kind;
-  GStrv argv;
-
-  gint pid;
-  gint ppid;
-  ConclaveNodeState state;
-  gint exit_code;
-  gint exit_signal;
-
-  ConclaveNode *parent;      /* weak: a child must not keep its parent alive */
-  GListStore *children;
-  GPtrArray *addresses;      /* NULL-terminated char* */
-
-  ConclaveNodeCounters counters;
-
-  char *group_role;
-  guint64 term;
-  char *leader;
-  GStrv view;
-  guint election_timeout_ms;
-
-  OutputLine *output;        /* ring of OUTPUT_CAPACITY */
-  guint output_start;
-  guint n_output;
-
-  GPtrArray *delivered;      /* ConclaveDeliveredPost*, the newest DELIVERED_CAPACITY */
-
-  gboolean dirty;
-};
 
 G_DEFINE_FINAL_TYPE (ConclaveNode, conclave_node, G_TYPE_OBJECT)
 
@@ -491,6 +446,23 @@ conclave_node_set_group_state (ConclaveNode       *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/* The ring grows as lines come, up to OUTPUT_CAPACITY: most nodes of a
+ * big recording print little or nothing, and a replay's checkpoint keeps
+ * a copy of every node (as long as its lines). */
+static void
+grow_output (ConclaveNode *self)
+{
+  guint capacity = MIN (MAX (self->output_capacity * 2, 64), OUTPUT_CAPACITY);
+  OutputLine *ring = g_new0 (OutputLine, capacity);
+
+  for (guint i = 0; i < self->n_output; i++)
+    ring[i] = self->output[(self->output_start + i) % self->output_capacity];
+  g_free (self->output);
+  self->output = ring;
+  self->output_start = 0;
+  self->output_capacity = capacity;
+}
+
 void
 conclave_node_append_output (ConclaveNode         *self,
                              ConclaveOutputStream  stream,
@@ -501,20 +473,23 @@ conclave_node_append_output (ConclaveNode         *self,
   g_return_if_fail (CONCLAVE_IS_NODE (self));
   g_return_if_fail (line != NULL);
 
+  if (self->n_output == self->output_capacity && self->output_capacity < OUTPUT_CAPACITY)
+    grow_output (self);
   if (self->n_output < OUTPUT_CAPACITY)
     {
-      slot = &self->output[(self->output_start + self->n_output) % OUTPUT_CAPACITY];
+      slot = &self->output[(self->output_start + self->n_output) % self->output_capacity];
       self->n_output++;
     }
   else
     {
       /* Full: the oldest line makes room. */
       slot = &self->output[self->output_start];
-      g_free (slot->text);
-      self->output_start = (self->output_start + 1) % OUTPUT_CAPACITY;
+      g_ref_string_release (slot->text);
+      self->output_start = (self->output_start + 1) % self->output_capacity;
     }
   slot->stream = stream;
-  slot->text = g_strdup (line);
+  /* Shared, not copied, by a checkpoint's clone. */
+  slot->text = g_ref_string_new (line);
 
   g_signal_emit (self, signals[SIGNAL_OUTPUT], 0, (gint) stream, slot->text);
 }
@@ -587,7 +562,7 @@ conclave_node_get_output (ConclaveNode         *self,
 
   if (index >= self->n_output)
     return NULL;
-  line = &self->output[(self->output_start + index) % OUTPUT_CAPACITY];
+  line = &self->output[(self->output_start + index) % self->output_capacity];
   if (stream != NULL)
     *stream = line->stream;
   return line->text;
@@ -637,7 +612,7 @@ conclave_node_finalize (GObject *object)
   ConclaveNode *self = CONCLAVE_NODE (object);
 
   for (guint i = 0; i < self->n_output; i++)
-    g_free (self->output[(self->output_start + i) % OUTPUT_CAPACITY].text);
+    g_ref_string_release (self->output[(self->output_start + i) % self->output_capacity].text);
   g_free (self->output);
   g_clear_pointer (&self->delivered, g_ptr_array_unref);
 
@@ -749,5 +724,4 @@ conclave_node_init (ConclaveNode *self)
   self->children = g_list_store_new (CONCLAVE_TYPE_NODE);
   self->addresses = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->addresses, NULL);
-  self->output = g_new0 (OutputLine, OUTPUT_CAPACITY);
 }

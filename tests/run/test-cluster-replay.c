@@ -671,6 +671,8 @@ test_again (void)
    * store not used again. */
   opened = conclave_cluster_new_replay (store, "class.jsonl", &error);
   g_assert_no_error (error);
+  /* Replays again start from checkpoints (test-replay-checkpoint.c). */
+  conclave_cluster_replay_set_checkpoint_every (opened, 37);
   conclave_cluster_replay_to (opened, G_MAXUINT64);
   conclave_cluster_replay_rebase (opened);
   kept = conclave_cluster_get_store (opened);
@@ -678,6 +680,7 @@ test_again (void)
     losses += conclave_event_store_get (kept, i)->type == CONCLAVE_EVENT_LOST;
   g_test_message ("%" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " losses", conclave_event_store_get_end (kept), losses);
   g_assert_cmpuint (losses, >, 0);   /* the moments of loss are exercised */
+  g_assert_cmpuint (conclave_cluster_replay_count_checkpoints (opened, NULL), >, 2);
 
   start = conclave_event_store_get_min_time (store);
   end = conclave_event_store_get_max_time (store);

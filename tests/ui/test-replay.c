@@ -348,7 +348,7 @@ disordered_moment (ConclaveEventStore *store)
  * file to that moment is: the same events, messages in each state, and
  * every node's state, role, term, leader and counters (the window keeps
  * the recording as its first replay made it, and goes back by replaying
- * that). */
+ * that from the checkpoint before the moment). */
 static void
 assert_seeks_are_replays (UiFixture *f, const char *path)
 {
@@ -360,6 +360,10 @@ assert_seeks_are_replays (UiFixture *f, const char *path)
   g_assert_true (conclave_trace_load (file, path, &n_bad, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (conclave_session_get_time_range (f->session, &start, &end));
+  /* Going back restores the checkpoint before (one every 53 events here). */
+  g_assert_cmpuint (conclave_cluster_replay_count_checkpoints (cluster (f), NULL), ==,
+                    (conclave_event_store_get_end (conclave_cluster_get_replay_source (cluster (f))) - 1) / 53);
+  g_assert_cmpuint (conclave_cluster_replay_count_checkpoints (cluster (f), NULL), >, 1);
   /* First back from the end to where events came out of order: the same
    * moment whichever way the scrubber came. */
   conclave_session_seek (f->session, end);
@@ -821,6 +825,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* Scrubbed back, the window restores checkpoints (every 53 events of
+   * these small classes, not 50,000). */
+  g_setenv ("CONCLAVE_REPLAY_CHECKPOINT_EVERY", "53", TRUE);
   ui_test_init (&argc, &argv);
   g_test_add ("/replay/round-trip", UiFixture, NULL, ui_fixture_set_up, test_round_trip, ui_fixture_tear_down);
   g_test_add ("/replay/live-scrub", UiFixture, NULL, ui_fixture_set_up, test_live_scrub, ui_fixture_tear_down);
