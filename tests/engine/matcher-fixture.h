@@ -11,6 +11,15 @@ typedef struct {
   ConclaveMatcher    *matcher;
 } Fixture;
 
+/* For g_array_sort of ConclaveEvents: by time. */
+static inline gint
+by_time (gconstpointer a, gconstpointer b)
+{
+  const ConclaveEvent *x = a, *y = b;
+
+  return x->time_ns < y->time_ns ? -1 : x->time_ns > y->time_ns;
+}
+
 static void
 setup (Fixture *f, gconstpointer data)
 {

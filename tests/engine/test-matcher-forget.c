@@ -39,14 +39,6 @@ add (Run *run, ConclaveEventType type, guint32 proc, gint64 t, guint64 key)
   g_array_append_val (run->events, e);
 }
 
-static gint
-by_time (gconstpointer a, gconstpointer b)
-{
-  const ConclaveEvent *x = a, *y = b;
-
-  return x->time_ns < y->time_ns ? -1 : x->time_ns > y->time_ns;
-}
-
 /* Feeds every event in time order, a tick's worth at a time, expiring
  * after each tick, and on for `tail` after the last. */
 static void

@@ -32,14 +32,6 @@ add (Run *run, ConclaveEventType type, guint32 proc, gint64 t, guint64 key, guin
   g_array_append_val (run->events, e);
 }
 
-static gint
-by_time (gconstpointer a, gconstpointer b)
-{
-  const ConclaveEvent *x = a, *y = b;
-
-  return x->time_ns < y->time_ns ? -1 : x->time_ns > y->time_ns;
-}
-
 static guint32
 intern (Fixture *f, const char *s)
 {

@@ -19,3 +19,20 @@ wait_for (ConclaveCluster *cluster, Condition cond, gpointer data, double second
       g_main_context_iteration (NULL, TRUE);
     }
 }
+
+/* The same for a condition of the cluster alone. */
+typedef gboolean (*ClusterCondition) (ConclaveCluster *cluster);
+
+static inline gboolean
+cluster_condition_holds (ConclaveCluster *cluster, gpointer data)
+{
+  ClusterCondition cond = (ClusterCondition) data;
+
+  return cond (cluster);
+}
+
+static inline void
+wait_until (ConclaveCluster *cluster, ClusterCondition cond, double seconds, const char *what)
+{
+  wait_for (cluster, cluster_condition_holds, (gpointer) cond, seconds, what);
+}

@@ -17,6 +17,7 @@
  * leader crashed.
  */
 #include "conclave-cluster.h"
+#include "cluster-test-wait.h"
 #include "conclave-leaders.h"
 #include "conclave-trace-file.h"
 
@@ -25,20 +26,6 @@
 
 #include "store-test-util.h"
 
-typedef gboolean (*Condition) (ConclaveCluster *cluster);
-
-static void
-wait_until (ConclaveCluster *cluster, Condition cond, double seconds, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_TIME_SPAN_SECOND);
-
-  while (!cond (cluster))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out after %.1f s waiting for %s", seconds, what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
 
 static gboolean
 five_replies (ConclaveCluster *cluster)

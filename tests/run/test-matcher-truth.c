@@ -9,25 +9,12 @@
  * time its send's plus the loss timeout — and that the states add up.
  */
 #include "conclave-cluster.h"
+#include "cluster-test-wait.h"
 #include "conclave-faults.h"
 
 #define NONE G_MAXUINT64
 #define LOSS_TIMEOUT (2 * G_TIME_SPAN_SECOND * 1000)  /* the matcher's own: the cluster sets none */
 
-typedef gboolean (*Condition) (ConclaveCluster *cluster);
-
-static void
-wait_until (ConclaveCluster *cluster, Condition cond, double seconds, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_TIME_SPAN_SECOND);
-
-  while (!cond (cluster))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out after %.1f s waiting for %s", seconds, what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
 
 static ConclaveNode *
 leader (ConclaveCluster *cluster)
