@@ -16,7 +16,6 @@
 
 #define SCENARIO_DIR "/io/github/conclave/Conclave/scenarios"
 #define MAX_NAME_LEN 32
-#define MAX_TEMPO 100.0
 #define MAX_DELAY_MS 60000.0
 
 G_DEFINE_QUARK (conclave-scenario-error-quark, conclave_scenario_error)
@@ -462,10 +461,10 @@ check_header (ConclaveScenarioJson  *json,
   if (*title == '\0')
     return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, root, "title"),
                                          error, "the title is empty");
-  if (has_tempo && !(scenario->tempo > 0.0 && scenario->tempo <= MAX_TEMPO))
+  if (has_tempo && !(scenario->tempo > 0.0 && scenario->tempo <= CONCLAVE_MAX_TEMPO))
     return _conclave_scenario_json_fail (json, _conclave_scenario_json_line_of_member (json, root, "tempo"),
                                          error, "tempo %g is not above 0 and at most %g",
-                                         scenario->tempo, MAX_TEMPO);
+                                         scenario->tempo, CONCLAVE_MAX_TEMPO);
   return TRUE;
 }
 

@@ -10,6 +10,9 @@
 #include "conclave-lan.h"
 #include <gio/gio.h>
 
+/* The most a scenario (or a recording's header) may speed a run up by. */
+#define CONCLAVE_MAX_TEMPO 100.0
+
 G_BEGIN_DECLS
 
 #define CONCLAVE_SCENARIO_ERROR (conclave_scenario_error_quark ())

@@ -12,6 +12,7 @@
 
 #include "conclave-trace-file.h"
 #include "conclave-line-parser.h"
+#include "conclave-scenario.h"
 
 #include <json-glib/json-glib.h>
 
@@ -349,7 +350,9 @@ conclave_trace_header_to_line (const ConclaveTraceHeader *header)
   json_builder_add_int_value (b, HEADER_FORMAT);
   add_string_member (b, "version", header->version ? header->version : PACKAGE_VERSION);
   add_string_member (b, "scenario", header->scenario);
-  if (header->tempo > 0)
+  /* A tempo no run can have is not written: json-glib 1.6 writes 1e17 and
+   * above as "1e+17.0", which no reader takes. */
+  if (header->tempo > 0 && header->tempo <= CONCLAVE_MAX_TEMPO)
     {
       json_builder_set_member_name (b, "tempo");
       json_builder_add_double_value (b, header->tempo);
@@ -386,6 +389,8 @@ read_header (const char *line, gsize len, ConclaveTraceHeader *header)
   header->election = header_text (o, "election");
   header->version = header_text (o, "version");
   header->tempo = header_positive (o, "tempo");
+  if (header->tempo > CONCLAVE_MAX_TEMPO)
+    header->tempo = 0;  /* as if it were not there: no run has it */
   header->network = header_text (o, "network");
   header->hosts = read_hosts (o);
   return TRUE;

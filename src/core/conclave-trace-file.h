@@ -45,7 +45,8 @@ void               conclave_trace_host_free (gpointer host);
 
 /* What a saved trace says about itself (its first line). Any field may be
  * NULL / 0 (a trace written while running has no header; a member that is
- * not UTF-8 text, or a tempo that is not a number above 0, is left out). */
+ * not UTF-8 text, or a tempo that is not a number above 0 and at most
+ * CONCLAVE_MAX_TEMPO, is left out). */
 typedef struct {
   guint      format;     /* 1; 0: the trace had no header */
   char      *scenario;   /* scenario id, "chapter-2" */

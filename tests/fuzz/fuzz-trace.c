@@ -3,12 +3,14 @@
  * Any bytes load (damaged lines counted, one problem named when there are
  * any), and what was loaded, saved again with its header, loads back whole:
  * the same number of events and processes, no damaged line, the same
- * header; a header's text is UTF-8 and its tempo a number above 0, or 0. Both ends are memory streams through the reader's and the
+ * header; a header's text is UTF-8 and its tempo a number above 0 and at most
+ * CONCLAVE_MAX_TEMPO, or 0. Both ends are memory streams through the reader's and the
  * saver's own stream entry points, which the file functions use as well:
  * no file is written.
  */
 #include "fuzz-target.h"
 
+#include "conclave-scenario.h"
 #include "conclave-trace-file.h"
 
 #include <gio/gio.h>
@@ -44,7 +46,7 @@ load (GInputStream *in, Loaded *out, GOutputStream *save_to)
   g_assert_true (header->scenario == NULL || g_utf8_validate (header->scenario, -1, NULL));
   g_assert_true (header->election == NULL || g_utf8_validate (header->election, -1, NULL));
   g_assert_true (header->version == NULL || g_utf8_validate (header->version, -1, NULL));
-  g_assert_true (header->tempo >= 0 && header->tempo < G_MAXDOUBLE);
+  g_assert_true (header->tempo >= 0 && header->tempo <= CONCLAVE_MAX_TEMPO);
   out->header.format = header->format;
   out->header.scenario = g_strdup (header->scenario);
   out->header.tempo = header->tempo;
