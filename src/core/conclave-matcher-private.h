@@ -16,17 +16,16 @@
 #pragma once
 
 #include "conclave-matcher.h"
+#include "conclave-matcher-snapshot.h"
 
 G_BEGIN_DECLS
 
 /* conclave-matcher-messages.c: the message table, 8 bytes a message,
  * decoded from the events it was made from (see there). Read and written
- * by copy, never through a pointer into it. */
-typedef struct _ConclaveMatcherMessages ConclaveMatcherMessages;
-
+ * by copy, never through a pointer into it. Its type and unref are in
+ * conclave-matcher-snapshot.h, which hands the final table out. */
 ConclaveMatcherMessages *_conclave_matcher_messages_new        (ConclaveEventStore      *store);
 ConclaveMatcherMessages *_conclave_matcher_messages_ref        (ConclaveMatcherMessages *self);
-void                     _conclave_matcher_messages_unref      (ConclaveMatcherMessages *self);
 /* A replay's table reading a recording's final one (see there). */
 ConclaveMatcherMessages *_conclave_matcher_messages_lend       (ConclaveMatcherMessages *from,
                                                                 ConclaveEventStore      *store,

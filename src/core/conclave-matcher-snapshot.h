@@ -17,6 +17,8 @@
 G_BEGIN_DECLS
 
 typedef struct _ConclaveMatcherSnapshot ConclaveMatcherSnapshot;
+/* The matcher's message table (conclave-matcher-messages.c), declared here
+ * once: the checkpoint code holds the final one and lets go of it. */
 typedef struct _ConclaveMatcherMessages ConclaveMatcherMessages;
 
 ConclaveMatcherSnapshot *_conclave_matcher_snapshot_new     (ConclaveMatcher         *self);
@@ -33,7 +35,7 @@ gsize                    _conclave_matcher_snapshot_bytes   (ConclaveMatcherSnap
 /* The matcher's message table, shared (a reference): the final table the
  * snapshots restore from. */
 ConclaveMatcherMessages *_conclave_matcher_steal_table      (ConclaveMatcher         *self);
-/* Lets go of a table steal_table gave (conclave-matcher-messages.c). */
+/* Lets go of a table (one steal_table gave, or the matcher's own). */
 void                     _conclave_matcher_messages_unref   (ConclaveMatcherMessages *table);
 /* When self's table reads the same messages as `table`, self reads
  * `table`'s instead (one copy of a recording's messages). */
