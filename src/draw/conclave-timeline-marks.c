@@ -147,21 +147,64 @@ draw_fork (ConclaveTimelineFrame *frame,
   cairo_set_dash (frame->cr, NULL, 0, 0);
 }
 
+/* Where the full frame put event's label; NULL if it drew none. */
+static const ConclaveTimelineOpLabel *
+find_op_label (ConclaveTimelinePainter *self,
+               guint64                  event)
+{
+  for (guint i = 0; i < self->op_labels->len; i++)
+    if (g_array_index (self->op_labels, ConclaveTimelineOpLabel, i).event == event)
+      return &g_array_index (self->op_labels, ConclaveTimelineOpLabel, i);
+  return NULL;
+}
+
+/* A socket's operation ("bind", "connect", "close") beside its marker:
+ * under the lifeline, or over it when the label before on the row is
+ * still in the way there, or not at all: two never overlap. `right` holds
+ * the row's two right edges so far (under, over). Lit again over the veil
+ * (lit_only), a label goes where the full frame put it. */
 static void
 draw_socket_label (ConclaveTimelineFrame *frame,
                    const ConclaveEvent   *event,
+                   guint64                index,
                    double                 x,
-                   double                 y)
+                   double                 y,
+                   double                *right)
 {
+  ConclaveTimelinePainter *self = frame->painter;
   guint32 op_id = conclave_event_socket_op (event);
   const char *op = op_id ? conclave_event_store_str (frame->store, op_id) : NULL;
+  ConclaveTimelineOpLabel label = { .event = index };
+  int w, h, place;
 
-  if (op == NULL || frame->painter->real_time || frame->painter->step_px < 30)
+  if (op == NULL || self->real_time || self->step_px < 30)
     return;
-  pango_layout_set_text (frame->painter->small_layout, op, -1);
+  pango_layout_set_text (self->small_layout, op, -1);
+  if (frame->lit_only != NULL)
+    {
+      const ConclaveTimelineOpLabel *drawn = find_op_label (self, index);
+
+      if (drawn == NULL)
+        return;
+      label = *drawn;
+    }
+  else
+    {
+      pango_layout_get_pixel_size (self->small_layout, &w, &h);
+      for (place = 0; place < 2 && x + 4 < right[place] + 6; place++)
+        ;
+      if (place == 2)
+        return;
+      label.x = x + 4;
+      label.y = place == 0 ? y + 1 : y - 1 - h;
+      label.width = w;
+      label.height = h;
+      right[place] = label.x + w;
+      g_array_append_val (self->op_labels, label);
+    }
   conclave_draw_set_color (frame->cr, &frame->fg, 0.7);
-  cairo_move_to (frame->cr, x + 4, y + 1);
-  conclave_draw_layout (frame->cr, frame->painter->small_layout);
+  cairo_move_to (frame->cr, label.x, label.y);
+  conclave_draw_layout (frame->cr, self->small_layout);
 }
 
 void
@@ -171,6 +214,13 @@ _conclave_timeline_draw_markers (ConclaveTimelineFrame *frame)
   double r = MAX (self->line_height * 0.32, 4);
   /* With thousands of events in view, message ends are just noise. */
   gboolean message_ends = frame->marks->len <= 1500;
+  /* Per row, where its socket labels end so far: under and over the line. */
+  g_autofree double *label_right = g_new (double, 2 * MAX (frame->n_rows, 1));
+
+  for (guint i = 0; i < 2 * frame->n_rows; i++)
+    label_right[i] = -G_MAXDOUBLE;
+  if (frame->lit_only == NULL)
+    g_array_set_size (self->op_labels, 0);
 
   g_array_set_size (self->hit_markers, 0);
   cairo_set_line_width (frame->cr, self->presentation ? 2.5 : 1.6);
@@ -190,7 +240,7 @@ _conclave_timeline_draw_markers (ConclaveTimelineFrame *frame)
         draw_fork (frame, event, x, y);
       marker_shape (frame, event, x, y, r);
       if (mark->type == CONCLAVE_EVENT_SOCKET)
-        draw_socket_label (frame, event, x, y);
+        draw_socket_label (frame, event, mark->index, x, y, &label_right[2 * mark->row]);
       hit.x = x;
       hit.y = y;
       hit.event = mark->index;

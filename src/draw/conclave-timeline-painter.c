@@ -20,6 +20,7 @@ conclave_timeline_painter_new (void)
   self->bands = g_array_new (FALSE, FALSE, sizeof (ConclaveTimelineBand));
   self->axis_labels = g_array_new (FALSE, FALSE, sizeof (ConclaveTimelineLabel));
   g_array_set_clear_func (self->axis_labels, _conclave_timeline_label_clear);
+  self->op_labels = g_array_new (FALSE, FALSE, sizeof (ConclaveTimelineOpLabel));
   self->focused = G_MAXUINT64;
   self->ns_per_px = CONCLAVE_TIMELINE_NS_PER_PX_DEFAULT;
   self->step_px = CONCLAVE_TIMELINE_STEP_PX_DEFAULT;
@@ -41,6 +42,7 @@ conclave_timeline_painter_free (ConclaveTimelinePainter *self)
   g_array_unref (self->dimmed_events);
   g_array_unref (self->bands);
   g_array_unref (self->axis_labels);
+  g_array_unref (self->op_labels);
   g_clear_object (&self->layout);
   g_clear_object (&self->small_layout);
   g_clear_object (&self->context);

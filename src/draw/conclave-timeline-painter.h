@@ -54,6 +54,13 @@ typedef struct {
   char   *text;
 } ConclaveTimelineLabel;
 
+/* A socket event's operation ("bind", "connect", "close") the last frame
+ * drew beside its marker. */
+typedef struct {
+  double  x, y, width, height;
+  guint64 event;
+} ConclaveTimelineOpLabel;
+
 /* Things drawn in the last frame, for hovering. */
 typedef struct {
   float   x1, y1, x2, y2;
@@ -110,6 +117,7 @@ typedef struct {
   GArray                *hit_arrows;    /* ConclaveHitArrow */
   GArray                *hit_markers;   /* ConclaveHitMarker */
   GArray                *axis_labels;   /* ConclaveTimelineLabel */
+  GArray                *op_labels;     /* ConclaveTimelineOpLabel */
   GArray                *bands;         /* ConclaveTimelineBand */
   GArray                *lit_events;    /* guint64: marks drawn lit while `lit` was set */
   GArray                *dimmed_events; /* guint64: marks veiled */
