@@ -332,6 +332,46 @@ host_role_line (ConclaveClusterView *self,
   return address ? g_strdup_printf (_("%s · %s"), role, address) : g_steal_pointer (&role);
 }
 
+/* The first line under a node: its PID (the program's, when a wrapper
+ * started it) and how it is. */
+static char *
+spot_state_line (ConclaveClusterView *self,
+                 const ConclaveSpot  *spot)
+{
+  return state_line (spot->node, view_cluster (self) ? conclave_cluster_get_program_pid (view_cluster (self), spot->node)
+                                                     : conclave_node_get_pid (spot->node));
+}
+
+void
+_conclave_cluster_view_measure_captions (ConclaveClusterView *self)
+{
+  for (guint i = 0; i < self->spots->len; i++)
+    {
+      ConclaveSpot *spot = &g_array_index (self->spots, ConclaveSpot, i);
+      g_autofree char *state = NULL, *role = NULL;
+      int state_width, role_width, role_height;
+      double width;
+
+      spot->caption = spot->crown = GRAPHENE_RECT_INIT (spot->x, spot->y, 0, 0);
+      /* As draw_decorations draws it (conclave_draw_crown: 0.66 of its width high). */
+      if (conclave_node_is_leader (spot->node) && conclave_node_get_state (spot->node) != CONCLAVE_NODE_CRASHED)
+        spot->crown = GRAPHENE_RECT_INIT (spot->x - 0.45 * spot->r, spot->y - spot->r - 4 - 0.6 * spot->r,
+                                          0.9 * spot->r, 0.6 * spot->r + 4);
+      if (spot->kind == CONCLAVE_SPOT_CHILD)
+        continue;  /* its PID is beside it, outwards */
+      state = spot_state_line (self, spot);
+      role = host_role_line (self, spot->node);
+      pango_layout_set_text (self->layout, state, -1);
+      pango_layout_get_pixel_size (self->layout, &state_width, NULL);
+      pango_layout_set_text (self->small_layout, role, -1);
+      pango_layout_get_pixel_size (self->small_layout, &role_width, &role_height);
+      /* As draw_labels writes them: cut to the room beside the node. */
+      width = MIN (MAX (state_width, role_width), room_beside (self, spot)) + 4;
+      spot->caption = GRAPHENE_RECT_INIT (spot->x - width / 2, spot->y + spot->r, width,
+                                          1.25 * self->line_height + role_height + 2);
+    }
+}
+
 static void
 draw_labels (ConclaveClusterView *self,
              GtkSnapshot         *snapshot,
@@ -339,8 +379,7 @@ draw_labels (ConclaveClusterView *self,
              const GdkRGBA       *fg)
 {
   GdkRGBA dim = *fg;
-  g_autofree char *state = state_line (spot->node, view_cluster (self) ? conclave_cluster_get_program_pid (view_cluster (self), spot->node)
-                                                                  : conclave_node_get_pid (spot->node));
+  g_autofree char *state = spot_state_line (self, spot);
   g_autofree char *role = NULL;
   double line = self->line_height;
   double room;

@@ -61,6 +61,9 @@ draw_cable (ConclaveClusterView *self,
             const GdkRGBA       *fg)
 {
   double width = _conclave_cluster_view_line_width (self);
+  /* From the host's edge, not across the lines under it (never past
+   * halfway, where a cut goes). */
+  graphene_point_t from = _conclave_cluster_view_edge_towards (spot, &GRAPHENE_POINT_INIT (port_x, port_y));
   double mx = (spot->x + port_x) / 2, my = (spot->y + port_y) / 2;
   double angle = atan2 (port_y - spot->y, port_x - spot->x);
   double bar = 0.45 * self->line_height;
@@ -70,11 +73,11 @@ draw_cable (ConclaveClusterView *self,
   faint.alpha = 0.08;
   if (!cut)
     {
-      _conclave_cluster_view_append_line (snapshot, spot->x, spot->y, port_x, port_y, width, &cable);
+      _conclave_cluster_view_append_line (snapshot, from.x, from.y, port_x, port_y, width, &cable);
       return;
     }
   conclave_palette_get_gdk (CONCLAVE_COLOR_FAILED, conclave_palette_is_dark (), &failed);
-  _conclave_cluster_view_append_line (snapshot, spot->x, spot->y, mx, my, width, &cable);
+  _conclave_cluster_view_append_line (snapshot, from.x, from.y, mx, my, width, &cable);
   _conclave_cluster_view_append_line (snapshot, mx, my, port_x, port_y, width, &faint);
   /* The cut: a short red bar across the cable, halfway. */
   _conclave_cluster_view_append_line (snapshot, mx - bar * cos (angle + G_PI / 2), my - bar * sin (angle + G_PI / 2),

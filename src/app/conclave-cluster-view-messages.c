@@ -242,18 +242,22 @@ _conclave_cluster_view_draw_links (ConclaveClusterView *self,
       double fresh = age < LINK_FRESH_NS ? 1 - age / LINK_FRESH_NS : 0;
       double width = _conclave_cluster_view_line_width (self);
       GdkRGBA color = fg;
+      graphene_point_t from, to;
 
       /* Between two hosts of the LAN the cables are the link. */
       if (a == NULL || b == NULL || a == b || _conclave_cluster_view_lan_route (self, a, b, NULL))
         continue;
+      /* Edge to edge, not across the lines under either node. */
+      from = _conclave_cluster_view_edge_towards (a, &GRAPHENE_POINT_INIT (b->x, b->y));
+      to = _conclave_cluster_view_edge_towards (b, &GRAPHENE_POINT_INIT (a->x, a->y));
       if (!_conclave_cluster_view_node_alive (a->node) || !_conclave_cluster_view_node_alive (b->node))
         {
           color.alpha = self->presentation ? 0.25 : 0.14;
-          append_stroke (snapshot, a->x, a->y, b->x, b->y, width, &color, TRUE);
+          append_stroke (snapshot, from.x, from.y, to.x, to.y, width, &color, TRUE);
           continue;
         }
       color.alpha = (self->presentation ? 0.3 : 0.14) + 0.3 * fresh;
-      _conclave_cluster_view_append_line (snapshot, a->x, a->y, b->x, b->y, width, &color);
+      _conclave_cluster_view_append_line (snapshot, from.x, from.y, to.x, to.y, width, &color);
     }
 }
 
@@ -350,15 +354,51 @@ along (const graphene_point_t *points,
   return points[n - 1];
 }
 
-/* Where the spot's edge faces `toward`. */
-static graphene_point_t
-edge_towards (const ConclaveSpot     *spot,
-              const graphene_point_t *toward)
+/* How far along the ray from the spot's centre (unit direction ux, uy) it
+ * leaves `rect`; 0 when it never crosses it. */
+static double
+ray_leaves (const ConclaveSpot    *spot,
+            double                 ux,
+            double                 uy,
+            const graphene_rect_t *rect)
+{
+  double origin[2] = { spot->x, spot->y }, dir[2] = { ux, uy };
+  double low[2] = { rect->origin.x, rect->origin.y };
+  double high[2] = { rect->origin.x + rect->size.width, rect->origin.y + rect->size.height };
+  double enter = -G_MAXDOUBLE, leave = G_MAXDOUBLE;
+
+  if (rect->size.width <= 0 || rect->size.height <= 0)
+    return 0;
+  for (int i = 0; i < 2; i++)
+    {
+      double a, b;
+
+      if (fabs (dir[i]) < 1e-9)
+        {
+          if (origin[i] < low[i] || origin[i] > high[i])
+            return 0;
+          continue;
+        }
+      a = (low[i] - origin[i]) / dir[i];
+      b = (high[i] - origin[i]) / dir[i];
+      enter = MAX (enter, MIN (a, b));
+      leave = MIN (leave, MAX (a, b));
+    }
+  return enter < leave && leave > 0 ? leave : 0;
+}
+
+graphene_point_t
+_conclave_cluster_view_edge_towards (const ConclaveSpot     *spot,
+                                     const graphene_point_t *toward)
 {
   double dx = toward->x - spot->x, dy = toward->y - spot->y;
-  double len = MAX (hypot (dx, dy), 1);
+  double len = MAX (hypot (dx, dy), 1), ux = dx / len, uy = dy / len;
+  /* Past the lines under it and a leader's crown, if the line would cross
+   * them, but never past halfway. */
+  double t = MAX (ray_leaves (spot, ux, uy, &spot->caption), ray_leaves (spot, ux, uy, &spot->crown));
 
-  return GRAPHENE_POINT_INIT (spot->x + dx / len * spot->r, spot->y + dy / len * spot->r);
+  t = MAX (spot->r, MIN (t, len / 2));
+  return GRAPHENE_POINT_INIT (spot->x + ux * t, spot->y + uy * t);
 }
 
 /* Where a dot is at p of its flight from a to b: straight, or on the LAN
@@ -374,13 +414,13 @@ flight_point (ConclaveClusterView *self,
 
   if (_conclave_cluster_view_lan_route (self, a, b, via))
     {
-      graphene_point_t down[3] = { edge_towards (a, &via[0]), via[0], via[1] };
-      graphene_point_t up[3] = { via[1], via[2], edge_towards (b, &via[2]) };
+      graphene_point_t down[3] = { _conclave_cluster_view_edge_towards (a, &via[0]), via[0], via[1] };
+      graphene_point_t up[3] = { via[1], via[2], _conclave_cluster_view_edge_towards (b, &via[2]) };
 
       return p < 0.5 ? along (down, 3, 2 * p) : along (up, 3, 2 * p - 1);
     }
   {
-    graphene_point_t line[2] = { edge_towards (a, &at_b), edge_towards (b, &at_a) };
+    graphene_point_t line[2] = { _conclave_cluster_view_edge_towards (a, &at_b), _conclave_cluster_view_edge_towards (b, &at_a) };
     return along (line, 2, p);
   }
 }

@@ -32,6 +32,8 @@ typedef struct {
   double            r;
   double            angle;   /* children: direction from the parent */
   ConclaveSpotKind  kind;
+  graphene_rect_t   caption; /* the lines under it (state, role); empty for a child */
+  graphene_rect_t   crown;   /* a leader's crown over it; empty for the others */
 } ConclaveSpot;
 
 /* Where a message's dot was drawn this frame (a click explains it). */
@@ -134,6 +136,13 @@ void                _conclave_cluster_view_draw_links     (ConclaveClusterView *
 void                _conclave_cluster_view_draw_nodes     (ConclaveClusterView *self,
                                                            GtkSnapshot         *snapshot,
                                                            gint64               now_ns);
+/* Each spot's caption and crown, measured for this frame (-draw.c):
+ * before the links. */
+void                _conclave_cluster_view_measure_captions (ConclaveClusterView *self);
+/* Where a line from the spot towards `toward` starts: its edge, or past
+ * its caption or crown when it would cross them (-messages.c). */
+graphene_point_t    _conclave_cluster_view_edge_towards   (const ConclaveSpot     *spot,
+                                                           const graphene_point_t *toward);
 /* A message's dot: a circle with a thin ring (conclave-cluster-view-messages.c). */
 void                _conclave_cluster_view_append_dot     (GtkSnapshot         *snapshot,
                                                            double               x,

@@ -237,6 +237,7 @@ conclave_cluster_view_snapshot (GtkWidget   *widget,
   if (view_cluster (self) == NULL)
     return;
   _conclave_cluster_view_layout (self);
+  _conclave_cluster_view_measure_captions (self);
   _conclave_cluster_view_draw_sides (self, snapshot);
   _conclave_cluster_view_draw_lan (self, snapshot);
   _conclave_cluster_view_draw_links (self, snapshot, now_ns);

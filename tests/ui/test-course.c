@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "conclave-cluster-view-private.h"
 #include "conclave-inspector.h"
 #include "conclave-run-dialog.h"
 #include "ui-test-utils.h"
@@ -89,6 +90,64 @@ line_went_through (gpointer data)
          conclave_node_get_state (node (f, "c1")) == CONCLAVE_NODE_EXITED;
 }
 
+/* Strictly inside, by more than half a pixel. */
+static gboolean
+well_inside (const graphene_rect_t *rect, double x, double y)
+{
+  return rect->size.width > 0 && x > rect->origin.x + 0.5 && x < rect->origin.x + rect->size.width - 0.5 &&
+         y > rect->origin.y + 0.5 && y < rect->origin.y + rect->size.height - 0.5;
+}
+
+static gboolean
+on_a_caption (ConclaveClusterView *view, double x, double y)
+{
+  for (guint i = 0; i < view->spots->len; i++)
+    {
+      const ConclaveSpot *spot = &g_array_index (view->spots, ConclaveSpot, i);
+
+      if (well_inside (&spot->caption, x, y) || well_inside (&spot->crown, x, y))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* s1 over s2, the leader crowned: the line between them and the dots on it
+ * run from under s1's PID and role to the top of s2's crown, never across
+ * the text (course-leader.png). */
+static void
+assert_links_clear (UiFixture *f)
+{
+  ConclaveClusterView *view = CONCLAVE_CLUSTER_VIEW (conclave_window_get_view_widget (f->window, "cluster"));
+  const ConclaveSpot *s1 = NULL, *s2 = NULL;
+  graphene_point_t from, to;
+
+  for (guint i = 0; i < view->spots->len; i++)
+    {
+      const ConclaveSpot *spot = &g_array_index (view->spots, ConclaveSpot, i);
+
+      if (spot->node == node (f, "s1"))
+        s1 = spot;
+      else if (spot->node == node (f, "s2"))
+        s2 = spot;
+    }
+  g_assert_true (s1 != NULL && s2 != NULL);
+  g_assert_cmpfloat (s1->caption.size.width, >, 2 * s1->r);  /* "PID …" is wider than the node */
+  g_assert_cmpfloat (s2->crown.size.height, >, 0);
+  from = _conclave_cluster_view_edge_towards (s1, &GRAPHENE_POINT_INIT (s2->x, s2->y));
+  to = _conclave_cluster_view_edge_towards (s2, &GRAPHENE_POINT_INIT (s1->x, s1->y));
+  g_test_message ("s1 (%.0f, %.0f) caption to %.0f, s2 (%.0f, %.0f) crown from %.0f; line %.0f..%.0f",
+                  s1->x, s1->y, s1->caption.origin.y + s1->caption.size.height, s2->x, s2->y,
+                  s2->crown.origin.y, from.y, to.y);
+  for (int k = 0; k <= 50; k++)
+    g_assert_false (on_a_caption (view, from.x + (to.x - from.x) * k / 50, from.y + (to.y - from.y) * k / 50));
+  for (guint i = 0; i < view->dot_hits->len; i++)
+    {
+      const ConclaveDotHit *dot = &g_array_index (view->dot_hits, ConclaveDotHit, i);
+
+      g_assert_false (on_a_caption (view, dot->x, dot->y));
+    }
+}
+
 static void
 test_leader_and_input (UiFixture     *f,
                        gconstpointer  data)
@@ -107,6 +166,7 @@ test_leader_and_input (UiFixture     *f,
   g_assert_true (s2_crowned (f));
   g_assert_cmpstr (conclave_cluster_get_leader_pattern (conclave_session_get_cluster (f->session)), ==, PATTERN);
   shot = ui_test_screenshot (GTK_WIDGET (f->window), "course-leader");
+  assert_links_clear (f);
   /* The peers log to a syslog port nobody reads: one switch hides those. */
   g_assert_true (ui_test_wait (some_unheard, f, 10000));
   g_clear_object (&shot);
