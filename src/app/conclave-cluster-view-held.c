@@ -63,6 +63,7 @@ _conclave_cluster_view_draw_held (ConclaveClusterView *self, GtkSnapshot *snapsh
       const ConclaveSpot *from = spot_of (self, conclave_cluster_lookup_address (cluster,
                                                                                 conclave_held_get_src_address (held)));
       double dx, dy, len, back;
+      graphene_point_t door;
       ConclaveHeldSpot spot;
       ConclaveRgba kind;
       GdkRGBA color;
@@ -72,7 +73,10 @@ _conclave_cluster_view_draw_held (ConclaveClusterView *self, GtkSnapshot *snapsh
       dx = to->x - from->x;
       dy = to->y - from->y;
       len = MAX (hypot (dx, dy), 1);
-      back = to->r + radius * (1.6 + QUEUE * ahead_of (queue, i, held));
+      /* Where the line from the sender arrives: past the receiver's caption
+       * or crown when it comes across them. */
+      door = _conclave_cluster_view_edge_towards (to, &GRAPHENE_POINT_INIT (from->x, from->y));
+      back = hypot (door.x - to->x, door.y - to->y) + radius * (1.6 + QUEUE * ahead_of (queue, i, held));
       if (back > len * DOOR)
         back = len * DOOR;
       conclave_palette_kind (conclave_held_get_kind (held), dark, &kind);
