@@ -132,8 +132,12 @@ apply_leader_pattern (ConclaveCluster *self, ConclaveNode *printer, const char *
   term = match_term (match);
   if (term < 0)
     term = (gint) conclave_node_get_term (leader);
-  /* Who names another leader no longer leads itself. */
-  if (leader != printer && conclave_node_is_leader (printer))
+  /* Who names another leader no longer leads itself; a server that does
+   * follows it, even if the first it ever said was that (a client only
+   * learned where to send). */
+  if (leader != printer &&
+      (conclave_node_is_leader (printer) ||
+       (conclave_node_is_server (printer) && g_strcmp0 (conclave_node_get_leader (printer), leader_name) != 0)))
     record_state (self, printer, "follower", leader_name, (gint) conclave_node_get_term (printer));
   if (conclave_node_get_state (leader) >= CONCLAVE_NODE_EXITED)
     return;   /* news of a dead leader */

@@ -4,7 +4,8 @@
  * a line sent to a node's stdin is read by input() and nothing else is;
  * a leader pattern's named group maps "205" to the node run with
  * `--id 205` (not to one whose command line merely contains 205 inside a
- * longer word) and a later "leader is 206" moves the crown; a program
+ * longer word), and the server that said it follows that node even if it
+ * never led; a later "leader is 206" moves the crown; a program
  * that cannot bind because another node holds the port explains itself
  * with that node's name and the port, from its stderr; a wrapper shell is
  * folded into the program it forks, a quiet parent's own forks are not.
@@ -99,6 +100,11 @@ test_stdin_and_leader (void)
   g_assert_true (conclave_node_is_leader (s205));
   g_assert_false (conclave_node_is_leader (s206) || conclave_node_is_leader (s2050));
   g_assert_cmpuint (trace_test_count_events (cluster, CONCLAVE_EVENT_OUTPUT, NULL, NULL), >=, 1);
+  /* s3, a server that never led, follows the leader it named first thing;
+   * s2 said nothing, so it follows nobody yet. */
+  g_assert_cmpstr (conclave_node_get_group_role (s2050), ==, "follower");
+  g_assert_cmpstr (conclave_node_get_leader (s2050), ==, "s1");
+  g_assert_cmpstr (conclave_node_get_leader (s206), ==, "");
 
   /* A name nobody has changes nothing; then s2 names itself. */
   g_assert_true (conclave_cluster_send_input (cluster, "s3", "leader is 7", &error));
