@@ -90,12 +90,14 @@ line_went_through (gpointer data)
          conclave_node_get_state (node (f, "c1")) == CONCLAVE_NODE_EXITED;
 }
 
-/* Strictly inside, by more than half a pixel. */
+/* Inside by more than half a pixel (graphene counts the edge as inside). */
 static gboolean
 well_inside (const graphene_rect_t *rect, double x, double y)
 {
-  return rect->size.width > 0 && x > rect->origin.x + 0.5 && x < rect->origin.x + rect->size.width - 0.5 &&
-         y > rect->origin.y + 0.5 && y < rect->origin.y + rect->size.height - 0.5;
+  graphene_rect_t inner;
+
+  graphene_rect_inset_r (rect, 0.5, 0.5, &inner);
+  return rect->size.width > 0 && graphene_rect_contains_point (&inner, &GRAPHENE_POINT_INIT (x, y));
 }
 
 static gboolean
